@@ -1,0 +1,196 @@
+// The contract every payment provider implements. Pure server code: no Next, no database.
+// The pipeline (lib/payments) persists what these return; connectors only speak the wire.
+
+export const PROVIDER_KINDS = ["sandbox", "stripe", "paypal", "adyen"] as const;
+export type ProviderKind = (typeof PROVIDER_KINDS)[number];
+
+export const PAYMENT_METHODS = [
+  "card",
+  "apple_pay",
+  "google_pay",
+  "paypal",
+  "bank_transfer",
+  "alipay",
+  "wechat_pay",
+  "installments",
+] as const;
+export type PaymentMethod = (typeof PAYMENT_METHODS)[number];
+
+export const PAYMENT_STATUSES = [
+  "created",
+  "pending",
+  "requires_action",
+  "succeeded",
+  "failed",
+  "canceled",
+  "expired",
+  "partially_refunded",
+  "refunded",
+  "disputed",
+] as const;
+export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
+
+export type ConnectionMode = "test" | "live";
+
+export interface ConnectorContext<Credentials> {
+  credentials: Credentials;
+  mode: ConnectionMode;
+  /** Overrides the provider's API origin (tests point it at a local fake server). */
+  baseUrl?: string;
+  /** Parley's own public origin, for return URLs and the Sandbox hosted page. */
+  appUrl: string;
+  fetch?: typeof fetch;
+  /** Request timeout in ms for calls to the provider. */
+  timeoutMs?: number;
+}
+
+export type VerifyCredentialsResult =
+  | { ok: true; accountLabel?: string; message: string }
+  | {
+      ok: false;
+      reason: "invalid_credentials" | "unreachable" | "provider_error";
+      message: string;
+    };
+
+export interface Capabilities {
+  methods: PaymentMethod[];
+  currencies: string[];
+}
+
+export interface CheckoutInput {
+  /** Parley's payment id (pay_…), sent to the provider as metadata / reference. */
+  paymentId: string;
+  amountMinor: number;
+  currency: string;
+  description: string;
+  methods: PaymentMethod[];
+  /** Same key on a retry → the provider returns the same checkout, not a second one. */
+  idempotencyKey: string;
+  conversationId?: string;
+  customerEmail?: string;
+  locale?: string;
+  successUrl: string;
+  cancelUrl: string;
+  expiresAt?: Date;
+}
+
+export interface CheckoutResult {
+  providerCheckoutId: string;
+  /** Provider's payment object id when known at creation (Stripe PaymentIntent, PayPal order). */
+  providerPaymentId?: string;
+  /** Hosted page / payment link the customer opens; Parley never sees card data. */
+  url: string;
+  expiresAt?: Date;
+}
+
+export interface ProviderPaymentState {
+  providerPaymentId: string;
+  status: PaymentStatus;
+  amountMinor?: number;
+  currency?: string;
+  method?: PaymentMethod;
+  failure?: { code: string; message: string };
+}
+
+export interface RefundInput {
+  providerPaymentId: string;
+  amountMinor: number;
+  currency: string;
+  idempotencyKey: string;
+  reason?: string;
+}
+
+export interface RefundResult {
+  providerRefundId: string;
+  status: "pending" | "succeeded" | "failed";
+}
+
+export interface DisputeEvidenceInput {
+  providerDisputeId: string;
+  text: string;
+  files?: { name: string; contentType: string; base64: string }[];
+}
+
+export const NORMALIZED_EVENT_TYPES = [
+  "payment.pending",
+  "payment.requires_action",
+  "payment.succeeded",
+  "payment.failed",
+  "payment.canceled",
+  "payment.expired",
+  "refund.succeeded",
+  "refund.failed",
+  "dispute.opened",
+  "dispute.updated",
+  "dispute.won",
+  "dispute.lost",
+  "unknown",
+] as const;
+export type NormalizedEventType = (typeof NORMALIZED_EVENT_TYPES)[number];
+
+export interface NormalizedEvent {
+  /** The provider's own event id: the dedupe key. */
+  providerEventId: string;
+  type: NormalizedEventType;
+  /** The provider's event type string, kept for the timeline. */
+  rawType: string;
+  occurredAt: Date;
+  providerPaymentId?: string;
+  /** Parley's pay_… id when the provider echoes our reference/metadata. */
+  paymentId?: string;
+  amountMinor?: number;
+  currency?: string;
+  method?: PaymentMethod;
+  failure?: { code: string; message: string };
+  refund?: { providerRefundId: string; amountMinor: number; currency: string };
+  dispute?: {
+    providerDisputeId: string;
+    reason: string;
+    amountMinor: number;
+    currency: string;
+    dueBy?: Date;
+  };
+}
+
+export interface WebhookRequest {
+  rawBody: string;
+  headers: Headers;
+  /** The full URL the provider posted to (PayPal/Adyen verification may need it). */
+  url: string;
+}
+
+export type WebhookParseResult =
+  | { ok: true; events: NormalizedEvent[] }
+  | { ok: false; reason: "bad_signature" | "stale" | "malformed"; message: string };
+
+export interface Connector<Credentials> {
+  kind: ProviderKind;
+  verifyCredentials(ctx: ConnectorContext<Credentials>): Promise<VerifyCredentialsResult>;
+  capabilities(ctx: ConnectorContext<Credentials>): Capabilities;
+  createCheckout(ctx: ConnectorContext<Credentials>, input: CheckoutInput): Promise<CheckoutResult>;
+  fetchPayment(ctx: ConnectorContext<Credentials>, providerPaymentId: string): Promise<ProviderPaymentState>;
+  refund(ctx: ConnectorContext<Credentials>, input: RefundInput): Promise<RefundResult>;
+  /** Verifies first (on the raw body), then normalizes. Never throws on bad input. */
+  parseWebhook(
+    ctx: ConnectorContext<Credentials>,
+    request: WebhookRequest,
+    now?: Date,
+  ): Promise<WebhookParseResult>;
+  /** What to answer a verified delivery with (Adyen wants "[accepted]"). */
+  webhookAck(): { status: number; body: string; contentType: string };
+  submitDisputeEvidence(ctx: ConnectorContext<Credentials>, input: DisputeEvidenceInput): Promise<void>;
+  acceptDispute(ctx: ConnectorContext<Credentials>, providerDisputeId: string): Promise<void>;
+}
+
+/** Thrown by connectors for provider-side refusals, with the provider's own message. */
+export class ProviderError extends Error {
+  constructor(
+    message: string,
+    readonly kind: "invalid_credentials" | "unreachable" | "invalid_request" | "provider_error",
+    readonly status?: number,
+    readonly providerCode?: string,
+  ) {
+    super(message);
+    this.name = "ProviderError";
+  }
+}
