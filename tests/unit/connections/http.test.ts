@@ -1,0 +1,88 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { fetchWithTimeout, joinUrl, verifyResultFromError } from "@/lib/connections/providers/http";
+import { ProviderError } from "@/lib/connections/providers/types";
+
+let server: Server;
+let origin: string;
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    if (req.url === "/slow") {
+      setTimeout(() => res.end("late"), 2_000).unref();
+      return;
+    }
+    res.writeHead(503, { "content-type": "text/plain" });
+    res.end("down for maintenance");
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+});
+
+async function closedPortOrigin(): Promise<string> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
+  const port = (probe.address() as AddressInfo).port;
+  await new Promise((resolve) => probe.close(resolve));
+  return `http://127.0.0.1:${port}`;
+}
+
+describe("fetchWithTimeout", () => {
+  it("returns HTTP error statuses untouched for the connector to read", async () => {
+    const response = await fetchWithTimeout(`${origin}/anything`);
+    expect(response.status).toBe(503);
+    expect(await response.text()).toBe("down for maintenance");
+  });
+
+  it("turns a refused connection into ProviderError(unreachable)", async () => {
+    const error = await fetchWithTimeout(`${await closedPortOrigin()}/x`, { providerName: "PayPal" }).catch((e) => e);
+    expect(error).toBeInstanceOf(ProviderError);
+    expect(error.kind).toBe("unreachable");
+    expect(error.message).toContain("PayPal refused the connection");
+  });
+
+  it("turns a missed deadline into ProviderError(unreachable)", async () => {
+    const started = Date.now();
+    const error = await fetchWithTimeout(`${origin}/slow`, { timeoutMs: 100 }).catch((e) => e);
+    expect(error).toBeInstanceOf(ProviderError);
+    expect(error.kind).toBe("unreachable");
+    expect(error.message).toContain("100 ms");
+    expect(Date.now() - started).toBeLessThan(1_500);
+  });
+
+  it("rethrows the caller's own abort instead of calling it unreachable", async () => {
+    const controller = new AbortController();
+    const pending = fetchWithTimeout(`${origin}/slow`, { signal: controller.signal, timeoutMs: 5_000 });
+    controller.abort();
+    const error = await pending.catch((e) => e);
+    expect(error).not.toBeInstanceOf(ProviderError);
+    expect(error.name).toBe("AbortError");
+  });
+});
+
+describe("helpers", () => {
+  it("joins URLs without doubling or dropping slashes", () => {
+    expect(joinUrl("http://h:1/", "/v1/x")).toBe("http://h:1/v1/x");
+    expect(joinUrl("http://h:1/prefix", "v1/x")).toBe("http://h:1/prefix/v1/x");
+  });
+
+  it("maps errors to verifyCredentials results", () => {
+    expect(verifyResultFromError(new ProviderError("bad key", "invalid_credentials", 401))).toEqual({
+      ok: false,
+      reason: "invalid_credentials",
+      message: "bad key",
+    });
+    expect(verifyResultFromError(new ProviderError("boom", "invalid_request", 400)).ok).toBe(false);
+    expect(verifyResultFromError(new ProviderError("boom", "invalid_request", 400))).toMatchObject({
+      reason: "provider_error",
+    });
+    const refused = new TypeError("fetch failed", { cause: Object.assign(new Error("x"), { code: "ECONNREFUSED" }) });
+    expect(verifyResultFromError(refused, "Adyen")).toMatchObject({ reason: "unreachable" });
+  });
+});
