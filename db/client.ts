@@ -1,0 +1,126 @@
+import fs from "node:fs";
+import path from "node:path";
+import { PGlite } from "@electric-sql/pglite";
+import { drizzle as drizzlePg, type NodePgDatabase } from "drizzle-orm/node-postgres";
+import { migrate as migratePg } from "drizzle-orm/node-postgres/migrator";
+import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
+import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
+import pg from "pg";
+import { env } from "@/lib/env";
+import * as schema from "./schema";
+
+// One schema and one set of migrations on two engines: PGlite (embedded default, no
+// DATABASE_URL) and Postgres through pg. Both drizzle flavours share the PgDatabase query API,
+// so the rest of Parley is typed against the node-postgres one.
+export type Db = NodePgDatabase<typeof schema>;
+export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+export type DbOrTx = Db | Tx;
+
+export interface DbHandle {
+  db: Db;
+  kind: "pglite" | "postgres";
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export const MIGRATIONS_FOLDER = path.join(process.cwd(), "db", "migrations");
+
+export function openPostgres(url: string, poolSize = 10): DbHandle {
+  const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  // A dropped idle connection must not crash the process.
+  pool.on("error", (error) => console.error("[db] idle client error", error.message));
+  const db = drizzlePg(pool, { schema });
+  return {
+    db,
+    kind: "postgres",
+    migrate: () => migratePg(db, { migrationsFolder: MIGRATIONS_FOLDER }),
+    close: () => pool.end(),
+  };
+}
+
+/** PGlite in a folder (locked to this process) or in memory (dataDir undefined). */
+export function openPglite(dataDir?: string): DbHandle {
+  let releaseLock = () => {};
+  if (dataDir) {
+    fs.mkdirSync(dataDir, { recursive: true });
+    releaseLock = acquireFolderLock(dataDir);
+  }
+  const client = new PGlite(dataDir);
+  const db = drizzlePglite(client, { schema }) as unknown as Db;
+  return {
+    db,
+    kind: "pglite",
+    migrate: () => migratePglite(db as never, { migrationsFolder: MIGRATIONS_FOLDER }),
+    close: async () => {
+      await client.close();
+      releaseLock();
+    },
+  };
+}
+
+/**
+ * Two processes can open one PGlite folder without error and then silently lose writes, so one
+ * process owns a folder at a time. A lock left by a dead process is taken over.
+ */
+function acquireFolderLock(dataDir: string): () => void {
+  const lockPath = `${path.resolve(dataDir)}.lock`;
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      fs.writeFileSync(lockPath, String(process.pid), { flag: "wx" });
+      const release = () => {
+        try {
+          if (fs.readFileSync(lockPath, "utf8") === String(process.pid)) fs.unlinkSync(lockPath);
+        } catch {
+          /* already gone */
+        }
+      };
+      process.once("exit", release);
+      return release;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+      const holder = Number(fs.readFileSync(lockPath, "utf8"));
+      if (holder === process.pid) return () => {};
+      if (holder && isAlive(holder)) {
+        throw new Error(
+          `The embedded database in ${dataDir} is in use by process ${holder}. ` +
+            `Stop that process, or set DATABASE_URL to use a shared Postgres.`,
+        );
+      }
+      fs.unlinkSync(lockPath);
+    }
+  }
+  throw new Error(`Could not lock ${dataDir}`);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/** Opens the database the environment describes: Postgres with DATABASE_URL, else PGlite. */
+export function openConfiguredDatabase(): DbHandle {
+  const e = env();
+  if (e.DATABASE_URL) return openPostgres(e.DATABASE_URL);
+  return openPglite(path.join(e.PARLEY_DATA_DIR, "pglite"));
+}
+
+// Survives Next's module reloading in development.
+const globalForDb = globalThis as unknown as { __parleyDb?: DbHandle };
+
+export function getDbHandle(): DbHandle {
+  globalForDb.__parleyDb ??= openConfiguredDatabase();
+  return globalForDb.__parleyDb;
+}
+
+export function getDb(): Db {
+  return getDbHandle().db;
+}
+
+/** Tests and scripts install their own database. */
+export function setDbHandle(handle: DbHandle | undefined): void {
+  globalForDb.__parleyDb = handle;
+}

@@ -1,0 +1,87 @@
+import { sql } from "drizzle-orm";
+import { check, index, integer, pgTable, primaryKey, text, uniqueIndex } from "drizzle-orm/pg-core";
+import { createdAt, merchantIdColumn, tstz, updatedAt } from "./_shared";
+
+export const ROLES = ["owner", "admin", "support", "analyst"] as const;
+export type Role = (typeof ROLES)[number];
+
+export const merchants = pgTable("merchants", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull(),
+  slug: text("slug").notNull().unique(),
+  country: text("country").notNull().default("FR"),
+  defaultCurrency: text("default_currency").notNull().default("EUR"),
+  timezone: text("timezone").notNull().default("Europe/Paris"),
+  createdAt: createdAt(),
+});
+
+export const users = pgTable(
+  "users",
+  {
+    id: text("id").primaryKey(),
+    email: text("email").notNull(),
+    name: text("name").notNull(),
+    passwordHash: text("password_hash").notNull(),
+    // Bumped on removal, role change, password change or "sign out everywhere": every request
+    // compares it with the JWT's copy, so revocation does not wait for token expiry.
+    sessionVersion: integer("session_version").notNull().default(0),
+    lastSignInAt: tstz("last_sign_in_at"),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("users_email_key").on(sql`lower(${t.email})`)],
+);
+
+export const memberships = pgTable(
+  "memberships",
+  {
+    merchantId: merchantIdColumn().references(() => merchants.id, { onDelete: "cascade" }),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    role: text("role").$type<Role>().notNull(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.merchantId, t.userId] }),
+    index("memberships_user_idx").on(t.userId),
+    check("memberships_role_check", sql`${t.role} in ('owner','admin','support','analyst')`),
+  ],
+);
+
+export const invites = pgTable(
+  "invites",
+  {
+    merchantId: merchantIdColumn().references(() => merchants.id, { onDelete: "cascade" }),
+    id: text("id").notNull(),
+    email: text("email").notNull(),
+    role: text("role").$type<Role>().notNull(),
+    // Only the SHA-256 of the token is stored; the link is shown once.
+    tokenHash: text("token_hash").notNull(),
+    invitedByUserId: text("invited_by_user_id").references(() => users.id, { onDelete: "set null" }),
+    expiresAt: tstz("expires_at").notNull(),
+    acceptedAt: tstz("accepted_at"),
+    acceptedByUserId: text("accepted_by_user_id").references(() => users.id, { onDelete: "set null" }),
+    revokedAt: tstz("revoked_at"),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.merchantId, t.id] }),
+    uniqueIndex("invites_token_hash_key").on(t.tokenHash),
+    index("invites_merchant_email_idx").on(t.merchantId, t.email),
+    check("invites_role_check", sql`${t.role} in ('owner','admin','support','analyst')`),
+  ],
+);
+
+// Failed sign-ins per account and per client address, for slowing down guessing.
+export const signInThrottle = pgTable("sign_in_throttle", {
+  key: text("key").primaryKey(),
+  failures: integer("failures").notNull().default(0),
+  windowStartedAt: tstz("window_started_at").notNull().defaultNow(),
+  lockedUntil: tstz("locked_until"),
+});
+
+export type Merchant = typeof merchants.$inferSelect;
+export type User = typeof users.$inferSelect;
+export type Membership = typeof memberships.$inferSelect;
+export type Invite = typeof invites.$inferSelect;

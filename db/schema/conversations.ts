@@ -1,0 +1,93 @@
+import { sql } from "drizzle-orm";
+import { boolean, check, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex } from "drizzle-orm/pg-core";
+import { merchants } from "./auth";
+import type { ChannelKind } from "./flows";
+import { createdAt, merchantIdColumn, tstz, updatedAt } from "./_shared";
+
+export type ConversationStatus =
+  | "active"
+  | "waiting_input"
+  | "waiting_payment"
+  | "completed"
+  | "handed_off"
+  | "expired"
+  | "abandoned";
+
+export const conversations = pgTable(
+  "conversations",
+  {
+    merchantId: merchantIdColumn().references(() => merchants.id, { onDelete: "cascade" }),
+    id: text("id").notNull(),
+    flowId: text("flow_id").notNull(),
+    flowVersionId: text("flow_version_id"),
+    channel: text("channel").$type<ChannelKind>().notNull(),
+    channelId: text("channel_id"),
+    externalUserId: text("external_user_id").notNull(),
+    externalChatId: text("external_chat_id").notNull(),
+    lang: text("lang").notNull().default("en"),
+    status: text("status").$type<ConversationStatus>().notNull().default("active"),
+    isSimulation: boolean("is_simulation").notNull().default(false),
+    // The runtime's state (current node, variables, cart). Never holds card data.
+    state: jsonb("state").$type<unknown>().notNull().default({}),
+    revision: integer("revision").notNull().default(0),
+    startedAt: tstz("started_at").notNull().defaultNow(),
+    updatedAt: updatedAt(),
+    completedAt: tstz("completed_at"),
+  },
+  (t) => [
+    primaryKey({ columns: [t.merchantId, t.id] }),
+    index("conversations_flow_started_idx").on(t.merchantId, t.flowId, t.startedAt),
+    index("conversations_started_idx").on(t.merchantId, t.startedAt),
+    index("conversations_chat_idx").on(t.merchantId, t.channel, t.externalChatId),
+  ],
+);
+
+// Stored after card-data redaction; customer text is only ever rendered as text.
+export const conversationMessages = pgTable(
+  "conversation_messages",
+  {
+    merchantId: merchantIdColumn(),
+    id: text("id").notNull(),
+    conversationId: text("conversation_id").notNull(),
+    direction: text("direction").$type<"inbound" | "outbound">().notNull(),
+    // The platform's message id: a channel delivering twice is handled once.
+    platformMessageId: text("platform_message_id"),
+    body: jsonb("body").$type<unknown>().notNull(),
+    redacted: boolean("redacted").notNull().default(false),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.merchantId, t.id] }),
+    index("conversation_messages_conv_idx").on(t.merchantId, t.conversationId, t.createdAt),
+    uniqueIndex("conversation_messages_platform_key")
+      .on(t.merchantId, t.conversationId, t.direction, t.platformMessageId)
+      .where(sql`${t.platformMessageId} is not null`),
+    check("conversation_messages_direction_check", sql`${t.direction} in ('inbound','outbound')`),
+  ],
+);
+
+// One row per step a conversation takes: the source of per-flow and per-step funnels.
+export const conversationEvents = pgTable(
+  "conversation_events",
+  {
+    merchantId: merchantIdColumn(),
+    id: text("id").notNull(),
+    conversationId: text("conversation_id").notNull(),
+    flowId: text("flow_id").notNull(),
+    flowVersionId: text("flow_version_id"),
+    nodeId: text("node_id").notNull(),
+    nodeType: text("node_type").notNull(),
+    kind: text("kind").notNull(),
+    detail: jsonb("detail").$type<Record<string, unknown>>(),
+    occurredAt: tstz("occurred_at").notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.merchantId, t.id] }),
+    index("conversation_events_flow_idx").on(t.merchantId, t.flowId, t.occurredAt),
+    index("conversation_events_conv_idx").on(t.merchantId, t.conversationId),
+  ],
+);
+
+export type Conversation = typeof conversations.$inferSelect;
+export type ConversationMessage = typeof conversationMessages.$inferSelect;
+export type ConversationEvent = typeof conversationEvents.$inferSelect;

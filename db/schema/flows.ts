@@ -1,0 +1,78 @@
+import { sql } from "drizzle-orm";
+import { check, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex } from "drizzle-orm/pg-core";
+import { merchants, users } from "./auth";
+import { createdAt, merchantIdColumn, tstz, updatedAt } from "./_shared";
+
+export type FlowStatus = "draft" | "published" | "archived";
+export type ChannelKind = "web" | "telegram" | "messenger" | "whatsapp" | "slack";
+
+export const flows = pgTable(
+  "flows",
+  {
+    merchantId: merchantIdColumn().references(() => merchants.id, { onDelete: "cascade" }),
+    id: text("id").notNull(),
+    name: text("name").notNull(),
+    description: text("description").notNull().default(""),
+    template: text("template").notNull().default("blank"),
+    // Public key for the web widget and hosted chat page (not a secret).
+    publicKey: text("public_key").notNull(),
+    status: text("status").$type<FlowStatus>().notNull().default("draft"),
+    draftGraph: jsonb("draft_graph").$type<unknown>().notNull(),
+    draftRevision: integer("draft_revision").notNull().default(0),
+    publishedVersionId: text("published_version_id"),
+    channels: jsonb("channels").$type<ChannelKind[]>().notNull().default(["web"]),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.merchantId, t.id] }),
+    uniqueIndex("flows_public_key_key").on(t.publicKey),
+    check("flows_status_check", sql`${t.status} in ('draft','published','archived')`),
+  ],
+);
+
+// Immutable once written: conversations keep the version they started on.
+export const flowVersions = pgTable(
+  "flow_versions",
+  {
+    merchantId: merchantIdColumn(),
+    id: text("id").notNull(),
+    flowId: text("flow_id").notNull(),
+    version: integer("version").notNull(),
+    graph: jsonb("graph").$type<unknown>().notNull(),
+    note: text("note").notNull().default(""),
+    publishedByUserId: text("published_by_user_id").references(() => users.id, { onDelete: "set null" }),
+    publishedAt: tstz("published_at").notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.merchantId, t.id] }),
+    uniqueIndex("flow_versions_flow_version_key").on(t.merchantId, t.flowId, t.version),
+  ],
+);
+
+// A chat channel a flow is reachable on (Telegram bot, Messenger page, WhatsApp number, Slack app).
+export const channels = pgTable(
+  "channels",
+  {
+    merchantId: merchantIdColumn().references(() => merchants.id, { onDelete: "cascade" }),
+    id: text("id").notNull(),
+    flowId: text("flow_id").notNull(),
+    kind: text("kind").$type<ChannelKind>().notNull(),
+    label: text("label").notNull(),
+    configEncrypted: text("config_encrypted").notNull(),
+    configHint: jsonb("config_hint").$type<Record<string, string>>().notNull().default({}),
+    apiBaseUrl: text("api_base_url"),
+    enabled: integer("enabled").notNull().default(1),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.merchantId, t.id] }),
+    index("channels_id_idx").on(t.id),
+    index("channels_flow_idx").on(t.merchantId, t.flowId),
+  ],
+);
+
+export type Flow = typeof flows.$inferSelect;
+export type FlowVersion = typeof flowVersions.$inferSelect;
+export type Channel = typeof channels.$inferSelect;

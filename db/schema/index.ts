@@ -1,0 +1,7 @@
+export * from "./auth";
+export * from "./connections";
+export * from "./conversations";
+export * from "./disputes";
+export * from "./flows";
+export * from "./ops";
+export * from "./payments";

@@ -1,0 +1,162 @@
+import { sql } from "drizzle-orm";
+import {
+  bigint,
+  boolean,
+  check,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  uniqueIndex,
+} from "drizzle-orm/pg-core";
+import type {
+  PaymentMethod,
+  PaymentStatus,
+  ProviderKind,
+} from "@/lib/connections/providers/types";
+import { merchants, users } from "./auth";
+import { createdAt, merchantIdColumn, tstz, updatedAt } from "./_shared";
+
+const money = (name: string) => bigint(name, { mode: "number" });
+
+export const payments = pgTable(
+  "payments",
+  {
+    merchantId: merchantIdColumn().references(() => merchants.id, { onDelete: "cascade" }),
+    id: text("id").notNull(),
+    connectionId: text("connection_id").notNull(),
+    provider: text("provider").$type<ProviderKind>().notNull(),
+    conversationId: text("conversation_id"),
+    flowId: text("flow_id"),
+    amountMinor: money("amount_minor").notNull(),
+    currency: text("currency").notNull(),
+    method: text("method").$type<PaymentMethod>(),
+    status: text("status").$type<PaymentStatus>().notNull().default("created"),
+    // One live checkout per conversation step: a retried create finds this key.
+    idempotencyKey: text("idempotency_key").notNull(),
+    providerCheckoutId: text("provider_checkout_id"),
+    providerPaymentId: text("provider_payment_id"),
+    checkoutUrl: text("checkout_url"),
+    description: text("description").notNull().default(""),
+    customerEmail: text("customer_email"),
+    customerCountry: text("customer_country"),
+    failureCode: text("failure_code"),
+    failureMessage: text("failure_message"),
+    refundedMinor: money("refunded_minor").notNull().default(0),
+    // e.g. amount_mismatch, late_event_ignored — shown on the payment's timeline.
+    flags: jsonb("flags").$type<string[]>().notNull().default([]),
+    riskScore: integer("risk_score"),
+    isTest: boolean("is_test").notNull().default(true),
+    expiresAt: tstz("expires_at"),
+    succeededAt: tstz("succeeded_at"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.merchantId, t.id] }),
+    uniqueIndex("payments_idempotency_key").on(t.merchantId, t.idempotencyKey),
+    index("payments_created_idx").on(t.merchantId, t.createdAt),
+    index("payments_status_created_idx").on(t.merchantId, t.status, t.createdAt),
+    index("payments_provider_payment_idx").on(t.merchantId, t.connectionId, t.providerPaymentId),
+    index("payments_checkout_idx").on(t.providerCheckoutId),
+    index("payments_conversation_idx").on(t.merchantId, t.conversationId),
+    check("payments_amount_check", sql`${t.amountMinor} >= 0`),
+    check("payments_currency_check", sql`${t.currency} ~ '^[A-Z]{3}$'`),
+  ],
+);
+
+// The payment's timeline: one row per provider event (unique per provider event id) and per
+// Parley-side action (created, checkout sent, reconciled, flagged).
+export const paymentEvents = pgTable(
+  "payment_events",
+  {
+    merchantId: merchantIdColumn(),
+    id: text("id").notNull(),
+    paymentId: text("payment_id"),
+    connectionId: text("connection_id").notNull(),
+    source: text("source").$type<"provider" | "parley">().notNull().default("provider"),
+    providerEventId: text("provider_event_id"),
+    type: text("type").notNull(),
+    rawType: text("raw_type"),
+    amountMinor: money("amount_minor"),
+    currency: text("currency"),
+    statusAfter: text("status_after").$type<PaymentStatus>(),
+    detail: jsonb("detail").$type<Record<string, unknown>>(),
+    webhookId: text("webhook_id"),
+    occurredAt: tstz("occurred_at").notNull(),
+    recordedAt: tstz("recorded_at").notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.merchantId, t.id] }),
+    uniqueIndex("payment_events_provider_event_key")
+      .on(t.merchantId, t.connectionId, t.providerEventId)
+      .where(sql`${t.providerEventId} is not null`),
+    index("payment_events_payment_idx").on(t.merchantId, t.paymentId, t.occurredAt),
+  ],
+);
+
+export type WebhookStatus = "received" | "applied" | "ignored" | "failed" | "rejected";
+
+// Every delivery is written here, raw, before anything acts on it: a crash between "stored"
+// and "applied" is recovered by re-applying rows still in "received".
+export const webhookInbox = pgTable(
+  "webhook_inbox",
+  {
+    merchantId: merchantIdColumn(),
+    id: text("id").notNull(),
+    connectionId: text("connection_id").notNull(),
+    provider: text("provider").$type<ProviderKind>().notNull(),
+    headers: jsonb("headers").$type<Record<string, string>>().notNull(),
+    rawBody: text("raw_body").notNull(),
+    verified: boolean("verified").notNull(),
+    status: text("status").$type<WebhookStatus>().notNull().default("received"),
+    providerEventIds: jsonb("provider_event_ids").$type<string[]>().notNull().default([]),
+    eventTypes: jsonb("event_types").$type<string[]>().notNull().default([]),
+    attempts: integer("attempts").notNull().default(0),
+    error: text("error"),
+    receivedAt: tstz("received_at").notNull().defaultNow(),
+    appliedAt: tstz("applied_at"),
+  },
+  (t) => [
+    primaryKey({ columns: [t.merchantId, t.id] }),
+    index("webhook_inbox_connection_idx").on(t.merchantId, t.connectionId, t.receivedAt),
+    index("webhook_inbox_status_idx").on(t.status, t.receivedAt),
+  ],
+);
+
+export type RefundStatus = "pending" | "succeeded" | "failed";
+
+export const refunds = pgTable(
+  "refunds",
+  {
+    merchantId: merchantIdColumn(),
+    id: text("id").notNull(),
+    paymentId: text("payment_id").notNull(),
+    amountMinor: money("amount_minor").notNull(),
+    currency: text("currency").notNull(),
+    status: text("status").$type<RefundStatus>().notNull().default("pending"),
+    reason: text("reason").notNull().default(""),
+    providerRefundId: text("provider_refund_id"),
+    idempotencyKey: text("idempotency_key").notNull(),
+    createdByUserId: text("created_by_user_id").references(() => users.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.merchantId, t.id] }),
+    uniqueIndex("refunds_idempotency_key").on(t.merchantId, t.idempotencyKey),
+    uniqueIndex("refunds_provider_refund_key")
+      .on(t.merchantId, t.paymentId, t.providerRefundId)
+      .where(sql`${t.providerRefundId} is not null`),
+    index("refunds_created_idx").on(t.merchantId, t.createdAt),
+    check("refunds_amount_check", sql`${t.amountMinor} > 0`),
+  ],
+);
+
+export type Payment = typeof payments.$inferSelect;
+export type NewPayment = typeof payments.$inferInsert;
+export type PaymentEvent = typeof paymentEvents.$inferSelect;
+export type WebhookDelivery = typeof webhookInbox.$inferSelect;
+export type Refund = typeof refunds.$inferSelect;

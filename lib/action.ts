@@ -1,0 +1,103 @@
+import "server-only";
+import { headers } from "next/headers";
+import { z } from "zod";
+import { recordAudit, type AuditInput } from "@/lib/audit/record";
+import type { MerchantContext } from "@/lib/auth/context";
+import type { Permission } from "@/lib/auth/permissions";
+import { requirePermission } from "@/lib/auth/server";
+import { AppError } from "@/lib/errors";
+import { zodFieldErrors } from "@/lib/validation";
+
+export type ActionResult<T> =
+  | { ok: true; data: T }
+  | { ok: false; status: number; error: string; fieldErrors?: Record<string, string[]> };
+
+export interface ActionContext extends MerchantContext {
+  /** Audit entry for this merchant and actor; pass the transaction the change is written in. */
+  audit(
+    executor: Parameters<typeof recordAudit>[0],
+    entry: Omit<AuditInput, "merchantId" | "actor" | "ip" | "userAgent">,
+  ): Promise<void>;
+}
+
+interface ActionDefinition<S extends z.ZodType, T> {
+  permission: Permission;
+  schema: S;
+  handler: (input: z.output<S>, ctx: ActionContext) => Promise<T>;
+}
+
+/**
+ * The one way dashboard mutations are written: same-origin check, user + merchant + role,
+ * the named permission, zod validation, the handler (which audits in its own transaction),
+ * and one mapping of errors to results. Accepts a plain object, FormData, or
+ * (previousState, FormData) as React's useActionState passes.
+ */
+export function defineAction<S extends z.ZodType, T>(definition: ActionDefinition<S, T>) {
+  return async function action(first: unknown, second?: unknown): Promise<ActionResult<T>> {
+    try {
+      await assertSameOriginAction();
+      const ctx = await requirePermission(definition.permission);
+      const raw = second instanceof FormData ? second : first;
+      const input = definition.schema.safeParse(raw instanceof FormData ? formDataToObject(raw) : raw);
+      if (!input.success) {
+        return { ok: false, status: 422, error: "Please fix the highlighted fields.", fieldErrors: zodFieldErrors(input.error) };
+      }
+      const actionCtx: ActionContext = {
+        ...ctx,
+        audit: (executor, entry) =>
+          recordAudit(executor, {
+            ...entry,
+            merchantId: ctx.merchantId,
+            actor: { userId: ctx.user.id, email: ctx.user.email },
+            ip: ctx.ip,
+            userAgent: ctx.userAgent,
+          }),
+      };
+      return { ok: true, data: await definition.handler(input.data, actionCtx) };
+    } catch (error) {
+      return toActionError(error);
+    }
+  };
+}
+
+export function toActionError(error: unknown): { ok: false; status: number; error: string; fieldErrors?: Record<string, string[]> } {
+  if (error instanceof AppError) {
+    return { ok: false, status: error.status, error: error.message, fieldErrors: error.fieldErrors };
+  }
+  if (error instanceof z.ZodError) {
+    return { ok: false, status: 422, error: "Please fix the highlighted fields.", fieldErrors: zodFieldErrors(error) };
+  }
+  // Next's redirect()/notFound() signal through exceptions; let them through.
+  if (error && typeof error === "object" && "digest" in error) throw error;
+  console.error("[action] unexpected error", error);
+  return { ok: false, status: 500, error: "Something went wrong on our side. Nothing was changed." };
+}
+
+function formDataToObject(form: FormData): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of form.entries()) {
+    if (key.startsWith("$ACTION")) continue;
+    if (key in out) {
+      const existing = out[key];
+      out[key] = Array.isArray(existing) ? [...existing, value] : [existing, value];
+    } else {
+      out[key] = value;
+    }
+  }
+  return out;
+}
+
+/** Next already compares Origin with Host for server actions; we check again so the rule is ours. */
+async function assertSameOriginAction(): Promise<void> {
+  const h = await headers();
+  const origin = h.get("origin");
+  if (!origin) return; // same-origin navigations and server-side calls carry none
+  const host = h.get("x-forwarded-host") ?? h.get("host");
+  let originHost: string;
+  try {
+    originHost = new URL(origin).host;
+  } catch {
+    throw new AppError("Cross-origin request refused.", 403);
+  }
+  if (originHost !== host) throw new AppError("Cross-origin request refused.", 403);
+}

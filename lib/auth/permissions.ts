@@ -1,0 +1,69 @@
+import type { Role } from "@/db/schema/auth";
+
+export { ROLES, type Role } from "@/db/schema/auth";
+
+// The role × permission matrix. Read it as a table: a ✓ in a column means the role may do it.
+// Every page, server action, route handler and data function names one of these.
+const ____ = false;
+const OK__ = true;
+
+//                                   owner  admin  support analyst
+const MATRIX = {
+  "overview.view":                  [OK__, OK__, OK__, OK__],
+  "transactions.view":              [OK__, OK__, OK__, OK__],
+  "transactions.refund":            [OK__, OK__, OK__, ____],
+  "conversations.view":             [OK__, OK__, OK__, ____],
+  "flows.view":                     [OK__, OK__, OK__, OK__],
+  "flows.edit":                     [OK__, OK__, ____, ____],
+  "flows.publish":                  [OK__, OK__, ____, ____],
+  "connections.view":               [OK__, OK__, OK__, OK__],
+  "connections.manage":             [OK__, OK__, ____, ____],
+  "webhooks.reapply":               [OK__, OK__, ____, ____],
+  "analytics.view":                 [OK__, OK__, ____, OK__],
+  "analytics.export":               [OK__, OK__, ____, OK__],
+  "disputes.view":                  [OK__, OK__, OK__, OK__],
+  "disputes.respond":               [OK__, OK__, OK__, ____],
+  "disputes.assign":                [OK__, OK__, OK__, ____],
+  "alerts.view":                    [OK__, OK__, OK__, OK__],
+  "alerts.acknowledge":             [OK__, OK__, OK__, ____],
+  "alerts.manage":                  [OK__, OK__, ____, ____],
+  "team.view":                      [OK__, OK__, ____, ____],
+  "team.invite":                    [OK__, OK__, ____, ____],
+  "team.manage":                    [OK__, OK__, ____, ____],
+  "audit.view":                     [OK__, OK__, ____, ____],
+} as const satisfies Record<string, readonly [boolean, boolean, boolean, boolean]>;
+
+export type Permission = keyof typeof MATRIX;
+export const PERMISSIONS = Object.keys(MATRIX) as Permission[];
+
+const COLUMN: Record<Role, 0 | 1 | 2 | 3> = { owner: 0, admin: 1, support: 2, analyst: 3 };
+
+export function can(role: Role, permission: Permission): boolean {
+  const row = MATRIX[permission];
+  return row !== undefined && row[COLUMN[role]] === true;
+}
+
+export function permissionsOf(role: Role): Permission[] {
+  return PERMISSIONS.filter((p) => can(role, p));
+}
+
+/** Who may grant which role: only owners make owners; admins manage admins and below. */
+export function canAssignRole(actor: Role, target: Role): boolean {
+  if (actor === "owner") return true;
+  if (actor === "admin") return target !== "owner";
+  return false;
+}
+
+export const ROLE_LABELS: Record<Role, string> = {
+  owner: "Owner",
+  admin: "Admin",
+  support: "Support",
+  analyst: "Analyst",
+};
+
+export const ROLE_DESCRIPTIONS: Record<Role, string> = {
+  owner: "Everything, including making other owners.",
+  admin: "Everything except managing owners.",
+  support: "Transactions, refunds, disputes and conversations; no keys, no team.",
+  analyst: "Read-only: transactions, analytics and exports.",
+};

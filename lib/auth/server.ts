@@ -1,0 +1,43 @@
+import "server-only";
+import { cookies, headers } from "next/headers";
+import { redirect } from "next/navigation";
+import { cache } from "react";
+import { getDb } from "@/db/client";
+import { ForbiddenError, NotSignedInError } from "@/lib/errors";
+import { auth } from "./config";
+import { resolveMerchantContext, type MerchantContext } from "./context";
+import { can, type Permission } from "./permissions";
+
+export const ACTIVE_MERCHANT_COOKIE = "parley_merchant";
+
+/** The signed-in context for this request (memoized per request), or null. */
+export const getRequestContext = cache(async (): Promise<MerchantContext | null> => {
+  const session = await auth();
+  if (!session) return null;
+  const [cookieStore, headerList] = await Promise.all([cookies(), headers()]);
+  return resolveMerchantContext(
+    getDb(),
+    { userId: session.userId, sessionVersion: session.sessionVersion },
+    cookieStore.get(ACTIVE_MERCHANT_COOKIE)?.value,
+    {
+      ip: headerList.get("x-forwarded-for")?.split(",")[0]?.trim() ?? null,
+      userAgent: headerList.get("user-agent"),
+    },
+  );
+});
+
+/** For pages: signed out → sign-in page; role lacks the permission → the forbidden page. */
+export async function requirePagePermission(permission: Permission): Promise<MerchantContext> {
+  const ctx = await getRequestContext();
+  if (!ctx) redirect("/sign-in");
+  if (!can(ctx.role, permission)) redirect("/forbidden");
+  return ctx;
+}
+
+/** For server actions and route handlers: throws, and the caller maps the error once. */
+export async function requirePermission(permission: Permission): Promise<MerchantContext> {
+  const ctx = await getRequestContext();
+  if (!ctx) throw new NotSignedInError();
+  if (!can(ctx.role, permission)) throw new ForbiddenError();
+  return ctx;
+}
