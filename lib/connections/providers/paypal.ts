@@ -1,0 +1,217 @@
+// PayPal connector (REST, Orders v2). Identifiers: a Parley payment's providerPaymentId is the
+// PayPal order id; refunds and disputes happen on the order's capture, which `refund` resolves.
+import { z } from "zod";
+import { getPayPalAccessToken, type PayPalCredentials, paypalRequest } from "./paypal-http";
+import {
+  firstCapture,
+  orderToPaymentState,
+  parsePayPalOrder,
+  payerLink,
+  paypalAmountValue,
+  paypalCheckoutCurrencies,
+} from "./paypal-orders";
+import { parsePayPalWebhook } from "./paypal-webhook";
+import {
+  type Capabilities,
+  type CheckoutInput,
+  type CheckoutResult,
+  type Connector,
+  type ConnectorContext,
+  type DisputeEvidenceInput,
+  type PaymentMethod,
+  type ProviderPaymentState,
+  ProviderError,
+  type RefundInput,
+  type RefundResult,
+  type VerifyCredentialsResult,
+} from "./types";
+
+export type { PayPalCredentials } from "./paypal-http";
+export { clearPayPalTokenCache } from "./paypal-http";
+export { paypalEventNeedsCapture, PAYPAL_WEBHOOK_TOLERANCE_MS } from "./paypal-webhook";
+
+export const paypalCredentialsSchema = z.object({
+  clientId: z.string().trim().min(1, { error: "Enter the PayPal REST app's client ID" }),
+  clientSecret: z.string().trim().min(1, { error: "Enter the PayPal REST app's secret" }),
+  webhookId: z
+    .string()
+    .trim()
+    .min(1, { error: "Enter the webhook ID PayPal shows for this app's webhook (Developer Dashboard → Webhooks)" }),
+}) satisfies z.ZodType<PayPalCredentials>;
+
+type Ctx = ConnectorContext<PayPalCredentials>;
+
+// "card" is PayPal's advanced (guest) card checkout; "installments" is Pay Later.
+const PAYPAL_METHODS: PaymentMethod[] = ["paypal", "card", "installments"];
+
+// PayPal caps description at 127 characters (Orders v2 purchase_unit.description).
+const DESCRIPTION_LIMIT = 127;
+// experience_context.locale pattern from the Orders v2 reference; anything else is left out.
+const PAYPAL_LOCALE = /^[a-z]{2}(?:-[A-Z][a-z]{3})?(?:-(?:[A-Z]{2}|[0-9]{3}))?$/;
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+async function verifyCredentials(ctx: Ctx): Promise<VerifyCredentialsResult> {
+  try {
+    await getPayPalAccessToken(ctx, { fresh: true });
+    return {
+      ok: true,
+      accountLabel: `PayPal ${ctx.mode === "live" ? "live" : "sandbox"} app ${ctx.credentials.clientId.slice(0, 8)}…`,
+      message: "PayPal accepted the client ID and secret",
+    };
+  } catch (error) {
+    if (error instanceof ProviderError && (error.kind === "invalid_credentials" || error.kind === "unreachable")) {
+      return { ok: false, reason: error.kind, message: error.message };
+    }
+    return { ok: false, reason: "provider_error", message: errorMessage(error) };
+  }
+}
+
+function capabilities(): Capabilities {
+  return { methods: [...PAYPAL_METHODS], currencies: [...paypalCheckoutCurrencies] };
+}
+
+async function createCheckout(ctx: Ctx, input: CheckoutInput): Promise<CheckoutResult> {
+  const unsupported = input.methods.filter((m) => !PAYPAL_METHODS.includes(m));
+  if (unsupported.length > 0) {
+    throw new ProviderError(`PayPal cannot offer ${unsupported.join(", ")}`, "invalid_request");
+  }
+  const amount = paypalAmountValue(input.amountMinor, input.currency);
+  const onlyCards = input.methods.length > 0 && input.methods.every((m) => m === "card");
+  const experienceContext: Record<string, string> = {
+    return_url: input.successUrl,
+    cancel_url: input.cancelUrl,
+    user_action: "PAY_NOW",
+    shipping_preference: "NO_SHIPPING",
+    landing_page: onlyCards ? "GUEST_CHECKOUT" : "NO_PREFERENCE",
+  };
+  if (input.locale && PAYPAL_LOCALE.test(input.locale)) experienceContext.locale = input.locale;
+
+  const body = await paypalRequest(ctx, {
+    method: "POST",
+    path: "/v2/checkout/orders",
+    requestId: input.idempotencyKey,
+    json: {
+      intent: "CAPTURE",
+      purchase_units: [
+        {
+          reference_id: input.paymentId,
+          custom_id: input.paymentId,
+          description: input.description.slice(0, DESCRIPTION_LIMIT),
+          amount,
+        },
+      ],
+      payment_source: {
+        paypal: {
+          ...(input.customerEmail ? { email_address: input.customerEmail } : {}),
+          experience_context: experienceContext,
+        },
+      },
+    },
+  });
+  const order = parsePayPalOrder(body);
+  const url = payerLink(order);
+  if (!url) throw new ProviderError(`PayPal order ${order.id} came back without an approval link`, "provider_error");
+  return { providerCheckoutId: order.id, providerPaymentId: order.id, url };
+}
+
+async function fetchPayment(ctx: Ctx, orderId: string): Promise<ProviderPaymentState> {
+  const body = await paypalRequest(ctx, { method: "GET", path: `/v2/checkout/orders/${encodeURIComponent(orderId)}` });
+  return orderToPaymentState(parsePayPalOrder(body));
+}
+
+/**
+ * Captures an approved order (Orders v2: approval alone moves no money). Safe to repeat: the
+ * request id is derived from the order, and an already captured order returns its state.
+ */
+export async function captureOrder(ctx: Ctx, orderId: string): Promise<ProviderPaymentState> {
+  const path = `/v2/checkout/orders/${encodeURIComponent(orderId)}`;
+  try {
+    const body = await paypalRequest(ctx, { method: "POST", path: `${path}/capture`, requestId: `capture-${orderId}`, json: {} });
+    return orderToPaymentState(parsePayPalOrder(body));
+  } catch (error) {
+    if (!(error instanceof ProviderError) || error.status !== 422) throw error;
+    if (error.providerCode === "ORDER_ALREADY_CAPTURED") return fetchPayment(ctx, orderId);
+    if (error.providerCode === "INSTRUMENT_DECLINED") {
+      // PayPal's documented recovery: send the buyer back to the approval link to pick another source.
+      const state = await fetchPayment(ctx, orderId);
+      return { ...state, status: "requires_action", failure: { code: "INSTRUMENT_DECLINED", message: error.message } };
+    }
+    throw error;
+  }
+}
+
+/** Finds the capture to refund: `providerPaymentId` may be the order id or the capture id. */
+async function resolveCapture(ctx: Ctx, providerPaymentId: string): Promise<{ captureId: string; customId?: string }> {
+  try {
+    const body = await paypalRequest(ctx, { method: "GET", path: `/v2/checkout/orders/${encodeURIComponent(providerPaymentId)}` });
+    const order = parsePayPalOrder(body);
+    const capture = firstCapture(order);
+    if (!capture) throw new ProviderError(`PayPal order ${order.id} has no capture to refund`, "invalid_request");
+    return { captureId: capture.id, customId: order.purchase_units?.[0]?.custom_id };
+  } catch (error) {
+    if (error instanceof ProviderError && error.status === 404) return { captureId: providerPaymentId };
+    throw error;
+  }
+}
+
+const refundResponseSchema = z.object({ id: z.string(), status: z.string() });
+
+async function refund(ctx: Ctx, input: RefundInput): Promise<RefundResult> {
+  const amount = paypalAmountValue(input.amountMinor, input.currency);
+  const { captureId, customId } = await resolveCapture(ctx, input.providerPaymentId);
+  const body = await paypalRequest(ctx, {
+    method: "POST",
+    path: `/v2/payments/captures/${encodeURIComponent(captureId)}/refund`,
+    requestId: input.idempotencyKey,
+    json: {
+      amount,
+      ...(customId ? { custom_id: customId } : {}),
+      ...(input.reason ? { note_to_payer: input.reason.slice(0, 255) } : {}),
+    },
+  });
+  const parsed = refundResponseSchema.safeParse(body);
+  if (!parsed.success) throw new ProviderError("PayPal returned an unreadable refund", "provider_error");
+  const status = parsed.data.status === "COMPLETED" ? "succeeded" : parsed.data.status === "PENDING" ? "pending" : "failed";
+  return { providerRefundId: parsed.data.id, status };
+}
+
+async function submitDisputeEvidence(ctx: Ctx, input: DisputeEvidenceInput): Promise<void> {
+  const files = input.files ?? [];
+  const form = new FormData();
+  const evidence = {
+    evidences: [{ evidence_type: "OTHER", notes: input.text, documents: files.map((f) => ({ name: f.name })) }],
+  };
+  form.append("input", new Blob([JSON.stringify(evidence)], { type: "application/json" }));
+  files.forEach((file, index) => {
+    form.append(`file${index + 1}`, new Blob([Buffer.from(file.base64, "base64")], { type: file.contentType }), file.name);
+  });
+  await paypalRequest(ctx, {
+    method: "POST",
+    path: `/v1/customer/disputes/${encodeURIComponent(input.providerDisputeId)}/provide-evidence`,
+    form,
+  });
+}
+
+async function acceptDispute(ctx: Ctx, providerDisputeId: string): Promise<void> {
+  await paypalRequest(ctx, {
+    method: "POST",
+    path: `/v1/customer/disputes/${encodeURIComponent(providerDisputeId)}/accept-claim`,
+    json: { note: "The merchant accepted this claim in Parley." },
+  });
+}
+
+export const paypalConnector: Connector<PayPalCredentials> = {
+  kind: "paypal",
+  verifyCredentials,
+  capabilities,
+  createCheckout,
+  fetchPayment,
+  refund,
+  parseWebhook: parsePayPalWebhook,
+  webhookAck: () => ({ status: 200, body: "", contentType: "text/plain" }),
+  submitDisputeEvidence,
+  acceptDispute,
+};

@@ -1,0 +1,496 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import {
+  captureOrder,
+  clearPayPalTokenCache,
+  type PayPalCredentials,
+  paypalConnector,
+  paypalCredentialsSchema,
+  paypalEventNeedsCapture,
+} from "@/lib/connections/providers/paypal";
+import { normalizePayPalEvent } from "@/lib/connections/providers/paypal-webhook";
+import { type CheckoutInput, type ConnectorContext, ProviderError } from "@/lib/connections/providers/types";
+import { type FakePayPal, startFakePayPal } from "@/tests/fakes/paypal-server";
+
+let fake: FakePayPal;
+let ctx: ConnectorContext<PayPalCredentials>;
+// A port that was just open and is now closed: connections are refused.
+let deadUrl: string;
+
+beforeAll(async () => {
+  fake = await startFakePayPal();
+  const dead = await startFakePayPal();
+  deadUrl = dead.url;
+  await dead.close();
+  ctx = {
+    credentials: { clientId: fake.clientId, clientSecret: fake.clientSecret, webhookId: fake.webhookId },
+    mode: "test",
+    baseUrl: fake.url,
+    appUrl: "https://parley.test",
+    timeoutMs: 2000,
+  };
+});
+afterAll(() => fake.close());
+beforeEach(() => clearPayPalTokenCache());
+
+let counter = 0;
+function checkoutInput(overrides: Partial<CheckoutInput> = {}): CheckoutInput {
+  counter += 1;
+  return {
+    paymentId: `pay_${counter}`,
+    amountMinor: 1250,
+    currency: "EUR",
+    description: "Two coffees",
+    methods: ["paypal", "card"],
+    idempotencyKey: `idem_${counter}_${Date.now()}`,
+    successUrl: "https://parley.test/pay/ok",
+    cancelUrl: "https://parley.test/pay/cancel",
+    ...overrides,
+  };
+}
+
+async function rejection(promise: Promise<unknown>): Promise<ProviderError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(ProviderError);
+  return error as ProviderError;
+}
+
+describe("PayPal credentials", () => {
+  it("validates the credential form with readable messages", () => {
+    const result = paypalCredentialsSchema.safeParse({ clientId: "abc", clientSecret: " ", webhookId: "" });
+    expect(result.success).toBe(false);
+    const messages = result.error?.issues.map((i) => `${i.path.join(".")}: ${i.message}`) ?? [];
+    expect(messages).toContain("clientSecret: Enter the PayPal REST app's secret");
+    expect(messages.some((m) => m.startsWith("webhookId: Enter the webhook ID"))).toBe(true);
+  });
+
+  it("accepts working credentials", async () => {
+    const result = await paypalConnector.verifyCredentials(ctx);
+    expect(result.ok).toBe(true);
+  });
+
+  it("reports PayPal's own message for a wrong secret", async () => {
+    const result = await paypalConnector.verifyCredentials({ ...ctx, credentials: { ...ctx.credentials, clientSecret: "nope" } });
+    expect(result).toEqual({ ok: false, reason: "invalid_credentials", message: "Client Authentication failed" });
+  });
+
+  it("reports an unreachable PayPal", async () => {
+    const result = await paypalConnector.verifyCredentials({ ...ctx, baseUrl: deadUrl });
+    expect(result.ok).toBe(false);
+    expect(result.ok === false && result.reason).toBe("unreachable");
+  });
+
+  it("caches the access token and renews it when PayPal revokes it", async () => {
+    const before = fake.state.tokensIssued;
+    await paypalConnector.createCheckout(ctx, checkoutInput());
+    await paypalConnector.createCheckout(ctx, checkoutInput());
+    expect(fake.state.tokensIssued - before).toBe(1);
+    fake.revokeTokens();
+    await paypalConnector.createCheckout(ctx, checkoutInput());
+    expect(fake.state.tokensIssued - before).toBe(2);
+  });
+
+  it("does not reuse a cached token once the secret is wrong", async () => {
+    await paypalConnector.verifyCredentials(ctx);
+    const wrong = { ...ctx, credentials: { ...ctx.credentials, clientSecret: "changed" } };
+    const error = await rejection(paypalConnector.fetchPayment(wrong, "ANY"));
+    expect(error.kind).toBe("invalid_credentials");
+  });
+});
+
+describe("PayPal capabilities", () => {
+  it("offers PayPal, cards and Pay Later in PayPal's currencies only", () => {
+    const caps = paypalConnector.capabilities(ctx);
+    expect(caps.methods.sort()).toEqual(["card", "installments", "paypal"]);
+    expect(caps.currencies).toEqual(expect.arrayContaining(["EUR", "USD", "JPY", "GBP"]));
+    expect(caps.currencies).not.toContain("IDR");
+    expect(caps.currencies).not.toContain("KWD");
+  });
+});
+
+describe("PayPal checkout", () => {
+  it("creates an order with the amount as a decimal string and returns the payer link", async () => {
+    const input = checkoutInput({ amountMinor: 1250, currency: "EUR", locale: "en-GB" });
+    const result = await paypalConnector.createCheckout(ctx, input);
+    const order = fake.state.orders.get(result.providerCheckoutId);
+    expect(order?.purchaseUnit.amount).toEqual({ currency_code: "EUR", value: "12.50" });
+    expect(order?.purchaseUnit.custom_id).toBe(input.paymentId);
+    expect(order?.purchaseUnit.reference_id).toBe(input.paymentId);
+    expect(order?.experienceContext).toMatchObject({ return_url: input.successUrl, cancel_url: input.cancelUrl, locale: "en-GB" });
+    expect(result.providerPaymentId).toBe(result.providerCheckoutId);
+    expect(result.url).toBe(`${fake.url}/checkoutnow?token=${result.providerCheckoutId}`);
+  });
+
+  it("sends JPY without decimals", async () => {
+    const result = await paypalConnector.createCheckout(ctx, checkoutInput({ amountMinor: 1200, currency: "JPY" }));
+    expect(fake.state.orders.get(result.providerCheckoutId)?.purchaseUnit.amount).toEqual({ currency_code: "JPY", value: "1200" });
+  });
+
+  it("refuses KWD clearly before calling PayPal", async () => {
+    const before = fake.state.ordersCreated;
+    const error = await rejection(paypalConnector.createCheckout(ctx, checkoutInput({ amountMinor: 1250, currency: "KWD" })));
+    expect(error.kind).toBe("invalid_request");
+    expect(error.message).toBe("PayPal does not accept payments in KWD");
+    expect(fake.state.ordersCreated).toBe(before);
+  });
+
+  it("refuses methods PayPal cannot offer", async () => {
+    const error = await rejection(paypalConnector.createCheckout(ctx, checkoutInput({ methods: ["alipay"] })));
+    expect(error.message).toContain("alipay");
+  });
+
+  it("returns the same order on a retry with the same idempotency key", async () => {
+    const input = checkoutInput();
+    const before = fake.state.ordersCreated;
+    const first = await paypalConnector.createCheckout(ctx, input);
+    const retry = await paypalConnector.createCheckout(ctx, input);
+    expect(retry.providerCheckoutId).toBe(first.providerCheckoutId);
+    expect(fake.state.ordersCreated - before).toBe(1);
+    const other = await paypalConnector.createCheckout(ctx, { ...input, idempotencyKey: `${input.idempotencyKey}-b` });
+    expect(other.providerCheckoutId).not.toBe(first.providerCheckoutId);
+  });
+});
+
+describe("PayPal payment state", () => {
+  it("follows an order from payer action to approval to capture", async () => {
+    const { providerPaymentId } = await paypalConnector.createCheckout(ctx, checkoutInput({ amountMinor: 990, currency: "USD" }));
+    const id = providerPaymentId!;
+    expect((await paypalConnector.fetchPayment(ctx, id)).status).toBe("requires_action");
+
+    fake.approve(id, "card");
+    expect((await paypalConnector.fetchPayment(ctx, id)).status).toBe("pending");
+
+    const captured = await captureOrder(ctx, id);
+    expect(captured).toMatchObject({ providerPaymentId: id, status: "succeeded", amountMinor: 990, currency: "USD", method: "card" });
+    expect(await paypalConnector.fetchPayment(ctx, id)).toEqual(captured);
+  });
+
+  it("captures once even when asked twice", async () => {
+    const { providerPaymentId } = await paypalConnector.createCheckout(ctx, checkoutInput());
+    fake.approve(providerPaymentId!);
+    const before = fake.state.captureAttempts;
+    const first = await captureOrder(ctx, providerPaymentId!);
+    const second = await captureOrder(ctx, providerPaymentId!);
+    expect(second).toEqual(first);
+    expect(fake.state.captureAttempts - before).toBe(1);
+    expect(first.method).toBe("paypal");
+  });
+
+  it("maps pending and declined captures", async () => {
+    const pending = await paypalConnector.createCheckout(ctx, checkoutInput());
+    fake.approve(pending.providerPaymentId!);
+    fake.state.nextCapture = "PENDING";
+    expect((await captureOrder(ctx, pending.providerPaymentId!)).status).toBe("pending");
+
+    const declined = await paypalConnector.createCheckout(ctx, checkoutInput());
+    fake.approve(declined.providerPaymentId!);
+    fake.state.nextCapture = "DECLINED";
+    const state = await captureOrder(ctx, declined.providerPaymentId!);
+    expect(state.status).toBe("failed");
+    expect(state.failure?.code).toBe("DECLINED");
+  });
+
+  it("sends the buyer back when PayPal declines the instrument", async () => {
+    const { providerPaymentId } = await paypalConnector.createCheckout(ctx, checkoutInput());
+    fake.approve(providerPaymentId!);
+    fake.state.nextCapture = "INSTRUMENT_DECLINED";
+    const state = await captureOrder(ctx, providerPaymentId!);
+    expect(state.status).toBe("requires_action");
+    expect(state.failure?.code).toBe("INSTRUMENT_DECLINED");
+  });
+
+  it("maps a voided order to canceled", async () => {
+    const { providerPaymentId } = await paypalConnector.createCheckout(ctx, checkoutInput());
+    fake.state.orders.get(providerPaymentId!)!.status = "VOIDED";
+    expect((await paypalConnector.fetchPayment(ctx, providerPaymentId!)).status).toBe("canceled");
+  });
+
+  it("turns PayPal's 404 body into a ProviderError with its message", async () => {
+    const error = await rejection(paypalConnector.fetchPayment(ctx, "NOPE123"));
+    expect(error.kind).toBe("invalid_request");
+    expect(error.status).toBe(404);
+    expect(error.message).toContain("The specified resource does not exist.");
+    expect(error.providerCode).toBe("INVALID_RESOURCE_ID");
+  });
+});
+
+describe("PayPal refunds", () => {
+  async function capturedOrder(amountMinor: number, currency = "EUR") {
+    const input = checkoutInput({ amountMinor, currency });
+    const { providerPaymentId } = await paypalConnector.createCheckout(ctx, input);
+    fake.approve(providerPaymentId!);
+    await captureOrder(ctx, providerPaymentId!);
+    return { orderId: providerPaymentId!, paymentId: input.paymentId, captureId: fake.state.orders.get(providerPaymentId!)!.capture!.id };
+  }
+
+  it("refunds the order's capture, idempotently", async () => {
+    const { orderId, paymentId, captureId } = await capturedOrder(5000);
+    const before = fake.state.refundsCreated;
+    const input = { providerPaymentId: orderId, amountMinor: 1999, currency: "EUR", idempotencyKey: `rfd_${orderId}`, reason: "Broken cup" };
+    const first = await paypalConnector.refund(ctx, input);
+    const retry = await paypalConnector.refund(ctx, input);
+    expect(first.status).toBe("succeeded");
+    expect(retry.providerRefundId).toBe(first.providerRefundId);
+    expect(fake.state.refundsCreated - before).toBe(1);
+    expect(fake.state.refunds.get(first.providerRefundId)).toMatchObject({
+      captureId,
+      amount: { currency_code: "EUR", value: "19.99" },
+      custom_id: paymentId,
+      note: "Broken cup",
+    });
+    expect((await paypalConnector.fetchPayment(ctx, orderId)).status).toBe("partially_refunded");
+  });
+
+  it("also accepts the capture id and refunds JPY in whole yen", async () => {
+    const { orderId, captureId } = await capturedOrder(3000, "JPY");
+    const result = await paypalConnector.refund(ctx, { providerPaymentId: captureId, amountMinor: 3000, currency: "JPY", idempotencyKey: `rfd_${captureId}` });
+    expect(fake.state.refunds.get(result.providerRefundId)?.amount).toEqual({ currency_code: "JPY", value: "3000" });
+    expect((await paypalConnector.fetchPayment(ctx, orderId)).status).toBe("refunded");
+  });
+
+  it("passes PayPal's refusal through", async () => {
+    const { orderId } = await capturedOrder(1000);
+    const error = await rejection(paypalConnector.refund(ctx, { providerPaymentId: orderId, amountMinor: 1001, currency: "EUR", idempotencyKey: `rfd_over_${orderId}` }));
+    expect(error.kind).toBe("invalid_request");
+    expect(error.providerCode).toBe("REFUND_AMOUNT_EXCEEDED");
+  });
+
+  it("refuses to refund an order that was never captured", async () => {
+    const { providerPaymentId } = await paypalConnector.createCheckout(ctx, checkoutInput());
+    const error = await rejection(paypalConnector.refund(ctx, { providerPaymentId: providerPaymentId!, amountMinor: 100, currency: "EUR", idempotencyKey: "rfd_none" }));
+    expect(error.message).toContain("has no capture to refund");
+  });
+});
+
+describe("PayPal disputes", () => {
+  it("uploads evidence as multipart with a JSON input part and the files", async () => {
+    fake.addDispute("PP-D-100");
+    await paypalConnector.submitDisputeEvidence(ctx, {
+      providerDisputeId: "PP-D-100",
+      text: "Delivered to the table, receipt attached.",
+      files: [{ name: "receipt.pdf", contentType: "application/pdf", base64: Buffer.from("%PDF-1.4 fake").toString("base64") }],
+    });
+    const upload = fake.state.evidence.at(-1);
+    expect(upload?.disputeId).toBe("PP-D-100");
+    expect(upload?.input).toEqual({
+      evidences: [{ evidence_type: "OTHER", notes: "Delivered to the table, receipt attached.", documents: [{ name: "receipt.pdf" }] }],
+    });
+    expect(upload?.files).toEqual([{ field: "file1", name: "receipt.pdf", type: "application/pdf", bytes: 13 }]);
+  });
+
+  it("accepts a claim", async () => {
+    fake.addDispute("PP-D-200");
+    await paypalConnector.acceptDispute(ctx, "PP-D-200");
+    expect(fake.state.acceptedClaims.at(-1)?.disputeId).toBe("PP-D-200");
+  });
+
+  it("reports an unknown dispute", async () => {
+    const error = await rejection(paypalConnector.acceptDispute(ctx, "PP-D-404"));
+    expect(error.status).toBe(404);
+  });
+});
+
+function captureCompletedEvent(overrides: Record<string, unknown> = {}) {
+  return {
+    id: `WH-${Math.random().toString(36).slice(2)}`,
+    event_version: "1.0",
+    create_time: "2026-03-01T10:00:00.000Z",
+    resource_type: "capture",
+    event_type: "PAYMENT.CAPTURE.COMPLETED",
+    summary: "Payment completed for EUR 12.5 EUR",
+    resource: {
+      id: "CAP-1",
+      status: "COMPLETED",
+      amount: { currency_code: "EUR", value: "12.50" },
+      custom_id: "pay_abc",
+      supplementary_data: { related_ids: { order_id: "ORDER-1" } },
+    },
+    ...overrides,
+  };
+}
+
+describe("PayPal webhooks", () => {
+  const now = new Date();
+  const request = (rawBody: string, headers: Headers) => ({ rawBody, headers, url: "https://parley.test/api/webhooks/con_1" });
+
+  it("verifies through PayPal with the raw event embedded verbatim, then normalizes", async () => {
+    const event = captureCompletedEvent();
+    // PayPal's own bodies are not compact JSON; the bytes must reach PayPal unchanged.
+    const rawBody = JSON.stringify(event, null, 2);
+    const result = await paypalConnector.parseWebhook(ctx, request(rawBody, fake.webhookHeaders(event, now)), now);
+    expect(result).toEqual({
+      ok: true,
+      events: [
+        {
+          providerEventId: event.id,
+          type: "payment.succeeded",
+          rawType: "PAYMENT.CAPTURE.COMPLETED",
+          occurredAt: new Date("2026-03-01T10:00:00.000Z"),
+          providerPaymentId: "ORDER-1",
+          paymentId: "pay_abc",
+          amountMinor: 1250,
+          currency: "EUR",
+          failure: undefined,
+        },
+      ],
+    });
+    expect(fake.state.lastVerifyBody).toContain(`"webhook_event":${rawBody}}`);
+    expect(fake.state.lastVerifyBody).toContain(`"webhook_id":"${fake.webhookId}"`);
+  });
+
+  it("rejects a forged signature", async () => {
+    const event = captureCompletedEvent();
+    const headers = fake.webhookHeaders(event, now, { "paypal-transmission-sig": "Zm9yZ2Vk" });
+    const result = await paypalConnector.parseWebhook(ctx, request(JSON.stringify(event), headers), now);
+    expect(result).toMatchObject({ ok: false, reason: "bad_signature" });
+  });
+
+  it("rejects a body tampered with after signing", async () => {
+    const event = captureCompletedEvent();
+    const headers = fake.webhookHeaders(event, now);
+    const tampered = JSON.stringify({ ...event, resource: { ...event.resource, amount: { currency_code: "EUR", value: "1.00" } } });
+    const result = await paypalConnector.parseWebhook(ctx, request(tampered, headers), now);
+    expect(result).toMatchObject({ ok: false, reason: "bad_signature" });
+  });
+
+  it("rejects a delivery signed for another webhook id", async () => {
+    const event = captureCompletedEvent();
+    const other = { ...ctx, credentials: { ...ctx.credentials, webhookId: "WH-OTHER" } };
+    const result = await paypalConnector.parseWebhook(other, request(JSON.stringify(event), fake.webhookHeaders(event, now)), now);
+    expect(result).toMatchObject({ ok: false, reason: "bad_signature" });
+  });
+
+  it("refuses stale deliveries without asking PayPal", async () => {
+    const event = captureCompletedEvent();
+    const sixMinutesAgo = new Date(now.getTime() - 6 * 60 * 1000);
+    const calls = fake.state.verifyCalls;
+    const result = await paypalConnector.parseWebhook(ctx, request(JSON.stringify(event), fake.webhookHeaders(event, sixMinutesAgo)), now);
+    expect(result).toMatchObject({ ok: false, reason: "stale" });
+    expect(fake.state.verifyCalls).toBe(calls);
+    const fourMinutesAgo = new Date(now.getTime() - 4 * 60 * 1000);
+    const fresh = await paypalConnector.parseWebhook(ctx, request(JSON.stringify(event), fake.webhookHeaders(event, fourMinutesAgo)), now);
+    expect(fresh.ok).toBe(true);
+  });
+
+  it("refuses missing signature headers and malformed bodies without asking PayPal", async () => {
+    const event = captureCompletedEvent();
+    const calls = fake.state.verifyCalls;
+    const headers = fake.webhookHeaders(event, now);
+    headers.delete("paypal-transmission-sig");
+    expect(await paypalConnector.parseWebhook(ctx, request(JSON.stringify(event), headers), now)).toMatchObject({
+      ok: false,
+      reason: "bad_signature",
+      message: "Missing PAYPAL-TRANSMISSION-SIG header",
+    });
+    expect(await paypalConnector.parseWebhook(ctx, request("{not json", fake.webhookHeaders(event, now)), now)).toMatchObject({
+      ok: false,
+      reason: "malformed",
+    });
+    expect(await paypalConnector.parseWebhook(ctx, request('{"hello":1}', fake.webhookHeaders(event, now)), now)).toMatchObject({
+      ok: false,
+      reason: "malformed",
+    });
+    expect(fake.state.verifyCalls).toBe(calls);
+  });
+
+  it("does not accept what it could not verify when PayPal is unreachable", async () => {
+    const event = captureCompletedEvent();
+    const result = await paypalConnector.parseWebhook({ ...ctx, baseUrl: deadUrl }, request(JSON.stringify(event), fake.webhookHeaders(event, now)), now);
+    expect(result.ok).toBe(false);
+    expect(result.ok === false && result.reason).toBe("bad_signature");
+    expect(result.ok === false && result.message).toContain("Could not verify with PayPal (unreachable");
+  });
+
+  it("keeps verified events of unknown types as unknown", async () => {
+    const event = { ...captureCompletedEvent(), event_type: "BILLING.PLAN.CREATED", resource: { id: "P-1" } };
+    const result = await paypalConnector.parseWebhook(ctx, request(JSON.stringify(event), fake.webhookHeaders(event, now)), now);
+    expect(result.ok && result.events[0]).toMatchObject({ type: "unknown", rawType: "BILLING.PLAN.CREATED", providerEventId: event.id });
+  });
+
+  it("answers deliveries with a plain 200", () => {
+    expect(paypalConnector.webhookAck().status).toBe(200);
+  });
+});
+
+describe("PayPal event mapping", () => {
+  const base = { id: "WH-1", create_time: "2026-03-01T10:00:00Z" };
+
+  it("marks an approved order pending and asks for a capture", () => {
+    const event = normalizePayPalEvent({
+      ...base,
+      event_type: "CHECKOUT.ORDER.APPROVED",
+      resource: { id: "ORDER-9", status: "APPROVED", purchase_units: [{ reference_id: "pay_9", custom_id: "pay_9", amount: { currency_code: "JPY", value: "500" } }] },
+    });
+    expect(event).toMatchObject({ type: "payment.pending", providerPaymentId: "ORDER-9", paymentId: "pay_9", amountMinor: 500, currency: "JPY" });
+    expect(paypalEventNeedsCapture(event)).toBe(true);
+    expect(paypalEventNeedsCapture({ ...event, rawType: "PAYMENT.CAPTURE.COMPLETED" })).toBe(false);
+  });
+
+  it("maps denied, declined and pending captures", () => {
+    const capture = (status: string) => ({ id: "CAP-2", status, amount: { currency_code: "USD", value: "3.00" }, custom_id: "pay_2", status_details: { reason: "BUYER_COMPLAINT" } });
+    expect(normalizePayPalEvent({ ...base, event_type: "PAYMENT.CAPTURE.DENIED", resource: capture("DECLINED") })).toMatchObject({
+      type: "payment.failed",
+      providerPaymentId: "CAP-2",
+      failure: { code: "DECLINED", message: "BUYER_COMPLAINT" },
+    });
+    expect(normalizePayPalEvent({ ...base, event_type: "PAYMENT.CAPTURE.DECLINED", resource: capture("DECLINED") }).type).toBe("payment.failed");
+    expect(normalizePayPalEvent({ ...base, event_type: "PAYMENT.CAPTURE.PENDING", resource: capture("PENDING") }).type).toBe("payment.pending");
+  });
+
+  it("maps a voided order to canceled", () => {
+    expect(normalizePayPalEvent({ ...base, event_type: "CHECKOUT.ORDER.VOIDED", resource: { id: "O-3", status: "VOIDED" } }).type).toBe("payment.canceled");
+  });
+
+  it("maps a refund with the capture from its `up` link", () => {
+    const event = normalizePayPalEvent({
+      ...base,
+      event_type: "PAYMENT.CAPTURE.REFUNDED",
+      resource: {
+        id: "RF-1",
+        status: "COMPLETED",
+        amount: { currency_code: "EUR", value: "5.05" },
+        custom_id: "pay_r",
+        links: [{ href: "https://api-m.paypal.com/v2/payments/captures/CAP-77", rel: "up" }],
+      },
+    });
+    expect(event).toMatchObject({
+      type: "refund.succeeded",
+      providerPaymentId: "CAP-77",
+      paymentId: "pay_r",
+      refund: { providerRefundId: "RF-1", amountMinor: 505, currency: "EUR" },
+    });
+  });
+
+  const dispute = (outcome?: string) => ({
+    dispute_id: "PP-D-1",
+    reason: "MERCHANDISE_OR_SERVICE_NOT_RECEIVED",
+    status: outcome ? "RESOLVED" : "WAITING_FOR_SELLER_RESPONSE",
+    dispute_amount: { currency_code: "GBP", value: "40.00" },
+    seller_response_due_date: "2026-03-20T23:59:59.000Z",
+    disputed_transactions: [{ seller_transaction_id: "CAP-5", custom: "pay_d" }],
+    ...(outcome ? { dispute_outcome: { outcome_code: outcome } } : {}),
+  });
+
+  it("maps dispute creation with its deadline", () => {
+    expect(normalizePayPalEvent({ ...base, event_type: "CUSTOMER.DISPUTE.CREATED", resource: dispute() })).toMatchObject({
+      type: "dispute.opened",
+      providerPaymentId: "CAP-5",
+      paymentId: "pay_d",
+      dispute: { providerDisputeId: "PP-D-1", reason: "MERCHANDISE_OR_SERVICE_NOT_RECEIVED", amountMinor: 4000, currency: "GBP", dueBy: new Date("2026-03-20T23:59:59.000Z") },
+    });
+    expect(normalizePayPalEvent({ ...base, event_type: "CUSTOMER.DISPUTE.UPDATED", resource: dispute() }).type).toBe("dispute.updated");
+  });
+
+  it("maps resolutions by outcome", () => {
+    const resolved = (outcome: string) => normalizePayPalEvent({ ...base, event_type: "CUSTOMER.DISPUTE.RESOLVED", resource: dispute(outcome) }).type;
+    expect(resolved("RESOLVED_BUYER_FAVOUR")).toBe("dispute.lost");
+    expect(resolved("RESOLVED_SELLER_FAVOUR")).toBe("dispute.won");
+    expect(resolved("SOMETHING_NEW")).toBe("dispute.updated");
+  });
+
+  it("throws on a resource that does not fit its type (parseWebhook turns it into malformed)", () => {
+    expect(() => normalizePayPalEvent({ ...base, event_type: "PAYMENT.CAPTURE.COMPLETED", resource: { nope: true } })).toThrow();
+  });
+});
