@@ -1,0 +1,38 @@
+import { redirect } from "next/navigation";
+import { MerchantSwitcher } from "@/components/shell/merchant-switcher";
+import { Sidebar } from "@/components/shell/sidebar";
+import { ROLE_LABELS } from "@/lib/auth/permissions";
+import { getRequestContext } from "@/lib/auth/server";
+import { signOutAction } from "@/lib/auth/sign-in-action";
+import { navFor } from "@/lib/navigation";
+
+export const dynamic = "force-dynamic";
+
+// The shell: session, merchant and navigation. Each page still authorizes itself.
+export default async function DashboardLayout({ children }: { children: React.ReactNode }) {
+  const ctx = await getRequestContext();
+  if (!ctx) redirect("/sign-in");
+  const items = navFor(ctx.role).map(({ href, label, icon }) => ({ href, label, icon }));
+  return (
+    <div className="flex min-h-screen">
+      <aside className="flex w-60 shrink-0 flex-col border-r border-slate-200 bg-white px-3 py-4">
+        <div className="mb-4 flex items-center gap-2 px-2">
+          <span className="flex h-8 w-8 items-center justify-center rounded-lg bg-brand-600 font-bold text-white">P</span>
+          <span className="text-lg font-semibold">Parley</span>
+        </div>
+        <div className="mb-4 px-1">
+          <MerchantSwitcher current={ctx.merchantId} merchants={ctx.merchants} />
+        </div>
+        <Sidebar items={items} />
+        <div className="mt-auto border-t border-slate-200 px-2 pt-3 text-xs text-slate-600">
+          <div className="truncate font-medium text-slate-800" data-testid="current-user">{ctx.user.email}</div>
+          <div data-testid="current-role">{ROLE_LABELS[ctx.role]}</div>
+          <form action={signOutAction} className="mt-2">
+            <button type="submit" className="text-brand-700 hover:underline">Sign out</button>
+          </form>
+        </div>
+      </aside>
+      <main className="min-w-0 flex-1 px-8 py-6">{children}</main>
+    </div>
+  );
+}

@@ -1,0 +1,4 @@
+// Auth.js endpoints (session, CSRF, credentials callback, sign-out).
+import { handlers } from "@/lib/auth/config";
+
+export const { GET, POST } = handlers;

@@ -1,0 +1,27 @@
+/** @type {import('next').NextConfig} */
+const nextConfig = {
+  // PGlite loads its WASM from its own package folder; bundling it breaks the path (ENVIRONMENT.md #1).
+  serverExternalPackages: ["@electric-sql/pglite"],
+  // Never copy a live embedded database into a build (ENVIRONMENT.md #2).
+  outputFileTracingExcludes: { "*": [".data/**", "test-results/**", "playwright-report/**"] },
+  poweredByHeader: false,
+  typedRoutes: false,
+  async headers() {
+    return [
+      {
+        source: "/:path*",
+        headers: [
+          { key: "X-Content-Type-Options", value: "nosniff" },
+          { key: "Referrer-Policy", value: "strict-origin-when-cross-origin" },
+        ],
+      },
+      {
+        // Dashboard pages may not be framed; the widget and hosted chat set their own rules.
+        source: "/((?!widget|chat|pay).*)",
+        headers: [{ key: "X-Frame-Options", value: "DENY" }],
+      },
+    ];
+  },
+};
+
+export default nextConfig;
