@@ -229,9 +229,11 @@ export function initialPaymentView(payment: NewPayment): PaymentView {
 
 /** Merges one fact into a view. Agrees with `reducePayment` whatever order facts arrive in. */
 export function applyEvent(
-  current: PaymentView,
+  stored: PaymentView,
   fact: PaymentFact,
 ): { next: PaymentView; changed: boolean; flags: ApplyFlag[] } {
+  // Re-derived so a view read back from storage (keys or lists reordered) compares as itself.
+  const current = derive(stored);
   const occurredAt = isoOf(fact.occurredAt);
   assertAmount(fact.amountMinor);
   const core: Core = { ...current, lastEventAt: maxIso(current.lastEventAt, occurredAt) };
