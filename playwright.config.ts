@@ -1,0 +1,52 @@
+import { defineConfig } from "@playwright/test";
+
+// One Next production build, served twice: on the embedded PGlite default and on Postgres.
+// scripts/test.ts builds first and sets PARLEY_E2E_DATABASE_URL for the Postgres server.
+const PGLITE_PORT = 3101;
+const POSTGRES_PORT = 3102;
+const pgUrl = process.env.PARLEY_E2E_DATABASE_URL;
+
+const chromium = {
+  browserName: "chromium" as const,
+  launchOptions: {
+    executablePath: process.env.PARLEY_CHROMIUM ?? "/usr/bin/chromium",
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+      "--disable-quic",
+    ],
+  },
+};
+
+const server = (port: number, extraEnv: Record<string, string>) => ({
+  command: `npx tsx scripts/e2e-server.ts`,
+  url: `http://localhost:${port}/sign-in`,
+  timeout: 120_000,
+  reuseExistingServer: false,
+  gracefulShutdown: { signal: "SIGTERM" as const, timeout: 5_000 },
+  stdout: "pipe" as const,
+  env: { PORT: String(port), PARLEY_APP_URL: `http://localhost:${port}`, ...extraEnv },
+});
+
+export default defineConfig({
+  testDir: "tests/e2e",
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  reporter: [["list"]],
+  use: { trace: "retain-on-failure", ...chromium },
+  projects: [
+    { name: "pglite", use: { baseURL: `http://localhost:${PGLITE_PORT}` } },
+    ...(pgUrl ? [{ name: "postgres", use: { baseURL: `http://localhost:${POSTGRES_PORT}` } }] : []),
+  ],
+  webServer: [
+    server(PGLITE_PORT, { PARLEY_E2E_ENGINE: "pglite" }),
+    ...(pgUrl ? [server(POSTGRES_PORT, { PARLEY_E2E_ENGINE: "postgres", DATABASE_URL: pgUrl })] : []),
+  ],
+});

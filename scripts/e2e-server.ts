@@ -1,0 +1,29 @@
+// Serves the production build for Playwright on a fresh database: a new PGlite folder, or the
+// fresh Postgres database scripts/test.ts created. Migrate and seed first, then `next start`.
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+
+if (process.env.PARLEY_E2E_ENGINE === "pglite") {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "parley-e2e-"));
+  process.env.PARLEY_DATA_DIR = dir;
+  delete process.env.DATABASE_URL;
+}
+process.env.PARLEY_DEMO = "1";
+process.env.AUTH_SECRET ??= "e2e-only-secret-not-for-production-use";
+process.env.AUTH_TRUST_HOST = "true";
+
+const { openConfiguredDatabase } = await import("@/db/client");
+const { seedDemo } = await import("@/db/seed");
+const handle = openConfiguredDatabase();
+await handle.migrate();
+await seedDemo(handle.db);
+await handle.close();
+
+const child = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "-p", process.env.PORT ?? "3101"], {
+  stdio: "inherit",
+  env: process.env,
+});
+for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => child.kill(signal));
+child.on("exit", (code) => process.exit(code ?? 0));
