@@ -1,0 +1,334 @@
+// Stripe connector: Checkout Sessions through the official SDK, one client per call with the
+// connection's own key. Webhook normalization lives in stripe-webhooks.ts.
+import Stripe from "stripe";
+import { z } from "zod";
+import { DEFAULT_PROVIDER_TIMEOUT_MS, describeNetworkError, isNetworkError, verifyResultFromError } from "./http";
+import {
+  EU_BANK_TRANSFER_COUNTRIES,
+  STRIPE_CURRENCIES,
+  STRIPE_METHODS,
+  checkoutMetadata,
+  stripeExpiresAt,
+  stripeMethodParams,
+  toStripeAmount,
+  toStripeLocale,
+} from "./stripe-checkout";
+import { methodFromStripe, parseStripeWebhook } from "./stripe-webhooks";
+import {
+  ProviderError,
+  type ConnectionMode,
+  type Connector,
+  type ConnectorContext,
+  type PaymentStatus,
+  type ProviderPaymentState,
+  type RefundResult,
+} from "./types";
+
+export const stripeCredentialsSchema = z.object({
+  secretKey: z
+    .string()
+    .trim()
+    .refine((key) => !/^pk_/.test(key), "This is a publishable key (pk_…); paste the secret key (sk_…) instead")
+    .refine(
+      (key) => /^(sk|rk)_(test|live)_/.test(key),
+      "Use a secret key (sk_test_… / sk_live_…) or restricted key (rk_…) from Stripe Dashboard → Developers → API keys",
+    ),
+  webhookSecret: z
+    .string()
+    .trim()
+    .regex(/^whsec_/, "Use the endpoint's signing secret (whsec_…) from Stripe Dashboard → Developers → Webhooks"),
+});
+export type StripeCredentials = z.infer<typeof stripeCredentialsSchema>;
+
+export type StripeCredentialsCheck =
+  | { ok: true; credentials: StripeCredentials }
+  | { ok: false; fieldErrors: Partial<Record<keyof StripeCredentials, string>> };
+
+/** Shape and mode check, before any network call: an sk_live key can't back a test connection. */
+export function validateStripeCredentials(input: unknown, mode: ConnectionMode): StripeCredentialsCheck {
+  const parsed = stripeCredentialsSchema.safeParse(input);
+  if (!parsed.success) {
+    const fieldErrors: Partial<Record<keyof StripeCredentials, string>> = {};
+    for (const issue of parsed.error.issues) {
+      const field = issue.path[0] as keyof StripeCredentials;
+      fieldErrors[field] ??= issue.message;
+    }
+    return { ok: false, fieldErrors };
+  }
+  const keyMode = parsed.data.secretKey.split("_")[1];
+  if (keyMode !== mode) {
+    return {
+      ok: false,
+      fieldErrors: { secretKey: `This is a ${keyMode} key but the connection is in ${mode} mode; use a ${parsed.data.secretKey.slice(0, 2)}_${mode}_… key` },
+    };
+  }
+  return { ok: true, credentials: parsed.data };
+}
+
+export interface StripeConnectorOptions {
+  /** The SDK retries network failures and 409/5xx with the same idempotency key. Tests use 0. */
+  maxNetworkRetries?: number;
+}
+
+type Ctx = ConnectorContext<StripeCredentials>;
+
+function stripeClient(ctx: Ctx, options: StripeConnectorOptions): Stripe {
+  const config: Stripe.StripeConfig = {
+    maxNetworkRetries: options.maxNetworkRetries ?? 2,
+    timeout: ctx.timeoutMs ?? DEFAULT_PROVIDER_TIMEOUT_MS,
+    telemetry: false,
+    appInfo: { name: "Parley" },
+  };
+  if (ctx.baseUrl) {
+    // The SDK takes an origin in parts; a path prefix on baseUrl is not supported.
+    const url = new URL(ctx.baseUrl);
+    config.protocol = url.protocol === "http:" ? "http" : "https";
+    config.host = url.hostname;
+    config.port = url.port || (url.protocol === "http:" ? 80 : 443);
+  }
+  if (ctx.fetch) config.httpClient = Stripe.createFetchHttpClient(ctx.fetch);
+  return new Stripe(ctx.credentials.secretKey, config);
+}
+
+/** Maps the SDK's error classes onto ProviderError kinds, keeping Stripe's own message. */
+export function toProviderError(error: unknown): ProviderError {
+  if (error instanceof ProviderError) return error;
+  const errors = Stripe.errors;
+  if (error instanceof errors.StripeError) {
+    // error.type is the SDK class name; Stripe's wire type ("idempotency_error") is in raw.
+    const wireType = (error.raw as { type?: string } | undefined)?.type;
+    const code = error.decline_code ?? error.code ?? wireType ?? undefined;
+    if (error instanceof errors.StripeAuthenticationError || error instanceof errors.StripePermissionError) {
+      return new ProviderError(error.message, "invalid_credentials", error.statusCode, code);
+    }
+    if (error instanceof errors.StripeConnectionError) {
+      const cause = isNetworkError(error.detail) ? describeNetworkError(error.detail, "Stripe") : error.message;
+      return new ProviderError(cause, "unreachable", undefined, code);
+    }
+    if (
+      error instanceof errors.StripeInvalidRequestError ||
+      error instanceof errors.StripeCardError ||
+      error instanceof errors.StripeIdempotencyError
+    ) {
+      return new ProviderError(error.message, "invalid_request", error.statusCode, code);
+    }
+    return new ProviderError(error.message, "provider_error", error.statusCode, code);
+  }
+  if (isNetworkError(error)) return new ProviderError(describeNetworkError(error, "Stripe"), "unreachable");
+  return new ProviderError(error instanceof Error ? error.message : String(error), "provider_error");
+}
+
+async function call<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    throw toProviderError(error);
+  }
+}
+
+function intentState(intent: Stripe.PaymentIntent): ProviderPaymentState {
+  const charge = typeof intent.latest_charge === "object" ? intent.latest_charge : null;
+  const error = intent.last_payment_error;
+  let status: PaymentStatus;
+  switch (intent.status) {
+    case "succeeded":
+      status = "succeeded";
+      if (charge?.disputed) status = "disputed";
+      else if (charge && charge.amount_refunded >= charge.amount) status = "refunded";
+      else if (charge && charge.amount_refunded > 0) status = "partially_refunded";
+      break;
+    case "requires_action":
+      status = "requires_action";
+      break;
+    case "canceled":
+      status = "canceled";
+      break;
+    case "requires_payment_method":
+      // Stripe rewinds a declined attempt to requires_payment_method with last_payment_error.
+      status = error ? "failed" : "pending";
+      break;
+    default: // requires_confirmation, requires_capture, processing
+      status = "pending";
+  }
+  const details = charge?.payment_method_details;
+  const types = intent.payment_method_types ?? [];
+  return {
+    providerPaymentId: intent.id,
+    status,
+    amountMinor: intent.amount,
+    currency: intent.currency.toUpperCase(),
+    method: details
+      ? methodFromStripe(details.type, details.card?.wallet?.type)
+      : types.length === 1
+        ? methodFromStripe(types[0])
+        : undefined,
+    failure:
+      status === "failed" && error
+        ? { code: error.decline_code ?? error.code ?? "payment_failed", message: error.message ?? "The payment failed" }
+        : undefined,
+  };
+}
+
+function sessionState(session: Stripe.Checkout.Session): ProviderPaymentState {
+  const intent = typeof session.payment_intent === "object" ? session.payment_intent : null;
+  if (intent && !(session.status === "expired" && intent.status !== "succeeded")) return intentState(intent);
+  const status: PaymentStatus =
+    session.status === "expired"
+      ? "expired"
+      : session.status === "complete"
+        ? session.payment_status === "unpaid"
+          ? "pending"
+          : "succeeded"
+        : "created";
+  return {
+    providerPaymentId: intent?.id ?? session.id,
+    status,
+    amountMinor: session.amount_total ?? undefined,
+    currency: session.currency?.toUpperCase(),
+  };
+}
+
+const REFUND_REASONS = new Set(["duplicate", "fraudulent", "requested_by_customer"]);
+
+function refundStatus(status: string | null): RefundResult["status"] {
+  if (status === "succeeded") return "succeeded";
+  if (status === "failed" || status === "canceled") return "failed";
+  return "pending";
+}
+
+export function createStripeConnector(options: StripeConnectorOptions = {}): Connector<StripeCredentials> {
+  return {
+    kind: "stripe",
+
+    async verifyCredentials(ctx) {
+      const check = validateStripeCredentials(ctx.credentials, ctx.mode);
+      if (!check.ok) {
+        return { ok: false, reason: "invalid_credentials", message: Object.values(check.fieldErrors).join("; ") };
+      }
+      try {
+        const account = await call(() => stripeClient(ctx, options).accounts.retrieveCurrent());
+        const label = account.business_profile?.name ?? account.settings?.dashboard?.display_name ?? account.email ?? account.id;
+        return { ok: true, accountLabel: label, message: `Connected to Stripe account ${label} (${account.id})` };
+      } catch (error) {
+        return verifyResultFromError(error, "Stripe");
+      }
+    },
+
+    capabilities: () => ({ methods: [...STRIPE_METHODS], currencies: [...STRIPE_CURRENCIES] }),
+
+    async createCheckout(ctx, input) {
+      const amount = toStripeAmount(input.amountMinor, input.currency);
+      const currency = input.currency.toLowerCase();
+      const client = stripeClient(ctx, options);
+      let euCountry: string | undefined;
+      if (input.methods.includes("bank_transfer") && currency === "eur") {
+        // A virtual IBAN is issued in one of a few countries; prefer the merchant's own.
+        const account = await call(() => client.accounts.retrieveCurrent());
+        euCountry = EU_BANK_TRANSFER_COUNTRIES.find((c) => c === account.country?.toUpperCase());
+      }
+      const metadata = checkoutMetadata(input);
+      const session = await call(() =>
+        client.checkout.sessions.create(
+          {
+            mode: "payment",
+            line_items: [
+              { quantity: 1, price_data: { currency, unit_amount: amount, product_data: { name: input.description.slice(0, 250) } } },
+            ],
+            client_reference_id: input.paymentId,
+            metadata,
+            payment_intent_data: { metadata, description: input.description.slice(0, 1000) },
+            success_url: input.successUrl,
+            cancel_url: input.cancelUrl,
+            expires_at: stripeExpiresAt(input.expiresAt, new Date()),
+            locale: toStripeLocale(input.locale),
+            customer_email: input.customerEmail,
+            ...stripeMethodParams(input.methods, currency, euCountry),
+          },
+          { idempotencyKey: input.idempotencyKey },
+        ),
+      );
+      if (!session.url) throw new ProviderError(`Stripe returned session ${session.id} without a URL`, "provider_error");
+      return {
+        providerCheckoutId: session.id,
+        providerPaymentId: typeof session.payment_intent === "string" ? session.payment_intent : session.payment_intent?.id,
+        url: session.url,
+        expiresAt: new Date(session.expires_at * 1000),
+      };
+    },
+
+    async fetchPayment(ctx, providerPaymentId) {
+      const client = stripeClient(ctx, options);
+      if (providerPaymentId.startsWith("cs_")) {
+        const session = await call(() =>
+          client.checkout.sessions.retrieve(providerPaymentId, { expand: ["payment_intent.latest_charge"] }),
+        );
+        return sessionState(session);
+      }
+      const intent = await call(() => client.paymentIntents.retrieve(providerPaymentId, { expand: ["latest_charge"] }));
+      return intentState(intent);
+    },
+
+    async refund(ctx, input) {
+      const amount = toStripeAmount(input.amountMinor, input.currency);
+      const client = stripeClient(ctx, options);
+      let paymentIntent = input.providerPaymentId;
+      if (paymentIntent.startsWith("cs_")) {
+        const session = await call(() => client.checkout.sessions.retrieve(input.providerPaymentId));
+        const intentId = typeof session.payment_intent === "string" ? session.payment_intent : session.payment_intent?.id;
+        if (!intentId) throw new ProviderError(`Checkout Session ${session.id} has no payment to refund`, "invalid_request");
+        paymentIntent = intentId;
+      }
+      const reason = input.reason && REFUND_REASONS.has(input.reason) ? (input.reason as Stripe.RefundCreateParams.Reason) : undefined;
+      const refund = await call(() =>
+        client.refunds.create(
+          {
+            payment_intent: paymentIntent,
+            amount,
+            reason,
+            metadata: input.reason && !reason ? { parley_reason: input.reason.slice(0, 500) } : undefined,
+          },
+          { idempotencyKey: input.idempotencyKey },
+        ),
+      );
+      return { providerRefundId: refund.id, status: refundStatus(refund.status) };
+    },
+
+    async parseWebhook(ctx, request, now) {
+      return parseStripeWebhook(request.rawBody, request.headers.get("stripe-signature"), ctx.credentials.webhookSecret, now);
+    },
+
+    webhookAck: () => ({ status: 200, body: JSON.stringify({ received: true }), contentType: "application/json" }),
+
+    async submitDisputeEvidence(ctx, input) {
+      const files = input.files ?? [];
+      if (files.length > 1) {
+        // Stripe's evidence has one uncategorized_file slot; the others are typed (receipt, …).
+        throw new ProviderError("Stripe accepts one evidence file here; combine them into one PDF", "invalid_request");
+      }
+      const client = stripeClient(ctx, options);
+      let uncategorizedFile: string | undefined;
+      if (files[0]) {
+        const file = files[0];
+        const uploaded = await call(() =>
+          client.files.create({
+            purpose: "dispute_evidence",
+            file: { data: Buffer.from(file.base64, "base64"), name: file.name, type: file.contentType },
+          }),
+        );
+        uncategorizedFile = uploaded.id;
+      }
+      await call(() =>
+        client.disputes.update(input.providerDisputeId, {
+          evidence: { uncategorized_text: input.text, ...(uncategorizedFile ? { uncategorized_file: uncategorizedFile } : {}) },
+          submit: true,
+        }),
+      );
+    },
+
+    async acceptDispute(ctx, providerDisputeId) {
+      await call(() => stripeClient(ctx, options).disputes.close(providerDisputeId));
+    },
+  };
+}
+
+export const stripeConnector = createStripeConnector();

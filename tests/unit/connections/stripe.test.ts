@@ -1,0 +1,372 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import Stripe from "stripe";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import {
+  createStripeConnector,
+  stripeCredentialsSchema,
+  validateStripeCredentials,
+  type StripeCredentials,
+} from "@/lib/connections/providers/stripe";
+import { ProviderError, type CheckoutInput, type ConnectorContext } from "@/lib/connections/providers/types";
+import { startFakeStripe, type FakeStripe } from "@/tests/fakes/stripe-server";
+
+const connector = createStripeConnector({ maxNetworkRetries: 0 });
+let fake: FakeStripe;
+let ctx: ConnectorContext<StripeCredentials>;
+let counter = 0;
+
+beforeAll(async () => {
+  fake = await startFakeStripe();
+  ctx = {
+    credentials: { secretKey: fake.validKey, webhookSecret: "whsec_endpoint_secret" },
+    mode: "test",
+    baseUrl: fake.url,
+    appUrl: "http://parley.test",
+    timeoutMs: 2_000,
+  };
+});
+
+afterAll(() => fake.close());
+afterEach(() => fake.setLatency(0));
+
+function checkoutInput(overrides: Partial<CheckoutInput> = {}): CheckoutInput {
+  counter += 1;
+  return {
+    paymentId: `pay_test${counter}`,
+    amountMinor: 1250,
+    currency: "EUR",
+    description: "2× flat white",
+    methods: ["card"],
+    idempotencyKey: `idem_${counter}_${Date.now()}`,
+    conversationId: "cnv_abc",
+    customerEmail: "ana@example.com",
+    locale: "id-ID",
+    successUrl: "http://parley.test/pay/done",
+    cancelUrl: "http://parley.test/pay/cancel",
+    ...overrides,
+  };
+}
+
+async function providerError(promise: Promise<unknown>): Promise<ProviderError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(ProviderError);
+  return error as ProviderError;
+}
+
+async function closedPort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
+describe("Stripe credentials", () => {
+  it("accepts secret and restricted keys with a whsec_ secret", () => {
+    expect(stripeCredentialsSchema.safeParse({ secretKey: "sk_test_123", webhookSecret: "whsec_abc" }).success).toBe(true);
+    expect(stripeCredentialsSchema.safeParse({ secretKey: "rk_live_123", webhookSecret: "whsec_abc" }).success).toBe(true);
+  });
+
+  it("explains what is wrong with each field", () => {
+    const check = validateStripeCredentials({ secretKey: "pk_test_123", webhookSecret: "secret" }, "test");
+    expect(check.ok).toBe(false);
+    if (check.ok) return;
+    expect(check.fieldErrors.secretKey).toMatch(/publishable key/);
+    expect(check.fieldErrors.webhookSecret).toMatch(/whsec_/);
+    const garbage = validateStripeCredentials({ secretKey: "hello", webhookSecret: "whsec_x" }, "test");
+    expect(garbage.ok ? undefined : garbage.fieldErrors.secretKey).toMatch(/sk_test_/);
+  });
+
+  it("refuses a key whose mode differs from the connection's", () => {
+    const live = validateStripeCredentials({ secretKey: "sk_live_123", webhookSecret: "whsec_x" }, "test");
+    expect(live.ok ? undefined : live.fieldErrors.secretKey).toMatch(/live key but the connection is in test mode/);
+    expect(validateStripeCredentials({ secretKey: "sk_live_123", webhookSecret: "whsec_x" }, "live").ok).toBe(true);
+  });
+});
+
+describe("verifyCredentials", () => {
+  it("names the account when the key works", async () => {
+    const result = await connector.verifyCredentials(ctx);
+    expect(result).toMatchObject({ ok: true, accountLabel: "Kopi Kenangan Test" });
+    expect(fake.requests.at(-1)).toMatchObject({ method: "GET", path: "/v1/account" });
+  });
+
+  it("reports Stripe's own message for a wrong key", async () => {
+    const wrong = { ...ctx, credentials: { ...ctx.credentials, secretKey: "sk_test_51WrongKeyWrongKeyWrong9xYz" } };
+    const result = await connector.verifyCredentials(wrong);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.reason).toBe("invalid_credentials");
+    expect(result.message).toMatch(/^Invalid API Key provided: sk_test_\*+9xYz$/);
+  });
+
+  it("does not call Stripe with a live key on a test connection", async () => {
+    const before = fake.requests.length;
+    const result = await connector.verifyCredentials({ ...ctx, credentials: { ...ctx.credentials, secretKey: "sk_live_abc" } });
+    expect(result).toMatchObject({ ok: false, reason: "invalid_credentials" });
+    expect(fake.requests.length).toBe(before);
+  });
+
+  it("says unreachable when nothing listens", async () => {
+    const result = await connector.verifyCredentials({ ...ctx, baseUrl: `http://127.0.0.1:${await closedPort()}` });
+    expect(result).toMatchObject({ ok: false, reason: "unreachable" });
+  });
+
+  it("says unreachable when Stripe is slower than the timeout", async () => {
+    fake.setLatency(400);
+    const result = await connector.verifyCredentials({ ...ctx, timeoutMs: 100 });
+    expect(result).toMatchObject({ ok: false, reason: "unreachable" });
+  });
+
+  it("reports a Stripe outage as provider_error", async () => {
+    fake.failNext(500, { error: { type: "api_error", message: "Something went wrong on Stripe's end." } });
+    const result = await connector.verifyCredentials(ctx);
+    expect(result).toEqual({ ok: false, reason: "provider_error", message: "Something went wrong on Stripe's end." });
+  });
+});
+
+describe("createCheckout", () => {
+  it("creates a payment-mode Checkout Session in minor units with Parley's references", async () => {
+    const input = checkoutInput({ expiresAt: new Date(Date.now() + 2 * 3600_000) });
+    const result = await connector.createCheckout(ctx, input);
+    const request = fake.requests.at(-1)!;
+    expect(request).toMatchObject({ method: "POST", path: "/v1/checkout/sessions", idempotencyKey: input.idempotencyKey });
+    expect(request.params).toMatchObject({
+      mode: "payment",
+      line_items: [{ quantity: "1", price_data: { currency: "eur", unit_amount: "1250", product_data: { name: "2× flat white" } } }],
+      client_reference_id: input.paymentId,
+      metadata: { parley_payment_id: input.paymentId, parley_conversation_id: "cnv_abc" },
+      payment_intent_data: { metadata: { parley_payment_id: input.paymentId } },
+      success_url: input.successUrl,
+      cancel_url: input.cancelUrl,
+      expires_at: String(Math.floor(input.expiresAt!.getTime() / 1000)),
+      locale: "id",
+      customer_email: "ana@example.com",
+      allowed_payment_method_types: ["card"],
+    });
+    const session = fake.state.sessions.get(result.providerCheckoutId)!;
+    expect(result.providerCheckoutId).toMatch(/^cs_test_/);
+    expect(result.url).toBe(session.url);
+    expect(result.expiresAt?.getTime()).toBe((session.expires_at as number) * 1000);
+    expect(session.amount_total).toBe(1250);
+  });
+
+  it("returns the same session when retried with the same idempotency key", async () => {
+    const input = checkoutInput();
+    const sessionsBefore = fake.state.sessions.size;
+    const first = await connector.createCheckout(ctx, input);
+    const second = await connector.createCheckout(ctx, input);
+    expect(second).toEqual(first);
+    expect(fake.state.sessions.size).toBe(sessionsBefore + 1);
+    expect(fake.requests.at(-1)?.replayed).toBe(true);
+  });
+
+  it("surfaces reuse of a key for a different checkout as an invalid request", async () => {
+    const input = checkoutInput();
+    await connector.createCheckout(ctx, input);
+    const error = await providerError(connector.createCheckout(ctx, { ...input, amountMinor: 9999 }));
+    expect(error.kind).toBe("invalid_request");
+    expect(error.providerCode).toBe("idempotency_error");
+    expect(error.message).toContain(input.idempotencyKey);
+  });
+
+  it("maps wallets onto card and configures WeChat Pay and EUR bank transfers", async () => {
+    fake.state.account.country = "DE";
+    const input = checkoutInput({ methods: ["apple_pay", "google_pay", "wechat_pay", "bank_transfer"] });
+    await connector.createCheckout(ctx, input);
+    const params = fake.requests.at(-1)!.params;
+    expect(params.allowed_payment_method_types).toEqual(["card", "wechat_pay", "customer_balance"]);
+    expect(params.payment_method_options).toEqual({
+      wechat_pay: { client: "web" },
+      customer_balance: { funding_type: "bank_transfer", bank_transfer: { type: "eu_bank_transfer", eu_bank_transfer: { country: "DE" } } },
+    });
+    expect(params.customer_creation).toBe("always");
+    fake.state.account.country = "ID";
+  });
+
+  it("refuses what Stripe would refuse before calling it", async () => {
+    const before = fake.requests.length;
+    expect((await providerError(connector.createCheckout(ctx, checkoutInput({ currency: "IDR", methods: ["bank_transfer"] })))).kind).toBe(
+      "invalid_request",
+    );
+    const kwd = await providerError(connector.createCheckout(ctx, checkoutInput({ currency: "KWD", amountMinor: 1255 })));
+    expect(kwd.message).toMatch(/nearest ten/);
+    expect((await providerError(connector.createCheckout(ctx, checkoutInput({ methods: ["paypal"] })))).kind).toBe("invalid_request");
+    expect(fake.requests.length).toBe(before);
+    await expect(connector.createCheckout(ctx, checkoutInput({ currency: "KWD", amountMinor: 1250 }))).resolves.toBeTruthy();
+  });
+
+  it("clamps an expiry into Stripe's 30 min – 24 h window", async () => {
+    const soon = await connector.createCheckout(ctx, checkoutInput({ expiresAt: new Date(Date.now() + 5 * 60_000) }));
+    expect(soon.expiresAt!.getTime()).toBeGreaterThanOrEqual(Date.now() + 30 * 60_000);
+    const late = await connector.createCheckout(ctx, checkoutInput({ expiresAt: new Date(Date.now() + 3 * 86400_000) }));
+    expect(late.expiresAt!.getTime()).toBeLessThanOrEqual(Date.now() + 24 * 3600_000);
+  });
+
+  it("falls back to Stripe's automatic locale for languages it lacks", async () => {
+    await connector.createCheckout(ctx, checkoutInput({ locale: "sw-KE" }));
+    expect(fake.requests.at(-1)!.params.locale).toBe("auto");
+    await connector.createCheckout(ctx, checkoutInput({ locale: "pt-br" }));
+    expect(fake.requests.at(-1)!.params.locale).toBe("pt-BR");
+  });
+});
+
+describe("fetchPayment", () => {
+  async function openSession(overrides: Partial<CheckoutInput> = {}) {
+    return (await connector.createCheckout(ctx, checkoutInput(overrides))).providerCheckoutId;
+  }
+
+  it("reports an unpaid session as created and a paid one through its PaymentIntent", async () => {
+    const sessionId = await openSession();
+    expect(await connector.fetchPayment(ctx, sessionId)).toMatchObject({ providerPaymentId: sessionId, status: "created" });
+    const intent = fake.payCheckout(sessionId, { status: "succeeded", method: "apple_pay" });
+    const state = await connector.fetchPayment(ctx, intent.id);
+    expect(state).toEqual({ providerPaymentId: intent.id, status: "succeeded", amountMinor: 1250, currency: "EUR", method: "apple_pay" });
+    expect(await connector.fetchPayment(ctx, sessionId)).toEqual(state);
+  });
+
+  it.each([
+    [{ status: "requires_action" } as const, "requires_action"],
+    [{ status: "processing", method: "customer_balance" } as const, "pending"],
+    [{ status: "canceled" } as const, "canceled"],
+  ])("maps PaymentIntent %o to %s", async (outcome, expected) => {
+    const intent = fake.payCheckout(await openSession(), outcome);
+    expect((await connector.fetchPayment(ctx, intent.id)).status).toBe(expected);
+  });
+
+  it.each(["insufficient_funds", "expired_card", "fraudulent"])("reports a %s decline as failed with the code", async (code) => {
+    const intent = fake.payCheckout(await openSession(), { status: "failed", declineCode: code });
+    const state = await connector.fetchPayment(ctx, intent.id);
+    expect(state.status).toBe("failed");
+    expect(state.failure?.code).toBe(code);
+    expect(state.failure?.message).toBeTruthy();
+  });
+
+  it("reports an expired session", async () => {
+    const sessionId = await openSession();
+    fake.expireCheckout(sessionId);
+    expect((await connector.fetchPayment(ctx, sessionId)).status).toBe("expired");
+  });
+
+  it("follows refunds and disputes on the charge", async () => {
+    const intent = fake.payCheckout(await openSession({ amountMinor: 2000 }), { status: "succeeded" });
+    await connector.refund(ctx, { providerPaymentId: intent.id, amountMinor: 500, currency: "EUR", idempotencyKey: `r_${intent.id}_1` });
+    expect((await connector.fetchPayment(ctx, intent.id)).status).toBe("partially_refunded");
+    await connector.refund(ctx, { providerPaymentId: intent.id, amountMinor: 1500, currency: "EUR", idempotencyKey: `r_${intent.id}_2` });
+    expect((await connector.fetchPayment(ctx, intent.id)).status).toBe("refunded");
+    const disputed = fake.payCheckout(await openSession(), { status: "succeeded" });
+    fake.openDispute(disputed.id);
+    expect((await connector.fetchPayment(ctx, disputed.id)).status).toBe("disputed");
+  });
+
+  it("passes Stripe's 404 through as an invalid request", async () => {
+    const error = await providerError(connector.fetchPayment(ctx, "pi_doesnotexist"));
+    expect(error).toMatchObject({ kind: "invalid_request", status: 404, providerCode: "resource_missing" });
+    expect(error.message).toBe("No such payment_intent: 'pi_doesnotexist'");
+  });
+});
+
+describe("refund", () => {
+  async function paidIntent(amountMinor = 3000) {
+    const session = await connector.createCheckout(ctx, checkoutInput({ amountMinor }));
+    return fake.payCheckout(session.providerCheckoutId, { status: "succeeded" }).id;
+  }
+
+  it("refunds part of a payment once, even when retried", async () => {
+    const intentId = await paidIntent();
+    const input = { providerPaymentId: intentId, amountMinor: 1000, currency: "EUR", idempotencyKey: `refund_${intentId}`, reason: "duplicate" };
+    const first = await connector.refund(ctx, input);
+    const second = await connector.refund(ctx, input);
+    expect(first.providerRefundId).toMatch(/^re_/);
+    expect(first).toEqual({ providerRefundId: first.providerRefundId, status: "succeeded" });
+    expect(second).toEqual(first);
+    const refunds = [...fake.state.refunds.values()].filter((r) => r.payment_intent === intentId);
+    expect(refunds).toHaveLength(1);
+    expect(refunds[0]).toMatchObject({ amount: 1000, reason: "duplicate" });
+  });
+
+  it("keeps a free-text reason as metadata and resolves a session id to its payment", async () => {
+    const session = await connector.createCheckout(ctx, checkoutInput());
+    const intent = fake.payCheckout(session.providerCheckoutId, { status: "succeeded" });
+    const result = await connector.refund(ctx, {
+      providerPaymentId: session.providerCheckoutId,
+      amountMinor: 250,
+      currency: "EUR",
+      idempotencyKey: `refund_${session.providerCheckoutId}`,
+      reason: "Customer changed their mind about the oat milk",
+    });
+    expect(fake.state.refunds.get(result.providerRefundId)).toMatchObject({
+      payment_intent: intent.id,
+      reason: null,
+      metadata: { parley_reason: "Customer changed their mind about the oat milk" },
+    });
+  });
+
+  it("passes Stripe's refusal of an over-refund through", async () => {
+    const intentId = await paidIntent(1000);
+    const error = await providerError(
+      connector.refund(ctx, { providerPaymentId: intentId, amountMinor: 1500, currency: "EUR", idempotencyKey: `over_${intentId}` }),
+    );
+    expect(error).toMatchObject({ kind: "invalid_request", providerCode: "amount_too_large" });
+  });
+});
+
+describe("disputes", () => {
+  async function disputed() {
+    const session = await connector.createCheckout(ctx, checkoutInput());
+    const intent = fake.payCheckout(session.providerCheckoutId, { status: "succeeded" });
+    return fake.openDispute(intent.id, { reason: "product_not_received" });
+  }
+
+  it("submits text evidence", async () => {
+    const dispute = await disputed();
+    await connector.submitDisputeEvidence(ctx, { providerDisputeId: dispute.id, text: "Delivered to the table at 10:02." });
+    const stored = fake.state.disputes.get(dispute.id)!;
+    expect(stored.status).toBe("under_review");
+    expect(stored.evidence).toMatchObject({ uncategorized_text: "Delivered to the table at 10:02.", uncategorized_file: null });
+    expect(stored.evidence_details).toMatchObject({ submission_count: 1, has_evidence: true });
+    const second = await providerError(connector.submitDisputeEvidence(ctx, { providerDisputeId: dispute.id, text: "again" }));
+    expect(second.kind).toBe("invalid_request");
+  });
+
+  it("uploads one file as dispute evidence and attaches it", async () => {
+    const dispute = await disputed();
+    const base64 = Buffer.from("%PDF-1.4 receipt").toString("base64");
+    await connector.submitDisputeEvidence(ctx, {
+      providerDisputeId: dispute.id,
+      text: "Receipt attached.",
+      files: [{ name: "receipt.pdf", contentType: "application/pdf", base64 }],
+    });
+    const fileId = (fake.state.disputes.get(dispute.id)!.evidence as Record<string, unknown>).uncategorized_file as string;
+    expect(fake.state.files.get(fileId)).toMatchObject({ purpose: "dispute_evidence", filename: "receipt.pdf", size: 16 });
+  });
+
+  it("refuses more than one file rather than dropping some", async () => {
+    const dispute = await disputed();
+    const file = { name: "a.pdf", contentType: "application/pdf", base64: "AA==" };
+    const error = await providerError(connector.submitDisputeEvidence(ctx, { providerDisputeId: dispute.id, text: "x", files: [file, file] }));
+    expect(error.kind).toBe("invalid_request");
+    expect(fake.state.disputes.get(dispute.id)!.status).toBe("needs_response");
+  });
+
+  it("accepts a dispute by closing it", async () => {
+    const dispute = await disputed();
+    await connector.acceptDispute(ctx, dispute.id);
+    expect(fake.state.disputes.get(dispute.id)!.status).toBe("lost");
+    expect(fake.requests.at(-1)).toMatchObject({ method: "POST", path: `/v1/disputes/${dispute.id}/close` });
+    await expect(connector.acceptDispute(ctx, dispute.id)).rejects.toBeInstanceOf(ProviderError);
+  });
+});
+
+describe("webhookAck", () => {
+  it("answers 200 JSON", () => {
+    expect(connector.webhookAck()).toEqual({ status: 200, body: '{"received":true}', contentType: "application/json" });
+    expect(connector.capabilities(ctx).methods).toContain("wechat_pay");
+  });
+});
+
+export { Stripe };
