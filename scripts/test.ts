@@ -8,7 +8,7 @@ const ADMIN_URL = process.env.PARLEY_TEST_PG_URL ?? "postgres://postgres@127.0.0
 const only = process.argv.slice(2);
 const timings: [string, number][] = [];
 
-function step(name: string, command: string, args: string[], env: NodeJS.ProcessEnv = {}): void {
+function step(name: string, command: string, args: string[], env: Record<string, string> = {}): void {
   if (only.length && !only.includes(name)) return;
   const started = Date.now();
   console.log(`\n▶ ${name}: ${command} ${args.join(" ")}`);
