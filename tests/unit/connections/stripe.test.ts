@@ -9,7 +9,7 @@ import {
   type StripeCredentials,
 } from "@/lib/connections/providers/stripe";
 import { ProviderError, type CheckoutInput, type ConnectorContext } from "@/lib/connections/providers/types";
-import { startFakeStripe, type FakeStripe } from "@/tests/fakes/stripe-server";
+import { buildStripeEvent, signStripeEvent, startFakeStripe, type FakeStripe } from "@/tests/fakes/stripe-server";
 
 const connector = createStripeConnector({ maxNetworkRetries: 0 });
 let fake: FakeStripe;
@@ -369,4 +369,205 @@ describe("webhookAck", () => {
   });
 });
 
-export { Stripe };
+describe("parseWebhook", () => {
+  const T = 1_767_000_000; // a fixed signing time; `now` is passed explicitly
+  const at = (seconds: number) => new Date(seconds * 1000);
+
+  function delivery(event: unknown, options: { secret?: string; timestamp?: number } = {}) {
+    const signed = signStripeEvent(event, options.secret ?? ctx.credentials.webhookSecret, options.timestamp ?? T);
+    return { rawBody: signed.payload, headers: new Headers({ "Stripe-Signature": signed.header }), url: "http://parley.test/api/webhooks/con_1" };
+  }
+
+  async function paidFixture() {
+    const input = checkoutInput({ amountMinor: 4200 });
+    const session = await connector.createCheckout(ctx, input);
+    const intent = fake.payCheckout(session.providerCheckoutId, { status: "succeeded" });
+    return { input, session: fake.state.sessions.get(session.providerCheckoutId)!, intent };
+  }
+
+  it("accepts a genuine delivery and normalizes it", async () => {
+    const { input, session, intent } = await paidFixture();
+    const event = buildStripeEvent("checkout.session.completed", session, { created: T - 2 });
+    const result = await connector.parseWebhook(ctx, delivery(event), at(T + 10));
+    expect(result).toEqual({
+      ok: true,
+      events: [
+        {
+          providerEventId: event.id,
+          type: "payment.succeeded",
+          rawType: "checkout.session.completed",
+          occurredAt: at(T - 2),
+          providerPaymentId: intent.id,
+          paymentId: input.paymentId,
+          amountMinor: 4200,
+          currency: "EUR",
+        },
+      ],
+    });
+  });
+
+  it("agrees with the SDK's own test signer", async () => {
+    const event = buildStripeEvent("payment_intent.processing", (await paidFixture()).intent);
+    const payload = JSON.stringify(event);
+    const header = Stripe.webhooks.generateTestHeaderString({ payload, secret: ctx.credentials.webhookSecret, timestamp: T });
+    const result = await connector.parseWebhook(ctx, { rawBody: payload, headers: new Headers({ "stripe-signature": header }), url: "" }, at(T));
+    expect(result.ok && result.events[0].type).toBe("payment.pending");
+  });
+
+  it("rejects a delivery signed with another secret", async () => {
+    const event = buildStripeEvent("payment_intent.succeeded", (await paidFixture()).intent);
+    const result = await connector.parseWebhook(ctx, delivery(event, { secret: "whsec_someone_else" }), at(T));
+    expect(result).toMatchObject({ ok: false, reason: "bad_signature" });
+  });
+
+  it("rejects a body changed after signing", async () => {
+    const { intent } = await paidFixture();
+    const genuine = delivery(buildStripeEvent("payment_intent.succeeded", intent));
+    const tampered = { ...genuine, rawBody: genuine.rawBody.replace('"amount": 4200', '"amount": 1') };
+    expect(tampered.rawBody).not.toBe(genuine.rawBody);
+    expect(await connector.parseWebhook(ctx, tampered, at(T))).toMatchObject({ ok: false, reason: "bad_signature" });
+  });
+
+  it("rejects a missing or garbled signature header", async () => {
+    const genuine = delivery(buildStripeEvent("payment_intent.succeeded", (await paidFixture()).intent));
+    const none = await connector.parseWebhook(ctx, { ...genuine, headers: new Headers() }, at(T));
+    expect(none).toMatchObject({ ok: false, reason: "bad_signature" });
+    const garbled = await connector.parseWebhook(ctx, { ...genuine, headers: new Headers({ "stripe-signature": "nonsense" }) }, at(T));
+    expect(garbled).toMatchObject({ ok: false, reason: "bad_signature" });
+  });
+
+  it("calls a genuine delivery older than 300 s stale, judged against `now`", async () => {
+    const genuine = delivery(buildStripeEvent("payment_intent.succeeded", (await paidFixture()).intent));
+    expect((await connector.parseWebhook(ctx, genuine, at(T + 300))).ok).toBe(true);
+    expect(await connector.parseWebhook(ctx, genuine, at(T + 301))).toMatchObject({ ok: false, reason: "stale" });
+  });
+
+  it("calls a signed non-JSON body or a misshapen event malformed", async () => {
+    expect(await connector.parseWebhook(ctx, delivery("{not json"), at(T))).toMatchObject({ ok: false, reason: "malformed" });
+    const missingAmount = buildStripeEvent("payment_intent.succeeded", { id: "pi_1", object: "payment_intent", currency: "eur" });
+    expect(await connector.parseWebhook(ctx, delivery(missingAmount), at(T))).toMatchObject({ ok: false, reason: "malformed" });
+    expect(await connector.parseWebhook(ctx, delivery({ hello: "world" }), at(T))).toMatchObject({ ok: false, reason: "malformed" });
+  });
+
+  it("keeps unknown event types as unknown", async () => {
+    const event = buildStripeEvent("customer.created", { id: "cus_1", object: "customer" }, { created: T });
+    const result = await connector.parseWebhook(ctx, delivery(event), at(T));
+    expect(result).toEqual({
+      ok: true,
+      events: [{ providerEventId: event.id, type: "unknown", rawType: "customer.created", occurredAt: at(T) }],
+    });
+  });
+});
+
+describe("Stripe event mapping", () => {
+  const T = 1_767_000_000;
+
+  async function parse(type: string, object: Record<string, unknown>) {
+    const signed = signStripeEvent(buildStripeEvent(type, object, { created: T }), ctx.credentials.webhookSecret, T);
+    const result = await connector.parseWebhook(ctx, { rawBody: signed.payload, headers: new Headers({ "stripe-signature": signed.header }), url: "" }, new Date(T * 1000));
+    if (!result.ok) throw new Error(`${result.reason}: ${result.message}`);
+    expect(result.events).toHaveLength(1);
+    return result.events[0];
+  }
+
+  async function scenario() {
+    const input = checkoutInput({ amountMinor: 5000 });
+    const { providerCheckoutId } = await connector.createCheckout(ctx, input);
+    return { input, sessionId: providerCheckoutId };
+  }
+
+  it("maps Checkout Session events", async () => {
+    const paid = await scenario();
+    const intent = fake.payCheckout(paid.sessionId, { status: "succeeded" });
+    const session = fake.state.sessions.get(paid.sessionId)!;
+    expect(await parse("checkout.session.completed", session)).toMatchObject({ type: "payment.succeeded", providerPaymentId: intent.id, paymentId: paid.input.paymentId });
+    expect(await parse("checkout.session.async_payment_succeeded", session)).toMatchObject({ type: "payment.succeeded" });
+
+    const transfer = await scenario();
+    fake.payCheckout(transfer.sessionId, { status: "processing", method: "customer_balance" });
+    const unpaid = fake.state.sessions.get(transfer.sessionId)!;
+    expect(unpaid.payment_status).toBe("unpaid");
+    expect(await parse("checkout.session.completed", unpaid)).toMatchObject({ type: "payment.pending", paymentId: transfer.input.paymentId });
+    expect(await parse("checkout.session.async_payment_failed", unpaid)).toMatchObject({
+      type: "payment.failed",
+      failure: { code: "async_payment_failed" },
+    });
+
+    const abandoned = await scenario();
+    const expired = fake.expireCheckout(abandoned.sessionId);
+    expect(await parse("checkout.session.expired", expired)).toMatchObject({
+      type: "payment.expired",
+      providerPaymentId: abandoned.sessionId,
+      paymentId: abandoned.input.paymentId,
+      amountMinor: 5000,
+    });
+  });
+
+  it("maps PaymentIntent events, with decline codes", async () => {
+    const { input, sessionId } = await scenario();
+    const intent = fake.payCheckout(sessionId, { status: "succeeded" });
+    expect(await parse("payment_intent.succeeded", intent)).toMatchObject({
+      type: "payment.succeeded",
+      providerPaymentId: intent.id,
+      paymentId: input.paymentId,
+      amountMinor: 5000,
+      currency: "EUR",
+    });
+    for (const [raw, type] of [
+      ["payment_intent.requires_action", "payment.requires_action"],
+      ["payment_intent.processing", "payment.pending"],
+      ["payment_intent.canceled", "payment.canceled"],
+    ] as const) {
+      expect((await parse(raw, intent)).type).toBe(type);
+    }
+    const declined = fake.payCheckout((await scenario()).sessionId, { status: "failed", declineCode: "insufficient_funds" });
+    expect(await parse("payment_intent.payment_failed", declined)).toMatchObject({
+      type: "payment.failed",
+      failure: { code: "insufficient_funds", message: "Your card has insufficient funds." },
+    });
+    const cvc = fake.payCheckout((await scenario()).sessionId, { status: "failed", declineCode: "incorrect_cvc" });
+    expect((await parse("payment_intent.payment_failed", cvc)).failure?.code).toBe("incorrect_cvc");
+  });
+
+  it("maps refund events with the refund's id and amount", async () => {
+    const { sessionId } = await scenario();
+    const intent = fake.payCheckout(sessionId, { status: "succeeded" });
+    const { providerRefundId } = await connector.refund(ctx, { providerPaymentId: intent.id, amountMinor: 1200, currency: "EUR", idempotencyKey: `wh_${intent.id}` });
+    const refund = fake.state.refunds.get(providerRefundId)!;
+    const expected = { providerPaymentId: intent.id, refund: { providerRefundId, amountMinor: 1200, currency: "EUR" } };
+    expect(await parse("refund.created", refund)).toMatchObject({ type: "refund.succeeded", ...expected });
+    expect(await parse("refund.updated", refund)).toMatchObject({ type: "refund.succeeded", ...expected });
+    expect(await parse("refund.updated", { ...refund, status: "pending" })).toMatchObject({ type: "unknown", rawType: "refund.updated" });
+    expect(await parse("refund.failed", { ...refund, status: "failed", failure_reason: "expired_or_canceled_card" })).toMatchObject({
+      type: "refund.failed",
+      failure: { code: "expired_or_canceled_card" },
+      ...expected,
+    });
+    const charge = fake.state.charges.get(intent.latest_charge as string)!;
+    expect(await parse("charge.refunded", { ...charge, refunds: { object: "list", data: [refund] } })).toMatchObject({
+      type: "refund.succeeded",
+      ...expected,
+      amountMinor: 5000,
+      paymentId: expect.stringMatching(/^pay_/),
+    });
+    const summary = await parse("charge.refunded", charge);
+    expect(summary).toMatchObject({ type: "refund.succeeded", providerPaymentId: intent.id });
+    expect(summary.refund).toBeUndefined();
+  });
+
+  it("maps dispute events with reason, amount and due date", async () => {
+    const { sessionId } = await scenario();
+    const intent = fake.payCheckout(sessionId, { status: "succeeded" });
+    const dispute = fake.openDispute(intent.id, { reason: "product_not_received", amount: 5000 });
+    const dueBy = (dispute.evidence_details as { due_by: number }).due_by;
+    expect(await parse("charge.dispute.created", dispute)).toMatchObject({
+      type: "dispute.opened",
+      providerPaymentId: intent.id,
+      dispute: { providerDisputeId: dispute.id, reason: "product_not_received", amountMinor: 5000, currency: "EUR", dueBy: new Date(dueBy * 1000) },
+    });
+    expect((await parse("charge.dispute.updated", { ...dispute, status: "under_review" })).type).toBe("dispute.updated");
+    expect((await parse("charge.dispute.closed", fake.closeDispute(dispute.id, "won"))).type).toBe("dispute.won");
+    expect((await parse("charge.dispute.closed", { ...dispute, status: "lost" })).type).toBe("dispute.lost");
+    expect((await parse("charge.dispute.closed", { ...dispute, status: "warning_closed" })).type).toBe("dispute.won");
+  });
+});
