@@ -1,0 +1,184 @@
+// What goes in and out of one runtime step. Inputs cross a boundary (webhooks, channels,
+// timers), so they have zod schemas; everything the runtime returns is plain JSON.
+import { z } from "zod";
+import { PAYMENT_METHODS, type PaymentMethod } from "@/lib/connections/providers/types";
+import { LangSchema, type Lang, type NodeType } from "../graph";
+
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+export const ConversationInputSchema = z.discriminatedUnion("kind", [
+  z.object({
+    kind: z.literal("start"),
+    lang: LangSchema.optional(),
+    /** Values for the flow's declared `inputs`, supplied by the merchant's side, never the customer. */
+    variables: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
+  }),
+  z.object({ kind: z.literal("message"), text: z.string().max(10_000), messageId: z.string() }),
+  z.object({
+    kind: z.literal("payment_event"),
+    status: z.enum(["succeeded", "failed", "expired", "opened"]),
+    paymentId: z.string(),
+  }),
+  z.object({ kind: z.literal("timer"), timerId: z.string(), fired: z.enum(["reminder", "payment_timeout"]) }),
+  z.object({
+    kind: z.literal("checkout_created"),
+    paymentId: z.string().min(1),
+    url: z.string().min(1),
+    amountMinor: z.number().int(),
+    currency: z.string(),
+  }),
+  z.object({ kind: z.literal("choose_method"), method: z.enum(PAYMENT_METHODS) }),
+]);
+export type ConversationInput = z.infer<typeof ConversationInputSchema>;
+
+export interface ChannelCapabilities {
+  buttons: boolean;
+  wallets: boolean;
+  richCards: boolean;
+}
+
+export interface RuntimeContext {
+  /** The moment of this step; the runtime never reads the clock itself. */
+  now: Date | string;
+  /** Methods of enabled connections for this flow's currency/country, as the host computed them. */
+  availableMethods: readonly PaymentMethod[];
+  channelCapabilities: ChannelCapabilities;
+}
+
+export interface ChoiceOption {
+  value: string;
+  label: string;
+}
+
+export type OutboundMessage =
+  | { kind: "text"; text: string }
+  | { kind: "choices"; text: string; options: ChoiceOption[] }
+  | { kind: "payment_link"; text: string; url: string; amountMinor: number; currency: string; methods: PaymentMethod[] }
+  | { kind: "receipt"; text: string; amountMinor: number; currency: string; reference: string };
+
+export type TimerKind = "reminder" | "payment_timeout";
+
+export type RuntimeAction =
+  | {
+      type: "create_checkout";
+      idempotencyKey: string;
+      amountMinor: number;
+      currency: string;
+      method?: PaymentMethod;
+      methods: PaymentMethod[];
+      connectionId?: string;
+      description: string;
+      expiresAt: string;
+    }
+  | { type: "schedule_timer"; timerId: string; kind: TimerKind; runAt: string }
+  | { type: "cancel_timer"; timerId: string }
+  | { type: "handoff" }
+  | { type: "complete" };
+
+export const STEP_EVENT_KINDS = [
+  "entered",
+  "completed",
+  "input_accepted",
+  "input_invalid",
+  "input_redacted",
+  "language_detected",
+  "cart_updated",
+  "method_chosen",
+  "checkout_requested",
+  "checkout_reused",
+  "checkout_mismatch",
+  "payment_link_sent",
+  "payment_opened",
+  "payment_succeeded",
+  "payment_failed",
+  "payment_expired",
+  "reminder_sent",
+  "status_replied",
+  "handed_off",
+  "conversation_completed",
+  "conversation_expired",
+  "loop_guard",
+  "runtime_error",
+  "input_ignored",
+] as const;
+export type StepEventKind = (typeof STEP_EVENT_KINDS)[number];
+
+export interface StepEvent {
+  /** Empty when the conversation is not at a node yet. */
+  nodeId: string;
+  nodeType: NodeType | "none";
+  kind: StepEventKind;
+  at: string;
+  /** Output taken, validation reason, payment id…: short and free of customer data. */
+  detail?: string;
+}
+
+export const CONVERSATION_STATUSES = ["active", "waiting_input", "waiting_payment", "completed", "handed_off", "expired"] as const;
+export type ConversationStatus = (typeof CONVERSATION_STATUSES)[number];
+export const TERMINAL_STATUSES: readonly ConversationStatus[] = ["completed", "handed_off", "expired"];
+
+/** Where the conversation's current checkout stands, in the customer's terms. */
+export type PaymentProgress = "creating" | "link_sent" | "opened" | "succeeded" | "failed" | "expired";
+
+export interface PaymentRecord {
+  paymentId?: string;
+  status: PaymentProgress;
+  /** Checkouts created in this conversation so far, this one included. */
+  attempts: number;
+  amountMinor: number;
+  currency: string;
+  idempotencyKey: string;
+  payNodeId: string;
+  method?: PaymentMethod;
+  methods: PaymentMethod[];
+  url?: string;
+  expiresAt: string;
+}
+
+export interface CartItem {
+  sku: string;
+  quantity: number;
+  unitMinor: number;
+}
+
+export interface Cart {
+  items: CartItem[];
+  totalMinor: number;
+  currency: string;
+}
+
+export interface ConversationState {
+  version: 1;
+  /** Stable id of the conversation; idempotency keys and timer ids derive from it. */
+  conversationKey: string;
+  currentNodeId: string | null;
+  status: ConversationStatus;
+  lang: Lang;
+  /** True when the channel told us the language, so detection must not override it. */
+  langFixed: boolean;
+  variables: Record<string, JsonValue>;
+  cart?: Cart;
+  payment?: PaymentRecord;
+  /** Methods the customer was offered at the last choose_method (what the link shows). */
+  offeredMethods?: PaymentMethod[];
+  reminderCount: number;
+  /** Invalid answers at the current node. */
+  retries: number;
+  /** Node ids visited, oldest first (capped), for highlighting on the canvas. */
+  path: string[];
+  waitingSince?: string;
+  timer?: { timerId: string; kind: TimerKind };
+  /** Counter that keeps timer ids unique within the conversation. */
+  timerSeq: number;
+  /** The previous customer message carried a card number (a bare 3–4 digits next is a CVV). */
+  lastHadCard: boolean;
+}
+
+export interface StepResult {
+  state: ConversationState;
+  outbound: OutboundMessage[];
+  actions: RuntimeAction[];
+  events: StepEvent[];
+  /** The customer's message as it may be stored: card data removed. Only for message inputs. */
+  inbound?: { text: string; redacted: boolean; kinds: ("pan" | "cvv")[] };
+}
