@@ -60,12 +60,23 @@ function sliceWhole(text: string, max: number): string {
  * escaped form (Slack's block text limits count "&amp;" as five characters).
  */
 export function truncateEscaped(text: string, max: number, escape: (s: string) => string): string {
-  let budget = max;
-  for (;;) {
+  const whole = escape(text);
+  if (whole.length <= max) return whole;
+  // Largest plain-text budget whose escaped form fits: binary search, escaping only grows text.
+  let fits = "";
+  let low = 1;
+  let high = Math.min(max, text.length);
+  while (low <= high) {
+    const budget = Math.floor((low + high) / 2);
     const escaped = escape(truncateText(text, budget));
-    if (escaped.length <= max || budget <= 1) return escaped.length <= max ? escaped : "";
-    budget -= Math.max(1, escaped.length - max);
+    if (escaped.length <= max) {
+      fits = escaped;
+      low = budget + 1;
+    } else {
+      high = budget - 1;
+    }
   }
+  return fits;
 }
 
 /** Telegram parse_mode HTML: "<", ">" and "&" outside tags and entities must be entities. */
