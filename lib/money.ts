@@ -70,12 +70,13 @@ export function minorToMajorString(amountMinor: number, currency: string): strin
 /** Formats for people, in their locale, with the currency's own exponent. */
 export function formatMoney(amountMinor: number, currency: string, locale = "en"): string {
   const exponent = currencyExponent(currency);
+  // Formats the decimal string, not a Number: a double drops digits past ~15 significant ones.
   return new Intl.NumberFormat(locale, {
     style: "currency",
     currency,
     minimumFractionDigits: exponent,
     maximumFractionDigits: exponent,
-  }).format(Number(minorToMajorString(amountMinor, currency)));
+  }).format(minorToMajorString(amountMinor, currency) as Intl.StringNumericLiteral);
 }
 
 export function sumMinor(amounts: readonly number[]): number {
