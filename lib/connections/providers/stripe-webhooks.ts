@@ -244,6 +244,9 @@ export function parseStripeWebhook(
   now: Date = new Date(),
 ): WebhookParseResult {
   if (!signatureHeader) return { ok: false, reason: "bad_signature", message: "Missing Stripe-Signature header" };
+  if (typeof secret !== "string" || !secret) {
+    return { ok: false, reason: "bad_signature", message: "This connection has no webhook signing secret" };
+  }
   let event: unknown;
   try {
     event = Stripe.webhooks.constructEvent(

@@ -294,7 +294,7 @@ export function createStripeConnector(options: StripeConnectorOptions = {}): Con
     },
 
     async parseWebhook(ctx, request, now) {
-      return parseStripeWebhook(request.rawBody, request.headers.get("stripe-signature"), ctx.credentials.webhookSecret, now);
+      return parseStripeWebhook(request.rawBody, request.headers.get("stripe-signature"), ctx.credentials?.webhookSecret, now);
     },
 
     webhookAck: () => ({ status: 200, body: JSON.stringify({ received: true }), contentType: "application/json" }),
