@@ -1,0 +1,59 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { headers } from "next/headers";
+import { defineAction } from "@/lib/action";
+import { appUrl } from "@/lib/env";
+import { changeRoleSchema, createInviteSchema, removeMemberSchema, revokeInviteSchema } from "./schemas";
+import * as team from "./service";
+
+// Thin wrappers: lib/action.ts resolves the user, merchant and role and validates; the service
+// re-checks the permission, scopes by merchant and audits inside its own transaction.
+
+export const changeMemberRole = defineAction({
+  permission: "team.manage",
+  schema: changeRoleSchema,
+  handler: async (input, ctx) => {
+    const result = await team.changeMemberRole(ctx, input);
+    revalidatePath("/team");
+    return result;
+  },
+});
+
+export const removeMember = defineAction({
+  permission: "team.manage",
+  schema: removeMemberSchema,
+  handler: async (input, ctx) => {
+    const result = await team.removeMember(ctx, input);
+    revalidatePath("/team");
+    return result;
+  },
+});
+
+export const createInvite = defineAction({
+  permission: "team.invite",
+  schema: createInviteSchema,
+  handler: async (input, ctx) => {
+    const invite = await team.createInvite(ctx, input);
+    revalidatePath("/team");
+    // lib/action.ts has already checked that Origin matches Host, so it is safe to link to.
+    const origin = (await headers()).get("origin") ?? appUrl();
+    return {
+      inviteId: invite.inviteId,
+      email: invite.email,
+      role: invite.role,
+      expiresAt: invite.expiresAt.toISOString(),
+      link: `${origin}/invite/${invite.token}`,
+    };
+  },
+});
+
+export const revokeInvite = defineAction({
+  permission: "team.invite",
+  schema: revokeInviteSchema,
+  handler: async (input, ctx) => {
+    const result = await team.revokeInvite(ctx, input);
+    revalidatePath("/team");
+    return result;
+  },
+});

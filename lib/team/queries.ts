@@ -1,0 +1,76 @@
+import { and, asc, desc, eq, isNull } from "drizzle-orm";
+import { alias } from "drizzle-orm/pg-core";
+import { invites, memberships, merchants, users, type Role } from "@/db/schema";
+import { assertCan, type MerchantContext } from "@/lib/auth/context";
+
+// Team reads. Not marked "server-only" because integration tests import them directly; they
+// are only ever called from server components and actions.
+
+type ReadContext = Pick<MerchantContext, "db" | "merchantId" | "role">;
+
+export interface TeamMember {
+  userId: string;
+  name: string;
+  email: string;
+  role: Role;
+  joinedAt: Date;
+  lastSignInAt: Date | null;
+}
+
+export interface PendingInvite {
+  inviteId: string;
+  email: string;
+  role: Role;
+  invitedBy: string | null;
+  createdAt: Date;
+  expiresAt: Date;
+  expired: boolean;
+}
+
+const ROLE_ORDER: Record<Role, number> = { owner: 0, admin: 1, support: 2, analyst: 3 };
+
+export async function listTeamMembers(ctx: ReadContext): Promise<TeamMember[]> {
+  assertCan(ctx, "team.view");
+  const rows = await ctx.db
+    .select({
+      userId: users.id,
+      name: users.name,
+      email: users.email,
+      role: memberships.role,
+      joinedAt: memberships.createdAt,
+      lastSignInAt: users.lastSignInAt,
+    })
+    .from(memberships)
+    .innerJoin(users, eq(users.id, memberships.userId))
+    .where(eq(memberships.merchantId, ctx.merchantId))
+    .orderBy(asc(users.name), asc(users.email));
+  return rows.sort((a, b) => ROLE_ORDER[a.role] - ROLE_ORDER[b.role]);
+}
+
+/** Invites neither accepted nor revoked; expired ones stay listed (marked) until revoked. */
+export async function listPendingInvites(ctx: ReadContext, now = new Date()): Promise<PendingInvite[]> {
+  assertCan(ctx, "team.view");
+  const inviter = alias(users, "inviter");
+  const rows = await ctx.db
+    .select({
+      inviteId: invites.id,
+      email: invites.email,
+      role: invites.role,
+      invitedBy: inviter.email,
+      createdAt: invites.createdAt,
+      expiresAt: invites.expiresAt,
+    })
+    .from(invites)
+    .leftJoin(inviter, eq(inviter.id, invites.invitedByUserId))
+    .where(and(eq(invites.merchantId, ctx.merchantId), isNull(invites.acceptedAt), isNull(invites.revokedAt)))
+    .orderBy(desc(invites.createdAt));
+  return rows.map((r) => ({ ...r, expired: r.expiresAt <= now }));
+}
+
+export async function merchantTimezone(ctx: Pick<MerchantContext, "db" | "merchantId">): Promise<string> {
+  const [row] = await ctx.db
+    .select({ timezone: merchants.timezone })
+    .from(merchants)
+    .where(eq(merchants.id, ctx.merchantId));
+  return row?.timezone ?? "UTC";
+}
