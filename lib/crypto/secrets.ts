@@ -17,7 +17,8 @@ export interface MasterKeyRing {
   keys: ReadonlyMap<string, Buffer>;
 }
 
-export type SecretErrorReason = "malformed" | "unknown_key_version" | "authentication_failed" | "invalid_plaintext";
+export type SecretErrorReason =
+  "malformed" | "unknown_key_version" | "authentication_failed" | "invalid_plaintext";
 
 export class SecretError extends Error {
   constructor(
@@ -41,12 +42,19 @@ export function parseMasterKeys(spec: string): MasterKeyRing {
     const colon = entry.indexOf(":");
     const version = colon === -1 ? "" : entry.slice(0, colon);
     if (!VERSION_PATTERN.test(version)) {
-      throw new SecretError("malformed", `Master key entries look like "v1:<base64>"; got a version of "${version}"`);
+      throw new SecretError(
+        "malformed",
+        `Master key entries look like "v1:<base64>"; got a version of "${version}"`,
+      );
     }
-    if (keys.has(version)) throw new SecretError("malformed", `Master key version ${version} is listed twice`);
+    if (keys.has(version))
+      throw new SecretError("malformed", `Master key version ${version} is listed twice`);
     const key = decodeBase64Strict(entry.slice(colon + 1).trim());
     if (key?.length !== KEY_BYTES) {
-      throw new SecretError("malformed", `Master key ${version} must be ${KEY_BYTES} bytes of base64`);
+      throw new SecretError(
+        "malformed",
+        `Master key ${version} must be ${KEY_BYTES} bytes of base64`,
+      );
     }
     keys.set(version, key);
   }
@@ -92,7 +100,12 @@ function parseEnvelope(envelope: string): Envelope {
   const iv = decodeBase64UrlStrict(ivText);
   const tag = decodeBase64UrlStrict(tagText);
   const ciphertext = decodeBase64UrlStrict(ciphertextText);
-  if (!VERSION_PATTERN.test(keyVersion) || iv?.length !== IV_BYTES || tag?.length !== TAG_BYTES || !ciphertext) {
+  if (
+    !VERSION_PATTERN.test(keyVersion) ||
+    iv?.length !== IV_BYTES ||
+    tag?.length !== TAG_BYTES ||
+    !ciphertext
+  ) {
     throw new SecretError("malformed", "The secret envelope is damaged");
   }
   return { keyVersion, iv, tag, ciphertext };
@@ -101,9 +114,14 @@ function parseEnvelope(envelope: string): Envelope {
 /** Seals any JSON value with the ring's current key. */
 export function encryptSecret(plaintextJson: unknown, ring: MasterKeyRing, aad?: string): string {
   const json = JSON.stringify(plaintextJson);
-  if (json === undefined) throw new SecretError("invalid_plaintext", "Only JSON values can be encrypted");
+  if (json === undefined)
+    throw new SecretError("invalid_plaintext", "Only JSON values can be encrypted");
   const key = ring.keys.get(ring.current);
-  if (!key) throw new SecretError("unknown_key_version", `Current master key ${ring.current} is not in the ring`);
+  if (!key)
+    throw new SecretError(
+      "unknown_key_version",
+      `Current master key ${ring.current} is not in the ring`,
+    );
   const iv = randomBytes(IV_BYTES);
   const cipher = createCipheriv(ALGORITHM, key, iv, { authTagLength: TAG_BYTES });
   cipher.setAAD(associatedData(ring.current, aad));
@@ -119,7 +137,10 @@ export function decryptSecret(envelope: string, ring: MasterKeyRing, aad?: strin
   const { keyVersion, iv, tag, ciphertext } = parseEnvelope(envelope);
   const key = ring.keys.get(keyVersion);
   if (!key) {
-    throw new SecretError("unknown_key_version", `Master key ${keyVersion} is not configured; it may have been retired`);
+    throw new SecretError(
+      "unknown_key_version",
+      `Master key ${keyVersion} is not configured; it may have been retired`,
+    );
   }
   let json: string;
   try {

@@ -5,7 +5,8 @@
 import type { PaymentStatus } from "@/lib/connections/providers/types";
 import { assertMinorUnits, minorToMajorString } from "@/lib/money";
 
-export type AttemptStatus = "pending" | "requires_action" | "succeeded" | "failed" | "canceled" | "expired";
+export type AttemptStatus =
+  "pending" | "requires_action" | "succeeded" | "failed" | "canceled" | "expired";
 export type RefundFactStatus = "pending" | "succeeded" | "failed";
 export type DisputeFactStatus = "opened" | "updated" | "won" | "lost";
 
@@ -88,23 +89,30 @@ export interface NewPayment {
 // Succeeded outranks everything (a later success on the same intent after a decline is normal:
 // Stripe sends payment_intent.payment_failed, then .succeeded on the retry). Canceled/expired
 // close an unpaid payment: the first closing fact wins. In-flight facts: the latest one wins.
-const ATTEMPT_TIER: Record<AttemptStatus, number> = {
-  pending: 1, requires_action: 1, failed: 1, expired: 2, canceled: 2, succeeded: 3,
-};
-const ATTEMPT_TIE_RANK: Record<AttemptStatus, number> = {
-  pending: 0, requires_action: 1, failed: 2, expired: 0, canceled: 1, succeeded: 0,
+// [tier, tie-break within the tier at the same instant]
+const ATTEMPT_RANK: Record<AttemptStatus, readonly [tier: number, tie: number]> = {
+  pending: [1, 0],
+  requires_action: [1, 1],
+  failed: [1, 2],
+  expired: [2, 0],
+  canceled: [2, 1],
+  succeeded: [3, 0],
 };
 // A refund can flip from succeeded to failed (Stripe docs, Refunds › "Failed refunds"), never back.
 const REFUND_RANK: Record<RefundFactStatus, number> = { pending: 0, succeeded: 1, failed: 2 };
 const DISPUTE_RANK: Record<DisputeFactStatus, number> = { opened: 0, updated: 1, won: 2, lost: 3 };
 
 /** Positive when attempt `a` should decide the status over `b`. */
-function compareAttempts(a: NonNullable<PaymentView["attempt"]>, b: NonNullable<PaymentView["attempt"]>): number {
-  const tier = ATTEMPT_TIER[a.status] - ATTEMPT_TIER[b.status];
-  if (tier !== 0) return tier;
+function compareAttempts(
+  a: NonNullable<PaymentView["attempt"]>,
+  b: NonNullable<PaymentView["attempt"]>,
+): number {
+  const [tierA, tieA] = ATTEMPT_RANK[a.status];
+  const [tierB, tieB] = ATTEMPT_RANK[b.status];
+  if (tierA !== tierB) return tierA - tierB;
   const time = Date.parse(a.occurredAt) - Date.parse(b.occurredAt);
-  if (time !== 0) return ATTEMPT_TIER[a.status] === 1 ? time : -time;
-  return ATTEMPT_TIE_RANK[a.status] - ATTEMPT_TIE_RANK[b.status];
+  if (time !== 0) return tierA === 1 ? time : -time;
+  return tieA - tieB;
 }
 
 function compareStrings(a = "", b = ""): number {
@@ -115,7 +123,9 @@ function compareStrings(a = "", b = ""): number {
 function canonicalJson(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) => {
     if (v === null || typeof v !== "object" || Array.isArray(v)) return v;
-    const entries = Object.entries(v as Record<string, unknown>).filter(([, inner]) => inner !== undefined);
+    const entries = Object.entries(v as Record<string, unknown>).filter(
+      ([, inner]) => inner !== undefined,
+    );
     return Object.fromEntries(entries.sort(([a], [b]) => compareStrings(a, b)));
   });
 }
@@ -124,8 +134,14 @@ function sameJson(a: unknown, b: unknown): boolean {
   return canonicalJson(a) === canonicalJson(b);
 }
 
-function compareFailures(a: NonNullable<PaymentView["lastFailure"]>, b: NonNullable<PaymentView["lastFailure"]>): number {
-  return Date.parse(a.occurredAt) - Date.parse(b.occurredAt) || compareStrings(canonicalJson(a), canonicalJson(b));
+function compareFailures(
+  a: NonNullable<PaymentView["lastFailure"]>,
+  b: NonNullable<PaymentView["lastFailure"]>,
+): number {
+  return (
+    Date.parse(a.occurredAt) - Date.parse(b.occurredAt) ||
+    compareStrings(canonicalJson(a), canonicalJson(b))
+  );
 }
 
 function mismatchKey(m: ReportedMismatch): string {
@@ -137,7 +153,8 @@ function maxIso(a: string | undefined, b: string): string {
 }
 
 function isoOf(date: Date): string {
-  if (!(date instanceof Date) || Number.isNaN(date.getTime())) throw new RangeError("Fact has an invalid occurredAt");
+  if (!(date instanceof Date) || Number.isNaN(date.getTime()))
+    throw new RangeError("Fact has an invalid occurredAt");
   return date.toISOString();
 }
 
@@ -161,13 +178,22 @@ function findMismatch(view: PaymentView, fact: PaymentFact): ReportedMismatch | 
     return amountDiffers || currencyDiffers(view, fact.currency) ? base : null;
   }
   if (fact.kind === "refund") {
-    return currencyDiffers(view, fact.currency) ? { ...base, reference: fact.providerRefundId } : null;
+    return currencyDiffers(view, fact.currency)
+      ? { ...base, reference: fact.providerRefundId }
+      : null;
   }
   const tooLarge = fact.amountMinor !== undefined && fact.amountMinor > view.amountMinor;
-  return tooLarge || currencyDiffers(view, fact.currency) ? { ...base, reference: fact.providerDisputeId } : null;
+  return tooLarge || currencyDiffers(view, fact.currency)
+    ? { ...base, reference: fact.providerDisputeId }
+    : null;
 }
 
-function upsertSorted<T>(list: readonly T[], idOf: (item: T) => string, incoming: T, wins: (a: T, b: T) => boolean): T[] {
+function upsertSorted<T>(
+  list: readonly T[],
+  idOf: (item: T) => string,
+  incoming: T,
+  wins: (a: T, b: T) => boolean,
+): T[] {
   const id = idOf(incoming);
   const existing = list.find((item) => idOf(item) === id);
   if (existing && !wins(incoming, existing)) return [...list];
@@ -175,12 +201,28 @@ function upsertSorted<T>(list: readonly T[], idOf: (item: T) => string, incoming
   return [...rest, incoming].sort((a, b) => compareStrings(idOf(a), idOf(b)));
 }
 
-type Core = Pick<PaymentView, "amountMinor" | "currency" | "attempt" | "lastFailure" | "refunds" | "disputes" | "mismatches" | "lastEventAt">;
+type Core = Pick<
+  PaymentView,
+  | "amountMinor"
+  | "currency"
+  | "attempt"
+  | "lastFailure"
+  | "refunds"
+  | "disputes"
+  | "mismatches"
+  | "lastEventAt"
+>;
 
 function derive(core: Core): PaymentView {
-  const refunds = [...core.refunds].sort((a, b) => compareStrings(a.providerRefundId, b.providerRefundId));
-  const disputes = [...core.disputes].sort((a, b) => compareStrings(a.providerDisputeId, b.providerDisputeId));
-  const mismatches = [...core.mismatches].sort((a, b) => compareStrings(mismatchKey(a), mismatchKey(b)));
+  const refunds = [...core.refunds].sort((a, b) =>
+    compareStrings(a.providerRefundId, b.providerRefundId),
+  );
+  const disputes = [...core.disputes].sort((a, b) =>
+    compareStrings(a.providerDisputeId, b.providerDisputeId),
+  );
+  const mismatches = [...core.mismatches].sort((a, b) =>
+    compareStrings(mismatchKey(a), mismatchKey(b)),
+  );
   const sumRefunds = (status: RefundFactStatus) =>
     refunds.filter((r) => r.status === status).reduce((total, r) => total + r.amountMinor, 0);
   const refundedMinor = sumRefunds("succeeded");
@@ -188,15 +230,18 @@ function derive(core: Core): PaymentView {
 
   const disputeOpen = disputes.some((d) => d.status === "opened" || d.status === "updated");
   const disputeLost = disputes.some((d) => d.status === "lost");
-  const disputeOutcome = disputes.length === 0 || disputeOpen ? undefined : disputeLost ? "lost" : "won";
+  const disputeOutcome =
+    disputes.length === 0 || disputeOpen ? undefined : disputeLost ? "lost" : "won";
 
   // A refund or dispute can only exist for captured money, so either one proves the capture
   // even while payment.succeeded is still in flight — unless a cancel/expiry closed it unpaid.
   const attemptStatus = core.attempt?.status;
   const closedUnpaid = attemptStatus === "canceled" || attemptStatus === "expired";
-  const captured = attemptStatus === "succeeded" || (!closedUnpaid && (refunds.length > 0 || disputes.length > 0));
+  const captured =
+    attemptStatus === "succeeded" || (!closedUnpaid && (refunds.length > 0 || disputes.length > 0));
   let status: PaymentStatus = captured ? "succeeded" : (attemptStatus ?? "created");
-  if (captured && refundedMinor > 0) status = refundedMinor >= core.amountMinor ? "refunded" : "partially_refunded";
+  if (captured && refundedMinor > 0)
+    status = refundedMinor >= core.amountMinor ? "refunded" : "partially_refunded";
   if (disputeOpen || disputeLost) status = "disputed";
 
   const anomalies: PaymentAnomaly[] = [];
@@ -224,7 +269,13 @@ function derive(core: Core): PaymentView {
 
 export function initialPaymentView(payment: NewPayment): PaymentView {
   assertAmount(payment.amountMinor);
-  return derive({ amountMinor: payment.amountMinor, currency: payment.currency.toUpperCase(), refunds: [], disputes: [], mismatches: [] });
+  return derive({
+    amountMinor: payment.amountMinor,
+    currency: payment.currency.toUpperCase(),
+    refunds: [],
+    disputes: [],
+    mismatches: [],
+  });
 }
 
 /** Merges one fact into a view. Agrees with `reducePayment` whatever order facts arrive in. */
@@ -256,21 +307,38 @@ export function applyEvent(
     if (order > 0) core.attempt = attempt;
     else outcome = order === 0 ? "same" : "dominated";
     if (fact.status === "failed") {
-      const failure = { occurredAt, ...(fact.failure && { code: fact.failure.code, message: fact.failure.message }) };
-      if (!current.lastFailure || compareFailures(failure, current.lastFailure) > 0) core.lastFailure = failure;
+      const failure = {
+        occurredAt,
+        ...(fact.failure && { code: fact.failure.code, message: fact.failure.message }),
+      };
+      if (!current.lastFailure || compareFailures(failure, current.lastFailure) > 0)
+        core.lastFailure = failure;
     }
   } else if (fact.kind === "refund") {
-    const entry: RefundEntry = { providerRefundId: fact.providerRefundId, status: fact.status, amountMinor: fact.amountMinor };
+    const entry: RefundEntry = {
+      providerRefundId: fact.providerRefundId,
+      status: fact.status,
+      amountMinor: fact.amountMinor,
+    };
     const wins = (a: RefundEntry, b: RefundEntry) =>
       REFUND_RANK[a.status] - REFUND_RANK[b.status] > 0 ||
       (a.status === b.status && a.amountMinor > b.amountMinor);
     core.refunds = upsertSorted(current.refunds, (r) => r.providerRefundId, entry, wins);
-    outcome = settledOutcome(core.refunds.find((r) => r.providerRefundId === entry.providerRefundId)!, entry, current.refunds);
+    outcome = settledOutcome(
+      core.refunds.find((r) => r.providerRefundId === entry.providerRefundId)!,
+      entry,
+      current.refunds,
+    );
   } else {
     const entry: DisputeEntry = { providerDisputeId: fact.providerDisputeId, status: fact.status };
-    const wins = (a: DisputeEntry, b: DisputeEntry) => DISPUTE_RANK[a.status] > DISPUTE_RANK[b.status];
+    const wins = (a: DisputeEntry, b: DisputeEntry) =>
+      DISPUTE_RANK[a.status] > DISPUTE_RANK[b.status];
     core.disputes = upsertSorted(current.disputes, (d) => d.providerDisputeId, entry, wins);
-    outcome = settledOutcome(core.disputes.find((d) => d.providerDisputeId === entry.providerDisputeId)!, entry, current.disputes);
+    outcome = settledOutcome(
+      core.disputes.find((d) => d.providerDisputeId === entry.providerDisputeId)!,
+      entry,
+      current.disputes,
+    );
   }
 
   if (outcome === "dominated") flags.push("late_event_ignored");
@@ -282,7 +350,11 @@ export function applyEvent(
   return result;
 }
 
-function settledOutcome<T>(kept: T, incoming: T, before: readonly T[]): "applied" | "dominated" | "same" {
+function settledOutcome<T>(
+  kept: T,
+  incoming: T,
+  before: readonly T[],
+): "applied" | "dominated" | "same" {
   if (!sameJson(kept, incoming)) return "dominated";
   return before.some((item) => sameJson(item, incoming)) ? "same" : "applied";
 }
@@ -303,7 +375,12 @@ export function reducePayment(initial: NewPayment, facts: readonly PaymentFact[]
   return ordered.reduce((view, fact) => applyEvent(view, fact).next, initialPaymentView(initial));
 }
 
-const PAID_STATUSES: readonly PaymentStatus[] = ["succeeded", "partially_refunded", "refunded", "disputed"];
+const PAID_STATUSES: readonly PaymentStatus[] = [
+  "succeeded",
+  "partially_refunded",
+  "refunded",
+  "disputed",
+];
 
 /** Money was captured (it may since have been refunded or charged back). */
 export function isPaid(status: PaymentStatus): boolean {
@@ -320,7 +397,8 @@ export function isTerminal(status: PaymentStatus): boolean {
   return isPaid(status) || status === "canceled" || status === "expired";
 }
 
-export type RefundRefusal = "invalid_amount" | "not_paid" | "fully_refunded" | "disputed" | "exceeds_refundable";
+export type RefundRefusal =
+  "invalid_amount" | "not_paid" | "fully_refunded" | "disputed" | "exceeds_refundable";
 
 /** What is left to refund: captured minus refunded minus refunds still in flight. */
 export function refundableMinor(view: PaymentView): number {
@@ -331,15 +409,27 @@ export function refundableMinor(view: PaymentView): number {
 export function canRefund(
   view: PaymentView,
   amountMinor: number,
-): { ok: true; refundableMinor: number } | { ok: false; reason: RefundRefusal; message: string; refundableMinor: number } {
+):
+  | { ok: true; refundableMinor: number }
+  | { ok: false; reason: RefundRefusal; message: string; refundableMinor: number } {
   const left = refundableMinor(view);
-  const refuse = (reason: RefundRefusal, message: string) => ({ ok: false as const, reason, message, refundableMinor: left });
+  const refuse = (reason: RefundRefusal, message: string) => ({
+    ok: false as const,
+    reason,
+    message,
+    refundableMinor: left,
+  });
   if (!Number.isSafeInteger(amountMinor) || amountMinor <= 0) {
-    return refuse("invalid_amount", "The refund amount must be a positive whole number of minor units.");
+    return refuse(
+      "invalid_amount",
+      "The refund amount must be a positive whole number of minor units.",
+    );
   }
   // Providers refuse refunds on disputed charges (Stripe: error code charge_disputed).
-  if (view.status === "disputed") return refuse("disputed", "This payment is disputed; respond to the dispute instead.");
-  if (view.status === "refunded") return refuse("fully_refunded", "This payment is already fully refunded.");
+  if (view.status === "disputed")
+    return refuse("disputed", "This payment is disputed; respond to the dispute instead.");
+  if (view.status === "refunded")
+    return refuse("fully_refunded", "This payment is already fully refunded.");
   if (!isPaid(view.status)) return refuse("not_paid", "Only a successful payment can be refunded.");
   if (amountMinor > left) {
     const most = `${minorToMajorString(left, view.currency)} ${view.currency}`;

@@ -25,16 +25,40 @@ function display(label: string, tone: StatusTone, description: string): StatusDi
 }
 
 export const PAYMENT_STATUS_LABELS: Record<PaymentStatus, StatusDisplay> = {
-  created: display("Created", "neutral", "A checkout link exists; the customer has not started paying."),
-  pending: display("Pending", "warning", "The customer is paying or the provider is still processing."),
-  requires_action: display("Action required", "warning", "The customer must finish a step such as 3-D Secure."),
+  created: display(
+    "Created",
+    "neutral",
+    "A checkout link exists; the customer has not started paying.",
+  ),
+  pending: display(
+    "Pending",
+    "warning",
+    "The customer is paying or the provider is still processing.",
+  ),
+  requires_action: display(
+    "Action required",
+    "warning",
+    "The customer must finish a step such as 3-D Secure.",
+  ),
   succeeded: display("Succeeded", "success", "The money was captured."),
-  failed: display("Failed", "danger", "The last attempt was declined; the customer can still retry."),
+  failed: display(
+    "Failed",
+    "danger",
+    "The last attempt was declined; the customer can still retry.",
+  ),
   canceled: display("Canceled", "neutral", "The payment was canceled before any money moved."),
   expired: display("Expired", "neutral", "The checkout expired unpaid."),
-  partially_refunded: display("Partially refunded", "info", "Part of the captured amount was returned."),
+  partially_refunded: display(
+    "Partially refunded",
+    "info",
+    "Part of the captured amount was returned.",
+  ),
   refunded: display("Refunded", "info", "The whole amount was returned to the customer."),
-  disputed: display("Disputed", "danger", "The customer's bank opened a dispute, or the merchant lost one."),
+  disputed: display(
+    "Disputed",
+    "danger",
+    "The customer's bank opened a dispute, or the merchant lost one.",
+  ),
 };
 
 export const TRANSITION_EVENTS = [
@@ -70,15 +94,43 @@ const DISPUTE_AFTER_CAPTURE = { "dispute.opened": "disputed", "dispute.lost": "d
  * Status after an event that happened later than everything already known, by starting status.
  * A missing entry means the status stays: a succeeded payment never returns to pending or failed.
  */
-export const PAYMENT_TRANSITIONS: Record<PaymentStatus, Partial<Record<TransitionEvent, PaymentStatus>>> = {
-  created: { "payment.pending": "pending", "payment.requires_action": "requires_action", "payment.failed": "failed", ...CLOSE_UNPAID, ...CAPTURE_EVIDENCE },
-  pending: { "payment.requires_action": "requires_action", "payment.failed": "failed", ...CLOSE_UNPAID, ...CAPTURE_EVIDENCE },
-  requires_action: { "payment.pending": "pending", "payment.failed": "failed", ...CLOSE_UNPAID, ...CAPTURE_EVIDENCE },
+export const PAYMENT_TRANSITIONS: Record<
+  PaymentStatus,
+  Partial<Record<TransitionEvent, PaymentStatus>>
+> = {
+  created: {
+    "payment.pending": "pending",
+    "payment.requires_action": "requires_action",
+    "payment.failed": "failed",
+    ...CLOSE_UNPAID,
+    ...CAPTURE_EVIDENCE,
+  },
+  pending: {
+    "payment.requires_action": "requires_action",
+    "payment.failed": "failed",
+    ...CLOSE_UNPAID,
+    ...CAPTURE_EVIDENCE,
+  },
+  requires_action: {
+    "payment.pending": "pending",
+    "payment.failed": "failed",
+    ...CLOSE_UNPAID,
+    ...CAPTURE_EVIDENCE,
+  },
   // A declined attempt is not the end: the customer can retry on the same provider payment.
-  failed: { "payment.pending": "pending", "payment.requires_action": "requires_action", ...CLOSE_UNPAID, ...CAPTURE_EVIDENCE },
+  failed: {
+    "payment.pending": "pending",
+    "payment.requires_action": "requires_action",
+    ...CLOSE_UNPAID,
+    ...CAPTURE_EVIDENCE,
+  },
   canceled: { "payment.succeeded": "succeeded", ...DISPUTE_AFTER_CAPTURE },
   expired: { "payment.succeeded": "succeeded", ...DISPUTE_AFTER_CAPTURE },
-  succeeded: { "refund.partial": "partially_refunded", "refund.rest": "refunded", ...DISPUTE_AFTER_CAPTURE },
+  succeeded: {
+    "refund.partial": "partially_refunded",
+    "refund.rest": "refunded",
+    ...DISPUTE_AFTER_CAPTURE,
+  },
   partially_refunded: { "refund.rest": "refunded", ...DISPUTE_AFTER_CAPTURE },
   refunded: { ...DISPUTE_AFTER_CAPTURE },
   // Won goes back to what the refunds say; lost stays disputed (the money was charged back).
@@ -86,7 +138,11 @@ export const PAYMENT_TRANSITIONS: Record<PaymentStatus, Partial<Record<Transitio
 };
 
 /** The table flattened to rows, for documentation pages. */
-export function paymentTransitionRows(): { from: PaymentStatus; on: TransitionEvent; to: PaymentStatus }[] {
+export function paymentTransitionRows(): {
+  from: PaymentStatus;
+  on: TransitionEvent;
+  to: PaymentStatus;
+}[] {
   return Object.entries(PAYMENT_TRANSITIONS).flatMap(([from, row]) =>
     TRANSITION_EVENTS.flatMap((on) => {
       const to = row[on];

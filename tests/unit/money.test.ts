@@ -1,5 +1,3 @@
-import fc from "fast-check";
-import { describe, expect, it } from "vitest";
 import {
   currencyExponent,
   formatMoney,
@@ -8,6 +6,8 @@ import {
   parseMajorToMinor,
   sumMinor,
 } from "@/lib/money";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
 
 const EXPONENTS = [
   ["EUR", 2],
@@ -70,10 +70,15 @@ describe("parseMajorToMinor and minorToMajorString", () => {
 
   it("never turns more decimals than the currency has into an amount", () => {
     fc.assert(
-      fc.property(fc.constantFrom(...EXPONENTS), fc.nat(), fc.integer({ min: 1, max: 9 }), ([currency, exponent], whole, digit) => {
-        const tooPrecise = `${whole}.${"0".repeat(exponent)}${digit}`;
-        expect(() => parseMajorToMinor(tooPrecise, currency)).toThrow(RangeError);
-      }),
+      fc.property(
+        fc.constantFrom(...EXPONENTS),
+        fc.nat(),
+        fc.integer({ min: 1, max: 9 }),
+        ([currency, exponent], whole, digit) => {
+          const tooPrecise = `${whole}.${"0".repeat(exponent)}${digit}`;
+          expect(() => parseMajorToMinor(tooPrecise, currency)).toThrow(RangeError);
+        },
+      ),
     );
   });
 
@@ -84,24 +89,31 @@ describe("parseMajorToMinor and minorToMajorString", () => {
   });
 
   it("refuses anything that is not a safe integer of minor units", () => {
-    fc.assert(fc.property(notMinorUnits, (bad) => {
-      expect(() => minorToMajorString(bad, "EUR")).toThrow(RangeError);
-    }));
+    fc.assert(
+      fc.property(notMinorUnits, (bad) => {
+        expect(() => minorToMajorString(bad, "EUR")).toThrow(RangeError);
+      }),
+    );
   });
 });
 
 describe("formatMoney", () => {
-  it.each(EXPONENTS)("shows exactly the %s exponent's decimals, with every digit intact", (currency, exponent) => {
-    fc.assert(
-      fc.property(amount, (minor) => {
-        const formatted = formatMoney(minor, currency, "en-US");
-        const decimals = /\.(\d+)/.exec(formatted)?.[1] ?? "";
-        expect(decimals).toHaveLength(exponent);
-        expect(formatted.replace(/\D/g, "")).toBe(minorToMajorString(minor, currency).replace(/\D/g, ""));
-      }),
-      { numRuns: 300 },
-    );
-  });
+  it.each(EXPONENTS)(
+    "shows exactly the %s exponent's decimals, with every digit intact",
+    (currency, exponent) => {
+      fc.assert(
+        fc.property(amount, (minor) => {
+          const formatted = formatMoney(minor, currency, "en-US");
+          const decimals = /\.(\d+)/.exec(formatted)?.[1] ?? "";
+          expect(decimals).toHaveLength(exponent);
+          expect(formatted.replace(/\D/g, "")).toBe(
+            minorToMajorString(minor, currency).replace(/\D/g, ""),
+          );
+        }),
+        { numRuns: 300 },
+      );
+    },
+  );
 
   it("formats in the reader's locale", () => {
     expect(formatMoney(123456, "EUR", "en-US")).toBe("€1,234.56");
@@ -115,16 +127,23 @@ describe("formatMoney", () => {
 describe("sumMinor and multiplyMinor", () => {
   it("sum exactly while the total stays a safe integer", () => {
     fc.assert(
-      fc.property(fc.array(fc.integer({ min: -(2 ** 40), max: 2 ** 40 }), { maxLength: 50 }), (amounts) => {
-        expect(BigInt(sumMinor(amounts))).toBe(amounts.reduce((total, a) => total + BigInt(a), 0n));
-      }),
+      fc.property(
+        fc.array(fc.integer({ min: -(2 ** 40), max: 2 ** 40 }), { maxLength: 50 }),
+        (amounts) => {
+          expect(BigInt(sumMinor(amounts))).toBe(
+            amounts.reduce((total, a) => total + BigInt(a), 0n),
+          );
+        },
+      ),
     );
   });
 
   it("refuse floats, NaN and totals past the safe range", () => {
-    fc.assert(fc.property(notMinorUnits, (bad) => {
-      expect(() => sumMinor([100, bad])).toThrow(RangeError);
-    }));
+    fc.assert(
+      fc.property(notMinorUnits, (bad) => {
+        expect(() => sumMinor([100, bad])).toThrow(RangeError);
+      }),
+    );
     expect(() => sumMinor([Number.MAX_SAFE_INTEGER, 1])).toThrow(RangeError);
     expect(() => sumMinor([Number.MIN_SAFE_INTEGER, -1])).toThrow(RangeError);
     expect(sumMinor([])).toBe(0);
@@ -132,11 +151,16 @@ describe("sumMinor and multiplyMinor", () => {
 
   it("multiply exactly or refuse", () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 2 ** 31 }), fc.integer({ min: 0, max: 2 ** 31 }), (unit, quantity) => {
-        const exact = BigInt(unit) * BigInt(quantity);
-        if (exact <= BigInt(Number.MAX_SAFE_INTEGER)) expect(BigInt(multiplyMinor(unit, quantity))).toBe(exact);
-        else expect(() => multiplyMinor(unit, quantity)).toThrow(RangeError);
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 2 ** 31 }),
+        fc.integer({ min: 0, max: 2 ** 31 }),
+        (unit, quantity) => {
+          const exact = BigInt(unit) * BigInt(quantity);
+          if (exact <= BigInt(Number.MAX_SAFE_INTEGER))
+            expect(BigInt(multiplyMinor(unit, quantity))).toBe(exact);
+          else expect(() => multiplyMinor(unit, quantity)).toThrow(RangeError);
+        },
+      ),
     );
   });
 
@@ -144,8 +168,10 @@ describe("sumMinor and multiplyMinor", () => {
     expect(() => multiplyMinor(100, 1.5)).toThrow(RangeError);
     expect(() => multiplyMinor(100, -1)).toThrow(RangeError);
     expect(() => multiplyMinor(100, Number.NaN)).toThrow(RangeError);
-    fc.assert(fc.property(notMinorUnits, (bad) => {
-      expect(() => multiplyMinor(bad, 2)).toThrow(RangeError);
-    }));
+    fc.assert(
+      fc.property(notMinorUnits, (bad) => {
+        expect(() => multiplyMinor(bad, 2)).toThrow(RangeError);
+      }),
+    );
   });
 });

@@ -1,6 +1,3 @@
-import { randomBytes } from "node:crypto";
-import fc from "fast-check";
-import { describe, expect, it } from "vitest";
 import {
   SecretError,
   decryptSecret,
@@ -11,12 +8,19 @@ import {
   parseMasterKeys,
   reencrypt,
 } from "@/lib/crypto/secrets";
+import fc from "fast-check";
+import { randomBytes } from "node:crypto";
+import { describe, expect, it } from "vitest";
 
 const v1Key = generateMasterKey();
 const v2Key = generateMasterKey();
 const ringV1 = parseMasterKeys(`v1:${v1Key}`);
 const ringV2V1 = parseMasterKeys(`v2:${v2Key}, v1:${v1Key}`);
-const credentials = { secretKey: "sk_test_51HxYz", webhookSecret: "whsec_abc", nested: { n: 1, ok: true } };
+const credentials = {
+  secretKey: "sk_test_51HxYz",
+  webhookSecret: "whsec_abc",
+  nested: { n: 1, ok: true },
+};
 
 function reason(run: () => unknown): string | undefined {
   try {
@@ -85,8 +89,12 @@ describe("encryptSecret / decryptSecret", () => {
       for (const position of [0, bytes.length - 1]) {
         const flipped = Buffer.from(bytes);
         flipped[position] ^= 0x01;
-        const tampered = parts.map((part, i) => (i === index ? flipped.toString("base64url") : part)).join(".");
-        expect(reason(() => decryptSecret(tampered, ringV1, "con_1"))).toBe("authentication_failed");
+        const tampered = parts
+          .map((part, i) => (i === index ? flipped.toString("base64url") : part))
+          .join(".");
+        expect(reason(() => decryptSecret(tampered, ringV1, "con_1"))).toBe(
+          "authentication_failed",
+        );
       }
     }
   });

@@ -1,7 +1,13 @@
-import { createHash, createHmac } from "node:crypto";
+import {
+  hashToken,
+  hmacSha256Hex,
+  randomToken,
+  timingSafeEqualHex,
+  timingSafeEqualStr,
+} from "@/lib/crypto/tokens";
 import fc from "fast-check";
+import { createHash, createHmac } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { hashToken, hmacSha256Hex, randomToken, timingSafeEqualHex, timingSafeEqualStr } from "@/lib/crypto/tokens";
 
 describe("randomToken", () => {
   it("returns base64url of the requested number of random bytes", () => {
@@ -20,7 +26,9 @@ describe("randomToken", () => {
 
 describe("hashToken and hmacSha256Hex", () => {
   it("hash a known vector", () => {
-    expect(hashToken("abc")).toBe("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    expect(hashToken("abc")).toBe(
+      "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
+    );
     // RFC 4231 test case 2.
     expect(hmacSha256Hex("Jefe", "what do ya want for nothing?")).toBe(
       "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843",

@@ -1,7 +1,7 @@
-import { describe, expect, it } from "vitest";
 import type { NormalizedEvent } from "@/lib/connections/providers/types";
 import { paymentFactFromEvent, refundFactFromResult } from "@/lib/payments/event-mapping";
 import { reducePayment } from "@/lib/payments/state-machine";
+import { describe, expect, it } from "vitest";
 
 const occurredAt = new Date("2025-03-01T10:00:00Z");
 const base = { providerEventId: "evt_1", rawType: "x", occurredAt, providerPaymentId: "pi_1" };
@@ -23,8 +23,18 @@ describe("paymentFactFromEvent", () => {
       currency: "EUR",
       failure: { code: "card_declined", message: "Declined" },
     });
-    for (const status of ["pending", "requires_action", "succeeded", "canceled", "expired"] as const) {
-      expect(paymentFactFromEvent({ ...base, type: `payment.${status}` })).toEqual({ kind: "payment", status, occurredAt });
+    for (const status of [
+      "pending",
+      "requires_action",
+      "succeeded",
+      "canceled",
+      "expired",
+    ] as const) {
+      expect(paymentFactFromEvent({ ...base, type: `payment.${status}` })).toEqual({
+        kind: "payment",
+        status,
+        occurredAt,
+      });
     }
   });
 
@@ -45,9 +55,18 @@ describe("paymentFactFromEvent", () => {
     const disputeEvent: NormalizedEvent = {
       ...base,
       type: "dispute.lost",
-      dispute: { providerDisputeId: "dp_1", reason: "fraudulent", amountMinor: 1250, currency: "EUR" },
+      dispute: {
+        providerDisputeId: "dp_1",
+        reason: "fraudulent",
+        amountMinor: 1250,
+        currency: "EUR",
+      },
     };
-    expect(paymentFactFromEvent(disputeEvent)).toMatchObject({ kind: "dispute", providerDisputeId: "dp_1", status: "lost" });
+    expect(paymentFactFromEvent(disputeEvent)).toMatchObject({
+      kind: "dispute",
+      providerDisputeId: "dp_1",
+      status: "lost",
+    });
   });
 
   it("returns null for unknown events and for refund/dispute events without their payload", () => {
@@ -59,11 +78,23 @@ describe("paymentFactFromEvent", () => {
   it("feeds the reducer end to end", () => {
     const events: NormalizedEvent[] = [
       { ...base, type: "payment.succeeded", amountMinor: 1250, currency: "eur" },
-      { ...base, type: "refund.succeeded", refund: { providerRefundId: "re_1", amountMinor: 250, currency: "EUR" } },
+      {
+        ...base,
+        type: "refund.succeeded",
+        refund: { providerRefundId: "re_1", amountMinor: 250, currency: "EUR" },
+      },
     ];
     const facts = events.map(paymentFactFromEvent).filter((f) => f !== null);
-    const issued = refundFactFromResult({ providerRefundId: "re_2", status: "pending" }, { amountMinor: 1000, currency: "EUR" }, occurredAt);
+    const issued = refundFactFromResult(
+      { providerRefundId: "re_2", status: "pending" },
+      { amountMinor: 1000, currency: "EUR" },
+      occurredAt,
+    );
     const view = reducePayment({ amountMinor: 1250, currency: "EUR" }, [...facts, issued]);
-    expect(view).toMatchObject({ status: "partially_refunded", refundedMinor: 250, pendingRefundMinor: 1000 });
+    expect(view).toMatchObject({
+      status: "partially_refunded",
+      refundedMinor: 250,
+      pendingRefundMinor: 1000,
+    });
   });
 });

@@ -1,5 +1,3 @@
-import fc from "fast-check";
-import { describe, expect, it } from "vitest";
 import type { PaymentStatus } from "@/lib/connections/providers/types";
 import {
   applyEvent,
@@ -9,6 +7,8 @@ import {
   type PaymentFact,
   type PaymentView,
 } from "@/lib/payments/state-machine";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
 import {
   PAYMENT,
   agreesWithPayment,
@@ -41,7 +41,11 @@ function expectedRefunds(facts: readonly PaymentFact[]) {
   let pending = 0;
   for (const reports of byId.values()) {
     const statuses = new Set(reports.map((r) => r.status));
-    const final = statuses.has("failed") ? "failed" : statuses.has("succeeded") ? "succeeded" : "pending";
+    const final = statuses.has("failed")
+      ? "failed"
+      : statuses.has("succeeded")
+        ? "succeeded"
+        : "pending";
     const amount = Math.max(...reports.filter((r) => r.status === final).map((r) => r.amountMinor));
     if (final === "succeeded") refunded += amount;
     if (final === "pending") pending += amount;
@@ -64,15 +68,23 @@ function expectedStatus(facts: readonly PaymentFact[]): PaymentStatus {
   for (const f of facts) {
     if (f.kind !== "dispute") continue;
     const seen = disputes.get(f.providerDisputeId);
-    if (!seen || disputeOrder.indexOf(f.status) > disputeOrder.indexOf(seen)) disputes.set(f.providerDisputeId, f.status);
+    if (!seen || disputeOrder.indexOf(f.status) > disputeOrder.indexOf(seen))
+      disputes.set(f.providerDisputeId, f.status);
   }
   const refunds = expectedRefunds(facts);
 
   const succeeded = attempts.some((f) => f.status === "succeeded");
   const captured = succeeded || (!closing && (refunds.anyRefund || disputes.size > 0));
-  let status: PaymentStatus = succeeded ? "succeeded" : (closing?.status ?? inFlight?.status ?? "created") as PaymentStatus;
+  let status: PaymentStatus = succeeded
+    ? "succeeded"
+    : ((closing?.status ?? inFlight?.status ?? "created") as PaymentStatus);
   if (captured) {
-    status = refunds.refunded === 0 ? "succeeded" : refunds.refunded >= PAYMENT.amountMinor ? "refunded" : "partially_refunded";
+    status =
+      refunds.refunded === 0
+        ? "succeeded"
+        : refunds.refunded >= PAYMENT.amountMinor
+          ? "refunded"
+          : "partially_refunded";
   }
   const statuses = [...disputes.values()];
   if (statuses.some((s) => s !== "won")) status = "disputed";
@@ -105,14 +117,18 @@ describe("payment state machine properties", () => {
   it("two different arrival orders of the same facts agree on every field", () => {
     fc.assert(
       fc.property(
-        fc.array(anyFact, { maxLength: 12 }).chain((facts) =>
-          fc.tuple(
-            fc.shuffledSubarray(facts, { minLength: facts.length, maxLength: facts.length }),
-            fc.shuffledSubarray(facts, { minLength: facts.length, maxLength: facts.length }),
+        fc
+          .array(anyFact, { maxLength: 12 })
+          .chain((facts) =>
+            fc.tuple(
+              fc.shuffledSubarray(facts, { minLength: facts.length, maxLength: facts.length }),
+              fc.shuffledSubarray(facts, { minLength: facts.length, maxLength: facts.length }),
+            ),
           ),
-        ),
         ([first, second]) => {
-          expect(JSON.stringify(last(foldInOrder(first)))).toBe(JSON.stringify(last(foldInOrder(second))));
+          expect(JSON.stringify(last(foldInOrder(first)))).toBe(
+            JSON.stringify(last(foldInOrder(second))),
+          );
         },
       ),
       RUNS,
@@ -138,8 +154,12 @@ describe("payment state machine properties", () => {
         expect(view.status).toBe(expectedStatus(facts));
         expect(view.refundedMinor).toBe(refunds.refunded);
         expect(view.pendingRefundMinor).toBe(refunds.pending);
-        expect(view.anomalies.includes("amount_mismatch")).toBe(facts.some((f) => !agreesWithPayment(f)));
-        expect(view.anomalies.includes("refund_exceeds_amount")).toBe(refunds.refunded > PAYMENT.amountMinor);
+        expect(view.anomalies.includes("amount_mismatch")).toBe(
+          facts.some((f) => !agreesWithPayment(f)),
+        );
+        expect(view.anomalies.includes("refund_exceeds_amount")).toBe(
+          refunds.refunded > PAYMENT.amountMinor,
+        );
       }),
       RUNS,
     );
@@ -149,11 +169,20 @@ describe("payment state machine properties", () => {
     fc.assert(
       fc.property(factsInSomeOrder, ([, arrival]) => {
         const views = foldInOrder(arrival);
-        const firstSuccess = arrival.findIndex((f) => f.kind === "payment" && f.status === "succeeded" && agreesWithPayment(f));
+        const firstSuccess = arrival.findIndex(
+          (f) => f.kind === "payment" && f.status === "succeeded" && agreesWithPayment(f),
+        );
         if (firstSuccess === -1) return;
         for (const view of views.slice(firstSuccess + 1)) {
           expect(isPaid(view.status)).toBe(true);
-          expect(["created", "pending", "requires_action", "failed", "canceled", "expired"]).not.toContain(view.status);
+          expect([
+            "created",
+            "pending",
+            "requires_action",
+            "failed",
+            "canceled",
+            "expired",
+          ]).not.toContain(view.status);
         }
       }),
       RUNS,
@@ -169,7 +198,10 @@ describe("payment state machine properties", () => {
         const largestById = new Map<string, number>();
         for (const f of facts) {
           if (f.kind === "refund" && agreesWithPayment(f)) {
-            largestById.set(f.providerRefundId, Math.max(largestById.get(f.providerRefundId) ?? 0, f.amountMinor));
+            largestById.set(
+              f.providerRefundId,
+              Math.max(largestById.get(f.providerRefundId) ?? 0, f.amountMinor),
+            );
           }
         }
         const ceiling = [...largestById.values()].reduce((a, b) => a + b, 0);

@@ -1,4 +1,3 @@
-import { describe, expect, it } from "vitest";
 import type { PaymentStatus } from "@/lib/connections/providers/types";
 import {
   applyEvent,
@@ -11,6 +10,7 @@ import {
   type PaymentFact,
   type PaymentView,
 } from "@/lib/payments/state-machine";
+import { describe, expect, it } from "vitest";
 import { PAYMENT, at, dispute, paid, refund } from "./fact-builders";
 
 function inBothOrders(facts: PaymentFact[]): PaymentView {
@@ -28,7 +28,13 @@ function viewOf(...facts: PaymentFact[]): PaymentView {
 describe("attempt status", () => {
   it("starts as created with nothing refunded", () => {
     const view = initialPaymentView({ amountMinor: 1000, currency: "eur" });
-    expect(view).toMatchObject({ status: "created", currency: "EUR", refundedMinor: 0, disputeOpen: false, anomalies: [] });
+    expect(view).toMatchObject({
+      status: "created",
+      currency: "EUR",
+      refundedMinor: 0,
+      disputeOpen: false,
+      anomalies: [],
+    });
   });
 
   it("lets a successful retry win over an earlier decline, and keeps the decline for display", () => {
@@ -68,24 +74,35 @@ describe("attempt status", () => {
   });
 
   it("breaks a same-second tie towards the later step of a payment", () => {
-    expect(inBothOrders([paid("pending", 1), paid("requires_action", 1)]).status).toBe("requires_action");
+    expect(inBothOrders([paid("pending", 1), paid("requires_action", 1)]).status).toBe(
+      "requires_action",
+    );
     expect(inBothOrders([paid("requires_action", 1), paid("failed", 1)]).status).toBe("failed");
   });
 
   it("marks an exact repeat as a duplicate that changes nothing", () => {
     const view = viewOf(paid("pending", 1));
-    expect(applyEvent(view, paid("pending", 1))).toEqual({ next: view, changed: false, flags: ["duplicate"] });
+    expect(applyEvent(view, paid("pending", 1))).toEqual({
+      next: view,
+      changed: false,
+      flags: ["duplicate"],
+    });
   });
 });
 
 describe("amount and currency mismatches", () => {
   it("records a success for the wrong amount without moving money state", () => {
-    const result = applyEvent(viewOf(paid("pending", 1)), paid("succeeded", 2, { amountMinor: 100 }));
+    const result = applyEvent(
+      viewOf(paid("pending", 1)),
+      paid("succeeded", 2, { amountMinor: 100 }),
+    );
     expect(result.next.status).toBe("pending");
     expect(result.changed).toBe(true);
     expect(result.flags).toEqual(["amount_mismatch"]);
     expect(result.next.anomalies).toEqual(["amount_mismatch"]);
-    expect(result.next.mismatches).toEqual([{ kind: "payment", status: "succeeded", amountMinor: 100 }]);
+    expect(result.next.mismatches).toEqual([
+      { kind: "payment", status: "succeeded", amountMinor: 100 },
+    ]);
   });
 
   it("treats a currency in another case as the same currency", () => {
@@ -96,11 +113,21 @@ describe("amount and currency mismatches", () => {
 
   it("does not count a refund in another currency", () => {
     const view = viewOf(paid("succeeded", 1), refund("re_1", 500, "succeeded", 2, "USD"));
-    expect(view).toMatchObject({ status: "succeeded", refundedMinor: 0, anomalies: ["amount_mismatch"] });
+    expect(view).toMatchObject({
+      status: "succeeded",
+      refundedMinor: 0,
+      anomalies: ["amount_mismatch"],
+    });
   });
 
   it("still applies a mismatched dispute, because a hidden dispute misses its deadline", () => {
-    const fact: PaymentFact = { kind: "dispute", providerDisputeId: "dp_1", status: "opened", occurredAt: at(3), currency: "USD" };
+    const fact: PaymentFact = {
+      kind: "dispute",
+      providerDisputeId: "dp_1",
+      status: "opened",
+      occurredAt: at(3),
+      currency: "USD",
+    };
     const result = applyEvent(viewOf(paid("succeeded", 1)), fact);
     expect(result.next.status).toBe("disputed");
     expect(result.flags).toEqual(["amount_mismatch"]);
@@ -109,8 +136,13 @@ describe("amount and currency mismatches", () => {
 
 describe("refunds", () => {
   it("sums distinct refunds into partially refunded, then refunded", () => {
-    expect(inBothOrders([paid("succeeded", 1), refund("re_1", 300)])).toMatchObject({ status: "partially_refunded", refundedMinor: 300 });
-    expect(inBothOrders([paid("succeeded", 1), refund("re_1", 300), refund("re_2", 700)])).toMatchObject({
+    expect(inBothOrders([paid("succeeded", 1), refund("re_1", 300)])).toMatchObject({
+      status: "partially_refunded",
+      refundedMinor: 300,
+    });
+    expect(
+      inBothOrders([paid("succeeded", 1), refund("re_1", 300), refund("re_2", 700)]),
+    ).toMatchObject({
       status: "refunded",
       refundedMinor: 1000,
     });
@@ -125,27 +157,47 @@ describe("refunds", () => {
 
   it("holds an in-flight refund aside until it succeeds", () => {
     const pending = viewOf(paid("succeeded", 1), refund("re_1", 400, "pending"));
-    expect(pending).toMatchObject({ status: "succeeded", refundedMinor: 0, pendingRefundMinor: 400 });
+    expect(pending).toMatchObject({
+      status: "succeeded",
+      refundedMinor: 0,
+      pendingRefundMinor: 400,
+    });
     expect(refundableMinor(pending)).toBe(600);
     const done = applyEvent(pending, refund("re_1", 400, "succeeded", 35)).next;
-    expect(done).toMatchObject({ status: "partially_refunded", refundedMinor: 400, pendingRefundMinor: 0 });
+    expect(done).toMatchObject({
+      status: "partially_refunded",
+      refundedMinor: 400,
+      pendingRefundMinor: 0,
+    });
   });
 
   it("un-counts a refund that fails after succeeding, and ignores a late success after the failure", () => {
-    const failed = inBothOrders([paid("succeeded", 1), refund("re_1", 400, "succeeded", 2), refund("re_1", 400, "failed", 3)]);
+    const failed = inBothOrders([
+      paid("succeeded", 1),
+      refund("re_1", 400, "succeeded", 2),
+      refund("re_1", 400, "failed", 3),
+    ]);
     expect(failed).toMatchObject({ status: "succeeded", refundedMinor: 0 });
-    expect(applyEvent(failed, refund("re_1", 400, "succeeded", 4)).flags).toEqual(["late_event_ignored"]);
+    expect(applyEvent(failed, refund("re_1", 400, "succeeded", 4)).flags).toEqual([
+      "late_event_ignored",
+    ]);
   });
 
   it("flags refunds that add up to more than the payment", () => {
     const view = viewOf(paid("succeeded", 1), refund("re_1", 800));
     const result = applyEvent(view, refund("re_2", 800));
-    expect(result.next).toMatchObject({ status: "refunded", refundedMinor: 1600, anomalies: ["refund_exceeds_amount"] });
+    expect(result.next).toMatchObject({
+      status: "refunded",
+      refundedMinor: 1600,
+      anomalies: ["refund_exceeds_amount"],
+    });
     expect(result.flags).toContain("refund_exceeds_amount");
   });
 
   it("takes a refund as proof of capture when payment.succeeded has not arrived", () => {
-    expect(inBothOrders([paid("pending", 1), refund("re_1", 200)]).status).toBe("partially_refunded");
+    expect(inBothOrders([paid("pending", 1), refund("re_1", 200)]).status).toBe(
+      "partially_refunded",
+    );
   });
 
   it("does not reopen a canceled payment for a refund (a released hold)", () => {
@@ -161,11 +213,19 @@ describe("disputes", () => {
     expect(open).toMatchObject({ status: "disputed", disputeOpen: true });
     expect(open.disputeOutcome).toBeUndefined();
     const won = inBothOrders([...captured, dispute("dp_1", "opened"), dispute("dp_1", "won", 50)]);
-    expect(won).toMatchObject({ status: "partially_refunded", disputeOpen: false, disputeOutcome: "won" });
+    expect(won).toMatchObject({
+      status: "partially_refunded",
+      disputeOpen: false,
+      disputeOutcome: "won",
+    });
   });
 
   it("stays disputed when the dispute is lost", () => {
-    const lost = inBothOrders([...captured, dispute("dp_1", "opened"), dispute("dp_1", "lost", 50)]);
+    const lost = inBothOrders([
+      ...captured,
+      dispute("dp_1", "opened"),
+      dispute("dp_1", "lost", 50),
+    ]);
     expect(lost).toMatchObject({ status: "disputed", disputeOpen: false, disputeOutcome: "lost" });
   });
 
@@ -186,7 +246,11 @@ describe("canRefund", () => {
   it("allows up to what is left and refuses more", () => {
     const view = viewOf(paid("succeeded", 1), refund("re_1", 300));
     expect(canRefund(view, 700)).toEqual({ ok: true, refundableMinor: 700 });
-    expect(canRefund(view, 701)).toMatchObject({ ok: false, reason: "exceeds_refundable", message: expect.stringContaining("7.00 EUR") });
+    expect(canRefund(view, 701)).toMatchObject({
+      ok: false,
+      reason: "exceeds_refundable",
+      message: expect.stringContaining("7.00 EUR"),
+    });
   });
 
   it.each([
@@ -198,9 +262,17 @@ describe("canRefund", () => {
   });
 
   it("refuses unpaid, fully refunded and disputed payments", () => {
-    expect(canRefund(viewOf(paid("pending", 1)), 100)).toMatchObject({ ok: false, reason: "not_paid", refundableMinor: 0 });
-    expect(canRefund(viewOf(paid("succeeded", 1), refund("re_1", 1000)), 1)).toMatchObject({ reason: "fully_refunded" });
-    expect(canRefund(viewOf(paid("succeeded", 1), dispute("dp_1", "opened")), 1)).toMatchObject({ reason: "disputed" });
+    expect(canRefund(viewOf(paid("pending", 1)), 100)).toMatchObject({
+      ok: false,
+      reason: "not_paid",
+      refundableMinor: 0,
+    });
+    expect(canRefund(viewOf(paid("succeeded", 1), refund("re_1", 1000)), 1)).toMatchObject({
+      reason: "fully_refunded",
+    });
+    expect(canRefund(viewOf(paid("succeeded", 1), dispute("dp_1", "opened")), 1)).toMatchObject({
+      reason: "disputed",
+    });
   });
 });
 
@@ -227,7 +299,9 @@ describe("input checks and stored views", () => {
     const view = initialPaymentView(PAYMENT);
     expect(() => applyEvent(view, refund("re_1", 10.5))).toThrow(RangeError);
     expect(() => applyEvent(view, refund("re_1", -1))).toThrow(RangeError);
-    expect(() => applyEvent(view, { kind: "payment", status: "pending", occurredAt: new Date("nope") })).toThrow(/occurredAt/);
+    expect(() =>
+      applyEvent(view, { kind: "payment", status: "pending", occurredAt: new Date("nope") }),
+    ).toThrow(/occurredAt/);
   });
 
   it("accepts a view read back from JSON storage with its keys reordered", () => {
@@ -237,12 +311,18 @@ describe("input checks and stored views", () => {
       Array.isArray(value)
         ? value.map(reverseKeys)
         : value && typeof value === "object"
-          ? Object.fromEntries(Object.entries(value).reverse().map(([k, v]) => [k, reverseKeys(v)]))
+          ? Object.fromEntries(
+              Object.entries(value)
+                .reverse()
+                .map(([k, v]) => [k, reverseKeys(v)]),
+            )
           : value;
     const stored = { ...(reverseKeys(view) as PaymentView), refunds: [...view.refunds].reverse() };
     const result = applyEvent(stored, refund("re_1", 200));
     expect(result.changed).toBe(false);
     expect(result.flags).toEqual(["duplicate"]);
-    expect(applyEvent(stored, refund("re_3", 50)).next).toEqual(applyEvent(view, refund("re_3", 50)).next);
+    expect(applyEvent(stored, refund("re_3", 50)).next).toEqual(
+      applyEvent(view, refund("re_3", 50)).next,
+    );
   });
 });

@@ -1,4 +1,3 @@
-import { describe, expect, it } from "vitest";
 import { PAYMENT_STATUSES, type PaymentStatus } from "@/lib/connections/providers/types";
 import { applyEvent, reducePayment, type PaymentFact } from "@/lib/payments/state-machine";
 import {
@@ -8,6 +7,7 @@ import {
   paymentTransitionRows,
   type TransitionEvent,
 } from "@/lib/payments/status-display";
+import { describe, expect, it } from "vitest";
 import { PAYMENT, dispute, paid, refund } from "./fact-builders";
 
 // One way to reach each status; every event below happens later than all of these.
@@ -43,14 +43,21 @@ function eventFact(event: TransitionEvent, refundedSoFar: number): PaymentFact {
 }
 
 describe("payment transition table", () => {
-  it.each(PAYMENT_STATUSES.map((s) => [s]))("matches the reducer for every event from %s", (from) => {
-    const start = reducePayment(PAYMENT, REACH[from]);
-    expect(start.status).toBe(from);
-    for (const event of TRANSITION_EVENTS) {
-      const next = applyEvent(start, eventFact(event, start.refundedMinor)).next.status;
-      expect({ from, event, to: next }).toEqual({ from, event, to: PAYMENT_TRANSITIONS[from][event] ?? from });
-    }
-  });
+  it.each(PAYMENT_STATUSES.map((s) => [s]))(
+    "matches the reducer for every event from %s",
+    (from) => {
+      const start = reducePayment(PAYMENT, REACH[from]);
+      expect(start.status).toBe(from);
+      for (const event of TRANSITION_EVENTS) {
+        const next = applyEvent(start, eventFact(event, start.refundedMinor)).next.status;
+        expect({ from, event, to: next }).toEqual({
+          from,
+          event,
+          to: PAYMENT_TRANSITIONS[from][event] ?? from,
+        });
+      }
+    },
+  );
 
   it("lists only real changes as rows", () => {
     const rows = paymentTransitionRows();
