@@ -122,6 +122,17 @@ describe("verifyCredentials", () => {
     expect(result).toMatchObject({ ok: false, reason: "unreachable" });
   });
 
+  it("goes through ctx.fetch when one is injected", async () => {
+    const seen: string[] = [];
+    const countingFetch: typeof fetch = (input, init) => {
+      seen.push(String(input instanceof Request ? input.url : input));
+      return fetch(input, init);
+    };
+    const result = await connector.verifyCredentials({ ...ctx, fetch: countingFetch });
+    expect(result.ok).toBe(true);
+    expect(seen).toEqual([`${fake.url}/v1/account`]);
+  });
+
   it("reports a Stripe outage as provider_error", async () => {
     fake.failNext(500, { error: { type: "api_error", message: "Something went wrong on Stripe's end." } });
     const result = await connector.verifyCredentials(ctx);
