@@ -31,11 +31,21 @@ export function signAdyenItem(item: AdyenItemToSign, hmacKeyHex: string): string
     item.eventCode,
     item.success,
   ];
-  return createHmac("sha256", Buffer.from(hmacKeyHex, "hex")).update(fields.join(":")).digest("base64");
+  return createHmac("sha256", Buffer.from(hmacKeyHex, "hex"))
+    .update(fields.join(":"))
+    .digest("base64");
 }
 
 /** A full NotificationRequestItem, signed, with Adyen's usual extra fields. */
-export function adyenNotificationItem(item: AdyenItemToSign & { reason?: string; paymentMethod?: string; eventDate?: string; additionalData?: Record<string, string> }, hmacKeyHex: string) {
+export function adyenNotificationItem(
+  item: AdyenItemToSign & {
+    reason?: string;
+    paymentMethod?: string;
+    eventDate?: string;
+    additionalData?: Record<string, string>;
+  },
+  hmacKeyHex: string,
+) {
   return {
     NotificationRequestItem: {
       eventDate: "2026-03-01T10:00:00+01:00",
@@ -52,7 +62,15 @@ export interface FakeAdyenOptions {
 }
 
 interface FakeDispute {
-  reasons: { defenseReasonCode: string; defenseDocumentTypes: { defenseDocumentTypeCode: string; requirementLevel: string; available: boolean }[]; satisfied: boolean }[];
+  reasons: {
+    defenseReasonCode: string;
+    defenseDocumentTypes: {
+      defenseDocumentTypeCode: string;
+      requirementLevel: string;
+      available: boolean;
+    }[];
+    satisfied: boolean;
+  }[];
   documents: { content: string; contentType: string; defenseDocumentTypeCode: string }[];
   defendedWith?: string;
   accepted: boolean;
@@ -74,8 +92,20 @@ function send(res: ServerResponse, status: number, body: unknown): void {
   res.end(JSON.stringify(body));
 }
 
-function adyenError(res: ServerResponse, status: number, errorCode: string, message: string, errorType: string): void {
-  send(res, status, { status, errorCode, message, errorType, pspReference: randomBytes(8).toString("hex").toUpperCase() });
+function adyenError(
+  res: ServerResponse,
+  status: number,
+  errorCode: string,
+  message: string,
+  errorType: string,
+): void {
+  send(res, status, {
+    status,
+    errorCode,
+    message,
+    errorType,
+    pspReference: randomBytes(8).toString("hex").toUpperCase(),
+  });
 }
 
 function pspReference(): string {
@@ -97,7 +127,11 @@ export async function startFakeAdyen(options: FakeAdyenOptions = {}) {
     disputeCalls: [] as string[],
   };
 
-  function replayKey(req: IncomingMessage, res: ServerResponse, path: string): string | undefined | "replayed" {
+  function replayKey(
+    req: IncomingMessage,
+    res: ServerResponse,
+    path: string,
+  ): string | undefined | "replayed" {
     const key = req.headers["idempotency-key"];
     if (typeof key !== "string") return undefined;
     const seen = state.idempotent.get(`${path}|${key}`);
@@ -112,30 +146,54 @@ export async function startFakeAdyen(options: FakeAdyenOptions = {}) {
     if (key && key !== "replayed") state.idempotent.set(key, { status, body });
   }
 
-  function disputeResult(res: ServerResponse, success: boolean, errorMessage?: string, extra: Json = {}): void {
-    send(res, 200, { ...extra, disputeServiceResult: success ? { success } : { success, errorMessage } });
+  function disputeResult(
+    res: ServerResponse,
+    success: boolean,
+    errorMessage?: string,
+    extra: Json = {},
+  ): void {
+    send(res, 200, {
+      ...extra,
+      disputeServiceResult: success ? { success } : { success, errorMessage },
+    });
   }
 
   async function handleDisputes(res: ServerResponse, operation: string, body: Json): Promise<void> {
     state.disputeCalls.push(operation);
-    if (body.merchantAccountCode !== merchantAccount) return disputeResult(res, false, "Invalid merchant account code");
+    if (body.merchantAccountCode !== merchantAccount)
+      return disputeResult(res, false, "Invalid merchant account code");
     const dispute = state.disputes.get(String(body.disputePspReference));
-    if (!dispute) return disputeResult(res, false, "Could not find dispute with provided dispute psp reference");
+    if (!dispute)
+      return disputeResult(
+        res,
+        false,
+        "Could not find dispute with provided dispute psp reference",
+      );
     if (dispute.accepted) return disputeResult(res, false, "Dispute is already accepted");
 
-    if (operation === "retrieveApplicableDefenseReasons") return disputeResult(res, true, undefined, { defenseReasons: dispute.reasons });
+    if (operation === "retrieveApplicableDefenseReasons")
+      return disputeResult(res, true, undefined, { defenseReasons: dispute.reasons });
     if (operation === "acceptDispute") {
       dispute.accepted = true;
       return disputeResult(res, true);
     }
     if (operation === "supplyDefenseDocument") {
       const documents = (body.defenseDocuments as FakeDispute["documents"] | undefined) ?? [];
-      const knownTypes = new Set(dispute.reasons.flatMap((r) => r.defenseDocumentTypes.map((t) => t.defenseDocumentTypeCode)));
+      const knownTypes = new Set(
+        dispute.reasons.flatMap((r) =>
+          r.defenseDocumentTypes.map((t) => t.defenseDocumentTypeCode),
+        ),
+      );
       for (const doc of documents) {
-        if (!DOCUMENT_TYPES.has(doc.contentType)) return disputeResult(res, false, `Invalid content type ${doc.contentType}`);
-        if (!knownTypes.has(doc.defenseDocumentTypeCode)) return disputeResult(res, false, "Invalid defense document type code");
+        if (!DOCUMENT_TYPES.has(doc.contentType))
+          return disputeResult(res, false, `Invalid content type ${doc.contentType}`);
+        if (!knownTypes.has(doc.defenseDocumentTypeCode))
+          return disputeResult(res, false, "Invalid defense document type code");
         const bytes = Buffer.from(doc.content, "base64");
-        if (doc.contentType === "application/pdf" && bytes.subarray(0, 5).toString("latin1") !== "%PDF-") {
+        if (
+          doc.contentType === "application/pdf" &&
+          bytes.subarray(0, 5).toString("latin1") !== "%PDF-"
+        ) {
           return disputeResult(res, false, "Document content is not a valid PDF");
         }
       }
@@ -146,7 +204,8 @@ export async function startFakeAdyen(options: FakeAdyenOptions = {}) {
     if (operation === "defendDispute") {
       const reason = dispute.reasons.find((r) => r.defenseReasonCode === body.defenseReasonCode);
       if (!reason) return disputeResult(res, false, "Invalid defense reason code");
-      if (dispute.documents.length === 0) return disputeResult(res, false, "Required defense documents are missing");
+      if (dispute.documents.length === 0)
+        return disputeResult(res, false, "Required defense documents are missing");
       dispute.defendedWith = reason.defenseReasonCode;
       return disputeResult(res, true);
     }
@@ -157,7 +216,12 @@ export async function startFakeAdyen(options: FakeAdyenOptions = {}) {
     const path = new URL(req.url ?? "/", baseUrl).pathname;
     const raw = await readBody(req);
     if (req.headers["x-api-key"] !== apiKey) {
-      return send(res, 401, { status: 401, errorCode: "000", message: "HTTP Status Response - Unauthorized", errorType: "security" });
+      return send(res, 401, {
+        status: 401,
+        errorCode: "000",
+        message: "HTTP Status Response - Unauthorized",
+        errorType: "security",
+      });
     }
     let body: Json = {};
     try {
@@ -169,7 +233,11 @@ export async function startFakeAdyen(options: FakeAdyenOptions = {}) {
     const disputeMatch = /^\/ca\/services\/DisputeService\/v30\/(\w+)$/.exec(path);
     if (req.method === "POST" && disputeMatch) return handleDisputes(res, disputeMatch[1], body);
 
-    if (req.method === "POST" && (path === "/v71/paymentMethods" || path === "/v71/paymentLinks") && body.merchantAccount !== merchantAccount) {
+    if (
+      req.method === "POST" &&
+      (path === "/v71/paymentMethods" || path === "/v71/paymentLinks") &&
+      body.merchantAccount !== merchantAccount
+    ) {
       return adyenError(res, 403, "901", "Invalid Merchant Account", "security");
     }
 
@@ -188,7 +256,13 @@ export async function startFakeAdyen(options: FakeAdyenOptions = {}) {
       if (key === "replayed") return;
       const amount = body.amount as { value?: unknown; currency?: unknown } | undefined;
       if (!amount || !Number.isInteger(amount.value) || typeof amount.currency !== "string") {
-        return adyenError(res, 422, "100", "Required field 'amount' is not provided or invalid.", "validation");
+        return adyenError(
+          res,
+          422,
+          "100",
+          "Required field 'amount' is not provided or invalid.",
+          "validation",
+        );
       }
       if (typeof body.reference !== "string" || !body.reference) {
         return adyenError(res, 422, "130", "Required field 'reference' is missing", "validation");
@@ -200,7 +274,9 @@ export async function startFakeAdyen(options: FakeAdyenOptions = {}) {
         id,
         url: `${baseUrl}/payment-link/${id}`,
         status: "active",
-        expiresAt: (body.expiresAt as string | undefined) ?? new Date(Date.now() + 24 * 3600 * 1000).toISOString(),
+        expiresAt:
+          (body.expiresAt as string | undefined) ??
+          new Date(Date.now() + 24 * 3600 * 1000).toISOString(),
       };
       state.links.set(id, link);
       state.linksCreated += 1;
@@ -218,11 +294,18 @@ export async function startFakeAdyen(options: FakeAdyenOptions = {}) {
     const refundMatch = /^\/v71\/payments\/([^/]+)\/refunds$/.exec(path);
     if (req.method === "POST" && refundMatch) {
       const paymentPspReference = decodeURIComponent(refundMatch[1]);
-      if (body.merchantAccount !== merchantAccount) return adyenError(res, 403, "901", "Invalid Merchant Account", "security");
+      if (body.merchantAccount !== merchantAccount)
+        return adyenError(res, 403, "901", "Invalid Merchant Account", "security");
       const key = replayKey(req, res, path);
       if (key === "replayed") return;
       if (!state.payments.has(paymentPspReference)) {
-        return adyenError(res, 422, "167", "Original pspReference required for this operation", "validation");
+        return adyenError(
+          res,
+          422,
+          "167",
+          "Original pspReference required for this operation",
+          "validation",
+        );
       }
       const refund = {
         merchantAccount,
@@ -241,7 +324,9 @@ export async function startFakeAdyen(options: FakeAdyenOptions = {}) {
   }
 
   const server = createServer((req, res) => {
-    handle(req, res, url).catch((error: unknown) => adyenError(res, 500, "905", `Internal error: ${String(error)}`, "internal"));
+    handle(req, res, url).catch((error: unknown) =>
+      adyenError(res, 500, "905", `Internal error: ${String(error)}`, "internal"),
+    );
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -251,8 +336,12 @@ export async function startFakeAdyen(options: FakeAdyenOptions = {}) {
     apiKey,
     merchantAccount,
     state,
-    close: () => new Promise<void>((resolve, reject) => server.close((e) => (e ? reject(e) : resolve()))),
-    setLinkStatus(id: string, status: "active" | "paymentPending" | "completed" | "paid" | "expired"): void {
+    close: () =>
+      new Promise<void>((resolve, reject) => server.close((e) => (e ? reject(e) : resolve()))),
+    setLinkStatus(
+      id: string,
+      status: "active" | "paymentPending" | "completed" | "paid" | "expired",
+    ): void {
       const link = state.links.get(id);
       if (!link) throw new Error(`No fake payment link ${id}`);
       link.status = status;
@@ -270,8 +359,16 @@ export async function startFakeAdyen(options: FakeAdyenOptions = {}) {
             defenseReasonCode: "GoodsOrServicesProvided",
             satisfied: false,
             defenseDocumentTypes: [
-              { defenseDocumentTypeCode: "DefenseMaterial", requirementLevel: "Optional", available: false },
-              { defenseDocumentTypeCode: "GoodsOrServicesProvided", requirementLevel: "Required", available: false },
+              {
+                defenseDocumentTypeCode: "DefenseMaterial",
+                requirementLevel: "Optional",
+                available: false,
+              },
+              {
+                defenseDocumentTypeCode: "GoodsOrServicesProvided",
+                requirementLevel: "Required",
+                available: false,
+              },
             ],
           },
         ],

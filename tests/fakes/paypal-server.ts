@@ -42,8 +42,30 @@ export interface FakePayPalOptions {
 }
 
 const SUPPORTED = new Set([
-  "AUD", "BRL", "CAD", "CNY", "CZK", "DKK", "EUR", "HKD", "HUF", "ILS", "JPY", "MYR", "MXN",
-  "TWD", "NZD", "NOK", "PHP", "PLN", "GBP", "SGD", "SEK", "CHF", "THB", "USD",
+  "AUD",
+  "BRL",
+  "CAD",
+  "CNY",
+  "CZK",
+  "DKK",
+  "EUR",
+  "HKD",
+  "HUF",
+  "ILS",
+  "JPY",
+  "MYR",
+  "MXN",
+  "TWD",
+  "NZD",
+  "NOK",
+  "PHP",
+  "PLN",
+  "GBP",
+  "SGD",
+  "SEK",
+  "CHF",
+  "THB",
+  "USD",
 ]);
 const NO_DECIMALS = new Set(["JPY", "HUF", "TWD"]);
 
@@ -70,7 +92,14 @@ function send(res: ServerResponse, status: number, body: unknown): void {
   res.end(JSON.stringify(body));
 }
 
-function apiError(res: ServerResponse, status: number, name: string, message: string, issue?: string, description?: string): void {
+function apiError(
+  res: ServerResponse,
+  status: number,
+  name: string,
+  message: string,
+  issue?: string,
+  description?: string,
+): void {
   send(res, status, {
     name,
     message,
@@ -102,29 +131,48 @@ export async function startFakePayPal(options: FakePayPalOptions = {}) {
     orders: new Map<string, FakeOrder>(),
     ordersCreated: 0,
     captureAttempts: 0,
-    refunds: new Map<string, { id: string; captureId: string; amount: Money; custom_id?: string; note?: string }>(),
+    refunds: new Map<
+      string,
+      { id: string; captureId: string; amount: Money; custom_id?: string; note?: string }
+    >(),
     refundsCreated: 0,
     idempotent: new Map<string, { status: number; body: unknown }>(),
     verifyCalls: 0,
     lastVerifyBody: undefined as string | undefined,
     disputes: new Set<string>(),
-    evidence: [] as { disputeId: string; input: unknown; files: { field: string; name: string; type: string; bytes: number }[] }[],
+    evidence: [] as {
+      disputeId: string;
+      input: unknown;
+      files: { field: string; name: string; type: string; bytes: number }[];
+    }[],
     acceptedClaims: [] as { disputeId: string; note?: string }[],
     /** The next capture's outcome: a capture status, or PayPal's 422 INSTRUMENT_DECLINED. */
     nextCapture: "COMPLETED" as "COMPLETED" | "PENDING" | "DECLINED" | "INSTRUMENT_DECLINED",
   };
 
   function orderJson(order: FakeOrder, baseUrl: string): Json {
-    const links = [{ href: `${baseUrl}/v2/checkout/orders/${order.id}`, rel: "self", method: "GET" }];
+    const links = [
+      { href: `${baseUrl}/v2/checkout/orders/${order.id}`, rel: "self", method: "GET" },
+    ];
     if (order.status === "PAYER_ACTION_REQUIRED") {
-      links.push({ href: `${baseUrl}/checkoutnow?token=${order.id}`, rel: "payer-action", method: "GET" });
+      links.push({
+        href: `${baseUrl}/checkoutnow?token=${order.id}`,
+        rel: "payer-action",
+        method: "GET",
+      });
     } else if (order.status === "CREATED") {
-      links.push({ href: `${baseUrl}/checkoutnow?token=${order.id}`, rel: "approve", method: "GET" });
+      links.push({
+        href: `${baseUrl}/checkoutnow?token=${order.id}`,
+        rel: "approve",
+        method: "GET",
+      });
     }
     const unit: Json = { ...order.purchaseUnit };
     if (order.capture) {
       const { refundedMinor: _refunded, ...capture } = order.capture;
-      unit.payments = { captures: [{ ...capture, supplementary_data: { related_ids: { order_id: order.id } } }] };
+      unit.payments = {
+        captures: [{ ...capture, supplementary_data: { related_ids: { order_id: order.id } } }],
+      };
     }
     return {
       id: order.id,
@@ -139,7 +187,10 @@ export async function startFakePayPal(options: FakePayPalOptions = {}) {
   function authorized(req: IncomingMessage, res: ServerResponse): boolean {
     const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? "")?.[1];
     if (token && state.tokens.has(token)) return true;
-    send(res, 401, { error: "invalid_token", error_description: "Token signature verification failed" });
+    send(res, 401, {
+      error: "invalid_token",
+      error_description: "Token signature verification failed",
+    });
     return false;
   }
 
@@ -156,7 +207,12 @@ export async function startFakePayPal(options: FakePayPalOptions = {}) {
     return key;
   }
 
-  function respond(res: ServerResponse, key: string | undefined, status: number, body: unknown): void {
+  function respond(
+    res: ServerResponse,
+    key: string | undefined,
+    status: number,
+    body: unknown,
+  ): void {
     if (key && key !== "replayed") state.idempotent.set(key, { status, body });
     send(res, status, body);
   }
@@ -170,10 +226,16 @@ export async function startFakePayPal(options: FakePayPalOptions = {}) {
     if (req.method === "POST" && path === "/v1/oauth2/token") {
       const expected = `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString("base64")}`;
       if (req.headers.authorization !== expected) {
-        return send(res, 401, { error: "invalid_client", error_description: "Client Authentication failed" });
+        return send(res, 401, {
+          error: "invalid_client",
+          error_description: "Client Authentication failed",
+        });
       }
       if (new URLSearchParams(raw.toString("utf8")).get("grant_type") !== "client_credentials") {
-        return send(res, 400, { error: "unsupported_grant_type", error_description: "Grant Type is NULL" });
+        return send(res, 400, {
+          error: "unsupported_grant_type",
+          error_description: "Grant Type is NULL",
+        });
       }
       const token = `A21AA${randomBytes(12).toString("hex")}`;
       state.tokens.add(token);
@@ -197,17 +259,46 @@ export async function startFakePayPal(options: FakePayPalOptions = {}) {
       const unit = (body.purchase_units as Json[] | undefined)?.[0];
       const amount = unit?.amount as Money | undefined;
       if (body.intent !== "CAPTURE" && body.intent !== "AUTHORIZE") {
-        return apiError(res, 400, "INVALID_REQUEST", "Request is not well-formed, syntactically incorrect, or violates schema.", "INVALID_PARAMETER_VALUE");
+        return apiError(
+          res,
+          400,
+          "INVALID_REQUEST",
+          "Request is not well-formed, syntactically incorrect, or violates schema.",
+          "INVALID_PARAMETER_VALUE",
+        );
       }
       if (!unit || !amount || typeof amount.value !== "string") {
-        return apiError(res, 400, "INVALID_REQUEST", "Request is not well-formed, syntactically incorrect, or violates schema.", "MISSING_REQUIRED_PARAMETER", "amount is required");
+        return apiError(
+          res,
+          400,
+          "INVALID_REQUEST",
+          "Request is not well-formed, syntactically incorrect, or violates schema.",
+          "MISSING_REQUIRED_PARAMETER",
+          "amount is required",
+        );
       }
       if (!SUPPORTED.has(amount.currency_code)) {
-        return apiError(res, 422, "UNPROCESSABLE_ENTITY", "The requested action could not be performed, semantically incorrect, or failed business validation.", "CURRENCY_NOT_SUPPORTED", "Currency code is not currently supported.");
+        return apiError(
+          res,
+          422,
+          "UNPROCESSABLE_ENTITY",
+          "The requested action could not be performed, semantically incorrect, or failed business validation.",
+          "CURRENCY_NOT_SUPPORTED",
+          "Currency code is not currently supported.",
+        );
       }
-      const pattern = NO_DECIMALS.has(amount.currency_code) ? /^\d{1,10}$/ : /^\d{1,10}(\.\d{1,2})?$/;
+      const pattern = NO_DECIMALS.has(amount.currency_code)
+        ? /^\d{1,10}$/
+        : /^\d{1,10}(\.\d{1,2})?$/;
       if (!pattern.test(amount.value)) {
-        return apiError(res, 422, "UNPROCESSABLE_ENTITY", "The requested action could not be performed, semantically incorrect, or failed business validation.", "DECIMAL_PRECISION", "If the currency supports decimals, only two decimal place precision is supported.");
+        return apiError(
+          res,
+          422,
+          "UNPROCESSABLE_ENTITY",
+          "The requested action could not be performed, semantically incorrect, or failed business validation.",
+          "DECIMAL_PRECISION",
+          "If the currency supports decimals, only two decimal place precision is supported.",
+        );
       }
       const paypalSource = (body.payment_source as Json | undefined)?.paypal as Json | undefined;
       const order: FakeOrder = {
@@ -231,19 +322,55 @@ export async function startFakePayPal(options: FakePayPalOptions = {}) {
     if (orderMatch) {
       const order = state.orders.get(decodeURIComponent(orderMatch[1]));
       if (!order) {
-        return apiError(res, 404, "RESOURCE_NOT_FOUND", "The specified resource does not exist.", "INVALID_RESOURCE_ID", "Specified resource ID does not exist. Please check the resource ID and try again.");
+        return apiError(
+          res,
+          404,
+          "RESOURCE_NOT_FOUND",
+          "The specified resource does not exist.",
+          "INVALID_RESOURCE_ID",
+          "Specified resource ID does not exist. Please check the resource ID and try again.",
+        );
       }
       if (req.method === "GET" && !orderMatch[2]) return send(res, 200, orderJson(order, baseUrl));
       if (req.method === "POST" && orderMatch[2]) {
         const key = replay(req, res, path);
         if (key === "replayed") return;
         state.captureAttempts += 1;
-        const unprocessable = "The requested action could not be performed, semantically incorrect, or failed business validation.";
-        if (order.status === "COMPLETED") return respond(res, key, 422, { name: "UNPROCESSABLE_ENTITY", message: unprocessable, debug_id: "d1", details: [{ issue: "ORDER_ALREADY_CAPTURED", description: "Order already captured." }] });
-        if (order.status !== "APPROVED") return respond(res, key, 422, { name: "UNPROCESSABLE_ENTITY", message: unprocessable, debug_id: "d2", details: [{ issue: "ORDER_NOT_APPROVED", description: "Payer has not yet approved the Order for payment." }] });
+        const unprocessable =
+          "The requested action could not be performed, semantically incorrect, or failed business validation.";
+        if (order.status === "COMPLETED")
+          return respond(res, key, 422, {
+            name: "UNPROCESSABLE_ENTITY",
+            message: unprocessable,
+            debug_id: "d1",
+            details: [{ issue: "ORDER_ALREADY_CAPTURED", description: "Order already captured." }],
+          });
+        if (order.status !== "APPROVED")
+          return respond(res, key, 422, {
+            name: "UNPROCESSABLE_ENTITY",
+            message: unprocessable,
+            debug_id: "d2",
+            details: [
+              {
+                issue: "ORDER_NOT_APPROVED",
+                description: "Payer has not yet approved the Order for payment.",
+              },
+            ],
+          });
         if (state.nextCapture === "INSTRUMENT_DECLINED") {
           state.nextCapture = "COMPLETED";
-          return respond(res, key, 422, { name: "UNPROCESSABLE_ENTITY", message: unprocessable, debug_id: "d3", details: [{ issue: "INSTRUMENT_DECLINED", description: "The instrument presented was either declined by the processor or bank, or it can't be used for this payment." }] });
+          return respond(res, key, 422, {
+            name: "UNPROCESSABLE_ENTITY",
+            message: unprocessable,
+            debug_id: "d3",
+            details: [
+              {
+                issue: "INSTRUMENT_DECLINED",
+                description:
+                  "The instrument presented was either declined by the processor or bank, or it can't be used for this payment.",
+              },
+            ],
+          });
         }
         order.capture = {
           id: paypalId(),
@@ -263,7 +390,14 @@ export async function startFakePayPal(options: FakePayPalOptions = {}) {
       const captureId = decodeURIComponent(refundMatch[1]);
       const order = [...state.orders.values()].find((o) => o.capture?.id === captureId);
       if (!order?.capture) {
-        return apiError(res, 404, "RESOURCE_NOT_FOUND", "The specified resource does not exist.", "INVALID_RESOURCE_ID", "Specified resource ID does not exist.");
+        return apiError(
+          res,
+          404,
+          "RESOURCE_NOT_FOUND",
+          "The specified resource does not exist.",
+          "INVALID_RESOURCE_ID",
+          "Specified resource ID does not exist.",
+        );
       }
       const key = replay(req, res, path);
       if (key === "replayed") return;
@@ -271,15 +405,36 @@ export async function startFakePayPal(options: FakePayPalOptions = {}) {
       const capture = order.capture;
       const amount = (body.amount as Money | undefined) ?? capture.amount;
       if (amount.currency_code !== capture.amount.currency_code) {
-        return apiError(res, 422, "UNPROCESSABLE_ENTITY", "The requested action could not be performed, semantically incorrect, or failed business validation.", "REFUND_CURRENCY_MISMATCH", "Refund must be in the same currency as the capture.");
+        return apiError(
+          res,
+          422,
+          "UNPROCESSABLE_ENTITY",
+          "The requested action could not be performed, semantically incorrect, or failed business validation.",
+          "REFUND_CURRENCY_MISMATCH",
+          "Refund must be in the same currency as the capture.",
+        );
       }
       const requested = toCents(amount);
       if (capture.refundedMinor + requested > toCents(capture.amount)) {
-        return apiError(res, 422, "UNPROCESSABLE_ENTITY", "The requested action could not be performed, semantically incorrect, or failed business validation.", "REFUND_AMOUNT_EXCEEDED", "The refund amount must be less than or equal to the capture amount that has not yet been refunded.");
+        return apiError(
+          res,
+          422,
+          "UNPROCESSABLE_ENTITY",
+          "The requested action could not be performed, semantically incorrect, or failed business validation.",
+          "REFUND_AMOUNT_EXCEEDED",
+          "The refund amount must be less than or equal to the capture amount that has not yet been refunded.",
+        );
       }
       capture.refundedMinor += requested;
-      capture.status = capture.refundedMinor === toCents(capture.amount) ? "REFUNDED" : "PARTIALLY_REFUNDED";
-      const refund = { id: paypalId(), captureId, amount, custom_id: body.custom_id as string | undefined, note: body.note_to_payer as string | undefined };
+      capture.status =
+        capture.refundedMinor === toCents(capture.amount) ? "REFUNDED" : "PARTIALLY_REFUNDED";
+      const refund = {
+        id: paypalId(),
+        captureId,
+        amount,
+        custom_id: body.custom_id as string | undefined,
+        note: body.note_to_payer as string | undefined,
+      };
       state.refunds.set(refund.id, refund);
       state.refundsCreated += 1;
       return respond(res, key, 201, {
@@ -297,10 +452,25 @@ export async function startFakePayPal(options: FakePayPalOptions = {}) {
       state.verifyCalls += 1;
       state.lastVerifyBody = raw.toString("utf8");
       const body = json();
-      const required = ["auth_algo", "cert_url", "transmission_id", "transmission_sig", "transmission_time", "webhook_id", "webhook_event"];
+      const required = [
+        "auth_algo",
+        "cert_url",
+        "transmission_id",
+        "transmission_sig",
+        "transmission_time",
+        "webhook_id",
+        "webhook_event",
+      ];
       const missing = required.find((field) => body[field] === undefined);
       if (missing) {
-        return apiError(res, 400, "VALIDATION_ERROR", "Invalid request - see details", "MISSING_REQUIRED_PARAMETER", `${missing} is required`);
+        return apiError(
+          res,
+          400,
+          "VALIDATION_ERROR",
+          "Invalid request - see details",
+          "MISSING_REQUIRED_PARAMETER",
+          `${missing} is required`,
+        );
       }
       const expected = paypalWebhookSignature(certSecret, {
         transmissionId: body.transmission_id as string,
@@ -312,40 +482,78 @@ export async function startFakePayPal(options: FakePayPalOptions = {}) {
       return send(res, 200, { verification_status: ok ? "SUCCESS" : "FAILURE" });
     }
 
-    const disputeMatch = /^\/v1\/customer\/disputes\/([^/]+)\/(provide-evidence|accept-claim)$/.exec(path);
+    const disputeMatch =
+      /^\/v1\/customer\/disputes\/([^/]+)\/(provide-evidence|accept-claim)$/.exec(path);
     if (req.method === "POST" && disputeMatch) {
       const disputeId = decodeURIComponent(disputeMatch[1]);
       if (!state.disputes.has(disputeId)) {
-        return apiError(res, 404, "RESOURCE_NOT_FOUND", "The specified resource does not exist.", "INVALID_RESOURCE_ID", "Requested resource ID was not found.");
+        return apiError(
+          res,
+          404,
+          "RESOURCE_NOT_FOUND",
+          "The specified resource does not exist.",
+          "INVALID_RESOURCE_ID",
+          "Requested resource ID was not found.",
+        );
       }
-      const links = [{ href: `${baseUrl}/v1/customer/disputes/${disputeId}`, rel: "self", method: "GET" }];
+      const links = [
+        { href: `${baseUrl}/v1/customer/disputes/${disputeId}`, rel: "self", method: "GET" },
+      ];
       if (disputeMatch[2] === "accept-claim") {
         state.acceptedClaims.push({ disputeId, note: json().note as string | undefined });
         return send(res, 200, { links });
       }
       const contentType = req.headers["content-type"] ?? "";
       if (!contentType.startsWith("multipart/form-data")) {
-        return apiError(res, 415, "UNSUPPORTED_MEDIA_TYPE", "The server does not support the request payload's media type.");
+        return apiError(
+          res,
+          415,
+          "UNSUPPORTED_MEDIA_TYPE",
+          "The server does not support the request payload's media type.",
+        );
       }
-      const form = await new Request("http://fake.local/", { method: "POST", headers: { "content-type": contentType }, body: new Uint8Array(raw) }).formData();
+      const form = await new Request("http://fake.local/", {
+        method: "POST",
+        headers: { "content-type": contentType },
+        body: new Uint8Array(raw),
+      }).formData();
       const input = form.get("input");
       if (!(input instanceof Blob)) {
-        return apiError(res, 400, "INVALID_REQUEST", "Request is not well-formed, syntactically incorrect, or violates schema.", "MISSING_REQUIRED_PARAMETER", "input is required");
+        return apiError(
+          res,
+          400,
+          "INVALID_REQUEST",
+          "Request is not well-formed, syntactically incorrect, or violates schema.",
+          "MISSING_REQUIRED_PARAMETER",
+          "input is required",
+        );
       }
       const files: { field: string; name: string; type: string; bytes: number }[] = [];
       for (const [field, value] of form.entries()) {
-        if (field !== "input" && value instanceof File) files.push({ field, name: value.name, type: value.type, bytes: value.size });
+        if (field !== "input" && value instanceof File)
+          files.push({ field, name: value.name, type: value.type, bytes: value.size });
       }
       state.evidence.push({ disputeId, input: JSON.parse(await input.text()), files });
       return send(res, 200, { links });
     }
 
-    apiError(res, 404, "RESOURCE_NOT_FOUND", "The specified resource does not exist.", "INVALID_RESOURCE_ID");
+    apiError(
+      res,
+      404,
+      "RESOURCE_NOT_FOUND",
+      "The specified resource does not exist.",
+      "INVALID_RESOURCE_ID",
+    );
   }
 
   const server = createServer((req, res) => {
     handle(req, res, url).catch((error: unknown) => {
-      apiError(res, 500, "INTERNAL_SERVER_ERROR", `An internal server error occurred: ${String(error)}`);
+      apiError(
+        res,
+        500,
+        "INTERNAL_SERVER_ERROR",
+        `An internal server error occurred: ${String(error)}`,
+      );
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -357,13 +565,17 @@ export async function startFakePayPal(options: FakePayPalOptions = {}) {
     clientSecret,
     webhookId,
     state,
-    close: () => new Promise<void>((resolve, reject) => server.close((e) => (e ? reject(e) : resolve()))),
+    close: () =>
+      new Promise<void>((resolve, reject) => server.close((e) => (e ? reject(e) : resolve()))),
     /** The buyer approves the order on PayPal's page. */
     approve(orderId: string, source: "paypal" | "card" = "paypal"): void {
       const order = state.orders.get(orderId);
       if (!order) throw new Error(`No fake order ${orderId}`);
       order.status = "APPROVED";
-      order.paymentSource = source === "paypal" ? { paypal: { email_address: "buyer@example.com" } } : { card: { last_digits: "1111", brand: "VISA" } };
+      order.paymentSource =
+        source === "paypal"
+          ? { paypal: { email_address: "buyer@example.com" } }
+          : { card: { last_digits: "1111", brand: "VISA" } };
     },
     addDispute(disputeId: string): void {
       state.disputes.add(disputeId);
@@ -372,16 +584,26 @@ export async function startFakePayPal(options: FakePayPalOptions = {}) {
       state.tokens.clear();
     },
     /** PayPal's signature headers for a delivery of `event`, signed by this fake's "cert". */
-    webhookHeaders(event: unknown, transmissionTime: Date = new Date(), overrides: Record<string, string> = {}): Headers {
+    webhookHeaders(
+      event: unknown,
+      transmissionTime: Date = new Date(),
+      overrides: Record<string, string> = {},
+    ): Headers {
       const transmissionId = randomBytes(8).toString("hex");
       const time = transmissionTime.toISOString();
       return new Headers({
         "content-type": "application/json",
         "paypal-transmission-id": transmissionId,
         "paypal-transmission-time": time,
-        "paypal-cert-url": "https://api.sandbox.paypal.com/v1/notifications/certs/CERT-360caa42-fca2a594-1d93a270",
+        "paypal-cert-url":
+          "https://api.sandbox.paypal.com/v1/notifications/certs/CERT-360caa42-fca2a594-1d93a270",
         "paypal-auth-algo": "SHA256withRSA",
-        "paypal-transmission-sig": paypalWebhookSignature(certSecret, { transmissionId, transmissionTime: time, webhookId, event }),
+        "paypal-transmission-sig": paypalWebhookSignature(certSecret, {
+          transmissionId,
+          transmissionTime: time,
+          webhookId,
+          event,
+        }),
         ...overrides,
       });
     },

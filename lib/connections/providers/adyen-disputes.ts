@@ -24,7 +24,13 @@ const reasonsSchema = serviceResultSchema.extend({
         defenseReasonCode: z.string(),
         satisfied: z.boolean().optional(),
         defenseDocumentTypes: z
-          .array(z.object({ defenseDocumentTypeCode: z.string(), requirementLevel: z.string().optional(), available: z.boolean().optional() }))
+          .array(
+            z.object({
+              defenseDocumentTypeCode: z.string(),
+              requirementLevel: z.string().optional(),
+              available: z.boolean().optional(),
+            }),
+          )
           .optional(),
       }),
     )
@@ -40,41 +46,86 @@ async function disputeCall<T extends z.ZodType<z.infer<typeof serviceResultSchem
 ): Promise<z.infer<T>> {
   const body = await adyenRequest(ctx, { api: "disputes", method: "POST", path, json });
   const parsed = schema.safeParse(body);
-  if (!parsed.success) throw new ProviderError(`Adyen returned an unreadable ${path} answer`, "provider_error");
+  if (!parsed.success)
+    throw new ProviderError(`Adyen returned an unreadable ${path} answer`, "provider_error");
   const result = parsed.data.disputeServiceResult;
-  if (!result.success) throw new ProviderError(result.errorMessage ?? `Adyen refused ${path}`, "invalid_request");
+  if (!result.success)
+    throw new ProviderError(result.errorMessage ?? `Adyen refused ${path}`, "invalid_request");
   return parsed.data;
 }
 
-export async function submitAdyenDisputeEvidence(ctx: Ctx, input: AdyenDisputeEvidenceInput): Promise<void> {
-  const ids = { disputePspReference: input.providerDisputeId, merchantAccountCode: ctx.credentials.merchantAccount };
-  const { defenseReasons = [] } = await disputeCall(ctx, "/retrieveApplicableDefenseReasons", ids, reasonsSchema);
+export async function submitAdyenDisputeEvidence(
+  ctx: Ctx,
+  input: AdyenDisputeEvidenceInput,
+): Promise<void> {
+  const ids = {
+    disputePspReference: input.providerDisputeId,
+    merchantAccountCode: ctx.credentials.merchantAccount,
+  };
+  const { defenseReasons = [] } = await disputeCall(
+    ctx,
+    "/retrieveApplicableDefenseReasons",
+    ids,
+    reasonsSchema,
+  );
   const reason = input.defenseReasonCode
     ? defenseReasons.find((r) => r.defenseReasonCode === input.defenseReasonCode)
     : defenseReasons[0];
   if (!reason) {
-    const wanted = input.defenseReasonCode ? `"${input.defenseReasonCode}" is not an applicable defense reason` : "Adyen lists no defense reasons";
+    const wanted = input.defenseReasonCode
+      ? `"${input.defenseReasonCode}" is not an applicable defense reason`
+      : "Adyen lists no defense reasons";
     throw new ProviderError(`${wanted} for dispute ${input.providerDisputeId}`, "invalid_request");
   }
 
-  const types = input.documentTypeCodes ?? (reason.defenseDocumentTypes ?? []).map((t) => t.defenseDocumentTypeCode);
-  if (types.length === 0) throw new ProviderError(`Defense reason ${reason.defenseReasonCode} takes no documents`, "invalid_request");
+  const types =
+    input.documentTypeCodes ??
+    (reason.defenseDocumentTypes ?? []).map((t) => t.defenseDocumentTypeCode);
+  if (types.length === 0)
+    throw new ProviderError(
+      `Defense reason ${reason.defenseReasonCode} takes no documents`,
+      "invalid_request",
+    );
   const typeAt = (index: number) => types[Math.min(index, types.length - 1)];
-  const statement = statementToPdf(`Merchant statement — dispute ${input.providerDisputeId}`, input.text);
+  const statement = statementToPdf(
+    `Merchant statement — dispute ${input.providerDisputeId}`,
+    input.text,
+  );
   const documents = [
-    { content: statement.toString("base64"), contentType: "application/pdf", defenseDocumentTypeCode: typeAt(0) },
-    ...(input.files ?? []).map((file, i) => ({ content: file.base64, contentType: file.contentType, defenseDocumentTypeCode: typeAt(i + 1) })),
+    {
+      content: statement.toString("base64"),
+      contentType: "application/pdf",
+      defenseDocumentTypeCode: typeAt(0),
+    },
+    ...(input.files ?? []).map((file, i) => ({
+      content: file.base64,
+      contentType: file.contentType,
+      defenseDocumentTypeCode: typeAt(i + 1),
+    })),
   ];
 
-  await disputeCall(ctx, "/supplyDefenseDocument", { ...ids, defenseDocuments: documents }, serviceResultSchema);
-  await disputeCall(ctx, "/defendDispute", { ...ids, defenseReasonCode: reason.defenseReasonCode }, serviceResultSchema);
+  await disputeCall(
+    ctx,
+    "/supplyDefenseDocument",
+    { ...ids, defenseDocuments: documents },
+    serviceResultSchema,
+  );
+  await disputeCall(
+    ctx,
+    "/defendDispute",
+    { ...ids, defenseReasonCode: reason.defenseReasonCode },
+    serviceResultSchema,
+  );
 }
 
 export async function acceptAdyenDispute(ctx: Ctx, providerDisputeId: string): Promise<void> {
   await disputeCall(
     ctx,
     "/acceptDispute",
-    { disputePspReference: providerDisputeId, merchantAccountCode: ctx.credentials.merchantAccount },
+    {
+      disputePspReference: providerDisputeId,
+      merchantAccountCode: ctx.credentials.merchantAccount,
+    },
     serviceResultSchema,
   );
 }

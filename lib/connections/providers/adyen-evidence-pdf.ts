@@ -13,7 +13,7 @@ function wrap(text: string): string[] {
   for (const paragraph of text.replace(/\r\n?/g, "\n").split("\n")) {
     let line = "";
     for (const word of paragraph.split(/\s+/).filter(Boolean)) {
-      for (let rest = word; rest.length > 0; ) {
+      for (let rest = word; rest.length > 0;) {
         const room = line ? WRAP_AT - line.length - 1 : WRAP_AT;
         if (rest.length <= room) {
           line = line ? `${line} ${rest}` : rest;
@@ -34,14 +34,17 @@ function wrap(text: string): string[] {
 
 // The standard Helvetica font only covers Latin-1; anything else is shown as "?".
 function pdfString(line: string): string {
-  const latin1 = Array.from(line, (ch) => (ch.charCodeAt(0) >= 0x20 && ch.charCodeAt(0) <= 0xff && ch.length === 1 ? ch : "?")).join("");
+  const latin1 = Array.from(line, (ch) =>
+    ch.charCodeAt(0) >= 0x20 && ch.charCodeAt(0) <= 0xff && ch.length === 1 ? ch : "?",
+  ).join("");
   return `(${latin1.replace(/[\\()]/g, (c) => `\\${c}`)})`;
 }
 
 export function statementToPdf(title: string, text: string): Buffer {
   const lines = [title, "", ...wrap(text)];
   const pages: string[][] = [];
-  for (let i = 0; i < lines.length; i += LINES_PER_PAGE) pages.push(lines.slice(i, i + LINES_PER_PAGE));
+  for (let i = 0; i < lines.length; i += LINES_PER_PAGE)
+    pages.push(lines.slice(i, i + LINES_PER_PAGE));
 
   // Objects: 1 catalog, 2 page tree, 3 font, then a (page, contents) pair per page.
   const pageIds = pages.map((_, i) => 4 + i * 2);

@@ -34,11 +34,17 @@ export function adyenSigningString(item: AdyenSignedFields): string {
 export const HMAC_KEY_PATTERN = /^[0-9a-fA-F]{64}$/;
 
 export function adyenHmac(item: AdyenSignedFields, hmacKeyHex: string): string {
-  return createHmac("sha256", Buffer.from(hmacKeyHex, "hex")).update(adyenSigningString(item), "utf8").digest("base64");
+  return createHmac("sha256", Buffer.from(hmacKeyHex, "hex"))
+    .update(adyenSigningString(item), "utf8")
+    .digest("base64");
 }
 
 /** Timing-safe check of an item's `additionalData.hmacSignature`. */
-export function isValidAdyenHmac(item: AdyenSignedFields, signature: string | undefined, hmacKeyHex: string): boolean {
+export function isValidAdyenHmac(
+  item: AdyenSignedFields,
+  signature: string | undefined,
+  hmacKeyHex: string,
+): boolean {
   if (!signature || !HMAC_KEY_PATTERN.test(hmacKeyHex)) return false;
   const expected = Buffer.from(adyenHmac(item, hmacKeyHex), "base64");
   const given = Buffer.from(signature, "base64");

@@ -21,7 +21,10 @@ const DEFAULT_TIMEOUT_MS = 15_000;
 function liveUrlPrefix(ctx: Ctx): string {
   const prefix = ctx.credentials.liveUrlPrefix?.trim();
   if (!prefix) {
-    throw new ProviderError("Live Adyen connections need the live URL prefix (Customer Area → Developers → API URLs)", "invalid_credentials");
+    throw new ProviderError(
+      "Live Adyen connections need the live URL prefix (Customer Area → Developers → API URLs)",
+      "invalid_credentials",
+    );
   }
   return prefix;
 }
@@ -29,7 +32,8 @@ function liveUrlPrefix(ctx: Ctx): string {
 /** Checkout API base. With ctx.baseUrl (a local fake) it is `${baseUrl}/v71`. */
 export function adyenCheckoutBase(ctx: Ctx): string {
   if (ctx.baseUrl) return `${ctx.baseUrl.replace(/\/+$/, "")}/${CHECKOUT_VERSION}`;
-  if (ctx.mode === "live") return `https://${liveUrlPrefix(ctx)}-checkout-live.adyenpayments.com/checkout/${CHECKOUT_VERSION}`;
+  if (ctx.mode === "live")
+    return `https://${liveUrlPrefix(ctx)}-checkout-live.adyenpayments.com/checkout/${CHECKOUT_VERSION}`;
   return `https://checkout-test.adyen.com/${CHECKOUT_VERSION}`;
 }
 
@@ -64,7 +68,10 @@ export interface AdyenRequest {
 /** Calls Adyen; returns the parsed body of a 2xx, throws ProviderError otherwise. */
 export async function adyenRequest(ctx: Ctx, request: AdyenRequest): Promise<unknown> {
   const base = request.api === "checkout" ? adyenCheckoutBase(ctx) : adyenDisputesBase(ctx);
-  const headers: Record<string, string> = { "x-api-key": ctx.credentials.apiKey, accept: "application/json" };
+  const headers: Record<string, string> = {
+    "x-api-key": ctx.credentials.apiKey,
+    accept: "application/json",
+  };
   if (request.json !== undefined) headers["content-type"] = "application/json";
   if (request.idempotencyKey) headers["idempotency-key"] = request.idempotencyKey;
 
@@ -90,9 +97,17 @@ export async function adyenRequest(ctx: Ctx, request: AdyenRequest): Promise<unk
   }
   if (!response.ok) {
     const parsed = adyenErrorSchema.safeParse(body);
-    const message = parsed.success && parsed.data.message ? parsed.data.message : `Adyen answered HTTP ${response.status}`;
+    const message =
+      parsed.success && parsed.data.message
+        ? parsed.data.message
+        : `Adyen answered HTTP ${response.status}`;
     const code = parsed.success ? parsed.data.errorCode : undefined;
-    throw new ProviderError(code ? `${message} (Adyen error ${code})` : message, errorKind(response.status), response.status, code);
+    throw new ProviderError(
+      code ? `${message} (Adyen error ${code})` : message,
+      errorKind(response.status),
+      response.status,
+      code,
+    );
   }
   return body;
 }

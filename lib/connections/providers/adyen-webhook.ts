@@ -4,8 +4,8 @@
 // never refused for age; replays are harmless because each event id
 // (pspReference:eventCode:success, Adyen's documented uniqueness key) is deduplicated on store.
 import { z } from "zod";
-import type { AdyenCredentials } from "./adyen-http";
 import { isValidAdyenHmac } from "./adyen-hmac";
+import type { AdyenCredentials } from "./adyen-http";
 import type {
   ConnectorContext,
   NormalizedEvent,
@@ -35,7 +35,10 @@ const notificationSchema = z.object({
   notificationItems: z.array(z.object({ NotificationRequestItem: itemSchema })).min(1),
 });
 
-export function parseAdyenWebhook(ctx: ConnectorContext<AdyenCredentials>, request: WebhookRequest): WebhookParseResult {
+export function parseAdyenWebhook(
+  ctx: ConnectorContext<AdyenCredentials>,
+  request: WebhookRequest,
+): WebhookParseResult {
   let json: unknown;
   try {
     json = JSON.parse(request.rawBody);
@@ -43,13 +46,24 @@ export function parseAdyenWebhook(ctx: ConnectorContext<AdyenCredentials>, reque
     return { ok: false, reason: "malformed", message: "Body is not JSON" };
   }
   const parsed = notificationSchema.safeParse(json);
-  if (!parsed.success) return { ok: false, reason: "malformed", message: "Not an Adyen standard notification" };
+  if (!parsed.success)
+    return { ok: false, reason: "malformed", message: "Not an Adyen standard notification" };
 
   const items = parsed.data.notificationItems.map((entry) => entry.NotificationRequestItem);
   for (const item of items) {
     const signature = item.additionalData?.hmacSignature;
-    if (!isValidAdyenHmac(item, typeof signature === "string" ? signature : undefined, ctx.credentials.hmacKey)) {
-      return { ok: false, reason: "bad_signature", message: `HMAC signature of ${item.eventCode} ${item.pspReference} does not match` };
+    if (
+      !isValidAdyenHmac(
+        item,
+        typeof signature === "string" ? signature : undefined,
+        ctx.credentials.hmacKey,
+      )
+    ) {
+      return {
+        ok: false,
+        reason: "bad_signature",
+        message: `HMAC signature of ${item.eventCode} ${item.pspReference} does not match`,
+      };
     }
   }
   // A company-level webhook carries every merchant account's events; only ours are kept.
@@ -73,7 +87,11 @@ export function adyenMethod(paymentMethod: string | undefined): PaymentMethod | 
   return METHODS.find(([pattern]) => pattern.test(paymentMethod))?.[1];
 }
 
-const DISPUTE_OPENING = new Set(["CHARGEBACK", "NOTIFICATION_OF_CHARGEBACK", "REQUEST_FOR_INFORMATION"]);
+const DISPUTE_OPENING = new Set([
+  "CHARGEBACK",
+  "NOTIFICATION_OF_CHARGEBACK",
+  "REQUEST_FOR_INFORMATION",
+]);
 const DISPUTE_WON = new Set(["CHARGEBACK_REVERSED", "PREARBITRATION_WON"]);
 const DISPUTE_LOST = new Set(["SECOND_CHARGEBACK", "PREARBITRATION_LOST"]);
 const DISPUTE_UPDATES = new Set([
@@ -96,7 +114,9 @@ function eventType(item: AdyenNotificationItem): NormalizedEventType {
       return ok ? "payment.canceled" : "unknown";
     case "CANCEL_OR_REFUND": {
       if (!ok) return "unknown";
-      return item.additionalData?.["modification.action"] === "refund" ? "refund.succeeded" : "payment.canceled";
+      return item.additionalData?.["modification.action"] === "refund"
+        ? "refund.succeeded"
+        : "payment.canceled";
     }
     case "REFUND":
       return ok ? "refund.succeeded" : "refund.failed";
@@ -131,22 +151,29 @@ export function normalizeAdyenItem(item: AdyenNotificationItem): NormalizedEvent
   const amount = { amountMinor: item.amount?.value ?? 0, currency: item.amount?.currency ?? "" };
   // Modifications (refunds, chargebacks) carry their own pspReference and name the payment
   // in originalReference; payment events name the payment in pspReference.
-  const isModification = type.startsWith("refund.") || type.startsWith("dispute.") || item.eventCode === "CANCEL_OR_REFUND";
+  const isModification =
+    type.startsWith("refund.") ||
+    type.startsWith("dispute.") ||
+    item.eventCode === "CANCEL_OR_REFUND";
   const event: NormalizedEvent = {
     providerEventId: `${item.pspReference}:${item.eventCode}:${item.success}`,
     type,
     rawType: item.eventCode,
     occurredAt: date(item.eventDate) ?? new Date(),
-    providerPaymentId: isModification ? (item.originalReference ?? item.pspReference) : item.pspReference,
+    providerPaymentId: isModification
+      ? (item.originalReference ?? item.pspReference)
+      : item.pspReference,
     paymentId: item.merchantReference || undefined,
     amountMinor: item.amount?.value,
     currency: item.amount?.currency,
     method: adyenMethod(item.paymentMethod),
   };
-  if (type === "payment.failed") event.failure = { code: item.eventCode, message: item.reason || "Refused" };
+  if (type === "payment.failed")
+    event.failure = { code: item.eventCode, message: item.reason || "Refused" };
   if (type.startsWith("refund.")) {
     event.refund = { providerRefundId: item.pspReference, ...amount };
-    if (type === "refund.failed") event.failure = { code: item.eventCode, message: item.reason || "Refund failed" };
+    if (type === "refund.failed")
+      event.failure = { code: item.eventCode, message: item.reason || "Refund failed" };
   }
   if (type.startsWith("dispute.")) {
     event.dispute = {

@@ -1,8 +1,8 @@
 // Adyen connector (Checkout API v71 Payment Links, standard webhooks, Disputes API v30).
 // Identifiers: a checkout is a payment link (PL…); fetchPayment takes that link id. Refunds need
 // the payment's pspReference, which arrives with the AUTHORISATION webhook (providerPaymentId).
-import { z } from "zod";
 import { isCurrency, SUPPORTED_CURRENCIES } from "@/lib/money";
+import { z } from "zod";
 import { acceptAdyenDispute, submitAdyenDisputeEvidence } from "./adyen-disputes";
 import { HMAC_KEY_PATTERN } from "./adyen-hmac";
 import { type AdyenCredentials, adyenRequest } from "./adyen-http";
@@ -11,21 +11,21 @@ import {
   type Capabilities,
   type CheckoutInput,
   type CheckoutResult,
+  type ConnectionMode,
   type Connector,
   type ConnectorContext,
-  type ConnectionMode,
   type PaymentMethod,
   type PaymentStatus,
-  type ProviderPaymentState,
   ProviderError,
+  type ProviderPaymentState,
   type RefundInput,
   type RefundResult,
   type VerifyCredentialsResult,
 } from "./types";
 
-export type { AdyenCredentials } from "./adyen-http";
 export type { AdyenDisputeEvidenceInput } from "./adyen-disputes";
 export { adyenCheckoutBase, adyenDisputesBase } from "./adyen-http";
+export type { AdyenCredentials } from "./adyen-http";
 
 const LIVE_PREFIX = /^[A-Za-z0-9-]+$/;
 
@@ -35,12 +35,16 @@ export const adyenCredentialsSchema = z.object({
   hmacKey: z
     .string()
     .trim()
-    .regex(HMAC_KEY_PATTERN, { error: "The HMAC key is 64 hexadecimal characters (Developers → Webhooks → Security)" }),
+    .regex(HMAC_KEY_PATTERN, {
+      error: "The HMAC key is 64 hexadecimal characters (Developers → Webhooks → Security)",
+    }),
   liveUrlPrefix: z
     .string()
     .trim()
     .optional()
-    .refine((v) => !v || LIVE_PREFIX.test(v), { error: "The live URL prefix looks like 1797a841fbb37ca7-AdyenDemo" }),
+    .refine((v) => !v || LIVE_PREFIX.test(v), {
+      error: "The live URL prefix looks like 1797a841fbb37ca7-AdyenDemo",
+    }),
 }) satisfies z.ZodType<AdyenCredentials>;
 
 /** The same schema, with the live URL prefix required when the connection is live. */
@@ -87,10 +91,22 @@ function errorMessage(error: unknown): string {
 
 async function verifyCredentials(ctx: Ctx): Promise<VerifyCredentialsResult> {
   try {
-    await adyenRequest(ctx, { api: "checkout", method: "POST", path: "/paymentMethods", json: { merchantAccount: ctx.credentials.merchantAccount } });
-    return { ok: true, accountLabel: ctx.credentials.merchantAccount, message: `Adyen accepted the API key for ${ctx.credentials.merchantAccount}` };
+    await adyenRequest(ctx, {
+      api: "checkout",
+      method: "POST",
+      path: "/paymentMethods",
+      json: { merchantAccount: ctx.credentials.merchantAccount },
+    });
+    return {
+      ok: true,
+      accountLabel: ctx.credentials.merchantAccount,
+      message: `Adyen accepted the API key for ${ctx.credentials.merchantAccount}`,
+    };
   } catch (error) {
-    if (error instanceof ProviderError && (error.kind === "invalid_credentials" || error.kind === "unreachable")) {
+    if (
+      error instanceof ProviderError &&
+      (error.kind === "invalid_credentials" || error.kind === "unreachable")
+    ) {
       return { ok: false, reason: error.kind, message: error.message };
     }
     return { ok: false, reason: "provider_error", message: errorMessage(error) };
@@ -103,16 +119,24 @@ function capabilities(): Capabilities {
 
 function assertAmount(amountMinor: number, currency: string): { value: number; currency: string } {
   const code = currency.toUpperCase();
-  if (!isCurrency(code)) throw new ProviderError(`Adyen checkout in ${code} is not set up in Parley`, "invalid_request");
+  if (!isCurrency(code))
+    throw new ProviderError(`Adyen checkout in ${code} is not set up in Parley`, "invalid_request");
   if (!Number.isSafeInteger(amountMinor) || amountMinor <= 0) {
-    throw new ProviderError(`Amount must be a positive number of minor units, got ${amountMinor}`, "invalid_request");
+    throw new ProviderError(
+      `Amount must be a positive number of minor units, got ${amountMinor}`,
+      "invalid_request",
+    );
   }
   return { value: amountMinor, currency: code };
 }
 
 async function createCheckout(ctx: Ctx, input: CheckoutInput): Promise<CheckoutResult> {
   const unsupported = input.methods.filter((m) => !ADYEN_METHOD_TYPES[m]);
-  if (unsupported.length > 0) throw new ProviderError(`Adyen payment links here cannot offer ${unsupported.join(", ")}`, "invalid_request");
+  if (unsupported.length > 0)
+    throw new ProviderError(
+      `Adyen payment links here cannot offer ${unsupported.join(", ")}`,
+      "invalid_request",
+    );
   const amount = assertAmount(input.amountMinor, input.currency);
   const allowedPaymentMethods = input.methods.flatMap((m) => ADYEN_METHOD_TYPES[m] ?? []);
 
@@ -127,7 +151,9 @@ async function createCheckout(ctx: Ctx, input: CheckoutInput): Promise<CheckoutR
       amount,
       description: input.description,
       returnUrl: input.successUrl,
-      ...(input.expiresAt ? { expiresAt: input.expiresAt.toISOString().replace(/\.\d{3}Z$/, "Z") } : {}),
+      ...(input.expiresAt
+        ? { expiresAt: input.expiresAt.toISOString().replace(/\.\d{3}Z$/, "Z") }
+        : {}),
       ...(input.locale ? { shopperLocale: input.locale } : {}),
       ...(input.customerEmail ? { shopperEmail: input.customerEmail } : {}),
       ...(allowedPaymentMethods.length > 0 ? { allowedPaymentMethods } : {}),
@@ -135,7 +161,8 @@ async function createCheckout(ctx: Ctx, input: CheckoutInput): Promise<CheckoutR
     },
   });
   const link = paymentLinkSchema.safeParse(body);
-  if (!link.success) throw new ProviderError("Adyen returned an unreadable payment link", "provider_error");
+  if (!link.success)
+    throw new ProviderError("Adyen returned an unreadable payment link", "provider_error");
   const expiresAt = link.data.expiresAt ? new Date(link.data.expiresAt) : undefined;
   return {
     providerCheckoutId: link.data.id,
@@ -145,9 +172,14 @@ async function createCheckout(ctx: Ctx, input: CheckoutInput): Promise<CheckoutR
 }
 
 async function fetchPayment(ctx: Ctx, paymentLinkId: string): Promise<ProviderPaymentState> {
-  const body = await adyenRequest(ctx, { api: "checkout", method: "GET", path: `/paymentLinks/${encodeURIComponent(paymentLinkId)}` });
+  const body = await adyenRequest(ctx, {
+    api: "checkout",
+    method: "GET",
+    path: `/paymentLinks/${encodeURIComponent(paymentLinkId)}`,
+  });
   const link = paymentLinkSchema.safeParse(body);
-  if (!link.success) throw new ProviderError("Adyen returned an unreadable payment link", "provider_error");
+  if (!link.success)
+    throw new ProviderError("Adyen returned an unreadable payment link", "provider_error");
   return {
     providerPaymentId: link.data.id,
     status: LINK_STATUSES[link.data.status] ?? "pending",
@@ -171,7 +203,8 @@ async function refund(ctx: Ctx, input: RefundInput): Promise<RefundResult> {
     },
   });
   const parsed = refundResponseSchema.safeParse(body);
-  if (!parsed.success) throw new ProviderError("Adyen returned an unreadable refund", "provider_error");
+  if (!parsed.success)
+    throw new ProviderError("Adyen returned an unreadable refund", "provider_error");
   // "received" only: the outcome comes later in a REFUND webhook.
   return { providerRefundId: parsed.data.pspReference, status: "pending" };
 }

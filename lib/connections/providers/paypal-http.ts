@@ -28,7 +28,10 @@ async function fetchWithTimeout(
 ): Promise<Response> {
   const doFetch = ctx.fetch ?? fetch;
   try {
-    return await doFetch(url, { ...init, signal: AbortSignal.timeout(ctx.timeoutMs ?? DEFAULT_TIMEOUT_MS) });
+    return await doFetch(url, {
+      ...init,
+      signal: AbortSignal.timeout(ctx.timeoutMs ?? DEFAULT_TIMEOUT_MS),
+    });
   } catch (error) {
     const detail = error instanceof Error ? error.message : String(error);
     throw new ProviderError(`PayPal could not be reached: ${detail}`, "unreachable");
@@ -46,14 +49,23 @@ async function readJson(response: Response): Promise<unknown> {
 }
 
 const oauthErrorSchema = z.object({ error: z.string(), error_description: z.string().optional() });
-const tokenSchema = z.object({ access_token: z.string().min(1), expires_in: z.number().positive() });
+const tokenSchema = z.object({
+  access_token: z.string().min(1),
+  expires_in: z.number().positive(),
+});
 
 const apiErrorSchema = z.object({
   name: z.string().optional(),
   message: z.string().optional(),
   debug_id: z.string().optional(),
   details: z
-    .array(z.object({ issue: z.string().optional(), description: z.string().optional(), field: z.string().optional() }))
+    .array(
+      z.object({
+        issue: z.string().optional(),
+        description: z.string().optional(),
+        field: z.string().optional(),
+      }),
+    )
     .optional(),
 });
 
@@ -63,7 +75,10 @@ const tokenCache = new Map<string, { token: string; expiresAt: number }>();
 
 function cacheKey(ctx: ConnectorContext<PayPalCredentials>): string {
   // The secret is part of the key (hashed) so a corrected secret never reuses a stale token.
-  const secretHash = createHash("sha256").update(ctx.credentials.clientSecret).digest("hex").slice(0, 16);
+  const secretHash = createHash("sha256")
+    .update(ctx.credentials.clientSecret)
+    .digest("hex")
+    .slice(0, 16);
   return `${paypalOrigin(ctx)}|${ctx.credentials.clientId}|${secretHash}`;
 }
 
@@ -78,9 +93,12 @@ export async function getPayPalAccessToken(
 ): Promise<string> {
   const key = cacheKey(ctx);
   const cached = tokenCache.get(key);
-  if (!options.fresh && cached && cached.expiresAt - EXPIRY_MARGIN_MS > Date.now()) return cached.token;
+  if (!options.fresh && cached && cached.expiresAt - EXPIRY_MARGIN_MS > Date.now())
+    return cached.token;
 
-  const basic = Buffer.from(`${ctx.credentials.clientId}:${ctx.credentials.clientSecret}`).toString("base64");
+  const basic = Buffer.from(`${ctx.credentials.clientId}:${ctx.credentials.clientSecret}`).toString(
+    "base64",
+  );
   const response = await fetchWithTimeout(ctx, `${paypalOrigin(ctx)}/v1/oauth2/token`, {
     method: "POST",
     headers: {
@@ -97,22 +115,36 @@ export async function getPayPalAccessToken(
     const message = oauthError.success
       ? (oauthError.data.error_description ?? oauthError.data.error)
       : `PayPal token request failed with HTTP ${response.status}`;
-    const kind = response.status === 401 || response.status === 400 ? "invalid_credentials" : "provider_error";
-    throw new ProviderError(message, kind, response.status, oauthError.success ? oauthError.data.error : undefined);
+    const kind =
+      response.status === 401 || response.status === 400 ? "invalid_credentials" : "provider_error";
+    throw new ProviderError(
+      message,
+      kind,
+      response.status,
+      oauthError.success ? oauthError.data.error : undefined,
+    );
   }
   const token = tokenSchema.safeParse(body);
-  if (!token.success) throw new ProviderError("PayPal returned an unreadable token response", "provider_error");
-  tokenCache.set(key, { token: token.data.access_token, expiresAt: Date.now() + token.data.expires_in * 1000 });
+  if (!token.success)
+    throw new ProviderError("PayPal returned an unreadable token response", "provider_error");
+  tokenCache.set(key, {
+    token: token.data.access_token,
+    expiresAt: Date.now() + token.data.expires_in * 1000,
+  });
   return token.data.access_token;
 }
 
-export function describePayPalError(body: unknown, status: number): { message: string; code?: string } {
+export function describePayPalError(
+  body: unknown,
+  status: number,
+): { message: string; code?: string } {
   const parsed = apiErrorSchema.safeParse(body);
   if (!parsed.success) return { message: `PayPal answered HTTP ${status}` };
   const { name, message, details, debug_id: debugId } = parsed.data;
   const detail = details?.[0];
   const parts = [message ?? name ?? `HTTP ${status}`];
-  if (detail?.issue) parts.push(`${detail.issue}${detail.description ? `: ${detail.description}` : ""}`);
+  if (detail?.issue)
+    parts.push(`${detail.issue}${detail.description ? `: ${detail.description}` : ""}`);
   if (debugId) parts.push(`debug_id ${debugId}`);
   return { message: parts.join(" — "), code: detail?.issue ?? name };
 }
@@ -134,7 +166,10 @@ export interface PayPalRequest {
 }
 
 /** Calls the PayPal REST API; returns the parsed body of a 2xx, throws ProviderError otherwise. */
-export async function paypalRequest(ctx: ConnectorContext<PayPalCredentials>, request: PayPalRequest): Promise<unknown> {
+export async function paypalRequest(
+  ctx: ConnectorContext<PayPalCredentials>,
+  request: PayPalRequest,
+): Promise<unknown> {
   const send = async (token: string) => {
     const headers: Record<string, string> = {
       authorization: `Bearer ${token}`,
@@ -148,7 +183,11 @@ export async function paypalRequest(ctx: ConnectorContext<PayPalCredentials>, re
       headers["content-type"] = "application/json";
       body = request.rawJson ?? JSON.stringify(request.json);
     }
-    return fetchWithTimeout(ctx, `${paypalOrigin(ctx)}${request.path}`, { method: request.method, headers, body });
+    return fetchWithTimeout(ctx, `${paypalOrigin(ctx)}${request.path}`, {
+      method: request.method,
+      headers,
+      body,
+    });
   };
 
   let response = await send(await getPayPalAccessToken(ctx));

@@ -1,13 +1,40 @@
 // PayPal Orders v2 shapes and how they map onto Parley's payment states. Pure, no I/O.
-import { z } from "zod";
 import { isCurrency, minorToMajorString, parseMajorToMinor } from "@/lib/money";
-import { type PaymentMethod, type PaymentStatus, type ProviderPaymentState, ProviderError } from "./types";
+import { z } from "zod";
+import {
+  type PaymentMethod,
+  type PaymentStatus,
+  type ProviderPaymentState,
+  ProviderError,
+} from "./types";
 
 // PayPal's accepted currencies (REST API "Currency codes" reference). BRL, MYR and CNY are
 // in-country only; PayPal refuses them for accounts from elsewhere with its own message.
 export const PAYPAL_CURRENCIES = [
-  "AUD", "BRL", "CAD", "CNY", "CZK", "DKK", "EUR", "HKD", "HUF", "ILS", "JPY", "MYR", "MXN",
-  "TWD", "NZD", "NOK", "PHP", "PLN", "GBP", "SGD", "SEK", "CHF", "THB", "USD",
+  "AUD",
+  "BRL",
+  "CAD",
+  "CNY",
+  "CZK",
+  "DKK",
+  "EUR",
+  "HKD",
+  "HUF",
+  "ILS",
+  "JPY",
+  "MYR",
+  "MXN",
+  "TWD",
+  "NZD",
+  "NOK",
+  "PHP",
+  "PLN",
+  "GBP",
+  "SGD",
+  "SEK",
+  "CHF",
+  "THB",
+  "USD",
 ] as const;
 
 // HUF and TWD have two ISO decimals but PayPal accepts whole amounts only; Parley does not list
@@ -19,21 +46,38 @@ export const paypalCheckoutCurrencies: string[] = PAYPAL_CURRENCIES.filter(
 );
 
 /** PayPal's `value`: a decimal string with the currency's own exponent ("12.50", JPY "1200"). */
-export function paypalAmountValue(amountMinor: number, currency: string): { currency_code: string; value: string } {
+export function paypalAmountValue(
+  amountMinor: number,
+  currency: string,
+): { currency_code: string; value: string } {
   const code = currency.toUpperCase();
   if (!paypalCheckoutCurrencies.includes(code)) {
-    throw new ProviderError(`PayPal does not accept payments in ${code}`, "invalid_request", undefined, "CURRENCY_NOT_SUPPORTED");
+    throw new ProviderError(
+      `PayPal does not accept payments in ${code}`,
+      "invalid_request",
+      undefined,
+      "CURRENCY_NOT_SUPPORTED",
+    );
   }
   if (!Number.isSafeInteger(amountMinor) || amountMinor <= 0) {
-    throw new ProviderError(`Amount must be a positive number of minor units, got ${amountMinor}`, "invalid_request");
+    throw new ProviderError(
+      `Amount must be a positive number of minor units, got ${amountMinor}`,
+      "invalid_request",
+    );
   }
   return { currency_code: code, value: minorToMajorString(amountMinor, code) };
 }
 
 export const paypalMoneySchema = z.object({ currency_code: z.string(), value: z.string() });
 
-export function paypalMoneyToMinor(money: z.infer<typeof paypalMoneySchema>): { amountMinor: number; currency: string } {
-  return { amountMinor: parseMajorToMinor(money.value, money.currency_code), currency: money.currency_code };
+export function paypalMoneyToMinor(money: z.infer<typeof paypalMoneySchema>): {
+  amountMinor: number;
+  currency: string;
+} {
+  return {
+    amountMinor: parseMajorToMinor(money.value, money.currency_code),
+    currency: money.currency_code,
+  };
 }
 
 const linkSchema = z.object({ href: z.string(), rel: z.string(), method: z.string().optional() });
@@ -71,14 +115,16 @@ export type PayPalOrder = z.infer<typeof paypalOrderSchema>;
 
 export function parsePayPalOrder(body: unknown): PayPalOrder {
   const parsed = paypalOrderSchema.safeParse(body);
-  if (!parsed.success) throw new ProviderError("PayPal returned an unreadable order", "provider_error");
+  if (!parsed.success)
+    throw new ProviderError("PayPal returned an unreadable order", "provider_error");
   return parsed.data;
 }
 
 /** The link the customer opens: `payer-action` when payment_source was sent, else `approve`. */
 export function payerLink(order: PayPalOrder): string | undefined {
   const links = order.links ?? [];
-  return (links.find((l) => l.rel === "payer-action") ?? links.find((l) => l.rel === "approve"))?.href;
+  return (links.find((l) => l.rel === "payer-action") ?? links.find((l) => l.rel === "approve"))
+    ?.href;
 }
 
 const PAYMENT_SOURCE_METHODS: Record<string, PaymentMethod> = {
@@ -128,7 +174,10 @@ export function orderToPaymentState(order: PayPalOrder): ProviderPaymentState {
   if (order.status === "COMPLETED" && capture) {
     status = CAPTURE_STATUSES[capture.status] ?? "pending";
     if (status === "failed") {
-      failure = { code: capture.status, message: capture.status_details?.reason ?? `PayPal capture ${capture.status.toLowerCase()}` };
+      failure = {
+        code: capture.status,
+        message: capture.status_details?.reason ?? `PayPal capture ${capture.status.toLowerCase()}`,
+      };
     }
   }
   const money = capture?.amount ?? unit?.amount;

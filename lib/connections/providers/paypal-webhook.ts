@@ -1,14 +1,14 @@
 // PayPal webhooks: verification through PayPal's own API, then normalization of the event.
 import { z } from "zod";
+import { type PayPalCredentials, paypalRequest } from "./paypal-http";
 import {
   orderToPaymentState,
-  type PayPalOrder,
   paypalCaptureSchema,
   paypalMoneySchema,
   paypalMoneyToMinor,
+  type PayPalOrder,
   paypalOrderSchema,
 } from "./paypal-orders";
-import { type PayPalCredentials, paypalRequest } from "./paypal-http";
 import {
   type ConnectorContext,
   type NormalizedEvent,
@@ -47,20 +47,31 @@ export async function parsePayPalWebhook(
   const signature: Record<string, string> = {};
   for (const [field, header] of Object.entries(SIGNATURE_HEADERS)) {
     const value = request.headers.get(header);
-    if (!value) return { ok: false, reason: "bad_signature", message: `Missing ${header.toUpperCase()} header` };
+    if (!value)
+      return {
+        ok: false,
+        reason: "bad_signature",
+        message: `Missing ${header.toUpperCase()} header`,
+      };
     signature[field] = value;
   }
 
   const sentAt = Date.parse(signature.transmission_time);
-  if (Number.isNaN(sentAt)) return { ok: false, reason: "bad_signature", message: "Unreadable PAYPAL-TRANSMISSION-TIME" };
+  if (Number.isNaN(sentAt))
+    return { ok: false, reason: "bad_signature", message: "Unreadable PAYPAL-TRANSMISSION-TIME" };
   if (Math.abs(now.getTime() - sentAt) > PAYPAL_WEBHOOK_TOLERANCE_MS) {
-    return { ok: false, reason: "stale", message: `Transmission time ${signature.transmission_time} is outside the 5 minute window` };
+    return {
+      ok: false,
+      reason: "stale",
+      message: `Transmission time ${signature.transmission_time} is outside the 5 minute window`,
+    };
   }
 
   let event: PayPalEvent;
   try {
     const parsed = eventSchema.safeParse(JSON.parse(request.rawBody));
-    if (!parsed.success) return { ok: false, reason: "malformed", message: "Not a PayPal webhook event" };
+    if (!parsed.success)
+      return { ok: false, reason: "malformed", message: "Not a PayPal webhook event" };
     event = parsed.data;
   } catch {
     return { ok: false, reason: "malformed", message: "Body is not JSON" };
@@ -73,7 +84,11 @@ export async function parsePayPalWebhook(
     .join(",")},"webhook_event":${request.rawBody}}`;
 
   try {
-    const body = await paypalRequest(ctx, { method: "POST", path: "/v1/notifications/verify-webhook-signature", rawJson });
+    const body = await paypalRequest(ctx, {
+      method: "POST",
+      path: "/v1/notifications/verify-webhook-signature",
+      rawJson,
+    });
     const verification = verificationSchema.safeParse(body);
     if (!verification.success || verification.data.verification_status !== "SUCCESS") {
       return { ok: false, reason: "bad_signature", message: "PayPal did not verify the signature" };
@@ -81,8 +96,13 @@ export async function parsePayPalWebhook(
   } catch (error) {
     // Not verified is not verified: answering non-2xx makes PayPal redeliver later
     // (it retries for up to 3 days), so an outage on either side loses nothing.
-    const detail = error instanceof ProviderError ? `${error.kind}: ${error.message}` : String(error);
-    return { ok: false, reason: "bad_signature", message: `Could not verify with PayPal (${detail})` };
+    const detail =
+      error instanceof ProviderError ? `${error.kind}: ${error.message}` : String(error);
+    return {
+      ok: false,
+      reason: "bad_signature",
+      message: `Could not verify with PayPal (${detail})`,
+    };
   }
 
   try {
@@ -97,7 +117,9 @@ const refundResourceSchema = z.object({
   status: z.string().optional(),
   amount: paypalMoneySchema,
   custom_id: z.string().optional(),
-  supplementary_data: z.object({ related_ids: z.object({ order_id: z.string().optional() }).optional() }).optional(),
+  supplementary_data: z
+    .object({ related_ids: z.object({ order_id: z.string().optional() }).optional() })
+    .optional(),
   links: z.array(z.object({ href: z.string(), rel: z.string() })).optional(),
 });
 
@@ -109,11 +131,18 @@ const disputeResourceSchema = z.object({
   seller_response_due_date: z.string().optional(),
   dispute_outcome: z.object({ outcome_code: z.string().optional() }).optional(),
   disputed_transactions: z
-    .array(z.object({ seller_transaction_id: z.string().optional(), custom: z.string().optional() }))
+    .array(
+      z.object({ seller_transaction_id: z.string().optional(), custom: z.string().optional() }),
+    )
     .optional(),
 });
 
-const DISPUTE_WON = new Set(["RESOLVED_SELLER_FAVOUR", "CANCELED_BY_BUYER", "DENIED", "RESOLVED_WITH_PAYOUT"]);
+const DISPUTE_WON = new Set([
+  "RESOLVED_SELLER_FAVOUR",
+  "CANCELED_BY_BUYER",
+  "DENIED",
+  "RESOLVED_WITH_PAYOUT",
+]);
 const DISPUTE_LOST = new Set(["RESOLVED_BUYER_FAVOUR", "ACCEPTED", "REFUNDED"]);
 
 const CAPTURE_EVENTS: Record<string, NormalizedEventType> = {
@@ -133,7 +162,11 @@ function base(event: PayPalEvent): NormalizedEvent {
   };
 }
 
-function fromOrder(event: PayPalEvent, type: NormalizedEventType, order: PayPalOrder): NormalizedEvent {
+function fromOrder(
+  event: PayPalEvent,
+  type: NormalizedEventType,
+  order: PayPalOrder,
+): NormalizedEvent {
   const state = orderToPaymentState(order);
   return {
     ...base(event),
@@ -156,7 +189,11 @@ export function normalizePayPalEvent(event: PayPalEvent): NormalizedEvent {
   if (type === "CHECKOUT.ORDER.COMPLETED") {
     const order = paypalOrderSchema.parse(event.resource);
     const status = orderToPaymentState(order).status;
-    return fromOrder(event, status === "succeeded" ? "payment.succeeded" : "payment.pending", order);
+    return fromOrder(
+      event,
+      status === "succeeded" ? "payment.succeeded" : "payment.pending",
+      order,
+    );
   }
   if (type === "CHECKOUT.ORDER.VOIDED") {
     return fromOrder(event, "payment.canceled", paypalOrderSchema.parse(event.resource));
@@ -174,14 +211,21 @@ export function normalizePayPalEvent(event: PayPalEvent): NormalizedEvent {
       currency: amount?.currency,
       failure:
         captureType === "payment.failed"
-          ? { code: capture.status, message: capture.status_details?.reason ?? `PayPal capture ${capture.status.toLowerCase()}` }
+          ? {
+              code: capture.status,
+              message:
+                capture.status_details?.reason ?? `PayPal capture ${capture.status.toLowerCase()}`,
+            }
           : undefined,
     };
   }
   if (type === "PAYMENT.CAPTURE.REFUNDED") {
     const refund = refundResourceSchema.parse(event.resource);
     const amount = paypalMoneyToMinor(refund.amount);
-    const captureId = refund.links?.find((l) => l.rel === "up")?.href.split("/").pop();
+    const captureId = refund.links
+      ?.find((l) => l.rel === "up")
+      ?.href.split("/")
+      .pop();
     return {
       ...base(event),
       type: "refund.succeeded",
@@ -194,10 +238,13 @@ export function normalizePayPalEvent(event: PayPalEvent): NormalizedEvent {
     const dispute = disputeResourceSchema.parse(event.resource);
     const amount = paypalMoneyToMinor(dispute.dispute_amount);
     const outcome = dispute.dispute_outcome?.outcome_code ?? "";
-    let disputeType: NormalizedEventType = type === "CUSTOMER.DISPUTE.CREATED" ? "dispute.opened" : "dispute.updated";
+    let disputeType: NormalizedEventType =
+      type === "CUSTOMER.DISPUTE.CREATED" ? "dispute.opened" : "dispute.updated";
     if (DISPUTE_WON.has(outcome)) disputeType = "dispute.won";
     else if (DISPUTE_LOST.has(outcome)) disputeType = "dispute.lost";
-    const dueBy = dispute.seller_response_due_date ? new Date(dispute.seller_response_due_date) : undefined;
+    const dueBy = dispute.seller_response_due_date
+      ? new Date(dispute.seller_response_due_date)
+      : undefined;
     const transaction = dispute.disputed_transactions?.[0];
     return {
       ...base(event),

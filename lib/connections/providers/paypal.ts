@@ -19,16 +19,16 @@ import {
   type ConnectorContext,
   type DisputeEvidenceInput,
   type PaymentMethod,
-  type ProviderPaymentState,
   ProviderError,
+  type ProviderPaymentState,
   type RefundInput,
   type RefundResult,
   type VerifyCredentialsResult,
 } from "./types";
 
-export type { PayPalCredentials } from "./paypal-http";
 export { clearPayPalTokenCache } from "./paypal-http";
-export { paypalEventNeedsCapture, PAYPAL_WEBHOOK_TOLERANCE_MS } from "./paypal-webhook";
+export type { PayPalCredentials } from "./paypal-http";
+export { PAYPAL_WEBHOOK_TOLERANCE_MS, paypalEventNeedsCapture } from "./paypal-webhook";
 
 export const paypalCredentialsSchema = z.object({
   clientId: z.string().trim().min(1, { error: "Enter the PayPal REST app's client ID" }),
@@ -36,7 +36,10 @@ export const paypalCredentialsSchema = z.object({
   webhookId: z
     .string()
     .trim()
-    .min(1, { error: "Enter the webhook ID PayPal shows for this app's webhook (Developer Dashboard → Webhooks)" }),
+    .min(1, {
+      error:
+        "Enter the webhook ID PayPal shows for this app's webhook (Developer Dashboard → Webhooks)",
+    }),
 }) satisfies z.ZodType<PayPalCredentials>;
 
 type Ctx = ConnectorContext<PayPalCredentials>;
@@ -62,7 +65,10 @@ async function verifyCredentials(ctx: Ctx): Promise<VerifyCredentialsResult> {
       message: "PayPal accepted the client ID and secret",
     };
   } catch (error) {
-    if (error instanceof ProviderError && (error.kind === "invalid_credentials" || error.kind === "unreachable")) {
+    if (
+      error instanceof ProviderError &&
+      (error.kind === "invalid_credentials" || error.kind === "unreachable")
+    ) {
       return { ok: false, reason: error.kind, message: error.message };
     }
     return { ok: false, reason: "provider_error", message: errorMessage(error) };
@@ -113,12 +119,19 @@ async function createCheckout(ctx: Ctx, input: CheckoutInput): Promise<CheckoutR
   });
   const order = parsePayPalOrder(body);
   const url = payerLink(order);
-  if (!url) throw new ProviderError(`PayPal order ${order.id} came back without an approval link`, "provider_error");
+  if (!url)
+    throw new ProviderError(
+      `PayPal order ${order.id} came back without an approval link`,
+      "provider_error",
+    );
   return { providerCheckoutId: order.id, providerPaymentId: order.id, url };
 }
 
 async function fetchPayment(ctx: Ctx, orderId: string): Promise<ProviderPaymentState> {
-  const body = await paypalRequest(ctx, { method: "GET", path: `/v2/checkout/orders/${encodeURIComponent(orderId)}` });
+  const body = await paypalRequest(ctx, {
+    method: "GET",
+    path: `/v2/checkout/orders/${encodeURIComponent(orderId)}`,
+  });
   return orderToPaymentState(parsePayPalOrder(body));
 }
 
@@ -129,7 +142,12 @@ async function fetchPayment(ctx: Ctx, orderId: string): Promise<ProviderPaymentS
 export async function captureOrder(ctx: Ctx, orderId: string): Promise<ProviderPaymentState> {
   const path = `/v2/checkout/orders/${encodeURIComponent(orderId)}`;
   try {
-    const body = await paypalRequest(ctx, { method: "POST", path: `${path}/capture`, requestId: `capture-${orderId}`, json: {} });
+    const body = await paypalRequest(ctx, {
+      method: "POST",
+      path: `${path}/capture`,
+      requestId: `capture-${orderId}`,
+      json: {},
+    });
     return orderToPaymentState(parsePayPalOrder(body));
   } catch (error) {
     if (!(error instanceof ProviderError) || error.status !== 422) throw error;
@@ -137,22 +155,37 @@ export async function captureOrder(ctx: Ctx, orderId: string): Promise<ProviderP
     if (error.providerCode === "INSTRUMENT_DECLINED") {
       // PayPal's documented recovery: send the buyer back to the approval link to pick another source.
       const state = await fetchPayment(ctx, orderId);
-      return { ...state, status: "requires_action", failure: { code: "INSTRUMENT_DECLINED", message: error.message } };
+      return {
+        ...state,
+        status: "requires_action",
+        failure: { code: "INSTRUMENT_DECLINED", message: error.message },
+      };
     }
     throw error;
   }
 }
 
 /** Finds the capture to refund: `providerPaymentId` may be the order id or the capture id. */
-async function resolveCapture(ctx: Ctx, providerPaymentId: string): Promise<{ captureId: string; customId?: string }> {
+async function resolveCapture(
+  ctx: Ctx,
+  providerPaymentId: string,
+): Promise<{ captureId: string; customId?: string }> {
   try {
-    const body = await paypalRequest(ctx, { method: "GET", path: `/v2/checkout/orders/${encodeURIComponent(providerPaymentId)}` });
+    const body = await paypalRequest(ctx, {
+      method: "GET",
+      path: `/v2/checkout/orders/${encodeURIComponent(providerPaymentId)}`,
+    });
     const order = parsePayPalOrder(body);
     const capture = firstCapture(order);
-    if (!capture) throw new ProviderError(`PayPal order ${order.id} has no capture to refund`, "invalid_request");
+    if (!capture)
+      throw new ProviderError(
+        `PayPal order ${order.id} has no capture to refund`,
+        "invalid_request",
+      );
     return { captureId: capture.id, customId: order.purchase_units?.[0]?.custom_id };
   } catch (error) {
-    if (error instanceof ProviderError && error.status === 404) return { captureId: providerPaymentId };
+    if (error instanceof ProviderError && error.status === 404)
+      return { captureId: providerPaymentId };
     throw error;
   }
 }
@@ -173,8 +206,14 @@ async function refund(ctx: Ctx, input: RefundInput): Promise<RefundResult> {
     },
   });
   const parsed = refundResponseSchema.safeParse(body);
-  if (!parsed.success) throw new ProviderError("PayPal returned an unreadable refund", "provider_error");
-  const status = parsed.data.status === "COMPLETED" ? "succeeded" : parsed.data.status === "PENDING" ? "pending" : "failed";
+  if (!parsed.success)
+    throw new ProviderError("PayPal returned an unreadable refund", "provider_error");
+  const status =
+    parsed.data.status === "COMPLETED"
+      ? "succeeded"
+      : parsed.data.status === "PENDING"
+        ? "pending"
+        : "failed";
   return { providerRefundId: parsed.data.id, status };
 }
 
@@ -182,11 +221,21 @@ async function submitDisputeEvidence(ctx: Ctx, input: DisputeEvidenceInput): Pro
   const files = input.files ?? [];
   const form = new FormData();
   const evidence = {
-    evidences: [{ evidence_type: "OTHER", notes: input.text, documents: files.map((f) => ({ name: f.name })) }],
+    evidences: [
+      {
+        evidence_type: "OTHER",
+        notes: input.text,
+        documents: files.map((f) => ({ name: f.name })),
+      },
+    ],
   };
   form.append("input", new Blob([JSON.stringify(evidence)], { type: "application/json" }));
   files.forEach((file, index) => {
-    form.append(`file${index + 1}`, new Blob([Buffer.from(file.base64, "base64")], { type: file.contentType }), file.name);
+    form.append(
+      `file${index + 1}`,
+      new Blob([Buffer.from(file.base64, "base64")], { type: file.contentType }),
+      file.name,
+    );
   });
   await paypalRequest(ctx, {
     method: "POST",

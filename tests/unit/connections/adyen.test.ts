@@ -1,17 +1,34 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
-  type AdyenCredentials,
-  type AdyenDisputeEvidenceInput,
   adyenCheckoutBase,
   adyenConnector,
+  type AdyenCredentials,
   adyenCredentialsSchema,
   adyenCredentialsSchemaFor,
+  type AdyenDisputeEvidenceInput,
   adyenDisputesBase,
 } from "@/lib/connections/providers/adyen";
-import { adyenHmac, adyenSigningString, isValidAdyenHmac } from "@/lib/connections/providers/adyen-hmac";
-import { type AdyenNotificationItem, normalizeAdyenItem } from "@/lib/connections/providers/adyen-webhook";
-import { type CheckoutInput, type ConnectorContext, ProviderError } from "@/lib/connections/providers/types";
-import { adyenNotificationItem, type FakeAdyen, signAdyenItem, startFakeAdyen } from "@/tests/fakes/adyen-server";
+import { statementToPdf } from "@/lib/connections/providers/adyen-evidence-pdf";
+import {
+  adyenHmac,
+  adyenSigningString,
+  isValidAdyenHmac,
+} from "@/lib/connections/providers/adyen-hmac";
+import {
+  type AdyenNotificationItem,
+  normalizeAdyenItem,
+} from "@/lib/connections/providers/adyen-webhook";
+import {
+  type CheckoutInput,
+  type ConnectorContext,
+  ProviderError,
+} from "@/lib/connections/providers/types";
+import {
+  adyenNotificationItem,
+  type FakeAdyen,
+  signAdyenItem,
+  startFakeAdyen,
+} from "@/tests/fakes/adyen-server";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const HMAC_KEY = "44782DEF547AAA06C910C43932B1EB0C71FC68D9D0C057550C48EC2ACF6BA056";
 
@@ -64,43 +81,105 @@ describe("Adyen credentials", () => {
     const good = { apiKey: "k", merchantAccount: "M", hmacKey: HMAC_KEY };
     expect(adyenCredentialsSchema.safeParse(good).success).toBe(true);
     const badKey = adyenCredentialsSchema.safeParse({ ...good, hmacKey: "abc" });
-    expect(badKey.error?.issues[0]).toMatchObject({ path: ["hmacKey"], message: expect.stringContaining("64 hexadecimal") });
+    expect(badKey.error?.issues[0]).toMatchObject({
+      path: ["hmacKey"],
+      message: expect.stringContaining("64 hexadecimal"),
+    });
     expect(adyenCredentialsSchemaFor("test").safeParse(good).success).toBe(true);
     const live = adyenCredentialsSchemaFor("live").safeParse(good);
     expect(live.error?.issues[0]).toMatchObject({ path: ["liveUrlPrefix"] });
-    expect(adyenCredentialsSchemaFor("live").safeParse({ ...good, liveUrlPrefix: "1797a841fbb37ca7-AdyenDemo" }).success).toBe(true);
+    expect(
+      adyenCredentialsSchemaFor("live").safeParse({
+        ...good,
+        liveUrlPrefix: "1797a841fbb37ca7-AdyenDemo",
+      }).success,
+    ).toBe(true);
   });
 
   it("builds test, live and overridden endpoints", () => {
-    const base = { credentials: { apiKey: "k", merchantAccount: "M", hmacKey: HMAC_KEY, liveUrlPrefix: "abc-Co" }, appUrl: "x" };
-    expect(adyenCheckoutBase({ ...base, mode: "test" })).toBe("https://checkout-test.adyen.com/v71");
-    expect(adyenCheckoutBase({ ...base, mode: "live" })).toBe("https://abc-Co-checkout-live.adyenpayments.com/checkout/v71");
-    expect(adyenDisputesBase({ ...base, mode: "live" })).toBe("https://ca-live.adyen.com/ca/services/DisputeService/v30");
-    expect(adyenDisputesBase({ ...base, mode: "test", baseUrl: "http://127.0.0.1:9/" })).toBe("http://127.0.0.1:9/ca/services/DisputeService/v30");
+    const base = {
+      credentials: {
+        apiKey: "k",
+        merchantAccount: "M",
+        hmacKey: HMAC_KEY,
+        liveUrlPrefix: "abc-Co",
+      },
+      appUrl: "x",
+    };
+    expect(adyenCheckoutBase({ ...base, mode: "test" })).toBe(
+      "https://checkout-test.adyen.com/v71",
+    );
+    expect(adyenCheckoutBase({ ...base, mode: "live" })).toBe(
+      "https://abc-Co-checkout-live.adyenpayments.com/checkout/v71",
+    );
+    expect(adyenDisputesBase({ ...base, mode: "live" })).toBe(
+      "https://ca-live.adyen.com/ca/services/DisputeService/v30",
+    );
+    expect(adyenDisputesBase({ ...base, mode: "test", baseUrl: "http://127.0.0.1:9/" })).toBe(
+      "http://127.0.0.1:9/ca/services/DisputeService/v30",
+    );
   });
 
   it("accepts a working key and merchant account", async () => {
-    expect(await adyenConnector.verifyCredentials(ctx)).toMatchObject({ ok: true, accountLabel: fake.merchantAccount });
+    expect(await adyenConnector.verifyCredentials(ctx)).toMatchObject({
+      ok: true,
+      accountLabel: fake.merchantAccount,
+    });
   });
 
   it("reports Adyen's message for a wrong key or merchant account", async () => {
-    const wrongKey = await adyenConnector.verifyCredentials({ ...ctx, credentials: { ...ctx.credentials, apiKey: "nope" } });
-    expect(wrongKey).toEqual({ ok: false, reason: "invalid_credentials", message: "HTTP Status Response - Unauthorized (Adyen error 000)" });
-    const wrongAccount = await adyenConnector.verifyCredentials({ ...ctx, credentials: { ...ctx.credentials, merchantAccount: "Other" } });
-    expect(wrongAccount).toMatchObject({ ok: false, reason: "invalid_credentials", message: expect.stringContaining("Invalid Merchant Account") });
+    const wrongKey = await adyenConnector.verifyCredentials({
+      ...ctx,
+      credentials: { ...ctx.credentials, apiKey: "nope" },
+    });
+    expect(wrongKey).toEqual({
+      ok: false,
+      reason: "invalid_credentials",
+      message: "HTTP Status Response - Unauthorized (Adyen error 000)",
+    });
+    const wrongAccount = await adyenConnector.verifyCredentials({
+      ...ctx,
+      credentials: { ...ctx.credentials, merchantAccount: "Other" },
+    });
+    expect(wrongAccount).toMatchObject({
+      ok: false,
+      reason: "invalid_credentials",
+      message: expect.stringContaining("Invalid Merchant Account"),
+    });
   });
 
   it("reports an unreachable Adyen, and a live connection without its prefix", async () => {
-    expect(await adyenConnector.verifyCredentials({ ...ctx, baseUrl: deadUrl })).toMatchObject({ ok: false, reason: "unreachable" });
-    const live = await adyenConnector.verifyCredentials({ ...ctx, mode: "live", baseUrl: undefined });
-    expect(live).toMatchObject({ ok: false, reason: "invalid_credentials", message: expect.stringContaining("live URL prefix") });
+    expect(await adyenConnector.verifyCredentials({ ...ctx, baseUrl: deadUrl })).toMatchObject({
+      ok: false,
+      reason: "unreachable",
+    });
+    const live = await adyenConnector.verifyCredentials({
+      ...ctx,
+      mode: "live",
+      baseUrl: undefined,
+    });
+    expect(live).toMatchObject({
+      ok: false,
+      reason: "invalid_credentials",
+      message: expect.stringContaining("live URL prefix"),
+    });
   });
 });
 
 describe("Adyen capabilities", () => {
   it("offers wallets, local methods and the currencies Asia needs", () => {
     const caps = adyenConnector.capabilities(ctx);
-    expect(caps.methods).toEqual(expect.arrayContaining(["card", "apple_pay", "google_pay", "alipay", "wechat_pay", "bank_transfer", "installments"]));
+    expect(caps.methods).toEqual(
+      expect.arrayContaining([
+        "card",
+        "apple_pay",
+        "google_pay",
+        "alipay",
+        "wechat_pay",
+        "bank_transfer",
+        "installments",
+      ]),
+    );
     expect(caps.currencies).toEqual(expect.arrayContaining(["IDR", "CNY", "JPY", "KWD", "EUR"]));
   });
 });
@@ -108,7 +187,13 @@ describe("Adyen capabilities", () => {
 describe("Adyen checkout (payment links)", () => {
   it("creates a payment link in minor units with our reference", async () => {
     const expiresAt = new Date("2030-01-02T03:04:05.678Z");
-    const input = checkoutInput({ amountMinor: 1250, currency: "EUR", locale: "nl-NL", expiresAt, methods: ["card", "wechat_pay", "bank_transfer"] });
+    const input = checkoutInput({
+      amountMinor: 1250,
+      currency: "EUR",
+      locale: "nl-NL",
+      expiresAt,
+      methods: ["card", "wechat_pay", "bank_transfer"],
+    });
     const result = await adyenConnector.createCheckout(ctx, input);
     expect(result.providerCheckoutId).toMatch(/^PL/);
     expect(result.url).toBe(`${fake.url}/payment-link/${result.providerCheckoutId}`);
@@ -127,7 +212,10 @@ describe("Adyen checkout (payment links)", () => {
   it("sends JPY and KWD amounts as their own minor units", async () => {
     await adyenConnector.createCheckout(ctx, checkoutInput({ amountMinor: 1200, currency: "JPY" }));
     expect(fake.state.linkRequests.at(-1)?.amount).toEqual({ value: 1200, currency: "JPY" });
-    await adyenConnector.createCheckout(ctx, checkoutInput({ amountMinor: 12_500, currency: "KWD" }));
+    await adyenConnector.createCheckout(
+      ctx,
+      checkoutInput({ amountMinor: 12_500, currency: "KWD" }),
+    );
     expect(fake.state.linkRequests.at(-1)?.amount).toEqual({ value: 12_500, currency: "KWD" });
   });
 
@@ -142,14 +230,26 @@ describe("Adyen checkout (payment links)", () => {
 
   it("refuses methods and currencies it cannot offer before calling Adyen", async () => {
     const before = fake.state.linksCreated;
-    expect((await rejection(adyenConnector.createCheckout(ctx, checkoutInput({ methods: ["paypal"] })))).kind).toBe("invalid_request");
-    expect((await rejection(adyenConnector.createCheckout(ctx, checkoutInput({ currency: "XYZ" })))).kind).toBe("invalid_request");
-    expect((await rejection(adyenConnector.createCheckout(ctx, checkoutInput({ amountMinor: 12.5 })))).kind).toBe("invalid_request");
+    expect(
+      (await rejection(adyenConnector.createCheckout(ctx, checkoutInput({ methods: ["paypal"] }))))
+        .kind,
+    ).toBe("invalid_request");
+    expect(
+      (await rejection(adyenConnector.createCheckout(ctx, checkoutInput({ currency: "XYZ" }))))
+        .kind,
+    ).toBe("invalid_request");
+    expect(
+      (await rejection(adyenConnector.createCheckout(ctx, checkoutInput({ amountMinor: 12.5 }))))
+        .kind,
+    ).toBe("invalid_request");
     expect(fake.state.linksCreated).toBe(before);
   });
 
   it("maps the payment link's status", async () => {
-    const { providerCheckoutId } = await adyenConnector.createCheckout(ctx, checkoutInput({ amountMinor: 777, currency: "IDR" }));
+    const { providerCheckoutId } = await adyenConnector.createCheckout(
+      ctx,
+      checkoutInput({ amountMinor: 777, currency: "IDR" }),
+    );
     const status = async () => (await adyenConnector.fetchPayment(ctx, providerCheckoutId)).status;
     expect(await adyenConnector.fetchPayment(ctx, providerCheckoutId)).toEqual({
       providerPaymentId: providerCheckoutId,
@@ -167,25 +267,45 @@ describe("Adyen checkout (payment links)", () => {
 
   it("turns Adyen's error body into a ProviderError", async () => {
     const error = await rejection(adyenConnector.fetchPayment(ctx, "PLNOPE"));
-    expect(error).toMatchObject({ kind: "invalid_request", status: 404, message: "Payment link not found (Adyen error 000)" });
+    expect(error).toMatchObject({
+      kind: "invalid_request",
+      status: 404,
+      message: "Payment link not found (Adyen error 000)",
+    });
   });
 });
 
 describe("Adyen refunds", () => {
   it("requests a refund on the pspReference, idempotently, and reports it pending", async () => {
     const psp = fake.addPayment({ value: 5000, currency: "KWD" });
-    const input = { providerPaymentId: psp, amountMinor: 1500, currency: "KWD", idempotencyKey: `rfd_${psp}` };
+    const input = {
+      providerPaymentId: psp,
+      amountMinor: 1500,
+      currency: "KWD",
+      idempotencyKey: `rfd_${psp}`,
+    };
     const first = await adyenConnector.refund(ctx, input);
     const retry = await adyenConnector.refund(ctx, input);
     expect(first.status).toBe("pending");
     expect(retry.providerRefundId).toBe(first.providerRefundId);
     expect(fake.state.refunds.filter((r) => r.paymentPspReference === psp)).toEqual([
-      expect.objectContaining({ pspReference: first.providerRefundId, amount: { value: 1500, currency: "KWD" }, reference: input.idempotencyKey }),
+      expect.objectContaining({
+        pspReference: first.providerRefundId,
+        amount: { value: 1500, currency: "KWD" },
+        reference: input.idempotencyKey,
+      }),
     ]);
   });
 
   it("passes Adyen's refusal through", async () => {
-    const error = await rejection(adyenConnector.refund(ctx, { providerPaymentId: "UNKNOWN", amountMinor: 100, currency: "EUR", idempotencyKey: "rfd_x" }));
+    const error = await rejection(
+      adyenConnector.refund(ctx, {
+        providerPaymentId: "UNKNOWN",
+        amountMinor: 100,
+        currency: "EUR",
+        idempotencyKey: "rfd_x",
+      }),
+    );
     expect(error).toMatchObject({ kind: "invalid_request", providerCode: "167" });
   });
 });
@@ -197,9 +317,19 @@ describe("Adyen disputes", () => {
     await adyenConnector.submitDisputeEvidence(ctx, {
       providerDisputeId: "DSP-1",
       text: "The customer collected the order (see photo).",
-      files: [{ name: "pickup.jpg", contentType: "image/jpeg", base64: Buffer.from([0xff, 0xd8, 0xff]).toString("base64") }],
+      files: [
+        {
+          name: "pickup.jpg",
+          contentType: "image/jpeg",
+          base64: Buffer.from([0xff, 0xd8, 0xff]).toString("base64"),
+        },
+      ],
     });
-    expect(fake.state.disputeCalls.slice(calls)).toEqual(["retrieveApplicableDefenseReasons", "supplyDefenseDocument", "defendDispute"]);
+    expect(fake.state.disputeCalls.slice(calls)).toEqual([
+      "retrieveApplicableDefenseReasons",
+      "supplyDefenseDocument",
+      "defendDispute",
+    ]);
     expect(dispute.defendedWith).toBe("GoodsOrServicesProvided");
     expect(dispute.documents.map((d) => [d.contentType, d.defenseDocumentTypeCode])).toEqual([
       ["application/pdf", "DefenseMaterial"],
@@ -212,7 +342,11 @@ describe("Adyen disputes", () => {
 
   it("refuses a defense reason Adyen does not list", async () => {
     fake.addDispute("DSP-2");
-    const input: AdyenDisputeEvidenceInput = { providerDisputeId: "DSP-2", text: "x", defenseReasonCode: "Made up" };
+    const input: AdyenDisputeEvidenceInput = {
+      providerDisputeId: "DSP-2",
+      text: "x",
+      defenseReasonCode: "Made up",
+    };
     const error = await rejection(adyenConnector.submitDisputeEvidence(ctx, input));
     expect(error.message).toContain('"Made up" is not an applicable defense reason');
   });
@@ -241,18 +375,33 @@ describe("Adyen HMAC", () => {
       success: "true",
     };
     const key = "DFB1EB5485895CFA84146406857104ABB4CBCABDC8AAF103A624C8F6A3EAAB00";
-    expect(adyenSigningString(item)).toBe("pspReference:originalReference:merchantAccount:reference:1000:EUR:CAPTURE:true");
+    expect(adyenSigningString(item)).toBe(
+      "pspReference:originalReference:merchantAccount:reference:1000:EUR:CAPTURE:true",
+    );
     expect(adyenHmac(item, key)).toBe("xhpHvYq2u2Np0rstbZ6QjLGu7JWhvf7Iwaa6EviJSX0=");
   });
 
   it("uses empty strings for missing fields", () => {
-    expect(adyenSigningString({ pspReference: "P", merchantAccountCode: "M", amount: { value: 0, currency: "EUR" }, eventCode: "AUTHORISATION", success: "true" })).toBe(
-      "P::M::0:EUR:AUTHORISATION:true",
-    );
+    expect(
+      adyenSigningString({
+        pspReference: "P",
+        merchantAccountCode: "M",
+        amount: { value: 0, currency: "EUR" },
+        eventCode: "AUTHORISATION",
+        success: "true",
+      }),
+    ).toBe("P::M::0:EUR:AUTHORISATION:true");
   });
 
   it("signs colons and backslashes in references raw, as Adyen does", () => {
-    const item = { pspReference: "P1", merchantAccountCode: "M", merchantReference: "order:12\\a", amount: { value: 5, currency: "EUR" }, eventCode: "AUTHORISATION", success: "true" as const };
+    const item = {
+      pspReference: "P1",
+      merchantAccountCode: "M",
+      merchantReference: "order:12\\a",
+      amount: { value: 5, currency: "EUR" },
+      eventCode: "AUTHORISATION",
+      success: "true" as const,
+    };
     expect(adyenSigningString(item)).toBe("P1::M:order:12\\a:5:EUR:AUTHORISATION:true");
     expect(isValidAdyenHmac(item, signAdyenItem(item, HMAC_KEY), HMAC_KEY)).toBe(true);
     // A signature over the escaped form (the retired HPP scheme) is not Adyen's webhook signature.
@@ -261,7 +410,13 @@ describe("Adyen HMAC", () => {
   });
 
   it("rejects a wrong key and a truncated signature", () => {
-    const item = { pspReference: "P2", merchantAccountCode: "M", amount: { value: 5, currency: "EUR" }, eventCode: "REFUND", success: "true" as const };
+    const item = {
+      pspReference: "P2",
+      merchantAccountCode: "M",
+      amount: { value: 5, currency: "EUR" },
+      eventCode: "REFUND",
+      success: "true" as const,
+    };
     const signature = signAdyenItem(item, HMAC_KEY);
     expect(isValidAdyenHmac(item, signature, "00".repeat(32))).toBe(false);
     expect(isValidAdyenHmac(item, signature.slice(0, 20), HMAC_KEY)).toBe(false);
@@ -270,7 +425,11 @@ describe("Adyen HMAC", () => {
 });
 
 describe("Adyen webhooks", () => {
-  const request = (body: unknown) => ({ rawBody: typeof body === "string" ? body : JSON.stringify(body), headers: new Headers(), url: "https://parley.test/api/webhooks/con_a" });
+  const request = (body: unknown) => ({
+    rawBody: typeof body === "string" ? body : JSON.stringify(body),
+    headers: new Headers(),
+    url: "https://parley.test/api/webhooks/con_a",
+  });
   const authorisation = (overrides: Partial<Parameters<typeof adyenNotificationItem>[0]> = {}) =>
     adyenNotificationItem(
       {
@@ -289,7 +448,16 @@ describe("Adyen webhooks", () => {
   it("verifies every item and normalizes a batch", async () => {
     const body = {
       live: "false",
-      notificationItems: [authorisation(), authorisation({ pspReference: "8815329842815469", merchantReference: "pay_w2", success: "false", reason: "Refused", paymentMethod: "alipay" })],
+      notificationItems: [
+        authorisation(),
+        authorisation({
+          pspReference: "8815329842815469",
+          merchantReference: "pay_w2",
+          success: "false",
+          reason: "Refused",
+          paymentMethod: "alipay",
+        }),
+      ],
     };
     const result = await adyenConnector.parseWebhook(ctx, request(body));
     expect(result.ok).toBe(true);
@@ -314,7 +482,13 @@ describe("Adyen webhooks", () => {
   });
 
   it("verifies merchant references containing colons and backslashes", async () => {
-    const result = await adyenConnector.parseWebhook(ctx, request({ live: "false", notificationItems: [authorisation({ merchantReference: "pay:odd\\ref:" })] }));
+    const result = await adyenConnector.parseWebhook(
+      ctx,
+      request({
+        live: "false",
+        notificationItems: [authorisation({ merchantReference: "pay:odd\\ref:" })],
+      }),
+    );
     expect(result.ok && result.events[0].paymentId).toBe("pay:odd\\ref:");
   });
 
@@ -324,44 +498,97 @@ describe("Adyen webhooks", () => {
       { ...forged.NotificationRequestItem, amount: { value: 1250, currency: "EUR" } },
       "11".repeat(32),
     );
-    expect(await adyenConnector.parseWebhook(ctx, request({ live: "false", notificationItems: [authorisation(), forged] }))).toMatchObject({
+    expect(
+      await adyenConnector.parseWebhook(
+        ctx,
+        request({ live: "false", notificationItems: [authorisation(), forged] }),
+      ),
+    ).toMatchObject({
       ok: false,
       reason: "bad_signature",
     });
 
     const tampered = authorisation();
     tampered.NotificationRequestItem.amount = { value: 1, currency: "EUR" };
-    expect(await adyenConnector.parseWebhook(ctx, request({ live: "false", notificationItems: [tampered] }))).toMatchObject({ ok: false, reason: "bad_signature" });
+    expect(
+      await adyenConnector.parseWebhook(
+        ctx,
+        request({ live: "false", notificationItems: [tampered] }),
+      ),
+    ).toMatchObject({ ok: false, reason: "bad_signature" });
 
     const unsigned = authorisation();
-    delete (unsigned.NotificationRequestItem.additionalData as Record<string, string | undefined>).hmacSignature;
-    expect(await adyenConnector.parseWebhook(ctx, request({ live: "false", notificationItems: [unsigned] }))).toMatchObject({ ok: false, reason: "bad_signature" });
+    delete (unsigned.NotificationRequestItem.additionalData as Record<string, string | undefined>)
+      .hmacSignature;
+    expect(
+      await adyenConnector.parseWebhook(
+        ctx,
+        request({ live: "false", notificationItems: [unsigned] }),
+      ),
+    ).toMatchObject({ ok: false, reason: "bad_signature" });
   });
 
   it("never refuses old deliveries: Adyen retries for days", async () => {
     const old = authorisation({ eventDate: "2020-01-01T00:00:00+01:00" });
-    const result = await adyenConnector.parseWebhook(ctx, request({ live: "false", notificationItems: [old] }));
+    const result = await adyenConnector.parseWebhook(
+      ctx,
+      request({ live: "false", notificationItems: [old] }),
+    );
     expect(result.ok && result.events[0].occurredAt).toEqual(new Date("2019-12-31T23:00:00Z"));
   });
 
   it("reports malformed bodies", async () => {
-    expect(await adyenConnector.parseWebhook(ctx, request("[accepted"))).toMatchObject({ ok: false, reason: "malformed" });
-    expect(await adyenConnector.parseWebhook(ctx, request({ live: "false", notificationItems: [] }))).toMatchObject({ ok: false, reason: "malformed" });
-    expect(await adyenConnector.parseWebhook(ctx, request({ live: "false", notificationItems: [{ NotificationRequestItem: { eventCode: "X" } }] }))).toMatchObject({
+    expect(await adyenConnector.parseWebhook(ctx, request("[accepted"))).toMatchObject({
+      ok: false,
+      reason: "malformed",
+    });
+    expect(
+      await adyenConnector.parseWebhook(ctx, request({ live: "false", notificationItems: [] })),
+    ).toMatchObject({ ok: false, reason: "malformed" });
+    expect(
+      await adyenConnector.parseWebhook(
+        ctx,
+        request({
+          live: "false",
+          notificationItems: [{ NotificationRequestItem: { eventCode: "X" } }],
+        }),
+      ),
+    ).toMatchObject({
       ok: false,
       reason: "malformed",
     });
   });
 
   it("keeps unknown event codes as unknown and drops other merchant accounts' items", async () => {
-    const report = authorisation({ eventCode: "REPORT_AVAILABLE", pspReference: "settlement_detail_report_batch_1.csv" });
-    const other = adyenNotificationItem({ pspReference: "X1", merchantAccountCode: "AnotherECOM", amount: { value: 1, currency: "EUR" }, eventCode: "AUTHORISATION", success: "true" }, HMAC_KEY);
-    const result = await adyenConnector.parseWebhook(ctx, request({ live: "false", notificationItems: [report, other] }));
-    expect(result.ok && result.events.map((e) => [e.type, e.rawType])).toEqual([["unknown", "REPORT_AVAILABLE"]]);
+    const report = authorisation({
+      eventCode: "REPORT_AVAILABLE",
+      pspReference: "settlement_detail_report_batch_1.csv",
+    });
+    const other = adyenNotificationItem(
+      {
+        pspReference: "X1",
+        merchantAccountCode: "AnotherECOM",
+        amount: { value: 1, currency: "EUR" },
+        eventCode: "AUTHORISATION",
+        success: "true",
+      },
+      HMAC_KEY,
+    );
+    const result = await adyenConnector.parseWebhook(
+      ctx,
+      request({ live: "false", notificationItems: [report, other] }),
+    );
+    expect(result.ok && result.events.map((e) => [e.type, e.rawType])).toEqual([
+      ["unknown", "REPORT_AVAILABLE"],
+    ]);
   });
 
   it("acknowledges with exactly [accepted]", () => {
-    expect(adyenConnector.webhookAck()).toEqual({ status: 200, body: "[accepted]", contentType: "text/plain" });
+    expect(adyenConnector.webhookAck()).toEqual({
+      status: 200,
+      body: "[accepted]",
+      contentType: "text/plain",
+    });
   });
 });
 
@@ -378,7 +605,11 @@ describe("Adyen event mapping", () => {
   });
 
   it("maps cancellations, expiry and pending", () => {
-    expect(normalizeAdyenItem(item({ eventCode: "CANCELLATION", originalReference: undefined, pspReference: "PAY1" })).type).toBe("payment.canceled");
+    expect(
+      normalizeAdyenItem(
+        item({ eventCode: "CANCELLATION", originalReference: undefined, pspReference: "PAY1" }),
+      ).type,
+    ).toBe("payment.canceled");
     expect(normalizeAdyenItem(item({ eventCode: "OFFER_CLOSED" })).type).toBe("payment.expired");
     expect(normalizeAdyenItem(item({ eventCode: "PENDING" })).type).toBe("payment.pending");
   });
@@ -389,12 +620,23 @@ describe("Adyen event mapping", () => {
       providerPaymentId: "PAY1",
       refund: { providerRefundId: "MOD1", amountMinor: 300, currency: "KWD" },
     });
-    expect(normalizeAdyenItem(item({ eventCode: "REFUND", success: "false", reason: "Insufficient balance" }))).toMatchObject({
+    expect(
+      normalizeAdyenItem(
+        item({ eventCode: "REFUND", success: "false", reason: "Insufficient balance" }),
+      ),
+    ).toMatchObject({
       type: "refund.failed",
       failure: { message: "Insufficient balance" },
     });
     expect(normalizeAdyenItem(item({ eventCode: "REFUND_FAILED" })).type).toBe("refund.failed");
-    expect(normalizeAdyenItem(item({ eventCode: "CANCEL_OR_REFUND", additionalData: { "modification.action": "refund" } })).type).toBe("refund.succeeded");
+    expect(
+      normalizeAdyenItem(
+        item({
+          eventCode: "CANCEL_OR_REFUND",
+          additionalData: { "modification.action": "refund" },
+        }),
+      ).type,
+    ).toBe("refund.succeeded");
   });
 
   it("maps the dispute lifecycle with the defense deadline", () => {
@@ -402,19 +644,64 @@ describe("Adyen event mapping", () => {
       item({
         eventCode: "NOTIFICATION_OF_CHARGEBACK",
         reason: "Merchandise/Services Not Received",
-        additionalData: { chargebackReasonCode: "13.1", defensePeriodEndsAt: "2026-03-21T10:00:00+01:00", disputeStatus: "Undefended" },
+        additionalData: {
+          chargebackReasonCode: "13.1",
+          defensePeriodEndsAt: "2026-03-21T10:00:00+01:00",
+          disputeStatus: "Undefended",
+        },
       }),
     );
     expect(opened).toMatchObject({
       type: "dispute.opened",
       providerPaymentId: "PAY1",
-      dispute: { providerDisputeId: "MOD1", reason: "Merchandise/Services Not Received", amountMinor: 300, currency: "KWD", dueBy: new Date("2026-03-21T09:00:00Z") },
+      dispute: {
+        providerDisputeId: "MOD1",
+        reason: "Merchandise/Services Not Received",
+        amountMinor: 300,
+        currency: "KWD",
+        dueBy: new Date("2026-03-21T09:00:00Z"),
+      },
     });
     expect(normalizeAdyenItem(item({ eventCode: "CHARGEBACK" })).type).toBe("dispute.opened");
-    expect(normalizeAdyenItem(item({ eventCode: "REQUEST_FOR_INFORMATION" })).type).toBe("dispute.opened");
-    expect(normalizeAdyenItem(item({ eventCode: "CHARGEBACK", additionalData: { disputeStatus: "Accepted" } })).type).toBe("dispute.lost");
+    expect(normalizeAdyenItem(item({ eventCode: "REQUEST_FOR_INFORMATION" })).type).toBe(
+      "dispute.opened",
+    );
+    expect(
+      normalizeAdyenItem(
+        item({ eventCode: "CHARGEBACK", additionalData: { disputeStatus: "Accepted" } }),
+      ).type,
+    ).toBe("dispute.lost");
     expect(normalizeAdyenItem(item({ eventCode: "CHARGEBACK_REVERSED" })).type).toBe("dispute.won");
     expect(normalizeAdyenItem(item({ eventCode: "SECOND_CHARGEBACK" })).type).toBe("dispute.lost");
-    expect(normalizeAdyenItem(item({ eventCode: "INFORMATION_SUPPLIED" })).type).toBe("dispute.updated");
+    expect(normalizeAdyenItem(item({ eventCode: "INFORMATION_SUPPLIED" })).type).toBe(
+      "dispute.updated",
+    );
+  });
+});
+
+describe("Adyen statement PDF", () => {
+  it("wraps long statements over pages with a cross-reference table that points at each object", () => {
+    const text = Array.from(
+      { length: 120 },
+      (_, i) => `Line ${i}: the order was handed over at the counter, café receipt nº ${i}.`,
+    ).join("\n");
+    const pdf = statementToPdf("Statement", `${text}\n${"x".repeat(250)} 日本`).toString("latin1");
+    const pageCount = Number(/\/Count (\d+)/.exec(pdf)?.[1]);
+    expect(pageCount).toBe(3);
+    const xrefAt = Number(/startxref\n(\d+)/.exec(pdf)?.[1]);
+    expect(pdf.slice(xrefAt, xrefAt + 4)).toBe("xref");
+    const offsets = [...pdf.slice(xrefAt).matchAll(/^(\d{10}) 00000 n $/gm)].map((m) =>
+      Number(m[1]),
+    );
+    expect(offsets).toHaveLength(3 + pageCount * 2);
+    offsets.forEach((offset, i) =>
+      expect(pdf.slice(offset, offset + `${i + 1} 0 obj`.length)).toBe(`${i + 1} 0 obj`),
+    );
+    expect(pdf).toContain(
+      "(Line 7: the order was handed over at the counter, café receipt nº 7.) Tj",
+    );
+    expect(pdf).toContain(`(${"x".repeat(90)}) Tj`);
+    // Outside Latin-1 the standard font has no glyphs: shown as "?".
+    expect(pdf).toContain(`(${"x".repeat(70)} ??) Tj`);
   });
 });

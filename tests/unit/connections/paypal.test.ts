@@ -1,15 +1,19 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import {
   captureOrder,
   clearPayPalTokenCache,
-  type PayPalCredentials,
   paypalConnector,
+  type PayPalCredentials,
   paypalCredentialsSchema,
   paypalEventNeedsCapture,
 } from "@/lib/connections/providers/paypal";
 import { normalizePayPalEvent } from "@/lib/connections/providers/paypal-webhook";
-import { type CheckoutInput, type ConnectorContext, ProviderError } from "@/lib/connections/providers/types";
+import {
+  type CheckoutInput,
+  type ConnectorContext,
+  ProviderError,
+} from "@/lib/connections/providers/types";
 import { type FakePayPal, startFakePayPal } from "@/tests/fakes/paypal-server";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 
 let fake: FakePayPal;
 let ctx: ConnectorContext<PayPalCredentials>;
@@ -22,7 +26,11 @@ beforeAll(async () => {
   deadUrl = dead.url;
   await dead.close();
   ctx = {
-    credentials: { clientId: fake.clientId, clientSecret: fake.clientSecret, webhookId: fake.webhookId },
+    credentials: {
+      clientId: fake.clientId,
+      clientSecret: fake.clientSecret,
+      webhookId: fake.webhookId,
+    },
     mode: "test",
     baseUrl: fake.url,
     appUrl: "https://parley.test",
@@ -59,7 +67,11 @@ async function rejection(promise: Promise<unknown>): Promise<ProviderError> {
 
 describe("PayPal credentials", () => {
   it("validates the credential form with readable messages", () => {
-    const result = paypalCredentialsSchema.safeParse({ clientId: "abc", clientSecret: " ", webhookId: "" });
+    const result = paypalCredentialsSchema.safeParse({
+      clientId: "abc",
+      clientSecret: " ",
+      webhookId: "",
+    });
     expect(result.success).toBe(false);
     const messages = result.error?.issues.map((i) => `${i.path.join(".")}: ${i.message}`) ?? [];
     expect(messages).toContain("clientSecret: Enter the PayPal REST app's secret");
@@ -72,8 +84,15 @@ describe("PayPal credentials", () => {
   });
 
   it("reports PayPal's own message for a wrong secret", async () => {
-    const result = await paypalConnector.verifyCredentials({ ...ctx, credentials: { ...ctx.credentials, clientSecret: "nope" } });
-    expect(result).toEqual({ ok: false, reason: "invalid_credentials", message: "Client Authentication failed" });
+    const result = await paypalConnector.verifyCredentials({
+      ...ctx,
+      credentials: { ...ctx.credentials, clientSecret: "nope" },
+    });
+    expect(result).toEqual({
+      ok: false,
+      reason: "invalid_credentials",
+      message: "Client Authentication failed",
+    });
   });
 
   it("reports an unreachable PayPal", async () => {
@@ -118,26 +137,40 @@ describe("PayPal checkout", () => {
     expect(order?.purchaseUnit.amount).toEqual({ currency_code: "EUR", value: "12.50" });
     expect(order?.purchaseUnit.custom_id).toBe(input.paymentId);
     expect(order?.purchaseUnit.reference_id).toBe(input.paymentId);
-    expect(order?.experienceContext).toMatchObject({ return_url: input.successUrl, cancel_url: input.cancelUrl, locale: "en-GB" });
+    expect(order?.experienceContext).toMatchObject({
+      return_url: input.successUrl,
+      cancel_url: input.cancelUrl,
+      locale: "en-GB",
+    });
     expect(result.providerPaymentId).toBe(result.providerCheckoutId);
     expect(result.url).toBe(`${fake.url}/checkoutnow?token=${result.providerCheckoutId}`);
   });
 
   it("sends JPY without decimals", async () => {
-    const result = await paypalConnector.createCheckout(ctx, checkoutInput({ amountMinor: 1200, currency: "JPY" }));
-    expect(fake.state.orders.get(result.providerCheckoutId)?.purchaseUnit.amount).toEqual({ currency_code: "JPY", value: "1200" });
+    const result = await paypalConnector.createCheckout(
+      ctx,
+      checkoutInput({ amountMinor: 1200, currency: "JPY" }),
+    );
+    expect(fake.state.orders.get(result.providerCheckoutId)?.purchaseUnit.amount).toEqual({
+      currency_code: "JPY",
+      value: "1200",
+    });
   });
 
   it("refuses KWD clearly before calling PayPal", async () => {
     const before = fake.state.ordersCreated;
-    const error = await rejection(paypalConnector.createCheckout(ctx, checkoutInput({ amountMinor: 1250, currency: "KWD" })));
+    const error = await rejection(
+      paypalConnector.createCheckout(ctx, checkoutInput({ amountMinor: 1250, currency: "KWD" })),
+    );
     expect(error.kind).toBe("invalid_request");
     expect(error.message).toBe("PayPal does not accept payments in KWD");
     expect(fake.state.ordersCreated).toBe(before);
   });
 
   it("refuses methods PayPal cannot offer", async () => {
-    const error = await rejection(paypalConnector.createCheckout(ctx, checkoutInput({ methods: ["alipay"] })));
+    const error = await rejection(
+      paypalConnector.createCheckout(ctx, checkoutInput({ methods: ["alipay"] })),
+    );
     expect(error.message).toContain("alipay");
   });
 
@@ -148,14 +181,20 @@ describe("PayPal checkout", () => {
     const retry = await paypalConnector.createCheckout(ctx, input);
     expect(retry.providerCheckoutId).toBe(first.providerCheckoutId);
     expect(fake.state.ordersCreated - before).toBe(1);
-    const other = await paypalConnector.createCheckout(ctx, { ...input, idempotencyKey: `${input.idempotencyKey}-b` });
+    const other = await paypalConnector.createCheckout(ctx, {
+      ...input,
+      idempotencyKey: `${input.idempotencyKey}-b`,
+    });
     expect(other.providerCheckoutId).not.toBe(first.providerCheckoutId);
   });
 });
 
 describe("PayPal payment state", () => {
   it("follows an order from payer action to approval to capture", async () => {
-    const { providerPaymentId } = await paypalConnector.createCheckout(ctx, checkoutInput({ amountMinor: 990, currency: "USD" }));
+    const { providerPaymentId } = await paypalConnector.createCheckout(
+      ctx,
+      checkoutInput({ amountMinor: 990, currency: "USD" }),
+    );
     const id = providerPaymentId!;
     expect((await paypalConnector.fetchPayment(ctx, id)).status).toBe("requires_action");
 
@@ -163,7 +202,13 @@ describe("PayPal payment state", () => {
     expect((await paypalConnector.fetchPayment(ctx, id)).status).toBe("pending");
 
     const captured = await captureOrder(ctx, id);
-    expect(captured).toMatchObject({ providerPaymentId: id, status: "succeeded", amountMinor: 990, currency: "USD", method: "card" });
+    expect(captured).toMatchObject({
+      providerPaymentId: id,
+      status: "succeeded",
+      amountMinor: 990,
+      currency: "USD",
+      method: "card",
+    });
     expect(await paypalConnector.fetchPayment(ctx, id)).toEqual(captured);
   });
 
@@ -222,13 +267,23 @@ describe("PayPal refunds", () => {
     const { providerPaymentId } = await paypalConnector.createCheckout(ctx, input);
     fake.approve(providerPaymentId!);
     await captureOrder(ctx, providerPaymentId!);
-    return { orderId: providerPaymentId!, paymentId: input.paymentId, captureId: fake.state.orders.get(providerPaymentId!)!.capture!.id };
+    return {
+      orderId: providerPaymentId!,
+      paymentId: input.paymentId,
+      captureId: fake.state.orders.get(providerPaymentId!)!.capture!.id,
+    };
   }
 
   it("refunds the order's capture, idempotently", async () => {
     const { orderId, paymentId, captureId } = await capturedOrder(5000);
     const before = fake.state.refundsCreated;
-    const input = { providerPaymentId: orderId, amountMinor: 1999, currency: "EUR", idempotencyKey: `rfd_${orderId}`, reason: "Broken cup" };
+    const input = {
+      providerPaymentId: orderId,
+      amountMinor: 1999,
+      currency: "EUR",
+      idempotencyKey: `rfd_${orderId}`,
+      reason: "Broken cup",
+    };
     const first = await paypalConnector.refund(ctx, input);
     const retry = await paypalConnector.refund(ctx, input);
     expect(first.status).toBe("succeeded");
@@ -245,21 +300,43 @@ describe("PayPal refunds", () => {
 
   it("also accepts the capture id and refunds JPY in whole yen", async () => {
     const { orderId, captureId } = await capturedOrder(3000, "JPY");
-    const result = await paypalConnector.refund(ctx, { providerPaymentId: captureId, amountMinor: 3000, currency: "JPY", idempotencyKey: `rfd_${captureId}` });
-    expect(fake.state.refunds.get(result.providerRefundId)?.amount).toEqual({ currency_code: "JPY", value: "3000" });
+    const result = await paypalConnector.refund(ctx, {
+      providerPaymentId: captureId,
+      amountMinor: 3000,
+      currency: "JPY",
+      idempotencyKey: `rfd_${captureId}`,
+    });
+    expect(fake.state.refunds.get(result.providerRefundId)?.amount).toEqual({
+      currency_code: "JPY",
+      value: "3000",
+    });
     expect((await paypalConnector.fetchPayment(ctx, orderId)).status).toBe("refunded");
   });
 
   it("passes PayPal's refusal through", async () => {
     const { orderId } = await capturedOrder(1000);
-    const error = await rejection(paypalConnector.refund(ctx, { providerPaymentId: orderId, amountMinor: 1001, currency: "EUR", idempotencyKey: `rfd_over_${orderId}` }));
+    const error = await rejection(
+      paypalConnector.refund(ctx, {
+        providerPaymentId: orderId,
+        amountMinor: 1001,
+        currency: "EUR",
+        idempotencyKey: `rfd_over_${orderId}`,
+      }),
+    );
     expect(error.kind).toBe("invalid_request");
     expect(error.providerCode).toBe("REFUND_AMOUNT_EXCEEDED");
   });
 
   it("refuses to refund an order that was never captured", async () => {
     const { providerPaymentId } = await paypalConnector.createCheckout(ctx, checkoutInput());
-    const error = await rejection(paypalConnector.refund(ctx, { providerPaymentId: providerPaymentId!, amountMinor: 100, currency: "EUR", idempotencyKey: "rfd_none" }));
+    const error = await rejection(
+      paypalConnector.refund(ctx, {
+        providerPaymentId: providerPaymentId!,
+        amountMinor: 100,
+        currency: "EUR",
+        idempotencyKey: "rfd_none",
+      }),
+    );
     expect(error.message).toContain("has no capture to refund");
   });
 });
@@ -270,14 +347,28 @@ describe("PayPal disputes", () => {
     await paypalConnector.submitDisputeEvidence(ctx, {
       providerDisputeId: "PP-D-100",
       text: "Delivered to the table, receipt attached.",
-      files: [{ name: "receipt.pdf", contentType: "application/pdf", base64: Buffer.from("%PDF-1.4 fake").toString("base64") }],
+      files: [
+        {
+          name: "receipt.pdf",
+          contentType: "application/pdf",
+          base64: Buffer.from("%PDF-1.4 fake").toString("base64"),
+        },
+      ],
     });
     const upload = fake.state.evidence.at(-1);
     expect(upload?.disputeId).toBe("PP-D-100");
     expect(upload?.input).toEqual({
-      evidences: [{ evidence_type: "OTHER", notes: "Delivered to the table, receipt attached.", documents: [{ name: "receipt.pdf" }] }],
+      evidences: [
+        {
+          evidence_type: "OTHER",
+          notes: "Delivered to the table, receipt attached.",
+          documents: [{ name: "receipt.pdf" }],
+        },
+      ],
     });
-    expect(upload?.files).toEqual([{ field: "file1", name: "receipt.pdf", type: "application/pdf", bytes: 13 }]);
+    expect(upload?.files).toEqual([
+      { field: "file1", name: "receipt.pdf", type: "application/pdf", bytes: 13 },
+    ]);
   });
 
   it("accepts a claim", async () => {
@@ -313,13 +404,21 @@ function captureCompletedEvent(overrides: Record<string, unknown> = {}) {
 
 describe("PayPal webhooks", () => {
   const now = new Date();
-  const request = (rawBody: string, headers: Headers) => ({ rawBody, headers, url: "https://parley.test/api/webhooks/con_1" });
+  const request = (rawBody: string, headers: Headers) => ({
+    rawBody,
+    headers,
+    url: "https://parley.test/api/webhooks/con_1",
+  });
 
   it("verifies through PayPal with the raw event embedded verbatim, then normalizes", async () => {
     const event = captureCompletedEvent();
     // PayPal's own bodies are not compact JSON; the bytes must reach PayPal unchanged.
     const rawBody = JSON.stringify(event, null, 2);
-    const result = await paypalConnector.parseWebhook(ctx, request(rawBody, fake.webhookHeaders(event, now)), now);
+    const result = await paypalConnector.parseWebhook(
+      ctx,
+      request(rawBody, fake.webhookHeaders(event, now)),
+      now,
+    );
     expect(result).toEqual({
       ok: true,
       events: [
@@ -343,14 +442,21 @@ describe("PayPal webhooks", () => {
   it("rejects a forged signature", async () => {
     const event = captureCompletedEvent();
     const headers = fake.webhookHeaders(event, now, { "paypal-transmission-sig": "Zm9yZ2Vk" });
-    const result = await paypalConnector.parseWebhook(ctx, request(JSON.stringify(event), headers), now);
+    const result = await paypalConnector.parseWebhook(
+      ctx,
+      request(JSON.stringify(event), headers),
+      now,
+    );
     expect(result).toMatchObject({ ok: false, reason: "bad_signature" });
   });
 
   it("rejects a body tampered with after signing", async () => {
     const event = captureCompletedEvent();
     const headers = fake.webhookHeaders(event, now);
-    const tampered = JSON.stringify({ ...event, resource: { ...event.resource, amount: { currency_code: "EUR", value: "1.00" } } });
+    const tampered = JSON.stringify({
+      ...event,
+      resource: { ...event.resource, amount: { currency_code: "EUR", value: "1.00" } },
+    });
     const result = await paypalConnector.parseWebhook(ctx, request(tampered, headers), now);
     expect(result).toMatchObject({ ok: false, reason: "bad_signature" });
   });
@@ -358,7 +464,11 @@ describe("PayPal webhooks", () => {
   it("rejects a delivery signed for another webhook id", async () => {
     const event = captureCompletedEvent();
     const other = { ...ctx, credentials: { ...ctx.credentials, webhookId: "WH-OTHER" } };
-    const result = await paypalConnector.parseWebhook(other, request(JSON.stringify(event), fake.webhookHeaders(event, now)), now);
+    const result = await paypalConnector.parseWebhook(
+      other,
+      request(JSON.stringify(event), fake.webhookHeaders(event, now)),
+      now,
+    );
     expect(result).toMatchObject({ ok: false, reason: "bad_signature" });
   });
 
@@ -366,11 +476,19 @@ describe("PayPal webhooks", () => {
     const event = captureCompletedEvent();
     const sixMinutesAgo = new Date(now.getTime() - 6 * 60 * 1000);
     const calls = fake.state.verifyCalls;
-    const result = await paypalConnector.parseWebhook(ctx, request(JSON.stringify(event), fake.webhookHeaders(event, sixMinutesAgo)), now);
+    const result = await paypalConnector.parseWebhook(
+      ctx,
+      request(JSON.stringify(event), fake.webhookHeaders(event, sixMinutesAgo)),
+      now,
+    );
     expect(result).toMatchObject({ ok: false, reason: "stale" });
     expect(fake.state.verifyCalls).toBe(calls);
     const fourMinutesAgo = new Date(now.getTime() - 4 * 60 * 1000);
-    const fresh = await paypalConnector.parseWebhook(ctx, request(JSON.stringify(event), fake.webhookHeaders(event, fourMinutesAgo)), now);
+    const fresh = await paypalConnector.parseWebhook(
+      ctx,
+      request(JSON.stringify(event), fake.webhookHeaders(event, fourMinutesAgo)),
+      now,
+    );
     expect(fresh.ok).toBe(true);
   });
 
@@ -379,16 +497,30 @@ describe("PayPal webhooks", () => {
     const calls = fake.state.verifyCalls;
     const headers = fake.webhookHeaders(event, now);
     headers.delete("paypal-transmission-sig");
-    expect(await paypalConnector.parseWebhook(ctx, request(JSON.stringify(event), headers), now)).toMatchObject({
+    expect(
+      await paypalConnector.parseWebhook(ctx, request(JSON.stringify(event), headers), now),
+    ).toMatchObject({
       ok: false,
       reason: "bad_signature",
       message: "Missing PAYPAL-TRANSMISSION-SIG header",
     });
-    expect(await paypalConnector.parseWebhook(ctx, request("{not json", fake.webhookHeaders(event, now)), now)).toMatchObject({
+    expect(
+      await paypalConnector.parseWebhook(
+        ctx,
+        request("{not json", fake.webhookHeaders(event, now)),
+        now,
+      ),
+    ).toMatchObject({
       ok: false,
       reason: "malformed",
     });
-    expect(await paypalConnector.parseWebhook(ctx, request('{"hello":1}', fake.webhookHeaders(event, now)), now)).toMatchObject({
+    expect(
+      await paypalConnector.parseWebhook(
+        ctx,
+        request('{"hello":1}', fake.webhookHeaders(event, now)),
+        now,
+      ),
+    ).toMatchObject({
       ok: false,
       reason: "malformed",
     });
@@ -397,16 +529,34 @@ describe("PayPal webhooks", () => {
 
   it("does not accept what it could not verify when PayPal is unreachable", async () => {
     const event = captureCompletedEvent();
-    const result = await paypalConnector.parseWebhook({ ...ctx, baseUrl: deadUrl }, request(JSON.stringify(event), fake.webhookHeaders(event, now)), now);
+    const result = await paypalConnector.parseWebhook(
+      { ...ctx, baseUrl: deadUrl },
+      request(JSON.stringify(event), fake.webhookHeaders(event, now)),
+      now,
+    );
     expect(result.ok).toBe(false);
     expect(result.ok === false && result.reason).toBe("bad_signature");
-    expect(result.ok === false && result.message).toContain("Could not verify with PayPal (unreachable");
+    expect(result.ok === false && result.message).toContain(
+      "Could not verify with PayPal (unreachable",
+    );
   });
 
   it("keeps verified events of unknown types as unknown", async () => {
-    const event = { ...captureCompletedEvent(), event_type: "BILLING.PLAN.CREATED", resource: { id: "P-1" } };
-    const result = await paypalConnector.parseWebhook(ctx, request(JSON.stringify(event), fake.webhookHeaders(event, now)), now);
-    expect(result.ok && result.events[0]).toMatchObject({ type: "unknown", rawType: "BILLING.PLAN.CREATED", providerEventId: event.id });
+    const event = {
+      ...captureCompletedEvent(),
+      event_type: "BILLING.PLAN.CREATED",
+      resource: { id: "P-1" },
+    };
+    const result = await paypalConnector.parseWebhook(
+      ctx,
+      request(JSON.stringify(event), fake.webhookHeaders(event, now)),
+      now,
+    );
+    expect(result.ok && result.events[0]).toMatchObject({
+      type: "unknown",
+      rawType: "BILLING.PLAN.CREATED",
+      providerEventId: event.id,
+    });
   });
 
   it("answers deliveries with a plain 200", () => {
@@ -421,26 +571,72 @@ describe("PayPal event mapping", () => {
     const event = normalizePayPalEvent({
       ...base,
       event_type: "CHECKOUT.ORDER.APPROVED",
-      resource: { id: "ORDER-9", status: "APPROVED", purchase_units: [{ reference_id: "pay_9", custom_id: "pay_9", amount: { currency_code: "JPY", value: "500" } }] },
+      resource: {
+        id: "ORDER-9",
+        status: "APPROVED",
+        purchase_units: [
+          {
+            reference_id: "pay_9",
+            custom_id: "pay_9",
+            amount: { currency_code: "JPY", value: "500" },
+          },
+        ],
+      },
     });
-    expect(event).toMatchObject({ type: "payment.pending", providerPaymentId: "ORDER-9", paymentId: "pay_9", amountMinor: 500, currency: "JPY" });
+    expect(event).toMatchObject({
+      type: "payment.pending",
+      providerPaymentId: "ORDER-9",
+      paymentId: "pay_9",
+      amountMinor: 500,
+      currency: "JPY",
+    });
     expect(paypalEventNeedsCapture(event)).toBe(true);
     expect(paypalEventNeedsCapture({ ...event, rawType: "PAYMENT.CAPTURE.COMPLETED" })).toBe(false);
   });
 
   it("maps denied, declined and pending captures", () => {
-    const capture = (status: string) => ({ id: "CAP-2", status, amount: { currency_code: "USD", value: "3.00" }, custom_id: "pay_2", status_details: { reason: "BUYER_COMPLAINT" } });
-    expect(normalizePayPalEvent({ ...base, event_type: "PAYMENT.CAPTURE.DENIED", resource: capture("DECLINED") })).toMatchObject({
+    const capture = (status: string) => ({
+      id: "CAP-2",
+      status,
+      amount: { currency_code: "USD", value: "3.00" },
+      custom_id: "pay_2",
+      status_details: { reason: "BUYER_COMPLAINT" },
+    });
+    expect(
+      normalizePayPalEvent({
+        ...base,
+        event_type: "PAYMENT.CAPTURE.DENIED",
+        resource: capture("DECLINED"),
+      }),
+    ).toMatchObject({
       type: "payment.failed",
       providerPaymentId: "CAP-2",
       failure: { code: "DECLINED", message: "BUYER_COMPLAINT" },
     });
-    expect(normalizePayPalEvent({ ...base, event_type: "PAYMENT.CAPTURE.DECLINED", resource: capture("DECLINED") }).type).toBe("payment.failed");
-    expect(normalizePayPalEvent({ ...base, event_type: "PAYMENT.CAPTURE.PENDING", resource: capture("PENDING") }).type).toBe("payment.pending");
+    expect(
+      normalizePayPalEvent({
+        ...base,
+        event_type: "PAYMENT.CAPTURE.DECLINED",
+        resource: capture("DECLINED"),
+      }).type,
+    ).toBe("payment.failed");
+    expect(
+      normalizePayPalEvent({
+        ...base,
+        event_type: "PAYMENT.CAPTURE.PENDING",
+        resource: capture("PENDING"),
+      }).type,
+    ).toBe("payment.pending");
   });
 
   it("maps a voided order to canceled", () => {
-    expect(normalizePayPalEvent({ ...base, event_type: "CHECKOUT.ORDER.VOIDED", resource: { id: "O-3", status: "VOIDED" } }).type).toBe("payment.canceled");
+    expect(
+      normalizePayPalEvent({
+        ...base,
+        event_type: "CHECKOUT.ORDER.VOIDED",
+        resource: { id: "O-3", status: "VOIDED" },
+      }).type,
+    ).toBe("payment.canceled");
   });
 
   it("maps a refund with the capture from its `up` link", () => {
@@ -474,23 +670,49 @@ describe("PayPal event mapping", () => {
   });
 
   it("maps dispute creation with its deadline", () => {
-    expect(normalizePayPalEvent({ ...base, event_type: "CUSTOMER.DISPUTE.CREATED", resource: dispute() })).toMatchObject({
+    expect(
+      normalizePayPalEvent({
+        ...base,
+        event_type: "CUSTOMER.DISPUTE.CREATED",
+        resource: dispute(),
+      }),
+    ).toMatchObject({
       type: "dispute.opened",
       providerPaymentId: "CAP-5",
       paymentId: "pay_d",
-      dispute: { providerDisputeId: "PP-D-1", reason: "MERCHANDISE_OR_SERVICE_NOT_RECEIVED", amountMinor: 4000, currency: "GBP", dueBy: new Date("2026-03-20T23:59:59.000Z") },
+      dispute: {
+        providerDisputeId: "PP-D-1",
+        reason: "MERCHANDISE_OR_SERVICE_NOT_RECEIVED",
+        amountMinor: 4000,
+        currency: "GBP",
+        dueBy: new Date("2026-03-20T23:59:59.000Z"),
+      },
     });
-    expect(normalizePayPalEvent({ ...base, event_type: "CUSTOMER.DISPUTE.UPDATED", resource: dispute() }).type).toBe("dispute.updated");
+    expect(
+      normalizePayPalEvent({ ...base, event_type: "CUSTOMER.DISPUTE.UPDATED", resource: dispute() })
+        .type,
+    ).toBe("dispute.updated");
   });
 
   it("maps resolutions by outcome", () => {
-    const resolved = (outcome: string) => normalizePayPalEvent({ ...base, event_type: "CUSTOMER.DISPUTE.RESOLVED", resource: dispute(outcome) }).type;
+    const resolved = (outcome: string) =>
+      normalizePayPalEvent({
+        ...base,
+        event_type: "CUSTOMER.DISPUTE.RESOLVED",
+        resource: dispute(outcome),
+      }).type;
     expect(resolved("RESOLVED_BUYER_FAVOUR")).toBe("dispute.lost");
     expect(resolved("RESOLVED_SELLER_FAVOUR")).toBe("dispute.won");
     expect(resolved("SOMETHING_NEW")).toBe("dispute.updated");
   });
 
   it("throws on a resource that does not fit its type (parseWebhook turns it into malformed)", () => {
-    expect(() => normalizePayPalEvent({ ...base, event_type: "PAYMENT.CAPTURE.COMPLETED", resource: { nope: true } })).toThrow();
+    expect(() =>
+      normalizePayPalEvent({
+        ...base,
+        event_type: "PAYMENT.CAPTURE.COMPLETED",
+        resource: { nope: true },
+      }),
+    ).toThrow();
   });
 });
