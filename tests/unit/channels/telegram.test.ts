@@ -50,11 +50,12 @@ describe("Telegram webhook verification", () => {
   });
 
   it("refuses a wrong, a truncated and a missing secret token with 401", () => {
-    for (const headers of [
+    const attempts: Record<string, string>[] = [
       { "X-Telegram-Bot-Api-Secret-Token": "whk_s3cret-Tokem" },
       { "X-Telegram-Bot-Api-Secret-Token": cfg.secretToken.slice(0, -1) },
       {},
-    ]) {
+    ];
+    for (const headers of attempts) {
       const result = telegramAdapter.verifyRequest(cfg, channelRequest(body, headers), now);
       expect(result.ok).toBe(false);
       expect(!result.ok && result.status).toBe(401);
