@@ -109,6 +109,39 @@ function apiError(
   });
 }
 
+const PAYPAL_ERRORS = {
+  INVALID_REQUEST: {
+    status: 400,
+    message: "Request is not well-formed, syntactically incorrect, or violates schema.",
+  },
+  UNPROCESSABLE_ENTITY: {
+    status: 422,
+    message:
+      "The requested action could not be performed, semantically incorrect, or failed business validation.",
+  },
+  RESOURCE_NOT_FOUND: { status: 404, message: "The specified resource does not exist." },
+} as const;
+type PayPalErrorName = keyof typeof PAYPAL_ERRORS;
+
+function errorBody(name: PayPalErrorName, issue: string, description = issue) {
+  return {
+    name,
+    message: PAYPAL_ERRORS[name].message,
+    debug_id: randomBytes(6).toString("hex"),
+    details: [{ issue, description }],
+    links: [],
+  };
+}
+
+function fail(
+  res: ServerResponse,
+  name: PayPalErrorName,
+  issue: string,
+  description?: string,
+): void {
+  send(res, PAYPAL_ERRORS[name].status, errorBody(name, issue, description));
+}
+
 export function paypalWebhookSignature(
   certSecret: string,
   fields: { transmissionId: string; transmissionTime: string; webhookId: string; event: unknown },
@@ -259,30 +292,15 @@ export async function startFakePayPal(options: FakePayPalOptions = {}) {
       const unit = (body.purchase_units as Json[] | undefined)?.[0];
       const amount = unit?.amount as Money | undefined;
       if (body.intent !== "CAPTURE" && body.intent !== "AUTHORIZE") {
-        return apiError(
-          res,
-          400,
-          "INVALID_REQUEST",
-          "Request is not well-formed, syntactically incorrect, or violates schema.",
-          "INVALID_PARAMETER_VALUE",
-        );
+        return fail(res, "INVALID_REQUEST", "INVALID_PARAMETER_VALUE");
       }
       if (!unit || !amount || typeof amount.value !== "string") {
-        return apiError(
-          res,
-          400,
-          "INVALID_REQUEST",
-          "Request is not well-formed, syntactically incorrect, or violates schema.",
-          "MISSING_REQUIRED_PARAMETER",
-          "amount is required",
-        );
+        return fail(res, "INVALID_REQUEST", "MISSING_REQUIRED_PARAMETER", "amount is required");
       }
       if (!SUPPORTED.has(amount.currency_code)) {
-        return apiError(
+        return fail(
           res,
-          422,
           "UNPROCESSABLE_ENTITY",
-          "The requested action could not be performed, semantically incorrect, or failed business validation.",
           "CURRENCY_NOT_SUPPORTED",
           "Currency code is not currently supported.",
         );
@@ -291,11 +309,9 @@ export async function startFakePayPal(options: FakePayPalOptions = {}) {
         ? /^\d{1,10}$/
         : /^\d{1,10}(\.\d{1,2})?$/;
       if (!pattern.test(amount.value)) {
-        return apiError(
+        return fail(
           res,
-          422,
           "UNPROCESSABLE_ENTITY",
-          "The requested action could not be performed, semantically incorrect, or failed business validation.",
           "DECIMAL_PRECISION",
           "If the currency supports decimals, only two decimal place precision is supported.",
         );
@@ -322,11 +338,9 @@ export async function startFakePayPal(options: FakePayPalOptions = {}) {
     if (orderMatch) {
       const order = state.orders.get(decodeURIComponent(orderMatch[1]));
       if (!order) {
-        return apiError(
+        return fail(
           res,
-          404,
           "RESOURCE_NOT_FOUND",
-          "The specified resource does not exist.",
           "INVALID_RESOURCE_ID",
           "Specified resource ID does not exist. Please check the resource ID and try again.",
         );
@@ -336,41 +350,20 @@ export async function startFakePayPal(options: FakePayPalOptions = {}) {
         const key = replay(req, res, path);
         if (key === "replayed") return;
         state.captureAttempts += 1;
-        const unprocessable =
-          "The requested action could not be performed, semantically incorrect, or failed business validation.";
-        if (order.status === "COMPLETED")
-          return respond(res, key, 422, {
-            name: "UNPROCESSABLE_ENTITY",
-            message: unprocessable,
-            debug_id: "d1",
-            details: [{ issue: "ORDER_ALREADY_CAPTURED", description: "Order already captured." }],
-          });
-        if (order.status !== "APPROVED")
-          return respond(res, key, 422, {
-            name: "UNPROCESSABLE_ENTITY",
-            message: unprocessable,
-            debug_id: "d2",
-            details: [
-              {
-                issue: "ORDER_NOT_APPROVED",
-                description: "Payer has not yet approved the Order for payment.",
-              },
-            ],
-          });
+        const refuse = (issue: string, description: string) =>
+          respond(res, key, 422, errorBody("UNPROCESSABLE_ENTITY", issue, description));
+        if (order.status === "COMPLETED") {
+          return refuse("ORDER_ALREADY_CAPTURED", "Order already captured.");
+        }
+        if (order.status !== "APPROVED") {
+          return refuse("ORDER_NOT_APPROVED", "Payer has not yet approved the Order for payment.");
+        }
         if (state.nextCapture === "INSTRUMENT_DECLINED") {
           state.nextCapture = "COMPLETED";
-          return respond(res, key, 422, {
-            name: "UNPROCESSABLE_ENTITY",
-            message: unprocessable,
-            debug_id: "d3",
-            details: [
-              {
-                issue: "INSTRUMENT_DECLINED",
-                description:
-                  "The instrument presented was either declined by the processor or bank, or it can't be used for this payment.",
-              },
-            ],
-          });
+          return refuse(
+            "INSTRUMENT_DECLINED",
+            "The instrument presented was either declined by the processor or bank, or it can't be used for this payment.",
+          );
         }
         order.capture = {
           id: paypalId(),
@@ -390,11 +383,9 @@ export async function startFakePayPal(options: FakePayPalOptions = {}) {
       const captureId = decodeURIComponent(refundMatch[1]);
       const order = [...state.orders.values()].find((o) => o.capture?.id === captureId);
       if (!order?.capture) {
-        return apiError(
+        return fail(
           res,
-          404,
           "RESOURCE_NOT_FOUND",
-          "The specified resource does not exist.",
           "INVALID_RESOURCE_ID",
           "Specified resource ID does not exist.",
         );
@@ -405,22 +396,18 @@ export async function startFakePayPal(options: FakePayPalOptions = {}) {
       const capture = order.capture;
       const amount = (body.amount as Money | undefined) ?? capture.amount;
       if (amount.currency_code !== capture.amount.currency_code) {
-        return apiError(
+        return fail(
           res,
-          422,
           "UNPROCESSABLE_ENTITY",
-          "The requested action could not be performed, semantically incorrect, or failed business validation.",
           "REFUND_CURRENCY_MISMATCH",
           "Refund must be in the same currency as the capture.",
         );
       }
       const requested = toCents(amount);
       if (capture.refundedMinor + requested > toCents(capture.amount)) {
-        return apiError(
+        return fail(
           res,
-          422,
           "UNPROCESSABLE_ENTITY",
-          "The requested action could not be performed, semantically incorrect, or failed business validation.",
           "REFUND_AMOUNT_EXCEEDED",
           "The refund amount must be less than or equal to the capture amount that has not yet been refunded.",
         );
@@ -487,11 +474,9 @@ export async function startFakePayPal(options: FakePayPalOptions = {}) {
     if (req.method === "POST" && disputeMatch) {
       const disputeId = decodeURIComponent(disputeMatch[1]);
       if (!state.disputes.has(disputeId)) {
-        return apiError(
+        return fail(
           res,
-          404,
           "RESOURCE_NOT_FOUND",
-          "The specified resource does not exist.",
           "INVALID_RESOURCE_ID",
           "Requested resource ID was not found.",
         );
@@ -519,14 +504,7 @@ export async function startFakePayPal(options: FakePayPalOptions = {}) {
       }).formData();
       const input = form.get("input");
       if (!(input instanceof Blob)) {
-        return apiError(
-          res,
-          400,
-          "INVALID_REQUEST",
-          "Request is not well-formed, syntactically incorrect, or violates schema.",
-          "MISSING_REQUIRED_PARAMETER",
-          "input is required",
-        );
+        return fail(res, "INVALID_REQUEST", "MISSING_REQUIRED_PARAMETER", "input is required");
       }
       const files: { field: string; name: string; type: string; bytes: number }[] = [];
       for (const [field, value] of form.entries()) {
@@ -537,13 +515,7 @@ export async function startFakePayPal(options: FakePayPalOptions = {}) {
       return send(res, 200, { links });
     }
 
-    apiError(
-      res,
-      404,
-      "RESOURCE_NOT_FOUND",
-      "The specified resource does not exist.",
-      "INVALID_RESOURCE_ID",
-    );
+    fail(res, "RESOURCE_NOT_FOUND", "INVALID_RESOURCE_ID");
   }
 
   const server = createServer((req, res) => {
