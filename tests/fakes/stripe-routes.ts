@@ -1,11 +1,13 @@
-// Endpoints and in-memory objects of the fake Stripe server, plus helpers that play the
-// customer's part (paying, abandoning) and the bank's (opening, deciding disputes).
+// Endpoints and in-memory objects of the fake Stripe server.
+import { createScenarioHelpers } from "./stripe-scenarios";
 import {
+  EVIDENCE_FIELDS,
   integerParam,
   invalidRequest,
   list,
   metadataParam,
   missingParam,
+  now,
   obj,
   resourceMissing,
   str,
@@ -13,9 +15,10 @@ import {
   type FormParams,
   type FormValue,
 } from "./stripe-wire";
+export type { PayOutcome, StripeScenarioHelpers } from "./stripe-scenarios";
 
-type Json = Record<string, unknown>;
-type StripeObject = Json & { id: string; object: string };
+export type Json = Record<string, unknown>;
+export type StripeObject = Json & { id: string; object: string };
 
 export interface FakeStripeState {
   account: StripeObject;
@@ -29,18 +32,6 @@ export interface FakeStripeState {
   sessionIntentMetadata: Map<string, Record<string, string>>;
 }
 
-export type FakeWalletOrMethod = "card" | "apple_pay" | "google_pay" | "alipay" | "wechat_pay" | "customer_balance";
-export type PayOutcome =
-  | { status: "succeeded" | "processing" | "requires_action" | "canceled"; method?: FakeWalletOrMethod }
-  | { status: "failed"; declineCode: string; method?: FakeWalletOrMethod };
-
-export interface StripeScenarioHelpers {
-  payCheckout(sessionId: string, outcome: PayOutcome): StripeObject;
-  expireCheckout(sessionId: string): StripeObject;
-  openDispute(paymentIntentId: string, options?: { reason?: string; amount?: number }): StripeObject;
-  closeDispute(disputeId: string, status: "won" | "lost"): StripeObject;
-}
-
 export interface Route {
   method: string;
   pattern: RegExp;
@@ -48,30 +39,62 @@ export interface Route {
 }
 
 const METHOD_TYPES = new Set([
-  "card", "alipay", "wechat_pay", "customer_balance", "paypal", "klarna", "ideal", "bancontact", "sepa_debit", "link",
+  "card",
+  "alipay",
+  "wechat_pay",
+  "customer_balance",
+  "paypal",
+  "klarna",
+  "ideal",
+  "bancontact",
+  "sepa_debit",
+  "link",
 ]);
 const LOCALES = new Set([
-  "auto", "bg", "cs", "da", "de", "el", "en", "en-GB", "es", "es-419", "et", "fi", "fil", "fr", "fr-CA", "hi-IN", "hr", "hu",
-  "id", "it", "ja", "ko", "lt", "lv", "ms", "mt", "nb", "nl", "pl", "pt", "pt-BR", "ro", "ru", "sk", "sl", "sv", "th",
-  "tr", "vi", "zh", "zh-HK", "zh-TW",
+  "auto",
+  "bg",
+  "cs",
+  "da",
+  "de",
+  "el",
+  "en",
+  "en-GB",
+  "es",
+  "es-419",
+  "et",
+  "fi",
+  "fil",
+  "fr",
+  "fr-CA",
+  "hi-IN",
+  "hr",
+  "hu",
+  "id",
+  "it",
+  "ja",
+  "ko",
+  "lt",
+  "lv",
+  "ms",
+  "mt",
+  "nb",
+  "nl",
+  "pl",
+  "pt",
+  "pt-BR",
+  "ro",
+  "ru",
+  "sk",
+  "sl",
+  "sv",
+  "th",
+  "tr",
+  "vi",
+  "zh",
+  "zh-HK",
+  "zh-TW",
 ]);
 const THREE_DECIMAL = new Set(["bhd", "jod", "kwd", "omr", "tnd"]);
-const EVIDENCE_FIELDS = new Set([
-  "uncategorized_text", "uncategorized_file", "customer_communication", "receipt", "product_description",
-  "customer_name", "customer_email_address", "refund_policy", "service_documentation", "shipping_documentation",
-]);
-const DECLINE_MESSAGES: Record<string, string> = {
-  insufficient_funds: "Your card has insufficient funds.",
-  expired_card: "Your card has expired.",
-  incorrect_cvc: "Your card's security code is incorrect.",
-  fraudulent: "Your card was declined.",
-  do_not_honor: "Your card was declined.",
-  generic_decline: "Your card was declined.",
-};
-// Stripe reports some declines under their own `code`, the rest as card_declined + decline_code.
-const OWN_CODE = new Set(["expired_card", "incorrect_cvc", "processing_error", "incorrect_number"]);
-
-const now = () => Math.floor(Date.now() / 1000);
 
 export function createStripeRoutes() {
   const state: FakeStripeState = {
@@ -130,7 +153,8 @@ export function createStripeRoutes() {
   function createSession(params: FormParams): StripeObject {
     const mode = str(params, "mode");
     if (!mode) throw missingParam("mode");
-    if (mode !== "payment") throw invalidRequest("This fake only supports mode=payment.", { param: "mode" });
+    if (mode !== "payment")
+      throw invalidRequest("This fake only supports mode=payment.", { param: "mode" });
     const successUrl = str(params, "success_url");
     if (!successUrl) throw missingParam("success_url");
     const items = list(params.line_items);
@@ -144,20 +168,30 @@ export function createStripeRoutes() {
       const itemCurrency = typeof price.currency === "string" ? price.currency : undefined;
       if (!itemCurrency) throw missingParam(`${prefix}[currency]`);
       if (itemCurrency !== itemCurrency.toLowerCase()) {
-        throw invalidRequest(`Invalid currency: ${itemCurrency}. Stripe currently supports lowercase ISO codes.`, {
-          param: `${prefix}[currency]`,
-        });
+        throw invalidRequest(
+          `Invalid currency: ${itemCurrency}. Stripe currently supports lowercase ISO codes.`,
+          {
+            param: `${prefix}[currency]`,
+          },
+        );
       }
       const unit = integerParam(price.unit_amount, `${prefix}[unit_amount]`);
       if (unit === undefined) throw missingParam(`${prefix}[unit_amount]`);
-      if (unit < 0) throw invalidRequest("This value must be greater than or equal to 0.", { param: `${prefix}[unit_amount]` });
-      if (THREE_DECIMAL.has(itemCurrency) && unit % 10 !== 0) {
-        throw invalidRequest(`Amounts in ${itemCurrency} must be rounded to the nearest ten (last digit 0).`, {
-          code: "amount_invalid",
+      if (unit < 0)
+        throw invalidRequest("This value must be greater than or equal to 0.", {
           param: `${prefix}[unit_amount]`,
         });
+      if (THREE_DECIMAL.has(itemCurrency) && unit % 10 !== 0) {
+        throw invalidRequest(
+          `Amounts in ${itemCurrency} must be rounded to the nearest ten (last digit 0).`,
+          {
+            code: "amount_invalid",
+            param: `${prefix}[unit_amount]`,
+          },
+        );
       }
-      if (typeof obj(price.product_data).name !== "string") throw missingParam(`${prefix}[product_data][name]`);
+      if (typeof obj(price.product_data).name !== "string")
+        throw missingParam(`${prefix}[product_data][name]`);
       const quantity = integerParam(item.quantity, `line_items[${i}][quantity]`);
       if (quantity === undefined) throw missingParam(`line_items[${i}][quantity]`);
       total += unit * quantity;
@@ -166,15 +200,20 @@ export function createStripeRoutes() {
     // The pinned API version (2026-10-28.endive) dropped `payment_method_types` on create in
     // favour of `allowed_payment_method_types`, a filter over the dynamically eligible methods.
     if (params.payment_method_types !== undefined) {
-      throw invalidRequest("Received unknown parameter: payment_method_types", { param: "payment_method_types" });
+      throw invalidRequest("Received unknown parameter: payment_method_types", {
+        param: "payment_method_types",
+      });
     }
     const types = list(params.allowed_payment_method_types).map(String);
     const options = obj(params.payment_method_options);
     types.forEach((type, i) => {
       if (!METHOD_TYPES.has(type)) {
-        throw invalidRequest(`Invalid allowed_payment_method_types[${i}]: must be one of ${[...METHOD_TYPES].join(", ")}`, {
-          param: `allowed_payment_method_types[${i}]`,
-        });
+        throw invalidRequest(
+          `Invalid allowed_payment_method_types[${i}]: must be one of ${[...METHOD_TYPES].join(", ")}`,
+          {
+            param: `allowed_payment_method_types[${i}]`,
+          },
+        );
       }
     });
     if (types.includes("wechat_pay") && !str(obj(options.wechat_pay), "client")) {
@@ -182,22 +221,33 @@ export function createStripeRoutes() {
     }
     if (types.includes("customer_balance")) {
       const balance = obj(options.customer_balance);
-      if (str(balance, "funding_type") !== "bank_transfer") throw missingParam("payment_method_options[customer_balance][funding_type]");
+      if (str(balance, "funding_type") !== "bank_transfer")
+        throw missingParam("payment_method_options[customer_balance][funding_type]");
       const transfer = obj(balance.bank_transfer);
-      if (!str(transfer, "type")) throw missingParam("payment_method_options[customer_balance][bank_transfer][type]");
-      if (str(transfer, "type") === "eu_bank_transfer" && !str(obj(transfer.eu_bank_transfer), "country")) {
-        throw missingParam("payment_method_options[customer_balance][bank_transfer][eu_bank_transfer][country]");
+      if (!str(transfer, "type"))
+        throw missingParam("payment_method_options[customer_balance][bank_transfer][type]");
+      if (
+        str(transfer, "type") === "eu_bank_transfer" &&
+        !str(obj(transfer.eu_bank_transfer), "country")
+      ) {
+        throw missingParam(
+          "payment_method_options[customer_balance][bank_transfer][eu_bank_transfer][country]",
+        );
       }
     }
     const locale = str(params, "locale");
-    if (locale && !LOCALES.has(locale)) throw invalidRequest(`Invalid locale: ${locale}`, { param: "locale" });
+    if (locale && !LOCALES.has(locale))
+      throw invalidRequest(`Invalid locale: ${locale}`, { param: "locale" });
     const created = now();
     const expiresAt = integerParam(params.expires_at, "expires_at") ?? created + 24 * 3600;
     // docs.stripe.com/api/checkout/sessions/create#expires_at: 30 minutes to 24 hours after creation.
     if (expiresAt < created + 30 * 60 || expiresAt > created + 24 * 3600) {
-      throw invalidRequest("The `expires_at` timestamp must be between 30 minutes and 24 hours from now.", {
-        param: "expires_at",
-      });
+      throw invalidRequest(
+        "The `expires_at` timestamp must be between 30 minutes and 24 hours from now.",
+        {
+          param: "expires_at",
+        },
+      );
     }
     const id = stripeId("cs_test", 58);
     const intentData = obj(params.payment_intent_data);
@@ -238,18 +288,27 @@ export function createStripeRoutes() {
     const intent = intentId ? find(intentId, "payment_intent") : undefined;
     const latest = intent ? intent.latest_charge : chargeId;
     if (intent && (intent.status !== "succeeded" || typeof latest !== "string")) {
-      throw invalidRequest(`This PaymentIntent (${intent.id}) does not have a successful charge to refund.`, {
-        code: "charge_not_refundable",
-        param: "payment_intent",
-      });
+      throw invalidRequest(
+        `This PaymentIntent (${intent.id}) does not have a successful charge to refund.`,
+        {
+          code: "charge_not_refundable",
+          param: "payment_intent",
+        },
+      );
     }
     const charge = find(latest as string, "charge");
     const remaining = (charge.amount as number) - (charge.amount_refunded as number);
     if (remaining === 0) {
-      throw invalidRequest(`Charge ${charge.id} has already been refunded.`, { code: "charge_already_refunded" });
+      throw invalidRequest(`Charge ${charge.id} has already been refunded.`, {
+        code: "charge_already_refunded",
+      });
     }
     const amount = integerParam(params.amount, "amount") ?? remaining;
-    if (amount <= 0) throw invalidRequest("Refund amount must be positive.", { param: "amount", code: "parameter_invalid_integer" });
+    if (amount <= 0)
+      throw invalidRequest("Refund amount must be positive.", {
+        param: "amount",
+        code: "parameter_invalid_integer",
+      });
     if (amount > remaining) {
       throw invalidRequest(
         `Refund amount (${amount}) is greater than unrefunded amount on charge (${remaining})`,
@@ -258,7 +317,10 @@ export function createStripeRoutes() {
     }
     const reason = str(params, "reason");
     if (reason && !["duplicate", "fraudulent", "requested_by_customer"].includes(reason)) {
-      throw invalidRequest(`Invalid reason: must be one of duplicate, fraudulent, or requested_by_customer`, { param: "reason" });
+      throw invalidRequest(
+        `Invalid reason: must be one of duplicate, fraudulent, or requested_by_customer`,
+        { param: "reason" },
+      );
     }
     charge.amount_refunded = (charge.amount_refunded as number) + amount;
     charge.refunded = charge.amount_refunded === charge.amount;
@@ -281,23 +343,31 @@ export function createStripeRoutes() {
   function updateDispute(params: FormParams, [id]: string[]): StripeObject {
     const dispute = find(id, "dispute");
     if (!["needs_response", "warning_needs_response"].includes(dispute.status as string)) {
-      throw invalidRequest(`This dispute is ${String(dispute.status)} and can no longer be updated.`, {
-        code: "dispute_already_submitted",
-      });
+      throw invalidRequest(
+        `This dispute is ${String(dispute.status)} and can no longer be updated.`,
+        {
+          code: "dispute_already_submitted",
+        },
+      );
     }
     const evidence = obj(params.evidence as FormValue);
     for (const [field, value] of Object.entries(evidence)) {
-      if (!EVIDENCE_FIELDS.has(field)) throw invalidRequest(`Received unknown parameter: evidence[${field}]`, { param: `evidence[${field}]` });
+      if (!EVIDENCE_FIELDS.has(field))
+        throw invalidRequest(`Received unknown parameter: evidence[${field}]`, {
+          param: `evidence[${field}]`,
+        });
       if (field.endsWith("_file") || field === "receipt" || field === "customer_communication") {
         const file = find(String(value), `evidence[${field}]`);
-        if (file.purpose !== "dispute_evidence") throw invalidRequest(`File ${file.id} is not dispute evidence.`);
+        if (file.purpose !== "dispute_evidence")
+          throw invalidRequest(`File ${file.id} is not dispute evidence.`);
       }
       (dispute.evidence as Json)[field] = value;
     }
     const details = dispute.evidence_details as Json;
     details.has_evidence = Object.values(dispute.evidence as Json).some((v) => v !== null);
     if (str(params, "submit") === "true") {
-      dispute.status = dispute.status === "warning_needs_response" ? "warning_under_review" : "under_review";
+      dispute.status =
+        dispute.status === "warning_needs_response" ? "warning_under_review" : "under_review";
       details.submission_count = (details.submission_count as number) + 1;
     }
     Object.assign(dispute.metadata as Json, metadataParam(params.metadata));
@@ -336,114 +406,39 @@ export function createStripeRoutes() {
     {
       method: "GET",
       pattern: /^\/v1\/balance$/,
-      handle: () => ({ object: "balance", livemode: false, available: [{ amount: 0, currency: "idr" }], pending: [] }),
+      handle: () => ({
+        object: "balance",
+        livemode: false,
+        available: [{ amount: 0, currency: "idr" }],
+        pending: [],
+      }),
     },
     { method: "POST", pattern: /^\/v1\/checkout\/sessions$/, handle: createSession },
-    { method: "GET", pattern: /^\/v1\/checkout\/sessions\/([^/]+)$/, handle: (p, [id]) => expand(find(id, "session"), p) },
-    { method: "GET", pattern: /^\/v1\/payment_intents\/([^/]+)$/, handle: (p, [id]) => expand(find(id, "intent"), p) },
+    {
+      method: "GET",
+      pattern: /^\/v1\/checkout\/sessions\/([^/]+)$/,
+      handle: (p, [id]) => expand(find(id, "session"), p),
+    },
+    {
+      method: "GET",
+      pattern: /^\/v1\/payment_intents\/([^/]+)$/,
+      handle: (p, [id]) => expand(find(id, "intent"), p),
+    },
     { method: "POST", pattern: /^\/v1\/refunds$/, handle: createRefund },
-    { method: "GET", pattern: /^\/v1\/refunds\/([^/]+)$/, handle: (p, [id]) => expand(find(id, "refund"), p) },
-    { method: "GET", pattern: /^\/v1\/disputes\/([^/]+)$/, handle: (p, [id]) => expand(find(id, "dispute"), p) },
+    {
+      method: "GET",
+      pattern: /^\/v1\/refunds\/([^/]+)$/,
+      handle: (p, [id]) => expand(find(id, "refund"), p),
+    },
+    {
+      method: "GET",
+      pattern: /^\/v1\/disputes\/([^/]+)$/,
+      handle: (p, [id]) => expand(find(id, "dispute"), p),
+    },
     { method: "POST", pattern: /^\/v1\/disputes\/([^/]+)$/, handle: updateDispute },
     { method: "POST", pattern: /^\/v1\/disputes\/([^/]+)\/close$/, handle: closeDisputeByMerchant },
     { method: "POST", pattern: /^\/v1\/files$/, handle: createFile },
   ];
 
-  const helpers: StripeScenarioHelpers = {
-    payCheckout(sessionId, outcome) {
-      const session = find(sessionId);
-      if (session.status !== "open") throw new Error(`Session ${sessionId} is ${String(session.status)}`);
-      const method = outcome.method ?? "card";
-      const intent: StripeObject = {
-        id: stripeId("pi", 24),
-        object: "payment_intent",
-        amount: session.amount_total,
-        amount_received: 0,
-        currency: session.currency,
-        created: now(),
-        last_payment_error: null,
-        latest_charge: null,
-        livemode: false,
-        metadata: { ...state.sessionIntentMetadata.get(sessionId) },
-        payment_method_types: session.payment_method_types,
-        status: "requires_payment_method",
-      };
-      state.paymentIntents.set(intent.id, intent);
-      session.payment_intent = intent.id;
-      if (outcome.status === "failed") {
-        const code = OWN_CODE.has(outcome.declineCode) ? outcome.declineCode : "card_declined";
-        intent.last_payment_error = {
-          type: "card_error",
-          code,
-          decline_code: outcome.declineCode,
-          message: DECLINE_MESSAGES[outcome.declineCode] ?? "Your card was declined.",
-        };
-        return intent;
-      }
-      intent.status = outcome.status;
-      if (outcome.status === "succeeded") {
-        const wallet = method === "apple_pay" || method === "google_pay" ? { type: method } : null;
-        const type = wallet ? "card" : method;
-        const charge: StripeObject = {
-          id: stripeId("ch", 24),
-          object: "charge",
-          amount: intent.amount,
-          amount_refunded: 0,
-          currency: intent.currency,
-          disputed: false,
-          metadata: intent.metadata,
-          paid: true,
-          payment_intent: intent.id,
-          payment_method_details:
-            type === "card" ? { type, card: { brand: "visa", last4: "4242", wallet } } : { type, [type]: {} },
-          refunded: false,
-          status: "succeeded",
-        };
-        state.charges.set(charge.id, charge);
-        intent.latest_charge = charge.id;
-        intent.amount_received = intent.amount;
-        session.status = "complete";
-        session.payment_status = "paid";
-      } else if (outcome.status === "processing") {
-        session.status = "complete";
-      }
-      return intent;
-    },
-    expireCheckout(sessionId) {
-      const session = find(sessionId);
-      session.status = "expired";
-      session.url = null;
-      return session;
-    },
-    openDispute(paymentIntentId, options = {}) {
-      const intent = find(paymentIntentId);
-      const charge = find(intent.latest_charge as string);
-      charge.disputed = true;
-      const created = now();
-      const dispute: StripeObject = {
-        id: stripeId("dp", 24),
-        object: "dispute",
-        amount: options.amount ?? charge.amount,
-        charge: charge.id,
-        created,
-        currency: charge.currency,
-        evidence: Object.fromEntries([...EVIDENCE_FIELDS].map((f) => [f, null])),
-        evidence_details: { due_by: created + 7 * 86400, has_evidence: false, past_due: false, submission_count: 0 },
-        livemode: false,
-        metadata: {},
-        payment_intent: intent.id,
-        reason: options.reason ?? "fraudulent",
-        status: "needs_response",
-      };
-      state.disputes.set(dispute.id, dispute);
-      return dispute;
-    },
-    closeDispute(disputeId, status) {
-      const dispute = find(disputeId);
-      dispute.status = status;
-      return dispute;
-    },
-  };
-
-  return { state, routes, helpers };
+  return { state, routes, helpers: createScenarioHelpers(state, find) };
 }

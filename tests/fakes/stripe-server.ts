@@ -2,6 +2,8 @@
 // form-encoded params, Bearer keys, Idempotency-Key replays, prefixed ids, Stripe error JSON.
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { createStripeRoutes, type FakeStripeState, type Route } from "./stripe-routes";
+import type { StripeScenarioHelpers } from "./stripe-scenarios";
 import {
   FakeStripeError,
   invalidRequest,
@@ -11,10 +13,10 @@ import {
   type FormParams,
   type StripeErrorBody,
 } from "./stripe-wire";
-import { createStripeRoutes, type FakeStripeState, type Route, type StripeScenarioHelpers } from "./stripe-routes";
 
+export type { FakeStripeState } from "./stripe-routes";
+export type { PayOutcome, StripeScenarioHelpers } from "./stripe-scenarios";
 export { buildStripeEvent, signStripeEvent } from "./stripe-wire";
-export type { FakeStripeState, PayOutcome, StripeScenarioHelpers } from "./stripe-routes";
 
 export interface RecordedRequest {
   method: string;
@@ -67,7 +69,10 @@ function bearerKey(req: IncomingMessage): string | undefined {
 }
 
 // Files arrive as multipart/form-data (POST /v1/files); undici's Request can decode it.
-async function parseMultipart(body: Buffer, contentType: string): Promise<FormParams & { __file?: unknown }> {
+async function parseMultipart(
+  body: Buffer,
+  contentType: string,
+): Promise<FormParams & { __file?: unknown }> {
   const form = await new Request("http://fake.invalid/", {
     method: "POST",
     headers: { "content-type": contentType },
@@ -89,7 +94,12 @@ export async function startFakeStripe(options: { validKey?: string } = {}): Prom
   const idempotency = new Map<string, StoredResult>();
   const { state, routes, helpers } = createStripeRoutes();
 
-  function send(res: ServerResponse, status: number, body: string, extra: Record<string, string> = {}) {
+  function send(
+    res: ServerResponse,
+    status: number,
+    body: string,
+    extra: Record<string, string> = {},
+  ) {
     const headers = {
       "content-type": "application/json",
       "request-id": stripeId("req", 14),
@@ -117,7 +127,14 @@ export async function startFakeStripe(options: { validKey?: string } = {}): Prom
           ? await parseMultipart(raw, contentType)
           : parseStripeForm(raw.toString("utf8"));
     const idempotencyKey = (req.headers["idempotency-key"] as string | undefined) || undefined;
-    const record: RecordedRequest = { method, path: url.pathname, params, idempotencyKey, replayed: false, status: 0 };
+    const record: RecordedRequest = {
+      method,
+      path: url.pathname,
+      params,
+      idempotencyKey,
+      replayed: false,
+      status: 0,
+    };
     requests.push(record);
     const reply = (status: number, body: unknown, extra?: Record<string, string>) => {
       record.status = status;
@@ -150,10 +167,15 @@ export async function startFakeStripe(options: { validKey?: string } = {}): Prom
     // docs.stripe.com/api/idempotent_requests: same key + same params replays the first
     // result; a different request under the same key is an idempotency_error.
     const fingerprint = JSON.stringify(params);
-    const storeKey = idempotencyKey && method === "POST" ? `${key}\u0000${idempotencyKey}` : undefined;
+    const storeKey =
+      idempotencyKey && method === "POST" ? `${key}\u0000${idempotencyKey}` : undefined;
     const stored = storeKey ? idempotency.get(storeKey) : undefined;
     if (stored) {
-      if (stored.method !== method || stored.path !== url.pathname || stored.fingerprint !== fingerprint) {
+      if (
+        stored.method !== method ||
+        stored.path !== url.pathname ||
+        stored.fingerprint !== fingerprint
+      ) {
         return reply(400, {
           error: {
             type: "idempotency_error",
@@ -162,7 +184,10 @@ export async function startFakeStripe(options: { validKey?: string } = {}): Prom
         });
       }
       record.replayed = true;
-      return reply(stored.status, stored.body, { "idempotent-replayed": "true", "original-request": "req_original" });
+      return reply(stored.status, stored.body, {
+        "idempotent-replayed": "true",
+        "original-request": "req_original",
+      });
     }
 
     let status: number;
@@ -216,7 +241,9 @@ export async function startFakeStripe(options: { validKey?: string } = {}): Prom
       latencyMs = ms;
     },
     failNext(status, body, count = 1) {
-      const errorBody = body ?? { error: { type: "api_error", message: "An unknown error occurred" } };
+      const errorBody = body ?? {
+        error: { type: "api_error", message: "An unknown error occurred" },
+      };
       for (let i = 0; i < count; i++) failures.push({ status, body: errorBody });
     },
     ...helpers,

@@ -2,6 +2,22 @@
 // prefixed ids, error envelopes, and the webhook signature scheme (docs.stripe.com/webhooks#verify-manually).
 import { createHmac, randomBytes } from "node:crypto";
 
+/** Dispute evidence fields the fake accepts (a subset of Stripe's). */
+export const EVIDENCE_FIELDS = new Set([
+  "uncategorized_text",
+  "uncategorized_file",
+  "customer_communication",
+  "receipt",
+  "product_description",
+  "customer_name",
+  "customer_email_address",
+  "refund_policy",
+  "service_documentation",
+  "shipping_documentation",
+]);
+
+export const now = () => Math.floor(Date.now() / 1000);
+
 export type FormValue = string | FormValue[] | { [key: string]: FormValue };
 export type FormParams = { [key: string]: FormValue };
 
@@ -28,7 +44,9 @@ export function parseStripeForm(body: string): FormParams {
 
 function arrayify(value: unknown): unknown {
   if (typeof value !== "object" || value === null) return value;
-  const entries = Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, arrayify(v)] as const);
+  const entries = Object.entries(value as Record<string, unknown>).map(
+    ([k, v]) => [k, arrayify(v)] as const,
+  );
   const keys = entries.map(([k]) => k);
   const isList = keys.length > 0 && keys.every((k, i) => k === String(i));
   return isList ? entries.map(([, v]) => v) : Object.fromEntries(entries);
@@ -44,7 +62,14 @@ export function stripeId(prefix: string, length = 24): string {
 }
 
 export interface StripeErrorBody {
-  error: { type: string; message: string; code?: string; param?: string; decline_code?: string; doc_url?: string };
+  error: {
+    type: string;
+    message: string;
+    code?: string;
+    param?: string;
+    decline_code?: string;
+    doc_url?: string;
+  };
 }
 
 export class FakeStripeError extends Error {
@@ -61,7 +86,9 @@ export function invalidRequest(
   extra: { code?: string; param?: string; status?: number; doc_url?: string } = {},
 ) {
   const { status = 400, ...rest } = extra;
-  return new FakeStripeError(status, { error: { type: "invalid_request_error", message, ...rest } });
+  return new FakeStripeError(status, {
+    error: { type: "invalid_request_error", message, ...rest },
+  });
 }
 
 export function missingParam(param: string) {
@@ -100,7 +127,10 @@ export function list(value: FormValue | undefined): FormValue[] {
 export function integerParam(value: FormValue | undefined, param: string): number | undefined {
   if (value === undefined || value === "") return undefined;
   if (typeof value !== "string" || !/^-?\d+$/.test(value)) {
-    throw invalidRequest(`Invalid integer: ${String(value)}`, { code: "parameter_invalid_integer", param });
+    throw invalidRequest(`Invalid integer: ${String(value)}`, {
+      code: "parameter_invalid_integer",
+      param,
+    });
   }
   return Number(value);
 }
@@ -122,7 +152,10 @@ export function buildStripeEvent(
     object: "event",
     api_version: "2026-10-28.endive",
     created: options.created ?? Math.floor(Date.now() / 1000),
-    data: { object, ...(options.previousAttributes ? { previous_attributes: options.previousAttributes } : {}) },
+    data: {
+      object,
+      ...(options.previousAttributes ? { previous_attributes: options.previousAttributes } : {}),
+    },
     livemode: false,
     pending_webhooks: 1,
     request: { id: null, idempotency_key: null },
@@ -135,8 +168,14 @@ export function buildStripeEvent(
  * endpoint secret, sent as `Stripe-Signature: t=…,v1=…`. Written independently of the SDK so
  * the tests check the SDK's verification against the documented scheme.
  */
-export function signStripeEvent(event: unknown, secret: string, timestamp = Math.floor(Date.now() / 1000)) {
+export function signStripeEvent(
+  event: unknown,
+  secret: string,
+  timestamp = Math.floor(Date.now() / 1000),
+) {
   const payload = typeof event === "string" ? event : JSON.stringify(event, null, 2);
-  const signature = createHmac("sha256", secret).update(`${timestamp}.${payload}`, "utf8").digest("hex");
+  const signature = createHmac("sha256", secret)
+    .update(`${timestamp}.${payload}`, "utf8")
+    .digest("hex");
   return { payload, header: `t=${timestamp},v1=${signature}`, timestamp };
 }

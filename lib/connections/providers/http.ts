@@ -43,7 +43,10 @@ export function isNetworkError(error: unknown): boolean {
   for (let depth = 0; depth < 5 && current; depth++) {
     const code = errorCode(current);
     if (code && NETWORK_ERROR_CODES.has(code)) return true;
-    if (current instanceof Error && (current.name === "TimeoutError" || current.name === "ConnectTimeoutError")) {
+    if (
+      current instanceof Error &&
+      (current.name === "TimeoutError" || current.name === "ConnectTimeoutError")
+    ) {
       return true;
     }
     if (current instanceof TypeError && current.message === "fetch failed") return true;
@@ -58,8 +61,10 @@ export function describeNetworkError(error: unknown, providerName = "The provide
   for (let depth = 0; depth < 5 && current; depth++) {
     const code = errorCode(current);
     if (code === "ECONNREFUSED") return `${providerName} refused the connection (ECONNREFUSED)`;
-    if (code === "ENOTFOUND" || code === "EAI_AGAIN") return `${providerName}'s address could not be resolved (${code})`;
-    if (code && NETWORK_ERROR_CODES.has(code)) return `${providerName} could not be reached (${code})`;
+    if (code === "ENOTFOUND" || code === "EAI_AGAIN")
+      return `${providerName}'s address could not be resolved (${code})`;
+    if (code && NETWORK_ERROR_CODES.has(code))
+      return `${providerName} could not be reached (${code})`;
     current = (current as { cause?: unknown }).cause;
   }
   return `${providerName} could not be reached`;
@@ -70,8 +75,17 @@ export function describeNetworkError(error: unknown, providerName = "The provide
  * HTTP error statuses are returned as-is for the connector to interpret.
  * An abort requested by the caller's own signal is rethrown untouched.
  */
-export async function fetchWithTimeout(url: string | URL, init: FetchWithTimeoutInit = {}): Promise<Response> {
-  const { timeoutMs = DEFAULT_PROVIDER_TIMEOUT_MS, fetch: fetchImpl = fetch, providerName, signal, ...rest } = init;
+export async function fetchWithTimeout(
+  url: string | URL,
+  init: FetchWithTimeoutInit = {},
+): Promise<Response> {
+  const {
+    timeoutMs = DEFAULT_PROVIDER_TIMEOUT_MS,
+    fetch: fetchImpl = fetch,
+    providerName,
+    signal,
+    ...rest
+  } = init;
   const name = providerName ?? "The provider";
   const deadline = AbortSignal.timeout(timeoutMs);
   const combined = signal ? AbortSignal.any([signal, deadline]) : deadline;
@@ -82,7 +96,8 @@ export async function fetchWithTimeout(url: string | URL, init: FetchWithTimeout
     if (deadline.aborted) {
       throw new ProviderError(`${name} did not answer within ${timeoutMs} ms`, "unreachable");
     }
-    if (isNetworkError(error)) throw new ProviderError(describeNetworkError(error, name), "unreachable");
+    if (isNetworkError(error))
+      throw new ProviderError(describeNetworkError(error, name), "unreachable");
     throw error;
   }
 }
@@ -104,12 +119,19 @@ export function joinUrl(base: string, path: string): string {
 }
 
 /** The usual verifyCredentials failure mapping, for connectors whose calls throw ProviderError. */
-export function verifyResultFromError(error: unknown, providerName = "The provider"): VerifyCredentialsResult {
+export function verifyResultFromError(
+  error: unknown,
+  providerName = "The provider",
+): VerifyCredentialsResult {
   if (error instanceof ProviderError) {
-    const reason = error.kind === "invalid_credentials" || error.kind === "unreachable" ? error.kind : "provider_error";
+    const reason =
+      error.kind === "invalid_credentials" || error.kind === "unreachable"
+        ? error.kind
+        : "provider_error";
     return { ok: false, reason, message: error.message };
   }
-  if (isNetworkError(error)) return { ok: false, reason: "unreachable", message: describeNetworkError(error, providerName) };
+  if (isNetworkError(error))
+    return { ok: false, reason: "unreachable", message: describeNetworkError(error, providerName) };
   const message = error instanceof Error ? error.message : String(error);
   return { ok: false, reason: "provider_error", message };
 }

@@ -55,7 +55,9 @@ export const sandboxEventDataSchema = z.object({
   failure: z.object({ code: z.string().min(1), message: z.string() }).optional(),
   /** payment.requires_action: what the customer must do (a 3-D Secure challenge). */
   nextAction: z.literal("three_d_secure").optional(),
-  refund: z.object({ providerRefundId: z.string().min(1), amountMinor: minor, currency }).optional(),
+  refund: z
+    .object({ providerRefundId: z.string().min(1), amountMinor: minor, currency })
+    .optional(),
   dispute: z
     .object({
       providerDisputeId: z.string().min(1),
@@ -77,7 +79,12 @@ export const sandboxEventSchema = z
   })
   .superRefine((event, check) => {
     const need = (field: "failure" | "refund" | "dispute") => {
-      if (!event.data[field]) check.addIssue({ code: "custom", path: ["data", field], message: `${event.type} needs data.${field}` });
+      if (!event.data[field])
+        check.addIssue({
+          code: "custom",
+          path: ["data", field],
+          message: `${event.type} needs data.${field}`,
+        });
     };
     if (event.type === "payment.failed") need("failure");
     if (event.type.startsWith("refund.")) need("refund");
@@ -99,7 +106,13 @@ export interface BuildSandboxEventInput {
   /** payment.failed: which decline to simulate (default card_declined). */
   decline?: SandboxDeclineCode;
   refund?: { providerRefundId?: string; amountMinor: number; currency?: string };
-  dispute?: { providerDisputeId?: string; reason?: string; amountMinor?: number; currency?: string; dueBy?: Date };
+  dispute?: {
+    providerDisputeId?: string;
+    reason?: string;
+    amountMinor?: number;
+    currency?: string;
+    dueBy?: Date;
+  };
   id?: string;
   created?: Date;
 }
@@ -119,8 +132,12 @@ export function buildSandboxEvent(input: BuildSandboxEventInput): SandboxEvent {
       amountMinor: input.amountMinor,
       currency: money,
       method: input.method,
-      failure: input.type === "payment.failed" ? { code: decline, message: SANDBOX_DECLINES[decline] } : undefined,
-      nextAction: input.type === "payment.requires_action" ? ("three_d_secure" as const) : undefined,
+      failure:
+        input.type === "payment.failed"
+          ? { code: decline, message: SANDBOX_DECLINES[decline] }
+          : undefined,
+      nextAction:
+        input.type === "payment.requires_action" ? ("three_d_secure" as const) : undefined,
       refund:
         input.type.startsWith("refund.") || input.refund
           ? {
@@ -153,7 +170,11 @@ function hmacHex(secret: string, timestamp: number, body: string): string {
 }
 
 /** The Parley-Sandbox-Signature header value for a raw body. */
-export function signSandboxWebhook(body: string, secret: string, timestamp = Math.floor(Date.now() / 1000)): string {
+export function signSandboxWebhook(
+  body: string,
+  secret: string,
+  timestamp = Math.floor(Date.now() / 1000),
+): string {
   return `t=${timestamp},v1=${hmacHex(secret, timestamp, body)}`;
 }
 
@@ -162,15 +183,29 @@ export function signedSandboxDelivery(event: SandboxEvent, secret: string, times
   const body = JSON.stringify(event);
   return {
     body,
-    headers: { "content-type": "application/json", [SANDBOX_SIGNATURE_HEADER]: signSandboxWebhook(body, secret, timestamp) },
+    headers: {
+      "content-type": "application/json",
+      [SANDBOX_SIGNATURE_HEADER]: signSandboxWebhook(body, secret, timestamp),
+    },
   };
 }
 
-export type SandboxSignatureCheck = { ok: true } | { ok: false; reason: "bad_signature" | "stale"; message: string };
+export type SandboxSignatureCheck =
+  { ok: true } | { ok: false; reason: "bad_signature" | "stale"; message: string };
 
 /** Checks the signature (timing-safe) first, then the age, so a forgery is never called merely stale. */
-export function verifySandboxSignature(body: string, header: string | null, secret: string, now: Date): SandboxSignatureCheck {
-  if (!header) return { ok: false, reason: "bad_signature", message: `Missing ${SANDBOX_SIGNATURE_HEADER} header` };
+export function verifySandboxSignature(
+  body: string,
+  header: string | null,
+  secret: string,
+  now: Date,
+): SandboxSignatureCheck {
+  if (!header)
+    return {
+      ok: false,
+      reason: "bad_signature",
+      message: `Missing ${SANDBOX_SIGNATURE_HEADER} header`,
+    };
   let timestamp: number | undefined;
   const signatures: string[] = [];
   for (const part of header.split(",")) {
@@ -179,14 +214,29 @@ export function verifySandboxSignature(body: string, header: string | null, secr
     if (key === "v1" && /^[0-9a-f]{64}$/.test(value ?? "")) signatures.push(value);
   }
   if (timestamp === undefined || signatures.length === 0) {
-    return { ok: false, reason: "bad_signature", message: `${SANDBOX_SIGNATURE_HEADER} is not t=…,v1=…` };
+    return {
+      ok: false,
+      reason: "bad_signature",
+      message: `${SANDBOX_SIGNATURE_HEADER} is not t=…,v1=…`,
+    };
   }
   const expected = Buffer.from(hmacHex(secret, timestamp, body), "hex");
-  const matches = signatures.some((signature) => timingSafeEqual(Buffer.from(signature, "hex"), expected));
-  if (!matches) return { ok: false, reason: "bad_signature", message: "Signature does not match this connection's secret" };
+  const matches = signatures.some((signature) =>
+    timingSafeEqual(Buffer.from(signature, "hex"), expected),
+  );
+  if (!matches)
+    return {
+      ok: false,
+      reason: "bad_signature",
+      message: "Signature does not match this connection's secret",
+    };
   const age = Math.abs(Math.floor(now.getTime() / 1000) - timestamp);
   if (age > SANDBOX_TOLERANCE_SECONDS) {
-    return { ok: false, reason: "stale", message: `Signed ${age} s away from now; the tolerance is ${SANDBOX_TOLERANCE_SECONDS} s` };
+    return {
+      ok: false,
+      reason: "stale",
+      message: `Signed ${age} s away from now; the tolerance is ${SANDBOX_TOLERANCE_SECONDS} s`,
+    };
   }
   return { ok: true };
 }

@@ -1,8 +1,8 @@
 // Parley's built-in simulated provider: no account, no network. Checkouts open Parley's own
 // /pay/sandbox page; outcomes arrive as signed webhooks in the format of sandbox-signing.ts.
+import { SUPPORTED_CURRENCIES, assertMinorUnits } from "@/lib/money";
 import { createHmac, randomBytes } from "node:crypto";
 import { z } from "zod";
-import { SUPPORTED_CURRENCIES, assertMinorUnits } from "@/lib/money";
 import {
   SANDBOX_EVENT_TYPES,
   SANDBOX_SIGNATURE_HEADER,
@@ -23,7 +23,10 @@ import {
 export const sandboxCredentialsSchema = z.object({
   webhookSecret: z
     .string()
-    .regex(/^whsec_sbx_[\w-]{16,}$/, "Sandbox secrets look like whsec_sbx_…; recreate the connection to get a new one"),
+    .regex(
+      /^whsec_sbx_[\w-]{16,}$/,
+      "Sandbox secrets look like whsec_sbx_…; recreate the connection to get a new one",
+    ),
 });
 export type SandboxCredentials = z.infer<typeof sandboxCredentialsSchema>;
 
@@ -37,7 +40,9 @@ export function generateSandboxCredentials(): SandboxCredentials {
  * owns that table supplies the lookup, either per call (ctx.lookupSandboxPayment) or once at
  * start-up (setSandboxStatusLookup). It returns null for an id it doesn't know.
  */
-export type SandboxStatusLookup = (providerPaymentId: string) => Promise<ProviderPaymentState | null>;
+export type SandboxStatusLookup = (
+  providerPaymentId: string,
+) => Promise<ProviderPaymentState | null>;
 
 export interface SandboxContext extends ConnectorContext<SandboxCredentials> {
   lookupSandboxPayment?: SandboxStatusLookup;
@@ -54,13 +59,21 @@ export function setSandboxStatusLookup(lookup: SandboxStatusLookup | undefined):
  * Ids derived from the idempotency key under the connection's secret: a retry gets the same
  * id, and ids can't be guessed from keys (the checkout id is in a public URL).
  */
-export function sandboxId(prefix: "sbxcs" | "sbxpi" | "sbxre", secret: string, idempotencyKey: string): string {
-  const digest = createHmac("sha256", secret).update(`${prefix}:${idempotencyKey}`, "utf8").digest("hex");
+export function sandboxId(
+  prefix: "sbxcs" | "sbxpi" | "sbxre",
+  secret: string,
+  idempotencyKey: string,
+): string {
+  const digest = createHmac("sha256", secret)
+    .update(`${prefix}:${idempotencyKey}`, "utf8")
+    .digest("hex");
   return `${prefix}_${digest.slice(0, 24)}`;
 }
 
 function normalizedType(type: string): NormalizedEventType {
-  return (SANDBOX_EVENT_TYPES as readonly string[]).includes(type) ? (type as NormalizedEventType) : "unknown";
+  return (SANDBOX_EVENT_TYPES as readonly string[]).includes(type)
+    ? (type as NormalizedEventType)
+    : "unknown";
 }
 
 /** A verified Sandbox event in Parley's vocabulary. */
@@ -86,20 +99,29 @@ export function normalizeSandboxEvent(event: SandboxEvent): NormalizedEvent {
       ...(data.dispute.dueBy === undefined ? {} : { dueBy: new Date(data.dispute.dueBy * 1000) }),
     },
   };
-  return Object.fromEntries(Object.entries(normalized).filter(([, v]) => v !== undefined)) as NormalizedEvent;
+  return Object.fromEntries(
+    Object.entries(normalized).filter(([, v]) => v !== undefined),
+  ) as NormalizedEvent;
 }
 
 function requirePositiveAmount(amountMinor: number, currency: string): void {
   assertMinorUnits(amountMinor);
-  if (amountMinor <= 0) throw new ProviderError("Amount must be positive", "invalid_request", undefined, "amount");
+  if (amountMinor <= 0)
+    throw new ProviderError("Amount must be positive", "invalid_request", undefined, "amount");
   if (!(SUPPORTED_CURRENCIES as readonly string[]).includes(currency.toUpperCase())) {
-    throw new ProviderError(`Sandbox does not simulate ${currency}`, "invalid_request", undefined, "currency");
+    throw new ProviderError(
+      `Sandbox does not simulate ${currency}`,
+      "invalid_request",
+      undefined,
+      "currency",
+    );
   }
 }
 
 function secretOf(ctx: ConnectorContext<SandboxCredentials>): string {
   const parsed = sandboxCredentialsSchema.safeParse(ctx.credentials);
-  if (!parsed.success) throw new ProviderError(parsed.error.issues[0].message, "invalid_credentials");
+  if (!parsed.success)
+    throw new ProviderError(parsed.error.issues[0].message, "invalid_credentials");
   return parsed.data.webhookSecret;
 }
 
@@ -108,7 +130,8 @@ export const sandboxConnector: Connector<SandboxCredentials> = {
 
   async verifyCredentials(ctx) {
     const parsed = sandboxCredentialsSchema.safeParse(ctx.credentials);
-    if (!parsed.success) return { ok: false, reason: "invalid_credentials", message: parsed.error.issues[0].message };
+    if (!parsed.success)
+      return { ok: false, reason: "invalid_credentials", message: parsed.error.issues[0].message };
     return { ok: true, accountLabel: "Parley Sandbox", message: "Sandbox is built in" };
   },
 
@@ -129,24 +152,45 @@ export const sandboxConnector: Connector<SandboxCredentials> = {
   async fetchPayment(ctx, providerPaymentId) {
     const lookup = (ctx as SandboxContext).lookupSandboxPayment ?? registeredLookup;
     if (!lookup) {
-      throw new ProviderError("No Sandbox status lookup is configured (see setSandboxStatusLookup)", "provider_error");
+      throw new ProviderError(
+        "No Sandbox status lookup is configured (see setSandboxStatusLookup)",
+        "provider_error",
+      );
     }
     const state = await lookup(providerPaymentId);
-    if (!state) throw new ProviderError(`No Sandbox payment ${providerPaymentId}`, "invalid_request", 404, "resource_missing");
+    if (!state)
+      throw new ProviderError(
+        `No Sandbox payment ${providerPaymentId}`,
+        "invalid_request",
+        404,
+        "resource_missing",
+      );
     return state;
   },
 
   async refund(ctx, input) {
     requirePositiveAmount(input.amountMinor, input.currency);
-    return { providerRefundId: sandboxId("sbxre", secretOf(ctx), input.idempotencyKey), status: "succeeded" };
+    return {
+      providerRefundId: sandboxId("sbxre", secretOf(ctx), input.idempotencyKey),
+      status: "succeeded",
+    };
   },
 
   async parseWebhook(ctx, request, now = new Date()) {
     const secret = ctx.credentials?.webhookSecret;
     if (typeof secret !== "string" || !secret) {
-      return { ok: false, reason: "bad_signature", message: "This connection has no webhook secret" };
+      return {
+        ok: false,
+        reason: "bad_signature",
+        message: "This connection has no webhook secret",
+      };
     }
-    const signature = verifySandboxSignature(request.rawBody, request.headers.get(SANDBOX_SIGNATURE_HEADER), secret, now);
+    const signature = verifySandboxSignature(
+      request.rawBody,
+      request.headers.get(SANDBOX_SIGNATURE_HEADER),
+      secret,
+      now,
+    );
     if (!signature.ok) return signature;
     let json: unknown;
     try {
@@ -155,15 +199,22 @@ export const sandboxConnector: Connector<SandboxCredentials> = {
       return { ok: false, reason: "malformed", message: "Body is not JSON" };
     }
     const parsed = sandboxEventSchema.safeParse(json);
-    if (!parsed.success) return { ok: false, reason: "malformed", message: z.prettifyError(parsed.error) };
+    if (!parsed.success)
+      return { ok: false, reason: "malformed", message: z.prettifyError(parsed.error) };
     return { ok: true, events: [normalizeSandboxEvent(parsed.data)] };
   },
 
-  webhookAck: () => ({ status: 200, body: JSON.stringify({ received: true }), contentType: "application/json" }),
+  webhookAck: () => ({
+    status: 200,
+    body: JSON.stringify({ received: true }),
+    contentType: "application/json",
+  }),
 
   async submitDisputeEvidence(_ctx, input) {
-    if (!input.providerDisputeId) throw new ProviderError("Dispute id is required", "invalid_request");
-    if (!input.text.trim() && !input.files?.length) throw new ProviderError("Evidence is empty", "invalid_request");
+    if (!input.providerDisputeId)
+      throw new ProviderError("Dispute id is required", "invalid_request");
+    if (!input.text.trim() && !input.files?.length)
+      throw new ProviderError("Evidence is empty", "invalid_request");
   },
 
   async acceptDispute(_ctx, providerDisputeId) {

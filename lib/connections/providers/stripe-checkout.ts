@@ -1,12 +1,19 @@
 // Translating Parley's checkout request into Stripe Checkout Session params: amounts,
 // payment methods, locale and expiry, each with the rule Stripe enforces.
-import type Stripe from "stripe";
 import { SUPPORTED_CURRENCIES, assertMinorUnits, currencyExponent } from "@/lib/money";
+import type Stripe from "stripe";
 import { ProviderError, type CheckoutInput, type PaymentMethod } from "./types";
 
 type SessionParams = Stripe.Checkout.SessionCreateParams;
 
-export const STRIPE_METHODS: PaymentMethod[] = ["card", "apple_pay", "google_pay", "alipay", "wechat_pay", "bank_transfer"];
+export const STRIPE_METHODS: PaymentMethod[] = [
+  "card",
+  "apple_pay",
+  "google_pay",
+  "alipay",
+  "wechat_pay",
+  "bank_transfer",
+];
 export const STRIPE_CURRENCIES: string[] = [...SUPPORTED_CURRENCIES];
 
 /**
@@ -18,9 +25,15 @@ export function toStripeAmount(amountMinor: number, currency: string): number {
   assertMinorUnits(amountMinor);
   const code = currency.toUpperCase();
   if (!STRIPE_CURRENCIES.includes(code)) {
-    throw new ProviderError(`Stripe connector does not accept ${code}`, "invalid_request", undefined, "currency");
+    throw new ProviderError(
+      `Stripe connector does not accept ${code}`,
+      "invalid_request",
+      undefined,
+      "currency",
+    );
   }
-  if (amountMinor <= 0) throw new ProviderError("Amount must be positive", "invalid_request", undefined, "amount");
+  if (amountMinor <= 0)
+    throw new ProviderError("Amount must be positive", "invalid_request", undefined, "amount");
   if (currencyExponent(code) === 3 && amountMinor % 10 !== 0) {
     throw new ProviderError(
       `Stripe needs ${code} amounts rounded to the nearest ten (last digit 0); got ${amountMinor}`,
@@ -32,7 +45,14 @@ export function toStripeAmount(amountMinor: number, currency: string): number {
   return amountMinor;
 }
 
-const BANK_TRANSFER_TYPES: Record<string, "eu_bank_transfer" | "gb_bank_transfer" | "jp_bank_transfer" | "mx_bank_transfer" | "us_bank_transfer"> = {
+const BANK_TRANSFER_TYPES: Record<
+  string,
+  | "eu_bank_transfer"
+  | "gb_bank_transfer"
+  | "jp_bank_transfer"
+  | "mx_bank_transfer"
+  | "us_bank_transfer"
+> = {
   EUR: "eu_bank_transfer",
   GBP: "gb_bank_transfer",
   JPY: "jp_bank_transfer",
@@ -51,7 +71,10 @@ export function stripeMethodParams(
   methods: PaymentMethod[],
   currency: string,
   euCountry: string | undefined,
-): Pick<SessionParams, "allowed_payment_method_types" | "payment_method_options" | "customer_creation"> {
+): Pick<
+  SessionParams,
+  "allowed_payment_method_types" | "payment_method_options" | "customer_creation"
+> {
   if (methods.length === 0) return {};
   const types = new Set<Stripe.Checkout.SessionCreateParams.AllowedPaymentMethodType>();
   const options: Stripe.Checkout.SessionCreateParams.PaymentMethodOptions = {};
@@ -73,14 +96,19 @@ export function stripeMethodParams(
       case "bank_transfer": {
         const type = BANK_TRANSFER_TYPES[currency.toUpperCase()];
         if (!type) {
-          throw new ProviderError(`Stripe bank transfers are not available in ${currency.toUpperCase()}`, "invalid_request");
+          throw new ProviderError(
+            `Stripe bank transfers are not available in ${currency.toUpperCase()}`,
+            "invalid_request",
+          );
         }
         types.add("customer_balance");
         options.customer_balance = {
           funding_type: "bank_transfer",
           bank_transfer: {
             type,
-            ...(type === "eu_bank_transfer" ? { eu_bank_transfer: { country: euCountry ?? "NL" } } : {}),
+            ...(type === "eu_bank_transfer"
+              ? { eu_bank_transfer: { country: euCountry ?? "NL" } }
+              : {}),
           },
         };
         // Bank transfers credit a Customer's balance, so Checkout must create one.
@@ -99,13 +127,53 @@ export function stripeMethodParams(
 }
 
 const STRIPE_LOCALES = [
-  "bg", "cs", "da", "de", "el", "en", "en-GB", "es", "es-419", "et", "fi", "fil", "fr", "fr-CA", "hi-IN", "hr", "hu",
-  "id", "it", "ja", "ko", "lt", "lv", "ms", "mt", "nb", "nl", "pl", "pt", "pt-BR", "ro", "ru", "sk", "sl", "sv", "th",
-  "tr", "vi", "zh", "zh-HK", "zh-TW",
+  "bg",
+  "cs",
+  "da",
+  "de",
+  "el",
+  "en",
+  "en-GB",
+  "es",
+  "es-419",
+  "et",
+  "fi",
+  "fil",
+  "fr",
+  "fr-CA",
+  "hi-IN",
+  "hr",
+  "hu",
+  "id",
+  "it",
+  "ja",
+  "ko",
+  "lt",
+  "lv",
+  "ms",
+  "mt",
+  "nb",
+  "nl",
+  "pl",
+  "pt",
+  "pt-BR",
+  "ro",
+  "ru",
+  "sk",
+  "sl",
+  "sv",
+  "th",
+  "tr",
+  "vi",
+  "zh",
+  "zh-HK",
+  "zh-TW",
 ] as const;
 
 /** Stripe rejects locales outside its list; fall back to the base language, then "auto". */
-export function toStripeLocale(locale: string | undefined): Stripe.Checkout.SessionCreateParams.Locale | undefined {
+export function toStripeLocale(
+  locale: string | undefined,
+): Stripe.Checkout.SessionCreateParams.Locale | undefined {
   if (!locale) return undefined;
   const lower = locale.replace("_", "-").toLowerCase();
   const exact = STRIPE_LOCALES.find((l) => l.toLowerCase() === lower);
@@ -127,7 +195,10 @@ export function stripeExpiresAt(expiresAt: Date | undefined, now: Date): number 
   if (!expiresAt) return undefined;
   const nowS = Math.floor(now.getTime() / 1000);
   const wanted = Math.floor(expiresAt.getTime() / 1000);
-  return Math.min(Math.max(wanted, nowS + MIN_EXPIRY_S + EXPIRY_MARGIN_S), nowS + MAX_EXPIRY_S - EXPIRY_MARGIN_S);
+  return Math.min(
+    Math.max(wanted, nowS + MIN_EXPIRY_S + EXPIRY_MARGIN_S),
+    nowS + MAX_EXPIRY_S - EXPIRY_MARGIN_S,
+  );
 }
 
 /** Stripe metadata values are capped at 500 characters. */

@@ -9,7 +9,10 @@ export interface StripeConnectorOptions {
   maxNetworkRetries?: number;
 }
 
-export function stripeClient(ctx: ConnectorContext<{ secretKey: string }>, options: StripeConnectorOptions): Stripe {
+export function stripeClient(
+  ctx: ConnectorContext<{ secretKey: string }>,
+  options: StripeConnectorOptions,
+): Stripe {
   const config: Stripe.StripeConfig = {
     maxNetworkRetries: options.maxNetworkRetries ?? 2,
     timeout: ctx.timeoutMs ?? DEFAULT_PROVIDER_TIMEOUT_MS,
@@ -35,11 +38,16 @@ export function toProviderError(error: unknown): ProviderError {
     // error.type is the SDK class name; Stripe's wire type ("idempotency_error") is in raw.
     const wireType = (error.raw as { type?: string } | undefined)?.type;
     const code = error.decline_code ?? error.code ?? wireType ?? undefined;
-    if (error instanceof errors.StripeAuthenticationError || error instanceof errors.StripePermissionError) {
+    if (
+      error instanceof errors.StripeAuthenticationError ||
+      error instanceof errors.StripePermissionError
+    ) {
       return new ProviderError(error.message, "invalid_credentials", error.statusCode, code);
     }
     if (error instanceof errors.StripeConnectionError) {
-      const cause = isNetworkError(error.detail) ? describeNetworkError(error.detail, "Stripe") : error.message;
+      const cause = isNetworkError(error.detail)
+        ? describeNetworkError(error.detail, "Stripe")
+        : error.message;
       return new ProviderError(cause, "unreachable", undefined, code);
     }
     if (
@@ -51,8 +59,12 @@ export function toProviderError(error: unknown): ProviderError {
     }
     return new ProviderError(error.message, "provider_error", error.statusCode, code);
   }
-  if (isNetworkError(error)) return new ProviderError(describeNetworkError(error, "Stripe"), "unreachable");
-  return new ProviderError(error instanceof Error ? error.message : String(error), "provider_error");
+  if (isNetworkError(error))
+    return new ProviderError(describeNetworkError(error, "Stripe"), "unreachable");
+  return new ProviderError(
+    error instanceof Error ? error.message : String(error),
+    "provider_error",
+  );
 }
 
 export async function call<T>(work: () => Promise<T>): Promise<T> {

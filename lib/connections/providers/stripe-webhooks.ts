@@ -1,7 +1,12 @@
 // Stripe webhook deliveries: verified with the SDK on the raw body, then normalized.
 import Stripe from "stripe";
 import { z } from "zod";
-import type { NormalizedEvent, NormalizedEventType, PaymentMethod, WebhookParseResult } from "./types";
+import type {
+  NormalizedEvent,
+  NormalizedEventType,
+  PaymentMethod,
+  WebhookParseResult,
+} from "./types";
 
 /** Stripe's default: deliveries signed more than 5 minutes ago are replays (docs.stripe.com/webhooks#replay-attacks). */
 export const STRIPE_WEBHOOK_TOLERANCE_SECONDS = 300;
@@ -11,7 +16,10 @@ const idRef = z
   .transform((value) => (typeof value === "string" ? value : value.id));
 const metadata = z.record(z.string(), z.string()).nullish();
 const paymentMethodDetails = z
-  .looseObject({ type: z.string(), card: z.looseObject({ wallet: z.looseObject({ type: z.string() }).nullish() }).nullish() })
+  .looseObject({
+    type: z.string(),
+    card: z.looseObject({ wallet: z.looseObject({ type: z.string() }).nullish() }).nullish(),
+  })
   .nullish();
 
 const sessionSchema = z.looseObject({
@@ -30,7 +38,11 @@ const intentSchema = z.looseObject({
   metadata,
   payment_method_types: z.array(z.string()).nullish(),
   last_payment_error: z
-    .looseObject({ code: z.string().nullish(), decline_code: z.string().nullish(), message: z.string().nullish() })
+    .looseObject({
+      code: z.string().nullish(),
+      decline_code: z.string().nullish(),
+      message: z.string().nullish(),
+    })
     .nullish(),
 });
 const refundSchema = z.looseObject({
@@ -73,15 +85,25 @@ const envelopeSchema = z.looseObject({
 type Mapped = Omit<NormalizedEvent, "providerEventId" | "rawType" | "occurredAt">;
 
 /** Stripe's payment method type (plus card wallets) in Parley's vocabulary. */
-export function methodFromStripe(type: string | undefined, wallet?: string | null): PaymentMethod | undefined {
-  if (type === "card") return wallet === "apple_pay" ? "apple_pay" : wallet === "google_pay" ? "google_pay" : "card";
+export function methodFromStripe(
+  type: string | undefined,
+  wallet?: string | null,
+): PaymentMethod | undefined {
+  if (type === "card")
+    return wallet === "apple_pay" ? "apple_pay" : wallet === "google_pay" ? "google_pay" : "card";
   if (type === "alipay" || type === "wechat_pay" || type === "paypal") return type;
   if (type === "customer_balance") return "bank_transfer";
   return undefined;
 }
 
-function paymentIdFrom(meta: Record<string, string> | null | undefined, clientReferenceId?: string | null) {
-  return meta?.parley_payment_id ?? (clientReferenceId?.startsWith("pay_") ? clientReferenceId : undefined);
+function paymentIdFrom(
+  meta: Record<string, string> | null | undefined,
+  clientReferenceId?: string | null,
+) {
+  return (
+    meta?.parley_payment_id ??
+    (clientReferenceId?.startsWith("pay_") ? clientReferenceId : undefined)
+  );
 }
 
 function mapSession(type: NormalizedEventType, raw: unknown, failure?: Mapped["failure"]): Mapped {
@@ -132,10 +154,17 @@ function mapRefund(raw: unknown, forced?: NormalizedEventType): Mapped {
     type,
     providerPaymentId: refund.payment_intent ?? undefined,
     paymentId: paymentIdFrom(refund.metadata),
-    refund: { providerRefundId: refund.id, amountMinor: refund.amount, currency: refund.currency.toUpperCase() },
+    refund: {
+      providerRefundId: refund.id,
+      amountMinor: refund.amount,
+      currency: refund.currency.toUpperCase(),
+    },
     failure:
       type === "refund.failed"
-        ? { code: refund.failure_reason ?? "refund_failed", message: `Stripe could not complete refund ${refund.id}` }
+        ? {
+            code: refund.failure_reason ?? "refund_failed",
+            message: `Stripe could not complete refund ${refund.id}`,
+          }
         : undefined,
   };
 }
@@ -144,7 +173,9 @@ function mapChargeRefunded(raw: unknown): Mapped {
   const charge = chargeSchema.parse(raw);
   // The charge lists its refunds only when the API version/expansion includes them; the
   // refund.* events carry each refund on its own, so this one is a summary.
-  const latest = [...(charge.refunds?.data ?? [])].sort((a, b) => (b.created ?? 0) - (a.created ?? 0))[0];
+  const latest = [...(charge.refunds?.data ?? [])].sort(
+    (a, b) => (b.created ?? 0) - (a.created ?? 0),
+  )[0];
   const details = charge.payment_method_details;
   return {
     type: "refund.succeeded",
@@ -154,7 +185,11 @@ function mapChargeRefunded(raw: unknown): Mapped {
     currency: charge.currency.toUpperCase(),
     method: methodFromStripe(details?.type, details?.card?.wallet?.type),
     refund: latest
-      ? { providerRefundId: latest.id, amountMinor: latest.amount, currency: latest.currency.toUpperCase() }
+      ? {
+          providerRefundId: latest.id,
+          amountMinor: latest.amount,
+          currency: latest.currency.toUpperCase(),
+        }
       : undefined,
   };
 }
@@ -196,7 +231,10 @@ const MAPPERS: Record<string, (object: unknown, rawType: string) => Mapped> = {
   },
   "checkout.session.async_payment_succeeded": (o) => mapSession("payment.succeeded", o),
   "checkout.session.async_payment_failed": (o) =>
-    mapSession("payment.failed", o, { code: "async_payment_failed", message: "The delayed payment failed" }),
+    mapSession("payment.failed", o, {
+      code: "async_payment_failed",
+      message: "The delayed payment failed",
+    }),
   "checkout.session.expired": (o) => mapSession("payment.expired", o),
   "payment_intent.succeeded": (o) => mapIntent("payment.succeeded", o),
   "payment_intent.payment_failed": (o) => mapIntent("payment.failed", o),
@@ -218,7 +256,9 @@ export function normalizeStripeEvent(event: unknown): NormalizedEvent {
   const envelope = envelopeSchema.parse(event);
   const mapper = MAPPERS[envelope.type];
   const mapped: Mapped = mapper ? mapper(envelope.data.object, envelope.type) : { type: "unknown" };
-  const cleaned = Object.fromEntries(Object.entries(mapped).filter(([, v]) => v !== undefined)) as Mapped;
+  const cleaned = Object.fromEntries(
+    Object.entries(mapped).filter(([, v]) => v !== undefined),
+  ) as Mapped;
   return {
     ...cleaned,
     providerEventId: envelope.id,
@@ -243,9 +283,14 @@ export function parseStripeWebhook(
   secret: string,
   now: Date = new Date(),
 ): WebhookParseResult {
-  if (!signatureHeader) return { ok: false, reason: "bad_signature", message: "Missing Stripe-Signature header" };
+  if (!signatureHeader)
+    return { ok: false, reason: "bad_signature", message: "Missing Stripe-Signature header" };
   if (typeof secret !== "string" || !secret) {
-    return { ok: false, reason: "bad_signature", message: "This connection has no webhook signing secret" };
+    return {
+      ok: false,
+      reason: "bad_signature",
+      message: "This connection has no webhook signing secret",
+    };
   }
   let event: unknown;
   try {
@@ -262,11 +307,23 @@ export function parseStripeWebhook(
       // The SDK reports both failures with one error class; a signature that is valid
       // without the age check means the delivery is genuine but too old.
       if (signatureMatches(rawBody, signatureHeader, secret)) {
-        return { ok: false, reason: "stale", message: "Stripe-Signature timestamp is outside the 5-minute tolerance" };
+        return {
+          ok: false,
+          reason: "stale",
+          message: "Stripe-Signature timestamp is outside the 5-minute tolerance",
+        };
       }
-      return { ok: false, reason: "bad_signature", message: "Stripe-Signature does not match this endpoint's secret" };
+      return {
+        ok: false,
+        reason: "bad_signature",
+        message: "Stripe-Signature does not match this endpoint's secret",
+      };
     }
-    return { ok: false, reason: "malformed", message: `Body is not a Stripe event: ${(error as Error).message}` };
+    return {
+      ok: false,
+      reason: "malformed",
+      message: `Body is not a Stripe event: ${(error as Error).message}`,
+    };
   }
   try {
     return { ok: true, events: [normalizeStripeEvent(event)] };

@@ -1,6 +1,6 @@
 // Stripe connector: Checkout Sessions through the official SDK, one client per call with the
 // connection's own key. Webhook normalization lives in stripe-webhooks.ts.
-import Stripe from "stripe";
+import type Stripe from "stripe";
 import { z } from "zod";
 import { verifyResultFromError } from "./http";
 import {
@@ -14,22 +14,19 @@ import {
   toStripeLocale,
 } from "./stripe-checkout";
 import { call, stripeClient, type StripeConnectorOptions } from "./stripe-client";
+import { intentState, sessionState } from "./stripe-payment-state";
+import { parseStripeWebhook } from "./stripe-webhooks";
+import { ProviderError, type ConnectionMode, type Connector, type RefundResult } from "./types";
 export { toProviderError, type StripeConnectorOptions } from "./stripe-client";
-import { methodFromStripe, parseStripeWebhook } from "./stripe-webhooks";
-import {
-  ProviderError,
-  type ConnectionMode,
-  type Connector,
-  type PaymentStatus,
-  type ProviderPaymentState,
-  type RefundResult,
-} from "./types";
 
 export const stripeCredentialsSchema = z.object({
   secretKey: z
     .string()
     .trim()
-    .refine((key) => !/^pk_/.test(key), "This is a publishable key (pk_…); paste the secret key (sk_…) instead")
+    .refine(
+      (key) => !/^pk_/.test(key),
+      "This is a publishable key (pk_…); paste the secret key (sk_…) instead",
+    )
     .refine(
       (key) => /^(sk|rk)_(test|live)_/.test(key),
       "Use a secret key (sk_test_… / sk_live_…) or restricted key (rk_…) from Stripe Dashboard → Developers → API keys",
@@ -37,7 +34,10 @@ export const stripeCredentialsSchema = z.object({
   webhookSecret: z
     .string()
     .trim()
-    .regex(/^whsec_/, "Use the endpoint's signing secret (whsec_…) from Stripe Dashboard → Developers → Webhooks"),
+    .regex(
+      /^whsec_/,
+      "Use the endpoint's signing secret (whsec_…) from Stripe Dashboard → Developers → Webhooks",
+    ),
 });
 export type StripeCredentials = z.infer<typeof stripeCredentialsSchema>;
 
@@ -46,7 +46,10 @@ export type StripeCredentialsCheck =
   | { ok: false; fieldErrors: Partial<Record<keyof StripeCredentials, string>> };
 
 /** Shape and mode check, before any network call: an sk_live key can't back a test connection. */
-export function validateStripeCredentials(input: unknown, mode: ConnectionMode): StripeCredentialsCheck {
+export function validateStripeCredentials(
+  input: unknown,
+  mode: ConnectionMode,
+): StripeCredentialsCheck {
   const parsed = stripeCredentialsSchema.safeParse(input);
   if (!parsed.success) {
     const fieldErrors: Partial<Record<keyof StripeCredentials, string>> = {};
@@ -60,72 +63,12 @@ export function validateStripeCredentials(input: unknown, mode: ConnectionMode):
   if (keyMode !== mode) {
     return {
       ok: false,
-      fieldErrors: { secretKey: `This is a ${keyMode} key but the connection is in ${mode} mode; use a ${parsed.data.secretKey.slice(0, 2)}_${mode}_… key` },
+      fieldErrors: {
+        secretKey: `This is a ${keyMode} key but the connection is in ${mode} mode; use a ${parsed.data.secretKey.slice(0, 2)}_${mode}_… key`,
+      },
     };
   }
   return { ok: true, credentials: parsed.data };
-}
-
-function intentState(intent: Stripe.PaymentIntent): ProviderPaymentState {
-  const charge = typeof intent.latest_charge === "object" ? intent.latest_charge : null;
-  const error = intent.last_payment_error;
-  let status: PaymentStatus;
-  switch (intent.status) {
-    case "succeeded":
-      status = "succeeded";
-      if (charge?.disputed) status = "disputed";
-      else if (charge && charge.amount_refunded >= charge.amount) status = "refunded";
-      else if (charge && charge.amount_refunded > 0) status = "partially_refunded";
-      break;
-    case "requires_action":
-      status = "requires_action";
-      break;
-    case "canceled":
-      status = "canceled";
-      break;
-    case "requires_payment_method":
-      // Stripe rewinds a declined attempt to requires_payment_method with last_payment_error.
-      status = error ? "failed" : "pending";
-      break;
-    default: // requires_confirmation, requires_capture, processing
-      status = "pending";
-  }
-  const details = charge?.payment_method_details;
-  const types = intent.payment_method_types ?? [];
-  return {
-    providerPaymentId: intent.id,
-    status,
-    amountMinor: intent.amount,
-    currency: intent.currency.toUpperCase(),
-    method: details
-      ? methodFromStripe(details.type, details.card?.wallet?.type)
-      : types.length === 1
-        ? methodFromStripe(types[0])
-        : undefined,
-    failure:
-      status === "failed" && error
-        ? { code: error.decline_code ?? error.code ?? "payment_failed", message: error.message ?? "The payment failed" }
-        : undefined,
-  };
-}
-
-function sessionState(session: Stripe.Checkout.Session): ProviderPaymentState {
-  const intent = typeof session.payment_intent === "object" ? session.payment_intent : null;
-  if (intent && !(session.status === "expired" && intent.status !== "succeeded")) return intentState(intent);
-  const status: PaymentStatus =
-    session.status === "expired"
-      ? "expired"
-      : session.status === "complete"
-        ? session.payment_status === "unpaid"
-          ? "pending"
-          : "succeeded"
-        : "created";
-  return {
-    providerPaymentId: intent?.id ?? session.id,
-    status,
-    amountMinor: session.amount_total ?? undefined,
-    currency: session.currency?.toUpperCase(),
-  };
 }
 
 const REFUND_REASONS = new Set(["duplicate", "fraudulent", "requested_by_customer"]);
@@ -136,19 +79,33 @@ function refundStatus(status: string | null): RefundResult["status"] {
   return "pending";
 }
 
-export function createStripeConnector(options: StripeConnectorOptions = {}): Connector<StripeCredentials> {
+export function createStripeConnector(
+  options: StripeConnectorOptions = {},
+): Connector<StripeCredentials> {
   return {
     kind: "stripe",
 
     async verifyCredentials(ctx) {
       const check = validateStripeCredentials(ctx.credentials, ctx.mode);
       if (!check.ok) {
-        return { ok: false, reason: "invalid_credentials", message: Object.values(check.fieldErrors).join("; ") };
+        return {
+          ok: false,
+          reason: "invalid_credentials",
+          message: Object.values(check.fieldErrors).join("; "),
+        };
       }
       try {
         const account = await call(() => stripeClient(ctx, options).accounts.retrieveCurrent());
-        const label = account.business_profile?.name ?? account.settings?.dashboard?.display_name ?? account.email ?? account.id;
-        return { ok: true, accountLabel: label, message: `Connected to Stripe account ${label} (${account.id})` };
+        const label =
+          account.business_profile?.name ??
+          account.settings?.dashboard?.display_name ??
+          account.email ??
+          account.id;
+        return {
+          ok: true,
+          accountLabel: label,
+          message: `Connected to Stripe account ${label} (${account.id})`,
+        };
       } catch (error) {
         return verifyResultFromError(error, "Stripe");
       }
@@ -172,7 +129,14 @@ export function createStripeConnector(options: StripeConnectorOptions = {}): Con
           {
             mode: "payment",
             line_items: [
-              { quantity: 1, price_data: { currency, unit_amount: amount, product_data: { name: input.description.slice(0, 250) } } },
+              {
+                quantity: 1,
+                price_data: {
+                  currency,
+                  unit_amount: amount,
+                  product_data: { name: input.description.slice(0, 250) },
+                },
+              },
             ],
             client_reference_id: input.paymentId,
             metadata,
@@ -187,10 +151,17 @@ export function createStripeConnector(options: StripeConnectorOptions = {}): Con
           { idempotencyKey: input.idempotencyKey },
         ),
       );
-      if (!session.url) throw new ProviderError(`Stripe returned session ${session.id} without a URL`, "provider_error");
+      if (!session.url)
+        throw new ProviderError(
+          `Stripe returned session ${session.id} without a URL`,
+          "provider_error",
+        );
       return {
         providerCheckoutId: session.id,
-        providerPaymentId: typeof session.payment_intent === "string" ? session.payment_intent : session.payment_intent?.id,
+        providerPaymentId:
+          typeof session.payment_intent === "string"
+            ? session.payment_intent
+            : session.payment_intent?.id,
         url: session.url,
         expiresAt: new Date(session.expires_at * 1000),
       };
@@ -200,11 +171,15 @@ export function createStripeConnector(options: StripeConnectorOptions = {}): Con
       const client = stripeClient(ctx, options);
       if (providerPaymentId.startsWith("cs_")) {
         const session = await call(() =>
-          client.checkout.sessions.retrieve(providerPaymentId, { expand: ["payment_intent.latest_charge"] }),
+          client.checkout.sessions.retrieve(providerPaymentId, {
+            expand: ["payment_intent.latest_charge"],
+          }),
         );
         return sessionState(session);
       }
-      const intent = await call(() => client.paymentIntents.retrieve(providerPaymentId, { expand: ["latest_charge"] }));
+      const intent = await call(() =>
+        client.paymentIntents.retrieve(providerPaymentId, { expand: ["latest_charge"] }),
+      );
       return intentState(intent);
     },
 
@@ -213,19 +188,32 @@ export function createStripeConnector(options: StripeConnectorOptions = {}): Con
       const client = stripeClient(ctx, options);
       let paymentIntent = input.providerPaymentId;
       if (paymentIntent.startsWith("cs_")) {
-        const session = await call(() => client.checkout.sessions.retrieve(input.providerPaymentId));
-        const intentId = typeof session.payment_intent === "string" ? session.payment_intent : session.payment_intent?.id;
-        if (!intentId) throw new ProviderError(`Checkout Session ${session.id} has no payment to refund`, "invalid_request");
+        const session = await call(() =>
+          client.checkout.sessions.retrieve(input.providerPaymentId),
+        );
+        const intentId =
+          typeof session.payment_intent === "string"
+            ? session.payment_intent
+            : session.payment_intent?.id;
+        if (!intentId)
+          throw new ProviderError(
+            `Checkout Session ${session.id} has no payment to refund`,
+            "invalid_request",
+          );
         paymentIntent = intentId;
       }
-      const reason = input.reason && REFUND_REASONS.has(input.reason) ? (input.reason as Stripe.RefundCreateParams.Reason) : undefined;
+      const reason =
+        input.reason && REFUND_REASONS.has(input.reason)
+          ? (input.reason as Stripe.RefundCreateParams.Reason)
+          : undefined;
       const refund = await call(() =>
         client.refunds.create(
           {
             payment_intent: paymentIntent,
             amount,
             reason,
-            metadata: input.reason && !reason ? { parley_reason: input.reason.slice(0, 500) } : undefined,
+            metadata:
+              input.reason && !reason ? { parley_reason: input.reason.slice(0, 500) } : undefined,
           },
           { idempotencyKey: input.idempotencyKey },
         ),
@@ -234,16 +222,28 @@ export function createStripeConnector(options: StripeConnectorOptions = {}): Con
     },
 
     async parseWebhook(ctx, request, now) {
-      return parseStripeWebhook(request.rawBody, request.headers.get("stripe-signature"), ctx.credentials?.webhookSecret, now);
+      return parseStripeWebhook(
+        request.rawBody,
+        request.headers.get("stripe-signature"),
+        ctx.credentials?.webhookSecret,
+        now,
+      );
     },
 
-    webhookAck: () => ({ status: 200, body: JSON.stringify({ received: true }), contentType: "application/json" }),
+    webhookAck: () => ({
+      status: 200,
+      body: JSON.stringify({ received: true }),
+      contentType: "application/json",
+    }),
 
     async submitDisputeEvidence(ctx, input) {
       const files = input.files ?? [];
       if (files.length > 1) {
         // Stripe's evidence has one uncategorized_file slot; the others are typed (receipt, …).
-        throw new ProviderError("Stripe accepts one evidence file here; combine them into one PDF", "invalid_request");
+        throw new ProviderError(
+          "Stripe accepts one evidence file here; combine them into one PDF",
+          "invalid_request",
+        );
       }
       const client = stripeClient(ctx, options);
       let uncategorizedFile: string | undefined;
@@ -252,14 +252,21 @@ export function createStripeConnector(options: StripeConnectorOptions = {}): Con
         const uploaded = await call(() =>
           client.files.create({
             purpose: "dispute_evidence",
-            file: { data: Buffer.from(file.base64, "base64"), name: file.name, type: file.contentType },
+            file: {
+              data: Buffer.from(file.base64, "base64"),
+              name: file.name,
+              type: file.contentType,
+            },
           }),
         );
         uncategorizedFile = uploaded.id;
       }
       await call(() =>
         client.disputes.update(input.providerDisputeId, {
-          evidence: { uncategorized_text: input.text, ...(uncategorizedFile ? { uncategorized_file: uncategorizedFile } : {}) },
+          evidence: {
+            uncategorized_text: input.text,
+            ...(uncategorizedFile ? { uncategorized_file: uncategorizedFile } : {}),
+          },
           submit: true,
         }),
       );

@@ -1,8 +1,8 @@
+import { fetchWithTimeout, joinUrl, verifyResultFromError } from "@/lib/connections/providers/http";
+import { ProviderError } from "@/lib/connections/providers/types";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { fetchWithTimeout, joinUrl, verifyResultFromError } from "@/lib/connections/providers/http";
-import { ProviderError } from "@/lib/connections/providers/types";
 
 let server: Server;
 let origin: string;
@@ -41,7 +41,9 @@ describe("fetchWithTimeout", () => {
   });
 
   it("turns a refused connection into ProviderError(unreachable)", async () => {
-    const error = await fetchWithTimeout(`${await closedPortOrigin()}/x`, { providerName: "PayPal" }).catch((e) => e);
+    const error = await fetchWithTimeout(`${await closedPortOrigin()}/x`, {
+      providerName: "PayPal",
+    }).catch((e) => e);
     expect(error).toBeInstanceOf(ProviderError);
     expect(error.kind).toBe("unreachable");
     expect(error.message).toContain("PayPal refused the connection");
@@ -58,7 +60,10 @@ describe("fetchWithTimeout", () => {
 
   it("rethrows the caller's own abort instead of calling it unreachable", async () => {
     const controller = new AbortController();
-    const pending = fetchWithTimeout(`${origin}/slow`, { signal: controller.signal, timeoutMs: 5_000 });
+    const pending = fetchWithTimeout(`${origin}/slow`, {
+      signal: controller.signal,
+      timeoutMs: 5_000,
+    });
     controller.abort();
     const error = await pending.catch((e) => e);
     expect(error).not.toBeInstanceOf(ProviderError);
@@ -73,16 +78,20 @@ describe("helpers", () => {
   });
 
   it("maps errors to verifyCredentials results", () => {
-    expect(verifyResultFromError(new ProviderError("bad key", "invalid_credentials", 401))).toEqual({
-      ok: false,
-      reason: "invalid_credentials",
-      message: "bad key",
-    });
+    expect(verifyResultFromError(new ProviderError("bad key", "invalid_credentials", 401))).toEqual(
+      {
+        ok: false,
+        reason: "invalid_credentials",
+        message: "bad key",
+      },
+    );
     expect(verifyResultFromError(new ProviderError("boom", "invalid_request", 400)).ok).toBe(false);
     expect(verifyResultFromError(new ProviderError("boom", "invalid_request", 400))).toMatchObject({
       reason: "provider_error",
     });
-    const refused = new TypeError("fetch failed", { cause: Object.assign(new Error("x"), { code: "ECONNREFUSED" }) });
+    const refused = new TypeError("fetch failed", {
+      cause: Object.assign(new Error("x"), { code: "ECONNREFUSED" }),
+    });
     expect(verifyResultFromError(refused, "Adyen")).toMatchObject({ reason: "unreachable" });
   });
 });

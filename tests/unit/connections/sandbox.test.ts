@@ -1,5 +1,3 @@
-import fc from "fast-check";
-import { afterEach, describe, expect, it } from "vitest";
 import {
   generateSandboxCredentials,
   sandboxConnector,
@@ -16,10 +14,21 @@ import {
   signedSandboxDelivery,
   verifySandboxSignature,
 } from "@/lib/connections/providers/sandbox-signing";
-import { PAYMENT_METHODS, ProviderError, type CheckoutInput, type ConnectorContext } from "@/lib/connections/providers/types";
+import {
+  PAYMENT_METHODS,
+  ProviderError,
+  type CheckoutInput,
+  type ConnectorContext,
+} from "@/lib/connections/providers/types";
+import fc from "fast-check";
+import { afterEach, describe, expect, it } from "vitest";
 
 const credentials = generateSandboxCredentials();
-const ctx: ConnectorContext<SandboxCredentials> = { credentials, mode: "test", appUrl: "https://parley.example/" };
+const ctx: ConnectorContext<SandboxCredentials> = {
+  credentials,
+  mode: "test",
+  appUrl: "https://parley.example/",
+};
 const T = 1_767_000_000;
 const at = (seconds: number) => new Date(seconds * 1000);
 
@@ -50,15 +59,24 @@ describe("Sandbox credentials and capabilities", () => {
     const other = generateSandboxCredentials();
     expect(credentials.webhookSecret).toMatch(/^whsec_sbx_[\w-]{32}$/);
     expect(other.webhookSecret).not.toBe(credentials.webhookSecret);
-    expect(await sandboxConnector.verifyCredentials(ctx)).toEqual({ ok: true, accountLabel: "Parley Sandbox", message: "Sandbox is built in" });
-    const broken = await sandboxConnector.verifyCredentials({ ...ctx, credentials: { webhookSecret: "nope" } });
+    expect(await sandboxConnector.verifyCredentials(ctx)).toEqual({
+      ok: true,
+      accountLabel: "Parley Sandbox",
+      message: "Sandbox is built in",
+    });
+    const broken = await sandboxConnector.verifyCredentials({
+      ...ctx,
+      credentials: { webhookSecret: "nope" },
+    });
     expect(broken).toMatchObject({ ok: false, reason: "invalid_credentials" });
   });
 
   it("offers every method and many currencies", () => {
     const { methods, currencies } = sandboxConnector.capabilities(ctx);
     expect(methods).toEqual([...PAYMENT_METHODS]);
-    expect(currencies).toEqual(expect.arrayContaining(["EUR", "USD", "GBP", "IDR", "CNY", "JPY", "KWD"]));
+    expect(currencies).toEqual(
+      expect.arrayContaining(["EUR", "USD", "GBP", "IDR", "CNY", "JPY", "KWD"]),
+    );
   });
 });
 
@@ -74,9 +92,17 @@ describe("Sandbox checkout", () => {
 
   it("gives different keys, or another connection's secret, different checkouts", async () => {
     const a = await sandboxConnector.createCheckout(ctx, checkoutInput());
-    const b = await sandboxConnector.createCheckout(ctx, checkoutInput({ idempotencyKey: "pay_1:checkout:2" }));
-    const c = await sandboxConnector.createCheckout({ ...ctx, credentials: generateSandboxCredentials() }, checkoutInput());
-    expect(new Set([a.providerCheckoutId, b.providerCheckoutId, c.providerCheckoutId]).size).toBe(3);
+    const b = await sandboxConnector.createCheckout(
+      ctx,
+      checkoutInput({ idempotencyKey: "pay_1:checkout:2" }),
+    );
+    const c = await sandboxConnector.createCheckout(
+      { ...ctx, credentials: generateSandboxCredentials() },
+      checkoutInput(),
+    );
+    expect(new Set([a.providerCheckoutId, b.providerCheckoutId, c.providerCheckoutId]).size).toBe(
+      3,
+    );
   });
 
   it("refuses non-positive or fractional amounts and unknown currencies", async () => {
@@ -86,82 +112,148 @@ describe("Sandbox checkout", () => {
   });
 
   it("refunds deterministically per idempotency key", async () => {
-    const input = { providerPaymentId: "sbxpi_x", amountMinor: 500, currency: "EUR", idempotencyKey: "ref_1" };
+    const input = {
+      providerPaymentId: "sbxpi_x",
+      amountMinor: 500,
+      currency: "EUR",
+      idempotencyKey: "ref_1",
+    };
     const first = await sandboxConnector.refund(ctx, input);
-    expect(first).toEqual({ providerRefundId: expect.stringMatching(/^sbxre_/), status: "succeeded" });
+    expect(first).toEqual({
+      providerRefundId: expect.stringMatching(/^sbxre_/),
+      status: "succeeded",
+    });
     expect(await sandboxConnector.refund(ctx, input)).toEqual(first);
-    expect((await sandboxConnector.refund(ctx, { ...input, idempotencyKey: "ref_2" })).providerRefundId).not.toBe(first.providerRefundId);
+    expect(
+      (await sandboxConnector.refund(ctx, { ...input, idempotencyKey: "ref_2" })).providerRefundId,
+    ).not.toBe(first.providerRefundId);
   });
 
   it("accepts dispute evidence and acceptance locally", async () => {
-    await expect(sandboxConnector.submitDisputeEvidence(ctx, { providerDisputeId: "sbxdp_1", text: "Delivered" })).resolves.toBeUndefined();
-    await expect(sandboxConnector.submitDisputeEvidence(ctx, { providerDisputeId: "sbxdp_1", text: "  " })).rejects.toBeInstanceOf(ProviderError);
+    await expect(
+      sandboxConnector.submitDisputeEvidence(ctx, {
+        providerDisputeId: "sbxdp_1",
+        text: "Delivered",
+      }),
+    ).resolves.toBeUndefined();
+    await expect(
+      sandboxConnector.submitDisputeEvidence(ctx, { providerDisputeId: "sbxdp_1", text: "  " }),
+    ).rejects.toBeInstanceOf(ProviderError);
     await expect(sandboxConnector.acceptDispute(ctx, "sbxdp_1")).resolves.toBeUndefined();
   });
 });
 
 describe("Sandbox fetchPayment", () => {
   it("asks the registered lookup, or the one on the context first", async () => {
-    setSandboxStatusLookup(async (id) => (id === "sbxpi_known" ? { providerPaymentId: id, status: "succeeded" } : null));
-    expect(await sandboxConnector.fetchPayment(ctx, "sbxpi_known")).toEqual({ providerPaymentId: "sbxpi_known", status: "succeeded" });
-    const missing = await sandboxConnector.fetchPayment(ctx, "sbxpi_other").catch((e: unknown) => e);
+    setSandboxStatusLookup(async (id) =>
+      id === "sbxpi_known" ? { providerPaymentId: id, status: "succeeded" } : null,
+    );
+    expect(await sandboxConnector.fetchPayment(ctx, "sbxpi_known")).toEqual({
+      providerPaymentId: "sbxpi_known",
+      status: "succeeded",
+    });
+    const missing = await sandboxConnector
+      .fetchPayment(ctx, "sbxpi_other")
+      .catch((e: unknown) => e);
     expect(missing).toMatchObject({ kind: "invalid_request", status: 404 });
-    const withOwn: SandboxContext = { ...ctx, lookupSandboxPayment: async (id) => ({ providerPaymentId: id, status: "pending" }) };
+    const withOwn: SandboxContext = {
+      ...ctx,
+      lookupSandboxPayment: async (id) => ({ providerPaymentId: id, status: "pending" }),
+    };
     expect((await sandboxConnector.fetchPayment(withOwn, "sbxpi_known")).status).toBe("pending");
   });
 
   it("says clearly when nobody registered a lookup", async () => {
     const error = await sandboxConnector.fetchPayment(ctx, "sbxpi_known").catch((e: unknown) => e);
-    expect(error).toMatchObject({ kind: "provider_error", message: expect.stringContaining("setSandboxStatusLookup") });
+    expect(error).toMatchObject({
+      kind: "provider_error",
+      message: expect.stringContaining("setSandboxStatusLookup"),
+    });
   });
 });
 
 describe("Sandbox webhook signature", () => {
-  const body = JSON.stringify(buildSandboxEvent({ type: "payment.succeeded", providerPaymentId: "sbxpi_1", amountMinor: 100, currency: "EUR", created: at(T) }));
+  const body = JSON.stringify(
+    buildSandboxEvent({
+      type: "payment.succeeded",
+      providerPaymentId: "sbxpi_1",
+      amountMinor: 100,
+      currency: "EUR",
+      created: at(T),
+    }),
+  );
 
   it("accepts a genuine delivery within five minutes either way", () => {
     const header = signSandboxWebhook(body, credentials.webhookSecret, T);
     expect(header).toMatch(/^t=1767000000,v1=[0-9a-f]{64}$/);
-    expect(verifySandboxSignature(body, header, credentials.webhookSecret, at(T + 300))).toEqual({ ok: true });
-    expect(verifySandboxSignature(body, header, credentials.webhookSecret, at(T - 300))).toEqual({ ok: true });
+    expect(verifySandboxSignature(body, header, credentials.webhookSecret, at(T + 300))).toEqual({
+      ok: true,
+    });
+    expect(verifySandboxSignature(body, header, credentials.webhookSecret, at(T - 300))).toEqual({
+      ok: true,
+    });
   });
 
   it("calls a genuine but old delivery stale", () => {
     const header = signSandboxWebhook(body, credentials.webhookSecret, T);
-    expect(verifySandboxSignature(body, header, credentials.webhookSecret, at(T + 301))).toMatchObject({ ok: false, reason: "stale" });
+    expect(
+      verifySandboxSignature(body, header, credentials.webhookSecret, at(T + 301)),
+    ).toMatchObject({ ok: false, reason: "stale" });
   });
 
   it("rejects forgeries, tampering and garbage headers", () => {
     const forged = signSandboxWebhook(body, "whsec_sbx_someone_else_entirely", T);
-    expect(verifySandboxSignature(body, forged, credentials.webhookSecret, at(T))).toMatchObject({ reason: "bad_signature" });
+    expect(verifySandboxSignature(body, forged, credentials.webhookSecret, at(T))).toMatchObject({
+      reason: "bad_signature",
+    });
     const genuine = signSandboxWebhook(body, credentials.webhookSecret, T);
     const tampered = body.replace('"amountMinor":100', '"amountMinor":1');
     expect(tampered).not.toBe(body);
-    expect(verifySandboxSignature(tampered, genuine, credentials.webhookSecret, at(T))).toMatchObject({ reason: "bad_signature" });
-    for (const header of [null, "", "t=abc,v1=00", `v1=${"0".repeat(64)}`, `t=${T}`, `t=${T},v1=${"0".repeat(64)}`]) {
-      expect(verifySandboxSignature(body, header, credentials.webhookSecret, at(T))).toMatchObject({ ok: false, reason: "bad_signature" });
+    expect(
+      verifySandboxSignature(tampered, genuine, credentials.webhookSecret, at(T)),
+    ).toMatchObject({ reason: "bad_signature" });
+    for (const header of [
+      null,
+      "",
+      "t=abc,v1=00",
+      `v1=${"0".repeat(64)}`,
+      `t=${T}`,
+      `t=${T},v1=${"0".repeat(64)}`,
+    ]) {
+      expect(verifySandboxSignature(body, header, credentials.webhookSecret, at(T))).toMatchObject({
+        ok: false,
+        reason: "bad_signature",
+      });
     }
   });
 
   it("checks the signature before the age, so an old forgery is still a forgery", () => {
     const forged = signSandboxWebhook(body, "whsec_sbx_someone_else_entirely", T - 3600);
-    expect(verifySandboxSignature(body, forged, credentials.webhookSecret, at(T))).toMatchObject({ reason: "bad_signature" });
+    expect(verifySandboxSignature(body, forged, credentials.webhookSecret, at(T))).toMatchObject({
+      reason: "bad_signature",
+    });
   });
 
   it("accepts any of several v1 signatures (secret rotation)", () => {
     const old = signSandboxWebhook(body, "whsec_sbx_previous_secret_value", T).split(",")[1];
     const current = signSandboxWebhook(body, credentials.webhookSecret, T);
-    expect(verifySandboxSignature(body, `${current},${old}`, credentials.webhookSecret, at(T))).toEqual({ ok: true });
+    expect(
+      verifySandboxSignature(body, `${current},${old}`, credentials.webhookSecret, at(T)),
+    ).toEqual({ ok: true });
   });
 
   it("detects any single-character change to the body", () => {
     const header = signSandboxWebhook(body, credentials.webhookSecret, T);
     fc.assert(
-      fc.property(fc.nat({ max: body.length - 1 }), fc.string({ minLength: 1, maxLength: 1 }), (index, replacement) => {
-        fc.pre(body[index] !== replacement);
-        const changed = body.slice(0, index) + replacement + body.slice(index + 1);
-        return !verifySandboxSignature(changed, header, credentials.webhookSecret, at(T)).ok;
-      }),
+      fc.property(
+        fc.nat({ max: body.length - 1 }),
+        fc.string({ minLength: 1, maxLength: 1 }),
+        (index, replacement) => {
+          fc.pre(body[index] !== replacement);
+          const changed = body.slice(0, index) + replacement + body.slice(index + 1);
+          return !verifySandboxSignature(changed, header, credentials.webhookSecret, at(T)).ok;
+        },
+      ),
       { numRuns: 200 },
     );
   });
@@ -169,15 +261,33 @@ describe("Sandbox webhook signature", () => {
 
 describe("Sandbox parseWebhook", () => {
   async function deliver(event: Parameters<typeof buildSandboxEvent>[0]) {
-    const delivery = signedSandboxDelivery(buildSandboxEvent({ created: at(T), ...event }), credentials.webhookSecret, T);
-    const result = await sandboxConnector.parseWebhook(ctx, request(delivery.body, delivery.headers[SANDBOX_SIGNATURE_HEADER]), at(T + 5));
+    const delivery = signedSandboxDelivery(
+      buildSandboxEvent({ created: at(T), ...event }),
+      credentials.webhookSecret,
+      T,
+    );
+    const result = await sandboxConnector.parseWebhook(
+      ctx,
+      request(delivery.body, delivery.headers[SANDBOX_SIGNATURE_HEADER]),
+      at(T + 5),
+    );
     if (!result.ok) throw new Error(`${result.reason}: ${result.message}`);
     return result.events[0];
   }
-  const payment = { providerPaymentId: "sbxpi_abc", paymentId: "pay_42", amountMinor: 150_000, currency: "IDR" };
+  const payment = {
+    providerPaymentId: "sbxpi_abc",
+    paymentId: "pay_42",
+    amountMinor: 150_000,
+    currency: "IDR",
+  };
 
   it("normalizes a successful payment", async () => {
-    const event = await deliver({ type: "payment.succeeded", ...payment, method: "wechat_pay", id: "evt_sbx_1" });
+    const event = await deliver({
+      type: "payment.succeeded",
+      ...payment,
+      method: "wechat_pay",
+      id: "evt_sbx_1",
+    });
     expect(event).toEqual({
       providerEventId: "evt_sbx_1",
       type: "payment.succeeded",
@@ -195,22 +305,55 @@ describe("Sandbox parseWebhook", () => {
   });
 
   it("maps 3-D Secure, pending and expiry", async () => {
-    expect((await deliver({ type: "payment.requires_action", ...payment })).type).toBe("payment.requires_action");
-    expect(buildSandboxEvent({ type: "payment.requires_action", ...payment }).data.nextAction).toBe("three_d_secure");
+    expect((await deliver({ type: "payment.requires_action", ...payment })).type).toBe(
+      "payment.requires_action",
+    );
+    expect(buildSandboxEvent({ type: "payment.requires_action", ...payment }).data.nextAction).toBe(
+      "three_d_secure",
+    );
     expect((await deliver({ type: "payment.pending", ...payment })).type).toBe("payment.pending");
     expect((await deliver({ type: "payment.expired", ...payment })).type).toBe("payment.expired");
   });
 
   it("carries refunds and disputes", async () => {
-    const refund = await deliver({ type: "refund.succeeded", ...payment, refund: { providerRefundId: "sbxre_1", amountMinor: 50_000 } });
-    expect(refund).toMatchObject({ type: "refund.succeeded", refund: { providerRefundId: "sbxre_1", amountMinor: 50_000, currency: "IDR" } });
-    const opened = await deliver({ type: "dispute.opened", ...payment, dispute: { providerDisputeId: "sbxdp_1", reason: "product_not_received" } });
+    const refund = await deliver({
+      type: "refund.succeeded",
+      ...payment,
+      refund: { providerRefundId: "sbxre_1", amountMinor: 50_000 },
+    });
+    expect(refund).toMatchObject({
+      type: "refund.succeeded",
+      refund: { providerRefundId: "sbxre_1", amountMinor: 50_000, currency: "IDR" },
+    });
+    const opened = await deliver({
+      type: "dispute.opened",
+      ...payment,
+      dispute: { providerDisputeId: "sbxdp_1", reason: "product_not_received" },
+    });
     expect(opened).toMatchObject({
       type: "dispute.opened",
-      dispute: { providerDisputeId: "sbxdp_1", reason: "product_not_received", amountMinor: 150_000, currency: "IDR", dueBy: at(T + 7 * 86400) },
+      dispute: {
+        providerDisputeId: "sbxdp_1",
+        reason: "product_not_received",
+        amountMinor: 150_000,
+        currency: "IDR",
+        dueBy: at(T + 7 * 86400),
+      },
     });
-    expect((await deliver({ type: "dispute.won", ...payment, dispute: { providerDisputeId: "sbxdp_1" } })).type).toBe("dispute.won");
-    const lost = await deliver({ type: "dispute.lost", ...payment, dispute: { providerDisputeId: "sbxdp_1" } });
+    expect(
+      (
+        await deliver({
+          type: "dispute.won",
+          ...payment,
+          dispute: { providerDisputeId: "sbxdp_1" },
+        })
+      ).type,
+    ).toBe("dispute.won");
+    const lost = await deliver({
+      type: "dispute.lost",
+      ...payment,
+      dispute: { providerDisputeId: "sbxdp_1" },
+    });
     expect(lost.type).toBe("dispute.lost");
     expect(lost.dispute?.dueBy).toBeUndefined();
   });
@@ -219,32 +362,71 @@ describe("Sandbox parseWebhook", () => {
     const event = buildSandboxEvent({ type: "payment.succeeded", ...payment, created: at(T) });
     const delivery = signedSandboxDelivery(event, credentials.webhookSecret, T);
     const header = delivery.headers[SANDBOX_SIGNATURE_HEADER];
-    expect(await sandboxConnector.parseWebhook(ctx, request(delivery.body, header), at(T + 301))).toMatchObject({ ok: false, reason: "stale" });
-    expect(await sandboxConnector.parseWebhook(ctx, request(delivery.body, null), at(T))).toMatchObject({ ok: false, reason: "bad_signature" });
+    expect(
+      await sandboxConnector.parseWebhook(ctx, request(delivery.body, header), at(T + 301)),
+    ).toMatchObject({ ok: false, reason: "stale" });
+    expect(
+      await sandboxConnector.parseWebhook(ctx, request(delivery.body, null), at(T)),
+    ).toMatchObject({ ok: false, reason: "bad_signature" });
     const notJson = "{oops";
-    expect(await sandboxConnector.parseWebhook(ctx, request(notJson, signSandboxWebhook(notJson, credentials.webhookSecret, T)), at(T))).toMatchObject({
+    expect(
+      await sandboxConnector.parseWebhook(
+        ctx,
+        request(notJson, signSandboxWebhook(notJson, credentials.webhookSecret, T)),
+        at(T),
+      ),
+    ).toMatchObject({
       ok: false,
       reason: "malformed",
     });
     const noRefund = JSON.stringify({ ...event, type: "refund.succeeded" });
-    expect(await sandboxConnector.parseWebhook(ctx, request(noRefund, signSandboxWebhook(noRefund, credentials.webhookSecret, T)), at(T))).toMatchObject({
+    expect(
+      await sandboxConnector.parseWebhook(
+        ctx,
+        request(noRefund, signSandboxWebhook(noRefund, credentials.webhookSecret, T)),
+        at(T),
+      ),
+    ).toMatchObject({
       ok: false,
       reason: "malformed",
     });
     const noSecret = { ...ctx, credentials: {} as SandboxCredentials };
-    expect(await sandboxConnector.parseWebhook(noSecret, request(delivery.body, header), at(T))).toMatchObject({ ok: false, reason: "bad_signature" });
+    expect(
+      await sandboxConnector.parseWebhook(noSecret, request(delivery.body, header), at(T)),
+    ).toMatchObject({ ok: false, reason: "bad_signature" });
   });
 
   it("keeps unknown event types as unknown", async () => {
-    const body = JSON.stringify({ id: "evt_sbx_9", type: "payment.teleported", created: T, data: { providerPaymentId: "sbxpi_abc" } });
-    const result = await sandboxConnector.parseWebhook(ctx, request(body, signSandboxWebhook(body, credentials.webhookSecret, T)), at(T));
+    const body = JSON.stringify({
+      id: "evt_sbx_9",
+      type: "payment.teleported",
+      created: T,
+      data: { providerPaymentId: "sbxpi_abc" },
+    });
+    const result = await sandboxConnector.parseWebhook(
+      ctx,
+      request(body, signSandboxWebhook(body, credentials.webhookSecret, T)),
+      at(T),
+    );
     expect(result).toEqual({
       ok: true,
-      events: [{ providerEventId: "evt_sbx_9", type: "unknown", rawType: "payment.teleported", occurredAt: at(T), providerPaymentId: "sbxpi_abc" }],
+      events: [
+        {
+          providerEventId: "evt_sbx_9",
+          type: "unknown",
+          rawType: "payment.teleported",
+          occurredAt: at(T),
+          providerPaymentId: "sbxpi_abc",
+        },
+      ],
     });
   });
 
   it("acknowledges with 200 JSON", () => {
-    expect(sandboxConnector.webhookAck()).toEqual({ status: 200, body: '{"received":true}', contentType: "application/json" });
+    expect(sandboxConnector.webhookAck()).toEqual({
+      status: 200,
+      body: '{"received":true}',
+      contentType: "application/json",
+    });
   });
 });

@@ -1,15 +1,24 @@
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
-import Stripe from "stripe";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import {
   createStripeConnector,
   stripeCredentialsSchema,
   validateStripeCredentials,
   type StripeCredentials,
 } from "@/lib/connections/providers/stripe";
-import { ProviderError, type CheckoutInput, type ConnectorContext } from "@/lib/connections/providers/types";
-import { buildStripeEvent, signStripeEvent, startFakeStripe, type FakeStripe } from "@/tests/fakes/stripe-server";
+import {
+  ProviderError,
+  type CheckoutInput,
+  type ConnectorContext,
+} from "@/lib/connections/providers/types";
+import {
+  buildStripeEvent,
+  signStripeEvent,
+  startFakeStripe,
+  type FakeStripe,
+} from "@/tests/fakes/stripe-server";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import Stripe from "stripe";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 
 const connector = createStripeConnector({ maxNetworkRetries: 0 });
 let fake: FakeStripe;
@@ -67,24 +76,43 @@ async function closedPort(): Promise<number> {
 
 describe("Stripe credentials", () => {
   it("accepts secret and restricted keys with a whsec_ secret", () => {
-    expect(stripeCredentialsSchema.safeParse({ secretKey: "sk_test_123", webhookSecret: "whsec_abc" }).success).toBe(true);
-    expect(stripeCredentialsSchema.safeParse({ secretKey: "rk_live_123", webhookSecret: "whsec_abc" }).success).toBe(true);
+    expect(
+      stripeCredentialsSchema.safeParse({ secretKey: "sk_test_123", webhookSecret: "whsec_abc" })
+        .success,
+    ).toBe(true);
+    expect(
+      stripeCredentialsSchema.safeParse({ secretKey: "rk_live_123", webhookSecret: "whsec_abc" })
+        .success,
+    ).toBe(true);
   });
 
   it("explains what is wrong with each field", () => {
-    const check = validateStripeCredentials({ secretKey: "pk_test_123", webhookSecret: "secret" }, "test");
+    const check = validateStripeCredentials(
+      { secretKey: "pk_test_123", webhookSecret: "secret" },
+      "test",
+    );
     expect(check.ok).toBe(false);
     if (check.ok) return;
     expect(check.fieldErrors.secretKey).toMatch(/publishable key/);
     expect(check.fieldErrors.webhookSecret).toMatch(/whsec_/);
-    const garbage = validateStripeCredentials({ secretKey: "hello", webhookSecret: "whsec_x" }, "test");
+    const garbage = validateStripeCredentials(
+      { secretKey: "hello", webhookSecret: "whsec_x" },
+      "test",
+    );
     expect(garbage.ok ? undefined : garbage.fieldErrors.secretKey).toMatch(/sk_test_/);
   });
 
   it("refuses a key whose mode differs from the connection's", () => {
-    const live = validateStripeCredentials({ secretKey: "sk_live_123", webhookSecret: "whsec_x" }, "test");
-    expect(live.ok ? undefined : live.fieldErrors.secretKey).toMatch(/live key but the connection is in test mode/);
-    expect(validateStripeCredentials({ secretKey: "sk_live_123", webhookSecret: "whsec_x" }, "live").ok).toBe(true);
+    const live = validateStripeCredentials(
+      { secretKey: "sk_live_123", webhookSecret: "whsec_x" },
+      "test",
+    );
+    expect(live.ok ? undefined : live.fieldErrors.secretKey).toMatch(
+      /live key but the connection is in test mode/,
+    );
+    expect(
+      validateStripeCredentials({ secretKey: "sk_live_123", webhookSecret: "whsec_x" }, "live").ok,
+    ).toBe(true);
   });
 });
 
@@ -96,7 +124,10 @@ describe("verifyCredentials", () => {
   });
 
   it("reports Stripe's own message for a wrong key", async () => {
-    const wrong = { ...ctx, credentials: { ...ctx.credentials, secretKey: "sk_test_51WrongKeyWrongKeyWrong9xYz" } };
+    const wrong = {
+      ...ctx,
+      credentials: { ...ctx.credentials, secretKey: "sk_test_51WrongKeyWrongKeyWrong9xYz" },
+    };
     const result = await connector.verifyCredentials(wrong);
     expect(result.ok).toBe(false);
     if (result.ok) return;
@@ -106,13 +137,19 @@ describe("verifyCredentials", () => {
 
   it("does not call Stripe with a live key on a test connection", async () => {
     const before = fake.requests.length;
-    const result = await connector.verifyCredentials({ ...ctx, credentials: { ...ctx.credentials, secretKey: "sk_live_abc" } });
+    const result = await connector.verifyCredentials({
+      ...ctx,
+      credentials: { ...ctx.credentials, secretKey: "sk_live_abc" },
+    });
     expect(result).toMatchObject({ ok: false, reason: "invalid_credentials" });
     expect(fake.requests.length).toBe(before);
   });
 
   it("says unreachable when nothing listens", async () => {
-    const result = await connector.verifyCredentials({ ...ctx, baseUrl: `http://127.0.0.1:${await closedPort()}` });
+    const result = await connector.verifyCredentials({
+      ...ctx,
+      baseUrl: `http://127.0.0.1:${await closedPort()}`,
+    });
     expect(result).toMatchObject({ ok: false, reason: "unreachable" });
   });
 
@@ -134,9 +171,15 @@ describe("verifyCredentials", () => {
   });
 
   it("reports a Stripe outage as provider_error", async () => {
-    fake.failNext(500, { error: { type: "api_error", message: "Something went wrong on Stripe's end." } });
+    fake.failNext(500, {
+      error: { type: "api_error", message: "Something went wrong on Stripe's end." },
+    });
     const result = await connector.verifyCredentials(ctx);
-    expect(result).toEqual({ ok: false, reason: "provider_error", message: "Something went wrong on Stripe's end." });
+    expect(result).toEqual({
+      ok: false,
+      reason: "provider_error",
+      message: "Something went wrong on Stripe's end.",
+    });
   });
 });
 
@@ -145,10 +188,23 @@ describe("createCheckout", () => {
     const input = checkoutInput({ expiresAt: new Date(Date.now() + 2 * 3600_000) });
     const result = await connector.createCheckout(ctx, input);
     const request = fake.requests.at(-1)!;
-    expect(request).toMatchObject({ method: "POST", path: "/v1/checkout/sessions", idempotencyKey: input.idempotencyKey });
+    expect(request).toMatchObject({
+      method: "POST",
+      path: "/v1/checkout/sessions",
+      idempotencyKey: input.idempotencyKey,
+    });
     expect(request.params).toMatchObject({
       mode: "payment",
-      line_items: [{ quantity: "1", price_data: { currency: "eur", unit_amount: "1250", product_data: { name: "2× flat white" } } }],
+      line_items: [
+        {
+          quantity: "1",
+          price_data: {
+            currency: "eur",
+            unit_amount: "1250",
+            product_data: { name: "2× flat white" },
+          },
+        },
+      ],
       client_reference_id: input.paymentId,
       metadata: { parley_payment_id: input.paymentId, parley_conversation_id: "cnv_abc" },
       payment_intent_data: { metadata: { parley_payment_id: input.paymentId } },
@@ -179,7 +235,9 @@ describe("createCheckout", () => {
   it("surfaces reuse of a key for a different checkout as an invalid request", async () => {
     const input = checkoutInput();
     await connector.createCheckout(ctx, input);
-    const error = await providerError(connector.createCheckout(ctx, { ...input, amountMinor: 9999 }));
+    const error = await providerError(
+      connector.createCheckout(ctx, { ...input, amountMinor: 9999 }),
+    );
     expect(error.kind).toBe("invalid_request");
     expect(error.providerCode).toBe("idempotency_error");
     expect(error.message).toContain(input.idempotencyKey);
@@ -187,13 +245,18 @@ describe("createCheckout", () => {
 
   it("maps wallets onto card and configures WeChat Pay and EUR bank transfers", async () => {
     fake.state.account.country = "DE";
-    const input = checkoutInput({ methods: ["apple_pay", "google_pay", "wechat_pay", "bank_transfer"] });
+    const input = checkoutInput({
+      methods: ["apple_pay", "google_pay", "wechat_pay", "bank_transfer"],
+    });
     await connector.createCheckout(ctx, input);
     const params = fake.requests.at(-1)!.params;
     expect(params.allowed_payment_method_types).toEqual(["card", "wechat_pay", "customer_balance"]);
     expect(params.payment_method_options).toEqual({
       wechat_pay: { client: "web" },
-      customer_balance: { funding_type: "bank_transfer", bank_transfer: { type: "eu_bank_transfer", eu_bank_transfer: { country: "DE" } } },
+      customer_balance: {
+        funding_type: "bank_transfer",
+        bank_transfer: { type: "eu_bank_transfer", eu_bank_transfer: { country: "DE" } },
+      },
     });
     expect(params.customer_creation).toBe("always");
     fake.state.account.country = "ID";
@@ -201,20 +264,40 @@ describe("createCheckout", () => {
 
   it("refuses what Stripe would refuse before calling it", async () => {
     const before = fake.requests.length;
-    expect((await providerError(connector.createCheckout(ctx, checkoutInput({ currency: "IDR", methods: ["bank_transfer"] })))).kind).toBe(
-      "invalid_request",
+    expect(
+      (
+        await providerError(
+          connector.createCheckout(
+            ctx,
+            checkoutInput({ currency: "IDR", methods: ["bank_transfer"] }),
+          ),
+        )
+      ).kind,
+    ).toBe("invalid_request");
+    const kwd = await providerError(
+      connector.createCheckout(ctx, checkoutInput({ currency: "KWD", amountMinor: 1255 })),
     );
-    const kwd = await providerError(connector.createCheckout(ctx, checkoutInput({ currency: "KWD", amountMinor: 1255 })));
     expect(kwd.message).toMatch(/nearest ten/);
-    expect((await providerError(connector.createCheckout(ctx, checkoutInput({ methods: ["paypal"] })))).kind).toBe("invalid_request");
+    expect(
+      (await providerError(connector.createCheckout(ctx, checkoutInput({ methods: ["paypal"] }))))
+        .kind,
+    ).toBe("invalid_request");
     expect(fake.requests.length).toBe(before);
-    await expect(connector.createCheckout(ctx, checkoutInput({ currency: "KWD", amountMinor: 1250 }))).resolves.toBeTruthy();
+    await expect(
+      connector.createCheckout(ctx, checkoutInput({ currency: "KWD", amountMinor: 1250 })),
+    ).resolves.toBeTruthy();
   });
 
   it("clamps an expiry into Stripe's 30 min – 24 h window", async () => {
-    const soon = await connector.createCheckout(ctx, checkoutInput({ expiresAt: new Date(Date.now() + 5 * 60_000) }));
+    const soon = await connector.createCheckout(
+      ctx,
+      checkoutInput({ expiresAt: new Date(Date.now() + 5 * 60_000) }),
+    );
     expect(soon.expiresAt!.getTime()).toBeGreaterThanOrEqual(Date.now() + 30 * 60_000);
-    const late = await connector.createCheckout(ctx, checkoutInput({ expiresAt: new Date(Date.now() + 3 * 86400_000) }));
+    const late = await connector.createCheckout(
+      ctx,
+      checkoutInput({ expiresAt: new Date(Date.now() + 3 * 86400_000) }),
+    );
     expect(late.expiresAt!.getTime()).toBeLessThanOrEqual(Date.now() + 24 * 3600_000);
   });
 
@@ -233,10 +316,19 @@ describe("fetchPayment", () => {
 
   it("reports an unpaid session as created and a paid one through its PaymentIntent", async () => {
     const sessionId = await openSession();
-    expect(await connector.fetchPayment(ctx, sessionId)).toMatchObject({ providerPaymentId: sessionId, status: "created" });
+    expect(await connector.fetchPayment(ctx, sessionId)).toMatchObject({
+      providerPaymentId: sessionId,
+      status: "created",
+    });
     const intent = fake.payCheckout(sessionId, { status: "succeeded", method: "apple_pay" });
     const state = await connector.fetchPayment(ctx, intent.id);
-    expect(state).toEqual({ providerPaymentId: intent.id, status: "succeeded", amountMinor: 1250, currency: "EUR", method: "apple_pay" });
+    expect(state).toEqual({
+      providerPaymentId: intent.id,
+      status: "succeeded",
+      amountMinor: 1250,
+      currency: "EUR",
+      method: "apple_pay",
+    });
     expect(await connector.fetchPayment(ctx, sessionId)).toEqual(state);
   });
 
@@ -249,13 +341,16 @@ describe("fetchPayment", () => {
     expect((await connector.fetchPayment(ctx, intent.id)).status).toBe(expected);
   });
 
-  it.each(["insufficient_funds", "expired_card", "fraudulent"])("reports a %s decline as failed with the code", async (code) => {
-    const intent = fake.payCheckout(await openSession(), { status: "failed", declineCode: code });
-    const state = await connector.fetchPayment(ctx, intent.id);
-    expect(state.status).toBe("failed");
-    expect(state.failure?.code).toBe(code);
-    expect(state.failure?.message).toBeTruthy();
-  });
+  it.each(["insufficient_funds", "expired_card", "fraudulent"])(
+    "reports a %s decline as failed with the code",
+    async (code) => {
+      const intent = fake.payCheckout(await openSession(), { status: "failed", declineCode: code });
+      const state = await connector.fetchPayment(ctx, intent.id);
+      expect(state.status).toBe("failed");
+      expect(state.failure?.code).toBe(code);
+      expect(state.failure?.message).toBeTruthy();
+    },
+  );
 
   it("reports an expired session", async () => {
     const sessionId = await openSession();
@@ -264,10 +359,22 @@ describe("fetchPayment", () => {
   });
 
   it("follows refunds and disputes on the charge", async () => {
-    const intent = fake.payCheckout(await openSession({ amountMinor: 2000 }), { status: "succeeded" });
-    await connector.refund(ctx, { providerPaymentId: intent.id, amountMinor: 500, currency: "EUR", idempotencyKey: `r_${intent.id}_1` });
+    const intent = fake.payCheckout(await openSession({ amountMinor: 2000 }), {
+      status: "succeeded",
+    });
+    await connector.refund(ctx, {
+      providerPaymentId: intent.id,
+      amountMinor: 500,
+      currency: "EUR",
+      idempotencyKey: `r_${intent.id}_1`,
+    });
     expect((await connector.fetchPayment(ctx, intent.id)).status).toBe("partially_refunded");
-    await connector.refund(ctx, { providerPaymentId: intent.id, amountMinor: 1500, currency: "EUR", idempotencyKey: `r_${intent.id}_2` });
+    await connector.refund(ctx, {
+      providerPaymentId: intent.id,
+      amountMinor: 1500,
+      currency: "EUR",
+      idempotencyKey: `r_${intent.id}_2`,
+    });
     expect((await connector.fetchPayment(ctx, intent.id)).status).toBe("refunded");
     const disputed = fake.payCheckout(await openSession(), { status: "succeeded" });
     fake.openDispute(disputed.id);
@@ -276,7 +383,11 @@ describe("fetchPayment", () => {
 
   it("passes Stripe's 404 through as an invalid request", async () => {
     const error = await providerError(connector.fetchPayment(ctx, "pi_doesnotexist"));
-    expect(error).toMatchObject({ kind: "invalid_request", status: 404, providerCode: "resource_missing" });
+    expect(error).toMatchObject({
+      kind: "invalid_request",
+      status: 404,
+      providerCode: "resource_missing",
+    });
     expect(error.message).toBe("No such payment_intent: 'pi_doesnotexist'");
   });
 });
@@ -289,7 +400,13 @@ describe("refund", () => {
 
   it("refunds part of a payment once, even when retried", async () => {
     const intentId = await paidIntent();
-    const input = { providerPaymentId: intentId, amountMinor: 1000, currency: "EUR", idempotencyKey: `refund_${intentId}`, reason: "duplicate" };
+    const input = {
+      providerPaymentId: intentId,
+      amountMinor: 1000,
+      currency: "EUR",
+      idempotencyKey: `refund_${intentId}`,
+      reason: "duplicate",
+    };
     const first = await connector.refund(ctx, input);
     const second = await connector.refund(ctx, input);
     expect(first.providerRefundId).toMatch(/^re_/);
@@ -320,7 +437,12 @@ describe("refund", () => {
   it("passes Stripe's refusal of an over-refund through", async () => {
     const intentId = await paidIntent(1000);
     const error = await providerError(
-      connector.refund(ctx, { providerPaymentId: intentId, amountMinor: 1500, currency: "EUR", idempotencyKey: `over_${intentId}` }),
+      connector.refund(ctx, {
+        providerPaymentId: intentId,
+        amountMinor: 1500,
+        currency: "EUR",
+        idempotencyKey: `over_${intentId}`,
+      }),
     );
     expect(error).toMatchObject({ kind: "invalid_request", providerCode: "amount_too_large" });
   });
@@ -335,12 +457,20 @@ describe("disputes", () => {
 
   it("submits text evidence", async () => {
     const dispute = await disputed();
-    await connector.submitDisputeEvidence(ctx, { providerDisputeId: dispute.id, text: "Delivered to the table at 10:02." });
+    await connector.submitDisputeEvidence(ctx, {
+      providerDisputeId: dispute.id,
+      text: "Delivered to the table at 10:02.",
+    });
     const stored = fake.state.disputes.get(dispute.id)!;
     expect(stored.status).toBe("under_review");
-    expect(stored.evidence).toMatchObject({ uncategorized_text: "Delivered to the table at 10:02.", uncategorized_file: null });
+    expect(stored.evidence).toMatchObject({
+      uncategorized_text: "Delivered to the table at 10:02.",
+      uncategorized_file: null,
+    });
     expect(stored.evidence_details).toMatchObject({ submission_count: 1, has_evidence: true });
-    const second = await providerError(connector.submitDisputeEvidence(ctx, { providerDisputeId: dispute.id, text: "again" }));
+    const second = await providerError(
+      connector.submitDisputeEvidence(ctx, { providerDisputeId: dispute.id, text: "again" }),
+    );
     expect(second.kind).toBe("invalid_request");
   });
 
@@ -352,14 +482,25 @@ describe("disputes", () => {
       text: "Receipt attached.",
       files: [{ name: "receipt.pdf", contentType: "application/pdf", base64 }],
     });
-    const fileId = (fake.state.disputes.get(dispute.id)!.evidence as Record<string, unknown>).uncategorized_file as string;
-    expect(fake.state.files.get(fileId)).toMatchObject({ purpose: "dispute_evidence", filename: "receipt.pdf", size: 16 });
+    const fileId = (fake.state.disputes.get(dispute.id)!.evidence as Record<string, unknown>)
+      .uncategorized_file as string;
+    expect(fake.state.files.get(fileId)).toMatchObject({
+      purpose: "dispute_evidence",
+      filename: "receipt.pdf",
+      size: 16,
+    });
   });
 
   it("refuses more than one file rather than dropping some", async () => {
     const dispute = await disputed();
     const file = { name: "a.pdf", contentType: "application/pdf", base64: "AA==" };
-    const error = await providerError(connector.submitDisputeEvidence(ctx, { providerDisputeId: dispute.id, text: "x", files: [file, file] }));
+    const error = await providerError(
+      connector.submitDisputeEvidence(ctx, {
+        providerDisputeId: dispute.id,
+        text: "x",
+        files: [file, file],
+      }),
+    );
     expect(error.kind).toBe("invalid_request");
     expect(fake.state.disputes.get(dispute.id)!.status).toBe("needs_response");
   });
@@ -368,14 +509,21 @@ describe("disputes", () => {
     const dispute = await disputed();
     await connector.acceptDispute(ctx, dispute.id);
     expect(fake.state.disputes.get(dispute.id)!.status).toBe("lost");
-    expect(fake.requests.at(-1)).toMatchObject({ method: "POST", path: `/v1/disputes/${dispute.id}/close` });
+    expect(fake.requests.at(-1)).toMatchObject({
+      method: "POST",
+      path: `/v1/disputes/${dispute.id}/close`,
+    });
     await expect(connector.acceptDispute(ctx, dispute.id)).rejects.toBeInstanceOf(ProviderError);
   });
 });
 
 describe("webhookAck", () => {
   it("answers 200 JSON", () => {
-    expect(connector.webhookAck()).toEqual({ status: 200, body: '{"received":true}', contentType: "application/json" });
+    expect(connector.webhookAck()).toEqual({
+      status: 200,
+      body: '{"received":true}',
+      contentType: "application/json",
+    });
     expect(connector.capabilities(ctx).methods).toContain("wechat_pay");
   });
 });
@@ -385,8 +533,16 @@ describe("parseWebhook", () => {
   const at = (seconds: number) => new Date(seconds * 1000);
 
   function delivery(event: unknown, options: { secret?: string; timestamp?: number } = {}) {
-    const signed = signStripeEvent(event, options.secret ?? ctx.credentials.webhookSecret, options.timestamp ?? T);
-    return { rawBody: signed.payload, headers: new Headers({ "Stripe-Signature": signed.header }), url: "http://parley.test/api/webhooks/con_1" };
+    const signed = signStripeEvent(
+      event,
+      options.secret ?? ctx.credentials.webhookSecret,
+      options.timestamp ?? T,
+    );
+    return {
+      rawBody: signed.payload,
+      headers: new Headers({ "Stripe-Signature": signed.header }),
+      url: "http://parley.test/api/webhooks/con_1",
+    };
   }
 
   async function paidFixture() {
@@ -420,52 +576,105 @@ describe("parseWebhook", () => {
   it("agrees with the SDK's own test signer", async () => {
     const event = buildStripeEvent("payment_intent.processing", (await paidFixture()).intent);
     const payload = JSON.stringify(event);
-    const header = Stripe.webhooks.generateTestHeaderString({ payload, secret: ctx.credentials.webhookSecret, timestamp: T });
-    const result = await connector.parseWebhook(ctx, { rawBody: payload, headers: new Headers({ "stripe-signature": header }), url: "" }, at(T));
+    const header = Stripe.webhooks.generateTestHeaderString({
+      payload,
+      secret: ctx.credentials.webhookSecret,
+      timestamp: T,
+    });
+    const result = await connector.parseWebhook(
+      ctx,
+      { rawBody: payload, headers: new Headers({ "stripe-signature": header }), url: "" },
+      at(T),
+    );
     expect(result.ok && result.events[0].type).toBe("payment.pending");
   });
 
   it("rejects a delivery signed with another secret", async () => {
     const event = buildStripeEvent("payment_intent.succeeded", (await paidFixture()).intent);
-    const result = await connector.parseWebhook(ctx, delivery(event, { secret: "whsec_someone_else" }), at(T));
+    const result = await connector.parseWebhook(
+      ctx,
+      delivery(event, { secret: "whsec_someone_else" }),
+      at(T),
+    );
     expect(result).toMatchObject({ ok: false, reason: "bad_signature" });
   });
 
   it("rejects a body changed after signing", async () => {
     const { intent } = await paidFixture();
     const genuine = delivery(buildStripeEvent("payment_intent.succeeded", intent));
-    const tampered = { ...genuine, rawBody: genuine.rawBody.replace('"amount": 4200', '"amount": 1') };
+    const tampered = {
+      ...genuine,
+      rawBody: genuine.rawBody.replace('"amount": 4200', '"amount": 1'),
+    };
     expect(tampered.rawBody).not.toBe(genuine.rawBody);
-    expect(await connector.parseWebhook(ctx, tampered, at(T))).toMatchObject({ ok: false, reason: "bad_signature" });
+    expect(await connector.parseWebhook(ctx, tampered, at(T))).toMatchObject({
+      ok: false,
+      reason: "bad_signature",
+    });
   });
 
   it("rejects a missing or garbled signature header", async () => {
-    const genuine = delivery(buildStripeEvent("payment_intent.succeeded", (await paidFixture()).intent));
+    const genuine = delivery(
+      buildStripeEvent("payment_intent.succeeded", (await paidFixture()).intent),
+    );
     const none = await connector.parseWebhook(ctx, { ...genuine, headers: new Headers() }, at(T));
     expect(none).toMatchObject({ ok: false, reason: "bad_signature" });
-    const garbled = await connector.parseWebhook(ctx, { ...genuine, headers: new Headers({ "stripe-signature": "nonsense" }) }, at(T));
+    const garbled = await connector.parseWebhook(
+      ctx,
+      { ...genuine, headers: new Headers({ "stripe-signature": "nonsense" }) },
+      at(T),
+    );
     expect(garbled).toMatchObject({ ok: false, reason: "bad_signature" });
   });
 
   it("calls a genuine delivery older than 300 s stale, judged against `now`", async () => {
-    const genuine = delivery(buildStripeEvent("payment_intent.succeeded", (await paidFixture()).intent));
+    const genuine = delivery(
+      buildStripeEvent("payment_intent.succeeded", (await paidFixture()).intent),
+    );
     expect((await connector.parseWebhook(ctx, genuine, at(T + 300))).ok).toBe(true);
-    expect(await connector.parseWebhook(ctx, genuine, at(T + 301))).toMatchObject({ ok: false, reason: "stale" });
+    expect(await connector.parseWebhook(ctx, genuine, at(T + 301))).toMatchObject({
+      ok: false,
+      reason: "stale",
+    });
   });
 
   it("calls a signed non-JSON body or a misshapen event malformed", async () => {
-    expect(await connector.parseWebhook(ctx, delivery("{not json"), at(T))).toMatchObject({ ok: false, reason: "malformed" });
-    const missingAmount = buildStripeEvent("payment_intent.succeeded", { id: "pi_1", object: "payment_intent", currency: "eur" });
-    expect(await connector.parseWebhook(ctx, delivery(missingAmount), at(T))).toMatchObject({ ok: false, reason: "malformed" });
-    expect(await connector.parseWebhook(ctx, delivery({ hello: "world" }), at(T))).toMatchObject({ ok: false, reason: "malformed" });
+    expect(await connector.parseWebhook(ctx, delivery("{not json"), at(T))).toMatchObject({
+      ok: false,
+      reason: "malformed",
+    });
+    const missingAmount = buildStripeEvent("payment_intent.succeeded", {
+      id: "pi_1",
+      object: "payment_intent",
+      currency: "eur",
+    });
+    expect(await connector.parseWebhook(ctx, delivery(missingAmount), at(T))).toMatchObject({
+      ok: false,
+      reason: "malformed",
+    });
+    expect(await connector.parseWebhook(ctx, delivery({ hello: "world" }), at(T))).toMatchObject({
+      ok: false,
+      reason: "malformed",
+    });
   });
 
   it("keeps unknown event types as unknown", async () => {
-    const event = buildStripeEvent("customer.created", { id: "cus_1", object: "customer" }, { created: T });
+    const event = buildStripeEvent(
+      "customer.created",
+      { id: "cus_1", object: "customer" },
+      { created: T },
+    );
     const result = await connector.parseWebhook(ctx, delivery(event), at(T));
     expect(result).toEqual({
       ok: true,
-      events: [{ providerEventId: event.id, type: "unknown", rawType: "customer.created", occurredAt: at(T) }],
+      events: [
+        {
+          providerEventId: event.id,
+          type: "unknown",
+          rawType: "customer.created",
+          occurredAt: at(T),
+        },
+      ],
     });
   });
 });
@@ -474,8 +683,20 @@ describe("Stripe event mapping", () => {
   const T = 1_767_000_000;
 
   async function parse(type: string, object: Record<string, unknown>) {
-    const signed = signStripeEvent(buildStripeEvent(type, object, { created: T }), ctx.credentials.webhookSecret, T);
-    const result = await connector.parseWebhook(ctx, { rawBody: signed.payload, headers: new Headers({ "stripe-signature": signed.header }), url: "" }, new Date(T * 1000));
+    const signed = signStripeEvent(
+      buildStripeEvent(type, object, { created: T }),
+      ctx.credentials.webhookSecret,
+      T,
+    );
+    const result = await connector.parseWebhook(
+      ctx,
+      {
+        rawBody: signed.payload,
+        headers: new Headers({ "stripe-signature": signed.header }),
+        url: "",
+      },
+      new Date(T * 1000),
+    );
     if (!result.ok) throw new Error(`${result.reason}: ${result.message}`);
     expect(result.events).toHaveLength(1);
     return result.events[0];
@@ -491,14 +712,23 @@ describe("Stripe event mapping", () => {
     const paid = await scenario();
     const intent = fake.payCheckout(paid.sessionId, { status: "succeeded" });
     const session = fake.state.sessions.get(paid.sessionId)!;
-    expect(await parse("checkout.session.completed", session)).toMatchObject({ type: "payment.succeeded", providerPaymentId: intent.id, paymentId: paid.input.paymentId });
-    expect(await parse("checkout.session.async_payment_succeeded", session)).toMatchObject({ type: "payment.succeeded" });
+    expect(await parse("checkout.session.completed", session)).toMatchObject({
+      type: "payment.succeeded",
+      providerPaymentId: intent.id,
+      paymentId: paid.input.paymentId,
+    });
+    expect(await parse("checkout.session.async_payment_succeeded", session)).toMatchObject({
+      type: "payment.succeeded",
+    });
 
     const transfer = await scenario();
     fake.payCheckout(transfer.sessionId, { status: "processing", method: "customer_balance" });
     const unpaid = fake.state.sessions.get(transfer.sessionId)!;
     expect(unpaid.payment_status).toBe("unpaid");
-    expect(await parse("checkout.session.completed", unpaid)).toMatchObject({ type: "payment.pending", paymentId: transfer.input.paymentId });
+    expect(await parse("checkout.session.completed", unpaid)).toMatchObject({
+      type: "payment.pending",
+      paymentId: transfer.input.paymentId,
+    });
     expect(await parse("checkout.session.async_payment_failed", unpaid)).toMatchObject({
       type: "payment.failed",
       failure: { code: "async_payment_failed" },
@@ -531,31 +761,62 @@ describe("Stripe event mapping", () => {
     ] as const) {
       expect((await parse(raw, intent)).type).toBe(type);
     }
-    const declined = fake.payCheckout((await scenario()).sessionId, { status: "failed", declineCode: "insufficient_funds" });
+    const declined = fake.payCheckout((await scenario()).sessionId, {
+      status: "failed",
+      declineCode: "insufficient_funds",
+    });
     expect(await parse("payment_intent.payment_failed", declined)).toMatchObject({
       type: "payment.failed",
       failure: { code: "insufficient_funds", message: "Your card has insufficient funds." },
     });
-    const cvc = fake.payCheckout((await scenario()).sessionId, { status: "failed", declineCode: "incorrect_cvc" });
+    const cvc = fake.payCheckout((await scenario()).sessionId, {
+      status: "failed",
+      declineCode: "incorrect_cvc",
+    });
     expect((await parse("payment_intent.payment_failed", cvc)).failure?.code).toBe("incorrect_cvc");
   });
 
   it("maps refund events with the refund's id and amount", async () => {
     const { sessionId } = await scenario();
     const intent = fake.payCheckout(sessionId, { status: "succeeded" });
-    const { providerRefundId } = await connector.refund(ctx, { providerPaymentId: intent.id, amountMinor: 1200, currency: "EUR", idempotencyKey: `wh_${intent.id}` });
+    const { providerRefundId } = await connector.refund(ctx, {
+      providerPaymentId: intent.id,
+      amountMinor: 1200,
+      currency: "EUR",
+      idempotencyKey: `wh_${intent.id}`,
+    });
     const refund = fake.state.refunds.get(providerRefundId)!;
-    const expected = { providerPaymentId: intent.id, refund: { providerRefundId, amountMinor: 1200, currency: "EUR" } };
-    expect(await parse("refund.created", refund)).toMatchObject({ type: "refund.succeeded", ...expected });
-    expect(await parse("refund.updated", refund)).toMatchObject({ type: "refund.succeeded", ...expected });
-    expect(await parse("refund.updated", { ...refund, status: "pending" })).toMatchObject({ type: "unknown", rawType: "refund.updated" });
-    expect(await parse("refund.failed", { ...refund, status: "failed", failure_reason: "expired_or_canceled_card" })).toMatchObject({
+    const expected = {
+      providerPaymentId: intent.id,
+      refund: { providerRefundId, amountMinor: 1200, currency: "EUR" },
+    };
+    expect(await parse("refund.created", refund)).toMatchObject({
+      type: "refund.succeeded",
+      ...expected,
+    });
+    expect(await parse("refund.updated", refund)).toMatchObject({
+      type: "refund.succeeded",
+      ...expected,
+    });
+    expect(await parse("refund.updated", { ...refund, status: "pending" })).toMatchObject({
+      type: "unknown",
+      rawType: "refund.updated",
+    });
+    expect(
+      await parse("refund.failed", {
+        ...refund,
+        status: "failed",
+        failure_reason: "expired_or_canceled_card",
+      }),
+    ).toMatchObject({
       type: "refund.failed",
       failure: { code: "expired_or_canceled_card" },
       ...expected,
     });
     const charge = fake.state.charges.get(intent.latest_charge as string)!;
-    expect(await parse("charge.refunded", { ...charge, refunds: { object: "list", data: [refund] } })).toMatchObject({
+    expect(
+      await parse("charge.refunded", { ...charge, refunds: { object: "list", data: [refund] } }),
+    ).toMatchObject({
       type: "refund.succeeded",
       ...expected,
       amountMinor: 5000,
@@ -574,11 +835,25 @@ describe("Stripe event mapping", () => {
     expect(await parse("charge.dispute.created", dispute)).toMatchObject({
       type: "dispute.opened",
       providerPaymentId: intent.id,
-      dispute: { providerDisputeId: dispute.id, reason: "product_not_received", amountMinor: 5000, currency: "EUR", dueBy: new Date(dueBy * 1000) },
+      dispute: {
+        providerDisputeId: dispute.id,
+        reason: "product_not_received",
+        amountMinor: 5000,
+        currency: "EUR",
+        dueBy: new Date(dueBy * 1000),
+      },
     });
-    expect((await parse("charge.dispute.updated", { ...dispute, status: "under_review" })).type).toBe("dispute.updated");
-    expect((await parse("charge.dispute.closed", fake.closeDispute(dispute.id, "won"))).type).toBe("dispute.won");
-    expect((await parse("charge.dispute.closed", { ...dispute, status: "lost" })).type).toBe("dispute.lost");
-    expect((await parse("charge.dispute.closed", { ...dispute, status: "warning_closed" })).type).toBe("dispute.won");
+    expect(
+      (await parse("charge.dispute.updated", { ...dispute, status: "under_review" })).type,
+    ).toBe("dispute.updated");
+    expect((await parse("charge.dispute.closed", fake.closeDispute(dispute.id, "won"))).type).toBe(
+      "dispute.won",
+    );
+    expect((await parse("charge.dispute.closed", { ...dispute, status: "lost" })).type).toBe(
+      "dispute.lost",
+    );
+    expect(
+      (await parse("charge.dispute.closed", { ...dispute, status: "warning_closed" })).type,
+    ).toBe("dispute.won");
   });
 });
