@@ -10,7 +10,11 @@ export interface PlatformResponse {
   body: unknown;
 }
 
-export function resolveBaseUrl(defaultBase: string, configBase?: string, optionBase?: string): string {
+export function resolveBaseUrl(
+  defaultBase: string,
+  configBase?: string,
+  optionBase?: string,
+): string {
   return (optionBase ?? configBase ?? defaultBase).replace(/\/+$/, "");
 }
 
@@ -30,7 +34,11 @@ export async function postJson(
       signal: AbortSignal.timeout(opts.timeoutMs ?? DEFAULT_TIMEOUT_MS),
     });
   } catch (error) {
-    throw new ChannelError(`${channelName(channel)} is unreachable (${describeFetchFailure(error)})`, channel, "unreachable");
+    throw new ChannelError(
+      `${channelName(channel)} is unreachable (${describeFetchFailure(error)})`,
+      channel,
+      "unreachable",
+    );
   }
 
   const text = await response.text();

@@ -33,10 +33,10 @@ export function isChannelKind(value: string): value is ChannelKind {
   return (CHANNEL_KINDS as readonly string[]).includes(value);
 }
 
-export { parseNumberedChoice, renderForChannel, type RenderedMessage } from "./render";
-export * from "./types";
 export type { MessengerConfig } from "./messenger";
+export { parseNumberedChoice, renderForChannel, type RenderedMessage } from "./render";
 export type { SlackConfig } from "./slack";
 export type { TelegramConfig } from "./telegram";
+export * from "./types";
 export type { WebConfig, WebInbound } from "./web";
 export type { WhatsAppConfig } from "./whatsapp";

@@ -1,7 +1,13 @@
 // Facebook Messenger Platform: page webhooks in, Send API (POST /me/messages) out.
 import { z } from "zod";
 import { postJson, resolveBaseUrl } from "./http";
-import { DEFAULT_GRAPH_BASE_URL, graphApiVersion, graphErrorToChannelError, metaHandshake, verifyMetaSignature } from "./meta";
+import {
+  DEFAULT_GRAPH_BASE_URL,
+  graphApiVersion,
+  graphErrorToChannelError,
+  metaHandshake,
+  verifyMetaSignature,
+} from "./meta";
 import { parseJsonBody } from "./parse-body";
 import { renderForChannel } from "./render";
 import { sanitizeInboundText, truncateText } from "./sanitize";
@@ -41,7 +47,9 @@ const messagingEvent = z.object({
       quick_reply: z.object({ payload: z.string() }).optional(),
     })
     .optional(),
-  postback: z.object({ mid: z.string().optional(), title: z.string().optional(), payload: z.string() }).optional(),
+  postback: z
+    .object({ mid: z.string().optional(), title: z.string().optional(), payload: z.string() })
+    .optional(),
 });
 const pageWebhook = z.object({
   object: z.string(),
@@ -53,14 +61,23 @@ function toInbound(raw: unknown): InboundMessage | null {
   // Deliveries, reads, reactions and unknown event kinds carry no customer message.
   if (!parsed.success) return null;
   const { sender, timestamp, message, postback } = parsed.data;
-  const base = { externalUserId: sender.id, externalChatId: sender.id, receivedAt: new Date(timestamp) };
+  const base = {
+    externalUserId: sender.id,
+    externalChatId: sender.id,
+    receivedAt: new Date(timestamp),
+  };
 
   if (message) {
     // Echoes are the page's own outgoing messages, including Parley's replies.
     if (message.is_echo) return null;
     const text = sanitizeInboundText(message.text ?? "");
     if (!text) return null;
-    return { ...base, platformMessageId: message.mid, text, choiceValue: message.quick_reply?.payload };
+    return {
+      ...base,
+      platformMessageId: message.mid,
+      text,
+      choiceValue: message.quick_reply?.payload,
+    };
   }
   if (postback) {
     return {
@@ -92,7 +109,9 @@ export const messengerAdapter: ChannelAdapter<MessengerConfig> = {
     const body = parseJsonBody(rawBody, pageWebhook, "Messenger webhook");
     // The same app may be subscribed to Instagram; only page objects are Messenger.
     if (body.object !== "page") return [];
-    return body.entry.flatMap((entry) => (entry.messaging ?? []).map(toInbound)).filter((m) => m !== null);
+    return body.entry
+      .flatMap((entry) => (entry.messaging ?? []).map(toInbound))
+      .filter((m) => m !== null);
   },
 
   async send(cfg, chatId, outbound, opts = {}) {
@@ -114,7 +133,13 @@ export const messengerAdapter: ChannelAdapter<MessengerConfig> = {
           payload: {
             template_type: "button",
             text: rendered.text,
-            buttons: [{ type: "web_url", url: rendered.url, title: truncateText(rendered.label, QUICK_REPLY_TITLE_MAX) }],
+            buttons: [
+              {
+                type: "web_url",
+                url: rendered.url,
+                title: truncateText(rendered.label, QUICK_REPLY_TITLE_MAX),
+              },
+            ],
           },
         },
       };
@@ -128,7 +153,8 @@ export const messengerAdapter: ChannelAdapter<MessengerConfig> = {
     const payload = { recipient: { id: chatId }, messaging_type: "RESPONSE", message };
     const response = await postJson("messenger", url, payload, opts);
     const parsed = sendResponse.safeParse(response.body);
-    if (response.status === 200 && parsed.success) return { platformMessageId: parsed.data.message_id };
+    if (response.status === 200 && parsed.success)
+      return { platformMessageId: parsed.data.message_id };
     throw graphErrorToChannelError("messenger", response);
   },
 };

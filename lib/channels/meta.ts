@@ -4,10 +4,19 @@ import { z } from "zod";
 import { constantTimeEqual, hmacSha256Hex } from "./crypto";
 import { channelName, type PlatformResponse } from "./http";
 import { inboundBodyTooLarge } from "./sanitize";
-import { ChannelError, type ChannelErrorKind, type ChannelRequest, type HandshakeResponse, type VerifyResult } from "./types";
+import {
+  ChannelError,
+  type ChannelErrorKind,
+  type ChannelRequest,
+  type HandshakeResponse,
+  type VerifyResult,
+} from "./types";
 
 export const DEFAULT_GRAPH_BASE_URL = "https://graph.facebook.com";
-export const graphApiVersion = z.string().regex(/^v\d+\.\d+$/, "A Graph API version like v21.0").default("v21.0");
+export const graphApiVersion = z
+  .string()
+  .regex(/^v\d+\.\d+$/, "A Graph API version like v21.0")
+  .default("v21.0");
 
 /**
  * Meta signs the exact bytes it posts (Webhooks docs, "Validate payloads"): non-ASCII arrives
@@ -33,7 +42,11 @@ export function metaHandshake(verifyToken: string, req: ChannelRequest): Handsha
   const token = params.get("hub.verify_token") ?? "";
   const challenge = params.get("hub.challenge");
   if (mode !== "subscribe" || challenge === null) {
-    return { status: 400, body: "Unsupported hub.mode or missing hub.challenge", contentType: "text/plain" };
+    return {
+      status: 400,
+      body: "Unsupported hub.mode or missing hub.challenge",
+      contentType: "text/plain",
+    };
   }
   if (!constantTimeEqual(token, verifyToken)) {
     return { status: 403, body: "hub.verify_token does not match", contentType: "text/plain" };
@@ -56,19 +69,32 @@ const RATE_LIMIT_CODES = new Set([4, 17, 32, 613, 80006, 130429, 131048, 131056]
 const RECIPIENT_CODES = new Set([551, 131026, 131047, 131051]);
 const RECIPIENT_SUBCODES = new Set([2018001, 2018108, 2018278, 1545041]);
 
-export function graphErrorToChannelError(channel: "messenger" | "whatsapp", response: PlatformResponse): ChannelError {
+export function graphErrorToChannelError(
+  channel: "messenger" | "whatsapp",
+  response: PlatformResponse,
+): ChannelError {
   const parsed = graphError.safeParse(response.body);
   if (!parsed.success) {
-    return new ChannelError(`${channelName(channel)} answered HTTP ${response.status} with an unexpected body`, channel, "platform_error", {
-      status: response.status,
-    });
+    return new ChannelError(
+      `${channelName(channel)} answered HTTP ${response.status} with an unexpected body`,
+      channel,
+      "platform_error",
+      {
+        status: response.status,
+      },
+    );
   }
   const { message, code, error_subcode: subcode, error_data: data } = parsed.data.error;
   const details = data?.details ? ` (${data.details})` : "";
-  return new ChannelError(`${channelName(channel)} send failed (${code}): ${message}${details}`, channel, graphErrorKind(response.status, code, subcode), {
-    status: response.status,
-    platformCode: subcode ? `${code}/${subcode}` : String(code),
-  });
+  return new ChannelError(
+    `${channelName(channel)} send failed (${code}): ${message}${details}`,
+    channel,
+    graphErrorKind(response.status, code, subcode),
+    {
+      status: response.status,
+      platformCode: subcode ? `${code}/${subcode}` : String(code),
+    },
+  );
 }
 
 function graphErrorKind(status: number, code: number, subcode?: number): ChannelErrorKind {

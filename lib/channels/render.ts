@@ -35,10 +35,16 @@ export function renderForChannel(
         capabilities.buttons &&
         message.options.length > 0 &&
         message.options.length <= (limits?.maxButtons ?? Infinity) &&
-        message.options.every((o) => o.value.length > 0 && utf8Length(o.value) <= (limits?.maxValueBytes ?? Infinity)) &&
+        message.options.every(
+          (o) => o.value.length > 0 && utf8Length(o.value) <= (limits?.maxValueBytes ?? Infinity),
+        ) &&
         message.text.length <= interactiveMax;
       if (fitsButtons) {
-        return { kind: "choices", text: message.text.trim() || "Choose one:", options: message.options };
+        return {
+          kind: "choices",
+          text: message.text.trim() || "Choose one:",
+          options: message.options,
+        };
       }
       return { kind: "text", text: withSuffix(message.text, numberedList(message.options), max) };
     }

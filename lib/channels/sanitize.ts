@@ -25,11 +25,7 @@ export function assertInboundBodySize(rawBody: string): void {
 
 /** Strips control characters (keeping \n and \t), folds \r\n to \n, normalizes to NFC, trims. */
 export function cleanInboundText(text: string): string {
-  return text
-    .replace(/\r\n?/g, "\n")
-    .replace(CONTROL_CHARACTERS, "")
-    .normalize("NFC")
-    .trim();
+  return text.replace(/\r\n?/g, "\n").replace(CONTROL_CHARACTERS, "").normalize("NFC").trim();
 }
 
 /** cleanInboundText, then capped at MAX_INBOUND_TEXT_LENGTH. */
@@ -81,7 +77,11 @@ export function truncateEscaped(text: string, max: number, escape: (s: string) =
 
 /** Telegram parse_mode HTML: "<", ">" and "&" outside tags and entities must be entities. */
 export function escapeTelegramHtml(text: string): string {
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+  return text
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/"/g, "&quot;");
 }
 
 /** Slack mrkdwn control characters (api.slack.com "Escaping text"): only &, < and >. */

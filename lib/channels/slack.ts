@@ -13,7 +13,13 @@ import {
   truncateText,
   unescapeSlackText,
 } from "./sanitize";
-import { ChannelError, InboundRejectedError, type ChannelAdapter, type ChannelCapabilities, type InboundMessage } from "./types";
+import {
+  ChannelError,
+  InboundRejectedError,
+  type ChannelAdapter,
+  type ChannelCapabilities,
+  type InboundMessage,
+} from "./types";
 
 const DEFAULT_BASE_URL = "https://slack.com";
 const MAX_CLOCK_SKEW_SECONDS = 5 * 60;
@@ -95,7 +101,8 @@ function parseEventCallback(rawBody: string, now: Date): InboundMessage[] {
 
 function parseInteraction(rawBody: string, now: Date): InboundMessage[] {
   const payload = new URLSearchParams(rawBody).get("payload");
-  if (payload === null) throw new InboundRejectedError("Slack interaction body has no payload field", 400);
+  if (payload === null)
+    throw new InboundRejectedError("Slack interaction body has no payload field", 400);
   const interaction = parseJsonBody(payload, blockActions, "Slack interaction");
   if (interaction.type !== "block_actions") return [];
   const chatId = interaction.channel?.id ?? interaction.container?.channel_id;
@@ -124,8 +131,21 @@ const postMessageResponse = z.union([
   z.object({ ok: z.literal(false), error: z.string() }),
 ]);
 
-const CREDENTIAL_ERRORS = new Set(["not_authed", "invalid_auth", "account_inactive", "token_revoked", "token_expired", "no_permission", "missing_scope"]);
-const RECIPIENT_ERRORS = new Set(["channel_not_found", "not_in_channel", "is_archived", "user_not_found"]);
+const CREDENTIAL_ERRORS = new Set([
+  "not_authed",
+  "invalid_auth",
+  "account_inactive",
+  "token_revoked",
+  "token_expired",
+  "no_permission",
+  "missing_scope",
+]);
+const RECIPIENT_ERRORS = new Set([
+  "channel_not_found",
+  "not_in_channel",
+  "is_archived",
+  "user_not_found",
+]);
 
 export const slackAdapter: ChannelAdapter<SlackConfig> = {
   kind: "slack",
@@ -133,22 +153,35 @@ export const slackAdapter: ChannelAdapter<SlackConfig> = {
   capabilities: slackCapabilities,
 
   verifyRequest(cfg, req, now) {
-    if (inboundBodyTooLarge(req.rawBody)) return { ok: false, status: 413, reason: "Body too large" };
+    if (inboundBodyTooLarge(req.rawBody))
+      return { ok: false, status: 413, reason: "Body too large" };
     const signature = req.headers.get("x-slack-signature");
     const timestamp = req.headers.get("x-slack-request-timestamp");
-    if (!signature || !timestamp) return { ok: false, status: 401, reason: "Missing X-Slack-Signature or X-Slack-Request-Timestamp" };
-    if (!/^\d{1,12}$/.test(timestamp)) return { ok: false, status: 401, reason: "Malformed X-Slack-Request-Timestamp" };
+    if (!signature || !timestamp)
+      return {
+        ok: false,
+        status: 401,
+        reason: "Missing X-Slack-Signature or X-Slack-Request-Timestamp",
+      };
+    if (!/^\d{1,12}$/.test(timestamp))
+      return { ok: false, status: 401, reason: "Malformed X-Slack-Request-Timestamp" };
     // A replayed request keeps a valid signature; the timestamp window is what bounds it.
     if (Math.abs(now.getTime() / 1000 - Number(timestamp)) > MAX_CLOCK_SKEW_SECONDS) {
-      return { ok: false, status: 401, reason: "X-Slack-Request-Timestamp is more than 5 minutes away" };
+      return {
+        ok: false,
+        status: 401,
+        reason: "X-Slack-Request-Timestamp is more than 5 minutes away",
+      };
     }
     const expected = `v0=${hmacSha256Hex(cfg.signingSecret, `v0:${timestamp}:${req.rawBody}`)}`;
-    if (!constantTimeEqual(signature, expected)) return { ok: false, status: 401, reason: "X-Slack-Signature does not match" };
+    if (!constantTimeEqual(signature, expected))
+      return { ok: false, status: 401, reason: "X-Slack-Signature does not match" };
     return { ok: true };
   },
 
   handshake(cfg, req, now) {
-    if ((req.method && req.method.toUpperCase() !== "POST") || isInteraction(req.rawBody)) return null;
+    if ((req.method && req.method.toUpperCase() !== "POST") || isInteraction(req.rawBody))
+      return null;
     let json: unknown;
     try {
       json = JSON.parse(req.rawBody);
@@ -159,14 +192,18 @@ export const slackAdapter: ChannelAdapter<SlackConfig> = {
     if (!envelope.success || envelope.data.type !== "url_verification") return null;
     // url_verification is signed like every other request; answer only Slack.
     const verified = slackAdapter.verifyRequest(cfg, req, now);
-    if (!verified.ok) return { status: verified.status, body: verified.reason, contentType: "text/plain" };
-    if (!envelope.data.challenge) return { status: 400, body: "Missing challenge", contentType: "text/plain" };
+    if (!verified.ok)
+      return { status: verified.status, body: verified.reason, contentType: "text/plain" };
+    if (!envelope.data.challenge)
+      return { status: 400, body: "Missing challenge", contentType: "text/plain" };
     return { status: 200, body: envelope.data.challenge, contentType: "text/plain" };
   },
 
   parseInbound(_cfg, rawBody, now = new Date()) {
     assertInboundBodySize(rawBody);
-    return isInteraction(rawBody) ? parseInteraction(rawBody, now) : parseEventCallback(rawBody, now);
+    return isInteraction(rawBody)
+      ? parseInteraction(rawBody, now)
+      : parseEventCallback(rawBody, now);
   },
 
   async send(cfg, chatId, outbound, opts = {}) {
@@ -204,19 +241,29 @@ export const slackAdapter: ChannelAdapter<SlackConfig> = {
     });
     const parsed = postMessageResponse.safeParse(response.body);
     if (!parsed.success) {
-      throw new ChannelError(`Slack answered HTTP ${response.status} with an unexpected body`, "slack", "platform_error", {
-        status: response.status,
-      });
+      throw new ChannelError(
+        `Slack answered HTTP ${response.status} with an unexpected body`,
+        "slack",
+        "platform_error",
+        {
+          status: response.status,
+        },
+      );
     }
     if (parsed.data.ok) return { platformMessageId: parsed.data.ts };
     // Slack answers HTTP 200 with ok:false for most failures; 429 carries Retry-After.
     const error = parsed.data.error;
     const retryAfter = Number(response.headers.get("retry-after"));
-    throw new ChannelError(`Slack chat.postMessage failed: ${error}`, "slack", slackErrorKind(error, response.status), {
-      status: response.status,
-      platformCode: error,
-      retryAfterSeconds: Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : undefined,
-    });
+    throw new ChannelError(
+      `Slack chat.postMessage failed: ${error}`,
+      "slack",
+      slackErrorKind(error, response.status),
+      {
+        status: response.status,
+        platformCode: error,
+        retryAfterSeconds: Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : undefined,
+      },
+    );
   },
 };
 
@@ -224,6 +271,7 @@ function slackErrorKind(error: string, status: number): ChannelError["kind"] {
   if (CREDENTIAL_ERRORS.has(error)) return "invalid_credentials";
   if (error === "ratelimited" || status === 429) return "rate_limited";
   if (RECIPIENT_ERRORS.has(error)) return "recipient_unavailable";
-  if (status >= 500 || error === "internal_error" || error === "fatal_error") return "platform_error";
+  if (status >= 500 || error === "internal_error" || error === "fatal_error")
+    return "platform_error";
   return "invalid_request";
 }

@@ -2,9 +2,14 @@
 import { z } from "zod";
 import { constantTimeEqual } from "./crypto";
 import { postJson, resolveBaseUrl } from "./http";
-import { renderForChannel } from "./render";
 import { parseJsonBody } from "./parse-body";
-import { escapeTelegramHtml, inboundBodyTooLarge, sanitizeInboundText, truncateText } from "./sanitize";
+import { renderForChannel } from "./render";
+import {
+  escapeTelegramHtml,
+  inboundBodyTooLarge,
+  sanitizeInboundText,
+  truncateText,
+} from "./sanitize";
 import {
   ChannelError,
   type ChannelAdapter,
@@ -18,7 +23,9 @@ const SECRET_HEADER = "x-telegram-bot-api-secret-token";
 export const telegramConfigSchema = z.object({
   botToken: z.string().regex(/^\d+:[A-Za-z0-9_-]{20,}$/, "Not a Telegram bot token (123456:ABC…)"),
   // setWebhook's secret_token: 1-256 characters, A-Z a-z 0-9 _ -.
-  secretToken: z.string().regex(/^[A-Za-z0-9_-]{1,256}$/, "1-256 characters: letters, digits, _ and -"),
+  secretToken: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,256}$/, "1-256 characters: letters, digits, _ and -"),
   baseUrl: z.url().optional(),
 });
 export type TelegramConfig = z.infer<typeof telegramConfigSchema>;
@@ -32,7 +39,11 @@ export const telegramCapabilities: ChannelCapabilities = {
   buttonLimits: { maxButtons: 100, maxValueBytes: 64, maxTextLength: 4096 },
 };
 
-const user = z.object({ id: z.number().int(), is_bot: z.boolean(), language_code: z.string().optional() });
+const user = z.object({
+  id: z.number().int(),
+  is_bot: z.boolean(),
+  language_code: z.string().optional(),
+});
 const chat = z.object({ id: z.number().int() });
 const message = z.object({
   message_id: z.number().int(),
@@ -124,9 +135,11 @@ export const telegramAdapter: ChannelAdapter<TelegramConfig> = {
   capabilities: telegramCapabilities,
 
   verifyRequest(cfg, req) {
-    if (inboundBodyTooLarge(req.rawBody)) return { ok: false, status: 413, reason: "Body too large" };
+    if (inboundBodyTooLarge(req.rawBody))
+      return { ok: false, status: 413, reason: "Body too large" };
     const presented = req.headers.get(SECRET_HEADER);
-    if (!presented) return { ok: false, status: 401, reason: "Missing X-Telegram-Bot-Api-Secret-Token" };
+    if (!presented)
+      return { ok: false, status: 401, reason: "Missing X-Telegram-Bot-Api-Secret-Token" };
     if (!constantTimeEqual(presented, cfg.secretToken)) {
       return { ok: false, status: 401, reason: "Secret token does not match" };
     }
@@ -147,27 +160,44 @@ export const telegramAdapter: ChannelAdapter<TelegramConfig> = {
     };
     if (rendered.kind === "choices") {
       payload.reply_markup = {
-        inline_keyboard: rendered.options.map((o) => [{ text: truncateText(o.label, 64), callback_data: o.value }]),
+        inline_keyboard: rendered.options.map((o) => [
+          { text: truncateText(o.label, 64), callback_data: o.value },
+        ]),
       };
     } else if (rendered.kind === "link") {
       payload.reply_markup = { inline_keyboard: [[{ text: rendered.label, url: rendered.url }]] };
     }
 
     const base = resolveBaseUrl(DEFAULT_BASE_URL, cfg.baseUrl, opts.baseUrl);
-    const response = await postJson("telegram", `${base}/bot${cfg.botToken}/sendMessage`, payload, opts);
+    const response = await postJson(
+      "telegram",
+      `${base}/bot${cfg.botToken}/sendMessage`,
+      payload,
+      opts,
+    );
     const parsed = sendResponse.safeParse(response.body);
     if (!parsed.success) {
-      throw new ChannelError(`Telegram answered HTTP ${response.status} with an unexpected body`, "telegram", "platform_error", {
-        status: response.status,
-      });
+      throw new ChannelError(
+        `Telegram answered HTTP ${response.status} with an unexpected body`,
+        "telegram",
+        "platform_error",
+        {
+          status: response.status,
+        },
+      );
     }
     if (parsed.data.ok) return { platformMessageId: String(parsed.data.result.message_id) };
     const { error_code: code, description, parameters } = parsed.data;
-    throw new ChannelError(`Telegram sendMessage failed (${code}): ${description}`, "telegram", telegramErrorKind(code), {
-      status: response.status,
-      platformCode: String(code),
-      retryAfterSeconds: parameters?.retry_after,
-    });
+    throw new ChannelError(
+      `Telegram sendMessage failed (${code}): ${description}`,
+      "telegram",
+      telegramErrorKind(code),
+      {
+        status: response.status,
+        platformCode: String(code),
+        retryAfterSeconds: parameters?.retry_after,
+      },
+    );
   },
 };
 

@@ -64,9 +64,7 @@ export interface ChannelRequest {
   method?: string;
 }
 
-export type VerifyResult =
-  | { ok: true }
-  | { ok: false; status: 400 | 401 | 413; reason: string };
+export type VerifyResult = { ok: true } | { ok: false; status: 400 | 401 | 413; reason: string };
 
 export interface HandshakeResponse {
   status: number;
@@ -108,7 +106,12 @@ export interface ChannelAdapter<Config> {
    * itself is unusable.
    */
   parseInbound(cfg: Config, rawBody: string, now?: Date): InboundMessage[];
-  send(cfg: Config, chatId: string, message: OutboundMessage, opts?: SendOptions): Promise<SendResult>;
+  send(
+    cfg: Config,
+    chatId: string,
+    message: OutboundMessage,
+    opts?: SendOptions,
+  ): Promise<SendResult>;
 }
 
 /** A delivery the route must refuse: `status` is the HTTP status to answer with. */

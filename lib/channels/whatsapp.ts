@@ -1,7 +1,13 @@
 // WhatsApp Cloud API: whatsapp_business_account webhooks in, POST /{phone-number-id}/messages out.
 import { z } from "zod";
 import { postJson, resolveBaseUrl } from "./http";
-import { DEFAULT_GRAPH_BASE_URL, graphApiVersion, graphErrorToChannelError, metaHandshake, verifyMetaSignature } from "./meta";
+import {
+  DEFAULT_GRAPH_BASE_URL,
+  graphApiVersion,
+  graphErrorToChannelError,
+  metaHandshake,
+  verifyMetaSignature,
+} from "./meta";
 import { parseJsonBody } from "./parse-body";
 import { renderForChannel, type RenderedMessage } from "./render";
 import { sanitizeInboundText, truncateText } from "./sanitize";
@@ -54,7 +60,9 @@ const changeValue = z.object({
 });
 const businessAccountWebhook = z.object({
   object: z.literal("whatsapp_business_account"),
-  entry: z.array(z.object({ changes: z.array(z.object({ field: z.string(), value: z.unknown() })) })),
+  entry: z.array(
+    z.object({ changes: z.array(z.object({ field: z.string(), value: z.unknown() })) }),
+  ),
 });
 
 function toInbound(raw: unknown): InboundMessage | null {
@@ -71,10 +79,17 @@ function toInbound(raw: unknown): InboundMessage | null {
     const text = sanitizeInboundText(m.text.body);
     return text ? { ...base, text } : null;
   }
-  const reply = m.type === "interactive" ? (m.interactive?.button_reply ?? m.interactive?.list_reply) : undefined;
+  const reply =
+    m.type === "interactive"
+      ? (m.interactive?.button_reply ?? m.interactive?.list_reply)
+      : undefined;
   if (reply) return { ...base, text: sanitizeInboundText(reply.title), choiceValue: reply.id };
   if (m.type === "button" && m.button) {
-    return { ...base, text: sanitizeInboundText(m.button.text), choiceValue: m.button.payload ?? m.button.text };
+    return {
+      ...base,
+      text: sanitizeInboundText(m.button.text),
+      choiceValue: m.button.payload ?? m.button.text,
+    };
   }
   // Images, locations, reactions, "unsupported"…: nothing the flow can read.
   return null;
@@ -105,7 +120,12 @@ function interactivePayload(rendered: RenderedMessage): Record<string, unknown> 
         action: {
           button: "Choose",
           sections: [
-            { rows: rendered.options.map((o) => ({ id: o.value, title: truncateText(o.label, LIST_ROW_TITLE_MAX) })) },
+            {
+              rows: rendered.options.map((o) => ({
+                id: o.value,
+                title: truncateText(o.label, LIST_ROW_TITLE_MAX),
+              })),
+            },
           ],
         },
       },
@@ -119,7 +139,10 @@ function interactivePayload(rendered: RenderedMessage): Record<string, unknown> 
         body: { text: rendered.text },
         action: {
           name: "cta_url",
-          parameters: { display_text: truncateText(rendered.label, BUTTON_TITLE_MAX), url: rendered.url },
+          parameters: {
+            display_text: truncateText(rendered.label, BUTTON_TITLE_MAX),
+            url: rendered.url,
+          },
         },
       },
     };
@@ -162,7 +185,12 @@ export const whatsappAdapter: ChannelAdapter<WhatsAppConfig> = {
 
   async send(cfg, chatId, outbound, opts = {}) {
     const rendered = renderForChannel(outbound, whatsappCapabilities, { locale: opts.locale });
-    const payload = { messaging_product: "whatsapp", recipient_type: "individual", to: chatId, ...interactivePayload(rendered) };
+    const payload = {
+      messaging_product: "whatsapp",
+      recipient_type: "individual",
+      to: chatId,
+      ...interactivePayload(rendered),
+    };
     const base = resolveBaseUrl(DEFAULT_GRAPH_BASE_URL, cfg.baseUrl, opts.baseUrl);
     const url = `${base}/${cfg.apiVersion}/${cfg.phoneNumberId}/messages`;
     const response = await postJson("whatsapp", url, payload, {
@@ -170,7 +198,8 @@ export const whatsappAdapter: ChannelAdapter<WhatsAppConfig> = {
       headers: { authorization: `Bearer ${cfg.accessToken}` },
     });
     const parsed = sendResponse.safeParse(response.body);
-    if (response.status === 200 && parsed.success) return { platformMessageId: parsed.data.messages[0].id };
+    if (response.status === 200 && parsed.success)
+      return { platformMessageId: parsed.data.messages[0].id };
     throw graphErrorToChannelError("whatsapp", response);
   },
 };

@@ -46,7 +46,9 @@ type Json = Record<string, unknown>;
 
 /** The object at `value`, or an empty one: lets validation read untrusted JSON without casts. */
 function obj(value: unknown): Json {
-  return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Json) : {};
+  return typeof value === "object" && value !== null && !Array.isArray(value)
+    ? (value as Json)
+    : {};
 }
 let fbtraceCounter = 0;
 
@@ -64,7 +66,9 @@ function graphError(
         type: extra.type ?? "OAuthException",
         code,
         ...(extra.subcode ? { error_subcode: extra.subcode } : {}),
-        ...(extra.details ? { error_data: { messaging_product: "whatsapp", details: extra.details } } : {}),
+        ...(extra.details
+          ? { error_data: { messaging_product: "whatsapp", details: extra.details } }
+          : {}),
         fbtrace_id: `AfakeTrace${++fbtraceCounter}`,
       },
     },
@@ -73,14 +77,16 @@ function graphError(
 
 const invalidToken = () => graphError(401, 190, "Invalid OAuth access token.");
 const invalidParam = (message: string) => graphError(400, 100, `(#100) ${message}`);
-const invalidValue = (details: string) => graphError(400, 131009, "(#131009) Parameter value is not valid", { details });
+const invalidValue = (details: string) =>
+  graphError(400, 131009, "(#131009) Parameter value is not valid", { details });
 
 const isHttpUrl = (url: unknown) => typeof url === "string" && /^https?:\/\/[^\s]+$/.test(url);
 const within = (text: unknown, min: number, max: number) =>
   typeof text === "string" && text.length >= min && text.length <= max;
 
 function validateMessengerMessage(raw: unknown): GraphReply | null {
-  if (typeof raw !== "object" || raw === null) return invalidParam("The parameter message is required");
+  if (typeof raw !== "object" || raw === null)
+    return invalidParam("The parameter message is required");
   const message = obj(raw);
   if ((message.text === undefined) === (message.attachment === undefined)) {
     return invalidParam("Message cannot be empty, must provide valid attachment or text");
@@ -93,9 +99,12 @@ function validateMessengerMessage(raw: unknown): GraphReply | null {
       return invalidParam("param message[quick_replies] must be an array with at most 13 elements");
     }
     for (const reply of message.quick_replies.map(obj)) {
-      if (reply.content_type !== "text") return invalidParam("Invalid content_type for quick reply");
-      if (!within(reply.title, 1, 20)) return invalidParam("Quick reply title must be 1-20 characters");
-      if (!within(reply.payload, 1, 1000)) return invalidParam("Quick reply payload must be 1-1000 characters");
+      if (reply.content_type !== "text")
+        return invalidParam("Invalid content_type for quick reply");
+      if (!within(reply.title, 1, 20))
+        return invalidParam("Quick reply title must be 1-20 characters");
+      if (!within(reply.payload, 1, 1000))
+        return invalidParam("Quick reply payload must be 1-1000 characters");
     }
   }
   if (message.attachment !== undefined) {
@@ -104,12 +113,18 @@ function validateMessengerMessage(raw: unknown): GraphReply | null {
     if (attachment.type !== "template" || payload.template_type !== "button") {
       return invalidParam("Unsupported attachment in this fake: only the button template");
     }
-    if (!within(payload.text, 1, 640)) return invalidParam("Param text must be at most 640 characters");
-    if (!Array.isArray(payload.buttons) || payload.buttons.length < 1 || payload.buttons.length > 3) {
+    if (!within(payload.text, 1, 640))
+      return invalidParam("Param text must be at most 640 characters");
+    if (
+      !Array.isArray(payload.buttons) ||
+      payload.buttons.length < 1 ||
+      payload.buttons.length > 3
+    ) {
       return invalidParam("param buttons must contain 1 to 3 buttons");
     }
     for (const button of payload.buttons.map(obj)) {
-      if (button.type !== "web_url" || !isHttpUrl(button.url)) return invalidParam("Invalid URL button");
+      if (button.type !== "web_url" || !isHttpUrl(button.url))
+        return invalidParam("Invalid URL button");
       if (!within(button.title, 1, 20)) return invalidParam("Button title must be 1-20 characters");
     }
   }
@@ -124,33 +139,48 @@ function validateWhatsAppInteractive(interactive: Json): GraphReply | null {
   }
   switch (interactive.type) {
     case "button": {
-      if (!Array.isArray(action.buttons) || action.buttons.length < 1 || action.buttons.length > 3) {
-        return invalidValue("Invalid buttons count. Min allowed buttons: 1, Max allowed buttons: 3");
+      if (
+        !Array.isArray(action.buttons) ||
+        action.buttons.length < 1 ||
+        action.buttons.length > 3
+      ) {
+        return invalidValue(
+          "Invalid buttons count. Min allowed buttons: 1, Max allowed buttons: 3",
+        );
       }
       const buttons = action.buttons.map(obj);
       for (const button of buttons) {
         const reply = obj(button.reply);
         if (button.type !== "reply") return invalidValue("Button type must be reply");
-        if (!within(reply.title, 1, 20)) return invalidValue("Button title length invalid. Min length: 1, Max length: 20");
-        if (!within(reply.id, 1, 256)) return invalidValue("Button id length invalid. Min length: 1, Max length: 256");
+        if (!within(reply.title, 1, 20))
+          return invalidValue("Button title length invalid. Min length: 1, Max length: 20");
+        if (!within(reply.id, 1, 256))
+          return invalidValue("Button id length invalid. Min length: 1, Max length: 256");
       }
-      if (new Set(buttons.map((b) => obj(b.reply).id)).size !== buttons.length) return invalidValue("Duplicate button id");
+      if (new Set(buttons.map((b) => obj(b.reply).id)).size !== buttons.length)
+        return invalidValue("Duplicate button id");
       return null;
     }
     case "list": {
-      if (!within(action.button, 1, 20)) return invalidValue("Button text length invalid. Min length: 1, Max length: 20");
+      if (!within(action.button, 1, 20))
+        return invalidValue("Button text length invalid. Min length: 1, Max length: 20");
       const sections = action.sections;
-      if (!Array.isArray(sections) || sections.length < 1 || sections.length > 10) return invalidValue("Invalid sections count");
+      if (!Array.isArray(sections) || sections.length < 1 || sections.length > 10)
+        return invalidValue("Invalid sections count");
       const rows = sections.flatMap((s) => {
         const sectionRows = obj(s).rows;
         return Array.isArray(sectionRows) ? sectionRows.map(obj) : [];
       });
-      if (rows.length < 1 || rows.length > 10) return invalidValue("Total row count exceed max allowed count: 10");
+      if (rows.length < 1 || rows.length > 10)
+        return invalidValue("Total row count exceed max allowed count: 10");
       for (const row of rows) {
-        if (!within(row.title, 1, 24)) return invalidValue("Row title length invalid. Min length: 1, Max length: 24");
-        if (!within(row.id, 1, 200)) return invalidValue("Row id length invalid. Min length: 1, Max length: 200");
+        if (!within(row.title, 1, 24))
+          return invalidValue("Row title length invalid. Min length: 1, Max length: 24");
+        if (!within(row.id, 1, 200))
+          return invalidValue("Row id length invalid. Min length: 1, Max length: 200");
       }
-      if (new Set(rows.map((r) => r.id)).size !== rows.length) return invalidValue("Duplicate row id");
+      if (new Set(rows.map((r) => r.id)).size !== rows.length)
+        return invalidValue("Duplicate row id");
       return null;
     }
     case "cta_url": {
@@ -168,10 +198,14 @@ function validateWhatsAppInteractive(interactive: Json): GraphReply | null {
 }
 
 function validateWhatsAppPayload(payload: Json): GraphReply | null {
-  if (payload.messaging_product !== "whatsapp") return invalidParam("The parameter messaging_product is required.");
-  if (typeof payload.to !== "string" || !payload.to) return invalidParam("The parameter to is required.");
+  if (payload.messaging_product !== "whatsapp")
+    return invalidParam("The parameter messaging_product is required.");
+  if (typeof payload.to !== "string" || !payload.to)
+    return invalidParam("The parameter to is required.");
   if (payload.type === "text") {
-    return within(obj(payload.text).body, 1, 4096) ? null : invalidValue("Text body length invalid. Min length: 1, Max length: 4096");
+    return within(obj(payload.text).body, 1, 4096)
+      ? null
+      : invalidValue("Text body length invalid. Min length: 1, Max length: 4096");
   }
   if (payload.type === "interactive") return validateWhatsAppInteractive(obj(payload.interactive));
   return invalidParam("Invalid parameter: type");
@@ -188,14 +222,19 @@ export async function startFakeMeta(opts: FakeMetaOptions): Promise<FakeMeta> {
   function handleMessenger(url: URL, body: Json): GraphReply {
     if (url.searchParams.get("access_token") !== opts.pageAccessToken) return invalidToken();
     const messagingType = body.messaging_type;
-    if (typeof messagingType !== "string" || !["RESPONSE", "UPDATE", "MESSAGE_TAG"].includes(messagingType)) {
+    if (
+      typeof messagingType !== "string" ||
+      !["RESPONSE", "UPDATE", "MESSAGE_TAG"].includes(messagingType)
+    ) {
       return invalidParam("param messaging_type must be one of {RESPONSE, UPDATE, MESSAGE_TAG}");
     }
     const recipientId = obj(body.recipient).id;
-    if (typeof recipientId !== "string" || !recipientId) return invalidParam("The parameter recipient is required");
+    if (typeof recipientId !== "string" || !recipientId)
+      return invalidParam("The parameter recipient is required");
     const invalid = validateMessengerMessage(body.message);
     if (invalid) return invalid;
-    if (unreachable.has(recipientId)) return graphError(400, 100, "(#100) No matching user found", { subcode: 2018001 });
+    if (unreachable.has(recipientId))
+      return graphError(400, 100, "(#100) No matching user found", { subcode: 2018001 });
     messenger.push({ recipientId, messagingType, message: obj(body.message) });
     return { status: 200, body: { recipient_id: recipientId, message_id: `m_fake${++counter}` } };
   }
@@ -215,13 +254,18 @@ export async function startFakeMeta(opts: FakeMetaOptions): Promise<FakeMeta> {
     const to = body.to as string;
     if (closedWindows.has(to)) {
       return graphError(400, 131047, "Re-engagement message", {
-        details: "Message failed to send because more than 24 hours have passed since the customer last replied to this number.",
+        details:
+          "Message failed to send because more than 24 hours have passed since the customer last replied to this number.",
       });
     }
     whatsapp.push({ to, type: String(body.type), payload: body });
     return {
       status: 200,
-      body: { messaging_product: "whatsapp", contacts: [{ input: to, wa_id: to }], messages: [{ id: `wamid.FAKE${++counter}` }] },
+      body: {
+        messaging_product: "whatsapp",
+        contacts: [{ input: to, wa_id: to }],
+        messages: [{ id: `wamid.FAKE${++counter}` }],
+      },
     };
   }
 
@@ -237,7 +281,9 @@ export async function startFakeMeta(opts: FakeMetaOptions): Promise<FakeMeta> {
     } catch {
       return invalidParam("Invalid JSON for postbody");
     }
-    return route[1] === "me" ? handleMessenger(url, obj(body)) : handleWhatsApp(req, route[1], obj(body));
+    return route[1] === "me"
+      ? handleMessenger(url, obj(body))
+      : handleWhatsApp(req, route[1], obj(body));
   }
 
   const server = createServer((req, res) => {

@@ -37,7 +37,9 @@ export function signSlackRequest(
 }
 
 function obj(value: unknown): Json {
-  return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Json) : {};
+  return typeof value === "object" && value !== null && !Array.isArray(value)
+    ? (value as Json)
+    : {};
 }
 
 const slackError = (error: string, messages?: string[]): SlackReply => ({
@@ -50,14 +52,17 @@ const within = (text: unknown, min: number, max: number) =>
 
 /** Block Kit checks for the blocks Parley uses; anything else is refused like Slack would. */
 function blocksProblem(blocks: unknown): string | null {
-  if (!Array.isArray(blocks) || blocks.length < 1 || blocks.length > 50) return "must provide 1-50 blocks [json-pointer:/blocks]";
+  if (!Array.isArray(blocks) || blocks.length < 1 || blocks.length > 50)
+    return "must provide 1-50 blocks [json-pointer:/blocks]";
   const actionIds = new Set<string>();
   for (const [i, raw] of blocks.entries()) {
     const block = obj(raw);
     if (block.type === "section") {
       const text = obj(block.text);
-      if (text.type !== "mrkdwn" && text.type !== "plain_text") return `invalid text type [json-pointer:/blocks/${i}/text/type]`;
-      if (!within(text.text, 1, 3000)) return `must be less than 3001 characters [json-pointer:/blocks/${i}/text/text]`;
+      if (text.type !== "mrkdwn" && text.type !== "plain_text")
+        return `invalid text type [json-pointer:/blocks/${i}/text/type]`;
+      if (!within(text.text, 1, 3000))
+        return `must be less than 3001 characters [json-pointer:/blocks/${i}/text/text]`;
     } else if (block.type === "actions") {
       const elements = block.elements;
       if (!Array.isArray(elements) || elements.length < 1 || elements.length > 25) {
@@ -69,18 +74,29 @@ function blocksProblem(blocks: unknown): string | null {
         if (element.type !== "button") return `unsupported element type [json-pointer:${at}/type]`;
         const label = obj(element.text);
         if (label.type !== "plain_text") return `must be plain_text [json-pointer:${at}/text/type]`;
-        if (!within(label.text, 1, 75)) return `must be less than 76 characters [json-pointer:${at}/text/text]`;
-        if (element.value !== undefined && !within(element.value, 1, 2000)) return `must be less than 2001 characters [json-pointer:${at}/value]`;
-        if (element.url !== undefined && (!within(element.url, 1, 3000) || !/^https?:\/\//.test(element.url as string))) {
+        if (!within(label.text, 1, 75))
+          return `must be less than 76 characters [json-pointer:${at}/text/text]`;
+        if (element.value !== undefined && !within(element.value, 1, 2000))
+          return `must be less than 2001 characters [json-pointer:${at}/value]`;
+        if (
+          element.url !== undefined &&
+          (!within(element.url, 1, 3000) || !/^https?:\/\//.test(element.url as string))
+        ) {
           return `must be a valid URL [json-pointer:${at}/url]`;
         }
-        if (element.style !== undefined && element.style !== "primary" && element.style !== "danger") {
+        if (
+          element.style !== undefined &&
+          element.style !== "primary" &&
+          element.style !== "danger"
+        ) {
           return `invalid style [json-pointer:${at}/style]`;
         }
         const actionId = element.action_id;
         if (actionId !== undefined) {
-          if (!within(actionId, 1, 255)) return `must be less than 256 characters [json-pointer:${at}/action_id]`;
-          if (actionIds.has(actionId as string)) return `action_id already exists [json-pointer:${at}/action_id]`;
+          if (!within(actionId, 1, 255))
+            return `must be less than 256 characters [json-pointer:${at}/action_id]`;
+          if (actionIds.has(actionId as string))
+            return `action_id already exists [json-pointer:${at}/action_id]`;
           actionIds.add(actionId as string);
         }
       }
@@ -109,24 +125,42 @@ export async function startFakeSlack(opts: { botToken: string }): Promise<FakeSl
       if (problem) return slackError("invalid_blocks", [`[ERROR] ${problem}`]);
     }
     const ts = `${Math.floor(Date.now() / 1000)}.${String(++counter).padStart(6, "0")}`;
-    posted.push({ channel: body.channel, text: body.text as string | undefined, blocks: body.blocks as Json[] | undefined });
-    return { status: 200, body: { ok: true, channel: body.channel, ts, message: { type: "message", text: body.text, ts, bot_id: "BFAKE" } } };
+    posted.push({
+      channel: body.channel,
+      text: body.text as string | undefined,
+      blocks: body.blocks as Json[] | undefined,
+    });
+    return {
+      status: 200,
+      body: {
+        ok: true,
+        channel: body.channel,
+        ts,
+        message: { type: "message", text: body.text, ts, bot_id: "BFAKE" },
+      },
+    };
   }
 
   async function handle(req: IncomingMessage): Promise<SlackReply> {
     requests += 1;
     const raw = await readBody(req);
     const { pathname } = new URL(req.url ?? "/", "http://fake");
-    if (pathname !== "/api/chat.postMessage") return { status: 404, body: { ok: false, error: "unknown_method" } };
+    if (pathname !== "/api/chat.postMessage")
+      return { status: 404, body: { ok: false, error: "unknown_method" } };
     const auth = req.headers.authorization;
     if (!auth) return slackError("not_authed");
     if (auth !== `Bearer ${opts.botToken}`) return slackError("invalid_auth");
     if (rateLimitSeconds !== null) {
       const seconds = rateLimitSeconds;
       rateLimitSeconds = null;
-      return { status: 429, body: { ok: false, error: "ratelimited" }, headers: { "retry-after": String(seconds) } };
+      return {
+        status: 429,
+        body: { ok: false, error: "ratelimited" },
+        headers: { "retry-after": String(seconds) },
+      };
     }
-    if (!String(req.headers["content-type"] ?? "").startsWith("application/json")) return slackError("invalid_arguments");
+    if (!String(req.headers["content-type"] ?? "").startsWith("application/json"))
+      return slackError("invalid_arguments");
     try {
       return postMessage(obj(JSON.parse(raw)));
     } catch {

@@ -1,6 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { messengerAdapter, messengerConfigSchema, type MessengerConfig } from "@/lib/channels/messenger";
+import {
+  messengerAdapter,
+  messengerConfigSchema,
+  type MessengerConfig,
+} from "@/lib/channels/messenger";
 import { ChannelError, InboundRejectedError } from "@/lib/channels/types";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { signMetaBody, startFakeMeta, type FakeMeta } from "../../fakes/meta-server";
 import { caught, channelRequest } from "./helpers";
 
@@ -14,17 +18,29 @@ const now = new Date("2025-03-01T12:00:00Z");
 const PSID = "6543219870123456";
 
 function messaging(event: Record<string, unknown>) {
-  return { sender: { id: PSID }, recipient: { id: "112233445566" }, timestamp: 1740830400123, ...event };
+  return {
+    sender: { id: PSID },
+    recipient: { id: "112233445566" },
+    timestamp: 1740830400123,
+    ...event,
+  };
 }
 function pageBody(...events: Record<string, unknown>[]) {
-  return JSON.stringify({ object: "page", entry: [{ id: "112233445566", time: 1740830400500, messaging: events }] });
+  return JSON.stringify({
+    object: "page",
+    entry: [{ id: "112233445566", time: 1740830400500, messaging: events }],
+  });
 }
 
 describe("Messenger webhook verification", () => {
   const body = pageBody(messaging({ message: { mid: "m_1", text: "hi" } }));
 
   it("accepts the X-Hub-Signature-256 of the raw body", () => {
-    const result = messengerAdapter.verifyRequest(cfg, channelRequest(body, { "X-Hub-Signature-256": signMetaBody(body, cfg.appSecret) }), now);
+    const result = messengerAdapter.verifyRequest(
+      cfg,
+      channelRequest(body, { "X-Hub-Signature-256": signMetaBody(body, cfg.appSecret) }),
+      now,
+    );
     expect(result).toEqual({ ok: true });
   });
 
@@ -36,7 +52,11 @@ describe("Messenger webhook verification", () => {
       { rawBody: body, header: undefined },
     ];
     for (const { rawBody, header } of cases) {
-      const result = messengerAdapter.verifyRequest(cfg, channelRequest(rawBody, header ? { "X-Hub-Signature-256": header } : {}), now);
+      const result = messengerAdapter.verifyRequest(
+        cfg,
+        channelRequest(rawBody, header ? { "X-Hub-Signature-256": header } : {}),
+        now,
+      );
       expect(!result.ok && result.status).toBe(401);
     }
   });
@@ -47,7 +67,9 @@ describe("Messenger webhook verification", () => {
     expect(messengerAdapter.verifyRequest(cfg, channelRequest(raw, header), now).ok).toBe(true);
     const reserialized = JSON.stringify(JSON.parse(raw));
     expect(reserialized).not.toBe(raw);
-    expect(messengerAdapter.verifyRequest(cfg, channelRequest(reserialized, header), now).ok).toBe(false);
+    expect(messengerAdapter.verifyRequest(cfg, channelRequest(reserialized, header), now).ok).toBe(
+      false,
+    );
   });
 });
 
@@ -55,18 +77,39 @@ describe("Messenger subscription handshake", () => {
   const url = (params: string) => `https://parley.test/api/webhooks/conn_m?${params}`;
 
   it("echoes hub.challenge when the verify token matches", () => {
-    const req = channelRequest("", {}, url("hub.mode=subscribe&hub.verify_token=parley-verify-42&hub.challenge=1158201444"), "GET");
-    expect(messengerAdapter.handshake!(cfg, req, now)).toEqual({ status: 200, body: "1158201444", contentType: "text/plain" });
+    const req = channelRequest(
+      "",
+      {},
+      url("hub.mode=subscribe&hub.verify_token=parley-verify-42&hub.challenge=1158201444"),
+      "GET",
+    );
+    expect(messengerAdapter.handshake!(cfg, req, now)).toEqual({
+      status: 200,
+      body: "1158201444",
+      contentType: "text/plain",
+    });
   });
 
   it("refuses a wrong verify token with 403", () => {
-    const req = channelRequest("", {}, url("hub.mode=subscribe&hub.verify_token=guess&hub.challenge=1158201444"), "GET");
+    const req = channelRequest(
+      "",
+      {},
+      url("hub.mode=subscribe&hub.verify_token=guess&hub.challenge=1158201444"),
+      "GET",
+    );
     expect(messengerAdapter.handshake!(cfg, req, now)?.status).toBe(403);
   });
 
   it("is not a handshake without hub.mode, or on POST", () => {
-    expect(messengerAdapter.handshake!(cfg, channelRequest("", {}, url("x=1"), "GET"), now)).toBeNull();
-    const post = channelRequest("{}", {}, url("hub.mode=subscribe&hub.verify_token=parley-verify-42&hub.challenge=1"), "POST");
+    expect(
+      messengerAdapter.handshake!(cfg, channelRequest("", {}, url("x=1"), "GET"), now),
+    ).toBeNull();
+    const post = channelRequest(
+      "{}",
+      {},
+      url("hub.mode=subscribe&hub.verify_token=parley-verify-42&hub.challenge=1"),
+      "POST",
+    );
     expect(messengerAdapter.handshake!(cfg, post, now)).toBeNull();
   });
 });
@@ -84,32 +127,51 @@ describe("Messenger inbound", () => {
       ["m_quick", "Large", "size_l"],
       ["m_post", "Start over", "restart"],
     ]);
-    expect(messages[0]).toMatchObject({ externalUserId: PSID, externalChatId: PSID, receivedAt: new Date(1740830400123) });
+    expect(messages[0]).toMatchObject({
+      externalUserId: PSID,
+      externalChatId: PSID,
+      receivedAt: new Date(1740830400123),
+    });
   });
 
   it("ignores echoes of the page's own messages, deliveries, reads and attachment-only messages", () => {
     const body = pageBody(
-      messaging({ message: { mid: "m_echo", text: "Which size?", is_echo: true, app_id: 1517776481860111 } }),
+      messaging({
+        message: { mid: "m_echo", text: "Which size?", is_echo: true, app_id: 1517776481860111 },
+      }),
       messaging({ delivery: { mids: ["m_echo"], watermark: 1740830400000 } }),
       messaging({ read: { watermark: 1740830400000 } }),
-      messaging({ message: { mid: "m_img", attachments: [{ type: "image", payload: { url: "https://x.test/i.png" } }] } }),
+      messaging({
+        message: {
+          mid: "m_img",
+          attachments: [{ type: "image", payload: { url: "https://x.test/i.png" } }],
+        },
+      }),
     );
     expect(messengerAdapter.parseInbound(cfg, body, now)).toEqual([]);
   });
 
   it("ignores Instagram objects delivered to the same app", () => {
-    const body = JSON.stringify({ object: "instagram", entry: [{ messaging: [messaging({ message: { mid: "m_ig", text: "hi" } })] }] });
+    const body = JSON.stringify({
+      object: "instagram",
+      entry: [{ messaging: [messaging({ message: { mid: "m_ig", text: "hi" } })] }],
+    });
     expect(messengerAdapter.parseInbound(cfg, body, now)).toEqual([]);
   });
 
   it("gives a redelivery the same platformMessageId", () => {
     const body = pageBody(messaging({ message: { mid: "m_dup", text: "hello" } }));
-    const ids = [messengerAdapter.parseInbound(cfg, body, now), messengerAdapter.parseInbound(cfg, body, now)].map((m) => m[0].platformMessageId);
+    const ids = [
+      messengerAdapter.parseInbound(cfg, body, now),
+      messengerAdapter.parseInbound(cfg, body, now),
+    ].map((m) => m[0].platformMessageId);
     expect(ids[0]).toBe(ids[1]);
   });
 
   it("rejects a body that is not a webhook envelope", async () => {
-    const error = await caught(() => messengerAdapter.parseInbound(cfg, JSON.stringify({ entry: "nope" }), now));
+    const error = await caught(() =>
+      messengerAdapter.parseInbound(cfg, JSON.stringify({ entry: "nope" }), now),
+    );
     expect(error).toBeInstanceOf(InboundRejectedError);
   });
 });
@@ -118,14 +180,25 @@ describe("Messenger send (against the fake Graph API)", () => {
   let fake: FakeMeta;
   let live: MessengerConfig;
   beforeAll(async () => {
-    fake = await startFakeMeta({ pageAccessToken: PAGE_TOKEN, whatsappAccessToken: "unused", phoneNumberId: "1" });
+    fake = await startFakeMeta({
+      pageAccessToken: PAGE_TOKEN,
+      whatsappAccessToken: "unused",
+      phoneNumberId: "1",
+    });
     live = { ...cfg, baseUrl: fake.baseUrl };
   });
   afterAll(() => fake.close());
 
   it("sends text as a RESPONSE and returns the message id", async () => {
-    const result = await messengerAdapter.send(live, PSID, { kind: "text", text: "We ship to Lisbon <3 & Porto" });
-    expect(fake.messenger.at(-1)).toEqual({ recipientId: PSID, messagingType: "RESPONSE", message: { text: "We ship to Lisbon <3 & Porto" } });
+    const result = await messengerAdapter.send(live, PSID, {
+      kind: "text",
+      text: "We ship to Lisbon <3 & Porto",
+    });
+    expect(fake.messenger.at(-1)).toEqual({
+      recipientId: PSID,
+      messagingType: "RESPONSE",
+      message: { text: "We ship to Lisbon <3 & Porto" },
+    });
     expect(result.platformMessageId).toMatch(/^m_/);
   });
 
@@ -147,7 +220,10 @@ describe("Messenger send (against the fake Graph API)", () => {
   });
 
   it("falls back to a numbered list beyond 13 quick replies", async () => {
-    const options = Array.from({ length: 14 }, (_, i) => ({ value: `o${i}`, label: `Option ${i + 1}` }));
+    const options = Array.from({ length: 14 }, (_, i) => ({
+      value: `o${i}`,
+      label: `Option ${i + 1}`,
+    }));
     await messengerAdapter.send(live, PSID, { kind: "choices", text: "Pick one", options });
     const { message } = fake.messenger.at(-1)!;
     expect(message.quick_replies).toBeUndefined();
@@ -188,7 +264,12 @@ describe("Messenger send (against the fake Graph API)", () => {
   });
 
   it("throws invalid_credentials with Graph's message for a wrong token, keeping the token out of it", async () => {
-    const error = (await caught(() => messengerAdapter.send({ ...live, pageAccessToken: "EAAwrongtoken" }, PSID, { kind: "text", text: "hi" }))) as ChannelError;
+    const error = (await caught(() =>
+      messengerAdapter.send({ ...live, pageAccessToken: "EAAwrongtoken" }, PSID, {
+        kind: "text",
+        text: "hi",
+      }),
+    )) as ChannelError;
     expect(error).toBeInstanceOf(ChannelError);
     expect(error.kind).toBe("invalid_credentials");
     expect(error.message).toContain("Invalid OAuth access token.");
@@ -198,7 +279,9 @@ describe("Messenger send (against the fake Graph API)", () => {
 
   it("maps an unreachable PSID to recipient_unavailable", async () => {
     fake.unreachablePsid("000111");
-    const error = (await caught(() => messengerAdapter.send(live, "000111", { kind: "text", text: "hi" }))) as ChannelError;
+    const error = (await caught(() =>
+      messengerAdapter.send(live, "000111", { kind: "text", text: "hi" }),
+    )) as ChannelError;
     expect(error.kind).toBe("recipient_unavailable");
     expect(error.details.platformCode).toBe("100/2018001");
   });

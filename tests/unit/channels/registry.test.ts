@@ -1,5 +1,5 @@
-import { describe, expect, it } from "vitest";
 import { CHANNEL_KINDS, getChannelAdapter, isChannelKind, type ChannelKind } from "@/lib/channels";
+import { describe, expect, it } from "vitest";
 
 describe("channel registry", () => {
   it("has an adapter of the right kind for every channel", () => {
@@ -11,14 +11,23 @@ describe("channel registry", () => {
   });
 
   it("exposes the Meta and Slack handshakes and none for Telegram or the widget", () => {
-    const withHandshake = CHANNEL_KINDS.filter((kind) => getChannelAdapter(kind).handshake !== undefined);
+    const withHandshake = CHANNEL_KINDS.filter(
+      (kind) => getChannelAdapter(kind).handshake !== undefined,
+    );
     expect(withHandshake.sort()).toEqual(["messenger", "slack", "whatsapp"]);
   });
 
   it("parses stored config through the adapter's own schema", () => {
     const adapter = getChannelAdapter("telegram" as ChannelKind);
-    expect(adapter.configSchema.safeParse({ botToken: "1:short", secretToken: "s" }).success).toBe(false);
-    expect(adapter.configSchema.safeParse({ botToken: "123:AAAAAAAAAAAAAAAAAAAAAAAAAAAAA", secretToken: "s" }).success).toBe(true);
+    expect(adapter.configSchema.safeParse({ botToken: "1:short", secretToken: "s" }).success).toBe(
+      false,
+    );
+    expect(
+      adapter.configSchema.safeParse({
+        botToken: "123:AAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+        secretToken: "s",
+      }).success,
+    ).toBe(true);
   });
 
   it("refuses unknown kinds", () => {

@@ -1,10 +1,20 @@
-import fc from "fast-check";
-import { describe, expect, it } from "vitest";
 import { numberedList, parseNumberedChoice, renderForChannel } from "@/lib/channels/render";
 import type { ChannelCapabilities, ChoiceOption } from "@/lib/channels/types";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
 
-const withButtons: ChannelCapabilities = { buttons: true, wallets: false, richCards: true, maxTextLength: 500 };
-const textOnly: ChannelCapabilities = { buttons: false, wallets: false, richCards: false, maxTextLength: 500 };
+const withButtons: ChannelCapabilities = {
+  buttons: true,
+  wallets: false,
+  richCards: true,
+  maxTextLength: 500,
+};
+const textOnly: ChannelCapabilities = {
+  buttons: false,
+  wallets: false,
+  richCards: false,
+  maxTextLength: 500,
+};
 const sizes: ChoiceOption[] = [
   { value: "size_s", label: "Small" },
   { value: "size_m", label: "Medium" },
@@ -13,45 +23,87 @@ const sizes: ChoiceOption[] = [
 
 describe("renderForChannel", () => {
   it("keeps choices as buttons where the channel has them", () => {
-    const rendered = renderForChannel({ kind: "choices", text: "Which size?", options: sizes }, withButtons);
+    const rendered = renderForChannel(
+      { kind: "choices", text: "Which size?", options: sizes },
+      withButtons,
+    );
     expect(rendered).toEqual({ kind: "choices", text: "Which size?", options: sizes });
   });
 
   it("turns choices into a numbered list on a channel without buttons", () => {
-    const rendered = renderForChannel({ kind: "choices", text: "Which size?", options: sizes }, textOnly);
+    const rendered = renderForChannel(
+      { kind: "choices", text: "Which size?", options: sizes },
+      textOnly,
+    );
     expect(rendered.kind).toBe("text");
     expect(rendered.text).toBe("Which size?\n\n1. Small\n2. Medium\n3. Large");
   });
 
   it("falls back to a numbered list when the options exceed the platform's button limits", () => {
-    const limited = { ...withButtons, buttonLimits: { maxButtons: 2, maxValueBytes: 64, maxTextLength: 500 } };
-    expect(renderForChannel({ kind: "choices", text: "Size?", options: sizes }, limited).kind).toBe("text");
+    const limited = {
+      ...withButtons,
+      buttonLimits: { maxButtons: 2, maxValueBytes: 64, maxTextLength: 500 },
+    };
+    expect(renderForChannel({ kind: "choices", text: "Size?", options: sizes }, limited).kind).toBe(
+      "text",
+    );
 
     const longValue = [{ value: "x".repeat(65), label: "Big" }];
-    expect(renderForChannel({ kind: "choices", text: "Size?", options: longValue }, limited).kind).toBe("text");
+    expect(
+      renderForChannel({ kind: "choices", text: "Size?", options: longValue }, limited).kind,
+    ).toBe("text");
     // 22 two-byte characters are 44 bytes: within 64 although a naive check might count otherwise.
     const accented = [{ value: "é".repeat(22), label: "É" }];
-    expect(renderForChannel({ kind: "choices", text: "Size?", options: accented }, limited).kind).toBe("choices");
+    expect(
+      renderForChannel({ kind: "choices", text: "Size?", options: accented }, limited).kind,
+    ).toBe("choices");
     const accentedTooBig = [{ value: "é".repeat(33), label: "É" }];
-    expect(renderForChannel({ kind: "choices", text: "Size?", options: accentedTooBig }, limited).kind).toBe("text");
+    expect(
+      renderForChannel({ kind: "choices", text: "Size?", options: accentedTooBig }, limited).kind,
+    ).toBe("text");
 
-    const shortInteractive = { ...withButtons, buttonLimits: { maxButtons: 10, maxValueBytes: 64, maxTextLength: 10 } };
-    const long = renderForChannel({ kind: "choices", text: "A question longer than ten", options: sizes }, shortInteractive);
+    const shortInteractive = {
+      ...withButtons,
+      buttonLimits: { maxButtons: 10, maxValueBytes: 64, maxTextLength: 10 },
+    };
+    const long = renderForChannel(
+      { kind: "choices", text: "A question longer than ten", options: sizes },
+      shortInteractive,
+    );
     expect(long.kind).toBe("text");
     expect(long.text).toContain("2. Medium");
   });
 
   it("renders a payment link as a button labelled with the formatted amount", () => {
     const rendered = renderForChannel(
-      { kind: "payment_link", text: "Your order is ready.", url: "https://pay.test/s/1", amountMinor: 1250, currency: "EUR", methods: ["card"] },
+      {
+        kind: "payment_link",
+        text: "Your order is ready.",
+        url: "https://pay.test/s/1",
+        amountMinor: 1250,
+        currency: "EUR",
+        methods: ["card"],
+      },
       withButtons,
     );
-    expect(rendered).toEqual({ kind: "link", text: "Your order is ready.", url: "https://pay.test/s/1", label: "Pay €12.50" });
+    expect(rendered).toEqual({
+      kind: "link",
+      text: "Your order is ready.",
+      url: "https://pay.test/s/1",
+      label: "Pay €12.50",
+    });
   });
 
   it("uses the currency's own exponent in amounts", () => {
     const yen = renderForChannel(
-      { kind: "payment_link", text: "Total", url: "https://pay.test/y", amountMinor: 1200, currency: "JPY", methods: [] },
+      {
+        kind: "payment_link",
+        text: "Total",
+        url: "https://pay.test/y",
+        amountMinor: 1200,
+        currency: "JPY",
+        methods: [],
+      },
       withButtons,
     );
     expect(yen.kind === "link" && yen.label).toBe("Pay ¥1,200");
@@ -65,7 +117,14 @@ describe("renderForChannel", () => {
   it("renders a payment link as text plus the whole URL where there are no buttons, even when the text is long", () => {
     const url = "https://pay.test/s/" + "a".repeat(80);
     const rendered = renderForChannel(
-      { kind: "payment_link", text: "word ".repeat(200), url, amountMinor: 999, currency: "USD", methods: ["card"] },
+      {
+        kind: "payment_link",
+        text: "word ".repeat(200),
+        url,
+        amountMinor: 999,
+        currency: "USD",
+        methods: ["card"],
+      },
       textOnly,
     );
     expect(rendered.kind).toBe("text");
@@ -76,7 +135,13 @@ describe("renderForChannel", () => {
 
   it("puts amount and reference in a receipt", () => {
     const rendered = renderForChannel(
-      { kind: "receipt", text: "Payment received, thank you.", amountMinor: 4200, currency: "GBP", reference: "pay_7Hx" },
+      {
+        kind: "receipt",
+        text: "Payment received, thank you.",
+        amountMinor: 4200,
+        currency: "GBP",
+        reference: "pay_7Hx",
+      },
       withButtons,
     );
     expect(rendered.kind).toBe("text");
@@ -93,7 +158,14 @@ describe("renderForChannel", () => {
 
   it("formats amounts in the requested locale", () => {
     const rendered = renderForChannel(
-      { kind: "payment_link", text: "Total", url: "https://pay.test/x", amountMinor: 123456, currency: "EUR", methods: [] },
+      {
+        kind: "payment_link",
+        text: "Total",
+        url: "https://pay.test/x",
+        amountMinor: 123456,
+        currency: "EUR",
+        methods: [],
+      },
       withButtons,
       { locale: "de-DE" },
     );
@@ -134,16 +206,21 @@ describe("parseNumberedChoice", () => {
   });
 
   it("inverts the numbered list: every listed line's number and label pick that option", () => {
-    const label = fc.string({ minLength: 1, maxLength: 20 }).filter((s) => /[a-z]/i.test(s) && s.trim() === s);
+    const label = fc
+      .string({ minLength: 1, maxLength: 20 })
+      .filter((s) => /[a-z]/i.test(s) && s.trim() === s);
     fc.assert(
-      fc.property(fc.uniqueArray(label, { minLength: 1, maxLength: 12, selector: (s) => s.toLowerCase() }), (labels) => {
-        const options = labels.map((l, i) => ({ value: `v${i}`, label: l }));
-        const lines = numberedList(options).split("\n");
-        options.forEach((option, i) => {
-          expect(parseNumberedChoice(String(i + 1), options)).toBe(option);
-          expect(parseNumberedChoice(lines[i], options)).toBe(option);
-        });
-      }),
+      fc.property(
+        fc.uniqueArray(label, { minLength: 1, maxLength: 12, selector: (s) => s.toLowerCase() }),
+        (labels) => {
+          const options = labels.map((l, i) => ({ value: `v${i}`, label: l }));
+          const lines = numberedList(options).split("\n");
+          options.forEach((option, i) => {
+            expect(parseNumberedChoice(String(i + 1), options)).toBe(option);
+            expect(parseNumberedChoice(lines[i], options)).toBe(option);
+          });
+        },
+      ),
     );
   });
 });

@@ -1,5 +1,3 @@
-import fc from "fast-check";
-import { describe, expect, it } from "vitest";
 import {
   assertInboundBodySize,
   cleanInboundText,
@@ -13,6 +11,8 @@ import {
   unescapeSlackText,
 } from "@/lib/channels/sanitize";
 import { InboundRejectedError } from "@/lib/channels/types";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
 import { parseTelegramHtml } from "../../fakes/telegram-server";
 import { caught } from "./helpers";
 
@@ -71,11 +71,15 @@ describe("inbound text hygiene", () => {
 describe("truncation", () => {
   it("never splits an emoji in half", () => {
     fc.assert(
-      fc.property(fc.string({ unit: "grapheme", maxLength: 60 }), fc.integer({ min: 1, max: 40 }), (text, max) => {
-        const cut = truncateText(text, max);
-        expect(cut.length).toBeLessThanOrEqual(max);
-        expect(cut).not.toMatch(LONE_SURROGATE);
-      }),
+      fc.property(
+        fc.string({ unit: "grapheme", maxLength: 60 }),
+        fc.integer({ min: 1, max: 40 }),
+        (text, max) => {
+          const cut = truncateText(text, max);
+          expect(cut.length).toBeLessThanOrEqual(max);
+          expect(cut).not.toMatch(LONE_SURROGATE);
+        },
+      ),
     );
   });
 

@@ -1,11 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { telegramAdapter, telegramConfigSchema, type TelegramConfig } from "@/lib/channels/telegram";
+import {
+  telegramAdapter,
+  telegramConfigSchema,
+  type TelegramConfig,
+} from "@/lib/channels/telegram";
 import { ChannelError, InboundRejectedError } from "@/lib/channels/types";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFakeTelegram, type FakeTelegram } from "../../fakes/telegram-server";
 import { caught, channelRequest, deadBaseUrl } from "./helpers";
 
 const BOT_TOKEN = "123456789:AAH3ykq0tT-example_token_abcdefghij";
-const cfg: TelegramConfig = telegramConfigSchema.parse({ botToken: BOT_TOKEN, secretToken: "whk_s3cret-Token" });
+const cfg: TelegramConfig = telegramConfigSchema.parse({
+  botToken: BOT_TOKEN,
+  secretToken: "whk_s3cret-Token",
+});
 const now = new Date("2025-03-01T12:00:00Z");
 
 function textUpdate(overrides: Record<string, unknown> = {}) {
@@ -35,7 +42,10 @@ const callbackUpdate = {
       chat: { id: 5550001, type: "private" },
       text: "Which size?",
       reply_markup: {
-        inline_keyboard: [[{ text: "Small", callback_data: "size_s" }], [{ text: "Large", callback_data: "size_l" }]],
+        inline_keyboard: [
+          [{ text: "Small", callback_data: "size_s" }],
+          [{ text: "Large", callback_data: "size_l" }],
+        ],
       },
     },
   },
@@ -45,7 +55,11 @@ describe("Telegram webhook verification", () => {
   const body = JSON.stringify(textUpdate());
 
   it("accepts the configured secret token", () => {
-    const result = telegramAdapter.verifyRequest(cfg, channelRequest(body, { "X-Telegram-Bot-Api-Secret-Token": cfg.secretToken }), now);
+    const result = telegramAdapter.verifyRequest(
+      cfg,
+      channelRequest(body, { "X-Telegram-Bot-Api-Secret-Token": cfg.secretToken }),
+      now,
+    );
     expect(result).toEqual({ ok: true });
   });
 
@@ -64,13 +78,21 @@ describe("Telegram webhook verification", () => {
 
   it("refuses bodies over 100 KB with 413 before anything else", () => {
     const huge = JSON.stringify(textUpdate({ text: "x".repeat(110_000) }));
-    const result = telegramAdapter.verifyRequest(cfg, channelRequest(huge, { "X-Telegram-Bot-Api-Secret-Token": cfg.secretToken }), now);
+    const result = telegramAdapter.verifyRequest(
+      cfg,
+      channelRequest(huge, { "X-Telegram-Bot-Api-Secret-Token": cfg.secretToken }),
+      now,
+    );
     expect(!result.ok && result.status).toBe(413);
   });
 
   it("validates the config", () => {
-    expect(telegramConfigSchema.safeParse({ botToken: "not-a-token", secretToken: "x" }).success).toBe(false);
-    expect(telegramConfigSchema.safeParse({ botToken: BOT_TOKEN, secretToken: "has spaces" }).success).toBe(false);
+    expect(
+      telegramConfigSchema.safeParse({ botToken: "not-a-token", secretToken: "x" }).success,
+    ).toBe(false);
+    expect(
+      telegramConfigSchema.safeParse({ botToken: BOT_TOKEN, secretToken: "has spaces" }).success,
+    ).toBe(false);
   });
 });
 
@@ -106,7 +128,10 @@ describe("Telegram inbound", () => {
   it("ignores edits, other bots, captionless media and unknown update kinds", () => {
     const edited = { update_id: 1, edited_message: textUpdate().message };
     const fromBot = textUpdate({ from: { id: 42, is_bot: true, first_name: "OtherBot" } });
-    const photo = textUpdate({ text: undefined, photo: [{ file_id: "AgAD", width: 90, height: 90 }] });
+    const photo = textUpdate({
+      text: undefined,
+      photo: [{ file_id: "AgAD", width: 90, height: 90 }],
+    });
     const membership = { update_id: 3, my_chat_member: { chat: { id: 1 }, date: 1 } };
     for (const update of [edited, fromBot, photo, membership]) {
       expect(telegramAdapter.parseInbound(cfg, JSON.stringify(update), now)).toEqual([]);
@@ -114,7 +139,11 @@ describe("Telegram inbound", () => {
   });
 
   it("uses a photo's caption as text and strips control characters", () => {
-    const [message] = telegramAdapter.parseInbound(cfg, JSON.stringify(textUpdate({ text: undefined, caption: "receipt\u0000 attached\u0007" })), now);
+    const [message] = telegramAdapter.parseInbound(
+      cfg,
+      JSON.stringify(textUpdate({ text: undefined, caption: "receipt\u0000 attached\u0007" })),
+      now,
+    );
     expect(message.text).toBe("receipt attached");
   });
 
@@ -122,9 +151,17 @@ describe("Telegram inbound", () => {
     const notJson = await caught(() => telegramAdapter.parseInbound(cfg, "{nope", now));
     expect(notJson).toBeInstanceOf(InboundRejectedError);
     expect((notJson as InboundRejectedError).status).toBe(400);
-    const noId = await caught(() => telegramAdapter.parseInbound(cfg, JSON.stringify({ message: {} }), now));
+    const noId = await caught(() =>
+      telegramAdapter.parseInbound(cfg, JSON.stringify({ message: {} }), now),
+    );
     expect((noId as InboundRejectedError).status).toBe(400);
-    const huge = await caught(() => telegramAdapter.parseInbound(cfg, JSON.stringify(textUpdate({ text: "é".repeat(60_000) })), now));
+    const huge = await caught(() =>
+      telegramAdapter.parseInbound(
+        cfg,
+        JSON.stringify(textUpdate({ text: "é".repeat(60_000) })),
+        now,
+      ),
+    );
     expect((huge as InboundRejectedError).status).toBe(413);
   });
 });
@@ -204,7 +241,9 @@ describe("Telegram send (against the fake Bot API)", () => {
     });
     const sent = fake.sent.at(-1)!;
     expect(sent.plainText).toBe("Ready when you are.");
-    expect(sent.replyMarkup!.inline_keyboard).toEqual([[{ text: "Pay €25.99", url: "https://pay.parley.test/c/cs_123" }]]);
+    expect(sent.replyMarkup!.inline_keyboard).toEqual([
+      [{ text: "Pay €25.99", url: "https://pay.parley.test/c/cs_123" }],
+    ]);
   });
 
   it("truncates text over 4096 characters (counted after entities) so Telegram accepts it", async () => {
@@ -216,7 +255,9 @@ describe("Telegram send (against the fake Bot API)", () => {
 
   it("throws invalid_credentials with Telegram's description for a wrong token, without leaking it", async () => {
     const wrong = { ...live, botToken: "123456789:AAH3ykq0tT-wrong_token_abcdefghijk" };
-    const error = await caught(() => telegramAdapter.send(wrong, "5550001", { kind: "text", text: "hi" }));
+    const error = await caught(() =>
+      telegramAdapter.send(wrong, "5550001", { kind: "text", text: "hi" }),
+    );
     expect(error).toBeInstanceOf(ChannelError);
     expect((error as ChannelError).kind).toBe("invalid_credentials");
     expect((error as ChannelError).message).toContain("Unauthorized");
@@ -225,23 +266,37 @@ describe("Telegram send (against the fake Bot API)", () => {
 
   it("maps a blocked chat to recipient_unavailable and a 429 to rate_limited with retry_after", async () => {
     fake.blockChat("999");
-    const blocked = (await caught(() => telegramAdapter.send(live, "999", { kind: "text", text: "hi" }))) as ChannelError;
+    const blocked = (await caught(() =>
+      telegramAdapter.send(live, "999", { kind: "text", text: "hi" }),
+    )) as ChannelError;
     expect(blocked.kind).toBe("recipient_unavailable");
     expect(blocked.message).toContain("bot was blocked by the user");
 
     fake.rateLimitNext(7);
-    const limited = (await caught(() => telegramAdapter.send(live, "5550001", { kind: "text", text: "hi" }))) as ChannelError;
+    const limited = (await caught(() =>
+      telegramAdapter.send(live, "5550001", { kind: "text", text: "hi" }),
+    )) as ChannelError;
     expect(limited.kind).toBe("rate_limited");
     expect(limited.details.retryAfterSeconds).toBe(7);
   });
 
   it("reports an unreachable API as unreachable", async () => {
     const error = (await caught(() =>
-      telegramAdapter.send(cfg, "1", { kind: "text", text: "hi" }, { baseUrl: undefined, fetch: () => Promise.reject(new TypeError("fetch failed")) }),
+      telegramAdapter.send(
+        cfg,
+        "1",
+        { kind: "text", text: "hi" },
+        { baseUrl: undefined, fetch: () => Promise.reject(new TypeError("fetch failed")) },
+      ),
     )) as ChannelError;
     expect(error.kind).toBe("unreachable");
     const dead = (await caught(async () =>
-      telegramAdapter.send(cfg, "1", { kind: "text", text: "hi" }, { baseUrl: await deadBaseUrl() }),
+      telegramAdapter.send(
+        cfg,
+        "1",
+        { kind: "text", text: "hi" },
+        { baseUrl: await deadBaseUrl() },
+      ),
     )) as ChannelError;
     expect(dead.kind).toBe("unreachable");
     expect(dead.message).not.toContain(BOT_TOKEN);

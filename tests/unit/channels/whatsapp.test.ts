@@ -1,6 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ChannelError } from "@/lib/channels/types";
-import { whatsappAdapter, whatsappConfigSchema, type WhatsAppConfig } from "@/lib/channels/whatsapp";
+import {
+  whatsappAdapter,
+  whatsappConfigSchema,
+  type WhatsAppConfig,
+} from "@/lib/channels/whatsapp";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { signMetaBody, startFakeMeta, type FakeMeta } from "../../fakes/meta-server";
 import { caught, channelRequest } from "./helpers";
 
@@ -45,30 +49,54 @@ function webhook(value: Record<string, unknown>, phoneNumberId = PHONE_NUMBER_ID
   });
 }
 const contacts = [{ profile: { name: "Rui" }, wa_id: CUSTOMER }];
-const textMessage = { from: CUSTOMER, id: "wamid.HBgLMzUxOTEyMzQ1Njc4FQIAEhgUM0FBRTNBRkM", timestamp: "1740830400", type: "text", text: { body: "Olá, quero pagar" } };
+const textMessage = {
+  from: CUSTOMER,
+  id: "wamid.HBgLMzUxOTEyMzQ1Njc4FQIAEhgUM0FBRTNBRkM",
+  timestamp: "1740830400",
+  type: "text",
+  text: { body: "Olá, quero pagar" },
+};
 
 describe("WhatsApp webhook verification and handshake", () => {
   it("accepts Meta's signature and refuses a forged one", () => {
     const body = webhook({ contacts, messages: [textMessage] });
-    const good = whatsappAdapter.verifyRequest(cfg, channelRequest(body, { "x-hub-signature-256": signMetaBody(body, cfg.appSecret) }), now);
+    const good = whatsappAdapter.verifyRequest(
+      cfg,
+      channelRequest(body, { "x-hub-signature-256": signMetaBody(body, cfg.appSecret) }),
+      now,
+    );
     expect(good.ok).toBe(true);
-    const forged = whatsappAdapter.verifyRequest(cfg, channelRequest(body, { "x-hub-signature-256": signMetaBody(body, "not-the-secret") }), now);
+    const forged = whatsappAdapter.verifyRequest(
+      cfg,
+      channelRequest(body, { "x-hub-signature-256": signMetaBody(body, "not-the-secret") }),
+      now,
+    );
     expect(!forged.ok && forged.status).toBe(401);
     const missing = whatsappAdapter.verifyRequest(cfg, channelRequest(body), now);
     expect(!missing.ok && missing.status).toBe(401);
   });
 
   it("answers the GET subscription handshake", () => {
-    const url = "https://parley.test/api/webhooks/conn_w?hub.mode=subscribe&hub.challenge=8837&hub.verify_token=parley-wa-verify";
-    expect(whatsappAdapter.handshake!(cfg, channelRequest("", {}, url, "GET"), now)).toMatchObject({ status: 200, body: "8837" });
+    const url =
+      "https://parley.test/api/webhooks/conn_w?hub.mode=subscribe&hub.challenge=8837&hub.verify_token=parley-wa-verify";
+    expect(whatsappAdapter.handshake!(cfg, channelRequest("", {}, url, "GET"), now)).toMatchObject({
+      status: 200,
+      body: "8837",
+    });
     const wrong = url.replace("parley-wa-verify", "other");
-    expect(whatsappAdapter.handshake!(cfg, channelRequest("", {}, wrong, "GET"), now)?.status).toBe(403);
+    expect(whatsappAdapter.handshake!(cfg, channelRequest("", {}, wrong, "GET"), now)?.status).toBe(
+      403,
+    );
   });
 });
 
 describe("WhatsApp inbound", () => {
   it("normalizes a text message", () => {
-    const [message] = whatsappAdapter.parseInbound(cfg, webhook({ contacts, messages: [textMessage] }), now);
+    const [message] = whatsappAdapter.parseInbound(
+      cfg,
+      webhook({ contacts, messages: [textMessage] }),
+      now,
+    );
     expect(message).toEqual({
       platformMessageId: textMessage.id,
       externalUserId: CUSTOMER,
@@ -79,9 +107,28 @@ describe("WhatsApp inbound", () => {
   });
 
   it("reads reply-button and list replies as the option's id", () => {
-    const button = { ...textMessage, id: "wamid.B", type: "interactive", text: undefined, interactive: { type: "button_reply", button_reply: { id: "size_l", title: "Large" } } };
-    const list = { ...textMessage, id: "wamid.L", type: "interactive", text: undefined, interactive: { type: "list_reply", list_reply: { id: "size_xl", title: "Extra large", description: "" } } };
-    const messages = whatsappAdapter.parseInbound(cfg, webhook({ contacts, messages: [button, list] }), now);
+    const button = {
+      ...textMessage,
+      id: "wamid.B",
+      type: "interactive",
+      text: undefined,
+      interactive: { type: "button_reply", button_reply: { id: "size_l", title: "Large" } },
+    };
+    const list = {
+      ...textMessage,
+      id: "wamid.L",
+      type: "interactive",
+      text: undefined,
+      interactive: {
+        type: "list_reply",
+        list_reply: { id: "size_xl", title: "Extra large", description: "" },
+      },
+    };
+    const messages = whatsappAdapter.parseInbound(
+      cfg,
+      webhook({ contacts, messages: [button, list] }),
+      now,
+    );
     expect(messages.map((m) => [m.platformMessageId, m.text, m.choiceValue])).toEqual([
       ["wamid.B", "Large", "size_l"],
       ["wamid.L", "Extra large", "size_xl"],
@@ -90,10 +137,22 @@ describe("WhatsApp inbound", () => {
 
   it("ignores delivery statuses, media, and messages for another number of the same account", () => {
     const statuses = webhook({
-      statuses: [{ id: "wamid.OUT", status: "delivered", timestamp: "1740830401", recipient_id: CUSTOMER }],
+      statuses: [
+        { id: "wamid.OUT", status: "delivered", timestamp: "1740830401", recipient_id: CUSTOMER },
+      ],
     });
     expect(whatsappAdapter.parseInbound(cfg, statuses, now)).toEqual([]);
-    const image = webhook({ contacts, messages: [{ ...textMessage, type: "image", text: undefined, image: { id: "img1", mime_type: "image/jpeg" } }] });
+    const image = webhook({
+      contacts,
+      messages: [
+        {
+          ...textMessage,
+          type: "image",
+          text: undefined,
+          image: { id: "img1", mime_type: "image/jpeg" },
+        },
+      ],
+    });
     expect(whatsappAdapter.parseInbound(cfg, image, now)).toEqual([]);
     const otherNumber = webhook({ contacts, messages: [textMessage] }, "999999999999999");
     expect(whatsappAdapter.parseInbound(cfg, otherNumber, now)).toEqual([]);
@@ -101,7 +160,9 @@ describe("WhatsApp inbound", () => {
 
   it("gives a redelivery the same platformMessageId", () => {
     const body = webhook({ contacts, messages: [textMessage] });
-    expect(whatsappAdapter.parseInbound(cfg, body, now)[0].platformMessageId).toBe(whatsappAdapter.parseInbound(cfg, body, now)[0].platformMessageId);
+    expect(whatsappAdapter.parseInbound(cfg, body, now)[0].platformMessageId).toBe(
+      whatsappAdapter.parseInbound(cfg, body, now)[0].platformMessageId,
+    );
   });
 });
 
@@ -109,7 +170,11 @@ describe("WhatsApp send (against the fake Cloud API)", () => {
   let fake: FakeMeta;
   let live: WhatsAppConfig;
   beforeAll(async () => {
-    fake = await startFakeMeta({ pageAccessToken: "unused", whatsappAccessToken: ACCESS_TOKEN, phoneNumberId: PHONE_NUMBER_ID });
+    fake = await startFakeMeta({
+      pageAccessToken: "unused",
+      whatsappAccessToken: ACCESS_TOKEN,
+      phoneNumberId: PHONE_NUMBER_ID,
+    });
     live = { ...cfg, baseUrl: fake.baseUrl };
   });
   afterAll(() => fake.close());
@@ -119,12 +184,21 @@ describe("WhatsApp send (against the fake Cloud API)", () => {
 
   it("sends text and returns the wamid", async () => {
     const result = await whatsappAdapter.send(live, CUSTOMER, { kind: "text", text: "Obrigado!" });
-    expect(fake.whatsapp.at(-1)!.payload).toMatchObject({ messaging_product: "whatsapp", to: CUSTOMER, type: "text", text: { body: "Obrigado!" } });
+    expect(fake.whatsapp.at(-1)!.payload).toMatchObject({
+      messaging_product: "whatsapp",
+      to: CUSTOMER,
+      type: "text",
+      text: { body: "Obrigado!" },
+    });
     expect(result.platformMessageId).toMatch(/^wamid\./);
   });
 
   it("sends up to 3 choices as reply buttons, titles cut to 20 characters", async () => {
-    await whatsappAdapter.send(live, CUSTOMER, { kind: "choices", text: "Which size?", options: options(3, (i) => `A rather long label number ${i}`) });
+    await whatsappAdapter.send(live, CUSTOMER, {
+      kind: "choices",
+      text: "Which size?",
+      options: options(3, (i) => `A rather long label number ${i}`),
+    });
     const interactive = fake.whatsapp.at(-1)!.payload.interactive as SentInteractive;
     expect(interactive.type).toBe("button");
     expect(interactive.body).toEqual({ text: "Which size?" });
@@ -141,7 +215,16 @@ describe("WhatsApp send (against the fake Cloud API)", () => {
         messaging_product: "whatsapp",
         to: CUSTOMER,
         type: "interactive",
-        interactive: { type: "button", body: { text: "Pick" }, action: { buttons: options(4).map((o) => ({ type: "reply", reply: { id: o.value, title: o.label } })) } },
+        interactive: {
+          type: "button",
+          body: { text: "Pick" },
+          action: {
+            buttons: options(4).map((o) => ({
+              type: "reply",
+              reply: { id: o.value, title: o.label },
+            })),
+          },
+        },
       }),
     });
     expect(response.status).toBe(400);
@@ -149,7 +232,11 @@ describe("WhatsApp send (against the fake Cloud API)", () => {
   });
 
   it("sends 4 to 10 choices as a list message", async () => {
-    await whatsappAdapter.send(live, CUSTOMER, { kind: "choices", text: "Pick a flavour", options: options(7) });
+    await whatsappAdapter.send(live, CUSTOMER, {
+      kind: "choices",
+      text: "Pick a flavour",
+      options: options(7),
+    });
     const interactive = fake.whatsapp.at(-1)!.payload.interactive as SentInteractive;
     expect(interactive.type).toBe("list");
     const rows = interactive.action.sections!.flatMap((section) => section.rows);
@@ -158,7 +245,11 @@ describe("WhatsApp send (against the fake Cloud API)", () => {
   });
 
   it("sends more than 10 choices as a numbered text list", async () => {
-    await whatsappAdapter.send(live, CUSTOMER, { kind: "choices", text: "Pick a day", options: options(12) });
+    await whatsappAdapter.send(live, CUSTOMER, {
+      kind: "choices",
+      text: "Pick a day",
+      options: options(12),
+    });
     const sent = fake.whatsapp.at(-1)!;
     expect(sent.type).toBe("text");
     expect((sent.payload.text as { body: string }).body).toContain("12. Option 12");
@@ -176,7 +267,10 @@ describe("WhatsApp send (against the fake Cloud API)", () => {
     expect(fake.whatsapp.at(-1)!.payload.interactive).toEqual({
       type: "cta_url",
       body: { text: "O seu total" },
-      action: { name: "cta_url", parameters: { display_text: "Pay €49.90", url: "https://pay.parley.test/c/cs_wa" } },
+      action: {
+        name: "cta_url",
+        parameters: { display_text: "Pay €49.90", url: "https://pay.parley.test/c/cs_wa" },
+      },
     });
   });
 
@@ -191,11 +285,18 @@ describe("WhatsApp send (against the fake Cloud API)", () => {
     });
     const sent = fake.whatsapp.at(-1)!;
     expect(sent.type).toBe("text");
-    expect((sent.payload.text as { body: string }).body.endsWith("https://pay.parley.test/c/cs_long")).toBe(true);
+    expect(
+      (sent.payload.text as { body: string }).body.endsWith("https://pay.parley.test/c/cs_long"),
+    ).toBe(true);
   });
 
   it("throws invalid_credentials for a wrong token (Graph code 190)", async () => {
-    const error = (await caught(() => whatsappAdapter.send({ ...live, accessToken: "EAAbad" }, CUSTOMER, { kind: "text", text: "hi" }))) as ChannelError;
+    const error = (await caught(() =>
+      whatsappAdapter.send({ ...live, accessToken: "EAAbad" }, CUSTOMER, {
+        kind: "text",
+        text: "hi",
+      }),
+    )) as ChannelError;
     expect(error).toBeInstanceOf(ChannelError);
     expect(error.kind).toBe("invalid_credentials");
     expect(error.message).toContain("Invalid OAuth access token.");
@@ -203,11 +304,18 @@ describe("WhatsApp send (against the fake Cloud API)", () => {
 
   it("maps the closed 24-hour window to recipient_unavailable and an unknown number id to invalid_request", async () => {
     fake.closeCustomerWindow("351900000000");
-    const closed = (await caught(() => whatsappAdapter.send(live, "351900000000", { kind: "text", text: "hi" }))) as ChannelError;
+    const closed = (await caught(() =>
+      whatsappAdapter.send(live, "351900000000", { kind: "text", text: "hi" }),
+    )) as ChannelError;
     expect(closed.kind).toBe("recipient_unavailable");
     expect(closed.message).toContain("24 hours");
 
-    const wrongNumber = (await caught(() => whatsappAdapter.send({ ...live, phoneNumberId: "123" }, CUSTOMER, { kind: "text", text: "hi" }))) as ChannelError;
+    const wrongNumber = (await caught(() =>
+      whatsappAdapter.send({ ...live, phoneNumberId: "123" }, CUSTOMER, {
+        kind: "text",
+        text: "hi",
+      }),
+    )) as ChannelError;
     expect(wrongNumber.kind).toBe("invalid_request");
     expect(wrongNumber.details.platformCode).toBe("100/33");
   });
