@@ -31,6 +31,11 @@ export function renderForChannel(
       return { kind: "text", text: truncateText(message.text, max) };
 
     case "choices": {
+      // A blank label would be an empty button, which every platform refuses.
+      const choices = message.options.map((o) => ({
+        value: o.value,
+        label: o.label.trim() || o.value,
+      }));
       const fitsButtons =
         capabilities.buttons &&
         message.options.length > 0 &&
@@ -43,10 +48,10 @@ export function renderForChannel(
         return {
           kind: "choices",
           text: message.text.trim() || "Choose one:",
-          options: message.options,
+          options: choices,
         };
       }
-      return { kind: "text", text: withSuffix(message.text, numberedList(message.options), max) };
+      return { kind: "text", text: withSuffix(message.text, numberedList(choices), max) };
     }
 
     case "payment_link": {

@@ -224,3 +224,16 @@ describe("parseNumberedChoice", () => {
     );
   });
 });
+
+describe("renderForChannel with blank labels", () => {
+  it("labels a blank option with its value rather than sending an empty button", () => {
+    const options = [{ value: "later", label: "  " }];
+    const rendered = renderForChannel({ kind: "choices", text: "When?", options }, withButtons);
+    expect(rendered.kind === "choices" && rendered.options).toEqual([
+      { value: "later", label: "later" },
+    ]);
+    expect(renderForChannel({ kind: "choices", text: "When?", options }, textOnly).text).toBe(
+      "When?\n\n1. later",
+    );
+  });
+});
