@@ -48,6 +48,7 @@ export function normalizeAmountText(text: string, currency: string): string {
 }
 
 export function parseAmount(text: string, currency: string): number | null {
+  if (/-\s*\d/.test(text)) return null;
   try {
     const minor = parseMajorToMinor(normalizeAmountText(text, currency), currency);
     return minor > 0 ? minor : null;
