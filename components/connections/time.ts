@@ -1,0 +1,34 @@
+// Times as people read them. Rendered on the server per request, so "3 min ago" is fresh.
+
+export type TimeInput = Date | string | number | null | undefined;
+
+function toDate(value: TimeInput): Date | null {
+  if (value === null || value === undefined) return null;
+  const date = value instanceof Date ? value : new Date(value);
+  return Number.isNaN(date.getTime()) ? null : date;
+}
+
+export function timeAgo(value: TimeInput, now: Date = new Date()): string {
+  const date = toDate(value);
+  if (!date) return "never";
+  const seconds = Math.round((now.getTime() - date.getTime()) / 1000);
+  if (seconds < 0) return "just now";
+  if (seconds < 45) return "just now";
+  const minutes = Math.round(seconds / 60);
+  if (minutes < 60) return `${minutes} min ago`;
+  const hours = Math.round(minutes / 60);
+  if (hours < 36) return `${hours} h ago`;
+  const days = Math.round(hours / 24);
+  if (days < 60) return `${days} days ago`;
+  return formatDateTime(date);
+}
+
+export function formatDateTime(value: TimeInput): string {
+  const date = toDate(value);
+  if (!date) return "—";
+  return new Intl.DateTimeFormat("en", { dateStyle: "medium", timeStyle: "medium", timeZone: "UTC" }).format(date) + " UTC";
+}
+
+export function isoOf(value: TimeInput): string | undefined {
+  return toDate(value)?.toISOString();
+}

@@ -1,0 +1,64 @@
+import { formatDateTime } from "@/components/connections/time";
+import { Badge, type Tone } from "@/components/ui/badge";
+import type { Dispute } from "@/db/schema/disputes";
+import type { Refund } from "@/db/schema/payments";
+import { formatMoney } from "@/lib/money";
+
+const REFUND_TONES: Record<string, { tone: Tone; label: string }> = {
+  pending: { tone: "amber", label: "Pending" },
+  succeeded: { tone: "green", label: "Refunded" },
+  failed: { tone: "red", label: "Failed" },
+};
+
+const DISPUTE_TONES: Record<string, { tone: Tone; label: string }> = {
+  needs_response: { tone: "red", label: "Needs response" },
+  under_review: { tone: "amber", label: "Under review" },
+  won: { tone: "green", label: "Won" },
+  lost: { tone: "red", label: "Lost" },
+  accepted: { tone: "slate", label: "Accepted" },
+};
+
+type RefundRow = Pick<Refund, "id" | "amountMinor" | "currency" | "status" | "reason" | "createdAt">;
+type DisputeRow = Pick<Dispute, "id" | "reason" | "amountMinor" | "currency" | "status" | "dueBy" | "openedAt">;
+
+export function RefundsList({ refunds }: { refunds: RefundRow[] }) {
+  if (refunds.length === 0) return <p className="text-sm text-slate-600">No refunds.</p>;
+  return (
+    <ul className="divide-y divide-slate-100 text-sm" aria-label="Refunds">
+      {refunds.map((r) => {
+        const status = REFUND_TONES[r.status] ?? { tone: "slate" as const, label: r.status };
+        return (
+          <li key={r.id} className="flex flex-wrap items-center justify-between gap-2 py-2">
+            <span className="font-medium tabular-nums">{formatMoney(r.amountMinor, r.currency)}</span>
+            <Badge tone={status.tone}>{status.label}</Badge>
+            <span className="w-full text-xs text-slate-500">
+              {formatDateTime(r.createdAt)}
+              {r.reason ? ` · ${r.reason}` : ""}
+            </span>
+          </li>
+        );
+      })}
+    </ul>
+  );
+}
+
+export function DisputesList({ disputes }: { disputes: DisputeRow[] }) {
+  if (disputes.length === 0) return <p className="text-sm text-slate-600">No disputes.</p>;
+  return (
+    <ul className="divide-y divide-slate-100 text-sm" aria-label="Disputes">
+      {disputes.map((d) => {
+        const status = DISPUTE_TONES[d.status] ?? { tone: "slate" as const, label: d.status };
+        return (
+          <li key={d.id} className="flex flex-wrap items-center justify-between gap-2 py-2">
+            <span className="font-medium tabular-nums">{formatMoney(d.amountMinor, d.currency)}</span>
+            <Badge tone={status.tone}>{status.label}</Badge>
+            <span className="w-full text-xs text-slate-500">
+              {d.reason.replaceAll("_", " ")} · opened {formatDateTime(d.openedAt)}
+              {d.dueBy ? ` · respond by ${formatDateTime(d.dueBy)}` : ""}
+            </span>
+          </li>
+        );
+      })}
+    </ul>
+  );
+}

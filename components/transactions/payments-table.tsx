@@ -1,0 +1,58 @@
+import Link from "next/link";
+import { methodName } from "@/components/connections/chips";
+import { PROVIDERS } from "@/components/connections/provider-catalog";
+import { formatDateTime } from "@/components/connections/time";
+import { Table, Td, Th } from "@/components/ui/table";
+import type { Payment } from "@/db/schema/payments";
+import { formatMoney } from "@/lib/money";
+import { PaymentFlags, PaymentStatusBadge } from "./payment-status-badge";
+
+export type PaymentRow = Pick<
+  Payment,
+  "id" | "createdAt" | "amountMinor" | "currency" | "status" | "provider" | "method" | "conversationId" | "flowId" | "flags" | "isTest"
+>;
+
+export function PaymentsTable({ payments }: { payments: PaymentRow[] }) {
+  return (
+    <Table>
+      <thead className="bg-slate-50">
+        <tr>
+          <Th>Created</Th>
+          <Th className="text-right">Amount</Th>
+          <Th>Status</Th>
+          <Th>Provider</Th>
+          <Th>Method</Th>
+          <Th>Conversation · flow</Th>
+          <Th>Flags</Th>
+        </tr>
+      </thead>
+      <tbody className="divide-y divide-slate-100">
+        {payments.map((p) => (
+          <tr key={p.id} className="hover:bg-slate-50">
+            <Td>
+              <Link href={`/transactions/${p.id}`} className="text-brand-700 hover:underline" aria-label={`Payment ${p.id}, ${formatMoney(p.amountMinor, p.currency)}`}>
+                {formatDateTime(p.createdAt)}
+              </Link>
+            </Td>
+            <Td className="text-right font-medium tabular-nums text-slate-900">{formatMoney(p.amountMinor, p.currency)}</Td>
+            <Td>
+              <PaymentStatusBadge status={p.status} />
+            </Td>
+            <Td>{PROVIDERS[p.provider]?.name ?? p.provider}</Td>
+            <Td>{p.method ? methodName(p.method) : "—"}</Td>
+            <Td className="font-mono text-xs text-slate-500">
+              {p.conversationId ?? "—"}
+              {p.flowId ? ` · ${p.flowId}` : ""}
+            </Td>
+            <Td>
+              <span className="inline-flex flex-wrap gap-1">
+                {p.isTest ? <span className="text-xs text-slate-500">test</span> : null}
+                <PaymentFlags flags={p.flags} />
+              </span>
+            </Td>
+          </tr>
+        ))}
+      </tbody>
+    </Table>
+  );
+}
