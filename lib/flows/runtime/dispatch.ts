@@ -116,8 +116,11 @@ const EVENT_TO_PROGRESS: Record<Input<"payment_event">["status"], PaymentProgres
 
 export function onPaymentEvent(run: Run, input: Input<"payment_event">): Transition | null {
   const payment = run.state.payment;
-  const matches = payment && (payment.paymentId === input.paymentId || (payment.paymentId === undefined && payment.status === "creating"));
   const next = EVENT_TO_PROGRESS[input.status];
+  // Before checkout_created names the payment, the host can only be reporting that creating it
+  // failed; a "succeeded" for a link the customer never received is not ours to believe.
+  const creationFailed = payment?.paymentId === undefined && payment?.status === "creating" && (next === "failed" || next === "expired");
+  const matches = payment && (payment.paymentId === input.paymentId || creationFailed);
   // Replays, other conversations' payments, and anything after success change nothing.
   if (!payment || !matches || payment.status === next || payment.status === "succeeded") {
     run.event("input_ignored", "payment_event");

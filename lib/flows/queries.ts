@@ -1,0 +1,211 @@
+// Flow reads for the list, the designer and the publish check. Every query is scoped by
+// ctx.merchantId; another merchant's flow looks exactly like one that does not exist.
+import { and, desc, eq, gte, sql } from "drizzle-orm";
+import type { DbOrTx } from "@/db/client";
+import { connections, conversations, flows, flowVersions, users } from "@/db/schema";
+import type { ChannelKind, FlowStatus } from "@/db/schema/flows";
+import { assertCan, type MerchantContext } from "@/lib/auth/context";
+import type { PaymentMethod, ProviderKind } from "@/lib/connections/providers/types";
+import { NotFoundError } from "@/lib/errors";
+import type { ValidationContext } from "./validate";
+
+export type FlowsReadContext = Pick<MerchantContext, "db" | "merchantId" | "role">;
+
+export const STATS_DAYS = 30;
+
+/** Payment statuses that mean the customer paid (refunds and disputes came after a payment). */
+const PAID_STATUSES = ["succeeded", "partially_refunded", "refunded", "disputed"] as const;
+
+export interface FlowListItem {
+  id: string;
+  name: string;
+  status: FlowStatus;
+  template: string;
+  channels: ChannelKind[];
+  /** Number of the published version, null while the flow has never been published. */
+  version: number | null;
+  updatedAt: Date;
+  conversations: number;
+  paidConversations: number;
+  /** Paid conversations / started ones over the last 30 days; null with no conversations. */
+  conversionRate: number | null;
+}
+
+export async function listFlows(ctx: FlowsReadContext, now = new Date()): Promise<FlowListItem[]> {
+  assertCan(ctx, "flows.view");
+  const since = new Date(now.getTime() - STATS_DAYS * 86_400_000);
+  const rows = await ctx.db
+    .select({
+      id: flows.id,
+      name: flows.name,
+      status: flows.status,
+      template: flows.template,
+      channels: flows.channels,
+      updatedAt: flows.updatedAt,
+      version: flowVersions.version,
+    })
+    .from(flows)
+    .leftJoin(
+      flowVersions,
+      and(eq(flowVersions.merchantId, flows.merchantId), eq(flowVersions.id, flows.publishedVersionId)),
+    )
+    .where(eq(flows.merchantId, ctx.merchantId))
+    .orderBy(desc(flows.updatedAt), flows.id);
+
+  const paidStatuses = sql.join(
+    PAID_STATUSES.map((s) => sql`${s}`),
+    sql`, `,
+  );
+  const stats = await ctx.db
+    .select({
+      flowId: conversations.flowId,
+      started: sql<number>`count(*)`.mapWith(Number),
+      paid: sql<number>`count(*) filter (where exists (
+        select 1 from payments p
+        where p.merchant_id = ${conversations.merchantId}
+          and p.conversation_id = ${conversations.id}
+          and p.status in (${paidStatuses})
+      ))`.mapWith(Number),
+    })
+    .from(conversations)
+    .where(
+      and(
+        eq(conversations.merchantId, ctx.merchantId),
+        gte(conversations.startedAt, since),
+        eq(conversations.isSimulation, false),
+      ),
+    )
+    .groupBy(conversations.flowId);
+  const byFlow = new Map(stats.map((s) => [s.flowId, s]));
+
+  return rows.map((row) => {
+    const s = byFlow.get(row.id);
+    const started = s?.started ?? 0;
+    const paid = s?.paid ?? 0;
+    return {
+      ...row,
+      version: row.version ?? null,
+      conversations: started,
+      paidConversations: paid,
+      conversionRate: started > 0 ? paid / started : null,
+    };
+  });
+}
+
+export interface FlowDetail {
+  id: string;
+  name: string;
+  description: string;
+  template: string;
+  status: FlowStatus;
+  channels: ChannelKind[];
+  publicKey: string;
+  /** As stored; the designer parses it (a draft saved by an older schema may not parse). */
+  draftGraph: unknown;
+  draftRevision: number;
+  publishedVersionId: string | null;
+  publishedVersion: number | null;
+  publishedGraph: unknown;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export async function getFlow(ctx: FlowsReadContext, flowId: string): Promise<FlowDetail> {
+  assertCan(ctx, "flows.view");
+  const [row] = await ctx.db
+    .select({ flow: flows, version: flowVersions.version, publishedGraph: flowVersions.graph })
+    .from(flows)
+    .leftJoin(
+      flowVersions,
+      and(eq(flowVersions.merchantId, flows.merchantId), eq(flowVersions.id, flows.publishedVersionId)),
+    )
+    .where(and(eq(flows.merchantId, ctx.merchantId), eq(flows.id, flowId)));
+  if (!row) throw new NotFoundError("This flow");
+  const { flow } = row;
+  return {
+    id: flow.id,
+    name: flow.name,
+    description: flow.description,
+    template: flow.template,
+    status: flow.status,
+    channels: flow.channels,
+    publicKey: flow.publicKey,
+    draftGraph: flow.draftGraph,
+    draftRevision: flow.draftRevision,
+    publishedVersionId: flow.publishedVersionId,
+    publishedVersion: row.version ?? null,
+    publishedGraph: row.publishedGraph ?? null,
+    createdAt: flow.createdAt,
+    updatedAt: flow.updatedAt,
+  };
+}
+
+export interface FlowVersionSummary {
+  id: string;
+  version: number;
+  note: string;
+  publishedAt: Date;
+  publishedBy: string | null;
+}
+
+export async function listVersions(ctx: FlowsReadContext, flowId: string): Promise<FlowVersionSummary[]> {
+  assertCan(ctx, "flows.view");
+  await assertFlowExists(ctx.db, ctx.merchantId, flowId);
+  return ctx.db
+    .select({
+      id: flowVersions.id,
+      version: flowVersions.version,
+      note: flowVersions.note,
+      publishedAt: flowVersions.publishedAt,
+      publishedBy: users.name,
+    })
+    .from(flowVersions)
+    .leftJoin(users, eq(users.id, flowVersions.publishedByUserId))
+    .where(and(eq(flowVersions.merchantId, ctx.merchantId), eq(flowVersions.flowId, flowId)))
+    .orderBy(desc(flowVersions.version));
+}
+
+export async function assertFlowExists(db: DbOrTx, merchantId: string, flowId: string): Promise<void> {
+  const [row] = await db
+    .select({ id: flows.id })
+    .from(flows)
+    .where(and(eq(flows.merchantId, merchantId), eq(flows.id, flowId)));
+  if (!row) throw new NotFoundError("This flow");
+}
+
+export interface ConnectionOption {
+  id: string;
+  label: string;
+  provider: ProviderKind;
+  mode: "test" | "live";
+  enabled: boolean;
+  methods: PaymentMethod[];
+  currencies: string[];
+}
+
+/** The merchant's connections as the designer and the validator see them. */
+export async function listConnectionOptions(db: DbOrTx, merchantId: string): Promise<ConnectionOption[]> {
+  const rows = await db
+    .select({
+      id: connections.id,
+      label: connections.label,
+      provider: connections.provider,
+      mode: connections.mode,
+      status: connections.status,
+      methods: connections.methods,
+      currencies: connections.currencies,
+    })
+    .from(connections)
+    .where(eq(connections.merchantId, merchantId))
+    .orderBy(connections.label, connections.id);
+  return rows.map(({ status, ...row }) => ({ ...row, enabled: status === "active" }));
+}
+
+/** Only active connections count; others stay listed so a pay node naming one gets a clear message. */
+export function validationContextFrom(options: readonly ConnectionOption[]): ValidationContext {
+  const enabled = options.filter((c) => c.enabled);
+  return {
+    enabledMethods: [...new Set(enabled.flatMap((c) => c.methods))],
+    connections: options.map((c) => ({ id: c.id, enabled: c.enabled, methods: c.methods, currencies: c.currencies })),
+  };
+}
