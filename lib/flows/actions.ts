@@ -1,7 +1,7 @@
 "use server";
 
-import { revalidatePath } from "next/cache";
 import { defineAction } from "@/lib/action";
+import { revalidatePath } from "next/cache";
 import * as service from "./service";
 
 // Thin wrappers: lib/action.ts resolves the user, merchant and role and validates; the service

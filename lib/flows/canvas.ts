@@ -38,7 +38,9 @@ export interface CanvasOptions {
   readOnly?: boolean;
 }
 
-export function issueCountsByNode(issues: readonly FlowIssue[]): Map<string, { errors: number; warnings: number }> {
+export function issueCountsByNode(
+  issues: readonly FlowIssue[],
+): Map<string, { errors: number; warnings: number }> {
   const counts = new Map<string, { errors: number; warnings: number }>();
   for (const issue of issues) {
     if (!issue.nodeId) continue;
@@ -64,8 +66,16 @@ export function toCanvasNodes(graph: FlowGraph, options: CanvasOptions = {}): Ca
       data: {
         node,
         outputs: [
-          ...outputs.required.map((handle) => ({ handle, required: true, connected: connected.has(`${node.id}\u0000${handle}`) })),
-          ...outputs.optional.map((handle) => ({ handle, required: false, connected: connected.has(`${node.id}\u0000${handle}`) })),
+          ...outputs.required.map((handle) => ({
+            handle,
+            required: true,
+            connected: connected.has(`${node.id}\u0000${handle}`),
+          })),
+          ...outputs.optional.map((handle) => ({
+            handle,
+            required: false,
+            connected: connected.has(`${node.id}\u0000${handle}`),
+          })),
         ],
         hasInput: node.type !== "start",
         errorCount: count?.errors ?? 0,
@@ -83,7 +93,9 @@ export function toCanvasNodes(graph: FlowGraph, options: CanvasOptions = {}): Ca
 }
 
 export function toCanvasEdges(graph: FlowGraph, options: CanvasOptions = {}): CanvasEdge[] {
-  const flagged = new Set((options.issues ?? []).filter((i) => i.edgeId && i.severity === "error").map((i) => i.edgeId));
+  const flagged = new Set(
+    (options.issues ?? []).filter((i) => i.edgeId && i.severity === "error").map((i) => i.edgeId),
+  );
   return graph.edges.map((edge) => {
     const handle = edgeHandle(edge);
     return {
@@ -102,23 +114,46 @@ export function toCanvasEdges(graph: FlowGraph, options: CanvasOptions = {}): Ca
 }
 
 /** Back from the canvas: positions and wiring from React Flow, node data from the graph. */
-export function fromCanvas(base: FlowGraph, nodes: readonly CanvasNode[], edges: readonly CanvasEdge[]): FlowGraph {
+export function fromCanvas(
+  base: FlowGraph,
+  nodes: readonly CanvasNode[],
+  edges: readonly CanvasEdge[],
+): FlowGraph {
   return {
     ...base,
-    nodes: nodes.map((n) => ({ ...n.data.node, id: n.id, position: { x: n.position.x, y: n.position.y } }) as FlowNode),
-    edges: edges.map((e) => ({ id: e.id, source: e.source, sourceHandle: e.sourceHandle ?? "next", target: e.target })),
+    nodes: nodes.map(
+      (n) =>
+        ({ ...n.data.node, id: n.id, position: { x: n.position.x, y: n.position.y } }) as FlowNode,
+    ),
+    edges: edges.map((e) => ({
+      id: e.id,
+      source: e.source,
+      sourceHandle: e.sourceHandle ?? "next",
+      target: e.target,
+    })),
   };
 }
 
-export function moveNode(graph: FlowGraph, nodeId: string, position: { x: number; y: number }): FlowGraph {
+export function moveNode(
+  graph: FlowGraph,
+  nodeId: string,
+  position: { x: number; y: number },
+): FlowGraph {
   const node = graph.nodes.find((n) => n.id === nodeId);
   if (!node || (node.position.x === position.x && node.position.y === position.y)) return graph;
-  return { ...graph, nodes: graph.nodes.map((n) => (n.id === nodeId ? { ...n, position: { x: position.x, y: position.y } } : n)) };
+  return {
+    ...graph,
+    nodes: graph.nodes.map((n) =>
+      n.id === nodeId ? { ...n, position: { x: position.x, y: position.y } } : n,
+    ),
+  };
 }
 
 /** Removes nodes and every edge touching them. The start node is kept: a flow always has one. */
 export function removeNodes(graph: FlowGraph, nodeIds: Iterable<string>): FlowGraph {
-  const ids = new Set([...nodeIds].filter((id) => graph.nodes.find((n) => n.id === id)?.type !== "start"));
+  const ids = new Set(
+    [...nodeIds].filter((id) => graph.nodes.find((n) => n.id === id)?.type !== "start"),
+  );
   if (ids.size === 0) return graph;
   return {
     ...graph,
@@ -141,7 +176,12 @@ export function edgeId(source: string, handle: string): string {
  * Wires one output of a node to a target. An output leads to one place, so an existing edge
  * from the same output is replaced rather than doubled.
  */
-export function connectOutput(graph: FlowGraph, source: string, handle: string, target: string): FlowGraph {
+export function connectOutput(
+  graph: FlowGraph,
+  source: string,
+  handle: string,
+  target: string,
+): FlowGraph {
   const sourceNode = graph.nodes.find((n) => n.id === source);
   if (!sourceNode || !graph.nodes.some((n) => n.id === target)) return graph;
   const outputs = NODE_OUTPUTS[sourceNode.type];
@@ -162,7 +202,11 @@ export function disconnectOutput(graph: FlowGraph, source: string, handle: strin
   );
 }
 
-export function targetOfOutput(graph: FlowGraph, source: string, handle: string): string | undefined {
+export function targetOfOutput(
+  graph: FlowGraph,
+  source: string,
+  handle: string,
+): string | undefined {
   return graph.edges.find((e) => e.source === source && edgeHandle(e) === handle)?.target;
 }
 
@@ -194,12 +238,16 @@ export function applyNodeChanges(
           const old = (sizes ?? measured).get(change.id);
           if (old?.width !== change.dimensions.width || old?.height !== change.dimensions.height) {
             sizes ??= new Map(measured);
-            sizes.set(change.id, { width: change.dimensions.width, height: change.dimensions.height });
+            sizes.set(change.id, {
+              width: change.dimensions.width,
+              height: change.dimensions.height,
+            });
           }
         }
         break;
       case "position":
-        if (!readOnly && change.position) next = moveNode(next, change.id, roundPosition(change.position));
+        if (!readOnly && change.position)
+          next = moveNode(next, change.id, roundPosition(change.position));
         if (change.dragging === false) dragEnded = true;
         break;
       case "select":

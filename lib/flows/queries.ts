@@ -1,12 +1,12 @@
 // Flow reads for the list, the designer and the publish check. Every query is scoped by
 // ctx.merchantId; another merchant's flow looks exactly like one that does not exist.
-import { and, desc, eq, gte, sql } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
-import { connections, conversations, flows, flowVersions, users } from "@/db/schema";
+import { connections, conversations, flows, flowVersions, payments, users } from "@/db/schema";
 import type { ChannelKind, FlowStatus } from "@/db/schema/flows";
 import { assertCan, type MerchantContext } from "@/lib/auth/context";
 import type { PaymentMethod, ProviderKind } from "@/lib/connections/providers/types";
 import { NotFoundError } from "@/lib/errors";
+import { and, desc, eq, gte, inArray, sql } from "drizzle-orm";
 import type { ValidationContext } from "./validate";
 
 export type FlowsReadContext = Pick<MerchantContext, "db" | "merchantId" | "role">;
@@ -47,27 +47,32 @@ export async function listFlows(ctx: FlowsReadContext, now = new Date()): Promis
     .from(flows)
     .leftJoin(
       flowVersions,
-      and(eq(flowVersions.merchantId, flows.merchantId), eq(flowVersions.id, flows.publishedVersionId)),
+      and(
+        eq(flowVersions.merchantId, flows.merchantId),
+        eq(flowVersions.id, flows.publishedVersionId),
+      ),
     )
     .where(eq(flows.merchantId, ctx.merchantId))
     .orderBy(desc(flows.updatedAt), flows.id);
 
-  const paidStatuses = sql.join(
-    PAID_STATUSES.map((s) => sql`${s}`),
-    sql`, `,
-  );
+  // A conversation with several paid attempts (a retry after a refund) still counts once.
   const stats = await ctx.db
     .select({
       flowId: conversations.flowId,
-      started: sql<number>`count(*)`.mapWith(Number),
-      paid: sql<number>`count(*) filter (where exists (
-        select 1 from payments p
-        where p.merchant_id = ${conversations.merchantId}
-          and p.conversation_id = ${conversations.id}
-          and p.status in (${paidStatuses})
-      ))`.mapWith(Number),
+      started: sql<number>`count(distinct ${conversations.id})`.mapWith(Number),
+      paid: sql<number>`count(distinct ${conversations.id}) filter (where ${payments.id} is not null)`.mapWith(
+        Number,
+      ),
     })
     .from(conversations)
+    .leftJoin(
+      payments,
+      and(
+        eq(payments.merchantId, conversations.merchantId),
+        eq(payments.conversationId, conversations.id),
+        inArray(payments.status, [...PAID_STATUSES]),
+      ),
+    )
     .where(
       and(
         eq(conversations.merchantId, ctx.merchantId),
@@ -117,7 +122,10 @@ export async function getFlow(ctx: FlowsReadContext, flowId: string): Promise<Fl
     .from(flows)
     .leftJoin(
       flowVersions,
-      and(eq(flowVersions.merchantId, flows.merchantId), eq(flowVersions.id, flows.publishedVersionId)),
+      and(
+        eq(flowVersions.merchantId, flows.merchantId),
+        eq(flowVersions.id, flows.publishedVersionId),
+      ),
     )
     .where(and(eq(flows.merchantId, ctx.merchantId), eq(flows.id, flowId)));
   if (!row) throw new NotFoundError("This flow");
@@ -148,7 +156,10 @@ export interface FlowVersionSummary {
   publishedBy: string | null;
 }
 
-export async function listVersions(ctx: FlowsReadContext, flowId: string): Promise<FlowVersionSummary[]> {
+export async function listVersions(
+  ctx: FlowsReadContext,
+  flowId: string,
+): Promise<FlowVersionSummary[]> {
   assertCan(ctx, "flows.view");
   await assertFlowExists(ctx.db, ctx.merchantId, flowId);
   return ctx.db
@@ -165,7 +176,11 @@ export async function listVersions(ctx: FlowsReadContext, flowId: string): Promi
     .orderBy(desc(flowVersions.version));
 }
 
-export async function assertFlowExists(db: DbOrTx, merchantId: string, flowId: string): Promise<void> {
+export async function assertFlowExists(
+  db: DbOrTx,
+  merchantId: string,
+  flowId: string,
+): Promise<void> {
   const [row] = await db
     .select({ id: flows.id })
     .from(flows)
@@ -184,7 +199,10 @@ export interface ConnectionOption {
 }
 
 /** The merchant's connections as the designer and the validator see them. */
-export async function listConnectionOptions(db: DbOrTx, merchantId: string): Promise<ConnectionOption[]> {
+export async function listConnectionOptions(
+  db: DbOrTx,
+  merchantId: string,
+): Promise<ConnectionOption[]> {
   const rows = await db
     .select({
       id: connections.id,
@@ -206,6 +224,11 @@ export function validationContextFrom(options: readonly ConnectionOption[]): Val
   const enabled = options.filter((c) => c.enabled);
   return {
     enabledMethods: [...new Set(enabled.flatMap((c) => c.methods))],
-    connections: options.map((c) => ({ id: c.id, enabled: c.enabled, methods: c.methods, currencies: c.currencies })),
+    connections: options.map((c) => ({
+      id: c.id,
+      enabled: c.enabled,
+      methods: c.methods,
+      currencies: c.currencies,
+    })),
   };
 }

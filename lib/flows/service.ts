@@ -2,31 +2,38 @@
 // checks its own permission, stays inside ctx.merchantId, and audits in the same transaction.
 // Draft saves are not audited: autosave writes every few seconds while someone edits, and the
 // versions a merchant publishes are the record that matters.
-import { and, eq, max } from "drizzle-orm";
-import { z } from "zod";
 import type { Tx } from "@/db/client";
 import { flows, flowVersions, merchants } from "@/db/schema";
 import type { ChannelKind } from "@/db/schema/flows";
-import { recordAudit, type AuditInput } from "@/lib/audit/record";
+import { type AuditInput, recordAudit } from "@/lib/audit/record";
 import { assertCan, type MerchantContext } from "@/lib/auth/context";
 import { CHANNEL_KINDS } from "@/lib/channels/types";
 import { AppError, ConflictError, NotFoundError } from "@/lib/errors";
 import { newId, randomBase62 } from "@/lib/ids";
 import { isCurrency } from "@/lib/money";
 import { zodFieldErrors } from "@/lib/validation";
+import { and, eq, max } from "drizzle-orm";
+import { z } from "zod";
 import { type FlowGraph, FlowGraphSchema, LangSchema } from "./graph";
 import { assertFlowExists, listConnectionOptions, validationContextFrom } from "./queries";
 import { buildFlowTemplate, FLOW_TEMPLATES, TEMPLATE_IDS } from "./templates";
 import { canPublish, type FlowIssue, validateFlow } from "./validate";
 
-export type FlowsContext = Pick<MerchantContext, "db" | "merchantId" | "role" | "user" | "ip" | "userAgent">;
+export type FlowsContext = Pick<
+  MerchantContext,
+  "db" | "merchantId" | "role" | "user" | "ip" | "userAgent"
+>;
 
 /** Far above any flow a person draws; keeps one save from carrying megabytes. */
 export const MAX_NODES = 300;
 export const MAX_EDGES = 1200;
 
 const flowId = z.string().trim().min(1).max(64);
-const flowName = z.string().trim().min(1, "Give the flow a name.").max(80, "Keep the name under 80 characters.");
+const flowName = z
+  .string()
+  .trim()
+  .min(1, "Give the flow a name.")
+  .max(80, "Keep the name under 80 characters.");
 
 export const createFlowSchema = z.object({
   templateId: z.enum(TEMPLATE_IDS),
@@ -42,7 +49,11 @@ export const createFlowSchema = z.object({
 });
 export type CreateFlowInput = z.input<typeof createFlowSchema>;
 
-export const saveDraftSchema = z.object({ flowId, revision: z.number().int().min(0), graph: z.unknown() });
+export const saveDraftSchema = z.object({
+  flowId,
+  revision: z.number().int().min(0),
+  graph: z.unknown(),
+});
 export type SaveDraftInput = z.input<typeof saveDraftSchema>;
 
 export const publishFlowSchema = z.object({
@@ -83,7 +94,10 @@ export class FlowNotPublishableError extends AppError {
   }
 }
 
-export async function createFlowFromTemplate(ctx: FlowsContext, input: CreateFlowInput): Promise<{ id: string; draftRevision: number }> {
+export async function createFlowFromTemplate(
+  ctx: FlowsContext,
+  input: CreateFlowInput,
+): Promise<{ id: string; draftRevision: number }> {
   assertCan(ctx, "flows.edit");
   const { templateId, name, currency, defaultLanguage, languages } = createFlowSchema.parse(input);
   const [merchant] = await ctx.db
@@ -125,16 +139,26 @@ export async function createFlowFromTemplate(ctx: FlowsContext, input: CreateFlo
 export function parseDraftGraph(graph: unknown): FlowGraph {
   const parsed = FlowGraphSchema.safeParse(graph);
   if (!parsed.success) {
-    throw new AppError("The flow could not be saved: some fields are not valid.", 422, zodFieldErrors(parsed.error));
+    throw new AppError(
+      "The flow could not be saved: some fields are not valid.",
+      422,
+      zodFieldErrors(parsed.error),
+    );
   }
   if (parsed.data.nodes.length > MAX_NODES || parsed.data.edges.length > MAX_EDGES) {
-    throw new AppError(`A flow can have at most ${MAX_NODES} steps and ${MAX_EDGES} connections.`, 422);
+    throw new AppError(
+      `A flow can have at most ${MAX_NODES} steps and ${MAX_EDGES} connections.`,
+      422,
+    );
   }
   return parsed.data;
 }
 
 /** Optimistic concurrency: the save names the revision it started from and gets the next one. */
-export async function saveDraft(ctx: FlowsContext, input: SaveDraftInput): Promise<{ draftRevision: number; updatedAt: Date }> {
+export async function saveDraft(
+  ctx: FlowsContext,
+  input: SaveDraftInput,
+): Promise<{ draftRevision: number; updatedAt: Date }> {
   assertCan(ctx, "flows.edit");
   const { flowId: id, revision, graph } = saveDraftSchema.parse(input);
   const draft = parseDraftGraph(graph);
@@ -142,21 +166,35 @@ export async function saveDraft(ctx: FlowsContext, input: SaveDraftInput): Promi
   const [row] = await ctx.db
     .update(flows)
     .set({ draftGraph: draft, draftRevision: revision + 1, updatedAt: now })
-    .where(and(eq(flows.merchantId, ctx.merchantId), eq(flows.id, id), eq(flows.draftRevision, revision)))
+    .where(
+      and(
+        eq(flows.merchantId, ctx.merchantId),
+        eq(flows.id, id),
+        eq(flows.draftRevision, revision),
+      ),
+    )
     .returning({ draftRevision: flows.draftRevision, updatedAt: flows.updatedAt });
   if (row) return row;
   await assertFlowExists(ctx.db, ctx.merchantId, id);
-  throw new ConflictError("This flow was changed in another tab or by a teammate. Reload to see the latest version.");
+  throw new ConflictError(
+    "This flow was changed in another tab or by a teammate. Reload to see the latest version.",
+  );
 }
 
-export async function validateDraft(ctx: FlowsContext, id: string): Promise<{ issues: FlowIssue[]; canPublish: boolean }> {
+export async function validateDraft(
+  ctx: FlowsContext,
+  id: string,
+): Promise<{ issues: FlowIssue[]; canPublish: boolean }> {
   assertCan(ctx, "flows.view");
   const [row] = await ctx.db
     .select({ graph: flows.draftGraph })
     .from(flows)
     .where(and(eq(flows.merchantId, ctx.merchantId), eq(flows.id, id)));
   if (!row) throw new NotFoundError("This flow");
-  const issues = validateFlow(row.graph, validationContextFrom(await listConnectionOptions(ctx.db, ctx.merchantId)));
+  const issues = validateFlow(
+    row.graph,
+    validationContextFrom(await listConnectionOptions(ctx.db, ctx.merchantId)),
+  );
   return { issues, canPublish: canPublish(issues) };
 }
 
@@ -168,19 +206,28 @@ export interface PublishedVersion {
   issues: FlowIssue[];
 }
 
-export async function publishFlow(ctx: FlowsContext, input: PublishFlowInput): Promise<PublishedVersion> {
+export async function publishFlow(
+  ctx: FlowsContext,
+  input: PublishFlowInput,
+): Promise<PublishedVersion> {
   assertCan(ctx, "flows.publish");
   const { flowId: id, revision, note } = publishFlowSchema.parse(input);
   return ctx.db.transaction(async (tx) => {
     const flow = await lockFlow(tx, ctx.merchantId, id);
     if (revision !== undefined && flow.draftRevision !== revision) {
-      throw new ConflictError("The draft changed since you opened it. Reload, check it, then publish.");
+      throw new ConflictError(
+        "The draft changed since you opened it. Reload, check it, then publish.",
+      );
     }
     const graph = await publishableGraph(tx, ctx.merchantId, flow.draftGraph);
     const published = await insertVersion(tx, ctx, id, graph.graph, note);
     await tx
       .update(flows)
-      .set({ publishedVersionId: published.versionId, status: "published", updatedAt: published.publishedAt })
+      .set({
+        publishedVersionId: published.versionId,
+        status: "published",
+        updatedAt: published.publishedAt,
+      })
       .where(and(eq(flows.merchantId, ctx.merchantId), eq(flows.id, id)));
     await audit(tx, ctx, {
       action: "flow.published",
@@ -188,7 +235,11 @@ export async function publishFlow(ctx: FlowsContext, input: PublishFlowInput): P
       targetId: id,
       summary: `Published “${flow.name}” as version ${published.version}${note ? `: ${note}` : ""}`,
       before: { publishedVersionId: flow.publishedVersionId },
-      after: { publishedVersionId: published.versionId, version: published.version, draftRevision: flow.draftRevision },
+      after: {
+        publishedVersionId: published.versionId,
+        version: published.version,
+        draftRevision: flow.draftRevision,
+      },
     });
     return { ...published, issues: graph.issues };
   });
@@ -209,10 +260,22 @@ export async function rollbackFlow(
     const [target] = await tx
       .select()
       .from(flowVersions)
-      .where(and(eq(flowVersions.merchantId, ctx.merchantId), eq(flowVersions.flowId, id), eq(flowVersions.id, versionId)));
+      .where(
+        and(
+          eq(flowVersions.merchantId, ctx.merchantId),
+          eq(flowVersions.flowId, id),
+          eq(flowVersions.id, versionId),
+        ),
+      );
     if (!target) throw new NotFoundError("This version");
     const graph = await publishableGraph(tx, ctx.merchantId, target.graph);
-    const published = await insertVersion(tx, ctx, id, graph.graph, `Rolled back to version ${target.version}`);
+    const published = await insertVersion(
+      tx,
+      ctx,
+      id,
+      graph.graph,
+      `Rolled back to version ${target.version}`,
+    );
     const draftRevision = flow.draftRevision + 1;
     await tx
       .update(flows)
@@ -230,18 +293,40 @@ export async function rollbackFlow(
       targetId: id,
       summary: `Rolled “${flow.name}” back to version ${target.version} (published as version ${published.version})`,
       before: { publishedVersionId: flow.publishedVersionId },
-      after: { publishedVersionId: published.versionId, version: published.version, copiedFrom: target.version },
+      after: {
+        publishedVersionId: published.versionId,
+        version: published.version,
+        copiedFrom: target.version,
+      },
     });
-    return { ...published, issues: graph.issues, rolledBackTo: target.version, graph: graph.graph, draftRevision };
+    return {
+      ...published,
+      issues: graph.issues,
+      rolledBackTo: target.version,
+      graph: graph.graph,
+      draftRevision,
+    };
   });
 }
 
 export async function updateFlowSettings(
   ctx: FlowsContext,
   input: FlowSettingsInput,
-): Promise<{ name: string; channels: ChannelKind[]; draftRevision: number; graph: FlowGraph | null }> {
+): Promise<{
+  name: string;
+  channels: ChannelKind[];
+  draftRevision: number;
+  graph: FlowGraph | null;
+}> {
   assertCan(ctx, "flows.edit");
-  const { flowId: id, name, channels, defaultLanguage, languages, revision } = flowSettingsSchema.parse(input);
+  const {
+    flowId: id,
+    name,
+    channels,
+    defaultLanguage,
+    languages,
+    revision,
+  } = flowSettingsSchema.parse(input);
   return ctx.db.transaction(async (tx) => {
     const flow = await lockFlow(tx, ctx.merchantId, id);
     const changesGraph = defaultLanguage !== undefined || languages !== undefined;
@@ -249,7 +334,9 @@ export async function updateFlowSettings(
     let draftRevision = flow.draftRevision;
     if (changesGraph) {
       if (revision !== undefined && revision !== flow.draftRevision) {
-        throw new ConflictError("The draft changed since you opened it. Reload to see the latest version.");
+        throw new ConflictError(
+          "The draft changed since you opened it. Reload to see the latest version.",
+        );
       }
       const current = parseDraftGraph(flow.draftGraph);
       const nextLanguages = [...new Set(languages ?? current.languages)];
@@ -261,18 +348,32 @@ export async function updateFlowSettings(
       graph = { ...current, languages: nextLanguages, defaultLanguage: nextDefault };
       draftRevision++;
     }
-    const next = { name: name ?? flow.name, channels: channels ? [...new Set(channels)] : flow.channels };
+    const next = {
+      name: name ?? flow.name,
+      channels: channels ? [...new Set(channels)] : flow.channels,
+    };
     await tx
       .update(flows)
-      .set({ ...next, ...(graph ? { draftGraph: graph, draftRevision } : {}), updatedAt: new Date() })
+      .set({
+        ...next,
+        ...(graph ? { draftGraph: graph, draftRevision } : {}),
+        updatedAt: new Date(),
+      })
       .where(and(eq(flows.merchantId, ctx.merchantId), eq(flows.id, id)));
     await audit(tx, ctx, {
       action: "flow.settings_updated",
       targetType: "flow",
       targetId: id,
       summary: `Updated the settings of “${next.name}”`,
-      before: { name: flow.name, channels: flow.channels, ...(graph ? languagesOf(flow.draftGraph) : {}) },
-      after: { ...next, ...(graph ? { languages: graph.languages, defaultLanguage: graph.defaultLanguage } : {}) },
+      before: {
+        name: flow.name,
+        channels: flow.channels,
+        ...(graph ? languagesOf(flow.draftGraph) : {}),
+      },
+      after: {
+        ...next,
+        ...(graph ? { languages: graph.languages, defaultLanguage: graph.defaultLanguage } : {}),
+      },
     });
     return { ...next, draftRevision, graph };
   });
@@ -280,7 +381,9 @@ export async function updateFlowSettings(
 
 function languagesOf(graph: unknown): Record<string, unknown> {
   const parsed = FlowGraphSchema.safeParse(graph);
-  return parsed.success ? { languages: parsed.data.languages, defaultLanguage: parsed.data.defaultLanguage } : {};
+  return parsed.success
+    ? { languages: parsed.data.languages, defaultLanguage: parsed.data.defaultLanguage }
+    : {};
 }
 
 async function lockFlow(tx: Tx, merchantId: string, id: string) {
@@ -293,13 +396,26 @@ async function lockFlow(tx: Tx, merchantId: string, id: string) {
   return flow;
 }
 
-async function publishableGraph(tx: Tx, merchantId: string, stored: unknown): Promise<{ graph: FlowGraph; issues: FlowIssue[] }> {
-  const issues = validateFlow(stored, validationContextFrom(await listConnectionOptions(tx, merchantId)));
+async function publishableGraph(
+  tx: Tx,
+  merchantId: string,
+  stored: unknown,
+): Promise<{ graph: FlowGraph; issues: FlowIssue[] }> {
+  const issues = validateFlow(
+    stored,
+    validationContextFrom(await listConnectionOptions(tx, merchantId)),
+  );
   if (!canPublish(issues)) throw new FlowNotPublishableError(issues);
   return { graph: FlowGraphSchema.parse(stored), issues };
 }
 
-async function insertVersion(tx: Tx, ctx: FlowsContext, id: string, graph: FlowGraph, note: string) {
+async function insertVersion(
+  tx: Tx,
+  ctx: FlowsContext,
+  id: string,
+  graph: FlowGraph,
+  note: string,
+) {
   const [latest] = await tx
     .select({ version: max(flowVersions.version) })
     .from(flowVersions)
@@ -320,7 +436,11 @@ async function insertVersion(tx: Tx, ctx: FlowsContext, id: string, graph: FlowG
   return { versionId, version, publishedAt };
 }
 
-function audit(tx: Tx, ctx: FlowsContext, entry: Omit<AuditInput, "merchantId" | "actor" | "ip" | "userAgent">): Promise<void> {
+function audit(
+  tx: Tx,
+  ctx: FlowsContext,
+  entry: Omit<AuditInput, "merchantId" | "actor" | "ip" | "userAgent">,
+): Promise<void> {
   return recordAudit(tx, {
     ...entry,
     merchantId: ctx.merchantId,
