@@ -1,0 +1,11 @@
+// Provider webhooks (Stripe, PayPal, Adyen, Sandbox): verified on the raw body, stored, applied, acknowledged.
+import { getDb } from "@/db/client";
+import { handleWebhookRequest } from "@/lib/payments/webhook-http";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+
+export async function POST(request: Request, context: { params: Promise<{ connectionId: string }> }) {
+  const { connectionId } = await context.params;
+  return handleWebhookRequest(getDb(), connectionId, request);
+}

@@ -1,0 +1,15 @@
+// Next's start-up hook: in the Node.js server only, recover webhook deliveries a previous
+// process left half-applied, then start the durable job poller (which keeps sweeping).
+export async function register() {
+  if (process.env.NEXT_RUNTIME !== "nodejs") return;
+  const { getDb } = await import("@/db/client");
+  const { recoverInbox } = await import("@/lib/payments/recovery");
+  const { startJobPoller } = await import("@/lib/jobs/poller");
+  try {
+    const summary = await recoverInbox(getDb(), { olderThanMs: 0 });
+    if (summary.found > 0) console.info("[webhooks] recovered deliveries at start-up", summary);
+  } catch (error) {
+    console.error("[webhooks] start-up recovery failed", error);
+  }
+  startJobPoller({ intervalMs: 2_000 });
+}

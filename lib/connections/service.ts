@@ -1,0 +1,240 @@
+// Connections as the dashboard manages them. Plain functions (no Next imports): each checks its
+// permission, stays inside ctx.merchantId, and audits in the same transaction as the change.
+// Secrets go in through sealCredentials and never come back out: summaries carry hints only.
+import { and, asc, eq } from "drizzle-orm";
+import { z } from "zod";
+import type { DbOrTx } from "@/db/client";
+import { connections, type Connection, type ConnectionStatus, type VerificationRecord } from "@/db/schema";
+import { assertCan } from "@/lib/auth/context";
+import { sealCredentials } from "@/lib/connections/credentials";
+import { connectionHealth, type ConnectionHealth } from "@/lib/connections/health";
+import { generateSandboxCredentials } from "@/lib/connections/providers/sandbox";
+import type { ConnectionMode, PaymentMethod, ProviderKind } from "@/lib/connections/providers/types";
+import { connectorContext, connectorFor } from "@/lib/connections/registry";
+import {
+  connectionStatusSchema,
+  createConnectionSchema,
+  credentialFieldErrors,
+  normalizeCredentials,
+  rotateCredentialsSchema,
+  type CreateConnectionInput,
+} from "@/lib/connections/schemas";
+import { appUrl } from "@/lib/env";
+import { AppError, NotFoundError } from "@/lib/errors";
+import { newId } from "@/lib/ids";
+import { auditAs, type ServiceContext } from "@/lib/payments/service-context";
+import { zodFieldErrors } from "@/lib/validation";
+
+export { getDelivery, listDeliveries, reapplyDelivery } from "@/lib/payments/inbox";
+export type { DeliveryDetail, DeliverySummary } from "@/lib/payments/inbox";
+export type { VerificationRecord } from "@/db/schema";
+
+export interface ConnectionSummary {
+  id: string;
+  provider: ProviderKind;
+  label: string;
+  mode: ConnectionMode;
+  status: ConnectionStatus;
+  credentialsHint: Record<string, string>;
+  apiBaseUrl: string | null;
+  methods: PaymentMethod[];
+  currencies: string[];
+  webhookUrl: string;
+  lastVerification: VerificationRecord | null;
+  credentialsVerifiedAt: Date | null;
+  health: ConnectionHealth;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export function webhookUrlFor(connectionId: string): string {
+  return `${appUrl()}/api/webhooks/${connectionId}`;
+}
+
+function toSummary(row: Connection, health: ConnectionHealth): ConnectionSummary {
+  return {
+    id: row.id,
+    provider: row.provider,
+    label: row.label,
+    mode: row.mode,
+    status: row.status,
+    credentialsHint: row.credentialsHint,
+    apiBaseUrl: row.apiBaseUrl,
+    methods: row.methods,
+    currencies: row.currencies,
+    webhookUrl: webhookUrlFor(row.id),
+    lastVerification: row.lastVerification ?? null,
+    credentialsVerifiedAt: row.credentialsVerifiedAt,
+    health,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+  };
+}
+
+async function findConnection(db: DbOrTx, merchantId: string, id: string, lock = false): Promise<Connection> {
+  const query = db
+    .select()
+    .from(connections)
+    .where(and(eq(connections.merchantId, merchantId), eq(connections.id, id)));
+  const [row] = lock ? await query.for("update") : await query;
+  if (!row) throw new NotFoundError("This connection");
+  return row;
+}
+
+function parseOr422<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) throw new AppError("Please fix the highlighted fields.", 422, zodFieldErrors(parsed.error));
+  return parsed.data;
+}
+
+/** Validated, trimmed credentials for the provider (the Sandbox makes its own). */
+function acceptCredentials(provider: ProviderKind, mode: ConnectionMode, credentials: Record<string, string>) {
+  if (provider === "sandbox") return { ...generateSandboxCredentials() };
+  const errors = credentialFieldErrors(provider, mode, credentials);
+  if (errors) throw new AppError("Check the credentials.", 422, errors);
+  return normalizeCredentials(provider, mode, credentials);
+}
+
+export async function listConnections(ctx: ServiceContext): Promise<ConnectionSummary[]> {
+  assertCan(ctx, "connections.view");
+  const rows = await ctx.db
+    .select()
+    .from(connections)
+    .where(eq(connections.merchantId, ctx.merchantId))
+    .orderBy(asc(connections.createdAt), asc(connections.id));
+  const health = await connectionHealth(ctx.db, ctx.merchantId, rows);
+  return rows.map((row) => toSummary(row, health.get(row.id)!));
+}
+
+export async function getConnection(ctx: ServiceContext, id: string): Promise<ConnectionSummary> {
+  assertCan(ctx, "connections.view");
+  const row = await findConnection(ctx.db, ctx.merchantId, id);
+  const health = await connectionHealth(ctx.db, ctx.merchantId, [row]);
+  return toSummary(row, health.get(row.id)!);
+}
+
+export async function createConnection(ctx: ServiceContext, input: CreateConnectionInput): Promise<{ id: string }> {
+  assertCan(ctx, "connections.manage");
+  const { provider, label, mode, credentials, apiBaseUrl } = parseOr422(createConnectionSchema, input);
+  const accepted = acceptCredentials(provider, mode, credentials);
+  const id = newId("connection");
+  const sealed = sealCredentials(provider, accepted, id);
+  const capabilities = connectorFor(provider).capabilities({
+    credentials: accepted,
+    mode,
+    baseUrl: apiBaseUrl,
+    appUrl: appUrl(),
+  });
+  await ctx.db.transaction(async (tx) => {
+    await tx.insert(connections).values({
+      merchantId: ctx.merchantId,
+      id,
+      provider,
+      label,
+      mode,
+      status: "active",
+      ...sealed,
+      apiBaseUrl: apiBaseUrl ?? null,
+      methods: capabilities.methods,
+      currencies: capabilities.currencies,
+    });
+    await auditAs(tx, ctx, {
+      action: "connection.created",
+      targetType: "connection",
+      targetId: id,
+      summary: `Connected ${provider} (${mode}) as "${label}"`,
+      after: { provider, label, mode, apiBaseUrl: apiBaseUrl ?? null, credentialsHint: sealed.credentialsHint },
+    });
+  });
+  return { id };
+}
+
+export async function rotateCredentials(
+  ctx: ServiceContext,
+  id: string,
+  credentials: Record<string, string>,
+): Promise<ConnectionSummary> {
+  assertCan(ctx, "connections.manage");
+  parseOr422(rotateCredentialsSchema, { connectionId: id, credentials });
+  await ctx.db.transaction(async (tx) => {
+    const row = await findConnection(tx, ctx.merchantId, id, true);
+    const accepted = acceptCredentials(row.provider, row.mode, credentials);
+    const sealed = sealCredentials(row.provider, accepted, row.id);
+    await tx
+      .update(connections)
+      .set({ ...sealed, lastVerification: null, credentialsVerifiedAt: null, updatedAt: new Date() })
+      .where(and(eq(connections.merchantId, ctx.merchantId), eq(connections.id, id)));
+    await auditAs(tx, ctx, {
+      action: "connection.credentials_rotated",
+      targetType: "connection",
+      targetId: id,
+      summary: `Rotated the credentials of "${row.label}"`,
+      before: { credentialsHint: row.credentialsHint },
+      after: { credentialsHint: sealed.credentialsHint },
+    });
+  });
+  return getConnection(ctx, id);
+}
+
+/** Asks the provider whether the stored credentials work, and records the answer truthfully. */
+export async function testConnection(ctx: ServiceContext, id: string): Promise<VerificationRecord> {
+  assertCan(ctx, "connections.manage");
+  const row = await findConnection(ctx.db, ctx.merchantId, id);
+  const at = new Date();
+  let record: VerificationRecord;
+  try {
+    const result = await connectorFor(row.provider).verifyCredentials(connectorContext(row, ctx.db));
+    record = result.ok
+      ? { ok: true, message: result.message, at: at.toISOString() }
+      : { ok: false, reason: result.reason, message: result.message, at: at.toISOString() };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    record = { ok: false, reason: "provider_error", message, at: at.toISOString() };
+  }
+  await ctx.db.transaction(async (tx) => {
+    await tx
+      .update(connections)
+      .set({
+        lastVerification: record,
+        ...(record.ok
+          ? { credentialsVerifiedAt: at }
+          : { lastError: `Connection test failed — ${record.message}`.slice(0, 500), lastErrorAt: at }),
+        updatedAt: at,
+      })
+      .where(and(eq(connections.merchantId, ctx.merchantId), eq(connections.id, id)));
+    await auditAs(tx, ctx, {
+      action: "connection.tested",
+      targetType: "connection",
+      targetId: id,
+      summary: record.ok ? `Tested "${row.label}": OK` : `Tested "${row.label}": ${record.reason}`,
+      after: { ok: record.ok, reason: record.reason ?? null, message: record.message },
+    });
+  });
+  return record;
+}
+
+export async function setConnectionStatus(
+  ctx: ServiceContext,
+  id: string,
+  status: "active" | "disabled",
+): Promise<ConnectionSummary> {
+  assertCan(ctx, "connections.manage");
+  parseOr422(connectionStatusSchema, { connectionId: id, status });
+  await ctx.db.transaction(async (tx) => {
+    const row = await findConnection(tx, ctx.merchantId, id, true);
+    if (row.status === status) return;
+    await tx
+      .update(connections)
+      .set({ status, updatedAt: new Date() })
+      .where(and(eq(connections.merchantId, ctx.merchantId), eq(connections.id, id)));
+    await auditAs(tx, ctx, {
+      action: status === "disabled" ? "connection.disabled" : "connection.enabled",
+      targetType: "connection",
+      targetId: id,
+      summary: `${status === "disabled" ? "Disabled" : "Enabled"} "${row.label}"`,
+      before: { status: row.status },
+      after: { status },
+    });
+  });
+  return getConnection(ctx, id);
+}

@@ -1,0 +1,30 @@
+// The job kinds the payments pipeline runs itself. Other domains register their own kinds
+// (e.g. "flow.reminder") with registerJobHandler.
+import type { Db } from "@/db/client";
+import { env } from "@/lib/env";
+import { PAYPAL_CAPTURE_JOB } from "@/lib/payments/apply-events";
+import { capturePayPalOrderJob } from "@/lib/payments/paypal-capture";
+import { reconcileStalePayments } from "@/lib/payments/reconcile";
+import { enqueueJob, SYSTEM_MERCHANT_ID } from "./queue";
+import { registerJobHandler } from "./runner";
+
+export const RECONCILE_JOB = "payments.reconcile";
+export const RECONCILE_EVERY_MS = 5 * 60_000;
+
+export function registerBuiltinJobHandlers(): void {
+  registerJobHandler(RECONCILE_JOB, async (_job, { db, now }) => {
+    const summary = await reconcileStalePayments(db, now, {
+      olderThanMinutes: env().PARLEY_RECONCILE_AFTER_MINUTES,
+    });
+    if (summary.errors.length > 0) {
+      console.warn(`[reconcile] ${summary.errors.length} payment(s) could not be checked`, summary.errors);
+    }
+    return { repeatAt: new Date(now.getTime() + RECONCILE_EVERY_MS) };
+  });
+  registerJobHandler(PAYPAL_CAPTURE_JOB, capturePayPalOrderJob);
+}
+
+/** The recurring sweep exists exactly once (its dedupe key keeps it single). */
+export async function ensureRecurringJobs(db: Db, now: Date = new Date()): Promise<void> {
+  await enqueueJob(db, SYSTEM_MERCHANT_ID, { kind: RECONCILE_JOB, runAt: now, dedupeKey: RECONCILE_JOB });
+}

@@ -1,0 +1,138 @@
+// Applies one stored webhook delivery, in one transaction: its events (apply-events.ts) and
+// the inbox row's new status commit together or not at all. A delivery that fails is marked
+// "failed" with the error; one interrupted by a crash stays "received". Either way the raw row
+// is still there for recoverInbox or a manual re-apply.
+import { and, eq, sql } from "drizzle-orm";
+import type { Db, DbOrTx } from "@/db/client";
+import { connections, webhookInbox, type Connection, type WebhookDelivery } from "@/db/schema";
+import { connectorContext, connectorFor } from "@/lib/connections/registry";
+import type { NormalizedEvent } from "@/lib/connections/providers/types";
+import { appUrl } from "@/lib/env";
+import { AppError, NotFoundError } from "@/lib/errors";
+import { applyEvents, type ApplyEventsResult } from "@/lib/payments/apply-events";
+
+export interface ApplyDeliveryOptions {
+  merchantId?: string;
+  /** The events the route already verified and parsed; otherwise the stored body is re-parsed. */
+  events?: NormalizedEvent[];
+  now?: Date;
+  /** Test hook: throw inside the transaction once the event at this index is written. */
+  failAfterEventIndex?: number;
+}
+
+export interface ApplyDeliveryResult extends ApplyEventsResult {
+  deliveryId: string;
+  status: "applied" | "ignored";
+  /** True when the delivery had already been applied (nothing was done). */
+  alreadyApplied: boolean;
+}
+
+export const UNMATCHED_PAYMENT = "unmatched_payment";
+
+async function loadDelivery(db: DbOrTx, deliveryId: string, merchantId?: string): Promise<WebhookDelivery> {
+  const where = merchantId
+    ? and(eq(webhookInbox.merchantId, merchantId), eq(webhookInbox.id, deliveryId))
+    : eq(webhookInbox.id, deliveryId);
+  const [row] = await db.select().from(webhookInbox).where(where);
+  if (!row) throw new NotFoundError("This webhook delivery");
+  return row;
+}
+
+async function loadConnection(db: DbOrTx, merchantId: string, connectionId: string): Promise<Connection> {
+  const [row] = await db
+    .select()
+    .from(connections)
+    .where(and(eq(connections.merchantId, merchantId), eq(connections.id, connectionId)));
+  if (!row) throw new NotFoundError("This connection");
+  return row;
+}
+
+/**
+ * Parses a stored delivery again, as of the moment it was received (so a recovery hours later
+ * is not refused as stale). It was verified on arrival; a failure now means the credentials
+ * changed since, which is reported rather than guessed around.
+ */
+export async function reparseDelivery(db: DbOrTx, connection: Connection, delivery: WebhookDelivery): Promise<NormalizedEvent[]> {
+  const connector = connectorFor(connection.provider);
+  const parsed = await connector.parseWebhook(
+    connectorContext(connection, db),
+    {
+      rawBody: delivery.rawBody,
+      headers: new Headers(delivery.headers),
+      url: `${appUrl()}/api/webhooks/${connection.id}`,
+    },
+    delivery.receivedAt,
+  );
+  if (!parsed.ok) throw new AppError(`Stored delivery no longer verifies (${parsed.reason}): ${parsed.message}`, 409);
+  return parsed.events;
+}
+
+function errorText(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).slice(0, 1000);
+}
+
+export async function applyDelivery(db: Db, deliveryId: string, options: ApplyDeliveryOptions = {}): Promise<ApplyDeliveryResult> {
+  const now = options.now ?? new Date();
+  const delivery = await loadDelivery(db, deliveryId, options.merchantId);
+  const key = and(eq(webhookInbox.merchantId, delivery.merchantId), eq(webhookInbox.id, delivery.id));
+  if (!delivery.verified) throw new AppError("An unverified delivery is never applied.", 409);
+  try {
+    const connection = await loadConnection(db, delivery.merchantId, delivery.connectionId);
+    const events = options.events ?? (await reparseDelivery(db, connection, delivery));
+    const result = await db.transaction(async (tx) => {
+      // The route and a recovery pass can race for one delivery: the second waits here.
+      const [current] = await tx.select({ status: webhookInbox.status }).from(webhookInbox).where(key).for("update");
+      if (current?.status === "applied" || current?.status === "ignored") {
+        return { alreadyApplied: true, status: current.status, outcome: undefined };
+      }
+      const outcome = await applyEvents(tx, connection, events, {
+        webhookId: delivery.id,
+        now,
+        failAfterEventIndex: options.failAfterEventIndex,
+      });
+      const known = events.filter((e) => e.type !== "unknown").length;
+      const status = known === 0 ? ("ignored" as const) : ("applied" as const);
+      const note = outcome.unmatched.length
+        ? `${UNMATCHED_PAYMENT}: no payment of this connection matches ${outcome.unmatched.join(", ")}`
+        : null;
+      await tx
+        .update(webhookInbox)
+        .set({
+          status,
+          providerEventIds: events.map((e) => e.providerEventId),
+          eventTypes: events.map((e) => e.rawType),
+          attempts: sql`${webhookInbox.attempts} + 1`,
+          error: note,
+          appliedAt: now,
+        })
+        .where(key);
+      return { alreadyApplied: false, status, outcome };
+    });
+    if (!result.alreadyApplied) await touchConnection(db, connection, now);
+    const outcome = result.outcome ?? { recorded: 0, duplicates: 0, unknown: 0, unmatched: [], paymentIds: [] };
+    return { deliveryId: delivery.id, status: result.status, alreadyApplied: result.alreadyApplied, ...outcome };
+  } catch (error) {
+    await db
+      .update(webhookInbox)
+      .set({ status: "failed", error: errorText(error), attempts: sql`${webhookInbox.attempts} + 1` })
+      .where(and(key, sql`${webhookInbox.status} in ('received','failed')`));
+    throw error;
+  }
+}
+
+/**
+ * Outside the apply transaction, and at most once a second: updating the connection row inside
+ * it would serialize every delivery of a connection on that one row lock.
+ */
+async function touchConnection(db: Db, connection: Connection, now: Date): Promise<void> {
+  await db
+    .update(connections)
+    .set({ lastEventAt: now })
+    .where(
+      and(
+        eq(connections.merchantId, connection.merchantId),
+        eq(connections.id, connection.id),
+        sql`(${connections.lastEventAt} is null or ${connections.lastEventAt} < ${new Date(now.getTime() - 1000).toISOString()}::timestamptz)`,
+      ),
+    );
+}

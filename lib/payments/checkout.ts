@@ -1,0 +1,216 @@
+// Creating a checkout: the payment row first (the idempotency key is unique per merchant), then
+// the provider, then the provider's ids and URL. A retry with the same key returns the payment
+// it already made; if the first attempt died before the provider answered, the retry asks the
+// provider again with the same provider key, which the provider deduplicates.
+import { and, eq } from "drizzle-orm";
+import { z } from "zod";
+import type { Db } from "@/db/client";
+import { connections, paymentEvents, payments, type Connection, type Payment } from "@/db/schema";
+import { assertCan } from "@/lib/auth/context";
+import { PAYMENT_METHODS, ProviderError } from "@/lib/connections/providers/types";
+import { connectorContext, connectorFor } from "@/lib/connections/registry";
+import { testPaymentSchema, type TestPaymentInput } from "@/lib/connections/schemas";
+import { appUrl } from "@/lib/env";
+import { AppError, ConflictError, NotFoundError } from "@/lib/errors";
+import { newId } from "@/lib/ids";
+import { SUPPORTED_CURRENCIES } from "@/lib/money";
+import { auditAs, type ServiceContext } from "@/lib/payments/service-context";
+import { zodFieldErrors } from "@/lib/validation";
+
+export const checkoutInputSchema = z.object({
+  connectionId: z.string().min(1),
+  amountMinor: z.number().int("Whole minor units only").positive("The amount must be above zero"),
+  currency: z
+    .string()
+    .transform((c) => c.toUpperCase())
+    .pipe(z.enum(SUPPORTED_CURRENCIES, "Parley does not support this currency")),
+  methods: z.array(z.enum(PAYMENT_METHODS)).default([]),
+  description: z.string().trim().max(500).default(""),
+  idempotencyKey: z.string().trim().min(1).max(200),
+  conversationId: z.string().min(1).optional(),
+  flowId: z.string().min(1).optional(),
+  customerEmail: z.email().optional(),
+  locale: z.string().min(2).max(35).optional(),
+  expiresAt: z.coerce.date().optional(),
+});
+export type CheckoutRequest = z.input<typeof checkoutInputSchema>;
+
+/** The payment, with `replayed` true when an earlier call with this key had created it. */
+export type CheckoutOutcome = Payment & { replayed: boolean };
+
+function invalid(error: z.ZodError): AppError {
+  return new AppError("The checkout request is invalid.", 422, zodFieldErrors(error));
+}
+
+async function activeConnection(db: Db, merchantId: string, connectionId: string): Promise<Connection> {
+  const [row] = await db
+    .select()
+    .from(connections)
+    .where(and(eq(connections.merchantId, merchantId), eq(connections.id, connectionId)));
+  if (!row) throw new NotFoundError("This connection");
+  if (row.status !== "active") throw new ConflictError(`The connection "${row.label}" is ${row.status}; enable it first.`);
+  return row;
+}
+
+function checkCapabilities(connection: Connection, currency: string, methods: string[]): void {
+  if (!connection.currencies.includes(currency)) {
+    throw new AppError(`${connection.label} cannot take payments in ${currency}.`, 422, {
+      currency: [`Not offered by this connection; choose one of ${connection.currencies.join(", ")}`],
+    });
+  }
+  const missing = methods.filter((m) => !(connection.methods as string[]).includes(m));
+  if (missing.length > 0) {
+    throw new AppError(`${connection.label} cannot offer ${missing.join(", ")}.`, 422, {
+      methods: [`Not offered by this connection: ${missing.join(", ")}`],
+    });
+  }
+}
+
+async function findByKey(db: Db, merchantId: string, idempotencyKey: string): Promise<Payment | undefined> {
+  const [row] = await db
+    .select()
+    .from(payments)
+    .where(and(eq(payments.merchantId, merchantId), eq(payments.idempotencyKey, idempotencyKey)));
+  return row;
+}
+
+function providerFailure(error: unknown): AppError {
+  if (error instanceof ProviderError) {
+    const status = error.kind === "invalid_request" ? 422 : 502;
+    return new AppError(`The provider refused the checkout: ${error.message}`, status);
+  }
+  return new AppError(`The provider could not be reached: ${error instanceof Error ? error.message : String(error)}`, 502);
+}
+
+export async function createCheckout(db: Db, merchantId: string, input: CheckoutRequest): Promise<CheckoutOutcome> {
+  const parsed = checkoutInputSchema.safeParse(input);
+  if (!parsed.success) throw invalid(parsed.error);
+  const request = parsed.data;
+  const connection = await activeConnection(db, merchantId, request.connectionId);
+  checkCapabilities(connection, request.currency, request.methods);
+
+  let payment = await findByKey(db, merchantId, request.idempotencyKey);
+  if (payment) {
+    const same =
+      payment.connectionId === request.connectionId &&
+      payment.amountMinor === request.amountMinor &&
+      payment.currency === request.currency;
+    if (!same) throw new ConflictError("This idempotency key was already used for a different payment.");
+    if (payment.providerCheckoutId) return { ...payment, replayed: true };
+  } else {
+    const [inserted] = await db
+      .insert(payments)
+      .values({
+        merchantId,
+        id: newId("payment"),
+        connectionId: connection.id,
+        provider: connection.provider,
+        conversationId: request.conversationId ?? null,
+        flowId: request.flowId ?? null,
+        amountMinor: request.amountMinor,
+        currency: request.currency,
+        status: "created",
+        idempotencyKey: request.idempotencyKey,
+        description: request.description,
+        customerEmail: request.customerEmail ?? null,
+        isTest: connection.mode === "test",
+        expiresAt: request.expiresAt ?? null,
+      })
+      .onConflictDoNothing()
+      .returning();
+    // Lost a race with a concurrent call using the same key: continue with its row.
+    payment = inserted ?? (await findByKey(db, merchantId, request.idempotencyKey))!;
+  }
+
+  const base = appUrl();
+  let result;
+  try {
+    result = await connectorFor(connection.provider).createCheckout(connectorContext(connection, db), {
+      paymentId: payment.id,
+      amountMinor: payment.amountMinor,
+      currency: payment.currency,
+      description: payment.description || "Payment",
+      methods: request.methods,
+      // The payment id: stable across retries of this key, unique across merchants.
+      idempotencyKey: payment.id,
+      conversationId: payment.conversationId ?? undefined,
+      customerEmail: payment.customerEmail ?? undefined,
+      locale: request.locale,
+      successUrl: `${base}/pay/return?payment=${payment.id}&result=success`,
+      cancelUrl: `${base}/pay/return?payment=${payment.id}&result=cancel`,
+      expiresAt: payment.expiresAt ?? undefined,
+    });
+  } catch (error) {
+    const failure = providerFailure(error);
+    await recordCheckoutEvent(db, payment, "checkout.failed", { error: failure.message });
+    throw failure;
+  }
+
+  const stored = await db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(payments)
+      .set({
+        providerCheckoutId: result.providerCheckoutId,
+        providerPaymentId: result.providerPaymentId ?? null,
+        checkoutUrl: result.url,
+        expiresAt: result.expiresAt ?? payment.expiresAt,
+        updatedAt: new Date(),
+      })
+      .where(and(eq(payments.merchantId, merchantId), eq(payments.id, payment.id)))
+      .returning();
+    await recordCheckoutEvent(tx, row!, "checkout.created", {
+      providerCheckoutId: result.providerCheckoutId,
+      url: result.url,
+    });
+    return row!;
+  });
+  return { ...stored, replayed: false };
+}
+
+async function recordCheckoutEvent(
+  db: Pick<Db, "insert">,
+  payment: Payment,
+  type: "checkout.created" | "checkout.failed",
+  detail: Record<string, unknown>,
+): Promise<void> {
+  await db.insert(paymentEvents).values({
+    merchantId: payment.merchantId,
+    id: newId("paymentEvent"),
+    paymentId: payment.id,
+    connectionId: payment.connectionId,
+    source: "parley",
+    type,
+    amountMinor: payment.amountMinor,
+    currency: payment.currency,
+    statusAfter: payment.status,
+    detail,
+    occurredAt: new Date(),
+  });
+}
+
+/** The dashboard's "Create a test payment" button: a fresh key every time. */
+export async function createTestPayment(
+  ctx: ServiceContext,
+  connectionId: string,
+  input: Omit<TestPaymentInput, "connectionId">,
+): Promise<CheckoutOutcome> {
+  assertCan(ctx, "connections.manage");
+  const parsed = testPaymentSchema.safeParse({ ...input, connectionId });
+  if (!parsed.success) throw invalid(parsed.error);
+  const outcome = await createCheckout(ctx.db, ctx.merchantId, {
+    connectionId,
+    amountMinor: parsed.data.amountMinor,
+    currency: parsed.data.currency,
+    description: parsed.data.description,
+    methods: [],
+    idempotencyKey: `test:${newId("payment")}`,
+  });
+  await auditAs(ctx.db, ctx, {
+    action: "payment.test_created",
+    targetType: "payment",
+    targetId: outcome.id,
+    summary: `Created a test payment of ${parsed.data.amountMinor} ${parsed.data.currency} (minor units)`,
+    after: { connectionId, amountMinor: parsed.data.amountMinor, currency: parsed.data.currency },
+  });
+  return outcome;
+}

@@ -1,0 +1,118 @@
+// A provider's webhook delivery, from raw bytes to applied state: find the connection, verify on
+// the raw body, store the delivery (verified or not) before acting, then apply and acknowledge.
+import { and, eq, sql } from "drizzle-orm";
+import type { Db } from "@/db/client";
+import { connections, webhookInbox, type Connection } from "@/db/schema";
+import { connectorContext, connectorFor } from "@/lib/connections/registry";
+import type { WebhookParseResult } from "@/lib/connections/providers/types";
+import { newId } from "@/lib/ids";
+import { applyDelivery } from "@/lib/payments/apply";
+
+export const MAX_WEBHOOK_BYTES = 1024 * 1024;
+
+export interface WebhookReply {
+  status: number;
+  body: string;
+  contentType: string;
+  deliveryId?: string;
+}
+
+export interface IncomingWebhook {
+  rawBody: string;
+  headers: Headers;
+  url: string;
+}
+
+function jsonReply(status: number, body: Record<string, unknown>, deliveryId?: string): WebhookReply {
+  return { status, body: JSON.stringify(body), contentType: "application/json", deliveryId };
+}
+
+async function findConnection(db: Db, connectionId: string): Promise<Connection | undefined> {
+  if (!/^[\w-]{1,64}$/.test(connectionId)) return undefined;
+  const [row] = await db.select().from(connections).where(eq(connections.id, connectionId)).limit(1);
+  return row;
+}
+
+async function verify(db: Db, connection: Connection, request: IncomingWebhook, now: Date): Promise<WebhookParseResult> {
+  try {
+    return await connectorFor(connection.provider).parseWebhook(connectorContext(connection, db), request, now);
+  } catch (error) {
+    // Connectors never throw on bad input; this is our side (e.g. credentials unreadable).
+    const message = error instanceof Error ? error.message : String(error);
+    return { ok: false, reason: "bad_signature", message: `Could not verify: ${message}` };
+  }
+}
+
+async function storeDelivery(
+  db: Db,
+  connection: Connection,
+  request: IncomingWebhook,
+  fields: { verified: boolean; status: "received" | "rejected"; error?: string },
+  now: Date,
+): Promise<string> {
+  const id = newId("webhook");
+  await db.insert(webhookInbox).values({
+    merchantId: connection.merchantId,
+    id,
+    connectionId: connection.id,
+    provider: connection.provider,
+    // Kept whole (signatures included) for forensics; getDelivery masks signature values.
+    headers: Object.fromEntries(request.headers.entries()),
+    rawBody: request.rawBody,
+    verified: fields.verified,
+    status: fields.status,
+    error: fields.error ?? null,
+    receivedAt: now,
+  });
+  return id;
+}
+
+export async function ingestWebhook(
+  db: Db,
+  connectionId: string,
+  request: IncomingWebhook,
+  options: { now?: Date } = {},
+): Promise<WebhookReply> {
+  const now = options.now ?? new Date();
+  const connection = await findConnection(db, connectionId);
+  if (!connection) return jsonReply(404, { error: "No webhook endpoint here." });
+
+  if (connection.status === "disabled") {
+    // 410 tells the provider the endpoint is gone; the row shows the merchant what was refused.
+    const deliveryId = await storeDelivery(
+      db,
+      connection,
+      request,
+      { verified: false, status: "rejected", error: "connection_disabled: this connection is disabled in Parley" },
+      now,
+    );
+    return jsonReply(410, { error: "This connection is disabled." }, deliveryId);
+  }
+
+  const parsed = await verify(db, connection, request, now);
+  if (!parsed.ok) {
+    const error = `${parsed.reason}: ${parsed.message}`;
+    const deliveryId = await storeDelivery(db, connection, request, { verified: false, status: "rejected", error }, now);
+    await db
+      .update(connections)
+      .set({
+        signatureFailures: sql`${connections.signatureFailures} + 1`,
+        lastError: `Webhook rejected — ${error}`.slice(0, 500),
+        lastErrorAt: now,
+      })
+      .where(and(eq(connections.merchantId, connection.merchantId), eq(connections.id, connection.id)));
+    return jsonReply(400, { error: parsed.message }, deliveryId);
+  }
+
+  const deliveryId = await storeDelivery(db, connection, request, { verified: true, status: "received" }, now);
+  try {
+    await applyDelivery(db, deliveryId, { merchantId: connection.merchantId, events: parsed.events, now });
+  } catch (error) {
+    // Still 2xx: the delivery is stored and marked failed, and a re-apply (automatic or from
+    // the dashboard) replays it from the inbox. A non-2xx would only make the provider resend
+    // the same bytes, and providers give up after a while (Stripe: 3 days) — we don't.
+    console.error(`[webhooks] applying ${deliveryId} failed`, error);
+  }
+  const ack = connectorFor(connection.provider).webhookAck();
+  return { ...ack, deliveryId };
+}
