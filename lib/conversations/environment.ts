@@ -1,0 +1,43 @@
+// What a conversation's steps run against: the graph it started on (the published version,
+// or the current draft in a simulation), its channel's capabilities and the merchant's
+// connections (only Sandbox ones in a simulation: simulated customers never reach a real provider).
+import type { DbOrTx } from "@/db/client";
+import type { Conversation, Flow } from "@/db/schema";
+import { getChannelAdapter } from "@/lib/channels";
+import type { ChannelKind } from "@/lib/channels/types";
+import type { FlowGraph } from "@/lib/flows/graph";
+import { NotFoundError } from "@/lib/errors";
+import { getFlow, listConnectionOffers, loadVersionGraph, parseDraftGraph } from "./graphs";
+import type { StepEnvironment } from "./step-runner";
+
+export async function connectionsFor(db: DbOrTx, merchantId: string, isSimulation: boolean) {
+  const all = await listConnectionOffers(db, merchantId);
+  return isSimulation ? all.filter((c) => c.provider === "sandbox") : all;
+}
+
+export function capabilitiesOf(channel: ChannelKind) {
+  return getChannelAdapter(channel).capabilities;
+}
+
+/** The graph a new conversation of this flow starts on. */
+export async function graphForNewConversation(db: DbOrTx, flow: Flow, isSimulation: boolean, draftGraph?: unknown): Promise<FlowGraph> {
+  if (isSimulation) return parseDraftGraph(draftGraph ?? flow.draftGraph);
+  if (!flow.publishedVersionId) throw new NotFoundError("This chat");
+  return loadVersionGraph(db, flow.merchantId, flow.publishedVersionId);
+}
+
+/** The graph an existing conversation keeps running on. */
+export async function graphForConversation(db: DbOrTx, conversation: Conversation, draftGraph?: unknown): Promise<FlowGraph> {
+  if (conversation.flowVersionId) return loadVersionGraph(db, conversation.merchantId, conversation.flowVersionId);
+  if (draftGraph !== undefined) return parseDraftGraph(draftGraph);
+  const flow = await getFlow(db, conversation.merchantId, conversation.flowId);
+  if (!flow) throw new NotFoundError("This flow");
+  return parseDraftGraph(flow.draftGraph);
+}
+
+export async function loadStepEnvironment(db: DbOrTx, conversation: Conversation, draftGraph?: unknown): Promise<StepEnvironment> {
+  // One after the other: inside a transaction both run on the same connection anyway.
+  const graph = await graphForConversation(db, conversation, draftGraph);
+  const connections = await connectionsFor(db, conversation.merchantId, conversation.isSimulation);
+  return { graph, connections, capabilities: capabilitiesOf(conversation.channel) };
+}
