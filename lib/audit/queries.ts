@@ -1,6 +1,6 @@
-import { and, asc, desc, eq, gte, ilike, like, lt, sql, type SQL } from "drizzle-orm";
 import { auditLog, type AuditEntry } from "@/db/schema";
 import { assertCan, type MerchantContext } from "@/lib/auth/context";
+import { and, asc, desc, eq, gte, ilike, like, lt, sql, type SQL } from "drizzle-orm";
 
 // Audit reads for the audit page. Not marked "server-only" so integration tests can import them.
 

@@ -15,7 +15,10 @@ const blankToUndefined = (value: unknown) => {
 const day = z.string().refine(isCalendarDay, "Use a date like 2025-03-31");
 
 export const auditFilterFields = {
-  action: z.string().max(64).regex(/^[a-z][a-z0-9_]*(\.[a-z0-9_]*)?$/, "Choose an action from the list"),
+  action: z
+    .string()
+    .max(64)
+    .regex(/^[a-z][a-z0-9_]*(\.[a-z0-9_]*)?$/, "Choose an action from the list"),
   actor: z.string().max(254, "At most 254 characters"),
   from: day,
   to: day,
@@ -30,7 +33,9 @@ export interface ParsedAuditFilter {
   fieldErrors: Partial<Record<FieldName, string>>;
 }
 
-export function parseAuditFilter(searchParams: Record<string, string | string[] | undefined>): ParsedAuditFilter {
+export function parseAuditFilter(
+  searchParams: Record<string, string | string[] | undefined>,
+): ParsedAuditFilter {
   const values: AuditFilterValues = {};
   const fieldErrors: ParsedAuditFilter["fieldErrors"] = {};
   for (const name of Object.keys(auditFilterFields) as FieldName[]) {

@@ -1,9 +1,9 @@
 "use server";
 
-import { headers } from "next/headers";
-import { redirect } from "next/navigation";
 import { getDb } from "@/db/client";
 import { toActionError } from "@/lib/action";
+import { headers } from "next/headers";
+import { redirect } from "next/navigation";
 import { acceptInvite } from "./accept-invite";
 
 export interface AcceptInviteState {
@@ -13,14 +13,24 @@ export interface AcceptInviteState {
 }
 
 /** The invitation page's form: no session, the token is the credential. */
-export async function acceptInviteAction(_prev: AcceptInviteState, form: FormData): Promise<AcceptInviteState> {
+export async function acceptInviteAction(
+  _prev: AcceptInviteState,
+  form: FormData,
+): Promise<AcceptInviteState> {
   const name = typeof form.get("name") === "string" ? String(form.get("name")) : undefined;
   try {
     const h = await headers();
     await acceptInvite(
       getDb(),
-      { token: String(form.get("token") ?? ""), name, password: String(form.get("password") ?? "") },
-      { ip: h.get("x-forwarded-for")?.split(",")[0]?.trim() ?? null, userAgent: h.get("user-agent") },
+      {
+        token: String(form.get("token") ?? ""),
+        name,
+        password: String(form.get("password") ?? ""),
+      },
+      {
+        ip: h.get("x-forwarded-for")?.split(",")[0]?.trim() ?? null,
+        userAgent: h.get("user-agent"),
+      },
     );
   } catch (error) {
     const result = toActionError(error);

@@ -1,5 +1,3 @@
-import { and, eq, gt, isNull, sql } from "drizzle-orm";
-import { z } from "zod";
 import type { Db } from "@/db/client";
 import { invites, memberships, merchants, users, type Role } from "@/db/schema";
 import { recordAudit } from "@/lib/audit/record";
@@ -9,6 +7,8 @@ import { hashToken } from "@/lib/crypto/tokens";
 import { AppError, ConflictError } from "@/lib/errors";
 import { newId } from "@/lib/ids";
 import { zodFieldErrors } from "@/lib/validation";
+import { and, eq, gt, isNull, sql } from "drizzle-orm";
+import { z } from "zod";
 import {
   acceptInviteFormSchema,
   existingAccountSchema,
@@ -23,7 +23,14 @@ import {
 export type UnusableReason = "expired" | "revoked" | "accepted" | "unknown";
 
 export type InvitationView =
-  | { status: "valid"; merchantName: string; role: Role; email: string; accountExists: boolean; expiresAt: Date }
+  | {
+      status: "valid";
+      merchantName: string;
+      role: Role;
+      email: string;
+      accountExists: boolean;
+      expiresAt: Date;
+    }
   | { status: UnusableReason };
 
 export class InvitationUnusableError extends AppError {
@@ -35,12 +42,19 @@ export class InvitationUnusableError extends AppError {
 
 export const UNUSABLE_MESSAGES: Record<UnusableReason, string> = {
   expired: "This invitation has expired — ask the person who invited you for a new one.",
-  revoked: "This invitation was withdrawn — ask the person who invited you for a new one if you still need access.",
-  accepted: "This invitation has already been used. If it was you, sign in with your email and password.",
-  unknown: "This invitation link is not valid. Check that you copied the whole link, or ask the person who invited you for a new one.",
+  revoked:
+    "This invitation was withdrawn — ask the person who invited you for a new one if you still need access.",
+  accepted:
+    "This invitation has already been used. If it was you, sign in with your email and password.",
+  unknown:
+    "This invitation link is not valid. Check that you copied the whole link, or ask the person who invited you for a new one.",
 };
 
-export async function describeInvitation(db: Db, token: string, now = new Date()): Promise<InvitationView> {
+export async function describeInvitation(
+  db: Db,
+  token: string,
+  now = new Date(),
+): Promise<InvitationView> {
   if (!inviteTokenSchema.safeParse(token).success) return { status: "unknown" };
   const [row] = await db
     .select({ invite: invites, merchantName: merchants.name })
@@ -52,7 +66,10 @@ export async function describeInvitation(db: Db, token: string, now = new Date()
   if (invite.acceptedAt) return { status: "accepted" };
   if (invite.revokedAt) return { status: "revoked" };
   if (invite.expiresAt <= now) return { status: "expired" };
-  const [user] = await db.select({ id: users.id }).from(users).where(sql`lower(${users.email}) = ${invite.email}`);
+  const [user] = await db
+    .select({ id: users.id })
+    .from(users)
+    .where(sql`lower(${users.email}) = ${invite.email}`);
   return {
     status: "valid",
     merchantName: row.merchantName,
@@ -84,7 +101,10 @@ export async function acceptInvite(
   const view = await describeInvitation(db, form.token, now);
   if (view.status !== "valid") throw new InvitationUnusableError(view.status);
 
-  const [existing] = await db.select().from(users).where(sql`lower(${users.email}) = ${view.email}`);
+  const [existing] = await db
+    .select()
+    .from(users)
+    .where(sql`lower(${users.email}) = ${view.email}`);
   let account: { id: string; email: string; passwordHash?: string; name?: string };
   if (existing) {
     const { password } = parseOrFieldErrors(existingAccountSchema, { password: form.password });
@@ -94,8 +114,16 @@ export async function acceptInvite(
     }
     account = { id: existing.id, email: existing.email };
   } else {
-    const { name, password } = parseOrFieldErrors(newAccountSchema, { name: form.name ?? "", password: form.password });
-    account = { id: newId("user"), email: view.email, name, passwordHash: await hashPassword(password) };
+    const { name, password } = parseOrFieldErrors(newAccountSchema, {
+      name: form.name ?? "",
+      password: form.password,
+    });
+    account = {
+      id: newId("user"),
+      email: view.email,
+      name,
+      passwordHash: await hashPassword(password),
+    };
   }
 
   try {
@@ -125,10 +153,17 @@ export async function acceptInvite(
 
       const added = await tx
         .insert(memberships)
-        .values({ merchantId: claimed.merchantId, userId: account.id, role: claimed.role, createdAt: now, updatedAt: now })
+        .values({
+          merchantId: claimed.merchantId,
+          userId: account.id,
+          role: claimed.role,
+          createdAt: now,
+          updatedAt: now,
+        })
         .onConflictDoNothing()
         .returning({ userId: memberships.userId });
-      if (added.length === 0) throw new ConflictError(`${account.email} is already a member of ${view.merchantName}.`);
+      if (added.length === 0)
+        throw new ConflictError(`${account.email} is already a member of ${view.merchantName}.`);
 
       await recordAudit(tx, {
         merchantId: claimed.merchantId,
@@ -153,7 +188,8 @@ export async function acceptInvite(
 
 function parseOrFieldErrors<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
   const parsed = schema.safeParse(value);
-  if (!parsed.success) throw new AppError("Please fix the highlighted fields.", 422, zodFieldErrors(parsed.error));
+  if (!parsed.success)
+    throw new AppError("Please fix the highlighted fields.", 422, zodFieldErrors(parsed.error));
   return parsed.data;
 }
 

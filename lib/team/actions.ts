@@ -1,10 +1,15 @@
 "use server";
 
-import { revalidatePath } from "next/cache";
-import { headers } from "next/headers";
 import { defineAction } from "@/lib/action";
 import { appUrl } from "@/lib/env";
-import { changeRoleSchema, createInviteSchema, removeMemberSchema, revokeInviteSchema } from "./schemas";
+import { revalidatePath } from "next/cache";
+import { headers } from "next/headers";
+import {
+  changeRoleSchema,
+  createInviteSchema,
+  removeMemberSchema,
+  revokeInviteSchema,
+} from "./schemas";
 import * as team from "./service";
 
 // Thin wrappers: lib/action.ts resolves the user, merchant and role and validates; the service

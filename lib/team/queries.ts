@@ -1,7 +1,7 @@
-import { and, asc, desc, eq, isNull } from "drizzle-orm";
-import { alias } from "drizzle-orm/pg-core";
 import { invites, memberships, merchants, users, type Role } from "@/db/schema";
 import { assertCan, type MerchantContext } from "@/lib/auth/context";
+import { and, asc, desc, eq, isNull } from "drizzle-orm";
+import { alias } from "drizzle-orm/pg-core";
 
 // Team reads. Not marked "server-only" because integration tests import them directly; they
 // are only ever called from server components and actions.
@@ -48,7 +48,10 @@ export async function listTeamMembers(ctx: ReadContext): Promise<TeamMember[]> {
 }
 
 /** Invites neither accepted nor revoked; expired ones stay listed (marked) until revoked. */
-export async function listPendingInvites(ctx: ReadContext, now = new Date()): Promise<PendingInvite[]> {
+export async function listPendingInvites(
+  ctx: ReadContext,
+  now = new Date(),
+): Promise<PendingInvite[]> {
   assertCan(ctx, "team.view");
   const inviter = alias(users, "inviter");
   const rows = await ctx.db
@@ -62,12 +65,20 @@ export async function listPendingInvites(ctx: ReadContext, now = new Date()): Pr
     })
     .from(invites)
     .leftJoin(inviter, eq(inviter.id, invites.invitedByUserId))
-    .where(and(eq(invites.merchantId, ctx.merchantId), isNull(invites.acceptedAt), isNull(invites.revokedAt)))
+    .where(
+      and(
+        eq(invites.merchantId, ctx.merchantId),
+        isNull(invites.acceptedAt),
+        isNull(invites.revokedAt),
+      ),
+    )
     .orderBy(desc(invites.createdAt));
   return rows.map((r) => ({ ...r, expired: r.expiresAt <= now }));
 }
 
-export async function merchantTimezone(ctx: Pick<MerchantContext, "db" | "merchantId">): Promise<string> {
+export async function merchantTimezone(
+  ctx: Pick<MerchantContext, "db" | "merchantId">,
+): Promise<string> {
   const [row] = await ctx.db
     .select({ timezone: merchants.timezone })
     .from(merchants)

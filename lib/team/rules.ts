@@ -8,7 +8,11 @@ export interface Refusal {
 }
 
 /** A merchant must always keep at least one owner. */
-export function leavesNoOwner(ownerCount: number, currentRole: Role, nextRole: Role | null): boolean {
+export function leavesNoOwner(
+  ownerCount: number,
+  currentRole: Role,
+  nextRole: Role | null,
+): boolean {
   return currentRole === "owner" && nextRole !== "owner" && ownerCount <= 1;
 }
 
@@ -26,18 +30,28 @@ export function roleChangeRefusal(args: {
     return { kind: "forbidden", message: `Only owners can make someone an owner.` };
   }
   if (leavesNoOwner(ownerCount, currentRole, nextRole)) {
-    return { kind: "conflict", message: "The last owner cannot be demoted. Make someone else an owner first." };
+    return {
+      kind: "conflict",
+      message: "The last owner cannot be demoted. Make someone else an owner first.",
+    };
   }
   return null;
 }
 
-export function removalRefusal(args: { actorRole: Role; targetRole: Role; ownerCount: number }): Refusal | null {
+export function removalRefusal(args: {
+  actorRole: Role;
+  targetRole: Role;
+  ownerCount: number;
+}): Refusal | null {
   const { actorRole, targetRole, ownerCount } = args;
   if (!canAssignRole(actorRole, targetRole)) {
     return { kind: "forbidden", message: "Only owners can remove an owner." };
   }
   if (leavesNoOwner(ownerCount, targetRole, null)) {
-    return { kind: "conflict", message: "The last owner cannot be removed. Make someone else an owner first." };
+    return {
+      kind: "conflict",
+      message: "The last owner cannot be removed. Make someone else an owner first.",
+    };
   }
   return null;
 }

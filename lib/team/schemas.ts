@@ -1,5 +1,5 @@
-import { z } from "zod";
 import { ROLES } from "@/lib/auth/permissions";
+import { z } from "zod";
 
 // One zod file for the team domain: the actions, the service and the forms share these.
 
@@ -16,7 +16,9 @@ const userIdSchema = z.string().min(1).max(64);
 const inviteIdSchema = z.string().regex(/^inv_[A-Za-z0-9]{22}$/, "Unknown invite");
 
 // randomToken(32) from lib/crypto/tokens.ts: 32 bytes as base64url.
-export const inviteTokenSchema = z.string().regex(/^[A-Za-z0-9_-]{43}$/, "This invitation link is not valid");
+export const inviteTokenSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{43}$/, "This invitation link is not valid");
 
 // bcrypt reads only the first 72 bytes of a password; a longer one would be silently truncated.
 const BCRYPT_MAX_BYTES = 72;
@@ -24,7 +26,10 @@ const BCRYPT_MAX_BYTES = 72;
 export const newPasswordSchema = z
   .string({ error: "Choose a password" })
   .min(10, "Use at least 10 characters")
-  .refine((p) => new TextEncoder().encode(p).length <= BCRYPT_MAX_BYTES, "Use at most 72 bytes (about 72 letters)")
+  .refine(
+    (p) => new TextEncoder().encode(p).length <= BCRYPT_MAX_BYTES,
+    "Use at most 72 bytes (about 72 letters)",
+  )
   .refine((p) => p.trim().length > 0, "A password cannot be only spaces");
 
 export const personNameSchema = z
@@ -45,7 +50,9 @@ export const acceptInviteFormSchema = z.object({
   password: z.string().max(200).default(""),
 });
 export const newAccountSchema = z.object({ name: personNameSchema, password: newPasswordSchema });
-export const existingAccountSchema = z.object({ password: z.string().min(1, "Enter your password") });
+export const existingAccountSchema = z.object({
+  password: z.string().min(1, "Enter your password"),
+});
 
 export type ChangeRoleInput = z.input<typeof changeRoleSchema>;
 export type RemoveMemberInput = z.input<typeof removeMemberSchema>;

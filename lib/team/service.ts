@@ -1,12 +1,12 @@
-import { and, eq, isNull, sql } from "drizzle-orm";
 import type { Tx } from "@/db/client";
 import { invites, memberships, users, type Role } from "@/db/schema";
 import { recordAudit, type AuditInput } from "@/lib/audit/record";
 import { assertCan, type MerchantContext } from "@/lib/auth/context";
 import { canAssignRole, ROLE_LABELS } from "@/lib/auth/permissions";
-import { AppError, ConflictError, ForbiddenError, NotFoundError } from "@/lib/errors";
 import { hashToken, randomToken } from "@/lib/crypto/tokens";
+import { AppError, ConflictError, ForbiddenError, NotFoundError } from "@/lib/errors";
 import { newId } from "@/lib/ids";
+import { and, eq, isNull, sql } from "drizzle-orm";
 import { removalRefusal, roleChangeRefusal, type Refusal } from "./rules";
 import {
   changeRoleSchema,
@@ -23,7 +23,10 @@ import {
 // checks its own permission, stays inside ctx.merchantId, and writes its audit entry in the
 // same transaction as the change.
 
-export type TeamContext = Pick<MerchantContext, "db" | "merchantId" | "role" | "user" | "ip" | "userAgent">;
+export type TeamContext = Pick<
+  MerchantContext,
+  "db" | "merchantId" | "role" | "user" | "ip" | "userAgent"
+>;
 
 export const INVITE_LIFETIME_MS = 7 * 24 * 3600 * 1000;
 
@@ -37,7 +40,14 @@ export async function changeMemberRole(
     const ownerCount = await lockOwners(tx, ctx.merchantId);
     const target = await lockMember(tx, ctx.merchantId, userId);
     if (target.role === role) return { userId, email: target.email, previousRole: role, role };
-    throwIfRefused(roleChangeRefusal({ actorRole: ctx.role, currentRole: target.role, nextRole: role, ownerCount }));
+    throwIfRefused(
+      roleChangeRefusal({
+        actorRole: ctx.role,
+        currentRole: target.role,
+        nextRole: role,
+        ownerCount,
+      }),
+    );
 
     await tx
       .update(memberships)
@@ -57,7 +67,10 @@ export async function changeMemberRole(
 }
 
 /** Deletes the membership only: the person may still belong to other merchants. */
-export async function removeMember(ctx: TeamContext, input: RemoveMemberInput): Promise<{ userId: string; email: string }> {
+export async function removeMember(
+  ctx: TeamContext,
+  input: RemoveMemberInput,
+): Promise<{ userId: string; email: string }> {
   assertCan(ctx, "team.manage");
   const { userId } = removeMemberSchema.parse(input);
   return ctx.db.transaction(async (tx) => {
@@ -91,7 +104,11 @@ export interface CreatedInvite {
 }
 
 /** Re-inviting an email that has a pending invite revokes the old one, so one link works. */
-export async function createInvite(ctx: TeamContext, input: CreateInviteInput, now = new Date()): Promise<CreatedInvite> {
+export async function createInvite(
+  ctx: TeamContext,
+  input: CreateInviteInput,
+  now = new Date(),
+): Promise<CreatedInvite> {
   assertCan(ctx, "team.invite");
   const { email, role } = createInviteSchema.parse(input);
   if (!canAssignRole(ctx.role, role)) throw new ForbiddenError("Only owners can invite owners.");
@@ -101,7 +118,9 @@ export async function createInvite(ctx: TeamContext, input: CreateInviteInput, n
       .select({ userId: memberships.userId })
       .from(memberships)
       .innerJoin(users, eq(users.id, memberships.userId))
-      .where(and(eq(memberships.merchantId, ctx.merchantId), sql`lower(${users.email}) = ${email}`));
+      .where(
+        and(eq(memberships.merchantId, ctx.merchantId), sql`lower(${users.email}) = ${email}`),
+      );
     if (member) {
       const message = `${email} is already a member of this team.`;
       throw new AppError(message, 409, { email: [message] });
@@ -155,7 +174,11 @@ export async function createInvite(ctx: TeamContext, input: CreateInviteInput, n
   });
 }
 
-export async function revokeInvite(ctx: TeamContext, input: RevokeInviteInput, now = new Date()): Promise<{ inviteId: string }> {
+export async function revokeInvite(
+  ctx: TeamContext,
+  input: RevokeInviteInput,
+  now = new Date(),
+): Promise<{ inviteId: string }> {
   assertCan(ctx, "team.invite");
   const { inviteId } = revokeInviteSchema.parse(input);
   return ctx.db.transaction(async (tx) => {
@@ -165,8 +188,10 @@ export async function revokeInvite(ctx: TeamContext, input: RevokeInviteInput, n
       .where(and(eq(invites.id, inviteId), eq(invites.merchantId, ctx.merchantId)))
       .for("update");
     if (!invite) throw new NotFoundError("Invite");
-    if (!canAssignRole(ctx.role, invite.role)) throw new ForbiddenError("Only owners can revoke an owner invite.");
-    if (invite.acceptedAt) throw new ConflictError("This invite was already accepted; remove the member instead.");
+    if (!canAssignRole(ctx.role, invite.role))
+      throw new ForbiddenError("Only owners can revoke an owner invite.");
+    if (invite.acceptedAt)
+      throw new ConflictError("This invite was already accepted; remove the member instead.");
     if (invite.revokedAt) throw new ConflictError("This invite was already revoked.");
 
     await tx
@@ -196,7 +221,11 @@ async function lockOwners(tx: Tx, merchantId: string): Promise<number> {
 }
 
 /** Another merchant's member is indistinguishable from nobody: NotFoundError. */
-async function lockMember(tx: Tx, merchantId: string, userId: string): Promise<{ role: Role; email: string }> {
+async function lockMember(
+  tx: Tx,
+  merchantId: string,
+  userId: string,
+): Promise<{ role: Role; email: string }> {
   const [row] = await tx
     .select({ role: memberships.role })
     .from(memberships)
@@ -217,7 +246,9 @@ async function bumpSessionVersion(tx: Tx, userId: string): Promise<void> {
 
 function throwIfRefused(refusal: Refusal | null): void {
   if (!refusal) return;
-  throw refusal.kind === "forbidden" ? new ForbiddenError(refusal.message) : new ConflictError(refusal.message);
+  throw refusal.kind === "forbidden"
+    ? new ForbiddenError(refusal.message)
+    : new ConflictError(refusal.message);
 }
 
 function audit(
@@ -233,4 +264,3 @@ function audit(
     userAgent: ctx.userAgent,
   });
 }
-

@@ -1,5 +1,3 @@
-import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db, DbHandle } from "@/db/client";
 import { auditLog, memberships, merchants, users, type Role } from "@/db/schema";
 import { listAuditActionNames, listAuditPage } from "@/lib/audit/queries";
@@ -9,19 +7,32 @@ import { resolveMerchantContext, type MerchantContext } from "@/lib/auth/context
 import { ForbiddenError } from "@/lib/errors";
 import { newId } from "@/lib/ids";
 import { changeMemberRole } from "@/lib/team/service";
+import { eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ENGINES, openTestDatabase } from "./helpers/test-db";
 
 describe.each(ENGINES)("audit log on %s", (engine) => {
   let handle: DbHandle;
   let db: Db;
-  const a = { merchantId: newId("merchant"), owner: newId("user"), admin: newId("user"), analyst: newId("user"), support: newId("user") };
+  const a = {
+    merchantId: newId("merchant"),
+    owner: newId("user"),
+    admin: newId("user"),
+    analyst: newId("user"),
+    support: newId("user"),
+  };
   const b = { merchantId: newId("merchant"), owner: newId("user") };
 
   beforeAll(async () => {
     handle = await openTestDatabase(engine);
     db = handle.db;
     await db.insert(merchants).values([
-      { id: a.merchantId, name: "Audit A", slug: a.merchantId.toLowerCase(), timezone: "Europe/Paris" },
+      {
+        id: a.merchantId,
+        name: "Audit A",
+        slug: a.merchantId.toLowerCase(),
+        timezone: "Europe/Paris",
+      },
       { id: b.merchantId, name: "Audit B", slug: b.merchantId.toLowerCase() },
     ]);
     const people: [string, string, string, Role][] = [
@@ -42,13 +53,32 @@ describe.each(ENGINES)("audit log on %s", (engine) => {
 
   async function contextFor(userId: string, merchantId: string): Promise<MerchantContext> {
     const [user] = await db.select().from(users).where(eq(users.id, userId));
-    const ctx = await resolveMerchantContext(db, { userId, sessionVersion: user!.sessionVersion }, merchantId);
+    const ctx = await resolveMerchantContext(
+      db,
+      { userId, sessionVersion: user!.sessionVersion },
+      merchantId,
+    );
     return ctx!;
   }
 
-  async function entry(merchantId: string, action: string, actorEmail: string, createdAt: Date): Promise<string> {
+  async function entry(
+    merchantId: string,
+    action: string,
+    actorEmail: string,
+    createdAt: Date,
+  ): Promise<string> {
     const id = newId("audit");
-    await db.insert(auditLog).values({ merchantId, id, actorEmail, action, targetType: "test", summary: action, createdAt });
+    await db
+      .insert(auditLog)
+      .values({
+        merchantId,
+        id,
+        actorEmail,
+        action,
+        targetType: "test",
+        summary: action,
+        createdAt,
+      });
     return id;
   }
 
@@ -69,12 +99,19 @@ describe.each(ENGINES)("audit log on %s", (engine) => {
     await clearLog();
     await entry(a.merchantId, "auth.sign_in", "owner@a.test", new Date("2020-01-01T00:00:00Z"));
     const bSecret = await entry(b.merchantId, "member.removed", "owner@b.test", new Date());
-    await changeMemberRole(await contextFor(a.owner, a.merchantId), { userId: a.support, role: "analyst" });
+    await changeMemberRole(await contextFor(a.owner, a.merchantId), {
+      userId: a.support,
+      role: "analyst",
+    });
 
     const ctx = await contextFor(a.admin, a.merchantId);
     const page = await listAuditPage(ctx);
     expect(page.entries.map((e) => e.action)).toEqual(["member.role_changed", "auth.sign_in"]);
-    expect(page.entries[0]).toMatchObject({ actorEmail: "owner@a.test", before: { role: "support" }, after: { role: "analyst" } });
+    expect(page.entries[0]).toMatchObject({
+      actorEmail: "owner@a.test",
+      before: { role: "support" },
+      after: { role: "analyst" },
+    });
     expect(page.entries.map((e) => e.id)).not.toContain(bSecret);
     expect(page.nextCursor).toBeNull();
     expect(await listAuditActionNames(ctx)).toEqual(["auth.sign_in", "member.role_changed"]);
@@ -95,12 +132,17 @@ describe.each(ENGINES)("audit log on %s", (engine) => {
     const actions = async (query: Parameters<typeof listAuditPage>[1]) =>
       (await listAuditPage(ctx, query)).entries.map((e) => `${e.action} ${e.actorEmail}`);
 
-    expect(await actions({ action: "invite." })).toEqual(["invite.revoked Owner@A.test", "invite.created admin@a.test"]);
+    expect(await actions({ action: "invite." })).toEqual([
+      "invite.revoked Owner@A.test",
+      "invite.created admin@a.test",
+    ]);
     expect(await actions({ action: "member.role_" })).toEqual(["member.role_changed admin@a.test"]);
     expect(await actions({ actor: "OWNER@a" })).toEqual(["invite.revoked Owner@A.test"]);
     expect(await actions({ actor: "x_y" })).toEqual(["member.roleXchanged x_y@a.test"]);
     expect(await actions({ actor: "%" })).toEqual([]);
-    expect(await actions({ action: "invite.", actor: "admin" })).toEqual(["invite.created admin@a.test"]);
+    expect(await actions({ action: "invite.", actor: "admin" })).toEqual([
+      "invite.created admin@a.test",
+    ]);
   });
 
   it("reads date filters as whole days in the merchant's time zone", async () => {
@@ -117,7 +159,10 @@ describe.each(ENGINES)("audit log on %s", (engine) => {
     const page = await listAuditPage(ctx, toAuditQuery(values, "Europe/Paris"));
     expect(page.entries.map((e) => e.action)).toEqual(["late.on_10th", "early.on_10th"]);
 
-    const fromOnly = await listAuditPage(ctx, toAuditQuery(parseAuditFilter({ from: "2025-03-11" }).values, "Europe/Paris"));
+    const fromOnly = await listAuditPage(
+      ctx,
+      toAuditQuery(parseAuditFilter({ from: "2025-03-11" }).values, "Europe/Paris"),
+    );
     expect(fromOnly.entries.map((e) => e.action)).toEqual(["early.on_11th"]);
   });
 
@@ -139,7 +184,10 @@ describe.each(ENGINES)("audit log on %s", (engine) => {
         });
       }
     });
-    for (const row of await db.select({ id: auditLog.id }).from(auditLog).where(eq(auditLog.action, "batch.step"))) {
+    for (const row of await db
+      .select({ id: auditLog.id })
+      .from(auditLog)
+      .where(eq(auditLog.action, "batch.step"))) {
       sameInstant.push(row.id);
     }
     const ctx = await contextFor(a.admin, a.merchantId);

@@ -1,4 +1,5 @@
-import { describe, expect, it } from "vitest";
+import { randomToken } from "@/lib/crypto/tokens";
+import { newId } from "@/lib/ids";
 import {
   changeRoleSchema,
   createInviteSchema,
@@ -8,13 +9,19 @@ import {
   newPasswordSchema,
   revokeInviteSchema,
 } from "@/lib/team/schemas";
-import { randomToken } from "@/lib/crypto/tokens";
-import { newId } from "@/lib/ids";
+import { describe, expect, it } from "vitest";
 
 describe("team schemas", () => {
   it("normalises emails and rejects what is not one", () => {
     expect(emailSchema.parse("  Ana.Ruiz@Example.COM ")).toBe("ana.ruiz@example.com");
-    for (const bad of ["", "ana", "ana@", "@example.com", "ana ruiz@example.com", `${"a".repeat(250)}@x.io`]) {
+    for (const bad of [
+      "",
+      "ana",
+      "ana@",
+      "@example.com",
+      "ana ruiz@example.com",
+      `${"a".repeat(250)}@x.io`,
+    ]) {
       expect(emailSchema.safeParse(bad).success, bad).toBe(false);
     }
   });
