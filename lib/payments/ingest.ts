@@ -71,7 +71,7 @@ export async function ingestWebhook(
   db: Db,
   connectionId: string,
   request: IncomingWebhook,
-  options: { now?: Date } = {},
+  options: { now?: Date; failAfterEventIndex?: number } = {},
 ): Promise<WebhookReply> {
   const now = options.now ?? new Date();
   const connection = await findConnection(db, connectionId);
@@ -106,7 +106,12 @@ export async function ingestWebhook(
 
   const deliveryId = await storeDelivery(db, connection, request, { verified: true, status: "received" }, now);
   try {
-    await applyDelivery(db, deliveryId, { merchantId: connection.merchantId, events: parsed.events, now });
+    await applyDelivery(db, deliveryId, {
+      merchantId: connection.merchantId,
+      events: parsed.events,
+      now,
+      failAfterEventIndex: options.failAfterEventIndex,
+    });
   } catch (error) {
     // Still 2xx: the delivery is stored and marked failed, and a re-apply (automatic or from
     // the dashboard) replays it from the inbox. A non-2xx would only make the provider resend
