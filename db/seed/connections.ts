@@ -1,0 +1,53 @@
+// The demo's provider connections: obviously fake test credentials, sealed exactly as the
+// connections screen seals real ones, so the console shows masked hints and "verified" badges.
+import type { Connection } from "@/db/schema/connections";
+import { sealCredentials } from "@/lib/connections/credentials";
+import { CONNECTIONS, type MerchantKey } from "./catalog";
+import type { SeededRandom } from "./random";
+
+const DAY = 86_400_000;
+
+const ACCOUNT_LABELS: Record<string, string> = {
+  sandbox: "Parley Sandbox",
+  stripe: "Stripe test account acct_1ParleyDemoEU",
+  paypal: "PayPal sandbox app \"Parley demo\"",
+  adyen: "Adyen test merchant account",
+};
+
+export interface SeededConnection {
+  row: Connection;
+  /** The plaintext credentials, kept only in memory so a rotation can be described in the audit log. */
+  hint: Record<string, string>;
+}
+
+export function buildConnections(rng: SeededRandom, merchantKey: MerchantKey, merchantId: string, now: Date, createdAt: Date): SeededConnection[] {
+  return CONNECTIONS[merchantKey].map((spec, i) => {
+    const id = rng.id("connection");
+    const sealed = sealCredentials(spec.provider, spec.credentials(rng), id);
+    const verifiedAt = new Date(now.getTime() - rng.int(1, 20) * DAY - rng.int(0, 23) * 3_600_000);
+    const row: Connection = {
+      merchantId,
+      id,
+      provider: spec.provider,
+      label: spec.label,
+      mode: "test",
+      status: "active",
+      credentialsEncrypted: sealed.credentialsEncrypted,
+      keyVersion: sealed.keyVersion,
+      credentialsHint: sealed.credentialsHint,
+      apiBaseUrl: null,
+      methods: [...spec.methods],
+      currencies: [...spec.currencies],
+      lastVerification: { ok: true, message: `Connected: ${ACCOUNT_LABELS[spec.provider]}`, at: verifiedAt.toISOString() },
+      credentialsVerifiedAt: verifiedAt,
+      // Filled in from the payment events once traffic is generated.
+      lastEventAt: null,
+      signatureFailures: 0,
+      lastError: null,
+      lastErrorAt: null,
+      createdAt: new Date(createdAt.getTime() + i * 3_600_000),
+      updatedAt: verifiedAt,
+    };
+    return { row, hint: sealed.credentialsHint };
+  });
+}

@@ -1,0 +1,393 @@
+// One demo conversation: how far through its flow's funnel it got, the step events the runtime
+// would have written on the way (lib/flows/runtime StepEventKind names), and — if it got as far
+// as the pay step — its payment with that payment's timeline.
+import type { Conversation, ConversationEvent } from "@/db/schema/conversations";
+import type { ChannelKind } from "@/db/schema/flows";
+import type { Payment } from "@/db/schema/payments";
+import type { ProviderKind } from "@/lib/connections/providers/types";
+import type { ConversationState, StepEventKind } from "@/lib/flows/runtime/types";
+import { type Basket, batikBasket, chooseRoute, convertFromBase, countryFor, invoiceBasket, menuBasket, type PaymentRoute, type SeedLang } from "./amounts";
+import type { MerchantSpec } from "./catalog";
+import { conversationState, externalIds } from "./conversation-state";
+import { BATIK_PRODUCTS, type FlowKey, type FlowSpec, MENU_PRODUCTS } from "./flows";
+import { type AttemptOutcome, type PaymentEventRow, paymentTimeline, type PaymentPlan, planPayment } from "./payment-plan";
+import { checkoutRefs } from "./provider-refs";
+import type { SeededRandom } from "./random";
+
+const SECOND = 1000;
+const MINUTE = 60 * SECOND;
+
+export interface SeededFlow {
+  spec: FlowSpec;
+  id: string;
+  versions: { id: string; version: number; publishedAt: Date }[];
+  /** Node id → node type, from the flow's graph. */
+  nodeTypes: Map<string, string>;
+}
+
+export interface SeededPayment {
+  row: Payment;
+  events: PaymentEventRow[];
+  lang: SeedLang;
+}
+
+export interface SeededConversation {
+  row: Conversation;
+  lang: SeedLang;
+  flowKey: FlowKey;
+  flowVersion: number;
+  basket?: Basket;
+  payment?: SeededPayment;
+}
+
+export interface ConversationContext {
+  rng: SeededRandom;
+  now: Date;
+  merchant: MerchantSpec;
+  merchantId: string;
+  connectionIds: Partial<Record<ProviderKind, string>>;
+  nextInvoiceNumber(year: number): number;
+}
+
+export interface ConversationRequest {
+  flow: SeededFlow;
+  startedAt: Date;
+  lang: SeedLang;
+  channel: ChannelKind;
+  /** Skip the funnel: the customer reaches the pay step (live payments, the failure spike). */
+  reachPay?: boolean;
+  route?: PaymentRoute;
+  outcome?: AttemptOutcome;
+  /** Overrides the usual ~12% failure rate for payments through these providers. */
+  failureRates?: Partial<Record<ProviderKind, number>>;
+}
+
+const CHANNEL_FACTOR: Partial<Record<ChannelKind, number>> = { whatsapp: 1.03, web: 0.97, slack: 1.04 };
+const UNIT_PRICES = new Map<string, number>([...MENU_PRODUCTS, ...BATIK_PRODUCTS].map((p) => [p.sku, p.priceMinor]));
+
+function versionAt(flow: SeededFlow, at: Date) {
+  const published = flow.versions.filter((v) => v.publishedAt.getTime() <= at.getTime());
+  return published[published.length - 1] ?? flow.versions[0]!;
+}
+
+function basketFor(ctx: ConversationContext, key: FlowKey, at: Date): Basket {
+  if (key === "invoice") {
+    const year = at.getUTCFullYear();
+    return invoiceBasket(ctx.rng, year, ctx.nextInvoiceNumber(year));
+  }
+  if (key === "batik") return batikBasket(ctx.rng);
+  if (key === "donation") return { baseAmountMinor: ctx.rng.pick([500, 1000, 2500]), items: [] };
+  return menuBasket(ctx.rng);
+}
+
+function describe(key: FlowKey, lang: SeedLang, basket: Basket): string {
+  if (key === "invoice") return `${{ fr: "Facture", en: "Invoice", zh: "发票", id: "Faktur" }[lang]} ${basket.invoiceNumber} — Lumière Bistro`;
+  if (key === "batik") return { id: "Pesanan Nusantara Batik", en: "Nusantara Batik order", zh: "Nusantara Batik 订单", fr: "Commande Nusantara Batik" }[lang];
+  if (key === "donation") return "Don — Restos du Cœur";
+  return { fr: "Menu du jour — Lumière Bistro", en: "Menu of the day — Lumière Bistro", zh: "今日菜单 — Lumière Bistro", id: "Menu hari ini — Lumière Bistro" }[lang];
+}
+
+/** What the conversation sees of its payment: the runtime only hears succeeded/failed/expired. */
+function visibleOutcome(plan: PaymentPlan, payment: Payment, nowMs: number): { kind: "succeeded" | "failed" | "expired"; at: number } | undefined {
+  if (plan.status === "succeeded" && plan.succeededAt) return { kind: "succeeded", at: plan.succeededAt.getTime() };
+  if (plan.status === "failed") return { kind: "failed", at: plan.settledAt.getTime() };
+  // A canceled checkout sends the bot nothing: the conversation times out when the link expires.
+  const expiresAt = payment.expiresAt!.getTime();
+  if ((plan.status === "expired" || plan.status === "canceled") && expiresAt <= nowMs) return { kind: "expired", at: expiresAt };
+  return undefined;
+}
+
+export function buildConversation(
+  ctx: ConversationContext,
+  request: ConversationRequest,
+): { conversation: SeededConversation; events: ConversationEvent[] } {
+  const { rng, merchantId, now } = ctx;
+  const nowMs = now.getTime();
+  const { flow, lang, channel } = request;
+  const spec = flow.spec;
+  const version = versionAt(flow, request.startedAt);
+  const conversationId = rng.id("conversation");
+  const ids = externalIds(rng, channel, lang);
+  const basket = basketFor(ctx, spec.key, request.startedAt);
+  const events: ConversationEvent[] = [];
+  const path: string[] = [];
+  let t = request.startedAt.getTime();
+
+  const emit = (nodeId: string, kind: StepEventKind, detail?: string) => {
+    events.push({
+      merchantId,
+      id: rng.id("conversationEvent"),
+      conversationId,
+      flowId: flow.id,
+      flowVersionId: version.id,
+      nodeId,
+      nodeType: flow.nodeTypes.get(nodeId) ?? "none",
+      kind,
+      detail: detail === undefined ? null : { detail },
+      occurredAt: new Date(t),
+    });
+  };
+  const enter = (nodeId: string) => {
+    path.push(nodeId);
+    emit(nodeId, "entered");
+  };
+  const leave = (nodeId: string, handle = "next") => emit(nodeId, "completed", handle);
+
+  let payment: { seeded: SeededPayment; plan: PaymentPlan } | undefined;
+  let route: PaymentRoute | undefined;
+  const enterStage = (nodes: readonly string[]) => {
+    nodes.forEach((nodeId, j) => {
+      t += rng.int(200, 900);
+      enter(nodeId);
+      if (nodeId === "pay") {
+        route ??= request.route ?? chooseRoute(ctx.merchant.key, lang, rng);
+        emit("pay", "checkout_requested", String(basket.baseAmountMinor));
+        payment = buildPayment(ctx, { conversationId, spec, flowId: flow.id, lang, channel, basket, route, createdAt: new Date(t), request });
+        t += rng.int(600, 2500);
+        emit("pay", "payment_link_sent", payment.seeded.row.id);
+        leave("pay");
+      } else if (j < nodes.length - 1) {
+        leave(nodeId);
+      }
+    });
+  };
+
+  // Walk the funnel: every stage after the first needs the customer's answer to the one before.
+  const factor = CHANNEL_FACTOR[channel] ?? 1;
+  let handedOff = false;
+  enterStage(spec.funnel[0]!.enter);
+  for (let i = 1; i < spec.funnel.length; i++) {
+    const stage = spec.funnel[i]!;
+    const conditional = Math.min(1, (stage.reach / spec.funnel[i - 1]!.reach) * factor);
+    const answerAt = t + rng.int(8, 95) * SECOND;
+    if (!request.reachPay && (!rng.chance(conditional) || answerAt > nowMs)) break;
+    t = answerAt;
+    const answer = stage.answer!;
+    // A few customers cannot find their invoice number; after three tries staff take over.
+    if (answer.nodeId === "ask_invoice" && !request.reachPay && rng.chance(0.04)) {
+      for (let k = 0; k < 3; k++) {
+        emit(answer.nodeId, "input_invalid", "too_short");
+        t += rng.int(10, 40) * SECOND;
+      }
+      emit(answer.nodeId, "handed_off", "too_many_invalid");
+      handedOff = true;
+      break;
+    }
+    if (answer.kind === "method_chosen") {
+      route = request.route ?? chooseRoute(ctx.merchant.key, lang, rng);
+      emit(answer.nodeId, "method_chosen", route.method);
+    } else {
+      emit(answer.nodeId, answer.kind, answer.detail);
+    }
+    if (answer.kind !== "cart_updated") leave(answer.nodeId);
+    enterStage(stage.enter);
+  }
+
+  let status: Conversation["status"];
+  let completedAt: Date | null = null;
+  let reminderCount = 0;
+  let waitingSince: Date | undefined;
+  /** receipt → end; returns when the conversation completed. */
+  const toReceipt = (): Date => {
+    t += SECOND;
+    enter("receipt");
+    leave("receipt");
+    t += SECOND;
+    enter("end");
+    emit("end", "conversation_completed");
+    return new Date(t);
+  };
+
+  if (handedOff) {
+    status = "handed_off";
+  } else if (!payment) {
+    status = nowMs - t < 20 * MINUTE ? "waiting_input" : "abandoned";
+  } else {
+    const paymentId = payment.seeded.row.id;
+    const outcome = visibleOutcome(payment.plan, payment.seeded.row, nowMs);
+    const payAt = t;
+    waitingSince = new Date(payAt);
+    status = "waiting_payment";
+    let atWaitNode = spec.waitNode === "wait_payment";
+    if (spec.waitNode === "reminder") {
+      // Nudges every hour, twice, then the reminder node leaves by "unpaid" (pay_invoice template).
+      const unpaidAt = payAt + 180 * MINUTE;
+      const limit = Math.min(outcome?.at ?? nowMs, nowMs);
+      for (let k = 1; k <= 2 && payAt + k * 60 * MINUTE < limit; k++) {
+        t = payAt + k * 60 * MINUTE;
+        emit("reminder", "reminder_sent", String(k));
+        reminderCount = k;
+      }
+      if (outcome && outcome.kind !== "expired" && outcome.at < unpaidAt) {
+        t = outcome.at;
+        emit("reminder", `payment_${outcome.kind}`, paymentId);
+        if (outcome.kind === "succeeded") {
+          leave("reminder", "paid");
+          completedAt = toReceipt();
+          status = "completed";
+        } else {
+          leave("reminder", "unpaid");
+          enter("wait_payment");
+          status = nowMs - t > 60 * MINUTE ? "abandoned" : "waiting_input";
+        }
+      } else if (unpaidAt <= limit) {
+        t = unpaidAt;
+        leave("reminder", "unpaid");
+        enter("wait_payment");
+        atWaitNode = true;
+      }
+    }
+    if (atWaitNode && outcome && status === "waiting_payment") {
+      t = outcome.at;
+      if (outcome.kind === "succeeded") {
+        emit("wait_payment", "payment_succeeded", paymentId);
+        leave("wait_payment", "succeeded");
+        completedAt = toReceipt();
+        status = "completed";
+      } else if (outcome.kind === "failed") {
+        emit("wait_payment", "payment_failed", paymentId);
+        status = nowMs - t > 60 * MINUTE ? "abandoned" : "waiting_input";
+      } else {
+        emit("wait_payment", "payment_expired", "timeout");
+        leave("wait_payment", "expired");
+        enter("end_expired");
+        emit("end_expired", "conversation_completed");
+        status = "expired";
+        completedAt = new Date(t);
+      }
+    }
+  }
+
+  const last = events[events.length - 1]!;
+  const runtimeStatus: ConversationState["status"] = status === "abandoned" ? "waiting_input" : status;
+  const paymentRow = payment?.seeded.row;
+  const state = conversationState(
+    {
+      conversationId,
+      lang,
+      channel,
+      path,
+      status: runtimeStatus,
+      currentNodeId: status === "completed" || status === "expired" ? null : (path[path.length - 1] ?? null),
+      ...(path.some((n) => n === "ask_amount" || n === "summary") && { basket }),
+      baseCurrency: ctx.merchant.defaultCurrency,
+      ...(paymentRow && { payment: paymentRow }),
+      reminderCount,
+      ...(waitingSince && status === "waiting_payment" && { waitingSince }),
+    },
+    (sku) => UNIT_PRICES.get(sku) ?? 0,
+  );
+  const row: Conversation = {
+    merchantId,
+    id: conversationId,
+    flowId: flow.id,
+    flowVersionId: version.id,
+    channel,
+    channelId: null,
+    externalUserId: ids.user,
+    externalChatId: ids.chat,
+    lang,
+    status,
+    isSimulation: false,
+    state,
+    revision: events.length,
+    startedAt: request.startedAt,
+    updatedAt: last.occurredAt,
+    completedAt,
+  };
+  return {
+    conversation: {
+      row,
+      lang,
+      flowKey: spec.key,
+      flowVersion: version.version,
+      ...(payment || path.includes("summary") || path.includes("ask_amount") ? { basket } : {}),
+      ...(payment && { payment: payment.seeded }),
+    },
+    events,
+  };
+}
+
+interface PaymentRequest {
+  conversationId: string;
+  spec: FlowSpec;
+  flowId: string;
+  lang: SeedLang;
+  channel: ChannelKind;
+  basket: Basket;
+  route: PaymentRoute;
+  createdAt: Date;
+  request: ConversationRequest;
+}
+
+function buildPayment(ctx: ConversationContext, input: PaymentRequest): { seeded: SeededPayment; plan: PaymentPlan } {
+  const { rng, merchantId, now } = ctx;
+  const { route, createdAt } = input;
+  const connectionId = ctx.connectionIds[route.provider];
+  if (!connectionId) throw new Error(`No ${route.provider} connection for ${ctx.merchant.slug}`);
+  const paymentId = rng.id("payment");
+  const amountMinor = convertFromBase(ctx.merchant.key, input.basket.baseAmountMinor, route.currency);
+  const refs = checkoutRefs(route.provider, rng);
+  const expiresAt = new Date(createdAt.getTime() + input.spec.payExpiresInMinutes * MINUTE);
+  const failureRate = input.request.failureRates?.[route.provider];
+  const plan = planPayment({
+    rng,
+    now,
+    provider: route.provider,
+    method: route.method,
+    createdAt,
+    expiresAt,
+    ...(input.request.outcome && { outcome: input.request.outcome }),
+    ...(failureRate !== undefined && { failureRate }),
+    // An acquirer outage declines everything the same way, whatever the card.
+    ...(failureRate !== undefined && failureRate > 0.5 && { declineWeights: { do_not_honor: 80, card_declined: 20 } }),
+  });
+  const fraud = plan.failure?.code === "fraudulent";
+  const row: Payment = {
+    merchantId,
+    id: paymentId,
+    connectionId,
+    provider: route.provider,
+    conversationId: input.conversationId,
+    flowId: input.flowId,
+    amountMinor,
+    currency: route.currency,
+    method: route.method,
+    status: plan.status,
+    // Same shape as the runtime's key (conversation:pay:node:attempt).
+    idempotencyKey: `${input.conversationId}:pay:pay:1`,
+    providerCheckoutId: refs.providerCheckoutId,
+    providerPaymentId: plan.status === "created" ? null : refs.providerPaymentId,
+    checkoutUrl: refs.checkoutUrl,
+    description: describe(input.spec.key, input.lang, input.basket),
+    customerEmail: input.spec.key === "invoice" && rng.chance(0.7) ? `client${rng.digits(5)}@example.com` : null,
+    customerCountry: countryFor(input.lang, rng),
+    failureCode: plan.failure?.code ?? null,
+    failureMessage: plan.failure?.message ?? null,
+    refundedMinor: 0,
+    flags: [],
+    riskScore: fraud ? rng.int(78, 97) : rng.int(2, 35),
+    isTest: true,
+    expiresAt,
+    succeededAt: plan.succeededAt ?? null,
+    createdAt,
+    updatedAt: plan.settledAt,
+  };
+  const events = paymentTimeline(
+    {
+      rng,
+      merchantId,
+      paymentId,
+      connectionId,
+      provider: route.provider,
+      amountMinor,
+      currency: route.currency,
+      method: route.method,
+      checkoutUrl: refs.checkoutUrl,
+      channel: input.channel,
+      createdAt,
+    },
+    plan,
+  );
+  return { seeded: { row, events, lang: input.lang }, plan };
+}

@@ -1,0 +1,137 @@
+// The deterministic demo seed: two merchants with ~90 days of chat payments. The same `now`
+// always gives the same rows and ids (only bcrypt salts, sealed credentials and the invite
+// token are random), and a database that already holds the demo merchant is left untouched.
+import { eq, inArray } from "drizzle-orm";
+import type { Db, Tx } from "@/db/client";
+import {
+  alertRules, alerts, auditLog, connections, conversationEvents, conversationMessages, conversations, disputeEvidence,
+  disputes, flows, flowVersions, invites, memberships, merchants, paymentEvents, payments, refunds, users, webhookInbox,
+} from "@/db/schema";
+import type { User } from "@/db/schema/auth";
+import { hashPassword } from "@/lib/auth/password";
+import { DEMO_LOGINS, DEMO_MERCHANT_SLUG, DEMO_PASSWORD, DEMO_USERS, type DemoLogin, SECOND_MERCHANT_SLUG } from "./catalog";
+import { insertInChunks } from "./insert";
+import { buildMerchant, type MerchantRows } from "./merchant";
+import type { Staff } from "./ops";
+import { hashSeed, SeededRandom } from "./random";
+
+export { DEMO_LOGINS, DEMO_MERCHANT_SLUG, DEMO_PASSWORD, SECOND_MERCHANT_SLUG, type DemoLogin };
+
+export interface SeedSummary {
+  created: boolean;
+  merchants: { id: string; slug: string; name: string }[];
+  logins: DemoLogin[];
+  /** Rows written per table (empty when nothing was created). */
+  counts: Record<string, number>;
+  ms: number;
+}
+
+/** Thrown inside the transaction when another seed got there first, to roll back quietly. */
+class AlreadySeeded extends Error {}
+
+async function existingMerchants(db: Db) {
+  return db
+    .select({ id: merchants.id, slug: merchants.slug, name: merchants.name })
+    .from(merchants)
+    .where(inArray(merchants.slug, [DEMO_MERCHANT_SLUG, SECOND_MERCHANT_SLUG]))
+    .orderBy(merchants.slug);
+}
+
+function buildUsers(rng: SeededRandom, passwordHash: string, now: Date): { rows: User[]; staff: Map<string, Staff> } {
+  const rows: User[] = [];
+  const staff = new Map<string, Staff>();
+  for (const spec of DEMO_USERS) {
+    const id = rng.id("user");
+    rows.push({ id, email: spec.email, name: spec.name, passwordHash, sessionVersion: 0, lastSignInAt: new Date(now.getTime() - rng.int(1, 72) * 3_600_000), createdAt: new Date(now.getTime() - 130 * 86_400_000) });
+    staff.set(spec.key, { id, email: spec.email, name: spec.name });
+  }
+  return { rows, staff };
+}
+
+async function writeMerchant(tx: Tx, rows: MerchantRows, counts: Record<string, number>): Promise<void> {
+  const add = (name: string, n: number) => {
+    counts[name] = (counts[name] ?? 0) + n;
+  };
+  const inserted = await tx.insert(merchants).values(rows.merchant).onConflictDoNothing({ target: merchants.slug }).returning({ id: merchants.id });
+  if (inserted.length === 0) throw new AlreadySeeded();
+  add("merchants", 1);
+  add("memberships", await insertInChunks(tx, memberships, rows.memberships));
+  add("invites", await insertInChunks(tx, invites, rows.invites));
+  add("connections", await insertInChunks(tx, connections, rows.connections));
+  add("flows", await insertInChunks(tx, flows, rows.flows));
+  add("flow_versions", await insertInChunks(tx, flowVersions, rows.flowVersions));
+  add("conversations", await insertInChunks(tx, conversations, rows.conversations));
+  add("conversation_events", await insertInChunks(tx, conversationEvents, rows.conversationEvents));
+  add("conversation_messages", await insertInChunks(tx, conversationMessages, rows.conversationMessages));
+  add("payments", await insertInChunks(tx, payments, rows.payments));
+  add("payment_events", await insertInChunks(tx, paymentEvents, rows.paymentEvents));
+  add("webhook_inbox", await insertInChunks(tx, webhookInbox, rows.webhookInbox));
+  add("refunds", await insertInChunks(tx, refunds, rows.refunds));
+  add("disputes", await insertInChunks(tx, disputes, rows.disputes));
+  add("dispute_evidence", await insertInChunks(tx, disputeEvidence, rows.disputeEvidence));
+  add("alert_rules", await insertInChunks(tx, alertRules, rows.alertRules));
+  add("alerts", await insertInChunks(tx, alerts, rows.alerts));
+  add("audit_log", await insertInChunks(tx, auditLog, rows.auditLog));
+}
+
+/**
+ * Seeds the two demo merchants, their team and ~90 days of activity ending at `now`, in one
+ * transaction. Returns created:false (and writes nothing) when the demo merchant exists.
+ */
+export async function seedDemo(db: Db, options: { now?: Date } = {}): Promise<SeedSummary> {
+  const started = performance.now();
+  const now = options.now ?? new Date();
+  const logins = DEMO_LOGINS.map((login) => ({ ...login }));
+  const unchanged = async (): Promise<SeedSummary> => ({
+    created: false,
+    merchants: await existingMerchants(db),
+    logins,
+    counts: {},
+    ms: Math.round(performance.now() - started),
+  });
+
+  const [existing] = await db.select({ id: merchants.id }).from(merchants).where(eq(merchants.slug, DEMO_MERCHANT_SLUG)).limit(1);
+  if (existing) return unchanged();
+
+  // One bcrypt hash shared by every demo account: hashing each would cost ~70 ms apiece.
+  const passwordHash = await hashPassword(DEMO_PASSWORD);
+  const root = new SeededRandom(hashSeed(now.toISOString()));
+  const people = buildUsers(root.fork("users"), passwordHash, now);
+  const staff = (key: string) => people.staff.get(key)!;
+  const lumiere = buildMerchant(root, "lumiere", now, {
+    owner: staff("camille"),
+    admin: staff("hugo"),
+    support: staff("siti"),
+    analyst: staff("wei"),
+    members: [
+      { staff: staff("hugo"), role: "admin" },
+      { staff: staff("siti"), role: "support" },
+      { staff: staff("wei"), role: "analyst" },
+    ],
+  });
+  // Camille (Lumière's owner) is also an analyst at Nusantara: the merchant switcher and
+  // cross-merchant role checks have something to show.
+  const nusantara = buildMerchant(root, "nusantara", now, { owner: staff("dewi"), members: [{ staff: staff("camille"), role: "analyst" }] });
+
+  const counts: Record<string, number> = {};
+  try {
+    await db.transaction(async (tx) => {
+      await tx.insert(users).values(people.rows);
+      counts.users = people.rows.length;
+      await writeMerchant(tx, lumiere, counts);
+      await writeMerchant(tx, nusantara, counts);
+    });
+  } catch (error) {
+    // A concurrent seed inserted the demo merchant first: the rollback kept nothing of ours.
+    if (error instanceof AlreadySeeded) return unchanged();
+    throw error;
+  }
+
+  return {
+    created: true,
+    merchants: [lumiere.merchant, nusantara.merchant].map((m) => ({ id: m.id, slug: m.slug, name: m.name })),
+    logins,
+    counts,
+    ms: Math.round(performance.now() - started),
+  };
+}

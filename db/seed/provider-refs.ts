@@ -1,0 +1,136 @@
+// Identifiers and event names shaped like each provider's own, so the demo timeline reads like
+// production: Stripe pi_/evt_/re_/du_, PayPal 17-char order ids and WH- events, Adyen 16-char
+// pspReferences and eventCodes.
+import type { NormalizedEventType, ProviderKind } from "@/lib/connections/providers/types";
+import type { SeededRandom } from "./random";
+
+const UPPER = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+
+function upper(rng: SeededRandom, length: number): string {
+  let out = "";
+  for (let i = 0; i < length; i++) out += UPPER[rng.int(0, UPPER.length - 1)];
+  return out;
+}
+
+/** 16 characters like an Adyen pspReference (digits and capitals, digit-led). */
+export function adyenPspReference(rng: SeededRandom): string {
+  return `${rng.int(1, 9)}${upper(rng, 15)}`;
+}
+
+export interface CheckoutRefs {
+  providerCheckoutId: string;
+  providerPaymentId: string;
+  checkoutUrl: string;
+}
+
+export function checkoutRefs(provider: ProviderKind, rng: SeededRandom): CheckoutRefs {
+  switch (provider) {
+    case "stripe": {
+      const session = `cs_test_a1${rng.base62(56)}`;
+      return { providerCheckoutId: session, providerPaymentId: `pi_3${rng.base62(23)}`, checkoutUrl: `https://checkout.stripe.com/c/pay/${session}` };
+    }
+    case "paypal": {
+      const order = upper(rng, 17);
+      return { providerCheckoutId: order, providerPaymentId: order, checkoutUrl: `https://www.sandbox.paypal.com/checkoutnow?token=${order}` };
+    }
+    case "adyen": {
+      const link = `PL${rng.hex(16).toUpperCase()}`;
+      return { providerCheckoutId: link, providerPaymentId: adyenPspReference(rng), checkoutUrl: `https://test.adyen.link/${link}` };
+    }
+    case "sandbox": {
+      const session = `sbx_cs_${rng.base62(20)}`;
+      // Relative: the Sandbox hosted page lives on Parley's own origin, whatever it is.
+      return { providerCheckoutId: session, providerPaymentId: `sbx_pi_${rng.base62(20)}`, checkoutUrl: `/sandbox/checkout/${session}` };
+    }
+  }
+}
+
+export function providerEventId(provider: ProviderKind, rng: SeededRandom, eventCode?: string): string {
+  switch (provider) {
+    case "stripe":
+      return `evt_3${rng.base62(23)}`;
+    case "paypal":
+      return `WH-${upper(rng, 17)}-${upper(rng, 17)}`;
+    case "adyen":
+      // Adyen notifications carry no event id; pspReference + eventCode identifies one.
+      return `${adyenPspReference(rng)}:${eventCode ?? "AUTHORISATION"}`;
+    case "sandbox":
+      return `sbx_evt_${rng.base62(20)}`;
+  }
+}
+
+export function providerRefundId(provider: ProviderKind, rng: SeededRandom): string {
+  switch (provider) {
+    case "stripe":
+      return `re_3${rng.base62(23)}`;
+    case "paypal":
+      return upper(rng, 17);
+    case "adyen":
+      return adyenPspReference(rng);
+    case "sandbox":
+      return `sbx_re_${rng.base62(20)}`;
+  }
+}
+
+export function providerDisputeId(provider: ProviderKind, rng: SeededRandom): string {
+  switch (provider) {
+    case "stripe":
+      return `du_1${rng.base62(23)}`;
+    case "paypal":
+      return `PP-D-${rng.int(10_000, 99_999)}`;
+    case "adyen":
+      return adyenPspReference(rng);
+    case "sandbox":
+      return `sbx_dp_${rng.base62(20)}`;
+  }
+}
+
+type ProviderEventType = Exclude<NormalizedEventType, "unknown">;
+
+const RAW_TYPES: Record<ProviderKind, Partial<Record<ProviderEventType, string>>> = {
+  stripe: {
+    "payment.pending": "payment_intent.processing",
+    "payment.requires_action": "payment_intent.requires_action",
+    "payment.succeeded": "payment_intent.succeeded",
+    "payment.failed": "payment_intent.payment_failed",
+    "payment.canceled": "payment_intent.canceled",
+    "payment.expired": "checkout.session.expired",
+    "refund.succeeded": "charge.refunded",
+    "refund.failed": "charge.refund.updated",
+    "dispute.opened": "charge.dispute.created",
+    "dispute.updated": "charge.dispute.updated",
+    "dispute.won": "charge.dispute.closed",
+    "dispute.lost": "charge.dispute.closed",
+  },
+  paypal: {
+    "payment.pending": "CHECKOUT.ORDER.APPROVED",
+    "payment.succeeded": "PAYMENT.CAPTURE.COMPLETED",
+    "payment.failed": "PAYMENT.CAPTURE.DENIED",
+    "payment.canceled": "CHECKOUT.ORDER.VOIDED",
+    "refund.succeeded": "PAYMENT.CAPTURE.REFUNDED",
+    "dispute.opened": "CUSTOMER.DISPUTE.CREATED",
+    "dispute.updated": "CUSTOMER.DISPUTE.UPDATED",
+    "dispute.won": "CUSTOMER.DISPUTE.RESOLVED",
+    "dispute.lost": "CUSTOMER.DISPUTE.RESOLVED",
+  },
+  adyen: {
+    "payment.pending": "PENDING",
+    "payment.succeeded": "AUTHORISATION",
+    "payment.failed": "AUTHORISATION",
+    "payment.canceled": "CANCELLATION",
+    "payment.expired": "OFFER_CLOSED",
+    "refund.succeeded": "REFUND",
+    "refund.failed": "REFUND_FAILED",
+    "dispute.opened": "NOTIFICATION_OF_CHARGEBACK",
+    "dispute.updated": "CHARGEBACK",
+    "dispute.won": "CHARGEBACK_REVERSED",
+    "dispute.lost": "CHARGEBACK",
+  },
+  sandbox: {},
+};
+
+/** The provider's own event name, or undefined when the provider sends no webhook for it. */
+export function rawEventType(provider: ProviderKind, type: ProviderEventType): string | undefined {
+  if (provider === "sandbox") return type;
+  return RAW_TYPES[provider][type];
+}
