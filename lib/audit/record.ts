@@ -1,6 +1,5 @@
-import { and, desc, eq, gte, ilike, lte, or, type SQL } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
-import { auditLog, type AuditEntry } from "@/db/schema";
+import { auditLog } from "@/db/schema";
 import { newId } from "@/lib/ids";
 
 export interface AuditInput {
@@ -32,34 +31,4 @@ export async function recordAudit(db: DbOrTx, entry: AuditInput): Promise<void> 
     ip: entry.ip ?? null,
     userAgent: entry.userAgent?.slice(0, 300) ?? null,
   });
-}
-
-export interface AuditFilter {
-  action?: string;
-  actor?: string;
-  from?: Date;
-  to?: Date;
-  limit?: number;
-  before?: Date;
-}
-
-export async function listAuditEntries(
-  db: DbOrTx,
-  merchantId: string,
-  filter: AuditFilter = {},
-): Promise<AuditEntry[]> {
-  const conditions: SQL[] = [eq(auditLog.merchantId, merchantId)];
-  if (filter.action) conditions.push(ilike(auditLog.action, `${filter.action}%`));
-  if (filter.actor) {
-    conditions.push(or(ilike(auditLog.actorEmail, `%${filter.actor}%`), eq(auditLog.actorUserId, filter.actor))!);
-  }
-  if (filter.from) conditions.push(gte(auditLog.createdAt, filter.from));
-  if (filter.to) conditions.push(lte(auditLog.createdAt, filter.to));
-  if (filter.before) conditions.push(lte(auditLog.createdAt, filter.before));
-  return db
-    .select()
-    .from(auditLog)
-    .where(and(...conditions))
-    .orderBy(desc(auditLog.createdAt), desc(auditLog.id))
-    .limit(Math.min(filter.limit ?? 100, 500));
 }

@@ -19,7 +19,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
         </div>
         {params.invited ? (
           <p className="mb-4 rounded-md bg-emerald-50 px-3 py-2 text-sm text-emerald-800 ring-1 ring-emerald-200">
-            Your account is ready. Sign in with the password you just chose.
+            Invitation accepted. Sign in to open your new team.
           </p>
         ) : null}
         <SignInForm next={params.next ?? ""} />
