@@ -56,6 +56,11 @@ interface FlowSelector {
   /** The simulator's current draft; defaults to the flow's stored draft. */
   draftGraph?: unknown;
   now?: Date;
+  /**
+   * Runs the after-commit work (sending replies, creating the checkout) later, e.g. after the
+   * HTTP response, for platforms that want a quick 200. By default it runs before returning.
+   */
+  defer?: (work: () => Promise<void>) => void;
 }
 
 export interface ChatIdentity {
@@ -207,7 +212,15 @@ export async function handleInbound(db: Db, params: HandleInboundParams): Promis
     const rows = original ? await listMessagesFrom(db, done.conversation.merchantId, done.conversation.id, original.createdAt) : [];
     return { conversationId: done.conversation.id, status: done.conversation.status, duplicate: true, messages: views(rows), path: readState(done.conversation).path ?? [] };
   }
-  const final = await finishStep(db, done.outcome, done.env, now);
+  let final = done.outcome.conversation;
+  if (params.defer) {
+    const { outcome, env } = done;
+    params.defer(async () => {
+      await finishStep(db, outcome, env, now);
+    });
+  } else {
+    final = await finishStep(db, done.outcome, done.env, now);
+  }
   const rows = await listMessagesFrom(db, final.merchantId, final.id, done.receivedAt);
   return { conversationId: final.id, status: final.status, duplicate: false, messages: views(rows), path: readState(final).path ?? [] };
 }
