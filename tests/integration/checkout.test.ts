@@ -1,0 +1,203 @@
+import { and, eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Db, DbHandle } from "@/db/client";
+import { payments } from "@/db/schema";
+import { createStripeConnector } from "@/lib/connections/providers/stripe";
+import type { Connector } from "@/lib/connections/providers/types";
+import { connectorFor, overrideConnector } from "@/lib/connections/registry";
+import { createConnection } from "@/lib/connections/service";
+import { AppError, ConflictError, ForbiddenError } from "@/lib/errors";
+import { createCheckout, createTestPayment } from "@/lib/payments/checkout";
+import type { ServiceContext } from "@/lib/payments/service-context";
+import { startFakeAdyen, type FakeAdyen } from "@/tests/fakes/adyen-server";
+import { startFakePayPal, type FakePayPal } from "@/tests/fakes/paypal-server";
+import { startFakeStripe, type FakeStripe } from "@/tests/fakes/stripe-server";
+import { ENGINES, openTestDatabase } from "./helpers/test-db";
+import { APP_URL, auditRows, configurePipelineEnv, eventsOf, merchantWithRoles } from "./helpers/pipeline-fixtures";
+
+configurePipelineEnv();
+
+const HMAC_KEY = "44782DEF547AAA06C910C43932B1EB0C71FC68D9D0C057550C48EC2ACF6BA056";
+
+let stripe: FakeStripe;
+let paypal: FakePayPal;
+let adyen: FakeAdyen;
+let restoreStripe: () => void;
+
+beforeAll(async () => {
+  [stripe, paypal, adyen] = await Promise.all([startFakeStripe(), startFakePayPal(), startFakeAdyen()]);
+  restoreStripe = overrideConnector("stripe", createStripeConnector({ maxNetworkRetries: 0 }));
+});
+afterAll(async () => {
+  restoreStripe?.();
+  await Promise.all([stripe?.close(), paypal?.close(), adyen?.close()]);
+});
+
+function stripeCreates(): number {
+  return stripe.requests.filter((r) => r.method === "POST" && r.path === "/v1/checkout/sessions" && r.status === 200).length;
+}
+
+describe.each(ENGINES)("checkout on %s", (engine) => {
+  let handle: DbHandle;
+  let db: Db;
+  let owner: ServiceContext;
+  let support: ServiceContext;
+  let merchantId: string;
+  const ids: Record<"sandbox" | "stripe" | "paypal" | "adyen", string> = { sandbox: "", stripe: "", paypal: "", adyen: "" };
+
+  beforeAll(async () => {
+    handle = await openTestDatabase(engine);
+    db = handle.db;
+    ({ owner, support, merchantId } = await merchantWithRoles(db));
+    ids.sandbox = (await createConnection(owner, { provider: "sandbox", label: "Sandbox", mode: "test" })).id;
+    ids.stripe = (
+      await createConnection(owner, {
+        provider: "stripe",
+        label: "Stripe",
+        mode: "test",
+        credentials: { secretKey: stripe.validKey, webhookSecret: "whsec_checkout" },
+        apiBaseUrl: stripe.url,
+      })
+    ).id;
+    ids.paypal = (
+      await createConnection(owner, {
+        provider: "paypal",
+        label: "PayPal",
+        mode: "test",
+        credentials: { clientId: paypal.clientId, clientSecret: paypal.clientSecret, webhookId: paypal.webhookId },
+        apiBaseUrl: paypal.url,
+      })
+    ).id;
+    ids.adyen = (
+      await createConnection(owner, {
+        provider: "adyen",
+        label: "Adyen",
+        mode: "test",
+        credentials: { apiKey: adyen.apiKey, merchantAccount: adyen.merchantAccount, hmacKey: HMAC_KEY },
+        apiBaseUrl: adyen.url,
+      })
+    ).id;
+  });
+  afterAll(async () => {
+    await handle?.close();
+  });
+
+  async function paymentsWithKey(key: string) {
+    return db.select().from(payments).where(and(eq(payments.merchantId, merchantId), eq(payments.idempotencyKey, key)));
+  }
+
+  const providerCreates = {
+    sandbox: () => 0,
+    stripe: stripeCreates,
+    paypal: () => paypal.state.ordersCreated,
+    adyen: () => adyen.state.linksCreated,
+  };
+
+  it.each(["sandbox", "stripe", "paypal", "adyen"] as const)(
+    "%s: a retry with the same key returns the same payment without a second provider checkout",
+    async (provider) => {
+      const key = `order-42-${provider}-${engine}`;
+      const input = {
+        connectionId: ids[provider],
+        amountMinor: 1250,
+        currency: "EUR",
+        methods: provider === "paypal" ? (["paypal"] as const) : (["card"] as const),
+        description: "Two flat whites",
+        idempotencyKey: key,
+        conversationId: "cnv_1",
+      };
+      const before = providerCreates[provider]();
+      const first = await createCheckout(db, merchantId, { ...input, methods: [...input.methods] });
+      const second = await createCheckout(db, merchantId, { ...input, methods: [...input.methods] });
+      expect(first.replayed).toBe(false);
+      expect(second).toMatchObject({ id: first.id, replayed: true, checkoutUrl: first.checkoutUrl });
+      expect(first.status).toBe("created");
+      expect(first.providerCheckoutId).toBeTruthy();
+      expect(first.checkoutUrl).toMatch(/^https?:\/\//);
+      expect(await paymentsWithKey(key)).toHaveLength(1);
+      if (provider !== "sandbox") expect(providerCreates[provider]() - before).toBe(1);
+      if (provider === "sandbox") expect(first.checkoutUrl).toBe(`${APP_URL}/pay/sandbox/${first.providerCheckoutId}`);
+      const timeline = await eventsOf(db, merchantId, first.id);
+      expect(timeline.map((e) => e.type)).toEqual(["checkout.created"]);
+    },
+  );
+
+  it("finishes a checkout whose first attempt died after the provider answered, without a second session", async () => {
+    const real = connectorFor("stripe");
+    let calls = 0;
+    const crashing: Connector<Record<string, string>> = {
+      ...real,
+      async createCheckout(ctx, input) {
+        calls += 1;
+        const result = await real.createCheckout(ctx, input);
+        if (calls === 1) throw new Error("process died before storing the checkout");
+        return result;
+      },
+    };
+    const restore = overrideConnector("stripe", crashing);
+    try {
+      const input = { connectionId: ids.stripe, amountMinor: 990, currency: "EUR", idempotencyKey: `crash-${engine}` };
+      const sessionsBefore = stripe.state.sessions.size;
+      await expect(createCheckout(db, merchantId, input)).rejects.toMatchObject({ status: 502 });
+      const [orphan] = await paymentsWithKey(input.idempotencyKey);
+      expect(orphan).toMatchObject({ status: "created", providerCheckoutId: null });
+      const retried = await createCheckout(db, merchantId, input);
+      expect(retried).toMatchObject({ id: orphan!.id, replayed: false });
+      // Same provider idempotency key: Stripe replayed its first answer.
+      expect(stripe.state.sessions.size - sessionsBefore).toBe(1);
+      expect(stripe.requests.at(-1)).toMatchObject({ replayed: true, idempotencyKey: orphan!.id });
+      expect(retried.providerCheckoutId).toBe([...stripe.state.sessions.keys()].at(-1));
+      expect((await eventsOf(db, merchantId, orphan!.id)).map((e) => e.type).sort()).toEqual(["checkout.created", "checkout.failed"]);
+    } finally {
+      restore();
+    }
+  });
+
+  it("validates amount, currency and methods against the connection", async () => {
+    const base = { connectionId: ids.paypal, amountMinor: 1000, currency: "EUR", idempotencyKey: `v-${engine}` };
+    const reasons = await Promise.all(
+      [
+        { ...base, amountMinor: 0 },
+        { ...base, amountMinor: 10.5 },
+        { ...base, currency: "XXX" },
+        { ...base, currency: "IDR" }, // Parley knows it, PayPal doesn't take it
+        { ...base, methods: ["alipay" as const] },
+      ].map((input, i) =>
+        createCheckout(db, merchantId, { ...input, idempotencyKey: `${base.idempotencyKey}-${i}` }).then(
+          () => undefined,
+          (e: unknown) => e,
+        ),
+      ),
+    );
+    for (const error of reasons) expect(error).toMatchObject({ status: 422 });
+    expect((reasons[3] as AppError).fieldErrors?.currency).toBeDefined();
+    expect((reasons[4] as AppError).fieldErrors?.methods).toBeDefined();
+    expect(await paymentsWithKey(`${base.idempotencyKey}-0`)).toHaveLength(0);
+  });
+
+  it("refuses to reuse a key for a different payment", async () => {
+    const input = { connectionId: ids.sandbox, amountMinor: 700, currency: "EUR", idempotencyKey: `reuse-${engine}` };
+    await createCheckout(db, merchantId, input);
+    await expect(createCheckout(db, merchantId, { ...input, amountMinor: 701 })).rejects.toBeInstanceOf(ConflictError);
+  });
+
+  it("reports a provider refusal and keeps the payment for a retry", async () => {
+    const input = { connectionId: ids.stripe, amountMinor: 500, currency: "EUR", idempotencyKey: `refused-${engine}` };
+    stripe.failNext(500);
+    await expect(createCheckout(db, merchantId, input)).rejects.toMatchObject({ status: 502 });
+    const retried = await createCheckout(db, merchantId, input);
+    expect(retried.providerCheckoutId).toMatch(/^cs_test_/);
+    expect(await paymentsWithKey(input.idempotencyKey)).toHaveLength(1);
+  });
+
+  it("creates a test payment from the dashboard with a fresh key each time, audited", async () => {
+    const a = await createTestPayment(owner, ids.sandbox, { amountMinor: 1500, currency: "eur", description: "Test" });
+    const b = await createTestPayment(owner, ids.sandbox, { amountMinor: 1500, currency: "EUR", description: "Test" });
+    expect(a.id).not.toBe(b.id);
+    expect(a).toMatchObject({ currency: "EUR", isTest: true });
+    expect(a.checkoutUrl).toContain("/pay/sandbox/");
+    await expect(createTestPayment(support, ids.sandbox, { amountMinor: 1500, currency: "EUR" })).rejects.toBeInstanceOf(ForbiddenError);
+    const audits = (await auditRows(db, merchantId, "payment.test_created")).map((r) => r.targetId);
+    expect(audits).toEqual(expect.arrayContaining([a.id, b.id]));
+  });
+});
