@@ -1,11 +1,20 @@
 // Flow reads for the list, the designer and the publish check. Every query is scoped by
 // ctx.merchantId; another merchant's flow looks exactly like one that does not exist.
 import type { DbOrTx } from "@/db/client";
-import { connections, conversations, flows, flowVersions, payments, users } from "@/db/schema";
+import {
+  connections,
+  conversations,
+  flows,
+  flowVersions,
+  merchants,
+  payments,
+  users,
+} from "@/db/schema";
 import type { ChannelKind, FlowStatus } from "@/db/schema/flows";
 import { assertCan, type MerchantContext } from "@/lib/auth/context";
 import type { PaymentMethod, ProviderKind } from "@/lib/connections/providers/types";
 import { NotFoundError } from "@/lib/errors";
+import { isCurrency } from "@/lib/money";
 import { and, desc, eq, gte, inArray, sql } from "drizzle-orm";
 import type { ValidationContext } from "./validate";
 
@@ -231,4 +240,13 @@ export function validationContextFrom(options: readonly ConnectionOption[]): Val
       currencies: c.currencies,
     })),
   };
+}
+
+/** The currency a new flow starts in: the merchant's default when Parley supports it. */
+export async function defaultFlowCurrency(db: DbOrTx, merchantId: string): Promise<string> {
+  const [merchant] = await db
+    .select({ currency: merchants.defaultCurrency })
+    .from(merchants)
+    .where(eq(merchants.id, merchantId));
+  return merchant && isCurrency(merchant.currency) ? merchant.currency : "EUR";
 }

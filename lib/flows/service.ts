@@ -3,7 +3,7 @@
 // Draft saves are not audited: autosave writes every few seconds while someone edits, and the
 // versions a merchant publishes are the record that matters.
 import type { Tx } from "@/db/client";
-import { flows, flowVersions, merchants } from "@/db/schema";
+import { flows, flowVersions } from "@/db/schema";
 import type { ChannelKind } from "@/db/schema/flows";
 import { type AuditInput, recordAudit } from "@/lib/audit/record";
 import { assertCan, type MerchantContext } from "@/lib/auth/context";
@@ -15,7 +15,12 @@ import { zodFieldErrors } from "@/lib/validation";
 import { and, eq, max } from "drizzle-orm";
 import { z } from "zod";
 import { type FlowGraph, FlowGraphSchema, LangSchema } from "./graph";
-import { assertFlowExists, listConnectionOptions, validationContextFrom } from "./queries";
+import {
+  assertFlowExists,
+  defaultFlowCurrency,
+  listConnectionOptions,
+  validationContextFrom,
+} from "./queries";
 import { buildFlowTemplate, FLOW_TEMPLATES, TEMPLATE_IDS } from "./templates";
 import { canPublish, type FlowIssue, validateFlow } from "./validate";
 
@@ -100,12 +105,8 @@ export async function createFlowFromTemplate(
 ): Promise<{ id: string; draftRevision: number }> {
   assertCan(ctx, "flows.edit");
   const { templateId, name, currency, defaultLanguage, languages } = createFlowSchema.parse(input);
-  const [merchant] = await ctx.db
-    .select({ currency: merchants.defaultCurrency })
-    .from(merchants)
-    .where(eq(merchants.id, ctx.merchantId));
   const graph = buildFlowTemplate(templateId, {
-    currency: currency ?? (merchant && isCurrency(merchant.currency) ? merchant.currency : "EUR"),
+    currency: currency ?? (await defaultFlowCurrency(ctx.db, ctx.merchantId)),
     languages,
     defaultLanguage,
   });

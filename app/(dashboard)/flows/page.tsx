@@ -1,18 +1,37 @@
-import type { Metadata } from "next";
-import { AreaPlaceholder } from "@/components/shell/area-placeholder";
+import { FlowList } from "@/components/flows/flow-list";
+import { NewFlowButton } from "@/components/flows/new-flow-dialog";
+import { EmptyState, PageHeader } from "@/components/ui/card";
+import { can } from "@/lib/auth/permissions";
 import { requirePagePermission } from "@/lib/auth/server";
+import { defaultFlowCurrency, listFlows } from "@/lib/flows/queries";
+import type { Metadata } from "next";
 
 export const metadata: Metadata = { title: "Flows" };
 export const dynamic = "force-dynamic";
 
-export default async function Page() {
-  await requirePagePermission("flows.view");
+export default async function FlowsPage() {
+  const ctx = await requirePagePermission("flows.view");
+  const flows = await listFlows(ctx);
+  const canEdit = can(ctx.role, "flows.edit");
+  const newFlow = canEdit ? (
+    <NewFlowButton defaultCurrency={await defaultFlowCurrency(ctx.db, ctx.merchantId)} />
+  ) : null;
   return (
-    <AreaPlaceholder
-      title="Flows"
-      description="Design how your chatbot takes a payment, test it in the simulator, publish it to your channels."
-      emptyTitle="No flows yet"
-      next={<>The flow designer is being built. Start by connecting a provider on the Connections page: flows offer only the payment methods your connections support.</>}
-    />
+    <>
+      <PageHeader
+        title="Flows"
+        description="How your chatbot takes a payment: design it, test it in the simulator, publish it to your channels."
+        actions={newFlow}
+      />
+      {flows.length === 0 ? (
+        <EmptyState title="Create your first payment flow from a template" action={newFlow}>
+          {canEdit
+            ? "Pick a starting point — an invoice, a small catalogue, donations or a reminder link — then adapt its wording and steps."
+            : "Ask an owner or admin to create one; you will see how it performs here."}
+        </EmptyState>
+      ) : (
+        <FlowList flows={flows} />
+      )}
+    </>
   );
 }

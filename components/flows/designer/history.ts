@@ -13,6 +13,8 @@ export interface History<T> {
 
 export type HistoryAction<T> =
   | { type: "commit"; value: T; key?: string }
+  /** A commit computed from the present inside the reducer, so two events in one tick both land. */
+  | { type: "update"; update: (present: T) => T; key?: string }
   | { type: "undo" }
   | { type: "redo" }
   /** Starts a new step for the next edit even if its key repeats (a drag ended, a field lost focus). */
@@ -35,6 +37,12 @@ export function historyReducer<T>(state: History<T>, action: HistoryAction<T>): 
       if (past.length > HISTORY_LIMIT) past.splice(0, past.length - HISTORY_LIMIT);
       return { past, present: action.value, future: [], lastKey: key };
     }
+    case "update":
+      return historyReducer(state, {
+        type: "commit",
+        value: action.update(state.present),
+        key: action.key,
+      });
     case "undo": {
       if (state.past.length === 0) return state;
       const previous = state.past[state.past.length - 1];

@@ -62,6 +62,16 @@ describe("history reducer", () => {
     expect(h.past).toEqual(["a"]);
   });
 
+  it("applies updates to the present, so back-to-back updates both land", () => {
+    let h = initHistory("a");
+    h = historyReducer(h, { type: "update", update: (v) => `${v}b` });
+    h = historyReducer(h, { type: "update", update: (v) => `${v}c` });
+    expect(h.present).toBe("abc");
+    expect(h.past).toEqual(["a", "ab"]);
+    const same = historyReducer(h, { type: "update", update: (v) => v });
+    expect(same).toBe(h);
+  });
+
   it("ignores a commit of the value already present", () => {
     const h = commit(initHistory("a"), "b");
     expect(commit(h, "b")).toBe(h);

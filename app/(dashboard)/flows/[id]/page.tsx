@@ -1,0 +1,61 @@
+import { FlowDesigner } from "@/components/flows/designer/designer";
+import { SimulatorSlot } from "@/components/flows/designer/simulator-slot";
+import { EmptyState } from "@/components/ui/card";
+import { can } from "@/lib/auth/permissions";
+import { requirePagePermission } from "@/lib/auth/server";
+import { NotFoundError } from "@/lib/errors";
+import { FlowGraphSchema } from "@/lib/flows/graph";
+import {
+  getFlow,
+  listConnectionOptions,
+  listVersions,
+  validationContextFrom,
+} from "@/lib/flows/queries";
+import type { Metadata } from "next";
+import { notFound } from "next/navigation";
+
+export const metadata: Metadata = { title: "Flow designer" };
+export const dynamic = "force-dynamic";
+
+export default async function FlowDesignerPage({ params }: { params: Promise<{ id: string }> }) {
+  const ctx = await requirePagePermission("flows.view");
+  const { id } = await params;
+  const flow = await getFlow(ctx, id).catch((error: unknown) => {
+    if (error instanceof NotFoundError) notFound();
+    throw error;
+  });
+  const [versions, connections] = await Promise.all([
+    listVersions(ctx, id),
+    listConnectionOptions(ctx.db, ctx.merchantId),
+  ]);
+  const draft = FlowGraphSchema.safeParse(flow.draftGraph);
+  if (!draft.success) {
+    return (
+      <EmptyState title="This draft cannot be opened">
+        Its saved form does not match what the designer expects ({draft.error.issues[0]?.message}).
+        Roll back to a published version from the versions list, or ask support to repair it.
+      </EmptyState>
+    );
+  }
+  const published = FlowGraphSchema.safeParse(flow.publishedGraph);
+  return (
+    <FlowDesigner
+      flow={{ id: flow.id, name: flow.name, status: flow.status, channels: flow.channels }}
+      graph={draft.data}
+      draftRevision={flow.draftRevision}
+      publishedGraph={published.success ? published.data : null}
+      liveVersion={
+        flow.publishedVersionId && flow.publishedVersion
+          ? { id: flow.publishedVersionId, version: flow.publishedVersion }
+          : null
+      }
+      versions={versions.map((v) => ({ ...v, publishedAt: v.publishedAt.toISOString() }))}
+      connections={connections}
+      validation={validationContextFrom(connections)}
+      canEdit={can(ctx.role, "flows.edit")}
+      canPublish={can(ctx.role, "flows.publish")}
+      userName={ctx.user.name}
+      simulator={<SimulatorSlot flowId={flow.id} />}
+    />
+  );
+}

@@ -1,0 +1,288 @@
+"use client";
+
+import { Button } from "@/components/ui/button";
+import type { ChannelKind, FlowStatus } from "@/db/schema/flows";
+import { removeEdges } from "@/lib/flows/canvas";
+import { edgeHandle, type FlowGraph, type Lang, type NodeType } from "@/lib/flows/graph";
+import { validateFlow, type ValidationContext } from "@/lib/flows/validate";
+import { ReactFlowProvider, useReactFlow } from "@xyflow/react";
+import { useCallback, useMemo, useReducer, useRef, useState } from "react";
+import { FlowSettings, type SavedSettings } from "../inspector/flow-settings";
+import { NodeInspector } from "../inspector/inspector";
+import { nodeTitle, OUTPUT_LABELS } from "../node-meta";
+import { type ConnectionChoice, type DesignerApi, DesignerProvider } from "./designer-context";
+import { FlowCanvas } from "./flow-canvas";
+import { addNode, placementFor, uniqueNodeId } from "./graph-edits";
+import { canRedo, canUndo, historyReducer, initHistory } from "./history";
+import { Palette } from "./palette";
+import { PublishDialog } from "./publish-dialog";
+import { sameGraph } from "./same-graph";
+import { DesignerToolbar } from "./toolbar";
+import { useAutosave } from "./use-autosave";
+import { usePublishing } from "./use-publishing";
+import { useUndoShortcuts } from "./use-shortcuts";
+import { ValidationPanel } from "./validation-panel";
+import { type VersionItem, VersionsDrawer } from "./versions-drawer";
+
+export interface DesignerProps {
+  flow: { id: string; name: string; status: FlowStatus; channels: ChannelKind[] };
+  graph: FlowGraph;
+  draftRevision: number;
+  publishedGraph: FlowGraph | null;
+  liveVersion: { id: string; version: number } | null;
+  versions: VersionItem[];
+  connections: ConnectionChoice[];
+  validation: ValidationContext;
+  canEdit: boolean;
+  canPublish: boolean;
+  userName: string;
+  /** The simulator panel, rendered by the page. */
+  simulator: React.ReactNode;
+}
+
+export function FlowDesigner(props: DesignerProps) {
+  return (
+    <ReactFlowProvider>
+      <Designer {...props} />
+    </ReactFlowProvider>
+  );
+}
+
+function Designer(props: DesignerProps) {
+  const { flow, canEdit } = props;
+  const readOnly = !canEdit;
+  const [history, dispatch] = useReducer(historyReducer<FlowGraph>, props.graph, initHistory);
+  const graph = history.present;
+  const graphRef = useRef(graph);
+  graphRef.current = graph;
+  const [selectedNodeId, setSelectedNodeId] = useState<string | null>(null);
+  const [selectedEdgeId, setSelectedEdgeId] = useState<string | null>(null);
+  const selectedRef = useRef(selectedNodeId);
+  selectedRef.current = selectedNodeId;
+  const [lang, setLang] = useState<Lang>(props.graph.defaultLanguage);
+  const [settings, setSettings] = useState({ name: flow.name, channels: flow.channels });
+  const [panel, setPanel] = useState<"none" | "publish" | "versions" | "simulator">("none");
+  const [notice, setNotice] = useState<string | null>(null);
+  const canvasRef = useRef<HTMLDivElement>(null);
+  const { screenToFlowPosition, fitView } = useReactFlow();
+
+  const autosave = useAutosave({
+    flowId: flow.id,
+    graph,
+    initialRevision: props.draftRevision,
+    enabled: canEdit,
+  });
+  const issues = useMemo(() => validateFlow(graph, props.validation), [graph, props.validation]);
+  const errorCount = issues.filter((i) => i.severity === "error").length;
+
+  const update = useCallback<DesignerApi["update"]>(
+    (change, key) => dispatch({ type: "update", update: change, key }),
+    [],
+  );
+  const checkpoint = useCallback(() => dispatch({ type: "checkpoint" }), []);
+  const undo = useCallback(() => dispatch({ type: "undo" }), []);
+  const redo = useCallback(() => dispatch({ type: "redo" }), []);
+  useUndoShortcuts(canEdit, undo, redo);
+
+  const selectNode = useCallback((id: string | null) => {
+    setSelectedNodeId(id);
+    if (id) setSelectedEdgeId(null);
+  }, []);
+  const focusNode = useCallback(
+    (id: string) => {
+      selectNode(id);
+      void fitView({ nodes: [{ id }], duration: 300, maxZoom: 1.2 });
+    },
+    [selectNode, fitView],
+  );
+
+  const addNodeOfType = useCallback(
+    (type: NodeType, position?: { x: number; y: number }) => {
+      if (readOnly) return;
+      const rect = canvasRef.current?.getBoundingClientRect();
+      const center = rect
+        ? screenToFlowPosition({ x: rect.left + rect.width / 2, y: rect.top + rect.height / 3 })
+        : { x: 0, y: 0 };
+      const at = position ?? placementFor(graphRef.current, selectedRef.current, center);
+      const id = uniqueNodeId(graphRef.current, type);
+      update((g) => addNode(g, type, at).graph);
+      selectNode(id);
+    },
+    [readOnly, screenToFlowPosition, update, selectNode],
+  );
+
+  const publishing = usePublishing({
+    flowId: flow.id,
+    initial: {
+      status: flow.status,
+      live: props.liveVersion,
+      publishedGraph: props.publishedGraph,
+      versions: props.versions,
+    },
+    autosave,
+    currentGraph: useCallback(() => graphRef.current, []),
+    onDraftReplaced: useCallback((g: FlowGraph) => dispatch({ type: "commit", value: g }), []),
+    userName: props.userName,
+  });
+  const unpublishedChanges = useMemo(
+    () => !sameGraph(graph, publishing.publishedGraph),
+    [graph, publishing.publishedGraph],
+  );
+
+  const api: DesignerApi = {
+    graph,
+    readOnly,
+    lang: graph.languages.includes(lang) ? lang : graph.defaultLanguage,
+    setLang,
+    connections: props.connections,
+    enabledMethods: props.validation.enabledMethods,
+    channels: settings.channels,
+    update,
+    checkpoint,
+    selectNode,
+    addNodeOfType,
+  };
+
+  const selectedNode = graph.nodes.find((n) => n.id === selectedNodeId) ?? null;
+  const selectedEdge = graph.edges.find((e) => e.id === selectedEdgeId) ?? null;
+  const onSettingsSaved = (saved: SavedSettings) => {
+    setSettings({ name: saved.name, channels: saved.channels });
+    if (saved.graph) {
+      autosave.markSaved(saved.graph, saved.draftRevision);
+      dispatch({ type: "commit", value: saved.graph });
+    }
+  };
+
+  return (
+    <DesignerProvider value={api}>
+      <div className="relative -my-2 flex h-[calc(100vh-2.5rem)] flex-col gap-3">
+        <DesignerToolbar
+          name={settings.name}
+          status={publishing.status}
+          liveVersion={publishing.live?.version ?? null}
+          unpublishedChanges={unpublishedChanges}
+          readOnly={readOnly}
+          canPublish={props.canPublish}
+          canUndo={canUndo(history)}
+          canRedo={canRedo(history)}
+          onUndo={undo}
+          onRedo={redo}
+          saveState={autosave.state}
+          onRetrySave={() => void autosave.flush()}
+          errorCount={errorCount}
+          onPublish={() => setPanel("publish")}
+          onShowVersions={() => setPanel(panel === "versions" ? "none" : "versions")}
+          onShowSimulator={() => {
+            void autosave.flush();
+            setPanel(panel === "simulator" ? "none" : "simulator");
+          }}
+        />
+        {readOnly ? (
+          <p className="rounded-md bg-slate-100 px-3 py-2 text-sm text-slate-700">
+            You can look at this flow and test it; only owners and admins can change or publish it.
+          </p>
+        ) : null}
+        {notice ? (
+          <p role="status" className="rounded-md bg-emerald-50 px-3 py-2 text-sm text-emerald-800">
+            {notice}
+          </p>
+        ) : null}
+        <div className="relative flex min-h-0 flex-1 gap-3">
+          {readOnly ? null : <Palette />}
+          <div className="flex min-w-0 flex-1 flex-col gap-3">
+            <div
+              ref={canvasRef}
+              className="min-h-0 flex-1 overflow-hidden rounded-lg bg-white ring-1 ring-slate-200"
+            >
+              <FlowCanvas
+                issues={issues}
+                selectedNodeId={selectedNodeId}
+                selectedEdgeId={selectedEdgeId}
+                onSelectNode={selectNode}
+                onSelectEdge={setSelectedEdgeId}
+              />
+            </div>
+            <ValidationPanel issues={issues} onSelectNode={focusNode} />
+          </div>
+          <aside className="w-96 shrink-0 overflow-y-auto rounded-lg bg-white p-4 ring-1 ring-slate-200">
+            {selectedNode ? (
+              <NodeInspector key={selectedNode.id} node={selectedNode} issues={issues} />
+            ) : selectedEdge ? (
+              <section aria-label="Connection" className="space-y-3 text-sm">
+                <h2 className="font-semibold">Connection</h2>
+                <p>
+                  From{" "}
+                  <strong>
+                    {nodeTitle(graph.nodes.find((n) => n.id === selectedEdge.source)!)}
+                  </strong>{" "}
+                  ({OUTPUT_LABELS[edgeHandle(selectedEdge)] ?? edgeHandle(selectedEdge)}) to{" "}
+                  <strong>{graph.nodes.find((n) => n.id === selectedEdge.target)?.id}</strong>
+                </p>
+                {readOnly ? null : (
+                  <Button
+                    type="button"
+                    variant="secondary"
+                    onClick={() => update((g) => removeEdges(g, [selectedEdge.id]))}
+                  >
+                    Delete connection
+                  </Button>
+                )}
+              </section>
+            ) : (
+              <FlowSettings
+                key={`${graph.languages.join()}|${graph.defaultLanguage}|${settings.name}|${settings.channels.join()}`}
+                flowId={flow.id}
+                name={settings.name}
+                channels={settings.channels}
+                beforeSave={async () => ((await autosave.flush()) ? autosave.revision() : null)}
+                onSaved={onSettingsSaved}
+              />
+            )}
+          </aside>
+          <VersionsDrawer
+            open={panel === "versions"}
+            versions={publishing.versions}
+            liveVersionId={publishing.live?.id ?? null}
+            canRollBack={props.canPublish}
+            onClose={() => setPanel("none")}
+            onRollBack={async (version) => {
+              const failure = await publishing.rollBack(version);
+              if (!failure)
+                setNotice(
+                  `Rolled back: version ${version.version} is live again as a new version.`,
+                );
+              return failure;
+            }}
+          />
+          {panel === "simulator" ? (
+            <aside
+              aria-label="Simulator"
+              className="absolute inset-y-0 right-0 z-20 flex w-96 flex-col border-l border-slate-200 bg-white shadow-xl"
+            >
+              <div className="flex justify-end border-b border-slate-200 px-2 py-1">
+                <Button type="button" variant="ghost" onClick={() => setPanel("none")}>
+                  Close
+                </Button>
+              </div>
+              <div className="min-h-0 flex-1 overflow-y-auto">{props.simulator}</div>
+            </aside>
+          ) : null}
+        </div>
+      </div>
+      <PublishDialog
+        open={panel === "publish"}
+        nextVersion={(publishing.versions[0]?.version ?? 0) + 1}
+        warnings={issues.length - errorCount}
+        onClose={() => setPanel("none")}
+        onPublish={async (note) => {
+          const failure = await publishing.publish(note);
+          if (!failure) {
+            setPanel("none");
+            setNotice("Published: new conversations use this version.");
+          }
+          return failure;
+        }}
+      />
+    </DesignerProvider>
+  );
+}
