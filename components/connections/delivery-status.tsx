@@ -24,3 +24,8 @@ export function VerifiedMark({ verified }: { verified: boolean }) {
     </span>
   );
 }
+
+/** Only verified deliveries that failed (or never finished) can run again. */
+export function canReapply(delivery: { status: string; verified: boolean }): boolean {
+  return delivery.verified && (delivery.status === "failed" || delivery.status === "received");
+}

@@ -1,0 +1,70 @@
+import Link from "next/link";
+import { EmptyState } from "@/components/ui/card";
+import { Table, Td, Th } from "@/components/ui/table";
+import { canReapply, DeliveryStatusBadge, VerifiedMark } from "./delivery-status";
+import { ReapplyButton } from "./reapply-button";
+import { formatDateTime } from "./time";
+
+export interface DeliveryRow {
+  id: string;
+  receivedAt: Date | string;
+  verified: boolean;
+  status: string;
+  eventTypes: string[];
+  error: string | null;
+}
+
+export function DeliveriesTable({
+  connectionId,
+  deliveries,
+  mayReapply,
+}: {
+  connectionId: string;
+  deliveries: DeliveryRow[];
+  mayReapply: boolean;
+}) {
+  if (deliveries.length === 0) {
+    return (
+      <EmptyState title="No webhook deliveries yet">
+        Paste the webhook URL above into the provider&apos;s dashboard, then create a test payment: each delivery the
+        provider sends appears here with its verification and outcome.
+      </EmptyState>
+    );
+  }
+  return (
+    <Table>
+      <thead className="bg-slate-50">
+        <tr>
+          <Th>Received</Th>
+          <Th>Signature</Th>
+          <Th>Status</Th>
+          <Th>Events</Th>
+          <Th>Error</Th>
+          <Th>
+            <span className="sr-only">Actions</span>
+          </Th>
+        </tr>
+      </thead>
+      <tbody className="divide-y divide-slate-100">
+        {deliveries.map((d) => (
+          <tr key={d.id}>
+            <Td>
+              <Link href={`/connections/${connectionId}/deliveries/${d.id}`} className="text-brand-700 hover:underline">
+                {formatDateTime(d.receivedAt)}
+              </Link>
+            </Td>
+            <Td>
+              <VerifiedMark verified={d.verified} />
+            </Td>
+            <Td>
+              <DeliveryStatusBadge status={d.status} />
+            </Td>
+            <Td className="font-mono text-xs">{d.eventTypes.length ? d.eventTypes.join(", ") : "—"}</Td>
+            <Td className="max-w-xs truncate whitespace-normal text-xs text-red-700">{d.error ?? ""}</Td>
+            <Td>{mayReapply && canReapply(d) ? <ReapplyButton connectionId={connectionId} deliveryId={d.id} /> : null}</Td>
+          </tr>
+        ))}
+      </tbody>
+    </Table>
+  );
+}

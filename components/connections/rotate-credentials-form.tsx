@@ -1,0 +1,73 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useState, useTransition } from "react";
+import { Button } from "@/components/ui/button";
+import { FormError } from "@/components/ui/field";
+import { rotateCredentialsAction } from "@/lib/connections/actions";
+import type { ProviderKind } from "@/lib/connections/providers/types";
+import { CredentialFields, readCredentials } from "./credential-fields";
+import { fieldsFor } from "./provider-catalog";
+
+const ID_PREFIX = "rotate-";
+
+/** New keys replace the stored ones only after the provider accepts them. */
+export function RotateCredentialsForm({
+  connectionId,
+  provider,
+  mode,
+  hints,
+}: {
+  connectionId: string;
+  provider: ProviderKind;
+  mode: "test" | "live";
+  hints: Record<string, string>;
+}) {
+  const router = useRouter();
+  const fields = fieldsFor(provider, mode);
+  const [error, setError] = useState<string | null>(null);
+  const [fieldErrors, setFieldErrors] = useState<Record<string, string[]>>({});
+  const [done, setDone] = useState(false);
+  const [pending, startTransition] = useTransition();
+
+  function submit(event: React.FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const formElement = event.currentTarget;
+    const credentials = readCredentials(new FormData(formElement), fields, ID_PREFIX);
+    startTransition(async () => {
+      setDone(false);
+      const result = await rotateCredentialsAction({ connectionId, credentials });
+      if (result.ok) {
+        setError(null);
+        setFieldErrors({});
+        setDone(true);
+        formElement.reset();
+        router.refresh();
+      } else {
+        setError(result.error);
+        setFieldErrors(result.fieldErrors ?? {});
+      }
+    });
+  }
+
+  return (
+    <form onSubmit={submit} noValidate className="space-y-4" aria-label="Rotate credentials">
+      <FormError message={error} />
+      {fields.length === 0 ? (
+        <p className="text-sm text-slate-600">Sandbox generates a new webhook secret; deliveries signed with the old one stop verifying.</p>
+      ) : (
+        <CredentialFields fields={fields} errors={fieldErrors} idPrefix={ID_PREFIX} currentHints={hints} />
+      )}
+      <div className="flex items-center gap-3">
+        <Button type="submit" variant="secondary" disabled={pending}>
+          {pending ? "Checking the new keys…" : "Rotate credentials"}
+        </Button>
+        {done ? (
+          <span role="status" className="text-sm text-emerald-700">
+            Credentials rotated.
+          </span>
+        ) : null}
+      </div>
+    </form>
+  );
+}

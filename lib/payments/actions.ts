@@ -1,0 +1,95 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { z } from "zod";
+import { SANDBOX_DISPUTE_REASONS } from "@/components/transactions/dispute-reasons";
+import { defineAction } from "@/lib/action";
+import { openSandboxDispute } from "@/lib/connections/sandbox-emitter";
+import { AppError } from "@/lib/errors";
+import { currencyExponent, parseMajorToMinor } from "@/lib/money";
+import { createTestPayment } from "./checkout";
+import { getPaymentWithTimeline } from "./queries";
+import { refundPayment } from "./refunds";
+
+// Dashboard mutations on payments. Amounts arrive as the decimal a person typed and become
+// minor units here, with the payment's own currency exponent (lib/money.ts), never floats.
+
+const id = z.string().trim().min(1).max(80);
+const amountText = z.string().trim().min(1, { error: "Enter an amount" }).max(24);
+
+function amountHelp(currency: string): string {
+  const example = currencyExponent(currency) === 0 ? "1200" : "12.50";
+  return `Enter a positive amount in ${currency}, e.g. ${example}`;
+}
+
+function toMinor(amount: string, currency: string): number {
+  try {
+    const minor = parseMajorToMinor(amount, currency);
+    if (minor > 0) return minor;
+  } catch {
+    // reported below
+  }
+  throw new AppError("Please fix the highlighted fields.", 422, { amount: [amountHelp(currency)] });
+}
+
+// The form sends the decimal a person typed; it becomes minor units here, and the service checks
+// the rest against the shared testPaymentSchema (its errors come back keyed by field).
+const testPaymentFormSchema = z
+  .object({ connectionId: id, amount: amountText, currency: z.string().trim().toUpperCase(), description: z.string().optional() })
+  .transform((input, zctx) => {
+    try {
+      return { ...input, amountMinor: parseMajorToMinor(input.amount, input.currency) };
+    } catch {
+      zctx.addIssue({ code: "custom", path: ["amount"], message: amountHelp(input.currency), input: input.amount });
+      return z.NEVER;
+    }
+  });
+
+export const createTestPaymentAction = defineAction({
+  permission: "connections.manage",
+  schema: testPaymentFormSchema,
+  handler: async ({ connectionId, amountMinor, currency, description }, ctx) => {
+    const payment = await createTestPayment(ctx, connectionId, { amountMinor, currency, description });
+    revalidatePath("/transactions");
+    return { paymentId: payment.id, checkoutUrl: payment.checkoutUrl ?? null };
+  },
+});
+
+export const refundPaymentAction = defineAction({
+  permission: "transactions.refund",
+  schema: z.object({
+    paymentId: id,
+    amount: amountText,
+    reason: z.string().trim().min(1, { error: "Say why, for the customer and your team" }).max(500),
+    idempotencyKey: z.string().trim().min(8).max(100),
+  }),
+  handler: async ({ paymentId, amount, reason, idempotencyKey }, ctx) => {
+    // The payment's currency decides the exponent, not anything the browser sends.
+    const { payment } = await getPaymentWithTimeline(ctx, paymentId);
+    const refund = await refundPayment(ctx, payment.id, {
+      amountMinor: toMinor(amount, payment.currency),
+      reason,
+      idempotencyKey,
+    });
+    revalidatePath(`/transactions/${payment.id}`);
+    return { refundId: refund.id, status: refund.status };
+  },
+});
+
+export const openSandboxDisputeAction = defineAction({
+  permission: "disputes.respond",
+  schema: z.object({ paymentId: id, reason: z.enum(SANDBOX_DISPUTE_REASONS) }),
+  handler: async ({ paymentId, reason }, ctx) => {
+    // The emitter scopes by merchant, accepts only Sandbox payments, and refuses unpaid ones.
+    const result = await openSandboxDispute(ctx.db, ctx.merchantId, paymentId, reason);
+    await ctx.audit(ctx.db, {
+      action: "sandbox.dispute_opened",
+      targetType: "payment",
+      targetId: result.paymentId,
+      summary: `Opened a simulated ${reason} dispute on a Sandbox payment`,
+      after: { reason },
+    });
+    revalidatePath(`/transactions/${result.paymentId}`);
+    return { paymentId: result.paymentId };
+  },
+});
