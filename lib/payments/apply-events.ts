@@ -9,6 +9,7 @@ import { paypalEventNeedsCapture } from "@/lib/connections/providers/paypal";
 import type { NormalizedEvent } from "@/lib/connections/providers/types";
 import { newId } from "@/lib/ids";
 import { enqueueJob } from "@/lib/jobs/queue";
+import { adoptOrphanEvents, disputeFromRow } from "@/lib/payments/apply-orphans";
 import { writePaymentView, syncDisputeRow, syncRefundRow, type PaymentExtras } from "@/lib/payments/apply-rows";
 import { paymentFactFromEvent } from "@/lib/payments/event-mapping";
 import { derivePaymentView, serializeFact } from "@/lib/payments/facts";
@@ -178,8 +179,22 @@ export async function applyEvents(
   }
 
   for (const payment of locked) {
-    const view = views.get(payment.id);
+    let view = views.get(payment.id);
     if (!view) continue;
+    const learned = extras.get(payment.id)?.providerPaymentId;
+    const adopted = learned ? await adoptOrphanEvents(tx, payment, learned) : [];
+    if (adopted.length > 0) {
+      view = await derivePaymentView(tx, payment);
+      views.set(payment.id, view);
+      for (const row of adopted) {
+        const refundId = row.detail?.providerRefundId;
+        if (typeof refundId === "string") {
+          followUps.push(() => syncRefundRow(tx, payment, views.get(payment.id)!, refundId, now));
+        }
+        const dispute = disputeFromRow(row);
+        if (dispute) followUps.push(() => syncDisputeRow(tx, payment, views.get(payment.id)!, dispute, now));
+      }
+    }
     await writePaymentView(tx, payment, view, extras.get(payment.id) ?? {}, now);
     result.paymentIds.push(payment.id);
   }
