@@ -98,13 +98,13 @@ export function placementFor(
 ): { x: number; y: number } {
   const selected = graph.nodes.find((n) => n.id === selectedNodeId);
   let position = selected ? { x: selected.position.x + 300, y: selected.position.y } : fallback;
-  // Step down until the spot is free, so repeated clicks do not stack nodes on each other.
+  // Step down until the spot is free (a node is about 224 × 110), so clicks never stack nodes.
   while (
     graph.nodes.some(
-      (n) => Math.abs(n.position.x - position.x) < 120 && Math.abs(n.position.y - position.y) < 60,
+      (n) => Math.abs(n.position.x - position.x) < 240 && Math.abs(n.position.y - position.y) < 130,
     )
   ) {
-    position = { x: position.x, y: position.y + 110 };
+    position = { x: position.x, y: position.y + 130 };
   }
   return position;
 }

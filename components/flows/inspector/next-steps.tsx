@@ -27,19 +27,23 @@ export function NextSteps({ node }: { node: FlowNode }) {
         const label = single ? "Next step" : `Next step: ${OUTPUT_LABELS[handle] ?? handle}`;
         return (
           <div key={handle} className="flex items-center gap-2">
-            <label htmlFor={id} className="w-40 shrink-0 text-xs text-slate-700">
-              {label}
+            <span className="w-40 shrink-0 text-xs text-slate-700">
+              <label htmlFor={id}>{label}</label>
               {isRequired ? (
-                <span className="text-red-700"> *</span>
+                <span aria-hidden className="text-red-700">
+                  {" "}
+                  *
+                </span>
               ) : (
                 <span className="text-slate-400"> (optional)</span>
               )}
-            </label>
+            </span>
             <Select
               id={id}
               name={id}
               value={target ?? ""}
               invalid={isRequired && !target}
+              aria-required={isRequired}
               onChange={(e) => {
                 const value = e.target.value;
                 update((g) =>
