@@ -19,6 +19,7 @@ import { createConversationCheckout } from "./checkouts";
 import { deliverOutbound } from "./delivery";
 import { capabilitiesOf, connectionsFor, graphForNewConversation, loadStepEnvironment } from "./environment";
 import { getFlowByPublicKey, isLive } from "./graphs";
+import { notifyConversation } from "./notify";
 import { type ConversationPaymentStatus, conversationPaymentStatus, isConversationPaymentStatus } from "./payment-events";
 import { type ChatMessageView, toMessageView } from "./outbound";
 import { applyStep, RevisionConflictError, readState, type StepEnvironment, type StepOutcome } from "./step-runner";
@@ -214,6 +215,7 @@ export async function handleInbound(db: Db, params: HandleInboundParams): Promis
   }
   let final = done.outcome.conversation;
   if (params.defer) {
+    notifyConversation(done.outcome.conversation.id);
     const { outcome, env } = done;
     params.defer(async () => {
       await finishStep(db, outcome, env, now);
@@ -293,6 +295,7 @@ export async function stepConversation(
 
 /** After the commit: replies go out in order, then any checkout is created and fed back in. */
 async function finishStep(db: Db, outcome: StepOutcome, env: StepEnvironment, now: Date): Promise<Conversation> {
+  notifyConversation(outcome.conversation.id);
   await deliverOutbound(db, outcome.conversation, outcome.outbound);
   let conversation = outcome.conversation;
   for (const request of outcome.checkouts) {
