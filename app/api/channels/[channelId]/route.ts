@@ -3,9 +3,13 @@
 import { after } from "next/server";
 import { getDb } from "@/db/client";
 import { handleChannelRequest } from "@/lib/conversations/channel-webhook";
+import { registerConversationJobs } from "@/lib/conversations/jobs";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
+
+// Timers and payment outcomes of the conversations this route starts run in the job poller.
+registerConversationJobs();
 
 type Context = { params: Promise<{ channelId: string }> };
 

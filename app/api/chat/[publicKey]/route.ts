@@ -1,9 +1,13 @@
 // The web widget starts a conversation on a published flow (public, same-origin, rate-limited).
 import { getDb } from "@/db/client";
 import { chatErrorResponse, json, startWebChat } from "@/lib/conversations/web-chat";
+import { registerConversationJobs } from "@/lib/conversations/jobs";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
+
+// Timers and payment outcomes of the conversations this route starts run in the job poller.
+registerConversationJobs();
 
 export async function POST(request: Request, context: { params: Promise<{ publicKey: string }> }) {
   try {

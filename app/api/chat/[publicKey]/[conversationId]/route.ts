@@ -1,9 +1,13 @@
 // The web widget's conversation: POST a customer message, GET the messages after a cursor.
 import { getDb } from "@/db/client";
 import { chatErrorResponse, json, readWebChat, sendWebChatMessage } from "@/lib/conversations/web-chat";
+import { registerConversationJobs } from "@/lib/conversations/jobs";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
+
+// Timers and payment outcomes of the conversations this route starts run in the job poller.
+registerConversationJobs();
 
 type Context = { params: Promise<{ publicKey: string; conversationId: string }> };
 

@@ -1,0 +1,35 @@
+"use server";
+// The designer's simulator, as server actions. Thin: lib/action.ts resolves the member and
+// checks flows.edit; lib/conversations/simulator.ts scopes everything to the merchant.
+import { z } from "zod";
+import { defineAction } from "@/lib/action";
+import { registerConversationJobs } from "@/lib/conversations/jobs";
+import { SimulatorMessageSchema, SimulatorPollSchema, SimulatorStartSchema } from "@/lib/conversations/schemas";
+import { getSimulatorInfo, pollSimulation, sendSimulationMessage, startSimulation } from "@/lib/conversations/simulator";
+
+// A simulated payment comes back through the job runner; make sure it knows the engine's jobs.
+registerConversationJobs();
+
+export const simulatorInfoAction = defineAction({
+  permission: "flows.edit",
+  schema: z.object({ flowId: z.string().trim().min(1).max(80) }),
+  handler: (input, ctx) => getSimulatorInfo(ctx, input.flowId),
+});
+
+export const startSimulationAction = defineAction({
+  permission: "flows.edit",
+  schema: SimulatorStartSchema,
+  handler: (input, ctx) => startSimulation(ctx, input),
+});
+
+export const sendSimulationAction = defineAction({
+  permission: "flows.edit",
+  schema: SimulatorMessageSchema.and(z.object({ after: z.iso.datetime({ offset: true }).optional() })),
+  handler: (input, ctx) => sendSimulationMessage(ctx, input),
+});
+
+export const pollSimulationAction = defineAction({
+  permission: "flows.edit",
+  schema: SimulatorPollSchema,
+  handler: (input, ctx) => pollSimulation(ctx, input),
+});
