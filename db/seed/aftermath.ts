@@ -6,7 +6,7 @@ import type { PaymentStatus } from "@/lib/connections/providers/types";
 import { currencyExponent } from "@/lib/money";
 import { DISPUTE_REASONS } from "./catalog";
 import type { SeededPayment } from "./conversation";
-import { type PaymentEventRow, providerEventRow } from "./payment-plan";
+import { parleyEventRow, type PaymentEventRow, providerEventRow } from "./payment-plan";
 import { providerDisputeId, providerRefundId } from "./provider-refs";
 import type { SeededRandom } from "./random";
 
@@ -33,12 +33,17 @@ export interface Aftermath {
   evidence: DisputeEvidence[];
 }
 
-const REFUND_REASONS = [
+const FULL_REFUND_REASONS = [
   "Customer cancelled the order",
-  "Dish unavailable — refunded the difference",
   "Paid the same invoice twice",
-  "Goodwill gesture after a long wait",
   "Wrong amount entered by the customer",
+  "Order never collected",
+];
+const PARTIAL_REFUND_REASONS = [
+  "Dish unavailable — refunded the difference",
+  "Goodwill gesture after a long wait",
+  "Service charge removed",
+  "Deposit already paid by bank transfer",
 ];
 
 function roundingStep(currency: string): number {
@@ -111,7 +116,7 @@ export function generateAftermath(input: AftermathInput): Aftermath {
     };
     disputes.push(row);
 
-    const ref = { rng, merchantId, paymentId: payment.row.id, connectionId: payment.row.connectionId, provider: payment.row.provider, amountMinor: row.amountMinor, currency: row.currency };
+    const ref = { rng, merchantId, paymentId: payment.row.id, connectionId: payment.row.connectionId, provider: payment.row.provider, providerPaymentId: payment.row.providerPaymentId, amountMinor: row.amountMinor, currency: row.currency };
     const detail = { providerDisputeId: row.providerDisputeId, reason: row.reason };
     pushEvent(payment, providerEventRow(ref, { type: "dispute.opened", at: row.openedAt, statusAfter: "disputed", detail }));
     if (submittedAt !== null) {
@@ -167,7 +172,7 @@ export function generateAftermath(input: AftermathInput): Aftermath {
       amountMinor: refundMinor,
       currency: payment.row.currency,
       status,
-      reason: refundMinor === amount ? rng.pick(REFUND_REASONS) : REFUND_REASONS[1]!,
+      reason: rng.pick(refundMinor === amount ? FULL_REFUND_REASONS : PARTIAL_REFUND_REASONS),
       providerRefundId: providerRefundId(payment.row.provider, rng),
       idempotencyKey: `refund:${payment.row.id}:1`,
       createdByUserId: rng.pick(input.refunderUserIds),
@@ -176,15 +181,8 @@ export function generateAftermath(input: AftermathInput): Aftermath {
     };
     refunds.push(row);
 
-    const ref = { rng, merchantId, paymentId: payment.row.id, connectionId: payment.row.connectionId, provider: payment.row.provider, amountMinor: refundMinor, currency: row.currency };
-    pushEvent(payment, {
-      ...providerEventRow(ref, { type: "refund.succeeded", at: row.createdAt, statusAfter: "succeeded" }),
-      source: "parley",
-      providerEventId: null,
-      rawType: null,
-      type: "refund_requested",
-      detail: { refundId: row.id, reason: row.reason },
-    });
+    const ref = { rng, merchantId, paymentId: payment.row.id, connectionId: payment.row.connectionId, provider: payment.row.provider, providerPaymentId: payment.row.providerPaymentId, amountMinor: refundMinor, currency: row.currency };
+    pushEvent(payment, parleyEventRow(ref, { type: "refund_requested", at: row.createdAt, statusAfter: "succeeded", detail: { refundId: row.id, reason: row.reason } }));
     if (status === "pending") return;
     const after: PaymentStatus = status === "failed" ? "succeeded" : refundMinor === amount ? "refunded" : "partially_refunded";
     pushEvent(payment, providerEventRow(ref, {

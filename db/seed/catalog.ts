@@ -100,7 +100,8 @@ const sandbox: ConnectionSpec = {
   label: "Sandbox",
   methods: ALL_METHODS,
   currencies: ["EUR", "USD", "IDR", "CNY", "JPY", "GBP", "SGD"],
-  credentials: (rng) => ({ webhookSecret: `whsec_sandbox_parleydemo_${rng.base62(16)}` }),
+  // The Sandbox connector only accepts whsec_sbx_… secrets.
+  credentials: (rng) => ({ webhookSecret: `whsec_sbx_parleydemo${rng.base62(24)}` }),
 };
 
 const stripe: ConnectionSpec = {

@@ -46,6 +46,8 @@ export interface ConversationContext {
   merchant: MerchantSpec;
   merchantId: string;
   connectionIds: Partial<Record<ProviderKind, string>>;
+  /** Parley's public origin, for Sandbox checkout links. */
+  appOrigin: string;
   nextInvoiceNumber(year: number): number;
 }
 
@@ -327,7 +329,7 @@ function buildPayment(ctx: ConversationContext, input: PaymentRequest): { seeded
   if (!connectionId) throw new Error(`No ${route.provider} connection for ${ctx.merchant.slug}`);
   const paymentId = rng.id("payment");
   const amountMinor = convertFromBase(ctx.merchant.key, input.basket.baseAmountMinor, route.currency);
-  const refs = checkoutRefs(route.provider, rng);
+  const refs = checkoutRefs(route.provider, rng, ctx.appOrigin);
   const expiresAt = new Date(createdAt.getTime() + input.spec.payExpiresInMinutes * MINUTE);
   const failureRate = input.request.failureRates?.[route.provider];
   const plan = planPayment({
@@ -357,7 +359,8 @@ function buildPayment(ctx: ConversationContext, input: PaymentRequest): { seeded
     // Same shape as the runtime's key (conversation:pay:node:attempt).
     idempotencyKey: `${input.conversationId}:pay:pay:1`,
     providerCheckoutId: refs.providerCheckoutId,
-    providerPaymentId: plan.status === "created" ? null : refs.providerPaymentId,
+    // An abandoned Stripe Checkout session never gets a PaymentIntent (API 2022-08-01 and later).
+    providerPaymentId: plan.status === "created" || (route.provider === "stripe" && plan.status === "expired") ? null : refs.providerPaymentId,
     checkoutUrl: refs.checkoutUrl,
     description: describe(input.spec.key, input.lang, input.basket),
     customerEmail: input.spec.key === "invoice" && rng.chance(0.7) ? `client${rng.digits(5)}@example.com` : null,
@@ -386,6 +389,7 @@ function buildPayment(ctx: ConversationContext, input: PaymentRequest): { seeded
       checkoutUrl: refs.checkoutUrl,
       channel: input.channel,
       createdAt,
+      providerPaymentId: row.providerPaymentId,
     },
     plan,
   );

@@ -9,6 +9,7 @@ import {
 } from "@/db/schema";
 import type { User } from "@/db/schema/auth";
 import { hashPassword } from "@/lib/auth/password";
+import { appUrl } from "@/lib/env";
 import { DEMO_LOGINS, DEMO_MERCHANT_SLUG, DEMO_PASSWORD, DEMO_USERS, type DemoLogin, SECOND_MERCHANT_SLUG } from "./catalog";
 import { insertInChunks } from "./insert";
 import { buildMerchant, type MerchantRows } from "./merchant";
@@ -97,6 +98,7 @@ export async function seedDemo(db: Db, options: { now?: Date } = {}): Promise<Se
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   const root = new SeededRandom(hashSeed(now.toISOString()));
   const people = buildUsers(root.fork("users"), passwordHash, now);
+  const origin = appUrl();
   const staff = (key: string) => people.staff.get(key)!;
   const lumiere = buildMerchant(root, "lumiere", now, {
     owner: staff("camille"),
@@ -108,10 +110,10 @@ export async function seedDemo(db: Db, options: { now?: Date } = {}): Promise<Se
       { staff: staff("siti"), role: "support" },
       { staff: staff("wei"), role: "analyst" },
     ],
-  });
+  }, origin);
   // Camille (Lumière's owner) is also an analyst at Nusantara: the merchant switcher and
   // cross-merchant role checks have something to show.
-  const nusantara = buildMerchant(root, "nusantara", now, { owner: staff("dewi"), members: [{ staff: staff("camille"), role: "analyst" }] });
+  const nusantara = buildMerchant(root, "nusantara", now, { owner: staff("dewi"), members: [{ staff: staff("camille"), role: "analyst" }] }, origin);
 
   const counts: Record<string, number> = {};
   try {

@@ -156,7 +156,7 @@ function buildFlows(rng: SeededRandom, key: MerchantKey, merchantId: string, now
   return { flows, versions, seeded, graphs };
 }
 
-export function buildMerchant(root: SeededRandom, key: MerchantKey, now: Date, team: MerchantTeam): MerchantRows {
+export function buildMerchant(root: SeededRandom, key: MerchantKey, now: Date, team: MerchantTeam, appOrigin: string): MerchantRows {
   const spec = MERCHANTS[key];
   const plan = PLANS[key];
   const rng = root.fork(`${key}:setup`);
@@ -185,6 +185,7 @@ export function buildMerchant(root: SeededRandom, key: MerchantKey, now: Date, t
       merchant: spec,
       merchantId,
       connectionIds,
+      appOrigin,
       nextInvoiceNumber: (year) => {
         const next = (invoiceNumbers.get(year) ?? 140) + 1;
         invoiceNumbers.set(year, next);
@@ -213,6 +214,7 @@ export function buildMerchant(root: SeededRandom, key: MerchantKey, now: Date, t
     now,
     merchantId,
     payments,
+    merchantAccounts: new Map(connections.flatMap((c) => (c.hint.merchantAccount ? [[c.row.id, c.hint.merchantAccount] as const] : []))),
     rejected: plan.rejectedWebhooks,
     failed: plan.failedWebhooks,
   });

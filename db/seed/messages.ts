@@ -123,6 +123,7 @@ export function buildTranscript(input: TranscriptInput): ConversationMessage[] {
   };
   const botText = (at: number, text: string) => bot(at, { kind: "text", text });
 
+  let methodPromptAt = 0;
   for (const event of input.events) {
     const at = event.occurredAt.getTime();
     const key = `${event.nodeId}:${event.kind}`;
@@ -170,14 +171,17 @@ export function buildTranscript(input: TranscriptInput): ConversationMessage[] {
         customer(at, phrase("option_done", botLang), "done");
         break;
       case "choose_method:entered": {
+        methodPromptAt = at;
         const methods = payment?.method ? [...new Set([payment.method, "card", "apple_pay", "paypal"] as const)] : (["card", "apple_pay", "paypal"] as const);
         bot(at, { kind: "choices", text: nodeText("choose_method", "prompt") || phrase("choose_method", botLang), options: methods.map((m) => ({ value: m, label: METHOD_LABELS[m][botLang] })) });
         break;
       }
       case "choose_method:method_chosen":
         if (input.withCardLeak) {
-          say(at - 40_000, "inbound", { text: CARD_LEAK[lang] }, true);
-          botText(at - 40_000, phrase("card_warning", botLang));
+          // Between the method prompt and the customer's choice.
+          const leakAt = Math.round((methodPromptAt + at) / 2);
+          say(leakAt, "inbound", { text: CARD_LEAK[lang] }, true);
+          botText(leakAt, phrase("card_warning", botLang));
         }
         if (payment?.method) customer(at, METHOD_LABELS[payment.method][botLang], payment.method);
         break;

@@ -150,53 +150,87 @@ export interface TimelineInput {
   createdAt: Date;
 }
 
+type EventOwner = Pick<TimelineInput, "rng" | "merchantId" | "paymentId" | "connectionId" | "provider" | "amountMinor" | "currency"> & {
+  /** The provider's id of the payment (Adyen builds event ids from it). */
+  providerPaymentId: string | null;
+};
+
+/** Adyen's event key is pspReference:eventCode:success, where modifications have their own psp. */
+function adyenPspReference(owner: EventOwner, type: PlannedStep["type"], detail: Record<string, unknown> | undefined): string | null {
+  if (type.startsWith("refund.")) return (detail?.providerRefundId as string | undefined) ?? null;
+  if (type.startsWith("dispute.")) return (detail?.providerDisputeId as string | undefined) ?? null;
+  return owner.providerPaymentId;
+}
+
 /** A provider event row, or a Parley-side one when the provider sends no webhook for it. */
 export function providerEventRow(
-  input: Pick<TimelineInput, "rng" | "merchantId" | "paymentId" | "connectionId" | "provider" | "amountMinor" | "currency">,
+  owner: EventOwner,
   step: { type: PlannedStep["type"]; at: Date; statusAfter: PaymentStatus | null; detail?: Record<string, unknown> },
 ): PaymentEventRow {
-  const raw = rawEventType(input.provider, step.type);
+  const raw = rawEventType(owner.provider, step.type);
+  let eventId: string | null = null;
+  if (raw) {
+    const { provider } = owner;
+    if (provider === "adyen") {
+      const psp = adyenPspReference(owner, step.type, step.detail);
+      eventId = psp ? `${psp}:${raw}:${step.type === "payment.failed" ? "false" : "true"}` : null;
+    } else {
+      eventId = providerEventId(provider, owner.rng);
+    }
+  }
   return {
-    merchantId: input.merchantId,
-    id: input.rng.id("paymentEvent"),
-    paymentId: input.paymentId,
-    connectionId: input.connectionId,
-    source: raw ? "provider" : "parley",
-    providerEventId: raw ? providerEventId(input.provider, input.rng, raw) : null,
+    merchantId: owner.merchantId,
+    id: owner.rng.id("paymentEvent"),
+    paymentId: owner.paymentId,
+    connectionId: owner.connectionId,
+    source: eventId ? "provider" : "parley",
+    providerEventId: eventId,
     type: step.type,
-    rawType: raw ?? null,
-    amountMinor: input.amountMinor,
-    currency: input.currency,
+    rawType: eventId ? raw! : null,
+    amountMinor: owner.amountMinor,
+    currency: owner.currency,
     statusAfter: step.statusAfter,
     detail: step.detail ?? null,
     webhookId: null,
     occurredAt: step.at,
-    recordedAt: new Date(step.at.getTime() + input.rng.int(300, 4000)),
+    recordedAt: new Date(step.at.getTime() + owner.rng.int(300, 4000)),
   };
 }
 
-export function paymentTimeline(input: TimelineInput, plan: PaymentPlan): PaymentEventRow[] {
-  const { rng, createdAt } = input;
-  const parley = (type: string, at: Date, detail: Record<string, unknown>): PaymentEventRow => ({
-    merchantId: input.merchantId,
-    id: rng.id("paymentEvent"),
-    paymentId: input.paymentId,
-    connectionId: input.connectionId,
+/** Something Parley itself did to the payment (created it, sent the link, asked for a refund). */
+export function parleyEventRow(
+  owner: EventOwner,
+  event: { type: string; at: Date; statusAfter: PaymentStatus; detail: Record<string, unknown> },
+): PaymentEventRow {
+  return {
+    merchantId: owner.merchantId,
+    id: owner.rng.id("paymentEvent"),
+    paymentId: owner.paymentId,
+    connectionId: owner.connectionId,
     source: "parley",
     providerEventId: null,
-    type,
+    type: event.type,
     rawType: null,
-    amountMinor: input.amountMinor,
-    currency: input.currency,
-    statusAfter: "created",
-    detail,
+    amountMinor: owner.amountMinor,
+    currency: owner.currency,
+    statusAfter: event.statusAfter,
+    detail: event.detail,
     webhookId: null,
-    occurredAt: at,
-    recordedAt: at,
-  });
+    occurredAt: event.at,
+    recordedAt: event.at,
+  };
+}
+
+export function paymentTimeline(input: TimelineInput & { providerPaymentId: string | null }, plan: PaymentPlan): PaymentEventRow[] {
+  const { rng, createdAt } = input;
   const rows = [
-    parley("created", createdAt, { method: input.method }),
-    parley("checkout_sent", new Date(createdAt.getTime() + rng.int(600, 2500)), { channel: input.channel, url: input.checkoutUrl }),
+    parleyEventRow(input, { type: "created", at: createdAt, statusAfter: "created", detail: { method: input.method } }),
+    parleyEventRow(input, {
+      type: "checkout_sent",
+      at: new Date(createdAt.getTime() + rng.int(600, 2500)),
+      statusAfter: "created",
+      detail: { channel: input.channel, url: input.checkoutUrl },
+    }),
   ];
   for (const step of plan.steps) {
     rows.push(providerEventRow(input, { ...step, ...(step.failure && { detail: { failure: step.failure } }) }));

@@ -23,7 +23,8 @@ export interface CheckoutRefs {
   checkoutUrl: string;
 }
 
-export function checkoutRefs(provider: ProviderKind, rng: SeededRandom): CheckoutRefs {
+/** `appOrigin` is Parley's public origin: the Sandbox's hosted page lives there. */
+export function checkoutRefs(provider: ProviderKind, rng: SeededRandom, appOrigin: string): CheckoutRefs {
   switch (provider) {
     case "stripe": {
       const session = `cs_test_a1${rng.base62(56)}`;
@@ -38,24 +39,22 @@ export function checkoutRefs(provider: ProviderKind, rng: SeededRandom): Checkou
       return { providerCheckoutId: link, providerPaymentId: adyenPspReference(rng), checkoutUrl: `https://test.adyen.link/${link}` };
     }
     case "sandbox": {
-      const session = `sbx_cs_${rng.base62(20)}`;
-      // Relative: the Sandbox hosted page lives on Parley's own origin, whatever it is.
-      return { providerCheckoutId: session, providerPaymentId: `sbx_pi_${rng.base62(20)}`, checkoutUrl: `/sandbox/checkout/${session}` };
+      // Same shapes as lib/connections/providers/sandbox.ts (sbxcs_/sbxpi_ + 24 hex).
+      const session = `sbxcs_${rng.hex(24)}`;
+      return { providerCheckoutId: session, providerPaymentId: `sbxpi_${rng.hex(24)}`, checkoutUrl: `${appOrigin}/pay/sandbox/${session}` };
     }
   }
 }
 
-export function providerEventId(provider: ProviderKind, rng: SeededRandom, eventCode?: string): string {
+/** Event ids for providers that send one (Adyen's are derived from the notification instead). */
+export function providerEventId(provider: Exclude<ProviderKind, "adyen">, rng: SeededRandom): string {
   switch (provider) {
     case "stripe":
       return `evt_3${rng.base62(23)}`;
     case "paypal":
       return `WH-${upper(rng, 17)}-${upper(rng, 17)}`;
-    case "adyen":
-      // Adyen notifications carry no event id; pspReference + eventCode identifies one.
-      return `${adyenPspReference(rng)}:${eventCode ?? "AUTHORISATION"}`;
     case "sandbox":
-      return `sbx_evt_${rng.base62(20)}`;
+      return `evt_sbx_${rng.hex(24)}`;
   }
 }
 
@@ -68,7 +67,7 @@ export function providerRefundId(provider: ProviderKind, rng: SeededRandom): str
     case "adyen":
       return adyenPspReference(rng);
     case "sandbox":
-      return `sbx_re_${rng.base62(20)}`;
+      return `sbxre_${rng.hex(24)}`;
   }
 }
 
@@ -81,7 +80,7 @@ export function providerDisputeId(provider: ProviderKind, rng: SeededRandom): st
     case "adyen":
       return adyenPspReference(rng);
     case "sandbox":
-      return `sbx_dp_${rng.base62(20)}`;
+      return `sbxdp_${rng.hex(24)}`;
   }
 }
 
@@ -122,8 +121,9 @@ const RAW_TYPES: Record<ProviderKind, Partial<Record<ProviderEventType, string>>
     "refund.succeeded": "REFUND",
     "refund.failed": "REFUND_FAILED",
     "dispute.opened": "NOTIFICATION_OF_CHARGEBACK",
-    "dispute.updated": "CHARGEBACK",
+    "dispute.updated": "INFORMATION_SUPPLIED",
     "dispute.won": "CHARGEBACK_REVERSED",
+    // A CHARGEBACK whose additionalData.disputeStatus is Lost/Accepted (Adyen dispute webhooks).
     "dispute.lost": "CHARGEBACK",
   },
   sandbox: {},

@@ -11,7 +11,15 @@ import { buildMerchant } from "@/db/seed/merchant";
 import { hashSeed, SeededRandom } from "@/db/seed/random";
 import { verifyPassword } from "@/lib/auth/password";
 import { openCredentials } from "@/lib/connections/credentials";
-import { PAYMENT_STATUSES } from "@/lib/connections/providers/types";
+import { adyenCredentialsSchema } from "@/lib/connections/providers/adyen";
+import { normalizeAdyenItem, type AdyenNotificationItem } from "@/lib/connections/providers/adyen-webhook";
+import { paypalCredentialsSchema } from "@/lib/connections/providers/paypal";
+import { normalizePayPalEvent } from "@/lib/connections/providers/paypal-webhook";
+import { normalizeSandboxEvent, sandboxCredentialsSchema } from "@/lib/connections/providers/sandbox";
+import { sandboxEventSchema } from "@/lib/connections/providers/sandbox-signing";
+import { stripeCredentialsSchema } from "@/lib/connections/providers/stripe";
+import { normalizeStripeEvent } from "@/lib/connections/providers/stripe-webhooks";
+import { type NormalizedEvent, PAYMENT_STATUSES, type ProviderKind } from "@/lib/connections/providers/types";
 import { resetEnvCache } from "@/lib/env";
 import { canPublish, validateFlow } from "@/lib/flows/validate";
 import { reducePayment, type PaymentFact } from "@/lib/payments/state-machine";
@@ -47,6 +55,28 @@ async function paymentFingerprint(db: Db): Promise<string> {
     .from(payments)
     .orderBy(asc(payments.id));
   return createHash("sha256").update(rows.map((r) => `${r.id}|${r.amount}|${r.status}`).join("\n")).digest("hex");
+}
+
+const CREDENTIAL_SCHEMAS = {
+  sandbox: sandboxCredentialsSchema,
+  stripe: stripeCredentialsSchema,
+  paypal: paypalCredentialsSchema,
+  adyen: adyenCredentialsSchema,
+};
+
+/** Reads a stored webhook body with the connector's own normalizer, as a replay would. */
+function normalizeDelivery(provider: ProviderKind, rawBody: string): NormalizedEvent[] {
+  const json = JSON.parse(rawBody) as Record<string, unknown>;
+  switch (provider) {
+    case "stripe":
+      return [normalizeStripeEvent(json)];
+    case "paypal":
+      return [normalizePayPalEvent(json as Parameters<typeof normalizePayPalEvent>[0])];
+    case "adyen":
+      return (json.notificationItems as { NotificationRequestItem: AdyenNotificationItem }[]).map((i) => normalizeAdyenItem(i.NotificationRequestItem));
+    case "sandbox":
+      return [normalizeSandboxEvent(sandboxEventSchema.parse(json))];
+  }
 }
 
 async function merchantId(db: Db, slug: string): Promise<string> {
@@ -263,6 +293,11 @@ describe.each(ENGINES)("demo seed on %s", (engine) => {
     const rows = await db.select().from(connections);
     expect(rows.filter((c) => c.merchantId === lumiere).map((c) => c.label).sort()).toEqual(["Adyen APAC", "PayPal", "Sandbox", "Stripe EU"]);
     expect(rows.filter((c) => c.merchantId === nusantara).map((c) => c.provider).sort()).toEqual(["adyen", "sandbox"]);
+    // Every connection holds credentials its connector accepts, so the demo can use them.
+    for (const c of rows) {
+      const parsed = CREDENTIAL_SCHEMAS[c.provider].safeParse(openCredentials(c.credentialsEncrypted, c.id));
+      expect(parsed.success, `${c.label}: ${JSON.stringify(parsed.error?.issues)}`).toBe(true);
+    }
     const stripe = rows.find((c) => c.label === "Stripe EU")!;
     const secrets = openCredentials(stripe.credentialsEncrypted, stripe.id);
     expect(secrets.secretKey).toMatch(/^sk_test_parleydemo/);
@@ -354,8 +389,32 @@ describe.each(ENGINES)("demo seed on %s", (engine) => {
       expect(r.verified).toBe(r.status !== "rejected");
       expect(() => JSON.parse(r.rawBody)).not.toThrow();
     }
-    const linked = await db.select({ n: sql<number>`count(*)::int` }).from(paymentEvents).where(sql`${paymentEvents.webhookId} is not null`);
-    expect(linked[0]!.n).toBe(rows.filter((r) => r.status === "applied").length + (await db.select().from(webhookInbox).where(and(eq(webhookInbox.merchantId, nusantara), eq(webhookInbox.status, "applied")))).length);
+  });
+
+  it("stores webhook bodies the connectors' own normalizers read back as the recorded events", async () => {
+    const deliveries = await db.select().from(webhookInbox).where(eq(webhookInbox.status, "applied"));
+    const events = await db.select().from(paymentEvents).where(sql`${paymentEvents.webhookId} is not null`);
+    const paymentRows = new Map((await db.select().from(payments)).map((p) => [p.id, p]));
+    const byWebhook = new Map(events.map((e) => [e.webhookId!, e]));
+    expect(events).toHaveLength(deliveries.length);
+    expect(new Set(deliveries.map((d) => d.provider))).toEqual(new Set(["sandbox", "stripe", "paypal", "adyen"]));
+    for (const delivery of deliveries) {
+      const recorded = byWebhook.get(delivery.id)!;
+      const payment = paymentRows.get(recorded.paymentId!)!;
+      const [normalized] = normalizeDelivery(delivery.provider, delivery.rawBody);
+      const where = `${delivery.provider} ${recorded.rawType} ${delivery.id}`;
+      expect(normalized!.providerEventId, where).toBe(recorded.providerEventId);
+      expect(normalized!.type, where).toBe(recorded.type);
+      expect(delivery.providerEventIds, where).toEqual([recorded.providerEventId]);
+      // PayPal disputes name the capture, not the order (see paypal-webhook.ts).
+      if (!(delivery.provider === "paypal" && normalized!.dispute)) {
+        expect(normalized!.providerPaymentId ?? payment.providerCheckoutId, where).toBe(payment.providerPaymentId ?? payment.providerCheckoutId);
+      }
+      if (normalized!.paymentId) expect(normalized!.paymentId, where).toBe(payment.id);
+      if (normalized!.type === "payment.failed") expect(normalized!.failure, where).toBeDefined();
+      if (normalized!.refund) expect(normalized!.refund.amountMinor, where).toBe(recorded.amountMinor);
+      if (normalized!.dispute) expect(normalized!.dispute.providerDisputeId, where).toBe(recorded.detail?.providerDisputeId);
+    }
   });
 
   it("keeps transcripts for recent conversations only, in their language, with card data redacted", async () => {
@@ -417,7 +476,7 @@ describe("demo seed randomness", () => {
   it("draws different data for a different now (built in memory, no database needed)", () => {
     const team = { owner: { id: "usr_test", email: "owner@example.com", name: "Owner" }, members: [] };
     const paymentsAt = (now: Date) => {
-      const rows = buildMerchant(new SeededRandom(hashSeed(now.toISOString())), "nusantara", now, team).payments;
+      const rows = buildMerchant(new SeededRandom(hashSeed(now.toISOString())), "nusantara", now, team, "http://localhost:3000").payments;
       return rows.map((p) => `${p.id}|${p.amountMinor}`);
     };
     const first = paymentsAt(NOW);
