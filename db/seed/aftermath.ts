@@ -5,7 +5,7 @@ import type { Refund } from "@/db/schema/payments";
 import type { PaymentStatus } from "@/lib/connections/providers/types";
 import { currencyExponent } from "@/lib/money";
 import { DISPUTE_REASONS } from "./catalog";
-import type { SeededPayment } from "./conversation";
+import type { SeededPayment } from "./payment";
 import { parleyEventRow, type PaymentEventRow, providerEventRow } from "./payment-plan";
 import { providerDisputeId, providerRefundId } from "./provider-refs";
 import type { SeededRandom } from "./random";
@@ -53,14 +53,18 @@ function roundingStep(currency: string): number {
 
 function pushEvent(payment: SeededPayment, event: PaymentEventRow): void {
   payment.events.push(event);
-  if (event.occurredAt.getTime() > payment.row.updatedAt.getTime()) payment.row.updatedAt = event.occurredAt;
+  if (event.occurredAt.getTime() > payment.row.updatedAt.getTime())
+    payment.row.updatedAt = event.occurredAt;
 }
 
 export function generateAftermath(input: AftermathInput): Aftermath {
   const { rng, now, merchantId } = input;
   const nowMs = now.getTime();
   const settled = input.payments.filter(
-    (p) => p.row.status === "succeeded" && p.row.succeededAt && nowMs - p.row.succeededAt.getTime() > 10 * DAY,
+    (p) =>
+      p.row.status === "succeeded" &&
+      p.row.succeededAt &&
+      nowMs - p.row.succeededAt.getTime() > 10 * DAY,
   );
 
   // Disputes: newest candidates get the open states, the oldest the closed ones.
@@ -68,12 +72,15 @@ export function generateAftermath(input: AftermathInput): Aftermath {
   for (const p of settled) if (rng.chance(input.disputeRate)) chosen.add(p);
   const minimum = Math.min(settled.length, input.disputePlan.length);
   while (chosen.size < minimum) chosen.add(settled[rng.int(0, settled.length - 1)]!);
-  const disputed = [...chosen].sort((a, b) => b.row.succeededAt!.getTime() - a.row.succeededAt!.getTime());
+  const disputed = [...chosen].sort(
+    (a, b) => b.row.succeededAt!.getTime() - a.row.succeededAt!.getTime(),
+  );
 
   const disputes: Dispute[] = [];
   const evidence: DisputeEvidence[] = [];
   disputed.forEach((payment, i) => {
-    const status: DisputeStatus = input.disputePlan[i] ?? rng.weighted({ won: 45, lost: 35, accepted: 20 });
+    const status: DisputeStatus =
+      input.disputePlan[i] ?? rng.weighted({ won: 45, lost: 35, accepted: 20 });
     const paidAt = payment.row.succeededAt!.getTime();
     let openedAt: number;
     let dueBy: number;
@@ -94,7 +101,9 @@ export function generateAftermath(input: AftermathInput): Aftermath {
       if (closedAt <= openedAt) openedAt = closedAt - 2 * DAY;
       if (status !== "accepted") submittedAt = openedAt + rng.int(1, 5) * DAY;
     }
-    const assigned = input.assigneeUserId && (status === "needs_response" ? i % 2 === 1 : status === "under_review");
+    const assigned =
+      input.assigneeUserId &&
+      (status === "needs_response" ? i % 2 === 1 : status === "under_review");
     const row: Dispute = {
       merchantId,
       id: rng.id("dispute"),
@@ -116,37 +125,80 @@ export function generateAftermath(input: AftermathInput): Aftermath {
     };
     disputes.push(row);
 
-    const ref = { rng, merchantId, paymentId: payment.row.id, connectionId: payment.row.connectionId, provider: payment.row.provider, providerPaymentId: payment.row.providerPaymentId, amountMinor: row.amountMinor, currency: row.currency };
+    const ref = {
+      rng,
+      merchantId,
+      paymentId: payment.row.id,
+      connectionId: payment.row.connectionId,
+      provider: payment.row.provider,
+      providerPaymentId: payment.row.providerPaymentId,
+      amountMinor: row.amountMinor,
+      currency: row.currency,
+    };
     const detail = { providerDisputeId: row.providerDisputeId, reason: row.reason };
-    pushEvent(payment, providerEventRow(ref, { type: "dispute.opened", at: row.openedAt, statusAfter: "disputed", detail }));
+    pushEvent(
+      payment,
+      providerEventRow(ref, {
+        type: "dispute.opened",
+        at: row.openedAt,
+        statusAfter: "disputed",
+        detail,
+      }),
+    );
     if (submittedAt !== null) {
-      pushEvent(payment, providerEventRow(ref, { type: "dispute.updated", at: new Date(submittedAt), statusAfter: "disputed", detail: { ...detail, evidenceSubmitted: true } }));
+      pushEvent(
+        payment,
+        providerEventRow(ref, {
+          type: "dispute.updated",
+          at: new Date(submittedAt),
+          statusAfter: "disputed",
+          detail: { ...detail, evidenceSubmitted: true },
+        }),
+      );
     }
     if (closedAt !== null) {
       const won = status === "won";
-      pushEvent(payment, providerEventRow(ref, {
-        type: won ? "dispute.won" : "dispute.lost",
-        at: new Date(closedAt),
-        statusAfter: won ? "succeeded" : "disputed",
-        detail: { ...detail, ...(status === "accepted" && { acceptedByMerchant: true }) },
-      }));
+      pushEvent(
+        payment,
+        providerEventRow(ref, {
+          type: won ? "dispute.won" : "dispute.lost",
+          at: new Date(closedAt),
+          statusAfter: won ? "succeeded" : "disputed",
+          detail: { ...detail, ...(status === "accepted" && { acceptedByMerchant: true }) },
+        }),
+      );
     }
     payment.row.status = status === "won" ? "succeeded" : "disputed";
 
     if (input.assigneeUserId && assigned && evidence.length < 3) {
       const author = input.assigneeUserId;
-      const at = (offsetHours: number) => new Date(Math.min(openedAt + offsetHours * HOUR, nowMs - HOUR));
+      const at = (offsetHours: number) =>
+        new Date(Math.min(openedAt + offsetHours * HOUR, nowMs - HOUR));
       evidence.push({
-        merchantId, id: rng.id("evidence"), disputeId: row.id, kind: "transcript",
-        title: "Chat transcript", body: "The customer chose the items, confirmed the total and opened the payment link from the conversation.",
-        fileName: null, contentType: null, fileBase64: null, createdByUserId: author, createdAt: at(3),
+        merchantId,
+        id: rng.id("evidence"),
+        disputeId: row.id,
+        kind: "transcript",
+        title: "Chat transcript",
+        body: "The customer chose the items, confirmed the total and opened the payment link from the conversation.",
+        fileName: null,
+        contentType: null,
+        fileBase64: null,
+        createdByUserId: author,
+        createdAt: at(3),
       });
       evidence.push({
-        merchantId, id: rng.id("evidence"), disputeId: row.id, kind: "receipt",
-        title: "Receipt sent in the chat", body: `Receipt for ${payment.row.description}, reference ${payment.row.id}.`,
-        fileName: "receipt.txt", contentType: "text/plain",
+        merchantId,
+        id: rng.id("evidence"),
+        disputeId: row.id,
+        kind: "receipt",
+        title: "Receipt sent in the chat",
+        body: `Receipt for ${payment.row.description}, reference ${payment.row.id}.`,
+        fileName: "receipt.txt",
+        contentType: "text/plain",
         fileBase64: Buffer.from(`Lumière Bistro — receipt ${payment.row.id}\n`).toString("base64"),
-        createdByUserId: author, createdAt: at(5),
+        createdByUserId: author,
+        createdAt: at(5),
       });
     }
   });
@@ -160,11 +212,13 @@ export function generateAftermath(input: AftermathInput): Aftermath {
     const step = roundingStep(payment.row.currency);
     const partial = rng.chance(0.4);
     const partialAmount = Math.floor((amount * rng.int(20, 70)) / 100 / step) * step;
-    const refundMinor = partial && partialAmount >= step && partialAmount < amount ? partialAmount : amount;
+    const refundMinor =
+      partial && partialAmount >= step && partialAmount < amount ? partialAmount : amount;
     const paidAt = payment.row.succeededAt!.getTime();
     const createdAt = Math.min(paidAt + rng.int(1, 6 * 24) * HOUR, nowMs - HOUR);
     const last = i === picked.length - 1;
-    const status: Refund["status"] = last && nowMs - createdAt < 3 * DAY ? "pending" : i === 2 ? "failed" : "succeeded";
+    const status: Refund["status"] =
+      last && nowMs - createdAt < 3 * DAY ? "pending" : i === 2 ? "failed" : "succeeded";
     const row: Refund = {
       merchantId,
       id: rng.id("refund"),
@@ -181,16 +235,41 @@ export function generateAftermath(input: AftermathInput): Aftermath {
     };
     refunds.push(row);
 
-    const ref = { rng, merchantId, paymentId: payment.row.id, connectionId: payment.row.connectionId, provider: payment.row.provider, providerPaymentId: payment.row.providerPaymentId, amountMinor: refundMinor, currency: row.currency };
-    pushEvent(payment, parleyEventRow(ref, { type: "refund_requested", at: row.createdAt, statusAfter: "succeeded", detail: { refundId: row.id, reason: row.reason } }));
+    const ref = {
+      rng,
+      merchantId,
+      paymentId: payment.row.id,
+      connectionId: payment.row.connectionId,
+      provider: payment.row.provider,
+      providerPaymentId: payment.row.providerPaymentId,
+      amountMinor: refundMinor,
+      currency: row.currency,
+    };
+    pushEvent(
+      payment,
+      parleyEventRow(ref, {
+        type: "refund_requested",
+        at: row.createdAt,
+        statusAfter: "succeeded",
+        detail: { refundId: row.id, reason: row.reason },
+      }),
+    );
     if (status === "pending") return;
-    const after: PaymentStatus = status === "failed" ? "succeeded" : refundMinor === amount ? "refunded" : "partially_refunded";
-    pushEvent(payment, providerEventRow(ref, {
-      type: status === "failed" ? "refund.failed" : "refund.succeeded",
-      at: row.updatedAt,
-      statusAfter: after,
-      detail: { refundId: row.id, providerRefundId: row.providerRefundId },
-    }));
+    const after: PaymentStatus =
+      status === "failed"
+        ? "succeeded"
+        : refundMinor === amount
+          ? "refunded"
+          : "partially_refunded";
+    pushEvent(
+      payment,
+      providerEventRow(ref, {
+        type: status === "failed" ? "refund.failed" : "refund.succeeded",
+        at: row.updatedAt,
+        statusAfter: after,
+        detail: { refundId: row.id, providerRefundId: row.providerRefundId },
+      }),
+    );
     if (status === "succeeded") {
       payment.row.refundedMinor = refundMinor;
       payment.row.status = after;

@@ -2,7 +2,7 @@
 // integer minor units with each currency's ISO 4217 exponent (JPY 0, IDR/CNY/EUR/USD 2).
 import type { PaymentMethod, ProviderKind } from "@/lib/connections/providers/types";
 import type { MerchantKey } from "./catalog";
-import { BATIK_PRODUCTS, MENU_PRODUCTS } from "./flows";
+import { BATIK_PRODUCTS, MENU_PRODUCTS } from "./graphs";
 import type { SeededRandom } from "./random";
 
 export type SeedLang = "fr" | "en" | "zh" | "id";
@@ -18,12 +18,23 @@ type Route = `${ProviderKind}:${PaymentMethod}`;
 // Which provider and method customers end up on, by the language they chat in.
 const LUMIERE_ROUTES: Record<SeedLang, Partial<Record<Route, number>>> = {
   fr: {
-    "sandbox:card": 3, "stripe:card": 44, "stripe:apple_pay": 12, "stripe:google_pay": 6,
-    "paypal:paypal": 14, "paypal:installments": 5, "adyen:card": 10, "adyen:bank_transfer": 6,
+    "sandbox:card": 3,
+    "stripe:card": 44,
+    "stripe:apple_pay": 12,
+    "stripe:google_pay": 6,
+    "paypal:paypal": 14,
+    "paypal:installments": 5,
+    "adyen:card": 10,
+    "adyen:bank_transfer": 6,
   },
   en: {
-    "sandbox:card": 3, "stripe:card": 36, "stripe:apple_pay": 16, "stripe:google_pay": 8,
-    "paypal:paypal": 14, "paypal:installments": 3, "adyen:card": 20,
+    "sandbox:card": 3,
+    "stripe:card": 36,
+    "stripe:apple_pay": 16,
+    "stripe:google_pay": 8,
+    "paypal:paypal": 14,
+    "paypal:installments": 3,
+    "adyen:card": 20,
   },
   zh: { "adyen:alipay": 42, "adyen:wechat_pay": 33, "stripe:card": 15, "adyen:card": 10 },
   id: { "adyen:bank_transfer": 45, "adyen:card": 25, "stripe:card": 25, "sandbox:card": 5 },
@@ -36,20 +47,31 @@ const NUSANTARA_ROUTES: Record<SeedLang, Partial<Record<Route, number>>> = {
   fr: { "adyen:card": 100 },
 };
 
-function currencyFor(merchant: MerchantKey, lang: SeedLang, route: Route, rng: SeededRandom): string {
+function currencyFor(
+  merchant: MerchantKey,
+  lang: SeedLang,
+  route: Route,
+  rng: SeededRandom,
+): string {
   if (merchant === "nusantara") {
     if (lang === "en") return rng.weighted({ IDR: 60, USD: 40 });
     return "IDR";
   }
-  if (route === "adyen:alipay" || route === "adyen:wechat_pay") return rng.weighted({ CNY: 80, EUR: 20 });
+  if (route === "adyen:alipay" || route === "adyen:wechat_pay")
+    return rng.weighted({ CNY: 80, EUR: 20 });
   if (lang === "zh") return rng.weighted({ CNY: 50, EUR: 50 });
-  if (lang === "id") return route === "adyen:bank_transfer" ? "IDR" : rng.weighted({ IDR: 40, EUR: 60 });
+  if (lang === "id")
+    return route === "adyen:bank_transfer" ? "IDR" : rng.weighted({ IDR: 40, EUR: 60 });
   if (route === "adyen:card" && lang === "en") return rng.weighted({ JPY: 45, USD: 30, EUR: 25 });
   if (lang === "en") return rng.weighted({ EUR: 70, USD: 30 });
   return "EUR";
 }
 
-export function chooseRoute(merchant: MerchantKey, lang: SeedLang, rng: SeededRandom): PaymentRoute {
+export function chooseRoute(
+  merchant: MerchantKey,
+  lang: SeedLang,
+  rng: SeededRandom,
+): PaymentRoute {
   const table = merchant === "lumiere" ? LUMIERE_ROUTES : NUSANTARA_ROUTES;
   const route = rng.weighted(table[lang]);
   const [provider, method] = route.split(":") as [ProviderKind, PaymentMethod];
@@ -78,7 +100,11 @@ function convert(amountMinor: number, rate: { num: number; den: number; step: nu
   return Math.max(1, steps) * rate.step;
 }
 
-export function convertFromBase(merchant: MerchantKey, amountMinor: number, currency: string): number {
+export function convertFromBase(
+  merchant: MerchantKey,
+  amountMinor: number,
+  currency: string,
+): number {
   const table = merchant === "lumiere" ? FROM_EUR : FROM_IDR;
   const rate = table[currency];
   if (!rate) throw new RangeError(`No demo rate from the base currency to ${currency}`);
@@ -96,15 +122,27 @@ export function invoiceBasket(rng: SeededRandom, year: number, sequence: number)
   // Log-uniform between €25 and €900: many small bills, a few private dinners.
   const euros = Math.exp(Math.log(25) + rng.next() * (Math.log(900) - Math.log(25)));
   const cents = Math.round(euros * 2) * 50;
-  return { baseAmountMinor: cents, items: [], invoiceNumber: `LB-${year}-${String(sequence).padStart(4, "0")}` };
+  return {
+    baseAmountMinor: cents,
+    items: [],
+    invoiceNumber: `LB-${year}-${String(sequence).padStart(4, "0")}`,
+  };
 }
 
-function cart(rng: SeededRandom, products: readonly { sku: string; priceMinor: number }[], maxLines: number, maxQuantity: number): Basket {
+function cart(
+  rng: SeededRandom,
+  products: readonly { sku: string; priceMinor: number }[],
+  maxLines: number,
+  maxQuantity: number,
+): Basket {
   const lines = rng.int(1, maxLines);
   const chosen = new Map<string, number>();
   for (let i = 0; i < lines; i++) {
     const product = rng.pick(products);
-    chosen.set(product.sku, Math.min(maxQuantity, (chosen.get(product.sku) ?? 0) + rng.int(1, maxQuantity)));
+    chosen.set(
+      product.sku,
+      Math.min(maxQuantity, (chosen.get(product.sku) ?? 0) + rng.int(1, maxQuantity)),
+    );
   }
   let total = 0;
   const items = [...chosen].map(([sku, quantity]) => {

@@ -57,6 +57,13 @@ export const DEMO_USERS: readonly DemoUserSpec[] = [
   { key: "dewi", email: "owner@nusantara.test", name: "Dewi Lestari" },
 ];
 
+/** A team member as the seed refers to them (audit actors, assignees, refunders). */
+export interface Staff {
+  id: string;
+  email: string;
+  name: string;
+}
+
 export interface DemoLogin {
   email: string;
   password: string;
@@ -70,15 +77,49 @@ export interface DemoLogin {
  * merchant switcher has something to show and cross-merchant role checks can be exercised.
  */
 export const DEMO_LOGINS: readonly DemoLogin[] = [
-  { email: "owner@parley.test", password: DEMO_PASSWORD, role: "owner", merchant: DEMO_MERCHANT_SLUG },
-  { email: "admin@parley.test", password: DEMO_PASSWORD, role: "admin", merchant: DEMO_MERCHANT_SLUG },
-  { email: "support@parley.test", password: DEMO_PASSWORD, role: "support", merchant: DEMO_MERCHANT_SLUG },
-  { email: "analyst@parley.test", password: DEMO_PASSWORD, role: "analyst", merchant: DEMO_MERCHANT_SLUG },
-  { email: "owner@nusantara.test", password: DEMO_PASSWORD, role: "owner", merchant: SECOND_MERCHANT_SLUG },
-  { email: "owner@parley.test", password: DEMO_PASSWORD, role: "analyst", merchant: SECOND_MERCHANT_SLUG },
+  {
+    email: "owner@parley.test",
+    password: DEMO_PASSWORD,
+    role: "owner",
+    merchant: DEMO_MERCHANT_SLUG,
+  },
+  {
+    email: "admin@parley.test",
+    password: DEMO_PASSWORD,
+    role: "admin",
+    merchant: DEMO_MERCHANT_SLUG,
+  },
+  {
+    email: "support@parley.test",
+    password: DEMO_PASSWORD,
+    role: "support",
+    merchant: DEMO_MERCHANT_SLUG,
+  },
+  {
+    email: "analyst@parley.test",
+    password: DEMO_PASSWORD,
+    role: "analyst",
+    merchant: DEMO_MERCHANT_SLUG,
+  },
+  {
+    email: "owner@nusantara.test",
+    password: DEMO_PASSWORD,
+    role: "owner",
+    merchant: SECOND_MERCHANT_SLUG,
+  },
+  {
+    email: "owner@parley.test",
+    password: DEMO_PASSWORD,
+    role: "analyst",
+    merchant: SECOND_MERCHANT_SLUG,
+  },
 ];
 
-export const PENDING_INVITE = { email: "newhire@parley.test", role: "support" as Role, expiresInDays: 5 };
+export const PENDING_INVITE = {
+  email: "newhire@parley.test",
+  role: "support" as Role,
+  expiresInDays: 5,
+};
 
 export interface ConnectionSpec {
   key: string;
@@ -91,7 +132,14 @@ export interface ConnectionSpec {
 }
 
 const ALL_METHODS: PaymentMethod[] = [
-  "card", "apple_pay", "google_pay", "paypal", "bank_transfer", "alipay", "wechat_pay", "installments",
+  "card",
+  "apple_pay",
+  "google_pay",
+  "paypal",
+  "bank_transfer",
+  "alipay",
+  "wechat_pay",
+  "installments",
 ];
 
 const sandbox: ConnectionSpec = {
@@ -133,7 +181,15 @@ const adyen = (label: string): ConnectionSpec => ({
   key: "adyen",
   provider: "adyen",
   label,
-  methods: ["card", "apple_pay", "google_pay", "alipay", "wechat_pay", "bank_transfer", "installments"],
+  methods: [
+    "card",
+    "apple_pay",
+    "google_pay",
+    "alipay",
+    "wechat_pay",
+    "bank_transfer",
+    "installments",
+  ],
   currencies: ["EUR", "USD", "IDR", "CNY", "JPY", "SGD", "HKD"],
   credentials: (rng) => ({
     apiKey: `AQEParleyDemo${rng.base62(48)}`,

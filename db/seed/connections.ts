@@ -10,7 +10,7 @@ const DAY = 86_400_000;
 const ACCOUNT_LABELS: Record<string, string> = {
   sandbox: "Parley Sandbox",
   stripe: "Stripe test account acct_1ParleyDemoEU",
-  paypal: "PayPal sandbox app \"Parley demo\"",
+  paypal: 'PayPal sandbox app "Parley demo"',
   adyen: "Adyen test merchant account",
 };
 
@@ -20,7 +20,13 @@ export interface SeededConnection {
   hint: Record<string, string>;
 }
 
-export function buildConnections(rng: SeededRandom, merchantKey: MerchantKey, merchantId: string, now: Date, createdAt: Date): SeededConnection[] {
+export function buildConnections(
+  rng: SeededRandom,
+  merchantKey: MerchantKey,
+  merchantId: string,
+  now: Date,
+  createdAt: Date,
+): SeededConnection[] {
   return CONNECTIONS[merchantKey].map((spec, i) => {
     const id = rng.id("connection");
     const sealed = sealCredentials(spec.provider, spec.credentials(rng), id);
@@ -38,7 +44,11 @@ export function buildConnections(rng: SeededRandom, merchantKey: MerchantKey, me
       apiBaseUrl: null,
       methods: [...spec.methods],
       currencies: [...spec.currencies],
-      lastVerification: { ok: true, message: `Connected: ${ACCOUNT_LABELS[spec.provider]}`, at: verifiedAt.toISOString() },
+      lastVerification: {
+        ok: true,
+        message: `Connected: ${ACCOUNT_LABELS[spec.provider]}`,
+        at: verifiedAt.toISOString(),
+      },
       credentialsVerifiedAt: verifiedAt,
       // Filled in from the payment events once traffic is generated.
       lastEventAt: null,

@@ -6,7 +6,11 @@ import type { ConversationState, PaymentProgress } from "@/lib/flows/runtime/typ
 import type { Basket, SeedLang } from "./amounts";
 import type { SeededRandom } from "./random";
 
-export function externalIds(rng: SeededRandom, channel: ChannelKind, lang: SeedLang): { user: string; chat: string } {
+export function externalIds(
+  rng: SeededRandom,
+  channel: ChannelKind,
+  lang: SeedLang,
+): { user: string; chat: string } {
   switch (channel) {
     case "whatsapp": {
       const prefix = lang === "id" ? "628" : lang === "fr" ? "336" : lang === "zh" ? "861" : "447";
@@ -54,7 +58,10 @@ export interface StateInput {
   waitingSince?: Date;
 }
 
-export function conversationState(input: StateInput, unitPrice: (sku: string) => number): ConversationState {
+export function conversationState(
+  input: StateInput,
+  unitPrice: (sku: string) => number,
+): ConversationState {
   const variables: ConversationState["variables"] = {};
   const basket = input.basket;
   if (basket?.invoiceNumber) variables.invoice_number = basket.invoiceNumber;
@@ -81,7 +88,11 @@ export function conversationState(input: StateInput, unitPrice: (sku: string) =>
   };
   if (basket && basket.items.length > 0) {
     state.cart = {
-      items: basket.items.map((item) => ({ sku: item.sku, quantity: item.quantity, unitMinor: unitPrice(item.sku) })),
+      items: basket.items.map((item) => ({
+        sku: item.sku,
+        quantity: item.quantity,
+        unitMinor: unitPrice(item.sku),
+      })),
       totalMinor: basket.baseAmountMinor,
       currency: input.baseCurrency,
     };

@@ -1,17 +1,26 @@
 // One demo conversation: how far through its flow's funnel it got, the step events the runtime
 // would have written on the way (lib/flows/runtime StepEventKind names), and — if it got as far
-// as the pay step — its payment with that payment's timeline.
+// as the pay step — its payment (payment.ts).
 import type { Conversation, ConversationEvent } from "@/db/schema/conversations";
 import type { ChannelKind } from "@/db/schema/flows";
 import type { Payment } from "@/db/schema/payments";
 import type { ProviderKind } from "@/lib/connections/providers/types";
 import type { ConversationState, StepEventKind } from "@/lib/flows/runtime/types";
-import { type Basket, batikBasket, chooseRoute, convertFromBase, countryFor, invoiceBasket, menuBasket, type PaymentRoute, type SeedLang } from "./amounts";
+import {
+  type Basket,
+  batikBasket,
+  chooseRoute,
+  invoiceBasket,
+  menuBasket,
+  type PaymentRoute,
+  type SeedLang,
+} from "./amounts";
 import type { MerchantSpec } from "./catalog";
 import { conversationState, externalIds } from "./conversation-state";
-import { BATIK_PRODUCTS, type FlowKey, type FlowSpec, MENU_PRODUCTS } from "./flows";
-import { type AttemptOutcome, type PaymentEventRow, paymentTimeline, type PaymentPlan, planPayment } from "./payment-plan";
-import { checkoutRefs } from "./provider-refs";
+import type { FlowKey, FlowSpec } from "./flows";
+import { BATIK_PRODUCTS, MENU_PRODUCTS } from "./graphs";
+import { buildPayment, type SeededPayment } from "./payment";
+import { type AttemptOutcome, type PaymentPlan } from "./payment-plan";
 import type { SeededRandom } from "./random";
 
 const SECOND = 1000;
@@ -23,12 +32,6 @@ export interface SeededFlow {
   versions: { id: string; version: number; publishedAt: Date }[];
   /** Node id → node type, from the flow's graph. */
   nodeTypes: Map<string, string>;
-}
-
-export interface SeededPayment {
-  row: Payment;
-  events: PaymentEventRow[];
-  lang: SeedLang;
 }
 
 export interface SeededConversation {
@@ -64,8 +67,14 @@ export interface ConversationRequest {
   failureRates?: Partial<Record<ProviderKind, number>>;
 }
 
-const CHANNEL_FACTOR: Partial<Record<ChannelKind, number>> = { whatsapp: 1.03, web: 0.97, slack: 1.04 };
-const UNIT_PRICES = new Map<string, number>([...MENU_PRODUCTS, ...BATIK_PRODUCTS].map((p) => [p.sku, p.priceMinor]));
+const CHANNEL_FACTOR: Partial<Record<ChannelKind, number>> = {
+  whatsapp: 1.03,
+  web: 0.97,
+  slack: 1.04,
+};
+const UNIT_PRICES = new Map<string, number>(
+  [...MENU_PRODUCTS, ...BATIK_PRODUCTS].map((p) => [p.sku, p.priceMinor]),
+);
 
 function versionAt(flow: SeededFlow, at: Date) {
   const published = flow.versions.filter((v) => v.publishedAt.getTime() <= at.getTime());
@@ -82,20 +91,19 @@ function basketFor(ctx: ConversationContext, key: FlowKey, at: Date): Basket {
   return menuBasket(ctx.rng);
 }
 
-function describe(key: FlowKey, lang: SeedLang, basket: Basket): string {
-  if (key === "invoice") return `${{ fr: "Facture", en: "Invoice", zh: "发票", id: "Faktur" }[lang]} ${basket.invoiceNumber} — Lumière Bistro`;
-  if (key === "batik") return { id: "Pesanan Nusantara Batik", en: "Nusantara Batik order", zh: "Nusantara Batik 订单", fr: "Commande Nusantara Batik" }[lang];
-  if (key === "donation") return "Don — Restos du Cœur";
-  return { fr: "Menu du jour — Lumière Bistro", en: "Menu of the day — Lumière Bistro", zh: "今日菜单 — Lumière Bistro", id: "Menu hari ini — Lumière Bistro" }[lang];
-}
-
 /** What the conversation sees of its payment: the runtime only hears succeeded/failed/expired. */
-function visibleOutcome(plan: PaymentPlan, payment: Payment, nowMs: number): { kind: "succeeded" | "failed" | "expired"; at: number } | undefined {
-  if (plan.status === "succeeded" && plan.succeededAt) return { kind: "succeeded", at: plan.succeededAt.getTime() };
+function visibleOutcome(
+  plan: PaymentPlan,
+  payment: Payment,
+  nowMs: number,
+): { kind: "succeeded" | "failed" | "expired"; at: number } | undefined {
+  if (plan.status === "succeeded" && plan.succeededAt)
+    return { kind: "succeeded", at: plan.succeededAt.getTime() };
   if (plan.status === "failed") return { kind: "failed", at: plan.settledAt.getTime() };
   // A canceled checkout sends the bot nothing: the conversation times out when the link expires.
   const expiresAt = payment.expiresAt!.getTime();
-  if ((plan.status === "expired" || plan.status === "canceled") && expiresAt <= nowMs) return { kind: "expired", at: expiresAt };
+  if ((plan.status === "expired" || plan.status === "canceled") && expiresAt <= nowMs)
+    return { kind: "expired", at: expiresAt };
   return undefined;
 }
 
@@ -144,7 +152,17 @@ export function buildConversation(
       if (nodeId === "pay") {
         route ??= request.route ?? chooseRoute(ctx.merchant.key, lang, rng);
         emit("pay", "checkout_requested", String(basket.baseAmountMinor));
-        payment = buildPayment(ctx, { conversationId, spec, flowId: flow.id, lang, channel, basket, route, createdAt: new Date(t), request });
+        payment = buildPayment(ctx, {
+          conversationId,
+          spec,
+          flowId: flow.id,
+          lang,
+          channel,
+          basket,
+          route,
+          createdAt: new Date(t),
+          request,
+        });
         t += rng.int(600, 2500);
         emit("pay", "payment_link_sent", payment.seeded.row.id);
         leave("pay");
@@ -261,7 +279,8 @@ export function buildConversation(
   }
 
   const last = events[events.length - 1]!;
-  const runtimeStatus: ConversationState["status"] = status === "abandoned" ? "waiting_input" : status;
+  const runtimeStatus: ConversationState["status"] =
+    status === "abandoned" ? "waiting_input" : status;
   const paymentRow = payment?.seeded.row;
   const state = conversationState(
     {
@@ -270,7 +289,8 @@ export function buildConversation(
       channel,
       path,
       status: runtimeStatus,
-      currentNodeId: status === "completed" || status === "expired" ? null : (path[path.length - 1] ?? null),
+      currentNodeId:
+        status === "completed" || status === "expired" ? null : (path[path.length - 1] ?? null),
       ...(path.some((n) => n === "ask_amount" || n === "summary") && { basket }),
       baseCurrency: ctx.merchant.defaultCurrency,
       ...(paymentRow && { payment: paymentRow }),
@@ -308,90 +328,4 @@ export function buildConversation(
     },
     events,
   };
-}
-
-interface PaymentRequest {
-  conversationId: string;
-  spec: FlowSpec;
-  flowId: string;
-  lang: SeedLang;
-  channel: ChannelKind;
-  basket: Basket;
-  route: PaymentRoute;
-  createdAt: Date;
-  request: ConversationRequest;
-}
-
-function buildPayment(ctx: ConversationContext, input: PaymentRequest): { seeded: SeededPayment; plan: PaymentPlan } {
-  const { rng, merchantId, now } = ctx;
-  const { route, createdAt } = input;
-  const connectionId = ctx.connectionIds[route.provider];
-  if (!connectionId) throw new Error(`No ${route.provider} connection for ${ctx.merchant.slug}`);
-  const paymentId = rng.id("payment");
-  const amountMinor = convertFromBase(ctx.merchant.key, input.basket.baseAmountMinor, route.currency);
-  const refs = checkoutRefs(route.provider, rng, ctx.appOrigin);
-  const expiresAt = new Date(createdAt.getTime() + input.spec.payExpiresInMinutes * MINUTE);
-  const failureRate = input.request.failureRates?.[route.provider];
-  const plan = planPayment({
-    rng,
-    now,
-    provider: route.provider,
-    method: route.method,
-    createdAt,
-    expiresAt,
-    ...(input.request.outcome && { outcome: input.request.outcome }),
-    ...(failureRate !== undefined && { failureRate }),
-    // An acquirer outage declines everything the same way, whatever the card.
-    ...(failureRate !== undefined && failureRate > 0.5 && { declineWeights: { do_not_honor: 80, card_declined: 20 } }),
-  });
-  const fraud = plan.failure?.code === "fraudulent";
-  const row: Payment = {
-    merchantId,
-    id: paymentId,
-    connectionId,
-    provider: route.provider,
-    conversationId: input.conversationId,
-    flowId: input.flowId,
-    amountMinor,
-    currency: route.currency,
-    method: route.method,
-    status: plan.status,
-    // Same shape as the runtime's key (conversation:pay:node:attempt).
-    idempotencyKey: `${input.conversationId}:pay:pay:1`,
-    providerCheckoutId: refs.providerCheckoutId,
-    // An abandoned Stripe Checkout session never gets a PaymentIntent (API 2022-08-01 and later).
-    providerPaymentId: plan.status === "created" || (route.provider === "stripe" && plan.status === "expired") ? null : refs.providerPaymentId,
-    checkoutUrl: refs.checkoutUrl,
-    description: describe(input.spec.key, input.lang, input.basket),
-    customerEmail: input.spec.key === "invoice" && rng.chance(0.7) ? `client${rng.digits(5)}@example.com` : null,
-    customerCountry: countryFor(input.lang, rng),
-    failureCode: plan.failure?.code ?? null,
-    failureMessage: plan.failure?.message ?? null,
-    refundedMinor: 0,
-    flags: [],
-    riskScore: fraud ? rng.int(78, 97) : rng.int(2, 35),
-    isTest: true,
-    expiresAt,
-    succeededAt: plan.succeededAt ?? null,
-    createdAt,
-    updatedAt: plan.settledAt,
-  };
-  const events = paymentTimeline(
-    {
-      rng,
-      merchantId,
-      paymentId,
-      connectionId,
-      provider: route.provider,
-      amountMinor,
-      currency: route.currency,
-      method: route.method,
-      checkoutUrl: refs.checkoutUrl,
-      channel: input.channel,
-      createdAt,
-      providerPaymentId: row.providerPaymentId,
-    },
-    plan,
-  );
-  return { seeded: { row, events, lang: input.lang }, plan };
 }

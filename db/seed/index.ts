@@ -1,19 +1,43 @@
 // The deterministic demo seed: two merchants with ~90 days of chat payments. The same `now`
 // always gives the same rows and ids (only bcrypt salts, sealed credentials and the invite
 // token are random), and a database that already holds the demo merchant is left untouched.
-import { eq, inArray } from "drizzle-orm";
 import type { Db, Tx } from "@/db/client";
 import {
-  alertRules, alerts, auditLog, connections, conversationEvents, conversationMessages, conversations, disputeEvidence,
-  disputes, flows, flowVersions, invites, memberships, merchants, paymentEvents, payments, refunds, users, webhookInbox,
+  alertRules,
+  alerts,
+  auditLog,
+  connections,
+  conversationEvents,
+  conversationMessages,
+  conversations,
+  disputeEvidence,
+  disputes,
+  flows,
+  flowVersions,
+  invites,
+  memberships,
+  merchants,
+  paymentEvents,
+  payments,
+  refunds,
+  users,
+  webhookInbox,
 } from "@/db/schema";
 import type { User } from "@/db/schema/auth";
 import { hashPassword } from "@/lib/auth/password";
 import { appUrl } from "@/lib/env";
-import { DEMO_LOGINS, DEMO_MERCHANT_SLUG, DEMO_PASSWORD, DEMO_USERS, type DemoLogin, SECOND_MERCHANT_SLUG } from "./catalog";
+import { eq, inArray } from "drizzle-orm";
+import {
+  DEMO_LOGINS,
+  DEMO_MERCHANT_SLUG,
+  DEMO_PASSWORD,
+  DEMO_USERS,
+  type DemoLogin,
+  SECOND_MERCHANT_SLUG,
+  type Staff,
+} from "./catalog";
 import { insertInChunks } from "./insert";
 import { buildMerchant, type MerchantRows } from "./merchant";
-import type { Staff } from "./ops";
 import { hashSeed, SeededRandom } from "./random";
 
 export { DEMO_LOGINS, DEMO_MERCHANT_SLUG, DEMO_PASSWORD, SECOND_MERCHANT_SLUG, type DemoLogin };
@@ -38,22 +62,42 @@ async function existingMerchants(db: Db) {
     .orderBy(merchants.slug);
 }
 
-function buildUsers(rng: SeededRandom, passwordHash: string, now: Date): { rows: User[]; staff: Map<string, Staff> } {
+function buildUsers(
+  rng: SeededRandom,
+  passwordHash: string,
+  now: Date,
+): { rows: User[]; staff: Map<string, Staff> } {
   const rows: User[] = [];
   const staff = new Map<string, Staff>();
   for (const spec of DEMO_USERS) {
     const id = rng.id("user");
-    rows.push({ id, email: spec.email, name: spec.name, passwordHash, sessionVersion: 0, lastSignInAt: new Date(now.getTime() - rng.int(1, 72) * 3_600_000), createdAt: new Date(now.getTime() - 130 * 86_400_000) });
+    rows.push({
+      id,
+      email: spec.email,
+      name: spec.name,
+      passwordHash,
+      sessionVersion: 0,
+      lastSignInAt: new Date(now.getTime() - rng.int(1, 72) * 3_600_000),
+      createdAt: new Date(now.getTime() - 130 * 86_400_000),
+    });
     staff.set(spec.key, { id, email: spec.email, name: spec.name });
   }
   return { rows, staff };
 }
 
-async function writeMerchant(tx: Tx, rows: MerchantRows, counts: Record<string, number>): Promise<void> {
+async function writeMerchant(
+  tx: Tx,
+  rows: MerchantRows,
+  counts: Record<string, number>,
+): Promise<void> {
   const add = (name: string, n: number) => {
     counts[name] = (counts[name] ?? 0) + n;
   };
-  const inserted = await tx.insert(merchants).values(rows.merchant).onConflictDoNothing({ target: merchants.slug }).returning({ id: merchants.id });
+  const inserted = await tx
+    .insert(merchants)
+    .values(rows.merchant)
+    .onConflictDoNothing({ target: merchants.slug })
+    .returning({ id: merchants.id });
   if (inserted.length === 0) throw new AlreadySeeded();
   add("merchants", 1);
   add("memberships", await insertInChunks(tx, memberships, rows.memberships));
@@ -63,7 +107,10 @@ async function writeMerchant(tx: Tx, rows: MerchantRows, counts: Record<string, 
   add("flow_versions", await insertInChunks(tx, flowVersions, rows.flowVersions));
   add("conversations", await insertInChunks(tx, conversations, rows.conversations));
   add("conversation_events", await insertInChunks(tx, conversationEvents, rows.conversationEvents));
-  add("conversation_messages", await insertInChunks(tx, conversationMessages, rows.conversationMessages));
+  add(
+    "conversation_messages",
+    await insertInChunks(tx, conversationMessages, rows.conversationMessages),
+  );
   add("payments", await insertInChunks(tx, payments, rows.payments));
   add("payment_events", await insertInChunks(tx, paymentEvents, rows.paymentEvents));
   add("webhook_inbox", await insertInChunks(tx, webhookInbox, rows.webhookInbox));
@@ -91,7 +138,11 @@ export async function seedDemo(db: Db, options: { now?: Date } = {}): Promise<Se
     ms: Math.round(performance.now() - started),
   });
 
-  const [existing] = await db.select({ id: merchants.id }).from(merchants).where(eq(merchants.slug, DEMO_MERCHANT_SLUG)).limit(1);
+  const [existing] = await db
+    .select({ id: merchants.id })
+    .from(merchants)
+    .where(eq(merchants.slug, DEMO_MERCHANT_SLUG))
+    .limit(1);
   if (existing) return unchanged();
 
   // One bcrypt hash shared by every demo account: hashing each would cost ~70 ms apiece.
@@ -100,20 +151,32 @@ export async function seedDemo(db: Db, options: { now?: Date } = {}): Promise<Se
   const people = buildUsers(root.fork("users"), passwordHash, now);
   const origin = appUrl();
   const staff = (key: string) => people.staff.get(key)!;
-  const lumiere = buildMerchant(root, "lumiere", now, {
-    owner: staff("camille"),
-    admin: staff("hugo"),
-    support: staff("siti"),
-    analyst: staff("wei"),
-    members: [
-      { staff: staff("hugo"), role: "admin" },
-      { staff: staff("siti"), role: "support" },
-      { staff: staff("wei"), role: "analyst" },
-    ],
-  }, origin);
+  const lumiere = buildMerchant(
+    root,
+    "lumiere",
+    now,
+    {
+      owner: staff("camille"),
+      admin: staff("hugo"),
+      support: staff("siti"),
+      analyst: staff("wei"),
+      members: [
+        { staff: staff("hugo"), role: "admin" },
+        { staff: staff("siti"), role: "support" },
+        { staff: staff("wei"), role: "analyst" },
+      ],
+    },
+    origin,
+  );
   // Camille (Lumière's owner) is also an analyst at Nusantara: the merchant switcher and
   // cross-merchant role checks have something to show.
-  const nusantara = buildMerchant(root, "nusantara", now, { owner: staff("dewi"), members: [{ staff: staff("camille"), role: "analyst" }] }, origin);
+  const nusantara = buildMerchant(
+    root,
+    "nusantara",
+    now,
+    { owner: staff("dewi"), members: [{ staff: staff("camille"), role: "analyst" }] },
+    origin,
+  );
 
   const counts: Record<string, number> = {};
   try {
@@ -131,7 +194,11 @@ export async function seedDemo(db: Db, options: { now?: Date } = {}): Promise<Se
 
   return {
     created: true,
-    merchants: [lumiere.merchant, nusantara.merchant].map((m) => ({ id: m.id, slug: m.slug, name: m.name })),
+    merchants: [lumiere.merchant, nusantara.merchant].map((m) => ({
+      id: m.id,
+      slug: m.slug,
+      name: m.name,
+    })),
     logins,
     counts,
     ms: Math.round(performance.now() - started),

@@ -7,19 +7,19 @@ import type { Dispute, DisputeEvidence } from "@/db/schema/disputes";
 import type { Flow, FlowVersion } from "@/db/schema/flows";
 import type { Alert, AlertRule, AuditEntry } from "@/db/schema/ops";
 import type { Payment, Refund, WebhookDelivery } from "@/db/schema/payments";
-import type { DisputeStatus } from "@/db/schema/disputes";
 import type { ProviderKind } from "@/lib/connections/providers/types";
-import type { FlowGraph } from "@/lib/flows/graph";
 import { generateAftermath } from "./aftermath";
-import { MERCHANTS, PENDING_INVITE, type MerchantKey } from "./catalog";
+import { buildAlertRules, buildAlerts } from "./alerts";
+import { buildAuditLog, buildPendingInvite } from "./audit";
+import { MERCHANTS, PENDING_INVITE, type MerchantKey, type Staff } from "./catalog";
 import { buildConnections } from "./connections";
-import type { SeededConversation, SeededFlow } from "./conversation";
-import { FLOWS } from "./flows";
+import type { SeededConversation } from "./conversation";
+import { buildFlowRows } from "./flow-rows";
 import { buildTranscript } from "./messages";
-import { buildAlertRules, buildAlerts, buildAuditLog, buildPendingInvite, type Staff } from "./ops";
 import type { PaymentEventRow } from "./payment-plan";
+import { PLANS } from "./plans";
 import type { SeededRandom } from "./random";
-import { generateTraffic, RESTAURANT_HOURS, SHOP_HOURS, type TrafficPlan } from "./traffic";
+import { generateTraffic } from "./traffic";
 import { generateWebhooks } from "./webhooks";
 
 const DAY = 86_400_000;
@@ -55,114 +55,27 @@ export interface MerchantTeam {
   members: { staff: Staff; role: Membership["role"] }[];
 }
 
-interface MerchantPlan {
-  ageDays: number;
-  traffic: TrafficPlan;
-  transcripts: number;
-  refundRate: number;
-  disputeRate: number;
-  disputePlan: DisputeStatus[];
-  rejectedWebhooks: number;
-  failedWebhooks: number;
-}
-
-const PLANS: Record<MerchantKey, MerchantPlan> = {
-  lumiere: {
-    ageDays: 130,
-    traffic: {
-      days: 90,
-      dailyStart: 48,
-      dailyEnd: 96,
-      hourWeights: RESTAURANT_HOURS,
-      weekdayWeights: [0.8, 0.78, 0.95, 1, 1.05, 1.25, 1.3],
-      flowWeights: { invoice: 30, menu: 70 },
-      liveOutcomes: ["pending", "requires_action", "created", "pending", "requires_action", "pending"],
-      spike: { daysAgo: 3, localHour: 12, conversations: 34, failureRate: 0.7 },
-    },
-    transcripts: 200,
-    refundRate: 0.03,
-    disputeRate: 0.006,
-    disputePlan: ["needs_response", "needs_response", "needs_response", "needs_response", "under_review", "under_review", "won", "lost", "accepted"],
-    rejectedWebhooks: 2,
-    failedWebhooks: 1,
-  },
-  nusantara: {
-    ageDays: 50,
-    traffic: {
-      days: 30,
-      dailyStart: 12,
-      dailyEnd: 22,
-      hourWeights: SHOP_HOURS,
-      weekdayWeights: [1.2, 0.9, 0.95, 0.95, 1, 1.05, 1.25],
-      flowWeights: { batik: 100 },
-      liveOutcomes: ["pending", "created"],
-    },
-    transcripts: 40,
-    refundRate: 0.02,
-    disputeRate: 0,
-    disputePlan: ["needs_response"],
-    rejectedWebhooks: 0,
-    failedWebhooks: 0,
-  },
-};
-
-function buildFlows(rng: SeededRandom, key: MerchantKey, merchantId: string, now: Date, publisher: Staff, team: MerchantTeam) {
-  const flows: Flow[] = [];
-  const versions: FlowVersion[] = [];
-  const graphs = new Map<string, FlowGraph>();
-  const seeded: SeededFlow[] = [];
-  for (const spec of FLOWS[key]) {
-    const id = rng.id("flow");
-    const flowVersions = spec.versionAgesDays.map((age, i) => ({
-      id: rng.id("flowVersion"),
-      version: i + 1,
-      publishedAt: new Date(now.getTime() - age * DAY - rng.int(8, 18) * 3_600_000),
-    }));
-    for (const [i, v] of flowVersions.entries()) {
-      const graph = spec.graph(v.version);
-      graphs.set(`${id}:${v.version}`, graph);
-      versions.push({
-        merchantId,
-        id: v.id,
-        flowId: id,
-        version: v.version,
-        graph,
-        note: spec.versionNotes[i] ?? "",
-        publishedByUserId: (v.version % 2 === 0 ? team.admin : undefined)?.id ?? publisher.id,
-        publishedAt: v.publishedAt,
-      });
-    }
-    const latest = Math.max(1, flowVersions.length);
-    const draftGraph = spec.graph(latest);
-    const createdAt = flowVersions[0] ? new Date(flowVersions[0].publishedAt.getTime() - DAY) : new Date(now.getTime() - 4 * DAY);
-    const lastVersion = flowVersions[flowVersions.length - 1];
-    flows.push({
-      merchantId,
-      id,
-      name: spec.name,
-      description: spec.description,
-      template: spec.template,
-      publicKey: `fpk_${rng.base62(22)}`,
-      status: spec.status,
-      draftGraph,
-      draftRevision: flowVersions.length + (spec.status === "draft" ? 3 : 0),
-      publishedVersionId: lastVersion?.id ?? null,
-      channels: [...spec.channels],
-      createdAt,
-      updatedAt: lastVersion?.publishedAt ?? new Date(now.getTime() - 2 * DAY),
-    });
-    seeded.push({ spec, id, versions: flowVersions, nodeTypes: new Map(draftGraph.nodes.map((n) => [n.id, n.type])) });
-  }
-  return { flows, versions, seeded, graphs };
-}
-
-export function buildMerchant(root: SeededRandom, key: MerchantKey, now: Date, team: MerchantTeam, appOrigin: string): MerchantRows {
+export function buildMerchant(
+  root: SeededRandom,
+  key: MerchantKey,
+  now: Date,
+  team: MerchantTeam,
+  appOrigin: string,
+): MerchantRows {
   const spec = MERCHANTS[key];
   const plan = PLANS[key];
   const rng = root.fork(`${key}:setup`);
   const merchantId = rng.id("merchant");
   const createdAt = new Date(now.getTime() - plan.ageDays * DAY);
-  const merchant: Merchant = { id: merchantId, name: spec.name, slug: spec.slug, country: spec.country, defaultCurrency: spec.defaultCurrency, timezone: spec.timezone, createdAt };
+  const merchant: Merchant = {
+    id: merchantId,
+    name: spec.name,
+    slug: spec.slug,
+    country: spec.country,
+    defaultCurrency: spec.defaultCurrency,
+    timezone: spec.timezone,
+    createdAt,
+  };
   const memberships: Membership[] = [
     { merchantId, userId: team.owner.id, role: "owner", createdAt, updatedAt: createdAt },
     ...team.members.map((m, i) => {
@@ -171,10 +84,16 @@ export function buildMerchant(root: SeededRandom, key: MerchantKey, now: Date, t
     }),
   ];
 
-  const connections = buildConnections(rng, key, merchantId, now, new Date(createdAt.getTime() + DAY));
+  const connections = buildConnections(
+    rng,
+    key,
+    merchantId,
+    now,
+    new Date(createdAt.getTime() + DAY),
+  );
   const connectionIds: Partial<Record<ProviderKind, string>> = {};
   for (const c of connections) connectionIds[c.row.provider] ??= c.row.id;
-  const flows = buildFlows(rng, key, merchantId, now, team.owner, team);
+  const flows = buildFlowRows(rng, key, merchantId, now, team);
   const published = flows.seeded.filter((f) => f.spec.status === "published");
 
   const invoiceNumbers = new Map<number, number>();
@@ -214,14 +133,23 @@ export function buildMerchant(root: SeededRandom, key: MerchantKey, now: Date, t
     now,
     merchantId,
     payments,
-    merchantAccounts: new Map(connections.flatMap((c) => (c.hint.merchantAccount ? [[c.row.id, c.hint.merchantAccount] as const] : []))),
+    merchantAccounts: new Map(
+      connections.flatMap((c) =>
+        c.hint.merchantAccount ? [[c.row.id, c.hint.merchantAccount] as const] : [],
+      ),
+    ),
     rejected: plan.rejectedWebhooks,
     failed: plan.failedWebhooks,
   });
   for (const c of connections) {
-    const times = payments.flatMap((p) => p.events).filter((e) => e.connectionId === c.row.id && e.source === "provider").map((e) => e.occurredAt.getTime());
+    const times = payments
+      .flatMap((p) => p.events)
+      .filter((e) => e.connectionId === c.row.id && e.source === "provider")
+      .map((e) => e.occurredAt.getTime());
     c.row.lastEventAt = times.length > 0 ? new Date(Math.max(...times)) : null;
-    c.row.signatureFailures = webhookInbox.filter((w) => w.connectionId === c.row.id && w.status === "rejected").length;
+    c.row.signatureFailures = webhookInbox.filter(
+      (w) => w.connectionId === c.row.id && w.status === "rejected",
+    ).length;
   }
 
   // Transcripts for the newest conversations only; one of them shows card-data redaction.
@@ -246,7 +174,12 @@ export function buildMerchant(root: SeededRandom, key: MerchantKey, now: Date, t
   );
 
   const opsRng = root.fork(`${key}:ops`);
-  const alertRules = buildAlertRules(opsRng, merchantId, new Date(createdAt.getTime() + 2 * DAY), key === "lumiere");
+  const alertRules = buildAlertRules(
+    opsRng,
+    merchantId,
+    new Date(createdAt.getTime() + 2 * DAY),
+    key === "lumiere",
+  );
   const spikeConnection = connections.find((c) => c.row.provider === "adyen");
   const alerts =
     key === "lumiere"
@@ -264,23 +197,49 @@ export function buildMerchant(root: SeededRandom, key: MerchantKey, now: Date, t
       : [];
   const invites =
     key === "lumiere" && team.admin
-      ? [buildPendingInvite(opsRng, merchantId, now, PENDING_INVITE.email, PENDING_INVITE.role, team.admin, PENDING_INVITE.expiresInDays)]
+      ? [
+          buildPendingInvite(
+            opsRng,
+            merchantId,
+            now,
+            PENDING_INVITE.email,
+            PENDING_INVITE.role,
+            team.admin,
+            PENDING_INVITE.expiresInDays,
+          ),
+        ]
       : [];
   const auditLog = buildAuditLog({
     rng: opsRng,
     now,
     merchantId,
     owner: team.owner,
-    signIns: key === "lumiere"
-      ? [[team.owner, 9], ...[team.admin, team.support, team.analyst].flatMap((s, i): [Staff, number][] => (s ? [[s, [7, 12, 4][i]!]] : []))]
-      : [[team.owner, 6], ...team.members.map((m): [Staff, number] => [m.staff, 3])],
+    signIns:
+      key === "lumiere"
+        ? [
+            [team.owner, 9],
+            ...[team.admin, team.support, team.analyst].flatMap((s, i): [Staff, number][] =>
+              s ? [[s, [7, 12, 4][i]!]] : [],
+            ),
+          ]
+        : [[team.owner, 6], ...team.members.map((m): [Staff, number] => [m.staff, 3])],
     connections,
     flows: flows.seeded,
     refunds: aftermath.refunds,
     disputes: aftermath.disputes,
     evidence: aftermath.evidence,
     alerts,
-    ...(team.admin && team.support && team.analyst && invites[0] && { team: { admin: team.admin, support: team.support, analyst: team.analyst, invite: invites[0] } }),
+    ...(team.admin &&
+      team.support &&
+      team.analyst &&
+      invites[0] && {
+        team: {
+          admin: team.admin,
+          support: team.support,
+          analyst: team.analyst,
+          invite: invites[0],
+        },
+      }),
   });
 
   return {

@@ -9,27 +9,47 @@ import { formatAmount, interpolate } from "@/lib/flows/runtime/text";
 import { minorToMajorString } from "@/lib/money";
 import type { SeedLang } from "./amounts";
 import type { SeededConversation } from "./conversation";
-import { BATIK_PRODUCTS, MENU_PRODUCTS } from "./flows";
+import { BATIK_PRODUCTS, MENU_PRODUCTS } from "./graphs";
 import type { SeededRandom } from "./random";
 
 const OPENERS: Record<string, Record<SeedLang, string[]>> = {
   invoice: {
-    fr: ["Bonjour", "Bonjour, je voudrais régler ma facture", "Bonsoir, c'est pour payer la facture du dîner de samedi"],
+    fr: [
+      "Bonjour",
+      "Bonjour, je voudrais régler ma facture",
+      "Bonsoir, c'est pour payer la facture du dîner de samedi",
+    ],
     en: ["Hi", "Hello, I'd like to pay my invoice", "Hi there, paying for last night's dinner"],
     zh: ["你好", "你好，我想付账单", "您好，我来付发票"],
     id: ["Halo", "Halo, saya mau bayar tagihan", "Selamat siang, mau bayar faktur"],
   },
   menu: {
-    fr: ["Bonjour, je voudrais commander pour midi", "Bonjour ! C'est possible de commander à emporter ?", "Salut, le menu du jour svp"],
-    en: ["Hi, can I order lunch to take away?", "Hello! What's on the menu today?", "Hi, I'd like to order"],
+    fr: [
+      "Bonjour, je voudrais commander pour midi",
+      "Bonjour ! C'est possible de commander à emporter ?",
+      "Salut, le menu du jour svp",
+    ],
+    en: [
+      "Hi, can I order lunch to take away?",
+      "Hello! What's on the menu today?",
+      "Hi, I'd like to order",
+    ],
     zh: ["你好，我想点餐", "您好，今天的菜单是什么？", "你好，可以外带吗？"],
-    id: ["Halo, mau pesan makan siang", "Halo, menu hari ini apa ya?", "Permisi, bisa pesan untuk dibawa pulang?"],
+    id: [
+      "Halo, mau pesan makan siang",
+      "Halo, menu hari ini apa ya?",
+      "Permisi, bisa pesan untuk dibawa pulang?",
+    ],
   },
   batik: {
     fr: ["Bonjour, je cherche un batik"],
     en: ["Hi, do you ship batik to Singapore?", "Hello, I'd like to order a batik shirt"],
     zh: ["你好，我想买蜡染布", "您好，有真丝披肩吗？"],
-    id: ["Halo kak, mau pesan batik", "Permisi, kemeja batik masih ada?", "Halo, mau order kain batik tulis"],
+    id: [
+      "Halo kak, mau pesan batik",
+      "Permisi, kemeja batik masih ada?",
+      "Halo, mau order kain batik tulis",
+    ],
   },
 };
 
@@ -88,17 +108,27 @@ export function buildTranscript(input: TranscriptInput): ConversationMessage[] {
   const products = conversation.flowKey === "batik" ? BATIK_PRODUCTS : MENU_PRODUCTS;
   const messages: ConversationMessage[] = [];
 
-  const cartLines = (basket?.items ?? []).map((item) => `${item.quantity} × ${products.find((p) => p.sku === item.sku)?.name[lang] ?? item.sku}`);
+  const cartLines = (basket?.items ?? []).map(
+    (item) =>
+      `${item.quantity} × ${products.find((p) => p.sku === item.sku)?.name[lang] ?? item.sku}`,
+  );
   const variables: Record<string, string> = {
     invoice_number: basket?.invoiceNumber ?? "",
     cart: cartLines.join(", "),
-    total: payment ? formatAmount(payment.amountMinor, payment.currency, botLang) : basket ? formatAmount(basket.baseAmountMinor, graph.currency, botLang) : "",
+    total: payment
+      ? formatAmount(payment.amountMinor, payment.currency, botLang)
+      : basket
+        ? formatAmount(basket.baseAmountMinor, graph.currency, botLang)
+        : "",
     reference: payment?.id ?? "",
   };
   const fill = (text: string) => interpolate(text, (name) => variables[name] ?? "");
   const nodeText = (nodeId: string, field: "text" | "prompt" | "retry") => {
-    const data = graph.nodes.find((n) => n.id === nodeId)?.data as Record<string, unknown> | undefined;
-    return fill(localize(data?.[field] as Record<string, string> | undefined, botLang, graph.defaultLanguage));
+    const data = graph.nodes.find((n) => n.id === nodeId)?.data as
+      Record<string, unknown> | undefined;
+    return fill(
+      localize(data?.[field] as Record<string, string> | undefined, botLang, graph.defaultLanguage),
+    );
   };
 
   const say = (at: number, direction: "inbound" | "outbound", body: unknown, redacted = false) => {
@@ -108,14 +138,16 @@ export function buildTranscript(input: TranscriptInput): ConversationMessage[] {
       id: rng.id("message"),
       conversationId: row.id,
       direction,
-      platformMessageId: direction === "inbound" ? platformMessageId(rng, row.channel, createdAt) : null,
+      platformMessageId:
+        direction === "inbound" ? platformMessageId(rng, row.channel, createdAt) : null,
       body,
       redacted,
       createdAt,
     });
   };
   // The customer's message arrives a moment before the step it triggers; the bot answers just after.
-  const customer = (at: number, text: string, choiceValue?: string) => say(at - rng.int(1, 4) * 1000, "inbound", { text, ...(choiceValue && { choiceValue }) });
+  const customer = (at: number, text: string, choiceValue?: string) =>
+    say(at - rng.int(1, 4) * 1000, "inbound", { text, ...(choiceValue && { choiceValue }) });
   const bot = (at: number, body: unknown) => {
     const text = (body as { text?: string }).text;
     if (text !== undefined && text.trim() === "") return;
@@ -129,7 +161,9 @@ export function buildTranscript(input: TranscriptInput): ConversationMessage[] {
     const key = `${event.nodeId}:${event.kind}`;
     switch (key) {
       case "start:entered":
-        say(at, "inbound", { text: rng.pick(OPENERS[conversation.flowKey]?.[lang] ?? OPENERS.menu![lang]) });
+        say(at, "inbound", {
+          text: rng.pick(OPENERS[conversation.flowKey]?.[lang] ?? OPENERS.menu![lang]),
+        });
         break;
       case "welcome:entered":
       case "summary:entered":
@@ -160,20 +194,33 @@ export function buildTranscript(input: TranscriptInput): ConversationMessage[] {
         bot(at, {
           kind: "choices",
           text: nodeText("catalogue", "prompt"),
-          options: products.map((p) => ({ value: p.sku, label: `${p.name[lang]} — ${formatAmount(p.priceMinor, graph.currency, botLang)}` })),
+          options: products.map((p) => ({
+            value: p.sku,
+            label: `${p.name[lang]} — ${formatAmount(p.priceMinor, graph.currency, botLang)}`,
+          })),
         });
         break;
       case "catalogue:cart_updated":
         customer(at, cartLines.join(", "));
-        bot(at, { kind: "choices", text: `${interpolate(phrase("cart_added", botLang), (n) => variables[n] ?? "")}\n${phrase("cart_more", botLang)}`, options: [{ value: "done", label: phrase("option_done", botLang) }] });
+        bot(at, {
+          kind: "choices",
+          text: `${interpolate(phrase("cart_added", botLang), (n) => variables[n] ?? "")}\n${phrase("cart_more", botLang)}`,
+          options: [{ value: "done", label: phrase("option_done", botLang) }],
+        });
         break;
       case "catalogue:input_accepted":
         customer(at, phrase("option_done", botLang), "done");
         break;
       case "choose_method:entered": {
         methodPromptAt = at;
-        const methods = payment?.method ? [...new Set([payment.method, "card", "apple_pay", "paypal"] as const)] : (["card", "apple_pay", "paypal"] as const);
-        bot(at, { kind: "choices", text: nodeText("choose_method", "prompt") || phrase("choose_method", botLang), options: methods.map((m) => ({ value: m, label: METHOD_LABELS[m][botLang] })) });
+        const methods = payment?.method
+          ? [...new Set([payment.method, "card", "apple_pay", "paypal"] as const)]
+          : (["card", "apple_pay", "paypal"] as const);
+        bot(at, {
+          kind: "choices",
+          text: nodeText("choose_method", "prompt") || phrase("choose_method", botLang),
+          options: methods.map((m) => ({ value: m, label: METHOD_LABELS[m][botLang] })),
+        });
         break;
       }
       case "choose_method:method_chosen":
@@ -198,7 +245,8 @@ export function buildTranscript(input: TranscriptInput): ConversationMessage[] {
         break;
       case "reminder:reminder_sent": {
         const reminder = graph.nodes.find((n) => n.id === "reminder");
-        if (reminder?.type === "reminder") botText(at, fill(localize(reminder.data.text, botLang, graph.defaultLanguage)));
+        if (reminder?.type === "reminder")
+          botText(at, fill(localize(reminder.data.text, botLang, graph.defaultLanguage)));
         break;
       }
       case "reminder:payment_failed":
@@ -214,10 +262,19 @@ export function buildTranscript(input: TranscriptInput): ConversationMessage[] {
         break;
       case "receipt:entered":
         if (!payment) break;
-        bot(at, { kind: "receipt", text: nodeText("receipt", "text") || phrase("receipt", botLang), amountMinor: payment.amountMinor, currency: payment.currency, reference: payment.id });
-        if (rng.chance(0.5)) say(at + rng.int(20, 120) * 1000, "inbound", { text: rng.pick(THANKS[lang]) });
+        bot(at, {
+          kind: "receipt",
+          text: nodeText("receipt", "text") || phrase("receipt", botLang),
+          amountMinor: payment.amountMinor,
+          currency: payment.currency,
+          reference: payment.id,
+        });
+        if (rng.chance(0.5))
+          say(at + rng.int(20, 120) * 1000, "inbound", { text: rng.pick(THANKS[lang]) });
         break;
     }
   }
-  return messages.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || (a.direction === "inbound" ? -1 : 1));
+  return messages.sort(
+    (a, b) => a.createdAt.getTime() - b.createdAt.getTime() || (a.direction === "inbound" ? -1 : 1),
+  );
 }

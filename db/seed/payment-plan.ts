@@ -2,7 +2,12 @@
 // with the status it leaves the payment in. Events after `now` are cut, so a late success on a
 // bank transfer simply leaves the payment pending.
 import type { PaymentEvent } from "@/db/schema/payments";
-import type { NormalizedEventType, PaymentMethod, PaymentStatus, ProviderKind } from "@/lib/connections/providers/types";
+import type {
+  NormalizedEventType,
+  PaymentMethod,
+  PaymentStatus,
+  ProviderKind,
+} from "@/lib/connections/providers/types";
 import { DECLINE_CODES, type DeclineCode } from "./catalog";
 import { providerEventId, rawEventType } from "./provider-refs";
 import type { SeededRandom } from "./random";
@@ -11,7 +16,8 @@ export type PaymentEventRow = PaymentEvent;
 
 const MINUTE = 60_000;
 
-export type AttemptOutcome = "succeeded" | "failed" | "expired" | "canceled" | "pending" | "requires_action" | "created";
+export type AttemptOutcome =
+  "succeeded" | "failed" | "expired" | "canceled" | "pending" | "requires_action" | "created";
 
 export interface PlanInput {
   rng: SeededRandom;
@@ -44,7 +50,11 @@ export interface PaymentPlan {
 }
 
 const DEFAULT_DECLINES: Record<DeclineCode, number> = {
-  card_declined: 35, insufficient_funds: 25, do_not_honor: 18, expired_card: 12, fraudulent: 10,
+  card_declined: 35,
+  insufficient_funds: 25,
+  do_not_honor: 18,
+  expired_card: 12,
+  fraudulent: 10,
 };
 
 function rollOutcome(input: PlanInput): AttemptOutcome {
@@ -53,7 +63,14 @@ function rollOutcome(input: PlanInput): AttemptOutcome {
   const failureRate = input.failureRate ?? 0.12;
   // Still inside the link's lifetime at `now`: some customers have not finished yet.
   if (now.getTime() - createdAt.getTime() < 45 * MINUTE) {
-    return rng.weighted({ succeeded: 55, pending: 14, requires_action: 10, created: 5, failed: 11, canceled: 5 });
+    return rng.weighted({
+      succeeded: 55,
+      pending: 14,
+      requires_action: 10,
+      created: 5,
+      failed: 11,
+      canceled: 5,
+    });
   }
   const roll = rng.next();
   if (roll < failureRate) return "failed";
@@ -63,7 +80,10 @@ function rollOutcome(input: PlanInput): AttemptOutcome {
   return "canceled";
 }
 
-function decline(rng: SeededRandom, weights: Partial<Record<DeclineCode, number>>): { code: string; message: string } {
+function decline(
+  rng: SeededRandom,
+  weights: Partial<Record<DeclineCode, number>>,
+): { code: string; message: string } {
   const code = rng.weighted(weights);
   return { code, message: DECLINE_CODES[code] };
 }
@@ -79,7 +99,11 @@ export function planPayment(input: PlanInput): PaymentPlan {
   const declines = input.declineWeights ?? DEFAULT_DECLINES;
   const steps: PlannedStep[] = [];
   let t = createdAt.getTime() + rng.int(20, 240) * 1000;
-  const push = (type: PlannedStep["type"], statusAfter: PaymentStatus, failure?: PlannedStep["failure"]) => {
+  const push = (
+    type: PlannedStep["type"],
+    statusAfter: PaymentStatus,
+    failure?: PlannedStep["failure"],
+  ) => {
     steps.push({ type, at: new Date(t), statusAfter, ...(failure && { failure }) });
   };
 
@@ -87,7 +111,10 @@ export function planPayment(input: PlanInput): PaymentPlan {
   if (outcome !== "created" && outcome !== "expired") {
     if (isSlowMethod(method) || outcome === "pending") push("payment.pending", "pending");
     // 3-D Secure shows up as a webhook on Stripe (and the Sandbox); Adyen sends none for it.
-    else if ((cardLike && (provider === "stripe" || provider === "sandbox") && rng.chance(0.22)) || outcome === "requires_action") {
+    else if (
+      (cardLike && (provider === "stripe" || provider === "sandbox") && rng.chance(0.22)) ||
+      outcome === "requires_action"
+    ) {
       push("payment.requires_action", "requires_action");
     }
   }
@@ -96,11 +123,18 @@ export function planPayment(input: PlanInput): PaymentPlan {
     case "succeeded": {
       if (cardLike && rng.chance(0.06)) {
         t += rng.int(15, 90) * 1000;
-        push("payment.failed", "failed", decline(rng, { card_declined: 50, insufficient_funds: 50 }));
+        push(
+          "payment.failed",
+          "failed",
+          decline(rng, { card_declined: 50, insufficient_funds: 50 }),
+        );
       }
       // Bank transfers settle much later than cards and wallets, but before the link expires.
       const latest = expiresAt.getTime() - t - MINUTE;
-      t += Math.min(latest, method === "bank_transfer" ? rng.int(20, 16 * 60) * MINUTE : rng.int(30, 420) * 1000);
+      t += Math.min(
+        latest,
+        method === "bank_transfer" ? rng.int(20, 16 * 60) * MINUTE : rng.int(30, 420) * 1000,
+      );
       push("payment.succeeded", "succeeded");
       break;
     }
@@ -150,13 +184,20 @@ export interface TimelineInput {
   createdAt: Date;
 }
 
-type EventOwner = Pick<TimelineInput, "rng" | "merchantId" | "paymentId" | "connectionId" | "provider" | "amountMinor" | "currency"> & {
+type EventOwner = Pick<
+  TimelineInput,
+  "rng" | "merchantId" | "paymentId" | "connectionId" | "provider" | "amountMinor" | "currency"
+> & {
   /** The provider's id of the payment (Adyen builds event ids from it). */
   providerPaymentId: string | null;
 };
 
 /** Adyen's event key is pspReference:eventCode:success, where modifications have their own psp. */
-function adyenPspReference(owner: EventOwner, type: PlannedStep["type"], detail: Record<string, unknown> | undefined): string | null {
+function adyenPspReference(
+  owner: EventOwner,
+  type: PlannedStep["type"],
+  detail: Record<string, unknown> | undefined,
+): string | null {
   if (type.startsWith("refund.")) return (detail?.providerRefundId as string | undefined) ?? null;
   if (type.startsWith("dispute.")) return (detail?.providerDisputeId as string | undefined) ?? null;
   return owner.providerPaymentId;
@@ -165,7 +206,12 @@ function adyenPspReference(owner: EventOwner, type: PlannedStep["type"], detail:
 /** A provider event row, or a Parley-side one when the provider sends no webhook for it. */
 export function providerEventRow(
   owner: EventOwner,
-  step: { type: PlannedStep["type"]; at: Date; statusAfter: PaymentStatus | null; detail?: Record<string, unknown> },
+  step: {
+    type: PlannedStep["type"];
+    at: Date;
+    statusAfter: PaymentStatus | null;
+    detail?: Record<string, unknown>;
+  },
 ): PaymentEventRow {
   const raw = rawEventType(owner.provider, step.type);
   let eventId: string | null = null;
@@ -221,10 +267,18 @@ export function parleyEventRow(
   };
 }
 
-export function paymentTimeline(input: TimelineInput & { providerPaymentId: string | null }, plan: PaymentPlan): PaymentEventRow[] {
+export function paymentTimeline(
+  input: TimelineInput & { providerPaymentId: string | null },
+  plan: PaymentPlan,
+): PaymentEventRow[] {
   const { rng, createdAt } = input;
   const rows = [
-    parleyEventRow(input, { type: "created", at: createdAt, statusAfter: "created", detail: { method: input.method } }),
+    parleyEventRow(input, {
+      type: "created",
+      at: createdAt,
+      statusAfter: "created",
+      detail: { method: input.method },
+    }),
     parleyEventRow(input, {
       type: "checkout_sent",
       at: new Date(createdAt.getTime() + rng.int(600, 2500)),
@@ -233,7 +287,12 @@ export function paymentTimeline(input: TimelineInput & { providerPaymentId: stri
     }),
   ];
   for (const step of plan.steps) {
-    rows.push(providerEventRow(input, { ...step, ...(step.failure && { detail: { failure: step.failure } }) }));
+    rows.push(
+      providerEventRow(input, {
+        ...step,
+        ...(step.failure && { detail: { failure: step.failure } }),
+      }),
+    );
   }
   return rows;
 }

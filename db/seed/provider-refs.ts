@@ -24,30 +24,53 @@ export interface CheckoutRefs {
 }
 
 /** `appOrigin` is Parley's public origin: the Sandbox's hosted page lives there. */
-export function checkoutRefs(provider: ProviderKind, rng: SeededRandom, appOrigin: string): CheckoutRefs {
+export function checkoutRefs(
+  provider: ProviderKind,
+  rng: SeededRandom,
+  appOrigin: string,
+): CheckoutRefs {
   switch (provider) {
     case "stripe": {
       const session = `cs_test_a1${rng.base62(56)}`;
-      return { providerCheckoutId: session, providerPaymentId: `pi_3${rng.base62(23)}`, checkoutUrl: `https://checkout.stripe.com/c/pay/${session}` };
+      return {
+        providerCheckoutId: session,
+        providerPaymentId: `pi_3${rng.base62(23)}`,
+        checkoutUrl: `https://checkout.stripe.com/c/pay/${session}`,
+      };
     }
     case "paypal": {
       const order = upper(rng, 17);
-      return { providerCheckoutId: order, providerPaymentId: order, checkoutUrl: `https://www.sandbox.paypal.com/checkoutnow?token=${order}` };
+      return {
+        providerCheckoutId: order,
+        providerPaymentId: order,
+        checkoutUrl: `https://www.sandbox.paypal.com/checkoutnow?token=${order}`,
+      };
     }
     case "adyen": {
       const link = `PL${rng.hex(16).toUpperCase()}`;
-      return { providerCheckoutId: link, providerPaymentId: adyenPspReference(rng), checkoutUrl: `https://test.adyen.link/${link}` };
+      return {
+        providerCheckoutId: link,
+        providerPaymentId: adyenPspReference(rng),
+        checkoutUrl: `https://test.adyen.link/${link}`,
+      };
     }
     case "sandbox": {
       // Same shapes as lib/connections/providers/sandbox.ts (sbxcs_/sbxpi_ + 24 hex).
       const session = `sbxcs_${rng.hex(24)}`;
-      return { providerCheckoutId: session, providerPaymentId: `sbxpi_${rng.hex(24)}`, checkoutUrl: `${appOrigin}/pay/sandbox/${session}` };
+      return {
+        providerCheckoutId: session,
+        providerPaymentId: `sbxpi_${rng.hex(24)}`,
+        checkoutUrl: `${appOrigin}/pay/sandbox/${session}`,
+      };
     }
   }
 }
 
 /** Event ids for providers that send one (Adyen's are derived from the notification instead). */
-export function providerEventId(provider: Exclude<ProviderKind, "adyen">, rng: SeededRandom): string {
+export function providerEventId(
+  provider: Exclude<ProviderKind, "adyen">,
+  rng: SeededRandom,
+): string {
   switch (provider) {
     case "stripe":
       return `evt_3${rng.base62(23)}`;

@@ -30,8 +30,14 @@ export interface TrafficPlan {
   spike?: { daysAgo: number; localHour: number; conversations: number; failureRate: number };
 }
 
-export const RESTAURANT_HOURS = [0.2, 0.1, 0.05, 0.03, 0.03, 0.05, 0.2, 0.6, 1.1, 1.3, 1.8, 4.2, 6, 4.2, 1.6, 1, 1.1, 1.6, 3.2, 4.6, 4.4, 2.8, 1.3, 0.5];
-export const SHOP_HOURS = [0.3, 0.2, 0.1, 0.1, 0.2, 0.5, 1, 1.8, 2.6, 3, 3.2, 3.3, 3, 3, 3, 2.8, 2.6, 2.5, 2.8, 3.3, 3.6, 3, 1.8, 0.8];
+export const RESTAURANT_HOURS = [
+  0.2, 0.1, 0.05, 0.03, 0.03, 0.05, 0.2, 0.6, 1.1, 1.3, 1.8, 4.2, 6, 4.2, 1.6, 1, 1.1, 1.6, 3.2,
+  4.6, 4.4, 2.8, 1.3, 0.5,
+];
+export const SHOP_HOURS = [
+  0.3, 0.2, 0.1, 0.1, 0.2, 0.5, 1, 1.8, 2.6, 3, 3.2, 3.3, 3, 3, 3, 2.8, 2.6, 2.5, 2.8, 3.3, 3.6, 3,
+  1.8, 0.8,
+];
 
 export interface Traffic {
   conversations: SeededConversation[];
@@ -45,19 +51,31 @@ function localMidnight(at: number, offsetHours: number): number {
   return local - (local % DAY) - offsetHours * HOUR;
 }
 
-export function generateTraffic(ctx: ConversationContext, flows: SeededFlow[], plan: TrafficPlan): Traffic {
+export function generateTraffic(
+  ctx: ConversationContext,
+  flows: SeededFlow[],
+  plan: TrafficPlan,
+): Traffic {
   const { rng, now, merchant } = ctx;
   const nowMs = now.getTime();
   const conversations: SeededConversation[] = [];
   const events: ConversationEvent[] = [];
   const langWeights = LANG_WEIGHTS[merchant.key];
   const flowByKey = new Map(flows.map((f) => [f.spec.key, f]));
-  const hourTable = Object.fromEntries(plan.hourWeights.map((w, h) => [String(h), w])) as Record<string, number>;
+  const hourTable = Object.fromEntries(plan.hourWeights.map((w, h) => [String(h), w])) as Record<
+    string,
+    number
+  >;
 
   const add = (
     flow: SeededFlow,
     startedAt: Date,
-    overrides: Partial<Pick<ConversationRequest, "lang" | "channel" | "route" | "outcome" | "failureRates" | "reachPay">> = {},
+    overrides: Partial<
+      Pick<
+        ConversationRequest,
+        "lang" | "channel" | "route" | "outcome" | "failureRates" | "reachPay"
+      >
+    > = {},
   ) => {
     const lang = overrides.lang ?? rng.weighted(langWeights);
     const channel = overrides.channel ?? rng.weighted(CHANNEL_WEIGHTS[flow.spec.key] ?? { web: 1 });
@@ -68,7 +86,9 @@ export function generateTraffic(ctx: ConversationContext, flows: SeededFlow[], p
 
   const today = localMidnight(nowMs, merchant.utcOffsetHours);
   const spike = plan.spike;
-  const spikeStart = spike ? today - spike.daysAgo * DAY + spike.localHour * HOUR + 5 * MINUTE : undefined;
+  const spikeStart = spike
+    ? today - spike.daysAgo * DAY + spike.localHour * HOUR + 5 * MINUTE
+    : undefined;
   const spikeEnd = spikeStart === undefined ? undefined : spikeStart + 45 * MINUTE;
 
   for (let d = plan.days - 1; d >= 0; d--) {
@@ -91,7 +111,11 @@ export function generateTraffic(ctx: ConversationContext, flows: SeededFlow[], p
       const flow = flowByKey.get(flowKey as SeededFlow["spec"]["key"]);
       if (!flow) throw new Error(`Traffic plan names a flow the merchant has not got: ${flowKey}`);
       const inSpike = spikeStart !== undefined && at >= spikeStart - HOUR && at <= spikeEnd! + HOUR;
-      add(flow, new Date(at), inSpike && spike ? { failureRates: { adyen: spike.failureRate } } : {});
+      add(
+        flow,
+        new Date(at),
+        inSpike && spike ? { failureRates: { adyen: spike.failureRate } } : {},
+      );
     }
   }
 
@@ -99,7 +123,8 @@ export function generateTraffic(ctx: ConversationContext, flows: SeededFlow[], p
   if (spike && spikeStart !== undefined && spikeStart < nowMs) {
     const menu = flowByKey.get("menu") ?? flows[0]!;
     for (let i = 0; i < spike.conversations; i++) {
-      const at = spikeStart + Math.floor((i * 45 * MINUTE) / spike.conversations) + rng.int(0, 50) * 1000;
+      const at =
+        spikeStart + Math.floor((i * 45 * MINUTE) / spike.conversations) + rng.int(0, 50) * 1000;
       const method = rng.weighted({ alipay: 55, wechat_pay: 35, card: 10 } as const);
       add(menu, new Date(at), {
         lang: rng.weighted({ zh: 85, en: 15 }),
@@ -122,6 +147,10 @@ export function generateTraffic(ctx: ConversationContext, flows: SeededFlow[], p
   return {
     conversations,
     events,
-    ...(spikeStart !== undefined && spikeEnd !== undefined && spikeStart < nowMs && { spikeWindow: { start: new Date(spikeStart), end: new Date(spikeEnd) } }),
+    ...(spikeStart !== undefined &&
+      spikeEnd !== undefined &&
+      spikeStart < nowMs && {
+        spikeWindow: { start: new Date(spikeStart), end: new Date(spikeEnd) },
+      }),
   };
 }

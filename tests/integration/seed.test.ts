@@ -1,28 +1,61 @@
-import { createHash } from "node:crypto";
-import { and, asc, eq, sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db, DbHandle } from "@/db/client";
 import {
-  alerts, auditLog, connections, conversationEvents, conversationMessages, conversations, disputeEvidence, disputes,
-  flowVersions, flows, invites, memberships, merchants, paymentEvents, payments, refunds, users, webhookInbox,
+  alerts,
+  auditLog,
+  connections,
+  conversationEvents,
+  conversationMessages,
+  conversations,
+  disputeEvidence,
+  disputes,
+  flows,
+  flowVersions,
+  invites,
+  memberships,
+  merchants,
+  paymentEvents,
+  payments,
+  refunds,
+  users,
+  webhookInbox,
 } from "@/db/schema";
-import { DEMO_LOGINS, DEMO_MERCHANT_SLUG, DEMO_PASSWORD, SECOND_MERCHANT_SLUG, seedDemo, type SeedSummary } from "@/db/seed";
+import {
+  DEMO_LOGINS,
+  DEMO_MERCHANT_SLUG,
+  DEMO_PASSWORD,
+  SECOND_MERCHANT_SLUG,
+  seedDemo,
+  type SeedSummary,
+} from "@/db/seed";
 import { buildMerchant } from "@/db/seed/merchant";
 import { hashSeed, SeededRandom } from "@/db/seed/random";
 import { verifyPassword } from "@/lib/auth/password";
 import { openCredentials } from "@/lib/connections/credentials";
 import { adyenCredentialsSchema } from "@/lib/connections/providers/adyen";
-import { normalizeAdyenItem, type AdyenNotificationItem } from "@/lib/connections/providers/adyen-webhook";
+import {
+  normalizeAdyenItem,
+  type AdyenNotificationItem,
+} from "@/lib/connections/providers/adyen-webhook";
 import { paypalCredentialsSchema } from "@/lib/connections/providers/paypal";
 import { normalizePayPalEvent } from "@/lib/connections/providers/paypal-webhook";
-import { normalizeSandboxEvent, sandboxCredentialsSchema } from "@/lib/connections/providers/sandbox";
+import {
+  normalizeSandboxEvent,
+  sandboxCredentialsSchema,
+} from "@/lib/connections/providers/sandbox";
 import { sandboxEventSchema } from "@/lib/connections/providers/sandbox-signing";
 import { stripeCredentialsSchema } from "@/lib/connections/providers/stripe";
 import { normalizeStripeEvent } from "@/lib/connections/providers/stripe-webhooks";
-import { type NormalizedEvent, PAYMENT_STATUSES, type ProviderKind } from "@/lib/connections/providers/types";
+import {
+  PAYMENT_STATUSES,
+  type NormalizedEvent,
+  type ProviderKind,
+} from "@/lib/connections/providers/types";
 import { resetEnvCache } from "@/lib/env";
 import { canPublish, validateFlow } from "@/lib/flows/validate";
 import { reducePayment, type PaymentFact } from "@/lib/payments/state-machine";
+import { and, asc, eq, sql } from "drizzle-orm";
+import { createHash } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ENGINES, openTestDatabase } from "./helpers/test-db";
 
 // A fixed instant (a Friday afternoon in Paris) so every run sees the same data.
@@ -30,8 +63,24 @@ const NOW = new Date("2025-03-14T15:20:00.000Z");
 const DAY = 86_400_000;
 
 const TABLES = {
-  merchants, users, memberships, invites, connections, flows, flowVersions, conversations, conversationEvents,
-  conversationMessages, payments, paymentEvents, webhookInbox, refunds, disputes, disputeEvidence, alerts, auditLog,
+  merchants,
+  users,
+  memberships,
+  invites,
+  connections,
+  flows,
+  flowVersions,
+  conversations,
+  conversationEvents,
+  conversationMessages,
+  payments,
+  paymentEvents,
+  webhookInbox,
+  refunds,
+  disputes,
+  disputeEvidence,
+  alerts,
+  auditLog,
 };
 
 beforeAll(() => {
@@ -54,7 +103,9 @@ async function paymentFingerprint(db: Db): Promise<string> {
     .select({ id: payments.id, amount: payments.amountMinor, status: payments.status })
     .from(payments)
     .orderBy(asc(payments.id));
-  return createHash("sha256").update(rows.map((r) => `${r.id}|${r.amount}|${r.status}`).join("\n")).digest("hex");
+  return createHash("sha256")
+    .update(rows.map((r) => `${r.id}|${r.amount}|${r.status}`).join("\n"))
+    .digest("hex");
 }
 
 const CREDENTIAL_SCHEMAS = {
@@ -73,14 +124,19 @@ function normalizeDelivery(provider: ProviderKind, rawBody: string): NormalizedE
     case "paypal":
       return [normalizePayPalEvent(json as Parameters<typeof normalizePayPalEvent>[0])];
     case "adyen":
-      return (json.notificationItems as { NotificationRequestItem: AdyenNotificationItem }[]).map((i) => normalizeAdyenItem(i.NotificationRequestItem));
+      return (json.notificationItems as { NotificationRequestItem: AdyenNotificationItem }[]).map(
+        (i) => normalizeAdyenItem(i.NotificationRequestItem),
+      );
     case "sandbox":
       return [normalizeSandboxEvent(sandboxEventSchema.parse(json))];
   }
 }
 
 async function merchantId(db: Db, slug: string): Promise<string> {
-  const [row] = await db.select({ id: merchants.id }).from(merchants).where(eq(merchants.slug, slug));
+  const [row] = await db
+    .select({ id: merchants.id })
+    .from(merchants)
+    .where(eq(merchants.slug, slug));
   return row!.id;
 }
 
@@ -105,15 +161,24 @@ describe.each(ENGINES)("demo seed on %s", (engine) => {
 
   it("reports what it wrote, and the counts match the database", async () => {
     expect(summary.created).toBe(true);
-    expect(summary.merchants.map((m) => m.slug).sort()).toEqual([DEMO_MERCHANT_SLUG, SECOND_MERCHANT_SLUG]);
+    expect(summary.merchants.map((m) => m.slug).sort()).toEqual([
+      DEMO_MERCHANT_SLUG,
+      SECOND_MERCHANT_SLUG,
+    ]);
     const actual = await countRows(db);
     const snake = (name: string) => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
-    for (const [name, n] of Object.entries(actual)) expect(summary.counts[snake(name)], name).toBe(n);
+    for (const [name, n] of Object.entries(actual))
+      expect(summary.counts[snake(name)], name).toBe(n);
   });
 
   it("creates the demo logins with the shared password and the documented memberships", async () => {
     const rows = await db
-      .select({ email: users.email, hash: users.passwordHash, role: memberships.role, slug: merchants.slug })
+      .select({
+        email: users.email,
+        hash: users.passwordHash,
+        role: memberships.role,
+        slug: merchants.slug,
+      })
       .from(memberships)
       .innerJoin(users, eq(users.id, memberships.userId))
       .innerJoin(merchants, eq(merchants.id, memberships.merchantId));
@@ -127,7 +192,10 @@ describe.each(ENGINES)("demo seed on %s", (engine) => {
 
   it("has plausible volumes: 90 days of Lumière traffic, 30 of Nusantara", async () => {
     const perDay = await db
-      .select({ day: sql<string>`to_char(${conversations.startedAt} at time zone 'Europe/Paris', 'YYYY-MM-DD')`, n: sql<number>`count(*)::int` })
+      .select({
+        day: sql<string>`to_char(${conversations.startedAt} at time zone 'Europe/Paris', 'YYYY-MM-DD')`,
+        n: sql<number>`count(*)::int`,
+      })
       .from(conversations)
       .where(eq(conversations.merchantId, lumiere))
       .groupBy(sql`1`)
@@ -147,7 +215,10 @@ describe.each(ENGINES)("demo seed on %s", (engine) => {
     expect(lastWeek).toBeGreaterThan(firstWeek * 1.3);
 
     const [second] = await db
-      .select({ n: sql<number>`count(*)::int`, first: sql<string>`min(${conversations.startedAt})` })
+      .select({
+        n: sql<number>`count(*)::int`,
+        first: sql<string>`min(${conversations.startedAt})`,
+      })
       .from(conversations)
       .where(eq(conversations.merchantId, nusantara));
     expect(second!.n).toBeGreaterThan(250);
@@ -160,11 +231,19 @@ describe.each(ENGINES)("demo seed on %s", (engine) => {
       const [row] = await db
         .select({ n: sql<number>`count(distinct ${conversationEvents.conversationId})::int` })
         .from(conversationEvents)
-        .where(and(eq(conversationEvents.merchantId, lumiere), eq(conversationEvents.nodeId, nodeId), eq(conversationEvents.kind, kind)));
+        .where(
+          and(
+            eq(conversationEvents.merchantId, lumiere),
+            eq(conversationEvents.nodeId, nodeId),
+            eq(conversationEvents.kind, kind),
+          ),
+        );
       return row!.n;
     };
     const started = await reached("start");
-    const asked = (await reached("ask_invoice", "input_accepted")) + (await reached("catalogue", "cart_updated"));
+    const asked =
+      (await reached("ask_invoice", "input_accepted")) +
+      (await reached("catalogue", "cart_updated"));
     const method = await reached("choose_method");
     const linkSent = await reached("pay", "payment_link_sent");
     const paid = (await reached("receipt")) / started;
@@ -182,7 +261,9 @@ describe.each(ENGINES)("demo seed on %s", (engine) => {
     const rows = await db.select().from(payments);
     for (const p of rows) {
       expect(Number.isSafeInteger(p.amountMinor) && p.amountMinor >= 0, p.id).toBe(true);
-      expect(Number.isSafeInteger(p.refundedMinor) && p.refundedMinor <= p.amountMinor, p.id).toBe(true);
+      expect(Number.isSafeInteger(p.refundedMinor) && p.refundedMinor <= p.amountMinor, p.id).toBe(
+        true,
+      );
       expect(p.currency).toMatch(/^[A-Z]{3}$/);
     }
     const ofLumiere = rows.filter((p) => p.merchantId === lumiere);
@@ -190,9 +271,15 @@ describe.each(ENGINES)("demo seed on %s", (engine) => {
     for (const p of ofLumiere) byCurrency.set(p.currency, (byCurrency.get(p.currency) ?? 0) + 1);
     expect([...byCurrency.keys()].sort()).toEqual(["CNY", "EUR", "IDR", "JPY", "USD"]);
     expect(byCurrency.get("EUR")! / ofLumiere.length).toBeGreaterThan(0.6);
-    const nusantaraIdr = rows.filter((p) => p.merchantId === nusantara && p.currency === "IDR").length;
-    expect(nusantaraIdr / rows.filter((p) => p.merchantId === nusantara).length).toBeGreaterThan(0.75);
-    expect(new Set(ofLumiere.map((p) => p.provider))).toEqual(new Set(["sandbox", "stripe", "paypal", "adyen"]));
+    const nusantaraIdr = rows.filter(
+      (p) => p.merchantId === nusantara && p.currency === "IDR",
+    ).length;
+    expect(nusantaraIdr / rows.filter((p) => p.merchantId === nusantara).length).toBeGreaterThan(
+      0.75,
+    );
+    expect(new Set(ofLumiere.map((p) => p.provider))).toEqual(
+      new Set(["sandbox", "stripe", "paypal", "adyen"]),
+    );
   });
 
   it("has every payment status, with the documented shares", async () => {
@@ -204,7 +291,8 @@ describe.each(ENGINES)("demo seed on %s", (engine) => {
     const n = Object.fromEntries(rows.map((r) => [r.status, r.n]));
     for (const status of PAYMENT_STATUSES) expect(n[status] ?? 0, status).toBeGreaterThan(0);
     const total = rows.reduce((s, r) => s + r.n, 0);
-    const paid = (n.succeeded ?? 0) + (n.refunded ?? 0) + (n.partially_refunded ?? 0) + (n.disputed ?? 0);
+    const paid =
+      (n.succeeded ?? 0) + (n.refunded ?? 0) + (n.partially_refunded ?? 0) + (n.disputed ?? 0);
     expect(paid / total).toBeGreaterThan(0.7);
     expect(paid / total).toBeLessThan(0.84);
     expect(n.failed! / total).toBeGreaterThan(0.09);
@@ -227,11 +315,31 @@ describe.each(ENGINES)("demo seed on %s", (engine) => {
         const at = e.occurredAt;
         const detail = e.detail ?? {};
         if (e.type.startsWith("payment.")) {
-          facts.push({ kind: "payment", status: e.type.slice("payment.".length) as "succeeded", occurredAt: at, amountMinor: e.amountMinor!, currency: e.currency! });
+          facts.push({
+            kind: "payment",
+            status: e.type.slice("payment.".length) as "succeeded",
+            occurredAt: at,
+            amountMinor: e.amountMinor!,
+            currency: e.currency!,
+          });
         } else if (e.type === "refund.succeeded" || e.type === "refund.failed") {
-          facts.push({ kind: "refund", providerRefundId: String(detail.providerRefundId), status: e.type === "refund.succeeded" ? "succeeded" : "failed", amountMinor: e.amountMinor!, currency: e.currency!, occurredAt: at });
+          facts.push({
+            kind: "refund",
+            providerRefundId: String(detail.providerRefundId),
+            status: e.type === "refund.succeeded" ? "succeeded" : "failed",
+            amountMinor: e.amountMinor!,
+            currency: e.currency!,
+            occurredAt: at,
+          });
         } else if (e.type.startsWith("dispute.")) {
-          facts.push({ kind: "dispute", providerDisputeId: String(detail.providerDisputeId), status: e.type.slice("dispute.".length) as "opened", occurredAt: at, amountMinor: e.amountMinor!, currency: e.currency! });
+          facts.push({
+            kind: "dispute",
+            providerDisputeId: String(detail.providerDisputeId),
+            status: e.type.slice("dispute.".length) as "opened",
+            occurredAt: at,
+            amountMinor: e.amountMinor!,
+            currency: e.currency!,
+          });
         }
       }
       const view = reducePayment({ amountMinor: p.amountMinor, currency: p.currency }, facts);
@@ -240,7 +348,9 @@ describe.each(ENGINES)("demo seed on %s", (engine) => {
       expect(view.anomalies, p.id).toEqual([]);
       // Provider event ids are what webhooks dedupe on: they must be unique per connection.
     }
-    const ids = events.filter((e) => e.providerEventId).map((e) => `${e.connectionId}|${e.providerEventId}`);
+    const ids = events
+      .filter((e) => e.providerEventId)
+      .map((e) => `${e.connectionId}|${e.providerEventId}`);
     expect(new Set(ids).size).toBe(ids.length);
   });
 
@@ -282,8 +392,14 @@ describe.each(ENGINES)("demo seed on %s", (engine) => {
       where d.assignee_user_id is not null
         and not exists (select 1 from memberships m where m.merchant_id = d.merchant_id and m.user_id = d.assignee_user_id)`);
     expect((strangers as unknown as { rows: { n: number }[] }).rows[0]!.n).toBe(0);
-    const nusantaraConnections = await db.select({ id: connections.id }).from(connections).where(eq(connections.merchantId, nusantara));
-    const nusantaraPayments = await db.select({ connectionId: payments.connectionId }).from(payments).where(eq(payments.merchantId, nusantara));
+    const nusantaraConnections = await db
+      .select({ id: connections.id })
+      .from(connections)
+      .where(eq(connections.merchantId, nusantara));
+    const nusantaraPayments = await db
+      .select({ connectionId: payments.connectionId })
+      .from(payments)
+      .where(eq(payments.merchantId, nusantara));
     const own = new Set(nusantaraConnections.map((c) => c.id));
     expect(nusantaraPayments.length).toBeGreaterThan(0);
     for (const p of nusantaraPayments) expect(own.has(p.connectionId)).toBe(true);
@@ -291,11 +407,23 @@ describe.each(ENGINES)("demo seed on %s", (engine) => {
 
   it("stores sealed, decryptable test credentials with masked hints", async () => {
     const rows = await db.select().from(connections);
-    expect(rows.filter((c) => c.merchantId === lumiere).map((c) => c.label).sort()).toEqual(["Adyen APAC", "PayPal", "Sandbox", "Stripe EU"]);
-    expect(rows.filter((c) => c.merchantId === nusantara).map((c) => c.provider).sort()).toEqual(["adyen", "sandbox"]);
+    expect(
+      rows
+        .filter((c) => c.merchantId === lumiere)
+        .map((c) => c.label)
+        .sort(),
+    ).toEqual(["Adyen APAC", "PayPal", "Sandbox", "Stripe EU"]);
+    expect(
+      rows
+        .filter((c) => c.merchantId === nusantara)
+        .map((c) => c.provider)
+        .sort(),
+    ).toEqual(["adyen", "sandbox"]);
     // Every connection holds credentials its connector accepts, so the demo can use them.
     for (const c of rows) {
-      const parsed = CREDENTIAL_SCHEMAS[c.provider].safeParse(openCredentials(c.credentialsEncrypted, c.id));
+      const parsed = CREDENTIAL_SCHEMAS[c.provider].safeParse(
+        openCredentials(c.credentialsEncrypted, c.id),
+      );
       expect(parsed.success, `${c.label}: ${JSON.stringify(parsed.error?.issues)}`).toBe(true);
     }
     const stripe = rows.find((c) => c.label === "Stripe EU")!;
@@ -312,7 +440,12 @@ describe.each(ENGINES)("demo seed on %s", (engine) => {
 
   it("builds flows whose published versions pass publish validation, and events that name their nodes", async () => {
     const flowRows = await db.select().from(flows);
-    expect(flowRows.filter((f) => f.merchantId === lumiere).map((f) => `${f.name}|${f.status}`).sort()).toEqual([
+    expect(
+      flowRows
+        .filter((f) => f.merchantId === lumiere)
+        .map((f) => `${f.name}|${f.status}`)
+        .sort(),
+    ).toEqual([
       "Donation — Restos du Cœur|draft",
       "Order and pay — Menu du jour|published",
       "Pay an invoice|published",
@@ -323,24 +456,42 @@ describe.each(ENGINES)("demo seed on %s", (engine) => {
       const own = conns.filter((c) => c.merchantId === v.merchantId);
       const issues = validateFlow(v.graph, {
         enabledMethods: [...new Set(own.flatMap((c) => c.methods))],
-        connections: own.map((c) => ({ id: c.id, enabled: true, methods: c.methods, currencies: c.currencies })),
+        connections: own.map((c) => ({
+          id: c.id,
+          enabled: true,
+          methods: c.methods,
+          currencies: c.currencies,
+        })),
       });
       expect(canPublish(issues), `${v.id}: ${JSON.stringify(issues)}`).toBe(true);
     }
     for (const f of flowRows.filter((f) => f.status === "published")) {
-      const latest = versions.filter((v) => v.flowId === f.id).sort((a, b) => b.version - a.version)[0]!;
+      const latest = versions
+        .filter((v) => v.flowId === f.id)
+        .sort((a, b) => b.version - a.version)[0]!;
       expect(f.publishedVersionId).toBe(latest.id);
     }
-    const nodesOf = new Map(versions.map((v) => [v.id, new Set((v.graph as { nodes: { id: string }[] }).nodes.map((n) => n.id))]));
+    const nodesOf = new Map(
+      versions.map((v) => [
+        v.id,
+        new Set((v.graph as { nodes: { id: string }[] }).nodes.map((n) => n.id)),
+      ]),
+    );
     const used = await db
-      .selectDistinct({ version: conversationEvents.flowVersionId, node: conversationEvents.nodeId })
+      .selectDistinct({
+        version: conversationEvents.flowVersionId,
+        node: conversationEvents.nodeId,
+      })
       .from(conversationEvents);
-    for (const u of used) expect(nodesOf.get(u.version!)?.has(u.node), `${u.node} in ${u.version}`).toBe(true);
+    for (const u of used)
+      expect(nodesOf.get(u.version!)?.has(u.node), `${u.node} in ${u.version}`).toBe(true);
   });
 
   it("has refunds, disputes in every state, evidence and an assignee", async () => {
     const disputeRows = await db.select().from(disputes).where(eq(disputes.merchantId, lumiere));
-    expect(new Set(disputeRows.map((d) => d.status))).toEqual(new Set(["needs_response", "under_review", "won", "lost", "accepted"]));
+    expect(new Set(disputeRows.map((d) => d.status))).toEqual(
+      new Set(["needs_response", "under_review", "won", "lost", "accepted"]),
+    );
     const open = disputeRows.filter((d) => d.status === "needs_response");
     for (const d of open) {
       const dueIn = d.dueBy!.getTime() - NOW.getTime();
@@ -352,9 +503,13 @@ describe.each(ENGINES)("demo seed on %s", (engine) => {
     expect(disputeRows.some((d) => d.assigneeUserId === support!.id)).toBe(true);
     const evidence = await db.select().from(disputeEvidence);
     expect(evidence.length).toBeGreaterThanOrEqual(2);
-    expect(await db.select().from(disputes).where(eq(disputes.merchantId, nusantara))).toHaveLength(1);
+    expect(await db.select().from(disputes).where(eq(disputes.merchantId, nusantara))).toHaveLength(
+      1,
+    );
 
-    const paidCount = (await db.select().from(payments).where(eq(payments.merchantId, lumiere))).filter((p) => p.succeededAt).length;
+    const paidCount = (
+      await db.select().from(payments).where(eq(payments.merchantId, lumiere))
+    ).filter((p) => p.succeededAt).length;
     const refundRows = await db.select().from(refunds).where(eq(refunds.merchantId, lumiere));
     expect(refundRows.length / paidCount).toBeGreaterThan(0.015);
     expect(refundRows.length / paidCount).toBeLessThan(0.05);
@@ -363,9 +518,13 @@ describe.each(ENGINES)("demo seed on %s", (engine) => {
   });
 
   it("shows an Adyen failure spike three days ago, and the alert it raised", async () => {
-    const rows = await db.select().from(payments).where(and(eq(payments.merchantId, lumiere), eq(payments.provider, "adyen")));
+    const rows = await db
+      .select()
+      .from(payments)
+      .where(and(eq(payments.merchantId, lumiere), eq(payments.provider, "adyen")));
     const day = (d: Date) => Math.floor((NOW.getTime() - d.getTime()) / DAY);
-    const rate = (list: typeof rows) => list.filter((p) => p.failureCode !== null).length / Math.max(1, list.length);
+    const rate = (list: typeof rows) =>
+      list.filter((p) => p.failureCode !== null).length / Math.max(1, list.length);
     const spikeDay = rows.filter((p) => day(p.createdAt) === 3 || day(p.createdAt) === 2);
     const otherDays = rows.filter((p) => day(p.createdAt) > 7);
     expect(rate(spikeDay)).toBeGreaterThan(3 * rate(otherDays));
@@ -392,12 +551,20 @@ describe.each(ENGINES)("demo seed on %s", (engine) => {
   });
 
   it("stores webhook bodies the connectors' own normalizers read back as the recorded events", async () => {
-    const deliveries = await db.select().from(webhookInbox).where(eq(webhookInbox.status, "applied"));
-    const events = await db.select().from(paymentEvents).where(sql`${paymentEvents.webhookId} is not null`);
+    const deliveries = await db
+      .select()
+      .from(webhookInbox)
+      .where(eq(webhookInbox.status, "applied"));
+    const events = await db
+      .select()
+      .from(paymentEvents)
+      .where(sql`${paymentEvents.webhookId} is not null`);
     const paymentRows = new Map((await db.select().from(payments)).map((p) => [p.id, p]));
     const byWebhook = new Map(events.map((e) => [e.webhookId!, e]));
     expect(events).toHaveLength(deliveries.length);
-    expect(new Set(deliveries.map((d) => d.provider))).toEqual(new Set(["sandbox", "stripe", "paypal", "adyen"]));
+    expect(new Set(deliveries.map((d) => d.provider))).toEqual(
+      new Set(["sandbox", "stripe", "paypal", "adyen"]),
+    );
     for (const delivery of deliveries) {
       const recorded = byWebhook.get(delivery.id)!;
       const payment = paymentRows.get(recorded.paymentId!)!;
@@ -408,20 +575,38 @@ describe.each(ENGINES)("demo seed on %s", (engine) => {
       expect(delivery.providerEventIds, where).toEqual([recorded.providerEventId]);
       // PayPal disputes name the capture, not the order (see paypal-webhook.ts).
       if (!(delivery.provider === "paypal" && normalized!.dispute)) {
-        expect(normalized!.providerPaymentId ?? payment.providerCheckoutId, where).toBe(payment.providerPaymentId ?? payment.providerCheckoutId);
+        expect(normalized!.providerPaymentId ?? payment.providerCheckoutId, where).toBe(
+          payment.providerPaymentId ?? payment.providerCheckoutId,
+        );
       }
       if (normalized!.paymentId) expect(normalized!.paymentId, where).toBe(payment.id);
       if (normalized!.type === "payment.failed") expect(normalized!.failure, where).toBeDefined();
-      if (normalized!.refund) expect(normalized!.refund.amountMinor, where).toBe(recorded.amountMinor);
-      if (normalized!.dispute) expect(normalized!.dispute.providerDisputeId, where).toBe(recorded.detail?.providerDisputeId);
+      if (normalized!.refund)
+        expect(normalized!.refund.amountMinor, where).toBe(recorded.amountMinor);
+      if (normalized!.dispute)
+        expect(normalized!.dispute.providerDisputeId, where).toBe(
+          recorded.detail?.providerDisputeId,
+        );
     }
   });
 
   it("keeps transcripts for recent conversations only, in their language, with card data redacted", async () => {
     const rows = await db
-      .select({ conversationId: conversationMessages.conversationId, body: conversationMessages.body, redacted: conversationMessages.redacted, lang: conversations.lang, startedAt: conversations.startedAt })
+      .select({
+        conversationId: conversationMessages.conversationId,
+        body: conversationMessages.body,
+        redacted: conversationMessages.redacted,
+        lang: conversations.lang,
+        startedAt: conversations.startedAt,
+      })
       .from(conversationMessages)
-      .innerJoin(conversations, and(eq(conversations.merchantId, conversationMessages.merchantId), eq(conversations.id, conversationMessages.conversationId)));
+      .innerJoin(
+        conversations,
+        and(
+          eq(conversations.merchantId, conversationMessages.merchantId),
+          eq(conversations.id, conversationMessages.conversationId),
+        ),
+      );
     const withMessages = new Set(rows.map((r) => r.conversationId));
     expect(withMessages.size).toBeGreaterThan(150);
     expect(withMessages.size).toBeLessThanOrEqual(240);
@@ -430,9 +615,13 @@ describe.each(ENGINES)("demo seed on %s", (engine) => {
     const redacted = rows.filter((r) => r.redacted);
     expect(redacted.length).toBeGreaterThan(0);
     for (const r of rows) expect(JSON.stringify(r.body)).not.toMatch(/\d{13,19}/);
-    const zh = rows.filter((r) => r.lang === "zh").map((r) => (r.body as { text?: string }).text ?? "");
+    const zh = rows
+      .filter((r) => r.lang === "zh")
+      .map((r) => (r.body as { text?: string }).text ?? "");
     expect(zh.some((text) => /[\u4e00-\u9fff]/.test(text))).toBe(true);
-    const fr = rows.filter((r) => r.lang === "fr").map((r) => (r.body as { text?: string }).text ?? "");
+    const fr = rows
+      .filter((r) => r.lang === "fr")
+      .map((r) => (r.body as { text?: string }).text ?? "");
     expect(fr.some((text) => /Bonjour|Merci/.test(text))).toBe(true);
   });
 
@@ -443,30 +632,55 @@ describe.each(ENGINES)("demo seed on %s", (engine) => {
     expect(invite!.acceptedAt).toBeNull();
     expect(Math.abs(invite!.expiresAt.getTime() - (NOW.getTime() + 5 * DAY))).toBeLessThan(60_000);
     expect(invite!.tokenHash).toMatch(/^[0-9a-f]{64}$/);
-    const actions = new Set((await db.select({ action: auditLog.action }).from(auditLog).where(eq(auditLog.merchantId, lumiere))).map((a) => a.action));
-    for (const action of ["auth.sign_in", "member.role_changed", "invite.created", "connection.credentials_rotated"]) expect(actions).toContain(action);
+    const actions = new Set(
+      (
+        await db
+          .select({ action: auditLog.action })
+          .from(auditLog)
+          .where(eq(auditLog.merchantId, lumiere))
+      ).map((a) => a.action),
+    );
+    for (const action of [
+      "auth.sign_in",
+      "member.role_changed",
+      "invite.created",
+      "connection.credentials_rotated",
+    ])
+      expect(actions).toContain(action);
   });
 
-  it.runIf(engine === "pglite")("gives the same ids, amounts and statuses in a fresh database for the same now", async () => {
-    const fresh = await openTestDatabase("pglite");
-    try {
-      const again = await seedDemo(fresh.db, { now: NOW });
-      expect(again.created).toBe(true);
-      expect(again.merchants).toEqual(summary.merchants);
-      expect(await paymentFingerprint(fresh.db)).toBe(await paymentFingerprint(db));
-      const ids = async (d: Db) => (await d.select({ id: conversations.id }).from(conversations).orderBy(asc(conversations.id))).map((r) => r.id);
-      expect(await ids(fresh.db)).toEqual(await ids(db));
-    } finally {
-      await fresh.close();
-    }
-  });
+  it.runIf(engine === "pglite")(
+    "gives the same ids, amounts and statuses in a fresh database for the same now",
+    async () => {
+      const fresh = await openTestDatabase("pglite");
+      try {
+        const again = await seedDemo(fresh.db, { now: NOW });
+        expect(again.created).toBe(true);
+        expect(again.merchants).toEqual(summary.merchants);
+        expect(await paymentFingerprint(fresh.db)).toBe(await paymentFingerprint(db));
+        const ids = async (d: Db) =>
+          (
+            await d
+              .select({ id: conversations.id })
+              .from(conversations)
+              .orderBy(asc(conversations.id))
+          ).map((r) => r.id);
+        expect(await ids(fresh.db)).toEqual(await ids(db));
+      } finally {
+        await fresh.close();
+      }
+    },
+  );
 
   it("does nothing the second time", async () => {
     const before = await countRows(db);
     const fingerprint = await paymentFingerprint(db);
     const again = await seedDemo(db, { now: new Date(NOW.getTime() + DAY) });
     expect(again.created).toBe(false);
-    expect(again.merchants.map((m) => m.slug).sort()).toEqual([DEMO_MERCHANT_SLUG, SECOND_MERCHANT_SLUG]);
+    expect(again.merchants.map((m) => m.slug).sort()).toEqual([
+      DEMO_MERCHANT_SLUG,
+      SECOND_MERCHANT_SLUG,
+    ]);
     expect(await countRows(db)).toEqual(before);
     expect(await paymentFingerprint(db)).toBe(fingerprint);
   });
@@ -474,9 +688,18 @@ describe.each(ENGINES)("demo seed on %s", (engine) => {
 
 describe("demo seed randomness", () => {
   it("draws different data for a different now (built in memory, no database needed)", () => {
-    const team = { owner: { id: "usr_test", email: "owner@example.com", name: "Owner" }, members: [] };
+    const team = {
+      owner: { id: "usr_test", email: "owner@example.com", name: "Owner" },
+      members: [],
+    };
     const paymentsAt = (now: Date) => {
-      const rows = buildMerchant(new SeededRandom(hashSeed(now.toISOString())), "nusantara", now, team, "http://localhost:3000").payments;
+      const rows = buildMerchant(
+        new SeededRandom(hashSeed(now.toISOString())),
+        "nusantara",
+        now,
+        team,
+        "http://localhost:3000",
+      ).payments;
       return rows.map((p) => `${p.id}|${p.amountMinor}`);
     };
     const first = paymentsAt(NOW);
