@@ -69,3 +69,27 @@ test("an unknown connection id is a not-found page", async ({ page }) => {
   await page.goto("/connections/con_doesNotExist0000000000");
   await expect(page.getByRole("heading", { name: "Connection not found" })).toBeVisible();
 });
+
+test("another merchant's connection and payment ids read as not found", async ({ browser }) => {
+  // Camille (Lumière's owner) notes one of her connections and payments...
+  const lumiere = await browser.newPage();
+  await signIn(lumiere, ROLE_LOGINS.owner);
+  await lumiere.goto("/connections");
+  await lumiere.getByRole("list", { name: "Connections" }).getByRole("listitem").first().getByRole("link").first().click();
+  await expect(lumiere.getByRole("textbox", { name: "Webhook URL" })).toBeVisible();
+  const connectionPath = new URL(lumiere.url()).pathname;
+  await lumiere.goto("/transactions");
+  await lumiere.getByRole("link", { name: /^Payment pay_/ }).first().click();
+  await expect(lumiere.getByRole("list", { name: "Timeline" }).or(lumiere.getByText("No events yet"))).toBeVisible();
+  const paymentPath = new URL(lumiere.url()).pathname;
+  await lumiere.close();
+
+  // ...which Nusantara's owner cannot open, not even to learn that they exist.
+  const nusantara = await browser.newPage();
+  await signIn(nusantara, "owner@nusantara.test");
+  await nusantara.goto(connectionPath);
+  await expect(nusantara.getByRole("heading", { name: "Connection not found" })).toBeVisible();
+  await nusantara.goto(paymentPath);
+  await expect(nusantara.getByRole("heading", { name: "Payment not found" })).toBeVisible();
+  await nusantara.close();
+});
