@@ -5,6 +5,7 @@ const nextConfig = {
   // Never copy a live embedded database into a build (ENVIRONMENT.md #2).
   outputFileTracingExcludes: { "*": [".data/**", "test-results/**", "playwright-report/**"] },
   poweredByHeader: false,
+  devIndicators: false,
   // `npm test` runs tsc --noEmit over the whole tree first; the build need not do it twice.
   typescript: { ignoreBuildErrors: true },
   typedRoutes: false,
