@@ -30,6 +30,7 @@ import {
   insertConversation,
   insertInboundMessage,
   insertStepEvents,
+  listMessagesAfter,
   listMessagesFrom,
   lockChat,
   lockConversation,
@@ -75,6 +76,11 @@ export interface HandleInboundParams extends FlowSelector, ChatIdentity {
   message: InboundText;
   /** The web widget and the simulator name their conversation; channels are found by chat. */
   conversationId?: string;
+  /**
+   * Answer with every message after this cursor (null: all of them) instead of the customer's
+   * message and what followed it: the widget catches up on anything it missed in one go.
+   */
+  messagesAfter?: Date | null;
 }
 
 export interface StartConversationParams extends FlowSelector, ChatIdentity {
@@ -209,8 +215,14 @@ export async function handleInbound(db: Db, params: HandleInboundParams): Promis
 
   const done = await withRevisionRetry(attempt);
   if (done.duplicate) {
-    const original = await findInboundMessage(db, done.conversation.merchantId, done.conversation.id, message.platformMessageId);
-    const rows = original ? await listMessagesFrom(db, done.conversation.merchantId, done.conversation.id, original.createdAt) : [];
+    const { merchantId, id } = done.conversation;
+    const original = params.messagesAfter === undefined ? await findInboundMessage(db, merchantId, id, message.platformMessageId) : undefined;
+    const rows =
+      params.messagesAfter !== undefined
+        ? await listMessagesAfter(db, merchantId, id, params.messagesAfter)
+        : original
+          ? await listMessagesFrom(db, merchantId, id, original.createdAt)
+          : [];
     return { conversationId: done.conversation.id, status: done.conversation.status, duplicate: true, messages: views(rows), path: readState(done.conversation).path ?? [] };
   }
   let final = done.outcome.conversation;
@@ -223,7 +235,10 @@ export async function handleInbound(db: Db, params: HandleInboundParams): Promis
   } else {
     final = await finishStep(db, done.outcome, done.env, now);
   }
-  const rows = await listMessagesFrom(db, final.merchantId, final.id, done.receivedAt);
+  const rows =
+    params.messagesAfter !== undefined
+      ? await listMessagesAfter(db, final.merchantId, final.id, params.messagesAfter)
+      : await listMessagesFrom(db, final.merchantId, final.id, done.receivedAt);
   return { conversationId: final.id, status: final.status, duplicate: false, messages: views(rows), path: readState(final).path ?? [] };
 }
 

@@ -71,7 +71,7 @@ export async function sendSimulationMessage(
   assertCan(ctx, "flows.edit");
   await ownSimulation(ctx, input.flowId, input.conversationId);
   const { flow, graph } = await draftOf(ctx, input.flowId);
-  await handleInbound(ctx.db as Db, {
+  const result = await handleInbound(ctx.db as Db, {
     flow,
     draftGraph: graph,
     isSimulation: true,
@@ -80,9 +80,15 @@ export async function sendSimulationMessage(
     externalChatId: simulatorChat(ctx),
     conversationId: input.conversationId,
     message: { platformMessageId: input.messageId, text: input.text ?? input.choice ?? "", choiceValue: input.choice },
+    messagesAfter: input.after ? new Date(input.after) : null,
   });
-  const conversation = await ownSimulation(ctx, input.flowId, input.conversationId);
-  return readConversationSince(ctx.db, conversation, input.after ?? null);
+  return {
+    conversationId: result.conversationId,
+    status: result.status,
+    messages: result.messages,
+    cursor: result.messages.at(-1)?.createdAt ?? input.after ?? null,
+    path: result.path,
+  };
 }
 
 export async function pollSimulation(ctx: SimulatorContext, input: { flowId: string; conversationId: string; after?: string }): Promise<ChatSnapshot> {

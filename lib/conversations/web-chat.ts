@@ -11,7 +11,7 @@ import { AppError, NotFoundError } from "@/lib/errors";
 import { readBodyWithLimit } from "@/lib/payments/webhook-http";
 import { zodFieldErrors } from "@/lib/validation";
 import { handleInbound, startConversation } from "./engine";
-import { getConversation, getPublicChatFlow, getWidgetConversation, readConversationSince, type ChatSnapshot } from "./queries";
+import { getPublicChatFlow, getWidgetConversation, readConversationSince, type ChatSnapshot } from "./queries";
 import { CHAT_MESSAGE_LIMIT, CHAT_START_LIMIT, clientAddress, takeRateLimit } from "./rate-limit";
 import { CursorSchema, ReadChatSchema, StartChatSchema } from "./schemas";
 
@@ -95,18 +95,23 @@ export async function sendWebChatMessage(db: Db, publicKey: string, conversation
   const { raw } = await readJson(request);
   const [message] = webAdapter.parseInbound({}, raw);
   limit(request, "message", CHAT_MESSAGE_LIMIT);
-  const flow = await liveFlow(db, publicKey);
-  const conversation = await getWidgetConversation(db, flow, conversationId, message!.externalChatId);
-  await handleInbound(db, {
+  // The engine checks the key is live and that the conversation belongs to this session.
+  const result = await handleInbound(db, {
     publicKey,
     channel: "web",
     externalUserId: message!.externalUserId,
     externalChatId: message!.externalChatId,
-    conversationId: conversation.id,
+    conversationId,
     message: { platformMessageId: message!.platformMessageId, text: message!.text, choiceValue: message!.choiceValue },
+    messagesAfter: after ? new Date(after) : null,
   });
-  const fresh = (await getConversation(db, flow.merchantId, conversation.id)) ?? conversation;
-  return { ...(await readConversationSince(db, fresh, after)), path: [] };
+  return {
+    conversationId: result.conversationId,
+    status: result.status,
+    messages: result.messages,
+    cursor: result.messages.at(-1)?.createdAt ?? after,
+    path: [],
+  };
 }
 
 export async function readWebChat(db: Db, publicKey: string, conversationId: string, url: URL): Promise<ChatSnapshot> {

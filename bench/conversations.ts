@@ -1,0 +1,222 @@
+// Chat throughput and latency on a real Postgres: `npx tsx bench/conversations.ts`.
+//
+// A fresh database (created and dropped through PARLEY_TEST_PG_URL, the admin connection), one
+// Sandbox connection and a published "Order and pay" flow. The web chat's route handlers run
+// behind a tiny node:http server, so each message pays for HTTP, the body limit, the origin
+// check, the conversation lock, the runtime step and every row it writes, before its response
+// (which carries the bot's reply). 50 customers chat at once, each starting a conversation and
+// ordering up to the payment link (the last message also creates the Sandbox checkout); 10 % of
+// messages are sent twice with the same id, as a flaky network does. Latency is one message's
+// round trip. Correctness is checked at the end: one payment per finished order, for its total.
+import { randomUUID } from "node:crypto";
+import { createServer, type IncomingMessage, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { Readable } from "node:stream";
+import { pathToFileURL } from "node:url";
+import { and, count, eq, isNotNull } from "drizzle-orm";
+import pg from "pg";
+import { POST as startRoute } from "@/app/api/chat/[publicKey]/route";
+import { POST as messageRoute } from "@/app/api/chat/[publicKey]/[conversationId]/route";
+import { type Db, openPostgres, setDbHandle } from "@/db/client";
+import { conversationMessages, payments } from "@/db/schema";
+import { generateMasterKey } from "@/lib/crypto/secrets";
+import { resetEnvCache } from "@/lib/env";
+import { randomBase62 } from "@/lib/ids";
+import { insertShop, productPrice } from "@/tests/integration/conversations.fixtures";
+
+export interface ConversationBenchResult {
+  engine: "postgres";
+  concurrentConversations: number;
+  conversations: number;
+  messages: number;
+  duplicatesSent: number;
+  seconds: number;
+  messagesPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  /** Round trips of the message that also creates the checkout. */
+  checkoutP50Ms: number;
+  checkoutP99Ms: number;
+  /** Every finished order has exactly one payment, for its cart total, and no message was stored twice. */
+  correct: boolean;
+  /** The first few refusals, when there were any. */
+  failures: string[];
+}
+
+const ADMIN_URL = process.env.PARLEY_TEST_PG_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+
+async function withAdmin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: ADMIN_URL });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+/** node:http → the chat routes, the body streamed as Next would hand it over. */
+function startServer(): Promise<{ server: Server; url: string }> {
+  const server = createServer((req: IncomingMessage, res) => {
+    const url = new URL(`http://${req.headers.host}${req.url}`);
+    const headers = new Headers();
+    for (const [name, value] of Object.entries(req.headers)) if (typeof value === "string") headers.set(name, value);
+    const request = new Request(url, { method: req.method, headers, body: Readable.toWeb(req) as ReadableStream<Uint8Array>, duplex: "half" } as RequestInit);
+    const [, , , publicKey, conversationId] = url.pathname.split("/");
+    const response = conversationId
+      ? messageRoute(request, { params: Promise.resolve({ publicKey: publicKey!, conversationId }) })
+      : startRoute(request, { params: Promise.resolve({ publicKey: publicKey! }) });
+    response
+      .then(async (answer) => {
+        res.writeHead(answer.status, { "content-type": "application/json" });
+        res.end(await answer.text());
+      })
+      .catch((error: unknown) => {
+        res.writeHead(500);
+        res.end(String(error));
+      });
+  });
+  server.keepAliveTimeout = 30_000;
+  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` })));
+}
+
+interface Timings {
+  all: number[];
+  checkout: number[];
+  duplicates: number;
+  failures: string[];
+}
+
+async function postJson(url: string, body: unknown, ip: string): Promise<{ status: number; json: { conversationId?: string } }> {
+  const response = await fetch(url, {
+    method: "POST",
+    // The widget's iframe posts same-origin, with its Origin header.
+    headers: { "content-type": "application/json", origin: new URL(url).origin, "x-forwarded-for": ip },
+    body: JSON.stringify(body),
+  });
+  return { status: response.status, json: (await response.json()) as { conversationId?: string } };
+}
+
+/** One customer: start, order two of item 1 and one of item 2, finish the cart, pay by card. */
+async function chat(base: string, publicKey: string, timings: Timings): Promise<boolean> {
+  const sessionId = `bench_${randomBase62(16)}`;
+  // A fresh address per customer: the chat's per-IP limit is for abuse, not for this load.
+  const ip = `10.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`;
+  const started = await postJson(`${base}/api/chat/${publicKey}`, { sessionId, lang: "en" }, ip);
+  if (started.status !== 201 || !started.json.conversationId) {
+    timings.failures.push(`start ${started.status}`);
+    return false;
+  }
+  const url = `${base}/api/chat/${publicKey}/${started.json.conversationId}`;
+  const script: { text: string; choice?: string }[] = [{ text: "1 x2" }, { text: "Ceramic mug", choice: "MUG" }, { text: "done" }, { text: "Card", choice: "card" }];
+  for (const [index, message] of script.entries()) {
+    const body = { sessionId, messageId: randomUUID(), ...message };
+    const sends = Math.random() < 0.1 ? 2 : 1;
+    for (let i = 0; i < sends; i++) {
+      const t0 = performance.now();
+      const answer = await postJson(url, body, ip);
+      const ms = performance.now() - t0;
+      if (answer.status !== 200) {
+        timings.failures.push(`message ${answer.status}`);
+        return false;
+      }
+      timings.all.push(ms);
+      if (index === script.length - 1 && i === 0) timings.checkout.push(ms);
+      if (i > 0) timings.duplicates += 1;
+    }
+  }
+  return true;
+}
+
+export async function run(options: { conversations?: number; concurrency?: number } = {}): Promise<ConversationBenchResult> {
+  const total = options.conversations ?? 500;
+  const concurrency = options.concurrency ?? 50;
+  process.env.PARLEY_MASTER_KEYS ??= `v1:${generateMasterKey()}`;
+  process.env.PARLEY_APP_URL ??= "http://localhost:3000";
+  resetEnvCache();
+
+  const dbName = `parley_bench_chat_${randomBase62(8).toLowerCase()}`;
+  await withAdmin((admin) => admin.query(`create database ${dbName}`));
+  const url = new URL(ADMIN_URL);
+  url.pathname = `/${dbName}`;
+  const handle = openPostgres(url.toString(), 20);
+  setDbHandle(handle);
+  let server: Server | undefined;
+  try {
+    await handle.migrate();
+    const db: Db = handle.db;
+    const shop = await insertShop(db, ["en", "fr"]);
+    const expectedTotal = 2 * productPrice(shop.graph, 0) + productPrice(shop.graph, 1);
+    const started = await startServer();
+    server = started.server;
+
+    const timings: Timings = { all: [], checkout: [], duplicates: 0, failures: [] };
+    let next = 0;
+    let finished = 0;
+    const t0 = performance.now();
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (next < total) {
+          next += 1;
+          if (await chat(started.url, shop.publicKey, timings)) finished += 1;
+        }
+      }),
+    );
+    const seconds = (performance.now() - t0) / 1000;
+
+    const paymentRows = await db.select({ amount: payments.amountMinor }).from(payments).where(eq(payments.merchantId, shop.merchantId));
+    const [stored] = await db
+      .select({ n: count() })
+      .from(conversationMessages)
+      .where(and(eq(conversationMessages.merchantId, shop.merchantId), eq(conversationMessages.direction, "inbound"), isNotNull(conversationMessages.platformMessageId)));
+    const uniqueSent = timings.all.length - timings.duplicates;
+    const correct =
+      timings.failures.length === 0 &&
+      paymentRows.length === finished &&
+      paymentRows.every((p) => p.amount === expectedTotal) &&
+      stored!.n === uniqueSent;
+
+    const sorted = [...timings.all].sort((a, b) => a - b);
+    const checkout = [...timings.checkout].sort((a, b) => a - b);
+    const round = (n: number) => Math.round(n * 10) / 10;
+    return {
+      engine: "postgres",
+      concurrentConversations: concurrency,
+      conversations: finished,
+      messages: timings.all.length,
+      duplicatesSent: timings.duplicates,
+      seconds: round(seconds),
+      messagesPerSecond: round(timings.all.length / seconds),
+      p50Ms: round(percentile(sorted, 50)),
+      p99Ms: round(percentile(sorted, 99)),
+      maxMs: round(sorted.at(-1) ?? 0),
+      checkoutP50Ms: round(percentile(checkout, 50)),
+      checkoutP99Ms: round(percentile(checkout, 99)),
+      correct,
+      failures: timings.failures.slice(0, 5),
+    };
+  } finally {
+    if (server) {
+      server.closeAllConnections();
+      await new Promise((resolve) => server!.close(resolve));
+    }
+    setDbHandle(undefined);
+    await handle.close();
+    await withAdmin((admin) => admin.query(`drop database if exists ${dbName} with (force)`));
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  run({ conversations: Number(process.env.BENCH_CONVERSATIONS ?? 500) })
+    .then((result) => console.log(JSON.stringify(result, null, 2)))
+    .catch((error: unknown) => {
+      console.error(error);
+      process.exitCode = 1;
+    });
+}
