@@ -19,6 +19,8 @@ export interface CanvasNodeData extends Record<string, unknown> {
   errorCount: number;
   warningCount: number;
   readOnly: boolean;
+  /** The simulator's conversation went through this node. */
+  onPath: boolean;
 }
 
 export type CanvasNode = Node<CanvasNodeData, "flow">;
@@ -36,6 +38,8 @@ export interface CanvasOptions {
   /** Sizes React Flow measured, handed back so controlled nodes stay visible. */
   measured?: ReadonlyMap<string, Measured>;
   readOnly?: boolean;
+  /** Node ids a simulated conversation went through, in order. */
+  path?: readonly string[];
 }
 
 export function issueCountsByNode(
@@ -55,6 +59,7 @@ export function issueCountsByNode(
 export function toCanvasNodes(graph: FlowGraph, options: CanvasOptions = {}): CanvasNode[] {
   const counts = issueCountsByNode(options.issues ?? []);
   const connected = new Set(graph.edges.map((edge) => `${edge.source}\u0000${edgeHandle(edge)}`));
+  const onPath = new Set(options.path ?? []);
   return graph.nodes.map((node) => {
     const outputs = NODE_OUTPUTS[node.type];
     const measured = options.measured?.get(node.id);
@@ -81,6 +86,7 @@ export function toCanvasNodes(graph: FlowGraph, options: CanvasOptions = {}): Ca
         errorCount: count?.errors ?? 0,
         warningCount: count?.warnings ?? 0,
         readOnly: options.readOnly ?? false,
+        onPath: onPath.has(node.id),
       },
       selected: options.selectedNodeId === node.id,
       deletable: !options.readOnly && node.type !== "start",
@@ -93,6 +99,8 @@ export function toCanvasNodes(graph: FlowGraph, options: CanvasOptions = {}): Ca
 }
 
 export function toCanvasEdges(graph: FlowGraph, options: CanvasOptions = {}): CanvasEdge[] {
+  const path = options.path ?? [];
+  const walked = new Set(path.slice(1).map((id, i) => `${path[i]}\u0000${id}`));
   const flagged = new Set(
     (options.issues ?? []).filter((i) => i.edgeId && i.severity === "error").map((i) => i.edgeId),
   );
@@ -107,7 +115,7 @@ export function toCanvasEdges(graph: FlowGraph, options: CanvasOptions = {}): Ca
       data: { handle },
       selected: options.selectedEdgeId === edge.id,
       deletable: !options.readOnly,
-      animated: false,
+      animated: walked.has(`${edge.source}\u0000${edge.target}`),
       className: flagged.has(edge.id) ? "flow-edge-invalid" : undefined,
     };
   });

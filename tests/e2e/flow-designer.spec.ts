@@ -70,8 +70,15 @@ test("owner builds an Order and pay flow, watches validation, and publishes it",
   );
   await expect(page.getByTestId("flow-node-wait_payment")).toHaveAttribute("data-error-count", "1");
   await expect(page.getByRole("button", { name: "Publish", exact: true })).toBeDisabled();
+  // Keyboard undo works once focus is off the text fields; the buttons undo and redo too.
+  await page.locator(".react-flow__pane").click({ position: { x: 8, y: 8 } });
+  await page.keyboard.press("Control+z");
+  await expect(errorCount(page)).toHaveText("No errors");
+  await page.getByRole("button", { name: "Redo" }).click();
+  await expect(errorCount(page)).toHaveText("1 error");
   await page.getByRole("button", { name: "Undo" }).click();
   await expect(errorCount(page)).toHaveText("No errors");
+  await page.getByTestId("flow-node-wait_payment").click();
   await expect(inspector(page).getByLabel("Next step: Succeeded")).toHaveValue("receipt");
   await expect(saveStatus(page)).toHaveText("Saved");
 
@@ -84,11 +91,20 @@ test("owner builds an Order and pay flow, watches validation, and publishes it",
     "Votre commande : {{cart}}. À régler : {{total}}.",
   );
 
+  await page.getByRole("button", { name: "Test in simulator" }).click();
+  await expect(page.getByTestId("simulator")).toBeVisible();
+  await page
+    .getByRole("complementary", { name: "Test in simulator" })
+    .getByRole("button", { name: "Close", exact: true })
+    .click();
+
   await page.getByRole("button", { name: "Publish", exact: true }).click();
   const dialog = page.getByRole("dialog", { name: "Publish version 1" });
   await dialog.getByLabel("Note (optional)").fill("First menu");
   await dialog.getByRole("button", { name: "Publish version 1" }).click();
   await expect(page.getByText("Live: version 1")).toBeVisible();
+  await expect(page.getByRole("button", { name: "Publish", exact: true })).toBeDisabled();
+  await expect(page.getByText("Version 1 is up to date")).toBeVisible();
   await page.getByRole("button", { name: "Versions", exact: true }).click();
   await expect(page.getByRole("complementary", { name: "Versions" })).toContainText("First menu");
 
@@ -106,9 +122,12 @@ test("support and analysts see flows read-only", async ({ page }) => {
     await expect(page.getByRole("button", { name: "New flow" })).toHaveCount(0);
     const firstFlow = page.getByRole("table").getByRole("link").first();
     await firstFlow.click();
-    await expect(page.getByText("only owners and admins can change or publish it")).toBeVisible();
+    await expect(
+      page.getByText("only owners and admins can change, test or publish it"),
+    ).toBeVisible();
     await expect(page.getByRole("button", { name: "Add Message node" })).toHaveCount(0);
     await expect(page.getByRole("button", { name: "Publish", exact: true })).toHaveCount(0);
+    await expect(page.getByRole("button", { name: "Test in simulator" })).toHaveCount(0);
     await expect(page.getByLabel("Flow name")).toBeDisabled();
     await page.getByRole("button", { name: "Sign out" }).click();
   }

@@ -10,6 +10,7 @@ import { useCallback, useMemo, useReducer, useRef, useState } from "react";
 import { FlowSettings, type SavedSettings } from "../inspector/flow-settings";
 import { NodeInspector } from "../inspector/inspector";
 import { nodeTitle, OUTPUT_LABELS } from "../node-meta";
+import { SimulatorPanel } from "../simulator/panel";
 import { type ConnectionChoice, type DesignerApi, DesignerProvider } from "./designer-context";
 import { FlowCanvas } from "./flow-canvas";
 import { addNode, placementFor, uniqueNodeId } from "./graph-edits";
@@ -36,9 +37,9 @@ export interface DesignerProps {
   canEdit: boolean;
   canPublish: boolean;
   userName: string;
-  /** The simulator panel, rendered by the page. */
-  simulator: React.ReactNode;
 }
+
+const NO_PATH: string[] = [];
 
 export function FlowDesigner(props: DesignerProps) {
   return (
@@ -63,6 +64,7 @@ function Designer(props: DesignerProps) {
   const [settings, setSettings] = useState({ name: flow.name, channels: flow.channels });
   const [panel, setPanel] = useState<"none" | "publish" | "versions" | "simulator">("none");
   const [notice, setNotice] = useState<string | null>(null);
+  const [simulatedPath, setSimulatedPath] = useState<string[]>([]);
   const canvasRef = useRef<HTMLDivElement>(null);
   const { screenToFlowPosition, fitView } = useReactFlow();
 
@@ -172,14 +174,16 @@ function Designer(props: DesignerProps) {
           errorCount={errorCount}
           onPublish={() => setPanel("publish")}
           onShowVersions={() => setPanel(panel === "versions" ? "none" : "versions")}
-          onShowSimulator={() => {
-            void autosave.flush();
-            setPanel(panel === "simulator" ? "none" : "simulator");
+          onShowSimulator={async () => {
+            if (panel === "simulator") return setPanel("none");
+            // The simulator runs the saved draft: save what is on the canvas first.
+            await autosave.flush();
+            setPanel("simulator");
           }}
         />
         {readOnly ? (
           <p className="rounded-md bg-slate-100 px-3 py-2 text-sm text-slate-700">
-            You can look at this flow and test it; only owners and admins can change or publish it.
+            You can look at this flow; only owners and admins can change, test or publish it.
           </p>
         ) : null}
         {notice ? (
@@ -200,6 +204,7 @@ function Designer(props: DesignerProps) {
                 selectedEdgeId={selectedEdgeId}
                 onSelectNode={selectNode}
                 onSelectEdge={setSelectedEdgeId}
+                path={panel === "simulator" ? simulatedPath : NO_PATH}
               />
             </div>
             <ValidationPanel issues={issues} onSelectNode={focusNode} />
@@ -256,7 +261,7 @@ function Designer(props: DesignerProps) {
           />
           {panel === "simulator" ? (
             <aside
-              aria-label="Simulator"
+              aria-label="Test in simulator"
               className="absolute inset-y-0 right-0 z-20 flex w-96 flex-col border-l border-slate-200 bg-white shadow-xl"
             >
               <div className="flex justify-end border-b border-slate-200 px-2 py-1">
@@ -264,7 +269,9 @@ function Designer(props: DesignerProps) {
                   Close
                 </Button>
               </div>
-              <div className="min-h-0 flex-1 overflow-y-auto">{props.simulator}</div>
+              <div className="min-h-0 flex-1 overflow-y-auto">
+                <SimulatorPanel flowId={flow.id} onPathChange={setSimulatedPath} />
+              </div>
             </aside>
           ) : null}
         </div>

@@ -37,8 +37,11 @@ export function FlowCanvas({
   selectedEdgeId,
   onSelectNode,
   onSelectEdge,
+  path,
 }: {
   issues: readonly FlowIssue[];
+  /** Nodes the simulator's conversation went through. */
+  path: readonly string[];
   selectedNodeId: string | null;
   selectedEdgeId: string | null;
   onSelectNode(id: string | null): void;
@@ -53,15 +56,19 @@ export function FlowCanvas({
   measuredRef.current = measured;
 
   const nodes = useMemo(
-    () => toCanvasNodes(graph, { issues, selectedNodeId, measured, readOnly }),
-    [graph, issues, selectedNodeId, measured, readOnly],
+    () => toCanvasNodes(graph, { issues, selectedNodeId, measured, readOnly, path }),
+    [graph, issues, selectedNodeId, measured, readOnly, path],
   );
   const edges = useMemo(
     () =>
-      toCanvasEdges(graph, { issues, selectedEdgeId, readOnly }).map((edge) =>
-        edge.className ? { ...edge, style: { stroke: "#dc2626", strokeWidth: 2 } } : edge,
+      toCanvasEdges(graph, { issues, selectedEdgeId, readOnly, path }).map((edge) =>
+        edge.className
+          ? { ...edge, style: { stroke: "#dc2626", strokeWidth: 2 } }
+          : edge.animated
+            ? { ...edge, style: { stroke: "#059669", strokeWidth: 2 } }
+            : edge,
       ),
-    [graph, issues, selectedEdgeId, readOnly],
+    [graph, issues, selectedEdgeId, readOnly, path],
   );
 
   const onNodesChange = useCallback(

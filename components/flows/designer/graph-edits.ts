@@ -90,7 +90,7 @@ export function updateNodeData<T extends NodeType>(
   return changed ? { ...graph, nodes } : graph;
 }
 
-/** Where a node added from the palette goes: right of the selected node, else the given point. */
+/** Where a node added from the palette goes: beside the selected node, else the given point. */
 export function placementFor(
   graph: FlowGraph,
   selectedNodeId: string | null,

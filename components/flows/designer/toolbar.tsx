@@ -76,7 +76,9 @@ export function DesignerToolbar(props: {
       ? `Fix ${props.errorCount} error${props.errorCount === 1 ? "" : "s"} to publish`
       : props.saveState.kind === "conflict"
         ? "Reload before publishing"
-        : null;
+        : props.liveVersion !== null && !props.unpublishedChanges
+          ? `Version ${props.liveVersion} is up to date`
+          : null;
   return (
     <header className="flex flex-wrap items-center gap-3 border-b border-slate-200 pb-3">
       <Link href="/flows" className="text-sm text-brand-700 hover:underline">
@@ -118,9 +120,11 @@ export function DesignerToolbar(props: {
             <SaveStatus state={props.saveState} onRetry={props.onRetrySave} />
           </>
         )}
-        <Button type="button" variant="secondary" onClick={props.onShowSimulator}>
-          Test
-        </Button>
+        {props.readOnly ? null : (
+          <Button type="button" variant="secondary" onClick={props.onShowSimulator}>
+            Test in simulator
+          </Button>
+        )}
         <Button type="button" variant="secondary" onClick={props.onShowVersions}>
           Versions
         </Button>

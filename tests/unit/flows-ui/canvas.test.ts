@@ -108,6 +108,20 @@ describe("graph ↔ canvas mapping", () => {
     });
     expect(start.measured).toBeUndefined();
   });
+
+  it("lights up the nodes and the edges a simulated conversation went through", () => {
+    const graph = order();
+    const path = ["start", "catalogue", "summary", "choose_method"];
+    const nodes = toCanvasNodes(graph, { path });
+    expect(nodes.filter((n) => n.data.onPath).map((n) => n.id)).toEqual(path);
+    const edges = toCanvasEdges(graph, { path });
+    expect(edges.filter((e) => e.animated).map((e) => `${e.source}>${e.target}`)).toEqual([
+      "start>catalogue",
+      "catalogue>summary",
+      "summary>choose_method",
+    ]);
+    expect(toCanvasEdges(graph).some((e) => e.animated)).toBe(false);
+  });
 });
 
 describe("canvas changes as graph edits", () => {

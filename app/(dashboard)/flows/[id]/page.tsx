@@ -1,5 +1,4 @@
 import { FlowDesigner } from "@/components/flows/designer/designer";
-import { SimulatorSlot } from "@/components/flows/designer/simulator-slot";
 import { EmptyState } from "@/components/ui/card";
 import { can } from "@/lib/auth/permissions";
 import { requirePagePermission } from "@/lib/auth/server";
@@ -55,7 +54,6 @@ export default async function FlowDesignerPage({ params }: { params: Promise<{ i
       canEdit={can(ctx.role, "flows.edit")}
       canPublish={can(ctx.role, "flows.publish")}
       userName={ctx.user.name}
-      simulator={<SimulatorSlot flowId={flow.id} />}
     />
   );
 }
