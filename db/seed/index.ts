@@ -93,13 +93,6 @@ async function writeMerchant(
   const add = (name: string, n: number) => {
     counts[name] = (counts[name] ?? 0) + n;
   };
-  const inserted = await tx
-    .insert(merchants)
-    .values(rows.merchant)
-    .onConflictDoNothing({ target: merchants.slug })
-    .returning({ id: merchants.id });
-  if (inserted.length === 0) throw new AlreadySeeded();
-  add("merchants", 1);
   add("memberships", await insertInChunks(tx, memberships, rows.memberships));
   add("invites", await insertInChunks(tx, invites, rows.invites));
   add("connections", await insertInChunks(tx, connections, rows.connections));
@@ -181,13 +174,22 @@ export async function seedDemo(db: Db, options: { now?: Date } = {}): Promise<Se
   const counts: Record<string, number> = {};
   try {
     await db.transaction(async (tx) => {
+      // Merchants first: a concurrent seed blocks here until the other one commits, then
+      // finds the slugs taken and backs out before touching anything else.
+      const inserted = await tx
+        .insert(merchants)
+        .values([lumiere.merchant, nusantara.merchant])
+        .onConflictDoNothing({ target: merchants.slug })
+        .returning({ id: merchants.id });
+      if (inserted.length < 2) throw new AlreadySeeded();
+      counts.merchants = 2;
       await tx.insert(users).values(people.rows);
       counts.users = people.rows.length;
       await writeMerchant(tx, lumiere, counts);
       await writeMerchant(tx, nusantara, counts);
     });
   } catch (error) {
-    // A concurrent seed inserted the demo merchant first: the rollback kept nothing of ours.
+    // A concurrent seed got there first: the rollback kept nothing of ours.
     if (error instanceof AlreadySeeded) return unchanged();
     throw error;
   }
