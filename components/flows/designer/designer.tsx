@@ -147,6 +147,10 @@ function Designer(props: DesignerProps) {
 
   const selectedNode = graph.nodes.find((n) => n.id === selectedNodeId) ?? null;
   const selectedEdge = graph.edges.find((e) => e.id === selectedEdgeId) ?? null;
+  const edgeSource = selectedEdge
+    ? graph.nodes.find((n) => n.id === selectedEdge.source)
+    : undefined;
+  const edgeSourceTitle = edgeSource ? nodeTitle(edgeSource) : selectedEdge?.source;
   const onSettingsSaved = (saved: SavedSettings) => {
     setSettings({ name: saved.name, channels: saved.channels });
     if (saved.graph) {
@@ -216,11 +220,8 @@ function Designer(props: DesignerProps) {
               <section aria-label="Connection" className="space-y-3 text-sm">
                 <h2 className="font-semibold">Connection</h2>
                 <p>
-                  From{" "}
-                  <strong>
-                    {nodeTitle(graph.nodes.find((n) => n.id === selectedEdge.source)!)}
-                  </strong>{" "}
-                  ({OUTPUT_LABELS[edgeHandle(selectedEdge)] ?? edgeHandle(selectedEdge)}) to{" "}
+                  From <strong>{edgeSourceTitle}</strong> (
+                  {OUTPUT_LABELS[edgeHandle(selectedEdge)] ?? edgeHandle(selectedEdge)}) to{" "}
                   <strong>{graph.nodes.find((n) => n.id === selectedEdge.target)?.id}</strong>
                 </p>
                 {readOnly ? null : (
@@ -235,7 +236,7 @@ function Designer(props: DesignerProps) {
               </section>
             ) : (
               <FlowSettings
-                key={`${graph.languages.join()}|${graph.defaultLanguage}|${settings.name}|${settings.channels.join()}`}
+                key={`${graph.languages.join()}|${graph.defaultLanguage}`}
                 flowId={flow.id}
                 name={settings.name}
                 channels={settings.channels}
