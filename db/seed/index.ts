@@ -77,7 +77,7 @@ function buildUsers(
       name: spec.name,
       passwordHash,
       sessionVersion: 0,
-      lastSignInAt: new Date(now.getTime() - rng.int(1, 72) * 3_600_000),
+      lastSignInAt: null,
       createdAt: new Date(now.getTime() - 130 * 86_400_000),
     });
     staff.set(spec.key, { id, email: spec.email, name: spec.name });
@@ -170,6 +170,14 @@ export async function seedDemo(db: Db, options: { now?: Date } = {}): Promise<Se
     { owner: staff("dewi"), members: [{ staff: staff("camille"), role: "analyst" }] },
     origin,
   );
+
+  // Each user's last sign-in is their latest sign-in in the audit log.
+  for (const user of people.rows) {
+    const times = [...lumiere.auditLog, ...nusantara.auditLog]
+      .filter((e) => e.action === "auth.sign_in" && e.actorUserId === user.id)
+      .map((e) => e.createdAt.getTime());
+    user.lastSignInAt = times.length > 0 ? new Date(Math.max(...times)) : null;
+  }
 
   const counts: Record<string, number> = {};
   try {

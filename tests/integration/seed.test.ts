@@ -647,6 +647,19 @@ describe.each(ENGINES)("demo seed on %s", (engine) => {
       "connection.credentials_rotated",
     ])
       expect(actions).toContain(action);
+
+    // A user's last sign-in is their latest sign-in in the audit log.
+    const signIns = await db
+      .select({ userId: auditLog.actorUserId, last: sql<string>`max(${auditLog.createdAt})` })
+      .from(auditLog)
+      .where(eq(auditLog.action, "auth.sign_in"))
+      .groupBy(auditLog.actorUserId);
+    const people = await db.select().from(users);
+    expect(signIns).toHaveLength(people.length);
+    for (const person of people) {
+      const last = signIns.find((row) => row.userId === person.id)!.last;
+      expect(person.lastSignInAt?.getTime(), person.email).toBe(new Date(last).getTime());
+    }
   });
 
   it.runIf(engine === "pglite")(
