@@ -74,8 +74,17 @@ test("an unknown chat key shows a clear not-found page", async ({ page }) => {
   await expect(page.getByTestId("chat-not-found")).toContainText("This chat isn't available");
 });
 
-test("the widget script injects a bubble that opens the hosted chat page", async ({ page }) => {
+test("the widget script adds a bubble that opens the hosted chat page in a frame", async ({ page, baseURL }) => {
   const script = await page.request.get("/widget.js");
   expect(script.headers()["content-type"]).toContain("application/javascript");
-  expect(await script.text()).toContain("embed=1");
+
+  // Any merchant site: the snippet is all it needs.
+  await page.setContent(`<html><body><h1>Bistro site</h1><script src="${baseURL}/widget.js" data-flow="fpk_notARealKey42" data-lang="fr"></script></body></html>`);
+  const bubble = page.getByRole("button", { name: "Chat" });
+  await expect(bubble).toHaveAttribute("aria-expanded", "false");
+  await bubble.click();
+  await expect(bubble).toHaveAttribute("aria-expanded", "true");
+  const frame = page.locator("iframe[title='Chat']");
+  await expect(frame).toHaveAttribute("src", `${baseURL}/chat/fpk_notARealKey42?embed=1&lang=fr`);
+  await expect(page.frameLocator("iframe[title='Chat']").getByTestId("chat-not-found")).toBeVisible();
 });
