@@ -15,6 +15,8 @@ export interface ApplyDeliveryOptions {
   merchantId?: string;
   /** The events the route already verified and parsed; otherwise the stored body is re-parsed. */
   events?: NormalizedEvent[];
+  /** The delivery's connection, when the caller holds it (with `events`, nothing is re-read). */
+  connection?: Connection;
   now?: Date;
   /** Test hook: throw inside the transaction once the event at this index is written. */
   failAfterEventIndex?: number;
@@ -73,25 +75,32 @@ function errorText(error: unknown): string {
 
 export async function applyDelivery(db: Db, deliveryId: string, options: ApplyDeliveryOptions = {}): Promise<ApplyDeliveryResult> {
   const now = options.now ?? new Date();
-  const delivery = await loadDelivery(db, deliveryId, options.merchantId);
-  const key = and(eq(webhookInbox.merchantId, delivery.merchantId), eq(webhookInbox.id, delivery.id));
-  if (!delivery.verified) throw new AppError("An unverified delivery is never applied.", 409);
+  // The route has just stored, verified and parsed this delivery: no need to read it back.
+  const known = options.events && options.connection ? { events: options.events, connection: options.connection } : null;
+  const delivery = known ? null : await loadDelivery(db, deliveryId, options.merchantId);
+  if (delivery && !delivery.verified) throw new AppError("An unverified delivery is never applied.", 409);
+  const merchantId = known?.connection.merchantId ?? delivery!.merchantId;
+  const key = and(eq(webhookInbox.merchantId, merchantId), eq(webhookInbox.id, deliveryId));
   try {
-    const connection = await loadConnection(db, delivery.merchantId, delivery.connectionId);
-    const events = options.events ?? (await reparseDelivery(db, connection, delivery));
+    const connection = known?.connection ?? (await loadConnection(db, merchantId, delivery!.connectionId));
+    const events = known?.events ?? options.events ?? (await reparseDelivery(db, connection, delivery!));
     const result = await db.transaction(async (tx) => {
-      // The route and a recovery pass can race for one delivery: the second waits here.
-      const [current] = await tx.select({ status: webhookInbox.status }).from(webhookInbox).where(key).for("update");
-      if (current?.status === "applied" || current?.status === "ignored") {
-        return { alreadyApplied: true, status: current.status, outcome: undefined };
+      // A recovery pass or a manual re-apply can race for a stored delivery: the second waits
+      // here. A delivery the route stored a moment ago is too young for either (and a double
+      // apply would still only replay deduplicated events), so it skips the round trip.
+      if (!known) {
+        const [current] = await tx.select({ status: webhookInbox.status }).from(webhookInbox).where(key).for("update");
+        if (current?.status === "applied" || current?.status === "ignored") {
+          return { alreadyApplied: true, status: current.status, outcome: undefined };
+        }
       }
       const outcome = await applyEvents(tx, connection, events, {
-        webhookId: delivery.id,
+        webhookId: deliveryId,
         now,
         failAfterEventIndex: options.failAfterEventIndex,
       });
-      const known = events.filter((e) => e.type !== "unknown").length;
-      const status = known === 0 ? ("ignored" as const) : ("applied" as const);
+      const recognized = events.filter((e) => e.type !== "unknown").length;
+      const status = recognized === 0 ? ("ignored" as const) : ("applied" as const);
       const note = outcome.unmatched.length
         ? `${UNMATCHED_PAYMENT}: no payment of this connection matches ${outcome.unmatched.join(", ")}`
         : null;
@@ -110,7 +119,7 @@ export async function applyDelivery(db: Db, deliveryId: string, options: ApplyDe
     });
     if (!result.alreadyApplied) await touchConnection(db, connection, now);
     const outcome = result.outcome ?? { recorded: 0, duplicates: 0, unknown: 0, unmatched: [], paymentIds: [] };
-    return { deliveryId: delivery.id, status: result.status, alreadyApplied: result.alreadyApplied, ...outcome };
+    return { deliveryId, status: result.status, alreadyApplied: result.alreadyApplied, ...outcome };
   } catch (error) {
     await db
       .update(webhookInbox)
@@ -121,10 +130,16 @@ export async function applyDelivery(db: Db, deliveryId: string, options: ApplyDe
 }
 
 /**
- * Outside the apply transaction, and at most once a second: updating the connection row inside
- * it would serialize every delivery of a connection on that one row lock.
+ * Outside the apply transaction, and at most about once a second per connection (checked here
+ * first, then in SQL across processes): updating the connection row inside the transaction
+ * would serialize every delivery of a connection on that one row lock.
  */
+const lastTouched = new Map<string, number>();
+
 async function touchConnection(db: Db, connection: Connection, now: Date): Promise<void> {
+  const previous = lastTouched.get(connection.id) ?? 0;
+  if (now.getTime() - previous < 1000) return;
+  lastTouched.set(connection.id, now.getTime());
   await db
     .update(connections)
     .set({ lastEventAt: now })

@@ -1,0 +1,360 @@
+// Webhook throughput and latency on a real Postgres: `npx tsx bench/webhooks.ts`.
+//
+// A fresh database (created and dropped through PARLEY_TEST_PG_URL, the admin connection), one
+// Sandbox connection and N payments. The route handler runs behind a tiny node:http server, so
+// every delivery pays for HTTP parsing, the body limit, signature verification, the inbox write
+// and the apply transaction before its response. Two senders post concurrently from a worker
+// thread (the provider is not in our process); a delivery's latency is from sending the request
+// to receiving the response, which is sent only once the delivery is applied. A first phase
+// answers without touching the database, to show what the machine's HTTP alone costs. Phase 2 adds 20 % duplicate deliveries and 10 % of payments whose events
+// arrive out of order. Correctness is checked after each phase.
+import { createServer, type IncomingMessage, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { Readable } from "node:stream";
+import { Worker } from "node:worker_threads";
+import { pathToFileURL } from "node:url";
+import { availableParallelism, loadavg } from "node:os";
+import { and, count, eq, inArray } from "drizzle-orm";
+import pg from "pg";
+import { openPostgres, type Db } from "@/db/client";
+import { connections, memberships, merchants, paymentEvents, payments, users, webhookInbox } from "@/db/schema";
+import { openCredentials } from "@/lib/connections/credentials";
+import { buildSandboxEvent, signedSandboxDelivery } from "@/lib/connections/providers/sandbox-signing";
+import { createConnection } from "@/lib/connections/service";
+import { generateMasterKey } from "@/lib/crypto/secrets";
+import { resetEnvCache } from "@/lib/env";
+import { newId, randomBase62 } from "@/lib/ids";
+import { handleWebhookRequest } from "@/lib/payments/webhook-http";
+
+export interface PhaseResult {
+  name: string;
+  payments: number;
+  deliveries: number;
+  seconds: number;
+  deliveriesPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  /** Every payment ended succeeded, with exactly two provider events and no failed delivery. */
+  correct: boolean;
+}
+
+export interface BenchResult {
+  engine: "postgres";
+  senders: number;
+  /** 1-minute load average and cores while running: other work on the machine skews results. */
+  machine: { cores: number; loadAverageBefore: number; loadAverageAfter: number };
+  baseline: Omit<PhaseResult, "correct" | "payments">;
+  phases: PhaseResult[];
+  target: { deliveriesPerSecond: number; p99Ms: number };
+}
+
+interface Delivery {
+  paymentId: string;
+  body: string;
+  headers: Record<string, string>;
+}
+
+const ADMIN_URL = process.env.PARLEY_TEST_PG_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+
+async function withAdmin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: ADMIN_URL });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+/** node:http → the route's fetch-style handler, body streamed as the route would receive it. */
+function startServer(db: Db): Promise<{ server: Server; url: string }> {
+  const server = createServer((req: IncomingMessage, res) => {
+    const url = `http://${req.headers.host}${req.url}`;
+    const headers = new Headers();
+    for (const [name, value] of Object.entries(req.headers)) {
+      if (typeof value === "string") headers.set(name, value);
+    }
+    const request = new Request(url, {
+      method: req.method,
+      headers,
+      body: Readable.toWeb(req) as ReadableStream<Uint8Array>,
+      duplex: "half",
+    } as RequestInit);
+    const connectionId = new URL(url).pathname.split("/").at(-1) ?? "";
+    handleWebhookRequest(db, connectionId, request)
+      .then(async (response) => {
+        res.writeHead(response.status, { "content-type": response.headers.get("content-type") ?? "text/plain" });
+        res.end(await response.text());
+      })
+      .catch((error: unknown) => {
+        res.writeHead(500);
+        res.end(String(error));
+      });
+  });
+  server.keepAliveTimeout = 30_000;
+  return new Promise((resolve) =>
+    server.listen(0, "127.0.0.1", () => resolve({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` })),
+  );
+}
+
+
+// Plain JavaScript, run in a worker thread: fetch with keep-alive, one loop per sender.
+const SENDER_SOURCE = `
+const { parentPort, workerData } = require("node:worker_threads");
+(async () => {
+  const { endpoint, queues } = workerData;
+  const latencies = [];
+  const statuses = {};
+  const started = performance.now();
+  await Promise.all(queues.map(async (queue) => {
+    for (const d of queue) {
+      const t0 = performance.now();
+      const response = await fetch(endpoint, { method: "POST", headers: d.headers, body: d.body });
+      await response.arrayBuffer();
+      latencies.push(performance.now() - t0);
+      statuses[response.status] = (statuses[response.status] || 0) + 1;
+    }
+  }));
+  parentPort.postMessage({ latencies, statuses, seconds: (performance.now() - started) / 1000 });
+})().catch((error) => { throw error; });
+`;
+
+interface Sent {
+  latencies: number[];
+  statuses: Record<string, number>;
+  seconds: number;
+}
+
+function sendFromWorker(endpoint: string, queues: Pick<Delivery, "body" | "headers">[][]): Promise<Sent> {
+  const worker = new Worker(SENDER_SOURCE, {
+    eval: true,
+    execArgv: [],
+    workerData: { endpoint, queues: queues.map((q) => q.map(({ body, headers }) => ({ body, headers }))) },
+  });
+  return new Promise((resolve, reject) => {
+    worker.once("message", (message: Sent) => {
+      resolve(message);
+      void worker.terminate();
+    });
+    worker.once("error", reject);
+  });
+}
+
+/** What HTTP alone costs on this machine: the same senders against a server that does nothing. */
+async function httpBaseline(deliveries: Delivery[], senders: number): Promise<Omit<PhaseResult, "correct" | "payments">> {
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on("end", () => {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end('{"received":true}');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  try {
+    const queues: Delivery[][] = Array.from({ length: senders }, () => []);
+    deliveries.forEach((d, i) => queues[i % senders]!.push(d));
+    const sent = await sendFromWorker(`http://127.0.0.1:${(server.address() as AddressInfo).port}/noop`, queues);
+    const latencies = sent.latencies.sort((a, b) => a - b);
+    return {
+      name: "HTTP only (no database), for scale",
+      deliveries: latencies.length,
+      seconds: Number(sent.seconds.toFixed(2)),
+      deliveriesPerSecond: Math.round(latencies.length / sent.seconds),
+      p50Ms: Number(percentile(latencies, 50).toFixed(2)),
+      p99Ms: Number(percentile(latencies, 99).toFixed(2)),
+      maxMs: Number(latencies.at(-1)!.toFixed(2)),
+    };
+  } finally {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  }
+}
+
+async function seedPayments(db: Db, merchantId: string, connectionId: string, n: number): Promise<{ id: string; ref: string }[]> {
+  const rows = Array.from({ length: n }, () => ({ id: newId("payment"), ref: `sbxpi_${randomBase62(24)}` }));
+  for (let i = 0; i < rows.length; i += 500) {
+    await db.insert(payments).values(
+      rows.slice(i, i + 500).map((r) => ({
+        merchantId,
+        id: r.id,
+        connectionId,
+        provider: "sandbox" as const,
+        amountMinor: 2500,
+        currency: "EUR",
+        idempotencyKey: `bench:${r.id}`,
+        providerCheckoutId: r.ref.replace("sbxpi_", "sbxcs_"),
+        providerPaymentId: r.ref,
+        description: "Bench",
+      })),
+    );
+  }
+  return rows;
+}
+
+/** Per payment: pending then succeeded (or the reverse), one second apart on the provider's clock. */
+function buildDeliveries(
+  list: { id: string; ref: string }[],
+  secret: string,
+  options: { duplicateShare: number; outOfOrderShare: number },
+): Delivery[][] {
+  const perPayment = list.map((p, index) => {
+    const base = Date.now() - 10_000;
+    const events = (["payment.pending", "payment.succeeded"] as const).map((type, i) =>
+      buildSandboxEvent({ type, providerPaymentId: p.ref, paymentId: p.id, amountMinor: 2500, currency: "EUR", created: new Date(base + i * 1000) }),
+    );
+    if (index % Math.round(1 / (options.outOfOrderShare || 1e-9)) === 0 && options.outOfOrderShare > 0) events.reverse();
+    return events.map((event) => ({ paymentId: p.id, ...signedSandboxDelivery(event, secret) }));
+  });
+  const flat = perPayment.flat();
+  const duplicates = Math.round(flat.length * options.duplicateShare);
+  for (let i = 0; i < duplicates; i++) {
+    const copy = flat[(i * 7919) % flat.length]!;
+    perPayment[list.findIndex((p) => p.id === copy.paymentId)]!.push(copy);
+  }
+  return perPayment;
+}
+
+async function runPhase(
+  name: string,
+  db: Db,
+  baseUrl: string,
+  connectionId: string,
+  merchantId: string,
+  list: { id: string; ref: string }[],
+  perPayment: Delivery[][],
+  senders: number,
+): Promise<PhaseResult> {
+  // Each sender owns whole payments, so a payment's own order is what the phase chose.
+  const queues: Delivery[][] = Array.from({ length: senders }, () => []);
+  perPayment.forEach((deliveries, i) => queues[i % senders]!.push(...deliveries));
+  const sent = await sendFromWorker(`${baseUrl}/api/webhooks/${connectionId}`, queues);
+  if (Object.keys(sent.statuses).some((status) => status !== "200")) {
+    throw new Error(`${name}: unexpected answers ${JSON.stringify(sent.statuses)}`);
+  }
+  const { seconds } = sent;
+  const latencies = sent.latencies.sort((a, b) => a - b);
+
+  const ids = list.map((p) => p.id);
+  let succeeded = 0;
+  let providerEvents = 0;
+  for (let i = 0; i < ids.length; i += 1000) {
+    const chunk = ids.slice(i, i + 1000);
+    const [s] = await db
+      .select({ n: count() })
+      .from(payments)
+      .where(and(eq(payments.merchantId, merchantId), inArray(payments.id, chunk), eq(payments.status, "succeeded")));
+    const [e] = await db
+      .select({ n: count() })
+      .from(paymentEvents)
+      .where(and(eq(paymentEvents.merchantId, merchantId), inArray(paymentEvents.paymentId, chunk), eq(paymentEvents.source, "provider")));
+    succeeded += s!.n;
+    providerEvents += e!.n;
+  }
+  const [failed] = await db
+    .select({ n: count() })
+    .from(webhookInbox)
+    .where(and(eq(webhookInbox.merchantId, merchantId), inArray(webhookInbox.status, ["failed", "received", "rejected"])));
+  const deliveries = latencies.length;
+  return {
+    name,
+    payments: list.length,
+    deliveries,
+    seconds: Number(seconds.toFixed(2)),
+    deliveriesPerSecond: Math.round(deliveries / seconds),
+    p50Ms: Number(percentile(latencies, 50).toFixed(2)),
+    p99Ms: Number(percentile(latencies, 99).toFixed(2)),
+    maxMs: Number(latencies.at(-1)!.toFixed(2)),
+    correct: succeeded === list.length && providerEvents === 2 * list.length && failed!.n === 0,
+  };
+}
+
+export async function run(options: { payments?: number; senders?: number } = {}): Promise<BenchResult> {
+  const n = options.payments ?? 2000;
+  const senders = options.senders ?? 2;
+  process.env.PARLEY_MASTER_KEYS ??= `v1:${generateMasterKey()}`;
+  process.env.PARLEY_APP_URL ??= "http://127.0.0.1:3000";
+  resetEnvCache();
+
+  const loadBefore = loadavg()[0]!;
+  const dbName = `parley_bench_${randomBase62(8).toLowerCase()}`;
+  await withAdmin((admin) => admin.query(`create database ${dbName}`));
+  const url = new URL(ADMIN_URL);
+  url.pathname = `/${dbName}`;
+  const handle = openPostgres(url.toString(), 10);
+  let server: Server | undefined;
+  try {
+    await handle.migrate();
+    const db = handle.db;
+    const merchantId = newId("merchant");
+    await db.insert(merchants).values({ id: merchantId, name: "Bench Bistro", slug: merchantId.toLowerCase() });
+    const userId = newId("user");
+    await db.insert(users).values({ id: userId, email: `${userId}@bench.test`, name: "Bench", passwordHash: "x" });
+    await db.insert(memberships).values({ merchantId, userId, role: "owner" });
+    const ctx = { db, merchantId, role: "owner" as const, user: { id: userId, email: `${userId}@bench.test`, name: "Bench" }, ip: null, userAgent: null };
+    const { id: connectionId } = await createConnection(ctx, { provider: "sandbox", label: "Bench", mode: "test" });
+    const [connection] = await db.select().from(connections).where(eq(connections.id, connectionId));
+    const secret = openCredentials(connection!.credentialsEncrypted, connectionId).webhookSecret!;
+
+    const started = await startServer(db);
+    server = started.server;
+
+    const warmup = await seedPayments(db, merchantId, connectionId, 100);
+    await runPhase("warm-up", db, started.url, connectionId, merchantId, warmup, buildDeliveries(warmup, secret, { duplicateShare: 0, outOfOrderShare: 0 }), senders);
+
+    const plainList = await seedPayments(db, merchantId, connectionId, n);
+    const baseline = await httpBaseline(buildDeliveries(plainList, secret, { duplicateShare: 0, outOfOrderShare: 0 }).flat(), senders);
+    const plain = await runPhase(
+      "in order, no duplicates",
+      db,
+      started.url,
+      connectionId,
+      merchantId,
+      plainList,
+      buildDeliveries(plainList, secret, { duplicateShare: 0, outOfOrderShare: 0 }),
+      senders,
+    );
+    const messyList = await seedPayments(db, merchantId, connectionId, n);
+    const messy = await runPhase(
+      "20% duplicates, 10% out of order",
+      db,
+      started.url,
+      connectionId,
+      merchantId,
+      messyList,
+      buildDeliveries(messyList, secret, { duplicateShare: 0.2, outOfOrderShare: 0.1 }),
+      senders,
+    );
+    return {
+      engine: "postgres",
+      senders,
+      machine: { cores: availableParallelism(), loadAverageBefore: loadBefore, loadAverageAfter: loadavg()[0]! },
+      baseline,
+      phases: [plain, messy],
+      target: { deliveriesPerSecond: 500, p99Ms: 50 },
+    };
+  } finally {
+    if (server) {
+      server.closeAllConnections();
+      await new Promise((resolve) => server!.close(resolve));
+    }
+    await handle.close();
+    await withAdmin((admin) => admin.query(`drop database if exists ${dbName} with (force)`));
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const payments = Number(process.env.BENCH_PAYMENTS ?? 2000);
+  const senders = Number(process.env.BENCH_SENDERS ?? 2);
+  run({ payments, senders })
+    .then((result) => console.log(JSON.stringify(result, null, 2)))
+    .catch((error: unknown) => {
+      console.error(error);
+      process.exitCode = 1;
+    });
+}
