@@ -6,8 +6,10 @@ import { createStripeConnector } from "@/lib/connections/providers/stripe";
 import type { Connector } from "@/lib/connections/providers/types";
 import { connectorFor, overrideConnector } from "@/lib/connections/registry";
 import { createConnection } from "@/lib/connections/service";
-import { AppError, ConflictError, ForbiddenError } from "@/lib/errors";
+import { AppError, ConflictError, ForbiddenError, NotFoundError } from "@/lib/errors";
 import { createCheckout, createTestPayment } from "@/lib/payments/checkout";
+import { getPaymentWithTimeline, listPayments } from "@/lib/payments/queries";
+import { refundPayment } from "@/lib/payments/refunds";
 import type { ServiceContext } from "@/lib/payments/service-context";
 import { startFakeAdyen, type FakeAdyen } from "@/tests/fakes/adyen-server";
 import { startFakePayPal, type FakePayPal } from "@/tests/fakes/paypal-server";
@@ -42,13 +44,16 @@ describe.each(ENGINES)("checkout on %s", (engine) => {
   let db: Db;
   let owner: ServiceContext;
   let support: ServiceContext;
+  let analyst: ServiceContext;
+  let stranger: ServiceContext;
   let merchantId: string;
   const ids: Record<"sandbox" | "stripe" | "paypal" | "adyen", string> = { sandbox: "", stripe: "", paypal: "", adyen: "" };
 
   beforeAll(async () => {
     handle = await openTestDatabase(engine);
     db = handle.db;
-    ({ owner, support, merchantId } = await merchantWithRoles(db));
+    ({ owner, support, analyst, merchantId } = await merchantWithRoles(db));
+    stranger = (await merchantWithRoles(db, "Other")).owner;
     ids.sandbox = (await createConnection(owner, { provider: "sandbox", label: "Sandbox", mode: "test" })).id;
     ids.stripe = (
       await createConnection(owner, {
@@ -199,5 +204,31 @@ describe.each(ENGINES)("checkout on %s", (engine) => {
     await expect(createTestPayment(support, ids.sandbox, { amountMinor: 1500, currency: "EUR" })).rejects.toBeInstanceOf(ForbiddenError);
     const audits = (await auditRows(db, merchantId, "payment.test_created")).map((r) => r.targetId);
     expect(audits).toEqual(expect.arrayContaining([a.id, b.id]));
+  });
+
+  it("lists payments newest first with filters, only the merchant's own", async () => {
+    const mine = await createCheckout(db, merchantId, { connectionId: ids.sandbox, amountMinor: 300, currency: "EUR", idempotencyKey: `list-${engine}` });
+    const all = await listPayments(analyst, { limit: 200 });
+    expect(all[0]!.createdAt.getTime()).toBeGreaterThanOrEqual(all.at(-1)!.createdAt.getTime());
+    expect(all.map((p) => p.id)).toContain(mine.id);
+    expect((await listPayments(analyst, { provider: "stripe" })).every((p) => p.provider === "stripe")).toBe(true);
+    expect((await listPayments(analyst, { connectionId: ids.sandbox })).every((p) => p.connectionId === ids.sandbox)).toBe(true);
+    expect((await listPayments(analyst, { status: "succeeded" })).map((p) => p.id)).not.toContain(mine.id);
+    const page = await listPayments(analyst, { limit: 2 });
+    const next = await listPayments(analyst, { limit: 200, before: page.at(-1)!.createdAt });
+    expect(next.every((p) => p.createdAt < page.at(-1)!.createdAt)).toBe(true);
+    expect(await listPayments(stranger)).toEqual([]);
+    await expect(getPaymentWithTimeline(stranger, mine.id)).rejects.toBeInstanceOf(NotFoundError);
+    const timeline = await getPaymentWithTimeline(analyst, mine.id);
+    expect(timeline).toMatchObject({ payment: { id: mine.id }, refunds: [], disputes: [] });
+    expect(timeline.events.map((e) => e.type)).toEqual(["checkout.created"]);
+  });
+
+  it("refuses refunds to roles without the permission, to other merchants, and of unpaid payments", async () => {
+    const payment = await createCheckout(db, merchantId, { connectionId: ids.sandbox, amountMinor: 300, currency: "EUR", idempotencyKey: `norefund-${engine}` });
+    const input = { amountMinor: 100, reason: "test", idempotencyKey: `r-${engine}` };
+    await expect(refundPayment(analyst, payment.id, input)).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(refundPayment(stranger, payment.id, input)).rejects.toBeInstanceOf(NotFoundError);
+    await expect(refundPayment(support, payment.id, input)).rejects.toMatchObject({ status: 422, message: expect.stringMatching(/successful payment/) });
   });
 });
