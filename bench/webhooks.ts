@@ -8,23 +8,34 @@
 // to receiving the response, which is sent only once the delivery is applied. A first phase
 // answers without touching the database, to show what the machine's HTTP alone costs. Phase 2 adds 20 % duplicate deliveries and 10 % of payments whose events
 // arrive out of order. Correctness is checked after each phase.
-import { createServer, type IncomingMessage, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import { Readable } from "node:stream";
-import { Worker } from "node:worker_threads";
-import { pathToFileURL } from "node:url";
-import { availableParallelism, loadavg } from "node:os";
-import { and, count, eq, inArray } from "drizzle-orm";
-import pg from "pg";
 import { openPostgres, type Db } from "@/db/client";
-import { connections, memberships, merchants, paymentEvents, payments, users, webhookInbox } from "@/db/schema";
+import {
+  connections,
+  memberships,
+  merchants,
+  paymentEvents,
+  payments,
+  users,
+  webhookInbox,
+} from "@/db/schema";
 import { openCredentials } from "@/lib/connections/credentials";
-import { buildSandboxEvent, signedSandboxDelivery } from "@/lib/connections/providers/sandbox-signing";
+import {
+  buildSandboxEvent,
+  signedSandboxDelivery,
+} from "@/lib/connections/providers/sandbox-signing";
 import { createConnection } from "@/lib/connections/service";
 import { generateMasterKey } from "@/lib/crypto/secrets";
 import { resetEnvCache } from "@/lib/env";
 import { newId, randomBase62 } from "@/lib/ids";
 import { handleWebhookRequest } from "@/lib/payments/webhook-http";
+import { and, count, eq, inArray } from "drizzle-orm";
+import { createServer, type IncomingMessage, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { availableParallelism, loadavg } from "node:os";
+import { Readable } from "node:stream";
+import { pathToFileURL } from "node:url";
+import { Worker } from "node:worker_threads";
+import pg from "pg";
 
 export interface PhaseResult {
   name: string;
@@ -89,7 +100,9 @@ function startServer(db: Db): Promise<{ server: Server; url: string }> {
     const connectionId = new URL(url).pathname.split("/").at(-1) ?? "";
     handleWebhookRequest(db, connectionId, request)
       .then(async (response) => {
-        res.writeHead(response.status, { "content-type": response.headers.get("content-type") ?? "text/plain" });
+        res.writeHead(response.status, {
+          "content-type": response.headers.get("content-type") ?? "text/plain",
+        });
         res.end(await response.text());
       })
       .catch((error: unknown) => {
@@ -99,10 +112,11 @@ function startServer(db: Db): Promise<{ server: Server; url: string }> {
   });
   server.keepAliveTimeout = 30_000;
   return new Promise((resolve) =>
-    server.listen(0, "127.0.0.1", () => resolve({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` })),
+    server.listen(0, "127.0.0.1", () =>
+      resolve({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` }),
+    ),
   );
 }
-
 
 // Plain JavaScript, run in a worker thread: fetch with keep-alive, one loop per sender.
 const SENDER_SOURCE = `
@@ -131,11 +145,17 @@ interface Sent {
   seconds: number;
 }
 
-function sendFromWorker(endpoint: string, queues: Pick<Delivery, "body" | "headers">[][]): Promise<Sent> {
+function sendFromWorker(
+  endpoint: string,
+  queues: Pick<Delivery, "body" | "headers">[][],
+): Promise<Sent> {
   const worker = new Worker(SENDER_SOURCE, {
     eval: true,
     execArgv: [],
-    workerData: { endpoint, queues: queues.map((q) => q.map(({ body, headers }) => ({ body, headers }))) },
+    workerData: {
+      endpoint,
+      queues: queues.map((q) => q.map(({ body, headers }) => ({ body, headers }))),
+    },
   });
   return new Promise((resolve, reject) => {
     worker.once("message", (message: Sent) => {
@@ -147,7 +167,10 @@ function sendFromWorker(endpoint: string, queues: Pick<Delivery, "body" | "heade
 }
 
 /** What HTTP alone costs on this machine: the same senders against a server that does nothing. */
-async function httpBaseline(deliveries: Delivery[], senders: number): Promise<Omit<PhaseResult, "correct" | "payments">> {
+async function httpBaseline(
+  deliveries: Delivery[],
+  senders: number,
+): Promise<Omit<PhaseResult, "correct" | "payments">> {
   const server = createServer((req, res) => {
     req.resume();
     req.on("end", () => {
@@ -159,7 +182,10 @@ async function httpBaseline(deliveries: Delivery[], senders: number): Promise<Om
   try {
     const queues: Delivery[][] = Array.from({ length: senders }, () => []);
     deliveries.forEach((d, i) => queues[i % senders]!.push(d));
-    const sent = await sendFromWorker(`http://127.0.0.1:${(server.address() as AddressInfo).port}/noop`, queues);
+    const sent = await sendFromWorker(
+      `http://127.0.0.1:${(server.address() as AddressInfo).port}/noop`,
+      queues,
+    );
     const latencies = sent.latencies.sort((a, b) => a - b);
     return {
       name: "HTTP only (no database), for scale",
@@ -176,8 +202,16 @@ async function httpBaseline(deliveries: Delivery[], senders: number): Promise<Om
   }
 }
 
-async function seedPayments(db: Db, merchantId: string, connectionId: string, n: number): Promise<{ id: string; ref: string }[]> {
-  const rows = Array.from({ length: n }, () => ({ id: newId("payment"), ref: `sbxpi_${randomBase62(24)}` }));
+async function seedPayments(
+  db: Db,
+  merchantId: string,
+  connectionId: string,
+  n: number,
+): Promise<{ id: string; ref: string }[]> {
+  const rows = Array.from({ length: n }, () => ({
+    id: newId("payment"),
+    ref: `sbxpi_${randomBase62(24)}`,
+  }));
   for (let i = 0; i < rows.length; i += 500) {
     await db.insert(payments).values(
       rows.slice(i, i + 500).map((r) => ({
@@ -206,9 +240,20 @@ function buildDeliveries(
   const perPayment = list.map((p, index) => {
     const base = Date.now() - 10_000;
     const events = (["payment.pending", "payment.succeeded"] as const).map((type, i) =>
-      buildSandboxEvent({ type, providerPaymentId: p.ref, paymentId: p.id, amountMinor: 2500, currency: "EUR", created: new Date(base + i * 1000) }),
+      buildSandboxEvent({
+        type,
+        providerPaymentId: p.ref,
+        paymentId: p.id,
+        amountMinor: 2500,
+        currency: "EUR",
+        created: new Date(base + i * 1000),
+      }),
     );
-    if (index % Math.round(1 / (options.outOfOrderShare || 1e-9)) === 0 && options.outOfOrderShare > 0) events.reverse();
+    if (
+      index % Math.round(1 / (options.outOfOrderShare || 1e-9)) === 0 &&
+      options.outOfOrderShare > 0
+    )
+      events.reverse();
     return events.map((event) => ({ paymentId: p.id, ...signedSandboxDelivery(event, secret) }));
   });
   const flat = perPayment.flat();
@@ -248,18 +293,35 @@ async function runPhase(
     const [s] = await db
       .select({ n: count() })
       .from(payments)
-      .where(and(eq(payments.merchantId, merchantId), inArray(payments.id, chunk), eq(payments.status, "succeeded")));
+      .where(
+        and(
+          eq(payments.merchantId, merchantId),
+          inArray(payments.id, chunk),
+          eq(payments.status, "succeeded"),
+        ),
+      );
     const [e] = await db
       .select({ n: count() })
       .from(paymentEvents)
-      .where(and(eq(paymentEvents.merchantId, merchantId), inArray(paymentEvents.paymentId, chunk), eq(paymentEvents.source, "provider")));
+      .where(
+        and(
+          eq(paymentEvents.merchantId, merchantId),
+          inArray(paymentEvents.paymentId, chunk),
+          eq(paymentEvents.source, "provider"),
+        ),
+      );
     succeeded += s!.n;
     providerEvents += e!.n;
   }
   const [failed] = await db
     .select({ n: count() })
     .from(webhookInbox)
-    .where(and(eq(webhookInbox.merchantId, merchantId), inArray(webhookInbox.status, ["failed", "received", "rejected"])));
+    .where(
+      and(
+        eq(webhookInbox.merchantId, merchantId),
+        inArray(webhookInbox.status, ["failed", "received", "rejected"]),
+      ),
+    );
   const deliveries = latencies.length;
   return {
     name,
@@ -274,7 +336,9 @@ async function runPhase(
   };
 }
 
-export async function run(options: { payments?: number; senders?: number } = {}): Promise<BenchResult> {
+export async function run(
+  options: { payments?: number; senders?: number } = {},
+): Promise<BenchResult> {
   const n = options.payments ?? 2000;
   const senders = options.senders ?? 2;
   process.env.PARLEY_MASTER_KEYS ??= `v1:${generateMasterKey()}`;
@@ -292,23 +356,53 @@ export async function run(options: { payments?: number; senders?: number } = {})
     await handle.migrate();
     const db = handle.db;
     const merchantId = newId("merchant");
-    await db.insert(merchants).values({ id: merchantId, name: "Bench Bistro", slug: merchantId.toLowerCase() });
+    await db
+      .insert(merchants)
+      .values({ id: merchantId, name: "Bench Bistro", slug: merchantId.toLowerCase() });
     const userId = newId("user");
-    await db.insert(users).values({ id: userId, email: `${userId}@bench.test`, name: "Bench", passwordHash: "x" });
+    await db
+      .insert(users)
+      .values({ id: userId, email: `${userId}@bench.test`, name: "Bench", passwordHash: "x" });
     await db.insert(memberships).values({ merchantId, userId, role: "owner" });
-    const ctx = { db, merchantId, role: "owner" as const, user: { id: userId, email: `${userId}@bench.test`, name: "Bench" }, ip: null, userAgent: null };
-    const { id: connectionId } = await createConnection(ctx, { provider: "sandbox", label: "Bench", mode: "test" });
-    const [connection] = await db.select().from(connections).where(eq(connections.id, connectionId));
+    const ctx = {
+      db,
+      merchantId,
+      role: "owner" as const,
+      user: { id: userId, email: `${userId}@bench.test`, name: "Bench" },
+      ip: null,
+      userAgent: null,
+    };
+    const { id: connectionId } = await createConnection(ctx, {
+      provider: "sandbox",
+      label: "Bench",
+      mode: "test",
+    });
+    const [connection] = await db
+      .select()
+      .from(connections)
+      .where(eq(connections.id, connectionId));
     const secret = openCredentials(connection!.credentialsEncrypted, connectionId).webhookSecret!;
 
     const started = await startServer(db);
     server = started.server;
 
     const warmup = await seedPayments(db, merchantId, connectionId, 100);
-    await runPhase("warm-up", db, started.url, connectionId, merchantId, warmup, buildDeliveries(warmup, secret, { duplicateShare: 0, outOfOrderShare: 0 }), senders);
+    await runPhase(
+      "warm-up",
+      db,
+      started.url,
+      connectionId,
+      merchantId,
+      warmup,
+      buildDeliveries(warmup, secret, { duplicateShare: 0, outOfOrderShare: 0 }),
+      senders,
+    );
 
     const plainList = await seedPayments(db, merchantId, connectionId, n);
-    const baseline = await httpBaseline(buildDeliveries(plainList, secret, { duplicateShare: 0, outOfOrderShare: 0 }).flat(), senders);
+    const baseline = await httpBaseline(
+      buildDeliveries(plainList, secret, { duplicateShare: 0, outOfOrderShare: 0 }).flat(),
+      senders,
+    );
     const plain = await runPhase(
       "in order, no duplicates",
       db,
@@ -333,7 +427,11 @@ export async function run(options: { payments?: number; senders?: number } = {})
     return {
       engine: "postgres",
       senders,
-      machine: { cores: availableParallelism(), loadAverageBefore: loadBefore, loadAverageAfter: loadavg()[0]! },
+      machine: {
+        cores: availableParallelism(),
+        loadAverageBefore: loadBefore,
+        loadAverageAfter: loadavg()[0]!,
+      },
       baseline,
       phases: [plain, messy],
       target: { deliveriesPerSecond: 500, p99Ms: 50 },

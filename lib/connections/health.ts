@@ -1,8 +1,8 @@
 // A connection's health for the dashboard: when it last heard from its provider, how many
 // deliveries failed verification, and how its payments fared over the last 30 days.
-import { and, count, eq, gte, inArray, sql } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { payments, type Connection } from "@/db/schema";
+import { and, count, eq, gte, inArray, sql } from "drizzle-orm";
 
 export interface ConnectionHealth {
   lastEventAt: Date | null;
@@ -22,7 +22,10 @@ const PAID = sql`${payments.status} in ('succeeded','partially_refunded','refund
 export async function connectionHealth(
   db: DbOrTx,
   merchantId: string,
-  rows: Pick<Connection, "id" | "lastEventAt" | "signatureFailures" | "lastError" | "lastErrorAt">[],
+  rows: Pick<
+    Connection,
+    "id" | "lastEventAt" | "signatureFailures" | "lastError" | "lastErrorAt"
+  >[],
   now: Date = new Date(),
 ): Promise<Map<string, ConnectionHealth>> {
   const since = new Date(now.getTime() - HEALTH_WINDOW_DAYS * 86_400_000);
@@ -33,7 +36,9 @@ export async function connectionHealth(
           connectionId: payments.connectionId,
           total: count(),
           succeeded: sql<number>`count(*) filter (where ${PAID})`.mapWith(Number),
-          failed: sql<number>`count(*) filter (where ${payments.status} = 'failed')`.mapWith(Number),
+          failed: sql<number>`count(*) filter (where ${payments.status} = 'failed')`.mapWith(
+            Number,
+          ),
         })
         .from(payments)
         .where(

@@ -1,6 +1,5 @@
 // Which connector speaks for which provider, and the context a stored connection gives it:
 // decrypted credentials, the API origin override, Parley's public URL, a timeout.
-import { and, eq } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { payments, type Connection } from "@/db/schema";
 import { openCredentials } from "@/lib/connections/credentials";
@@ -15,6 +14,7 @@ import type {
   ProviderKind,
 } from "@/lib/connections/providers/types";
 import { appUrl } from "@/lib/env";
+import { and, eq } from "drizzle-orm";
 
 // The registry works with credentials as plain string maps: each connector validates its own.
 export type AnyConnector = Connector<Record<string, string>>;
@@ -54,7 +54,10 @@ export function overrideConnector<C>(kind: ProviderKind, connector: Connector<C>
 
 /** The decrypted context for calling a connection's provider. Server code only. */
 export function connectorContext(
-  connection: Pick<Connection, "id" | "merchantId" | "provider" | "mode" | "apiBaseUrl" | "credentialsEncrypted">,
+  connection: Pick<
+    Connection,
+    "id" | "merchantId" | "provider" | "mode" | "apiBaseUrl" | "credentialsEncrypted"
+  >,
   db?: DbOrTx,
 ): AnyConnectorContext {
   const ctx: AnyConnectorContext & Partial<Pick<SandboxContext, "lookupSandboxPayment">> = {
@@ -68,7 +71,11 @@ export function connectorContext(
   if (connection.provider === "sandbox" && db) {
     ctx.lookupSandboxPayment = async (providerPaymentId) => {
       const [row] = await db
-        .select({ status: payments.status, amountMinor: payments.amountMinor, currency: payments.currency })
+        .select({
+          status: payments.status,
+          amountMinor: payments.amountMinor,
+          currency: payments.currency,
+        })
         .from(payments)
         .where(
           and(

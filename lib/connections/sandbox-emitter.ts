@@ -1,7 +1,6 @@
 // The Sandbox "provider" side: what the hosted page at /pay/sandbox/[checkoutId] reads and the
 // signed webhooks it sends when the tester picks an outcome. Deliveries go over HTTP to Parley's
 // own webhook URL, exactly as a real provider's would (verification, inbox, apply).
-import { and, eq, type SQL } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { connections, merchants, payments, type Connection, type Payment } from "@/db/schema";
 import { openCredentials } from "@/lib/connections/credentials";
@@ -15,6 +14,7 @@ import {
 import { webhookUrlFor } from "@/lib/connections/service";
 import { AppError, ConflictError, NotFoundError } from "@/lib/errors";
 import { isPaid } from "@/lib/payments/state-machine";
+import { and, eq, type SQL } from "drizzle-orm";
 
 export type SandboxOutcome = "succeeded" | "declined" | "requires_action" | "timeout";
 
@@ -57,14 +57,20 @@ async function findSandboxPayment(db: Db, where: SQL | undefined) {
     .from(payments)
     .innerJoin(
       connections,
-      and(eq(connections.merchantId, payments.merchantId), eq(connections.id, payments.connectionId)),
+      and(
+        eq(connections.merchantId, payments.merchantId),
+        eq(connections.id, payments.connectionId),
+      ),
     )
     .innerJoin(merchants, eq(merchants.id, payments.merchantId))
     .where(and(eq(payments.provider, "sandbox"), where));
   return row;
 }
 
-export async function getSandboxCheckout(db: Db, checkoutId: string): Promise<SandboxCheckout | null> {
+export async function getSandboxCheckout(
+  db: Db,
+  checkoutId: string,
+): Promise<SandboxCheckout | null> {
   if (!/^sbxcs_[0-9a-f]{24}$/.test(checkoutId)) return null;
   const row = await findSandboxPayment(db, eq(payments.providerCheckoutId, checkoutId));
   if (!row) return null;
@@ -126,7 +132,10 @@ async function emit(
   options: SandboxDeliveryOptions,
   transport: SandboxTransport,
 ): Promise<EmitResult> {
-  const summary = { paymentId: payment.id, events: events.map((e) => ({ id: e.id, type: e.type })) };
+  const summary = {
+    paymentId: payment.id,
+    events: events.map((e) => ({ id: e.id, type: e.type })),
+  };
   if (options.delayMs && options.delayMs > 0) {
     const timer = setTimeout(() => {
       send(connection, events, options, transport).catch((error: unknown) =>
@@ -136,13 +145,21 @@ async function emit(
     timer.unref?.();
     return { ...summary, deliveries: [], scheduled: true };
   }
-  return { ...summary, deliveries: await send(connection, events, options, transport), scheduled: false };
+  return {
+    ...summary,
+    deliveries: await send(connection, events, options, transport),
+    scheduled: false,
+  };
 }
 
 export async function completeSandboxCheckout(
   db: Db,
   checkoutId: string,
-  input: { outcome: SandboxOutcome; declineCode?: SandboxDeclineCode; delivery?: SandboxDeliveryOptions },
+  input: {
+    outcome: SandboxOutcome;
+    declineCode?: SandboxDeclineCode;
+    delivery?: SandboxDeliveryOptions;
+  },
   transport: SandboxTransport = fetch,
 ): Promise<EmitResult> {
   const row = await findSandboxPayment(db, eq(payments.providerCheckoutId, checkoutId));
@@ -151,8 +168,10 @@ export async function completeSandboxCheckout(
   if (!OPEN_STATUSES.includes(payment.status)) {
     throw new ConflictError(`This checkout is already ${payment.status}.`);
   }
-  if (connection.status !== "active") throw new ConflictError("This Sandbox connection is disabled.");
-  if (!SEQUENCES[input.outcome]) throw new AppError(`Unknown outcome ${String(input.outcome)}`, 422);
+  if (connection.status !== "active")
+    throw new ConflictError("This Sandbox connection is disabled.");
+  if (!SEQUENCES[input.outcome])
+    throw new AppError(`Unknown outcome ${String(input.outcome)}`, 422);
   const start = Date.now();
   const events = SEQUENCES[input.outcome].map((type, index) =>
     buildSandboxEvent({

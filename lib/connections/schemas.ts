@@ -1,12 +1,16 @@
 // Connection forms and service inputs, shared by the server actions and the forms. The
 // provider-specific credential rules live with each connector (providers/*.ts) and are applied
 // by `credentialFieldErrors`, so the form and the service report the same messages.
-import { z } from "zod";
 import { adyenCredentialsSchemaFor } from "@/lib/connections/providers/adyen";
 import { paypalCredentialsSchema } from "@/lib/connections/providers/paypal";
 import { validateStripeCredentials } from "@/lib/connections/providers/stripe";
-import { PROVIDER_KINDS, type ConnectionMode, type ProviderKind } from "@/lib/connections/providers/types";
+import {
+  PROVIDER_KINDS,
+  type ConnectionMode,
+  type ProviderKind,
+} from "@/lib/connections/providers/types";
 import { SUPPORTED_CURRENCIES } from "@/lib/money";
+import { z } from "zod";
 
 const credentialsRecord = z.record(z.string(), z.string().max(4096));
 
@@ -60,7 +64,12 @@ export const testPaymentSchema = z.object({
     .trim()
     .toUpperCase()
     .pipe(z.enum(SUPPORTED_CURRENCIES, "Parley does not support this currency")),
-  description: z.string().trim().max(200).default("").transform((d) => d || "Test payment"),
+  description: z
+    .string()
+    .trim()
+    .max(200)
+    .default("")
+    .transform((d) => d || "Test payment"),
 });
 export type TestPaymentInput = z.input<typeof testPaymentSchema>;
 
@@ -79,11 +88,14 @@ export function credentialFieldErrors(
   };
   if (provider === "stripe") {
     const check = validateStripeCredentials(credentials, mode);
-    if (!check.ok) for (const [field, message] of Object.entries(check.fieldErrors)) add(field, message);
+    if (!check.ok)
+      for (const [field, message] of Object.entries(check.fieldErrors)) add(field, message);
   } else if (provider === "paypal" || provider === "adyen") {
-    const schema = provider === "paypal" ? paypalCredentialsSchema : adyenCredentialsSchemaFor(mode);
+    const schema =
+      provider === "paypal" ? paypalCredentialsSchema : adyenCredentialsSchemaFor(mode);
     const parsed = schema.safeParse(credentials);
-    if (!parsed.success) for (const issue of parsed.error.issues) add(String(issue.path[0] ?? "_form"), issue.message);
+    if (!parsed.success)
+      for (const issue of parsed.error.issues) add(String(issue.path[0] ?? "_form"), issue.message);
   }
   return Object.keys(errors).length > 0 ? errors : null;
 }
@@ -101,10 +113,9 @@ export function normalizeCredentials(
   if (provider === "paypal") return { ...paypalCredentialsSchema.parse(credentials) };
   if (provider === "adyen") {
     const parsed = adyenCredentialsSchemaFor(mode).parse(credentials);
-    return Object.fromEntries(Object.entries(parsed).filter(([, v]) => v !== undefined && v !== "")) as Record<
-      string,
-      string
-    >;
+    return Object.fromEntries(
+      Object.entries(parsed).filter(([, v]) => v !== undefined && v !== ""),
+    ) as Record<string, string>;
   }
   return { ...credentials };
 }

@@ -1,15 +1,22 @@
 // Connections as the dashboard manages them. Plain functions (no Next imports): each checks its
 // permission, stays inside ctx.merchantId, and audits in the same transaction as the change.
 // Secrets go in through sealCredentials and never come back out: summaries carry hints only.
-import { and, asc, eq } from "drizzle-orm";
-import { z } from "zod";
 import type { DbOrTx } from "@/db/client";
-import { connections, type Connection, type ConnectionStatus, type VerificationRecord } from "@/db/schema";
+import {
+  connections,
+  type Connection,
+  type ConnectionStatus,
+  type VerificationRecord,
+} from "@/db/schema";
 import { assertCan } from "@/lib/auth/context";
 import { sealCredentials } from "@/lib/connections/credentials";
 import { connectionHealth, type ConnectionHealth } from "@/lib/connections/health";
 import { generateSandboxCredentials } from "@/lib/connections/providers/sandbox";
-import type { ConnectionMode, PaymentMethod, ProviderKind } from "@/lib/connections/providers/types";
+import type {
+  ConnectionMode,
+  PaymentMethod,
+  ProviderKind,
+} from "@/lib/connections/providers/types";
 import { connectorContext, connectorFor } from "@/lib/connections/registry";
 import {
   connectionStatusSchema,
@@ -24,10 +31,12 @@ import { AppError, NotFoundError } from "@/lib/errors";
 import { newId } from "@/lib/ids";
 import { auditAs, type ServiceContext } from "@/lib/payments/service-context";
 import { zodFieldErrors } from "@/lib/validation";
+import { and, asc, eq } from "drizzle-orm";
+import { z } from "zod";
 
+export type { VerificationRecord } from "@/db/schema";
 export { getDelivery, listDeliveries, reapplyDelivery } from "@/lib/payments/inbox";
 export type { DeliveryDetail, DeliverySummary } from "@/lib/payments/inbox";
-export type { VerificationRecord } from "@/db/schema";
 
 export interface ConnectionSummary {
   id: string;
@@ -71,7 +80,12 @@ function toSummary(row: Connection, health: ConnectionHealth): ConnectionSummary
   };
 }
 
-async function findConnection(db: DbOrTx, merchantId: string, id: string, lock = false): Promise<Connection> {
+async function findConnection(
+  db: DbOrTx,
+  merchantId: string,
+  id: string,
+  lock = false,
+): Promise<Connection> {
   const query = db
     .select()
     .from(connections)
@@ -83,12 +97,17 @@ async function findConnection(db: DbOrTx, merchantId: string, id: string, lock =
 
 function parseOr422<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
   const parsed = schema.safeParse(input);
-  if (!parsed.success) throw new AppError("Please fix the highlighted fields.", 422, zodFieldErrors(parsed.error));
+  if (!parsed.success)
+    throw new AppError("Please fix the highlighted fields.", 422, zodFieldErrors(parsed.error));
   return parsed.data;
 }
 
 /** Validated, trimmed credentials for the provider (the Sandbox makes its own). */
-function acceptCredentials(provider: ProviderKind, mode: ConnectionMode, credentials: Record<string, string>) {
+function acceptCredentials(
+  provider: ProviderKind,
+  mode: ConnectionMode,
+  credentials: Record<string, string>,
+) {
   if (provider === "sandbox") return { ...generateSandboxCredentials() };
   const errors = credentialFieldErrors(provider, mode, credentials);
   if (errors) throw new AppError("Check the credentials.", 422, errors);
@@ -113,9 +132,15 @@ export async function getConnection(ctx: ServiceContext, id: string): Promise<Co
   return toSummary(row, health.get(row.id)!);
 }
 
-export async function createConnection(ctx: ServiceContext, input: CreateConnectionInput): Promise<{ id: string }> {
+export async function createConnection(
+  ctx: ServiceContext,
+  input: CreateConnectionInput,
+): Promise<{ id: string }> {
   assertCan(ctx, "connections.manage");
-  const { provider, label, mode, credentials, apiBaseUrl } = parseOr422(createConnectionSchema, input);
+  const { provider, label, mode, credentials, apiBaseUrl } = parseOr422(
+    createConnectionSchema,
+    input,
+  );
   const accepted = acceptCredentials(provider, mode, credentials);
   const id = newId("connection");
   const sealed = sealCredentials(provider, accepted, id);
@@ -143,7 +168,13 @@ export async function createConnection(ctx: ServiceContext, input: CreateConnect
       targetType: "connection",
       targetId: id,
       summary: `Connected ${provider} (${mode}) as "${label}"`,
-      after: { provider, label, mode, apiBaseUrl: apiBaseUrl ?? null, credentialsHint: sealed.credentialsHint },
+      after: {
+        provider,
+        label,
+        mode,
+        apiBaseUrl: apiBaseUrl ?? null,
+        credentialsHint: sealed.credentialsHint,
+      },
     });
   });
   return { id };
@@ -162,7 +193,12 @@ export async function rotateCredentials(
     const sealed = sealCredentials(row.provider, accepted, row.id);
     await tx
       .update(connections)
-      .set({ ...sealed, lastVerification: null, credentialsVerifiedAt: null, updatedAt: new Date() })
+      .set({
+        ...sealed,
+        lastVerification: null,
+        credentialsVerifiedAt: null,
+        updatedAt: new Date(),
+      })
       .where(and(eq(connections.merchantId, ctx.merchantId), eq(connections.id, id)));
     await auditAs(tx, ctx, {
       action: "connection.credentials_rotated",
@@ -183,7 +219,9 @@ export async function testConnection(ctx: ServiceContext, id: string): Promise<V
   const at = new Date();
   let record: VerificationRecord;
   try {
-    const result = await connectorFor(row.provider).verifyCredentials(connectorContext(row, ctx.db));
+    const result = await connectorFor(row.provider).verifyCredentials(
+      connectorContext(row, ctx.db),
+    );
     record = result.ok
       ? { ok: true, message: result.message, at: at.toISOString() }
       : { ok: false, reason: result.reason, message: result.message, at: at.toISOString() };
@@ -198,7 +236,10 @@ export async function testConnection(ctx: ServiceContext, id: string): Promise<V
         lastVerification: record,
         ...(record.ok
           ? { credentialsVerifiedAt: at }
-          : { lastError: `Connection test failed — ${record.message}`.slice(0, 500), lastErrorAt: at }),
+          : {
+              lastError: `Connection test failed — ${record.message}`.slice(0, 500),
+              lastErrorAt: at,
+            }),
         updatedAt: at,
       })
       .where(and(eq(connections.merchantId, ctx.merchantId), eq(connections.id, id)));

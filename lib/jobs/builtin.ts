@@ -17,7 +17,10 @@ export function registerBuiltinJobHandlers(): void {
       olderThanMinutes: env().PARLEY_RECONCILE_AFTER_MINUTES,
     });
     if (summary.errors.length > 0) {
-      console.warn(`[reconcile] ${summary.errors.length} payment(s) could not be checked`, summary.errors);
+      console.warn(
+        `[reconcile] ${summary.errors.length} payment(s) could not be checked`,
+        summary.errors,
+      );
     }
     return { repeatAt: new Date(now.getTime() + RECONCILE_EVERY_MS) };
   });
@@ -26,5 +29,9 @@ export function registerBuiltinJobHandlers(): void {
 
 /** The recurring sweep exists exactly once (its dedupe key keeps it single). */
 export async function ensureRecurringJobs(db: Db, now: Date = new Date()): Promise<void> {
-  await enqueueJob(db, SYSTEM_MERCHANT_ID, { kind: RECONCILE_JOB, runAt: now, dedupeKey: RECONCILE_JOB });
+  await enqueueJob(db, SYSTEM_MERCHANT_ID, {
+    kind: RECONCILE_JOB,
+    runAt: now,
+    dedupeKey: RECONCILE_JOB,
+  });
 }

@@ -1,9 +1,9 @@
 // Durable jobs in the `jobs` table: enqueue (with an optional dedupe key), claim due jobs with
 // FOR UPDATE SKIP LOCKED so several runners never take the same one, run, retry with backoff.
-import { and, eq, inArray, sql } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { jobs, type Job } from "@/db/schema";
 import { newId } from "@/lib/ids";
+import { and, eq, inArray, sql } from "drizzle-orm";
 
 /** Jobs that belong to no merchant (reconciliation sweeps) use this merchant id. */
 export const SYSTEM_MERCHANT_ID = "_system";
@@ -71,12 +71,20 @@ export async function enqueueJob(
 }
 
 /** Cancels the pending job with this key; true when there was one. */
-export async function cancelJob(db: DbOrTx, merchantId: string, dedupeKey: string): Promise<boolean> {
+export async function cancelJob(
+  db: DbOrTx,
+  merchantId: string,
+  dedupeKey: string,
+): Promise<boolean> {
   const rows = await db
     .update(jobs)
     .set({ status: "canceled", finishedAt: new Date(), lockedUntil: null })
     .where(
-      and(eq(jobs.merchantId, merchantId), eq(jobs.dedupeKey, dedupeKey), eq(jobs.status, "pending")),
+      and(
+        eq(jobs.merchantId, merchantId),
+        eq(jobs.dedupeKey, dedupeKey),
+        eq(jobs.status, "pending"),
+      ),
     )
     .returning({ id: jobs.id });
   return rows.length > 0;
@@ -95,7 +103,9 @@ function toJob(row: RawJobRow): Job {
     merchantId: String(row.merchant_id),
     id: String(row.id),
     kind: String(row.kind),
-    payload: (typeof row.payload === "string" ? JSON.parse(row.payload) : row.payload) as Job["payload"],
+    payload: (typeof row.payload === "string"
+      ? JSON.parse(row.payload)
+      : row.payload) as Job["payload"],
     runAt: toDate(row.run_at)!,
     status: row.status as Job["status"],
     attempts: Number(row.attempts),
@@ -112,7 +122,12 @@ function toJob(row: RawJobRow): Job {
  * runner's lock ran out (it crashed). The attempt is counted on claim, so a job that keeps
  * killing its runner still ends up failed.
  */
-export async function claimDueJobs(db: DbOrTx, now: Date, limit: number, lockMs = JOB_LOCK_MS): Promise<Job[]> {
+export async function claimDueJobs(
+  db: DbOrTx,
+  now: Date,
+  limit: number,
+  lockMs = JOB_LOCK_MS,
+): Promise<Job[]> {
   const lockedUntil = new Date(now.getTime() + lockMs);
   const result = await db.execute(sql`
     update jobs set status = 'running', locked_until = ${lockedUntil.toISOString()}::timestamptz,
@@ -147,7 +162,12 @@ export async function completeJob(db: DbOrTx, job: Job, now: Date, repeatAt?: Da
   await db.update(jobs).set({ status: "done", finishedAt: now, lockedUntil: null }).where(key);
 }
 
-export async function failJob(db: DbOrTx, job: Job, now: Date, error: string): Promise<"retry" | "failed"> {
+export async function failJob(
+  db: DbOrTx,
+  job: Job,
+  now: Date,
+  error: string,
+): Promise<"retry" | "failed"> {
   const key = and(eq(jobs.merchantId, job.merchantId), eq(jobs.id, job.id));
   const final = job.attempts >= MAX_JOB_ATTEMPTS;
   await db
@@ -163,7 +183,11 @@ export async function failJob(db: DbOrTx, job: Job, now: Date, error: string): P
   return final ? "failed" : "retry";
 }
 
-export async function getJobsByKey(db: DbOrTx, merchantId: string, dedupeKeys: string[]): Promise<Job[]> {
+export async function getJobsByKey(
+  db: DbOrTx,
+  merchantId: string,
+  dedupeKeys: string[],
+): Promise<Job[]> {
   if (dedupeKeys.length === 0) return [];
   return db
     .select()

@@ -2,7 +2,6 @@
 // (the provider event id makes a replay a no-op), fold it into the payment's view, write the
 // view back. Used for webhook deliveries and for Parley's own synthetic events (reconciliation,
 // PayPal captures), so every state change takes the same path.
-import { and, eq, inArray, or, type SQL } from "drizzle-orm";
 import type { Tx } from "@/db/client";
 import { paymentEvents, payments, type Connection, type Payment } from "@/db/schema";
 import { paypalEventNeedsCapture } from "@/lib/connections/providers/paypal";
@@ -10,10 +9,16 @@ import type { NormalizedEvent } from "@/lib/connections/providers/types";
 import { newId } from "@/lib/ids";
 import { enqueueJob } from "@/lib/jobs/queue";
 import { adoptOrphanEvents, disputeFromRow } from "@/lib/payments/apply-orphans";
-import { writePaymentView, syncDisputeRow, syncRefundRow, type PaymentExtras } from "@/lib/payments/apply-rows";
+import {
+  syncDisputeRow,
+  syncRefundRow,
+  writePaymentView,
+  type PaymentExtras,
+} from "@/lib/payments/apply-rows";
 import { paymentFactFromEvent } from "@/lib/payments/event-mapping";
 import { derivePaymentView, serializeFact } from "@/lib/payments/facts";
 import { applyEvent, type PaymentView } from "@/lib/payments/state-machine";
+import { and, eq, inArray, or, type SQL } from "drizzle-orm";
 
 export const PAYPAL_CAPTURE_JOB = "payments.paypal_capture";
 
@@ -46,17 +51,33 @@ export class InjectedCrashError extends Error {
 }
 
 /** Locks (in id order, so two deliveries can't deadlock) the payments these events name. */
-async function lockPayments(tx: Tx, connection: ConnectionRef, events: NormalizedEvent[]): Promise<Payment[]> {
+async function lockPayments(
+  tx: Tx,
+  connection: ConnectionRef,
+  events: NormalizedEvent[],
+): Promise<Payment[]> {
   const ids = [...new Set(events.flatMap((e) => (e.paymentId ? [e.paymentId] : [])))];
-  const refs = [...new Set(events.flatMap((e) => (e.providerPaymentId ? [e.providerPaymentId] : [])))];
+  const refs = [
+    ...new Set(events.flatMap((e) => (e.providerPaymentId ? [e.providerPaymentId] : []))),
+  ];
   const matches: SQL[] = [];
   if (ids.length) matches.push(inArray(payments.id, ids));
-  if (refs.length) matches.push(inArray(payments.providerPaymentId, refs), inArray(payments.providerCheckoutId, refs));
+  if (refs.length)
+    matches.push(
+      inArray(payments.providerPaymentId, refs),
+      inArray(payments.providerCheckoutId, refs),
+    );
   if (matches.length === 0) return [];
   return tx
     .select()
     .from(payments)
-    .where(and(eq(payments.merchantId, connection.merchantId), eq(payments.connectionId, connection.id), or(...matches)))
+    .where(
+      and(
+        eq(payments.merchantId, connection.merchantId),
+        eq(payments.connectionId, connection.id),
+        or(...matches),
+      ),
+    )
     .orderBy(payments.id)
     .for("update");
 }
@@ -66,10 +87,16 @@ function matchPayment(locked: Payment[], event: NormalizedEvent): Payment | unde
   if (event.paymentId) return locked.find((p) => p.id === event.paymentId);
   const ref = event.providerPaymentId;
   if (!ref) return undefined;
-  return locked.find((p) => p.providerPaymentId === ref) ?? locked.find((p) => p.providerCheckoutId === ref);
+  return (
+    locked.find((p) => p.providerPaymentId === ref) ??
+    locked.find((p) => p.providerCheckoutId === ref)
+  );
 }
 
-function eventAmount(event: NormalizedEvent): { amountMinor: number | null; currency: string | null } {
+function eventAmount(event: NormalizedEvent): {
+  amountMinor: number | null;
+  currency: string | null;
+} {
   const money = event.refund ?? event.dispute;
   return {
     amountMinor: event.amountMinor ?? money?.amountMinor ?? null,
@@ -78,10 +105,16 @@ function eventAmount(event: NormalizedEvent): { amountMinor: number | null; curr
 }
 
 /** Adyen names the payment by pspReference only from AUTHORISATION on; Stripe's intent appears on payment. */
-function learnedProviderPaymentId(payment: Payment, event: NormalizedEvent, source: string): string | undefined {
-  if (source !== "provider" || !event.type.startsWith("payment.") || !event.providerPaymentId) return undefined;
+function learnedProviderPaymentId(
+  payment: Payment,
+  event: NormalizedEvent,
+  source: string,
+): string | undefined {
+  if (source !== "provider" || !event.type.startsWith("payment.") || !event.providerPaymentId)
+    return undefined;
   if (event.providerPaymentId === payment.providerCheckoutId) return undefined;
-  const unknown = payment.providerPaymentId === null || payment.providerPaymentId === payment.providerCheckoutId;
+  const unknown =
+    payment.providerPaymentId === null || payment.providerPaymentId === payment.providerCheckoutId;
   return unknown ? event.providerPaymentId : undefined;
 }
 
@@ -93,7 +126,13 @@ export async function applyEvents(
 ): Promise<ApplyEventsResult> {
   const now = options.now ?? new Date();
   const source = options.source ?? "provider";
-  const result: ApplyEventsResult = { recorded: 0, duplicates: 0, unknown: 0, unmatched: [], paymentIds: [] };
+  const result: ApplyEventsResult = {
+    recorded: 0,
+    duplicates: 0,
+    unknown: 0,
+    unmatched: [],
+    paymentIds: [],
+  };
   const locked = await lockPayments(tx, connection, events);
   const views = new Map<string, PaymentView>();
   const extras = new Map<string, PaymentExtras>();
@@ -160,9 +199,15 @@ export async function applyEvents(
         }
         if (event.dispute) {
           const withDispute = { ...event, dispute: event.dispute };
-          followUps.push(() => syncDisputeRow(tx, payment, views.get(payment.id)!, withDispute, now));
+          followUps.push(() =>
+            syncDisputeRow(tx, payment, views.get(payment.id)!, withDispute, now),
+          );
         }
-        if (connection.provider === "paypal" && paypalEventNeedsCapture(event) && event.providerPaymentId) {
+        if (
+          connection.provider === "paypal" &&
+          paypalEventNeedsCapture(event) &&
+          event.providerPaymentId
+        ) {
           const orderId = event.providerPaymentId;
           followUps.push(async () => {
             await enqueueJob(tx, connection.merchantId, {
@@ -192,7 +237,8 @@ export async function applyEvents(
           followUps.push(() => syncRefundRow(tx, payment, views.get(payment.id)!, refundId, now));
         }
         const dispute = disputeFromRow(row);
-        if (dispute) followUps.push(() => syncDisputeRow(tx, payment, views.get(payment.id)!, dispute, now));
+        if (dispute)
+          followUps.push(() => syncDisputeRow(tx, payment, views.get(payment.id)!, dispute, now));
       }
     }
     await writePaymentView(tx, payment, view, extras.get(payment.id) ?? {}, now);

@@ -2,13 +2,17 @@
 // events name the PaymentIntent only, and Checkout creates that intent when the customer pays,
 // so a refund delivered ahead of the payment's own success is recorded without a payment. When
 // the payment later learns its provider id, those events are linked to it and counted.
-import { and, eq, isNull, sql } from "drizzle-orm";
 import type { Tx } from "@/db/client";
 import { paymentEvents, type Payment, type PaymentEvent } from "@/db/schema";
 import type { NormalizedEvent } from "@/lib/connections/providers/types";
+import { and, eq, isNull, sql } from "drizzle-orm";
 
 /** Links this connection's unclaimed events for `providerPaymentId` to the payment. */
-export async function adoptOrphanEvents(tx: Tx, payment: Payment, providerPaymentId: string): Promise<PaymentEvent[]> {
+export async function adoptOrphanEvents(
+  tx: Tx,
+  payment: Payment,
+  providerPaymentId: string,
+): Promise<PaymentEvent[]> {
   return tx
     .update(paymentEvents)
     .set({ paymentId: payment.id })
@@ -30,7 +34,9 @@ function text(value: unknown): string | undefined {
 }
 
 /** The dispute an adopted timeline row reported, for the disputes table. */
-export function disputeFromRow(row: PaymentEvent): (NormalizedEvent & { dispute: NonNullable<NormalizedEvent["dispute"]> }) | null {
+export function disputeFromRow(
+  row: PaymentEvent,
+): (NormalizedEvent & { dispute: NonNullable<NormalizedEvent["dispute"]> }) | null {
   const detail = row.detail ?? {};
   const providerDisputeId = text(detail.providerDisputeId);
   if (!providerDisputeId || !row.type.startsWith("dispute.")) return null;

@@ -1,11 +1,11 @@
 // Writes a re-derived payment view back to the rows the dashboard reads: the payment itself,
 // its refunds (by provider refund id) and its disputes (by provider dispute id).
-import { and, eq, isNull } from "drizzle-orm";
 import type { Tx } from "@/db/client";
 import { disputes, payments, refunds, type DisputeStatus, type Payment } from "@/db/schema";
 import type { NormalizedEvent, PaymentMethod } from "@/lib/connections/providers/types";
 import { newId } from "@/lib/ids";
 import type { PaymentView } from "@/lib/payments/state-machine";
+import { and, eq, isNull } from "drizzle-orm";
 
 export interface PaymentExtras {
   method?: PaymentMethod;

@@ -2,14 +2,14 @@
 // the inbox row's new status commit together or not at all. A delivery that fails is marked
 // "failed" with the error; one interrupted by a crash stays "received". Either way the raw row
 // is still there for recoverInbox or a manual re-apply.
-import { and, eq, sql } from "drizzle-orm";
 import type { Db, DbOrTx } from "@/db/client";
 import { connections, webhookInbox, type Connection, type WebhookDelivery } from "@/db/schema";
-import { connectorContext, connectorFor } from "@/lib/connections/registry";
 import type { NormalizedEvent } from "@/lib/connections/providers/types";
+import { connectorContext, connectorFor } from "@/lib/connections/registry";
 import { appUrl } from "@/lib/env";
 import { AppError, NotFoundError } from "@/lib/errors";
 import { applyEvents, type ApplyEventsResult } from "@/lib/payments/apply-events";
+import { and, eq, sql } from "drizzle-orm";
 
 export interface ApplyDeliveryOptions {
   merchantId?: string;
@@ -31,7 +31,11 @@ export interface ApplyDeliveryResult extends ApplyEventsResult {
 
 export const UNMATCHED_PAYMENT = "unmatched_payment";
 
-async function loadDelivery(db: DbOrTx, deliveryId: string, merchantId?: string): Promise<WebhookDelivery> {
+async function loadDelivery(
+  db: DbOrTx,
+  deliveryId: string,
+  merchantId?: string,
+): Promise<WebhookDelivery> {
   const where = merchantId
     ? and(eq(webhookInbox.merchantId, merchantId), eq(webhookInbox.id, deliveryId))
     : eq(webhookInbox.id, deliveryId);
@@ -40,7 +44,11 @@ async function loadDelivery(db: DbOrTx, deliveryId: string, merchantId?: string)
   return row;
 }
 
-async function loadConnection(db: DbOrTx, merchantId: string, connectionId: string): Promise<Connection> {
+async function loadConnection(
+  db: DbOrTx,
+  merchantId: string,
+  connectionId: string,
+): Promise<Connection> {
   const [row] = await db
     .select()
     .from(connections)
@@ -54,7 +62,11 @@ async function loadConnection(db: DbOrTx, merchantId: string, connectionId: stri
  * is not refused as stale). It was verified on arrival; a failure now means the credentials
  * changed since, which is reported rather than guessed around.
  */
-export async function reparseDelivery(db: DbOrTx, connection: Connection, delivery: WebhookDelivery): Promise<NormalizedEvent[]> {
+export async function reparseDelivery(
+  db: DbOrTx,
+  connection: Connection,
+  delivery: WebhookDelivery,
+): Promise<NormalizedEvent[]> {
   const connector = connectorFor(connection.provider);
   const parsed = await connector.parseWebhook(
     connectorContext(connection, db),
@@ -65,7 +77,11 @@ export async function reparseDelivery(db: DbOrTx, connection: Connection, delive
     },
     delivery.receivedAt,
   );
-  if (!parsed.ok) throw new AppError(`Stored delivery no longer verifies (${parsed.reason}): ${parsed.message}`, 409);
+  if (!parsed.ok)
+    throw new AppError(
+      `Stored delivery no longer verifies (${parsed.reason}): ${parsed.message}`,
+      409,
+    );
   return parsed.events;
 }
 
@@ -73,23 +89,37 @@ function errorText(error: unknown): string {
   return (error instanceof Error ? error.message : String(error)).slice(0, 1000);
 }
 
-export async function applyDelivery(db: Db, deliveryId: string, options: ApplyDeliveryOptions = {}): Promise<ApplyDeliveryResult> {
+export async function applyDelivery(
+  db: Db,
+  deliveryId: string,
+  options: ApplyDeliveryOptions = {},
+): Promise<ApplyDeliveryResult> {
   const now = options.now ?? new Date();
   // The route has just stored, verified and parsed this delivery: no need to read it back.
-  const known = options.events && options.connection ? { events: options.events, connection: options.connection } : null;
+  const known =
+    options.events && options.connection
+      ? { events: options.events, connection: options.connection }
+      : null;
   const delivery = known ? null : await loadDelivery(db, deliveryId, options.merchantId);
-  if (delivery && !delivery.verified) throw new AppError("An unverified delivery is never applied.", 409);
+  if (delivery && !delivery.verified)
+    throw new AppError("An unverified delivery is never applied.", 409);
   const merchantId = known?.connection.merchantId ?? delivery!.merchantId;
   const key = and(eq(webhookInbox.merchantId, merchantId), eq(webhookInbox.id, deliveryId));
   try {
-    const connection = known?.connection ?? (await loadConnection(db, merchantId, delivery!.connectionId));
-    const events = known?.events ?? options.events ?? (await reparseDelivery(db, connection, delivery!));
+    const connection =
+      known?.connection ?? (await loadConnection(db, merchantId, delivery!.connectionId));
+    const events =
+      known?.events ?? options.events ?? (await reparseDelivery(db, connection, delivery!));
     const result = await db.transaction(async (tx) => {
       // A recovery pass or a manual re-apply can race for a stored delivery: the second waits
       // here. A delivery the route stored a moment ago is too young for either (and a double
       // apply would still only replay deduplicated events), so it skips the round trip.
       if (!known) {
-        const [current] = await tx.select({ status: webhookInbox.status }).from(webhookInbox).where(key).for("update");
+        const [current] = await tx
+          .select({ status: webhookInbox.status })
+          .from(webhookInbox)
+          .where(key)
+          .for("update");
         if (current?.status === "applied" || current?.status === "ignored") {
           return { alreadyApplied: true, status: current.status, outcome: undefined };
         }
@@ -118,12 +148,22 @@ export async function applyDelivery(db: Db, deliveryId: string, options: ApplyDe
       return { alreadyApplied: false, status, outcome };
     });
     if (!result.alreadyApplied) await touchConnection(db, connection, now);
-    const outcome = result.outcome ?? { recorded: 0, duplicates: 0, unknown: 0, unmatched: [], paymentIds: [] };
+    const outcome = result.outcome ?? {
+      recorded: 0,
+      duplicates: 0,
+      unknown: 0,
+      unmatched: [],
+      paymentIds: [],
+    };
     return { deliveryId, status: result.status, alreadyApplied: result.alreadyApplied, ...outcome };
   } catch (error) {
     await db
       .update(webhookInbox)
-      .set({ status: "failed", error: errorText(error), attempts: sql`${webhookInbox.attempts} + 1` })
+      .set({
+        status: "failed",
+        error: errorText(error),
+        attempts: sql`${webhookInbox.attempts} + 1`,
+      })
       .where(and(key, sql`${webhookInbox.status} in ('received','failed')`));
     throw error;
   }

@@ -2,8 +2,6 @@
 // the provider, then the provider's ids and URL. A retry with the same key returns the payment
 // it already made; if the first attempt died before the provider answered, the retry asks the
 // provider again with the same provider key, which the provider deduplicates.
-import { and, eq } from "drizzle-orm";
-import { z } from "zod";
 import type { Db } from "@/db/client";
 import { connections, paymentEvents, payments, type Connection, type Payment } from "@/db/schema";
 import { assertCan } from "@/lib/auth/context";
@@ -16,6 +14,8 @@ import { newId } from "@/lib/ids";
 import { SUPPORTED_CURRENCIES } from "@/lib/money";
 import { auditAs, type ServiceContext } from "@/lib/payments/service-context";
 import { zodFieldErrors } from "@/lib/validation";
+import { and, eq } from "drizzle-orm";
+import { z } from "zod";
 
 export const checkoutInputSchema = z.object({
   connectionId: z.string().min(1),
@@ -42,20 +42,27 @@ function invalid(error: z.ZodError): AppError {
   return new AppError("The checkout request is invalid.", 422, zodFieldErrors(error));
 }
 
-async function activeConnection(db: Db, merchantId: string, connectionId: string): Promise<Connection> {
+async function activeConnection(
+  db: Db,
+  merchantId: string,
+  connectionId: string,
+): Promise<Connection> {
   const [row] = await db
     .select()
     .from(connections)
     .where(and(eq(connections.merchantId, merchantId), eq(connections.id, connectionId)));
   if (!row) throw new NotFoundError("This connection");
-  if (row.status !== "active") throw new ConflictError(`The connection "${row.label}" is ${row.status}; enable it first.`);
+  if (row.status !== "active")
+    throw new ConflictError(`The connection "${row.label}" is ${row.status}; enable it first.`);
   return row;
 }
 
 function checkCapabilities(connection: Connection, currency: string, methods: string[]): void {
   if (!connection.currencies.includes(currency)) {
     throw new AppError(`${connection.label} cannot take payments in ${currency}.`, 422, {
-      currency: [`Not offered by this connection; choose one of ${connection.currencies.join(", ")}`],
+      currency: [
+        `Not offered by this connection; choose one of ${connection.currencies.join(", ")}`,
+      ],
     });
   }
   const missing = methods.filter((m) => !(connection.methods as string[]).includes(m));
@@ -66,7 +73,11 @@ function checkCapabilities(connection: Connection, currency: string, methods: st
   }
 }
 
-async function findByKey(db: Db, merchantId: string, idempotencyKey: string): Promise<Payment | undefined> {
+async function findByKey(
+  db: Db,
+  merchantId: string,
+  idempotencyKey: string,
+): Promise<Payment | undefined> {
   const [row] = await db
     .select()
     .from(payments)
@@ -79,10 +90,17 @@ function providerFailure(error: unknown): AppError {
     const status = error.kind === "invalid_request" ? 422 : 502;
     return new AppError(`The provider refused the checkout: ${error.message}`, status);
   }
-  return new AppError(`The provider could not be reached: ${error instanceof Error ? error.message : String(error)}`, 502);
+  return new AppError(
+    `The provider could not be reached: ${error instanceof Error ? error.message : String(error)}`,
+    502,
+  );
 }
 
-export async function createCheckout(db: Db, merchantId: string, input: CheckoutRequest): Promise<CheckoutOutcome> {
+export async function createCheckout(
+  db: Db,
+  merchantId: string,
+  input: CheckoutRequest,
+): Promise<CheckoutOutcome> {
   const parsed = checkoutInputSchema.safeParse(input);
   if (!parsed.success) throw invalid(parsed.error);
   const request = parsed.data;
@@ -95,7 +113,8 @@ export async function createCheckout(db: Db, merchantId: string, input: Checkout
       payment.connectionId === request.connectionId &&
       payment.amountMinor === request.amountMinor &&
       payment.currency === request.currency;
-    if (!same) throw new ConflictError("This idempotency key was already used for a different payment.");
+    if (!same)
+      throw new ConflictError("This idempotency key was already used for a different payment.");
     if (payment.providerCheckoutId) return { ...payment, replayed: true };
   } else {
     const [inserted] = await db
@@ -125,21 +144,24 @@ export async function createCheckout(db: Db, merchantId: string, input: Checkout
   const base = appUrl();
   let result;
   try {
-    result = await connectorFor(connection.provider).createCheckout(connectorContext(connection, db), {
-      paymentId: payment.id,
-      amountMinor: payment.amountMinor,
-      currency: payment.currency,
-      description: payment.description || "Payment",
-      methods: request.methods,
-      // The payment id: stable across retries of this key, unique across merchants.
-      idempotencyKey: payment.id,
-      conversationId: payment.conversationId ?? undefined,
-      customerEmail: payment.customerEmail ?? undefined,
-      locale: request.locale,
-      successUrl: `${base}/pay/return?payment=${payment.id}&result=success`,
-      cancelUrl: `${base}/pay/return?payment=${payment.id}&result=cancel`,
-      expiresAt: payment.expiresAt ?? undefined,
-    });
+    result = await connectorFor(connection.provider).createCheckout(
+      connectorContext(connection, db),
+      {
+        paymentId: payment.id,
+        amountMinor: payment.amountMinor,
+        currency: payment.currency,
+        description: payment.description || "Payment",
+        methods: request.methods,
+        // The payment id: stable across retries of this key, unique across merchants.
+        idempotencyKey: payment.id,
+        conversationId: payment.conversationId ?? undefined,
+        customerEmail: payment.customerEmail ?? undefined,
+        locale: request.locale,
+        successUrl: `${base}/pay/return?payment=${payment.id}&result=success`,
+        cancelUrl: `${base}/pay/return?payment=${payment.id}&result=cancel`,
+        expiresAt: payment.expiresAt ?? undefined,
+      },
+    );
   } catch (error) {
     const failure = providerFailure(error);
     await recordCheckoutEvent(db, payment, "checkout.failed", { error: failure.message });

@@ -2,17 +2,20 @@
 // that says something about money carries the fact it contributed (detail.fact), and rows
 // written before that convention (seed data, older imports) are read from their columns.
 // Re-deriving costs one indexed read per apply and can never drift from the timeline.
-import { and, eq } from "drizzle-orm";
-import { z } from "zod";
 import type { DbOrTx } from "@/db/client";
 import { paymentEvents, type Payment, type PaymentEvent } from "@/db/schema";
 import type { NormalizedEvent, NormalizedEventType } from "@/lib/connections/providers/types";
 import { NORMALIZED_EVENT_TYPES } from "@/lib/connections/providers/types";
 import { paymentFactFromEvent } from "@/lib/payments/event-mapping";
 import { reducePayment, type PaymentFact, type PaymentView } from "@/lib/payments/state-machine";
+import { and, eq } from "drizzle-orm";
+import { z } from "zod";
 
 const isoDate = z.iso.datetime({ offset: true }).transform((s) => new Date(s));
-const money = { amountMinor: z.number().int().nonnegative().optional(), currency: z.string().optional() };
+const money = {
+  amountMinor: z.number().int().nonnegative().optional(),
+  currency: z.string().optional(),
+};
 
 const storedFactSchema = z.discriminatedUnion("kind", [
   z.object({
@@ -73,7 +76,11 @@ export function factFromStoredEvent(row: PaymentEvent): PaymentFact | null {
     ...(row.currency !== null && { currency: row.currency }),
     ...(failure.success && { failure: failure.data }),
     ...(refundId && {
-      refund: { providerRefundId: refundId, amountMinor: row.amountMinor ?? 0, currency: row.currency ?? "" },
+      refund: {
+        providerRefundId: refundId,
+        amountMinor: row.amountMinor ?? 0,
+        currency: row.currency ?? "",
+      },
     }),
     ...(disputeId && {
       dispute: {
@@ -90,11 +97,19 @@ export function factFromStoredEvent(row: PaymentEvent): PaymentFact | null {
   return fact;
 }
 
-export async function loadPaymentFacts(db: DbOrTx, payment: Pick<Payment, "merchantId" | "id">): Promise<PaymentFact[]> {
+export async function loadPaymentFacts(
+  db: DbOrTx,
+  payment: Pick<Payment, "merchantId" | "id">,
+): Promise<PaymentFact[]> {
   const rows = await db
     .select()
     .from(paymentEvents)
-    .where(and(eq(paymentEvents.merchantId, payment.merchantId), eq(paymentEvents.paymentId, payment.id)));
+    .where(
+      and(
+        eq(paymentEvents.merchantId, payment.merchantId),
+        eq(paymentEvents.paymentId, payment.id),
+      ),
+    );
   return rows.map(factFromStoredEvent).filter((fact): fact is PaymentFact => fact !== null);
 }
 

@@ -1,6 +1,5 @@
 // The webhook inbox as the dashboard sees it: a connection's deliveries, one delivery's raw
 // request (signature values hidden), and a manual re-apply of a delivery that didn't apply.
-import { and, desc, eq, lt, type SQL } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { connections, webhookInbox, type WebhookDelivery, type WebhookStatus } from "@/db/schema";
 import { assertCan } from "@/lib/auth/context";
@@ -8,6 +7,7 @@ import { listDeliveriesSchema, type ListDeliveriesOptions } from "@/lib/connecti
 import { AppError, ConflictError, NotFoundError } from "@/lib/errors";
 import { applyDelivery, UNMATCHED_PAYMENT } from "@/lib/payments/apply";
 import { auditAs, type ServiceContext } from "@/lib/payments/service-context";
+import { and, desc, eq, lt, type SQL } from "drizzle-orm";
 
 export interface DeliverySummary {
   id: string;
@@ -48,7 +48,11 @@ function summarize(row: WebhookDelivery): DeliverySummary {
   };
 }
 
-async function assertConnection(db: DbOrTx, merchantId: string, connectionId: string): Promise<void> {
+async function assertConnection(
+  db: DbOrTx,
+  merchantId: string,
+  connectionId: string,
+): Promise<void> {
   const [row] = await db
     .select({ id: connections.id })
     .from(connections)
@@ -56,7 +60,11 @@ async function assertConnection(db: DbOrTx, merchantId: string, connectionId: st
   if (!row) throw new NotFoundError("This connection");
 }
 
-async function findDelivery(ctx: ServiceContext, connectionId: string, deliveryId: string): Promise<WebhookDelivery> {
+async function findDelivery(
+  ctx: ServiceContext,
+  connectionId: string,
+  deliveryId: string,
+): Promise<WebhookDelivery> {
   const [row] = await ctx.db
     .select()
     .from(webhookInbox)
@@ -94,23 +102,37 @@ export async function listDeliveries(
   return rows.map(summarize);
 }
 
-export async function getDelivery(ctx: ServiceContext, connectionId: string, deliveryId: string): Promise<DeliveryDetail> {
+export async function getDelivery(
+  ctx: ServiceContext,
+  connectionId: string,
+  deliveryId: string,
+): Promise<DeliveryDetail> {
   assertCan(ctx, "connections.view");
   const row = await findDelivery(ctx, connectionId, deliveryId);
   const headers = Object.fromEntries(
-    Object.entries(row.headers).map(([name, value]) => [name, SIGNATURE_HEADERS.test(name) ? "(hidden)" : value]),
+    Object.entries(row.headers).map(([name, value]) => [
+      name,
+      SIGNATURE_HEADERS.test(name) ? "(hidden)" : value,
+    ]),
   );
   return { ...summarize(row), headers, body: row.rawBody };
 }
 
 /** Applies a failed (or stuck) verified delivery again; replayed events stay no-ops. */
-export async function reapplyDelivery(ctx: ServiceContext, connectionId: string, deliveryId: string): Promise<DeliverySummary> {
+export async function reapplyDelivery(
+  ctx: ServiceContext,
+  connectionId: string,
+  deliveryId: string,
+): Promise<DeliverySummary> {
   assertCan(ctx, "webhooks.reapply");
   const row = await findDelivery(ctx, connectionId, deliveryId);
   if (row.status !== "failed" && row.status !== "received") {
-    throw new ConflictError(`Only failed or unprocessed deliveries can be re-applied; this one is ${row.status}.`);
+    throw new ConflictError(
+      `Only failed or unprocessed deliveries can be re-applied; this one is ${row.status}.`,
+    );
   }
-  if (!row.verified) throw new ConflictError("This delivery was never verified, so it cannot be applied.");
+  if (!row.verified)
+    throw new ConflictError("This delivery was never verified, so it cannot be applied.");
   let failure: string | undefined;
   try {
     await applyDelivery(ctx.db, row.id, { merchantId: ctx.merchantId });
@@ -122,7 +144,9 @@ export async function reapplyDelivery(ctx: ServiceContext, connectionId: string,
     action: "webhook.reapplied",
     targetType: "webhook_delivery",
     targetId: row.id,
-    summary: failure ? `Re-applying delivery ${row.id} failed: ${failure}` : `Re-applied delivery ${row.id}`,
+    summary: failure
+      ? `Re-applying delivery ${row.id} failed: ${failure}`
+      : `Re-applied delivery ${row.id}`,
     before: { status: row.status, attempts: row.attempts },
     after: { status: after.status, attempts: after.attempts, ...(failure && { error: failure }) },
   });

@@ -1,12 +1,12 @@
 // A provider's webhook delivery, from raw bytes to applied state: find the connection, verify on
 // the raw body, store the delivery (verified or not) before acting, then apply and acknowledge.
-import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { connections, webhookInbox, type Connection } from "@/db/schema";
-import { connectorContext, connectorFor } from "@/lib/connections/registry";
 import type { WebhookParseResult } from "@/lib/connections/providers/types";
+import { connectorContext, connectorFor } from "@/lib/connections/registry";
 import { newId } from "@/lib/ids";
 import { applyDelivery } from "@/lib/payments/apply";
+import { and, eq, sql } from "drizzle-orm";
 
 export const MAX_WEBHOOK_BYTES = 1024 * 1024;
 
@@ -23,19 +23,36 @@ export interface IncomingWebhook {
   url: string;
 }
 
-function jsonReply(status: number, body: Record<string, unknown>, deliveryId?: string): WebhookReply {
+function jsonReply(
+  status: number,
+  body: Record<string, unknown>,
+  deliveryId?: string,
+): WebhookReply {
   return { status, body: JSON.stringify(body), contentType: "application/json", deliveryId };
 }
 
 async function findConnection(db: Db, connectionId: string): Promise<Connection | undefined> {
   if (!/^[\w-]{1,64}$/.test(connectionId)) return undefined;
-  const [row] = await db.select().from(connections).where(eq(connections.id, connectionId)).limit(1);
+  const [row] = await db
+    .select()
+    .from(connections)
+    .where(eq(connections.id, connectionId))
+    .limit(1);
   return row;
 }
 
-async function verify(db: Db, connection: Connection, request: IncomingWebhook, now: Date): Promise<WebhookParseResult> {
+async function verify(
+  db: Db,
+  connection: Connection,
+  request: IncomingWebhook,
+  now: Date,
+): Promise<WebhookParseResult> {
   try {
-    return await connectorFor(connection.provider).parseWebhook(connectorContext(connection, db), request, now);
+    return await connectorFor(connection.provider).parseWebhook(
+      connectorContext(connection, db),
+      request,
+      now,
+    );
   } catch (error) {
     // Connectors never throw on bad input; this is our side (e.g. credentials unreadable).
     const message = error instanceof Error ? error.message : String(error);
@@ -47,7 +64,12 @@ async function storeDelivery(
   db: Db,
   connection: Connection,
   request: IncomingWebhook,
-  fields: { verified: boolean; status: "received" | "rejected"; error?: string; flushNow?: boolean },
+  fields: {
+    verified: boolean;
+    status: "received" | "rejected";
+    error?: string;
+    flushNow?: boolean;
+  },
   now: Date,
 ): Promise<string> {
   const id = newId("webhook");
@@ -109,7 +131,13 @@ export async function ingestWebhook(
   const parsed = await verify(db, connection, request, now);
   if (!parsed.ok) {
     const error = `${parsed.reason}: ${parsed.message}`;
-    const deliveryId = await storeDelivery(db, connection, request, { verified: false, status: "rejected", error }, now);
+    const deliveryId = await storeDelivery(
+      db,
+      connection,
+      request,
+      { verified: false, status: "rejected", error },
+      now,
+    );
     await db
       .update(connections)
       .set({
@@ -117,11 +145,19 @@ export async function ingestWebhook(
         lastError: `Webhook rejected — ${error}`.slice(0, 500),
         lastErrorAt: now,
       })
-      .where(and(eq(connections.merchantId, connection.merchantId), eq(connections.id, connection.id)));
+      .where(
+        and(eq(connections.merchantId, connection.merchantId), eq(connections.id, connection.id)),
+      );
     return jsonReply(400, { error: parsed.message }, deliveryId);
   }
 
-  const deliveryId = await storeDelivery(db, connection, request, { verified: true, status: "received" }, now);
+  const deliveryId = await storeDelivery(
+    db,
+    connection,
+    request,
+    { verified: true, status: "received" },
+    now,
+  );
   try {
     await applyDelivery(db, deliveryId, {
       merchantId: connection.merchantId,

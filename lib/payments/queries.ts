@@ -1,6 +1,4 @@
 // Reads for the transactions pages: the payment list and one payment with its timeline.
-import { and, asc, desc, eq, lt, type SQL } from "drizzle-orm";
-import { z } from "zod";
 import {
   disputes,
   paymentEvents,
@@ -15,6 +13,8 @@ import { assertCan } from "@/lib/auth/context";
 import { PAYMENT_STATUSES, PROVIDER_KINDS } from "@/lib/connections/providers/types";
 import { NotFoundError } from "@/lib/errors";
 import type { ServiceContext } from "@/lib/payments/service-context";
+import { and, asc, desc, eq, lt, type SQL } from "drizzle-orm";
+import { z } from "zod";
 
 export const listPaymentsSchema = z.object({
   status: z.enum(PAYMENT_STATUSES).optional(),
@@ -26,7 +26,10 @@ export const listPaymentsSchema = z.object({
 });
 export type ListPaymentsOptions = z.input<typeof listPaymentsSchema>;
 
-export async function listPayments(ctx: ServiceContext, options: ListPaymentsOptions = {}): Promise<Payment[]> {
+export async function listPayments(
+  ctx: ServiceContext,
+  options: ListPaymentsOptions = {},
+): Promise<Payment[]> {
   assertCan(ctx, "transactions.view");
   const filter = listPaymentsSchema.parse(options);
   const conditions: SQL[] = [eq(payments.merchantId, ctx.merchantId)];
@@ -50,7 +53,10 @@ export interface PaymentWithTimeline {
   disputes: Dispute[];
 }
 
-export async function getPaymentWithTimeline(ctx: ServiceContext, paymentId: string): Promise<PaymentWithTimeline> {
+export async function getPaymentWithTimeline(
+  ctx: ServiceContext,
+  paymentId: string,
+): Promise<PaymentWithTimeline> {
   assertCan(ctx, "transactions.view");
   const [payment] = await ctx.db
     .select()
@@ -61,7 +67,9 @@ export async function getPaymentWithTimeline(ctx: ServiceContext, paymentId: str
     ctx.db
       .select()
       .from(paymentEvents)
-      .where(and(eq(paymentEvents.merchantId, ctx.merchantId), eq(paymentEvents.paymentId, paymentId)))
+      .where(
+        and(eq(paymentEvents.merchantId, ctx.merchantId), eq(paymentEvents.paymentId, paymentId)),
+      )
       .orderBy(asc(paymentEvents.occurredAt), asc(paymentEvents.recordedAt), asc(paymentEvents.id)),
     ctx.db
       .select()

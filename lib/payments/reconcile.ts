@@ -1,12 +1,16 @@
 // Payments whose webhooks never came: ask the provider where they stand and apply any change as
 // a synthetic event through the same path as a webhook. The event id names the payment and the
 // status, so a sweep that finds the same thing twice records it once.
-import { and, asc, eq, inArray, isNotNull, lt, or } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { connections, payments, type Connection, type Payment } from "@/db/schema";
-import type { NormalizedEvent, NormalizedEventType, ProviderPaymentState } from "@/lib/connections/providers/types";
+import type {
+  NormalizedEvent,
+  NormalizedEventType,
+  ProviderPaymentState,
+} from "@/lib/connections/providers/types";
 import { connectorContext, connectorFor } from "@/lib/connections/registry";
 import { applyEvents } from "@/lib/payments/apply-events";
+import { and, asc, eq, inArray, isNotNull, lt, or } from "drizzle-orm";
 
 export const STALE_STATUSES = ["created", "pending", "requires_action"] as const;
 
@@ -20,7 +24,9 @@ export interface ReconcileSummary {
  * What to ask the provider about: Adyen and Stripe answer for the checkout (payment link /
  * Checkout Session, which also knows about expiry); PayPal and the Sandbox for the payment.
  */
-export function reconcileReference(payment: Pick<Payment, "provider" | "providerCheckoutId" | "providerPaymentId">) {
+export function reconcileReference(
+  payment: Pick<Payment, "provider" | "providerCheckoutId" | "providerPaymentId">,
+) {
   if (payment.provider === "adyen") return payment.providerCheckoutId;
   if (payment.provider === "stripe") return payment.providerCheckoutId ?? payment.providerPaymentId;
   return payment.providerPaymentId ?? payment.providerCheckoutId;
@@ -39,7 +45,11 @@ const EVENT_FOR_STATUS: Partial<Record<ProviderPaymentState["status"], Normalize
   expired: "payment.expired",
 };
 
-export function reconciledEvent(payment: Payment, state: ProviderPaymentState, now: Date): NormalizedEvent | null {
+export function reconciledEvent(
+  payment: Payment,
+  state: ProviderPaymentState,
+  now: Date,
+): NormalizedEvent | null {
   const type = EVENT_FOR_STATUS[state.status];
   if (!type) return null;
   return {
@@ -89,7 +99,10 @@ export async function reconcileStalePayments(
     .from(payments)
     .innerJoin(
       connections,
-      and(eq(connections.merchantId, payments.merchantId), eq(connections.id, payments.connectionId)),
+      and(
+        eq(connections.merchantId, payments.merchantId),
+        eq(connections.id, payments.connectionId),
+      ),
     )
     .where(
       and(
@@ -108,11 +121,17 @@ export async function reconcileStalePayments(
     if (!reference) continue;
     summary.checked += 1;
     try {
-      const state = await connectorFor(connection.provider).fetchPayment(connectorContext(connection, db), reference);
+      const state = await connectorFor(connection.provider).fetchPayment(
+        connectorContext(connection, db),
+        reference,
+      );
       if (state.status === payment.status) continue;
       if (await applyProviderState(db, connection, payment, state, now)) summary.changed += 1;
     } catch (error) {
-      summary.errors.push({ paymentId: payment.id, message: error instanceof Error ? error.message : String(error) });
+      summary.errors.push({
+        paymentId: payment.id,
+        message: error instanceof Error ? error.message : String(error),
+      });
     }
   }
   return summary;

@@ -1,10 +1,10 @@
 // Re-applies verified deliveries that never finished: still "received" (the process died
 // between storing and applying) or "failed" a few times at most (a transient error). Runs at
 // start-up and every minute from the job poller.
-import { and, asc, eq, lt, or, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { webhookInbox } from "@/db/schema";
 import { applyDelivery } from "@/lib/payments/apply";
+import { and, asc, eq, lt, or, sql } from "drizzle-orm";
 
 /** Failed deliveries are retried automatically this many times; after that, by hand. */
 export const MAX_AUTOMATIC_APPLY_ATTEMPTS = 3;

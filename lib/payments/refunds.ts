@@ -1,10 +1,15 @@
 // Refunding a payment from the dashboard: check what is refundable (refunds already in flight
 // count), record the refund as pending, ask the provider, then record the provider's answer as
 // a fact on the timeline so it counts before the provider's own webhook lands.
-import { and, eq, isNull, sql } from "drizzle-orm";
-import { z } from "zod";
 import type { Tx } from "@/db/client";
-import { connections, paymentEvents, payments, refunds, type Payment, type Refund } from "@/db/schema";
+import {
+  connections,
+  paymentEvents,
+  payments,
+  refunds,
+  type Payment,
+  type Refund,
+} from "@/db/schema";
 import { assertCan } from "@/lib/auth/context";
 import type { RefundResult } from "@/lib/connections/providers/types";
 import { ProviderError } from "@/lib/connections/providers/types";
@@ -17,6 +22,8 @@ import { derivePaymentView, serializeFact } from "@/lib/payments/facts";
 import { auditAs, type ServiceContext } from "@/lib/payments/service-context";
 import { applyEvent, canRefund } from "@/lib/payments/state-machine";
 import { zodFieldErrors } from "@/lib/validation";
+import { and, eq, isNull, sql } from "drizzle-orm";
+import { z } from "zod";
 
 export const refundInputSchema = z.object({
   amountMinor: z.number().int("Whole minor units only").positive("Enter an amount above zero"),
@@ -35,10 +42,15 @@ async function lockPayment(tx: Tx, merchantId: string, paymentId: string): Promi
   return row;
 }
 
-export async function refundPayment(ctx: ServiceContext, paymentId: string, input: RefundRequest): Promise<Refund> {
+export async function refundPayment(
+  ctx: ServiceContext,
+  paymentId: string,
+  input: RefundRequest,
+): Promise<Refund> {
   assertCan(ctx, "transactions.refund");
   const parsed = refundInputSchema.safeParse(input);
-  if (!parsed.success) throw new AppError("Please fix the highlighted fields.", 422, zodFieldErrors(parsed.error));
+  if (!parsed.success)
+    throw new AppError("Please fix the highlighted fields.", 422, zodFieldErrors(parsed.error));
   const { amountMinor, reason, idempotencyKey } = parsed.data;
 
   const [previous] = await ctx.db
@@ -89,12 +101,15 @@ export async function refundPayment(ctx: ServiceContext, paymentId: string, inpu
   const [connection] = await ctx.db
     .select()
     .from(connections)
-    .where(and(eq(connections.merchantId, ctx.merchantId), eq(connections.id, payment.connectionId)));
+    .where(
+      and(eq(connections.merchantId, ctx.merchantId), eq(connections.id, payment.connectionId)),
+    );
   let result: RefundResult;
   try {
     if (!connection) throw new NotFoundError("This payment's connection");
     const providerPaymentId = payment.providerPaymentId ?? payment.providerCheckoutId;
-    if (!providerPaymentId) throw new ProviderError("The provider never confirmed this payment", "invalid_request");
+    if (!providerPaymentId)
+      throw new ProviderError("The provider never confirmed this payment", "invalid_request");
     result = await connectorFor(connection.provider).refund(connectorContext(connection, ctx.db), {
       providerPaymentId,
       amountMinor,
@@ -150,7 +165,12 @@ export async function refundPayment(ctx: ServiceContext, paymentId: string, inpu
       amountMinor,
       currency: payment.currency,
       statusAfter: view.status,
-      detail: { fact: serializeFact(fact), refundId: refund.id, providerRefundId: result.providerRefundId, reason },
+      detail: {
+        fact: serializeFact(fact),
+        refundId: refund.id,
+        providerRefundId: result.providerRefundId,
+        reason,
+      },
       occurredAt: now,
     });
     await writePaymentView(tx, locked, view, {}, now);

@@ -3,7 +3,10 @@ import type { DbOrTx } from "@/db/client";
 import { recordAudit, type AuditInput } from "@/lib/audit/record";
 import type { MerchantContext } from "@/lib/auth/context";
 
-export type ServiceContext = Pick<MerchantContext, "db" | "merchantId" | "role" | "user" | "ip" | "userAgent">;
+export type ServiceContext = Pick<
+  MerchantContext,
+  "db" | "merchantId" | "role" | "user" | "ip" | "userAgent"
+>;
 
 /** An audit entry by this context's user, written with `db` (pass the change's transaction). */
 export function auditAs(

@@ -4,9 +4,13 @@
 import type { Db } from "@/db/client";
 import { ingestWebhook, MAX_WEBHOOK_BYTES } from "@/lib/payments/ingest";
 
-export type RawBodyResult = { ok: true; text: string } | { ok: false; reason: "too_large" | "unreadable" };
+export type RawBodyResult =
+  { ok: true; text: string } | { ok: false; reason: "too_large" | "unreadable" };
 
-export async function readBodyWithLimit(request: Request, maxBytes: number): Promise<RawBodyResult> {
+export async function readBodyWithLimit(
+  request: Request,
+  maxBytes: number,
+): Promise<RawBodyResult> {
   const declared = request.headers.get("content-length");
   if (declared !== null && /^\d+$/.test(declared) && Number(declared) > maxBytes) {
     await request.body?.cancel().catch(() => {});
@@ -34,7 +38,11 @@ export async function readBodyWithLimit(request: Request, maxBytes: number): Pro
   return { ok: true, text: new TextDecoder("utf-8").decode(Buffer.concat(chunks)) };
 }
 
-export async function handleWebhookRequest(db: Db, connectionId: string, request: Request): Promise<Response> {
+export async function handleWebhookRequest(
+  db: Db,
+  connectionId: string,
+  request: Request,
+): Promise<Response> {
   const body = await readBodyWithLimit(request, MAX_WEBHOOK_BYTES);
   if (!body.ok) {
     const tooLarge = body.reason === "too_large";
@@ -50,6 +58,9 @@ export async function handleWebhookRequest(db: Db, connectionId: string, request
   });
   return new Response(reply.body, {
     status: reply.status,
-    headers: { "content-type": reply.contentType, ...(reply.deliveryId && { "x-parley-delivery": reply.deliveryId }) },
+    headers: {
+      "content-type": reply.contentType,
+      ...(reply.deliveryId && { "x-parley-delivery": reply.deliveryId }),
+    },
   });
 }

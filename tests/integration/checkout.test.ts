@@ -1,5 +1,3 @@
-import { and, eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db, DbHandle } from "@/db/client";
 import { payments } from "@/db/schema";
 import { createStripeConnector } from "@/lib/connections/providers/stripe";
@@ -14,8 +12,16 @@ import type { ServiceContext } from "@/lib/payments/service-context";
 import { startFakeAdyen, type FakeAdyen } from "@/tests/fakes/adyen-server";
 import { startFakePayPal, type FakePayPal } from "@/tests/fakes/paypal-server";
 import { startFakeStripe, type FakeStripe } from "@/tests/fakes/stripe-server";
+import { and, eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  APP_URL,
+  auditRows,
+  configurePipelineEnv,
+  eventsOf,
+  merchantWithRoles,
+} from "./helpers/pipeline-fixtures";
 import { ENGINES, openTestDatabase } from "./helpers/test-db";
-import { APP_URL, auditRows, configurePipelineEnv, eventsOf, merchantWithRoles } from "./helpers/pipeline-fixtures";
 
 configurePipelineEnv();
 
@@ -27,7 +33,11 @@ let adyen: FakeAdyen;
 let restoreStripe: () => void;
 
 beforeAll(async () => {
-  [stripe, paypal, adyen] = await Promise.all([startFakeStripe(), startFakePayPal(), startFakeAdyen()]);
+  [stripe, paypal, adyen] = await Promise.all([
+    startFakeStripe(),
+    startFakePayPal(),
+    startFakeAdyen(),
+  ]);
   restoreStripe = overrideConnector("stripe", createStripeConnector({ maxNetworkRetries: 0 }));
 });
 afterAll(async () => {
@@ -36,7 +46,9 @@ afterAll(async () => {
 });
 
 function stripeCreates(): number {
-  return stripe.requests.filter((r) => r.method === "POST" && r.path === "/v1/checkout/sessions" && r.status === 200).length;
+  return stripe.requests.filter(
+    (r) => r.method === "POST" && r.path === "/v1/checkout/sessions" && r.status === 200,
+  ).length;
 }
 
 describe.each(ENGINES)("checkout on %s", (engine) => {
@@ -47,14 +59,21 @@ describe.each(ENGINES)("checkout on %s", (engine) => {
   let analyst: ServiceContext;
   let stranger: ServiceContext;
   let merchantId: string;
-  const ids: Record<"sandbox" | "stripe" | "paypal" | "adyen", string> = { sandbox: "", stripe: "", paypal: "", adyen: "" };
+  const ids: Record<"sandbox" | "stripe" | "paypal" | "adyen", string> = {
+    sandbox: "",
+    stripe: "",
+    paypal: "",
+    adyen: "",
+  };
 
   beforeAll(async () => {
     handle = await openTestDatabase(engine);
     db = handle.db;
     ({ owner, support, analyst, merchantId } = await merchantWithRoles(db));
     stranger = (await merchantWithRoles(db, "Other")).owner;
-    ids.sandbox = (await createConnection(owner, { provider: "sandbox", label: "Sandbox", mode: "test" })).id;
+    ids.sandbox = (
+      await createConnection(owner, { provider: "sandbox", label: "Sandbox", mode: "test" })
+    ).id;
     ids.stripe = (
       await createConnection(owner, {
         provider: "stripe",
@@ -69,7 +88,11 @@ describe.each(ENGINES)("checkout on %s", (engine) => {
         provider: "paypal",
         label: "PayPal",
         mode: "test",
-        credentials: { clientId: paypal.clientId, clientSecret: paypal.clientSecret, webhookId: paypal.webhookId },
+        credentials: {
+          clientId: paypal.clientId,
+          clientSecret: paypal.clientSecret,
+          webhookId: paypal.webhookId,
+        },
         apiBaseUrl: paypal.url,
       })
     ).id;
@@ -78,7 +101,11 @@ describe.each(ENGINES)("checkout on %s", (engine) => {
         provider: "adyen",
         label: "Adyen",
         mode: "test",
-        credentials: { apiKey: adyen.apiKey, merchantAccount: adyen.merchantAccount, hmacKey: HMAC_KEY },
+        credentials: {
+          apiKey: adyen.apiKey,
+          merchantAccount: adyen.merchantAccount,
+          hmacKey: HMAC_KEY,
+        },
         apiBaseUrl: adyen.url,
       })
     ).id;
@@ -88,7 +115,10 @@ describe.each(ENGINES)("checkout on %s", (engine) => {
   });
 
   async function paymentsWithKey(key: string) {
-    return db.select().from(payments).where(and(eq(payments.merchantId, merchantId), eq(payments.idempotencyKey, key)));
+    return db
+      .select()
+      .from(payments)
+      .where(and(eq(payments.merchantId, merchantId), eq(payments.idempotencyKey, key)));
   }
 
   const providerCreates = {
@@ -113,15 +143,23 @@ describe.each(ENGINES)("checkout on %s", (engine) => {
       };
       const before = providerCreates[provider]();
       const first = await createCheckout(db, merchantId, { ...input, methods: [...input.methods] });
-      const second = await createCheckout(db, merchantId, { ...input, methods: [...input.methods] });
+      const second = await createCheckout(db, merchantId, {
+        ...input,
+        methods: [...input.methods],
+      });
       expect(first.replayed).toBe(false);
-      expect(second).toMatchObject({ id: first.id, replayed: true, checkoutUrl: first.checkoutUrl });
+      expect(second).toMatchObject({
+        id: first.id,
+        replayed: true,
+        checkoutUrl: first.checkoutUrl,
+      });
       expect(first.status).toBe("created");
       expect(first.providerCheckoutId).toBeTruthy();
       expect(first.checkoutUrl).toMatch(/^https?:\/\//);
       expect(await paymentsWithKey(key)).toHaveLength(1);
       if (provider !== "sandbox") expect(providerCreates[provider]() - before).toBe(1);
-      if (provider === "sandbox") expect(first.checkoutUrl).toBe(`${APP_URL}/pay/sandbox/${first.providerCheckoutId}`);
+      if (provider === "sandbox")
+        expect(first.checkoutUrl).toBe(`${APP_URL}/pay/sandbox/${first.providerCheckoutId}`);
       const timeline = await eventsOf(db, merchantId, first.id);
       expect(timeline.map((e) => e.type)).toEqual(["checkout.created"]);
     },
@@ -141,7 +179,12 @@ describe.each(ENGINES)("checkout on %s", (engine) => {
     };
     const restore = overrideConnector("stripe", crashing);
     try {
-      const input = { connectionId: ids.stripe, amountMinor: 990, currency: "EUR", idempotencyKey: `crash-${engine}` };
+      const input = {
+        connectionId: ids.stripe,
+        amountMinor: 990,
+        currency: "EUR",
+        idempotencyKey: `crash-${engine}`,
+      };
       const sessionsBefore = stripe.state.sessions.size;
       await expect(createCheckout(db, merchantId, input)).rejects.toMatchObject({ status: 502 });
       const [orphan] = await paymentsWithKey(input.idempotencyKey);
@@ -152,14 +195,22 @@ describe.each(ENGINES)("checkout on %s", (engine) => {
       expect(stripe.state.sessions.size - sessionsBefore).toBe(1);
       expect(stripe.requests.at(-1)).toMatchObject({ replayed: true, idempotencyKey: orphan!.id });
       expect(retried.providerCheckoutId).toBe([...stripe.state.sessions.keys()].at(-1));
-      expect((await eventsOf(db, merchantId, orphan!.id)).map((e) => e.type).sort()).toEqual(["checkout.created", "checkout.failed"]);
+      expect((await eventsOf(db, merchantId, orphan!.id)).map((e) => e.type).sort()).toEqual([
+        "checkout.created",
+        "checkout.failed",
+      ]);
     } finally {
       restore();
     }
   });
 
   it("validates amount, currency and methods against the connection", async () => {
-    const base = { connectionId: ids.paypal, amountMinor: 1000, currency: "EUR", idempotencyKey: `v-${engine}` };
+    const base = {
+      connectionId: ids.paypal,
+      amountMinor: 1000,
+      currency: "EUR",
+      idempotencyKey: `v-${engine}`,
+    };
     const reasons = await Promise.all(
       [
         { ...base, amountMinor: 0 },
@@ -168,7 +219,10 @@ describe.each(ENGINES)("checkout on %s", (engine) => {
         { ...base, currency: "IDR" }, // Parley knows it, PayPal doesn't take it
         { ...base, methods: ["alipay" as const] },
       ].map((input, i) =>
-        createCheckout(db, merchantId, { ...input, idempotencyKey: `${base.idempotencyKey}-${i}` }).then(
+        createCheckout(db, merchantId, {
+          ...input,
+          idempotencyKey: `${base.idempotencyKey}-${i}`,
+        }).then(
           () => undefined,
           (e: unknown) => e,
         ),
@@ -181,13 +235,25 @@ describe.each(ENGINES)("checkout on %s", (engine) => {
   });
 
   it("refuses to reuse a key for a different payment", async () => {
-    const input = { connectionId: ids.sandbox, amountMinor: 700, currency: "EUR", idempotencyKey: `reuse-${engine}` };
+    const input = {
+      connectionId: ids.sandbox,
+      amountMinor: 700,
+      currency: "EUR",
+      idempotencyKey: `reuse-${engine}`,
+    };
     await createCheckout(db, merchantId, input);
-    await expect(createCheckout(db, merchantId, { ...input, amountMinor: 701 })).rejects.toBeInstanceOf(ConflictError);
+    await expect(
+      createCheckout(db, merchantId, { ...input, amountMinor: 701 }),
+    ).rejects.toBeInstanceOf(ConflictError);
   });
 
   it("reports a provider refusal and keeps the payment for a retry", async () => {
-    const input = { connectionId: ids.stripe, amountMinor: 500, currency: "EUR", idempotencyKey: `refused-${engine}` };
+    const input = {
+      connectionId: ids.stripe,
+      amountMinor: 500,
+      currency: "EUR",
+      idempotencyKey: `refused-${engine}`,
+    };
     stripe.failNext(500);
     await expect(createCheckout(db, merchantId, input)).rejects.toMatchObject({ status: 502 });
     const retried = await createCheckout(db, merchantId, input);
@@ -196,24 +262,47 @@ describe.each(ENGINES)("checkout on %s", (engine) => {
   });
 
   it("creates a test payment from the dashboard with a fresh key each time, audited", async () => {
-    const a = await createTestPayment(owner, ids.sandbox, { amountMinor: 1500, currency: "eur", description: "Test" });
-    const b = await createTestPayment(owner, ids.sandbox, { amountMinor: 1500, currency: "EUR", description: "Test" });
+    const a = await createTestPayment(owner, ids.sandbox, {
+      amountMinor: 1500,
+      currency: "eur",
+      description: "Test",
+    });
+    const b = await createTestPayment(owner, ids.sandbox, {
+      amountMinor: 1500,
+      currency: "EUR",
+      description: "Test",
+    });
     expect(a.id).not.toBe(b.id);
     expect(a).toMatchObject({ currency: "EUR", isTest: true });
     expect(a.checkoutUrl).toContain("/pay/sandbox/");
-    await expect(createTestPayment(support, ids.sandbox, { amountMinor: 1500, currency: "EUR" })).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(
+      createTestPayment(support, ids.sandbox, { amountMinor: 1500, currency: "EUR" }),
+    ).rejects.toBeInstanceOf(ForbiddenError);
     const audits = (await auditRows(db, merchantId, "payment.test_created")).map((r) => r.targetId);
     expect(audits).toEqual(expect.arrayContaining([a.id, b.id]));
   });
 
   it("lists payments newest first with filters, only the merchant's own", async () => {
-    const mine = await createCheckout(db, merchantId, { connectionId: ids.sandbox, amountMinor: 300, currency: "EUR", idempotencyKey: `list-${engine}` });
+    const mine = await createCheckout(db, merchantId, {
+      connectionId: ids.sandbox,
+      amountMinor: 300,
+      currency: "EUR",
+      idempotencyKey: `list-${engine}`,
+    });
     const all = await listPayments(analyst, { limit: 200 });
     expect(all[0]!.createdAt.getTime()).toBeGreaterThanOrEqual(all.at(-1)!.createdAt.getTime());
     expect(all.map((p) => p.id)).toContain(mine.id);
-    expect((await listPayments(analyst, { provider: "stripe" })).every((p) => p.provider === "stripe")).toBe(true);
-    expect((await listPayments(analyst, { connectionId: ids.sandbox })).every((p) => p.connectionId === ids.sandbox)).toBe(true);
-    expect((await listPayments(analyst, { status: "succeeded" })).map((p) => p.id)).not.toContain(mine.id);
+    expect(
+      (await listPayments(analyst, { provider: "stripe" })).every((p) => p.provider === "stripe"),
+    ).toBe(true);
+    expect(
+      (await listPayments(analyst, { connectionId: ids.sandbox })).every(
+        (p) => p.connectionId === ids.sandbox,
+      ),
+    ).toBe(true);
+    expect((await listPayments(analyst, { status: "succeeded" })).map((p) => p.id)).not.toContain(
+      mine.id,
+    );
     const page = await listPayments(analyst, { limit: 2 });
     const next = await listPayments(analyst, { limit: 200, before: page.at(-1)!.createdAt });
     expect(next.every((p) => p.createdAt < page.at(-1)!.createdAt)).toBe(true);
@@ -225,10 +314,18 @@ describe.each(ENGINES)("checkout on %s", (engine) => {
   });
 
   it("refuses refunds to roles without the permission, to other merchants, and of unpaid payments", async () => {
-    const payment = await createCheckout(db, merchantId, { connectionId: ids.sandbox, amountMinor: 300, currency: "EUR", idempotencyKey: `norefund-${engine}` });
+    const payment = await createCheckout(db, merchantId, {
+      connectionId: ids.sandbox,
+      amountMinor: 300,
+      currency: "EUR",
+      idempotencyKey: `norefund-${engine}`,
+    });
     const input = { amountMinor: 100, reason: "test", idempotencyKey: `r-${engine}` };
     await expect(refundPayment(analyst, payment.id, input)).rejects.toBeInstanceOf(ForbiddenError);
     await expect(refundPayment(stranger, payment.id, input)).rejects.toBeInstanceOf(NotFoundError);
-    await expect(refundPayment(support, payment.id, input)).rejects.toMatchObject({ status: 422, message: expect.stringMatching(/successful payment/) });
+    await expect(refundPayment(support, payment.id, input)).rejects.toMatchObject({
+      status: 422,
+      message: expect.stringMatching(/successful payment/),
+    });
   });
 });

@@ -1,6 +1,3 @@
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db, DbHandle } from "@/db/client";
 import { openCredentials } from "@/lib/connections/credentials";
 import { createStripeConnector } from "@/lib/connections/providers/stripe";
@@ -15,14 +12,23 @@ import {
   testConnection,
 } from "@/lib/connections/service";
 import { AppError, ForbiddenError, NotFoundError } from "@/lib/errors";
-import { createCheckout } from "@/lib/payments/checkout";
 import { applyEvents } from "@/lib/payments/apply-events";
+import { createCheckout } from "@/lib/payments/checkout";
 import type { ServiceContext } from "@/lib/payments/service-context";
 import { startFakeAdyen, type FakeAdyen } from "@/tests/fakes/adyen-server";
 import { startFakePayPal, type FakePayPal } from "@/tests/fakes/paypal-server";
 import { startFakeStripe, type FakeStripe } from "@/tests/fakes/stripe-server";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  APP_URL,
+  auditRows,
+  configurePipelineEnv,
+  connectionRow,
+  merchantWithRoles,
+} from "./helpers/pipeline-fixtures";
 import { ENGINES, openTestDatabase } from "./helpers/test-db";
-import { APP_URL, auditRows, configurePipelineEnv, connectionRow, merchantWithRoles } from "./helpers/pipeline-fixtures";
 
 configurePipelineEnv();
 
@@ -35,7 +41,11 @@ let deadUrl: string;
 let restoreStripe: () => void;
 
 beforeAll(async () => {
-  [stripe, paypal, adyen] = await Promise.all([startFakeStripe(), startFakePayPal(), startFakeAdyen()]);
+  [stripe, paypal, adyen] = await Promise.all([
+    startFakeStripe(),
+    startFakePayPal(),
+    startFakeAdyen(),
+  ]);
   // Without the SDK's network retries, "unreachable" is reported at once.
   restoreStripe = overrideConnector("stripe", createStripeConnector({ maxNetworkRetries: 0 }));
   const probe = createServer();
@@ -60,26 +70,54 @@ interface ProviderCase {
 const CASES: ProviderCase[] = [
   {
     provider: "stripe",
-    credentials: () => ({ secretKey: stripe.validKey, webhookSecret: "whsec_connection_test_secret" }),
+    credentials: () => ({
+      secretKey: stripe.validKey,
+      webhookSecret: "whsec_connection_test_secret",
+    }),
     wrong: () => ({ secretKey: "sk_test_not_a_key_stripe_knows", webhookSecret: "whsec_x" }),
     baseUrl: () => stripe.url,
-    invalid: { credentials: { secretKey: "pk_test_123", webhookSecret: "whsec_x" }, field: "credentials.secretKey" },
+    invalid: {
+      credentials: { secretKey: "pk_test_123", webhookSecret: "whsec_x" },
+      field: "credentials.secretKey",
+    },
     secretFields: ["secretKey", "webhookSecret"],
   },
   {
     provider: "paypal",
-    credentials: () => ({ clientId: paypal.clientId, clientSecret: paypal.clientSecret, webhookId: paypal.webhookId }),
-    wrong: () => ({ clientId: paypal.clientId, clientSecret: "not-the-secret", webhookId: paypal.webhookId }),
+    credentials: () => ({
+      clientId: paypal.clientId,
+      clientSecret: paypal.clientSecret,
+      webhookId: paypal.webhookId,
+    }),
+    wrong: () => ({
+      clientId: paypal.clientId,
+      clientSecret: "not-the-secret",
+      webhookId: paypal.webhookId,
+    }),
     baseUrl: () => paypal.url,
-    invalid: { credentials: { clientId: "abc", clientSecret: "", webhookId: "WH-1" }, field: "credentials.clientSecret" },
+    invalid: {
+      credentials: { clientId: "abc", clientSecret: "", webhookId: "WH-1" },
+      field: "credentials.clientSecret",
+    },
     secretFields: ["clientSecret"],
   },
   {
     provider: "adyen",
-    credentials: () => ({ apiKey: adyen.apiKey, merchantAccount: adyen.merchantAccount, hmacKey: HMAC_KEY }),
-    wrong: () => ({ apiKey: "AQE-wrong-key", merchantAccount: adyen.merchantAccount, hmacKey: HMAC_KEY }),
+    credentials: () => ({
+      apiKey: adyen.apiKey,
+      merchantAccount: adyen.merchantAccount,
+      hmacKey: HMAC_KEY,
+    }),
+    wrong: () => ({
+      apiKey: "AQE-wrong-key",
+      merchantAccount: adyen.merchantAccount,
+      hmacKey: HMAC_KEY,
+    }),
     baseUrl: () => adyen.url,
-    invalid: { credentials: { apiKey: "k", merchantAccount: "M", hmacKey: "abc" }, field: "credentials.hmacKey" },
+    invalid: {
+      credentials: { apiKey: "k", merchantAccount: "M", hmacKey: "abc" },
+      field: "credentials.hmacKey",
+    },
     secretFields: ["apiKey", "hmacKey"],
   },
 ];
@@ -117,11 +155,18 @@ describe.each(ENGINES)("connections on %s", (engine) => {
     it("refuses bad credentials with field errors, and stores nothing", async () => {
       const before = (await listConnections(owner)).length;
       const error = await rejection(
-        createConnection(owner, { provider: c.provider, label: "Bad", mode: "test", credentials: c.invalid.credentials }),
+        createConnection(owner, {
+          provider: c.provider,
+          label: "Bad",
+          mode: "test",
+          credentials: c.invalid.credentials,
+        }),
       );
       expect(error.status).toBe(422);
       expect(Object.keys(error.fieldErrors ?? {})).toContain(c.invalid.field);
-      expect(Object.keys(error.fieldErrors ?? {}).every((k) => k.startsWith("credentials."))).toBe(true);
+      expect(Object.keys(error.fieldErrors ?? {}).every((k) => k.startsWith("credentials."))).toBe(
+        true,
+      );
       expect(await listConnections(owner)).toHaveLength(before);
     });
 
@@ -135,19 +180,35 @@ describe.each(ENGINES)("connections on %s", (engine) => {
         apiBaseUrl: c.baseUrl(),
       });
       const summary = await getConnection(owner, id);
-      expect(summary).toMatchObject({ id, provider: c.provider, status: "active", mode: "test", apiBaseUrl: c.baseUrl() });
+      expect(summary).toMatchObject({
+        id,
+        provider: c.provider,
+        status: "active",
+        mode: "test",
+        apiBaseUrl: c.baseUrl(),
+      });
       expect(summary.webhookUrl).toBe(`${APP_URL}/api/webhooks/${id}`);
       expect(summary.methods.length).toBeGreaterThan(0);
       expect(summary.currencies).toContain("EUR");
-      expect(summary.health).toMatchObject({ signatureFailures: 0, successRate: null, payments30d: 0, lastEventAt: null });
+      expect(summary.health).toMatchObject({
+        signatureFailures: 0,
+        successRate: null,
+        payments30d: 0,
+        lastEventAt: null,
+      });
       const visible = JSON.stringify(await listConnections(analyst));
-      const [audit] = await auditRows(db, merchantId, "connection.created").then((rows) => rows.filter((r) => r.targetId === id));
+      const [audit] = await auditRows(db, merchantId, "connection.created").then((rows) =>
+        rows.filter((r) => r.targetId === id),
+      );
       for (const field of c.secretFields) {
         expect(visible).not.toContain(credentials[field]);
         expect(JSON.stringify(audit)).not.toContain(credentials[field]);
         expect(summary.credentialsHint[field]).toBeTruthy();
       }
-      expect(audit!.after).toMatchObject({ provider: c.provider, credentialsHint: summary.credentialsHint });
+      expect(audit!.after).toMatchObject({
+        provider: c.provider,
+        credentialsHint: summary.credentialsHint,
+      });
       // Stored encrypted, bound to the connection id.
       const row = await connectionRow(db, merchantId, id);
       expect(row.credentialsEncrypted).not.toContain(credentials[c.secretFields[0]!]);
@@ -188,11 +249,23 @@ describe.each(ENGINES)("connections on %s", (engine) => {
         credentials: c.credentials(),
         apiBaseUrl: deadUrl,
       });
-      expect(await testConnection(owner, deadId)).toMatchObject({ ok: false, reason: "unreachable" });
-      expect((await getConnection(owner, deadId)).lastVerification).toMatchObject({ ok: false, reason: "unreachable" });
+      expect(await testConnection(owner, deadId)).toMatchObject({
+        ok: false,
+        reason: "unreachable",
+      });
+      expect((await getConnection(owner, deadId)).lastVerification).toMatchObject({
+        ok: false,
+        reason: "unreachable",
+      });
 
-      const tested = (await auditRows(db, merchantId, "connection.tested")).filter((r) => [id, wrongId, deadId].includes(r.targetId!));
-      expect(tested.map((r) => (r.after as { ok: boolean }).ok).sort()).toEqual([false, false, true]);
+      const tested = (await auditRows(db, merchantId, "connection.tested")).filter((r) =>
+        [id, wrongId, deadId].includes(r.targetId!),
+      );
+      expect(tested.map((r) => (r.after as { ok: boolean }).ok).sort()).toEqual([
+        false,
+        false,
+        true,
+      ]);
     });
 
     it("rotates credentials: new secrets sealed, verification reset, audited with hints", async () => {
@@ -212,19 +285,29 @@ describe.each(ENGINES)("connections on %s", (engine) => {
       const row = await connectionRow(db, merchantId, id);
       expect(openCredentials(row.credentialsEncrypted, id)).toMatchObject(c.credentials());
       expect(await testConnection(owner, id)).toMatchObject({ ok: true });
-      const [audit] = (await auditRows(db, merchantId, "connection.credentials_rotated")).filter((r) => r.targetId === id);
+      const [audit] = (await auditRows(db, merchantId, "connection.credentials_rotated")).filter(
+        (r) => r.targetId === id,
+      );
       expect(audit).toMatchObject({
         before: { credentialsHint: before.credentialsHint },
         after: { credentialsHint: after.credentialsHint },
       });
-      for (const field of c.secretFields) expect(JSON.stringify(audit)).not.toContain(c.credentials()[field]);
+      for (const field of c.secretFields)
+        expect(JSON.stringify(audit)).not.toContain(c.credentials()[field]);
     });
   });
 
   it("creates a Sandbox connection with a generated secret, test mode only", async () => {
-    const error = await rejection(createConnection(owner, { provider: "sandbox", label: "Live sandbox", mode: "live" }));
+    const error = await rejection(
+      createConnection(owner, { provider: "sandbox", label: "Live sandbox", mode: "live" }),
+    );
     expect(error.fieldErrors?.mode).toBeDefined();
-    const { id } = await createConnection(owner, { provider: "sandbox", label: "Sandbox", mode: "test", credentials: { webhookSecret: "mine" } });
+    const { id } = await createConnection(owner, {
+      provider: "sandbox",
+      label: "Sandbox",
+      mode: "test",
+      credentials: { webhookSecret: "mine" },
+    });
     const row = await connectionRow(db, merchantId, id);
     const secret = openCredentials(row.credentialsEncrypted, id).webhookSecret!;
     expect(secret).toMatch(/^whsec_sbx_/);
@@ -233,10 +316,19 @@ describe.each(ENGINES)("connections on %s", (engine) => {
   });
 
   it("disables and enables with an audit entry each, and refuses checkouts while disabled", async () => {
-    const { id } = await createConnection(owner, { provider: "sandbox", label: "Toggle", mode: "test" });
+    const { id } = await createConnection(owner, {
+      provider: "sandbox",
+      label: "Toggle",
+      mode: "test",
+    });
     expect((await setConnectionStatus(owner, id, "disabled")).status).toBe("disabled");
     const refused = await rejection(
-      createCheckout(db, merchantId, { connectionId: id, amountMinor: 100, currency: "EUR", idempotencyKey: "while-disabled" }),
+      createCheckout(db, merchantId, {
+        connectionId: id,
+        amountMinor: 100,
+        currency: "EUR",
+        idempotencyKey: "while-disabled",
+      }),
     );
     expect(refused.status).toBe(409);
     expect((await setConnectionStatus(owner, id, "active")).status).toBe("active");
@@ -244,14 +336,26 @@ describe.each(ENGINES)("connections on %s", (engine) => {
     const entries = (await auditRows(db, merchantId, "connection.disabled"))
       .concat(await auditRows(db, merchantId, "connection.enabled"))
       .filter((r) => r.targetId === id);
-    expect(entries.map((e) => e.action).sort()).toEqual(["connection.disabled", "connection.enabled"]);
-    expect(entries.find((e) => e.action === "connection.disabled")).toMatchObject({ before: { status: "active" }, after: { status: "disabled" } });
+    expect(entries.map((e) => e.action).sort()).toEqual([
+      "connection.disabled",
+      "connection.enabled",
+    ]);
+    expect(entries.find((e) => e.action === "connection.disabled")).toMatchObject({
+      before: { status: "active" },
+      after: { status: "disabled" },
+    });
   });
 
   it("lets only owners and admins manage; everyone can look", async () => {
-    const { id } = await createConnection(owner, { provider: "sandbox", label: "Perms", mode: "test" });
+    const { id } = await createConnection(owner, {
+      provider: "sandbox",
+      label: "Perms",
+      mode: "test",
+    });
     for (const ctx of [support, analyst]) {
-      await expect(createConnection(ctx, { provider: "sandbox", label: "x", mode: "test" })).rejects.toBeInstanceOf(ForbiddenError);
+      await expect(
+        createConnection(ctx, { provider: "sandbox", label: "x", mode: "test" }),
+      ).rejects.toBeInstanceOf(ForbiddenError);
       await expect(testConnection(ctx, id)).rejects.toBeInstanceOf(ForbiddenError);
       await expect(rotateCredentials(ctx, id, {})).rejects.toBeInstanceOf(ForbiddenError);
       await expect(setConnectionStatus(ctx, id, "disabled")).rejects.toBeInstanceOf(ForbiddenError);
@@ -260,24 +364,49 @@ describe.each(ENGINES)("connections on %s", (engine) => {
   });
 
   it("treats another merchant's connection as not found everywhere", async () => {
-    const { id } = await createConnection(owner, { provider: "sandbox", label: "Mine", mode: "test" });
+    const { id } = await createConnection(owner, {
+      provider: "sandbox",
+      label: "Mine",
+      mode: "test",
+    });
     await expect(getConnection(stranger, id)).rejects.toBeInstanceOf(NotFoundError);
     await expect(testConnection(stranger, id)).rejects.toBeInstanceOf(NotFoundError);
     await expect(rotateCredentials(stranger, id, {})).rejects.toBeInstanceOf(NotFoundError);
-    await expect(setConnectionStatus(stranger, id, "disabled")).rejects.toBeInstanceOf(NotFoundError);
+    await expect(setConnectionStatus(stranger, id, "disabled")).rejects.toBeInstanceOf(
+      NotFoundError,
+    );
     await expect(listDeliveries(stranger, id)).rejects.toBeInstanceOf(NotFoundError);
     await expect(
-      createCheckout(db, stranger.merchantId, { connectionId: id, amountMinor: 100, currency: "EUR", idempotencyKey: "theirs" }),
+      createCheckout(db, stranger.merchantId, {
+        connectionId: id,
+        amountMinor: 100,
+        currency: "EUR",
+        idempotencyKey: "theirs",
+      }),
     ).rejects.toBeInstanceOf(NotFoundError);
     expect((await listConnections(stranger)).map((c) => c.id)).not.toContain(id);
     expect((await getConnection(owner, id)).status).toBe("active");
   });
 
   it("reports health: success rate over succeeded and failed payments", async () => {
-    const { id } = await createConnection(owner, { provider: "sandbox", label: "Health", mode: "test" });
-    const outcomes = ["payment.succeeded", "payment.succeeded", "payment.succeeded", "payment.failed"] as const;
+    const { id } = await createConnection(owner, {
+      provider: "sandbox",
+      label: "Health",
+      mode: "test",
+    });
+    const outcomes = [
+      "payment.succeeded",
+      "payment.succeeded",
+      "payment.succeeded",
+      "payment.failed",
+    ] as const;
     for (const [i, type] of outcomes.entries()) {
-      const payment = await createCheckout(db, merchantId, { connectionId: id, amountMinor: 500, currency: "EUR", idempotencyKey: `health-${i}` });
+      const payment = await createCheckout(db, merchantId, {
+        connectionId: id,
+        amountMinor: 500,
+        currency: "EUR",
+        idempotencyKey: `health-${i}`,
+      });
       const connection = await connectionRow(db, merchantId, id);
       await db.transaction((tx) =>
         applyEvents(tx, connection, [
@@ -287,12 +416,19 @@ describe.each(ENGINES)("connections on %s", (engine) => {
             rawType: type,
             occurredAt: new Date(),
             paymentId: payment.id,
-            ...(type === "payment.failed" && { failure: { code: "card_declined", message: "Declined" } }),
+            ...(type === "payment.failed" && {
+              failure: { code: "card_declined", message: "Declined" },
+            }),
           },
         ]),
       );
     }
-    await createCheckout(db, merchantId, { connectionId: id, amountMinor: 500, currency: "EUR", idempotencyKey: "health-open" });
+    await createCheckout(db, merchantId, {
+      connectionId: id,
+      amountMinor: 500,
+      currency: "EUR",
+      idempotencyKey: "health-open",
+    });
     const { health } = await getConnection(owner, id);
     expect(health.payments30d).toBe(5);
     expect(health.successRate).toBeCloseTo(0.75);

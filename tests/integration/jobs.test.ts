@@ -1,10 +1,10 @@
-import { and, eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db, DbHandle } from "@/db/client";
 import { jobs, type Job } from "@/db/schema";
 import { newId } from "@/lib/ids";
 import { cancelJob, enqueueJob, MAX_JOB_ATTEMPTS, retryDelayMs } from "@/lib/jobs/queue";
 import { runDueJobs, type JobHandler } from "@/lib/jobs/runner";
+import { and, eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ENGINES, openTestDatabase } from "./helpers/test-db";
 
 const SECOND = 1000;
@@ -28,7 +28,10 @@ describe.each(ENGINES)("durable jobs on %s", (engine) => {
   }
 
   async function jobRow(merchantId: string, id: string): Promise<Job> {
-    const [row] = await db.select().from(jobs).where(and(eq(jobs.merchantId, merchantId), eq(jobs.id, id)));
+    const [row] = await db
+      .select()
+      .from(jobs)
+      .where(and(eq(jobs.merchantId, merchantId), eq(jobs.id, id)));
     return row!;
   }
 
@@ -43,13 +46,25 @@ describe.each(ENGINES)("durable jobs on %s", (engine) => {
   it("runs due jobs only, in run_at order, once", async () => {
     const k = kinds();
     const t0 = new Date(Date.now() + 3600 * SECOND);
-    const late = await enqueueJob(db, "mer_jobs", { kind: k.a, runAt: new Date(t0.getTime() + 60 * SECOND) });
-    const second = await enqueueJob(db, "mer_jobs", { kind: k.a, runAt: new Date(t0.getTime() - 5 * SECOND) });
-    const first = await enqueueJob(db, "mer_jobs", { kind: k.a, runAt: new Date(t0.getTime() - 10 * SECOND) });
+    const late = await enqueueJob(db, "mer_jobs", {
+      kind: k.a,
+      runAt: new Date(t0.getTime() + 60 * SECOND),
+    });
+    const second = await enqueueJob(db, "mer_jobs", {
+      kind: k.a,
+      runAt: new Date(t0.getTime() - 5 * SECOND),
+    });
+    const first = await enqueueJob(db, "mer_jobs", {
+      kind: k.a,
+      runAt: new Date(t0.getTime() - 10 * SECOND),
+    });
     const { ran, handler } = recorder();
     const handlers = new Map([[k.a, handler]]);
     await runDueJobs(db, t0, handlers);
-    expect(ran.filter((id) => [first.id, second.id, late.id].includes(id))).toEqual([first.id, second.id]);
+    expect(ran.filter((id) => [first.id, second.id, late.id].includes(id))).toEqual([
+      first.id,
+      second.id,
+    ]);
     await runDueJobs(db, t0, handlers);
     expect(ran.filter((id) => id === first.id)).toHaveLength(1);
     expect(await jobRow("mer_jobs", first.id)).toMatchObject({ status: "done", attempts: 1 });
@@ -103,7 +118,9 @@ describe.each(ENGINES)("durable jobs on %s", (engine) => {
     expect(first.created).toBe(true);
     expect(again).toEqual({ id: first.id, created: false });
     // The key is per merchant.
-    expect((await enqueueJob(db, "mer_b", { kind: k.a, runAt, dedupeKey: key })).created).toBe(true);
+    expect((await enqueueJob(db, "mer_b", { kind: k.a, runAt, dedupeKey: key })).created).toBe(
+      true,
+    );
 
     expect(await cancelJob(db, "mer_a", key)).toBe(true);
     expect(await cancelJob(db, "mer_a", key)).toBe(false);
@@ -112,7 +129,12 @@ describe.each(ENGINES)("durable jobs on %s", (engine) => {
     await runDueJobs(db, runAt, new Map([[k.a, handler]]));
     expect(ran).not.toContain(first.id);
 
-    const revived = await enqueueJob(db, "mer_a", { kind: k.a, runAt, dedupeKey: key, payload: { v: 2 } });
+    const revived = await enqueueJob(db, "mer_a", {
+      kind: k.a,
+      runAt,
+      dedupeKey: key,
+      payload: { v: 2 },
+    });
     expect(revived.created).toBe(true);
     const row = await jobRow("mer_a", revived.id);
     expect(row).toMatchObject({ status: "pending", attempts: 0, payload: { v: 2 } });
@@ -149,7 +171,8 @@ describe.each(ENGINES)("durable jobs on %s", (engine) => {
     const k = kinds();
     const runAt = new Date(Date.now() + 5 * 3600 * SECOND);
     const ids = new Set<string>();
-    for (let i = 0; i < 12; i++) ids.add((await enqueueJob(db, "mer_jobs", { kind: k.a, runAt })).id);
+    for (let i = 0; i < 12; i++)
+      ids.add((await enqueueJob(db, "mer_jobs", { kind: k.a, runAt })).id);
     const ran: string[] = [];
     const handler: JobHandler = async (job) => {
       ran.push(job.id);
@@ -158,7 +181,9 @@ describe.each(ENGINES)("durable jobs on %s", (engine) => {
     const handlers = new Map([[k.a, handler]]);
     // Rounds of three concurrent runners until the queue is drained (earlier tests' leftovers too).
     for (let round = 0; round < 6; round++) {
-      const summaries = await Promise.all([1, 2, 3].map(() => runDueJobs(db, runAt, handlers, { limit: 5 })));
+      const summaries = await Promise.all(
+        [1, 2, 3].map(() => runDueJobs(db, runAt, handlers, { limit: 5 })),
+      );
       if (summaries.every((s) => s.claimed === 0)) break;
     }
     const mine = ran.filter((id) => ids.has(id));

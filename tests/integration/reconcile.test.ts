@@ -1,13 +1,14 @@
-import { and, eq } from "drizzle-orm";
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db, DbHandle } from "@/db/client";
 import { connections, jobs, paymentEvents } from "@/db/schema";
 import { createStripeConnector } from "@/lib/connections/providers/stripe";
 import { overrideConnector } from "@/lib/connections/registry";
 import { createConnection } from "@/lib/connections/service";
-import { ensureRecurringJobs, RECONCILE_EVERY_MS, RECONCILE_JOB, registerBuiltinJobHandlers } from "@/lib/jobs/builtin";
+import {
+  ensureRecurringJobs,
+  RECONCILE_EVERY_MS,
+  RECONCILE_JOB,
+  registerBuiltinJobHandlers,
+} from "@/lib/jobs/builtin";
 import { SYSTEM_MERCHANT_ID } from "@/lib/jobs/queue";
 import { runDueJobs } from "@/lib/jobs/runner";
 import { createCheckout } from "@/lib/payments/checkout";
@@ -16,8 +17,17 @@ import type { ServiceContext } from "@/lib/payments/service-context";
 import { startFakeAdyen, type FakeAdyen } from "@/tests/fakes/adyen-server";
 import { startFakePayPal, type FakePayPal } from "@/tests/fakes/paypal-server";
 import { startFakeStripe, type FakeStripe } from "@/tests/fakes/stripe-server";
+import { and, eq } from "drizzle-orm";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  configurePipelineEnv,
+  eventsOf,
+  merchantWithRoles,
+  paymentRow,
+} from "./helpers/pipeline-fixtures";
 import { ENGINES, openTestDatabase } from "./helpers/test-db";
-import { configurePipelineEnv, eventsOf, merchantWithRoles, paymentRow } from "./helpers/pipeline-fixtures";
 
 configurePipelineEnv();
 
@@ -31,7 +41,11 @@ let deadUrl: string;
 let restoreStripe: () => void;
 
 beforeAll(async () => {
-  [stripe, paypal, adyen] = await Promise.all([startFakeStripe(), startFakePayPal(), startFakeAdyen()]);
+  [stripe, paypal, adyen] = await Promise.all([
+    startFakeStripe(),
+    startFakePayPal(),
+    startFakeAdyen(),
+  ]);
   restoreStripe = overrideConnector("stripe", createStripeConnector({ maxNetworkRetries: 0 }));
   registerBuiltinJobHandlers();
   const probe = createServer();
@@ -99,7 +113,9 @@ describe.each(ENGINES)("reconciliation on %s", (engine) => {
     expect(sweeps.flatMap((s) => s.errors)).toEqual([]);
     const after = await paymentRow(db, merchantId, payment.id);
     expect(after.status).toBe("succeeded");
-    const reconciled = (await eventsOf(db, merchantId, payment.id)).filter((e) => e.type === "reconciled");
+    const reconciled = (await eventsOf(db, merchantId, payment.id)).filter(
+      (e) => e.type === "reconciled",
+    );
     expect(reconciled).toHaveLength(1);
     expect(reconciled[0]).toMatchObject({
       source: "parley",
@@ -110,7 +126,9 @@ describe.each(ENGINES)("reconciliation on %s", (engine) => {
     // No longer stale: the next sweep leaves it alone.
     const next = await reconcileStalePayments(db, later(40), { olderThanMinutes: 30 });
     expect(next.checked).toBeLessThanOrEqual(sweeps[0]!.checked);
-    expect((await eventsOf(db, merchantId, payment.id)).filter((e) => e.type === "reconciled")).toHaveLength(1);
+    expect(
+      (await eventsOf(db, merchantId, payment.id)).filter((e) => e.type === "reconciled"),
+    ).toHaveLength(1);
   });
 
   it("expires a Stripe checkout the customer abandoned", async () => {
@@ -125,21 +143,31 @@ describe.each(ENGINES)("reconciliation on %s", (engine) => {
       provider: "adyen",
       label: "Adyen",
       mode: "test",
-      credentials: { apiKey: adyen.apiKey, merchantAccount: adyen.merchantAccount, hmacKey: HMAC_KEY },
+      credentials: {
+        apiKey: adyen.apiKey,
+        merchantAccount: adyen.merchantAccount,
+        hmacKey: HMAC_KEY,
+      },
       apiBaseUrl: adyen.url,
     });
     const { id: paypalId } = await createConnection(owner, {
       provider: "paypal",
       label: "PayPal",
       mode: "test",
-      credentials: { clientId: paypal.clientId, clientSecret: paypal.clientSecret, webhookId: paypal.webhookId },
+      credentials: {
+        clientId: paypal.clientId,
+        clientSecret: paypal.clientSecret,
+        webhookId: paypal.webhookId,
+      },
       apiBaseUrl: paypal.url,
     });
     const viaAdyen = await checkout(adyenId);
     const viaPayPal = await checkout(paypalId, ["paypal"]);
     adyen.setLinkStatus(viaAdyen.providerCheckoutId!, "completed");
     const summary = await reconcileStalePayments(db, later(31), { olderThanMinutes: 30 });
-    expect(summary.errors.filter((e) => [viaAdyen.id, viaPayPal.id].includes(e.paymentId))).toEqual([]);
+    expect(summary.errors.filter((e) => [viaAdyen.id, viaPayPal.id].includes(e.paymentId))).toEqual(
+      [],
+    );
     expect((await paymentRow(db, merchantId, viaAdyen.id)).status).toBe("succeeded");
     // The order waits for the buyer (PAYER_ACTION_REQUIRED).
     expect((await paymentRow(db, merchantId, viaPayPal.id)).status).toBe("requires_action");
@@ -172,11 +200,17 @@ describe.each(ENGINES)("reconciliation on %s", (engine) => {
     const now = later(31);
     await runDueJobs(db, now);
     expect((await paymentRow(db, merchantId, payment.id)).status).toBe("succeeded");
-    const rows = await db.select().from(jobs).where(and(eq(jobs.merchantId, SYSTEM_MERCHANT_ID), eq(jobs.kind, RECONCILE_JOB)));
+    const rows = await db
+      .select()
+      .from(jobs)
+      .where(and(eq(jobs.merchantId, SYSTEM_MERCHANT_ID), eq(jobs.kind, RECONCILE_JOB)));
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ status: "pending", attempts: 0 });
     expect(rows[0]!.runAt.getTime()).toBe(now.getTime() + RECONCILE_EVERY_MS);
-    const events = await db.select().from(paymentEvents).where(eq(paymentEvents.paymentId, payment.id));
+    const events = await db
+      .select()
+      .from(paymentEvents)
+      .where(eq(paymentEvents.paymentId, payment.id));
     expect(events.some((e) => e.type === "reconciled")).toBe(true);
   });
 });

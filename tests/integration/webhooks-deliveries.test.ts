@@ -1,14 +1,29 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db, DbHandle } from "@/db/client";
 import { openCredentials } from "@/lib/connections/credentials";
-import { buildSandboxEvent, SANDBOX_SIGNATURE_HEADER, signSandboxWebhook } from "@/lib/connections/providers/sandbox-signing";
-import { createConnection, getDelivery, listDeliveries, reapplyDelivery } from "@/lib/connections/service";
+import {
+  buildSandboxEvent,
+  SANDBOX_SIGNATURE_HEADER,
+  signSandboxWebhook,
+} from "@/lib/connections/providers/sandbox-signing";
+import {
+  createConnection,
+  getDelivery,
+  listDeliveries,
+  reapplyDelivery,
+} from "@/lib/connections/service";
 import { ConflictError, ForbiddenError, NotFoundError } from "@/lib/errors";
 import { createCheckout } from "@/lib/payments/checkout";
 import { ingestWebhook } from "@/lib/payments/ingest";
 import type { ServiceContext } from "@/lib/payments/service-context";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  auditRows,
+  configurePipelineEnv,
+  connectionRow,
+  merchantWithRoles,
+  paymentRow,
+} from "./helpers/pipeline-fixtures";
 import { ENGINES, openTestDatabase } from "./helpers/test-db";
-import { auditRows, configurePipelineEnv, connectionRow, merchantWithRoles, paymentRow } from "./helpers/pipeline-fixtures";
 
 configurePipelineEnv();
 
@@ -29,7 +44,11 @@ describe.each(ENGINES)("webhook deliveries in the dashboard on %s", (engine) => 
     db = handle.db;
     ({ owner, support, analyst, merchantId } = await merchantWithRoles(db));
     stranger = (await merchantWithRoles(db, "Elsewhere")).owner;
-    ({ id: connectionId } = await createConnection(owner, { provider: "sandbox", label: "Sandbox", mode: "test" }));
+    ({ id: connectionId } = await createConnection(owner, {
+      provider: "sandbox",
+      label: "Sandbox",
+      mode: "test",
+    }));
     const row = await connectionRow(db, merchantId, connectionId);
     secret = openCredentials(row.credentialsEncrypted, connectionId).webhookSecret!;
   });
@@ -54,11 +73,21 @@ describe.each(ENGINES)("webhook deliveries in the dashboard on %s", (engine) => 
         currency: "EUR",
       }),
     );
-    const signature = signSandboxWebhook(body, options.forged ? "whsec_sbx_forged_forged_forged" : secret);
+    const signature = signSandboxWebhook(
+      body,
+      options.forged ? "whsec_sbx_forged_forged_forged" : secret,
+    );
     const reply = await ingestWebhook(
       db,
       connectionId,
-      { rawBody: body, headers: new Headers({ "content-type": "application/json", [SANDBOX_SIGNATURE_HEADER]: signature }), url: "" },
+      {
+        rawBody: body,
+        headers: new Headers({
+          "content-type": "application/json",
+          [SANDBOX_SIGNATURE_HEADER]: signature,
+        }),
+        url: "",
+      },
       options.crash ? { failAfterEventIndex: 0 } : {},
     );
     return { payment, deliveryId: reply.deliveryId!, body, signature };
@@ -78,13 +107,19 @@ describe.each(ENGINES)("webhook deliveries in the dashboard on %s", (engine) => 
       attempts: 1,
       unmatchedPayment: false,
     });
-    expect(all.find((d) => d.id === rejected.deliveryId)).toMatchObject({ verified: false, status: "rejected" });
+    expect(all.find((d) => d.id === rejected.deliveryId)).toMatchObject({
+      verified: false,
+      status: "rejected",
+    });
     expect(JSON.stringify(all)).not.toContain(applied.body);
     const onlyFailed = await listDeliveries(owner, connectionId, { status: "failed" });
     expect(onlyFailed.map((d) => d.id)).toContain(failed.deliveryId);
     expect(onlyFailed.every((d) => d.status === "failed")).toBe(true);
     const first = await listDeliveries(owner, connectionId, { limit: 1 });
-    const older = await listDeliveries(owner, connectionId, { limit: 50, before: first[0]!.receivedAt });
+    const older = await listDeliveries(owner, connectionId, {
+      limit: 50,
+      before: first[0]!.receivedAt,
+    });
     expect(older.map((d) => d.id)).not.toContain(first[0]!.id);
   });
 
@@ -95,23 +130,39 @@ describe.each(ENGINES)("webhook deliveries in the dashboard on %s", (engine) => 
     expect(detail.headers["content-type"]).toBe("application/json");
     expect(detail.headers[SANDBOX_SIGNATURE_HEADER.toLowerCase()]).toBe("(hidden)");
     expect(JSON.stringify(detail)).not.toContain(signature.split("v1=")[1]);
-    await expect(getDelivery(stranger, connectionId, deliveryId)).rejects.toBeInstanceOf(NotFoundError);
+    await expect(getDelivery(stranger, connectionId, deliveryId)).rejects.toBeInstanceOf(
+      NotFoundError,
+    );
   });
 
   it("re-applies a failed delivery once, audited, and refuses everything else", async () => {
     const { payment, deliveryId } = await paidDelivery({ crash: true });
     expect((await paymentRow(db, merchantId, payment.id)).status).toBe("created");
-    await expect(reapplyDelivery(support, connectionId, deliveryId)).rejects.toBeInstanceOf(ForbiddenError);
-    await expect(reapplyDelivery(stranger, connectionId, deliveryId)).rejects.toBeInstanceOf(NotFoundError);
+    await expect(reapplyDelivery(support, connectionId, deliveryId)).rejects.toBeInstanceOf(
+      ForbiddenError,
+    );
+    await expect(reapplyDelivery(stranger, connectionId, deliveryId)).rejects.toBeInstanceOf(
+      NotFoundError,
+    );
 
     const result = await reapplyDelivery(owner, connectionId, deliveryId);
     expect(result).toMatchObject({ id: deliveryId, status: "applied", attempts: 2 });
     expect((await paymentRow(db, merchantId, payment.id)).status).toBe("succeeded");
-    const [audit] = (await auditRows(db, merchantId, "webhook.reapplied")).filter((r) => r.targetId === deliveryId);
-    expect(audit).toMatchObject({ before: { status: "failed" }, after: { status: "applied" }, actorEmail: owner.user.email });
+    const [audit] = (await auditRows(db, merchantId, "webhook.reapplied")).filter(
+      (r) => r.targetId === deliveryId,
+    );
+    expect(audit).toMatchObject({
+      before: { status: "failed" },
+      after: { status: "applied" },
+      actorEmail: owner.user.email,
+    });
 
-    await expect(reapplyDelivery(owner, connectionId, deliveryId)).rejects.toBeInstanceOf(ConflictError);
+    await expect(reapplyDelivery(owner, connectionId, deliveryId)).rejects.toBeInstanceOf(
+      ConflictError,
+    );
     const { deliveryId: rejectedId } = await paidDelivery({ forged: true });
-    await expect(reapplyDelivery(owner, connectionId, rejectedId)).rejects.toBeInstanceOf(ConflictError);
+    await expect(reapplyDelivery(owner, connectionId, rejectedId)).rejects.toBeInstanceOf(
+      ConflictError,
+    );
   });
 });

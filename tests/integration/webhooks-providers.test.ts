@@ -1,5 +1,3 @@
-import { and, eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db, DbHandle } from "@/db/client";
 import { jobs, refunds, type Payment } from "@/db/schema";
 import { createStripeConnector } from "@/lib/connections/providers/stripe";
@@ -10,12 +8,18 @@ import { runDueJobs } from "@/lib/jobs/runner";
 import { createCheckout } from "@/lib/payments/checkout";
 import { ingestWebhook } from "@/lib/payments/ingest";
 import { recoverInbox } from "@/lib/payments/recovery";
-import { handleWebhookRequest } from "@/lib/payments/webhook-http";
 import type { ServiceContext } from "@/lib/payments/service-context";
+import { handleWebhookRequest } from "@/lib/payments/webhook-http";
 import { adyenNotificationItem, startFakeAdyen, type FakeAdyen } from "@/tests/fakes/adyen-server";
 import { startFakePayPal, type FakePayPal } from "@/tests/fakes/paypal-server";
-import { buildStripeEvent, signStripeEvent, startFakeStripe, type FakeStripe } from "@/tests/fakes/stripe-server";
-import { ENGINES, openTestDatabase } from "./helpers/test-db";
+import {
+  buildStripeEvent,
+  signStripeEvent,
+  startFakeStripe,
+  type FakeStripe,
+} from "@/tests/fakes/stripe-server";
+import { and, eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   APP_URL,
   configurePipelineEnv,
@@ -25,6 +29,7 @@ import {
   merchantWithRoles,
   paymentRow,
 } from "./helpers/pipeline-fixtures";
+import { ENGINES, openTestDatabase } from "./helpers/test-db";
 
 configurePipelineEnv();
 
@@ -38,7 +43,11 @@ let adyen: FakeAdyen;
 let restoreStripe: () => void;
 
 beforeAll(async () => {
-  [stripe, paypal, adyen] = await Promise.all([startFakeStripe(), startFakePayPal(), startFakeAdyen()]);
+  [stripe, paypal, adyen] = await Promise.all([
+    startFakeStripe(),
+    startFakePayPal(),
+    startFakeAdyen(),
+  ]);
   restoreStripe = overrideConnector("stripe", createStripeConnector({ maxNetworkRetries: 0 }));
   registerBuiltinJobHandlers();
 });
@@ -71,7 +80,10 @@ const secondsOf = (d: Date) => Math.floor(d.getTime() / 1000);
 
 function stripeDelivery(event: unknown): Delivery {
   const { payload, header } = signStripeEvent(event, STRIPE_SECRET);
-  return { body: payload, headers: { "content-type": "application/json", "stripe-signature": header } };
+  return {
+    body: payload,
+    headers: { "content-type": "application/json", "stripe-signature": header },
+  };
 }
 const intentOf = (p: Payment) => `pi_${p.id.slice(4)}`;
 
@@ -84,7 +96,14 @@ const STRIPE: WireFormat = {
     stripeDelivery(
       buildStripeEvent(
         "payment_intent.processing",
-        { id: intentOf(p), object: "payment_intent", amount: o.amountMinor ?? AMOUNT, currency: "eur", metadata: { parley_payment_id: p.id }, payment_method_types: ["card"] },
+        {
+          id: intentOf(p),
+          object: "payment_intent",
+          amount: o.amountMinor ?? AMOUNT,
+          currency: "eur",
+          metadata: { parley_payment_id: p.id },
+          payment_method_types: ["card"],
+        },
         { created: secondsOf(o.at) },
       ),
     ),
@@ -111,16 +130,28 @@ const STRIPE: WireFormat = {
     stripeDelivery(
       buildStripeEvent(
         "refund.updated",
-        { id: refundId, object: "refund", amount: amountMinor, currency: "eur", status: "succeeded", payment_intent: intentOf(p), metadata: {} },
+        {
+          id: refundId,
+          object: "refund",
+          amount: amountMinor,
+          currency: "eur",
+          status: "succeeded",
+          payment_intent: intentOf(p),
+          metadata: {},
+        },
         { created: secondsOf(o.at) },
       ),
     ),
-  unknown: () => stripeDelivery(buildStripeEvent("customer.created", { id: "cus_1", object: "customer" })),
+  unknown: () =>
+    stripeDelivery(buildStripeEvent("customer.created", { id: "cus_1", object: "customer" })),
   forged: (d) => ({ ...d, body: d.body.replace(`"amount_total": ${AMOUNT}`, `"amount_total": 1`) }),
 };
 
 function paypalDelivery(event: Record<string, unknown>): Delivery {
-  return { body: JSON.stringify(event), headers: Object.fromEntries(paypal.webhookHeaders(event).entries()) };
+  return {
+    body: JSON.stringify(event),
+    headers: Object.fromEntries(paypal.webhookHeaders(event).entries()),
+  };
 }
 const captureOf = (p: Payment) => `CAP${p.id.slice(4, 14).toUpperCase()}`;
 const paypalMoney = (minor: number) => ({ currency_code: "EUR", value: (minor / 100).toFixed(2) });
@@ -128,36 +159,66 @@ const paypalMoney = (minor: number) => ({ currency_code: "EUR", value: (minor / 
 const PAYPAL: WireFormat = {
   provider: "paypal",
   methods: ["paypal"],
-  credentials: () => ({ clientId: paypal.clientId, clientSecret: paypal.clientSecret, webhookId: paypal.webhookId }),
+  credentials: () => ({
+    clientId: paypal.clientId,
+    clientSecret: paypal.clientSecret,
+    webhookId: paypal.webhookId,
+  }),
   baseUrl: () => paypal.url,
   pending: (p, o) =>
     paypalDelivery({
       id: `WH-${p.id}-pending`,
       event_type: "PAYMENT.CAPTURE.PENDING",
       create_time: o.at.toISOString(),
-      resource: { id: captureOf(p), status: "PENDING", amount: paypalMoney(o.amountMinor ?? AMOUNT), custom_id: p.id, supplementary_data: { related_ids: { order_id: p.providerPaymentId } } },
+      resource: {
+        id: captureOf(p),
+        status: "PENDING",
+        amount: paypalMoney(o.amountMinor ?? AMOUNT),
+        custom_id: p.id,
+        supplementary_data: { related_ids: { order_id: p.providerPaymentId } },
+      },
     }),
   paid: (p, o) =>
     paypalDelivery({
       id: `WH-${p.id}-completed-${o.amountMinor ?? AMOUNT}`,
       event_type: "PAYMENT.CAPTURE.COMPLETED",
       create_time: o.at.toISOString(),
-      resource: { id: captureOf(p), status: "COMPLETED", amount: paypalMoney(o.amountMinor ?? AMOUNT), custom_id: p.id, supplementary_data: { related_ids: { order_id: p.providerPaymentId } } },
+      resource: {
+        id: captureOf(p),
+        status: "COMPLETED",
+        amount: paypalMoney(o.amountMinor ?? AMOUNT),
+        custom_id: p.id,
+        supplementary_data: { related_ids: { order_id: p.providerPaymentId } },
+      },
     }),
   refunded: (p, refundId, amountMinor, o) =>
     paypalDelivery({
       id: `WH-${refundId}`,
       event_type: "PAYMENT.CAPTURE.REFUNDED",
       create_time: o.at.toISOString(),
-      resource: { id: refundId, status: "COMPLETED", amount: paypalMoney(amountMinor), custom_id: p.id, supplementary_data: { related_ids: { order_id: p.providerPaymentId } } },
+      resource: {
+        id: refundId,
+        status: "COMPLETED",
+        amount: paypalMoney(amountMinor),
+        custom_id: p.id,
+        supplementary_data: { related_ids: { order_id: p.providerPaymentId } },
+      },
     }),
   unknown: (p) =>
-    paypalDelivery({ id: `WH-${p.id}-unknown`, event_type: "BILLING.PLAN.CREATED", create_time: new Date().toISOString(), resource: { id: "P-1" } }),
+    paypalDelivery({
+      id: `WH-${p.id}-unknown`,
+      event_type: "BILLING.PLAN.CREATED",
+      create_time: new Date().toISOString(),
+      resource: { id: "P-1" },
+    }),
   forged: (d) => ({ ...d, body: d.body.replace(`"value":"12.50"`, `"value":"0.01"`) }),
 };
 
 function adyenDelivery(items: Parameters<typeof adyenNotificationItem>[0][]): Delivery {
-  const body = { live: "false", notificationItems: items.map((item) => adyenNotificationItem(item, HMAC_KEY)) };
+  const body = {
+    live: "false",
+    notificationItems: items.map((item) => adyenNotificationItem(item, HMAC_KEY)),
+  };
   return { body: JSON.stringify(body), headers: { "content-type": "application/json" } };
 }
 const pspOf = (p: Payment) => `PSP${p.id.slice(4, 17).toUpperCase()}`;
@@ -166,22 +227,59 @@ const adyenDate = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, "+00:00");
 const ADYEN: WireFormat = {
   provider: "adyen",
   methods: ["card"],
-  credentials: () => ({ apiKey: adyen.apiKey, merchantAccount: adyen.merchantAccount, hmacKey: HMAC_KEY }),
+  credentials: () => ({
+    apiKey: adyen.apiKey,
+    merchantAccount: adyen.merchantAccount,
+    hmacKey: HMAC_KEY,
+  }),
   baseUrl: () => adyen.url,
   pending: (p, o) =>
     adyenDelivery([
-      { eventCode: "PENDING", success: "true", pspReference: pspOf(p), merchantAccountCode: adyen.merchantAccount, merchantReference: p.id, amount: { value: o.amountMinor ?? AMOUNT, currency: "EUR" }, eventDate: adyenDate(o.at) },
+      {
+        eventCode: "PENDING",
+        success: "true",
+        pspReference: pspOf(p),
+        merchantAccountCode: adyen.merchantAccount,
+        merchantReference: p.id,
+        amount: { value: o.amountMinor ?? AMOUNT, currency: "EUR" },
+        eventDate: adyenDate(o.at),
+      },
     ]),
   paid: (p, o) =>
     adyenDelivery([
-      { eventCode: "AUTHORISATION", success: "true", pspReference: pspOf(p), merchantAccountCode: adyen.merchantAccount, merchantReference: p.id, amount: { value: o.amountMinor ?? AMOUNT, currency: "EUR" }, paymentMethod: "visa", eventDate: adyenDate(o.at) },
+      {
+        eventCode: "AUTHORISATION",
+        success: "true",
+        pspReference: pspOf(p),
+        merchantAccountCode: adyen.merchantAccount,
+        merchantReference: p.id,
+        amount: { value: o.amountMinor ?? AMOUNT, currency: "EUR" },
+        paymentMethod: "visa",
+        eventDate: adyenDate(o.at),
+      },
     ]),
   refunded: (p, refundId, amountMinor, o) =>
     adyenDelivery([
-      { eventCode: "REFUND", success: "true", pspReference: refundId, originalReference: pspOf(p), merchantAccountCode: adyen.merchantAccount, merchantReference: p.id, amount: { value: amountMinor, currency: "EUR" }, eventDate: adyenDate(o.at) },
+      {
+        eventCode: "REFUND",
+        success: "true",
+        pspReference: refundId,
+        originalReference: pspOf(p),
+        merchantAccountCode: adyen.merchantAccount,
+        merchantReference: p.id,
+        amount: { value: amountMinor, currency: "EUR" },
+        eventDate: adyenDate(o.at),
+      },
     ]),
   unknown: (p) =>
-    adyenDelivery([{ eventCode: "REPORT_AVAILABLE", success: "true", pspReference: `R${pspOf(p)}`, merchantAccountCode: adyen.merchantAccount }]),
+    adyenDelivery([
+      {
+        eventCode: "REPORT_AVAILABLE",
+        success: "true",
+        pspReference: `R${pspOf(p)}`,
+        merchantAccountCode: adyen.merchantAccount,
+      },
+    ]),
   forged: (d) => ({ ...d, body: d.body.replace(`"value":${AMOUNT}`, `"value":1`) }),
 };
 
@@ -230,7 +328,11 @@ describe.each(ENGINES)("provider webhooks on %s", (engine) => {
       return handleWebhookRequest(
         db,
         connectionId,
-        new Request(`${APP_URL}/api/webhooks/${connectionId}`, { method: "POST", headers: delivery.headers, body: delivery.body }),
+        new Request(`${APP_URL}/api/webhooks/${connectionId}`, {
+          method: "POST",
+          headers: delivery.headers,
+          body: delivery.body,
+        }),
       );
     }
 
@@ -243,7 +345,8 @@ describe.each(ENGINES)("provider webhooks on %s", (engine) => {
       if (wire.provider === "adyen") expect(await response.text()).toBe("[accepted]");
       const after = await paymentRow(db, merchantId, payment.id);
       expect(after.status).toBe("succeeded");
-      if (wire.provider === "adyen") expect(after).toMatchObject({ providerPaymentId: pspOf(payment), method: "card" });
+      if (wire.provider === "adyen")
+        expect(after).toMatchObject({ providerPaymentId: pspOf(payment), method: "card" });
       if (wire.provider === "stripe") expect(after.providerPaymentId).toBe(intentOf(payment));
     });
 
@@ -253,10 +356,17 @@ describe.each(ENGINES)("provider webhooks on %s", (engine) => {
       const response = await post(wire.forged(wire.paid(payment, { at: ago(5) })));
       expect(response.status).toBe(400);
       expect((await paymentRow(db, merchantId, payment.id)).status).toBe("created");
-      expect((await connectionRow(db, merchantId, connectionId)).signatureFailures).toBe(before.signatureFailures + 1);
+      expect((await connectionRow(db, merchantId, connectionId)).signatureFailures).toBe(
+        before.signatureFailures + 1,
+      );
       const rows = await deliveriesOf(db, merchantId, connectionId);
-      expect(rows.find((r) => r.id === response.headers.get("x-parley-delivery"))).toMatchObject({ status: "rejected", verified: false });
-      expect((await eventsOf(db, merchantId, payment.id)).filter((e) => e.source === "provider")).toHaveLength(0);
+      expect(rows.find((r) => r.id === response.headers.get("x-parley-delivery"))).toMatchObject({
+        status: "rejected",
+        verified: false,
+      });
+      expect(
+        (await eventsOf(db, merchantId, payment.id)).filter((e) => e.source === "provider"),
+      ).toHaveLength(0);
     });
 
     it("applies the same event delivered twice once; a refund is not doubled", async () => {
@@ -264,9 +374,17 @@ describe.each(ENGINES)("provider webhooks on %s", (engine) => {
       const paid = wire.paid(payment, { at: ago(30) });
       const refund = wire.refunded(payment, `RF${payment.id.slice(4, 16)}`, 500, { at: ago(10) });
       for (const d of [paid, paid, refund, refund]) expect((await post(d)).status).toBe(200);
-      expect(await paymentRow(db, merchantId, payment.id)).toMatchObject({ status: "partially_refunded", refundedMinor: 500 });
-      expect((await eventsOf(db, merchantId, payment.id)).filter((e) => e.source === "provider")).toHaveLength(2);
-      const rows = await db.select().from(refunds).where(and(eq(refunds.merchantId, merchantId), eq(refunds.paymentId, payment.id)));
+      expect(await paymentRow(db, merchantId, payment.id)).toMatchObject({
+        status: "partially_refunded",
+        refundedMinor: 500,
+      });
+      expect(
+        (await eventsOf(db, merchantId, payment.id)).filter((e) => e.source === "provider"),
+      ).toHaveLength(2);
+      const rows = await db
+        .select()
+        .from(refunds)
+        .where(and(eq(refunds.merchantId, merchantId), eq(refunds.paymentId, payment.id)));
       expect(rows).toHaveLength(1);
     });
 
@@ -285,13 +403,21 @@ describe.each(ENGINES)("provider webhooks on %s", (engine) => {
       const a = await paymentRow(db, merchantId, inOrder.id);
       const b = await paymentRow(db, merchantId, reversed.id);
       expect(a).toMatchObject({ status: "refunded", refundedMinor: AMOUNT });
-      expect({ status: b.status, refundedMinor: b.refundedMinor, flags: b.flags, succeededAt: b.succeededAt }).toEqual({
+      expect({
+        status: b.status,
+        refundedMinor: b.refundedMinor,
+        flags: b.flags,
+        succeededAt: b.succeededAt,
+      }).toEqual({
         status: a.status,
         refundedMinor: a.refundedMinor,
         flags: a.flags,
         succeededAt: a.succeededAt,
       });
-      const refundRows = await db.select().from(refunds).where(and(eq(refunds.merchantId, merchantId), eq(refunds.paymentId, reversed.id)));
+      const refundRows = await db
+        .select()
+        .from(refunds)
+        .where(and(eq(refunds.merchantId, merchantId), eq(refunds.paymentId, reversed.id)));
       expect(refundRows).toMatchObject([{ status: "succeeded", amountMinor: AMOUNT }]);
     });
 
@@ -301,7 +427,9 @@ describe.each(ENGINES)("provider webhooks on %s", (engine) => {
       const after = await paymentRow(db, merchantId, payment.id);
       expect(after.status).not.toBe("succeeded");
       expect(after.flags).toContain("amount_mismatch");
-      const reported = (await eventsOf(db, merchantId, payment.id)).find((e) => e.source === "provider")!;
+      const reported = (await eventsOf(db, merchantId, payment.id)).find(
+        (e) => e.source === "provider",
+      )!;
       expect(reported.detail?.flags).toContain("amount_mismatch");
     });
 
@@ -309,7 +437,9 @@ describe.each(ENGINES)("provider webhooks on %s", (engine) => {
       const payment = await newPayment();
       const response = await post(wire.unknown(payment));
       expect(response.status).toBe(200);
-      const row = (await deliveriesOf(db, merchantId, connectionId)).find((r) => r.id === response.headers.get("x-parley-delivery"))!;
+      const row = (await deliveriesOf(db, merchantId, connectionId)).find(
+        (r) => r.id === response.headers.get("x-parley-delivery"),
+      )!;
       expect(row.status).toBe("ignored");
       expect(row.eventTypes.length).toBe(1);
       expect((await paymentRow(db, merchantId, payment.id)).status).toBe("created");
@@ -321,7 +451,11 @@ describe.each(ENGINES)("provider webhooks on %s", (engine) => {
       const reply = await ingestWebhook(
         db,
         connectionId,
-        { rawBody: d.body, headers: new Headers(d.headers), url: `${APP_URL}/api/webhooks/${connectionId}` },
+        {
+          rawBody: d.body,
+          headers: new Headers(d.headers),
+          url: `${APP_URL}/api/webhooks/${connectionId}`,
+        },
         { failAfterEventIndex: 0 },
       );
       expect(reply.status).toBe(200);
@@ -329,7 +463,9 @@ describe.each(ENGINES)("provider webhooks on %s", (engine) => {
       await recoverInbox(db, { olderThanMs: 0 });
       expect((await paymentRow(db, merchantId, payment.id)).status).toBe("succeeded");
       await post(d);
-      expect((await eventsOf(db, merchantId, payment.id)).filter((e) => e.source === "provider")).toHaveLength(1);
+      expect(
+        (await eventsOf(db, merchantId, payment.id)).filter((e) => e.source === "provider"),
+      ).toHaveLength(1);
     });
   });
 
@@ -342,11 +478,19 @@ describe.each(ENGINES)("provider webhooks on %s", (engine) => {
       apiBaseUrl: stripe.url,
     });
     const event = buildStripeEvent("customer.created", { id: "cus_1", object: "customer" });
-    const { payload, header } = signStripeEvent(event, STRIPE_SECRET, Math.floor(Date.now() / 1000) - 600);
+    const { payload, header } = signStripeEvent(
+      event,
+      STRIPE_SECRET,
+      Math.floor(Date.now() / 1000) - 600,
+    );
     const response = await handleWebhookRequest(
       db,
       id,
-      new Request(`${APP_URL}/api/webhooks/${id}`, { method: "POST", headers: { "stripe-signature": header }, body: payload }),
+      new Request(`${APP_URL}/api/webhooks/${id}`, {
+        method: "POST",
+        headers: { "stripe-signature": header },
+        body: payload,
+      }),
     );
     expect(response.status).toBe(400);
     const [row] = await deliveriesOf(db, merchantId, id);
@@ -361,16 +505,36 @@ describe.each(ENGINES)("provider webhooks on %s", (engine) => {
       credentials: ADYEN.credentials(),
       apiBaseUrl: adyen.url,
     });
-    const p1 = await createCheckout(db, merchantId, { connectionId: id, amountMinor: AMOUNT, currency: "EUR", idempotencyKey: `batch-1-${engine}` });
-    const p2 = await createCheckout(db, merchantId, { connectionId: id, amountMinor: AMOUNT, currency: "EUR", idempotencyKey: `batch-2-${engine}` });
+    const p1 = await createCheckout(db, merchantId, {
+      connectionId: id,
+      amountMinor: AMOUNT,
+      currency: "EUR",
+      idempotencyKey: `batch-1-${engine}`,
+    });
+    const p2 = await createCheckout(db, merchantId, {
+      connectionId: id,
+      amountMinor: AMOUNT,
+      currency: "EUR",
+      idempotencyKey: `batch-2-${engine}`,
+    });
     const one = JSON.parse(ADYEN.paid(p1, { at: new Date() }).body);
     const two = JSON.parse(ADYEN.paid(p2, { at: new Date() }).body);
-    const body = JSON.stringify({ live: "false", notificationItems: [...one.notificationItems, ...two.notificationItems] });
-    const reply = await ingestWebhook(db, id, { rawBody: body, headers: new Headers(), url: "" }, { failAfterEventIndex: 0 });
+    const body = JSON.stringify({
+      live: "false",
+      notificationItems: [...one.notificationItems, ...two.notificationItems],
+    });
+    const reply = await ingestWebhook(
+      db,
+      id,
+      { rawBody: body, headers: new Headers(), url: "" },
+      { failAfterEventIndex: 0 },
+    );
     expect(reply).toMatchObject({ status: 200, body: "[accepted]" });
     expect((await paymentRow(db, merchantId, p1.id)).status).toBe("created");
     expect((await paymentRow(db, merchantId, p2.id)).status).toBe("created");
-    expect((await eventsOf(db, merchantId, p1.id)).filter((e) => e.source === "provider")).toHaveLength(0);
+    expect(
+      (await eventsOf(db, merchantId, p1.id)).filter((e) => e.source === "provider"),
+    ).toHaveLength(0);
     const summary = await recoverInbox(db, { olderThanMs: 0 });
     expect(summary.failed).toBe(0);
     expect((await paymentRow(db, merchantId, p1.id)).status).toBe("succeeded");
@@ -397,21 +561,52 @@ describe.each(ENGINES)("provider webhooks on %s", (engine) => {
       id: payment.providerPaymentId,
       status: "APPROVED",
       intent: "CAPTURE",
-      purchase_units: [{ reference_id: payment.id, custom_id: payment.id, amount: paypalMoney(AMOUNT) }],
+      purchase_units: [
+        { reference_id: payment.id, custom_id: payment.id, amount: paypalMoney(AMOUNT) },
+      ],
     };
-    const event = { id: `WH-approve-${payment.id}`, event_type: "CHECKOUT.ORDER.APPROVED", create_time: new Date().toISOString(), resource: order };
+    const event = {
+      id: `WH-approve-${payment.id}`,
+      event_type: "CHECKOUT.ORDER.APPROVED",
+      create_time: new Date().toISOString(),
+      resource: order,
+    };
     const d = paypalDelivery(event);
-    const response = await handleWebhookRequest(db, id, new Request(`${APP_URL}/api/webhooks/${id}`, { method: "POST", headers: d.headers, body: d.body }));
+    const response = await handleWebhookRequest(
+      db,
+      id,
+      new Request(`${APP_URL}/api/webhooks/${id}`, {
+        method: "POST",
+        headers: d.headers,
+        body: d.body,
+      }),
+    );
     expect(response.status).toBe(200);
     expect((await paymentRow(db, merchantId, payment.id)).status).toBe("pending");
-    const [job] = await db.select().from(jobs).where(and(eq(jobs.merchantId, merchantId), eq(jobs.dedupeKey, `paypal-capture:${payment.providerPaymentId}`)));
+    const [job] = await db
+      .select()
+      .from(jobs)
+      .where(
+        and(
+          eq(jobs.merchantId, merchantId),
+          eq(jobs.dedupeKey, `paypal-capture:${payment.providerPaymentId}`),
+        ),
+      );
     expect(job).toMatchObject({ kind: "payments.paypal_capture", status: "pending" });
     const captures = paypal.state.captureAttempts;
     await runDueJobs(db, new Date());
     expect(paypal.state.captureAttempts).toBe(captures + 1);
     expect((await paymentRow(db, merchantId, payment.id)).status).toBe("succeeded");
     // The same approval delivered again: no second capture job.
-    await handleWebhookRequest(db, id, new Request(`${APP_URL}/api/webhooks/${id}`, { method: "POST", headers: d.headers, body: d.body }));
+    await handleWebhookRequest(
+      db,
+      id,
+      new Request(`${APP_URL}/api/webhooks/${id}`, {
+        method: "POST",
+        headers: d.headers,
+        body: d.body,
+      }),
+    );
     await runDueJobs(db, new Date());
     expect(paypal.state.captureAttempts).toBe(captures + 1);
   });

@@ -1,7 +1,3 @@
-import { and, eq } from "drizzle-orm";
-import { createServer, type IncomingMessage } from "node:http";
-import type { AddressInfo } from "node:net";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db, DbHandle } from "@/db/client";
 import { disputes, type Payment } from "@/db/schema";
 import {
@@ -14,10 +10,20 @@ import { createConnection } from "@/lib/connections/service";
 import { resetEnvCache } from "@/lib/env";
 import { ConflictError } from "@/lib/errors";
 import { createCheckout } from "@/lib/payments/checkout";
-import { handleWebhookRequest } from "@/lib/payments/webhook-http";
 import type { ServiceContext } from "@/lib/payments/service-context";
+import { handleWebhookRequest } from "@/lib/payments/webhook-http";
+import { and, eq } from "drizzle-orm";
+import { createServer, type IncomingMessage } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  APP_URL,
+  configurePipelineEnv,
+  eventsOf,
+  merchantWithRoles,
+  paymentRow,
+} from "./helpers/pipeline-fixtures";
 import { ENGINES, openTestDatabase } from "./helpers/test-db";
-import { APP_URL, configurePipelineEnv, eventsOf, merchantWithRoles, paymentRow } from "./helpers/pipeline-fixtures";
 
 configurePipelineEnv();
 
@@ -33,7 +39,11 @@ describe.each(ENGINES)("Sandbox emitter on %s", (engine) => {
     handle = await openTestDatabase(engine);
     db = handle.db;
     ({ owner, merchantId } = await merchantWithRoles(db, "Warung Sari"));
-    ({ id: connectionId } = await createConnection(owner, { provider: "sandbox", label: "Sandbox", mode: "test" }));
+    ({ id: connectionId } = await createConnection(owner, {
+      provider: "sandbox",
+      label: "Sandbox",
+      mode: "test",
+    }));
   });
   afterAll(async () => {
     await handle?.close();
@@ -78,7 +88,12 @@ describe.each(ENGINES)("Sandbox emitter on %s", (engine) => {
 
   it("pays: signed events through the webhook route, applied", async () => {
     const payment = await newPayment();
-    const result = await completeSandboxCheckout(db, payment.providerCheckoutId!, { outcome: "succeeded" }, toRoute);
+    const result = await completeSandboxCheckout(
+      db,
+      payment.providerCheckoutId!,
+      { outcome: "succeeded" },
+      toRoute,
+    );
     expect(result.deliveries).toEqual([200, 200]);
     expect(result.events.map((e) => e.type)).toEqual(["payment.pending", "payment.succeeded"]);
     expect((await paymentRow(db, merchantId, payment.id)).status).toBe("succeeded");
@@ -89,7 +104,12 @@ describe.each(ENGINES)("Sandbox emitter on %s", (engine) => {
 
   it("declines with the chosen code", async () => {
     const payment = await newPayment();
-    await completeSandboxCheckout(db, payment.providerCheckoutId!, { outcome: "declined", declineCode: "insufficient_funds" }, toRoute);
+    await completeSandboxCheckout(
+      db,
+      payment.providerCheckoutId!,
+      { outcome: "declined", declineCode: "insufficient_funds" },
+      toRoute,
+    );
     expect(await paymentRow(db, merchantId, payment.id)).toMatchObject({
       status: "failed",
       failureCode: "insufficient_funds",
@@ -99,9 +119,19 @@ describe.each(ENGINES)("Sandbox emitter on %s", (engine) => {
 
   it("asks for 3-D Secure, then completes after the challenge", async () => {
     const payment = await newPayment();
-    await completeSandboxCheckout(db, payment.providerCheckoutId!, { outcome: "requires_action" }, toRoute);
+    await completeSandboxCheckout(
+      db,
+      payment.providerCheckoutId!,
+      { outcome: "requires_action" },
+      toRoute,
+    );
     expect((await paymentRow(db, merchantId, payment.id)).status).toBe("requires_action");
-    await completeSandboxCheckout(db, payment.providerCheckoutId!, { outcome: "succeeded" }, toRoute);
+    await completeSandboxCheckout(
+      db,
+      payment.providerCheckoutId!,
+      { outcome: "succeeded" },
+      toRoute,
+    );
     expect((await paymentRow(db, merchantId, payment.id)).status).toBe("succeeded");
   });
 
@@ -121,17 +151,27 @@ describe.each(ENGINES)("Sandbox emitter on %s", (engine) => {
     );
     expect(result.deliveries).toEqual([200, 200, 200, 200]);
     expect((await paymentRow(db, merchantId, payment.id)).status).toBe("succeeded");
-    const provider = (await eventsOf(db, merchantId, payment.id)).filter((e) => e.source === "provider");
+    const provider = (await eventsOf(db, merchantId, payment.id)).filter(
+      (e) => e.source === "provider",
+    );
     expect(provider.map((e) => e.type).sort()).toEqual(["payment.pending", "payment.succeeded"]);
   });
 
   it("delivers later without making the caller wait", async () => {
     const payment = await newPayment();
-    const result = await completeSandboxCheckout(db, payment.providerCheckoutId!, { outcome: "succeeded", delivery: { delayMs: 30 } }, toRoute);
+    const result = await completeSandboxCheckout(
+      db,
+      payment.providerCheckoutId!,
+      { outcome: "succeeded", delivery: { delayMs: 30 } },
+      toRoute,
+    );
     expect(result).toMatchObject({ scheduled: true, deliveries: [] });
     expect((await paymentRow(db, merchantId, payment.id)).status).toBe("created");
     const deadline = Date.now() + 5000;
-    while ((await paymentRow(db, merchantId, payment.id)).status !== "succeeded" && Date.now() < deadline) {
+    while (
+      (await paymentRow(db, merchantId, payment.id)).status !== "succeeded" &&
+      Date.now() < deadline
+    ) {
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     expect((await paymentRow(db, merchantId, payment.id)).status).toBe("succeeded");
@@ -139,15 +179,32 @@ describe.each(ENGINES)("Sandbox emitter on %s", (engine) => {
 
   it("opens a dispute on a paid payment only", async () => {
     const unpaid = await newPayment();
-    await expect(openSandboxDispute(db, merchantId, unpaid.id, "fraudulent", toRoute)).rejects.toBeInstanceOf(ConflictError);
+    await expect(
+      openSandboxDispute(db, merchantId, unpaid.id, "fraudulent", toRoute),
+    ).rejects.toBeInstanceOf(ConflictError);
     const payment = await newPayment();
-    await completeSandboxCheckout(db, payment.providerCheckoutId!, { outcome: "succeeded" }, toRoute);
+    await completeSandboxCheckout(
+      db,
+      payment.providerCheckoutId!,
+      { outcome: "succeeded" },
+      toRoute,
+    );
     await openSandboxDispute(db, merchantId, payment.id, "product_not_received", toRoute);
     expect((await paymentRow(db, merchantId, payment.id)).status).toBe("disputed");
-    const [row] = await db.select().from(disputes).where(and(eq(disputes.merchantId, merchantId), eq(disputes.paymentId, payment.id)));
-    expect(row).toMatchObject({ reason: "product_not_received", status: "needs_response", amountMinor: 45_000, currency: "IDR" });
+    const [row] = await db
+      .select()
+      .from(disputes)
+      .where(and(eq(disputes.merchantId, merchantId), eq(disputes.paymentId, payment.id)));
+    expect(row).toMatchObject({
+      reason: "product_not_received",
+      status: "needs_response",
+      amountMinor: 45_000,
+      currency: "IDR",
+    });
     expect(row!.dueBy!.getTime()).toBeGreaterThan(Date.now() + 6 * 86_400_000);
-    await expect(openSandboxDispute(db, "mer_someoneElse", payment.id)).rejects.toMatchObject({ status: 404 });
+    await expect(openSandboxDispute(db, "mer_someoneElse", payment.id)).rejects.toMatchObject({
+      status: 404,
+    });
   });
 
   it("posts over real HTTP to the app's own webhook URL by default", async () => {
@@ -157,9 +214,16 @@ describe.each(ENGINES)("Sandbox emitter on %s", (engine) => {
       req.on("end", async () => {
         const url = `http://127.0.0.1${req.url}`;
         const headers = new Headers();
-        for (const [name, value] of Object.entries(req.headers)) if (typeof value === "string") headers.set(name, value);
-        const response = await handleWebhookRequest(db, url.split("/").at(-1)!, new Request(url, { method: "POST", headers, body: Buffer.concat(chunks) }));
-        res.writeHead(response.status, { "content-type": response.headers.get("content-type") ?? "text/plain" });
+        for (const [name, value] of Object.entries(req.headers))
+          if (typeof value === "string") headers.set(name, value);
+        const response = await handleWebhookRequest(
+          db,
+          url.split("/").at(-1)!,
+          new Request(url, { method: "POST", headers, body: Buffer.concat(chunks) }),
+        );
+        res.writeHead(response.status, {
+          "content-type": response.headers.get("content-type") ?? "text/plain",
+        });
         res.end(await response.text());
       });
     });
@@ -168,7 +232,9 @@ describe.each(ENGINES)("Sandbox emitter on %s", (engine) => {
     resetEnvCache();
     try {
       const payment = await newPayment();
-      const result = await completeSandboxCheckout(db, payment.providerCheckoutId!, { outcome: "succeeded" });
+      const result = await completeSandboxCheckout(db, payment.providerCheckoutId!, {
+        outcome: "succeeded",
+      });
       expect(result.deliveries).toEqual([200, 200]);
       expect((await paymentRow(db, merchantId, payment.id)).status).toBe("succeeded");
     } finally {

@@ -1,6 +1,5 @@
 // Shared set-up for the payment pipeline's integration tests: configuration, merchants with a
 // real user behind a role, and a few readers of what the pipeline wrote.
-import { and, eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import {
   auditLog,
@@ -17,6 +16,7 @@ import { generateMasterKey } from "@/lib/crypto/secrets";
 import { resetEnvCache } from "@/lib/env";
 import { newId } from "@/lib/ids";
 import type { ServiceContext } from "@/lib/payments/service-context";
+import { and, eq } from "drizzle-orm";
 
 export const APP_URL = "http://parley.test";
 
@@ -34,12 +34,23 @@ export async function addMerchant(db: Db, name = "Lumière Bistro"): Promise<str
 }
 
 /** A context as a request of a member with `role` would build it. */
-export async function contextFor(db: Db, merchantId: string, role: Role = "owner"): Promise<ServiceContext> {
+export async function contextFor(
+  db: Db,
+  merchantId: string,
+  role: Role = "owner",
+): Promise<ServiceContext> {
   const userId = newId("user");
   const email = `${role}.${userId.slice(-8).toLowerCase()}@example.test`;
   await db.insert(users).values({ id: userId, email, name: role, passwordHash: "x" });
   await db.insert(memberships).values({ merchantId, userId, role });
-  return { db, merchantId, role, user: { id: userId, email, name: role }, ip: "203.0.113.7", userAgent: "vitest" };
+  return {
+    db,
+    merchantId,
+    role,
+    user: { id: userId, email, name: role },
+    ip: "203.0.113.7",
+    userAgent: "vitest",
+  };
 }
 
 export async function merchantWithRoles(db: Db, name?: string) {
@@ -79,7 +90,9 @@ export async function deliveriesOf(db: Db, merchantId: string, connectionId: str
   return db
     .select()
     .from(webhookInbox)
-    .where(and(eq(webhookInbox.merchantId, merchantId), eq(webhookInbox.connectionId, connectionId)));
+    .where(
+      and(eq(webhookInbox.merchantId, merchantId), eq(webhookInbox.connectionId, connectionId)),
+    );
 }
 
 export async function auditActions(db: Db, merchantId: string): Promise<string[]> {

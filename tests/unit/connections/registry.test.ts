@@ -1,14 +1,19 @@
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { sealCredentials } from "@/lib/connections/credentials";
 import { adyenConnector } from "@/lib/connections/providers/adyen";
 import { paypalConnector } from "@/lib/connections/providers/paypal";
 import { sandboxConnector } from "@/lib/connections/providers/sandbox";
 import { stripeConnector } from "@/lib/connections/providers/stripe";
 import { PROVIDER_KINDS, type Connector } from "@/lib/connections/providers/types";
-import { connectorContext, connectorFor, overrideConnector, PROVIDER_TIMEOUT_MS } from "@/lib/connections/registry";
+import {
+  connectorContext,
+  connectorFor,
+  overrideConnector,
+  PROVIDER_TIMEOUT_MS,
+} from "@/lib/connections/registry";
 import { credentialFieldErrors, normalizeCredentials } from "@/lib/connections/schemas";
 import { generateMasterKey } from "@/lib/crypto/secrets";
 import { resetEnvCache } from "@/lib/env";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
 
 beforeAll(() => {
   process.env.PARLEY_MASTER_KEYS ??= `v1:${generateMasterKey()}`;
@@ -24,7 +29,12 @@ describe("connector registry", () => {
   });
 
   it("has one connector per provider, of that provider", () => {
-    const expected = { sandbox: sandboxConnector, stripe: stripeConnector, paypal: paypalConnector, adyen: adyenConnector };
+    const expected = {
+      sandbox: sandboxConnector,
+      stripe: stripeConnector,
+      paypal: paypalConnector,
+      adyen: adyenConnector,
+    };
     for (const kind of PROVIDER_KINDS) {
       expect(connectorFor(kind)).toBe(expected[kind]);
       expect(connectorFor(kind).kind).toBe(kind);
@@ -78,7 +88,12 @@ describe("connector registry", () => {
 
 describe("credential checks per provider", () => {
   it("keys every error by credentials.<field>", () => {
-    expect(credentialFieldErrors("stripe", "test", { secretKey: "sk_live_abc", webhookSecret: "whsec_1" })).toEqual({
+    expect(
+      credentialFieldErrors("stripe", "test", {
+        secretKey: "sk_live_abc",
+        webhookSecret: "whsec_1",
+      }),
+    ).toEqual({
       "credentials.secretKey": [expect.stringMatching(/live key/)],
     });
     expect(Object.keys(credentialFieldErrors("paypal", "test", {}) ?? {}).sort()).toEqual([
@@ -87,8 +102,12 @@ describe("credential checks per provider", () => {
       "credentials.webhookId",
     ]);
     const hmacKey = "A".repeat(64);
-    expect(credentialFieldErrors("adyen", "test", { apiKey: "k", merchantAccount: "M", hmacKey })).toBeNull();
-    expect(credentialFieldErrors("adyen", "live", { apiKey: "k", merchantAccount: "M", hmacKey })).toEqual({
+    expect(
+      credentialFieldErrors("adyen", "test", { apiKey: "k", merchantAccount: "M", hmacKey }),
+    ).toBeNull();
+    expect(
+      credentialFieldErrors("adyen", "live", { apiKey: "k", merchantAccount: "M", hmacKey }),
+    ).toEqual({
       "credentials.liveUrlPrefix": [expect.any(String)],
     });
     expect(credentialFieldErrors("sandbox", "test", {})).toBeNull();
@@ -96,10 +115,19 @@ describe("credential checks per provider", () => {
 
   it("stores only the fields a provider knows, trimmed", () => {
     expect(
-      normalizeCredentials("stripe", "test", { secretKey: " sk_test_abc ", webhookSecret: "whsec_1", extra: "nope" }),
+      normalizeCredentials("stripe", "test", {
+        secretKey: " sk_test_abc ",
+        webhookSecret: "whsec_1",
+        extra: "nope",
+      }),
     ).toEqual({ secretKey: "sk_test_abc", webhookSecret: "whsec_1" });
     expect(
-      normalizeCredentials("adyen", "test", { apiKey: "k", merchantAccount: "M", hmacKey: "A".repeat(64), liveUrlPrefix: "" }),
+      normalizeCredentials("adyen", "test", {
+        apiKey: "k",
+        merchantAccount: "M",
+        hmacKey: "A".repeat(64),
+        liveUrlPrefix: "",
+      }),
     ).toEqual({ apiKey: "k", merchantAccount: "M", hmacKey: "A".repeat(64) });
   });
 });

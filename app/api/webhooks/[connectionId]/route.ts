@@ -5,7 +5,10 @@ import { handleWebhookRequest } from "@/lib/payments/webhook-http";
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-export async function POST(request: Request, context: { params: Promise<{ connectionId: string }> }) {
+export async function POST(
+  request: Request,
+  context: { params: Promise<{ connectionId: string }> },
+) {
   const { connectionId } = await context.params;
   return handleWebhookRequest(getDb(), connectionId, request);
 }
