@@ -9,7 +9,7 @@ import { AppError } from "@/lib/errors";
 import { readBodyWithLimit } from "@/lib/payments/webhook-http";
 import { findChannelById, openChannelConfig } from "./channels";
 import { handleInbound } from "./engine";
-import { getFlow, isLive } from "./graphs";
+import { getFlow, isLiveOn } from "./graphs";
 
 export interface ChannelWebhookOptions {
   now?: Date;
@@ -64,8 +64,9 @@ export async function handleChannelRequest(
   }
 
   const flow = await getFlow(db, channel.merchantId, channel.flowId);
-  // Acknowledged but ignored: a paused flow must not make the platform retry for days.
-  if (!flow || !isLive(flow)) return Response.json({ received: messages.length, handled: 0 });
+  // Acknowledged but ignored: a paused flow (or one taken off this channel) must not make the
+  // platform retry for days.
+  if (!flow || !isLiveOn(flow, channel.kind)) return Response.json({ received: messages.length, handled: 0 });
 
   let handled = 0;
   for (const message of messages) {

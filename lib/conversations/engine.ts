@@ -18,7 +18,7 @@ import type { CheckoutRequest } from "./checkout-guard";
 import { createConversationCheckout } from "./checkouts";
 import { deliverOutbound } from "./delivery";
 import { capabilitiesOf, connectionsFor, graphForNewConversation, loadStepEnvironment } from "./environment";
-import { getFlowByPublicKey, isLive } from "./graphs";
+import { getFlowByPublicKey, isLiveOn } from "./graphs";
 import { notifyConversation } from "./notify";
 import { type ConversationPaymentStatus, conversationPaymentStatus, isConversationPaymentStatus } from "./payment-events";
 import { type ChatMessageView, toMessageView } from "./outbound";
@@ -98,10 +98,11 @@ export interface EngineResult {
   path: string[];
 }
 
-async function resolveFlow(db: Db, selector: FlowSelector): Promise<Flow> {
+async function resolveFlow(db: Db, selector: FlowSelector & { channel: ChannelKind }): Promise<Flow> {
   const flow = selector.flow ?? (selector.publicKey ? await getFlowByPublicKey(db, selector.publicKey) : undefined);
   if (!flow) throw new NotFoundError("This chat");
-  if (!selector.isSimulation && !isLive(flow)) throw new NotFoundError("This chat");
+  // The simulator runs drafts on any channel; customers reach published flows where they're offered.
+  if (!selector.isSimulation && !isLiveOn(flow, selector.channel)) throw new NotFoundError("This chat");
   return flow;
 }
 

@@ -4,6 +4,7 @@ import { and, asc, eq } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { connections, flows, flowVersions, type Flow } from "@/db/schema";
 import { type FlowGraph, FlowGraphSchema } from "@/lib/flows/graph";
+import type { ChannelKind } from "@/lib/channels/types";
 import { AppError, NotFoundError } from "@/lib/errors";
 import type { ConnectionOffer } from "./methods";
 
@@ -27,6 +28,11 @@ export async function getFlow(db: DbOrTx, merchantId: string, flowId: string): P
 /** A flow customers can chat with: published, not archived. */
 export function isLive(flow: Flow): boolean {
   return flow.status === "published" && flow.publishedVersionId !== null;
+}
+
+/** Published, and offered on this channel in the flow's settings. */
+export function isLiveOn(flow: Flow, channel: ChannelKind): boolean {
+  return isLive(flow) && (flow.channels ?? []).includes(channel);
 }
 
 export async function loadVersionGraph(db: DbOrTx, merchantId: string, versionId: string): Promise<FlowGraph> {

@@ -5,7 +5,7 @@ import type { DbOrTx } from "@/db/client";
 import { conversations, type Conversation } from "@/db/schema";
 import type { FlowGraph, Lang } from "@/lib/flows/graph";
 import { NotFoundError } from "@/lib/errors";
-import { getFlowByPublicKey, isLive, loadVersionGraph } from "./graphs";
+import { getFlowByPublicKey, isLiveOn, loadVersionGraph } from "./graphs";
 import { type ChatMessageView, toMessageView } from "./outbound";
 import { readState } from "./step-runner";
 import { listMessagesAfter } from "./store";
@@ -30,7 +30,7 @@ export interface PublicChatFlow {
 /** A published flow as the public chat page may show it; undefined for unknown or unpublished keys. */
 export async function getPublicChatFlow(db: DbOrTx, publicKey: string): Promise<PublicChatFlow | undefined> {
   const flow = await getFlowByPublicKey(db, publicKey);
-  if (!flow || !isLive(flow)) return undefined;
+  if (!flow || !isLiveOn(flow, "web")) return undefined;
   let graph: FlowGraph;
   try {
     graph = await loadVersionGraph(db, flow.merchantId, flow.publishedVersionId!);

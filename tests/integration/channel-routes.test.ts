@@ -2,7 +2,8 @@ import { and, count, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GET, POST } from "@/app/api/channels/[channelId]/route";
 import { type Db, type DbHandle, setDbHandle } from "@/db/client";
-import { auditLog, channels, conversationMessages, conversations, memberships, payments, users } from "@/db/schema";
+import { auditLog, channels, conversationMessages, conversations, flows, memberships, payments, users } from "@/db/schema";
+import { CHANNEL_KINDS } from "@/lib/channels/types";
 import { createChannel, type ChannelContext } from "@/lib/conversations/channels";
 import { newId } from "@/lib/ids";
 import { signMetaBody, startFakeMeta, type FakeMeta } from "../fakes/meta-server";
@@ -255,6 +256,24 @@ describe.each(ENGINES)("channel webhook routes on %s", (engine) => {
       expect(slack.posted.length).toBe(posted);
       expect(await inboundCount(ids.slack)).toBe(1);
     });
+  });
+
+  it("acknowledges but ignores messages for a flow taken off the channel", async () => {
+    await db.update(flows).set({ channels: ["web"] }).where(and(eq(flows.merchantId, shop.merchantId), eq(flows.id, shop.flowId)));
+    try {
+      const body = JSON.stringify({
+        update_id: 3001,
+        message: { message_id: 1, from: { id: 777003, is_bot: false }, chat: { id: 777003 }, date: 1740830400, text: "hello" },
+      });
+      const sentBefore = telegram.sent.length;
+      const response = await call(POST, ids.telegram, { body, headers: { "x-telegram-bot-api-secret-token": TELEGRAM.secretToken } });
+      expect(response.status).toBe(200);
+      expect(await response.json()).toEqual({ received: 1, handled: 0 });
+      expect(telegram.sent.length).toBe(sentBefore);
+      expect(await db.select().from(conversations).where(eq(conversations.externalChatId, "777003"))).toHaveLength(0);
+    } finally {
+      await db.update(flows).set({ channels: [...CHANNEL_KINDS] }).where(and(eq(flows.merchantId, shop.merchantId), eq(flows.id, shop.flowId)));
+    }
   });
 
   it("answers 404 for an unknown channel and 413 for an oversized body", async () => {

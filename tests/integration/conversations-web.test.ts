@@ -118,6 +118,11 @@ describe.each(ENGINES)("web chat API and simulator on %s", (engine) => {
     await db.update(flows).set({ status: "draft", publishedVersionId: null }).where(and(eq(flows.merchantId, shop.merchantId), eq(flows.id, draftOnly.flowId)));
     expect((await startRoute(post(`/api/chat/${draftOnly.publicKey}`, { sessionId: "s_abcdefgh12" }), keyParams(draftOnly.publicKey))).status).toBe(404);
 
+    // Taken off the web channel in the flow's settings: the hosted chat is gone too.
+    const notOnWeb = await insertPublishedFlow(db, shop.merchantId, orderAndPayGraph(), "Telegram only");
+    await db.update(flows).set({ channels: ["telegram"] }).where(and(eq(flows.merchantId, shop.merchantId), eq(flows.id, notOnWeb.flowId)));
+    expect((await startRoute(post(`/api/chat/${notOnWeb.publicKey}`, { sessionId: "s_abcdefgh12" }), keyParams(notOnWeb.publicKey))).status).toBe(404);
+
     const mine = await start("s_owner_session_1");
     const theirs = await send(mine.conversationId, "s_someone_else_1", { text: "1" });
     expect(theirs.status).toBe(404);

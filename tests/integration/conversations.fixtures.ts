@@ -3,6 +3,7 @@
 import { and, eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { connections, flows, flowVersions, merchants } from "@/db/schema";
+import { CHANNEL_KINDS } from "@/lib/channels/types";
 import { sealCredentials } from "@/lib/connections/credentials";
 import { generateSandboxCredentials } from "@/lib/connections/providers/sandbox";
 import { PAYMENT_METHODS, type PaymentMethod } from "@/lib/connections/providers/types";
@@ -73,6 +74,7 @@ export async function insertPublishedFlow(db: Db, merchantId: string, graph: Flo
     status: "published",
     draftGraph: graph,
     publishedVersionId: versionId,
+    channels: [...CHANNEL_KINDS],
   });
   await db.insert(flowVersions).values({ merchantId, id: versionId, flowId, version: 1, graph });
   return { flowId, versionId, publicKey };
