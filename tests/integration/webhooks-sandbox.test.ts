@@ -584,4 +584,53 @@ describe.each(ENGINES)("Sandbox webhooks on %s", (engine) => {
       setDbHandle(undefined);
     }
   });
+
+  it("folds timeline rows written without a stored fact (seed data) into the view", async () => {
+    const payment = await newPayment(3000);
+    const at = new Date(Date.now() - 3600_000);
+    // The shape db/seed writes: the normalized type and the amount in columns, ids in detail.
+    await db.insert(paymentEvents).values([
+      {
+        merchantId,
+        id: newId("paymentEvent"),
+        paymentId: payment.id,
+        connectionId,
+        source: "provider",
+        providerEventId: `evt_sbx_seed_paid_${payment.id}`,
+        type: "payment.succeeded",
+        rawType: "payment.succeeded",
+        amountMinor: 3000,
+        currency: "EUR",
+        statusAfter: "succeeded",
+        occurredAt: at,
+      },
+      {
+        merchantId,
+        id: newId("paymentEvent"),
+        paymentId: payment.id,
+        connectionId,
+        source: "provider",
+        providerEventId: `evt_sbx_seed_refund_${payment.id}`,
+        type: "refund.succeeded",
+        rawType: "refund.succeeded",
+        amountMinor: 1000,
+        currency: "EUR",
+        statusAfter: "partially_refunded",
+        detail: { providerRefundId: "sbxre_seeded" },
+        occurredAt: new Date(at.getTime() + 60_000),
+      },
+    ]);
+    // A new delivery re-derives the view from the whole timeline, seeded rows included.
+    await deliver(
+      event(payment, {
+        type: "refund.succeeded",
+        amountMinor: 3000,
+        refund: { providerRefundId: "sbxre_new", amountMinor: 500 },
+      }),
+    );
+    expect(await paymentRow(db, merchantId, payment.id)).toMatchObject({
+      status: "partially_refunded",
+      refundedMinor: 1500,
+    });
+  });
 });
