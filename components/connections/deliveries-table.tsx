@@ -3,7 +3,7 @@ import { EmptyState } from "@/components/ui/card";
 import { Table, Td, Th } from "@/components/ui/table";
 import { canReapply, DeliveryStatusBadge, VerifiedMark } from "./delivery-status";
 import { ReapplyButton } from "./reapply-button";
-import { formatDateTime } from "./time";
+import { formatShortDateTime } from "./time";
 
 export interface DeliveryRow {
   id: string;
@@ -18,11 +18,17 @@ export function DeliveriesTable({
   connectionId,
   deliveries,
   mayReapply,
+  filtered = false,
 }: {
   connectionId: string;
   deliveries: DeliveryRow[];
   mayReapply: boolean;
+  /** A status filter or an older page is showing: say so instead of "nothing yet". */
+  filtered?: boolean;
 }) {
+  if (deliveries.length === 0 && filtered) {
+    return <EmptyState title="No deliveries match">Choose “All” to see every delivery this connection received.</EmptyState>;
+  }
   if (deliveries.length === 0) {
     return (
       <EmptyState title="No webhook deliveries yet">
@@ -50,7 +56,7 @@ export function DeliveriesTable({
           <tr key={d.id}>
             <Td>
               <Link href={`/connections/${connectionId}/deliveries/${d.id}`} className="text-brand-700 hover:underline">
-                {formatDateTime(d.receivedAt)}
+                {formatShortDateTime(d.receivedAt)}
               </Link>
             </Td>
             <Td>
@@ -60,7 +66,13 @@ export function DeliveriesTable({
               <DeliveryStatusBadge status={d.status} />
             </Td>
             <Td className="font-mono text-xs">{d.eventTypes.length ? d.eventTypes.join(", ") : "—"}</Td>
-            <Td className="max-w-xs truncate whitespace-normal text-xs text-red-700">{d.error ?? ""}</Td>
+            <Td className="min-w-[14rem] whitespace-normal text-xs text-red-700">
+              {d.error ? (
+                <span className="line-clamp-2" title={d.error}>
+                  {d.error}
+                </span>
+              ) : null}
+            </Td>
             <Td>{mayReapply && canReapply(d) ? <ReapplyButton connectionId={connectionId} deliveryId={d.id} /> : null}</Td>
           </tr>
         ))}

@@ -32,3 +32,10 @@ export function formatDateTime(value: TimeInput): string {
 export function isoOf(value: TimeInput): string | undefined {
   return toDate(value)?.toISOString();
 }
+
+/** Shorter, for table cells: "Nov 27, 10:25 UTC". */
+export function formatShortDateTime(value: TimeInput): string {
+  const date = toDate(value);
+  if (!date) return "—";
+  return new Intl.DateTimeFormat("en", { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: "UTC" }).format(date) + " UTC";
+}

@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { methodName } from "@/components/connections/chips";
 import { PROVIDERS } from "@/components/connections/provider-catalog";
-import { formatDateTime } from "@/components/connections/time";
+import { formatShortDateTime } from "@/components/connections/time";
 import { Table, Td, Th } from "@/components/ui/table";
 import type { Payment } from "@/db/schema/payments";
 import { formatMoney } from "@/lib/money";
@@ -31,7 +31,7 @@ export function PaymentsTable({ payments }: { payments: PaymentRow[] }) {
           <tr key={p.id} className="hover:bg-slate-50">
             <Td>
               <Link href={`/transactions/${p.id}`} className="text-brand-700 hover:underline" aria-label={`Payment ${p.id}, ${formatMoney(p.amountMinor, p.currency)}`}>
-                {formatDateTime(p.createdAt)}
+                {formatShortDateTime(p.createdAt)}
               </Link>
             </Td>
             <Td className="text-right font-medium tabular-nums text-slate-900">{formatMoney(p.amountMinor, p.currency)}</Td>
@@ -41,8 +41,13 @@ export function PaymentsTable({ payments }: { payments: PaymentRow[] }) {
             <Td>{PROVIDERS[p.provider]?.name ?? p.provider}</Td>
             <Td>{p.method ? methodName(p.method) : "—"}</Td>
             <Td className="font-mono text-xs text-slate-500">
-              {p.conversationId ?? "—"}
-              {p.flowId ? ` · ${p.flowId}` : ""}
+              <ShortId id={p.conversationId} />
+              {p.flowId ? (
+                <>
+                  {" · "}
+                  <ShortId id={p.flowId} />
+                </>
+              ) : null}
             </Td>
             <Td>
               <span className="inline-flex flex-wrap gap-1">
@@ -55,4 +60,12 @@ export function PaymentsTable({ payments }: { payments: PaymentRow[] }) {
       </tbody>
     </Table>
   );
+}
+
+/** Prefix and tail of an id (cnv_…Jd8F); the whole id is in the tooltip and on the payment page. */
+function ShortId({ id }: { id: string | null }) {
+  if (!id) return <>—</>;
+  const cut = id.indexOf("_") + 1;
+  const short = id.length > cut + 8 ? `${id.slice(0, cut)}…${id.slice(-6)}` : id;
+  return <span title={id}>{short}</span>;
 }

@@ -53,3 +53,33 @@ test("a Sandbox payment declined for insufficient funds shows Failed with the de
   await expect(page.getByTestId("failure-code")).toHaveText("insufficient_funds");
   await expect(page.getByRole("list", { name: "Timeline" })).toContainText("payment.failed");
 });
+
+test("3-D Secure then a partial refund and a simulated dispute, all from the console", async ({ page }) => {
+  await signIn(page, ROLE_LOGINS.owner);
+  await addSandboxConnection(page, uniqueLabel("Sandbox 3ds"));
+  const { checkoutUrl, paymentPath } = await createTestPayment(page, "20", "EUR");
+
+  await page.goto(checkoutUrl);
+  await page.getByRole("button", { name: "Requires 3-D Secure" }).click();
+  await page.getByRole("button", { name: "Complete authentication" }).click();
+  await expect(page.getByRole("heading", { name: "Payment succeeded" })).toBeVisible();
+
+  await page.goto(paymentPath);
+  await expect(page.getByTestId("payment-status")).toContainText("Succeeded", { timeout: 15_000 });
+  await expect(page.getByRole("list", { name: "Timeline" })).toContainText("payment.requires_action");
+
+  const refund = page.getByRole("form", { name: "Refund" });
+  await expect(refund.getByLabel("Amount (EUR)")).toHaveValue("20.00");
+  await refund.getByLabel("Amount (EUR)").fill("5");
+  await refund.getByLabel("Reason").fill("One item was out of stock");
+  await refund.getByRole("button", { name: "Refund" }).click();
+  await expect(page.getByTestId("payment-status")).toContainText("Partially refunded", { timeout: 15_000 });
+  await expect(page.getByRole("list", { name: "Refunds" })).toContainText("€5.00");
+  // The form now offers what is left.
+  await expect(page.getByRole("form", { name: "Refund" }).getByLabel("Amount (EUR)")).toHaveValue("15.00");
+
+  await page.getByLabel("Dispute reason").selectOption("product_not_received");
+  await page.getByRole("button", { name: "Open a dispute" }).click();
+  await expect(page.getByTestId("payment-status")).toContainText("Disputed", { timeout: 15_000 });
+  await expect(page.getByRole("list", { name: "Disputes" })).toContainText("product not received");
+});

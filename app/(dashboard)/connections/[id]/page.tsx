@@ -22,7 +22,19 @@ export const metadata: Metadata = { title: "Connection" };
 export const dynamic = "force-dynamic";
 
 const DELIVERY_FILTERS = ["failed", "rejected", "applied", "ignored", "received"] as const;
-const querySchema = z.object({ deliveries: z.enum(DELIVERY_FILTERS).optional().catch(undefined) });
+const DELIVERIES_PAGE = 50;
+const querySchema = z.object({
+  deliveries: z.enum(DELIVERY_FILTERS).optional().catch(undefined),
+  before: z.coerce.date().optional().catch(undefined),
+});
+
+function deliveriesHref(status: string | undefined, before?: Date): string {
+  const params = new URLSearchParams();
+  if (status) params.set("deliveries", status);
+  if (before) params.set("before", before.toISOString());
+  const query = params.toString();
+  return query ? `?${query}#deliveries-heading` : "?#deliveries-heading";
+}
 
 export default async function ConnectionPage({
   params,
@@ -33,9 +45,12 @@ export default async function ConnectionPage({
 }) {
   const ctx = await requirePagePermission("connections.view");
   const { id } = await params;
-  const { deliveries: deliveryStatus } = querySchema.parse(await searchParams);
+  const { deliveries: deliveryStatus, before } = querySchema.parse(await searchParams);
   const connection = await loadOr404(getConnection(ctx, id));
-  const deliveries = await listDeliveries(ctx, connection.id, { status: deliveryStatus, limit: 50 });
+  // One extra row says whether an older page exists.
+  const deliveryRows = await listDeliveries(ctx, connection.id, { status: deliveryStatus, before, limit: DELIVERIES_PAGE + 1 });
+  const deliveries = deliveryRows.slice(0, DELIVERIES_PAGE);
+  const olderBefore = deliveryRows.length > DELIVERIES_PAGE ? deliveries[deliveries.length - 1]!.receivedAt : undefined;
   const canManage = can(ctx.role, "connections.manage");
   const info = PROVIDERS[connection.provider];
   const hints = Object.entries(connection.credentialsHint);
@@ -141,16 +156,30 @@ export default async function ConnectionPage({
             {[undefined, ...DELIVERY_FILTERS].map((status) => (
               <Link
                 key={status ?? "all"}
-                href={status ? `?deliveries=${status}` : "?"}
+                href={deliveriesHref(status)}
                 aria-current={status === deliveryStatus ? "page" : undefined}
-                className={cn("rounded-md px-2 py-1 capitalize", status === deliveryStatus ? "bg-slate-200 font-medium" : "text-slate-600 hover:bg-slate-100")}
+                className={cn("rounded-md px-2 py-1", status === deliveryStatus ? "bg-slate-200 font-medium" : "text-slate-600 hover:bg-slate-100")}
               >
-                {status ?? "All"}
+                {status ? status[0]!.toUpperCase() + status.slice(1) : "All"}
               </Link>
             ))}
           </nav>
         </div>
-        <DeliveriesTable connectionId={connection.id} deliveries={deliveries} mayReapply={can(ctx.role, "webhooks.reapply")} />
+        <DeliveriesTable connectionId={connection.id} deliveries={deliveries} mayReapply={can(ctx.role, "webhooks.reapply")} filtered={Boolean(deliveryStatus || before)} />
+        <nav aria-label="Delivery pages" className="mt-3 flex justify-between text-sm">
+          {before ? (
+            <Link href={deliveriesHref(deliveryStatus)} className="text-brand-700 hover:underline">
+              ← Newest
+            </Link>
+          ) : (
+            <span />
+          )}
+          {olderBefore ? (
+            <Link href={deliveriesHref(deliveryStatus, olderBefore)} className="text-brand-700 hover:underline">
+              Older →
+            </Link>
+          ) : null}
+        </nav>
       </section>
     </>
   );

@@ -32,7 +32,7 @@ export function SandboxCheckout({
   const [delaySeconds, setDelaySeconds] = useState("0");
   const [duplicate, setDuplicate] = useState(false);
   const [outOfOrder, setOutOfOrder] = useState(false);
-  const [result, setResult] = useState<{ outcome: Outcome; declineCode?: string } | null>(null);
+  const [result, setResult] = useState<{ outcome: Outcome; declineCode?: string; delaySeconds: number } | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [pending, startTransition] = useTransition();
 
@@ -52,7 +52,7 @@ export function SandboxCheckout({
         setStep("authenticate");
         return;
       }
-      setResult({ outcome: response.outcome, declineCode: response.declineCode });
+      setResult({ outcome: response.outcome, declineCode: response.declineCode, delaySeconds: Number(delaySeconds) || 0 });
       setStep("done");
     });
   }
@@ -69,6 +69,9 @@ export function SandboxCheckout({
           </p>
         ) : null}
         <p className="text-sm text-slate-600">{text.body}</p>
+        {result.delaySeconds > 0 ? (
+          <p className="text-xs text-slate-500">The webhook reaches Parley in about {result.delaySeconds} s, as you asked.</p>
+        ) : null}
         {back ? (
           <a href={back} className="inline-block text-sm font-medium text-brand-700 hover:underline">
             Return to the chat
@@ -105,7 +108,7 @@ export function SandboxCheckout({
               <Select name="declineCode" value={declineCode} onChange={(e) => setDeclineCode(e.target.value as SandboxDeclineCode)}>
                 {SANDBOX_DECLINE_CODES.map((code) => (
                   <option key={code} value={code}>
-                    {code}
+                    {code} — {SANDBOX_DECLINES[code]}
                   </option>
                 ))}
               </Select>
