@@ -8,21 +8,21 @@
 // ordering up to the payment link (the last message also creates the Sandbox checkout); 10 % of
 // messages are sent twice with the same id, as a flaky network does. Latency is one message's
 // round trip. Correctness is checked at the end: one payment per finished order, for its total.
-import { randomUUID } from "node:crypto";
-import { createServer, type IncomingMessage, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import { Readable } from "node:stream";
-import { pathToFileURL } from "node:url";
-import { and, count, eq, isNotNull } from "drizzle-orm";
-import pg from "pg";
-import { POST as startRoute } from "@/app/api/chat/[publicKey]/route";
 import { POST as messageRoute } from "@/app/api/chat/[publicKey]/[conversationId]/route";
+import { POST as startRoute } from "@/app/api/chat/[publicKey]/route";
 import { type Db, openPostgres, setDbHandle } from "@/db/client";
 import { conversationMessages, payments } from "@/db/schema";
 import { generateMasterKey } from "@/lib/crypto/secrets";
 import { resetEnvCache } from "@/lib/env";
 import { randomBase62 } from "@/lib/ids";
 import { insertShop, productPrice } from "@/tests/integration/conversations.fixtures";
+import { and, count, eq, isNotNull } from "drizzle-orm";
+import { randomUUID } from "node:crypto";
+import { createServer, type IncomingMessage, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { Readable } from "node:stream";
+import { pathToFileURL } from "node:url";
+import pg from "pg";
 
 export interface ConversationBenchResult {
   engine: "postgres";
@@ -66,11 +66,19 @@ function startServer(): Promise<{ server: Server; url: string }> {
   const server = createServer((req: IncomingMessage, res) => {
     const url = new URL(`http://${req.headers.host}${req.url}`);
     const headers = new Headers();
-    for (const [name, value] of Object.entries(req.headers)) if (typeof value === "string") headers.set(name, value);
-    const request = new Request(url, { method: req.method, headers, body: Readable.toWeb(req) as ReadableStream<Uint8Array>, duplex: "half" } as RequestInit);
+    for (const [name, value] of Object.entries(req.headers))
+      if (typeof value === "string") headers.set(name, value);
+    const request = new Request(url, {
+      method: req.method,
+      headers,
+      body: Readable.toWeb(req) as ReadableStream<Uint8Array>,
+      duplex: "half",
+    } as RequestInit);
     const [, , , publicKey, conversationId] = url.pathname.split("/");
     const response = conversationId
-      ? messageRoute(request, { params: Promise.resolve({ publicKey: publicKey!, conversationId }) })
+      ? messageRoute(request, {
+          params: Promise.resolve({ publicKey: publicKey!, conversationId }),
+        })
       : startRoute(request, { params: Promise.resolve({ publicKey: publicKey! }) });
     response
       .then(async (answer) => {
@@ -83,7 +91,11 @@ function startServer(): Promise<{ server: Server; url: string }> {
       });
   });
   server.keepAliveTimeout = 30_000;
-  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` })));
+  return new Promise((resolve) =>
+    server.listen(0, "127.0.0.1", () =>
+      resolve({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` }),
+    ),
+  );
 }
 
 interface Timings {
@@ -93,11 +105,19 @@ interface Timings {
   failures: string[];
 }
 
-async function postJson(url: string, body: unknown, ip: string): Promise<{ status: number; json: { conversationId?: string } }> {
+async function postJson(
+  url: string,
+  body: unknown,
+  ip: string,
+): Promise<{ status: number; json: { conversationId?: string } }> {
   const response = await fetch(url, {
     method: "POST",
     // The widget's iframe posts same-origin, with its Origin header.
-    headers: { "content-type": "application/json", origin: new URL(url).origin, "x-forwarded-for": ip },
+    headers: {
+      "content-type": "application/json",
+      origin: new URL(url).origin,
+      "x-forwarded-for": ip,
+    },
     body: JSON.stringify(body),
   });
   return { status: response.status, json: (await response.json()) as { conversationId?: string } };
@@ -114,7 +134,12 @@ async function chat(base: string, publicKey: string, timings: Timings): Promise<
     return false;
   }
   const url = `${base}/api/chat/${publicKey}/${started.json.conversationId}`;
-  const script: { text: string; choice?: string }[] = [{ text: "1 x2" }, { text: "Ceramic mug", choice: "MUG" }, { text: "done" }, { text: "Card", choice: "card" }];
+  const script: { text: string; choice?: string }[] = [
+    { text: "1 x2" },
+    { text: "Ceramic mug", choice: "MUG" },
+    { text: "done" },
+    { text: "Card", choice: "card" },
+  ];
   for (const [index, message] of script.entries()) {
     const body = { sessionId, messageId: randomUUID(), ...message };
     const sends = Math.random() < 0.1 ? 2 : 1;
@@ -134,7 +159,9 @@ async function chat(base: string, publicKey: string, timings: Timings): Promise<
   return true;
 }
 
-export async function run(options: { conversations?: number; concurrency?: number } = {}): Promise<ConversationBenchResult> {
+export async function run(
+  options: { conversations?: number; concurrency?: number } = {},
+): Promise<ConversationBenchResult> {
   const total = options.conversations ?? 500;
   const concurrency = options.concurrency ?? 50;
   process.env.PARLEY_MASTER_KEYS ??= `v1:${generateMasterKey()}`;
@@ -170,11 +197,20 @@ export async function run(options: { conversations?: number; concurrency?: numbe
     );
     const seconds = (performance.now() - t0) / 1000;
 
-    const paymentRows = await db.select({ amount: payments.amountMinor }).from(payments).where(eq(payments.merchantId, shop.merchantId));
+    const paymentRows = await db
+      .select({ amount: payments.amountMinor })
+      .from(payments)
+      .where(eq(payments.merchantId, shop.merchantId));
     const [stored] = await db
       .select({ n: count() })
       .from(conversationMessages)
-      .where(and(eq(conversationMessages.merchantId, shop.merchantId), eq(conversationMessages.direction, "inbound"), isNotNull(conversationMessages.platformMessageId)));
+      .where(
+        and(
+          eq(conversationMessages.merchantId, shop.merchantId),
+          eq(conversationMessages.direction, "inbound"),
+          isNotNull(conversationMessages.platformMessageId),
+        ),
+      );
     const uniqueSent = timings.all.length - timings.duplicates;
     const correct =
       timings.failures.length === 0 &&

@@ -1,10 +1,10 @@
 "use client";
 // The chat itself: the message list, the customer's unsent messages, and the composer. Used by
 // the hosted chat page and the designer's simulator alike.
-import { useEffect, useRef, useState } from "react";
-import { NUMBER_LOCALES } from "@/lib/flows/i18n";
-import type { Lang } from "@/lib/flows/graph";
 import { Button } from "@/components/ui/button";
+import type { Lang } from "@/lib/flows/graph";
+import { NUMBER_LOCALES } from "@/lib/flows/i18n";
+import { useEffect, useRef, useState } from "react";
 import { choicesAreLive } from "./merge";
 import { MessageBubble } from "./message-bubble";
 import { CHAT_STRINGS } from "./strings";
@@ -12,7 +12,15 @@ import type { ChatSession } from "./use-chat-session";
 
 const TERMINAL = new Set(["completed", "expired", "handed_off"]);
 
-export function ChatWindow({ session, lang, className }: { session: ChatSession; lang: Lang; className?: string }) {
+export function ChatWindow({
+  session,
+  lang,
+  className,
+}: {
+  session: ChatSession;
+  lang: Lang;
+  className?: string;
+}) {
   const strings = CHAT_STRINGS[lang];
   const locale = NUMBER_LOCALES[lang];
   const [draft, setDraft] = useState("");
@@ -28,8 +36,14 @@ export function ChatWindow({ session, lang, className }: { session: ChatSession;
 
   return (
     <div className={className ?? "flex h-full min-h-0 flex-col"}>
-      <ol className="flex min-h-0 flex-1 flex-col gap-3 overflow-y-auto px-4 py-4" aria-live="polite" data-testid="chat-messages">
-        {session.loading && messages.length === 0 && <li className="text-sm text-slate-500">{strings.connecting}</li>}
+      <ol
+        className="flex min-h-0 flex-1 flex-col gap-3 overflow-y-auto px-4 py-4"
+        aria-live="polite"
+        data-testid="chat-messages"
+      >
+        {session.loading && messages.length === 0 && (
+          <li className="text-sm text-slate-500">{strings.connecting}</li>
+        )}
         {messages.map((message, index) => (
           <MessageBubble
             key={message.id}
@@ -41,12 +55,22 @@ export function ChatWindow({ session, lang, className }: { session: ChatSession;
           />
         ))}
         {pending.map((message) => (
-          <li key={message.messageId} className="flex flex-col items-end gap-1" data-testid="pending-message">
-            <p className="max-w-[85%] whitespace-pre-wrap break-words rounded-2xl rounded-br-sm bg-brand-600/60 px-3.5 py-2 text-sm text-white">{message.text}</p>
+          <li
+            key={message.messageId}
+            className="flex flex-col items-end gap-1"
+            data-testid="pending-message"
+          >
+            <p className="max-w-[85%] whitespace-pre-wrap break-words rounded-2xl rounded-br-sm bg-brand-600/60 px-3.5 py-2 text-sm text-white">
+              {message.text}
+            </p>
             {message.failed && (
               <span className="flex items-center gap-2 text-xs text-red-700">
                 {strings.notSent}
-                <button type="button" className="font-medium underline" onClick={() => session.retry(message.messageId)}>
+                <button
+                  type="button"
+                  className="font-medium underline"
+                  onClick={() => session.retry(message.messageId)}
+                >
                   {strings.retry}
                 </button>
               </span>
@@ -54,7 +78,10 @@ export function ChatWindow({ session, lang, className }: { session: ChatSession;
           </li>
         ))}
         {TERMINAL.has(status) && (
-          <li className="mt-2 flex flex-col items-center gap-2 text-center text-sm text-slate-500" data-testid="conversation-ended">
+          <li
+            className="mt-2 flex flex-col items-center gap-2 text-center text-sm text-slate-500"
+            data-testid="conversation-ended"
+          >
             <span>{status === "handed_off" ? strings.handedOff : strings.ended}</span>
             {status !== "handed_off" && (
               <Button type="button" variant="secondary" onClick={session.restart}>
@@ -66,8 +93,15 @@ export function ChatWindow({ session, lang, className }: { session: ChatSession;
         <div ref={endRef} />
       </ol>
       {session.error && (
-        <p role="alert" className="border-t border-red-100 bg-red-50 px-4 py-2 text-xs text-red-800">
-          {session.errorStatus === 429 ? strings.tooMany : session.errorStatus === 0 || (session.errorStatus ?? 0) >= 500 ? strings.unavailable : session.error}
+        <p
+          role="alert"
+          className="border-t border-red-100 bg-red-50 px-4 py-2 text-xs text-red-800"
+        >
+          {session.errorStatus === 429
+            ? strings.tooMany
+            : session.errorStatus === 0 || (session.errorStatus ?? 0) >= 500
+              ? strings.unavailable
+              : session.error}
         </p>
       )}
       <form

@@ -7,7 +7,10 @@ export function compareMessages(a: ChatMessageView, b: ChatMessageView): number 
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
-export function mergeMessages(current: readonly ChatMessageView[], incoming: readonly ChatMessageView[]): ChatMessageView[] {
+export function mergeMessages(
+  current: readonly ChatMessageView[],
+  incoming: readonly ChatMessageView[],
+): ChatMessageView[] {
   if (incoming.length === 0) return current as ChatMessageView[];
   const byId = new Map(current.map((m) => [m.id, m]));
   for (const message of incoming) byId.set(message.id, message);
@@ -15,7 +18,10 @@ export function mergeMessages(current: readonly ChatMessageView[], incoming: rea
 }
 
 /** The newest createdAt known: what to ask "after" next. */
-export function latestCursor(messages: readonly ChatMessageView[], previous: string | null): string | null {
+export function latestCursor(
+  messages: readonly ChatMessageView[],
+  previous: string | null,
+): string | null {
   const last = messages.at(-1)?.createdAt ?? null;
   if (!last) return previous;
   if (!previous) return last;
@@ -23,7 +29,11 @@ export function latestCursor(messages: readonly ChatMessageView[], previous: str
 }
 
 /** Whether the bot is waiting for an answer to this message's buttons. */
-export function choicesAreLive(messages: readonly ChatMessageView[], index: number, status: string): boolean {
+export function choicesAreLive(
+  messages: readonly ChatMessageView[],
+  index: number,
+  status: string,
+): boolean {
   if (status !== "waiting_input") return false;
   for (let i = messages.length - 1; i >= 0; i--) {
     const message = messages[i]!;

@@ -1,11 +1,15 @@
 // One message in the chat. Everything is rendered as text (React escapes it): customer words
 // and merchant words alike, never HTML.
-import { formatMoney } from "@/lib/money";
-import type { ChatMessageView } from "@/lib/conversations/outbound";
 import { cn } from "@/components/ui/cn";
+import type { ChatMessageView } from "@/lib/conversations/outbound";
+import { formatMoney } from "@/lib/money";
 import type { ChatStrings } from "./strings";
 
-function money(amountMinor: number | undefined, currency: string | undefined, locale: string): string {
+function money(
+  amountMinor: number | undefined,
+  currency: string | undefined,
+  locale: string,
+): string {
   if (amountMinor === undefined || !currency) return "";
   try {
     return formatMoney(amountMinor, currency, locale);
@@ -34,18 +38,26 @@ export function MessageBubble({
   const mine = message.direction === "inbound";
   const url = message.kind === "payment_link" ? safeUrl(message.url) : null;
   return (
-    <li className={cn("flex flex-col gap-2", mine ? "items-end" : "items-start")} data-testid={mine ? "customer-message" : "bot-message"} data-kind={message.kind}>
+    <li
+      className={cn("flex flex-col gap-2", mine ? "items-end" : "items-start")}
+      data-testid={mine ? "customer-message" : "bot-message"}
+      data-kind={message.kind}
+    >
       {message.text && (
         <p
           className={cn(
             "max-w-[85%] whitespace-pre-wrap break-words rounded-2xl px-3.5 py-2 text-sm",
-            mine ? "rounded-br-sm bg-brand-600 text-white" : "rounded-bl-sm bg-white text-slate-900 ring-1 ring-slate-200",
+            mine
+              ? "rounded-br-sm bg-brand-600 text-white"
+              : "rounded-bl-sm bg-white text-slate-900 ring-1 ring-slate-200",
           )}
         >
           {message.text}
         </p>
       )}
-      {mine && message.redacted && <span className="text-xs text-slate-500">{strings.cardDataRemoved}</span>}
+      {mine && message.redacted && (
+        <span className="text-xs text-slate-500">{strings.cardDataRemoved}</span>
+      )}
       {message.kind === "choices" && message.options && message.options.length > 0 && (
         <div className="flex max-w-[90%] flex-wrap gap-2" role="group">
           {message.options.map((option) => (
@@ -75,7 +87,10 @@ export function MessageBubble({
         </a>
       )}
       {message.kind === "receipt" && (
-        <dl className="grid max-w-[85%] grid-cols-[auto_1fr] gap-x-3 gap-y-1 rounded-lg bg-emerald-50 px-3.5 py-2 text-sm text-emerald-900 ring-1 ring-emerald-600/20" data-testid="receipt">
+        <dl
+          className="grid max-w-[85%] grid-cols-[auto_1fr] gap-x-3 gap-y-1 rounded-lg bg-emerald-50 px-3.5 py-2 text-sm text-emerald-900 ring-1 ring-emerald-600/20"
+          data-testid="receipt"
+        >
           <dt className="font-medium">{strings.paid}</dt>
           <dd>{money(message.amountMinor, message.currency, locale)}</dd>
           <dt className="font-medium">{strings.reference}</dt>

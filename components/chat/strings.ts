@@ -21,7 +21,12 @@ export interface ChatStrings {
   tooMany: string;
 }
 
-export const LANGUAGE_NAMES: Record<Lang, string> = { en: "English", fr: "Français", zh: "中文", id: "Bahasa Indonesia" };
+export const LANGUAGE_NAMES: Record<Lang, string> = {
+  en: "English",
+  fr: "Français",
+  zh: "中文",
+  id: "Bahasa Indonesia",
+};
 export const LANGUAGE_SHORT: Record<Lang, string> = { en: "EN", fr: "FR", zh: "中文", id: "ID" };
 
 export const CHAT_STRINGS: Record<Lang, ChatStrings> = {
@@ -100,7 +105,11 @@ export const CHAT_STRINGS: Record<Lang, ChatStrings> = {
 };
 
 /** The first of the flow's languages the browser prefers, else the flow's default. */
-export function pickLanguage(languages: readonly Lang[], fallback: Lang, ...wanted: (string | null | undefined)[]): Lang {
+export function pickLanguage(
+  languages: readonly Lang[],
+  fallback: Lang,
+  ...wanted: (string | null | undefined)[]
+): Lang {
   for (const tag of wanted) {
     const primary = tag?.toLowerCase().split(/[-_]/)[0];
     const match = languages.find((lang) => lang === primary);

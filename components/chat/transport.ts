@@ -31,22 +31,38 @@ export class ChatRequestError extends Error {
 
 export interface ChatTransport {
   start(lang: Lang): Promise<ChatSnapshot>;
-  send(conversationId: string, message: OutgoingMessage, after: string | null): Promise<ChatSnapshot>;
+  send(
+    conversationId: string,
+    message: OutgoingMessage,
+    after: string | null,
+  ): Promise<ChatSnapshot>;
   read(conversationId: string, after: string | null): Promise<ChatSnapshot>;
   /** Live updates; returns an unsubscribe. `onFail` means "fall back to polling". */
-  subscribe?(conversationId: string, after: string | null, onSnapshot: (snapshot: ChatSnapshot) => void, onFail: () => void): () => void;
+  subscribe?(
+    conversationId: string,
+    after: string | null,
+    onSnapshot: (snapshot: ChatSnapshot) => void,
+    onFail: () => void,
+  ): () => void;
 }
 
 async function request(url: string, init?: RequestInit): Promise<ChatSnapshot> {
   let response: Response;
   try {
-    response = await fetch(url, { ...init, cache: "no-store", headers: { "content-type": "application/json", ...init?.headers } });
+    response = await fetch(url, {
+      ...init,
+      cache: "no-store",
+      headers: { "content-type": "application/json", ...init?.headers },
+    });
   } catch {
     throw new ChatRequestError("Network error", 0);
   }
   const body: unknown = await response.json().catch(() => null);
   if (!response.ok) {
-    const message = body && typeof body === "object" && "error" in body ? String((body as { error: unknown }).error) : `HTTP ${response.status}`;
+    const message =
+      body && typeof body === "object" && "error" in body
+        ? String((body as { error: unknown }).error)
+        : `HTTP ${response.status}`;
     throw new ChatRequestError(message, response.status);
   }
   return body as ChatSnapshot;
@@ -55,13 +71,19 @@ async function request(url: string, init?: RequestInit): Promise<ChatSnapshot> {
 /** The hosted chat page's transport: same-origin fetches plus an EventSource stream. */
 export function webTransport(publicKey: string, sessionId: string): ChatTransport {
   const base = `/api/chat/${encodeURIComponent(publicKey)}`;
-  const query = (after: string | null) => `session=${encodeURIComponent(sessionId)}${after ? `&after=${encodeURIComponent(after)}` : ""}`;
+  const query = (after: string | null) =>
+    `session=${encodeURIComponent(sessionId)}${after ? `&after=${encodeURIComponent(after)}` : ""}`;
   return {
     start: (lang) => request(base, { method: "POST", body: JSON.stringify({ sessionId, lang }) }),
     send: (conversationId, message, after) =>
       request(`${base}/${conversationId}${after ? `?after=${encodeURIComponent(after)}` : ""}`, {
         method: "POST",
-        body: JSON.stringify({ messageId: message.messageId, sessionId, text: message.text, ...(message.choice ? { choice: message.choice } : {}) }),
+        body: JSON.stringify({
+          messageId: message.messageId,
+          sessionId,
+          text: message.text,
+          ...(message.choice ? { choice: message.choice } : {}),
+        }),
       }),
     read: (conversationId, after) => request(`${base}/${conversationId}?${query(after)}`),
     subscribe(conversationId, after, onSnapshot, onFail) {

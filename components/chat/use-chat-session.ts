@@ -1,11 +1,16 @@
 "use client";
 // One chat window's conversation: opens or resumes it, keeps its messages merged and ordered,
 // sends with client-made message ids (a retry repeats the id), and stays live by stream or poll.
-import { useCallback, useEffect, useRef, useState } from "react";
 import type { ChatMessageView } from "@/lib/conversations/outbound";
 import type { Lang } from "@/lib/flows/graph";
+import { useCallback, useEffect, useRef, useState } from "react";
 import { latestCursor, mergeMessages } from "./merge";
-import { ChatRequestError, type ChatSnapshot, type ChatTransport, type OutgoingMessage } from "./transport";
+import {
+  ChatRequestError,
+  type ChatSnapshot,
+  type ChatTransport,
+  type OutgoingMessage,
+} from "./transport";
 
 export interface PendingMessage extends OutgoingMessage {
   failed: boolean;
@@ -39,7 +44,13 @@ function newMessageId(): string {
   return crypto.randomUUID();
 }
 
-export function useChatSession({ transport, lang, resumeId = null, onConversation, pollMs = 1500 }: ChatSessionOptions): ChatSession {
+export function useChatSession({
+  transport,
+  lang,
+  resumeId = null,
+  onConversation,
+  pollMs = 1500,
+}: ChatSessionOptions): ChatSession {
   const [conversationId, setConversationId] = useState<string | null>(null);
   const [status, setStatus] = useState("waiting_input");
   const [messages, setMessages] = useState<ChatMessageView[]>([]);
@@ -133,7 +144,10 @@ export function useChatSession({ transport, lang, resumeId = null, onConversatio
   const deliver = useCallback(
     (message: OutgoingMessage) => {
       if (!transport || !conversationId) return;
-      setPending((list) => [...list.filter((p) => p.messageId !== message.messageId), { ...message, failed: false }]);
+      setPending((list) => [
+        ...list.filter((p) => p.messageId !== message.messageId),
+        { ...message, failed: false },
+      ]);
       transport
         .send(conversationId, message, cursor.current)
         .then((snapshot) => {
@@ -143,7 +157,9 @@ export function useChatSession({ transport, lang, resumeId = null, onConversatio
         })
         .catch((err: unknown) => {
           fail(err);
-          setPending((list) => list.map((p) => (p.messageId === message.messageId ? { ...p, failed: true } : p)));
+          setPending((list) =>
+            list.map((p) => (p.messageId === message.messageId ? { ...p, failed: true } : p)),
+          );
         });
     },
     [transport, conversationId, apply, fail],
@@ -161,7 +177,8 @@ export function useChatSession({ transport, lang, resumeId = null, onConversatio
   const retry = useCallback(
     (messageId: string) => {
       const message = pending.find((p) => p.messageId === messageId);
-      if (message) deliver({ messageId: message.messageId, text: message.text, choice: message.choice });
+      if (message)
+        deliver({ messageId: message.messageId, text: message.text, choice: message.choice });
     },
     [pending, deliver],
   );

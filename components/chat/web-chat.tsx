@@ -2,8 +2,8 @@
 // The hosted chat page's app: picks the language (?lang=, saved choice, the browser's), keeps
 // the visitor's session and conversation in localStorage so a reload (or coming back from the
 // payment page) continues the same chat.
-import { useCallback, useEffect, useMemo, useState } from "react";
 import type { Lang } from "@/lib/flows/graph";
+import { useCallback, useEffect, useMemo, useState } from "react";
 import { ChatWindow } from "./chat-window";
 import { CHAT_STRINGS, LANGUAGE_NAMES, LANGUAGE_SHORT, pickLanguage } from "./strings";
 import { webTransport } from "./transport";
@@ -33,7 +33,8 @@ function readSaved(publicKey: string): Saved | null {
   try {
     const raw = window.localStorage.getItem(storageKey(publicKey));
     const parsed: unknown = raw ? JSON.parse(raw) : null;
-    if (parsed && typeof parsed === "object" && typeof (parsed as Saved).sessionId === "string") return parsed as Saved;
+    if (parsed && typeof parsed === "object" && typeof (parsed as Saved).sessionId === "string")
+      return parsed as Saved;
   } catch {
     /* private mode or a damaged entry: start fresh */
   }
@@ -52,15 +53,30 @@ function newSessionId(): string {
   return `s_${crypto.randomUUID().replace(/-/g, "")}`;
 }
 
-export function WebChat({ publicKey, flowName, languages, defaultLanguage, requestedLang, embedded }: WebChatProps) {
+export function WebChat({
+  publicKey,
+  flowName,
+  languages,
+  defaultLanguage,
+  requestedLang,
+  embedded,
+}: WebChatProps) {
   const [saved, setSaved] = useState<Saved | null>(null);
-  const [lang, setLang] = useState<Lang>(() => pickLanguage(languages, defaultLanguage, requestedLang));
+  const [lang, setLang] = useState<Lang>(() =>
+    pickLanguage(languages, defaultLanguage, requestedLang),
+  );
 
   // localStorage and navigator exist only in the browser, after the first render.
   useEffect(() => {
     const existing = readSaved(publicKey);
     const next: Saved = existing ?? { sessionId: newSessionId() };
-    const chosen = pickLanguage(languages, defaultLanguage, requestedLang, existing?.lang, navigator.language);
+    const chosen = pickLanguage(
+      languages,
+      defaultLanguage,
+      requestedLang,
+      existing?.lang,
+      navigator.language,
+    );
     if (requestedLang && existing?.lang && existing.lang !== chosen) delete next.conversationId;
     next.lang = chosen;
     writeSaved(publicKey, next);
@@ -68,7 +84,10 @@ export function WebChat({ publicKey, flowName, languages, defaultLanguage, reque
     setSaved(next);
   }, [publicKey, languages, defaultLanguage, requestedLang]);
 
-  const transport = useMemo(() => (saved ? webTransport(publicKey, saved.sessionId) : null), [publicKey, saved?.sessionId]);
+  const transport = useMemo(
+    () => (saved ? webTransport(publicKey, saved.sessionId) : null),
+    [publicKey, saved?.sessionId],
+  );
   const remember = useCallback(
     (conversationId: string) => {
       setSaved((current) => {
@@ -81,12 +100,30 @@ export function WebChat({ publicKey, flowName, languages, defaultLanguage, reque
     [publicKey, lang],
   );
 
-  const session = useChatSession({ transport, lang, resumeId: saved?.conversationId ?? null, onConversation: remember });
+  const session = useChatSession({
+    transport,
+    lang,
+    resumeId: saved?.conversationId ?? null,
+    onConversation: remember,
+  });
   const strings = CHAT_STRINGS[lang];
 
   return (
-    <div className={embedded ? "flex h-dvh flex-col bg-slate-50" : "mx-auto flex h-dvh max-w-xl flex-col bg-slate-50 sm:py-6"} lang={lang}>
-      <div className={embedded ? "flex min-h-0 flex-1 flex-col" : "flex min-h-0 flex-1 flex-col overflow-hidden bg-slate-50 sm:rounded-xl sm:shadow-sm sm:ring-1 sm:ring-slate-200"}>
+    <div
+      className={
+        embedded
+          ? "flex h-dvh flex-col bg-slate-50"
+          : "mx-auto flex h-dvh max-w-xl flex-col bg-slate-50 sm:py-6"
+      }
+      lang={lang}
+    >
+      <div
+        className={
+          embedded
+            ? "flex min-h-0 flex-1 flex-col"
+            : "flex min-h-0 flex-1 flex-col overflow-hidden bg-slate-50 sm:rounded-xl sm:shadow-sm sm:ring-1 sm:ring-slate-200"
+        }
+      >
         <header className="flex items-center justify-between gap-3 border-b border-slate-200 bg-white px-4 py-3">
           <h1 className="truncate text-base font-semibold text-slate-900" data-testid="chat-title">
             {flowName}
@@ -118,7 +155,11 @@ export function WebChat({ publicKey, flowName, languages, defaultLanguage, reque
                 </select>
               </label>
             )}
-            <button type="button" onClick={session.restart} className="rounded-md px-2 py-1 text-xs text-slate-600 hover:bg-slate-100">
+            <button
+              type="button"
+              onClick={session.restart}
+              className="rounded-md px-2 py-1 text-xs text-slate-600 hover:bg-slate-100"
+            >
               {strings.newConversation}
             </button>
           </div>

@@ -3,8 +3,12 @@
 // customer message to the engine. Redeliveries are harmless: the engine handles a message once.
 import type { Db } from "@/db/client";
 import { getChannelAdapter } from "@/lib/channels";
-import { type ChannelAdapter, type ChannelRequest, InboundRejectedError } from "@/lib/channels/types";
 import { MAX_INBOUND_BODY_BYTES } from "@/lib/channels/sanitize";
+import {
+  type ChannelAdapter,
+  type ChannelRequest,
+  InboundRejectedError,
+} from "@/lib/channels/types";
 import { AppError } from "@/lib/errors";
 import { readBodyWithLimit } from "@/lib/payments/webhook-http";
 import { findChannelById, openChannelConfig } from "./channels";
@@ -32,7 +36,11 @@ export async function handleChannelRequest(
   let rawBody = "";
   if (method === "POST") {
     const body = await readBodyWithLimit(request, MAX_INBOUND_BODY_BYTES);
-    if (!body.ok) return text(body.reason === "too_large" ? 413 : 400, body.reason === "too_large" ? "Body too large" : "Body could not be read");
+    if (!body.ok)
+      return text(
+        body.reason === "too_large" ? 413 : 400,
+        body.reason === "too_large" ? "Body too large" : "Body could not be read",
+      );
     rawBody = body.text;
   }
 
@@ -43,13 +51,20 @@ export async function handleChannelRequest(
   try {
     config = openChannelConfig(channel);
   } catch (error) {
-    console.error(`[channels] ${channel.id}: settings can't be read`, error instanceof Error ? error.message : error);
+    console.error(
+      `[channels] ${channel.id}: settings can't be read`,
+      error instanceof Error ? error.message : error,
+    );
     return text(500, "Channel settings can't be read");
   }
 
   const req: ChannelRequest = { rawBody, headers: request.headers, url: request.url, method };
   const handshake = adapter.handshake?.(config, req, now);
-  if (handshake) return new Response(handshake.body, { status: handshake.status, headers: { "content-type": handshake.contentType } });
+  if (handshake)
+    return new Response(handshake.body, {
+      status: handshake.status,
+      headers: { "content-type": handshake.contentType },
+    });
   if (method !== "POST") return text(405, "Method not allowed");
 
   const verified = adapter.verifyRequest(config, req, now);
@@ -66,7 +81,8 @@ export async function handleChannelRequest(
   const flow = await getFlow(db, channel.merchantId, channel.flowId);
   // Acknowledged but ignored: a paused flow (or one taken off this channel) must not make the
   // platform retry for days.
-  if (!flow || !isLiveOn(flow, channel.kind)) return Response.json({ received: messages.length, handled: 0 });
+  if (!flow || !isLiveOn(flow, channel.kind))
+    return Response.json({ received: messages.length, handled: 0 });
 
   let handled = 0;
   for (const message of messages) {
@@ -77,7 +93,12 @@ export async function handleChannelRequest(
         channelId: channel.id,
         externalUserId: message.externalUserId,
         externalChatId: message.externalChatId,
-        message: { platformMessageId: message.platformMessageId, text: message.text, choiceValue: message.choiceValue, lang: message.lang },
+        message: {
+          platformMessageId: message.platformMessageId,
+          text: message.text,
+          choiceValue: message.choiceValue,
+          lang: message.lang,
+        },
         now,
         defer: options.defer,
       });

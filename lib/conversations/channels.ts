@@ -1,6 +1,5 @@
 // Chat channels a flow answers on (Telegram bot, Messenger page, WhatsApp number, Slack app).
 // Their configs hold tokens and signing secrets, so they are sealed like connection credentials.
-import { and, eq } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { channels, flows, type Channel } from "@/db/schema";
 import { recordAudit } from "@/lib/audit/record";
@@ -13,9 +12,13 @@ import { appUrl } from "@/lib/env";
 import { AppError, NotFoundError } from "@/lib/errors";
 import { newId } from "@/lib/ids";
 import { zodFieldErrors } from "@/lib/validation";
+import { and, eq } from "drizzle-orm";
 import { CreateChannelSchema } from "./schemas";
 
-export type ChannelContext = Pick<MerchantContext, "db" | "merchantId" | "role" | "user" | "ip" | "userAgent">;
+export type ChannelContext = Pick<
+  MerchantContext,
+  "db" | "merchantId" | "role" | "user" | "ip" | "userAgent"
+>;
 
 /** Fields shown in full on the dashboard; every other config value is a secret and masked. */
 const PLAIN_CONFIG_FIELDS = new Set(["phoneNumberId", "apiVersion", "baseUrl"]);
@@ -46,7 +49,9 @@ function sealChannelConfig(channelId: string, config: Record<string, string>): s
   return sealCredentials("sandbox", config, channelId).credentialsEncrypted;
 }
 
-export function openChannelConfig(channel: Pick<Channel, "id" | "kind" | "configEncrypted">): unknown {
+export function openChannelConfig(
+  channel: Pick<Channel, "id" | "kind" | "configEncrypted">,
+): unknown {
   const raw = openCredentials(channel.configEncrypted, channel.id);
   return getChannelAdapter(channel.kind).configSchema.parse(raw);
 }
@@ -67,12 +72,21 @@ export async function createChannel(
   options: { label?: string; apiBaseUrl?: string } = {},
 ): Promise<CreatedChannel> {
   assertCan(ctx, "flows.edit");
-  const input = CreateChannelSchema.safeParse({ flowId, kind, label: options.label, apiBaseUrl: options.apiBaseUrl });
-  if (!input.success) throw new AppError("Please fix the highlighted fields.", 422, zodFieldErrors(input.error));
+  const input = CreateChannelSchema.safeParse({
+    flowId,
+    kind,
+    label: options.label,
+    apiBaseUrl: options.apiBaseUrl,
+  });
+  if (!input.success)
+    throw new AppError("Please fix the highlighted fields.", 422, zodFieldErrors(input.error));
   const parsed = getChannelAdapter(kind).configSchema.safeParse(config);
-  if (!parsed.success) throw new AppError("Please fix the highlighted fields.", 422, zodFieldErrors(parsed.error));
+  if (!parsed.success)
+    throw new AppError("Please fix the highlighted fields.", 422, zodFieldErrors(parsed.error));
   const stored = Object.fromEntries(
-    Object.entries(parsed.data as Record<string, unknown>).filter((e): e is [string, string] => typeof e[1] === "string"),
+    Object.entries(parsed.data as Record<string, unknown>).filter(
+      (e): e is [string, string] => typeof e[1] === "string",
+    ),
   );
 
   return ctx.db.transaction(async (tx) => {
@@ -114,7 +128,11 @@ export async function findChannelById(db: DbOrTx, channelId: string): Promise<Ch
   return row;
 }
 
-export async function getMerchantChannel(db: DbOrTx, merchantId: string, channelId: string): Promise<Channel | undefined> {
+export async function getMerchantChannel(
+  db: DbOrTx,
+  merchantId: string,
+  channelId: string,
+): Promise<Channel | undefined> {
   const [row] = await db
     .select()
     .from(channels)

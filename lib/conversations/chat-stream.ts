@@ -2,10 +2,15 @@
 // one sent and the conversation's status; its id is the cursor, so a reconnecting EventSource
 // (Last-Event-ID) resumes exactly where it stopped.
 import type { Db } from "@/db/client";
-import { CursorSchema, ReadChatSchema } from "./schemas";
-import { getConversation, getPublicChatFlow, getWidgetConversation, readConversationSince } from "./queries";
 import { NotFoundError } from "@/lib/errors";
 import { waitForConversation } from "./notify";
+import {
+  getConversation,
+  getPublicChatFlow,
+  getWidgetConversation,
+  readConversationSince,
+} from "./queries";
+import { CursorSchema, ReadChatSchema } from "./schemas";
 
 export const STREAM_LIFETIME_MS = 60_000;
 const POLL_MS = 1_000;
@@ -19,7 +24,10 @@ export async function openChatStream(
   options: { lifetimeMs?: number } = {},
 ): Promise<Response> {
   const url = new URL(request.url);
-  const query = ReadChatSchema.parse({ session: url.searchParams.get("session") ?? undefined, after: url.searchParams.get("after") ?? undefined });
+  const query = ReadChatSchema.parse({
+    session: url.searchParams.get("session") ?? undefined,
+    after: url.searchParams.get("after") ?? undefined,
+  });
   const resumed = CursorSchema.safeParse(request.headers.get("last-event-id") ?? undefined);
   let cursor: string | null = (resumed.success ? resumed.data : undefined) ?? query.after ?? null;
 
@@ -46,13 +54,19 @@ export async function openChatStream(
             const { messages, status } = snapshot;
             cursor = snapshot.cursor;
             lastStatus = status;
-            send(`${cursor ? `id: ${cursor}\n` : ""}event: update\ndata: ${JSON.stringify({ conversationId: first.id, status, messages, cursor })}\n\n`);
+            send(
+              `${cursor ? `id: ${cursor}\n` : ""}event: update\ndata: ${JSON.stringify({ conversationId: first.id, status, messages, cursor })}\n\n`,
+            );
             lastWrite = Date.now();
           } else if (Date.now() - lastWrite >= HEARTBEAT_MS) {
             send(`: keep-alive\n\n`);
             lastWrite = Date.now();
           }
-          await waitForConversation(first.id, Math.min(POLL_MS, Math.max(0, endAt - Date.now())), stop.signal);
+          await waitForConversation(
+            first.id,
+            Math.min(POLL_MS, Math.max(0, endAt - Date.now())),
+            stop.signal,
+          );
         }
       } catch (error) {
         if (!stop.signal.aborted) console.error("[chat] stream failed", error);

@@ -2,38 +2,50 @@
 // charge exactly what the conversation's state says — the cart total recomputed from the
 // catalogue prices stored in it, or the amount the runtime validated — and nothing a client sent.
 import type { FlowGraph } from "@/lib/flows/graph";
-import type { ConversationState, RuntimeAction } from "@/lib/flows/runtime/types";
 import { asAmount } from "@/lib/flows/runtime/text";
+import type { ConversationState, RuntimeAction } from "@/lib/flows/runtime/types";
 import { multiplyMinor, sumMinor } from "@/lib/money";
 
 export type CheckoutRequest = Extract<RuntimeAction, { type: "create_checkout" }>;
 
 export type CheckoutCheck = { ok: true } | { ok: false; reason: string };
 
-export function checkCheckoutAmount(graph: FlowGraph, state: ConversationState, action: CheckoutRequest): CheckoutCheck {
+export function checkCheckoutAmount(
+  graph: FlowGraph,
+  state: ConversationState,
+  action: CheckoutRequest,
+): CheckoutCheck {
   const payment = state.payment;
-  if (!payment || payment.idempotencyKey !== action.idempotencyKey) return { ok: false, reason: "no_pending_payment" };
-  if (payment.amountMinor !== action.amountMinor || payment.currency !== action.currency) return { ok: false, reason: "payment_record_mismatch" };
+  if (!payment || payment.idempotencyKey !== action.idempotencyKey)
+    return { ok: false, reason: "no_pending_payment" };
+  if (payment.amountMinor !== action.amountMinor || payment.currency !== action.currency)
+    return { ok: false, reason: "payment_record_mismatch" };
   if (action.currency !== graph.currency) return { ok: false, reason: "currency_mismatch" };
-  if (!Number.isSafeInteger(action.amountMinor) || action.amountMinor <= 0) return { ok: false, reason: "amount_not_positive" };
+  if (!Number.isSafeInteger(action.amountMinor) || action.amountMinor <= 0)
+    return { ok: false, reason: "amount_not_positive" };
   const node = graph.nodes.find((n) => n.id === payment.payNodeId);
   if (!node || node.type !== "pay") return { ok: false, reason: "pay_node_missing" };
 
   if (node.data.amountFrom === "cart") {
     const cart = state.cart;
-    if (!cart || cart.currency !== action.currency || cart.items.length === 0) return { ok: false, reason: "cart_missing" };
+    if (!cart || cart.currency !== action.currency || cart.items.length === 0)
+      return { ok: false, reason: "cart_missing" };
     const prices = catalogPrices(graph);
-    if (cart.items.some((item) => !prices.get(item.sku)?.has(item.unitMinor))) return { ok: false, reason: "price_not_in_catalogue" };
+    if (cart.items.some((item) => !prices.get(item.sku)?.has(item.unitMinor)))
+      return { ok: false, reason: "price_not_in_catalogue" };
     let recomputed: number;
     try {
       recomputed = sumMinor(cart.items.map((item) => multiplyMinor(item.unitMinor, item.quantity)));
     } catch {
       return { ok: false, reason: "cart_overflow" };
     }
-    if (recomputed !== cart.totalMinor || recomputed !== action.amountMinor) return { ok: false, reason: "cart_total_mismatch" };
+    if (recomputed !== cart.totalMinor || recomputed !== action.amountMinor)
+      return { ok: false, reason: "cart_total_mismatch" };
     return { ok: true };
   }
-  const amount = node.data.amountVariable ? asAmount(state.variables[node.data.amountVariable]) : null;
+  const amount = node.data.amountVariable
+    ? asAmount(state.variables[node.data.amountVariable])
+    : null;
   if (!amount || amount.currency !== action.currency || amount.amountMinor !== action.amountMinor) {
     return { ok: false, reason: "amount_variable_mismatch" };
   }

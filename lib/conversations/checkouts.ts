@@ -32,8 +32,18 @@ export async function createConversationCheckout(
   const state = readState(conversation);
   const failed = (reason: string): CheckoutOutcome => ({
     // The runtime takes a failure for a checkout still being created as "creation failed".
-    input: { kind: "payment_event", status: "failed", paymentId: `checkout_failed:${request.idempotencyKey}` },
-    failure: { nodeId: state.payment?.payNodeId ?? "", nodeType: "pay", kind: "checkout_failed", at: now.toISOString(), detail: reason },
+    input: {
+      kind: "payment_event",
+      status: "failed",
+      paymentId: `checkout_failed:${request.idempotencyKey}`,
+    },
+    failure: {
+      nodeId: state.payment?.payNodeId ?? "",
+      nodeType: "pay",
+      kind: "checkout_failed",
+      at: now.toISOString(),
+      detail: reason,
+    },
   });
 
   const check = checkCheckoutAmount(env.graph, state, request);
@@ -47,7 +57,9 @@ export async function createConversationCheckout(
     preferSandbox: conversation.isSimulation || isDemoMode(),
   });
   if (!connection) return failed("no_connection");
-  const methods: PaymentMethod[] = request.methods.filter((method) => connection.methods.includes(method));
+  const methods: PaymentMethod[] = request.methods.filter((method) =>
+    connection.methods.includes(method),
+  );
 
   try {
     const payment = await createCheckout(db, conversation.merchantId, {

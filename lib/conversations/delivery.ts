@@ -10,7 +10,9 @@ import { getMerchantChannel, openChannelConfig } from "./channels";
 import { channelLocale, type Delivery, OutboundBodySchema, toChannelMessage } from "./outbound";
 import { recordDelivery } from "./store";
 
-export function needsDelivery(conversation: Pick<Conversation, "channel" | "isSimulation">): boolean {
+export function needsDelivery(
+  conversation: Pick<Conversation, "channel" | "isSimulation">,
+): boolean {
   return conversation.channel !== "web" && !conversation.isSimulation;
 }
 
@@ -27,7 +29,10 @@ export interface DeliveryReport {
 
 export async function deliverOutbound(
   db: Db,
-  conversation: Pick<Conversation, "merchantId" | "channel" | "channelId" | "externalChatId" | "isSimulation" | "lang">,
+  conversation: Pick<
+    Conversation,
+    "merchantId" | "channel" | "channelId" | "externalChatId" | "isSimulation" | "lang"
+  >,
   rows: readonly ConversationMessage[],
   now: () => Date = () => new Date(),
 ): Promise<DeliveryReport> {
@@ -37,12 +42,18 @@ export async function deliverOutbound(
   const fail = async (row: ConversationMessage, error: string) => {
     const body = OutboundBodySchema.safeParse(row.body);
     if (!body.success) return;
-    const delivery: Delivery = { status: "failed", error: error.slice(0, 500), at: now().toISOString() };
+    const delivery: Delivery = {
+      status: "failed",
+      error: error.slice(0, 500),
+      at: now().toISOString(),
+    };
     await recordDelivery(db, row.merchantId, row.id, { ...body.data, delivery }, null);
     report.failed += 1;
   };
 
-  const channel = conversation.channelId ? await getMerchantChannel(db, conversation.merchantId, conversation.channelId) : undefined;
+  const channel = conversation.channelId
+    ? await getMerchantChannel(db, conversation.merchantId, conversation.channelId)
+    : undefined;
   let config: unknown;
   let setupError: string | null = null;
   if (!channel) setupError = "The channel was removed";
@@ -64,12 +75,23 @@ export async function deliverOutbound(
     if (!body.success) continue;
     try {
       const adapter: ChannelAdapter<unknown> = getChannelAdapter(channel.kind);
-      const sent = await adapter.send(config, conversation.externalChatId, toChannelMessage(body.data), {
-        baseUrl: channel.apiBaseUrl ?? undefined,
-        locale: channelLocale(conversation.lang as Lang),
-      });
+      const sent = await adapter.send(
+        config,
+        conversation.externalChatId,
+        toChannelMessage(body.data),
+        {
+          baseUrl: channel.apiBaseUrl ?? undefined,
+          locale: channelLocale(conversation.lang as Lang),
+        },
+      );
       const delivery: Delivery = { status: "sent", at: now().toISOString() };
-      await recordDelivery(db, row.merchantId, row.id, { ...body.data, delivery }, sent.platformMessageId ?? null);
+      await recordDelivery(
+        db,
+        row.merchantId,
+        row.id,
+        { ...body.data, delivery },
+        sent.platformMessageId ?? null,
+      );
       report.sent += 1;
     } catch (error) {
       await fail(row, describeFailure(error));

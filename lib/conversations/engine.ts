@@ -2,27 +2,47 @@
 // conversation, stores the customer's message once (redacted), steps the runtime under the
 // conversation's lock, writes what came out, then does what must follow the commit — send the
 // replies, create the checkout — and feeds the results back in.
-import { and, eq } from "drizzle-orm";
 import type { Db, Tx } from "@/db/client";
-import { payments, type Conversation, type Flow } from "@/db/schema";
-import type { PaymentStatus } from "@/lib/connections/providers/types";
+import { type Conversation, type Flow, payments } from "@/db/schema";
+import {
+  cleanInboundText,
+  MAX_INBOUND_BODY_BYTES,
+  sanitizeInboundText,
+  truncateText,
+} from "@/lib/channels/sanitize";
 import type { ChannelKind } from "@/lib/channels/types";
-import { cleanInboundText, MAX_INBOUND_BODY_BYTES, sanitizeInboundText, truncateText } from "@/lib/channels/sanitize";
+import type { PaymentStatus } from "@/lib/connections/providers/types";
+import { AppError, NotFoundError } from "@/lib/errors";
 import { type Lang, LANGS } from "@/lib/flows/graph";
 import { redactCardData } from "@/lib/flows/redact";
 import { createInitialState } from "@/lib/flows/runtime";
 import type { ConversationInput } from "@/lib/flows/runtime/types";
-import { AppError, NotFoundError } from "@/lib/errors";
 import { newId } from "@/lib/ids";
+import { and, eq } from "drizzle-orm";
 import type { CheckoutRequest } from "./checkout-guard";
 import { createConversationCheckout } from "./checkouts";
 import { deliverOutbound } from "./delivery";
-import { capabilitiesOf, connectionsFor, graphForNewConversation, loadStepEnvironment } from "./environment";
+import {
+  capabilitiesOf,
+  connectionsFor,
+  graphForNewConversation,
+  loadStepEnvironment,
+} from "./environment";
 import { getFlowByPublicKey, isLiveOn } from "./graphs";
 import { notifyConversation } from "./notify";
-import { type ConversationPaymentStatus, conversationPaymentStatus, isConversationPaymentStatus } from "./payment-events";
 import { type ChatMessageView, toMessageView } from "./outbound";
-import { applyStep, RevisionConflictError, readState, type StepEnvironment, type StepOutcome } from "./step-runner";
+import {
+  type ConversationPaymentStatus,
+  conversationPaymentStatus,
+  isConversationPaymentStatus,
+} from "./payment-events";
+import {
+  applyStep,
+  readState,
+  RevisionConflictError,
+  type StepEnvironment,
+  type StepOutcome,
+} from "./step-runner";
 import {
   type EngineEvent,
   findInboundMessage,
@@ -98,11 +118,17 @@ export interface EngineResult {
   path: string[];
 }
 
-async function resolveFlow(db: Db, selector: FlowSelector & { channel: ChannelKind }): Promise<Flow> {
-  const flow = selector.flow ?? (selector.publicKey ? await getFlowByPublicKey(db, selector.publicKey) : undefined);
+async function resolveFlow(
+  db: Db,
+  selector: FlowSelector & { channel: ChannelKind },
+): Promise<Flow> {
+  const flow =
+    selector.flow ??
+    (selector.publicKey ? await getFlowByPublicKey(db, selector.publicKey) : undefined);
   if (!flow) throw new NotFoundError("This chat");
   // The simulator runs drafts on any channel; customers reach published flows where they're offered.
-  if (!selector.isSimulation && !isLiveOn(flow, selector.channel)) throw new NotFoundError("This chat");
+  if (!selector.isSimulation && !isLiveOn(flow, selector.channel))
+    throw new NotFoundError("This chat");
   return flow;
 }
 
@@ -135,18 +161,29 @@ interface CleanInbound {
 /** Size limits and text hygiene, before anything else touches the message. */
 function cleanInbound(message: InboundText): CleanInbound {
   const raw = message.text ?? "";
-  if (raw.length * 3 > MAX_INBOUND_BODY_BYTES && Buffer.byteLength(raw, "utf8") > MAX_INBOUND_BODY_BYTES) {
+  if (
+    raw.length * 3 > MAX_INBOUND_BODY_BYTES &&
+    Buffer.byteLength(raw, "utf8") > MAX_INBOUND_BODY_BYTES
+  ) {
     throw new AppError("This message is too large.", 413);
   }
   const platformMessageId = String(message.platformMessageId ?? "").slice(0, 200);
   if (!platformMessageId) throw new AppError("The message has no id.", 400);
   const text = sanitizeInboundText(raw);
-  const choice = message.choiceValue === undefined ? "" : truncateText(cleanInboundText(message.choiceValue), MAX_CHOICE_VALUE_LENGTH);
+  const choice =
+    message.choiceValue === undefined
+      ? ""
+      : truncateText(cleanInboundText(message.choiceValue), MAX_CHOICE_VALUE_LENGTH);
   if (!text && !choice) throw new AppError("The message is empty.", 400);
   return { platformMessageId, text: text || choice, ...(choice ? { choiceValue: choice } : {}) };
 }
 
-async function openConversationFor(tx: Tx, flow: Flow, params: HandleInboundParams, now: Date): Promise<Conversation> {
+async function openConversationFor(
+  tx: Tx,
+  flow: Flow,
+  params: HandleInboundParams,
+  now: Date,
+): Promise<Conversation> {
   const isSimulation = params.isSimulation ?? false;
   if (params.conversationId) {
     const row = await lockConversation(tx, flow.merchantId, params.conversationId);
@@ -159,8 +196,17 @@ async function openConversationFor(tx: Tx, flow: Flow, params: HandleInboundPara
     if (!ours) throw new NotFoundError("This conversation");
     return row;
   }
-  const chat = { merchantId: flow.merchantId, flowId: flow.id, channel: params.channel, channelId: params.channelId ?? null, externalChatId: params.externalChatId };
-  await lockChat(tx, `${chat.merchantId}:${chat.flowId}:${chat.channel}:${chat.channelId ?? ""}:${chat.externalChatId}`);
+  const chat = {
+    merchantId: flow.merchantId,
+    flowId: flow.id,
+    channel: params.channel,
+    channelId: params.channelId ?? null,
+    externalChatId: params.externalChatId,
+  };
+  await lockChat(
+    tx,
+    `${chat.merchantId}:${chat.flowId}:${chat.channel}:${chat.channelId ?? ""}:${chat.externalChatId}`,
+  );
   const open = await findOpenChatConversation(tx, chat, now);
   if (open) return open;
 
@@ -197,19 +243,43 @@ export async function handleInbound(db: Db, params: HandleInboundParams): Promis
         merchantId: conversation.merchantId,
         conversationId: conversation.id,
         platformMessageId: message.platformMessageId,
-        body: { kind: "text", text: stored.text, ...(message.choiceValue ? { choiceValue: message.choiceValue } : {}) },
+        body: {
+          kind: "text",
+          text: stored.text,
+          ...(message.choiceValue ? { choiceValue: message.choiceValue } : {}),
+        },
         redacted: stored.redacted,
         at: receivedAt,
       });
       if (!inbound) return { conversation, duplicate: true as const };
 
       const env = await loadStepEnvironment(tx, conversation, params.draftGraph);
-      const input: ConversationInput = { kind: "message", text: message.choiceValue ?? message.text, messageId: message.platformMessageId };
-      const outcome = await applyStep(tx, conversation, env, input, now, new Date(receivedAt.getTime() + 1));
+      const input: ConversationInput = {
+        kind: "message",
+        text: message.choiceValue ?? message.text,
+        messageId: message.platformMessageId,
+      };
+      const outcome = await applyStep(
+        tx,
+        conversation,
+        env,
+        input,
+        now,
+        new Date(receivedAt.getTime() + 1),
+      );
       // The runtime redacts with the conversation's context (a bare CVV right after a card).
       const contextual = outcome.result.inbound;
-      if (!message.choiceValue && contextual && (contextual.text !== stored.text || contextual.redacted !== stored.redacted)) {
-        await rewriteInboundBody(tx, inbound, { kind: "text", text: contextual.text }, contextual.redacted);
+      if (
+        !message.choiceValue &&
+        contextual &&
+        (contextual.text !== stored.text || contextual.redacted !== stored.redacted)
+      ) {
+        await rewriteInboundBody(
+          tx,
+          inbound,
+          { kind: "text", text: contextual.text },
+          contextual.redacted,
+        );
       }
       return { conversation, duplicate: false as const, outcome, env, receivedAt };
     });
@@ -217,14 +287,23 @@ export async function handleInbound(db: Db, params: HandleInboundParams): Promis
   const done = await withRevisionRetry(attempt);
   if (done.duplicate) {
     const { merchantId, id } = done.conversation;
-    const original = params.messagesAfter === undefined ? await findInboundMessage(db, merchantId, id, message.platformMessageId) : undefined;
+    const original =
+      params.messagesAfter === undefined
+        ? await findInboundMessage(db, merchantId, id, message.platformMessageId)
+        : undefined;
     const rows =
       params.messagesAfter !== undefined
         ? await listMessagesAfter(db, merchantId, id, params.messagesAfter)
         : original
           ? await listMessagesFrom(db, merchantId, id, original.createdAt)
           : [];
-    return { conversationId: done.conversation.id, status: done.conversation.status, duplicate: true, messages: views(rows), path: readState(done.conversation).path ?? [] };
+    return {
+      conversationId: done.conversation.id,
+      status: done.conversation.status,
+      duplicate: true,
+      messages: views(rows),
+      path: readState(done.conversation).path ?? [],
+    };
   }
   let final = done.outcome.conversation;
   if (params.defer) {
@@ -240,11 +319,20 @@ export async function handleInbound(db: Db, params: HandleInboundParams): Promis
     params.messagesAfter !== undefined
       ? await listMessagesAfter(db, final.merchantId, final.id, params.messagesAfter)
       : await listMessagesFrom(db, final.merchantId, final.id, done.receivedAt);
-  return { conversationId: final.id, status: final.status, duplicate: false, messages: views(rows), path: readState(final).path ?? [] };
+  return {
+    conversationId: final.id,
+    status: final.status,
+    duplicate: false,
+    messages: views(rows),
+    path: readState(final).path ?? [],
+  };
 }
 
 /** Opens a new conversation (web widget, simulator) and runs the flow up to its first question. */
-export async function startConversation(db: Db, params: StartConversationParams): Promise<EngineResult> {
+export async function startConversation(
+  db: Db,
+  params: StartConversationParams,
+): Promise<EngineResult> {
   const now = params.now ?? new Date();
   const flow = await resolveFlow(db, params);
   const isSimulation = params.isSimulation ?? false;
@@ -269,11 +357,24 @@ export async function startConversation(db: Db, params: StartConversationParams)
       state: createInitialState(graph, id),
       now,
     });
-    return applyStep(tx, conversation, env, { kind: "start", ...(params.lang ? { lang: params.lang } : {}) }, now, now);
+    return applyStep(
+      tx,
+      conversation,
+      env,
+      { kind: "start", ...(params.lang ? { lang: params.lang } : {}) },
+      now,
+      now,
+    );
   });
   const final = await finishStep(db, outcome, env, now);
   const rows = await listMessagesFrom(db, final.merchantId, final.id, new Date(0));
-  return { conversationId: id, status: final.status, duplicate: false, messages: views(rows), path: readState(final).path ?? [] };
+  return {
+    conversationId: id,
+    status: final.status,
+    duplicate: false,
+    messages: views(rows),
+    path: readState(final).path ?? [],
+  };
 }
 
 export interface StepOptions {
@@ -301,7 +402,8 @@ export async function stepConversation(
       if (!conversation) return null;
       const env = await loadStepEnvironment(tx, conversation, options.draftGraph);
       const outcome = await applyStep(tx, conversation, env, input, now);
-      if (options.extraEvents?.length) await insertStepEvents(tx, conversation, options.extraEvents);
+      if (options.extraEvents?.length)
+        await insertStepEvents(tx, conversation, options.extraEvents);
       return { outcome, env };
     }),
   );
@@ -310,7 +412,12 @@ export async function stepConversation(
 }
 
 /** After the commit: replies go out in order, then any checkout is created and fed back in. */
-async function finishStep(db: Db, outcome: StepOutcome, env: StepEnvironment, now: Date): Promise<Conversation> {
+async function finishStep(
+  db: Db,
+  outcome: StepOutcome,
+  env: StepEnvironment,
+  now: Date,
+): Promise<Conversation> {
   notifyConversation(outcome.conversation.id);
   await deliverOutbound(db, outcome.conversation, outcome.outbound);
   let conversation = outcome.conversation;
@@ -359,5 +466,11 @@ export async function handlePaymentUpdate(
     .from(payments)
     .where(and(eq(payments.merchantId, merchantId), eq(payments.id, paymentId)));
   if (!payment?.conversationId) return null;
-  return stepConversation(db, merchantId, payment.conversationId, { kind: "payment_event", status: mapped, paymentId }, options);
+  return stepConversation(
+    db,
+    merchantId,
+    payment.conversationId,
+    { kind: "payment_event", status: mapped, paymentId },
+    options,
+  );
 }

@@ -5,8 +5,8 @@ import type { DbOrTx } from "@/db/client";
 import type { Conversation, Flow } from "@/db/schema";
 import { getChannelAdapter } from "@/lib/channels";
 import type { ChannelKind } from "@/lib/channels/types";
-import type { FlowGraph } from "@/lib/flows/graph";
 import { NotFoundError } from "@/lib/errors";
+import type { FlowGraph } from "@/lib/flows/graph";
 import { getFlow, listConnectionOffers, loadVersionGraph, parseDraftGraph } from "./graphs";
 import type { StepEnvironment } from "./step-runner";
 
@@ -20,22 +20,36 @@ export function capabilitiesOf(channel: ChannelKind) {
 }
 
 /** The graph a new conversation of this flow starts on. */
-export async function graphForNewConversation(db: DbOrTx, flow: Flow, isSimulation: boolean, draftGraph?: unknown): Promise<FlowGraph> {
+export async function graphForNewConversation(
+  db: DbOrTx,
+  flow: Flow,
+  isSimulation: boolean,
+  draftGraph?: unknown,
+): Promise<FlowGraph> {
   if (isSimulation) return parseDraftGraph(draftGraph ?? flow.draftGraph);
   if (!flow.publishedVersionId) throw new NotFoundError("This chat");
   return loadVersionGraph(db, flow.merchantId, flow.publishedVersionId);
 }
 
 /** The graph an existing conversation keeps running on. */
-export async function graphForConversation(db: DbOrTx, conversation: Conversation, draftGraph?: unknown): Promise<FlowGraph> {
-  if (conversation.flowVersionId) return loadVersionGraph(db, conversation.merchantId, conversation.flowVersionId);
+export async function graphForConversation(
+  db: DbOrTx,
+  conversation: Conversation,
+  draftGraph?: unknown,
+): Promise<FlowGraph> {
+  if (conversation.flowVersionId)
+    return loadVersionGraph(db, conversation.merchantId, conversation.flowVersionId);
   if (draftGraph !== undefined) return parseDraftGraph(draftGraph);
   const flow = await getFlow(db, conversation.merchantId, conversation.flowId);
   if (!flow) throw new NotFoundError("This flow");
   return parseDraftGraph(flow.draftGraph);
 }
 
-export async function loadStepEnvironment(db: DbOrTx, conversation: Conversation, draftGraph?: unknown): Promise<StepEnvironment> {
+export async function loadStepEnvironment(
+  db: DbOrTx,
+  conversation: Conversation,
+  draftGraph?: unknown,
+): Promise<StepEnvironment> {
   // One after the other: inside a transaction both run on the same connection anyway.
   const graph = await graphForConversation(db, conversation, draftGraph);
   const connections = await connectionsFor(db, conversation.merchantId, conversation.isSimulation);

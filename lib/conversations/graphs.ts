@@ -1,11 +1,11 @@
 // Finding the flow a chat belongs to and the graph a conversation runs: the published
 // version it started on (immutable, so cached), or the draft for a simulation.
-import { and, asc, eq } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { connections, flows, flowVersions, type Flow } from "@/db/schema";
-import { type FlowGraph, FlowGraphSchema } from "@/lib/flows/graph";
 import type { ChannelKind } from "@/lib/channels/types";
 import { AppError, NotFoundError } from "@/lib/errors";
+import { FlowGraphSchema, type FlowGraph } from "@/lib/flows/graph";
+import { and, asc, eq } from "drizzle-orm";
 import type { ConnectionOffer } from "./methods";
 
 /** Flow versions never change once written, so a parsed graph can be reused freely. */
@@ -17,7 +17,11 @@ export async function getFlowByPublicKey(db: DbOrTx, publicKey: string): Promise
   return row;
 }
 
-export async function getFlow(db: DbOrTx, merchantId: string, flowId: string): Promise<Flow | undefined> {
+export async function getFlow(
+  db: DbOrTx,
+  merchantId: string,
+  flowId: string,
+): Promise<Flow | undefined> {
   const [row] = await db
     .select()
     .from(flows)
@@ -35,7 +39,11 @@ export function isLiveOn(flow: Flow, channel: ChannelKind): boolean {
   return isLive(flow) && (flow.channels ?? []).includes(channel);
 }
 
-export async function loadVersionGraph(db: DbOrTx, merchantId: string, versionId: string): Promise<FlowGraph> {
+export async function loadVersionGraph(
+  db: DbOrTx,
+  merchantId: string,
+  versionId: string,
+): Promise<FlowGraph> {
   const key = `${merchantId}:${versionId}`;
   const cached = versionCache.get(key);
   if (cached) return cached;
@@ -45,7 +53,8 @@ export async function loadVersionGraph(db: DbOrTx, merchantId: string, versionId
     .where(and(eq(flowVersions.merchantId, merchantId), eq(flowVersions.id, versionId)));
   if (!row) throw new NotFoundError("This flow version");
   const graph = FlowGraphSchema.parse(row.graph);
-  if (versionCache.size >= VERSION_CACHE_LIMIT) versionCache.delete(versionCache.keys().next().value!);
+  if (versionCache.size >= VERSION_CACHE_LIMIT)
+    versionCache.delete(versionCache.keys().next().value!);
   versionCache.set(key, graph);
   return graph;
 }
@@ -54,13 +63,19 @@ export async function loadVersionGraph(db: DbOrTx, merchantId: string, versionId
 export function parseDraftGraph(draft: unknown): FlowGraph {
   const parsed = FlowGraphSchema.safeParse(draft);
   if (!parsed.success) {
-    throw new AppError("The draft has errors the simulator can't run. Fix the highlighted nodes first.", 422);
+    throw new AppError(
+      "The draft has errors the simulator can't run. Fix the highlighted nodes first.",
+      422,
+    );
   }
   return parsed.data;
 }
 
 /** The merchant's connections in creation order, as the method and connection choice reads them. */
-export async function listConnectionOffers(db: DbOrTx, merchantId: string): Promise<ConnectionOffer[]> {
+export async function listConnectionOffers(
+  db: DbOrTx,
+  merchantId: string,
+): Promise<ConnectionOffer[]> {
   return db
     .select({
       id: connections.id,

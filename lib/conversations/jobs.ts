@@ -9,7 +9,13 @@ import { loadStepEnvironment } from "./environment";
 import { PaymentEventJobPayloadSchema } from "./payment-events";
 import { getConversation } from "./queries";
 import { readState } from "./step-runner";
-import { CHECKOUT_JOB, CheckoutJobPayloadSchema, FLOW_TIMER_JOB, FlowTimerPayloadSchema, PAYMENT_EVENT_JOB } from "./timers";
+import {
+  CHECKOUT_JOB,
+  CheckoutJobPayloadSchema,
+  FLOW_TIMER_JOB,
+  FlowTimerPayloadSchema,
+  PAYMENT_EVENT_JOB,
+} from "./timers";
 
 interface JobContext {
   db: Db;
@@ -18,13 +24,19 @@ interface JobContext {
 
 export async function runFlowTimerJob(job: Job, ctx: JobContext): Promise<void> {
   const payload = FlowTimerPayloadSchema.parse(job.payload);
-  const input: ConversationInput = { kind: "timer", timerId: payload.timerId, fired: payload.fired };
+  const input: ConversationInput = {
+    kind: "timer",
+    timerId: payload.timerId,
+    fired: payload.fired,
+  };
   await stepConversation(ctx.db, job.merchantId, payload.conversationId, input, { now: ctx.now });
 }
 
 export async function runPaymentEventJob(job: Job, ctx: JobContext): Promise<void> {
   const payload = PaymentEventJobPayloadSchema.parse(job.payload);
-  await handlePaymentUpdate(ctx.db, job.merchantId, payload.paymentId, payload.status, { now: ctx.now });
+  await handlePaymentUpdate(ctx.db, job.merchantId, payload.paymentId, payload.status, {
+    now: ctx.now,
+  });
 }
 
 /**

@@ -1,6 +1,10 @@
 // Which payment methods a conversation may offer, and which connection takes the checkout:
 // the merchant's active connections for the flow's currency, within what the channel can show.
-import { PAYMENT_METHODS, type PaymentMethod, type ProviderKind } from "@/lib/connections/providers/types";
+import {
+  PAYMENT_METHODS,
+  type PaymentMethod,
+  type ProviderKind,
+} from "@/lib/connections/providers/types";
 import type { ChannelCapabilities } from "@/lib/flows/runtime/types";
 
 export interface ConnectionOffer {
@@ -15,7 +19,9 @@ const WALLETS: readonly PaymentMethod[] = ["apple_pay", "google_pay"];
 
 export function acceptsCurrency(connection: ConnectionOffer, currency: string): boolean {
   const wanted = currency.toUpperCase();
-  return connection.status === "active" && connection.currencies.some((c) => c.toUpperCase() === wanted);
+  return (
+    connection.status === "active" && connection.currencies.some((c) => c.toUpperCase() === wanted)
+  );
 }
 
 /**
@@ -33,7 +39,9 @@ export function availableMethodsFor(
     if (!acceptsCurrency(connection, currency)) continue;
     for (const method of connection.methods) supported.add(method);
   }
-  return PAYMENT_METHODS.filter((method) => supported.has(method) && (capabilities.wallets || !WALLETS.includes(method)));
+  return PAYMENT_METHODS.filter(
+    (method) => supported.has(method) && (capabilities.wallets || !WALLETS.includes(method)),
+  );
 }
 
 export interface ConnectionChoice {
@@ -53,11 +61,17 @@ export interface ConnectionChoice {
  * active connection (in the given order) that takes the currency and the chosen method, or
  * else the one covering the most of the link's methods.
  */
-export function pickConnection(connections: readonly ConnectionOffer[], choice: ConnectionChoice): ConnectionOffer | undefined {
+export function pickConnection(
+  connections: readonly ConnectionOffer[],
+  choice: ConnectionChoice,
+): ConnectionOffer | undefined {
   const usable = connections.filter((c) => acceptsCurrency(c, choice.currency));
   if (choice.connectionId) return usable.find((c) => c.id === choice.connectionId);
   const ordered = choice.preferSandbox
-    ? [...usable.filter((c) => c.provider === "sandbox"), ...usable.filter((c) => c.provider !== "sandbox")]
+    ? [
+        ...usable.filter((c) => c.provider === "sandbox"),
+        ...usable.filter((c) => c.provider !== "sandbox"),
+      ]
     : usable;
   if (choice.method) return ordered.find((c) => c.methods.includes(choice.method!));
   let best: ConnectionOffer | undefined;

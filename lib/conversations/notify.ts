@@ -20,7 +20,11 @@ export function notifyConversation(conversationId: string): void {
 }
 
 /** Resolves when the conversation is nudged, the time is up, or the signal aborts. */
-export function waitForConversation(conversationId: string, ms: number, signal?: AbortSignal): Promise<void> {
+export function waitForConversation(
+  conversationId: string,
+  ms: number,
+  signal?: AbortSignal,
+): Promise<void> {
   return new Promise((resolve) => {
     const events = emitter();
     const done = () => {

@@ -1,11 +1,11 @@
 // How conversation messages are stored (conversation_messages.body), shown to the chat
 // widget and the simulator, and handed to a channel adapter. Customer text stays plain text
 // from end to end; nothing here produces markup.
-import { z } from "zod";
 import type { OutboundMessage as ChannelOutbound } from "@/lib/channels/types";
 import type { Lang } from "@/lib/flows/graph";
 import { NUMBER_LOCALES } from "@/lib/flows/i18n";
 import type { OutboundMessage } from "@/lib/flows/runtime/types";
+import { z } from "zod";
 
 const choiceOption = z.object({ value: z.string(), label: z.string() });
 
@@ -26,7 +26,12 @@ export type InboundBody = z.infer<typeof InboundBodySchema>;
 
 export const OutboundBodySchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("text"), text: z.string(), delivery: DeliverySchema.optional() }),
-  z.object({ kind: z.literal("choices"), text: z.string(), options: z.array(choiceOption), delivery: DeliverySchema.optional() }),
+  z.object({
+    kind: z.literal("choices"),
+    text: z.string(),
+    options: z.array(choiceOption),
+    delivery: DeliverySchema.optional(),
+  }),
   z.object({
     kind: z.literal("payment_link"),
     text: z.string(),
@@ -68,7 +73,12 @@ export function outboundBody(message: OutboundMessage, delivery: Delivery): Outb
     case "text":
       return { kind: "text", text: message.text, delivery };
     case "choices":
-      return { kind: "choices", text: message.text, options: message.options.map((o) => ({ value: o.value, label: o.label })), delivery };
+      return {
+        kind: "choices",
+        text: message.text,
+        options: message.options.map((o) => ({ value: o.value, label: o.label })),
+        delivery,
+      };
     case "payment_link":
       return {
         kind: "payment_link",
@@ -111,7 +121,12 @@ export function toMessageView(row: StoredMessageRow): ChatMessageView | null {
   if (row.direction === "inbound") {
     const body = InboundBodySchema.safeParse(row.body);
     if (!body.success) return null;
-    return { ...base, kind: "text", text: body.data.text, ...(row.redacted ? { redacted: true } : {}) };
+    return {
+      ...base,
+      kind: "text",
+      text: body.data.text,
+      ...(row.redacted ? { redacted: true } : {}),
+    };
   }
   const body = OutboundBodySchema.safeParse(row.body);
   if (!body.success) return null;
@@ -122,7 +137,14 @@ export function toMessageView(row: StoredMessageRow): ChatMessageView | null {
     case "choices":
       return { ...base, kind: "choices", text: message.text, options: message.options };
     case "payment_link":
-      return { ...base, kind: "payment_link", text: message.text, url: message.url, amountMinor: message.amountMinor, currency: message.currency };
+      return {
+        ...base,
+        kind: "payment_link",
+        text: message.text,
+        url: message.url,
+        amountMinor: message.amountMinor,
+        currency: message.currency,
+      };
     case "receipt":
       return {
         ...base,

@@ -1,10 +1,10 @@
 // The payment pipeline tells conversations about payment outcomes through a durable job, written
 // in the same transaction as the payment's new status: the conversation hears about every
 // change once, even if the process stops right after the webhook was applied.
-import { z } from "zod";
 import type { DbOrTx } from "@/db/client";
 import type { PaymentStatus } from "@/lib/connections/providers/types";
 import { enqueueJob } from "@/lib/jobs/queue";
+import { z } from "zod";
 import { PAYMENT_EVENT_JOB } from "./timers";
 
 export const CONVERSATION_PAYMENT_STATUSES = ["opened", "succeeded", "failed", "expired"] as const;

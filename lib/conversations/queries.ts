@@ -1,16 +1,20 @@
 // Reads for the chat widget, the hosted chat page and the simulator. The widget is public: a
 // conversation is only readable with the flow's public key and the session that started it.
-import { and, eq } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { conversations, type Conversation } from "@/db/schema";
-import type { FlowGraph, Lang } from "@/lib/flows/graph";
 import { NotFoundError } from "@/lib/errors";
+import type { FlowGraph, Lang } from "@/lib/flows/graph";
+import { and, eq } from "drizzle-orm";
 import { getFlowByPublicKey, isLiveOn, loadVersionGraph } from "./graphs";
-import { type ChatMessageView, toMessageView } from "./outbound";
+import { toMessageView, type ChatMessageView } from "./outbound";
 import { readState } from "./step-runner";
 import { listMessagesAfter } from "./store";
 
-export async function getConversation(db: DbOrTx, merchantId: string, conversationId: string): Promise<Conversation | undefined> {
+export async function getConversation(
+  db: DbOrTx,
+  merchantId: string,
+  conversationId: string,
+): Promise<Conversation | undefined> {
   const [row] = await db
     .select()
     .from(conversations)
@@ -28,7 +32,10 @@ export interface PublicChatFlow {
 }
 
 /** A published flow as the public chat page may show it; undefined for unknown or unpublished keys. */
-export async function getPublicChatFlow(db: DbOrTx, publicKey: string): Promise<PublicChatFlow | undefined> {
+export async function getPublicChatFlow(
+  db: DbOrTx,
+  publicKey: string,
+): Promise<PublicChatFlow | undefined> {
   const flow = await getFlowByPublicKey(db, publicKey);
   if (!flow || !isLiveOn(flow, "web")) return undefined;
   let graph: FlowGraph;
@@ -56,7 +63,11 @@ export interface ChatSnapshot {
   path: string[];
 }
 
-export function snapshotOf(conversation: Conversation, messages: ChatMessageView[], after: string | null): ChatSnapshot {
+export function snapshotOf(
+  conversation: Conversation,
+  messages: ChatMessageView[],
+  after: string | null,
+): ChatSnapshot {
   return {
     conversationId: conversation.id,
     status: conversation.status,
@@ -71,7 +82,12 @@ export async function readConversationSince(
   conversation: Conversation,
   after: string | null,
 ): Promise<ChatSnapshot> {
-  const rows = await listMessagesAfter(db, conversation.merchantId, conversation.id, after ? new Date(after) : null);
+  const rows = await listMessagesAfter(
+    db,
+    conversation.merchantId,
+    conversation.id,
+    after ? new Date(after) : null,
+  );
   const messages = rows.map(toMessageView).filter((m): m is ChatMessageView => m !== null);
   return snapshotOf(conversation, messages, after);
 }

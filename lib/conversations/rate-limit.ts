@@ -8,7 +8,9 @@ export interface RateLimit {
 export const CHAT_START_LIMIT: RateLimit = { limit: 20, windowMs: 60_000 };
 export const CHAT_MESSAGE_LIMIT: RateLimit = { limit: 60, windowMs: 60_000 };
 
-const globalForLimits = globalThis as unknown as { __parleyChatLimits?: Map<string, { count: number; resetAt: number }> };
+const globalForLimits = globalThis as unknown as {
+  __parleyChatLimits?: Map<string, { count: number; resetAt: number }>;
+};
 
 function windows(): Map<string, { count: number; resetAt: number }> {
   return (globalForLimits.__parleyChatLimits ??= new Map());
@@ -30,5 +32,7 @@ export function takeRateLimit(key: string, rule: RateLimit, now = Date.now()): b
 }
 
 export function clientAddress(headers: Headers): string {
-  return headers.get("x-forwarded-for")?.split(",")[0]?.trim() || headers.get("x-real-ip") || "local";
+  return (
+    headers.get("x-forwarded-for")?.split(",")[0]?.trim() || headers.get("x-real-ip") || "local"
+  );
 }

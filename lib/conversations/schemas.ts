@@ -1,7 +1,7 @@
 // Inputs at the conversation domain's boundaries: the chat widget's API, the simulator's
 // actions and the channel form. One file, shared by routes, actions and forms.
-import { z } from "zod";
 import { LangSchema } from "@/lib/flows/graph";
+import { z } from "zod";
 
 const id = z.string().trim().min(1).max(80);
 
@@ -14,7 +14,9 @@ export const CreateChannelSchema = z.object({
 });
 
 /** The widget's visitor session: random, kept in the browser, proves the chat is theirs. */
-export const SessionIdSchema = z.string().regex(/^[A-Za-z0-9_-]{8,128}$/, "8-128 characters: letters, digits, _ and -");
+export const SessionIdSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{8,128}$/, "8-128 characters: letters, digits, _ and -");
 
 export const StartChatSchema = z.object({
   sessionId: SessionIdSchema,
@@ -43,7 +45,10 @@ export const SimulatorMessageSchema = z
     text: z.string().max(4_000).optional(),
     choice: z.string().min(1).max(2_000).optional(),
   })
-  .refine((m) => (m.text?.trim() ?? "") !== "" || m.choice !== undefined, "Type a message or pick an option");
+  .refine(
+    (m) => (m.text?.trim() ?? "") !== "" || m.choice !== undefined,
+    "Type a message or pick an option",
+  );
 
 export const SimulatorPollSchema = z.object({
   flowId: id,

@@ -3,8 +3,8 @@
 // conversations and creates Sandbox payments, so it needs flows.edit.
 import type { Db } from "@/db/client";
 import { assertCan, type MerchantContext } from "@/lib/auth/context";
-import type { Lang } from "@/lib/flows/graph";
 import { NotFoundError } from "@/lib/errors";
+import type { Lang } from "@/lib/flows/graph";
 import { handleInbound, startConversation } from "./engine";
 import { connectionsFor } from "./environment";
 import { getFlow, parseDraftGraph } from "./graphs";
@@ -32,15 +32,30 @@ async function draftOf(ctx: SimulatorContext, flowId: string) {
   return { flow, graph: parseDraftGraph(flow.draftGraph) };
 }
 
-export async function getSimulatorInfo(ctx: SimulatorContext, flowId: string): Promise<SimulatorInfo> {
+export async function getSimulatorInfo(
+  ctx: SimulatorContext,
+  flowId: string,
+): Promise<SimulatorInfo> {
   assertCan(ctx, "flows.edit");
   const { flow, graph } = await draftOf(ctx, flowId);
   const sandboxes = await connectionsFor(ctx.db, ctx.merchantId, true);
-  const sandboxMissing = !sandboxes.some((c) => c.status === "active" && c.currencies.some((cur) => cur.toUpperCase() === graph.currency));
-  return { flowName: flow.name, languages: graph.languages, defaultLanguage: graph.defaultLanguage, currency: graph.currency, sandboxMissing };
+  const sandboxMissing = !sandboxes.some(
+    (c) =>
+      c.status === "active" && c.currencies.some((cur) => cur.toUpperCase() === graph.currency),
+  );
+  return {
+    flowName: flow.name,
+    languages: graph.languages,
+    defaultLanguage: graph.defaultLanguage,
+    currency: graph.currency,
+    sandboxMissing,
+  };
 }
 
-export async function startSimulation(ctx: SimulatorContext, input: { flowId: string; lang?: Lang }): Promise<ChatSnapshot> {
+export async function startSimulation(
+  ctx: SimulatorContext,
+  input: { flowId: string; lang?: Lang },
+): Promise<ChatSnapshot> {
   assertCan(ctx, "flows.edit");
   const { flow, graph } = await draftOf(ctx, input.flowId);
   const chat = simulatorChat(ctx);
@@ -53,12 +68,23 @@ export async function startSimulation(ctx: SimulatorContext, input: { flowId: st
     externalChatId: chat,
     lang: input.lang && graph.languages.includes(input.lang) ? input.lang : undefined,
   });
-  return { conversationId: result.conversationId, status: result.status, messages: result.messages, cursor: result.messages.at(-1)?.createdAt ?? null, path: result.path };
+  return {
+    conversationId: result.conversationId,
+    status: result.status,
+    messages: result.messages,
+    cursor: result.messages.at(-1)?.createdAt ?? null,
+    path: result.path,
+  };
 }
 
 async function ownSimulation(ctx: SimulatorContext, flowId: string, conversationId: string) {
   const conversation = await getConversation(ctx.db, ctx.merchantId, conversationId);
-  if (!conversation || !conversation.isSimulation || conversation.flowId !== flowId || conversation.externalChatId !== simulatorChat(ctx)) {
+  if (
+    !conversation ||
+    !conversation.isSimulation ||
+    conversation.flowId !== flowId ||
+    conversation.externalChatId !== simulatorChat(ctx)
+  ) {
     throw new NotFoundError("This simulation");
   }
   return conversation;
@@ -66,7 +92,14 @@ async function ownSimulation(ctx: SimulatorContext, flowId: string, conversation
 
 export async function sendSimulationMessage(
   ctx: SimulatorContext,
-  input: { flowId: string; conversationId: string; messageId: string; text?: string; choice?: string; after?: string },
+  input: {
+    flowId: string;
+    conversationId: string;
+    messageId: string;
+    text?: string;
+    choice?: string;
+    after?: string;
+  },
 ): Promise<ChatSnapshot> {
   assertCan(ctx, "flows.edit");
   await ownSimulation(ctx, input.flowId, input.conversationId);
@@ -79,7 +112,11 @@ export async function sendSimulationMessage(
     externalUserId: ctx.user.id,
     externalChatId: simulatorChat(ctx),
     conversationId: input.conversationId,
-    message: { platformMessageId: input.messageId, text: input.text ?? input.choice ?? "", choiceValue: input.choice },
+    message: {
+      platformMessageId: input.messageId,
+      text: input.text ?? input.choice ?? "",
+      choiceValue: input.choice,
+    },
     messagesAfter: input.after ? new Date(input.after) : null,
   });
   return {
@@ -91,7 +128,10 @@ export async function sendSimulationMessage(
   };
 }
 
-export async function pollSimulation(ctx: SimulatorContext, input: { flowId: string; conversationId: string; after?: string }): Promise<ChatSnapshot> {
+export async function pollSimulation(
+  ctx: SimulatorContext,
+  input: { flowId: string; conversationId: string; after?: string },
+): Promise<ChatSnapshot> {
   assertCan(ctx, "flows.edit");
   const conversation = await ownSimulation(ctx, input.flowId, input.conversationId);
   return readConversationSince(ctx.db, conversation, input.after ?? null);

@@ -11,7 +11,12 @@ import type { CheckoutRequest } from "./checkout-guard";
 import { needsDelivery } from "./delivery";
 import { availableMethodsFor, type ConnectionOffer } from "./methods";
 import { outboundBody } from "./outbound";
-import { insertOutboundMessages, insertStepEvents, nextMessageTime, saveConversationState } from "./store";
+import {
+  insertOutboundMessages,
+  insertStepEvents,
+  nextMessageTime,
+  saveConversationState,
+} from "./store";
 import { cancelFlowTimer, scheduleCheckoutRecovery, scheduleFlowTimer } from "./timers";
 
 /** Someone else wrote the conversation between our read and our write. */
@@ -57,7 +62,8 @@ export async function applyStep(
     channelCapabilities: env.capabilities,
   });
 
-  if (!(await saveConversationState(tx, conversation, result.state, now))) throw new RevisionConflictError(conversation.id);
+  if (!(await saveConversationState(tx, conversation, result.state, now)))
+    throw new RevisionConflictError(conversation.id);
   const updated: Conversation = {
     ...conversation,
     state: result.state,
@@ -67,8 +73,14 @@ export async function applyStep(
     updatedAt: now,
   };
 
-  const delivery = needsDelivery(conversation) ? ({ status: "pending" } as const) : ({ status: "not_needed" } as const);
-  const at = firstMessageAt ?? (result.outbound.length > 0 ? await nextMessageTime(tx, conversation.merchantId, conversation.id, now) : now);
+  const delivery = needsDelivery(conversation)
+    ? ({ status: "pending" } as const)
+    : ({ status: "not_needed" } as const);
+  const at =
+    firstMessageAt ??
+    (result.outbound.length > 0
+      ? await nextMessageTime(tx, conversation.merchantId, conversation.id, now)
+      : now);
   const outbound = await insertOutboundMessages(
     tx,
     conversation,

@@ -1,6 +1,5 @@
 // Rows of one conversation: the conversation itself (locked while a step runs), its messages
 // in a strict per-conversation order, and its step events. Every query names the merchant.
-import { and, asc, desc, eq, gt, gte, inArray, max, notInArray, or, sql } from "drizzle-orm";
 import type { DbOrTx, Tx } from "@/db/client";
 import {
   conversationEvents,
@@ -13,12 +12,17 @@ import type { ChannelKind } from "@/lib/channels/types";
 import type { ConversationState, StepEvent } from "@/lib/flows/runtime/types";
 import { TERMINAL_STATUSES } from "@/lib/flows/runtime/types";
 import { newId } from "@/lib/ids";
+import { and, asc, desc, eq, gt, gte, inArray, max, notInArray, or, sql } from "drizzle-orm";
 import type { InboundBody, OutboundBody } from "./outbound";
 
 /** A handed-off chat keeps the customer's messages for the team this long, then a new one starts. */
 export const HANDOFF_HOLD_MS = 24 * 60 * 60 * 1000;
 
-export async function lockConversation(tx: Tx, merchantId: string, conversationId: string): Promise<Conversation | undefined> {
+export async function lockConversation(
+  tx: Tx,
+  merchantId: string,
+  conversationId: string,
+): Promise<Conversation | undefined> {
   const [row] = await tx
     .select()
     .from(conversations)
@@ -44,7 +48,11 @@ export interface ChatAddress {
 }
 
 /** The chat's conversation still in progress (or recently handed to a person), locked. */
-export async function findOpenChatConversation(tx: Tx, chat: ChatAddress, now: Date): Promise<Conversation | undefined> {
+export async function findOpenChatConversation(
+  tx: Tx,
+  chat: ChatAddress,
+  now: Date,
+): Promise<Conversation | undefined> {
   const terminalButHandoff = TERMINAL_STATUSES.filter((s) => s !== "handed_off");
   const [row] = await tx
     .select()
@@ -55,7 +63,9 @@ export async function findOpenChatConversation(tx: Tx, chat: ChatAddress, now: D
         eq(conversations.channel, chat.channel),
         eq(conversations.externalChatId, chat.externalChatId),
         eq(conversations.flowId, chat.flowId),
-        chat.channelId === null ? sql`${conversations.channelId} is null` : eq(conversations.channelId, chat.channelId),
+        chat.channelId === null
+          ? sql`${conversations.channelId} is null`
+          : eq(conversations.channelId, chat.channelId),
         eq(conversations.isSimulation, false),
         notInArray(conversations.status, [...terminalButHandoff, "abandoned"]),
         or(
@@ -107,11 +117,21 @@ export async function insertConversation(tx: Tx, values: NewConversation): Promi
  * Messages of a conversation get strictly increasing timestamps, so "after this cursor" never
  * skips or repeats one. Callers hold the conversation's lock.
  */
-export async function nextMessageTime(tx: Tx, merchantId: string, conversationId: string, now: Date): Promise<Date> {
+export async function nextMessageTime(
+  tx: Tx,
+  merchantId: string,
+  conversationId: string,
+  now: Date,
+): Promise<Date> {
   const [row] = await tx
     .select({ last: max(conversationMessages.createdAt) })
     .from(conversationMessages)
-    .where(and(eq(conversationMessages.merchantId, merchantId), eq(conversationMessages.conversationId, conversationId)));
+    .where(
+      and(
+        eq(conversationMessages.merchantId, merchantId),
+        eq(conversationMessages.conversationId, conversationId),
+      ),
+    );
   const last = row?.last ? new Date(row.last).getTime() : 0;
   return new Date(Math.max(now.getTime(), last + 1));
 }
@@ -119,7 +139,14 @@ export async function nextMessageTime(tx: Tx, merchantId: string, conversationId
 /** The inbound row, or null when this platform message id was stored already (a redelivery). */
 export async function insertInboundMessage(
   tx: Tx,
-  values: { merchantId: string; conversationId: string; platformMessageId: string; body: InboundBody; redacted: boolean; at: Date },
+  values: {
+    merchantId: string;
+    conversationId: string;
+    platformMessageId: string;
+    body: InboundBody;
+    redacted: boolean;
+    at: Date;
+  },
 ): Promise<ConversationMessage | null> {
   const rows = await tx
     .insert(conversationMessages)
@@ -158,11 +185,21 @@ export async function findInboundMessage(
   return row;
 }
 
-export async function rewriteInboundBody(tx: Tx, message: ConversationMessage, body: InboundBody, redacted: boolean): Promise<void> {
+export async function rewriteInboundBody(
+  tx: Tx,
+  message: ConversationMessage,
+  body: InboundBody,
+  redacted: boolean,
+): Promise<void> {
   await tx
     .update(conversationMessages)
     .set({ body, redacted })
-    .where(and(eq(conversationMessages.merchantId, message.merchantId), eq(conversationMessages.id, message.id)));
+    .where(
+      and(
+        eq(conversationMessages.merchantId, message.merchantId),
+        eq(conversationMessages.id, message.id),
+      ),
+    );
 }
 
 export async function insertOutboundMessages(
@@ -300,13 +337,21 @@ export async function recordDelivery(
   await db
     .update(conversationMessages)
     .set({ body, ...(platformMessageId ? { platformMessageId } : {}) })
-    .where(and(eq(conversationMessages.merchantId, merchantId), eq(conversationMessages.id, messageId)));
+    .where(
+      and(eq(conversationMessages.merchantId, merchantId), eq(conversationMessages.id, messageId)),
+    );
 }
 
-export async function getMessagesByIds(db: DbOrTx, merchantId: string, ids: string[]): Promise<ConversationMessage[]> {
+export async function getMessagesByIds(
+  db: DbOrTx,
+  merchantId: string,
+  ids: string[],
+): Promise<ConversationMessage[]> {
   if (ids.length === 0) return [];
   return db
     .select()
     .from(conversationMessages)
-    .where(and(eq(conversationMessages.merchantId, merchantId), inArray(conversationMessages.id, ids)));
+    .where(
+      and(eq(conversationMessages.merchantId, merchantId), inArray(conversationMessages.id, ids)),
+    );
 }

@@ -1,11 +1,11 @@
 // A conversation's timers (reminders, payment timeouts) and pending checkouts are durable
 // jobs, written in the same transaction as the step that asked for them, so they survive a
 // restart. The runtime's timer id is the job's dedupe key.
-import { z } from "zod";
 import type { DbOrTx } from "@/db/client";
 import { PaymentMethodSchema } from "@/lib/flows/graph";
 import type { RuntimeAction } from "@/lib/flows/runtime/types";
 import { cancelJob, enqueueJob } from "@/lib/jobs/queue";
+import { z } from "zod";
 import type { CheckoutRequest } from "./checkout-guard";
 
 export const FLOW_TIMER_JOB = "flow.timer";
@@ -29,10 +29,19 @@ export async function scheduleFlowTimer(
   action: Extract<RuntimeAction, { type: "schedule_timer" }>,
 ): Promise<void> {
   const payload: FlowTimerPayload = { conversationId, timerId: action.timerId, fired: action.kind };
-  await enqueueJob(db, merchantId, { kind: FLOW_TIMER_JOB, runAt: new Date(action.runAt), payload, dedupeKey: action.timerId });
+  await enqueueJob(db, merchantId, {
+    kind: FLOW_TIMER_JOB,
+    runAt: new Date(action.runAt),
+    payload,
+    dedupeKey: action.timerId,
+  });
 }
 
-export async function cancelFlowTimer(db: DbOrTx, merchantId: string, timerId: string): Promise<void> {
+export async function cancelFlowTimer(
+  db: DbOrTx,
+  merchantId: string,
+  timerId: string,
+): Promise<void> {
   await cancelJob(db, merchantId, timerId);
 }
 
@@ -70,6 +79,10 @@ export async function scheduleCheckoutRecovery(
   });
 }
 
-export async function cancelCheckoutRecovery(db: DbOrTx, merchantId: string, idempotencyKey: string): Promise<void> {
+export async function cancelCheckoutRecovery(
+  db: DbOrTx,
+  merchantId: string,
+  idempotencyKey: string,
+): Promise<void> {
   await cancelJob(db, merchantId, checkoutJobKey(idempotencyKey));
 }

@@ -2,16 +2,21 @@
 // read what came after a cursor. Public and keyed by the flow's public key; the session id
 // the browser keeps proves a conversation is the caller's. Same-origin only: the widget
 // runs in an iframe on Parley's own origin.
-import { z } from "zod";
 import type { Db } from "@/db/client";
-import { webAdapter } from "@/lib/channels/web";
-import { InboundRejectedError } from "@/lib/channels/types";
 import { MAX_INBOUND_BODY_BYTES } from "@/lib/channels/sanitize";
+import { InboundRejectedError } from "@/lib/channels/types";
+import { webAdapter } from "@/lib/channels/web";
 import { AppError, NotFoundError } from "@/lib/errors";
 import { readBodyWithLimit } from "@/lib/payments/webhook-http";
 import { zodFieldErrors } from "@/lib/validation";
+import { z } from "zod";
 import { handleInbound, startConversation } from "./engine";
-import { getPublicChatFlow, getWidgetConversation, readConversationSince, type ChatSnapshot } from "./queries";
+import {
+  getPublicChatFlow,
+  getWidgetConversation,
+  readConversationSince,
+  type ChatSnapshot,
+} from "./queries";
 import { CHAT_MESSAGE_LIMIT, CHAT_START_LIMIT, clientAddress, takeRateLimit } from "./rate-limit";
 import { CursorSchema, ReadChatSchema, StartChatSchema } from "./schemas";
 
@@ -21,9 +26,14 @@ export function json(body: unknown, status = 200): Response {
 
 /** One mapping of errors to answers for the chat routes. */
 export function chatErrorResponse(error: unknown): Response {
-  if (error instanceof AppError) return json({ error: error.message, fieldErrors: error.fieldErrors }, error.status);
+  if (error instanceof AppError)
+    return json({ error: error.message, fieldErrors: error.fieldErrors }, error.status);
   if (error instanceof InboundRejectedError) return json({ error: error.message }, error.status);
-  if (error instanceof z.ZodError) return json({ error: "Please fix the highlighted fields.", fieldErrors: zodFieldErrors(error) }, 422);
+  if (error instanceof z.ZodError)
+    return json(
+      { error: "Please fix the highlighted fields.", fieldErrors: zodFieldErrors(error) },
+      422,
+    );
   console.error("[chat] unexpected error", error);
   return json({ error: "Something went wrong on our side. Please try again." }, 500);
 }
@@ -34,7 +44,10 @@ export function assertSameOrigin(request: Request): void {
   if (site === "cross-site") throw new AppError("Cross-origin request refused.", 403);
   const origin = request.headers.get("origin");
   if (!origin) return;
-  const host = request.headers.get("x-forwarded-host") ?? request.headers.get("host") ?? new URL(request.url).host;
+  const host =
+    request.headers.get("x-forwarded-host") ??
+    request.headers.get("host") ??
+    new URL(request.url).host;
   let originHost: string;
   try {
     originHost = new URL(origin).host;
@@ -52,7 +65,11 @@ function limit(request: Request, scope: string, rule: typeof CHAT_START_LIMIT): 
 
 async function readJson(request: Request): Promise<{ raw: string; value: unknown }> {
   const body = await readBodyWithLimit(request, MAX_INBOUND_BODY_BYTES);
-  if (!body.ok) throw new AppError(body.reason === "too_large" ? "This message is too large." : "The request could not be read.", body.reason === "too_large" ? 413 : 400);
+  if (!body.ok)
+    throw new AppError(
+      body.reason === "too_large" ? "This message is too large." : "The request could not be read.",
+      body.reason === "too_large" ? 413 : 400,
+    );
   try {
     return { raw: body.text, value: JSON.parse(body.text) };
   } catch {
@@ -66,7 +83,11 @@ async function liveFlow(db: Db, publicKey: string) {
   return flow;
 }
 
-export async function startWebChat(db: Db, publicKey: string, request: Request): Promise<ChatSnapshot> {
+export async function startWebChat(
+  db: Db,
+  publicKey: string,
+  request: Request,
+): Promise<ChatSnapshot> {
   assertSameOrigin(request);
   const { value } = await readJson(request);
   const input = StartChatSchema.parse(value);
@@ -89,9 +110,15 @@ export async function startWebChat(db: Db, publicKey: string, request: Request):
 }
 
 /** Sends one customer message; answers with everything after the client's cursor. */
-export async function sendWebChatMessage(db: Db, publicKey: string, conversationId: string, request: Request): Promise<ChatSnapshot> {
+export async function sendWebChatMessage(
+  db: Db,
+  publicKey: string,
+  conversationId: string,
+  request: Request,
+): Promise<ChatSnapshot> {
   assertSameOrigin(request);
-  const after = CursorSchema.parse(new URL(request.url).searchParams.get("after") ?? undefined) ?? null;
+  const after =
+    CursorSchema.parse(new URL(request.url).searchParams.get("after") ?? undefined) ?? null;
   const { raw } = await readJson(request);
   const [message] = webAdapter.parseInbound({}, raw);
   limit(request, "message", CHAT_MESSAGE_LIMIT);
@@ -102,7 +129,11 @@ export async function sendWebChatMessage(db: Db, publicKey: string, conversation
     externalUserId: message!.externalUserId,
     externalChatId: message!.externalChatId,
     conversationId,
-    message: { platformMessageId: message!.platformMessageId, text: message!.text, choiceValue: message!.choiceValue },
+    message: {
+      platformMessageId: message!.platformMessageId,
+      text: message!.text,
+      choiceValue: message!.choiceValue,
+    },
     messagesAfter: after ? new Date(after) : null,
   });
   return {
@@ -114,8 +145,16 @@ export async function sendWebChatMessage(db: Db, publicKey: string, conversation
   };
 }
 
-export async function readWebChat(db: Db, publicKey: string, conversationId: string, url: URL): Promise<ChatSnapshot> {
-  const query = ReadChatSchema.parse({ session: url.searchParams.get("session") ?? undefined, after: url.searchParams.get("after") ?? undefined });
+export async function readWebChat(
+  db: Db,
+  publicKey: string,
+  conversationId: string,
+  url: URL,
+): Promise<ChatSnapshot> {
+  const query = ReadChatSchema.parse({
+    session: url.searchParams.get("session") ?? undefined,
+    after: url.searchParams.get("after") ?? undefined,
+  });
   const flow = await liveFlow(db, publicKey);
   const conversation = await getWidgetConversation(db, flow, conversationId, query.session);
   return { ...(await readConversationSince(db, conversation, query.after ?? null)), path: [] };

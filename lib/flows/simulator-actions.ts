@@ -1,11 +1,20 @@
 "use server";
 // The designer's simulator, as server actions. Thin: lib/action.ts resolves the member and
 // checks flows.edit; lib/conversations/simulator.ts scopes everything to the merchant.
-import { z } from "zod";
 import { defineAction } from "@/lib/action";
 import { registerConversationJobs } from "@/lib/conversations/jobs";
-import { SimulatorMessageSchema, SimulatorPollSchema, SimulatorStartSchema } from "@/lib/conversations/schemas";
-import { getSimulatorInfo, pollSimulation, sendSimulationMessage, startSimulation } from "@/lib/conversations/simulator";
+import {
+  SimulatorMessageSchema,
+  SimulatorPollSchema,
+  SimulatorStartSchema,
+} from "@/lib/conversations/schemas";
+import {
+  getSimulatorInfo,
+  pollSimulation,
+  sendSimulationMessage,
+  startSimulation,
+} from "@/lib/conversations/simulator";
+import { z } from "zod";
 
 // A simulated payment comes back through the job runner; make sure it knows the engine's jobs.
 registerConversationJobs();
@@ -24,7 +33,9 @@ export const startSimulationAction = defineAction({
 
 export const sendSimulationAction = defineAction({
   permission: "flows.edit",
-  schema: SimulatorMessageSchema.and(z.object({ after: z.iso.datetime({ offset: true }).optional() })),
+  schema: SimulatorMessageSchema.and(
+    z.object({ after: z.iso.datetime({ offset: true }).optional() }),
+  ),
   handler: (input, ctx) => sendSimulationMessage(ctx, input),
 });
 

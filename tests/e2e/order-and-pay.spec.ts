@@ -18,7 +18,10 @@ async function chatLinkOf(page: Page, flowName: string): Promise<string> {
   return new URL(href!).pathname;
 }
 
-test("a customer orders in French, pays on the Sandbox page and gets the French receipt", async ({ page, browser }) => {
+test("a customer orders in French, pays on the Sandbox page and gets the French receipt", async ({
+  page,
+  browser,
+}) => {
   test.setTimeout(120_000);
   await signIn(page, ROLE_LOGINS.owner);
   const chatPath = await chatLinkOf(page, FLOW_NAME);
@@ -53,8 +56,12 @@ test("a customer orders in French, pays on the Sandbox page and gets the French 
   const receipt = chat.getByTestId("receipt");
   await expect(receipt).toBeVisible({ timeout: 30_000 });
   await expect(receipt).toContainText("Payé");
-  await expect(chat.getByTestId("bot-message").filter({ hasText: "Merci pour votre commande" })).toBeVisible();
-  await expect(chat.getByTestId("conversation-ended")).toContainText("Cette conversation est terminée.");
+  await expect(
+    chat.getByTestId("bot-message").filter({ hasText: "Merci pour votre commande" }),
+  ).toBeVisible();
+  await expect(chat.getByTestId("conversation-ended")).toContainText(
+    "Cette conversation est terminée.",
+  );
   const reference = (await receipt.locator("dd").last().textContent())?.trim() ?? "";
   expect(reference).toMatch(/^pay_/);
 
@@ -74,17 +81,24 @@ test("an unknown chat key shows a clear not-found page", async ({ page }) => {
   await expect(page.getByTestId("chat-not-found")).toContainText("This chat isn't available");
 });
 
-test("the widget script adds a bubble that opens the hosted chat page in a frame", async ({ page, baseURL }) => {
+test("the widget script adds a bubble that opens the hosted chat page in a frame", async ({
+  page,
+  baseURL,
+}) => {
   const script = await page.request.get("/widget.js");
   expect(script.headers()["content-type"]).toContain("application/javascript");
 
   // Any merchant site: the snippet is all it needs.
-  await page.setContent(`<html><body><h1>Bistro site</h1><script src="${baseURL}/widget.js" data-flow="fpk_notARealKey42" data-lang="fr"></script></body></html>`);
+  await page.setContent(
+    `<html><body><h1>Bistro site</h1><script src="${baseURL}/widget.js" data-flow="fpk_notARealKey42" data-lang="fr"></script></body></html>`,
+  );
   const bubble = page.getByRole("button", { name: "Chat" });
   await expect(bubble).toHaveAttribute("aria-expanded", "false");
   await bubble.click();
   await expect(bubble).toHaveAttribute("aria-expanded", "true");
   const frame = page.locator("iframe[title='Chat']");
   await expect(frame).toHaveAttribute("src", `${baseURL}/chat/fpk_notARealKey42?embed=1&lang=fr`);
-  await expect(page.frameLocator("iframe[title='Chat']").getByTestId("chat-not-found")).toBeVisible();
+  await expect(
+    page.frameLocator("iframe[title='Chat']").getByTestId("chat-not-found"),
+  ).toBeVisible();
 });

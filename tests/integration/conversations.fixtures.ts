@@ -1,6 +1,5 @@
 // Shared set-up for the conversation tests: a merchant with a Sandbox connection and a
 // published "Order and pay" flow built from the real template, inserted row by row.
-import { and, eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { connections, flows, flowVersions, merchants } from "@/db/schema";
 import { CHANNEL_KINDS } from "@/lib/channels/types";
@@ -11,6 +10,7 @@ import { resetEnvCache } from "@/lib/env";
 import type { FlowGraph, Lang } from "@/lib/flows/graph";
 import { buildFlowTemplate } from "@/lib/flows/templates";
 import { newId, randomBase62 } from "@/lib/ids";
+import { and, eq } from "drizzle-orm";
 
 export function useTestMasterKey(): void {
   // Sealing credentials needs a master key; never let a test write one into the data folder.
@@ -29,7 +29,11 @@ export interface ShopFixture {
 }
 
 export function orderAndPayGraph(languages: Lang[] = ["en", "fr"]): FlowGraph {
-  return buildFlowTemplate("order_and_pay", { currency: "EUR", languages, defaultLanguage: languages[0] });
+  return buildFlowTemplate("order_and_pay", {
+    currency: "EUR",
+    languages,
+    defaultLanguage: languages[0],
+  });
 }
 
 export async function insertMerchant(db: Db, name = "Test Shop"): Promise<string> {
@@ -61,7 +65,12 @@ export async function insertSandboxConnection(
   return id;
 }
 
-export async function insertPublishedFlow(db: Db, merchantId: string, graph: FlowGraph, name = "Order and pay") {
+export async function insertPublishedFlow(
+  db: Db,
+  merchantId: string,
+  graph: FlowGraph,
+  name = "Order and pay",
+) {
   const flowId = newId("flow");
   const versionId = newId("flowVersion");
   const publicKey = `pk_${randomBase62(20)}`;
@@ -81,7 +90,13 @@ export async function insertPublishedFlow(db: Db, merchantId: string, graph: Flo
 }
 
 /** Publishes `graph` as the flow's next version, the way the designer's publish does. */
-export async function publishNewVersion(db: Db, merchantId: string, flowId: string, graph: FlowGraph, version: number): Promise<string> {
+export async function publishNewVersion(
+  db: Db,
+  merchantId: string,
+  flowId: string,
+  graph: FlowGraph,
+  version: number,
+): Promise<string> {
   const versionId = newId("flowVersion");
   await db.insert(flowVersions).values({ merchantId, id: versionId, flowId, version, graph });
   await db

@@ -1,22 +1,33 @@
-import { randomUUID } from "node:crypto";
-import { and, asc, eq, sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db, DbHandle } from "@/db/client";
-import { conversationEvents, conversationMessages, conversations, jobs, payments } from "@/db/schema";
-import { handleInbound, handlePaymentUpdate, startConversation, type EngineResult } from "@/lib/conversations/engine";
+import {
+  conversationEvents,
+  conversationMessages,
+  conversations,
+  jobs,
+  payments,
+} from "@/db/schema";
+import {
+  handleInbound,
+  handlePaymentUpdate,
+  startConversation,
+  type EngineResult,
+} from "@/lib/conversations/engine";
 import { registerConversationJobs } from "@/lib/conversations/jobs";
 import type { ChatMessageView } from "@/lib/conversations/outbound";
 import { enqueueConversationPaymentEvent } from "@/lib/conversations/payment-events";
 import { phrase } from "@/lib/flows/i18n";
 import { PAN_PLACEHOLDER } from "@/lib/flows/redact";
 import { runDueJobs } from "@/lib/jobs/runner";
+import { and, asc, eq, sql } from "drizzle-orm";
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   insertShop,
   orderAndPayGraph,
   productPrice,
   publishNewVersion,
-  type ShopFixture,
   useTestMasterKey,
+  type ShopFixture,
 } from "./conversations.fixtures";
 import { ENGINES, openTestDatabase } from "./helpers/test-db";
 
@@ -53,24 +64,41 @@ describe.each(ENGINES)("conversation engine on %s", (engine) => {
         return conversationId;
       },
       async start(lang?: "en" | "fr", now = T0): Promise<EngineResult> {
-        const result = await startConversation(db, { publicKey: shop.publicKey, ...who, lang, now });
+        const result = await startConversation(db, {
+          publicKey: shop.publicKey,
+          ...who,
+          lang,
+          now,
+        });
         conversationId = result.conversationId;
         return result;
       },
-      async say(text: string, options: { id?: string; choice?: string; now?: Date } = {}): Promise<EngineResult> {
+      async say(
+        text: string,
+        options: { id?: string; choice?: string; now?: Date } = {},
+      ): Promise<EngineResult> {
         return handleInbound(db, {
           publicKey: shop.publicKey,
           ...who,
           conversationId,
           now: options.now ?? T0,
-          message: { platformMessageId: options.id ?? randomUUID(), text, choiceValue: options.choice },
+          message: {
+            platformMessageId: options.id ?? randomUUID(),
+            text,
+            choiceValue: options.choice,
+          },
         });
       },
     };
   }
 
   async function paymentsOf(conversationId: string) {
-    return db.select().from(payments).where(and(eq(payments.merchantId, shop.merchantId), eq(payments.conversationId, conversationId)));
+    return db
+      .select()
+      .from(payments)
+      .where(
+        and(eq(payments.merchantId, shop.merchantId), eq(payments.conversationId, conversationId)),
+      );
   }
 
   async function conversationRow(conversationId: string) {
@@ -125,11 +153,18 @@ describe.each(ENGINES)("conversation engine on %s", (engine) => {
     const inboundCopies = await db
       .select()
       .from(conversationMessages)
-      .where(and(eq(conversationMessages.conversationId, chat.conversationId), eq(conversationMessages.platformMessageId, "card-choice")));
+      .where(
+        and(
+          eq(conversationMessages.conversationId, chat.conversationId),
+          eq(conversationMessages.platformMessageId, "card-choice"),
+        ),
+      );
     expect(inboundCopies).toHaveLength(1);
 
     // The pipeline reports success: receipt, goodbye, completed.
-    const after = await handlePaymentUpdate(db, shop.merchantId, created[0]!.id, "succeeded", { now: new Date(T0.getTime() + 5 * MINUTE) });
+    const after = await handlePaymentUpdate(db, shop.merchantId, created[0]!.id, "succeeded", {
+      now: new Date(T0.getTime() + 5 * MINUTE),
+    });
     expect(after?.status).toBe("completed");
     const all = await db
       .select()
@@ -137,7 +172,12 @@ describe.each(ENGINES)("conversation engine on %s", (engine) => {
       .where(eq(conversationMessages.conversationId, chat.conversationId))
       .orderBy(asc(conversationMessages.createdAt));
     const receipt = all.find((m) => (m.body as { kind: string }).kind === "receipt");
-    expect(receipt?.body).toMatchObject({ kind: "receipt", amountMinor: expectedTotal, currency: "EUR", reference: created[0]!.id });
+    expect(receipt?.body).toMatchObject({
+      kind: "receipt",
+      amountMinor: expectedTotal,
+      currency: "EUR",
+      reference: created[0]!.id,
+    });
     const times = all.map((m) => m.createdAt.getTime());
     expect(new Set(times).size).toBe(times.length);
     expect([...times].sort((a, b) => a - b)).toEqual(times);
@@ -146,18 +186,46 @@ describe.each(ENGINES)("conversation engine on %s", (engine) => {
     expect(row.completedAt).not.toBeNull();
     expect(row.flowVersionId).toBe(shop.versionId);
 
-    const events = await db.select().from(conversationEvents).where(eq(conversationEvents.conversationId, chat.conversationId));
+    const events = await db
+      .select()
+      .from(conversationEvents)
+      .where(eq(conversationEvents.conversationId, chat.conversationId));
     const entered = events.filter((e) => e.kind === "entered").map((e) => e.nodeId);
-    expect(entered).toEqual(expect.arrayContaining(["start", "catalogue", "summary", "choose_method", "pay", "wait_payment", "receipt", "end"]));
+    expect(entered).toEqual(
+      expect.arrayContaining([
+        "start",
+        "catalogue",
+        "summary",
+        "choose_method",
+        "pay",
+        "wait_payment",
+        "receipt",
+        "end",
+      ]),
+    );
     const kinds = new Set(events.map((e) => e.kind));
-    for (const kind of ["cart_updated", "method_chosen", "checkout_requested", "payment_link_sent", "payment_succeeded", "conversation_completed"]) {
+    for (const kind of [
+      "cart_updated",
+      "method_chosen",
+      "checkout_requested",
+      "payment_link_sent",
+      "payment_succeeded",
+      "conversation_completed",
+    ]) {
       expect(kinds).toContain(kind);
     }
-    expect(events.every((e) => e.flowId === shop.flowId && e.flowVersionId === shop.versionId)).toBe(true);
+    expect(
+      events.every((e) => e.flowId === shop.flowId && e.flowVersionId === shop.versionId),
+    ).toBe(true);
 
     // The payment timeout was cancelled when the payment succeeded.
-    const timers = await db.select().from(jobs).where(and(eq(jobs.merchantId, shop.merchantId), eq(jobs.kind, "flow.timer")));
-    const ours = timers.filter((j) => (j.payload as { conversationId?: string }).conversationId === chat.conversationId);
+    const timers = await db
+      .select()
+      .from(jobs)
+      .where(and(eq(jobs.merchantId, shop.merchantId), eq(jobs.kind, "flow.timer")));
+    const ours = timers.filter(
+      (j) => (j.payload as { conversationId?: string }).conversationId === chat.conversationId,
+    );
     expect(ours.length).toBeGreaterThan(0);
     expect(ours.every((j) => j.status === "canceled")).toBe(true);
   });
@@ -199,7 +267,9 @@ describe.each(ENGINES)("conversation engine on %s", (engine) => {
       await early.say("1");
       await early.say("done");
       const paid = await early.say("card", { choice: "card" });
-      expect(paid.messages.find((m) => m.kind === "payment_link")?.amountMinor).toBe(productPrice(local.graph, 0));
+      expect(paid.messages.find((m) => m.kind === "payment_link")?.amountMinor).toBe(
+        productPrice(local.graph, 0),
+      );
       expect((await conversationRow(early.conversationId)).flowVersionId).toBe(local.versionId);
 
       const late = webChat();
@@ -224,7 +294,14 @@ describe.each(ENGINES)("conversation engine on %s", (engine) => {
     const [timer] = await db
       .select()
       .from(jobs)
-      .where(and(eq(jobs.merchantId, shop.merchantId), eq(jobs.kind, "flow.timer"), eq(jobs.status, "pending"), sql`${jobs.payload}->>'conversationId' = ${chat.conversationId}`));
+      .where(
+        and(
+          eq(jobs.merchantId, shop.merchantId),
+          eq(jobs.kind, "flow.timer"),
+          eq(jobs.status, "pending"),
+          sql`${jobs.payload}->>'conversationId' = ${chat.conversationId}`,
+        ),
+      );
     expect(timer?.runAt.getTime()).toBe(T0.getTime() + 60 * MINUTE);
 
     // The customer opened the payment page (the pipeline's job), then let it time out.
@@ -234,14 +311,22 @@ describe.each(ENGINES)("conversation engine on %s", (engine) => {
     const opened = await db
       .select()
       .from(conversationEvents)
-      .where(and(eq(conversationEvents.conversationId, chat.conversationId), eq(conversationEvents.kind, "payment_opened")));
+      .where(
+        and(
+          eq(conversationEvents.conversationId, chat.conversationId),
+          eq(conversationEvents.kind, "payment_opened"),
+        ),
+      );
     expect(opened).toHaveLength(1);
 
     const summary = await runDueJobs(db, new Date(T0.getTime() + 61 * MINUTE));
     expect(summary.failed).toBe(0);
     const row = await conversationRow(chat.conversationId);
     expect(row.status).toBe("completed");
-    const [done] = await db.select().from(jobs).where(and(eq(jobs.merchantId, shop.merchantId), eq(jobs.id, timer!.id)));
+    const [done] = await db
+      .select()
+      .from(jobs)
+      .where(and(eq(jobs.merchantId, shop.merchantId), eq(jobs.id, timer!.id)));
     expect(done?.status).toBe("done");
     const last = await db
       .select()
@@ -255,16 +340,25 @@ describe.each(ENGINES)("conversation engine on %s", (engine) => {
     const chat = webChat();
     await orderUpToPayment(chat);
     const [payment] = await paymentsOf(chat.conversationId);
-    const wrote = await db.transaction((tx) => enqueueConversationPaymentEvent(tx, payment!, "succeeded"));
+    const wrote = await db.transaction((tx) =>
+      enqueueConversationPaymentEvent(tx, payment!, "succeeded"),
+    );
     expect(wrote).toBe(true);
     // A second report of the same status is the same job.
     await db.transaction((tx) => enqueueConversationPaymentEvent(tx, payment!, "succeeded"));
-    const queued = await db.select().from(jobs).where(and(eq(jobs.merchantId, shop.merchantId), eq(jobs.dedupeKey, `${payment!.id}:succeeded`)));
+    const queued = await db
+      .select()
+      .from(jobs)
+      .where(
+        and(eq(jobs.merchantId, shop.merchantId), eq(jobs.dedupeKey, `${payment!.id}:succeeded`)),
+      );
     expect(queued).toHaveLength(1);
     await runDueJobs(db, new Date(T0.getTime() + 2 * MINUTE));
     expect((await conversationRow(chat.conversationId)).status).toBe("completed");
     // Refund statuses mean nothing to the chat and enqueue nothing.
-    expect(await db.transaction((tx) => enqueueConversationPaymentEvent(tx, payment!, "refunded"))).toBe(false);
+    expect(
+      await db.transaction((tx) => enqueueConversationPaymentEvent(tx, payment!, "refunded")),
+    ).toBe(false);
   });
 
   it("serializes messages racing on one conversation", async () => {
@@ -281,7 +375,12 @@ describe.each(ENGINES)("conversation engine on %s", (engine) => {
 
   it("refuses unknown keys and other sessions' conversations", async () => {
     await expect(
-      startConversation(db, { publicKey: "pk_nope", channel: "web", externalUserId: "sess_aaaaaaaa", externalChatId: "sess_aaaaaaaa" }),
+      startConversation(db, {
+        publicKey: "pk_nope",
+        channel: "web",
+        externalUserId: "sess_aaaaaaaa",
+        externalChatId: "sess_aaaaaaaa",
+      }),
     ).rejects.toMatchObject({ status: 404 });
     const chat = webChat();
     await chat.start();

@@ -1,10 +1,10 @@
 // The hosted chat page of a published flow: public, no session. The widget script frames it
 // (?embed=1); ?lang= picks the language.
-import type { Metadata } from "next";
-import { notFound } from "next/navigation";
 import { WebChat } from "@/components/chat/web-chat";
 import { getDb } from "@/db/client";
 import { getPublicChatFlow } from "@/lib/conversations/queries";
+import type { Metadata } from "next";
+import { notFound } from "next/navigation";
 
 export const dynamic = "force-dynamic";
 

@@ -2,7 +2,6 @@
 // The designer's simulator: chat with the saved draft as a customer would, in any of its
 // languages, paying on the Sandbox page. The nodes the conversation went through are handed to
 // the canvas (onPathChange) so the path lights up.
-import { useEffect, useMemo, useState } from "react";
 import { ChatWindow } from "@/components/chat/chat-window";
 import { LANGUAGE_NAMES } from "@/components/chat/strings";
 import { useChatSession } from "@/components/chat/use-chat-session";
@@ -10,6 +9,7 @@ import { Button } from "@/components/ui/button";
 import type { SimulatorInfo } from "@/lib/conversations/simulator";
 import type { Lang } from "@/lib/flows/graph";
 import { simulatorInfoAction } from "@/lib/flows/simulator-actions";
+import { useEffect, useMemo, useState } from "react";
 import { simulatorTransport } from "./simulator-transport";
 
 export interface SimulatorPanelProps {
@@ -27,7 +27,11 @@ export function SimulatorPanel({ flowId, onPathChange }: SimulatorPanelProps) {
     simulatorInfoAction({ flowId }).then((result) => {
       if (cancelled) return;
       if (!result.ok) {
-        setProblem(result.status === 403 ? "Your role can't run the simulator: it needs permission to edit flows." : result.error);
+        setProblem(
+          result.status === 403
+            ? "Your role can't run the simulator: it needs permission to edit flows."
+            : result.error,
+        );
         return;
       }
       setInfo(result.data);
@@ -47,7 +51,10 @@ export function SimulatorPanel({ flowId, onPathChange }: SimulatorPanelProps) {
 
   if (problem) {
     return (
-      <p role="alert" className="m-4 rounded-md bg-amber-50 p-3 text-sm text-amber-900 ring-1 ring-amber-600/30">
+      <p
+        role="alert"
+        className="m-4 rounded-md bg-amber-50 p-3 text-sm text-amber-900 ring-1 ring-amber-600/30"
+      >
         {problem}
       </p>
     );
@@ -55,7 +62,11 @@ export function SimulatorPanel({ flowId, onPathChange }: SimulatorPanelProps) {
   if (!info || !lang) return <p className="p-4 text-sm text-slate-500">Loading the simulator…</p>;
 
   return (
-    <section className="flex h-full min-h-[28rem] flex-col" aria-label="Simulator" data-testid="simulator">
+    <section
+      className="flex h-full min-h-[28rem] flex-col"
+      aria-label="Simulator"
+      data-testid="simulator"
+    >
       <div className="flex flex-wrap items-center gap-2 border-b border-slate-200 bg-white px-4 py-2">
         <label className="flex items-center gap-2 text-xs text-slate-600">
           Language
@@ -71,20 +82,33 @@ export function SimulatorPanel({ flowId, onPathChange }: SimulatorPanelProps) {
             ))}
           </select>
         </label>
-        <Button type="button" variant="secondary" className="ml-auto px-2 py-1 text-xs" onClick={session.restart}>
+        <Button
+          type="button"
+          variant="secondary"
+          className="ml-auto px-2 py-1 text-xs"
+          onClick={session.restart}
+        >
           Reset
         </Button>
       </div>
       {info.sandboxMissing ? (
-        <p role="status" className="border-b border-amber-200 bg-amber-50 px-4 py-2 text-xs text-amber-900">
-          Add a Sandbox connection to simulate payments. The rest of the flow runs; the payment step will say payments are unavailable.
+        <p
+          role="status"
+          className="border-b border-amber-200 bg-amber-50 px-4 py-2 text-xs text-amber-900"
+        >
+          Add a Sandbox connection to simulate payments. The rest of the flow runs; the payment step
+          will say payments are unavailable.
         </p>
       ) : (
         <p className="border-b border-slate-200 bg-slate-50 px-4 py-2 text-xs text-slate-500">
           Runs the saved draft. Payment links open the Sandbox page — no real money moves.
         </p>
       )}
-      <ChatWindow session={session} lang={lang} className="flex min-h-0 flex-1 flex-col bg-slate-50" />
+      <ChatWindow
+        session={session}
+        lang={lang}
+        className="flex min-h-0 flex-1 flex-col bg-slate-50"
+      />
     </section>
   );
 }

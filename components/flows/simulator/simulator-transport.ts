@@ -1,8 +1,16 @@
 // The simulator's way to its conversation: server actions (the designer is signed in), polled.
+import {
+  ChatRequestError,
+  type ChatSnapshot,
+  type ChatTransport,
+} from "@/components/chat/transport";
 import type { ActionResult } from "@/lib/action";
 import type { ChatSnapshot as ServerSnapshot } from "@/lib/conversations/queries";
-import { pollSimulationAction, sendSimulationAction, startSimulationAction } from "@/lib/flows/simulator-actions";
-import { ChatRequestError, type ChatSnapshot, type ChatTransport } from "@/components/chat/transport";
+import {
+  pollSimulationAction,
+  sendSimulationAction,
+  startSimulationAction,
+} from "@/lib/flows/simulator-actions";
 
 function unwrap(result: ActionResult<ServerSnapshot>): ChatSnapshot {
   if (!result.ok) throw new ChatRequestError(result.error, result.status);
@@ -23,6 +31,7 @@ export function simulatorTransport(flowId: string): ChatTransport {
           ...(after ? { after } : {}),
         }),
       ),
-    read: async (conversationId, after) => unwrap(await pollSimulationAction({ flowId, conversationId, ...(after ? { after } : {}) })),
+    read: async (conversationId, after) =>
+      unwrap(await pollSimulationAction({ flowId, conversationId, ...(after ? { after } : {}) })),
   };
 }

@@ -1,13 +1,15 @@
-import { describe, expect, it } from "vitest";
 import { pickLanguage } from "@/components/chat/strings";
+import { PAYMENT_STATUSES } from "@/lib/connections/providers/types";
 import { langFromTag } from "@/lib/conversations/engine";
 import { conversationPaymentStatus } from "@/lib/conversations/payment-events";
 import { takeRateLimit } from "@/lib/conversations/rate-limit";
-import { PAYMENT_STATUSES } from "@/lib/connections/providers/types";
+import { describe, expect, it } from "vitest";
 
 describe("conversationPaymentStatus", () => {
   it("tells the chat about outcomes the customer is waiting for, and nothing else", () => {
-    const mapped = Object.fromEntries(PAYMENT_STATUSES.map((status) => [status, conversationPaymentStatus(status)]));
+    const mapped = Object.fromEntries(
+      PAYMENT_STATUSES.map((status) => [status, conversationPaymentStatus(status)]),
+    );
     expect(mapped).toEqual({
       created: null,
       pending: "opened",

@@ -1,9 +1,9 @@
 // Chat platforms' webhooks (Telegram, Messenger, WhatsApp, Slack): verified on the raw body,
 // each customer message handled once; replies go out after the 200.
-import { after } from "next/server";
 import { getDb } from "@/db/client";
 import { handleChannelRequest } from "@/lib/conversations/channel-webhook";
 import { registerConversationJobs } from "@/lib/conversations/jobs";
+import { after } from "next/server";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -16,7 +16,8 @@ type Context = { params: Promise<{ channelId: string }> };
 /** Sends after the response inside Next; outside a request (tests, scripts) it simply awaits. */
 function afterResponse(pending: Promise<void>[]) {
   return (work: () => Promise<void>) => {
-    const run = () => work().catch((error: unknown) => console.error("[channels] sending replies failed", error));
+    const run = () =>
+      work().catch((error: unknown) => console.error("[channels] sending replies failed", error));
     try {
       after(run);
     } catch {
@@ -28,7 +29,9 @@ function afterResponse(pending: Promise<void>[]) {
 async function handle(request: Request, context: Context): Promise<Response> {
   const { channelId } = await context.params;
   const pending: Promise<void>[] = [];
-  const response = await handleChannelRequest(getDb(), channelId, request, { defer: afterResponse(pending) });
+  const response = await handleChannelRequest(getDb(), channelId, request, {
+    defer: afterResponse(pending),
+  });
   await Promise.all(pending);
   return response;
 }

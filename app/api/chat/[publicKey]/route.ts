@@ -1,7 +1,7 @@
 // The web widget starts a conversation on a published flow (public, same-origin, rate-limited).
 import { getDb } from "@/db/client";
-import { chatErrorResponse, json, startWebChat } from "@/lib/conversations/web-chat";
 import { registerConversationJobs } from "@/lib/conversations/jobs";
+import { chatErrorResponse, json, startWebChat } from "@/lib/conversations/web-chat";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";

@@ -1,7 +1,12 @@
 // The web widget's conversation: POST a customer message, GET the messages after a cursor.
 import { getDb } from "@/db/client";
-import { chatErrorResponse, json, readWebChat, sendWebChatMessage } from "@/lib/conversations/web-chat";
 import { registerConversationJobs } from "@/lib/conversations/jobs";
+import {
+  chatErrorResponse,
+  json,
+  readWebChat,
+  sendWebChatMessage,
+} from "@/lib/conversations/web-chat";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";

@@ -7,7 +7,10 @@ import { chatErrorResponse } from "@/lib/conversations/web-chat";
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-export async function GET(request: Request, context: { params: Promise<{ publicKey: string; conversationId: string }> }) {
+export async function GET(
+  request: Request,
+  context: { params: Promise<{ publicKey: string; conversationId: string }> },
+) {
   try {
     const { publicKey, conversationId } = await context.params;
     return await openChatStream(getDb(), publicKey, conversationId, request);
