@@ -1,17 +1,17 @@
 "use client";
 
+import { ShareChatLink } from "@/components/chat/share-chat-link";
 import { Button } from "@/components/ui/button";
 import type { ChannelKind, FlowStatus } from "@/db/schema/flows";
-import { removeEdges } from "@/lib/flows/canvas";
-import { edgeHandle, type FlowGraph, type Lang, type NodeType } from "@/lib/flows/graph";
+import { type FlowGraph, type Lang, type NodeType } from "@/lib/flows/graph";
 import { validateFlow, type ValidationContext } from "@/lib/flows/validate";
 import { ReactFlowProvider, useReactFlow } from "@xyflow/react";
 import { useCallback, useMemo, useReducer, useRef, useState } from "react";
 import { FlowSettings, type SavedSettings } from "../inspector/flow-settings";
 import { NodeInspector } from "../inspector/inspector";
-import { nodeTitle, OUTPUT_LABELS } from "../node-meta";
 import { SimulatorPanel } from "../simulator/panel";
 import { type ConnectionChoice, type DesignerApi, DesignerProvider } from "./designer-context";
+import { EdgeInspector } from "./edge-inspector";
 import { FlowCanvas } from "./flow-canvas";
 import { addNode, placementFor, uniqueNodeId } from "./graph-edits";
 import { canRedo, canUndo, historyReducer, initHistory } from "./history";
@@ -26,7 +26,15 @@ import { ValidationPanel } from "./validation-panel";
 import { type VersionItem, VersionsDrawer } from "./versions-drawer";
 
 export interface DesignerProps {
-  flow: { id: string; name: string; status: FlowStatus; channels: ChannelKind[] };
+  flow: {
+    id: string;
+    name: string;
+    status: FlowStatus;
+    channels: ChannelKind[];
+    publicKey: string;
+  };
+  /** Parley's public origin, for the chat link and widget snippet. */
+  appOrigin: string;
   graph: FlowGraph;
   draftRevision: number;
   publishedGraph: FlowGraph | null;
@@ -147,10 +155,6 @@ function Designer(props: DesignerProps) {
 
   const selectedNode = graph.nodes.find((n) => n.id === selectedNodeId) ?? null;
   const selectedEdge = graph.edges.find((e) => e.id === selectedEdgeId) ?? null;
-  const edgeSource = selectedEdge
-    ? graph.nodes.find((n) => n.id === selectedEdge.source)
-    : undefined;
-  const edgeSourceTitle = edgeSource ? nodeTitle(edgeSource) : selectedEdge?.source;
   const onSettingsSaved = (saved: SavedSettings) => {
     setSettings({ name: saved.name, channels: saved.channels });
     if (saved.graph) {
@@ -217,32 +221,29 @@ function Designer(props: DesignerProps) {
             {selectedNode ? (
               <NodeInspector key={selectedNode.id} node={selectedNode} issues={issues} />
             ) : selectedEdge ? (
-              <section aria-label="Connection" className="space-y-3 text-sm">
-                <h2 className="font-semibold">Connection</h2>
-                <p>
-                  From <strong>{edgeSourceTitle}</strong> (
-                  {OUTPUT_LABELS[edgeHandle(selectedEdge)] ?? edgeHandle(selectedEdge)}) to{" "}
-                  <strong>{graph.nodes.find((n) => n.id === selectedEdge.target)?.id}</strong>
-                </p>
-                {readOnly ? null : (
-                  <Button
-                    type="button"
-                    variant="secondary"
-                    onClick={() => update((g) => removeEdges(g, [selectedEdge.id]))}
-                  >
-                    Delete connection
-                  </Button>
-                )}
-              </section>
+              <EdgeInspector edge={selectedEdge} />
             ) : (
-              <FlowSettings
-                key={`${graph.languages.join()}|${graph.defaultLanguage}`}
-                flowId={flow.id}
-                name={settings.name}
-                channels={settings.channels}
-                beforeSave={async () => ((await autosave.flush()) ? autosave.revision() : null)}
-                onSaved={onSettingsSaved}
-              />
+              <div className="space-y-6">
+                <FlowSettings
+                  key={`${graph.languages.join()}|${graph.defaultLanguage}`}
+                  flowId={flow.id}
+                  name={settings.name}
+                  channels={settings.channels}
+                  beforeSave={async () => ((await autosave.flush()) ? autosave.revision() : null)}
+                  onSaved={onSettingsSaved}
+                />
+                <section aria-label="Share" className="space-y-2 border-t border-slate-200 pt-4">
+                  <h2 className="text-sm font-semibold text-slate-800">
+                    Chat link and website widget
+                  </h2>
+                  <ShareChatLink
+                    publicKey={flow.publicKey}
+                    origin={props.appOrigin}
+                    published={publishing.live !== null}
+                    defaultLanguage={graph.defaultLanguage}
+                  />
+                </section>
+              </div>
             )}
           </aside>
           <VersionsDrawer

@@ -2,6 +2,7 @@ import { FlowDesigner } from "@/components/flows/designer/designer";
 import { EmptyState } from "@/components/ui/card";
 import { can } from "@/lib/auth/permissions";
 import { requirePagePermission } from "@/lib/auth/server";
+import { appUrl } from "@/lib/env";
 import { NotFoundError } from "@/lib/errors";
 import { FlowGraphSchema } from "@/lib/flows/graph";
 import {
@@ -39,7 +40,14 @@ export default async function FlowDesignerPage({ params }: { params: Promise<{ i
   const published = FlowGraphSchema.safeParse(flow.publishedGraph);
   return (
     <FlowDesigner
-      flow={{ id: flow.id, name: flow.name, status: flow.status, channels: flow.channels }}
+      flow={{
+        id: flow.id,
+        name: flow.name,
+        status: flow.status,
+        channels: flow.channels,
+        publicKey: flow.publicKey,
+      }}
+      appOrigin={appUrl()}
       graph={draft.data}
       draftRevision={flow.draftRevision}
       publishedGraph={published.success ? published.data : null}
