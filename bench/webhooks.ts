@@ -28,7 +28,7 @@ import { generateMasterKey } from "@/lib/crypto/secrets";
 import { resetEnvCache } from "@/lib/env";
 import { newId, randomBase62 } from "@/lib/ids";
 import { handleWebhookRequest } from "@/lib/payments/webhook-http";
-import { and, count, eq, inArray } from "drizzle-orm";
+import { and, count, eq, inArray, sql } from "drizzle-orm";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { availableParallelism, loadavg } from "node:os";
@@ -228,6 +228,9 @@ async function seedPayments(
       })),
     );
   }
+  // Fresh tables have no planner statistics; a live database has them (autovacuum's ANALYZE).
+  await db.execute(sql`analyze payments`);
+  await db.execute(sql`analyze payment_events`);
   return rows;
 }
 
