@@ -12,6 +12,8 @@ if (process.env.PARLEY_E2E_ENGINE === "pglite") {
 }
 process.env.PARLEY_DEMO = "1";
 process.env.AUTH_SECRET ??= "e2e-only-secret-not-for-production-use";
+// Production mode on Postgres requires an explicit key ring; a fixed, test-only key is fine here.
+process.env.PARLEY_MASTER_KEYS ??= "e2e:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
 process.env.AUTH_TRUST_HOST = "true";
 
 const { openConfiguredDatabase } = await import("@/db/client");
