@@ -85,6 +85,21 @@ export async function reparseDelivery(
   return parsed.events;
 }
 
+/** Thrown inside the transaction to roll back work on a delivery someone else applied. */
+class AlreadyApplied extends Error {
+  constructor(readonly status: "applied" | "ignored") {
+    super(`Delivery already ${status}`);
+  }
+}
+
+const NOTHING_DONE: ApplyEventsResult = {
+  recorded: 0,
+  duplicates: 0,
+  unknown: 0,
+  unmatched: [],
+  paymentIds: [],
+};
+
 function errorText(error: unknown): string {
   return (error instanceof Error ? error.message : String(error)).slice(0, 1000);
 }
@@ -103,6 +118,9 @@ export async function applyDelivery(
   const delivery = known ? null : await loadDelivery(db, deliveryId, options.merchantId);
   if (delivery && !delivery.verified)
     throw new AppError("An unverified delivery is never applied.", 409);
+  if (delivery?.status === "applied" || delivery?.status === "ignored") {
+    return { deliveryId, status: delivery.status, alreadyApplied: true, ...NOTHING_DONE };
+  }
   const merchantId = known?.connection.merchantId ?? delivery!.merchantId;
   const key = and(eq(webhookInbox.merchantId, merchantId), eq(webhookInbox.id, deliveryId));
   try {
@@ -110,52 +128,53 @@ export async function applyDelivery(
       known?.connection ?? (await loadConnection(db, merchantId, delivery!.connectionId));
     const events =
       known?.events ?? options.events ?? (await reparseDelivery(db, connection, delivery!));
-    const result = await db.transaction(async (tx) => {
-      // A recovery pass or a manual re-apply can race for a stored delivery: the second waits
-      // here. A delivery the route stored a moment ago is too young for either (and a double
-      // apply would still only replay deduplicated events), so it skips the round trip.
-      if (!known) {
-        const [current] = await tx
-          .select({ status: webhookInbox.status })
-          .from(webhookInbox)
-          .where(key)
-          .for("update");
-        if (current?.status === "applied" || current?.status === "ignored") {
-          return { alreadyApplied: true, status: current.status, outcome: undefined };
+    let outcome: ApplyEventsResult;
+    let status: "applied" | "ignored";
+    try {
+      ({ outcome, status } = await db.transaction(async (tx) => {
+        const applied = await applyEvents(tx, connection, events, {
+          webhookId: deliveryId,
+          now,
+          failAfterEventIndex: options.failAfterEventIndex,
+        });
+        // A recovery pass or a manual re-apply can race the route (or each other) for a stored
+        // delivery. Locking the row after the payments keeps one lock order for everyone; the
+        // loser finds it applied and rolls back its (deduplicated, so empty) work. A delivery
+        // the route stored a moment ago skips the round trip.
+        if (!known) {
+          const [current] = await tx
+            .select({ status: webhookInbox.status })
+            .from(webhookInbox)
+            .where(key)
+            .for("update");
+          if (current?.status === "applied" || current?.status === "ignored") {
+            throw new AlreadyApplied(current.status);
+          }
         }
-      }
-      const outcome = await applyEvents(tx, connection, events, {
-        webhookId: deliveryId,
-        now,
-        failAfterEventIndex: options.failAfterEventIndex,
-      });
-      const recognized = events.filter((e) => e.type !== "unknown").length;
-      const status = recognized === 0 ? ("ignored" as const) : ("applied" as const);
-      const note = outcome.unmatched.length
-        ? `${UNMATCHED_PAYMENT}: no payment of this connection matches ${outcome.unmatched.join(", ")}`
-        : null;
-      await tx
-        .update(webhookInbox)
-        .set({
-          status,
-          providerEventIds: events.map((e) => e.providerEventId),
-          eventTypes: events.map((e) => e.rawType),
-          attempts: sql`${webhookInbox.attempts} + 1`,
-          error: note,
-          appliedAt: now,
-        })
-        .where(key);
-      return { alreadyApplied: false, status, outcome };
-    });
-    if (!result.alreadyApplied) await touchConnection(db, connection, now);
-    const outcome = result.outcome ?? {
-      recorded: 0,
-      duplicates: 0,
-      unknown: 0,
-      unmatched: [],
-      paymentIds: [],
-    };
-    return { deliveryId, status: result.status, alreadyApplied: result.alreadyApplied, ...outcome };
+        const recognized = events.filter((e) => e.type !== "unknown").length;
+        const next = recognized === 0 ? ("ignored" as const) : ("applied" as const);
+        const note = applied.unmatched.length
+          ? `${UNMATCHED_PAYMENT}: no payment of this connection matches ${applied.unmatched.join(", ")}`
+          : null;
+        await tx
+          .update(webhookInbox)
+          .set({
+            status: next,
+            providerEventIds: events.map((e) => e.providerEventId),
+            eventTypes: events.map((e) => e.rawType),
+            attempts: sql`${webhookInbox.attempts} + 1`,
+            error: note,
+            appliedAt: now,
+          })
+          .where(key);
+        return { outcome: applied, status: next };
+      }));
+    } catch (error) {
+      if (!(error instanceof AlreadyApplied)) throw error;
+      return { deliveryId, status: error.status, alreadyApplied: true, ...NOTHING_DONE };
+    }
+    await touchConnection(db, connection, now);
+    return { deliveryId, status, alreadyApplied: false, ...outcome };
   } catch (error) {
     await db
       .update(webhookInbox)

@@ -633,4 +633,45 @@ describe.each(ENGINES)("Sandbox webhooks on %s", (engine) => {
       refundedMinor: 1500,
     });
   });
+
+  it("lets the route, a recovery pass and a manual re-apply race for one delivery safely", async () => {
+    const payment = await newPayment();
+    const refund = event(payment, {
+      type: "refund.succeeded",
+      refund: { providerRefundId: "sbxre_race", amountMinor: 800 },
+    });
+    await deliver(event(payment, { type: "payment.succeeded" }));
+    const raw = JSON.stringify(refund);
+    const id = newId("webhook");
+    await db.insert(webhookInbox).values({
+      merchantId,
+      id,
+      connectionId,
+      provider: "sandbox",
+      headers: { [SANDBOX_SIGNATURE_HEADER.toLowerCase()]: signSandboxWebhook(raw, secret) },
+      rawBody: raw,
+      verified: true,
+      status: "received",
+    });
+    const connection = await connectionRow(db, merchantId, connectionId);
+    const { reparseDelivery } = await import("@/lib/payments/apply");
+    const [stored] = await db
+      .select()
+      .from(webhookInbox)
+      .where(and(eq(webhookInbox.merchantId, merchantId), eq(webhookInbox.id, id)));
+    const events = await reparseDelivery(db, connection, stored!);
+    const results = await Promise.all([
+      applyDelivery(db, id, { connection, events }),
+      applyDelivery(db, id),
+      applyDelivery(db, id, { merchantId }),
+    ]);
+    expect(results.filter((r) => r.recorded === 1)).toHaveLength(1);
+    expect(await paymentRow(db, merchantId, payment.id)).toMatchObject({
+      status: "partially_refunded",
+      refundedMinor: 800,
+    });
+    expect(
+      (await eventsOf(db, merchantId, payment.id)).filter((e) => e.providerEventId === refund.id),
+    ).toHaveLength(1);
+  });
 });
