@@ -176,15 +176,33 @@ export async function applyDelivery(
     await touchConnection(db, connection, now);
     return { deliveryId, status, alreadyApplied: false, ...outcome };
   } catch (error) {
-    await db
-      .update(webhookInbox)
-      .set({
-        status: "failed",
-        error: errorText(error),
-        attempts: sql`${webhookInbox.attempts} + 1`,
-      })
-      .where(and(key, sql`${webhookInbox.status} in ('received','failed')`));
+    try {
+      await db
+        .update(webhookInbox)
+        .set({
+          status: "failed",
+          error: errorText(error),
+          attempts: sql`${webhookInbox.attempts} + 1`,
+        })
+        .where(and(key, sql`${webhookInbox.status} in ('received','failed')`));
+    } catch (markError) {
+      throw new DeliveryNotRecordedError(deliveryId, markError);
+    }
     throw error;
+  }
+}
+
+/**
+ * Applying failed and so did recording the failure (the database is unreachable): the stored
+ * row may not even be on disk yet, so the provider must not be told it arrived.
+ */
+export class DeliveryNotRecordedError extends Error {
+  constructor(
+    readonly deliveryId: string,
+    readonly cause: unknown,
+  ) {
+    super(`Could not record the outcome of delivery ${deliveryId}`);
+    this.name = "DeliveryNotRecordedError";
   }
 }
 

@@ -5,7 +5,7 @@ import { connections, webhookInbox, type Connection } from "@/db/schema";
 import type { WebhookParseResult } from "@/lib/connections/providers/types";
 import { connectorContext, connectorFor } from "@/lib/connections/registry";
 import { newId } from "@/lib/ids";
-import { applyDelivery } from "@/lib/payments/apply";
+import { applyDelivery, DeliveryNotRecordedError } from "@/lib/payments/apply";
 import { and, eq, sql } from "drizzle-orm";
 
 export const MAX_WEBHOOK_BYTES = 1024 * 1024;
@@ -167,10 +167,13 @@ export async function ingestWebhook(
       failAfterEventIndex: options.failAfterEventIndex,
     });
   } catch (error) {
+    console.error(`[webhooks] applying ${deliveryId} failed`, error);
+    if (error instanceof DeliveryNotRecordedError) {
+      return jsonReply(503, { error: "Temporarily unable to accept deliveries." }, deliveryId);
+    }
     // Still 2xx: the delivery is stored and marked failed, and a re-apply (automatic or from
     // the dashboard) replays it from the inbox. A non-2xx would only make the provider resend
     // the same bytes, and providers give up after a while (Stripe: 3 days) — we don't.
-    console.error(`[webhooks] applying ${deliveryId} failed`, error);
   }
   const ack = connectorFor(connection.provider).webhookAck();
   return { ...ack, deliveryId };

@@ -674,4 +674,37 @@ describe.each(ENGINES)("Sandbox webhooks on %s", (engine) => {
       (await eventsOf(db, merchantId, payment.id)).filter((e) => e.providerEventId === refund.id),
     ).toHaveLength(1);
   });
+
+  it("answers 503 when neither the apply nor the failure could be recorded", async () => {
+    const payment = await newPayment();
+    const raw = JSON.stringify(event(payment, { type: "payment.succeeded" }));
+    // The database goes away between storing the delivery and recording its failure.
+    const flaky = new Proxy(db, {
+      get(target, property) {
+        if (property === "update") {
+          return () => {
+            throw new Error("connection terminated");
+          };
+        }
+        const value: unknown = Reflect.get(target, property, target);
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+    });
+    const { ingestWebhook } = await import("@/lib/payments/ingest");
+    const reply = await ingestWebhook(
+      flaky,
+      connectionId,
+      {
+        rawBody: raw,
+        headers: new Headers({ [SANDBOX_SIGNATURE_HEADER]: signSandboxWebhook(raw, secret) }),
+        url: "",
+      },
+      { failAfterEventIndex: 0 },
+    );
+    expect(reply.status).toBe(503);
+    // Still there for recovery (on a real outage it may not be; the provider will resend).
+    const summary = await recoverInbox(db, { olderThanMs: 0 });
+    expect(summary.failed).toBe(0);
+    expect((await paymentRow(db, merchantId, payment.id)).status).toBe("succeeded");
+  });
 });
