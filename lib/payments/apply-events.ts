@@ -104,14 +104,12 @@ function eventAmount(event: NormalizedEvent): {
   };
 }
 
-/** Adyen names the payment by pspReference only from AUTHORISATION on; Stripe's intent appears on payment. */
-function learnedProviderPaymentId(
-  payment: Payment,
-  event: NormalizedEvent,
-  source: string,
-): string | undefined {
-  if (source !== "provider" || !event.type.startsWith("payment.") || !event.providerPaymentId)
-    return undefined;
+/**
+ * The provider's own payment id, when the payment didn't know it yet: Adyen names it (the
+ * pspReference) from AUTHORISATION on, Stripe's PaymentIntent exists once the customer pays.
+ */
+function learnedProviderPaymentId(payment: Payment, event: NormalizedEvent): string | undefined {
+  if (!event.type.startsWith("payment.") || !event.providerPaymentId) return undefined;
   if (event.providerPaymentId === payment.providerCheckoutId) return undefined;
   const unknown =
     payment.providerPaymentId === null || payment.providerPaymentId === payment.providerCheckoutId;
@@ -191,7 +189,7 @@ export async function applyEvents(
         views.set(payment.id, next);
         const extra = extras.get(payment.id) ?? {};
         extra.method ??= event.method;
-        extra.providerPaymentId ??= learnedProviderPaymentId(payment, event, source);
+        extra.providerPaymentId ??= learnedProviderPaymentId(payment, event);
         extras.set(payment.id, extra);
         if (event.refund) {
           const refundId = event.refund.providerRefundId;

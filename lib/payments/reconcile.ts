@@ -58,6 +58,7 @@ export function reconciledEvent(
     rawType: type,
     occurredAt: now,
     paymentId: payment.id,
+    providerPaymentId: state.providerPaymentId,
     ...(state.amountMinor !== undefined && { amountMinor: state.amountMinor }),
     ...(state.currency !== undefined && { currency: state.currency }),
     ...(state.method && { method: state.method }),

@@ -113,6 +113,10 @@ describe.each(ENGINES)("reconciliation on %s", (engine) => {
     expect(sweeps.flatMap((s) => s.errors)).toEqual([]);
     const after = await paymentRow(db, merchantId, payment.id);
     expect(after.status).toBe("succeeded");
+    // It also learned the PaymentIntent, which Stripe's later refund events name.
+    expect(after.providerPaymentId).toBe(
+      stripe.state.sessions.get(payment.providerCheckoutId!)!.payment_intent,
+    );
     const reconciled = (await eventsOf(db, merchantId, payment.id)).filter(
       (e) => e.type === "reconciled",
     );
