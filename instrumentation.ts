@@ -5,6 +5,9 @@ export async function register() {
   const { getDb } = await import("@/db/client");
   const { recoverInbox } = await import("@/lib/payments/recovery");
   const { startJobPoller } = await import("@/lib/jobs/poller");
+  const { registerConversationJobs } = await import("@/lib/conversations/jobs");
+  // Handlers first: jobs left by a previous process (timers, payment events) run right away.
+  registerConversationJobs();
   try {
     const summary = await recoverInbox(getDb(), { olderThanMs: 0 });
     if (summary.found > 0) console.info("[webhooks] recovered deliveries at start-up", summary);

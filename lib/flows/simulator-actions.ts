@@ -2,7 +2,6 @@
 // The designer's simulator, as server actions. Thin: lib/action.ts resolves the member and
 // checks flows.edit; lib/conversations/simulator.ts scopes everything to the merchant.
 import { defineAction } from "@/lib/action";
-import { registerConversationJobs } from "@/lib/conversations/jobs";
 import {
   SimulatorMessageSchema,
   SimulatorPollSchema,
@@ -15,9 +14,6 @@ import {
   startSimulation,
 } from "@/lib/conversations/simulator";
 import { z } from "zod";
-
-// A simulated payment comes back through the job runner; make sure it knows the engine's jobs.
-registerConversationJobs();
 
 export const simulatorInfoAction = defineAction({
   permission: "flows.edit",

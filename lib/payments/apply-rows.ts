@@ -3,6 +3,7 @@
 import type { Tx } from "@/db/client";
 import { disputes, payments, refunds, type DisputeStatus, type Payment } from "@/db/schema";
 import type { NormalizedEvent, PaymentMethod } from "@/lib/connections/providers/types";
+import { enqueueConversationPaymentEvent } from "@/lib/conversations/payment-events";
 import { newId } from "@/lib/ids";
 import type { PaymentView } from "@/lib/payments/state-machine";
 import { and, eq, isNull } from "drizzle-orm";
@@ -35,6 +36,10 @@ export async function writePaymentView(
       updatedAt: now,
     })
     .where(and(eq(payments.merchantId, payment.merchantId), eq(payments.id, payment.id)));
+  // The customer waiting in the chat hears about the new status through a durable job written
+  // in this same transaction.
+  if (view.status !== payment.status)
+    await enqueueConversationPaymentEvent(tx, payment, view.status);
 }
 
 /**

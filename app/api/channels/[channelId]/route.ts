@@ -2,14 +2,10 @@
 // each customer message handled once; replies go out after the 200.
 import { getDb } from "@/db/client";
 import { handleChannelRequest } from "@/lib/conversations/channel-webhook";
-import { registerConversationJobs } from "@/lib/conversations/jobs";
 import { after } from "next/server";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
-
-// Timers and payment outcomes of the conversations this route starts run in the job poller.
-registerConversationJobs();
 
 type Context = { params: Promise<{ channelId: string }> };
 

@@ -1,13 +1,9 @@
 // The web widget starts a conversation on a published flow (public, same-origin, rate-limited).
 import { getDb } from "@/db/client";
-import { registerConversationJobs } from "@/lib/conversations/jobs";
 import { chatErrorResponse, json, startWebChat } from "@/lib/conversations/web-chat";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
-
-// Timers and payment outcomes of the conversations this route starts run in the job poller.
-registerConversationJobs();
 
 export async function POST(request: Request, context: { params: Promise<{ publicKey: string }> }) {
   try {

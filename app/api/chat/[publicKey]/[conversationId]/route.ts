@@ -1,6 +1,5 @@
 // The web widget's conversation: POST a customer message, GET the messages after a cursor.
 import { getDb } from "@/db/client";
-import { registerConversationJobs } from "@/lib/conversations/jobs";
 import {
   chatErrorResponse,
   json,
@@ -10,9 +9,6 @@ import {
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
-
-// Timers and payment outcomes of the conversations this route starts run in the job poller.
-registerConversationJobs();
 
 type Context = { params: Promise<{ publicKey: string; conversationId: string }> };
 
