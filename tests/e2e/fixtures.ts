@@ -19,5 +19,6 @@ export async function signIn(page: Page, email: string, password = DEMO_PASSWORD
 
 export async function navLabels(page: Page): Promise<string[]> {
   const links = page.getByRole("navigation", { name: "Main" }).getByRole("link");
-  return (await links.allInnerTexts()).map((t) => t.trim());
+  // Each link is an aria-hidden icon then its label.
+  return (await links.allInnerTexts()).map((t) => t.split("\n").pop()!.trim());
 }

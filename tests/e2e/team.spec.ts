@@ -86,7 +86,7 @@ test("invite → accept → the new member signs in with the invited role", asyn
 
   // The admin sees the new member and the audit log records the invite and its acceptance.
   await page.goto("/team");
-  await expect(page.getByRole("cell", { name: email })).toBeVisible();
+  await expect(page.getByLabel(`Role for ${email}`)).toHaveValue("analyst");
   await page.goto("/audit");
   await expect(page.getByTestId("audit-row").filter({ hasText: email }).first()).toBeVisible();
 });
