@@ -47,6 +47,8 @@ export default defineConfig({
   ],
   webServer: [
     server(PGLITE_PORT, { PARLEY_E2E_ENGINE: "pglite" }),
-    ...(pgUrl ? [server(POSTGRES_PORT, { PARLEY_E2E_ENGINE: "postgres", DATABASE_URL: pgUrl })] : []),
+    ...(pgUrl
+      ? [server(POSTGRES_PORT, { PARLEY_E2E_ENGINE: "postgres", DATABASE_URL: pgUrl })]
+      : []),
   ],
 });

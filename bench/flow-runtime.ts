@@ -1,9 +1,14 @@
 // Flow runtime throughput on one core: a 20-node order flow driven through whole
 // conversations (questions, cart, method, checkout, reminder, payment, receipt, survey).
 // Run: npx tsx bench/flow-runtime.ts  → one JSON line. A bench runner can import run().
-import { pathToFileURL } from "node:url";
 import { type FlowGraph, FlowGraphSchema } from "@/lib/flows/graph";
-import { type ConversationInput, createInitialState, type RuntimeContext, step } from "@/lib/flows/runtime";
+import {
+  type ConversationInput,
+  createInitialState,
+  type RuntimeContext,
+  step,
+} from "@/lib/flows/runtime";
+import { pathToFileURL } from "node:url";
 
 const TARGET_STEPS_PER_SECOND = 50_000;
 
@@ -13,8 +18,21 @@ export function benchFlow(): FlowGraph {
   const nodes: [string, string, Record<string, unknown>][] = [
     ["start", "start", {}],
     ["welcome", "message", { text: text("Welcome to the shop!", "Bienvenue dans la boutique !") }],
-    ["name", "ask", { variable: "name", kind: "text", prompt: text("Your name?", "Votre nom ?"), retry: {} }],
-    ["email", "ask", { variable: "email", kind: "email", prompt: text("Your email, {{name}}?", "Votre e-mail, {{name}} ?"), retry: {} }],
+    [
+      "name",
+      "ask",
+      { variable: "name", kind: "text", prompt: text("Your name?", "Votre nom ?"), retry: {} },
+    ],
+    [
+      "email",
+      "ask",
+      {
+        variable: "email",
+        kind: "email",
+        prompt: text("Your email, {{name}}?", "Votre e-mail, {{name}} ?"),
+        retry: {},
+      },
+    ],
     ["has_email", "condition", { variable: "email", operator: "set" }],
     [
       "shop",
@@ -29,14 +47,51 @@ export function benchFlow(): FlowGraph {
         ],
       },
     ],
-    ["summary", "message", { text: text("Cart: {{cart}}, total {{total}}", "Panier : {{cart}}, total {{total}}") }],
+    [
+      "summary",
+      "message",
+      { text: text("Cart: {{cart}}, total {{total}}", "Panier : {{cart}}, total {{total}}") },
+    ],
     ["big_order", "condition", { variable: "total", operator: "gt", value: 100000 }],
-    ["review", "handoff", { text: text("A colleague will confirm this large order.", "Un collègue va confirmer cette grosse commande.") }],
-    ["method", "choose_method", { prompt: text("How would you like to pay?", "Comment souhaitez-vous payer ?") }],
-    ["pay", "pay", { amountFrom: "cart", description: text("Order for {{name}}", "Commande de {{name}}"), expiresInMinutes: 120 }],
-    ["remind", "reminder", { afterMinutes: 15, maxTimes: 1, text: text("Still waiting: {{payment_url}}", "Toujours en attente : {{payment_url}}") }],
+    [
+      "review",
+      "handoff",
+      {
+        text: text(
+          "A colleague will confirm this large order.",
+          "Un collègue va confirmer cette grosse commande.",
+        ),
+      },
+    ],
+    [
+      "method",
+      "choose_method",
+      { prompt: text("How would you like to pay?", "Comment souhaitez-vous payer ?") },
+    ],
+    [
+      "pay",
+      "pay",
+      {
+        amountFrom: "cart",
+        description: text("Order for {{name}}", "Commande de {{name}}"),
+        expiresInMinutes: 120,
+      },
+    ],
+    [
+      "remind",
+      "reminder",
+      {
+        afterMinutes: 15,
+        maxTimes: 1,
+        text: text("Still waiting: {{payment_url}}", "Toujours en attente : {{payment_url}}"),
+      },
+    ],
     ["wait", "wait_payment", { timeoutMinutes: 90 }],
-    ["receipt", "receipt", { text: text("Paid {{total}}, ref {{reference}}", "Payé {{total}}, réf. {{reference}}") }],
+    [
+      "receipt",
+      "receipt",
+      { text: text("Paid {{total}}, ref {{reference}}", "Payé {{total}}, réf. {{reference}}") },
+    ],
     [
       "survey",
       "ask",
@@ -86,12 +141,21 @@ export function benchFlow(): FlowGraph {
     languages: ["en", "fr"],
     currency: "EUR",
     nodes: nodes.map(([id, type, data], i) => ({ id, type, position: { x: 0, y: i * 120 }, data })),
-    edges: edges.map(([source, sourceHandle, target], i) => ({ id: `e${i}`, source, sourceHandle, target })),
+    edges: edges.map(([source, sourceHandle, target], i) => ({
+      id: `e${i}`,
+      source,
+      sourceHandle,
+      target,
+    })),
   });
 }
 
 /** One conversation, start to survey: the steps taken and whether it reached the end. */
-function converse(graph: FlowGraph, n: number, ctx: RuntimeContext): { steps: number; completed: boolean } {
+function converse(
+  graph: FlowGraph,
+  n: number,
+  ctx: RuntimeContext,
+): { steps: number; completed: boolean } {
   let state = createInitialState(graph, `bench_${n}`, n % 2 === 0 ? "en" : "fr");
   let steps = 0;
   const send = (input: ConversationInput) => {
@@ -107,7 +171,13 @@ function converse(graph: FlowGraph, n: number, ctx: RuntimeContext): { steps: nu
   message("done");
   message("2");
   const amountMinor = state.payment?.amountMinor ?? 0;
-  send({ kind: "checkout_created", paymentId: `pay_${n}`, url: `https://pay.test/${n}`, amountMinor, currency: "EUR" });
+  send({
+    kind: "checkout_created",
+    paymentId: `pay_${n}`,
+    url: `https://pay.test/${n}`,
+    amountMinor,
+    currency: "EUR",
+  });
   message("status?");
   if (state.timer) send({ kind: "timer", timerId: state.timer.timerId, fired: state.timer.kind });
   send({ kind: "payment_event", status: "opened", paymentId: `pay_${n}` });
@@ -131,7 +201,9 @@ export interface FlowRuntimeBenchResult {
   meetsTarget: boolean;
 }
 
-export function run(options: { durationMs?: number; warmupMs?: number } = {}): FlowRuntimeBenchResult {
+export function run(
+  options: { durationMs?: number; warmupMs?: number } = {},
+): FlowRuntimeBenchResult {
   const graph = benchFlow();
   const ctx: RuntimeContext = {
     now: "2025-03-01T09:00:00.000Z",

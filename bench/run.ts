@@ -15,23 +15,67 @@ console.log(`machine: ${os.cpus().length} cores, load ${os.loadavg()[0]!.toFixed
 
 if (wanted("flow-runtime")) {
   const r = runFlowRuntime({ durationMs: 3_000, warmupMs: 500 });
-  rows.push({ bench: "flow runtime (20 nodes, 1 core)", figure: "steps/s", value: Math.round(r.stepsPerSecond), target: "≥ 50,000", ratio: ratio(r.stepsPerSecond, 50_000, true) });
+  rows.push({
+    bench: "flow runtime (20 nodes, 1 core)",
+    figure: "steps/s",
+    value: Math.round(r.stepsPerSecond),
+    target: "≥ 50,000",
+    ratio: ratio(r.stepsPerSecond, 50_000, true),
+  });
 }
 
 if (wanted("webhooks")) {
   const r = await runWebhooks({ payments: 2000, senders: 2 });
   for (const phase of r.phases) {
-    rows.push({ bench: `webhooks: ${phase.name}`, figure: "deliveries/s", value: Math.round(phase.deliveriesPerSecond), target: "≥ 500", ratio: ratio(phase.deliveriesPerSecond, 500, true) });
-    rows.push({ bench: `webhooks: ${phase.name}`, figure: "p99 ms", value: Number(phase.p99Ms.toFixed(1)), target: "< 50", ratio: ratio(phase.p99Ms, 50, false) });
-    if (!phase.correct) rows.push({ bench: `webhooks: ${phase.name}`, figure: "INCORRECT FINAL STATE", value: 0, target: "correct", ratio: "✗" });
+    rows.push({
+      bench: `webhooks: ${phase.name}`,
+      figure: "deliveries/s",
+      value: Math.round(phase.deliveriesPerSecond),
+      target: "≥ 500",
+      ratio: ratio(phase.deliveriesPerSecond, 500, true),
+    });
+    rows.push({
+      bench: `webhooks: ${phase.name}`,
+      figure: "p99 ms",
+      value: Number(phase.p99Ms.toFixed(1)),
+      target: "< 50",
+      ratio: ratio(phase.p99Ms, 50, false),
+    });
+    if (!phase.correct)
+      rows.push({
+        bench: `webhooks: ${phase.name}`,
+        figure: "INCORRECT FINAL STATE",
+        value: 0,
+        target: "correct",
+        ratio: "✗",
+      });
   }
 }
 
 if (wanted("conversations")) {
   const r = await runConversations();
-  rows.push({ bench: "web chat round trips (50 concurrent)", figure: "messages/s", value: Math.round(r.messagesPerSecond), target: "—", ratio: "—" });
-  rows.push({ bench: "web chat round trips (50 concurrent)", figure: "p99 ms", value: Number(r.p99Ms.toFixed(1)), target: "< 100", ratio: ratio(r.p99Ms, 100, false) });
-  if (!r.correct) rows.push({ bench: "web chat", figure: "INCORRECT (see failures)", value: 0, target: "correct", ratio: "✗" });
+  rows.push({
+    bench: "web chat round trips (50 concurrent)",
+    figure: "messages/s",
+    value: Math.round(r.messagesPerSecond),
+    target: "—",
+    ratio: "—",
+  });
+  rows.push({
+    bench: "web chat round trips (50 concurrent)",
+    figure: "p99 ms",
+    value: Number(r.p99Ms.toFixed(1)),
+    target: "< 100",
+    ratio: ratio(r.p99Ms, 100, false),
+  });
+  if (!r.correct)
+    rows.push({
+      bench: "web chat",
+      figure: "INCORRECT (see failures)",
+      value: 0,
+      target: "correct",
+      ratio: "✗",
+    });
 }
 
 console.log(`load after: ${os.loadavg()[0]!.toFixed(2)}\n`);

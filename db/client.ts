@@ -1,12 +1,12 @@
-import fs from "node:fs";
-import path from "node:path";
+import { env } from "@/lib/env";
 import { PGlite } from "@electric-sql/pglite";
 import { drizzle as drizzlePg, type NodePgDatabase } from "drizzle-orm/node-postgres";
 import { migrate as migratePg } from "drizzle-orm/node-postgres/migrator";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
+import fs from "node:fs";
+import path from "node:path";
 import pg from "pg";
-import { env } from "@/lib/env";
 import * as schema from "./schema";
 
 // One schema and one set of migrations on two engines: PGlite (embedded default, no

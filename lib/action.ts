@@ -1,12 +1,12 @@
-import "server-only";
-import { headers } from "next/headers";
-import { z } from "zod";
 import { recordAudit, type AuditInput } from "@/lib/audit/record";
 import type { MerchantContext } from "@/lib/auth/context";
 import type { Permission } from "@/lib/auth/permissions";
 import { requirePermission } from "@/lib/auth/server";
 import { AppError } from "@/lib/errors";
 import { zodFieldErrors } from "@/lib/validation";
+import { headers } from "next/headers";
+import "server-only";
+import { z } from "zod";
 
 export type ActionResult<T> =
   | { ok: true; data: T }
@@ -38,9 +38,16 @@ export function defineAction<S extends z.ZodType, T>(definition: ActionDefinitio
       await assertSameOriginAction();
       const ctx = await requirePermission(definition.permission);
       const raw = second instanceof FormData ? second : first;
-      const input = definition.schema.safeParse(raw instanceof FormData ? formDataToObject(raw) : raw);
+      const input = definition.schema.safeParse(
+        raw instanceof FormData ? formDataToObject(raw) : raw,
+      );
       if (!input.success) {
-        return { ok: false, status: 422, error: "Please fix the highlighted fields.", fieldErrors: zodFieldErrors(input.error) };
+        return {
+          ok: false,
+          status: 422,
+          error: "Please fix the highlighted fields.",
+          fieldErrors: zodFieldErrors(input.error),
+        };
       }
       const actionCtx: ActionContext = {
         ...ctx,
@@ -60,17 +67,36 @@ export function defineAction<S extends z.ZodType, T>(definition: ActionDefinitio
   };
 }
 
-export function toActionError(error: unknown): { ok: false; status: number; error: string; fieldErrors?: Record<string, string[]> } {
+export function toActionError(error: unknown): {
+  ok: false;
+  status: number;
+  error: string;
+  fieldErrors?: Record<string, string[]>;
+} {
   if (error instanceof AppError) {
-    return { ok: false, status: error.status, error: error.message, fieldErrors: error.fieldErrors };
+    return {
+      ok: false,
+      status: error.status,
+      error: error.message,
+      fieldErrors: error.fieldErrors,
+    };
   }
   if (error instanceof z.ZodError) {
-    return { ok: false, status: 422, error: "Please fix the highlighted fields.", fieldErrors: zodFieldErrors(error) };
+    return {
+      ok: false,
+      status: 422,
+      error: "Please fix the highlighted fields.",
+      fieldErrors: zodFieldErrors(error),
+    };
   }
   // Next's redirect()/notFound() signal through exceptions; let them through.
   if (error && typeof error === "object" && "digest" in error) throw error;
   console.error("[action] unexpected error", error);
-  return { ok: false, status: 500, error: "Something went wrong on our side. Nothing was changed." };
+  return {
+    ok: false,
+    status: 500,
+    error: "Something went wrong on our side. Nothing was changed.",
+  };
 }
 
 function formDataToObject(form: FormData): Record<string, unknown> {

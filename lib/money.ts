@@ -2,17 +2,66 @@
 // Exponents follow ISO 4217 (JPY 0, KWD 3); Intl only formats at the edge.
 
 const EXPONENT_OVERRIDES: Record<string, number> = {
-  BIF: 0, CLP: 0, DJF: 0, GNF: 0, ISK: 0, JPY: 0, KMF: 0, KRW: 0, PYG: 0, RWF: 0,
-  UGX: 0, UYI: 0, VND: 0, VUV: 0, XAF: 0, XOF: 0, XPF: 0,
-  BHD: 3, IQD: 3, JOD: 3, KWD: 3, LYD: 3, OMR: 3, TND: 3,
-  CLF: 4, UYW: 4,
+  BIF: 0,
+  CLP: 0,
+  DJF: 0,
+  GNF: 0,
+  ISK: 0,
+  JPY: 0,
+  KMF: 0,
+  KRW: 0,
+  PYG: 0,
+  RWF: 0,
+  UGX: 0,
+  UYI: 0,
+  VND: 0,
+  VUV: 0,
+  XAF: 0,
+  XOF: 0,
+  XPF: 0,
+  BHD: 3,
+  IQD: 3,
+  JOD: 3,
+  KWD: 3,
+  LYD: 3,
+  OMR: 3,
+  TND: 3,
+  CLF: 4,
+  UYW: 4,
 };
 
 /** Currencies Parley accepts (ISO 4217 alphabetic codes it knows the exponent of). */
 export const SUPPORTED_CURRENCIES = [
-  "EUR", "USD", "GBP", "CHF", "CAD", "AUD", "SGD", "HKD", "IDR", "CNY", "JPY", "KRW",
-  "INR", "BRL", "MXN", "SEK", "NOK", "DKK", "PLN", "KWD", "BHD", "AED", "SAR", "MYR",
-  "THB", "PHP", "VND", "NZD", "ZAR", "TRY",
+  "EUR",
+  "USD",
+  "GBP",
+  "CHF",
+  "CAD",
+  "AUD",
+  "SGD",
+  "HKD",
+  "IDR",
+  "CNY",
+  "JPY",
+  "KRW",
+  "INR",
+  "BRL",
+  "MXN",
+  "SEK",
+  "NOK",
+  "DKK",
+  "PLN",
+  "KWD",
+  "BHD",
+  "AED",
+  "SAR",
+  "MYR",
+  "THB",
+  "PHP",
+  "VND",
+  "NZD",
+  "ZAR",
+  "TRY",
 ] as const;
 export type Currency = (typeof SUPPORTED_CURRENCIES)[number];
 
@@ -49,9 +98,12 @@ export function parseMajorToMinor(input: string, currency: string): number {
   const whole = match[1];
   const fraction = match[2] ?? "";
   if (fraction.length > exponent) {
-    throw new RangeError(`${currency} has ${exponent} decimal place(s); "${input}" has ${fraction.length}`);
+    throw new RangeError(
+      `${currency} has ${exponent} decimal place(s); "${input}" has ${fraction.length}`,
+    );
   }
-  const minor = BigInt(whole) * 10n ** BigInt(exponent) + BigInt(fraction.padEnd(exponent, "0") || "0");
+  const minor =
+    BigInt(whole) * 10n ** BigInt(exponent) + BigInt(fraction.padEnd(exponent, "0") || "0");
   if (minor > BigInt(Number.MAX_SAFE_INTEGER)) throw new RangeError(`"${input}" is too large`);
   return Number(minor);
 }
@@ -61,7 +113,9 @@ export function minorToMajorString(amountMinor: number, currency: string): strin
   assertMinorUnits(amountMinor);
   const exponent = currencyExponent(currency);
   const negative = amountMinor < 0;
-  const digits = Math.abs(amountMinor).toString().padStart(exponent + 1, "0");
+  const digits = Math.abs(amountMinor)
+    .toString()
+    .padStart(exponent + 1, "0");
   const whole = exponent === 0 ? digits : digits.slice(0, -exponent);
   const fraction = exponent === 0 ? "" : `.${digits.slice(-exponent)}`;
   return `${negative ? "-" : ""}${whole}${fraction}`;
@@ -91,7 +145,8 @@ export function sumMinor(amounts: readonly number[]): number {
 
 export function multiplyMinor(unitMinor: number, quantity: number): number {
   assertMinorUnits(unitMinor);
-  if (!Number.isSafeInteger(quantity) || quantity < 0) throw new RangeError("Quantity must be a non-negative integer");
+  if (!Number.isSafeInteger(quantity) || quantity < 0)
+    throw new RangeError("Quantity must be a non-negative integer");
   const total = unitMinor * quantity;
   assertMinorUnits(total);
   return total;

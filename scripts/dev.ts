@@ -1,15 +1,17 @@
 // npm run dev — the one command that starts Parley on a fresh machine: migrate, seed the demo
 // merchants on first start (demo mode), then run Next. Migrations run before the server opens
 // the database, never beside it (one process per PGlite folder).
-import { spawn } from "node:child_process";
 import { openConfiguredDatabase } from "@/db/client";
 import { seedDemo } from "@/db/seed";
 import { env, isDemoMode } from "@/lib/env";
+import { spawn } from "node:child_process";
 import { printLogins } from "./lib/banner";
 
 const mode = process.argv.includes("--prod") ? "start" : "dev";
 const handle = openConfiguredDatabase();
-console.log(`[parley] database: ${handle.kind === "pglite" ? `embedded PGlite in ${env().PARLEY_DATA_DIR}/pglite` : "Postgres (DATABASE_URL)"}`);
+console.log(
+  `[parley] database: ${handle.kind === "pglite" ? `embedded PGlite in ${env().PARLEY_DATA_DIR}/pglite` : "Postgres (DATABASE_URL)"}`,
+);
 await handle.migrate();
 if (isDemoMode()) {
   const summary = await seedDemo(handle.db);
@@ -17,10 +19,14 @@ if (isDemoMode()) {
 }
 await handle.close();
 
-const child = spawn(process.execPath, ["node_modules/next/dist/bin/next", mode, "-p", String(env().PORT)], {
-  stdio: ["inherit", "pipe", "inherit"],
-  env: process.env,
-});
+const child = spawn(
+  process.execPath,
+  ["node_modules/next/dist/bin/next", mode, "-p", String(env().PORT)],
+  {
+    stdio: ["inherit", "pipe", "inherit"],
+    env: process.env,
+  },
+);
 let announced = false;
 child.stdout.on("data", (chunk: Buffer) => {
   process.stdout.write(chunk);

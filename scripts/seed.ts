@@ -5,12 +5,18 @@ import { isDemoMode } from "@/lib/env";
 import { printLogins } from "./lib/banner";
 
 if (!isDemoMode()) {
-  console.error("[parley] refusing to seed demo logins outside demo mode (set PARLEY_DEMO=1 on a demo database).");
+  console.error(
+    "[parley] refusing to seed demo logins outside demo mode (set PARLEY_DEMO=1 on a demo database).",
+  );
   process.exit(1);
 }
 const handle = openConfiguredDatabase();
 await handle.migrate();
 const summary = await seedDemo(handle.db);
 await handle.close();
-console.log(summary.created ? `[parley] demo data seeded in ${summary.ms} ms` : "[parley] demo data already present");
+console.log(
+  summary.created
+    ? `[parley] demo data seeded in ${summary.ms} ms`
+    : "[parley] demo data already present",
+);
 printLogins();

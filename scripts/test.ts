@@ -8,7 +8,12 @@ const ADMIN_URL = process.env.PARLEY_TEST_PG_URL ?? "postgres://postgres@127.0.0
 const only = process.argv.slice(2);
 const timings: [string, number][] = [];
 
-function step(name: string, command: string, args: string[], env: Record<string, string> = {}): void {
+function step(
+  name: string,
+  command: string,
+  args: string[],
+  env: Record<string, string> = {},
+): void {
   if (only.length && !only.includes(name)) return;
   const started = Date.now();
   console.log(`\n▶ ${name}: ${command} ${args.join(" ")}`);
@@ -41,7 +46,9 @@ const npx = "npx";
 step("typecheck", npx, ["tsc", "--noEmit"]);
 step("lint", npx, ["eslint", "--max-warnings=0", "."]);
 step("unit", npx, ["vitest", "run", "--project", "unit"]);
-step("integration", npx, ["vitest", "run", "--project", "integration"], { PARLEY_TEST_PG_URL: ADMIN_URL });
+step("integration", npx, ["vitest", "run", "--project", "integration"], {
+  PARLEY_TEST_PG_URL: ADMIN_URL,
+});
 step("build", npx, ["next", "build"], { NEXT_TELEMETRY_DISABLED: "1" });
 
 if (!only.length || only.includes("e2e")) {
@@ -50,7 +57,10 @@ if (!only.length || only.includes("e2e")) {
   const url = new URL(ADMIN_URL);
   url.pathname = `/${dbName}`;
   try {
-    step("e2e", npx, ["playwright", "test"], { PARLEY_E2E_DATABASE_URL: url.toString(), NEXT_TELEMETRY_DISABLED: "1" });
+    step("e2e", npx, ["playwright", "test"], {
+      PARLEY_E2E_DATABASE_URL: url.toString(),
+      NEXT_TELEMETRY_DISABLED: "1",
+    });
   } finally {
     await withAdmin((c) => c.query(`drop database if exists ${dbName} with (force)`));
   }

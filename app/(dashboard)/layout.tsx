@@ -1,10 +1,10 @@
-import { redirect } from "next/navigation";
 import { MerchantSwitcher } from "@/components/shell/merchant-switcher";
 import { Sidebar } from "@/components/shell/sidebar";
 import { ROLE_LABELS } from "@/lib/auth/permissions";
 import { getRequestContext } from "@/lib/auth/server";
 import { signOutAction } from "@/lib/auth/sign-in-action";
 import { navFor } from "@/lib/navigation";
+import { redirect } from "next/navigation";
 
 export const dynamic = "force-dynamic";
 
@@ -17,7 +17,9 @@ export default async function DashboardLayout({ children }: { children: React.Re
     <div className="flex min-h-screen">
       <aside className="flex w-60 shrink-0 flex-col border-r border-slate-200 bg-white px-3 py-4">
         <div className="mb-4 flex items-center gap-2 px-2">
-          <span className="flex h-8 w-8 items-center justify-center rounded-lg bg-brand-600 font-bold text-white">P</span>
+          <span className="flex h-8 w-8 items-center justify-center rounded-lg bg-brand-600 font-bold text-white">
+            P
+          </span>
           <span className="text-lg font-semibold">Parley</span>
         </div>
         <div className="mb-4 px-1">
@@ -25,10 +27,14 @@ export default async function DashboardLayout({ children }: { children: React.Re
         </div>
         <Sidebar items={items} />
         <div className="mt-auto border-t border-slate-200 px-2 pt-3 text-xs text-slate-600">
-          <div className="truncate font-medium text-slate-800" data-testid="current-user">{ctx.user.email}</div>
+          <div className="truncate font-medium text-slate-800" data-testid="current-user">
+            {ctx.user.email}
+          </div>
           <div data-testid="current-role">{ROLE_LABELS[ctx.role]}</div>
           <form action={signOutAction} className="mt-2">
-            <button type="submit" className="text-brand-700 hover:underline">Sign out</button>
+            <button type="submit" className="text-brand-700 hover:underline">
+              Sign out
+            </button>
           </form>
         </div>
       </aside>

@@ -1,9 +1,20 @@
-export function Chips({ label, items, format = (s) => s }: { label: string; items: string[]; format?: (item: string) => string }) {
+export function Chips({
+  label,
+  items,
+  format = (s) => s,
+}: {
+  label: string;
+  items: string[];
+  format?: (item: string) => string;
+}) {
   if (items.length === 0) return <p className="text-sm text-slate-500">None</p>;
   return (
     <ul aria-label={label} className="flex flex-wrap gap-1.5">
       {items.map((item) => (
-        <li key={item} className="rounded-md bg-slate-100 px-2 py-0.5 text-xs font-medium text-slate-700 ring-1 ring-inset ring-slate-200">
+        <li
+          key={item}
+          className="rounded-md bg-slate-100 px-2 py-0.5 text-xs font-medium text-slate-700 ring-1 ring-inset ring-slate-200"
+        >
           {format(item)}
         </li>
       ))}

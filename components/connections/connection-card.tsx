@@ -1,8 +1,8 @@
-import Link from "next/link";
 import type { ConnectionSummary } from "@/lib/connections/service";
+import Link from "next/link";
+import { HealthLine } from "./health";
 import { ConnectionStatusBadge, ModeBadge, ProviderMonogram } from "./provider-badge";
 import { PROVIDERS } from "./provider-catalog";
-import { HealthLine } from "./health";
 import { timeAgo } from "./time";
 
 export function ConnectionCard({ connection, now }: { connection: ConnectionSummary; now: Date }) {

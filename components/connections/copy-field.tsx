@@ -1,10 +1,20 @@
 "use client";
 
-import { useState } from "react";
 import { Button } from "@/components/ui/button";
+import { useState } from "react";
 
 /** A read-only value with a Copy button (webhook URLs). */
-export function CopyField({ id, label, value, hint }: { id: string; label: string; value: string; hint?: string }) {
+export function CopyField({
+  id,
+  label,
+  value,
+  hint,
+}: {
+  id: string;
+  label: string;
+  value: string;
+  hint?: string;
+}) {
   const [copied, setCopied] = useState<"yes" | "failed" | null>(null);
   async function copy() {
     try {
@@ -28,12 +38,21 @@ export function CopyField({ id, label, value, hint }: { id: string; label: strin
           onFocus={(e) => e.currentTarget.select()}
           className="block w-full rounded-md border-0 bg-slate-50 px-3 py-2 font-mono text-sm text-slate-900 ring-1 ring-inset ring-slate-300"
         />
-        <Button type="button" variant="secondary" onClick={copy} aria-label={`Copy ${label.toLowerCase()}`}>
+        <Button
+          type="button"
+          variant="secondary"
+          onClick={copy}
+          aria-label={`Copy ${label.toLowerCase()}`}
+        >
           Copy
         </Button>
       </div>
       <p className="text-xs text-slate-500" aria-live="polite">
-        {copied === "yes" ? "Copied to the clipboard." : copied === "failed" ? "Copy failed — select the text and copy it yourself." : hint}
+        {copied === "yes"
+          ? "Copied to the clipboard."
+          : copied === "failed"
+            ? "Copy failed — select the text and copy it yourself."
+            : hint}
       </p>
     </div>
   );

@@ -22,7 +22,13 @@ export function CredentialFields({
         const error = errors?.[key];
         const current = currentHints?.[field.name];
         return (
-          <Field key={key} label={field.label} name={id} error={error} hint={current ? `${field.hint} Now: ${current}` : field.hint}>
+          <Field
+            key={key}
+            label={field.label}
+            name={id}
+            error={error}
+            hint={current ? `${field.hint} Now: ${current}` : field.hint}
+          >
             <Input
               name={id}
               type={field.secret ? "password" : "text"}
@@ -40,7 +46,11 @@ export function CredentialFields({
 }
 
 /** Reads `credentials.<field>` inputs back into a record, trimmed; empty fields are left out. */
-export function readCredentials(form: FormData, fields: CredentialField[], idPrefix = ""): Record<string, string> {
+export function readCredentials(
+  form: FormData,
+  fields: CredentialField[],
+  idPrefix = "",
+): Record<string, string> {
   const out: Record<string, string> = {};
   for (const field of fields) {
     const value = form.get(`${idPrefix}credentials.${field.name}`);

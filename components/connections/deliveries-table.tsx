@@ -1,6 +1,6 @@
-import Link from "next/link";
 import { EmptyState } from "@/components/ui/card";
 import { Table, Td, Th } from "@/components/ui/table";
+import Link from "next/link";
 import { canReapply, DeliveryStatusBadge, VerifiedMark } from "./delivery-status";
 import { ReapplyButton } from "./reapply-button";
 import { formatShortDateTime } from "./time";
@@ -27,13 +27,17 @@ export function DeliveriesTable({
   filtered?: boolean;
 }) {
   if (deliveries.length === 0 && filtered) {
-    return <EmptyState title="No deliveries match">Choose “All” to see every delivery this connection received.</EmptyState>;
+    return (
+      <EmptyState title="No deliveries match">
+        Choose “All” to see every delivery this connection received.
+      </EmptyState>
+    );
   }
   if (deliveries.length === 0) {
     return (
       <EmptyState title="No webhook deliveries yet">
-        Paste the webhook URL above into the provider&apos;s dashboard, then create a test payment: each delivery the
-        provider sends appears here with its verification and outcome.
+        Paste the webhook URL above into the provider&apos;s dashboard, then create a test payment:
+        each delivery the provider sends appears here with its verification and outcome.
       </EmptyState>
     );
   }
@@ -55,7 +59,10 @@ export function DeliveriesTable({
         {deliveries.map((d) => (
           <tr key={d.id}>
             <Td>
-              <Link href={`/connections/${connectionId}/deliveries/${d.id}`} className="text-brand-700 hover:underline">
+              <Link
+                href={`/connections/${connectionId}/deliveries/${d.id}`}
+                className="text-brand-700 hover:underline"
+              >
                 {formatShortDateTime(d.receivedAt)}
               </Link>
             </Td>
@@ -65,7 +72,9 @@ export function DeliveriesTable({
             <Td>
               <DeliveryStatusBadge status={d.status} />
             </Td>
-            <Td className="font-mono text-xs">{d.eventTypes.length ? d.eventTypes.join(", ") : "—"}</Td>
+            <Td className="font-mono text-xs">
+              {d.eventTypes.length ? d.eventTypes.join(", ") : "—"}
+            </Td>
             <Td className="min-w-[14rem] whitespace-normal text-xs text-red-700">
               {d.error ? (
                 <span className="line-clamp-2" title={d.error}>
@@ -73,7 +82,11 @@ export function DeliveriesTable({
                 </span>
               ) : null}
             </Td>
-            <Td>{mayReapply && canReapply(d) ? <ReapplyButton connectionId={connectionId} deliveryId={d.id} /> : null}</Td>
+            <Td>
+              {mayReapply && canReapply(d) ? (
+                <ReapplyButton connectionId={connectionId} deliveryId={d.id} />
+              ) : null}
+            </Td>
           </tr>
         ))}
       </tbody>

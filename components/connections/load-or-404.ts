@@ -1,6 +1,6 @@
-import "server-only";
-import { notFound } from "next/navigation";
 import { AppError } from "@/lib/errors";
+import { notFound } from "next/navigation";
+import "server-only";
 
 /** Another merchant's id reads as "does not exist": the service throws 404, the page shows it. */
 export async function loadOr404<T>(load: Promise<T | null | undefined>): Promise<T> {

@@ -1,19 +1,23 @@
 "use client";
 
-import { useRouter } from "next/navigation";
-import { useState, useTransition } from "react";
 import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
 import { Field, FormError, Input, Select } from "@/components/ui/field";
 import { createConnectionAction } from "@/lib/connections/actions";
 import type { ProviderKind } from "@/lib/connections/providers/types";
+import { useRouter } from "next/navigation";
+import { useState, useTransition } from "react";
 import { CredentialFields, readCredentials } from "./credential-fields";
 import { ProviderMonogram } from "./provider-badge";
-import { PROVIDER_ORDER, PROVIDERS, fieldsFor } from "./provider-catalog";
+import { fieldsFor, PROVIDER_ORDER, PROVIDERS } from "./provider-catalog";
 
 type Mode = "test" | "live";
 
-export function NewConnectionForm({ initialProvider = "sandbox" }: { initialProvider?: ProviderKind }) {
+export function NewConnectionForm({
+  initialProvider = "sandbox",
+}: {
+  initialProvider?: ProviderKind;
+}) {
   const router = useRouter();
   const [provider, setProvider] = useState<ProviderKind>(initialProvider);
   const [mode, setMode] = useState<Mode>("test");
@@ -84,15 +88,41 @@ export function NewConnectionForm({ initialProvider = "sandbox" }: { initialProv
             );
           })}
         </div>
-        {fieldErrors.provider ? <p role="alert" className="mt-1 text-xs font-medium text-red-700">{fieldErrors.provider[0]}</p> : null}
+        {fieldErrors.provider ? (
+          <p role="alert" className="mt-1 text-xs font-medium text-red-700">
+            {fieldErrors.provider[0]}
+          </p>
+        ) : null}
       </fieldset>
 
       <div className="grid gap-4 sm:grid-cols-2">
-        <Field label="Label" name="label" error={fieldErrors.label} hint="How this connection is called in Parley, e.g. “Stripe EU”.">
-          <Input name="label" defaultValue={info.name} key={provider} required maxLength={80} invalid={Boolean(fieldErrors.label)} />
+        <Field
+          label="Label"
+          name="label"
+          error={fieldErrors.label}
+          hint="How this connection is called in Parley, e.g. “Stripe EU”."
+        >
+          <Input
+            name="label"
+            defaultValue={info.name}
+            key={provider}
+            required
+            maxLength={80}
+            invalid={Boolean(fieldErrors.label)}
+          />
         </Field>
-        <Field label="Mode" name="mode" error={fieldErrors.mode} hint={provider === "sandbox" ? "Sandbox is always test mode." : "Use test keys first."}>
-          <Select name="mode" value={effectiveMode} onChange={(e) => setMode(e.target.value as Mode)} disabled={info.modes.length < 2}>
+        <Field
+          label="Mode"
+          name="mode"
+          error={fieldErrors.mode}
+          hint={provider === "sandbox" ? "Sandbox is always test mode." : "Use test keys first."}
+        >
+          <Select
+            name="mode"
+            value={effectiveMode}
+            onChange={(e) => setMode(e.target.value as Mode)}
+            disabled={info.modes.length < 2}
+          >
             {info.modes.map((m) => (
               <option key={m} value={m}>
                 {m === "test" ? "Test" : "Live"}
@@ -104,7 +134,9 @@ export function NewConnectionForm({ initialProvider = "sandbox" }: { initialProv
 
       {fields.length > 0 ? (
         <fieldset className="space-y-4">
-          <legend className="mb-2 text-sm font-medium text-slate-700">{info.name} credentials</legend>
+          <legend className="mb-2 text-sm font-medium text-slate-700">
+            {info.name} credentials
+          </legend>
           <CredentialFields fields={fields} errors={fieldErrors} />
         </fieldset>
       ) : (
@@ -113,8 +145,13 @@ export function NewConnectionForm({ initialProvider = "sandbox" }: { initialProv
         </p>
       )}
 
-      <details open={fieldErrors.apiBaseUrl ? true : undefined} className="rounded-md bg-white px-4 py-3 ring-1 ring-slate-200">
-        <summary className="cursor-pointer text-sm font-medium text-slate-700">Advanced: API base URL</summary>
+      <details
+        open={fieldErrors.apiBaseUrl ? true : undefined}
+        className="rounded-md bg-white px-4 py-3 ring-1 ring-slate-200"
+      >
+        <summary className="cursor-pointer text-sm font-medium text-slate-700">
+          Advanced: API base URL
+        </summary>
         <div className="mt-3">
           <Field
             label="API base URL"
@@ -122,7 +159,12 @@ export function NewConnectionForm({ initialProvider = "sandbox" }: { initialProv
             error={fieldErrors.apiBaseUrl}
             hint="Leave empty to use the provider's own API. Set it only for a test or fake server."
           >
-            <Input name="apiBaseUrl" type="url" placeholder="http://127.0.0.1:4010" invalid={Boolean(fieldErrors.apiBaseUrl)} />
+            <Input
+              name="apiBaseUrl"
+              type="url"
+              placeholder="http://127.0.0.1:4010"
+              invalid={Boolean(fieldErrors.apiBaseUrl)}
+            />
           </Field>
         </div>
       </details>

@@ -3,12 +3,22 @@ import { cn } from "@/components/ui/cn";
 import type { ProviderKind } from "@/lib/connections/providers/types";
 import { PROVIDERS } from "./provider-catalog";
 
-export function ProviderMonogram({ provider, className }: { provider: ProviderKind; className?: string }) {
+export function ProviderMonogram({
+  provider,
+  className,
+}: {
+  provider: ProviderKind;
+  className?: string;
+}) {
   const info = PROVIDERS[provider];
   return (
     <span
       aria-hidden
-      className={cn("flex h-9 w-9 shrink-0 items-center justify-center rounded-lg text-sm font-bold", info.monogramClassName, className)}
+      className={cn(
+        "flex h-9 w-9 shrink-0 items-center justify-center rounded-lg text-sm font-bold",
+        info.monogramClassName,
+        className,
+      )}
     >
       {info.monogram}
     </span>

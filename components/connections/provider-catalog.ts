@@ -72,9 +72,19 @@ export const PROVIDERS: Record<ProviderKind, ProviderInfo> = {
     summary: "PayPal wallet, Pay Later and guest card checkout (Orders v2).",
     needs: "A REST app's client ID and secret, and the ID of its webhook.",
     fields: [
-      { name: "clientId", label: "Client ID", secret: false, hint: "From Developer Dashboard → Apps & Credentials." },
+      {
+        name: "clientId",
+        label: "Client ID",
+        secret: false,
+        hint: "From Developer Dashboard → Apps & Credentials.",
+      },
       { name: "clientSecret", label: "Secret", secret: true, hint: "The same app's secret." },
-      { name: "webhookId", label: "Webhook ID", secret: false, hint: "Shown beside the webhook you add for Parley's URL." },
+      {
+        name: "webhookId",
+        label: "Webhook ID",
+        secret: false,
+        hint: "Shown beside the webhook you add for Parley's URL.",
+      },
     ],
     modes: ["test", "live"],
   },
@@ -84,11 +94,27 @@ export const PROVIDERS: Record<ProviderKind, ProviderInfo> = {
     monogram: "Ad",
     monogramClassName: "bg-emerald-600 text-white",
     summary: "Cards, bank transfer and local methods through Adyen payment links.",
-    needs: "An API key, the merchant account, the webhook HMAC key (and the live URL prefix for live).",
+    needs:
+      "An API key, the merchant account, the webhook HMAC key (and the live URL prefix for live).",
     fields: [
-      { name: "apiKey", label: "API key", secret: true, hint: "Developers → API credentials → your credential." },
-      { name: "merchantAccount", label: "Merchant account", secret: false, hint: "The merchant account name, e.g. YourShopECOM." },
-      { name: "hmacKey", label: "HMAC key", secret: true, hint: "64 hex characters from Developers → Webhooks → Security." },
+      {
+        name: "apiKey",
+        label: "API key",
+        secret: true,
+        hint: "Developers → API credentials → your credential.",
+      },
+      {
+        name: "merchantAccount",
+        label: "Merchant account",
+        secret: false,
+        hint: "The merchant account name, e.g. YourShopECOM.",
+      },
+      {
+        name: "hmacKey",
+        label: "HMAC key",
+        secret: true,
+        hint: "64 hex characters from Developers → Webhooks → Security.",
+      },
       {
         name: "liveUrlPrefix",
         label: "Live URL prefix",

@@ -1,12 +1,18 @@
 "use client";
 
-import { useRouter } from "next/navigation";
-import { useState, useTransition } from "react";
 import { Button } from "@/components/ui/button";
 import { reapplyDeliveryAction } from "@/lib/connections/actions";
+import { useRouter } from "next/navigation";
+import { useState, useTransition } from "react";
 
 /** Runs a stored (failed) delivery through the pipeline again; provider event ids keep it idempotent. */
-export function ReapplyButton({ connectionId, deliveryId }: { connectionId: string; deliveryId: string }) {
+export function ReapplyButton({
+  connectionId,
+  deliveryId,
+}: {
+  connectionId: string;
+  deliveryId: string;
+}) {
   const router = useRouter();
   const [message, setMessage] = useState<string | null>(null);
   const [pending, startTransition] = useTransition();

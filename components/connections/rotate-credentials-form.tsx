@@ -1,11 +1,11 @@
 "use client";
 
-import { useRouter } from "next/navigation";
-import { useState, useTransition } from "react";
 import { Button } from "@/components/ui/button";
 import { FormError } from "@/components/ui/field";
 import { rotateCredentialsAction } from "@/lib/connections/actions";
 import type { ProviderKind } from "@/lib/connections/providers/types";
+import { useRouter } from "next/navigation";
+import { useState, useTransition } from "react";
 import { CredentialFields, readCredentials } from "./credential-fields";
 import { fieldsFor } from "./provider-catalog";
 
@@ -54,9 +54,16 @@ export function RotateCredentialsForm({
     <form onSubmit={submit} noValidate className="space-y-4" aria-label="Rotate credentials">
       <FormError message={error} />
       {fields.length === 0 ? (
-        <p className="text-sm text-slate-600">Sandbox generates a new webhook secret; deliveries signed with the old one stop verifying.</p>
+        <p className="text-sm text-slate-600">
+          Sandbox generates a new webhook secret; deliveries signed with the old one stop verifying.
+        </p>
       ) : (
-        <CredentialFields fields={fields} errors={fieldErrors} idPrefix={ID_PREFIX} currentHints={hints} />
+        <CredentialFields
+          fields={fields}
+          errors={fieldErrors}
+          idPrefix={ID_PREFIX}
+          currentHints={hints}
+        />
       )}
       <div className="flex items-center gap-3">
         <Button type="submit" variant="secondary" disabled={pending}>

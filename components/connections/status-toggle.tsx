@@ -1,10 +1,10 @@
 "use client";
 
-import { useRouter } from "next/navigation";
-import { useState, useTransition } from "react";
 import { Button } from "@/components/ui/button";
 import { FormError } from "@/components/ui/field";
 import { setConnectionStatusAction } from "@/lib/connections/actions";
+import { useRouter } from "next/navigation";
+import { useState, useTransition } from "react";
 
 /** Disabled connections refuse new checkouts; webhooks for existing payments still apply. */
 export function StatusToggle({ connectionId, status }: { connectionId: string; status: string }) {
@@ -21,7 +21,13 @@ export function StatusToggle({ connectionId, status }: { connectionId: string; s
         disabled={pending}
         onClick={() =>
           startTransition(async () => {
-            if (next === "disabled" && !window.confirm("Disable this connection? Flows stop offering it until you enable it again.")) return;
+            if (
+              next === "disabled" &&
+              !window.confirm(
+                "Disable this connection? Flows stop offering it until you enable it again.",
+              )
+            )
+              return;
             const result = await setConnectionStatusAction({ connectionId, status: next });
             if (result.ok) {
               setError(null);

@@ -1,10 +1,10 @@
 "use client";
 
-import { useState, useTransition } from "react";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { FormError } from "@/components/ui/field";
 import { testConnectionAction } from "@/lib/connections/actions";
+import { useState, useTransition } from "react";
 import { formatDateTime } from "./time";
 
 export interface VerificationView {
@@ -25,7 +25,11 @@ export function VerificationResult({ result }: { result: VerificationView | null
   return (
     <div className="space-y-1 text-sm">
       <div className="flex flex-wrap items-center gap-2">
-        {result.ok ? <Badge tone="green">OK</Badge> : <Badge tone="red">{REASONS[result.reason ?? ""] ?? "Failed"}</Badge>}
+        {result.ok ? (
+          <Badge tone="green">OK</Badge>
+        ) : (
+          <Badge tone="red">{REASONS[result.reason ?? ""] ?? "Failed"}</Badge>
+        )}
         <span className="text-slate-800">{result.message}</span>
       </div>
       <p className="text-xs text-slate-500">Tested {formatDateTime(result.at)}</p>
@@ -34,14 +38,26 @@ export function VerificationResult({ result }: { result: VerificationView | null
 }
 
 /** Asks the provider whether the stored keys work, and shows what it said. */
-export function TestConnection({ connectionId, initial, canTest }: { connectionId: string; initial: VerificationView | null; canTest: boolean }) {
+export function TestConnection({
+  connectionId,
+  initial,
+  canTest,
+}: {
+  connectionId: string;
+  initial: VerificationView | null;
+  canTest: boolean;
+}) {
   const [result, setResult] = useState<VerificationView | null>(initial);
   const [error, setError] = useState<string | null>(null);
   const [pending, startTransition] = useTransition();
   return (
     <div className="space-y-3">
       <div role="status" aria-live="polite" aria-label="Connection test result">
-        {pending ? <p className="text-sm text-slate-600">Contacting the provider…</p> : <VerificationResult result={result} />}
+        {pending ? (
+          <p className="text-sm text-slate-600">Contacting the provider…</p>
+        ) : (
+          <VerificationResult result={result} />
+        )}
       </div>
       <FormError message={error} />
       {canTest ? (

@@ -1,10 +1,10 @@
 "use client";
 
-import Link from "next/link";
-import { useState, useTransition } from "react";
 import { Button } from "@/components/ui/button";
 import { Field, FormError, Input, Select } from "@/components/ui/field";
 import { createTestPaymentAction } from "@/lib/payments/actions";
+import Link from "next/link";
+import { useState, useTransition } from "react";
 
 interface Created {
   paymentId: string;
@@ -12,7 +12,15 @@ interface Created {
 }
 
 /** A real checkout on this connection, for trying the whole path before a bot does. */
-export function TestPaymentForm({ connectionId, currencies, disabled }: { connectionId: string; currencies: string[]; disabled: boolean }) {
+export function TestPaymentForm({
+  connectionId,
+  currencies,
+  disabled,
+}: {
+  connectionId: string;
+  currencies: string[];
+  disabled: boolean;
+}) {
   const [error, setError] = useState<string | null>(null);
   const [fieldErrors, setFieldErrors] = useState<Record<string, string[]>>({});
   const [created, setCreated] = useState<Created | null>(null);
@@ -46,11 +54,26 @@ export function TestPaymentForm({ connectionId, currencies, disabled }: { connec
     <form onSubmit={submit} noValidate className="space-y-4" aria-label="Create a test payment">
       <FormError message={error} />
       <div className="grid gap-4 sm:grid-cols-[1fr_8rem]">
-        <Field label="Amount" name="amount" error={fieldErrors.amount ?? fieldErrors.amountMinor} hint="In the currency's units, e.g. 12.50">
-          <Input name="amount" inputMode="decimal" defaultValue="12.50" required invalid={Boolean(fieldErrors.amount ?? fieldErrors.amountMinor)} />
+        <Field
+          label="Amount"
+          name="amount"
+          error={fieldErrors.amount ?? fieldErrors.amountMinor}
+          hint="In the currency's units, e.g. 12.50"
+        >
+          <Input
+            name="amount"
+            inputMode="decimal"
+            defaultValue="12.50"
+            required
+            invalid={Boolean(fieldErrors.amount ?? fieldErrors.amountMinor)}
+          />
         </Field>
         <Field label="Currency" name="currency" error={fieldErrors.currency}>
-          <Select name="currency" defaultValue={defaultCurrency} invalid={Boolean(fieldErrors.currency)}>
+          <Select
+            name="currency"
+            defaultValue={defaultCurrency}
+            invalid={Boolean(fieldErrors.currency)}
+          >
             {currencies.map((c) => (
               <option key={c} value={c}>
                 {c}
@@ -60,22 +83,40 @@ export function TestPaymentForm({ connectionId, currencies, disabled }: { connec
         </Field>
       </div>
       <Field label="Description" name="description" error={fieldErrors.description}>
-        <Input name="description" defaultValue="Test payment" maxLength={120} invalid={Boolean(fieldErrors.description)} />
+        <Input
+          name="description"
+          defaultValue="Test payment"
+          maxLength={120}
+          invalid={Boolean(fieldErrors.description)}
+        />
       </Field>
       <Button type="submit" disabled={pending || disabled}>
         {pending ? "Creating the checkout…" : "Create test payment"}
       </Button>
-      {disabled ? <p className="text-xs text-slate-500">Enable the connection to create payments.</p> : null}
+      {disabled ? (
+        <p className="text-xs text-slate-500">Enable the connection to create payments.</p>
+      ) : null}
       {created ? (
-        <div role="status" className="space-y-1 rounded-md bg-emerald-50 px-3 py-2 text-sm text-emerald-900 ring-1 ring-emerald-200">
+        <div
+          role="status"
+          className="space-y-1 rounded-md bg-emerald-50 px-3 py-2 text-sm text-emerald-900 ring-1 ring-emerald-200"
+        >
           <p>Test payment created.</p>
           <p className="flex flex-wrap gap-4">
             {created.checkoutUrl ? (
-              <a href={created.checkoutUrl} target="_blank" rel="noopener noreferrer" className="font-medium text-brand-700 underline">
+              <a
+                href={created.checkoutUrl}
+                target="_blank"
+                rel="noopener noreferrer"
+                className="font-medium text-brand-700 underline"
+              >
                 Open the checkout page
               </a>
             ) : null}
-            <Link href={`/transactions/${created.paymentId}`} className="font-medium text-brand-700 underline">
+            <Link
+              href={`/transactions/${created.paymentId}`}
+              className="font-medium text-brand-700 underline"
+            >
               View the payment
             </Link>
           </p>

@@ -26,7 +26,13 @@ export function timeAgo(value: TimeInput, now: Date = new Date()): string {
 export function formatDateTime(value: TimeInput): string {
   const date = toDate(value);
   if (!date) return "—";
-  return new Intl.DateTimeFormat("en", { dateStyle: "medium", timeStyle: "medium", timeZone: "UTC" }).format(date) + " UTC";
+  return (
+    new Intl.DateTimeFormat("en", {
+      dateStyle: "medium",
+      timeStyle: "medium",
+      timeZone: "UTC",
+    }).format(date) + " UTC"
+  );
 }
 
 export function isoOf(value: TimeInput): string | undefined {
@@ -37,5 +43,14 @@ export function isoOf(value: TimeInput): string | undefined {
 export function formatShortDateTime(value: TimeInput): string {
   const date = toDate(value);
   if (!date) return "—";
-  return new Intl.DateTimeFormat("en", { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: "UTC" }).format(date) + " UTC";
+  return (
+    new Intl.DateTimeFormat("en", {
+      month: "short",
+      day: "numeric",
+      hour: "2-digit",
+      minute: "2-digit",
+      hourCycle: "h23",
+      timeZone: "UTC",
+    }).format(date) + " UTC"
+  );
 }

@@ -1,8 +1,8 @@
 "use client";
 
+import { switchMerchant } from "@/lib/auth/merchant-actions";
 import { useRouter } from "next/navigation";
 import { useTransition } from "react";
-import { switchMerchant } from "@/lib/auth/merchant-actions";
 
 export function MerchantSwitcher({
   current,
@@ -14,7 +14,9 @@ export function MerchantSwitcher({
   const router = useRouter();
   const [pending, startTransition] = useTransition();
   if (merchants.length < 2) {
-    return <div className="truncate text-sm font-semibold text-slate-900">{merchants[0]?.name}</div>;
+    return (
+      <div className="truncate text-sm font-semibold text-slate-900">{merchants[0]?.name}</div>
+    );
   }
   return (
     <label className="block">

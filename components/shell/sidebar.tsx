@@ -1,8 +1,8 @@
 "use client";
 
+import { cn } from "@/components/ui/cn";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
-import { cn } from "@/components/ui/cn";
 
 export function Sidebar({ items }: { items: { href: string; label: string; icon: string }[] }) {
   const pathname = usePathname();
@@ -20,7 +20,9 @@ export function Sidebar({ items }: { items: { href: string; label: string; icon:
               active ? "bg-brand-50 text-brand-700" : "text-slate-700 hover:bg-slate-100",
             )}
           >
-            <span aria-hidden className="w-4 text-center text-slate-400">{item.icon}</span>
+            <span aria-hidden className="w-4 text-center text-slate-400">
+              {item.icon}
+            </span>
             {item.label}
           </Link>
         );

@@ -1,8 +1,8 @@
 "use client";
 
+import { Button } from "@/components/ui/button";
 import { useRouter } from "next/navigation";
 import { useEffect, useState, useTransition } from "react";
-import { Button } from "@/components/ui/button";
 
 const INTERVAL_MS = 3_000;
 // Someone who leaves the tab open should not poll forever.
@@ -29,7 +29,12 @@ export function AutoRefresh({ active }: { active: boolean }) {
   return (
     <div className="flex items-center gap-2 text-xs text-slate-500">
       {active ? <span aria-live="polite">Watching for provider events…</span> : null}
-      <Button type="button" variant="secondary" disabled={pending} onClick={() => startTransition(() => router.refresh())}>
+      <Button
+        type="button"
+        variant="secondary"
+        disabled={pending}
+        onClick={() => startTransition(() => router.refresh())}
+      >
         {pending ? "Refreshing…" : "Refresh"}
       </Button>
     </div>

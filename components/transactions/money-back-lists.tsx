@@ -18,8 +18,14 @@ const DISPUTE_TONES: Record<string, { tone: Tone; label: string }> = {
   accepted: { tone: "slate", label: "Accepted" },
 };
 
-type RefundRow = Pick<Refund, "id" | "amountMinor" | "currency" | "status" | "reason" | "createdAt">;
-type DisputeRow = Pick<Dispute, "id" | "reason" | "amountMinor" | "currency" | "status" | "dueBy" | "openedAt">;
+type RefundRow = Pick<
+  Refund,
+  "id" | "amountMinor" | "currency" | "status" | "reason" | "createdAt"
+>;
+type DisputeRow = Pick<
+  Dispute,
+  "id" | "reason" | "amountMinor" | "currency" | "status" | "dueBy" | "openedAt"
+>;
 
 export function RefundsList({ refunds }: { refunds: RefundRow[] }) {
   if (refunds.length === 0) return <p className="text-sm text-slate-600">No refunds.</p>;
@@ -29,7 +35,9 @@ export function RefundsList({ refunds }: { refunds: RefundRow[] }) {
         const status = REFUND_TONES[r.status] ?? { tone: "slate" as const, label: r.status };
         return (
           <li key={r.id} className="flex flex-wrap items-center justify-between gap-2 py-2">
-            <span className="font-medium tabular-nums">{formatMoney(r.amountMinor, r.currency)}</span>
+            <span className="font-medium tabular-nums">
+              {formatMoney(r.amountMinor, r.currency)}
+            </span>
             <Badge tone={status.tone}>{status.label}</Badge>
             <span className="w-full text-xs text-slate-500">
               {formatDateTime(r.createdAt)}
@@ -50,7 +58,9 @@ export function DisputesList({ disputes }: { disputes: DisputeRow[] }) {
         const status = DISPUTE_TONES[d.status] ?? { tone: "slate" as const, label: d.status };
         return (
           <li key={d.id} className="flex flex-wrap items-center justify-between gap-2 py-2">
-            <span className="font-medium tabular-nums">{formatMoney(d.amountMinor, d.currency)}</span>
+            <span className="font-medium tabular-nums">
+              {formatMoney(d.amountMinor, d.currency)}
+            </span>
             <Badge tone={status.tone}>{status.label}</Badge>
             <span className="w-full text-xs text-slate-500">
               {d.reason.replaceAll("_", " ")} · opened {formatDateTime(d.openedAt)}

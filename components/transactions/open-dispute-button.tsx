@@ -1,11 +1,15 @@
 "use client";
 
-import { useRouter } from "next/navigation";
-import { useState, useTransition } from "react";
 import { Button } from "@/components/ui/button";
 import { Field, FormError, Select } from "@/components/ui/field";
 import { openSandboxDisputeAction } from "@/lib/payments/actions";
-import { DISPUTE_REASON_LABELS, SANDBOX_DISPUTE_REASONS, type SandboxDisputeReason } from "./dispute-reasons";
+import { useRouter } from "next/navigation";
+import { useState, useTransition } from "react";
+import {
+  DISPUTE_REASON_LABELS,
+  SANDBOX_DISPUTE_REASONS,
+  type SandboxDisputeReason,
+} from "./dispute-reasons";
 
 /** Sandbox only: simulates the customer's bank opening a dispute, delivered as a signed webhook. */
 export function OpenDisputeButton({ paymentId }: { paymentId: string }) {
@@ -20,7 +24,11 @@ export function OpenDisputeButton({ paymentId }: { paymentId: string }) {
       <div className="flex flex-wrap items-end gap-3">
         <div className="w-72">
           <Field label="Dispute reason" name="dispute-reason">
-            <Select name="dispute-reason" value={reason} onChange={(e) => setReason(e.target.value as SandboxDisputeReason)}>
+            <Select
+              name="dispute-reason"
+              value={reason}
+              onChange={(e) => setReason(e.target.value as SandboxDisputeReason)}
+            >
               {SANDBOX_DISPUTE_REASONS.map((r) => (
                 <option key={r} value={r}>
                   {DISPUTE_REASON_LABELS[r]}

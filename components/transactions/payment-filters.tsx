@@ -1,14 +1,19 @@
-import Link from "next/link";
 import { PROVIDER_ORDER, PROVIDERS } from "@/components/connections/provider-catalog";
 import { Button } from "@/components/ui/button";
 import { Select } from "@/components/ui/field";
 import { PAYMENT_STATUSES } from "@/lib/connections/providers/types";
 import { PAYMENT_STATUS_LABELS } from "@/lib/payments/status-display";
+import Link from "next/link";
 
 /** A plain GET form: filters live in the URL, so they survive reloads and can be shared. */
 export function PaymentFilters({ status, provider }: { status?: string; provider?: string }) {
   return (
-    <form method="get" action="/transactions" className="mb-4 flex flex-wrap items-end gap-3" aria-label="Filter payments">
+    <form
+      method="get"
+      action="/transactions"
+      className="mb-4 flex flex-wrap items-end gap-3"
+      aria-label="Filter payments"
+    >
       <label className="text-sm">
         <span className="mb-1 block font-medium text-slate-700">Status</span>
         <Select name="status" defaultValue={status ?? ""} className="w-48">

@@ -2,7 +2,13 @@ import { Badge, type Tone } from "@/components/ui/badge";
 import type { PaymentStatus } from "@/lib/connections/providers/types";
 import { PAYMENT_STATUS_LABELS, type StatusTone } from "@/lib/payments/status-display";
 
-const TONES: Record<StatusTone, Tone> = { neutral: "slate", warning: "amber", success: "green", danger: "red", info: "blue" };
+const TONES: Record<StatusTone, Tone> = {
+  neutral: "slate",
+  warning: "amber",
+  success: "green",
+  danger: "red",
+  info: "blue",
+};
 
 export function PaymentStatusBadge({ status }: { status: PaymentStatus }) {
   const display = PAYMENT_STATUS_LABELS[status];
@@ -34,4 +40,9 @@ export function PaymentFlags({ flags }: { flags: string[] }) {
 }
 
 /** Statuses a customer can still move (a failed attempt may be retried), so the page watches them. */
-export const STILL_MOVING: readonly PaymentStatus[] = ["created", "pending", "requires_action", "failed"];
+export const STILL_MOVING: readonly PaymentStatus[] = [
+  "created",
+  "pending",
+  "requires_action",
+  "failed",
+];

@@ -1,15 +1,25 @@
-import Link from "next/link";
 import { methodName } from "@/components/connections/chips";
 import { PROVIDERS } from "@/components/connections/provider-catalog";
 import { formatShortDateTime } from "@/components/connections/time";
 import { Table, Td, Th } from "@/components/ui/table";
 import type { Payment } from "@/db/schema/payments";
 import { formatMoney } from "@/lib/money";
+import Link from "next/link";
 import { PaymentFlags, PaymentStatusBadge } from "./payment-status-badge";
 
 export type PaymentRow = Pick<
   Payment,
-  "id" | "createdAt" | "amountMinor" | "currency" | "status" | "provider" | "method" | "conversationId" | "flowId" | "flags" | "isTest"
+  | "id"
+  | "createdAt"
+  | "amountMinor"
+  | "currency"
+  | "status"
+  | "provider"
+  | "method"
+  | "conversationId"
+  | "flowId"
+  | "flags"
+  | "isTest"
 >;
 
 export function PaymentsTable({ payments }: { payments: PaymentRow[] }) {
@@ -30,11 +40,17 @@ export function PaymentsTable({ payments }: { payments: PaymentRow[] }) {
         {payments.map((p) => (
           <tr key={p.id} className="hover:bg-slate-50">
             <Td>
-              <Link href={`/transactions/${p.id}`} className="text-brand-700 hover:underline" aria-label={`Payment ${p.id}, ${formatMoney(p.amountMinor, p.currency)}`}>
+              <Link
+                href={`/transactions/${p.id}`}
+                className="text-brand-700 hover:underline"
+                aria-label={`Payment ${p.id}, ${formatMoney(p.amountMinor, p.currency)}`}
+              >
                 {formatShortDateTime(p.createdAt)}
               </Link>
             </Td>
-            <Td className="text-right font-medium tabular-nums text-slate-900">{formatMoney(p.amountMinor, p.currency)}</Td>
+            <Td className="text-right font-medium tabular-nums text-slate-900">
+              {formatMoney(p.amountMinor, p.currency)}
+            </Td>
             <Td>
               <PaymentStatusBadge status={p.status} />
             </Td>

@@ -1,17 +1,25 @@
 "use client";
 
-import { useRouter } from "next/navigation";
-import { useState, useTransition } from "react";
 import { Button } from "@/components/ui/button";
 import { Field, FormError, Input } from "@/components/ui/field";
-import { refundPaymentAction } from "@/lib/payments/actions";
 import { formatMoney, minorToMajorString } from "@/lib/money";
+import { refundPaymentAction } from "@/lib/payments/actions";
+import { useRouter } from "next/navigation";
+import { useState, useTransition } from "react";
 
 /**
  * One idempotency key per intended refund: a double click or a retried request refunds once.
  * A new key is drawn only after a refund went through.
  */
-export function RefundForm({ paymentId, refundableMinor, currency }: { paymentId: string; refundableMinor: number; currency: string }) {
+export function RefundForm({
+  paymentId,
+  refundableMinor,
+  currency,
+}: {
+  paymentId: string;
+  refundableMinor: number;
+  currency: string;
+}) {
   const router = useRouter();
   const [idempotencyKey, setIdempotencyKey] = useState(() => crypto.randomUUID());
   const [error, setError] = useState<string | null>(null);
@@ -34,7 +42,11 @@ export function RefundForm({ paymentId, refundableMinor, currency }: { paymentId
       if (result.ok) {
         setError(null);
         setFieldErrors({});
-        setDone(result.data.status === "failed" ? "The provider refused the refund." : "Refund sent to the provider.");
+        setDone(
+          result.data.status === "failed"
+            ? "The provider refused the refund."
+            : "Refund sent to the provider.",
+        );
         setIdempotencyKey(crypto.randomUUID());
         router.refresh();
       } else {
@@ -48,7 +60,12 @@ export function RefundForm({ paymentId, refundableMinor, currency }: { paymentId
     <form onSubmit={submit} noValidate className="space-y-3" aria-label="Refund">
       <FormError message={error} />
       <div className="grid gap-3 sm:grid-cols-[10rem_1fr]">
-        <Field label={`Amount (${currency})`} name="amount" error={fieldErrors.amount ?? fieldErrors.amountMinor} hint={`Up to ${formatMoney(refundableMinor, currency)}`}>
+        <Field
+          label={`Amount (${currency})`}
+          name="amount"
+          error={fieldErrors.amount ?? fieldErrors.amountMinor}
+          hint={`Up to ${formatMoney(refundableMinor, currency)}`}
+        >
           <Input
             name="amount"
             inputMode="decimal"
@@ -59,7 +76,13 @@ export function RefundForm({ paymentId, refundableMinor, currency }: { paymentId
           />
         </Field>
         <Field label="Reason" name="reason" error={fieldErrors.reason}>
-          <Input name="reason" placeholder="e.g. customer asked to cancel" required maxLength={500} invalid={Boolean(fieldErrors.reason)} />
+          <Input
+            name="reason"
+            placeholder="e.g. customer asked to cancel"
+            required
+            maxLength={500}
+            invalid={Boolean(fieldErrors.reason)}
+          />
         </Field>
       </div>
       <div className="flex items-center gap-3">

@@ -21,9 +21,23 @@ const DOTS: Record<Tone, string> = {
 };
 
 /** Status is always colour *and* text. */
-export function Badge({ tone = "slate", children, className }: { tone?: Tone; children: React.ReactNode; className?: string }) {
+export function Badge({
+  tone = "slate",
+  children,
+  className,
+}: {
+  tone?: Tone;
+  children: React.ReactNode;
+  className?: string;
+}) {
   return (
-    <span className={cn("inline-flex items-center gap-1.5 rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset", TONES[tone], className)}>
+    <span
+      className={cn(
+        "inline-flex items-center gap-1.5 rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset",
+        TONES[tone],
+        className,
+      )}
+    >
       <span aria-hidden className={cn("h-1.5 w-1.5 rounded-full", DOTS[tone])} />
       {children}
     </span>

@@ -34,7 +34,11 @@ export function Field({
   );
 }
 
-export function Input({ className, invalid, ...props }: React.InputHTMLAttributes<HTMLInputElement> & { invalid?: boolean }) {
+export function Input({
+  className,
+  invalid,
+  ...props
+}: React.InputHTMLAttributes<HTMLInputElement> & { invalid?: boolean }) {
   return (
     <input
       id={props.id ?? props.name}
@@ -46,7 +50,11 @@ export function Input({ className, invalid, ...props }: React.InputHTMLAttribute
   );
 }
 
-export function Select({ className, invalid, ...props }: React.SelectHTMLAttributes<HTMLSelectElement> & { invalid?: boolean }) {
+export function Select({
+  className,
+  invalid,
+  ...props
+}: React.SelectHTMLAttributes<HTMLSelectElement> & { invalid?: boolean }) {
   return (
     <select
       id={props.id ?? props.name}
@@ -60,7 +68,10 @@ export function Select({ className, invalid, ...props }: React.SelectHTMLAttribu
 export function FormError({ message }: { message?: string | null }) {
   if (!message) return null;
   return (
-    <div role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800 ring-1 ring-red-200">
+    <div
+      role="alert"
+      className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800 ring-1 ring-red-200"
+    >
       {message}
     </div>
   );

@@ -4,6 +4,8 @@ import { text, timestamp } from "drizzle-orm/pg-core";
 // schema can later be distributed by merchant (Citus) without reshaping keys.
 export const merchantIdColumn = () => text("merchant_id").notNull();
 
-export const createdAt = () => timestamp("created_at", { withTimezone: true }).notNull().defaultNow();
-export const updatedAt = () => timestamp("updated_at", { withTimezone: true }).notNull().defaultNow();
+export const createdAt = () =>
+  timestamp("created_at", { withTimezone: true }).notNull().defaultNow();
+export const updatedAt = () =>
+  timestamp("updated_at", { withTimezone: true }).notNull().defaultNow();
 export const tstz = (name: string) => timestamp(name, { withTimezone: true });

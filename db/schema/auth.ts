@@ -58,10 +58,14 @@ export const invites = pgTable(
     role: text("role").$type<Role>().notNull(),
     // Only the SHA-256 of the token is stored; the link is shown once.
     tokenHash: text("token_hash").notNull(),
-    invitedByUserId: text("invited_by_user_id").references(() => users.id, { onDelete: "set null" }),
+    invitedByUserId: text("invited_by_user_id").references(() => users.id, {
+      onDelete: "set null",
+    }),
     expiresAt: tstz("expires_at").notNull(),
     acceptedAt: tstz("accepted_at"),
-    acceptedByUserId: text("accepted_by_user_id").references(() => users.id, { onDelete: "set null" }),
+    acceptedByUserId: text("accepted_by_user_id").references(() => users.id, {
+      onDelete: "set null",
+    }),
     revokedAt: tstz("revoked_at"),
     createdAt: createdAt(),
   },

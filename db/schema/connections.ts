@@ -1,8 +1,12 @@
+import type {
+  ConnectionMode,
+  PaymentMethod,
+  ProviderKind,
+} from "@/lib/connections/providers/types";
 import { sql } from "drizzle-orm";
 import { check, index, integer, jsonb, pgTable, primaryKey, text } from "drizzle-orm/pg-core";
-import type { ConnectionMode, PaymentMethod, ProviderKind } from "@/lib/connections/providers/types";
-import { merchants } from "./auth";
 import { createdAt, merchantIdColumn, tstz, updatedAt } from "./_shared";
+import { merchants } from "./auth";
 
 export type ConnectionStatus = "active" | "disabled" | "error";
 
@@ -26,7 +30,10 @@ export const connections = pgTable(
     credentialsEncrypted: text("credentials_encrypted").notNull(),
     keyVersion: text("key_version").notNull(),
     // Masked hints only (e.g. {"secretKey":"sk_test_…4242"}): safe to send to the browser.
-    credentialsHint: jsonb("credentials_hint").$type<Record<string, string>>().notNull().default({}),
+    credentialsHint: jsonb("credentials_hint")
+      .$type<Record<string, string>>()
+      .notNull()
+      .default({}),
     // Overrides the provider's API origin (local fake servers in tests and demos).
     apiBaseUrl: text("api_base_url"),
     methods: jsonb("methods").$type<PaymentMethod[]>().notNull().default([]),
@@ -44,7 +51,10 @@ export const connections = pgTable(
     primaryKey({ columns: [t.merchantId, t.id] }),
     // Webhook URLs carry only the connection id; this index finds its merchant.
     index("connections_id_idx").on(t.id),
-    check("connections_provider_check", sql`${t.provider} in ('sandbox','stripe','paypal','adyen')`),
+    check(
+      "connections_provider_check",
+      sql`${t.provider} in ('sandbox','stripe','paypal','adyen')`,
+    ),
     check("connections_mode_check", sql`${t.mode} in ('test','live')`),
     check("connections_status_check", sql`${t.status} in ('active','disabled','error')`),
   ],

@@ -1,8 +1,18 @@
 import { sql } from "drizzle-orm";
-import { boolean, check, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex } from "drizzle-orm/pg-core";
+import {
+  boolean,
+  check,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  uniqueIndex,
+} from "drizzle-orm/pg-core";
+import { createdAt, merchantIdColumn, tstz, updatedAt } from "./_shared";
 import { merchants } from "./auth";
 import type { ChannelKind } from "./flows";
-import { createdAt, merchantIdColumn, tstz, updatedAt } from "./_shared";
 
 export type ConversationStatus =
   | "active"

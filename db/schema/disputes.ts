@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { bigint, check, index, pgTable, primaryKey, text, uniqueIndex } from "drizzle-orm/pg-core";
-import { users } from "./auth";
 import { createdAt, merchantIdColumn, tstz, updatedAt } from "./_shared";
+import { users } from "./auth";
 
 export type DisputeStatus = "needs_response" | "under_review" | "won" | "lost" | "accepted";
 export type DisputeOutcome = "won" | "lost" | "accepted";
@@ -51,7 +51,9 @@ export const disputeEvidence = pgTable(
     fileName: text("file_name"),
     contentType: text("content_type"),
     fileBase64: text("file_base64"),
-    createdByUserId: text("created_by_user_id").references(() => users.id, { onDelete: "set null" }),
+    createdByUserId: text("created_by_user_id").references(() => users.id, {
+      onDelete: "set null",
+    }),
     createdAt: createdAt(),
   },
   (t) => [

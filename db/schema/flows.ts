@@ -1,7 +1,16 @@
 import { sql } from "drizzle-orm";
-import { check, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex } from "drizzle-orm/pg-core";
-import { merchants, users } from "./auth";
+import {
+  check,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  uniqueIndex,
+} from "drizzle-orm/pg-core";
 import { createdAt, merchantIdColumn, tstz, updatedAt } from "./_shared";
+import { merchants, users } from "./auth";
 
 export type FlowStatus = "draft" | "published" | "archived";
 export type ChannelKind = "web" | "telegram" | "messenger" | "whatsapp" | "slack";
@@ -41,7 +50,9 @@ export const flowVersions = pgTable(
     version: integer("version").notNull(),
     graph: jsonb("graph").$type<unknown>().notNull(),
     note: text("note").notNull().default(""),
-    publishedByUserId: text("published_by_user_id").references(() => users.id, { onDelete: "set null" }),
+    publishedByUserId: text("published_by_user_id").references(() => users.id, {
+      onDelete: "set null",
+    }),
     publishedAt: tstz("published_at").notNull().defaultNow(),
   },
   (t) => [

@@ -10,8 +10,8 @@ import {
   text,
   uniqueIndex,
 } from "drizzle-orm/pg-core";
-import { users } from "./auth";
 import { createdAt, merchantIdColumn, tstz } from "./_shared";
+import { users } from "./auth";
 
 export type AlertKind = "failure_rate" | "fraud_signal" | "dispute_rate" | "webhook_failures";
 
@@ -98,9 +98,14 @@ export const jobs = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.merchantId, t.id] }),
-    uniqueIndex("jobs_dedupe_key").on(t.merchantId, t.dedupeKey).where(sql`${t.dedupeKey} is not null`),
+    uniqueIndex("jobs_dedupe_key")
+      .on(t.merchantId, t.dedupeKey)
+      .where(sql`${t.dedupeKey} is not null`),
     index("jobs_due_idx").on(t.status, t.runAt),
-    check("jobs_status_check", sql`${t.status} in ('pending','running','done','failed','canceled')`),
+    check(
+      "jobs_status_check",
+      sql`${t.status} in ('pending','running','done','failed','canceled')`,
+    ),
   ],
 );
 

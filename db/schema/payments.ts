@@ -1,3 +1,4 @@
+import type { PaymentMethod, PaymentStatus, ProviderKind } from "@/lib/connections/providers/types";
 import { sql } from "drizzle-orm";
 import {
   bigint,
@@ -11,13 +12,8 @@ import {
   text,
   uniqueIndex,
 } from "drizzle-orm/pg-core";
-import type {
-  PaymentMethod,
-  PaymentStatus,
-  ProviderKind,
-} from "@/lib/connections/providers/types";
-import { merchants, users } from "./auth";
 import { createdAt, merchantIdColumn, tstz, updatedAt } from "./_shared";
+import { merchants, users } from "./auth";
 
 const money = (name: string) => bigint(name, { mode: "number" });
 
@@ -140,7 +136,9 @@ export const refunds = pgTable(
     reason: text("reason").notNull().default(""),
     providerRefundId: text("provider_refund_id"),
     idempotencyKey: text("idempotency_key").notNull(),
-    createdByUserId: text("created_by_user_id").references(() => users.id, { onDelete: "set null" }),
+    createdByUserId: text("created_by_user_id").references(() => users.id, {
+      onDelete: "set null",
+    }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

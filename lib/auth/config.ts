@@ -1,6 +1,6 @@
+import { getDb } from "@/db/client";
 import NextAuth, { CredentialsSignin } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
-import { getDb } from "@/db/client";
 import { authenticate } from "./credentials";
 import { authSecret } from "./secret";
 
@@ -26,7 +26,10 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
       async authorize(credentials, request) {
         const result = await authenticate(
           getDb(),
-          { email: String(credentials?.email ?? ""), password: String(credentials?.password ?? "") },
+          {
+            email: String(credentials?.email ?? ""),
+            password: String(credentials?.password ?? ""),
+          },
           { ip: clientIp(request), userAgent: request?.headers.get("user-agent") ?? null },
         );
         if (!result.ok) {

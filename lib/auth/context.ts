@@ -1,7 +1,7 @@
-import { and, asc, eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { memberships, merchants, users, type Role } from "@/db/schema";
 import { ForbiddenError, NotSignedInError } from "@/lib/errors";
+import { and, asc, eq } from "drizzle-orm";
 import { can, type Permission } from "./permissions";
 
 export interface SessionClaims {

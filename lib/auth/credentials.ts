@@ -1,8 +1,8 @@
-import { eq, sql } from "drizzle-orm";
-import { z } from "zod";
 import type { Db } from "@/db/client";
 import { memberships, users } from "@/db/schema";
 import { recordAudit } from "@/lib/audit/record";
+import { eq, sql } from "drizzle-orm";
+import { z } from "zod";
 import { verifyPassword } from "./password";
 import { clearFailures, lockedForMs, recordFailure, throttleKeys } from "./throttle";
 
@@ -33,7 +33,10 @@ export async function authenticate(
   const wait = await lockedForMs(db, keys, now);
   if (wait > 0) return { ok: false, reason: "rate_limited", retryAfterMs: wait };
 
-  const [user] = await db.select().from(users).where(sql`lower(${users.email}) = ${email}`);
+  const [user] = await db
+    .select()
+    .from(users)
+    .where(sql`lower(${users.email}) = ${email}`);
   const ok = await verifyPassword(password, user?.passwordHash);
   if (!user || !ok) {
     await recordFailure(db, keys, now);

@@ -1,7 +1,7 @@
+import { env } from "@/lib/env";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { env } from "@/lib/env";
 
 /**
  * AUTH_SECRET from the environment; on the embedded default a secret is generated once into

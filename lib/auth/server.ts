@@ -1,9 +1,9 @@
-import "server-only";
+import { getDb } from "@/db/client";
+import { ForbiddenError, NotSignedInError } from "@/lib/errors";
 import { cookies, headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { cache } from "react";
-import { getDb } from "@/db/client";
-import { ForbiddenError, NotSignedInError } from "@/lib/errors";
+import "server-only";
 import { auth } from "./config";
 import { resolveMerchantContext, type MerchantContext } from "./context";
 import { can, type Permission } from "./permissions";

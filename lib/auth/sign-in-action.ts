@@ -1,9 +1,9 @@
 "use server";
 
+import { zodFieldErrors } from "@/lib/validation";
 import { AuthError } from "next-auth";
 import { signIn, signOut } from "./config";
 import { signInSchema } from "./credentials";
-import { zodFieldErrors } from "@/lib/validation";
 
 export interface SignInState {
   error?: string;
@@ -12,7 +12,10 @@ export interface SignInState {
 }
 
 export async function signInAction(_prev: SignInState, form: FormData): Promise<SignInState> {
-  const parsed = signInSchema.safeParse({ email: form.get("email"), password: form.get("password") });
+  const parsed = signInSchema.safeParse({
+    email: form.get("email"),
+    password: form.get("password"),
+  });
   const email = String(form.get("email") ?? "");
   if (!parsed.success) return { fieldErrors: zodFieldErrors(parsed.error), email };
   const next = String(form.get("next") ?? "");

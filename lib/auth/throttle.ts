@@ -1,6 +1,6 @@
-import { eq, sql } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { signInThrottle } from "@/db/schema";
+import { eq, sql } from "drizzle-orm";
 
 // Slows down password guessing per account and per client address. Unknown emails are
 // throttled exactly like known ones, so the answers never reveal which emails exist.

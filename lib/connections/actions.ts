@@ -1,8 +1,8 @@
 "use server";
 
+import { defineAction } from "@/lib/action";
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { defineAction } from "@/lib/action";
 import { connectionStatusSchema, createConnectionSchema, rotateCredentialsSchema } from "./schemas";
 import * as connections from "./service";
 

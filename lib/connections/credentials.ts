@@ -30,5 +30,8 @@ export function sealCredentials(
 
 /** Server code that calls the provider is the only reader of decrypted credentials. */
 export function openCredentials(envelope: string, connectionId: string): Record<string, string> {
-  return decryptSecret(envelope, getMasterKeyRing(), aadFor(connectionId)) as Record<string, string>;
+  return decryptSecret(envelope, getMasterKeyRing(), aadFor(connectionId)) as Record<
+    string,
+    string
+  >;
 }

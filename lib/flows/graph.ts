@@ -1,8 +1,8 @@
 // The flow graph a merchant designs on the canvas and stores as JSON in flow_versions.
 // Shapes stay React Flow compatible ({ id, type, position, data } nodes and
 // { id, source, sourceHandle, target } edges) so the editor can load them as they are.
-import { z } from "zod";
 import { PAYMENT_METHODS } from "@/lib/connections/providers/types";
+import { z } from "zod";
 
 /** Languages the bot speaks. Adding one makes the compiler ask for its built-in phrases. */
 export const LANGS = ["en", "fr", "zh", "id"] as const;
@@ -15,14 +15,23 @@ export type LocalizedText = z.infer<typeof LocalizedTextSchema>;
 export const PaymentMethodSchema = z.enum(PAYMENT_METHODS);
 
 const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-export const VariableNameSchema = z.string().regex(VARIABLE_NAME, "Use letters, digits and _ (not starting with a digit)");
+export const VariableNameSchema = z
+  .string()
+  .regex(VARIABLE_NAME, "Use letters, digits and _ (not starting with a digit)");
 
 /**
  * Variables the runtime sets itself. "total", "reference", "payment_status" and
  * "payment_url" come from the pay node, "cart" and "total" from product_choice, "method"
  * from choose_method. Merchants cannot reuse these names for their own answers.
  */
-export const BUILTIN_VARIABLES = ["cart", "total", "reference", "payment_status", "payment_url", "method"] as const;
+export const BUILTIN_VARIABLES = [
+  "cart",
+  "total",
+  "reference",
+  "payment_status",
+  "payment_url",
+  "method",
+] as const;
 export type BuiltinVariable = (typeof BUILTIN_VARIABLES)[number];
 export function isBuiltinVariable(name: string): name is BuiltinVariable {
   return (BUILTIN_VARIABLES as readonly string[]).includes(name);
@@ -40,7 +49,10 @@ export const MessageDataSchema = z.object({ ...labelField, text: LocalizedTextSc
 
 export const ASK_KINDS = ["text", "number", "amount", "email", "phone", "choice"] as const;
 export type AskKind = (typeof ASK_KINDS)[number];
-export const ChoiceSchema = z.object({ value: z.string().min(1).max(100), label: LocalizedTextSchema });
+export const ChoiceSchema = z.object({
+  value: z.string().min(1).max(100),
+  label: LocalizedTextSchema,
+});
 export const AskDataSchema = z.object({
   ...labelField,
   variable: VariableNameSchema,
@@ -83,7 +95,10 @@ export const PayDataSchema = z.object({
   expiresInMinutes: minutes(MONTH_MINUTES),
 });
 
-export const WaitPaymentDataSchema = z.object({ ...labelField, timeoutMinutes: minutes(MONTH_MINUTES) });
+export const WaitPaymentDataSchema = z.object({
+  ...labelField,
+  timeoutMinutes: minutes(MONTH_MINUTES),
+});
 export const ReceiptDataSchema = z.object({ ...labelField, text: LocalizedTextSchema });
 export const ReminderDataSchema = z.object({
   ...labelField,
@@ -105,7 +120,12 @@ export const HandoffDataSchema = z.object({ ...labelField, text: LocalizedTextSc
 export const EndDataSchema = z.object({ ...labelField, text: LocalizedTextSchema.optional() });
 
 function nodeSchema<T extends string, D extends z.ZodType>(type: T, data: D) {
-  return z.object({ id: z.string().min(1).max(100), type: z.literal(type), position: PositionSchema, data });
+  return z.object({
+    id: z.string().min(1).max(100),
+    type: z.literal(type),
+    position: PositionSchema,
+    data,
+  });
 }
 
 export const FlowNodeSchema = z.discriminatedUnion("type", [
@@ -164,14 +184,20 @@ export function edgeHandle(edge: FlowEdge): string {
 }
 
 /** Outputs per node type: required ones must be connected before publishing. */
-export const NODE_OUTPUTS: Record<NodeType, { required: readonly string[]; optional: readonly string[] }> = {
+export const NODE_OUTPUTS: Record<
+  NodeType,
+  { required: readonly string[]; optional: readonly string[] }
+> = {
   start: { required: ["next"], optional: [] },
   message: { required: ["next"], optional: [] },
   ask: { required: ["next"], optional: ["invalid"] },
   product_choice: { required: ["next"], optional: ["invalid"] },
   choose_method: { required: ["next"], optional: ["invalid"] },
   pay: { required: ["next"], optional: [] },
-  wait_payment: { required: ["succeeded"], optional: ["failed", "expired", "retry", "other_method"] },
+  wait_payment: {
+    required: ["succeeded"],
+    optional: ["failed", "expired", "retry", "other_method"],
+  },
   receipt: { required: ["next"], optional: [] },
   reminder: { required: ["paid", "unpaid"], optional: [] },
   condition: { required: ["true", "false"], optional: [] },
@@ -185,7 +211,14 @@ export function nodeOutputs(type: NodeType): readonly string[] {
 }
 
 /** Nodes where the conversation rests for the customer or the payment provider. */
-export const WAITING_NODE_TYPES: readonly NodeType[] = ["ask", "product_choice", "choose_method", "pay", "wait_payment", "reminder"];
+export const WAITING_NODE_TYPES: readonly NodeType[] = [
+  "ask",
+  "product_choice",
+  "choose_method",
+  "pay",
+  "wait_payment",
+  "reminder",
+];
 export const TERMINAL_NODE_TYPES: readonly NodeType[] = ["end", "handoff"];
 
 export function describeNode(node: FlowNode): string {

@@ -33,7 +33,13 @@ export function luhnValid(digits: string): boolean {
  * Discover/UnionPay/Maestro). Requiring it halves false alarms on Luhn-valid order numbers.
  */
 function looksLikePan(digits: string): boolean {
-  return digits.length >= 13 && digits.length <= 19 && digits[0] >= "2" && digits[0] <= "6" && luhnValid(digits);
+  return (
+    digits.length >= 13 &&
+    digits.length <= 19 &&
+    digits[0] >= "2" &&
+    digits[0] <= "6" &&
+    luhnValid(digits)
+  );
 }
 
 // Digit groups joined by single spaces or dashes, as people write card numbers.

@@ -5,7 +5,13 @@ import type { FlowEdge, FlowGraph, FlowInput, FlowNode, Lang, LocalizedText } fr
 import { LANGS } from "./graph";
 import { NUMBER_LOCALES } from "./i18n";
 
-export const TEMPLATE_IDS = ["pay_invoice", "order_and_pay", "donation", "reminder_link", "blank"] as const;
+export const TEMPLATE_IDS = [
+  "pay_invoice",
+  "order_and_pay",
+  "donation",
+  "reminder_link",
+  "blank",
+] as const;
 export type TemplateId = (typeof TEMPLATE_IDS)[number];
 
 export interface TemplateOptions {
@@ -50,7 +56,12 @@ export const FLOW_TEMPLATES: { id: TemplateId; name: Text; description: Text }[]
   },
   {
     id: "reminder_link",
-    name: t("Pay a reminder link", "Lien de paiement avec relances", "付款提醒链接", "Tautan pengingat pembayaran"),
+    name: t(
+      "Pay a reminder link",
+      "Lien de paiement avec relances",
+      "付款提醒链接",
+      "Tautan pengingat pembayaran",
+    ),
     description: t(
       "For an amount you already know: sends the link, reminds the customer, and waits for the payment.",
       "Pour un montant déjà connu : envoie le lien, relance le client et attend le paiement.",
@@ -61,7 +72,12 @@ export const FLOW_TEMPLATES: { id: TemplateId; name: Text; description: Text }[]
   {
     id: "blank",
     name: t("Blank flow", "Parcours vierge", "空白流程", "Alur kosong"),
-    description: t("Start from an empty canvas.", "Partir d'une page blanche.", "从空白画布开始。", "Mulai dari kanvas kosong."),
+    description: t(
+      "Start from an empty canvas.",
+      "Partir d'une page blanche.",
+      "从空白画布开始。",
+      "Mulai dari kanvas kosong.",
+    ),
   },
 ];
 
@@ -70,7 +86,10 @@ const SAMPLE_SCALE: Record<string, number> = { IDR: 10_000, VND: 10_000, KRW: 1_
 
 /** A sample price given in cents of a "typical" currency, in this currency's minor units. */
 function samplePrice(cents: number, currency: string): number {
-  return Math.max(1, Math.round((cents * (SAMPLE_SCALE[currency] ?? 1) * 10 ** currencyExponent(currency)) / 100));
+  return Math.max(
+    1,
+    Math.round((cents * (SAMPLE_SCALE[currency] ?? 1) * 10 ** currencyExponent(currency)) / 100),
+  );
 }
 
 function majorString(minor: number, currency: string): string {
@@ -89,7 +108,12 @@ class Builder {
   readonly nodes: FlowNode[] = [];
   readonly edges: FlowEdge[] = [];
 
-  add<T extends FlowNode["type"]>(id: string, type: T, data: Extract<FlowNode, { type: T }>["data"], col = 0): string {
+  add<T extends FlowNode["type"]>(
+    id: string,
+    type: T,
+    data: Extract<FlowNode, { type: T }>["data"],
+    col = 0,
+  ): string {
     const row = this.nodes.filter((n) => n.position.x === col * 320).length;
     this.nodes.push({ id, type, position: { x: col * 320, y: row * 140 }, data } as FlowNode);
     return id;
@@ -104,8 +128,18 @@ class Builder {
   }
 }
 
-const CHOOSE_PROMPT = t("How would you like to pay?", "Comment souhaitez-vous payer ?", "您想用哪种方式付款？", "Anda ingin membayar dengan cara apa?");
-const GOODBYE = t("Have a great day!", "Excellente journée !", "祝您生活愉快！", "Semoga hari Anda menyenangkan!");
+const CHOOSE_PROMPT = t(
+  "How would you like to pay?",
+  "Comment souhaitez-vous payer ?",
+  "您想用哪种方式付款？",
+  "Anda ingin membayar dengan cara apa?",
+);
+const GOODBYE = t(
+  "Have a great day!",
+  "Excellente journée !",
+  "祝您生活愉快！",
+  "Semoga hari Anda menyenangkan!",
+);
 const LINK_EXPIRED = t(
   "The payment link has expired. Send us a message whenever you'd like to try again.",
   "Le lien de paiement a expiré. Écrivez-nous quand vous souhaitez réessayer.",
@@ -139,7 +173,12 @@ function payInvoice(b: Builder): void {
     kind: "text",
     min: 2,
     max: 40,
-    prompt: t("What is your invoice number?", "Quel est le numéro de votre facture ?", "请问您的发票号码是多少？", "Mohon kirimkan nomor faktur Anda."),
+    prompt: t(
+      "What is your invoice number?",
+      "Quel est le numéro de votre facture ?",
+      "请问您的发票号码是多少？",
+      "Mohon kirimkan nomor faktur Anda.",
+    ),
     retry: t(
       "Please send the number exactly as it appears on your invoice.",
       "Merci d'envoyer le numéro tel qu'il figure sur votre facture.",
@@ -151,14 +190,24 @@ function payInvoice(b: Builder): void {
     variable: "amount",
     kind: "amount",
     min: 1,
-    prompt: t("What amount would you like to pay?", "Quel montant souhaitez-vous régler ?", "您要支付多少金额？", "Berapa jumlah yang ingin Anda bayar?"),
+    prompt: t(
+      "What amount would you like to pay?",
+      "Quel montant souhaitez-vous régler ?",
+      "您要支付多少金额？",
+      "Berapa jumlah yang ingin Anda bayar?",
+    ),
     retry: {},
   });
   const method = b.add("choose_method", "choose_method", { prompt: CHOOSE_PROMPT });
   const pay = b.add("pay", "pay", {
     amountFrom: "variable",
     amountVariable: "amount",
-    description: t("Invoice {{invoice_number}}", "Facture {{invoice_number}}", "发票 {{invoice_number}}", "Faktur {{invoice_number}}"),
+    description: t(
+      "Invoice {{invoice_number}}",
+      "Facture {{invoice_number}}",
+      "发票 {{invoice_number}}",
+      "Faktur {{invoice_number}}",
+    ),
     expiresInMinutes: 1440,
   });
   const reminder = b.add("reminder", "reminder", {
@@ -193,19 +242,44 @@ function orderAndPay(b: Builder, currency: string): void {
     variable: "cart",
     allowMultiple: true,
     prompt: t(
-      "What would you like to order? Pick an item; write \"1 x2\" for two of item 1.",
+      'What would you like to order? Pick an item; write "1 x2" for two of item 1.',
       "Que souhaitez-vous commander ? Choisissez un article ; écrivez « 1 x2 » pour deux fois l'article 1.",
       "您想订购什么？请选择商品；回复“1 x2”表示购买两件 1 号商品。",
-      "Anda ingin memesan apa? Pilih barang; tulis \"1 x2\" untuk dua barang nomor 1.",
+      'Anda ingin memesan apa? Pilih barang; tulis "1 x2" untuk dua barang nomor 1.',
     ),
     products: [
-      { sku: "COFFEE-250", name: t("Coffee beans (250 g)", "Café en grains (250 g)", "咖啡豆（250 克）", "Biji kopi (250 g)"), priceMinor: samplePrice(1290, currency), maxQuantity: 10 },
-      { sku: "MUG", name: t("Ceramic mug", "Mug en céramique", "陶瓷马克杯", "Mug keramik"), priceMinor: samplePrice(1500, currency), maxQuantity: 5 },
-      { sku: "GIFT-25", name: t("Gift card", "Carte cadeau", "礼品卡", "Kartu hadiah"), priceMinor: samplePrice(2500, currency), maxQuantity: 3 },
+      {
+        sku: "COFFEE-250",
+        name: t(
+          "Coffee beans (250 g)",
+          "Café en grains (250 g)",
+          "咖啡豆（250 克）",
+          "Biji kopi (250 g)",
+        ),
+        priceMinor: samplePrice(1290, currency),
+        maxQuantity: 10,
+      },
+      {
+        sku: "MUG",
+        name: t("Ceramic mug", "Mug en céramique", "陶瓷马克杯", "Mug keramik"),
+        priceMinor: samplePrice(1500, currency),
+        maxQuantity: 5,
+      },
+      {
+        sku: "GIFT-25",
+        name: t("Gift card", "Carte cadeau", "礼品卡", "Kartu hadiah"),
+        priceMinor: samplePrice(2500, currency),
+        maxQuantity: 3,
+      },
     ],
   });
   const summary = b.add("summary", "message", {
-    text: t("Your order: {{cart}}. Total: {{total}}.", "Votre commande : {{cart}}. Total : {{total}}.", "您的订单：{{cart}}。合计：{{total}}。", "Pesanan Anda: {{cart}}. Total: {{total}}."),
+    text: t(
+      "Your order: {{cart}}. Total: {{total}}.",
+      "Votre commande : {{cart}}. Total : {{total}}.",
+      "您的订单：{{cart}}。合计：{{total}}。",
+      "Pesanan Anda: {{cart}}. Total: {{total}}.",
+    ),
   });
   const method = b.add("choose_method", "choose_method", { prompt: CHOOSE_PROMPT });
   const pay = b.add("pay", "pay", {
@@ -249,7 +323,10 @@ function donation(b: Builder, currency: string): void {
       "Berapa yang ingin Anda donasikan? Pilih jumlah atau ketik jumlah Anda sendiri.",
     ),
     retry: {},
-    choices: presets.map((minor) => ({ value: majorString(minor, currency), label: moneyText(minor, currency) })),
+    choices: presets.map((minor) => ({
+      value: majorString(minor, currency),
+      label: moneyText(minor, currency),
+    })),
   });
   const method = b.add("choose_method", "choose_method", { prompt: CHOOSE_PROMPT });
   const pay = b.add("pay", "pay", {
@@ -290,7 +367,12 @@ function reminderLink(b: Builder): void {
   const pay = b.add("pay", "pay", {
     amountFrom: "variable",
     amountVariable: "amount_due",
-    description: t("Invoice {{invoice_number}}", "Facture {{invoice_number}}", "发票 {{invoice_number}}", "Faktur {{invoice_number}}"),
+    description: t(
+      "Invoice {{invoice_number}}",
+      "Facture {{invoice_number}}",
+      "发票 {{invoice_number}}",
+      "Faktur {{invoice_number}}",
+    ),
     expiresInMinutes: 10_080,
   });
   const reminder = b.add("reminder", "reminder", {
@@ -327,9 +409,14 @@ function blank(b: Builder): void {
 
 export function buildFlowTemplate(id: TemplateId, options: TemplateOptions = {}): FlowGraph {
   const currency = (options.currency ?? "EUR").toUpperCase();
-  if (!isCurrency(currency)) throw new RangeError(`Parley does not support the currency ${currency}`);
-  const languages = options.languages && options.languages.length > 0 ? [...options.languages] : [...LANGS];
-  const defaultLanguage = options.defaultLanguage && languages.includes(options.defaultLanguage) ? options.defaultLanguage : languages[0];
+  if (!isCurrency(currency))
+    throw new RangeError(`Parley does not support the currency ${currency}`);
+  const languages =
+    options.languages && options.languages.length > 0 ? [...options.languages] : [...LANGS];
+  const defaultLanguage =
+    options.defaultLanguage && languages.includes(options.defaultLanguage)
+      ? options.defaultLanguage
+      : languages[0];
   const b = new Builder();
   let inputs: FlowInput[] = [];
   switch (id) {

@@ -3,8 +3,16 @@
 import type { PaymentMethod } from "@/lib/connections/providers/types";
 import { isCurrency } from "@/lib/money";
 import {
-  describeNode, edgeHandle, type FlowGraph, FlowGraphSchema, type FlowNode, isBuiltinVariable, NODE_OUTPUTS, nodeOutputs,
-  TERMINAL_NODE_TYPES, WAITING_NODE_TYPES,
+  describeNode,
+  edgeHandle,
+  type FlowGraph,
+  FlowGraphSchema,
+  type FlowNode,
+  isBuiltinVariable,
+  NODE_OUTPUTS,
+  nodeOutputs,
+  TERMINAL_NODE_TYPES,
+  WAITING_NODE_TYPES,
 } from "./graph";
 import { hasTranslation } from "./i18n";
 import { textFields, variablesSet, variablesUsed } from "./runtime/graph-facts";
@@ -29,7 +37,12 @@ export function canPublish(issues: readonly FlowIssue[]): boolean {
 }
 
 type Report = (issue: FlowIssue) => void;
-const error = (code: string, message: string, at: Partial<FlowIssue> = {}): FlowIssue => ({ ...at, code, severity: "error", message });
+const error = (code: string, message: string, at: Partial<FlowIssue> = {}): FlowIssue => ({
+  ...at,
+  code,
+  severity: "error",
+  message,
+});
 
 /** Accepts stored JSON as it is: schema problems come back as issues, never as a throw. */
 export function validateFlow(graph: FlowGraph | unknown, ctx: ValidationContext): FlowIssue[] {
@@ -45,7 +58,12 @@ export function validateFlow(graph: FlowGraph | unknown, ctx: ValidationContext)
   const reachable = reachableFrom(index, index.startIds.slice(0, 1));
   for (const node of flow.nodes) {
     if (index.startIds.length > 0 && !reachable.has(node.id)) {
-      report({ nodeId: node.id, code: "unreachable_node", severity: "warning", message: `Node ${describeNode(node)} can never be reached from the start.` });
+      report({
+        nodeId: node.id,
+        code: "unreachable_node",
+        severity: "warning",
+        message: `Node ${describeNode(node)} can never be reached from the start.`,
+      });
     }
     checkOutputs(node, index, report);
     checkNodeData(node, flow, ctx, report);
@@ -57,7 +75,10 @@ export function validateFlow(graph: FlowGraph | unknown, ctx: ValidationContext)
   return issues;
 }
 
-function schemaIssues(graph: unknown, zodIssues: { path: PropertyKey[]; message: string }[]): FlowIssue[] {
+function schemaIssues(
+  graph: unknown,
+  zodIssues: { path: PropertyKey[]; message: string }[],
+): FlowIssue[] {
   const nodes = (graph as { nodes?: unknown })?.nodes;
   return zodIssues.map((issue) => {
     const at: Partial<FlowIssue> = {};
@@ -66,48 +87,90 @@ function schemaIssues(graph: unknown, zodIssues: { path: PropertyKey[]; message:
       if (typeof id === "string") at.nodeId = id;
     }
     const where = issue.path.map(String).join(".") || "flow";
-    return error("invalid_schema", `${at.nodeId ? `Node "${at.nodeId}": ` : ""}${where}: ${issue.message}`, at);
+    return error(
+      "invalid_schema",
+      `${at.nodeId ? `Node "${at.nodeId}": ` : ""}${where}: ${issue.message}`,
+      at,
+    );
   });
 }
 
 function checkGraphSettings(flow: FlowGraph, report: Report): void {
   if (!flow.languages.includes(flow.defaultLanguage)) {
-    report(error("default_language_not_listed", `The default language "${flow.defaultLanguage}" is not one of the flow's languages.`));
+    report(
+      error(
+        "default_language_not_listed",
+        `The default language "${flow.defaultLanguage}" is not one of the flow's languages.`,
+      ),
+    );
   }
-  if (!isCurrency(flow.currency)) report(error("currency_unsupported", `Parley does not support the currency ${flow.currency}.`));
+  if (!isCurrency(flow.currency))
+    report(error("currency_unsupported", `Parley does not support the currency ${flow.currency}.`));
 }
 
 function checkIdsAndEdges(flow: FlowGraph, index: GraphIndex, report: Report): void {
   const seenNodes = new Set<string>();
   for (const node of flow.nodes) {
-    if (seenNodes.has(node.id)) report(error("duplicate_node_id", `Two nodes share the id "${node.id}".`, { nodeId: node.id }));
+    if (seenNodes.has(node.id))
+      report(
+        error("duplicate_node_id", `Two nodes share the id "${node.id}".`, { nodeId: node.id }),
+      );
     seenNodes.add(node.id);
   }
   if (index.startIds.length === 0) report(error("start_missing", "The flow needs a start node."));
   for (const extra of index.startIds.slice(1)) {
-    report(error("start_multiple", `The flow has more than one start node; remove "${extra}".`, { nodeId: extra }));
+    report(
+      error("start_multiple", `The flow has more than one start node; remove "${extra}".`, {
+        nodeId: extra,
+      }),
+    );
   }
   const seenEdges = new Set<string>();
   const seenOutputs = new Set<string>();
   for (const edge of flow.edges) {
     const at = { edgeId: edge.id, nodeId: edge.source };
-    if (seenEdges.has(edge.id)) report(error("duplicate_edge_id", `Two connections share the id "${edge.id}".`, at));
+    if (seenEdges.has(edge.id))
+      report(error("duplicate_edge_id", `Two connections share the id "${edge.id}".`, at));
     seenEdges.add(edge.id);
     const source = index.nodes.get(edge.source);
     if (!source) {
-      report(error("edge_unknown_source", `Connection "${edge.id}" starts from a node that doesn't exist ("${edge.source}").`, { edgeId: edge.id }));
+      report(
+        error(
+          "edge_unknown_source",
+          `Connection "${edge.id}" starts from a node that doesn't exist ("${edge.source}").`,
+          { edgeId: edge.id },
+        ),
+      );
       continue;
     }
     if (!index.nodes.has(edge.target)) {
-      report(error("edge_unknown_target", `Connection "${edge.id}" from ${describeNode(source)} points to a node that doesn't exist ("${edge.target}").`, at));
+      report(
+        error(
+          "edge_unknown_target",
+          `Connection "${edge.id}" from ${describeNode(source)} points to a node that doesn't exist ("${edge.target}").`,
+          at,
+        ),
+      );
     }
     const handle = edgeHandle(edge);
     if (!nodeOutputs(source.type).includes(handle)) {
-      report(error("edge_unknown_handle", `Node ${describeNode(source)} has no output "${handle}" (it has: ${nodeOutputs(source.type).join(", ") || "none"}).`, at));
+      report(
+        error(
+          "edge_unknown_handle",
+          `Node ${describeNode(source)} has no output "${handle}" (it has: ${nodeOutputs(source.type).join(", ") || "none"}).`,
+          at,
+        ),
+      );
     }
     const key = `${edge.source}\u0000${handle}`;
     if (seenOutputs.has(key)) {
-      report(error("duplicate_output", `Output "${handle}" of node ${describeNode(source)} is connected twice; keep one connection.`, at));
+      report(
+        error(
+          "duplicate_output",
+          `Output "${handle}" of node ${describeNode(source)} is connected twice; keep one connection.`,
+          at,
+        ),
+      );
     }
     seenOutputs.add(key);
   }
@@ -116,39 +179,79 @@ function checkIdsAndEdges(flow: FlowGraph, index: GraphIndex, report: Report): v
 function checkOutputs(node: FlowNode, index: GraphIndex, report: Report): void {
   for (const handle of NODE_OUTPUTS[node.type].required) {
     if (!index.outputs.get(node.id)?.has(handle)) {
-      report(error("dead_end", `Output "${handle}" of node ${describeNode(node)} is not connected; the conversation would stop there. Connect it (to an end or handoff node if nothing else).`, { nodeId: node.id }));
+      report(
+        error(
+          "dead_end",
+          `Output "${handle}" of node ${describeNode(node)} is not connected; the conversation would stop there. Connect it (to an end or handoff node if nothing else).`,
+          { nodeId: node.id },
+        ),
+      );
     }
   }
 }
 
 function connectionsFor(flow: FlowGraph, ctx: ValidationContext) {
-  return ctx.connections.filter((c) => c.enabled && c.currencies.map((x) => x.toUpperCase()).includes(flow.currency));
+  return ctx.connections.filter(
+    (c) => c.enabled && c.currencies.map((x) => x.toUpperCase()).includes(flow.currency),
+  );
 }
 
-function checkNodeData(node: FlowNode, flow: FlowGraph, ctx: ValidationContext, report: Report): void {
+function checkNodeData(
+  node: FlowNode,
+  flow: FlowGraph,
+  ctx: ValidationContext,
+  report: Report,
+): void {
   const at = { nodeId: node.id };
   const name = describeNode(node);
   switch (node.type) {
     case "ask": {
       const { kind, choices, min, max, variable } = node.data;
-      if (isBuiltinVariable(variable)) report(error("variable_reserved", `Node ${name} stores its answer in "${variable}", a name Parley sets itself; choose another.`, at));
-      if (kind === "choice" && (choices?.length ?? 0) === 0) report(error("ask_choices_missing", `Node ${name} asks for a choice but offers no options.`, at));
-      if (min !== undefined && max !== undefined && min > max) report(error("ask_range_invalid", `Node ${name} has a minimum above its maximum.`, at));
+      if (isBuiltinVariable(variable))
+        report(
+          error(
+            "variable_reserved",
+            `Node ${name} stores its answer in "${variable}", a name Parley sets itself; choose another.`,
+            at,
+          ),
+        );
+      if (kind === "choice" && (choices?.length ?? 0) === 0)
+        report(
+          error("ask_choices_missing", `Node ${name} asks for a choice but offers no options.`, at),
+        );
+      if (min !== undefined && max !== undefined && min > max)
+        report(error("ask_range_invalid", `Node ${name} has a minimum above its maximum.`, at));
       break;
     }
     case "product_choice": {
-      if (node.data.products.length === 0) report(error("products_missing", `Node ${name} has no products to choose from.`, at));
+      if (node.data.products.length === 0)
+        report(error("products_missing", `Node ${name} has no products to choose from.`, at));
       const skus = node.data.products.map((p) => p.sku);
-      if (new Set(skus).size !== skus.length) report(error("product_duplicate_sku", `Node ${name} lists the same SKU twice.`, at));
+      if (new Set(skus).size !== skus.length)
+        report(error("product_duplicate_sku", `Node ${name} lists the same SKU twice.`, at));
       break;
     }
     case "choose_method": {
       const supported = new Set<PaymentMethod>(ctx.enabledMethods);
       for (const method of node.data.methods ?? []) {
-        if (!supported.has(method)) report(error("method_unsupported", `Node ${name} offers ${method}, which no enabled connection supports.`, at));
+        if (!supported.has(method))
+          report(
+            error(
+              "method_unsupported",
+              `Node ${name} offers ${method}, which no enabled connection supports.`,
+              at,
+            ),
+          );
       }
       const offered = (node.data.methods ?? [...supported]).filter((m) => supported.has(m));
-      if (offered.length === 0) report(error("no_payment_methods", `Node ${name} has no payment method to offer: enable a connection first.`, at));
+      if (offered.length === 0)
+        report(
+          error(
+            "no_payment_methods",
+            `Node ${name} has no payment method to offer: enable a connection first.`,
+            at,
+          ),
+        );
       break;
     }
     case "pay":
@@ -157,28 +260,75 @@ function checkNodeData(node: FlowNode, flow: FlowGraph, ctx: ValidationContext, 
   }
 }
 
-function checkPayNode(node: Extract<FlowNode, { type: "pay" }>, flow: FlowGraph, ctx: ValidationContext, report: Report): void {
+function checkPayNode(
+  node: Extract<FlowNode, { type: "pay" }>,
+  flow: FlowGraph,
+  ctx: ValidationContext,
+  report: Report,
+): void {
   const at = { nodeId: node.id };
   const name = describeNode(node);
   const { connectionId, amountFrom, amountVariable } = node.data;
   if (connectionId) {
     const connection = ctx.connections.find((c) => c.id === connectionId);
-    if (!connection) report(error("pay_connection_missing", `Node ${name} uses connection "${connectionId}", which doesn't exist.`, at));
-    else if (!connection.enabled) report(error("pay_connection_disabled", `Node ${name} uses connection "${connectionId}", which is disabled.`, at));
+    if (!connection)
+      report(
+        error(
+          "pay_connection_missing",
+          `Node ${name} uses connection "${connectionId}", which doesn't exist.`,
+          at,
+        ),
+      );
+    else if (!connection.enabled)
+      report(
+        error(
+          "pay_connection_disabled",
+          `Node ${name} uses connection "${connectionId}", which is disabled.`,
+          at,
+        ),
+      );
     else if (!connection.currencies.map((c) => c.toUpperCase()).includes(flow.currency)) {
-      report(error("pay_currency_unsupported", `Node ${name} charges in ${flow.currency}, which connection "${connectionId}" doesn't accept.`, at));
+      report(
+        error(
+          "pay_currency_unsupported",
+          `Node ${name} charges in ${flow.currency}, which connection "${connectionId}" doesn't accept.`,
+          at,
+        ),
+      );
     }
   } else if (connectionsFor(flow, ctx).length === 0) {
-    report(error("pay_no_connection", `Node ${name} needs an enabled connection that accepts ${flow.currency}.`, at));
+    report(
+      error(
+        "pay_no_connection",
+        `Node ${name} needs an enabled connection that accepts ${flow.currency}.`,
+        at,
+      ),
+    );
   }
   if (amountFrom === "variable" && !amountVariable) {
-    report(error("pay_amount_variable_missing", `Node ${name} takes its amount from a variable but doesn't say which.`, at));
+    report(
+      error(
+        "pay_amount_variable_missing",
+        `Node ${name} takes its amount from a variable but doesn't say which.`,
+        at,
+      ),
+    );
   }
   if (amountFrom === "variable" && amountVariable) {
-    const fromAsk = flow.nodes.some((n) => n.type === "ask" && n.data.kind === "amount" && n.data.variable === amountVariable);
-    const fromHost = flow.inputs.some((input) => input.kind === "amount" && input.name === amountVariable);
+    const fromAsk = flow.nodes.some(
+      (n) => n.type === "ask" && n.data.kind === "amount" && n.data.variable === amountVariable,
+    );
+    const fromHost = flow.inputs.some(
+      (input) => input.kind === "amount" && input.name === amountVariable,
+    );
     if (!fromAsk && !fromHost) {
-      report(error("pay_amount_not_validated", `Node ${name} charges "${amountVariable}", which no amount question sets; only validated amounts can be charged.`, at));
+      report(
+        error(
+          "pay_amount_not_validated",
+          `Node ${name} charges "${amountVariable}", which no amount question sets; only validated amounts can be charged.`,
+          at,
+        ),
+      );
     }
   }
 }
@@ -189,14 +339,25 @@ function checkTranslations(node: FlowNode, flow: FlowGraph, report: Report): voi
     if (optional && filled.length === 0) continue;
     for (const lang of flow.languages) {
       if (!filled.includes(lang)) {
-        report(error("translation_missing", `Node ${describeNode(node)} has no ${lang} text for "${field}".`, { nodeId: node.id }));
+        report(
+          error(
+            "translation_missing",
+            `Node ${describeNode(node)} has no ${lang} text for "${field}".`,
+            { nodeId: node.id },
+          ),
+        );
       }
     }
   }
 }
 
 /** Nodes stuck in a cycle with no way out to an end or handoff (dead ends are reported apart). */
-function checkPathsToEnd(flow: FlowGraph, index: GraphIndex, reachable: Set<string>, report: Report): void {
+function checkPathsToEnd(
+  flow: FlowGraph,
+  index: GraphIndex,
+  reachable: Set<string>,
+  report: Report,
+): void {
   const reaches = new Set<string>();
   const queue: string[] = [];
   for (const node of flow.nodes) {
@@ -211,14 +372,22 @@ function checkPathsToEnd(flow: FlowGraph, index: GraphIndex, reachable: Set<stri
   }
   for (const node of flow.nodes) {
     if (reachable.has(node.id) && !reaches.has(node.id)) {
-      report(error("no_path_to_end", `From node ${describeNode(node)} the conversation can never reach an end or handoff node.`, { nodeId: node.id }));
+      report(
+        error(
+          "no_path_to_end",
+          `From node ${describeNode(node)} the conversation can never reach an end or handoff node.`,
+          { nodeId: node.id },
+        ),
+      );
     }
   }
 }
 
 /** A cycle through nodes that never wait would spin until the runtime's loop guard trips. */
 function checkLoopsWithoutInput(flow: FlowGraph, index: GraphIndex, report: Report): void {
-  const passive = new Set(flow.nodes.filter((n) => !WAITING_NODE_TYPES.includes(n.type)).map((n) => n.id));
+  const passive = new Set(
+    flow.nodes.filter((n) => !WAITING_NODE_TYPES.includes(n.type)).map((n) => n.id),
+  );
   const state = new Map<string, "visiting" | "done">();
   const reported = new Set<string>();
   const visit = (id: string): void => {
@@ -228,7 +397,13 @@ function checkLoopsWithoutInput(flow: FlowGraph, index: GraphIndex, report: Repo
       if (state.get(next) === "visiting" && !reported.has(next)) {
         reported.add(next);
         const node = index.nodes.get(next)!;
-        report(error("loop_without_input", `Node ${describeNode(node)} is in a loop that never waits for the customer or a payment.`, { nodeId: next }));
+        report(
+          error(
+            "loop_without_input",
+            `Node ${describeNode(node)} is in a loop that never waits for the customer or a payment.`,
+            { nodeId: next },
+          ),
+        );
       } else if (!state.has(next)) {
         visit(next);
       }
@@ -239,7 +414,12 @@ function checkLoopsWithoutInput(flow: FlowGraph, index: GraphIndex, report: Repo
 }
 
 /** Forward "certainly set" analysis: a variable used where some path reaches without setting it. */
-function checkVariables(flow: FlowGraph, index: GraphIndex, reachable: Set<string>, report: Report): void {
+function checkVariables(
+  flow: FlowGraph,
+  index: GraphIndex,
+  reachable: Set<string>,
+  report: Report,
+): void {
   const startId = index.startIds[0];
   if (!startId) return;
   const setOnEntry = new Map<string, Set<string> | "all">();
@@ -256,7 +436,8 @@ function checkVariables(flow: FlowGraph, index: GraphIndex, reachable: Set<strin
         const before = setOnEntry.get(edge.source)!;
         if (before === "all") continue;
         const out = new Set<string>(before);
-        for (const name of variablesSet(index.nodes.get(edge.source)!, edgeHandle(edge))) out.add(name);
+        for (const name of variablesSet(index.nodes.get(edge.source)!, edgeHandle(edge)))
+          out.add(name);
         meet = meet === "all" ? out : new Set([...meet].filter((name: string) => out.has(name)));
       }
       const previous = setOnEntry.get(id)!;
@@ -273,9 +454,21 @@ function checkVariables(flow: FlowGraph, index: GraphIndex, reachable: Set<strin
     for (const use of variablesUsed(node)) {
       if (known.has(use.name)) continue;
       if (use.via === "payment") {
-        report(error("payment_before_pay", `Node ${describeNode(node)} can be reached before any pay node has created a payment.`, { nodeId: id }));
+        report(
+          error(
+            "payment_before_pay",
+            `Node ${describeNode(node)} can be reached before any pay node has created a payment.`,
+            { nodeId: id },
+          ),
+        );
       } else {
-        report(error("variable_before_set", `Node ${describeNode(node)} uses "${use.name}" (${use.via}), which is not set on every path leading here.`, { nodeId: id }));
+        report(
+          error(
+            "variable_before_set",
+            `Node ${describeNode(node)} uses "${use.name}" (${use.via}), which is not set on every path leading here.`,
+            { nodeId: id },
+          ),
+        );
       }
     }
   }

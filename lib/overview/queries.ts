@@ -1,7 +1,7 @@
-import "server-only";
-import { and, count, eq, gte, inArray, sql, sum } from "drizzle-orm";
 import { alerts, disputes, payments } from "@/db/schema";
 import { assertCan, type MerchantContext } from "@/lib/auth/context";
+import { and, count, eq, gte, inArray, sql, sum } from "drizzle-orm";
+import "server-only";
 
 export interface OverviewFigures {
   payments: number;
@@ -12,14 +12,21 @@ export interface OverviewFigures {
   openAlerts: number;
 }
 
-export async function getOverview(ctx: MerchantContext, days = 30, now = new Date()): Promise<OverviewFigures> {
+export async function getOverview(
+  ctx: MerchantContext,
+  days = 30,
+  now = new Date(),
+): Promise<OverviewFigures> {
   assertCan(ctx, "overview.view");
   const since = new Date(now.getTime() - days * 86_400_000);
   const scope = and(eq(payments.merchantId, ctx.merchantId), gte(payments.createdAt, since));
   const [totals] = await ctx.db
     .select({
       payments: count(),
-      succeeded: sql<number>`count(*) filter (where ${payments.status} in ('succeeded','partially_refunded','refunded','disputed'))`.mapWith(Number),
+      succeeded:
+        sql<number>`count(*) filter (where ${payments.status} in ('succeeded','partially_refunded','refunded','disputed'))`.mapWith(
+          Number,
+        ),
       failed: sql<number>`count(*) filter (where ${payments.status} = 'failed')`.mapWith(Number),
     })
     .from(payments)
@@ -33,7 +40,12 @@ export async function getOverview(ctx: MerchantContext, days = 30, now = new Dat
   const [openDisputes] = await ctx.db
     .select({ n: count() })
     .from(disputes)
-    .where(and(eq(disputes.merchantId, ctx.merchantId), inArray(disputes.status, ["needs_response", "under_review"])));
+    .where(
+      and(
+        eq(disputes.merchantId, ctx.merchantId),
+        inArray(disputes.status, ["needs_response", "under_review"]),
+      ),
+    );
   const [openAlerts] = await ctx.db
     .select({ n: count() })
     .from(alerts)

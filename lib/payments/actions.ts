@@ -1,12 +1,12 @@
 "use server";
 
-import { revalidatePath } from "next/cache";
-import { z } from "zod";
 import { SANDBOX_DISPUTE_REASONS } from "@/components/transactions/dispute-reasons";
 import { defineAction } from "@/lib/action";
 import { openSandboxDispute } from "@/lib/connections/sandbox-emitter";
 import { AppError } from "@/lib/errors";
 import { currencyExponent, parseMajorToMinor } from "@/lib/money";
+import { revalidatePath } from "next/cache";
+import { z } from "zod";
 import { createTestPayment } from "./checkout";
 import { getPaymentWithTimeline } from "./queries";
 import { refundPayment } from "./refunds";
@@ -35,12 +35,22 @@ function toMinor(amount: string, currency: string): number {
 // The form sends the decimal a person typed; it becomes minor units here, and the service checks
 // the rest against the shared testPaymentSchema (its errors come back keyed by field).
 const testPaymentFormSchema = z
-  .object({ connectionId: id, amount: amountText, currency: z.string().trim().toUpperCase(), description: z.string().optional() })
+  .object({
+    connectionId: id,
+    amount: amountText,
+    currency: z.string().trim().toUpperCase(),
+    description: z.string().optional(),
+  })
   .transform((input, zctx) => {
     try {
       return { ...input, amountMinor: parseMajorToMinor(input.amount, input.currency) };
     } catch {
-      zctx.addIssue({ code: "custom", path: ["amount"], message: amountHelp(input.currency), input: input.amount });
+      zctx.addIssue({
+        code: "custom",
+        path: ["amount"],
+        message: amountHelp(input.currency),
+        input: input.amount,
+      });
       return z.NEVER;
     }
   });
@@ -49,7 +59,11 @@ export const createTestPaymentAction = defineAction({
   permission: "connections.manage",
   schema: testPaymentFormSchema,
   handler: async ({ connectionId, amountMinor, currency, description }, ctx) => {
-    const payment = await createTestPayment(ctx, connectionId, { amountMinor, currency, description });
+    const payment = await createTestPayment(ctx, connectionId, {
+      amountMinor,
+      currency,
+      description,
+    });
     revalidatePath("/transactions");
     return { paymentId: payment.id, checkoutUrl: payment.checkoutUrl ?? null };
   },

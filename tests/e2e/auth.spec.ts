@@ -2,8 +2,26 @@ import { expect, test } from "@playwright/test";
 import { navLabels, ROLE_LOGINS, signIn } from "./fixtures";
 
 const EXPECTED_NAV: Record<keyof typeof ROLE_LOGINS, string[]> = {
-  owner: ["Overview", "Transactions", "Flows", "Connections", "Analytics", "Disputes", "Team", "Audit log"],
-  admin: ["Overview", "Transactions", "Flows", "Connections", "Analytics", "Disputes", "Team", "Audit log"],
+  owner: [
+    "Overview",
+    "Transactions",
+    "Flows",
+    "Connections",
+    "Analytics",
+    "Disputes",
+    "Team",
+    "Audit log",
+  ],
+  admin: [
+    "Overview",
+    "Transactions",
+    "Flows",
+    "Connections",
+    "Analytics",
+    "Disputes",
+    "Team",
+    "Audit log",
+  ],
   support: ["Overview", "Transactions", "Flows", "Connections", "Disputes"],
   analyst: ["Overview", "Transactions", "Flows", "Connections", "Analytics", "Disputes"],
 };
@@ -12,16 +30,22 @@ for (const role of Object.keys(ROLE_LOGINS) as (keyof typeof ROLE_LOGINS)[]) {
   test(`${role} signs in and sees the navigation the role allows`, async ({ page }) => {
     await signIn(page, ROLE_LOGINS[role]);
     expect(await navLabels(page)).toEqual(EXPECTED_NAV[role]);
-    await expect(page.getByTestId("current-role")).toHaveText(role[0]!.toUpperCase() + role.slice(1));
+    await expect(page.getByTestId("current-role")).toHaveText(
+      role[0]!.toUpperCase() + role.slice(1),
+    );
   });
 }
 
 test("a hidden page is refused on the server, not only hidden", async ({ page }) => {
   await signIn(page, ROLE_LOGINS.support);
   await page.goto("/team");
-  await expect(page.getByRole("heading", { name: "Your role does not include this page" })).toBeVisible();
+  await expect(
+    page.getByRole("heading", { name: "Your role does not include this page" }),
+  ).toBeVisible();
   await page.goto("/audit");
-  await expect(page.getByRole("heading", { name: "Your role does not include this page" })).toBeVisible();
+  await expect(
+    page.getByRole("heading", { name: "Your role does not include this page" }),
+  ).toBeVisible();
 });
 
 test("a wrong password gets a clear message and no session", async ({ page }) => {

@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
-import { addSandboxConnection, uniqueLabel } from "./fixtures-connections";
 import { ROLE_LOGINS, signIn } from "./fixtures";
+import { addSandboxConnection, uniqueLabel } from "./fixtures-connections";
 
 test("owner adds a Sandbox connection, tests it and sees its webhook URL", async ({ page }) => {
   await signIn(page, ROLE_LOGINS.owner);
@@ -12,7 +12,9 @@ test("owner adds a Sandbox connection, tests it and sees its webhook URL", async
   const path = await addSandboxConnection(page, label);
   const connectionId = path.split("/").pop()!;
 
-  await expect(page.getByRole("textbox", { name: "Webhook URL" })).toHaveValue(new RegExp(`/api/webhooks/${connectionId}$`));
+  await expect(page.getByRole("textbox", { name: "Webhook URL" })).toHaveValue(
+    new RegExp(`/api/webhooks/${connectionId}$`),
+  );
   await expect(page.getByText("Test mode")).toBeVisible();
 
   await page.getByRole("button", { name: "Test connection" }).click();
@@ -42,11 +44,16 @@ test("a malformed Stripe key is refused with the error beside the field", async 
   const errorId = await secretKey.getAttribute("aria-describedby");
   expect(errorId).toBeTruthy();
   await expect(page.locator(`[id="${errorId}"]`)).toContainText("publishable key");
-  await expect(page.getByLabel("Webhook signing secret", { exact: true })).not.toHaveAttribute("aria-invalid", "true");
+  await expect(page.getByLabel("Webhook signing secret", { exact: true })).not.toHaveAttribute(
+    "aria-invalid",
+    "true",
+  );
   await expect(page).toHaveURL(/\/connections\/new$/);
 });
 
-test("support sees connections but no controls that change them, and the server refuses the form", async ({ page }) => {
+test("support sees connections but no controls that change them, and the server refuses the form", async ({
+  page,
+}) => {
   await signIn(page, ROLE_LOGINS.support);
   await page.goto("/connections");
   const list = page.getByRole("list", { name: "Connections" });
@@ -56,12 +63,20 @@ test("support sees connections but no controls that change them, and the server 
   await list.getByRole("listitem").first().getByRole("link").first().click();
   await expect(page.getByRole("textbox", { name: "Webhook URL" })).toBeVisible();
   await expect(page.getByRole("heading", { name: "Health" })).toBeVisible();
-  for (const name of ["Disable", "Enable", "Test connection", "Rotate credentials", "Create test payment"]) {
+  for (const name of [
+    "Disable",
+    "Enable",
+    "Test connection",
+    "Rotate credentials",
+    "Create test payment",
+  ]) {
     await expect(page.getByRole("button", { name })).toHaveCount(0);
   }
 
   await page.goto("/connections/new");
-  await expect(page.getByRole("heading", { name: "Your role does not include this page" })).toBeVisible();
+  await expect(
+    page.getByRole("heading", { name: "Your role does not include this page" }),
+  ).toBeVisible();
 });
 
 test("an unknown connection id is a not-found page", async ({ page }) => {
@@ -75,12 +90,23 @@ test("another merchant's connection and payment ids read as not found", async ({
   const lumiere = await browser.newPage();
   await signIn(lumiere, ROLE_LOGINS.owner);
   await lumiere.goto("/connections");
-  await lumiere.getByRole("list", { name: "Connections" }).getByRole("listitem").first().getByRole("link").first().click();
+  await lumiere
+    .getByRole("list", { name: "Connections" })
+    .getByRole("listitem")
+    .first()
+    .getByRole("link")
+    .first()
+    .click();
   await expect(lumiere.getByRole("textbox", { name: "Webhook URL" })).toBeVisible();
   const connectionPath = new URL(lumiere.url()).pathname;
   await lumiere.goto("/transactions");
-  await lumiere.getByRole("link", { name: /^Payment pay_/ }).first().click();
-  await expect(lumiere.getByRole("list", { name: "Timeline" }).or(lumiere.getByText("No events yet"))).toBeVisible();
+  await lumiere
+    .getByRole("link", { name: /^Payment pay_/ })
+    .first()
+    .click();
+  await expect(
+    lumiere.getByRole("list", { name: "Timeline" }).or(lumiere.getByText("No events yet")),
+  ).toBeVisible();
   const paymentPath = new URL(lumiere.url()).pathname;
   await lumiere.close();
 

@@ -17,7 +17,11 @@ export async function addSandboxConnection(page: Page, label: string): Promise<s
 }
 
 /** Creates a test payment on the connection page that is open; returns the checkout and payment links. */
-export async function createTestPayment(page: Page, amount: string, currency: string): Promise<{ checkoutUrl: string; paymentPath: string }> {
+export async function createTestPayment(
+  page: Page,
+  amount: string,
+  currency: string,
+): Promise<{ checkoutUrl: string; paymentPath: string }> {
   const form = page.getByRole("form", { name: "Create a test payment" });
   await form.getByLabel("Amount", { exact: true }).fill(amount);
   await form.getByLabel("Currency", { exact: true }).selectOption(currency);
@@ -25,7 +29,9 @@ export async function createTestPayment(page: Page, amount: string, currency: st
   const checkoutLink = form.getByRole("link", { name: "Open the checkout page" });
   await expect(checkoutLink).toBeVisible();
   const checkoutUrl = await checkoutLink.getAttribute("href");
-  const paymentPath = await form.getByRole("link", { name: "View the payment" }).getAttribute("href");
+  const paymentPath = await form
+    .getByRole("link", { name: "View the payment" })
+    .getAttribute("href");
   expect(checkoutUrl).toBeTruthy();
   expect(paymentPath).toMatch(/^\/transactions\/.+/);
   return { checkoutUrl: checkoutUrl!, paymentPath: paymentPath! };

@@ -1,10 +1,13 @@
 import { expect, test } from "@playwright/test";
-import { addSandboxConnection, createTestPayment, uniqueLabel } from "./fixtures-connections";
 import { ROLE_LOGINS, signIn } from "./fixtures";
+import { addSandboxConnection, createTestPayment, uniqueLabel } from "./fixtures-connections";
 
 test.describe.configure({ mode: "serial" });
 
-test("a Sandbox test payment paid on the hosted page shows Succeeded with its timeline", async ({ page, browser }) => {
+test("a Sandbox test payment paid on the hosted page shows Succeeded with its timeline", async ({
+  page,
+  browser,
+}) => {
   await signIn(page, ROLE_LOGINS.owner);
   await addSandboxConnection(page, uniqueLabel("Sandbox pay"));
   const { checkoutUrl, paymentPath } = await createTestPayment(page, "12.50", "EUR");
@@ -23,7 +26,9 @@ test("a Sandbox test payment paid on the hosted page shows Succeeded with its ti
   // Opening the link again says it is done rather than offering to pay twice.
   await expect(async () => {
     await checkout.goto(checkoutUrl);
-    await expect(checkout.getByRole("heading", { name: "This payment is already complete" })).toBeVisible({ timeout: 1_000 });
+    await expect(
+      checkout.getByRole("heading", { name: "This payment is already complete" }),
+    ).toBeVisible({ timeout: 1_000 });
   }).toPass({ timeout: 15_000 });
   await customer.close();
 
@@ -34,10 +39,14 @@ test("a Sandbox test payment paid on the hosted page shows Succeeded with its ti
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("€12.50");
 
   await page.goto("/transactions?provider=sandbox&status=succeeded");
-  await expect(page.getByRole("link", { name: new RegExp(`Payment ${paymentPath.split("/").pop()}`) })).toBeVisible();
+  await expect(
+    page.getByRole("link", { name: new RegExp(`Payment ${paymentPath.split("/").pop()}`) }),
+  ).toBeVisible();
 });
 
-test("a Sandbox payment declined for insufficient funds shows Failed with the decline code", async ({ page }) => {
+test("a Sandbox payment declined for insufficient funds shows Failed with the decline code", async ({
+  page,
+}) => {
   await signIn(page, ROLE_LOGINS.owner);
   await addSandboxConnection(page, uniqueLabel("Sandbox decline"));
   const { checkoutUrl, paymentPath } = await createTestPayment(page, "30", "USD");
@@ -54,7 +63,9 @@ test("a Sandbox payment declined for insufficient funds shows Failed with the de
   await expect(page.getByRole("list", { name: "Timeline" })).toContainText("payment.failed");
 });
 
-test("3-D Secure then a partial refund and a simulated dispute, all from the console", async ({ page }) => {
+test("3-D Secure then a partial refund and a simulated dispute, all from the console", async ({
+  page,
+}) => {
   await signIn(page, ROLE_LOGINS.owner);
   await addSandboxConnection(page, uniqueLabel("Sandbox 3ds"));
   const { checkoutUrl, paymentPath } = await createTestPayment(page, "20", "EUR");
@@ -66,17 +77,23 @@ test("3-D Secure then a partial refund and a simulated dispute, all from the con
 
   await page.goto(paymentPath);
   await expect(page.getByTestId("payment-status")).toContainText("Succeeded", { timeout: 15_000 });
-  await expect(page.getByRole("list", { name: "Timeline" })).toContainText("payment.requires_action");
+  await expect(page.getByRole("list", { name: "Timeline" })).toContainText(
+    "payment.requires_action",
+  );
 
   const refund = page.getByRole("form", { name: "Refund" });
   await expect(refund.getByLabel("Amount (EUR)")).toHaveValue("20.00");
   await refund.getByLabel("Amount (EUR)").fill("5");
   await refund.getByLabel("Reason").fill("One item was out of stock");
   await refund.getByRole("button", { name: "Refund" }).click();
-  await expect(page.getByTestId("payment-status")).toContainText("Partially refunded", { timeout: 15_000 });
+  await expect(page.getByTestId("payment-status")).toContainText("Partially refunded", {
+    timeout: 15_000,
+  });
   await expect(page.getByRole("list", { name: "Refunds" })).toContainText("€5.00");
   // The form now offers what is left.
-  await expect(page.getByRole("form", { name: "Refund" }).getByLabel("Amount (EUR)")).toHaveValue("15.00");
+  await expect(page.getByRole("form", { name: "Refund" }).getByLabel("Amount (EUR)")).toHaveValue(
+    "15.00",
+  );
 
   await page.getByLabel("Dispute reason").selectOption("product_not_received");
   await page.getByRole("button", { name: "Open a dispute" }).click();

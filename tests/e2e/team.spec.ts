@@ -1,25 +1,35 @@
+import { expect, test, type Page } from "@playwright/test";
 import fs from "node:fs";
 import path from "node:path";
-import { expect, test, type Page } from "@playwright/test";
 import { navLabels, ROLE_LOGINS, signIn } from "./fixtures";
 
 /** The id Next gave a server action in this build (what a browser would post). */
 function serverActionId(exportedName: string, file: string): string {
   const manifest = JSON.parse(
-    fs.readFileSync(path.join(process.cwd(), ".next/server/server-reference-manifest.json"), "utf8"),
+    fs.readFileSync(
+      path.join(process.cwd(), ".next/server/server-reference-manifest.json"),
+      "utf8",
+    ),
   ) as { node: Record<string, { filename: string; exportedName: string }> };
-  const entry = Object.entries(manifest.node).find(([, v]) => v.exportedName === exportedName && v.filename === file);
+  const entry = Object.entries(manifest.node).find(
+    ([, v]) => v.exportedName === exportedName && v.filename === file,
+  );
   if (!entry) throw new Error(`server action ${file}#${exportedName} not in the build`);
   return entry[0];
 }
 
 async function sessionUserId(page: Page): Promise<string> {
-  const session = (await (await page.request.get("/api/auth/session")).json()) as { userId?: string };
+  const session = (await (await page.request.get("/api/auth/session")).json()) as {
+    userId?: string;
+  };
   expect(session.userId).toMatch(/^usr_/);
   return session.userId!;
 }
 
-test("a forbidden server action called directly is refused, even though the UI hides it", async ({ page, baseURL }) => {
+test("a forbidden server action called directly is refused, even though the UI hides it", async ({
+  page,
+  baseURL,
+}) => {
   await signIn(page, ROLE_LOGINS.support);
   expect(await navLabels(page)).not.toContain("Team");
   const me = await sessionUserId(page);
@@ -58,7 +68,10 @@ test("a server action posted from another origin is refused", async ({ page }) =
   await expect(page.getByText("attacker@evil.example")).toHaveCount(0);
 });
 
-test("invite → accept → the new member signs in with the invited role", async ({ page, browser }) => {
+test("invite → accept → the new member signs in with the invited role", async ({
+  page,
+  browser,
+}) => {
   const email = `new.member.${Date.now()}@parley.test`;
   await signIn(page, ROLE_LOGINS.admin);
   await page.goto("/team");
@@ -77,7 +90,14 @@ test("invite → accept → the new member signs in with the invited role", asyn
   await expect(invitee).toHaveURL(/\/sign-in\?invited=1/);
   await signIn(invitee, email, "a-long-password-1");
   await expect(invitee.getByTestId("current-role")).toHaveText("Analyst");
-  expect(await navLabels(invitee)).toEqual(["Overview", "Transactions", "Flows", "Connections", "Analytics", "Disputes"]);
+  expect(await navLabels(invitee)).toEqual([
+    "Overview",
+    "Transactions",
+    "Flows",
+    "Connections",
+    "Analytics",
+    "Disputes",
+  ]);
 
   // The link was single-use.
   await invitee.goto(link);

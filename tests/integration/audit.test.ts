@@ -68,17 +68,15 @@ describe.each(ENGINES)("audit log on %s", (engine) => {
     createdAt: Date,
   ): Promise<string> {
     const id = newId("audit");
-    await db
-      .insert(auditLog)
-      .values({
-        merchantId,
-        id,
-        actorEmail,
-        action,
-        targetType: "test",
-        summary: action,
-        createdAt,
-      });
+    await db.insert(auditLog).values({
+      merchantId,
+      id,
+      actorEmail,
+      action,
+      targetType: "test",
+      summary: action,
+      createdAt,
+    });
     return id;
   }
 

@@ -72,14 +72,12 @@ describe.each(ENGINES)("channel webhook routes on %s", (engine) => {
     setDbHandle(handle);
     shop = await insertShop(db);
     const userId = newId("user");
-    await db
-      .insert(users)
-      .values({
-        id: userId,
-        email: `owner.${userId.slice(-6)}@example.test`,
-        name: "Owner",
-        passwordHash: "x",
-      });
+    await db.insert(users).values({
+      id: userId,
+      email: `owner.${userId.slice(-6)}@example.test`,
+      name: "Owner",
+      passwordHash: "x",
+    });
     await db.insert(memberships).values({ merchantId: shop.merchantId, userId, role: "owner" });
     ctx = {
       db,

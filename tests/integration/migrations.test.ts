@@ -1,6 +1,6 @@
+import type { DbHandle } from "@/db/client";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { DbHandle } from "@/db/client";
 import { ENGINES, openTestDatabase } from "./helpers/test-db";
 
 describe.each(ENGINES)("migrations on %s", (engine) => {
@@ -18,9 +18,24 @@ describe.each(ENGINES)("migrations on %s", (engine) => {
     );
     const tables = result.rows.map((r) => (r as { table_name: string }).table_name);
     for (const table of [
-      "merchants", "users", "memberships", "invites", "connections", "flows", "flow_versions",
-      "conversations", "conversation_events", "payments", "payment_events", "webhook_inbox",
-      "refunds", "disputes", "dispute_evidence", "alerts", "audit_log", "jobs",
+      "merchants",
+      "users",
+      "memberships",
+      "invites",
+      "connections",
+      "flows",
+      "flow_versions",
+      "conversations",
+      "conversation_events",
+      "payments",
+      "payment_events",
+      "webhook_inbox",
+      "refunds",
+      "disputes",
+      "dispute_evidence",
+      "alerts",
+      "audit_log",
+      "jobs",
     ]) {
       expect(tables).toContain(table);
     }
@@ -38,14 +53,33 @@ describe.each(ENGINES)("migrations on %s", (engine) => {
       where n.nspname = 'public' and ix.indisunique`);
     const rows = result.rows as { table_name: string; index_name: string; first_column: string }[];
     const merchantOwned = new Set([
-      "memberships", "connections", "flows", "flow_versions", "channels", "conversations",
-      "conversation_messages", "conversation_events", "payments", "payment_events", "webhook_inbox",
-      "refunds", "disputes", "dispute_evidence", "alert_rules", "alerts", "audit_log", "jobs", "invites",
+      "memberships",
+      "connections",
+      "flows",
+      "flow_versions",
+      "channels",
+      "conversations",
+      "conversation_messages",
+      "conversation_events",
+      "payments",
+      "payment_events",
+      "webhook_inbox",
+      "refunds",
+      "disputes",
+      "dispute_evidence",
+      "alert_rules",
+      "alerts",
+      "audit_log",
+      "jobs",
+      "invites",
     ]);
     // Globally unique by design: a token hash and a flow's public key are looked up without a merchant.
     const globalByDesign = new Set(["invites_token_hash_key", "flows_public_key_key"]);
     const offenders = rows.filter(
-      (r) => merchantOwned.has(r.table_name) && !globalByDesign.has(r.index_name) && r.first_column !== "merchant_id",
+      (r) =>
+        merchantOwned.has(r.table_name) &&
+        !globalByDesign.has(r.index_name) &&
+        r.first_column !== "merchant_id",
     );
     expect(offenders).toEqual([]);
     expect(rows.filter((r) => merchantOwned.has(r.table_name)).length).toBeGreaterThan(20);

@@ -1,6 +1,6 @@
-import type { Metadata } from "next";
 import { AreaPlaceholder } from "@/components/shell/area-placeholder";
 import { requirePagePermission } from "@/lib/auth/server";
+import type { Metadata } from "next";
 
 export const metadata: Metadata = { title: "Analytics" };
 export const dynamic = "force-dynamic";
@@ -12,7 +12,12 @@ export default async function Page() {
       title="Analytics"
       description="Conversion funnels, success rates by provider and method, revenue by currency, refunds and disputes."
       emptyTitle="Charts arrive with the analytics issue"
-      next={<>Funnels per flow and step, success by provider and method and revenue by currency will be charted here, with CSV export.</>}
+      next={
+        <>
+          Funnels per flow and step, success by provider and method and revenue by currency will be
+          charted here, with CSV export.
+        </>
+      }
     />
   );
 }

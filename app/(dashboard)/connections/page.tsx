@@ -1,15 +1,16 @@
-import type { Metadata } from "next";
-import Link from "next/link";
 import { ConnectionCard } from "@/components/connections/connection-card";
 import { EmptyState, PageHeader } from "@/components/ui/card";
 import { can } from "@/lib/auth/permissions";
 import { requirePagePermission } from "@/lib/auth/server";
 import { listConnections } from "@/lib/connections/service";
+import type { Metadata } from "next";
+import Link from "next/link";
 
 export const metadata: Metadata = { title: "Connections" };
 export const dynamic = "force-dynamic";
 
-const BUTTON = "inline-flex items-center rounded-md bg-brand-600 px-3 py-2 text-sm font-medium text-white hover:bg-brand-700";
+const BUTTON =
+  "inline-flex items-center rounded-md bg-brand-600 px-3 py-2 text-sm font-medium text-white hover:bg-brand-700";
 
 export default async function ConnectionsPage() {
   const ctx = await requirePagePermission("connections.view");
@@ -29,7 +30,10 @@ export default async function ConnectionsPage() {
         actions={addButton}
       />
       {connections.length === 0 ? (
-        <EmptyState title="Connect your first provider — start with Sandbox, it needs no account" action={addButton}>
+        <EmptyState
+          title="Connect your first provider — start with Sandbox, it needs no account"
+          action={addButton}
+        >
           {canManage
             ? "Sandbox gives you a hosted test checkout and signed webhooks in one click; add Stripe, PayPal or Adyen with your own keys when you are ready."
             : "Ask an owner or admin to connect a provider; you will see its health here."}

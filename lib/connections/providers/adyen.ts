@@ -32,12 +32,9 @@ const LIVE_PREFIX = /^[A-Za-z0-9-]+$/;
 export const adyenCredentialsSchema = z.object({
   apiKey: z.string().trim().min(1, { error: "Enter the API key of your Adyen API credential" }),
   merchantAccount: z.string().trim().min(1, { error: "Enter the Adyen merchant account name" }),
-  hmacKey: z
-    .string()
-    .trim()
-    .regex(HMAC_KEY_PATTERN, {
-      error: "The HMAC key is 64 hexadecimal characters (Developers → Webhooks → Security)",
-    }),
+  hmacKey: z.string().trim().regex(HMAC_KEY_PATTERN, {
+    error: "The HMAC key is 64 hexadecimal characters (Developers → Webhooks → Security)",
+  }),
   liveUrlPrefix: z
     .string()
     .trim()

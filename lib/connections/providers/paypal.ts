@@ -33,13 +33,10 @@ export { PAYPAL_WEBHOOK_TOLERANCE_MS, paypalEventNeedsCapture } from "./paypal-w
 export const paypalCredentialsSchema = z.object({
   clientId: z.string().trim().min(1, { error: "Enter the PayPal REST app's client ID" }),
   clientSecret: z.string().trim().min(1, { error: "Enter the PayPal REST app's secret" }),
-  webhookId: z
-    .string()
-    .trim()
-    .min(1, {
-      error:
-        "Enter the webhook ID PayPal shows for this app's webhook (Developer Dashboard → Webhooks)",
-    }),
+  webhookId: z.string().trim().min(1, {
+    error:
+      "Enter the webhook ID PayPal shows for this app's webhook (Developer Dashboard → Webhooks)",
+  }),
 }) satisfies z.ZodType<PayPalCredentials>;
 
 type Ctx = ConnectorContext<PayPalCredentials>;

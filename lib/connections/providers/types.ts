@@ -168,7 +168,10 @@ export interface Connector<Credentials> {
   verifyCredentials(ctx: ConnectorContext<Credentials>): Promise<VerifyCredentialsResult>;
   capabilities(ctx: ConnectorContext<Credentials>): Capabilities;
   createCheckout(ctx: ConnectorContext<Credentials>, input: CheckoutInput): Promise<CheckoutResult>;
-  fetchPayment(ctx: ConnectorContext<Credentials>, providerPaymentId: string): Promise<ProviderPaymentState>;
+  fetchPayment(
+    ctx: ConnectorContext<Credentials>,
+    providerPaymentId: string,
+  ): Promise<ProviderPaymentState>;
   refund(ctx: ConnectorContext<Credentials>, input: RefundInput): Promise<RefundResult>;
   /** Verifies first (on the raw body), then normalizes. Never throws on bad input. */
   parseWebhook(
@@ -178,7 +181,10 @@ export interface Connector<Credentials> {
   ): Promise<WebhookParseResult>;
   /** What to answer a verified delivery with (Adyen wants "[accepted]"). */
   webhookAck(): { status: number; body: string; contentType: string };
-  submitDisputeEvidence(ctx: ConnectorContext<Credentials>, input: DisputeEvidenceInput): Promise<void>;
+  submitDisputeEvidence(
+    ctx: ConnectorContext<Credentials>,
+    input: DisputeEvidenceInput,
+  ): Promise<void>;
   acceptDispute(ctx: ConnectorContext<Credentials>, providerDisputeId: string): Promise<void>;
 }
 

@@ -1,10 +1,10 @@
 // Validating a customer's answer to an `ask` node. Amounts become integer minor units of
 // the flow currency here, and nowhere else: the pay node only trusts what this returns.
-import { parseMajorToMinor, currencyExponent } from "@/lib/money";
+import { currencyExponent, parseMajorToMinor } from "@/lib/money";
 import type { Lang, NodeOf } from "../graph";
 import type { PhraseKey } from "../i18n";
-import { formatAmount } from "./text";
 import { matchOption } from "./matching";
+import { formatAmount } from "./text";
 import type { JsonValue } from "./types";
 
 export type AnswerResult =
@@ -68,12 +68,19 @@ function outOfRange(value: number, min: number | undefined, max: number | undefi
   return (min !== undefined && value < min) || (max !== undefined && value > max);
 }
 
-export function parseAnswer(node: AskNode, text: string, currency: string, lang: Lang, numberedList: boolean): AnswerResult {
+export function parseAnswer(
+  node: AskNode,
+  text: string,
+  currency: string,
+  lang: Lang,
+  numberedList: boolean,
+): AnswerResult {
   const { kind, min, max } = node.data;
   const trimmed = text.trim();
   switch (kind) {
     case "text": {
-      if (trimmed.length === 0 || trimmed.length > MAX_TEXT) return { ok: false, reason: "invalid_text" };
+      if (trimmed.length === 0 || trimmed.length > MAX_TEXT)
+        return { ok: false, reason: "invalid_text" };
       if (outOfRange(trimmed.length, min, max)) return { ok: false, reason: "invalid_text" };
       return { ok: true, value: trimmed };
     }
@@ -81,7 +88,11 @@ export function parseAnswer(node: AskNode, text: string, currency: string, lang:
       const value = parseNumber(trimmed);
       if (value === null) return { ok: false, reason: "invalid_number" };
       if (outOfRange(value, min, max)) {
-        return { ok: false, reason: "out_of_range", values: { min: String(min ?? "…"), max: String(max ?? "…") } };
+        return {
+          ok: false,
+          reason: "out_of_range",
+          values: { min: String(min ?? "…"), max: String(max ?? "…") },
+        };
       }
       return { ok: true, value };
     }
@@ -104,26 +115,40 @@ export function parseAnswer(node: AskNode, text: string, currency: string, lang:
       return { ok: true, value: { amountMinor, currency } };
     }
     case "email":
-      return EMAIL.test(trimmed) && trimmed.length <= 254 ? { ok: true, value: trimmed } : { ok: false, reason: "invalid_email" };
+      return EMAIL.test(trimmed) && trimmed.length <= 254
+        ? { ok: true, value: trimmed }
+        : { ok: false, reason: "invalid_email" };
     case "phone": {
       const digits = trimmed.replace(/\D/g, "");
-      if (!PHONE.test(trimmed) || digits.length < 7 || digits.length > 15) return { ok: false, reason: "invalid_phone" };
+      if (!PHONE.test(trimmed) || digits.length < 7 || digits.length > 15)
+        return { ok: false, reason: "invalid_phone" };
       return { ok: true, value: `${trimmed.startsWith("+") ? "+" : ""}${digits}` };
     }
     case "choice": {
       const index = matchOption(trimmed, askOptions(node));
-      return index >= 0 ? { ok: true, value: node.data.choices![index].value } : { ok: false, reason: "invalid_choice" };
+      return index >= 0
+        ? { ok: true, value: node.data.choices![index].value }
+        : { ok: false, reason: "invalid_choice" };
     }
   }
 }
 
 /** A preset tapped (or its number on a text channel), else an amount typed by the customer. */
-function parseAmountOrPreset(node: AskNode, text: string, currency: string, numberedList: boolean): number | null {
+function parseAmountOrPreset(
+  node: AskNode,
+  text: string,
+  currency: string,
+  numberedList: boolean,
+): number | null {
   const options = askOptions(node);
   if (options.length > 0) {
     const reply = text.trim();
-    const isPosition = /^\d{1,2}$/.test(reply) && Number(reply) >= 1 && Number(reply) <= options.length;
-    const index = numberedList || !isPosition ? matchOption(reply, options) : options.findIndex((o) => o.value === reply);
+    const isPosition =
+      /^\d{1,2}$/.test(reply) && Number(reply) >= 1 && Number(reply) <= options.length;
+    const index =
+      numberedList || !isPosition
+        ? matchOption(reply, options)
+        : options.findIndex((o) => o.value === reply);
     if (index >= 0) {
       const preset = parseAmount(options[index].value, currency);
       if (preset !== null) return preset;

@@ -31,7 +31,10 @@ function begin(run: Run): Transition {
   return { kind: "jump", nodeId: startId };
 }
 
-function hostVariables(graph: FlowGraph, supplied: Record<string, string | number> | undefined): Record<string, JsonValue> {
+function hostVariables(
+  graph: FlowGraph,
+  supplied: Record<string, string | number> | undefined,
+): Record<string, JsonValue> {
   const variables: Record<string, JsonValue> = {};
   for (const input of graph.inputs ?? []) {
     const value = supplied?.[input.name];
@@ -57,7 +60,9 @@ export function onStart(run: Run, input: Input<"start">): Transition | null {
     return null;
   }
   if (input.lang) {
-    run.state.lang = run.graph.languages.includes(input.lang) ? input.lang : run.graph.defaultLanguage;
+    run.state.lang = run.graph.languages.includes(input.lang)
+      ? input.lang
+      : run.graph.defaultLanguage;
     run.state.langFixed = true;
   }
   Object.assign(run.state.variables, hostVariables(run.graph, input.variables));
@@ -85,7 +90,14 @@ export function onMessage(run: Run, input: Input<"message">): Transition | null 
     run.event("input_redacted", redaction.kinds.join(","));
     run.say(run.phrase("card_warning"));
     const live = livePayment(run.state, run.nowMs);
-    if (live?.url) sendPaymentLink(run, live, run.phrase("payment_link", { amount: formatAmount(live.amountMinor, live.currency, run.state.lang) }));
+    if (live?.url)
+      sendPaymentLink(
+        run,
+        live,
+        run.phrase("payment_link", {
+          amount: formatAmount(live.amountMinor, live.currency, run.state.lang),
+        }),
+      );
     return hasStarted(run.state) ? null : begin(run);
   }
   if (isTerminal(run.state)) {
@@ -94,8 +106,17 @@ export function onMessage(run: Run, input: Input<"message">): Transition | null 
   }
   if (!hasStarted(run.state)) return begin(run);
   const node = run.currentNode;
-  if (node && PAYMENT_NODES.has(node.type) && run.state.payment && matchesKeyword(input.text, KEYWORDS.status)) {
-    run.say(run.phrase("status_reply", { status: paymentStatusLabel(run.state.payment.status, run.state.lang) }));
+  if (
+    node &&
+    PAYMENT_NODES.has(node.type) &&
+    run.state.payment &&
+    matchesKeyword(input.text, KEYWORDS.status)
+  ) {
+    run.say(
+      run.phrase("status_reply", {
+        status: paymentStatusLabel(run.state.payment.status, run.state.lang),
+      }),
+    );
     run.event("status_replied", run.state.payment.status);
     return null;
   }
@@ -119,7 +140,10 @@ export function onPaymentEvent(run: Run, input: Input<"payment_event">): Transit
   const next = EVENT_TO_PROGRESS[input.status];
   // Before checkout_created names the payment, the host can only be reporting that creating it
   // failed; a "succeeded" for a link the customer never received is not ours to believe.
-  const creationFailed = payment?.paymentId === undefined && payment?.status === "creating" && (next === "failed" || next === "expired");
+  const creationFailed =
+    payment?.paymentId === undefined &&
+    payment?.status === "creating" &&
+    (next === "failed" || next === "expired");
   const matches = payment && (payment.paymentId === input.paymentId || creationFailed);
   // Replays, other conversations' payments, and anything after success change nothing.
   if (!payment || !matches || payment.status === next || payment.status === "succeeded") {
@@ -135,7 +159,11 @@ export function onPaymentEvent(run: Run, input: Input<"payment_event">): Transit
   run.event(`payment_${input.status}`, input.paymentId);
   if (isTerminal(run.state)) {
     if (next === "succeeded" && run.state.status !== "handed_off") {
-      run.say(run.phrase("late_payment_received", { amount: formatAmount(payment.amountMinor, payment.currency, run.state.lang) }));
+      run.say(
+        run.phrase("late_payment_received", {
+          amount: formatAmount(payment.amountMinor, payment.currency, run.state.lang),
+        }),
+      );
     }
     return null;
   }
@@ -144,7 +172,12 @@ export function onPaymentEvent(run: Run, input: Input<"payment_event">): Transit
 
 export function onTimer(run: Run, input: Input<"timer">): Transition | null {
   const timer = run.state.timer;
-  if (!timer || timer.timerId !== input.timerId || timer.kind !== input.fired || isTerminal(run.state)) {
+  if (
+    !timer ||
+    timer.timerId !== input.timerId ||
+    timer.kind !== input.fired ||
+    isTerminal(run.state)
+  ) {
     run.event("input_ignored", "stale_timer");
     return null;
   }
@@ -155,7 +188,13 @@ export function onTimer(run: Run, input: Input<"timer">): Transition | null {
 export function onCheckoutCreated(run: Run, input: Input<"checkout_created">): Transition | null {
   const node = run.currentNode;
   const payment = run.state.payment;
-  if (!node || node.type !== "pay" || !payment || payment.status !== "creating" || isTerminal(run.state)) {
+  if (
+    !node ||
+    node.type !== "pay" ||
+    !payment ||
+    payment.status !== "creating" ||
+    isTerminal(run.state)
+  ) {
     run.event("input_ignored", "checkout_created");
     return null;
   }
@@ -170,7 +209,8 @@ export function onChooseMethod(run: Run, input: Input<"choose_method">): Transit
   const handler = handlerOf(run);
   if (handler?.onChooseMethod) return handler.onChooseMethod(run, currentNodeAs(run), input.method);
   // A stale button: read it as text so the node answers as it would to any reply.
-  if (run.state.status === "waiting_input" && handler?.onMessage) return handler.onMessage(run, currentNodeAs(run), input.method);
+  if (run.state.status === "waiting_input" && handler?.onMessage)
+    return handler.onMessage(run, currentNodeAs(run), input.method);
   run.event("input_ignored", "choose_method");
   return null;
 }

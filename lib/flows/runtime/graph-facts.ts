@@ -19,12 +19,20 @@ export function textFields(node: FlowNode): TextField[] {
       return [
         { field: "prompt", text: node.data.prompt, optional: false },
         { field: "retry", text: node.data.retry, optional: true },
-        ...(node.data.choices ?? []).map((choice, i) => ({ field: `choices[${i}].label`, text: choice.label, optional: false })),
+        ...(node.data.choices ?? []).map((choice, i) => ({
+          field: `choices[${i}].label`,
+          text: choice.label,
+          optional: false,
+        })),
       ];
     case "product_choice":
       return [
         { field: "prompt", text: node.data.prompt, optional: false },
-        ...node.data.products.map((product, i) => ({ field: `products[${i}].name`, text: product.name, optional: false })),
+        ...node.data.products.map((product, i) => ({
+          field: `products[${i}].name`,
+          text: product.name,
+          optional: false,
+        })),
       ];
     case "choose_method":
       return [{ field: "prompt", text: node.data.prompt, optional: true }];
@@ -62,7 +70,8 @@ export function variablesUsed(node: FlowNode): VariableUse[] {
       }
     }
   }
-  if (node.type === "condition" && node.data.operator !== "set") uses.push({ name: node.data.variable, via: "condition" });
+  if (node.type === "condition" && node.data.operator !== "set")
+    uses.push({ name: node.data.variable, via: "condition" });
   if (node.type === "pay") {
     if (node.data.amountFrom === "cart") uses.push({ name: "cart", via: "amount" });
     else if (node.data.amountVariable) uses.push({ name: node.data.amountVariable, via: "amount" });

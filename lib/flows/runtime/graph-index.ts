@@ -1,6 +1,12 @@
 // Lookup tables over a graph, built once per graph object: the runtime takes thousands of
 // steps on the same published version and must not rescan edges on each one.
-import { edgeHandle, type FlowEdge, type FlowGraph, type FlowNode, type LocalizedText } from "../graph";
+import {
+  edgeHandle,
+  type FlowEdge,
+  type FlowGraph,
+  type FlowNode,
+  type LocalizedText,
+} from "../graph";
 
 export interface GraphIndex {
   nodes: Map<string, FlowNode>;

@@ -55,11 +55,15 @@ export function matchOption(text: string, options: readonly MatchableOption[]): 
     return position >= 0 && position < options.length ? position : -1;
   }
   const exact = options.findIndex(
-    (option) => option.value.toLowerCase() === reply || option.labels.some((label) => normalizeReply(label) === reply),
+    (option) =>
+      option.value.toLowerCase() === reply ||
+      option.labels.some((label) => normalizeReply(label) === reply),
   );
   if (exact >= 0) return exact;
   const containing = options
-    .map((option, i) => (option.labels.some((label) => containsPhrase(reply, normalizeReply(label))) ? i : -1))
+    .map((option, i) =>
+      option.labels.some((label) => containsPhrase(reply, normalizeReply(label))) ? i : -1,
+    )
     .filter((i) => i >= 0);
   return containing.length === 1 ? containing[0] : -1;
 }

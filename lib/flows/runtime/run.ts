@@ -1,5 +1,6 @@
 // The working context of one step: a private copy of the state plus what the step says and
 // asks the host to do. Node handlers only talk to this; nothing here touches the outside.
+import type { PaymentMethod } from "@/lib/connections/providers/types";
 import type { FlowGraph, FlowNode, LocalizedText, NodeType } from "../graph";
 import { localize, phrase, type PhraseKey } from "../i18n";
 import { type GraphIndex, targetOf } from "./graph-index";
@@ -16,7 +17,6 @@ import type {
   StepResult,
   TimerKind,
 } from "./types";
-import type { PaymentMethod } from "@/lib/connections/providers/types";
 
 export type Transition =
   | { kind: "go"; handle: string }
@@ -63,7 +63,12 @@ export class Run {
   }
 
   event(kind: StepEventKind, detail?: string, node: FlowNode | undefined = this.currentNode): void {
-    const event: StepEvent = { nodeId: node?.id ?? "", nodeType: (node?.type ?? "none") as NodeType | "none", kind, at: this.nowIso };
+    const event: StepEvent = {
+      nodeId: node?.id ?? "",
+      nodeType: (node?.type ?? "none") as NodeType | "none",
+      kind,
+      at: this.nowIso,
+    };
     if (detail !== undefined) event.detail = detail;
     this.events.push(event);
   }
@@ -100,7 +105,10 @@ export class Run {
       return;
     }
     const lines = options.map((option, i) => `${i + 1}. ${option.label}`);
-    this.outbound.push({ kind: "text", text: [text, ...lines, phrase("numbered_hint", this.state.lang)].filter(Boolean).join("\n") });
+    this.outbound.push({
+      kind: "text",
+      text: [text, ...lines, phrase("numbered_hint", this.state.lang)].filter(Boolean).join("\n"),
+    });
   }
 
   action(action: RuntimeAction): void {

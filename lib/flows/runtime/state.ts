@@ -5,7 +5,11 @@ import { type ConversationState, type PaymentRecord, TERMINAL_STATUSES } from ".
 /** Keeps the canvas trail bounded in long conversations. */
 export const MAX_PATH_LENGTH = 200;
 
-export function createInitialState(graph: Pick<FlowGraph, "defaultLanguage">, conversationKey: string, lang?: Lang): ConversationState {
+export function createInitialState(
+  graph: Pick<FlowGraph, "defaultLanguage">,
+  conversationKey: string,
+  lang?: Lang,
+): ConversationState {
   return {
     version: 1,
     conversationKey,
@@ -29,8 +33,12 @@ export function cloneState(state: ConversationState): ConversationState {
     ...state,
     variables: { ...state.variables },
     path: state.path.slice(),
-    cart: state.cart ? { ...state.cart, items: state.cart.items.map((item) => ({ ...item })) } : undefined,
-    payment: state.payment ? { ...state.payment, methods: state.payment.methods.slice() } : undefined,
+    cart: state.cart
+      ? { ...state.cart, items: state.cart.items.map((item) => ({ ...item })) }
+      : undefined,
+    payment: state.payment
+      ? { ...state.payment, methods: state.payment.methods.slice() }
+      : undefined,
     offeredMethods: state.offeredMethods?.slice(),
     timer: state.timer ? { ...state.timer } : undefined,
   };

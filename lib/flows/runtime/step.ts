@@ -2,7 +2,14 @@
 // to say and do. Never throws, never reads the clock, never charges an amount it didn't compute.
 import { type FlowGraph, type FlowNode, type Lang, LANGS } from "../graph";
 import { phrase } from "../i18n";
-import { onChooseMethod, onCheckoutCreated, onMessage, onPaymentEvent, onStart, onTimer } from "./dispatch";
+import {
+  onCheckoutCreated,
+  onChooseMethod,
+  onMessage,
+  onPaymentEvent,
+  onStart,
+  onTimer,
+} from "./dispatch";
 import { indexGraph, targetOf } from "./graph-index";
 import { NODE_HANDLERS } from "./nodes";
 import type { NodeHandler } from "./nodes/handler";
@@ -34,7 +41,8 @@ function enter(run: Run, node: FlowNode): Transition {
   state.retries = 0;
   state.waitingSince = undefined;
   state.path.push(node.id);
-  if (state.path.length > MAX_PATH_LENGTH) state.path.splice(0, state.path.length - MAX_PATH_LENGTH);
+  if (state.path.length > MAX_PATH_LENGTH)
+    state.path.splice(0, state.path.length - MAX_PATH_LENGTH);
   run.event("entered", undefined, node);
   return (NODE_HANDLERS[node.type] as unknown as NodeHandler<never>).enter(run, node as never);
 }
@@ -67,7 +75,10 @@ function settle(run: Run, first: Transition): void {
     run.cancelTimer();
     const target = targetId ? run.index.nodes.get(targetId) : undefined;
     if (!target) {
-      run.event("runtime_error", transition.kind === "go" ? `unconnected_output:${transition.handle}` : "unknown_node");
+      run.event(
+        "runtime_error",
+        transition.kind === "go" ? `unconnected_output:${transition.handle}` : "unknown_node",
+      );
       transition = run.handOff("technical_problem", "broken_graph");
       continue;
     }
@@ -98,12 +109,22 @@ function dispatch(run: Run, input: ConversationInput): Transition | null {
 }
 
 function result(run: Run): StepResult {
-  const out: StepResult = { state: compactState(run.state), outbound: run.outbound, actions: run.actions, events: run.events };
+  const out: StepResult = {
+    state: compactState(run.state),
+    outbound: run.outbound,
+    actions: run.actions,
+    events: run.events,
+  };
   if (run.inbound) out.inbound = run.inbound;
   return out;
 }
 
-function stepUnsafe(graph: FlowGraph, state: ConversationState, input: unknown, ctx: RuntimeContext): StepResult {
+function stepUnsafe(
+  graph: FlowGraph,
+  state: ConversationState,
+  input: unknown,
+  ctx: RuntimeContext,
+): StepResult {
   const run = new Run(graph, indexGraph(graph), cloneState(state), ctx, toMillis(ctx.now));
   const parsed = ConversationInputSchema.safeParse(input);
   if (!parsed.success) {
@@ -121,7 +142,8 @@ function stepUnsafe(graph: FlowGraph, state: ConversationState, input: unknown, 
  * the customer is told politely and a person takes over; the error never escapes.
  */
 function failSafe(state: ConversationState, ctx: RuntimeContext, error: unknown): StepResult {
-  const base: ConversationState = state && typeof state === "object" ? { ...state } : ({} as ConversationState);
+  const base: ConversationState =
+    state && typeof state === "object" ? { ...state } : ({} as ConversationState);
   const lang: Lang = (LANGS as readonly string[]).includes(base.lang) ? base.lang : "en";
   let at: string;
   try {
@@ -146,7 +168,12 @@ function failSafe(state: ConversationState, ctx: RuntimeContext, error: unknown)
   };
 }
 
-export function step(graph: FlowGraph, state: ConversationState, input: ConversationInput | unknown, ctx: RuntimeContext): StepResult {
+export function step(
+  graph: FlowGraph,
+  state: ConversationState,
+  input: ConversationInput | unknown,
+  ctx: RuntimeContext,
+): StepResult {
   try {
     return stepUnsafe(graph, state, input, ctx);
   } catch (error) {

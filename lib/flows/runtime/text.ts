@@ -1,9 +1,9 @@
 // Turning merchant text and bot phrases into what the customer reads: language fallback,
 // {{variable}} interpolation and money formatted for the customer's language.
-import { formatMoney } from "@/lib/money";
 import type { PaymentMethod } from "@/lib/connections/providers/types";
+import { formatMoney } from "@/lib/money";
 import type { Lang } from "../graph";
-import { METHOD_LABELS, NUMBER_LOCALES, phrase, type PhraseKey, localize } from "../i18n";
+import { localize, METHOD_LABELS, NUMBER_LOCALES, phrase, type PhraseKey } from "../i18n";
 import type { GraphIndex } from "./graph-index";
 import type { ConversationState, JsonValue, PaymentProgress } from "./types";
 
@@ -48,7 +48,12 @@ export interface AmountValue {
 export function asAmount(value: JsonValue | undefined): AmountValue | null {
   if (!value || typeof value !== "object" || Array.isArray(value)) return null;
   const { amountMinor, currency } = value as Record<string, JsonValue>;
-  if (typeof amountMinor !== "number" || !Number.isSafeInteger(amountMinor) || typeof currency !== "string") return null;
+  if (
+    typeof amountMinor !== "number" ||
+    !Number.isSafeInteger(amountMinor) ||
+    typeof currency !== "string"
+  )
+    return null;
   return { amountMinor, currency };
 }
 
@@ -61,10 +66,18 @@ export function methodLabel(method: PaymentMethod, lang: Lang): string {
   return METHOD_LABELS[method]?.[lang] ?? method;
 }
 
-export function cartSummary(state: ConversationState, index: GraphIndex, lang: Lang, defaultLang: Lang): string {
+export function cartSummary(
+  state: ConversationState,
+  index: GraphIndex,
+  lang: Lang,
+  defaultLang: Lang,
+): string {
   if (!state.cart) return "";
   return state.cart.items
-    .map((item) => `${item.quantity} × ${localize(index.productNames.get(item.sku), lang, defaultLang) || item.sku}`)
+    .map(
+      (item) =>
+        `${item.quantity} × ${localize(index.productNames.get(item.sku), lang, defaultLang) || item.sku}`,
+    )
     .join(", ");
 }
 

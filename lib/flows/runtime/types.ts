@@ -1,10 +1,11 @@
 // What goes in and out of one runtime step. Inputs cross a boundary (webhooks, channels,
 // timers), so they have zod schemas; everything the runtime returns is plain JSON.
-import { z } from "zod";
 import { PAYMENT_METHODS, type PaymentMethod } from "@/lib/connections/providers/types";
+import { z } from "zod";
 import { LangSchema, type Lang, type NodeType } from "../graph";
 
-export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+export type JsonValue =
+  string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
 export const ConversationInputSchema = z.discriminatedUnion("kind", [
   z.object({
@@ -19,7 +20,11 @@ export const ConversationInputSchema = z.discriminatedUnion("kind", [
     status: z.enum(["succeeded", "failed", "expired", "opened"]),
     paymentId: z.string(),
   }),
-  z.object({ kind: z.literal("timer"), timerId: z.string(), fired: z.enum(["reminder", "payment_timeout"]) }),
+  z.object({
+    kind: z.literal("timer"),
+    timerId: z.string(),
+    fired: z.enum(["reminder", "payment_timeout"]),
+  }),
   z.object({
     kind: z.literal("checkout_created"),
     paymentId: z.string().min(1),
@@ -53,7 +58,14 @@ export interface ChoiceOption {
 export type OutboundMessage =
   | { kind: "text"; text: string }
   | { kind: "choices"; text: string; options: ChoiceOption[] }
-  | { kind: "payment_link"; text: string; url: string; amountMinor: number; currency: string; methods: PaymentMethod[] }
+  | {
+      kind: "payment_link";
+      text: string;
+      url: string;
+      amountMinor: number;
+      currency: string;
+      methods: PaymentMethod[];
+    }
   | { kind: "receipt"; text: string; amountMinor: number; currency: string; reference: string };
 
 export type TimerKind = "reminder" | "payment_timeout";
@@ -113,12 +125,24 @@ export interface StepEvent {
   detail?: string;
 }
 
-export const CONVERSATION_STATUSES = ["active", "waiting_input", "waiting_payment", "completed", "handed_off", "expired"] as const;
+export const CONVERSATION_STATUSES = [
+  "active",
+  "waiting_input",
+  "waiting_payment",
+  "completed",
+  "handed_off",
+  "expired",
+] as const;
 export type ConversationStatus = (typeof CONVERSATION_STATUSES)[number];
-export const TERMINAL_STATUSES: readonly ConversationStatus[] = ["completed", "handed_off", "expired"];
+export const TERMINAL_STATUSES: readonly ConversationStatus[] = [
+  "completed",
+  "handed_off",
+  "expired",
+];
 
 /** Where the conversation's current checkout stands, in the customer's terms. */
-export type PaymentProgress = "creating" | "link_sent" | "opened" | "succeeded" | "failed" | "expired";
+export type PaymentProgress =
+  "creating" | "link_sent" | "opened" | "succeeded" | "failed" | "expired";
 
 export interface PaymentRecord {
   paymentId?: string;

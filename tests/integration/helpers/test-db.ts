@@ -1,6 +1,6 @@
-import pg from "pg";
 import { openPglite, openPostgres, type DbHandle } from "@/db/client";
 import { randomBase62 } from "@/lib/ids";
+import pg from "pg";
 
 // Integration tests run on both engines Parley supports: an in-memory PGlite and a fresh
 // database of its own on a real Postgres server (PARLEY_TEST_PG_URL, the admin connection).
@@ -11,7 +11,8 @@ export const ENGINES: Engine[] = (process.env.PARLEY_TEST_ENGINES ?? "pglite,pos
   .map((e) => e.trim())
   .filter((e): e is Engine => e === "pglite" || e === "postgres");
 
-export const ADMIN_PG_URL = process.env.PARLEY_TEST_PG_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+export const ADMIN_PG_URL =
+  process.env.PARLEY_TEST_PG_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 
 /** A migrated, empty database; close() also drops a Postgres test database. */
 export async function openTestDatabase(engine: Engine = "pglite"): Promise<DbHandle> {

@@ -1,6 +1,6 @@
-import { describe, expect, it } from "vitest";
 import { benchFlow, run } from "@/bench/flow-runtime";
 import { validateFlow } from "@/lib/flows/validate";
+import { describe, expect, it } from "vitest";
 import { SANDBOX } from "./helpers";
 
 describe("flow runtime bench", () => {

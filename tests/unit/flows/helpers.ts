@@ -1,7 +1,7 @@
 // Small builders shared by the flow tests: graphs from tuples, and a conversation driver
 // that feeds inputs to the runtime one at a time, as the host would.
 import { PAYMENT_METHODS, type PaymentMethod } from "@/lib/connections/providers/types";
-import { type FlowGraph, FlowGraphSchema, type FlowGraphInput, type Lang } from "@/lib/flows/graph";
+import { type FlowGraph, type FlowGraphInput, FlowGraphSchema, type Lang } from "@/lib/flows/graph";
 import {
   type ConversationInput,
   type ConversationState,
@@ -25,7 +25,14 @@ export function ctx(overrides: Partial<RuntimeContext> = {}): RuntimeContext {
 export const ALL_METHODS: PaymentMethod[] = [...PAYMENT_METHODS];
 export const SANDBOX = {
   enabledMethods: ALL_METHODS,
-  connections: [{ id: "conn_sandbox", enabled: true, methods: ALL_METHODS, currencies: ["EUR", "USD", "IDR", "JPY"] }],
+  connections: [
+    {
+      id: "conn_sandbox",
+      enabled: true,
+      methods: ALL_METHODS,
+      currencies: ["EUR", "USD", "IDR", "JPY"],
+    },
+  ],
 };
 
 type NodeTuple = [id: string, type: string, data?: Record<string, unknown>];
@@ -35,18 +42,36 @@ export function en(text: string): Record<Lang, string> {
   return { en: text } as Record<Lang, string>;
 }
 
-export function rawFlow(nodes: NodeTuple[], edges: EdgeTuple[], extra: Partial<FlowGraphInput> = {}): FlowGraphInput {
+export function rawFlow(
+  nodes: NodeTuple[],
+  edges: EdgeTuple[],
+  extra: Partial<FlowGraphInput> = {},
+): FlowGraphInput {
   return {
     defaultLanguage: "en",
     languages: ["en"],
     currency: "EUR",
-    nodes: nodes.map(([id, type, data], i) => ({ id, type, position: { x: 0, y: i * 100 }, data: data ?? {} })) as FlowGraphInput["nodes"],
-    edges: edges.map(([source, handle, target], i) => ({ id: `e${i}`, source, sourceHandle: handle, target })),
+    nodes: nodes.map(([id, type, data], i) => ({
+      id,
+      type,
+      position: { x: 0, y: i * 100 },
+      data: data ?? {},
+    })) as FlowGraphInput["nodes"],
+    edges: edges.map(([source, handle, target], i) => ({
+      id: `e${i}`,
+      source,
+      sourceHandle: handle,
+      target,
+    })),
     ...extra,
   };
 }
 
-export function flow(nodes: NodeTuple[], edges: EdgeTuple[], extra: Partial<FlowGraphInput> = {}): FlowGraph {
+export function flow(
+  nodes: NodeTuple[],
+  edges: EdgeTuple[],
+  extra: Partial<FlowGraphInput> = {},
+): FlowGraph {
   return FlowGraphSchema.parse(rawFlow(nodes, edges, extra));
 }
 
@@ -54,19 +79,38 @@ export function flow(nodes: NodeTuple[], edges: EdgeTuple[], extra: Partial<Flow
 export const nodes = {
   start: (): NodeTuple => ["start", "start"],
   message: (id: string, text: string): NodeTuple => [id, "message", { text: en(text) }],
-  ask: (id: string, variable: string, kind: string, extra: Record<string, unknown> = {}): NodeTuple => [
+  ask: (
+    id: string,
+    variable: string,
+    kind: string,
+    extra: Record<string, unknown> = {},
+  ): NodeTuple => [
     id,
     "ask",
     { variable, kind, prompt: en(`Give ${variable}`), retry: {}, ...extra },
   ],
-  choose: (id = "choose", extra: Record<string, unknown> = {}): NodeTuple => [id, "choose_method", { ...extra }],
+  choose: (id = "choose", extra: Record<string, unknown> = {}): NodeTuple => [
+    id,
+    "choose_method",
+    { ...extra },
+  ],
   pay: (id = "pay", extra: Record<string, unknown> = {}): NodeTuple => [
     id,
     "pay",
-    { amountFrom: "variable", amountVariable: "amount", description: en("Invoice"), expiresInMinutes: 60, ...extra },
+    {
+      amountFrom: "variable",
+      amountVariable: "amount",
+      description: en("Invoice"),
+      expiresInMinutes: 60,
+      ...extra,
+    },
   ],
   wait: (id = "wait", timeoutMinutes = 30): NodeTuple => [id, "wait_payment", { timeoutMinutes }],
-  receipt: (id = "receipt"): NodeTuple => [id, "receipt", { text: en("Paid {{total}}, ref {{reference}}") }],
+  receipt: (id = "receipt"): NodeTuple => [
+    id,
+    "receipt",
+    { text: en("Paid {{total}}, ref {{reference}}") },
+  ],
   end: (id = "end", text = "Bye"): NodeTuple => [id, "end", { text: en(text) }],
   handoff: (id = "human"): NodeTuple => [id, "handoff", { text: en("A human will help") }],
 };
@@ -86,7 +130,12 @@ export class Conversation {
   }
 
   send(input: ConversationInput | unknown): StepResult {
-    const result = step(this.graph, this.state, input, ctx({ ...this.context, now: new Date(this.now).toISOString() }));
+    const result = step(
+      this.graph,
+      this.state,
+      input,
+      ctx({ ...this.context, now: new Date(this.now).toISOString() }),
+    );
     this.state = result.state;
     this.last = result;
     this.history.push(result);
@@ -94,7 +143,11 @@ export class Conversation {
   }
 
   start(lang?: Lang, variables?: Record<string, string | number>): StepResult {
-    return this.send({ kind: "start", ...(lang ? { lang } : {}), ...(variables ? { variables } : {}) });
+    return this.send({
+      kind: "start",
+      ...(lang ? { lang } : {}),
+      ...(variables ? { variables } : {}),
+    });
   }
 
   say(text: string): StepResult {
@@ -109,13 +162,20 @@ export class Conversation {
   /** The create_checkout of the last step (fails the test if there is none). */
   checkout() {
     const action = this.last.actions.find((a) => a.type === "create_checkout");
-    if (!action || action.type !== "create_checkout") throw new Error("no create_checkout in the last step");
+    if (!action || action.type !== "create_checkout")
+      throw new Error("no create_checkout in the last step");
     return action;
   }
 
   checkoutCreated(paymentId = "pay_1", url = "https://pay.test/c/1"): StepResult {
     const checkout = this.checkout();
-    return this.send({ kind: "checkout_created", paymentId, url, amountMinor: checkout.amountMinor, currency: checkout.currency });
+    return this.send({
+      kind: "checkout_created",
+      paymentId,
+      url,
+      amountMinor: checkout.amountMinor,
+      currency: checkout.currency,
+    });
   }
 
   payment(status: "succeeded" | "failed" | "expired" | "opened", paymentId = "pay_1"): StepResult {
@@ -136,7 +196,15 @@ export class Conversation {
 /** start → ask amount → choose → pay → wait → receipt → end. */
 export function invoiceFlow(extra: Partial<FlowGraphInput> = {}): FlowGraph {
   return flow(
-    [nodes.start(), nodes.ask("ask_amount", "amount", "amount"), nodes.choose(), nodes.pay(), nodes.wait(), nodes.receipt(), nodes.end()],
+    [
+      nodes.start(),
+      nodes.ask("ask_amount", "amount", "amount"),
+      nodes.choose(),
+      nodes.pay(),
+      nodes.wait(),
+      nodes.receipt(),
+      nodes.end(),
+    ],
     [
       ["start", "next", "ask_amount"],
       ["ask_amount", "next", "choose"],

@@ -1,8 +1,16 @@
-import { describe, expect, it } from "vitest";
 import { PAYMENT_METHODS } from "@/lib/connections/providers/types";
 import { LANGS } from "@/lib/flows/graph";
-import { detectLanguage, hasTranslation, KEYWORDS, localize, METHOD_LABELS, PHRASES, phrase } from "@/lib/flows/i18n";
+import {
+  detectLanguage,
+  hasTranslation,
+  KEYWORDS,
+  localize,
+  METHOD_LABELS,
+  phrase,
+  PHRASES,
+} from "@/lib/flows/i18n";
 import { matchesKeyword } from "@/lib/flows/runtime/matching";
+import { describe, expect, it } from "vitest";
 
 describe("localize", () => {
   it("uses the customer's language when the merchant wrote it", () => {
@@ -27,7 +35,8 @@ describe("localize", () => {
 describe("built-in phrases", () => {
   it("exist, non-empty, in every language, and keep the same placeholders", () => {
     for (const [key, texts] of Object.entries(PHRASES)) {
-      const placeholders = (text: string) => [...text.matchAll(/\{\{(\w+)\}\}/g)].map((m) => m[1]).sort();
+      const placeholders = (text: string) =>
+        [...text.matchAll(/\{\{(\w+)\}\}/g)].map((m) => m[1]).sort();
       for (const lang of LANGS) {
         expect(texts[lang].trim().length, `${key}.${lang}`).toBeGreaterThan(0);
         expect(placeholders(texts[lang]), `${key}.${lang}`).toEqual(placeholders(texts.en));
@@ -36,14 +45,20 @@ describe("built-in phrases", () => {
   });
 
   it("are really translated (the French, Chinese and Indonesian texts differ from the English)", () => {
-    for (const key of ["card_warning", "status_reply", "numbered_hint", "invalid_number"] as const) {
+    for (const key of [
+      "card_warning",
+      "status_reply",
+      "numbered_hint",
+      "invalid_number",
+    ] as const) {
       const texts = new Set(LANGS.map((lang) => phrase(key, lang)));
       expect(texts.size).toBe(LANGS.length);
     }
   });
 
   it("name every payment method in every language", () => {
-    for (const method of PAYMENT_METHODS) for (const lang of LANGS) expect(METHOD_LABELS[method][lang]).toBeTruthy();
+    for (const method of PAYMENT_METHODS)
+      for (const lang of LANGS) expect(METHOD_LABELS[method][lang]).toBeTruthy();
   });
 });
 
@@ -66,7 +81,15 @@ describe("detectLanguage", () => {
 });
 
 describe("status keywords", () => {
-  it.each(["status", "Status?", "statut du paiement", "付款状态", "状态", "status pembayaran", "What's the status"])("recognise %j", (text) => {
+  it.each([
+    "status",
+    "Status?",
+    "statut du paiement",
+    "付款状态",
+    "状态",
+    "status pembayaran",
+    "What's the status",
+  ])("recognise %j", (text) => {
     expect(matchesKeyword(text, KEYWORDS.status)).toBe(true);
   });
 

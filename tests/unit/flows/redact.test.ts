@@ -1,5 +1,5 @@
-import { describe, expect, it } from "vitest";
 import { CVV_PLACEHOLDER, luhnValid, PAN_PLACEHOLDER, redactCardData } from "@/lib/flows/redact";
+import { describe, expect, it } from "vitest";
 
 describe("luhnValid", () => {
   it("accepts the scheme test numbers and rejects a changed digit", () => {
@@ -39,7 +39,9 @@ describe("redactCardData", () => {
   });
 
   it("does not flag a Luhn-valid number outside the card ranges (e.g. an order number starting with 9)", () => {
-    const candidates = Array.from({ length: 10 }, (_, d) => `900000000000000${d}`).filter(luhnValid);
+    const candidates = Array.from({ length: 10 }, (_, d) => `900000000000000${d}`).filter(
+      luhnValid,
+    );
     expect(candidates).toHaveLength(1);
     expect(redactCardData(`order ${candidates[0]}`).redacted).toBe(false);
   });
@@ -55,18 +57,26 @@ describe("redactCardData", () => {
     expect(result.text).toBe(`${PAN_PLACEHOLDER} or ${PAN_PLACEHOLDER}`);
   });
 
-  it.each(["cvv 123", "CVC: 1234", "my cvv is 456", "code de sécurité : 789", "安全码 321", "kode keamanan 654"])(
-    "removes a labelled security code in %j",
-    (input) => {
-      const result = redactCardData(input);
-      expect(result.kinds).toEqual(["cvv"]);
-      expect(result.text).not.toMatch(/\d{3}/);
-      expect(result.text).toContain(CVV_PLACEHOLDER);
-    },
-  );
+  it.each([
+    "cvv 123",
+    "CVC: 1234",
+    "my cvv is 456",
+    "code de sécurité : 789",
+    "安全码 321",
+    "kode keamanan 654",
+  ])("removes a labelled security code in %j", (input) => {
+    const result = redactCardData(input);
+    expect(result.kinds).toEqual(["cvv"]);
+    expect(result.text).not.toMatch(/\d{3}/);
+    expect(result.text).toContain(CVV_PLACEHOLDER);
+  });
 
   it("treats a bare 3–4 digit reply as a CVV only right after a card number", () => {
-    expect(redactCardData("123", { lastHadCard: true })).toEqual({ text: CVV_PLACEHOLDER, redacted: true, kinds: ["cvv"] });
+    expect(redactCardData("123", { lastHadCard: true })).toEqual({
+      text: CVV_PLACEHOLDER,
+      redacted: true,
+      kinds: ["cvv"],
+    });
     expect(redactCardData(" 1234 ", { lastHadCard: true }).kinds).toEqual(["cvv"]);
     expect(redactCardData("123", { lastHadCard: false }).redacted).toBe(false);
     expect(redactCardData("123").redacted).toBe(false);

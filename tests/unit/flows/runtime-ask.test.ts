@@ -1,17 +1,28 @@
-import { describe, expect, it } from "vitest";
 import { normalizeAmountText, parseAmount } from "@/lib/flows/runtime";
+import { describe, expect, it } from "vitest";
 import { Conversation, en, flow, nodes } from "./helpers";
 
 function askFlow(kind: string, extra: Record<string, unknown> = {}, graphExtra = {}) {
   return flow(
-    [nodes.start(), nodes.ask("ask", "answer", kind, extra), nodes.message("echo", "Got {{answer}}"), nodes.end()],
-    [["start", "next", "ask"], ["ask", "next", "echo"], ["echo", "next", "end"]],
+    [
+      nodes.start(),
+      nodes.ask("ask", "answer", kind, extra),
+      nodes.message("echo", "Got {{answer}}"),
+      nodes.end(),
+    ],
+    [
+      ["start", "next", "ask"],
+      ["ask", "next", "echo"],
+      ["echo", "next", "end"],
+    ],
     graphExtra,
   );
 }
 
 function answer(kind: string, reply: string, extra: Record<string, unknown> = {}, graphExtra = {}) {
-  const convo = new Conversation(askFlow(kind, extra, graphExtra), { channelCapabilities: { buttons: true, wallets: true, richCards: true } });
+  const convo = new Conversation(askFlow(kind, extra, graphExtra), {
+    channelCapabilities: { buttons: true, wallets: true, richCards: true },
+  });
   convo.start();
   convo.say(reply);
   return convo;
@@ -55,7 +66,9 @@ describe("ask", () => {
     expect(convo.state.status).toBe("waiting_input");
     expect(convo.state.retries).toBe(1);
     expect(convo.texts()[0]).toContain(phrase);
-    expect(convo.last.events).toContainEqual(expect.objectContaining({ kind: "input_invalid", nodeId: "ask" }));
+    expect(convo.last.events).toContainEqual(
+      expect.objectContaining({ kind: "input_invalid", nodeId: "ask" }),
+    );
   });
 
   it("uses the merchant's retry text when there is one", () => {
@@ -78,13 +91,24 @@ describe("ask", () => {
     const third = convo.say("c");
     expect(third.state.status).toBe("handed_off");
     expect(third.actions).toEqual([{ type: "handoff" }]);
-    expect(convo.texts()).toEqual(["I'm having trouble understanding. A member of our team will continue with you here."]);
+    expect(convo.texts()).toEqual([
+      "I'm having trouble understanding. A member of our team will continue with you here.",
+    ]);
   });
 
   it("follows the 'invalid' output after three invalid answers when drawn", () => {
     const graph = flow(
-      [nodes.start(), nodes.ask("ask", "n", "number"), nodes.end("ok", "OK"), nodes.end("gave_up", "Let's stop here")],
-      [["start", "next", "ask"], ["ask", "next", "ok"], ["ask", "invalid", "gave_up"]],
+      [
+        nodes.start(),
+        nodes.ask("ask", "n", "number"),
+        nodes.end("ok", "OK"),
+        nodes.end("gave_up", "Let's stop here"),
+      ],
+      [
+        ["start", "next", "ask"],
+        ["ask", "next", "ok"],
+        ["ask", "invalid", "gave_up"],
+      ],
     );
     const convo = new Conversation(graph);
     convo.start();
@@ -98,7 +122,11 @@ describe("ask", () => {
   it("starts counting again at each node", () => {
     const graph = flow(
       [nodes.start(), nodes.ask("a1", "x", "number"), nodes.ask("a2", "y", "number"), nodes.end()],
-      [["start", "next", "a1"], ["a1", "next", "a2"], ["a2", "next", "end"]],
+      [
+        ["start", "next", "a1"],
+        ["a1", "next", "a2"],
+        ["a2", "next", "end"],
+      ],
     );
     const convo = new Conversation(graph);
     convo.start();
@@ -133,9 +161,13 @@ describe("ask", () => {
     });
 
     it("numbers the options on a text-only channel and understands the number", () => {
-      const convo = new Conversation(askFlow("choice", { choices }), { channelCapabilities: { buttons: false, wallets: false, richCards: false } });
+      const convo = new Conversation(askFlow("choice", { choices }), {
+        channelCapabilities: { buttons: false, wallets: false, richCards: false },
+      });
       convo.start();
-      expect(convo.texts()).toEqual(["Give answer\n1. Pick up in store\n2. Home delivery\nReply with the number of your choice."]);
+      expect(convo.texts()).toEqual([
+        "Give answer\n1. Pick up in store\n2. Home delivery\nReply with the number of your choice.",
+      ]);
       convo.say("2");
       expect(convo.state.variables.answer).toBe("delivery");
     });
@@ -151,17 +183,33 @@ describe("ask", () => {
 
     it("re-shows the options after a wrong reply", () => {
       const convo = answer("choice", "3", { choices });
-      expect(convo.last.outbound[0]).toMatchObject({ kind: "choices", text: "Please pick one of the options." });
+      expect(convo.last.outbound[0]).toMatchObject({
+        kind: "choices",
+        text: "Please pick one of the options.",
+      });
     });
   });
 
   describe("amount", () => {
     it("stores integer minor units in the flow currency", () => {
-      expect(answer("amount", "€12,50").state.variables.answer).toEqual({ amountMinor: 1250, currency: "EUR" });
-      expect(answer("amount", "1 234.5").state.variables.answer).toEqual({ amountMinor: 123450, currency: "EUR" });
-      expect(answer("amount", "Rp 50.000", {}, { currency: "IDR" }).state.variables.answer).toEqual({ amountMinor: 5_000_000, currency: "IDR" });
-      expect(answer("amount", "¥1,500", {}, { currency: "JPY" }).state.variables.answer).toEqual({ amountMinor: 1500, currency: "JPY" });
-      expect(answer("amount", "12.50", {}, { currency: "JPY" }).state.variables.answer).toBeUndefined();
+      expect(answer("amount", "€12,50").state.variables.answer).toEqual({
+        amountMinor: 1250,
+        currency: "EUR",
+      });
+      expect(answer("amount", "1 234.5").state.variables.answer).toEqual({
+        amountMinor: 123450,
+        currency: "EUR",
+      });
+      expect(answer("amount", "Rp 50.000", {}, { currency: "IDR" }).state.variables.answer).toEqual(
+        { amountMinor: 5_000_000, currency: "IDR" },
+      );
+      expect(answer("amount", "¥1,500", {}, { currency: "JPY" }).state.variables.answer).toEqual({
+        amountMinor: 1500,
+        currency: "JPY",
+      });
+      expect(
+        answer("amount", "12.50", {}, { currency: "JPY" }).state.variables.answer,
+      ).toBeUndefined();
     });
 
     it("formats the stored amount when a text uses it", () => {
@@ -170,16 +218,36 @@ describe("ask", () => {
     });
 
     it("accepts a preset by value, label or (on text channels) number, or a custom amount", () => {
-      const presets = { choices: [{ value: "5", label: en("€5") }, { value: "10", label: en("€10") }, { value: "25", label: en("€25") }] };
-      expect(answer("amount", "10", presets).state.variables.answer).toEqual({ amountMinor: 1000, currency: "EUR" });
-      expect(answer("amount", "€25", presets).state.variables.answer).toEqual({ amountMinor: 2500, currency: "EUR" });
+      const presets = {
+        choices: [
+          { value: "5", label: en("€5") },
+          { value: "10", label: en("€10") },
+          { value: "25", label: en("€25") },
+        ],
+      };
+      expect(answer("amount", "10", presets).state.variables.answer).toEqual({
+        amountMinor: 1000,
+        currency: "EUR",
+      });
+      expect(answer("amount", "€25", presets).state.variables.answer).toEqual({
+        amountMinor: 2500,
+        currency: "EUR",
+      });
       // With buttons, a typed "2" is an amount of €2, not the second preset.
-      expect(answer("amount", "2", presets).state.variables.answer).toEqual({ amountMinor: 200, currency: "EUR" });
-      const textChannel = new Conversation(askFlow("amount", presets), { channelCapabilities: { buttons: false, wallets: false, richCards: false } });
+      expect(answer("amount", "2", presets).state.variables.answer).toEqual({
+        amountMinor: 200,
+        currency: "EUR",
+      });
+      const textChannel = new Conversation(askFlow("amount", presets), {
+        channelCapabilities: { buttons: false, wallets: false, richCards: false },
+      });
       textChannel.start();
       textChannel.say("2");
       expect(textChannel.state.variables.answer).toEqual({ amountMinor: 1000, currency: "EUR" });
-      expect(answer("amount", "17.5", presets).state.variables.answer).toEqual({ amountMinor: 1750, currency: "EUR" });
+      expect(answer("amount", "17.5", presets).state.variables.answer).toEqual({
+        amountMinor: 1750,
+        currency: "EUR",
+      });
     });
   });
 });

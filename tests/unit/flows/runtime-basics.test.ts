@@ -1,11 +1,18 @@
-import { describe, expect, it } from "vitest";
 import { createInitialState, MAX_STEPS_PER_INPUT, step } from "@/lib/flows/runtime";
+import { describe, expect, it } from "vitest";
 import { Conversation, ctx, flow, nodes } from "./helpers";
 
 const hello = () =>
   flow(
-    [nodes.start(), ["m", "message", { text: { en: "Hello {{name}}", fr: "Bonjour {{name}}" } }], nodes.end("end", "Bye")],
-    [["start", "next", "m"], ["m", "next", "end"]],
+    [
+      nodes.start(),
+      ["m", "message", { text: { en: "Hello {{name}}", fr: "Bonjour {{name}}" } }],
+      nodes.end("end", "Bye"),
+    ],
+    [
+      ["start", "next", "m"],
+      ["m", "next", "end"],
+    ],
     { languages: ["en", "fr"], inputs: [{ name: "name", kind: "text" }] },
   );
 
@@ -17,7 +24,11 @@ describe("start, message, end", () => {
     expect(result.state.status).toBe("completed");
     expect(result.state.path).toEqual(["start", "m", "end"]);
     expect(result.actions).toEqual([{ type: "complete" }]);
-    expect(result.events.filter((e) => e.kind === "entered").map((e) => e.nodeId)).toEqual(["start", "m", "end"]);
+    expect(result.events.filter((e) => e.kind === "entered").map((e) => e.nodeId)).toEqual([
+      "start",
+      "m",
+      "end",
+    ]);
     expect(result.events.every((e) => e.at === "2025-03-01T09:00:00.000Z")).toBe(true);
   });
 
@@ -60,7 +71,9 @@ describe("start, message, end", () => {
 
 describe("handoff", () => {
   it("hands the conversation to a person and then stays silent", () => {
-    const convo = new Conversation(flow([nodes.start(), nodes.handoff()], [["start", "next", "human"]]));
+    const convo = new Conversation(
+      flow([nodes.start(), nodes.handoff()], [["start", "next", "human"]]),
+    );
     const result = convo.start();
     expect(convo.texts()).toEqual(["A human will help"]);
     expect(result.state.status).toBe("handed_off");
@@ -69,7 +82,9 @@ describe("handoff", () => {
   });
 
   it("uses the built-in phrase when the handoff node has no text", () => {
-    const convo = new Conversation(flow([nodes.start(), ["h", "handoff", {}]], [["start", "next", "h"]]));
+    const convo = new Conversation(
+      flow([nodes.start(), ["h", "handoff", {}]], [["start", "next", "h"]]),
+    );
     convo.start();
     expect(convo.texts()).toEqual(["A member of our team will reply to you here shortly."]);
   });
@@ -85,7 +100,12 @@ describe("condition", () => {
         nodes.end("yes", "YES"),
         nodes.end("no", "NO"),
       ],
-      [["start", "next", "a"], ["a", "next", "c"], ["c", "true", "yes"], ["c", "false", "no"]],
+      [
+        ["start", "next", "a"],
+        ["a", "next", "c"],
+        ["c", "true", "yes"],
+        ["c", "false", "no"],
+      ],
     );
   const outcome = (operator: string, value: string | number | undefined, answer: string) => {
     const convo = new Conversation(branching(operator, value));
@@ -119,7 +139,12 @@ describe("condition", () => {
         nodes.end("big", "BIG"),
         nodes.end("small", "SMALL"),
       ],
-      [["start", "next", "a"], ["a", "next", "c"], ["c", "true", "big"], ["c", "false", "small"]],
+      [
+        ["start", "next", "a"],
+        ["a", "next", "c"],
+        ["c", "true", "big"],
+        ["c", "false", "small"],
+      ],
     );
     const convo = new Conversation(graph);
     convo.start();
@@ -129,8 +154,17 @@ describe("condition", () => {
 
   it("treats an unset variable as not set and not equal", () => {
     const graph = flow(
-      [nodes.start(), ["c", "condition", { variable: "vip", operator: "set" }], nodes.end("yes", "YES"), nodes.end("no", "NO")],
-      [["start", "next", "c"], ["c", "true", "yes"], ["c", "false", "no"]],
+      [
+        nodes.start(),
+        ["c", "condition", { variable: "vip", operator: "set" }],
+        nodes.end("yes", "YES"),
+        nodes.end("no", "NO"),
+      ],
+      [
+        ["start", "next", "c"],
+        ["c", "true", "yes"],
+        ["c", "false", "no"],
+      ],
     );
     const convo = new Conversation(graph);
     convo.start();
@@ -148,29 +182,62 @@ describe("robustness", () => {
   });
 
   it("answers a malformed input politely without throwing", () => {
-    const convo = new Conversation(flow([nodes.start(), nodes.ask("a", "x", "text"), nodes.end()], [["start", "next", "a"], ["a", "next", "end"]]));
+    const convo = new Conversation(
+      flow(
+        [nodes.start(), nodes.ask("a", "x", "text"), nodes.end()],
+        [
+          ["start", "next", "a"],
+          ["a", "next", "end"],
+        ],
+      ),
+    );
     convo.start();
-    for (const bad of [null, 42, { kind: "message" }, { kind: "teleport" }, { kind: "checkout_created", amountMinor: 1.5 }]) {
+    for (const bad of [
+      null,
+      42,
+      { kind: "message" },
+      { kind: "teleport" },
+      { kind: "checkout_created", amountMinor: 1.5 },
+    ]) {
       const result = convo.send(bad);
-      expect(result.outbound).toEqual([{ kind: "text", text: "Sorry, I didn't get that. Could you type your answer again?" }]);
+      expect(result.outbound).toEqual([
+        { kind: "text", text: "Sorry, I didn't get that. Could you type your answer again?" },
+      ]);
       expect(result.state.status).toBe("waiting_input");
     }
   });
 
   it("hands off instead of throwing when the stored state or the clock is garbage", () => {
     const graph = hello();
-    const broken = step(graph, { nonsense: true } as never, { kind: "message", text: "hi", messageId: "1" }, ctx());
+    const broken = step(
+      graph,
+      { nonsense: true } as never,
+      { kind: "message", text: "hi", messageId: "1" },
+      ctx(),
+    );
     expect(broken.actions).toContainEqual({ type: "handoff" });
     expect(broken.state.status).toBe("handed_off");
-    const badClock = step(graph, createInitialState(graph, "k"), { kind: "start" }, ctx({ now: "yesterday" }));
+    const badClock = step(
+      graph,
+      createInitialState(graph, "k"),
+      { kind: "start" },
+      ctx({ now: "yesterday" }),
+    );
     expect(badClock.state.status).toBe("handed_off");
-    expect(badClock.outbound[0]).toEqual({ kind: "text", text: expect.stringContaining("something went wrong") });
+    expect(badClock.outbound[0]).toEqual({
+      kind: "text",
+      text: expect.stringContaining("something went wrong"),
+    });
   });
 
   it("hands off when a flow loops without waiting", () => {
     const graph = flow(
       [nodes.start(), nodes.message("a", "ping"), nodes.message("b", "pong")],
-      [["start", "next", "a"], ["a", "next", "b"], ["b", "next", "a"]],
+      [
+        ["start", "next", "a"],
+        ["a", "next", "b"],
+        ["b", "next", "a"],
+      ],
     );
     const result = new Conversation(graph).start();
     expect(result.state.status).toBe("handed_off");
@@ -185,7 +252,9 @@ describe("robustness", () => {
     const graph = flow([nodes.start(), nodes.message("m", "hi")], [["start", "next", "m"]]);
     const result = new Conversation(graph).start();
     expect(result.state.status).toBe("handed_off");
-    expect(result.events).toContainEqual(expect.objectContaining({ kind: "runtime_error", detail: "unconnected_output:next" }));
+    expect(result.events).toContainEqual(
+      expect.objectContaining({ kind: "runtime_error", detail: "unconnected_output:next" }),
+    );
   });
 
   it("is deterministic: the same inputs give the same outputs", () => {

@@ -1,5 +1,5 @@
-import { describe, expect, it } from "vitest";
 import { MAX_PAYMENT_ATTEMPTS } from "@/lib/flows/runtime";
+import { describe, expect, it } from "vitest";
 import { Conversation, en, flow, invoiceFlow, nodes } from "./helpers";
 
 const TEXT_ONLY = { buttons: false, wallets: false, richCards: false };
@@ -17,12 +17,25 @@ function linkSent(context = {}) {
 describe("choose_method", () => {
   it("offers the node's methods that are available right now, in a stable order", () => {
     const graph = invoiceFlow();
-    (graph.nodes.find((n) => n.id === "choose")!.data as { methods?: string[] }).methods = ["paypal", "alipay", "card"];
-    const convo = new Conversation(graph, { availableMethods: ["card", "paypal", "bank_transfer"] });
+    (graph.nodes.find((n) => n.id === "choose")!.data as { methods?: string[] }).methods = [
+      "paypal",
+      "alipay",
+      "card",
+    ];
+    const convo = new Conversation(graph, {
+      availableMethods: ["card", "paypal", "bank_transfer"],
+    });
     convo.start();
     convo.say("10");
     expect(convo.last.outbound).toEqual([
-      { kind: "choices", text: "How would you like to pay?", options: [{ value: "card", label: "Card" }, { value: "paypal", label: "PayPal" }] },
+      {
+        kind: "choices",
+        text: "How would you like to pay?",
+        options: [
+          { value: "card", label: "Card" },
+          { value: "paypal", label: "PayPal" },
+        ],
+      },
     ]);
   });
 
@@ -60,7 +73,9 @@ describe("choose_method", () => {
     convo.start();
     convo.say("10");
     expect(convo.state.status).toBe("handed_off");
-    expect(convo.texts()).toEqual(["Online payment isn't available right now. A member of our team will help you here."]);
+    expect(convo.texts()).toEqual([
+      "Online payment isn't available right now. A member of our team will help you here.",
+    ]);
   });
 
   it("takes a button press, a number, a label in another language or an alias", () => {
@@ -91,7 +106,9 @@ describe("choose_method", () => {
     const convo = new Conversation(invoiceFlow(), { channelCapabilities: TEXT_ONLY });
     convo.start("en");
     convo.say("10");
-    expect(convo.texts()).toEqual(["How would you like to pay?\n1. Card\n2. PayPal\nReply with the number of your choice."]);
+    expect(convo.texts()).toEqual([
+      "How would you like to pay?\n1. Card\n2. PayPal\nReply with the number of your choice.",
+    ]);
   });
 });
 
@@ -114,13 +131,28 @@ describe("pay", () => {
       },
     ]);
     expect(result.state.status).toBe("waiting_payment");
-    expect(result.state.payment).toMatchObject({ status: "creating", attempts: 1, amountMinor: 1250 });
+    expect(result.state.payment).toMatchObject({
+      status: "creating",
+      attempts: 1,
+      amountMinor: 1250,
+    });
   });
 
   it("passes the node's connection to the host", () => {
     const graph = flow(
-      [nodes.start(), nodes.ask("a", "amount", "amount"), nodes.pay("pay", { connectionId: "conn_stripe" }), nodes.wait(), nodes.end()],
-      [["start", "next", "a"], ["a", "next", "pay"], ["pay", "next", "wait"], ["wait", "succeeded", "end"]],
+      [
+        nodes.start(),
+        nodes.ask("a", "amount", "amount"),
+        nodes.pay("pay", { connectionId: "conn_stripe" }),
+        nodes.wait(),
+        nodes.end(),
+      ],
+      [
+        ["start", "next", "a"],
+        ["a", "next", "pay"],
+        ["pay", "next", "wait"],
+        ["wait", "succeeded", "end"],
+      ],
     );
     const convo = new Conversation(graph);
     convo.start();
@@ -131,12 +163,24 @@ describe("pay", () => {
   it("sends the link once the checkout exists, then waits", () => {
     const convo = linkSent();
     expect(convo.last.outbound).toEqual([
-      { kind: "payment_link", text: "Here is your secure payment link for €12.50.", url: "https://pay.test/c/1", amountMinor: 1250, currency: "EUR", methods: ["card"] },
+      {
+        kind: "payment_link",
+        text: "Here is your secure payment link for €12.50.",
+        url: "https://pay.test/c/1",
+        amountMinor: 1250,
+        currency: "EUR",
+        methods: ["card"],
+      },
     ]);
     expect(convo.state.currentNodeId).toBe("wait");
     expect(convo.state.status).toBe("waiting_payment");
     expect(convo.last.actions).toEqual([
-      { type: "schedule_timer", timerId: "conv_test:payment_timeout:wait:1", kind: "payment_timeout", runAt: "2025-03-01T09:30:00.000Z" },
+      {
+        type: "schedule_timer",
+        timerId: "conv_test:payment_timeout:wait:1",
+        kind: "payment_timeout",
+        runAt: "2025-03-01T09:30:00.000Z",
+      },
     ]);
   });
 
@@ -145,7 +189,13 @@ describe("pay", () => {
     convo.start();
     convo.say("12.50");
     convo.say("card");
-    const result = convo.send({ kind: "checkout_created", paymentId: "pay_1", url: "https://pay.test/c/1", amountMinor: 125000, currency: "EUR" });
+    const result = convo.send({
+      kind: "checkout_created",
+      paymentId: "pay_1",
+      url: "https://pay.test/c/1",
+      amountMinor: 125000,
+      currency: "EUR",
+    });
     expect(result.outbound.some((m) => m.kind === "payment_link")).toBe(false);
     expect(result.state.status).toBe("handed_off");
     expect(result.events).toContainEqual(expect.objectContaining({ kind: "checkout_mismatch" }));
@@ -153,7 +203,13 @@ describe("pay", () => {
 
   it("ignores a duplicate checkout_created", () => {
     const convo = linkSent();
-    const again = convo.send({ kind: "checkout_created", paymentId: "pay_1", url: "https://pay.test/c/1", amountMinor: 1250, currency: "EUR" });
+    const again = convo.send({
+      kind: "checkout_created",
+      paymentId: "pay_1",
+      url: "https://pay.test/c/1",
+      amountMinor: 1250,
+      currency: "EUR",
+    });
     expect(again.outbound).toEqual([]);
     expect(again.actions).toEqual([]);
   });
@@ -170,7 +226,12 @@ describe("pay", () => {
   it("hands off instead of charging when there is no trustworthy amount", () => {
     const graph = flow(
       [nodes.start(), nodes.ask("a", "amount", "text"), nodes.pay(), nodes.wait(), nodes.end()],
-      [["start", "next", "a"], ["a", "next", "pay"], ["pay", "next", "wait"], ["wait", "succeeded", "end"]],
+      [
+        ["start", "next", "a"],
+        ["a", "next", "pay"],
+        ["pay", "next", "wait"],
+        ["wait", "succeeded", "end"],
+      ],
     );
     const convo = new Conversation(graph);
     convo.start();
@@ -182,7 +243,11 @@ describe("pay", () => {
   it("charges a host-supplied amount only when it is integer minor units", () => {
     const graph = flow(
       [nodes.start(), nodes.pay("pay", { amountVariable: "due" }), nodes.wait(), nodes.end()],
-      [["start", "next", "pay"], ["pay", "next", "wait"], ["wait", "succeeded", "end"]],
+      [
+        ["start", "next", "pay"],
+        ["pay", "next", "wait"],
+        ["wait", "succeeded", "end"],
+      ],
       { inputs: [{ name: "due", kind: "amount" }] },
     );
     const ok = new Conversation(graph);
@@ -197,8 +262,23 @@ describe("pay", () => {
 
   it("does not open a second checkout while one is live", () => {
     const graph = flow(
-      [nodes.start(), nodes.ask("a", "amount", "amount"), nodes.pay("pay"), nodes.ask("q", "note", "text"), nodes.pay("pay2"), nodes.wait(), nodes.end()],
-      [["start", "next", "a"], ["a", "next", "pay"], ["pay", "next", "q"], ["q", "next", "pay2"], ["pay2", "next", "wait"], ["wait", "succeeded", "end"]],
+      [
+        nodes.start(),
+        nodes.ask("a", "amount", "amount"),
+        nodes.pay("pay"),
+        nodes.ask("q", "note", "text"),
+        nodes.pay("pay2"),
+        nodes.wait(),
+        nodes.end(),
+      ],
+      [
+        ["start", "next", "a"],
+        ["a", "next", "pay"],
+        ["pay", "next", "q"],
+        ["q", "next", "pay2"],
+        ["pay2", "next", "wait"],
+        ["wait", "succeeded", "end"],
+      ],
     );
     const convo = new Conversation(graph);
     convo.start();
@@ -206,7 +286,11 @@ describe("pay", () => {
     convo.checkoutCreated();
     const second = convo.say("a note");
     expect(second.actions.filter((a) => a.type === "create_checkout")).toEqual([]);
-    expect(second.outbound[0]).toMatchObject({ kind: "payment_link", url: "https://pay.test/c/1", amountMinor: 2000 });
+    expect(second.outbound[0]).toMatchObject({
+      kind: "payment_link",
+      url: "https://pay.test/c/1",
+      amountMinor: 2000,
+    });
     expect(second.state.currentNodeId).toBe("wait");
   });
 });
@@ -216,10 +300,19 @@ describe("wait_payment", () => {
     const convo = linkSent();
     const result = convo.payment("succeeded");
     expect(result.outbound).toEqual([
-      { kind: "receipt", text: "Paid €12.50, ref pay_1", amountMinor: 1250, currency: "EUR", reference: "pay_1" },
+      {
+        kind: "receipt",
+        text: "Paid €12.50, ref pay_1",
+        amountMinor: 1250,
+        currency: "EUR",
+        reference: "pay_1",
+      },
       { kind: "text", text: "Bye" },
     ]);
-    expect(result.actions).toEqual([{ type: "cancel_timer", timerId: "conv_test:payment_timeout:wait:1" }, { type: "complete" }]);
+    expect(result.actions).toEqual([
+      { type: "cancel_timer", timerId: "conv_test:payment_timeout:wait:1" },
+      { type: "complete" },
+    ]);
     expect(result.state.status).toBe("completed");
     expect(result.events.map((e) => e.kind)).toContain("payment_succeeded");
   });
@@ -250,13 +343,20 @@ describe("wait_payment", () => {
       {
         kind: "choices",
         text: "Your payment didn't go through. What would you like to do?",
-        options: [{ value: "retry", label: "Try again" }, { value: "other_method", label: "Use another method" }],
+        options: [
+          { value: "retry", label: "Try again" },
+          { value: "other_method", label: "Use another method" },
+        ],
       },
     ]);
     expect(failed.state.status).toBe("waiting_input");
     const retry = convo.say("try again");
     expect(retry.state.currentNodeId).toBe("pay");
-    expect(convo.checkout()).toMatchObject({ idempotencyKey: "conv_test:pay:pay:2", amountMinor: 1250, method: "card" });
+    expect(convo.checkout()).toMatchObject({
+      idempotencyKey: "conv_test:pay:pay:2",
+      amountMinor: 1250,
+      method: "card",
+    });
   });
 
   it("goes back to the method choice for 'another method'", () => {
@@ -265,12 +365,20 @@ describe("wait_payment", () => {
     convo.say("2");
     expect(convo.state.currentNodeId).toBe("choose");
     convo.say("paypal");
-    expect(convo.checkout()).toMatchObject({ method: "paypal", idempotencyKey: "conv_test:pay:pay:2" });
+    expect(convo.checkout()).toMatchObject({
+      method: "paypal",
+      idempotencyKey: "conv_test:pay:pay:2",
+    });
   });
 
   it("follows the merchant's 'failed' output when drawn", () => {
     const graph = invoiceFlow();
-    graph.nodes.push({ id: "sorry", type: "handoff", position: { x: 0, y: 0 }, data: { text: en("Sorry!") } });
+    graph.nodes.push({
+      id: "sorry",
+      type: "handoff",
+      position: { x: 0, y: 0 },
+      data: { text: en("Sorry!") },
+    });
     graph.edges.push({ id: "ef", source: "wait", sourceHandle: "failed", target: "sorry" });
     const convo = new Conversation(graph);
     convo.start();
@@ -295,17 +403,28 @@ describe("wait_payment", () => {
 
   it("expires on the payment timeout, ignoring stale timers", () => {
     const convo = linkSent();
-    const stale = convo.send({ kind: "timer", timerId: "conv_test:payment_timeout:wait:0", fired: "payment_timeout" });
+    const stale = convo.send({
+      kind: "timer",
+      timerId: "conv_test:payment_timeout:wait:0",
+      fired: "payment_timeout",
+    });
     expect(stale.state.status).toBe("waiting_payment");
     convo.advance(30);
     const expired = convo.fireTimer();
     expect(expired.state.status).toBe("expired");
-    expect(convo.texts()).toEqual(["Your payment link has expired. Write to us whenever you'd like a new one."]);
+    expect(convo.texts()).toEqual([
+      "Your payment link has expired. Write to us whenever you'd like a new one.",
+    ]);
   });
 
   it("follows the 'expired' output on a provider expiry event", () => {
     const graph = invoiceFlow();
-    graph.nodes.push({ id: "late", type: "end", position: { x: 0, y: 0 }, data: { text: en("Too late") } });
+    graph.nodes.push({
+      id: "late",
+      type: "end",
+      position: { x: 0, y: 0 },
+      data: { text: en("Too late") },
+    });
     graph.edges.push({ id: "ex", source: "wait", sourceHandle: "expired", target: "late" });
     const convo = new Conversation(graph);
     convo.start();
@@ -314,7 +433,10 @@ describe("wait_payment", () => {
     convo.checkoutCreated();
     const result = convo.payment("expired");
     expect(convo.texts()).toEqual(["Too late"]);
-    expect(result.actions[0]).toEqual({ type: "cancel_timer", timerId: "conv_test:payment_timeout:wait:1" });
+    expect(result.actions[0]).toEqual({
+      type: "cancel_timer",
+      timerId: "conv_test:payment_timeout:wait:1",
+    });
   });
 
   it("thanks the customer for a payment that lands after the conversation expired", () => {
@@ -328,16 +450,23 @@ describe("wait_payment", () => {
     const convo = linkSent();
     convo.say("status?");
     expect(convo.texts()).toEqual(["Your payment status: waiting for your payment."]);
-    const fr = new Conversation(invoiceFlow({ languages: ["en", "fr"], nodes: invoiceFlow().nodes.map((n) => ({ ...n })) }));
+    const fr = new Conversation(
+      invoiceFlow({ languages: ["en", "fr"], nodes: invoiceFlow().nodes.map((n) => ({ ...n })) }),
+    );
     fr.start("fr");
     fr.say("12,50");
     fr.say("1");
     fr.checkoutCreated();
     fr.payment("opened");
     fr.say("statut");
-    expect(fr.texts()).toEqual(["Statut de votre paiement : page de paiement ouverte, paiement non finalisé."]);
+    expect(fr.texts()).toEqual([
+      "Statut de votre paiement : page de paiement ouverte, paiement non finalisé.",
+    ]);
     convo.say("when?");
-    expect(convo.last.outbound[0]).toMatchObject({ kind: "payment_link", url: "https://pay.test/c/1" });
+    expect(convo.last.outbound[0]).toMatchObject({
+      kind: "payment_link",
+      url: "https://pay.test/c/1",
+    });
   });
 });
 
@@ -347,7 +476,11 @@ describe("reminder", () => {
       [
         nodes.start(),
         nodes.pay("pay", { amountVariable: "due" }),
-        ["remind", "reminder", { afterMinutes: 60, maxTimes, text: en("Still {{total}} to pay: {{payment_url}}") }],
+        [
+          "remind",
+          "reminder",
+          { afterMinutes: 60, maxTimes, text: en("Still {{total}} to pay: {{payment_url}}") },
+        ],
         nodes.wait("wait", 120),
         nodes.receipt(),
         nodes.end(),
@@ -375,14 +508,28 @@ describe("reminder", () => {
 
   it("schedules a reminder once the link is out", () => {
     const convo = started();
-    expect(convo.last.actions).toEqual([{ type: "schedule_timer", timerId: "conv_test:reminder:remind:1", kind: "reminder", runAt: "2025-03-01T10:00:00.000Z" }]);
+    expect(convo.last.actions).toEqual([
+      {
+        type: "schedule_timer",
+        timerId: "conv_test:reminder:remind:1",
+        kind: "reminder",
+        runAt: "2025-03-01T10:00:00.000Z",
+      },
+    ]);
   });
 
   it("reminds up to maxTimes, then leaves by 'unpaid' one interval later", () => {
     const convo = started(2);
     const first = convo.advance(60).fireTimer();
     expect(first.outbound).toEqual([
-      { kind: "payment_link", text: "Still €9.00 to pay: https://pay.test/c/1", url: "https://pay.test/c/1", amountMinor: 900, currency: "EUR", methods: ["card", "paypal"] },
+      {
+        kind: "payment_link",
+        text: "Still €9.00 to pay: https://pay.test/c/1",
+        url: "https://pay.test/c/1",
+        amountMinor: 900,
+        currency: "EUR",
+        methods: ["card", "paypal"],
+      },
     ]);
     expect(first.state.reminderCount).toBe(1);
     convo.advance(60).fireTimer();
@@ -390,13 +537,18 @@ describe("reminder", () => {
     const unpaid = convo.advance(60).fireTimer();
     expect(unpaid.outbound).toEqual([]);
     expect(unpaid.state.currentNodeId).toBe("wait");
-    expect(unpaid.actions).toEqual([expect.objectContaining({ type: "schedule_timer", kind: "payment_timeout" })]);
+    expect(unpaid.actions).toEqual([
+      expect.objectContaining({ type: "schedule_timer", kind: "payment_timeout" }),
+    ]);
   });
 
   it("leaves by 'paid' as soon as the payment succeeds, cancelling the reminder", () => {
     const convo = started();
     const paid = convo.payment("succeeded");
-    expect(paid.actions[0]).toEqual({ type: "cancel_timer", timerId: "conv_test:reminder:remind:1" });
+    expect(paid.actions[0]).toEqual({
+      type: "cancel_timer",
+      timerId: "conv_test:reminder:remind:1",
+    });
     expect(paid.outbound[0]).toMatchObject({ kind: "receipt", amountMinor: 900 });
     expect(paid.state.status).toBe("completed");
   });
@@ -415,16 +567,33 @@ describe("card details in the chat", () => {
   it("removes them, warns, and points at the payment link", () => {
     const convo = linkSent();
     const result = convo.say("here: 4242 4242 4242 4242");
-    expect(result.inbound).toEqual({ text: "here: [card number removed]", redacted: true, kinds: ["pan"] });
-    expect(result.outbound[0]).toEqual({ kind: "text", text: expect.stringContaining("never send card details") });
+    expect(result.inbound).toEqual({
+      text: "here: [card number removed]",
+      redacted: true,
+      kinds: ["pan"],
+    });
+    expect(result.outbound[0]).toEqual({
+      kind: "text",
+      text: expect.stringContaining("never send card details"),
+    });
     expect(result.outbound[1]).toMatchObject({ kind: "payment_link", url: "https://pay.test/c/1" });
     const cvv = convo.say("123");
-    expect(cvv.inbound).toEqual({ text: "[security code removed]", redacted: true, kinds: ["cvv"] });
+    expect(cvv.inbound).toEqual({
+      text: "[security code removed]",
+      redacted: true,
+      kinds: ["cvv"],
+    });
     expect(JSON.stringify(convo.state)).not.toContain("4242");
   });
 
   it("never stores card data as an answer", () => {
-    const graph = flow([nodes.start(), nodes.ask("a", "note", "text"), nodes.end()], [["start", "next", "a"], ["a", "next", "end"]]);
+    const graph = flow(
+      [nodes.start(), nodes.ask("a", "note", "text"), nodes.end()],
+      [
+        ["start", "next", "a"],
+        ["a", "next", "end"],
+      ],
+    );
     const convo = new Conversation(graph);
     convo.start("fr");
     const result = convo.say("5555 5555 5555 4444");

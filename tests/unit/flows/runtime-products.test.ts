@@ -18,7 +18,14 @@ function shop(allowMultiple: boolean) {
       nodes.receipt(),
       nodes.end(),
     ],
-    [["start", "next", "shop"], ["shop", "next", "sum"], ["sum", "next", "pay"], ["pay", "next", "wait"], ["wait", "succeeded", "receipt"], ["receipt", "next", "end"]],
+    [
+      ["start", "next", "shop"],
+      ["shop", "next", "sum"],
+      ["sum", "next", "pay"],
+      ["pay", "next", "wait"],
+      ["wait", "succeeded", "receipt"],
+      ["receipt", "next", "end"],
+    ],
     { languages: ["en", "fr"] },
   );
 }
@@ -44,7 +51,11 @@ describe("product_choice", () => {
     const convo = new Conversation(shop(false));
     convo.start();
     convo.say("tee x2");
-    expect(convo.state.cart).toEqual({ items: [{ sku: "TEE", quantity: 2, unitMinor: 1999 }], totalMinor: 3998, currency: "EUR" });
+    expect(convo.state.cart).toEqual({
+      items: [{ sku: "TEE", quantity: 2, unitMinor: 1999 }],
+      totalMinor: 3998,
+      currency: "EUR",
+    });
     expect(convo.texts()[0]).toBe("Cart: 2 × T-shirt = €39.98");
     expect(convo.checkout().amountMinor).toBe(3998);
   });
@@ -62,8 +73,13 @@ describe("product_choice", () => {
     convo.start();
     convo.say("1 x2, mug");
     expect(convo.state.cart?.totalMinor).toBe(2 * 1999 + 850);
-    expect(convo.last.outbound[0]).toMatchObject({ kind: "choices", text: expect.stringContaining("€48.48") });
-    expect((convo.last.outbound[0] as { options: { value: string }[] }).options.at(-1)?.value).toBe("done");
+    expect(convo.last.outbound[0]).toMatchObject({
+      kind: "choices",
+      text: expect.stringContaining("€48.48"),
+    });
+    expect((convo.last.outbound[0] as { options: { value: string }[] }).options.at(-1)?.value).toBe(
+      "done",
+    );
     convo.say("2x cap and mug");
     expect(convo.state.cart?.items).toEqual([
       { sku: "TEE", quantity: 2, unitMinor: 1999 },
@@ -99,11 +115,22 @@ describe("product_choice", () => {
       [
         nodes.start(),
         ["shop", "product_choice", { prompt: en("Pick"), products, allowMultiple: false }],
-        nodes.ask("again", "again", "choice", { choices: [{ value: "yes", label: en("Yes") }, { value: "no", label: en("No") }] }),
+        nodes.ask("again", "again", "choice", {
+          choices: [
+            { value: "yes", label: en("Yes") },
+            { value: "no", label: en("No") },
+          ],
+        }),
         ["c", "condition", { variable: "again", operator: "eq", value: "yes" }],
         nodes.end(),
       ],
-      [["start", "next", "shop"], ["shop", "next", "again"], ["again", "next", "c"], ["c", "true", "shop"], ["c", "false", "end"]],
+      [
+        ["start", "next", "shop"],
+        ["shop", "next", "again"],
+        ["again", "next", "c"],
+        ["c", "true", "shop"],
+        ["c", "false", "end"],
+      ],
     );
     const convo = new Conversation(graph);
     convo.start();

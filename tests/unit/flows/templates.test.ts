@@ -1,7 +1,7 @@
-import { describe, expect, it } from "vitest";
 import { LANGS } from "@/lib/flows/graph";
 import { buildFlowTemplate, FLOW_TEMPLATES, TEMPLATE_IDS } from "@/lib/flows/templates";
 import { validateFlow } from "@/lib/flows/validate";
+import { describe, expect, it } from "vitest";
 import { Conversation, SANDBOX } from "./helpers";
 
 describe("flow templates", () => {
@@ -15,7 +15,9 @@ describe("flow templates", () => {
     }
   });
 
-  it.each(TEMPLATE_IDS.flatMap((id) => ["EUR", "IDR", "JPY"].map((currency) => [id, currency] as const)))(
+  it.each(
+    TEMPLATE_IDS.flatMap((id) => ["EUR", "IDR", "JPY"].map((currency) => [id, currency] as const)),
+  )(
     "%s in %s passes validation with a Sandbox connection, in all four languages",
     (id, currency) => {
       const graph = buildFlowTemplate(id, { currency });
@@ -29,7 +31,10 @@ describe("flow templates", () => {
   });
 
   it("keeps the requested languages and default", () => {
-    const graph = buildFlowTemplate("pay_invoice", { languages: ["fr", "en"], defaultLanguage: "en" });
+    const graph = buildFlowTemplate("pay_invoice", {
+      languages: ["fr", "en"],
+      defaultLanguage: "en",
+    });
     expect(graph.languages).toEqual(["fr", "en"]);
     expect(graph.defaultLanguage).toBe("en");
   });
@@ -37,14 +42,25 @@ describe("flow templates", () => {
   it("pay an invoice: runs from question to receipt in Chinese", () => {
     const convo = new Conversation(buildFlowTemplate("pay_invoice", { currency: "EUR" }));
     convo.start("zh");
-    expect(convo.texts()).toEqual(["您好！我可以帮您几步完成发票付款。", "请问您的发票号码是多少？"]);
+    expect(convo.texts()).toEqual([
+      "您好！我可以帮您几步完成发票付款。",
+      "请问您的发票号码是多少？",
+    ]);
     convo.say("INV-2041");
     convo.say("120");
     convo.say("银行卡");
-    expect(convo.checkout()).toMatchObject({ amountMinor: 12000, method: "card", description: "发票 INV-2041" });
+    expect(convo.checkout()).toMatchObject({
+      amountMinor: 12000,
+      method: "card",
+      description: "发票 INV-2041",
+    });
     convo.checkoutCreated("pay_9");
     const paid = convo.payment("succeeded", "pay_9");
-    expect(paid.outbound[0]).toMatchObject({ kind: "receipt", reference: "pay_9", amountMinor: 12000 });
+    expect(paid.outbound[0]).toMatchObject({
+      kind: "receipt",
+      reference: "pay_9",
+      amountMinor: 12000,
+    });
     expect(paid.outbound[0].text).toContain("INV-2041");
     expect(paid.state.status).toBe("completed");
   });
@@ -56,7 +72,9 @@ describe("flow templates", () => {
     convo.say("1 x2, 2");
     convo.say("terminé");
     // Intl puts a no-break space before the euro sign in French.
-    expect(convo.texts()[0].replace(/\s/g, " ")).toBe("Votre commande : 2 × Café en grains (250 g), 1 × Mug en céramique. Total : 40,80 €.");
+    expect(convo.texts()[0].replace(/\s/g, " ")).toBe(
+      "Votre commande : 2 × Café en grains (250 g), 1 × Mug en céramique. Total : 40,80 €.",
+    );
     convo.say("1");
     expect(convo.checkout().amountMinor).toBe(2 * 1290 + 1500);
   });
@@ -82,7 +100,10 @@ describe("flow templates", () => {
     expect(convo.checkout()).toMatchObject({ amountMinor: 4990, description: "Invoice F-77" });
     convo.checkoutCreated();
     const reminder = convo.advance(1440).fireTimer();
-    expect(reminder.outbound[0]).toMatchObject({ kind: "payment_link", text: expect.stringContaining("€49.90 for invoice F-77 is still unpaid") });
+    expect(reminder.outbound[0]).toMatchObject({
+      kind: "payment_link",
+      text: expect.stringContaining("€49.90 for invoice F-77 is still unpaid"),
+    });
   });
 
   it("blank: start straight to end", () => {

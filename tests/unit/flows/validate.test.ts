@@ -1,6 +1,6 @@
-import { describe, expect, it } from "vitest";
 import type { FlowGraphInput } from "@/lib/flows/graph";
 import { canPublish, type FlowIssue, validateFlow } from "@/lib/flows/validate";
+import { describe, expect, it } from "vitest";
 import { en, invoiceFlow, nodes, rawFlow, SANDBOX } from "./helpers";
 
 function check(graph: unknown, ctx = SANDBOX): FlowIssue[] {
@@ -35,23 +35,40 @@ describe("validateFlow", () => {
 
   it("needs exactly one start node", () => {
     expect(codes(check(rawFlow([nodes.end()], [])))).toContain("start_missing");
-    const two = check(rawFlow([nodes.start(), ["start2", "start"], nodes.end()], [["start", "next", "end"], ["start2", "next", "end"]]));
+    const two = check(
+      rawFlow(
+        [nodes.start(), ["start2", "start"], nodes.end()],
+        [
+          ["start", "next", "end"],
+          ["start2", "next", "end"],
+        ],
+      ),
+    );
     expect(two.find((i) => i.code === "start_multiple")?.nodeId).toBe("start2");
   });
 
   it("warns about unreachable nodes without blocking publication", () => {
     const json = invoiceJson();
-    json.nodes.push({ id: "orphan", type: "message", position: { x: 0, y: 0 }, data: { text: en("Hi") } });
+    json.nodes.push({
+      id: "orphan",
+      type: "message",
+      position: { x: 0, y: 0 },
+      data: { text: en("Hi") },
+    });
     json.edges.push({ id: "eo", source: "orphan", sourceHandle: "next", target: "end" });
     const issues = check(json);
-    expect(issues).toEqual([expect.objectContaining({ code: "unreachable_node", severity: "warning", nodeId: "orphan" })]);
+    expect(issues).toEqual([
+      expect.objectContaining({ code: "unreachable_node", severity: "warning", nodeId: "orphan" }),
+    ]);
     expect(issues[0].message).toContain('"orphan" (message)');
     expect(canPublish(issues)).toBe(true);
   });
 
   it("flags a required output left unconnected as a dead end", () => {
     const json = invoiceJson();
-    json.edges = json.edges.filter((edge) => !(edge.source === "wait" && edge.sourceHandle === "succeeded"));
+    json.edges = json.edges.filter(
+      (edge) => !(edge.source === "wait" && edge.sourceHandle === "succeeded"),
+    );
     const issues = check(json);
     const deadEnd = issues.find((i) => i.code === "dead_end");
     expect(deadEnd?.nodeId).toBe("wait");
@@ -63,7 +80,11 @@ describe("validateFlow", () => {
     const issues = check(
       rawFlow(
         [nodes.start(), nodes.ask("a", "x", "text"), nodes.message("m", "again")],
-        [["start", "next", "a"], ["a", "next", "m"], ["m", "next", "a"]],
+        [
+          ["start", "next", "a"],
+          ["a", "next", "m"],
+          ["m", "next", "a"],
+        ],
       ),
     );
     expect(codes(issues)).toContain("no_path_to_end");
@@ -73,8 +94,18 @@ describe("validateFlow", () => {
   it("flags a loop that never waits for anyone", () => {
     const issues = check(
       rawFlow(
-        [nodes.start(), nodes.message("m1", "a"), ["c", "condition", { variable: "x", operator: "set" }], nodes.end()],
-        [["start", "next", "m1"], ["m1", "next", "c"], ["c", "true", "end"], ["c", "false", "m1"]],
+        [
+          nodes.start(),
+          nodes.message("m1", "a"),
+          ["c", "condition", { variable: "x", operator: "set" }],
+          nodes.end(),
+        ],
+        [
+          ["start", "next", "m1"],
+          ["m1", "next", "c"],
+          ["c", "true", "end"],
+          ["c", "false", "m1"],
+        ],
       ),
     );
     expect(codes(issues)).toContain("loop_without_input");
@@ -87,7 +118,11 @@ describe("validateFlow", () => {
     json.edges.push({ id: "bad3", source: "end", sourceHandle: "next", target: "nowhere" });
     json.edges.push({ id: "bad4", source: "ghost", sourceHandle: "next", target: "end" });
     json.edges.push({ id: "e0", source: "start", sourceHandle: "next", target: "ask_amount" });
-    const byEdge = Object.fromEntries(check(json).filter((i) => i.edgeId).map((i) => [i.edgeId + ":" + i.code, i]));
+    const byEdge = Object.fromEntries(
+      check(json)
+        .filter((i) => i.edgeId)
+        .map((i) => [i.edgeId + ":" + i.code, i]),
+    );
     expect(Object.keys(byEdge).sort()).toEqual(
       [
         "bad1:duplicate_output",
@@ -112,7 +147,13 @@ describe("validateFlow", () => {
     nodeData(missing, "pay").connectionId = "conn_gone";
     expect(codes(check(missing))).toEqual(["pay_connection_missing"]);
 
-    const disabled = { ...SANDBOX, connections: [{ ...SANDBOX.connections[0], id: "conn_off", enabled: false }, SANDBOX.connections[0]] };
+    const disabled = {
+      ...SANDBOX,
+      connections: [
+        { ...SANDBOX.connections[0], id: "conn_off", enabled: false },
+        SANDBOX.connections[0],
+      ],
+    };
     const usesDisabled = invoiceJson();
     nodeData(usesDisabled, "pay").connectionId = "conn_off";
     expect(codes(check(usesDisabled, disabled))).toEqual(["pay_connection_disabled"]);
@@ -122,7 +163,10 @@ describe("validateFlow", () => {
     nodeData(gbp, "pay").connectionId = "conn_sandbox";
     expect(codes(check(gbp))).toEqual(["pay_currency_unsupported"]);
 
-    const none = { enabledMethods: SANDBOX.enabledMethods, connections: [{ ...SANDBOX.connections[0], enabled: false }] };
+    const none = {
+      enabledMethods: SANDBOX.enabledMethods,
+      connections: [{ ...SANDBOX.connections[0], enabled: false }],
+    };
     expect(codes(check(invoiceJson(), none))).toContain("pay_no_connection");
   });
 
@@ -139,11 +183,16 @@ describe("validateFlow", () => {
   it("checks the methods offered against enabled connections", () => {
     const json = invoiceJson();
     nodeData(json, "choose").methods = ["card", "alipay"];
-    const ctx = { enabledMethods: ["card" as const], connections: [{ ...SANDBOX.connections[0], methods: ["card" as const] }] };
+    const ctx = {
+      enabledMethods: ["card" as const],
+      connections: [{ ...SANDBOX.connections[0], methods: ["card" as const] }],
+    };
     const issues = check(json, ctx);
     expect(codes(issues)).toEqual(["method_unsupported"]);
     expect(issues[0].message).toContain("alipay");
-    expect(codes(check(invoiceJson(), { enabledMethods: [], connections: SANDBOX.connections }))).toContain("no_payment_methods");
+    expect(
+      codes(check(invoiceJson(), { enabledMethods: [], connections: SANDBOX.connections })),
+    ).toContain("no_payment_methods");
   });
 
   it("requires every text in every language of the flow", () => {
@@ -166,7 +215,9 @@ describe("validateFlow", () => {
     }
     expect(check(json)).toEqual([]);
     nodeData(json, "ask_amount").retry = { en: "Again please" };
-    expect(check(json).map((i) => [i.code, i.nodeId])).toEqual([["translation_missing", "ask_amount"]]);
+    expect(check(json).map((i) => [i.code, i.nodeId])).toEqual([
+      ["translation_missing", "ask_amount"],
+    ]);
   });
 
   it("flags a variable used before it is set on some path", () => {
@@ -179,7 +230,13 @@ describe("validateFlow", () => {
           nodes.message("hello", "Hello {{name}}"),
           nodes.end(),
         ],
-        [["start", "next", "c"], ["c", "true", "name"], ["c", "false", "hello"], ["name", "next", "hello"], ["hello", "next", "end"]],
+        [
+          ["start", "next", "c"],
+          ["c", "true", "name"],
+          ["c", "false", "hello"],
+          ["name", "next", "hello"],
+          ["hello", "next", "end"],
+        ],
       ),
     );
     expect(issues.map((i) => [i.code, i.nodeId])).toEqual([["variable_before_set", "hello"]]);
@@ -189,8 +246,18 @@ describe("validateFlow", () => {
   it("accepts a variable the 'set' branch of a condition guarantees, and host inputs", () => {
     const issues = check(
       rawFlow(
-        [nodes.start(), ["c", "condition", { variable: "nick", operator: "set" }], nodes.message("hi", "Hi {{nick}}, {{due}}"), nodes.end()],
-        [["start", "next", "c"], ["c", "true", "hi"], ["c", "false", "end"], ["hi", "next", "end"]],
+        [
+          nodes.start(),
+          ["c", "condition", { variable: "nick", operator: "set" }],
+          nodes.message("hi", "Hi {{nick}}, {{due}}"),
+          nodes.end(),
+        ],
+        [
+          ["start", "next", "c"],
+          ["c", "true", "hi"],
+          ["c", "false", "end"],
+          ["hi", "next", "end"],
+        ],
         { inputs: [{ name: "due", kind: "text" }] },
       ),
     );
@@ -200,8 +267,16 @@ describe("validateFlow", () => {
   it("flags a condition on a variable that is never set", () => {
     const issues = check(
       rawFlow(
-        [nodes.start(), ["c", "condition", { variable: "age", operator: "gt", value: 18 }], nodes.end()],
-        [["start", "next", "c"], ["c", "true", "end"], ["c", "false", "end"]],
+        [
+          nodes.start(),
+          ["c", "condition", { variable: "age", operator: "gt", value: 18 }],
+          nodes.end(),
+        ],
+        [
+          ["start", "next", "c"],
+          ["c", "true", "end"],
+          ["c", "false", "end"],
+        ],
       ),
     );
     expect(codes(issues)).toEqual(["variable_before_set"]);
@@ -210,12 +285,29 @@ describe("validateFlow", () => {
   it("flags paying a cart nobody filled, and payment nodes before any pay node", () => {
     const issues = check(
       rawFlow(
-        [nodes.start(), nodes.pay("pay", { amountFrom: "cart", amountVariable: undefined }), nodes.wait(), nodes.end()],
-        [["start", "next", "pay"], ["pay", "next", "wait"], ["wait", "succeeded", "end"]],
+        [
+          nodes.start(),
+          nodes.pay("pay", { amountFrom: "cart", amountVariable: undefined }),
+          nodes.wait(),
+          nodes.end(),
+        ],
+        [
+          ["start", "next", "pay"],
+          ["pay", "next", "wait"],
+          ["wait", "succeeded", "end"],
+        ],
       ),
     );
     expect(issues.map((i) => [i.code, i.nodeId])).toEqual([["variable_before_set", "pay"]]);
-    const early = check(rawFlow([nodes.start(), nodes.wait(), nodes.end()], [["start", "next", "wait"], ["wait", "succeeded", "end"]]));
+    const early = check(
+      rawFlow(
+        [nodes.start(), nodes.wait(), nodes.end()],
+        [
+          ["start", "next", "wait"],
+          ["wait", "succeeded", "end"],
+        ],
+      ),
+    );
     expect(codes(early)).toEqual(["payment_before_pay"]);
   });
 
@@ -242,7 +334,14 @@ describe("validateFlow", () => {
           ],
           nodes.end(),
         ],
-        [["start", "next", "a1"], ["a1", "next", "a2"], ["a2", "next", "a3"], ["a3", "next", "p1"], ["p1", "next", "p2"], ["p2", "next", "end"]],
+        [
+          ["start", "next", "a1"],
+          ["a1", "next", "a2"],
+          ["a2", "next", "a3"],
+          ["a3", "next", "p1"],
+          ["p1", "next", "p2"],
+          ["p2", "next", "end"],
+        ],
       ),
     );
     expect(issues.map((i) => [i.code, i.nodeId])).toEqual([

@@ -1,5 +1,5 @@
-import Link from "next/link";
 import { EmptyState } from "@/components/ui/card";
+import Link from "next/link";
 
 export default function ConnectionNotFound() {
   return (
@@ -11,7 +11,8 @@ export default function ConnectionNotFound() {
         </Link>
       }
     >
-      It may have been removed, or it belongs to another merchant. Switch merchant in the sidebar if you expected to see it.
+      It may have been removed, or it belongs to another merchant. Switch merchant in the sidebar if
+      you expected to see it.
     </EmptyState>
   );
 }

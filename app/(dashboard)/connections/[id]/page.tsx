@@ -1,22 +1,26 @@
-import type { Metadata } from "next";
-import Link from "next/link";
-import { z } from "zod";
 import { Chips, methodName } from "@/components/connections/chips";
 import { CopyField } from "@/components/connections/copy-field";
 import { DeliveriesTable } from "@/components/connections/deliveries-table";
 import { HealthPanel } from "@/components/connections/health";
 import { loadOr404 } from "@/components/connections/load-or-404";
-import { ConnectionStatusBadge, ModeBadge, ProviderMonogram } from "@/components/connections/provider-badge";
+import {
+  ConnectionStatusBadge,
+  ModeBadge,
+  ProviderMonogram,
+} from "@/components/connections/provider-badge";
 import { PROVIDERS } from "@/components/connections/provider-catalog";
 import { RotateCredentialsForm } from "@/components/connections/rotate-credentials-form";
 import { StatusToggle } from "@/components/connections/status-toggle";
 import { TestConnection } from "@/components/connections/test-connection";
 import { TestPaymentForm } from "@/components/connections/test-payment-form";
-import { cn } from "@/components/ui/cn";
 import { Card } from "@/components/ui/card";
+import { cn } from "@/components/ui/cn";
 import { can } from "@/lib/auth/permissions";
 import { requirePagePermission } from "@/lib/auth/server";
 import { getConnection, listDeliveries } from "@/lib/connections/service";
+import type { Metadata } from "next";
+import Link from "next/link";
+import { z } from "zod";
 
 export const metadata: Metadata = { title: "Connection" };
 export const dynamic = "force-dynamic";
@@ -48,9 +52,16 @@ export default async function ConnectionPage({
   const { deliveries: deliveryStatus, before } = querySchema.parse(await searchParams);
   const connection = await loadOr404(getConnection(ctx, id));
   // One extra row says whether an older page exists.
-  const deliveryRows = await listDeliveries(ctx, connection.id, { status: deliveryStatus, before, limit: DELIVERIES_PAGE + 1 });
+  const deliveryRows = await listDeliveries(ctx, connection.id, {
+    status: deliveryStatus,
+    before,
+    limit: DELIVERIES_PAGE + 1,
+  });
   const deliveries = deliveryRows.slice(0, DELIVERIES_PAGE);
-  const olderBefore = deliveryRows.length > DELIVERIES_PAGE ? deliveries[deliveries.length - 1]!.receivedAt : undefined;
+  const olderBefore =
+    deliveryRows.length > DELIVERIES_PAGE
+      ? deliveries[deliveries.length - 1]!.receivedAt
+      : undefined;
   const canManage = can(ctx.role, "connections.manage");
   const info = PROVIDERS[connection.provider];
   const hints = Object.entries(connection.credentialsHint);
@@ -75,7 +86,9 @@ export default async function ConnectionPage({
             </div>
           </div>
         </div>
-        {canManage ? <StatusToggle connectionId={connection.id} status={connection.status} /> : null}
+        {canManage ? (
+          <StatusToggle connectionId={connection.id} status={connection.status} />
+        ) : null}
       </div>
 
       <div className="grid gap-4 lg:grid-cols-2">
@@ -85,7 +98,11 @@ export default async function ConnectionPage({
             id="webhook-url"
             label="Webhook URL"
             value={connection.webhookUrl}
-            hint={connection.provider === "sandbox" ? "Sandbox posts here by itself; nothing to paste." : "Paste this into your provider's dashboard."}
+            hint={
+              connection.provider === "sandbox"
+                ? "Sandbox posts here by itself; nothing to paste."
+                : "Paste this into your provider's dashboard."
+            }
           />
           <div>
             <h3 className="mb-1 text-sm font-medium text-slate-700">Methods</h3>
@@ -103,7 +120,9 @@ export default async function ConnectionPage({
             <dl className="grid grid-cols-[auto_1fr] gap-x-6 gap-y-2 text-sm">
               {hints.map(([field, hint]) => (
                 <div key={field} className="contents">
-                  <dt className="text-slate-500">{info.fields.find((f) => f.name === field)?.label ?? field}</dt>
+                  <dt className="text-slate-500">
+                    {info.fields.find((f) => f.name === field)?.label ?? field}
+                  </dt>
                   <dd className="font-mono text-slate-800">{hint}</dd>
                 </div>
               ))}
@@ -118,7 +137,11 @@ export default async function ConnectionPage({
           ) : null}
           <div className="border-t border-slate-100 pt-4">
             <h3 className="mb-2 text-sm font-medium text-slate-700">Connection test</h3>
-            <TestConnection connectionId={connection.id} initial={connection.lastVerification} canTest={canManage} />
+            <TestConnection
+              connectionId={connection.id}
+              initial={connection.lastVerification}
+              canTest={canManage}
+            />
           </div>
         </Card>
 
@@ -135,14 +158,23 @@ export default async function ConnectionPage({
                 ? "Opens Parley's hosted Sandbox checkout, where you choose the outcome."
                 : `Opens ${info.name}'s hosted checkout with this connection's keys.`}
             </p>
-            <TestPaymentForm connectionId={connection.id} currencies={connection.currencies} disabled={connection.status === "disabled"} />
+            <TestPaymentForm
+              connectionId={connection.id}
+              currencies={connection.currencies}
+              disabled={connection.status === "disabled"}
+            />
           </Card>
         ) : null}
 
         {canManage ? (
           <Card className="space-y-3 lg:col-span-2">
             <h2 className="text-base font-semibold">Rotate credentials</h2>
-            <RotateCredentialsForm connectionId={connection.id} provider={connection.provider} mode={connection.mode} hints={connection.credentialsHint} />
+            <RotateCredentialsForm
+              connectionId={connection.id}
+              provider={connection.provider}
+              mode={connection.mode}
+              hints={connection.credentialsHint}
+            />
           </Card>
         ) : null}
       </div>
@@ -158,14 +190,24 @@ export default async function ConnectionPage({
                 key={status ?? "all"}
                 href={deliveriesHref(status)}
                 aria-current={status === deliveryStatus ? "page" : undefined}
-                className={cn("rounded-md px-2 py-1", status === deliveryStatus ? "bg-slate-200 font-medium" : "text-slate-600 hover:bg-slate-100")}
+                className={cn(
+                  "rounded-md px-2 py-1",
+                  status === deliveryStatus
+                    ? "bg-slate-200 font-medium"
+                    : "text-slate-600 hover:bg-slate-100",
+                )}
               >
                 {status ? status[0]!.toUpperCase() + status.slice(1) : "All"}
               </Link>
             ))}
           </nav>
         </div>
-        <DeliveriesTable connectionId={connection.id} deliveries={deliveries} mayReapply={can(ctx.role, "webhooks.reapply")} filtered={Boolean(deliveryStatus || before)} />
+        <DeliveriesTable
+          connectionId={connection.id}
+          deliveries={deliveries}
+          mayReapply={can(ctx.role, "webhooks.reapply")}
+          filtered={Boolean(deliveryStatus || before)}
+        />
         <nav aria-label="Delivery pages" className="mt-3 flex justify-between text-sm">
           {before ? (
             <Link href={deliveriesHref(deliveryStatus)} className="text-brand-700 hover:underline">
@@ -175,7 +217,10 @@ export default async function ConnectionPage({
             <span />
           )}
           {olderBefore ? (
-            <Link href={deliveriesHref(deliveryStatus, olderBefore)} className="text-brand-700 hover:underline">
+            <Link
+              href={deliveriesHref(deliveryStatus, olderBefore)}
+              className="text-brand-700 hover:underline"
+            >
               Older →
             </Link>
           ) : null}

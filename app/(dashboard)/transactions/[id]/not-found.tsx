@@ -1,5 +1,5 @@
-import Link from "next/link";
 import { EmptyState } from "@/components/ui/card";
+import Link from "next/link";
 
 export default function PaymentNotFound() {
   return (
@@ -11,7 +11,8 @@ export default function PaymentNotFound() {
         </Link>
       }
     >
-      It belongs to another merchant or never existed. Switch merchant in the sidebar if you expected to see it.
+      It belongs to another merchant or never existed. Switch merchant in the sidebar if you
+      expected to see it.
     </EmptyState>
   );
 }

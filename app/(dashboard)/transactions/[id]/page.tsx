@@ -1,5 +1,3 @@
-import type { Metadata } from "next";
-import Link from "next/link";
 import { methodName } from "@/components/connections/chips";
 import { loadOr404 } from "@/components/connections/load-or-404";
 import { PROVIDERS } from "@/components/connections/provider-catalog";
@@ -7,7 +5,11 @@ import { formatDateTime } from "@/components/connections/time";
 import { AutoRefresh } from "@/components/transactions/auto-refresh";
 import { DisputesList, RefundsList } from "@/components/transactions/money-back-lists";
 import { OpenDisputeButton } from "@/components/transactions/open-dispute-button";
-import { PaymentFlags, PaymentStatusBadge, STILL_MOVING } from "@/components/transactions/payment-status-badge";
+import {
+  PaymentFlags,
+  PaymentStatusBadge,
+  STILL_MOVING,
+} from "@/components/transactions/payment-status-badge";
 import { RefundForm } from "@/components/transactions/refund-form";
 import { PaymentTimeline } from "@/components/transactions/timeline";
 import { Card } from "@/components/ui/card";
@@ -15,6 +17,8 @@ import { can } from "@/lib/auth/permissions";
 import { requirePagePermission } from "@/lib/auth/server";
 import { formatMoney } from "@/lib/money";
 import { getPaymentWithTimeline } from "@/lib/payments/queries";
+import type { Metadata } from "next";
+import Link from "next/link";
 
 export const metadata: Metadata = { title: "Payment" };
 export const dynamic = "force-dynamic";
@@ -26,14 +30,29 @@ export default async function PaymentPage({ params }: { params: Promise<{ id: st
   const { id } = await params;
   const { payment, events, refunds, disputes } = await loadOr404(getPaymentWithTimeline(ctx, id));
   const refundableMinor = payment.amountMinor - payment.refundedMinor;
-  const canRefund = can(ctx.role, "transactions.refund") && REFUNDABLE.includes(payment.status) && refundableMinor > 0;
-  const canDispute = can(ctx.role, "disputes.respond") && payment.provider === "sandbox" && REFUNDABLE.includes(payment.status);
+  const canRefund =
+    can(ctx.role, "transactions.refund") &&
+    REFUNDABLE.includes(payment.status) &&
+    refundableMinor > 0;
+  const canDispute =
+    can(ctx.role, "disputes.respond") &&
+    payment.provider === "sandbox" &&
+    REFUNDABLE.includes(payment.status);
 
   const summary: [string, React.ReactNode][] = [
-    ["Payment id", <span key="id" className="font-mono text-xs">{payment.id}</span>],
+    [
+      "Payment id",
+      <span key="id" className="font-mono text-xs">
+        {payment.id}
+      </span>,
+    ],
     [
       "Provider",
-      <Link key="p" href={`/connections/${payment.connectionId}`} className="text-brand-700 hover:underline">
+      <Link
+        key="p"
+        href={`/connections/${payment.connectionId}`}
+        className="text-brand-700 hover:underline"
+      >
         {PROVIDERS[payment.provider]?.name ?? payment.provider}
       </Link>,
     ],
@@ -42,14 +61,46 @@ export default async function PaymentPage({ params }: { params: Promise<{ id: st
     ["Created", formatDateTime(payment.createdAt)],
     ["Paid", payment.succeededAt ? formatDateTime(payment.succeededAt) : "—"],
     ["Refunded", formatMoney(payment.refundedMinor, payment.currency)],
-    ["Customer", [payment.customerEmail, payment.customerCountry].filter(Boolean).join(" · ") || "—"],
-    ["Conversation", payment.conversationId ? <span key="c" className="font-mono text-xs">{payment.conversationId}</span> : "—"],
-    ["Flow", payment.flowId ? <span key="f" className="font-mono text-xs">{payment.flowId}</span> : "—"],
-    ["Provider payment", <span key="pp" className="font-mono text-xs">{payment.providerPaymentId ?? "—"}</span>],
+    [
+      "Customer",
+      [payment.customerEmail, payment.customerCountry].filter(Boolean).join(" · ") || "—",
+    ],
+    [
+      "Conversation",
+      payment.conversationId ? (
+        <span key="c" className="font-mono text-xs">
+          {payment.conversationId}
+        </span>
+      ) : (
+        "—"
+      ),
+    ],
+    [
+      "Flow",
+      payment.flowId ? (
+        <span key="f" className="font-mono text-xs">
+          {payment.flowId}
+        </span>
+      ) : (
+        "—"
+      ),
+    ],
+    [
+      "Provider payment",
+      <span key="pp" className="font-mono text-xs">
+        {payment.providerPaymentId ?? "—"}
+      </span>,
+    ],
     [
       "Checkout",
       payment.checkoutUrl ? (
-        <a key="u" href={payment.checkoutUrl} target="_blank" rel="noopener noreferrer" className="break-all text-brand-700 hover:underline">
+        <a
+          key="u"
+          href={payment.checkoutUrl}
+          target="_blank"
+          rel="noopener noreferrer"
+          className="break-all text-brand-700 hover:underline"
+        >
           {payment.checkoutUrl}
         </a>
       ) : (
@@ -67,7 +118,9 @@ export default async function PaymentPage({ params }: { params: Promise<{ id: st
       </p>
       <div className="mb-6 flex flex-wrap items-start justify-between gap-4">
         <div>
-          <h1 className="text-2xl font-semibold tabular-nums tracking-tight">{formatMoney(payment.amountMinor, payment.currency)}</h1>
+          <h1 className="text-2xl font-semibold tabular-nums tracking-tight">
+            {formatMoney(payment.amountMinor, payment.currency)}
+          </h1>
           <div className="mt-1 flex flex-wrap items-center gap-2" data-testid="payment-status">
             <PaymentStatusBadge status={payment.status} />
             <PaymentFlags flags={payment.flags} />
@@ -78,12 +131,18 @@ export default async function PaymentPage({ params }: { params: Promise<{ id: st
       </div>
 
       {payment.failureCode || payment.failureMessage ? (
-        <div role="note" className="mb-4 rounded-md bg-red-50 px-4 py-3 text-sm text-red-900 ring-1 ring-red-200">
+        <div
+          role="note"
+          className="mb-4 rounded-md bg-red-50 px-4 py-3 text-sm text-red-900 ring-1 ring-red-200"
+        >
           <span className="font-medium">Declined</span>
           {payment.failureCode ? (
             <>
               {" "}
-              · code <span className="font-mono" data-testid="failure-code">{payment.failureCode}</span>
+              · code{" "}
+              <span className="font-mono" data-testid="failure-code">
+                {payment.failureCode}
+              </span>
             </>
           ) : null}
           {payment.failureMessage ? <> — {payment.failureMessage}</> : null}
@@ -109,7 +168,13 @@ export default async function PaymentPage({ params }: { params: Promise<{ id: st
         <Card className="space-y-4">
           <h2 className="text-base font-semibold">Refunds</h2>
           <RefundsList refunds={refunds} />
-          {canRefund ? <RefundForm paymentId={payment.id} refundableMinor={refundableMinor} currency={payment.currency} /> : null}
+          {canRefund ? (
+            <RefundForm
+              paymentId={payment.id}
+              refundableMinor={refundableMinor}
+              currency={payment.currency}
+            />
+          ) : null}
         </Card>
         <Card className="space-y-4">
           <h2 className="text-base font-semibold">Disputes</h2>

@@ -1,10 +1,10 @@
 "use server";
 
-import { z } from "zod";
 import { getDb } from "@/db/client";
-import { completeSandboxCheckout, getSandboxCheckout } from "@/lib/connections/sandbox-emitter";
 import { SANDBOX_DECLINE_CODES } from "@/lib/connections/providers/sandbox-signing";
+import { completeSandboxCheckout, getSandboxCheckout } from "@/lib/connections/sandbox-emitter";
 import { AppError } from "@/lib/errors";
+import { z } from "zod";
 import { checkoutIdSchema, checkoutPhase } from "./checkout-state";
 
 // The hosted Sandbox page is public: whoever holds the checkout link may pay it, as with a real
@@ -25,7 +25,11 @@ const deliverySchema = z
   })
   .default({ delaySeconds: 0, duplicate: false, outOfOrder: false });
 
-const inputSchema = z.object({ checkoutId: checkoutIdSchema, choice: completeSchema, delivery: deliverySchema });
+const inputSchema = z.object({
+  checkoutId: checkoutIdSchema,
+  choice: completeSchema,
+  delivery: deliverySchema,
+});
 
 export type SandboxChoiceResult =
   | { ok: true; outcome: z.infer<typeof completeSchema>["outcome"]; declineCode?: string }
@@ -38,12 +42,17 @@ export async function completeSandboxChoice(input: unknown): Promise<SandboxChoi
   const db = getDb();
   const checkout = await getSandboxCheckout(db, checkoutId);
   if (!checkout) return { ok: false, error: "This checkout does not exist." };
-  if (checkoutPhase(checkout.payment) !== "open") return { ok: false, error: "This checkout is already finished." };
+  if (checkoutPhase(checkout.payment) !== "open")
+    return { ok: false, error: "This checkout is already finished." };
   try {
     await completeSandboxCheckout(db, checkoutId, {
       outcome: choice.outcome,
       ...(choice.outcome === "declined" ? { declineCode: choice.declineCode } : {}),
-      delivery: { delayMs: delivery.delaySeconds * 1000, duplicate: delivery.duplicate, outOfOrder: delivery.outOfOrder },
+      delivery: {
+        delayMs: delivery.delaySeconds * 1000,
+        duplicate: delivery.duplicate,
+        outOfOrder: delivery.outOfOrder,
+      },
     });
   } catch (error) {
     // A conflict (finished meanwhile, connection disabled) has a message meant for people.
@@ -51,5 +60,9 @@ export async function completeSandboxChoice(input: unknown): Promise<SandboxChoi
     console.error("[sandbox] completing checkout failed", error);
     return { ok: false, error: "The Sandbox could not record that choice. Try again." };
   }
-  return { ok: true, outcome: choice.outcome, ...(choice.outcome === "declined" ? { declineCode: choice.declineCode } : {}) };
+  return {
+    ok: true,
+    outcome: choice.outcome,
+    ...(choice.outcome === "declined" ? { declineCode: choice.declineCode } : {}),
+  };
 }

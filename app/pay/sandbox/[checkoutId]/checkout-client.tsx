@@ -1,18 +1,34 @@
 "use client";
 
-import { useState, useTransition } from "react";
 import { Button } from "@/components/ui/button";
 import { FormError, Select } from "@/components/ui/field";
-import { SANDBOX_DECLINES, SANDBOX_DECLINE_CODES, type SandboxDeclineCode } from "@/lib/connections/providers/sandbox-signing";
+import {
+  SANDBOX_DECLINES,
+  SANDBOX_DECLINE_CODES,
+  type SandboxDeclineCode,
+} from "@/lib/connections/providers/sandbox-signing";
+import { useState, useTransition } from "react";
 import { completeSandboxChoice } from "./actions";
 
 type Step = "choose" | "authenticate" | "done";
 type Outcome = "succeeded" | "declined" | "timeout";
 
 const RESULT_TEXT: Record<Outcome, { title: string; body: string; tone: string }> = {
-  succeeded: { title: "Payment succeeded", body: "You can return to the chat.", tone: "text-emerald-700" },
-  declined: { title: "Payment declined", body: "Nothing was charged. You can return to the chat and try again.", tone: "text-red-700" },
-  timeout: { title: "Checkout left to time out", body: "Nothing was charged. The chat will hear that the checkout expired.", tone: "text-slate-700" },
+  succeeded: {
+    title: "Payment succeeded",
+    body: "You can return to the chat.",
+    tone: "text-emerald-700",
+  },
+  declined: {
+    title: "Payment declined",
+    body: "Nothing was charged. You can return to the chat and try again.",
+    tone: "text-red-700",
+  },
+  timeout: {
+    title: "Checkout left to time out",
+    body: "Nothing was charged. The chat will hear that the checkout expired.",
+    tone: "text-slate-700",
+  },
 };
 
 export function SandboxCheckout({
@@ -32,11 +48,21 @@ export function SandboxCheckout({
   const [delaySeconds, setDelaySeconds] = useState("0");
   const [duplicate, setDuplicate] = useState(false);
   const [outOfOrder, setOutOfOrder] = useState(false);
-  const [result, setResult] = useState<{ outcome: Outcome; declineCode?: string; delaySeconds: number } | null>(null);
+  const [result, setResult] = useState<{
+    outcome: Outcome;
+    declineCode?: string;
+    delaySeconds: number;
+  } | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [pending, startTransition] = useTransition();
 
-  function choose(choice: { outcome: "succeeded" } | { outcome: "requires_action" } | { outcome: "timeout" } | { outcome: "declined"; declineCode: SandboxDeclineCode }) {
+  function choose(
+    choice:
+      | { outcome: "succeeded" }
+      | { outcome: "requires_action" }
+      | { outcome: "timeout" }
+      | { outcome: "declined"; declineCode: SandboxDeclineCode },
+  ) {
     startTransition(async () => {
       setError(null);
       const response = await completeSandboxChoice({
@@ -52,7 +78,11 @@ export function SandboxCheckout({
         setStep("authenticate");
         return;
       }
-      setResult({ outcome: response.outcome, declineCode: response.declineCode, delaySeconds: Number(delaySeconds) || 0 });
+      setResult({
+        outcome: response.outcome,
+        declineCode: response.declineCode,
+        delaySeconds: Number(delaySeconds) || 0,
+      });
       setStep("done");
     });
   }
@@ -65,15 +95,21 @@ export function SandboxCheckout({
         <h2 className={`text-xl font-semibold ${text.tone}`}>{text.title}</h2>
         {result.declineCode ? (
           <p className="text-sm text-slate-700">
-            {SANDBOX_DECLINES[result.declineCode as SandboxDeclineCode] ?? "Declined"} <span className="font-mono text-xs">({result.declineCode})</span>
+            {SANDBOX_DECLINES[result.declineCode as SandboxDeclineCode] ?? "Declined"}{" "}
+            <span className="font-mono text-xs">({result.declineCode})</span>
           </p>
         ) : null}
         <p className="text-sm text-slate-600">{text.body}</p>
         {result.delaySeconds > 0 ? (
-          <p className="text-xs text-slate-500">The webhook reaches Parley in about {result.delaySeconds} s, as you asked.</p>
+          <p className="text-xs text-slate-500">
+            The webhook reaches Parley in about {result.delaySeconds} s, as you asked.
+          </p>
         ) : null}
         {back ? (
-          <a href={back} className="inline-block text-sm font-medium text-brand-700 hover:underline">
+          <a
+            href={back}
+            className="inline-block text-sm font-medium text-brand-700 hover:underline"
+          >
             Return to the chat
           </a>
         ) : null}
@@ -86,26 +122,49 @@ export function SandboxCheckout({
       <FormError message={error} />
       {step === "authenticate" ? (
         <section aria-labelledby="auth-heading" className="space-y-3">
-          <h2 id="auth-heading" className="text-base font-semibold">3-D Secure authentication</h2>
-          <p className="text-sm text-slate-600">Your bank asks you to confirm this payment. In the Sandbox, choose how the challenge ends.</p>
+          <h2 id="auth-heading" className="text-base font-semibold">
+            3-D Secure authentication
+          </h2>
+          <p className="text-sm text-slate-600">
+            Your bank asks you to confirm this payment. In the Sandbox, choose how the challenge
+            ends.
+          </p>
           <div className="flex flex-wrap gap-2">
-            <Button type="button" disabled={pending} onClick={() => choose({ outcome: "succeeded" })}>
+            <Button
+              type="button"
+              disabled={pending}
+              onClick={() => choose({ outcome: "succeeded" })}
+            >
               Complete authentication
             </Button>
-            <Button type="button" variant="danger" disabled={pending} onClick={() => choose({ outcome: "declined", declineCode: "card_declined" })}>
+            <Button
+              type="button"
+              variant="danger"
+              disabled={pending}
+              onClick={() => choose({ outcome: "declined", declineCode: "card_declined" })}
+            >
               Fail authentication
             </Button>
           </div>
         </section>
       ) : (
         <>
-          <Button type="button" className="w-full" disabled={pending} onClick={() => choose({ outcome: "succeeded" })}>
+          <Button
+            type="button"
+            className="w-full"
+            disabled={pending}
+            onClick={() => choose({ outcome: "succeeded" })}
+          >
             {pending ? "Working…" : "Pay (succeeds)"}
           </Button>
           <div className="flex items-end gap-2">
             <label className="flex-1 text-sm">
               <span className="mb-1 block font-medium text-slate-700">Decline code</span>
-              <Select name="declineCode" value={declineCode} onChange={(e) => setDeclineCode(e.target.value as SandboxDeclineCode)}>
+              <Select
+                name="declineCode"
+                value={declineCode}
+                onChange={(e) => setDeclineCode(e.target.value as SandboxDeclineCode)}
+              >
                 {SANDBOX_DECLINE_CODES.map((code) => (
                   <option key={code} value={code}>
                     {code} — {SANDBOX_DECLINES[code]}
@@ -113,15 +172,30 @@ export function SandboxCheckout({
                 ))}
               </Select>
             </label>
-            <Button type="button" variant="danger" disabled={pending} onClick={() => choose({ outcome: "declined", declineCode })}>
+            <Button
+              type="button"
+              variant="danger"
+              disabled={pending}
+              onClick={() => choose({ outcome: "declined", declineCode })}
+            >
               Decline
             </Button>
           </div>
           <div className="grid grid-cols-2 gap-2">
-            <Button type="button" variant="secondary" disabled={pending} onClick={() => choose({ outcome: "requires_action" })}>
+            <Button
+              type="button"
+              variant="secondary"
+              disabled={pending}
+              onClick={() => choose({ outcome: "requires_action" })}
+            >
               Requires 3-D Secure
             </Button>
-            <Button type="button" variant="secondary" disabled={pending} onClick={() => choose({ outcome: "timeout" })}>
+            <Button
+              type="button"
+              variant="secondary"
+              disabled={pending}
+              onClick={() => choose({ outcome: "timeout" })}
+            >
               Let it time out
             </Button>
           </div>
@@ -129,7 +203,9 @@ export function SandboxCheckout({
       )}
       <details className="rounded-md bg-slate-50 px-3 py-2 text-sm ring-1 ring-slate-200">
         <summary className="cursor-pointer font-medium text-slate-700">Advanced delivery</summary>
-        <p className="mt-2 text-xs text-slate-500">For testers: how the webhook for this choice reaches Parley.</p>
+        <p className="mt-2 text-xs text-slate-500">
+          For testers: how the webhook for this choice reaches Parley.
+        </p>
         <div className="mt-3 space-y-2">
           <label className="flex items-center justify-between gap-3">
             <span>Late by (seconds)</span>
@@ -143,11 +219,19 @@ export function SandboxCheckout({
             />
           </label>
           <label className="flex items-center gap-2">
-            <input type="checkbox" checked={duplicate} onChange={(e) => setDuplicate(e.target.checked)} />
+            <input
+              type="checkbox"
+              checked={duplicate}
+              onChange={(e) => setDuplicate(e.target.checked)}
+            />
             <span>Deliver twice (duplicate)</span>
           </label>
           <label className="flex items-center gap-2">
-            <input type="checkbox" checked={outOfOrder} onChange={(e) => setOutOfOrder(e.target.checked)} />
+            <input
+              type="checkbox"
+              checked={outOfOrder}
+              onChange={(e) => setOutOfOrder(e.target.checked)}
+            />
             <span>Out of order (final event before the pending one)</span>
           </label>
         </div>

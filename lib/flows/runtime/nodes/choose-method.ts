@@ -14,7 +14,19 @@ const WALLETS: readonly PaymentMethod[] = ["apple_pay", "google_pay"];
 
 /** Extra words customers use for a method beyond its label. */
 const METHOD_ALIASES: Partial<Record<PaymentMethod, string[]>> = {
-  card: ["card", "credit card", "debit card", "carte", "cb", "visa", "mastercard", "卡", "信用卡", "kartu", "kartu kredit"],
+  card: [
+    "card",
+    "credit card",
+    "debit card",
+    "carte",
+    "cb",
+    "visa",
+    "mastercard",
+    "卡",
+    "信用卡",
+    "kartu",
+    "kartu kredit",
+  ],
   bank_transfer: ["transfer", "virement", "转账", "bank"],
   alipay: ["支付宝", "alipay"],
   wechat_pay: ["微信", "wechat", "weixin"],
@@ -23,12 +35,16 @@ const METHOD_ALIASES: Partial<Record<PaymentMethod, string[]>> = {
 
 export function offeredMethods(run: Run, node: ChooseNode): PaymentMethod[] {
   const wanted = node.data.methods ?? PAYMENT_METHODS;
-  return PAYMENT_METHODS.filter((method) => wanted.includes(method) && run.availableMethods.includes(method));
+  return PAYMENT_METHODS.filter(
+    (method) => wanted.includes(method) && run.availableMethods.includes(method),
+  );
 }
 
 /** Wallet buttons only work where the channel can show them; the hosted page still offers them. */
 function buttonMethods(run: Run, offered: PaymentMethod[]): PaymentMethod[] {
-  return run.capabilities?.wallets ? offered : offered.filter((method) => !WALLETS.includes(method));
+  return run.capabilities?.wallets
+    ? offered
+    : offered.filter((method) => !WALLETS.includes(method));
 }
 
 function present(run: Run, node: ChooseNode, methods: PaymentMethod[], lead?: string): void {
@@ -70,13 +86,17 @@ export const chooseMethodNode: NodeHandler<"choose_method"> = {
     }));
     const index = matchOption(text, options);
     if (index >= 0) return choose(run, buttons[index]);
-    return rejectAnswer(run, "invalid_choice", () => present(run, node, buttons, run.phrase("invalid_choice")));
+    return rejectAnswer(run, "invalid_choice", () =>
+      present(run, node, buttons, run.phrase("invalid_choice")),
+    );
   },
 
   onChooseMethod(run, node, method) {
     const offered = run.state.offeredMethods ?? offeredMethods(run, node);
     if (offered.includes(method)) return choose(run, method);
     const buttons = buttonMethods(run, offered);
-    return rejectAnswer(run, "method_not_offered", () => present(run, node, buttons, run.phrase("invalid_choice")));
+    return rejectAnswer(run, "method_not_offered", () =>
+      present(run, node, buttons, run.phrase("invalid_choice")),
+    );
   },
 };

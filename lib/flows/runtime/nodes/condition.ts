@@ -35,7 +35,8 @@ function comparable(value: JsonValue | undefined): string | number | null {
 
 function asNumber(value: string | number | boolean | null | undefined): number | null {
   if (typeof value === "number") return Number.isFinite(value) ? value : null;
-  if (typeof value === "string" && /^-?\d+(?:\.\d+)?$/.test(value.trim())) return Number(value.trim());
+  if (typeof value === "string" && /^-?\d+(?:\.\d+)?$/.test(value.trim()))
+    return Number(value.trim());
   return null;
 }
 
@@ -58,7 +59,10 @@ export function evaluateCondition(node: NodeOf<"condition">, state: Conversation
       const equal =
         leftNumber !== null && rightNumber !== null
           ? leftNumber === rightNumber
-          : String(left).trim().toLowerCase() === String(value ?? "").trim().toLowerCase();
+          : String(left).trim().toLowerCase() ===
+            String(value ?? "")
+              .trim()
+              .toLowerCase();
       return operator === "eq" ? equal : !equal;
     }
     case "gt":
@@ -66,8 +70,11 @@ export function evaluateCondition(node: NodeOf<"condition">, state: Conversation
     case "lt":
       return leftNumber !== null && rightNumber !== null && leftNumber < rightNumber;
     case "contains":
-      if (Array.isArray(raw)) return raw.some((item) => String(item).toLowerCase() === String(value ?? "").toLowerCase());
-      return String(left).toLowerCase().includes(String(value ?? "").toLowerCase());
+      if (Array.isArray(raw))
+        return raw.some((item) => String(item).toLowerCase() === String(value ?? "").toLowerCase());
+      return String(left)
+        .toLowerCase()
+        .includes(String(value ?? "").toLowerCase());
   }
 }
 

@@ -1,8 +1,8 @@
 // Asks the host to create a checkout and sends the customer its link. The amount is the
 // cart total or an amount the runtime validated itself, never anything typed here, and a
 // conversation never has two live checkouts at once.
-import { multiplyMinor, sumMinor } from "@/lib/money";
 import type { PaymentMethod } from "@/lib/connections/providers/types";
+import { multiplyMinor, sumMinor } from "@/lib/money";
 import type { NodeOf } from "../../graph";
 import { type Run, go, waitPayment } from "../run";
 import { livePayment } from "../state";
@@ -22,7 +22,9 @@ export function amountToCharge(run: Run, node: PayNode): number | null {
     const cart = run.state.cart;
     if (!cart || cart.currency !== currency || cart.items.length === 0) return null;
     try {
-      const total = sumMinor(cart.items.map((item) => multiplyMinor(item.unitMinor, item.quantity)));
+      const total = sumMinor(
+        cart.items.map((item) => multiplyMinor(item.unitMinor, item.quantity)),
+      );
       return total > 0 && total === cart.totalMinor ? total : null;
     } catch {
       return null;
@@ -39,7 +41,9 @@ function methodsForLink(run: Run): { method?: PaymentMethod; methods: PaymentMet
   if (typeof chosen === "string" && run.availableMethods.includes(chosen as PaymentMethod)) {
     return { method: chosen as PaymentMethod, methods: [chosen as PaymentMethod] };
   }
-  const offered = run.state.offeredMethods?.filter((method) => run.availableMethods.includes(method));
+  const offered = run.state.offeredMethods?.filter((method) =>
+    run.availableMethods.includes(method),
+  );
   return { methods: offered && offered.length > 0 ? offered : [...run.availableMethods] };
 }
 
@@ -75,7 +79,8 @@ export const payNode: NodeHandler<"pay"> = {
     const { method, methods } = methodsForLink(run);
     if (methods.length === 0) return run.handOff("payments_unavailable", "no_methods");
     const attempts = (run.state.payment?.attempts ?? 0) + 1;
-    if (attempts > MAX_CHECKOUTS_PER_CONVERSATION) return run.handOff("payment_failed_final", "too_many_checkouts");
+    if (attempts > MAX_CHECKOUTS_PER_CONVERSATION)
+      return run.handOff("payment_failed_final", "too_many_checkouts");
 
     const idempotencyKey = `${run.state.conversationKey}:pay:${node.id}:${attempts}`;
     const expiresAt = run.minutesFromNow(node.data.expiresInMinutes);
@@ -111,7 +116,11 @@ export const payNode: NodeHandler<"pay"> = {
   onCheckoutCreated(run, node, input) {
     const payment = run.state.payment!;
     const wellFormedUrl = /^https?:\/\/\S+$/i.test(input.url);
-    if (input.amountMinor !== payment.amountMinor || input.currency !== payment.currency || !wellFormedUrl) {
+    if (
+      input.amountMinor !== payment.amountMinor ||
+      input.currency !== payment.currency ||
+      !wellFormedUrl
+    ) {
       // Never hand the customer a link for anything but the amount computed here.
       payment.status = "failed";
       run.event("checkout_mismatch", input.paymentId);

@@ -56,7 +56,11 @@ export function parseSelections(text: string, node: ProductNode): Selection[] | 
     const itemFirst = /^(.+?)\s*[x×*]\s*(\d{1,3})$/u.exec(part);
     const quantityFirst = itemFirst ? null : /^(\d{1,3})\s*[x×*]\s*(\D.*)$/u.exec(part);
     const item = itemFirst ? itemFirst[1] : quantityFirst ? quantityFirst[2] : part;
-    const quantity = itemFirst ? Number(itemFirst[2]) : quantityFirst ? Number(quantityFirst[1]) : 1;
+    const quantity = itemFirst
+      ? Number(itemFirst[2])
+      : quantityFirst
+        ? Number(quantityFirst[1])
+        : 1;
     const index = matchOption(item, options);
     if (index < 0 || quantity < 1) return null;
     selections.push({ index, quantity });
@@ -81,7 +85,11 @@ export const productChoiceNode: NodeHandler<"product_choice"> = {
     // Reaching the catalogue again starts a new cart.
     run.state.cart = { items: [], totalMinor: 0, currency: run.graph.currency };
     const lead = run.text(node.data.prompt);
-    present(run, node, node.data.allowMultiple ? [lead, run.phrase("cart_more")].filter(Boolean).join("\n") : lead);
+    present(
+      run,
+      node,
+      node.data.allowMultiple ? [lead, run.phrase("cart_more")].filter(Boolean).join("\n") : lead,
+    );
     return waitInput;
   },
 
@@ -97,7 +105,9 @@ export const productChoiceNode: NodeHandler<"product_choice"> = {
       return rejectAnswer(run, "cart_empty", () => present(run, node, run.phrase("cart_empty")));
     }
     if (!selections || (!node.data.allowMultiple && selections.length !== 1)) {
-      return rejectAnswer(run, "invalid_choice", () => present(run, node, run.phrase("invalid_choice")));
+      return rejectAnswer(run, "invalid_choice", () =>
+        present(run, node, run.phrase("invalid_choice")),
+      );
     }
     const items = node.data.allowMultiple ? cart.items.map((item) => ({ ...item })) : [];
     for (const { index, quantity } of selections) {
@@ -106,7 +116,8 @@ export const productChoiceNode: NodeHandler<"product_choice"> = {
       const max = product.maxQuantity ?? DEFAULT_MAX_QUANTITY;
       const wanted = (existing?.quantity ?? 0) + quantity;
       if (wanted > max) {
-        const name = localize(product.name, run.state.lang, run.graph.defaultLanguage) || product.sku;
+        const name =
+          localize(product.name, run.state.lang, run.graph.defaultLanguage) || product.sku;
         return rejectAnswer(run, "quantity_too_high", () =>
           present(run, node, run.phrase("quantity_too_high", { max: String(max), name })),
         );

@@ -29,7 +29,11 @@ export const reminderNode: NodeHandler<"reminder"> = {
     if (now) return now;
     if (run.state.reminderCount >= node.data.maxTimes) return go("unpaid");
     const payment = run.state.payment!;
-    const text = run.text(node.data.text) || run.phrase("waiting_payment", { amount: formatAmount(payment.amountMinor, payment.currency, run.state.lang) });
+    const text =
+      run.text(node.data.text) ||
+      run.phrase("waiting_payment", {
+        amount: formatAmount(payment.amountMinor, payment.currency, run.state.lang),
+      });
     if (payment.url) sendPaymentLink(run, payment, text);
     else run.say(text);
     run.state.reminderCount += 1;
@@ -47,7 +51,13 @@ export const reminderNode: NodeHandler<"reminder"> = {
   onMessage(run) {
     const payment = run.state.payment;
     if (payment) {
-      sendPaymentLink(run, payment, run.phrase("waiting_payment", { amount: formatAmount(payment.amountMinor, payment.currency, run.state.lang) }));
+      sendPaymentLink(
+        run,
+        payment,
+        run.phrase("waiting_payment", {
+          amount: formatAmount(payment.amountMinor, payment.currency, run.state.lang),
+        }),
+      );
     }
     return waitPayment;
   },

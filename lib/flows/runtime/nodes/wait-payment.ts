@@ -35,7 +35,8 @@ function failureOptions(run: Run, node: WaitNode) {
 
 function onFailed(run: Run, node: WaitNode): Transition {
   if (run.hasOutput(node.id, "failed")) return go("failed");
-  if ((run.state.payment?.attempts ?? 0) >= MAX_PAYMENT_ATTEMPTS) return run.handOff("payment_failed_final", "max_attempts");
+  if ((run.state.payment?.attempts ?? 0) >= MAX_PAYMENT_ATTEMPTS)
+    return run.handOff("payment_failed_final", "max_attempts");
   run.state.retries = 0;
   run.offer(run.phrase("payment_failed"), failureOptions(run, node));
   return waitInput;
@@ -61,11 +62,19 @@ function settle(run: Run, node: WaitNode): Transition | null {
   }
 }
 
-function retryPayment(run: Run, node: WaitNode, choice: typeof RETRY | typeof OTHER_METHOD): Transition {
+function retryPayment(
+  run: Run,
+  node: WaitNode,
+  choice: typeof RETRY | typeof OTHER_METHOD,
+): Transition {
   run.event("input_accepted", choice);
   if (run.hasOutput(node.id, choice)) return go(choice);
-  const target = choice === OTHER_METHOD ? (lastChooseMethodNode(run) ?? run.state.payment?.payNodeId) : run.state.payment?.payNodeId;
-  if (!target || !run.index.nodes.has(target)) return run.handOff("technical_problem", "retry_target_missing");
+  const target =
+    choice === OTHER_METHOD
+      ? (lastChooseMethodNode(run) ?? run.state.payment?.payNodeId)
+      : run.state.payment?.payNodeId;
+  if (!target || !run.index.nodes.has(target))
+    return run.handOff("technical_problem", "retry_target_missing");
   return jump(target);
 }
 
@@ -90,7 +99,8 @@ export const waitPaymentNode: NodeHandler<"wait_payment"> = {
     const payment = run.state.payment;
     // The wait is over; the checkout itself only counts as expired once its own expiry passed,
     // so a retry before then reuses it rather than opening a second live checkout.
-    if (payment && payment.status !== "succeeded" && Date.parse(payment.expiresAt) <= run.nowMs) payment.status = "expired";
+    if (payment && payment.status !== "succeeded" && Date.parse(payment.expiresAt) <= run.nowMs)
+      payment.status = "expired";
     run.event("payment_expired", "timeout");
     return settle(run, node) ?? onExpired(run, node);
   },
@@ -99,21 +109,34 @@ export const waitPaymentNode: NodeHandler<"wait_payment"> = {
     const payment = run.state.payment;
     if (run.state.status === "waiting_input" && payment?.status === "failed") {
       const options = failureOptions(run, node);
-      const index = matchOption(text, options.map((option) => ({ value: option.value, labels: [option.label] })));
+      const index = matchOption(
+        text,
+        options.map((option) => ({ value: option.value, labels: [option.label] })),
+      );
       if (index >= 0) return retryPayment(run, node, options[index].value as typeof RETRY);
       if (matchesKeyword(text, KEYWORDS.retry)) return retryPayment(run, node, RETRY);
-      if (options.length > 1 && matchesKeyword(text, KEYWORDS.other_method)) return retryPayment(run, node, OTHER_METHOD);
-      return rejectAnswer(run, "invalid_choice", () => run.offer(run.phrase("invalid_choice"), options));
+      if (options.length > 1 && matchesKeyword(text, KEYWORDS.other_method))
+        return retryPayment(run, node, OTHER_METHOD);
+      return rejectAnswer(run, "invalid_choice", () =>
+        run.offer(run.phrase("invalid_choice"), options),
+      );
     }
     if (payment) {
-      sendPaymentLink(run, payment, run.phrase("waiting_payment", { amount: formatAmount(payment.amountMinor, payment.currency, run.state.lang) }));
+      sendPaymentLink(
+        run,
+        payment,
+        run.phrase("waiting_payment", {
+          amount: formatAmount(payment.amountMinor, payment.currency, run.state.lang),
+        }),
+      );
     }
     return waitPayment;
   },
 
   onChooseMethod(run, node) {
     // A method button pressed after a failure means "let me pay another way".
-    if (run.state.status === "waiting_input" && run.state.payment?.status === "failed") return retryPayment(run, node, OTHER_METHOD);
+    if (run.state.status === "waiting_input" && run.state.payment?.status === "failed")
+      return retryPayment(run, node, OTHER_METHOD);
     return run.state.status === "waiting_input" ? waitInput : waitPayment;
   },
 };

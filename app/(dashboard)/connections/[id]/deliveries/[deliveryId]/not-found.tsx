@@ -1,5 +1,5 @@
-import Link from "next/link";
 import { EmptyState } from "@/components/ui/card";
+import Link from "next/link";
 
 export default function DeliveryNotFound() {
   return (

@@ -1,6 +1,8 @@
-import type { Metadata } from "next";
-import Link from "next/link";
-import { canReapply, DeliveryStatusBadge, VerifiedMark } from "@/components/connections/delivery-status";
+import {
+  canReapply,
+  DeliveryStatusBadge,
+  VerifiedMark,
+} from "@/components/connections/delivery-status";
 import { loadOr404 } from "@/components/connections/load-or-404";
 import { ReapplyButton } from "@/components/connections/reapply-button";
 import { formatDateTime } from "@/components/connections/time";
@@ -9,11 +11,17 @@ import { Table, Td, Th } from "@/components/ui/table";
 import { can } from "@/lib/auth/permissions";
 import { requirePagePermission } from "@/lib/auth/server";
 import { getConnection, getDelivery } from "@/lib/connections/service";
+import type { Metadata } from "next";
+import Link from "next/link";
 
 export const metadata: Metadata = { title: "Webhook delivery" };
 export const dynamic = "force-dynamic";
 
-export default async function DeliveryPage({ params }: { params: Promise<{ id: string; deliveryId: string }> }) {
+export default async function DeliveryPage({
+  params,
+}: {
+  params: Promise<{ id: string; deliveryId: string }>;
+}) {
   const ctx = await requirePagePermission("connections.view");
   const { id, deliveryId } = await params;
   const connection = await loadOr404(getConnection(ctx, id));
@@ -32,7 +40,9 @@ export default async function DeliveryPage({ params }: { params: Promise<{ id: s
           <h1 className="text-2xl font-semibold tracking-tight">Webhook delivery</h1>
           <p className="mt-1 font-mono text-xs text-slate-500">{delivery.id}</p>
         </div>
-        {can(ctx.role, "webhooks.reapply") && canReapply(delivery) ? <ReapplyButton connectionId={connection.id} deliveryId={delivery.id} /> : null}
+        {can(ctx.role, "webhooks.reapply") && canReapply(delivery) ? (
+          <ReapplyButton connectionId={connection.id} deliveryId={delivery.id} />
+        ) : null}
       </div>
 
       <Card className="mb-4">
@@ -83,8 +93,14 @@ export default async function DeliveryPage({ params }: { params: Promise<{ id: s
       </Table>
 
       <h2 className="mb-2 text-lg font-semibold">Raw body</h2>
-      <p className="mb-2 text-xs text-slate-500">Exactly as received (the signature covers these bytes); shown as text, never rendered. Signature headers are hidden.</p>
-      <pre aria-label="Raw body" className="max-h-[32rem] overflow-auto whitespace-pre-wrap break-all rounded-lg bg-slate-900 p-4 text-xs text-slate-100">
+      <p className="mb-2 text-xs text-slate-500">
+        Exactly as received (the signature covers these bytes); shown as text, never rendered.
+        Signature headers are hidden.
+      </p>
+      <pre
+        aria-label="Raw body"
+        className="max-h-[32rem] overflow-auto whitespace-pre-wrap break-all rounded-lg bg-slate-900 p-4 text-xs text-slate-100"
+      >
         {delivery.body}
       </pre>
     </>
