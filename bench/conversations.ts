@@ -10,6 +10,7 @@
 // round trip. Correctness is checked at the end: one payment per finished order, for its total.
 import { POST as messageRoute } from "@/app/api/chat/[publicKey]/[conversationId]/route";
 import { POST as startRoute } from "@/app/api/chat/[publicKey]/route";
+import { createFreshDatabase, LOCAL_ADMIN_PG_URL } from "@/db/admin";
 import { type Db, openPostgres, setDbHandle } from "@/db/client";
 import { conversationMessages, payments } from "@/db/schema";
 import { generateMasterKey } from "@/lib/crypto/secrets";
@@ -22,7 +23,6 @@ import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Readable } from "node:stream";
 import { pathToFileURL } from "node:url";
-import pg from "pg";
 
 export interface ConversationBenchResult {
   engine: "postgres";
@@ -44,17 +44,7 @@ export interface ConversationBenchResult {
   failures: string[];
 }
 
-const ADMIN_URL = process.env.PARLEY_TEST_PG_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
-
-async function withAdmin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: ADMIN_URL });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
+const ADMIN_URL = process.env.PARLEY_TEST_PG_URL ?? LOCAL_ADMIN_PG_URL;
 
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return 0;
@@ -168,11 +158,8 @@ export async function run(
   process.env.PARLEY_APP_URL ??= "http://localhost:3000";
   resetEnvCache();
 
-  const dbName = `parley_bench_chat_${randomBase62(8).toLowerCase()}`;
-  await withAdmin((admin) => admin.query(`create database ${dbName}`));
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${dbName}`;
-  const handle = openPostgres(url.toString(), 20);
+  const database = await createFreshDatabase(ADMIN_URL, "parley_bench_chat");
+  const handle = openPostgres(database.url, 20);
   setDbHandle(handle);
   let server: Server | undefined;
   try {
@@ -244,7 +231,7 @@ export async function run(
     }
     setDbHandle(undefined);
     await handle.close();
-    await withAdmin((admin) => admin.query(`drop database if exists ${dbName} with (force)`));
+    await database.drop();
   }
 }
 

@@ -8,6 +8,7 @@
 // to receiving the response, which is sent only once the delivery is applied. A first phase
 // answers without touching the database, to show what the machine's HTTP alone costs. Phase 2 adds 20 % duplicate deliveries and 10 % of payments whose events
 // arrive out of order. Correctness is checked after each phase.
+import { createFreshDatabase, LOCAL_ADMIN_PG_URL } from "@/db/admin";
 import { openPostgres, type Db } from "@/db/client";
 import {
   connections,
@@ -35,7 +36,6 @@ import { availableParallelism, loadavg } from "node:os";
 import { Readable } from "node:stream";
 import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
-import pg from "pg";
 
 export interface PhaseResult {
   name: string;
@@ -66,17 +66,7 @@ interface Delivery {
   headers: Record<string, string>;
 }
 
-const ADMIN_URL = process.env.PARLEY_TEST_PG_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
-
-async function withAdmin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: ADMIN_URL });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
+const ADMIN_URL = process.env.PARLEY_TEST_PG_URL ?? LOCAL_ADMIN_PG_URL;
 
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return 0;
@@ -349,11 +339,8 @@ export async function run(
   resetEnvCache();
 
   const loadBefore = loadavg()[0]!;
-  const dbName = `parley_bench_${randomBase62(8).toLowerCase()}`;
-  await withAdmin((admin) => admin.query(`create database ${dbName}`));
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${dbName}`;
-  const handle = openPostgres(url.toString(), 10);
+  const database = await createFreshDatabase(ADMIN_URL, "parley_bench");
+  const handle = openPostgres(database.url, 10);
   let server: Server | undefined;
   try {
     await handle.migrate();
@@ -445,7 +432,7 @@ export async function run(
       await new Promise((resolve) => server!.close(resolve));
     }
     await handle.close();
-    await withAdmin((admin) => admin.query(`drop database if exists ${dbName} with (force)`));
+    await database.drop();
   }
 }
 
