@@ -1,10 +1,10 @@
 // npm test — the whole suite, as CI runs it: typecheck, lint, unit and integration tests (on
 // PGlite and on a fresh Postgres database), a production build, then Playwright against that
 // build on both engines. Needs a reachable Postgres (PARLEY_TEST_PG_URL, default local trust).
+import { createFreshDatabase, LOCAL_ADMIN_PG_URL, withAdminClient } from "@/db/admin";
 import { spawnSync } from "node:child_process";
-import pg from "pg";
 
-const ADMIN_URL = process.env.PARLEY_TEST_PG_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+const ADMIN_URL = process.env.PARLEY_TEST_PG_URL ?? LOCAL_ADMIN_PG_URL;
 const only = process.argv.slice(2);
 const timings: [string, number][] = [];
 
@@ -25,23 +25,14 @@ function step(
   }
 }
 
-async function withAdmin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: ADMIN_URL });
-  try {
-    await client.connect();
-  } catch (error) {
-    console.error(`✗ Postgres is not reachable at ${ADMIN_URL}: ${(error as Error).message}`);
-    console.error("  Start it (see README) or set PARLEY_TEST_PG_URL.");
-    process.exit(1);
-  }
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
+try {
+  await withAdminClient(ADMIN_URL, (c) => c.query("select 1"));
+} catch (error) {
+  console.error(`✗ Postgres is not reachable at ${ADMIN_URL}: ${(error as Error).message}`);
+  console.error("  Start it (see README) or set PARLEY_TEST_PG_URL.");
+  process.exit(1);
 }
 
-await withAdmin(async (c) => c.query("select 1"));
 const npx = "npx";
 step("typecheck", npx, ["tsc", "--noEmit"]);
 step("lint", npx, ["eslint", "--max-warnings=0", "."]);
@@ -52,17 +43,14 @@ step("integration", npx, ["vitest", "run", "--project", "integration"], {
 step("build", npx, ["next", "build"], { NEXT_TELEMETRY_DISABLED: "1" });
 
 if (!only.length || only.includes("e2e")) {
-  const dbName = `parley_e2e_${Date.now().toString(36)}`;
-  await withAdmin((c) => c.query(`create database ${dbName}`));
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${dbName}`;
+  const database = await createFreshDatabase(ADMIN_URL, "parley_e2e");
   try {
     step("e2e", npx, ["playwright", "test"], {
-      PARLEY_E2E_DATABASE_URL: url.toString(),
+      PARLEY_E2E_DATABASE_URL: database.url,
       NEXT_TELEMETRY_DISABLED: "1",
     });
   } finally {
-    await withAdmin((c) => c.query(`drop database if exists ${dbName} with (force)`));
+    await database.drop();
   }
 }
 

@@ -1,6 +1,5 @@
+import { createFreshDatabase, LOCAL_ADMIN_PG_URL } from "@/db/admin";
 import { openPglite, openPostgres, type DbHandle } from "@/db/client";
-import { randomBase62 } from "@/lib/ids";
-import pg from "pg";
 
 // Integration tests run on both engines Parley supports: an in-memory PGlite and a fresh
 // database of its own on a real Postgres server (PARLEY_TEST_PG_URL, the admin connection).
@@ -11,8 +10,7 @@ export const ENGINES: Engine[] = (process.env.PARLEY_TEST_ENGINES ?? "pglite,pos
   .map((e) => e.trim())
   .filter((e): e is Engine => e === "pglite" || e === "postgres");
 
-export const ADMIN_PG_URL =
-  process.env.PARLEY_TEST_PG_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+export const ADMIN_PG_URL = process.env.PARLEY_TEST_PG_URL ?? LOCAL_ADMIN_PG_URL;
 
 /** A migrated, empty database; close() also drops a Postgres test database. */
 export async function openTestDatabase(engine: Engine = "pglite"): Promise<DbHandle> {
@@ -21,23 +19,14 @@ export async function openTestDatabase(engine: Engine = "pglite"): Promise<DbHan
     await handle.migrate();
     return handle;
   }
-  const name = `parley_t_${randomBase62(10).toLowerCase()}`;
-  const admin = new pg.Client({ connectionString: ADMIN_PG_URL });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = new URL(ADMIN_PG_URL);
-  url.pathname = `/${name}`;
-  const handle = openPostgres(url.toString(), 5);
+  const database = await createFreshDatabase(ADMIN_PG_URL, "parley_t");
+  const handle = openPostgres(database.url, 5);
   await handle.migrate();
   return {
     ...handle,
     close: async () => {
       await handle.close();
-      const cleanup = new pg.Client({ connectionString: ADMIN_PG_URL });
-      await cleanup.connect();
-      await cleanup.query(`drop database if exists ${name} with (force)`);
-      await cleanup.end();
+      await database.drop();
     },
   };
 }
