@@ -1,8 +1,8 @@
 // A local fake of Adyen's Checkout API v71 (paymentMethods, paymentLinks, refunds) and the
 // Disputes API v30, speaking Adyen's wire format, plus `signAdyenItem` to sign webhook items.
 import { createHmac, randomBytes } from "node:crypto";
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { listenLocal, readText, sendJson } from "./http-server";
 
 type Json = Record<string, unknown>;
 
@@ -78,20 +78,6 @@ interface FakeDispute {
 
 const DOCUMENT_TYPES = new Set(["application/pdf", "image/jpeg", "image/tiff"]);
 
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-    req.on("error", reject);
-  });
-}
-
-function send(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { "content-type": "application/json" });
-  res.end(JSON.stringify(body));
-}
-
 function adyenError(
   res: ServerResponse,
   status: number,
@@ -99,7 +85,7 @@ function adyenError(
   message: string,
   errorType: string,
 ): void {
-  send(res, status, {
+  sendJson(res, status, {
     status,
     errorCode,
     message,
@@ -136,7 +122,7 @@ export async function startFakeAdyen(options: FakeAdyenOptions = {}) {
     if (typeof key !== "string") return undefined;
     const seen = state.idempotent.get(`${path}|${key}`);
     if (seen) {
-      send(res, seen.status, seen.body);
+      sendJson(res, seen.status, seen.body);
       return "replayed";
     }
     return `${path}|${key}`;
@@ -152,7 +138,7 @@ export async function startFakeAdyen(options: FakeAdyenOptions = {}) {
     errorMessage?: string,
     extra: Json = {},
   ): void {
-    send(res, 200, {
+    sendJson(res, 200, {
       ...extra,
       disputeServiceResult: success ? { success } : { success, errorMessage },
     });
@@ -214,9 +200,9 @@ export async function startFakeAdyen(options: FakeAdyenOptions = {}) {
 
   async function handle(req: IncomingMessage, res: ServerResponse, baseUrl: string): Promise<void> {
     const path = new URL(req.url ?? "/", baseUrl).pathname;
-    const raw = await readBody(req);
+    const raw = await readText(req);
     if (req.headers["x-api-key"] !== apiKey) {
-      return send(res, 401, {
+      return sendJson(res, 401, {
         status: 401,
         errorCode: "000",
         message: "HTTP Status Response - Unauthorized",
@@ -242,7 +228,7 @@ export async function startFakeAdyen(options: FakeAdyenOptions = {}) {
     }
 
     if (req.method === "POST" && path === "/v71/paymentMethods") {
-      return send(res, 200, {
+      return sendJson(res, 200, {
         paymentMethods: [
           { name: "Cards", type: "scheme", brands: ["visa", "mc", "amex"] },
           { name: "iDEAL", type: "ideal" },
@@ -281,14 +267,14 @@ export async function startFakeAdyen(options: FakeAdyenOptions = {}) {
       state.links.set(id, link);
       state.linksCreated += 1;
       remember(key, 201, link);
-      return send(res, 201, link);
+      return sendJson(res, 201, link);
     }
 
     const linkMatch = /^\/v71\/paymentLinks\/([^/]+)$/.exec(path);
     if (req.method === "GET" && linkMatch) {
       const link = state.links.get(decodeURIComponent(linkMatch[1]));
       if (!link) return adyenError(res, 404, "000", "Payment link not found", "validation");
-      return send(res, 200, link);
+      return sendJson(res, 200, link);
     }
 
     const refundMatch = /^\/v71\/payments\/([^/]+)\/refunds$/.exec(path);
@@ -317,27 +303,23 @@ export async function startFakeAdyen(options: FakeAdyenOptions = {}) {
       };
       state.refunds.push(refund);
       remember(key, 201, refund);
-      return send(res, 201, refund);
+      return sendJson(res, 201, refund);
     }
 
     adyenError(res, 404, "000", "Not found", "validation");
   }
 
-  const server = createServer((req, res) => {
-    handle(req, res, url).catch((error: unknown) =>
-      adyenError(res, 500, "905", `Internal error: ${String(error)}`, "internal"),
-    );
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const server = await listenLocal(
+    (req, res) => handle(req, res, server.url),
+    (res, error) => adyenError(res, 500, "905", `Internal error: ${String(error)}`, "internal"),
+  );
 
   return {
-    url,
+    url: server.url,
     apiKey,
     merchantAccount,
     state,
-    close: () =>
-      new Promise<void>((resolve, reject) => server.close((e) => (e ? reject(e) : resolve()))),
+    close: server.close,
     setLinkStatus(
       id: string,
       status: "active" | "paymentPending" | "completed" | "paid" | "expired",

@@ -3,8 +3,8 @@
 // (POST /{version}/{phone-number-id}/messages, Bearer token). Checks tokens and message shapes
 // against the documented limits and answers with Graph's error envelope.
 import { createHmac } from "node:crypto";
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { listenLocal, readText, sendJson } from "./http-server";
 
 export interface FakeMetaOptions {
   pageAccessToken: string;
@@ -271,7 +271,7 @@ export async function startFakeMeta(opts: FakeMetaOptions): Promise<FakeMeta> {
 
   async function handle(req: IncomingMessage): Promise<GraphReply> {
     requests += 1;
-    const raw = await readBody(req);
+    const raw = await readText(req);
     const url = new URL(req.url ?? "/", "http://fake");
     const route = /^\/v\d+\.\d+\/([^/]+)\/messages$/.exec(url.pathname);
     if (req.method !== "POST" || !route) return invalidParam("Unknown path components");
@@ -286,39 +286,22 @@ export async function startFakeMeta(opts: FakeMetaOptions): Promise<FakeMeta> {
       : handleWhatsApp(req, route[1], obj(body));
   }
 
-  const server = createServer((req, res) => {
-    handle(req)
-      .then((result) => reply(res, result))
-      .catch(() => reply(res, graphError(500, 2, "An unexpected error has occurred.")));
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
+  const server = await listenLocal(
+    async (req, res) => reply(res, await handle(req)),
+    (res) => reply(res, graphError(500, 2, "An unexpected error has occurred.")),
+  );
 
   return {
-    baseUrl: `http://127.0.0.1:${port}`,
+    baseUrl: server.url,
     messenger,
     whatsapp,
     requestCount: () => requests,
     unreachablePsid: (psid) => unreachable.add(psid),
     closeCustomerWindow: (waId) => closedWindows.add(waId),
-    close: () =>
-      new Promise((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
-      }),
+    close: server.close,
   };
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (chunk: Buffer) => chunks.push(chunk));
-    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-    req.on("error", reject);
-  });
-}
-
 function reply(res: ServerResponse, { status, body }: GraphReply): void {
-  res.writeHead(status, { "content-type": "application/json" });
-  res.end(JSON.stringify(body));
+  sendJson(res, status, body);
 }

@@ -7,8 +7,8 @@
 // over `id|time|webhookId|sha256(event)`, computed by `signWebhook`. The connector's code path
 // (POST /v1/notifications/verify-webhook-signature) is the real one.
 import { createHash, createHmac, randomBytes } from "node:crypto";
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { listenLocal, readBody, sendJson } from "./http-server";
 
 type Json = Record<string, unknown>;
 
@@ -78,20 +78,6 @@ function toCents(money: Money): number {
   return Number(whole) * 100 + Number(fraction.padEnd(2, "0").slice(0, 2));
 }
 
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => resolve(Buffer.concat(chunks)));
-    req.on("error", reject);
-  });
-}
-
-function send(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { "content-type": "application/json" });
-  res.end(JSON.stringify(body));
-}
-
 function apiError(
   res: ServerResponse,
   status: number,
@@ -100,7 +86,7 @@ function apiError(
   issue?: string,
   description?: string,
 ): void {
-  send(res, status, {
+  sendJson(res, status, {
     name,
     message,
     debug_id: randomBytes(6).toString("hex"),
@@ -139,7 +125,7 @@ function fail(
   issue: string,
   description?: string,
 ): void {
-  send(res, PAYPAL_ERRORS[name].status, errorBody(name, issue, description));
+  sendJson(res, PAYPAL_ERRORS[name].status, errorBody(name, issue, description));
 }
 
 export function paypalWebhookSignature(
@@ -220,7 +206,7 @@ export async function startFakePayPal(options: FakePayPalOptions = {}) {
   function authorized(req: IncomingMessage, res: ServerResponse): boolean {
     const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? "")?.[1];
     if (token && state.tokens.has(token)) return true;
-    send(res, 401, {
+    sendJson(res, 401, {
       error: "invalid_token",
       error_description: "Token signature verification failed",
     });
@@ -234,7 +220,7 @@ export async function startFakePayPal(options: FakePayPalOptions = {}) {
     const key = `${path}|${requestId}`;
     const seen = state.idempotent.get(key);
     if (seen) {
-      send(res, seen.status, seen.body);
+      sendJson(res, seen.status, seen.body);
       return "replayed";
     }
     return key;
@@ -247,7 +233,7 @@ export async function startFakePayPal(options: FakePayPalOptions = {}) {
     body: unknown,
   ): void {
     if (key && key !== "replayed") state.idempotent.set(key, { status, body });
-    send(res, status, body);
+    sendJson(res, status, body);
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse, baseUrl: string): Promise<void> {
@@ -259,13 +245,13 @@ export async function startFakePayPal(options: FakePayPalOptions = {}) {
     if (req.method === "POST" && path === "/v1/oauth2/token") {
       const expected = `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString("base64")}`;
       if (req.headers.authorization !== expected) {
-        return send(res, 401, {
+        return sendJson(res, 401, {
           error: "invalid_client",
           error_description: "Client Authentication failed",
         });
       }
       if (new URLSearchParams(raw.toString("utf8")).get("grant_type") !== "client_credentials") {
-        return send(res, 400, {
+        return sendJson(res, 400, {
           error: "unsupported_grant_type",
           error_description: "Grant Type is NULL",
         });
@@ -273,7 +259,7 @@ export async function startFakePayPal(options: FakePayPalOptions = {}) {
       const token = `A21AA${randomBytes(12).toString("hex")}`;
       state.tokens.add(token);
       state.tokensIssued += 1;
-      return send(res, 200, {
+      return sendJson(res, 200, {
         scope: "https://uri.paypal.com/services/payments/payment",
         access_token: token,
         token_type: "Bearer",
@@ -345,7 +331,7 @@ export async function startFakePayPal(options: FakePayPalOptions = {}) {
           "Specified resource ID does not exist. Please check the resource ID and try again.",
         );
       }
-      if (req.method === "GET" && !orderMatch[2]) return send(res, 200, orderJson(order, baseUrl));
+      if (req.method === "GET" && !orderMatch[2]) return sendJson(res, 200, orderJson(order, baseUrl));
       if (req.method === "POST" && orderMatch[2]) {
         const key = replay(req, res, path);
         if (key === "replayed") return;
@@ -466,7 +452,7 @@ export async function startFakePayPal(options: FakePayPalOptions = {}) {
         event: body.webhook_event,
       });
       const ok = body.webhook_id === webhookId && body.transmission_sig === expected;
-      return send(res, 200, { verification_status: ok ? "SUCCESS" : "FAILURE" });
+      return sendJson(res, 200, { verification_status: ok ? "SUCCESS" : "FAILURE" });
     }
 
     const disputeMatch =
@@ -486,7 +472,7 @@ export async function startFakePayPal(options: FakePayPalOptions = {}) {
       ];
       if (disputeMatch[2] === "accept-claim") {
         state.acceptedClaims.push({ disputeId, note: json().note as string | undefined });
-        return send(res, 200, { links });
+        return sendJson(res, 200, { links });
       }
       const contentType = req.headers["content-type"] ?? "";
       if (!contentType.startsWith("multipart/form-data")) {
@@ -512,33 +498,30 @@ export async function startFakePayPal(options: FakePayPalOptions = {}) {
           files.push({ field, name: value.name, type: value.type, bytes: value.size });
       }
       state.evidence.push({ disputeId, input: JSON.parse(await input.text()), files });
-      return send(res, 200, { links });
+      return sendJson(res, 200, { links });
     }
 
     fail(res, "RESOURCE_NOT_FOUND", "INVALID_RESOURCE_ID");
   }
 
-  const server = createServer((req, res) => {
-    handle(req, res, url).catch((error: unknown) => {
+  const server = await listenLocal(
+    (req, res) => handle(req, res, server.url),
+    (res, error) =>
       apiError(
         res,
         500,
         "INTERNAL_SERVER_ERROR",
         `An internal server error occurred: ${String(error)}`,
-      );
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      ),
+  );
 
   return {
-    url,
+    url: server.url,
     clientId,
     clientSecret,
     webhookId,
     state,
-    close: () =>
-      new Promise<void>((resolve, reject) => server.close((e) => (e ? reject(e) : resolve()))),
+    close: server.close,
     /** The buyer approves the order on PayPal's page. */
     approve(orderId: string, source: "paypal" | "card" = "paypal"): void {
       const order = state.orders.get(orderId);

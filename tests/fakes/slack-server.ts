@@ -2,8 +2,8 @@
 // the way Slack does, HTTP 200 with {ok:false,error} for refusals (429 + Retry-After when rate
 // limited), and a record of what was posted. Plus the signing helper for inbound requests.
 import { createHmac } from "node:crypto";
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { listenLocal, readText, sendJson } from "./http-server";
 
 export interface SlackPosted {
   channel: string;
@@ -143,7 +143,7 @@ export async function startFakeSlack(opts: { botToken: string }): Promise<FakeSl
 
   async function handle(req: IncomingMessage): Promise<SlackReply> {
     requests += 1;
-    const raw = await readBody(req);
+    const raw = await readText(req);
     const { pathname } = new URL(req.url ?? "/", "http://fake");
     if (pathname !== "/api/chat.postMessage")
       return { status: 404, body: { ok: false, error: "unknown_method" } };
@@ -168,40 +168,23 @@ export async function startFakeSlack(opts: { botToken: string }): Promise<FakeSl
     }
   }
 
-  const server = createServer((req, res) => {
-    handle(req)
-      .then((result) => reply(res, result))
-      .catch(() => reply(res, { status: 500, body: { ok: false, error: "internal_error" } }));
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
+  const server = await listenLocal(
+    async (req, res) => reply(res, await handle(req)),
+    (res) => reply(res, { status: 500, body: { ok: false, error: "internal_error" } }),
+  );
 
   return {
-    baseUrl: `http://127.0.0.1:${port}`,
+    baseUrl: server.url,
     posted,
     requestCount: () => requests,
     archiveChannel: (channelId) => archived.add(channelId),
     rateLimitNext: (seconds) => {
       rateLimitSeconds = seconds;
     },
-    close: () =>
-      new Promise((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
-      }),
+    close: server.close,
   };
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (chunk: Buffer) => chunks.push(chunk));
-    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-    req.on("error", reject);
-  });
-}
-
 function reply(res: ServerResponse, { status, body, headers }: SlackReply): void {
-  res.writeHead(status, { "content-type": "application/json; charset=utf-8", ...headers });
-  res.end(JSON.stringify(body));
+  sendJson(res, status, body, { "content-type": "application/json; charset=utf-8", ...headers });
 }

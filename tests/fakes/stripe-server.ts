@@ -1,7 +1,7 @@
 // A local fake of the Stripe API subset Parley uses, speaking Stripe's wire format:
 // form-encoded params, Bearer keys, Idempotency-Key replays, prefixed ids, Stripe error JSON.
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { listenLocal, readBody, sendJson } from "./http-server";
 import { createStripeRoutes, type FakeStripeState, type Route } from "./stripe-routes";
 import type { StripeScenarioHelpers } from "./stripe-scenarios";
 import {
@@ -48,15 +48,6 @@ export interface FakeStripe extends StripeScenarioHelpers {
   /** The next `count` requests get this error instead of being handled. */
   failNext(status: number, body?: StripeErrorBody, count?: number): void;
   close(): Promise<void>;
-}
-
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (chunk: Buffer) => chunks.push(chunk));
-    req.on("end", () => resolve(Buffer.concat(chunks)));
-    req.on("error", reject);
-  });
 }
 
 function bearerKey(req: IncomingMessage): string | undefined {
@@ -217,18 +208,13 @@ export async function startFakeStripe(options: { validKey?: string } = {}): Prom
     return reply(status, body);
   }
 
-  const server = createServer((req, res) => {
-    handle(req, res).catch((error: unknown) => {
-      res.writeHead(500, { "content-type": "application/json" });
-      res.end(JSON.stringify({ error: { type: "api_error", message: String(error) } }));
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const port = (server.address() as AddressInfo).port;
+  const server = await listenLocal(handle, (res, error) =>
+    sendJson(res, 500, { error: { type: "api_error", message: String(error) } }),
+  );
 
   return {
-    url: `http://127.0.0.1:${port}`,
-    port,
+    url: server.url,
+    port: server.port,
     state,
     requests,
     get validKey() {
@@ -247,9 +233,6 @@ export async function startFakeStripe(options: { validKey?: string } = {}): Prom
       for (let i = 0; i < count; i++) failures.push({ status, body: errorBody });
     },
     ...helpers,
-    close() {
-      server.closeAllConnections();
-      return new Promise((resolve) => server.close(() => resolve()));
-    },
+    close: server.close,
   };
 }

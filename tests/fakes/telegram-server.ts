@@ -1,8 +1,8 @@
 // A local fake of the Telegram Bot API (core.telegram.org/bots/api) for sendMessage: checks the
 // bot token, the parse_mode HTML markup and the inline keyboard the way Telegram does, answers
 // in Telegram's envelope, and records what was sent.
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { listenLocal, readText, sendJson } from "./http-server";
 
 export interface TelegramSentMessage {
   chatId: string;
@@ -197,7 +197,7 @@ export async function startFakeTelegram(opts: { botToken: string }): Promise<Fak
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     requests += 1;
-    const raw = await readBody(req);
+    const raw = await readText(req);
     const route = /^\/bot([^/]+)\/([A-Za-z]+)$/.exec(
       new URL(req.url ?? "/", "http://fake").pathname,
     );
@@ -226,38 +226,22 @@ export async function startFakeTelegram(opts: { botToken: string }): Promise<Fak
     reply(res, sendMessage(params as Record<string, unknown>));
   }
 
-  const server = createServer((req, res) => {
-    handle(req, res).catch(() => reply(res, telegramError(500, "Internal Server Error")));
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
+  const server = await listenLocal(handle, (res) =>
+    reply(res, telegramError(500, "Internal Server Error")),
+  );
 
   return {
-    baseUrl: `http://127.0.0.1:${port}`,
+    baseUrl: server.url,
     sent,
     requestCount: () => requests,
     blockChat: (chatId) => blocked.add(chatId),
     rateLimitNext: (seconds) => {
       rateLimitSeconds = seconds;
     },
-    close: () =>
-      new Promise((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
-      }),
+    close: server.close,
   };
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (chunk: Buffer) => chunks.push(chunk));
-    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-    req.on("error", reject);
-  });
-}
-
 function reply(res: ServerResponse, { status, body }: TelegramReply): void {
-  res.writeHead(status, { "content-type": "application/json" });
-  res.end(JSON.stringify(body));
+  sendJson(res, status, body);
 }

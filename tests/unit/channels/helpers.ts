@@ -18,13 +18,3 @@ export async function caught(fn: () => unknown): Promise<unknown> {
   }
   throw new Error("expected a throw");
 }
-
-/** A port nothing listens on: a server bound then closed. */
-export async function deadBaseUrl(): Promise<string> {
-  const { createServer } = await import("node:net");
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return `http://127.0.0.1:${port}`;
-}

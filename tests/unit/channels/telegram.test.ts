@@ -5,8 +5,9 @@ import {
 } from "@/lib/channels/telegram";
 import { ChannelError, InboundRejectedError } from "@/lib/channels/types";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { closedPortUrl } from "../../fakes/http-server";
 import { startFakeTelegram, type FakeTelegram } from "../../fakes/telegram-server";
-import { caught, channelRequest, deadBaseUrl } from "./helpers";
+import { caught, channelRequest } from "./helpers";
 
 const BOT_TOKEN = "123456789:AAH3ykq0tT-example_token_abcdefghij";
 const cfg: TelegramConfig = telegramConfigSchema.parse({
@@ -295,7 +296,7 @@ describe("Telegram send (against the fake Bot API)", () => {
         cfg,
         "1",
         { kind: "text", text: "hi" },
-        { baseUrl: await deadBaseUrl() },
+        { baseUrl: await closedPortUrl() },
       ),
     )) as ChannelError;
     expect(dead.kind).toBe("unreachable");

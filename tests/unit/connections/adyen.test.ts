@@ -28,6 +28,7 @@ import {
   signAdyenItem,
   startFakeAdyen,
 } from "@/tests/fakes/adyen-server";
+import { closedPortUrl } from "@/tests/fakes/http-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const HMAC_KEY = "44782DEF547AAA06C910C43932B1EB0C71FC68D9D0C057550C48EC2ACF6BA056";
@@ -38,9 +39,7 @@ let deadUrl: string;
 
 beforeAll(async () => {
   fake = await startFakeAdyen();
-  const dead = await startFakeAdyen();
-  deadUrl = dead.url;
-  await dead.close();
+  deadUrl = await closedPortUrl();
   ctx = {
     credentials: { apiKey: fake.apiKey, merchantAccount: fake.merchantAccount, hmacKey: HMAC_KEY },
     mode: "test",

@@ -1,37 +1,27 @@
 import { fetchWithTimeout, joinUrl, verifyResultFromError } from "@/lib/connections/providers/http";
 import { ProviderError } from "@/lib/connections/providers/types";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import { closedPortUrl, listenLocal, type LocalServer } from "@/tests/fakes/http-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-let server: Server;
+let server: LocalServer;
 let origin: string;
 
 beforeAll(async () => {
-  server = createServer((req, res) => {
-    if (req.url === "/slow") {
-      setTimeout(() => res.end("late"), 2_000).unref();
-      return;
-    }
-    res.writeHead(503, { "content-type": "text/plain" });
-    res.end("down for maintenance");
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  server = await listenLocal(
+    async (req, res) => {
+      if (req.url === "/slow") {
+        setTimeout(() => res.end("late"), 2_000).unref();
+        return;
+      }
+      res.writeHead(503, { "content-type": "text/plain" });
+      res.end("down for maintenance");
+    },
+    (res) => res.destroy(),
+  );
+  origin = server.url;
 });
 
-afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
-});
-
-async function closedPortOrigin(): Promise<string> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
-  const port = (probe.address() as AddressInfo).port;
-  await new Promise((resolve) => probe.close(resolve));
-  return `http://127.0.0.1:${port}`;
-}
+afterAll(() => server.close());
 
 describe("fetchWithTimeout", () => {
   it("returns HTTP error statuses untouched for the connector to read", async () => {
@@ -41,7 +31,7 @@ describe("fetchWithTimeout", () => {
   });
 
   it("turns a refused connection into ProviderError(unreachable)", async () => {
-    const error = await fetchWithTimeout(`${await closedPortOrigin()}/x`, {
+    const error = await fetchWithTimeout(`${await closedPortUrl()}/x`, {
       providerName: "PayPal",
     }).catch((e) => e);
     expect(error).toBeInstanceOf(ProviderError);

@@ -12,6 +12,7 @@ import {
   type ConnectorContext,
   ProviderError,
 } from "@/lib/connections/providers/types";
+import { closedPortUrl } from "@/tests/fakes/http-server";
 import { type FakePayPal, startFakePayPal } from "@/tests/fakes/paypal-server";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 
@@ -22,9 +23,7 @@ let deadUrl: string;
 
 beforeAll(async () => {
   fake = await startFakePayPal();
-  const dead = await startFakePayPal();
-  deadUrl = dead.url;
-  await dead.close();
+  deadUrl = await closedPortUrl();
   ctx = {
     credentials: {
       clientId: fake.clientId,

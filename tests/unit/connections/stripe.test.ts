@@ -15,8 +15,7 @@ import {
   startFakeStripe,
   type FakeStripe,
 } from "@/tests/fakes/stripe-server";
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
+import { closedPortUrl } from "@/tests/fakes/http-server";
 import Stripe from "stripe";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 
@@ -64,14 +63,6 @@ async function providerError(promise: Promise<unknown>): Promise<ProviderError> 
   );
   expect(error).toBeInstanceOf(ProviderError);
   return error as ProviderError;
-}
-
-async function closedPort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
 }
 
 describe("Stripe credentials", () => {
@@ -148,7 +139,7 @@ describe("verifyCredentials", () => {
   it("says unreachable when nothing listens", async () => {
     const result = await connector.verifyCredentials({
       ...ctx,
-      baseUrl: `http://127.0.0.1:${await closedPort()}`,
+      baseUrl: await closedPortUrl(),
     });
     expect(result).toMatchObject({ ok: false, reason: "unreachable" });
   });
