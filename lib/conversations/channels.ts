@@ -35,7 +35,7 @@ export function channelWebhookUrl(channelId: string, origin = appUrl()): string 
   return `${origin}/api/channels/${channelId}`;
 }
 
-function configHint(config: Record<string, string>): Record<string, string> {
+export function configHint(config: Record<string, string>): Record<string, string> {
   const hint: Record<string, string> = {};
   for (const [field, value] of Object.entries(config)) {
     if (value) hint[field] = PLAIN_CONFIG_FIELDS.has(field) ? value : maskSecret(value);
@@ -44,7 +44,7 @@ function configHint(config: Record<string, string>): Record<string, string> {
 }
 
 /** Channel configs are flat strings; sealing binds them to the channel's id like a connection's. */
-function sealChannelConfig(channelId: string, config: Record<string, string>): string {
+export function sealChannelConfig(channelId: string, config: Record<string, string>): string {
   // The provider argument only shapes connection hints, which channels compute themselves.
   return sealCredentials("sandbox", config, channelId).credentialsEncrypted;
 }
