@@ -331,7 +331,8 @@ export async function startFakePayPal(options: FakePayPalOptions = {}) {
           "Specified resource ID does not exist. Please check the resource ID and try again.",
         );
       }
-      if (req.method === "GET" && !orderMatch[2]) return sendJson(res, 200, orderJson(order, baseUrl));
+      if (req.method === "GET" && !orderMatch[2])
+        return sendJson(res, 200, orderJson(order, baseUrl));
       if (req.method === "POST" && orderMatch[2]) {
         const key = replay(req, res, path);
         if (key === "replayed") return;

@@ -17,11 +17,7 @@ import {
   type AdyenNotificationItem,
   normalizeAdyenItem,
 } from "@/lib/connections/providers/adyen-webhook";
-import {
-  type CheckoutInput,
-  type ConnectorContext,
-  ProviderError,
-} from "@/lib/connections/providers/types";
+import { type ConnectorContext } from "@/lib/connections/providers/types";
 import {
   adyenNotificationItem,
   type FakeAdyen,
@@ -30,6 +26,7 @@ import {
 } from "@/tests/fakes/adyen-server";
 import { closedPortUrl } from "@/tests/fakes/http-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { checkoutInputMaker, providerRejection } from "./helpers";
 
 const HMAC_KEY = "44782DEF547AAA06C910C43932B1EB0C71FC68D9D0C057550C48EC2ACF6BA056";
 
@@ -50,30 +47,7 @@ beforeAll(async () => {
 });
 afterAll(() => fake.close());
 
-let counter = 0;
-function checkoutInput(overrides: Partial<CheckoutInput> = {}): CheckoutInput {
-  counter += 1;
-  return {
-    paymentId: `pay_a${counter}`,
-    amountMinor: 1250,
-    currency: "EUR",
-    description: "Two coffees",
-    methods: ["card", "apple_pay"],
-    idempotencyKey: `idem_a${counter}_${Date.now()}`,
-    successUrl: "https://parley.test/pay/ok",
-    cancelUrl: "https://parley.test/pay/cancel",
-    ...overrides,
-  };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<ProviderError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(ProviderError);
-  return error as ProviderError;
-}
+const checkoutInput = checkoutInputMaker("a", { methods: ["card", "apple_pay"] });
 
 describe("Adyen credentials", () => {
   it("validates the form, requiring the live prefix only in live mode", () => {
@@ -230,16 +204,25 @@ describe("Adyen checkout (payment links)", () => {
   it("refuses methods and currencies it cannot offer before calling Adyen", async () => {
     const before = fake.state.linksCreated;
     expect(
-      (await rejection(adyenConnector.createCheckout(ctx, checkoutInput({ methods: ["paypal"] }))))
-        .kind,
+      (
+        await providerRejection(
+          adyenConnector.createCheckout(ctx, checkoutInput({ methods: ["paypal"] })),
+        )
+      ).kind,
     ).toBe("invalid_request");
     expect(
-      (await rejection(adyenConnector.createCheckout(ctx, checkoutInput({ currency: "XYZ" }))))
-        .kind,
+      (
+        await providerRejection(
+          adyenConnector.createCheckout(ctx, checkoutInput({ currency: "XYZ" })),
+        )
+      ).kind,
     ).toBe("invalid_request");
     expect(
-      (await rejection(adyenConnector.createCheckout(ctx, checkoutInput({ amountMinor: 12.5 }))))
-        .kind,
+      (
+        await providerRejection(
+          adyenConnector.createCheckout(ctx, checkoutInput({ amountMinor: 12.5 })),
+        )
+      ).kind,
     ).toBe("invalid_request");
     expect(fake.state.linksCreated).toBe(before);
   });
@@ -265,7 +248,7 @@ describe("Adyen checkout (payment links)", () => {
   });
 
   it("turns Adyen's error body into a ProviderError", async () => {
-    const error = await rejection(adyenConnector.fetchPayment(ctx, "PLNOPE"));
+    const error = await providerRejection(adyenConnector.fetchPayment(ctx, "PLNOPE"));
     expect(error).toMatchObject({
       kind: "invalid_request",
       status: 404,
@@ -297,7 +280,7 @@ describe("Adyen refunds", () => {
   });
 
   it("passes Adyen's refusal through", async () => {
-    const error = await rejection(
+    const error = await providerRejection(
       adyenConnector.refund(ctx, {
         providerPaymentId: "UNKNOWN",
         amountMinor: 100,
@@ -346,7 +329,7 @@ describe("Adyen disputes", () => {
       text: "x",
       defenseReasonCode: "Made up",
     };
-    const error = await rejection(adyenConnector.submitDisputeEvidence(ctx, input));
+    const error = await providerRejection(adyenConnector.submitDisputeEvidence(ctx, input));
     expect(error.message).toContain('"Made up" is not an applicable defense reason');
   });
 
@@ -354,9 +337,9 @@ describe("Adyen disputes", () => {
     const dispute = fake.addDispute("DSP-3");
     await adyenConnector.acceptDispute(ctx, "DSP-3");
     expect(dispute.accepted).toBe(true);
-    const again = await rejection(adyenConnector.acceptDispute(ctx, "DSP-3"));
+    const again = await providerRejection(adyenConnector.acceptDispute(ctx, "DSP-3"));
     expect(again.message).toBe("Dispute is already accepted");
-    const unknown = await rejection(adyenConnector.acceptDispute(ctx, "DSP-404"));
+    const unknown = await providerRejection(adyenConnector.acceptDispute(ctx, "DSP-404"));
     expect(unknown.message).toContain("Could not find dispute");
   });
 });

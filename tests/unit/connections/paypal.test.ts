@@ -7,14 +7,11 @@ import {
   paypalEventNeedsCapture,
 } from "@/lib/connections/providers/paypal";
 import { normalizePayPalEvent } from "@/lib/connections/providers/paypal-webhook";
-import {
-  type CheckoutInput,
-  type ConnectorContext,
-  ProviderError,
-} from "@/lib/connections/providers/types";
+import { type ConnectorContext } from "@/lib/connections/providers/types";
 import { closedPortUrl } from "@/tests/fakes/http-server";
 import { type FakePayPal, startFakePayPal } from "@/tests/fakes/paypal-server";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { checkoutInputMaker, providerRejection } from "./helpers";
 
 let fake: FakePayPal;
 let ctx: ConnectorContext<PayPalCredentials>;
@@ -39,30 +36,7 @@ beforeAll(async () => {
 afterAll(() => fake.close());
 beforeEach(() => clearPayPalTokenCache());
 
-let counter = 0;
-function checkoutInput(overrides: Partial<CheckoutInput> = {}): CheckoutInput {
-  counter += 1;
-  return {
-    paymentId: `pay_${counter}`,
-    amountMinor: 1250,
-    currency: "EUR",
-    description: "Two coffees",
-    methods: ["paypal", "card"],
-    idempotencyKey: `idem_${counter}_${Date.now()}`,
-    successUrl: "https://parley.test/pay/ok",
-    cancelUrl: "https://parley.test/pay/cancel",
-    ...overrides,
-  };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<ProviderError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(ProviderError);
-  return error as ProviderError;
-}
+const checkoutInput = checkoutInputMaker("", { methods: ["paypal", "card"] });
 
 describe("PayPal credentials", () => {
   it("validates the credential form with readable messages", () => {
@@ -113,7 +87,7 @@ describe("PayPal credentials", () => {
   it("does not reuse a cached token once the secret is wrong", async () => {
     await paypalConnector.verifyCredentials(ctx);
     const wrong = { ...ctx, credentials: { ...ctx.credentials, clientSecret: "changed" } };
-    const error = await rejection(paypalConnector.fetchPayment(wrong, "ANY"));
+    const error = await providerRejection(paypalConnector.fetchPayment(wrong, "ANY"));
     expect(error.kind).toBe("invalid_credentials");
   });
 });
@@ -158,7 +132,7 @@ describe("PayPal checkout", () => {
 
   it("refuses KWD clearly before calling PayPal", async () => {
     const before = fake.state.ordersCreated;
-    const error = await rejection(
+    const error = await providerRejection(
       paypalConnector.createCheckout(ctx, checkoutInput({ amountMinor: 1250, currency: "KWD" })),
     );
     expect(error.kind).toBe("invalid_request");
@@ -167,7 +141,7 @@ describe("PayPal checkout", () => {
   });
 
   it("refuses methods PayPal cannot offer", async () => {
-    const error = await rejection(
+    const error = await providerRejection(
       paypalConnector.createCheckout(ctx, checkoutInput({ methods: ["alipay"] })),
     );
     expect(error.message).toContain("alipay");
@@ -252,7 +226,7 @@ describe("PayPal payment state", () => {
   });
 
   it("turns PayPal's 404 body into a ProviderError with its message", async () => {
-    const error = await rejection(paypalConnector.fetchPayment(ctx, "NOPE123"));
+    const error = await providerRejection(paypalConnector.fetchPayment(ctx, "NOPE123"));
     expect(error.kind).toBe("invalid_request");
     expect(error.status).toBe(404);
     expect(error.message).toContain("The specified resource does not exist.");
@@ -314,7 +288,7 @@ describe("PayPal refunds", () => {
 
   it("passes PayPal's refusal through", async () => {
     const { orderId } = await capturedOrder(1000);
-    const error = await rejection(
+    const error = await providerRejection(
       paypalConnector.refund(ctx, {
         providerPaymentId: orderId,
         amountMinor: 1001,
@@ -328,7 +302,7 @@ describe("PayPal refunds", () => {
 
   it("refuses to refund an order that was never captured", async () => {
     const { providerPaymentId } = await paypalConnector.createCheckout(ctx, checkoutInput());
-    const error = await rejection(
+    const error = await providerRejection(
       paypalConnector.refund(ctx, {
         providerPaymentId: providerPaymentId!,
         amountMinor: 100,
@@ -377,7 +351,7 @@ describe("PayPal disputes", () => {
   });
 
   it("reports an unknown dispute", async () => {
-    const error = await rejection(paypalConnector.acceptDispute(ctx, "PP-D-404"));
+    const error = await providerRejection(paypalConnector.acceptDispute(ctx, "PP-D-404"));
     expect(error.status).toBe(404);
   });
 });

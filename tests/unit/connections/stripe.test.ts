@@ -9,20 +9,20 @@ import {
   type CheckoutInput,
   type ConnectorContext,
 } from "@/lib/connections/providers/types";
+import { closedPortUrl } from "@/tests/fakes/http-server";
 import {
   buildStripeEvent,
   signStripeEvent,
   startFakeStripe,
   type FakeStripe,
 } from "@/tests/fakes/stripe-server";
-import { closedPortUrl } from "@/tests/fakes/http-server";
 import Stripe from "stripe";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { checkoutInputMaker, providerRejection } from "./helpers";
 
 const connector = createStripeConnector({ maxNetworkRetries: 0 });
 let fake: FakeStripe;
 let ctx: ConnectorContext<StripeCredentials>;
-let counter = 0;
 
 beforeAll(async () => {
   fake = await startFakeStripe();
@@ -38,32 +38,14 @@ beforeAll(async () => {
 afterAll(() => fake.close());
 afterEach(() => fake.setLatency(0));
 
-function checkoutInput(overrides: Partial<CheckoutInput> = {}): CheckoutInput {
-  counter += 1;
-  return {
-    paymentId: `pay_test${counter}`,
-    amountMinor: 1250,
-    currency: "EUR",
-    description: "2× flat white",
-    methods: ["card"],
-    idempotencyKey: `idem_${counter}_${Date.now()}`,
-    conversationId: "cnv_abc",
-    customerEmail: "ana@example.com",
-    locale: "id-ID",
-    successUrl: "http://parley.test/pay/done",
-    cancelUrl: "http://parley.test/pay/cancel",
-    ...overrides,
-  };
-}
-
-async function providerError(promise: Promise<unknown>): Promise<ProviderError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(ProviderError);
-  return error as ProviderError;
-}
+const checkoutInput = checkoutInputMaker("test", {
+  description: "2× flat white",
+  conversationId: "cnv_abc",
+  customerEmail: "ana@example.com",
+  locale: "id-ID",
+  successUrl: "http://parley.test/pay/done",
+  cancelUrl: "http://parley.test/pay/cancel",
+});
 
 describe("Stripe credentials", () => {
   it("accepts secret and restricted keys with a whsec_ secret", () => {
@@ -226,7 +208,7 @@ describe("createCheckout", () => {
   it("surfaces reuse of a key for a different checkout as an invalid request", async () => {
     const input = checkoutInput();
     await connector.createCheckout(ctx, input);
-    const error = await providerError(
+    const error = await providerRejection(
       connector.createCheckout(ctx, { ...input, amountMinor: 9999 }),
     );
     expect(error.kind).toBe("invalid_request");
@@ -257,7 +239,7 @@ describe("createCheckout", () => {
     const before = fake.requests.length;
     expect(
       (
-        await providerError(
+        await providerRejection(
           connector.createCheckout(
             ctx,
             checkoutInput({ currency: "IDR", methods: ["bank_transfer"] }),
@@ -265,13 +247,16 @@ describe("createCheckout", () => {
         )
       ).kind,
     ).toBe("invalid_request");
-    const kwd = await providerError(
+    const kwd = await providerRejection(
       connector.createCheckout(ctx, checkoutInput({ currency: "KWD", amountMinor: 1255 })),
     );
     expect(kwd.message).toMatch(/nearest ten/);
     expect(
-      (await providerError(connector.createCheckout(ctx, checkoutInput({ methods: ["paypal"] }))))
-        .kind,
+      (
+        await providerRejection(
+          connector.createCheckout(ctx, checkoutInput({ methods: ["paypal"] })),
+        )
+      ).kind,
     ).toBe("invalid_request");
     expect(fake.requests.length).toBe(before);
     await expect(
@@ -373,7 +358,7 @@ describe("fetchPayment", () => {
   });
 
   it("passes Stripe's 404 through as an invalid request", async () => {
-    const error = await providerError(connector.fetchPayment(ctx, "pi_doesnotexist"));
+    const error = await providerRejection(connector.fetchPayment(ctx, "pi_doesnotexist"));
     expect(error).toMatchObject({
       kind: "invalid_request",
       status: 404,
@@ -427,7 +412,7 @@ describe("refund", () => {
 
   it("passes Stripe's refusal of an over-refund through", async () => {
     const intentId = await paidIntent(1000);
-    const error = await providerError(
+    const error = await providerRejection(
       connector.refund(ctx, {
         providerPaymentId: intentId,
         amountMinor: 1500,
@@ -459,7 +444,7 @@ describe("disputes", () => {
       uncategorized_file: null,
     });
     expect(stored.evidence_details).toMatchObject({ submission_count: 1, has_evidence: true });
-    const second = await providerError(
+    const second = await providerRejection(
       connector.submitDisputeEvidence(ctx, { providerDisputeId: dispute.id, text: "again" }),
     );
     expect(second.kind).toBe("invalid_request");
@@ -485,7 +470,7 @@ describe("disputes", () => {
   it("refuses more than one file rather than dropping some", async () => {
     const dispute = await disputed();
     const file = { name: "a.pdf", contentType: "application/pdf", base64: "AA==" };
-    const error = await providerError(
+    const error = await providerRejection(
       connector.submitDisputeEvidence(ctx, {
         providerDisputeId: dispute.id,
         text: "x",
