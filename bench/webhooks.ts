@@ -36,6 +36,7 @@ import { availableParallelism, loadavg } from "node:os";
 import { Readable } from "node:stream";
 import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
+import pg from "pg";
 
 export interface PhaseResult {
   name: string;
@@ -46,6 +47,8 @@ export interface PhaseResult {
   p50Ms: number;
   p99Ms: number;
   maxMs: number;
+  /** Statements sent to Postgres (BEGIN and COMMIT included) per delivery: robust to load. */
+  queriesPerDelivery: number;
   /** Every payment ended succeeded, with exactly two provider events and no failed delivery. */
   correct: boolean;
 }
@@ -55,7 +58,7 @@ export interface BenchResult {
   senders: number;
   /** 1-minute load average and cores while running: other work on the machine skews results. */
   machine: { cores: number; loadAverageBefore: number; loadAverageAfter: number };
-  baseline: Omit<PhaseResult, "correct" | "payments">;
+  baseline: Omit<PhaseResult, "correct" | "payments" | "queriesPerDelivery">;
   phases: PhaseResult[];
   target: { deliveriesPerSecond: number; p99Ms: number };
 }
@@ -67,6 +70,37 @@ interface Delivery {
 }
 
 const ADMIN_URL = process.env.PARLEY_TEST_PG_URL ?? LOCAL_ADMIN_PG_URL;
+
+/**
+ * Counts every statement any pg client of this process sends (the pool's clients included), so
+ * a phase can report round trips per delivery. Installed once; `BENCH_TRACE_SQL=N` also prints
+ * the first N statements after each reset, to see what one delivery costs.
+ */
+const statementCounter = (() => {
+  let count = 0;
+  const traceLimit = Number(process.env.BENCH_TRACE_SQL ?? 0);
+  let traced = traceLimit;
+  const original = pg.Client.prototype.query as (...args: unknown[]) => unknown;
+  (pg.Client.prototype as { query: (...args: unknown[]) => unknown }).query = function (
+    this: pg.Client,
+    ...args: unknown[]
+  ) {
+    count += 1;
+    if (traced < traceLimit) {
+      traced += 1;
+      const config = args[0] as string | { text?: string };
+      console.error(`[sql ${traced}]`, typeof config === "string" ? config : config?.text);
+    }
+    return original.apply(this, args);
+  };
+  return {
+    reset: () => {
+      count = 0;
+      traced = 0;
+    },
+    read: () => count,
+  };
+})();
 
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return 0;
@@ -160,7 +194,7 @@ function sendFromWorker(
 async function httpBaseline(
   deliveries: Delivery[],
   senders: number,
-): Promise<Omit<PhaseResult, "correct" | "payments">> {
+): Promise<Omit<PhaseResult, "correct" | "payments" | "queriesPerDelivery">> {
   const server = createServer((req, res) => {
     req.resume();
     req.on("end", () => {
@@ -271,7 +305,9 @@ async function runPhase(
   // Each sender owns whole payments, so a payment's own order is what the phase chose.
   const queues: Delivery[][] = Array.from({ length: senders }, () => []);
   perPayment.forEach((deliveries, i) => queues[i % senders]!.push(...deliveries));
+  statementCounter.reset();
   const sent = await sendFromWorker(`${baseUrl}/api/webhooks/${connectionId}`, queues);
+  const statements = statementCounter.read();
   if (Object.keys(sent.statuses).some((status) => status !== "200")) {
     throw new Error(`${name}: unexpected answers ${JSON.stringify(sent.statuses)}`);
   }
@@ -325,6 +361,7 @@ async function runPhase(
     p50Ms: Number(percentile(latencies, 50).toFixed(2)),
     p99Ms: Number(percentile(latencies, 99).toFixed(2)),
     maxMs: Number(latencies.at(-1)!.toFixed(2)),
+    queriesPerDelivery: Number((statements / deliveries).toFixed(2)),
     correct: succeeded === list.length && providerEvents === 2 * list.length && failed!.n === 0,
   };
 }
