@@ -96,7 +96,10 @@ export default async function ConversationsPage({
           <EmptyState
             title="No older conversations"
             action={
-              <Link href={href(filters)} className="text-sm font-medium text-brand-700 hover:underline">
+              <Link
+                href={href(filters)}
+                className="text-sm font-medium text-brand-700 hover:underline"
+              >
                 Back to the newest
               </Link>
             }

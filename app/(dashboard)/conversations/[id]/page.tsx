@@ -1,5 +1,5 @@
-import { formatDateTime } from "@/components/connections/time";
 import { loadOr404 } from "@/components/connections/load-or-404";
+import { formatDateTime } from "@/components/connections/time";
 import { languageName } from "@/components/conversations/conversations-table";
 import { ConversationStatusBadge } from "@/components/conversations/status-badge";
 import { StepsList } from "@/components/conversations/steps-list";

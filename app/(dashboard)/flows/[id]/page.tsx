@@ -12,6 +12,7 @@ import {
   validationContextFrom,
 } from "@/lib/flows/queries";
 import type { Metadata } from "next";
+import Link from "next/link";
 import { notFound } from "next/navigation";
 
 export const metadata: Metadata = { title: "Flow designer" };
@@ -39,29 +40,41 @@ export default async function FlowDesignerPage({ params }: { params: Promise<{ i
   }
   const published = FlowGraphSchema.safeParse(flow.publishedGraph);
   return (
-    <FlowDesigner
-      flow={{
-        id: flow.id,
-        name: flow.name,
-        status: flow.status,
-        channels: flow.channels,
-        publicKey: flow.publicKey,
-      }}
-      appOrigin={appUrl()}
-      graph={draft.data}
-      draftRevision={flow.draftRevision}
-      publishedGraph={published.success ? published.data : null}
-      liveVersion={
-        flow.publishedVersionId && flow.publishedVersion
-          ? { id: flow.publishedVersionId, version: flow.publishedVersion }
-          : null
-      }
-      versions={versions.map((v) => ({ ...v, publishedAt: v.publishedAt.toISOString() }))}
-      connections={connections}
-      validation={validationContextFrom(connections)}
-      canEdit={can(ctx.role, "flows.edit")}
-      canPublish={can(ctx.role, "flows.publish")}
-      userName={ctx.user.name}
-    />
+    <>
+      {can(ctx.role, "conversations.view") ? (
+        <p className="-mt-3 mb-1 text-right text-sm">
+          <Link
+            href={`/conversations?flow=${encodeURIComponent(flow.id)}`}
+            className="text-brand-700 hover:underline"
+          >
+            Recent conversations →
+          </Link>
+        </p>
+      ) : null}
+      <FlowDesigner
+        flow={{
+          id: flow.id,
+          name: flow.name,
+          status: flow.status,
+          channels: flow.channels,
+          publicKey: flow.publicKey,
+        }}
+        appOrigin={appUrl()}
+        graph={draft.data}
+        draftRevision={flow.draftRevision}
+        publishedGraph={published.success ? published.data : null}
+        liveVersion={
+          flow.publishedVersionId && flow.publishedVersion
+            ? { id: flow.publishedVersionId, version: flow.publishedVersion }
+            : null
+        }
+        versions={versions.map((v) => ({ ...v, publishedAt: v.publishedAt.toISOString() }))}
+        connections={connections}
+        validation={validationContextFrom(connections)}
+        canEdit={can(ctx.role, "flows.edit")}
+        canPublish={can(ctx.role, "flows.publish")}
+        userName={ctx.user.name}
+      />
+    </>
   );
 }

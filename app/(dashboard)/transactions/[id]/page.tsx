@@ -68,9 +68,20 @@ export default async function PaymentPage({ params }: { params: Promise<{ id: st
     [
       "Conversation",
       payment.conversationId ? (
-        <span key="c" className="font-mono text-xs">
-          {payment.conversationId}
-        </span>
+        can(ctx.role, "conversations.view") ? (
+          <Link
+            key="c"
+            href={`/conversations/${payment.conversationId}`}
+            className="text-brand-700 hover:underline"
+            data-testid="payment-conversation-link"
+          >
+            From conversation <span className="font-mono text-xs">{payment.conversationId}</span>
+          </Link>
+        ) : (
+          <span key="c" className="font-mono text-xs">
+            {payment.conversationId}
+          </span>
+        )
       ) : (
         "—"
       ),
