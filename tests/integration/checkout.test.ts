@@ -1,17 +1,12 @@
 import type { Db, DbHandle } from "@/db/client";
 import { payments } from "@/db/schema";
-import { createStripeConnector } from "@/lib/connections/providers/stripe";
 import type { Connector } from "@/lib/connections/providers/types";
 import { connectorFor, overrideConnector } from "@/lib/connections/registry";
-import { createConnection } from "@/lib/connections/service";
 import { AppError, ConflictError, ForbiddenError, NotFoundError } from "@/lib/errors";
 import { createCheckout, createTestPayment } from "@/lib/payments/checkout";
 import { getPaymentWithTimeline, listPayments } from "@/lib/payments/queries";
 import { refundPayment } from "@/lib/payments/refunds";
 import type { ServiceContext } from "@/lib/payments/service-context";
-import { startFakeAdyen, type FakeAdyen } from "@/tests/fakes/adyen-server";
-import { startFakePayPal, type FakePayPal } from "@/tests/fakes/paypal-server";
-import { startFakeStripe, type FakeStripe } from "@/tests/fakes/stripe-server";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -20,33 +15,17 @@ import {
   configurePipelineEnv,
   eventsOf,
   merchantWithRoles,
+  sandboxConnection,
+  useFakeProviders,
 } from "./helpers/pipeline-fixtures";
 import { ENGINES, openTestDatabase } from "./helpers/test-db";
 
 configurePipelineEnv();
 
-const HMAC_KEY = "44782DEF547AAA06C910C43932B1EB0C71FC68D9D0C057550C48EC2ACF6BA056";
-
-let stripe: FakeStripe;
-let paypal: FakePayPal;
-let adyen: FakeAdyen;
-let restoreStripe: () => void;
-
-beforeAll(async () => {
-  [stripe, paypal, adyen] = await Promise.all([
-    startFakeStripe(),
-    startFakePayPal(),
-    startFakeAdyen(),
-  ]);
-  restoreStripe = overrideConnector("stripe", createStripeConnector({ maxNetworkRetries: 0 }));
-});
-afterAll(async () => {
-  restoreStripe?.();
-  await Promise.all([stripe?.close(), paypal?.close(), adyen?.close()]);
-});
+const fakes = useFakeProviders();
 
 function stripeCreates(): number {
-  return stripe.requests.filter(
+  return fakes.stripe.requests.filter(
     (r) => r.method === "POST" && r.path === "/v1/checkout/sessions" && r.status === 200,
   ).length;
 }
@@ -71,44 +50,10 @@ describe.each(ENGINES)("checkout on %s", (engine) => {
     db = handle.db;
     ({ owner, support, analyst, merchantId } = await merchantWithRoles(db));
     stranger = (await merchantWithRoles(db, "Other")).owner;
-    ids.sandbox = (
-      await createConnection(owner, { provider: "sandbox", label: "Sandbox", mode: "test" })
-    ).id;
-    ids.stripe = (
-      await createConnection(owner, {
-        provider: "stripe",
-        label: "Stripe",
-        mode: "test",
-        credentials: { secretKey: stripe.validKey, webhookSecret: "whsec_checkout" },
-        apiBaseUrl: stripe.url,
-      })
-    ).id;
-    ids.paypal = (
-      await createConnection(owner, {
-        provider: "paypal",
-        label: "PayPal",
-        mode: "test",
-        credentials: {
-          clientId: paypal.clientId,
-          clientSecret: paypal.clientSecret,
-          webhookId: paypal.webhookId,
-        },
-        apiBaseUrl: paypal.url,
-      })
-    ).id;
-    ids.adyen = (
-      await createConnection(owner, {
-        provider: "adyen",
-        label: "Adyen",
-        mode: "test",
-        credentials: {
-          apiKey: adyen.apiKey,
-          merchantAccount: adyen.merchantAccount,
-          hmacKey: HMAC_KEY,
-        },
-        apiBaseUrl: adyen.url,
-      })
-    ).id;
+    ids.sandbox = (await sandboxConnection(owner)).id;
+    ids.stripe = await fakes.connect(owner, "stripe", { stripeWebhookSecret: "whsec_checkout" });
+    ids.paypal = await fakes.connect(owner, "paypal");
+    ids.adyen = await fakes.connect(owner, "adyen");
   });
   afterAll(async () => {
     await handle?.close();
@@ -124,8 +69,8 @@ describe.each(ENGINES)("checkout on %s", (engine) => {
   const providerCreates = {
     sandbox: () => 0,
     stripe: stripeCreates,
-    paypal: () => paypal.state.ordersCreated,
-    adyen: () => adyen.state.linksCreated,
+    paypal: () => fakes.paypal.state.ordersCreated,
+    adyen: () => fakes.adyen.state.linksCreated,
   };
 
   it.each(["sandbox", "stripe", "paypal", "adyen"] as const)(
@@ -185,16 +130,19 @@ describe.each(ENGINES)("checkout on %s", (engine) => {
         currency: "EUR",
         idempotencyKey: `crash-${engine}`,
       };
-      const sessionsBefore = stripe.state.sessions.size;
+      const sessionsBefore = fakes.stripe.state.sessions.size;
       await expect(createCheckout(db, merchantId, input)).rejects.toMatchObject({ status: 502 });
       const [orphan] = await paymentsWithKey(input.idempotencyKey);
       expect(orphan).toMatchObject({ status: "created", providerCheckoutId: null });
       const retried = await createCheckout(db, merchantId, input);
       expect(retried).toMatchObject({ id: orphan!.id, replayed: false });
       // Same provider idempotency key: Stripe replayed its first answer.
-      expect(stripe.state.sessions.size - sessionsBefore).toBe(1);
-      expect(stripe.requests.at(-1)).toMatchObject({ replayed: true, idempotencyKey: orphan!.id });
-      expect(retried.providerCheckoutId).toBe([...stripe.state.sessions.keys()].at(-1));
+      expect(fakes.stripe.state.sessions.size - sessionsBefore).toBe(1);
+      expect(fakes.stripe.requests.at(-1)).toMatchObject({
+        replayed: true,
+        idempotencyKey: orphan!.id,
+      });
+      expect(retried.providerCheckoutId).toBe([...fakes.stripe.state.sessions.keys()].at(-1));
       expect((await eventsOf(db, merchantId, orphan!.id)).map((e) => e.type).sort()).toEqual([
         "checkout.created",
         "checkout.failed",
@@ -254,7 +202,7 @@ describe.each(ENGINES)("checkout on %s", (engine) => {
       currency: "EUR",
       idempotencyKey: `refused-${engine}`,
     };
-    stripe.failNext(500);
+    fakes.stripe.failNext(500);
     await expect(createCheckout(db, merchantId, input)).rejects.toMatchObject({ status: 502 });
     const retried = await createCheckout(db, merchantId, input);
     expect(retried.providerCheckoutId).toMatch(/^cs_test_/);

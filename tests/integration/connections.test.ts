@@ -1,7 +1,5 @@
 import type { Db, DbHandle } from "@/db/client";
 import { openCredentials } from "@/lib/connections/credentials";
-import { createStripeConnector } from "@/lib/connections/providers/stripe";
-import { overrideConnector } from "@/lib/connections/registry";
 import {
   createConnection,
   getConnection,
@@ -15,11 +13,7 @@ import { AppError, ForbiddenError, NotFoundError } from "@/lib/errors";
 import { applyEvents } from "@/lib/payments/apply-events";
 import { createCheckout } from "@/lib/payments/checkout";
 import type { ServiceContext } from "@/lib/payments/service-context";
-import { startFakeAdyen, type FakeAdyen } from "@/tests/fakes/adyen-server";
-import { startFakePayPal, type FakePayPal } from "@/tests/fakes/paypal-server";
-import { startFakeStripe, type FakeStripe } from "@/tests/fakes/stripe-server";
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
+import { closedPortUrl } from "@/tests/fakes/http-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   APP_URL,
@@ -27,42 +21,24 @@ import {
   configurePipelineEnv,
   connectionRow,
   merchantWithRoles,
+  useFakeProviders,
+  type FakeProvider,
 } from "./helpers/pipeline-fixtures";
 import { ENGINES, openTestDatabase } from "./helpers/test-db";
 
 configurePipelineEnv();
 
-const HMAC_KEY = "44782DEF547AAA06C910C43932B1EB0C71FC68D9D0C057550C48EC2ACF6BA056";
-
-let stripe: FakeStripe;
-let paypal: FakePayPal;
-let adyen: FakeAdyen;
+const fakes = useFakeProviders();
 let deadUrl: string;
-let restoreStripe: () => void;
 
 beforeAll(async () => {
-  [stripe, paypal, adyen] = await Promise.all([
-    startFakeStripe(),
-    startFakePayPal(),
-    startFakeAdyen(),
-  ]);
-  // Without the SDK's network retries, "unreachable" is reported at once.
-  restoreStripe = overrideConnector("stripe", createStripeConnector({ maxNetworkRetries: 0 }));
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
-  deadUrl = `http://127.0.0.1:${(probe.address() as AddressInfo).port}`;
-  await new Promise((resolve) => probe.close(resolve));
-});
-afterAll(async () => {
-  restoreStripe?.();
-  await Promise.all([stripe?.close(), paypal?.close(), adyen?.close()]);
+  deadUrl = await closedPortUrl();
 });
 
 interface ProviderCase {
-  provider: "stripe" | "paypal" | "adyen";
+  provider: FakeProvider;
   credentials(): Record<string, string>;
   wrong(): Record<string, string>;
-  baseUrl(): string;
   invalid: { credentials: Record<string, string>; field: string };
   secretFields: string[];
 }
@@ -70,12 +46,8 @@ interface ProviderCase {
 const CASES: ProviderCase[] = [
   {
     provider: "stripe",
-    credentials: () => ({
-      secretKey: stripe.validKey,
-      webhookSecret: "whsec_connection_test_secret",
-    }),
+    credentials: () => fakes.credentials("stripe", "whsec_connection_test_secret"),
     wrong: () => ({ secretKey: "sk_test_not_a_key_stripe_knows", webhookSecret: "whsec_x" }),
-    baseUrl: () => stripe.url,
     invalid: {
       credentials: { secretKey: "pk_test_123", webhookSecret: "whsec_x" },
       field: "credentials.secretKey",
@@ -84,17 +56,8 @@ const CASES: ProviderCase[] = [
   },
   {
     provider: "paypal",
-    credentials: () => ({
-      clientId: paypal.clientId,
-      clientSecret: paypal.clientSecret,
-      webhookId: paypal.webhookId,
-    }),
-    wrong: () => ({
-      clientId: paypal.clientId,
-      clientSecret: "not-the-secret",
-      webhookId: paypal.webhookId,
-    }),
-    baseUrl: () => paypal.url,
+    credentials: () => fakes.credentials("paypal"),
+    wrong: () => ({ ...fakes.credentials("paypal"), clientSecret: "not-the-secret" }),
     invalid: {
       credentials: { clientId: "abc", clientSecret: "", webhookId: "WH-1" },
       field: "credentials.clientSecret",
@@ -103,17 +66,8 @@ const CASES: ProviderCase[] = [
   },
   {
     provider: "adyen",
-    credentials: () => ({
-      apiKey: adyen.apiKey,
-      merchantAccount: adyen.merchantAccount,
-      hmacKey: HMAC_KEY,
-    }),
-    wrong: () => ({
-      apiKey: "AQE-wrong-key",
-      merchantAccount: adyen.merchantAccount,
-      hmacKey: HMAC_KEY,
-    }),
-    baseUrl: () => adyen.url,
+    credentials: () => fakes.credentials("adyen"),
+    wrong: () => ({ ...fakes.credentials("adyen"), apiKey: "AQE-wrong-key" }),
     invalid: {
       credentials: { apiKey: "k", merchantAccount: "M", hmacKey: "abc" },
       field: "credentials.hmacKey",
@@ -177,7 +131,7 @@ describe.each(ENGINES)("connections on %s", (engine) => {
         label: `${c.provider} main`,
         mode: "test",
         credentials,
-        apiBaseUrl: c.baseUrl(),
+        apiBaseUrl: fakes[c.provider].url,
       });
       const summary = await getConnection(owner, id);
       expect(summary).toMatchObject({
@@ -185,7 +139,7 @@ describe.each(ENGINES)("connections on %s", (engine) => {
         provider: c.provider,
         status: "active",
         mode: "test",
-        apiBaseUrl: c.baseUrl(),
+        apiBaseUrl: fakes[c.provider].url,
       });
       expect(summary.webhookUrl).toBe(`${APP_URL}/api/webhooks/${id}`);
       expect(summary.methods.length).toBeGreaterThan(0);
@@ -221,7 +175,7 @@ describe.each(ENGINES)("connections on %s", (engine) => {
         label: "Tested",
         mode: "test",
         credentials: c.credentials(),
-        apiBaseUrl: c.baseUrl(),
+        apiBaseUrl: fakes[c.provider].url,
       });
       const ok = await testConnection(owner, id);
       expect(ok.ok).toBe(true);
@@ -234,7 +188,7 @@ describe.each(ENGINES)("connections on %s", (engine) => {
         label: "Wrong key",
         mode: "test",
         credentials: c.wrong(),
-        apiBaseUrl: c.baseUrl(),
+        apiBaseUrl: fakes[c.provider].url,
       });
       const wrong = await testConnection(owner, wrongId);
       expect(wrong).toMatchObject({ ok: false, reason: "invalid_credentials" });
@@ -274,7 +228,7 @@ describe.each(ENGINES)("connections on %s", (engine) => {
         label: "Rotated",
         mode: "test",
         credentials: c.wrong(),
-        apiBaseUrl: c.baseUrl(),
+        apiBaseUrl: fakes[c.provider].url,
       });
       await testConnection(owner, id);
       const before = await getConnection(owner, id);

@@ -1,8 +1,5 @@
 import type { Db, DbHandle } from "@/db/client";
 import { connections, jobs, paymentEvents } from "@/db/schema";
-import { createStripeConnector } from "@/lib/connections/providers/stripe";
-import { overrideConnector } from "@/lib/connections/registry";
-import { createConnection } from "@/lib/connections/service";
 import {
   ensureRecurringJobs,
   RECONCILE_EVERY_MS,
@@ -14,48 +11,28 @@ import { runDueJobs } from "@/lib/jobs/runner";
 import { createCheckout } from "@/lib/payments/checkout";
 import { reconcileStalePayments } from "@/lib/payments/reconcile";
 import type { ServiceContext } from "@/lib/payments/service-context";
-import { startFakeAdyen, type FakeAdyen } from "@/tests/fakes/adyen-server";
-import { startFakePayPal, type FakePayPal } from "@/tests/fakes/paypal-server";
-import { startFakeStripe, type FakeStripe } from "@/tests/fakes/stripe-server";
+import { closedPortUrl } from "@/tests/fakes/http-server";
 import { and, eq } from "drizzle-orm";
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   configurePipelineEnv,
   eventsOf,
   merchantWithRoles,
   paymentRow,
+  useFakeProviders,
 } from "./helpers/pipeline-fixtures";
 import { ENGINES, openTestDatabase } from "./helpers/test-db";
 
 configurePipelineEnv();
 
-const HMAC_KEY = "44782DEF547AAA06C910C43932B1EB0C71FC68D9D0C057550C48EC2ACF6BA056";
 const MINUTE = 60_000;
 
-let stripe: FakeStripe;
-let paypal: FakePayPal;
-let adyen: FakeAdyen;
+const fakes = useFakeProviders();
 let deadUrl: string;
-let restoreStripe: () => void;
 
 beforeAll(async () => {
-  [stripe, paypal, adyen] = await Promise.all([
-    startFakeStripe(),
-    startFakePayPal(),
-    startFakeAdyen(),
-  ]);
-  restoreStripe = overrideConnector("stripe", createStripeConnector({ maxNetworkRetries: 0 }));
   registerBuiltinJobHandlers();
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
-  deadUrl = `http://127.0.0.1:${(probe.address() as AddressInfo).port}`;
-  await new Promise((resolve) => probe.close(resolve));
-});
-afterAll(async () => {
-  restoreStripe?.();
-  await Promise.all([stripe?.close(), paypal?.close(), adyen?.close()]);
+  deadUrl = await closedPortUrl();
 });
 
 describe.each(ENGINES)("reconciliation on %s", (engine) => {
@@ -70,15 +47,7 @@ describe.each(ENGINES)("reconciliation on %s", (engine) => {
     handle = await openTestDatabase(engine);
     db = handle.db;
     ({ owner, merchantId } = await merchantWithRoles(db));
-    stripeId = (
-      await createConnection(owner, {
-        provider: "stripe",
-        label: "Stripe",
-        mode: "test",
-        credentials: { secretKey: stripe.validKey, webhookSecret: "whsec_reconcile" },
-        apiBaseUrl: stripe.url,
-      })
-    ).id;
+    stripeId = await fakes.connect(owner, "stripe", { stripeWebhookSecret: "whsec_reconcile" });
   });
   afterAll(async () => {
     await handle?.close();
@@ -99,7 +68,7 @@ describe.each(ENGINES)("reconciliation on %s", (engine) => {
 
   it("finds a Stripe payment whose webhook never came, once, through the apply path", async () => {
     const payment = await checkout(stripeId);
-    stripe.payCheckout(payment.providerCheckoutId!, { status: "succeeded" });
+    fakes.stripe.payCheckout(payment.providerCheckoutId!, { status: "succeeded" });
 
     const early = await reconcileStalePayments(db, later(10), { olderThanMinutes: 30 });
     expect(early.errors).toEqual([]);
@@ -115,7 +84,7 @@ describe.each(ENGINES)("reconciliation on %s", (engine) => {
     expect(after.status).toBe("succeeded");
     // It also learned the PaymentIntent, which Stripe's later refund events name.
     expect(after.providerPaymentId).toBe(
-      stripe.state.sessions.get(payment.providerCheckoutId!)!.payment_intent,
+      fakes.stripe.state.sessions.get(payment.providerCheckoutId!)!.payment_intent,
     );
     const reconciled = (await eventsOf(db, merchantId, payment.id)).filter(
       (e) => e.type === "reconciled",
@@ -137,37 +106,17 @@ describe.each(ENGINES)("reconciliation on %s", (engine) => {
 
   it("expires a Stripe checkout the customer abandoned", async () => {
     const payment = await checkout(stripeId);
-    stripe.expireCheckout(payment.providerCheckoutId!);
+    fakes.stripe.expireCheckout(payment.providerCheckoutId!);
     await reconcileStalePayments(db, later(31), { olderThanMinutes: 30 });
     expect((await paymentRow(db, merchantId, payment.id)).status).toBe("expired");
   });
 
   it("asks Adyen about the payment link and PayPal about the order", async () => {
-    const { id: adyenId } = await createConnection(owner, {
-      provider: "adyen",
-      label: "Adyen",
-      mode: "test",
-      credentials: {
-        apiKey: adyen.apiKey,
-        merchantAccount: adyen.merchantAccount,
-        hmacKey: HMAC_KEY,
-      },
-      apiBaseUrl: adyen.url,
-    });
-    const { id: paypalId } = await createConnection(owner, {
-      provider: "paypal",
-      label: "PayPal",
-      mode: "test",
-      credentials: {
-        clientId: paypal.clientId,
-        clientSecret: paypal.clientSecret,
-        webhookId: paypal.webhookId,
-      },
-      apiBaseUrl: paypal.url,
-    });
+    const adyenId = await fakes.connect(owner, "adyen");
+    const paypalId = await fakes.connect(owner, "paypal");
     const viaAdyen = await checkout(adyenId);
     const viaPayPal = await checkout(paypalId, ["paypal"]);
-    adyen.setLinkStatus(viaAdyen.providerCheckoutId!, "completed");
+    fakes.adyen.setLinkStatus(viaAdyen.providerCheckoutId!, "completed");
     const summary = await reconcileStalePayments(db, later(31), { olderThanMinutes: 30 });
     expect(summary.errors.filter((e) => [viaAdyen.id, viaPayPal.id].includes(e.paymentId))).toEqual(
       [],
@@ -178,12 +127,9 @@ describe.each(ENGINES)("reconciliation on %s", (engine) => {
   });
 
   it("reports a provider it cannot reach and leaves the payment as it was", async () => {
-    const { id } = await createConnection(owner, {
-      provider: "stripe",
+    const id = await fakes.connect(owner, "stripe", {
       label: "Moved away",
-      mode: "test",
-      credentials: { secretKey: stripe.validKey, webhookSecret: "whsec_reconcile" },
-      apiBaseUrl: stripe.url,
+      stripeWebhookSecret: "whsec_reconcile",
     });
     const payment = await checkout(id);
     // The provider becomes unreachable after the checkout was made.
@@ -198,7 +144,7 @@ describe.each(ENGINES)("reconciliation on %s", (engine) => {
 
   it("runs as a recurring durable job", async () => {
     const payment = await checkout(stripeId);
-    stripe.payCheckout(payment.providerCheckoutId!, { status: "succeeded" });
+    fakes.stripe.payCheckout(payment.providerCheckoutId!, { status: "succeeded" });
     await ensureRecurringJobs(db, new Date());
     await ensureRecurringJobs(db, new Date()); // still one
     const now = later(31);

@@ -1,5 +1,6 @@
 // Shared set-up for the payment pipeline's integration tests: configuration, merchants with a
-// real user behind a role, and a few readers of what the pipeline wrote.
+// real user behind a role, connections to the Sandbox and to the fake providers, and a few
+// readers of what the pipeline wrote.
 import type { Db } from "@/db/client";
 import {
   auditLog,
@@ -12,11 +13,19 @@ import {
   webhookInbox,
   type Role,
 } from "@/db/schema";
+import { openCredentials } from "@/lib/connections/credentials";
+import { createStripeConnector } from "@/lib/connections/providers/stripe";
+import { overrideConnector } from "@/lib/connections/registry";
+import { createConnection } from "@/lib/connections/service";
 import { generateMasterKey } from "@/lib/crypto/secrets";
 import { resetEnvCache } from "@/lib/env";
 import { newId } from "@/lib/ids";
 import type { ServiceContext } from "@/lib/payments/service-context";
+import { startFakeAdyen, type FakeAdyen } from "@/tests/fakes/adyen-server";
+import { startFakePayPal, type FakePayPal } from "@/tests/fakes/paypal-server";
+import { startFakeStripe, type FakeStripe } from "@/tests/fakes/stripe-server";
 import { and, eq } from "drizzle-orm";
+import { afterAll, beforeAll } from "vitest";
 
 export const APP_URL = "http://parley.test";
 
@@ -61,6 +70,95 @@ export async function merchantWithRoles(db: Db, name?: string) {
     support: await contextFor(db, merchantId, "support"),
     analyst: await contextFor(db, merchantId, "analyst"),
   };
+}
+
+/** A Sandbox connection of the owner's merchant, with the webhook secret it signs with. */
+export async function sandboxConnection(
+  owner: ServiceContext,
+  label = "Sandbox",
+): Promise<{ id: string; webhookSecret: string }> {
+  const { id } = await createConnection(owner, { provider: "sandbox", label, mode: "test" });
+  const row = await connectionRow(owner.db, owner.merchantId, id);
+  return { id, webhookSecret: openCredentials(row.credentialsEncrypted, id).webhookSecret! };
+}
+
+/** Adyen's HMAC key for the fake's notifications (64 hex digits, as Adyen issues them). */
+export const ADYEN_HMAC_KEY = "44782DEF547AAA06C910C43932B1EB0C71FC68D9D0C057550C48EC2ACF6BA056";
+
+export type FakeProvider = "stripe" | "paypal" | "adyen";
+
+const PROVIDER_LABELS: Record<FakeProvider, string> = {
+  stripe: "Stripe",
+  paypal: "PayPal",
+  adyen: "Adyen",
+};
+
+export interface FakeProviders {
+  stripe: FakeStripe;
+  paypal: FakePayPal;
+  adyen: FakeAdyen;
+  /** Credentials the provider's fake accepts, as a merchant would paste them in. */
+  credentials(provider: FakeProvider, stripeWebhookSecret?: string): Record<string, string>;
+  /** A test-mode connection to the provider's fake; its id. */
+  connect(
+    owner: ServiceContext,
+    provider: FakeProvider,
+    options?: { label?: string; stripeWebhookSecret?: string },
+  ): Promise<string>;
+}
+
+/**
+ * Stripe, PayPal and Adyen fakes for the test file (started before its tests, closed after),
+ * with the Stripe SDK's network retries off so that an unreachable API is reported at once.
+ */
+export function useFakeProviders(): FakeProviders {
+  // The servers are filled in by beforeAll; tests only read them once it has run.
+  const fakes = {} as FakeProviders;
+  let restoreStripe: (() => void) | undefined;
+  fakes.credentials = (
+    provider,
+    stripeWebhookSecret = "whsec_fake_provider",
+  ): Record<string, string> => {
+    switch (provider) {
+      case "stripe":
+        return { secretKey: fakes.stripe.validKey, webhookSecret: stripeWebhookSecret };
+      case "paypal":
+        return {
+          clientId: fakes.paypal.clientId,
+          clientSecret: fakes.paypal.clientSecret,
+          webhookId: fakes.paypal.webhookId,
+        };
+      case "adyen":
+        return {
+          apiKey: fakes.adyen.apiKey,
+          merchantAccount: fakes.adyen.merchantAccount,
+          hmacKey: ADYEN_HMAC_KEY,
+        };
+    }
+  };
+  fakes.connect = async (owner, provider, options = {}) => {
+    const { id } = await createConnection(owner, {
+      provider,
+      label: options.label ?? PROVIDER_LABELS[provider],
+      mode: "test",
+      credentials: fakes.credentials(provider, options.stripeWebhookSecret),
+      apiBaseUrl: fakes[provider].url,
+    });
+    return id;
+  };
+  beforeAll(async () => {
+    [fakes.stripe, fakes.paypal, fakes.adyen] = await Promise.all([
+      startFakeStripe(),
+      startFakePayPal(),
+      startFakeAdyen(),
+    ]);
+    restoreStripe = overrideConnector("stripe", createStripeConnector({ maxNetworkRetries: 0 }));
+  });
+  afterAll(async () => {
+    restoreStripe?.();
+    await Promise.all([fakes.stripe?.close(), fakes.paypal?.close(), fakes.adyen?.close()]);
+  });
+  return fakes;
 }
 
 export async function paymentRow(db: Db, merchantId: string, paymentId: string) {
