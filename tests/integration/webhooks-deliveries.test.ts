@@ -1,16 +1,10 @@
 import type { Db, DbHandle } from "@/db/client";
-import { openCredentials } from "@/lib/connections/credentials";
 import {
   buildSandboxEvent,
   SANDBOX_SIGNATURE_HEADER,
   signSandboxWebhook,
 } from "@/lib/connections/providers/sandbox-signing";
-import {
-  createConnection,
-  getDelivery,
-  listDeliveries,
-  reapplyDelivery,
-} from "@/lib/connections/service";
+import { getDelivery, listDeliveries, reapplyDelivery } from "@/lib/connections/service";
 import { ConflictError, ForbiddenError, NotFoundError } from "@/lib/errors";
 import { createCheckout } from "@/lib/payments/checkout";
 import { ingestWebhook } from "@/lib/payments/ingest";
@@ -19,9 +13,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   auditRows,
   configurePipelineEnv,
-  connectionRow,
   merchantWithRoles,
   paymentRow,
+  sandboxConnection,
 } from "./helpers/pipeline-fixtures";
 import { ENGINES, openTestDatabase } from "./helpers/test-db";
 
@@ -44,13 +38,7 @@ describe.each(ENGINES)("webhook deliveries in the dashboard on %s", (engine) => 
     db = handle.db;
     ({ owner, support, analyst, merchantId } = await merchantWithRoles(db));
     stranger = (await merchantWithRoles(db, "Elsewhere")).owner;
-    ({ id: connectionId } = await createConnection(owner, {
-      provider: "sandbox",
-      label: "Sandbox",
-      mode: "test",
-    }));
-    const row = await connectionRow(db, merchantId, connectionId);
-    secret = openCredentials(row.credentialsEncrypted, connectionId).webhookSecret!;
+    ({ id: connectionId, webhookSecret: secret } = await sandboxConnection(owner));
   });
   afterAll(async () => {
     await handle?.close();

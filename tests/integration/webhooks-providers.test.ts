@@ -1,8 +1,5 @@
 import type { Db, DbHandle } from "@/db/client";
 import { jobs, refunds, type Payment } from "@/db/schema";
-import { createStripeConnector } from "@/lib/connections/providers/stripe";
-import { overrideConnector } from "@/lib/connections/registry";
-import { createConnection } from "@/lib/connections/service";
 import { registerBuiltinJobHandlers } from "@/lib/jobs/builtin";
 import { runDueJobs } from "@/lib/jobs/runner";
 import { createCheckout } from "@/lib/payments/checkout";
@@ -10,17 +7,12 @@ import { ingestWebhook } from "@/lib/payments/ingest";
 import { recoverInbox } from "@/lib/payments/recovery";
 import type { ServiceContext } from "@/lib/payments/service-context";
 import { handleWebhookRequest } from "@/lib/payments/webhook-http";
-import { adyenNotificationItem, startFakeAdyen, type FakeAdyen } from "@/tests/fakes/adyen-server";
-import { startFakePayPal, type FakePayPal } from "@/tests/fakes/paypal-server";
-import {
-  buildStripeEvent,
-  signStripeEvent,
-  startFakeStripe,
-  type FakeStripe,
-} from "@/tests/fakes/stripe-server";
+import { adyenNotificationItem } from "@/tests/fakes/adyen-server";
+import { buildStripeEvent, signStripeEvent } from "@/tests/fakes/stripe-server";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+  ADYEN_HMAC_KEY,
   APP_URL,
   configurePipelineEnv,
   connectionRow,
@@ -28,33 +20,19 @@ import {
   eventsOf,
   merchantWithRoles,
   paymentRow,
+  useFakeProviders,
+  type FakeProvider,
 } from "./helpers/pipeline-fixtures";
 import { ENGINES, openTestDatabase } from "./helpers/test-db";
 
 configurePipelineEnv();
 
-const HMAC_KEY = "44782DEF547AAA06C910C43932B1EB0C71FC68D9D0C057550C48EC2ACF6BA056";
 const STRIPE_SECRET = "whsec_provider_tests";
 const AMOUNT = 1250;
 
-let stripe: FakeStripe;
-let paypal: FakePayPal;
-let adyen: FakeAdyen;
-let restoreStripe: () => void;
+const fakes = useFakeProviders();
 
-beforeAll(async () => {
-  [stripe, paypal, adyen] = await Promise.all([
-    startFakeStripe(),
-    startFakePayPal(),
-    startFakeAdyen(),
-  ]);
-  restoreStripe = overrideConnector("stripe", createStripeConnector({ maxNetworkRetries: 0 }));
-  registerBuiltinJobHandlers();
-});
-afterAll(async () => {
-  restoreStripe?.();
-  await Promise.all([stripe?.close(), paypal?.close(), adyen?.close()]);
-});
+beforeAll(() => registerBuiltinJobHandlers());
 
 interface Delivery {
   body: string;
@@ -64,10 +42,8 @@ type At = { at: Date; amountMinor?: number };
 
 /** How each provider reports the same story, on the wire. */
 interface WireFormat {
-  provider: "stripe" | "paypal" | "adyen";
+  provider: FakeProvider;
   methods: ("card" | "paypal")[];
-  credentials(): Record<string, string>;
-  baseUrl(): string;
   pending(p: Payment, o: At): Delivery;
   paid(p: Payment, o: At): Delivery;
   refunded(p: Payment, refundId: string, amountMinor: number, o: At): Delivery;
@@ -90,8 +66,6 @@ const intentOf = (p: Payment) => `pi_${p.id.slice(4)}`;
 const STRIPE: WireFormat = {
   provider: "stripe",
   methods: ["card"],
-  credentials: () => ({ secretKey: stripe.validKey, webhookSecret: STRIPE_SECRET }),
-  baseUrl: () => stripe.url,
   pending: (p, o) =>
     stripeDelivery(
       buildStripeEvent(
@@ -150,7 +124,7 @@ const STRIPE: WireFormat = {
 function paypalDelivery(event: Record<string, unknown>): Delivery {
   return {
     body: JSON.stringify(event),
-    headers: Object.fromEntries(paypal.webhookHeaders(event).entries()),
+    headers: Object.fromEntries(fakes.paypal.webhookHeaders(event).entries()),
   };
 }
 const captureOf = (p: Payment) => `CAP${p.id.slice(4, 14).toUpperCase()}`;
@@ -159,12 +133,6 @@ const paypalMoney = (minor: number) => ({ currency_code: "EUR", value: (minor / 
 const PAYPAL: WireFormat = {
   provider: "paypal",
   methods: ["paypal"],
-  credentials: () => ({
-    clientId: paypal.clientId,
-    clientSecret: paypal.clientSecret,
-    webhookId: paypal.webhookId,
-  }),
-  baseUrl: () => paypal.url,
   pending: (p, o) =>
     paypalDelivery({
       id: `WH-${p.id}-pending`,
@@ -217,7 +185,7 @@ const PAYPAL: WireFormat = {
 function adyenDelivery(items: Parameters<typeof adyenNotificationItem>[0][]): Delivery {
   const body = {
     live: "false",
-    notificationItems: items.map((item) => adyenNotificationItem(item, HMAC_KEY)),
+    notificationItems: items.map((item) => adyenNotificationItem(item, ADYEN_HMAC_KEY)),
   };
   return { body: JSON.stringify(body), headers: { "content-type": "application/json" } };
 }
@@ -227,19 +195,13 @@ const adyenDate = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, "+00:00");
 const ADYEN: WireFormat = {
   provider: "adyen",
   methods: ["card"],
-  credentials: () => ({
-    apiKey: adyen.apiKey,
-    merchantAccount: adyen.merchantAccount,
-    hmacKey: HMAC_KEY,
-  }),
-  baseUrl: () => adyen.url,
   pending: (p, o) =>
     adyenDelivery([
       {
         eventCode: "PENDING",
         success: "true",
         pspReference: pspOf(p),
-        merchantAccountCode: adyen.merchantAccount,
+        merchantAccountCode: fakes.adyen.merchantAccount,
         merchantReference: p.id,
         amount: { value: o.amountMinor ?? AMOUNT, currency: "EUR" },
         eventDate: adyenDate(o.at),
@@ -251,7 +213,7 @@ const ADYEN: WireFormat = {
         eventCode: "AUTHORISATION",
         success: "true",
         pspReference: pspOf(p),
-        merchantAccountCode: adyen.merchantAccount,
+        merchantAccountCode: fakes.adyen.merchantAccount,
         merchantReference: p.id,
         amount: { value: o.amountMinor ?? AMOUNT, currency: "EUR" },
         paymentMethod: "visa",
@@ -265,7 +227,7 @@ const ADYEN: WireFormat = {
         success: "true",
         pspReference: refundId,
         originalReference: pspOf(p),
-        merchantAccountCode: adyen.merchantAccount,
+        merchantAccountCode: fakes.adyen.merchantAccount,
         merchantReference: p.id,
         amount: { value: amountMinor, currency: "EUR" },
         eventDate: adyenDate(o.at),
@@ -277,7 +239,7 @@ const ADYEN: WireFormat = {
         eventCode: "REPORT_AVAILABLE",
         success: "true",
         pspReference: `R${pspOf(p)}`,
-        merchantAccountCode: adyen.merchantAccount,
+        merchantAccountCode: fakes.adyen.merchantAccount,
       },
     ]),
   forged: (d) => ({ ...d, body: d.body.replace(`"value":${AMOUNT}`, `"value":1`) }),
@@ -303,13 +265,10 @@ describe.each(ENGINES)("provider webhooks on %s", (engine) => {
     let counter = 0;
 
     beforeAll(async () => {
-      ({ id: connectionId } = await createConnection(owner, {
-        provider: wire.provider,
+      connectionId = await fakes.connect(owner, wire.provider, {
         label: wire.provider,
-        mode: "test",
-        credentials: wire.credentials(),
-        apiBaseUrl: wire.baseUrl(),
-      }));
+        stripeWebhookSecret: STRIPE_SECRET,
+      });
     });
 
     async function newPayment(): Promise<Payment> {
@@ -470,12 +429,9 @@ describe.each(ENGINES)("provider webhooks on %s", (engine) => {
   });
 
   it("stripe: refuses a genuine but stale delivery", async () => {
-    const { id } = await createConnection(owner, {
-      provider: "stripe",
+    const id = await fakes.connect(owner, "stripe", {
       label: "stale",
-      mode: "test",
-      credentials: STRIPE.credentials(),
-      apiBaseUrl: stripe.url,
+      stripeWebhookSecret: STRIPE_SECRET,
     });
     const event = buildStripeEvent("customer.created", { id: "cus_1", object: "customer" });
     const { payload, header } = signStripeEvent(
@@ -498,13 +454,7 @@ describe.each(ENGINES)("provider webhooks on %s", (engine) => {
   });
 
   it("adyen: a batch that crashes halfway applies none of it, then all of it on recovery", async () => {
-    const { id } = await createConnection(owner, {
-      provider: "adyen",
-      label: "batch",
-      mode: "test",
-      credentials: ADYEN.credentials(),
-      apiBaseUrl: adyen.url,
-    });
+    const id = await fakes.connect(owner, "adyen", { label: "batch" });
     const p1 = await createCheckout(db, merchantId, {
       connectionId: id,
       amountMinor: AMOUNT,
@@ -542,13 +492,7 @@ describe.each(ENGINES)("provider webhooks on %s", (engine) => {
   });
 
   it("paypal: a buyer approval enqueues a capture job, which captures and marks the payment paid", async () => {
-    const { id } = await createConnection(owner, {
-      provider: "paypal",
-      label: "capture",
-      mode: "test",
-      credentials: PAYPAL.credentials(),
-      apiBaseUrl: paypal.url,
-    });
+    const id = await fakes.connect(owner, "paypal", { label: "capture" });
     const payment = await createCheckout(db, merchantId, {
       connectionId: id,
       amountMinor: AMOUNT,
@@ -556,7 +500,7 @@ describe.each(ENGINES)("provider webhooks on %s", (engine) => {
       methods: ["paypal"],
       idempotencyKey: `approve-${engine}`,
     });
-    paypal.approve(payment.providerPaymentId!);
+    fakes.paypal.approve(payment.providerPaymentId!);
     const order = {
       id: payment.providerPaymentId,
       status: "APPROVED",
@@ -593,9 +537,9 @@ describe.each(ENGINES)("provider webhooks on %s", (engine) => {
         ),
       );
     expect(job).toMatchObject({ kind: "payments.paypal_capture", status: "pending" });
-    const captures = paypal.state.captureAttempts;
+    const captures = fakes.paypal.state.captureAttempts;
     await runDueJobs(db, new Date());
-    expect(paypal.state.captureAttempts).toBe(captures + 1);
+    expect(fakes.paypal.state.captureAttempts).toBe(captures + 1);
     expect((await paymentRow(db, merchantId, payment.id)).status).toBe("succeeded");
     // The same approval delivered again: no second capture job.
     await handleWebhookRequest(
@@ -608,6 +552,6 @@ describe.each(ENGINES)("provider webhooks on %s", (engine) => {
       }),
     );
     await runDueJobs(db, new Date());
-    expect(paypal.state.captureAttempts).toBe(captures + 1);
+    expect(fakes.paypal.state.captureAttempts).toBe(captures + 1);
   });
 });

@@ -6,7 +6,6 @@ import {
   openSandboxDispute,
   type SandboxTransport,
 } from "@/lib/connections/sandbox-emitter";
-import { createConnection } from "@/lib/connections/service";
 import { resetEnvCache } from "@/lib/env";
 import { ConflictError } from "@/lib/errors";
 import { createCheckout } from "@/lib/payments/checkout";
@@ -22,6 +21,7 @@ import {
   eventsOf,
   merchantWithRoles,
   paymentRow,
+  sandboxConnection,
 } from "./helpers/pipeline-fixtures";
 import { ENGINES, openTestDatabase } from "./helpers/test-db";
 
@@ -39,11 +39,7 @@ describe.each(ENGINES)("Sandbox emitter on %s", (engine) => {
     handle = await openTestDatabase(engine);
     db = handle.db;
     ({ owner, merchantId } = await merchantWithRoles(db, "Warung Sari"));
-    ({ id: connectionId } = await createConnection(owner, {
-      provider: "sandbox",
-      label: "Sandbox",
-      mode: "test",
-    }));
+    ({ id: connectionId } = await sandboxConnection(owner));
   });
   afterAll(async () => {
     await handle?.close();

@@ -2,7 +2,6 @@ import { POST } from "@/app/api/webhooks/[connectionId]/route";
 import type { Db, DbHandle } from "@/db/client";
 import { setDbHandle } from "@/db/client";
 import { disputes, paymentEvents, refunds, webhookInbox } from "@/db/schema";
-import { openCredentials } from "@/lib/connections/credentials";
 import {
   buildSandboxEvent,
   SANDBOX_SIGNATURE_HEADER,
@@ -28,6 +27,7 @@ import {
   eventsOf,
   merchantWithRoles,
   paymentRow,
+  sandboxConnection,
 } from "./helpers/pipeline-fixtures";
 import { ENGINES, openTestDatabase } from "./helpers/test-db";
 
@@ -47,13 +47,7 @@ describe.each(ENGINES)("Sandbox webhooks on %s", (engine) => {
     const merchant = await merchantWithRoles(db);
     owner = merchant.owner;
     merchantId = merchant.merchantId;
-    ({ id: connectionId } = await createConnection(owner, {
-      provider: "sandbox",
-      label: "Sandbox",
-      mode: "test",
-    }));
-    const row = await connectionRow(db, merchantId, connectionId);
-    secret = openCredentials(row.credentialsEncrypted, connectionId).webhookSecret!;
+    ({ id: connectionId, webhookSecret: secret } = await sandboxConnection(owner));
   });
   afterAll(async () => {
     await handle?.close();
