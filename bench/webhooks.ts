@@ -10,25 +10,20 @@
 // arrive out of order. Correctness is checked after each phase.
 import { createFreshDatabase, LOCAL_ADMIN_PG_URL } from "@/db/admin";
 import { openPostgres, type Db } from "@/db/client";
-import {
-  connections,
-  memberships,
-  merchants,
-  paymentEvents,
-  payments,
-  users,
-  webhookInbox,
-} from "@/db/schema";
-import { openCredentials } from "@/lib/connections/credentials";
+import { paymentEvents, payments, webhookInbox } from "@/db/schema";
 import {
   buildSandboxEvent,
   signedSandboxDelivery,
 } from "@/lib/connections/providers/sandbox-signing";
-import { createConnection } from "@/lib/connections/service";
 import { generateMasterKey } from "@/lib/crypto/secrets";
 import { resetEnvCache } from "@/lib/env";
 import { newId, randomBase62 } from "@/lib/ids";
 import { handleWebhookRequest } from "@/lib/payments/webhook-http";
+import {
+  addMerchant,
+  contextFor,
+  sandboxConnection,
+} from "@/tests/integration/helpers/pipeline-fixtures";
 import { and, count, eq, inArray, sql } from "drizzle-orm";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -382,33 +377,9 @@ export async function run(
   try {
     await handle.migrate();
     const db = handle.db;
-    const merchantId = newId("merchant");
-    await db
-      .insert(merchants)
-      .values({ id: merchantId, name: "Bench Bistro", slug: merchantId.toLowerCase() });
-    const userId = newId("user");
-    await db
-      .insert(users)
-      .values({ id: userId, email: `${userId}@bench.test`, name: "Bench", passwordHash: "x" });
-    await db.insert(memberships).values({ merchantId, userId, role: "owner" });
-    const ctx = {
-      db,
-      merchantId,
-      role: "owner" as const,
-      user: { id: userId, email: `${userId}@bench.test`, name: "Bench" },
-      ip: null,
-      userAgent: null,
-    };
-    const { id: connectionId } = await createConnection(ctx, {
-      provider: "sandbox",
-      label: "Bench",
-      mode: "test",
-    });
-    const [connection] = await db
-      .select()
-      .from(connections)
-      .where(eq(connections.id, connectionId));
-    const secret = openCredentials(connection!.credentialsEncrypted, connectionId).webhookSecret!;
+    const merchantId = await addMerchant(db, "Bench Bistro");
+    const owner = await contextFor(db, merchantId, "owner");
+    const { id: connectionId, webhookSecret: secret } = await sandboxConnection(owner, "Bench");
 
     const started = await startServer(db);
     server = started.server;
