@@ -3,12 +3,12 @@ import { auditLog, memberships, merchants, users, type Role } from "@/db/schema"
 import { listAuditActionNames, listAuditPage } from "@/lib/audit/queries";
 import { recordAudit } from "@/lib/audit/record";
 import { parseAuditFilter, toAuditQuery } from "@/lib/audit/schemas";
-import { resolveMerchantContext, type MerchantContext } from "@/lib/auth/context";
 import { ForbiddenError } from "@/lib/errors";
 import { newId } from "@/lib/ids";
 import { changeMemberRole } from "@/lib/team/service";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sessionContext } from "./helpers/pipeline-fixtures";
 import { ENGINES, openTestDatabase } from "./helpers/test-db";
 
 describe.each(ENGINES)("audit log on %s", (engine) => {
@@ -51,15 +51,7 @@ describe.each(ENGINES)("audit log on %s", (engine) => {
     await handle?.close();
   });
 
-  async function contextFor(userId: string, merchantId: string): Promise<MerchantContext> {
-    const [user] = await db.select().from(users).where(eq(users.id, userId));
-    const ctx = await resolveMerchantContext(
-      db,
-      { userId, sessionVersion: user!.sessionVersion },
-      merchantId,
-    );
-    return ctx!;
-  }
+  const contextFor = (userId: string, merchantId: string) => sessionContext(db, userId, merchantId);
 
   async function entry(
     merchantId: string,

@@ -1,16 +1,5 @@
 import type { Db, DbHandle } from "@/db/client";
-import {
-  auditLog,
-  connections,
-  conversations,
-  flows,
-  flowVersions,
-  memberships,
-  merchants,
-  payments,
-  type Role,
-  users,
-} from "@/db/schema";
+import { connections, conversations, flows, flowVersions, payments } from "@/db/schema";
 import { AppError, ConflictError, ForbiddenError, NotFoundError } from "@/lib/errors";
 import { edgeHandle, type FlowGraph, parseFlowGraph } from "@/lib/flows/graph";
 import { getFlow, listFlows, listVersions } from "@/lib/flows/queries";
@@ -28,6 +17,7 @@ import { TEMPLATE_IDS } from "@/lib/flows/templates";
 import { newId } from "@/lib/ids";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { addMerchant, auditRows, contextFor } from "./helpers/pipeline-fixtures";
 import { ENGINES, openTestDatabase } from "./helpers/test-db";
 
 describe.each(ENGINES)("flows service on %s", (engine) => {
@@ -43,17 +33,7 @@ describe.each(ENGINES)("flows service on %s", (engine) => {
   });
 
   async function merchantWithTeam(name: string) {
-    const merchantId = newId("merchant");
-    await db
-      .insert(merchants)
-      .values({ id: merchantId, name, slug: merchantId.toLowerCase(), defaultCurrency: "EUR" });
-    const ctxFor = async (role: Role): Promise<FlowsContext> => {
-      const id = newId("user");
-      const email = `${role}.${id.slice(-6).toLowerCase()}@example.test`;
-      await db.insert(users).values({ id, email, name: role, passwordHash: "x" });
-      await db.insert(memberships).values({ merchantId, userId: id, role });
-      return { db, merchantId, role, user: { id, email, name: role }, ip: null, userAgent: null };
-    };
+    const merchantId = await addMerchant(db, name);
     await db.insert(connections).values({
       merchantId,
       id: newId("connection"),
@@ -67,18 +47,11 @@ describe.each(ENGINES)("flows service on %s", (engine) => {
     });
     return {
       merchantId,
-      owner: await ctxFor("owner"),
-      admin: await ctxFor("admin"),
-      support: await ctxFor("support"),
-      analyst: await ctxFor("analyst"),
+      owner: await contextFor(db, merchantId, "owner"),
+      admin: await contextFor(db, merchantId, "admin"),
+      support: await contextFor(db, merchantId, "support"),
+      analyst: await contextFor(db, merchantId, "analyst"),
     };
-  }
-
-  async function auditRows(merchantId: string, action: string) {
-    return db
-      .select()
-      .from(auditLog)
-      .where(and(eq(auditLog.merchantId, merchantId), eq(auditLog.action, action)));
   }
 
   async function draftOf(
@@ -122,7 +95,7 @@ describe.each(ENGINES)("flows service on %s", (engine) => {
       expect(issues.filter((i) => i.severity === "error")).toEqual([]);
       expect(canPublish).toBe(true);
     }
-    const created = await auditRows(team.merchantId, "flow.created");
+    const created = await auditRows(db, team.merchantId, "flow.created");
     expect(created).toHaveLength(TEMPLATE_IDS.length);
     expect(created.every((row) => row.actorUserId === team.admin.user.id)).toBe(true);
   });
@@ -268,9 +241,9 @@ describe.each(ENGINES)("flows service on %s", (engine) => {
     expect(flow.draftGraph).toEqual(byVersion.get(1)!.graph);
     expect((await listVersions(team.analyst, id)).map((v) => v.version)).toEqual([3, 2, 1]);
 
-    const published = await auditRows(team.merchantId, "flow.published");
+    const published = await auditRows(db, team.merchantId, "flow.published");
     expect(published.map((r) => r.after?.version).sort()).toEqual([1, 2]);
-    const rolledBack = await auditRows(team.merchantId, "flow.rolled_back");
+    const rolledBack = await auditRows(db, team.merchantId, "flow.rolled_back");
     expect(rolledBack).toHaveLength(1);
     expect(rolledBack[0]).toMatchObject({ targetId: id, actorUserId: team.owner.user.id });
     expect(rolledBack[0].after).toMatchObject({ version: 3, copiedFrom: 1 });
@@ -310,7 +283,7 @@ describe.each(ENGINES)("flows service on %s", (engine) => {
     ).rejects.toMatchObject({ status: 422 });
     const renamedOnly = await updateFlowSettings(team.owner, { flowId: id, name: "Gifts again" });
     expect(renamedOnly).toMatchObject({ draftRevision: 1, graph: null });
-    expect(await auditRows(team.merchantId, "flow.settings_updated")).toHaveLength(2);
+    expect(await auditRows(db, team.merchantId, "flow.settings_updated")).toHaveLength(2);
   });
 
   it("lets support and analysts read flows but not change or publish them", async () => {

@@ -1,6 +1,6 @@
 import type { Db, DbHandle } from "@/db/client";
 import { auditLog, invites, memberships, merchants, users, type Role } from "@/db/schema";
-import { resolveMerchantContext, type MerchantContext } from "@/lib/auth/context";
+import { resolveMerchantContext } from "@/lib/auth/context";
 import { hashPassword } from "@/lib/auth/password";
 import { AppError, ConflictError, ForbiddenError, NotFoundError } from "@/lib/errors";
 import { newId } from "@/lib/ids";
@@ -13,6 +13,7 @@ import { listPendingInvites, listTeamMembers } from "@/lib/team/queries";
 import { changeMemberRole, createInvite, removeMember, revokeInvite } from "@/lib/team/service";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sessionContext } from "./helpers/pipeline-fixtures";
 import { ENGINES, openTestDatabase } from "./helpers/test-db";
 
 const PASSWORD = "correct horse battery";
@@ -49,18 +50,7 @@ describe.each(ENGINES)("team on %s", (engine) => {
     return { id, email };
   }
 
-  /** A context the way a request builds it: from the user's current session version. */
-  async function contextFor(userId: string, merchantId: string): Promise<MerchantContext> {
-    const [user] = await db.select().from(users).where(eq(users.id, userId));
-    const ctx = await resolveMerchantContext(
-      db,
-      { userId, sessionVersion: user!.sessionVersion },
-      merchantId,
-    );
-    if (!ctx || ctx.merchantId !== merchantId)
-      throw new Error(`${userId} is not a member of ${merchantId}`);
-    return ctx;
-  }
+  const contextFor = (userId: string, merchantId: string) => sessionContext(db, userId, merchantId);
 
   async function roleOf(merchantId: string, userId: string): Promise<Role | null> {
     const [row] = await db

@@ -1,6 +1,6 @@
-// Shared set-up for the payment pipeline's integration tests: configuration, merchants with a
-// real user behind a role, connections to the Sandbox and to the fake providers, and a few
-// readers of what the pipeline wrote.
+// Shared set-up for the integration tests: configuration, merchants with a real user behind a
+// role, contexts as a service or a request sees them, connections to the Sandbox and to the fake
+// providers, and a few readers of what the payment pipeline wrote.
 import type { Db } from "@/db/client";
 import {
   auditLog,
@@ -13,6 +13,7 @@ import {
   webhookInbox,
   type Role,
 } from "@/db/schema";
+import { resolveMerchantContext, type MerchantContext } from "@/lib/auth/context";
 import { openCredentials } from "@/lib/connections/credentials";
 import { createStripeConnector } from "@/lib/connections/providers/stripe";
 import { overrideConnector } from "@/lib/connections/registry";
@@ -60,6 +61,23 @@ export async function contextFor(
     ip: "203.0.113.7",
     userAgent: "vitest",
   };
+}
+
+/** A member's context the way a request resolves it: from the user's current session version. */
+export async function sessionContext(
+  db: Db,
+  userId: string,
+  merchantId: string,
+): Promise<MerchantContext> {
+  const [user] = await db.select().from(users).where(eq(users.id, userId));
+  const ctx = await resolveMerchantContext(
+    db,
+    { userId, sessionVersion: user!.sessionVersion },
+    merchantId,
+  );
+  if (!ctx || ctx.merchantId !== merchantId)
+    throw new Error(`${userId} is not a member of ${merchantId}`);
+  return ctx;
 }
 
 export async function merchantWithRoles(db: Db, name?: string) {
