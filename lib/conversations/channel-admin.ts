@@ -162,7 +162,10 @@ export async function listFlowChannels(
     )
     .groupBy(conversations.channelId);
   const lastActivity = new Map(activity.map((a) => [a.channelId, toDate(a.at)]));
-  return rows.map((row) => ({ ...toSettings(row), lastActivityAt: lastActivity.get(row.id) ?? null }));
+  return rows.map((row) => ({
+    ...toSettings(row),
+    lastActivityAt: lastActivity.get(row.id) ?? null,
+  }));
 }
 
 /**
@@ -281,7 +284,11 @@ export async function rotateChannelConfig(
     const updatedAt = new Date();
     await tx
       .update(channels)
-      .set({ configEncrypted: sealChannelConfig(row.id, checked.config), configHint: hint, updatedAt })
+      .set({
+        configEncrypted: sealChannelConfig(row.id, checked.config),
+        configHint: hint,
+        updatedAt,
+      })
       .where(and(eq(channels.merchantId, ctx.merchantId), eq(channels.id, row.id)));
     await recordAudit(tx, {
       merchantId: ctx.merchantId,

@@ -86,7 +86,12 @@ function messengerBody(mid: string, text: string): string {
 
 function callRoute(
   channelId: string,
-  init: { method?: "GET" | "POST"; body?: string; headers?: Record<string, string>; query?: string },
+  init: {
+    method?: "GET" | "POST";
+    body?: string;
+    headers?: Record<string, string>;
+    query?: string;
+  },
 ) {
   const handler = init.method === "GET" ? GET : POST;
   const request = new Request(
@@ -361,7 +366,10 @@ describe.each(ENGINES)("channel admin on %s", (engine) => {
       "channel.disabled",
     ]);
 
-    const refused = await callRoute(channel.id, { body: telegramUpdate(7001, "hi"), headers: signed });
+    const refused = await callRoute(channel.id, {
+      body: telegramUpdate(7001, "hi"),
+      headers: signed,
+    });
     expect(refused.status).toBe(404);
     expect(await inboundCount(channel.id)).toBe(0);
     const listedOff = (await listFlowChannels(as("analyst"), shop.flowId)).find(
@@ -479,7 +487,10 @@ describe.each(ENGINES)("channel admin on %s", (engine) => {
     });
     await expect(
       rotateChannelConfig(as("owner"), channel.id, { botToken: " ", secretToken: "" }),
-    ).rejects.toMatchObject({ status: 422, fieldErrors: { config: ["Enter at least one new value."] } });
+    ).rejects.toMatchObject({
+      status: 422,
+      fieldErrors: { config: ["Enter at least one new value."] },
+    });
     await expect(
       rotateChannelConfig(as("owner"), channel.id, { botToken: "not-a-token" }),
     ).rejects.toMatchObject({

@@ -1,6 +1,7 @@
 "use client";
 
 import { ShareChatLink } from "@/components/chat/share-chat-link";
+import { FlowChannels } from "@/components/flows/channels/flow-channels";
 import { Button } from "@/components/ui/button";
 import type { ChannelKind, FlowStatus } from "@/db/schema/flows";
 import { type FlowGraph, type Lang, type NodeType } from "@/lib/flows/graph";
@@ -225,7 +226,7 @@ function Designer(props: DesignerProps) {
             ) : (
               <div className="space-y-6">
                 <FlowSettings
-                  key={`${graph.languages.join()}|${graph.defaultLanguage}`}
+                  key={`${graph.languages.join()}|${graph.defaultLanguage}|${settings.channels.join()}`}
                   flowId={flow.id}
                   name={settings.name}
                   channels={settings.channels}
@@ -243,6 +244,12 @@ function Designer(props: DesignerProps) {
                     defaultLanguage={graph.defaultLanguage}
                   />
                 </section>
+                <FlowChannels
+                  flowId={flow.id}
+                  canEdit={canEdit}
+                  flowChannels={settings.channels}
+                  onFlowChannelsChange={(channels) => setSettings((s) => ({ ...s, channels }))}
+                />
               </div>
             )}
           </aside>
