@@ -2,13 +2,13 @@
 
 import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
+import { Dialog } from "@/components/ui/dialog";
 import { Field, FormError, Input, Select } from "@/components/ui/field";
 import { createFlow } from "@/lib/flows/actions";
 import { FLOW_TEMPLATES, type TemplateId } from "@/lib/flows/templates";
 import { SUPPORTED_CURRENCIES } from "@/lib/money";
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
-import { Modal } from "./designer/modal";
 
 const TEMPLATE_TITLES: Record<TemplateId, string> = {
   pay_invoice: "Pay an invoice",
@@ -40,7 +40,7 @@ export function NewFlowButton({
       <Button type="button" onClick={() => setOpen(true)}>
         {label}
       </Button>
-      <Modal open={open} onClose={() => setOpen(false)} title="New flow">
+      <Dialog open={open} onClose={() => setOpen(false)} title="New flow">
         <form
           className="space-y-4"
           onSubmit={(event) => {
@@ -129,7 +129,7 @@ export function NewFlowButton({
             </Button>
           </div>
         </form>
-      </Modal>
+      </Dialog>
     </>
   );
 }

@@ -1,9 +1,9 @@
 "use client";
 
 import { Button } from "@/components/ui/button";
+import { Dialog } from "@/components/ui/dialog";
 import { Field, FormError } from "@/components/ui/field";
 import { useState } from "react";
-import { Modal } from "./modal";
 
 /** Confirms a publish with an optional note; the parent does the saving and publishing. */
 export function PublishDialog({
@@ -24,7 +24,7 @@ export function PublishDialog({
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   return (
-    <Modal open={open} onClose={onClose} title={`Publish version ${nextVersion}`}>
+    <Dialog open={open} onClose={onClose} title={`Publish version ${nextVersion}`}>
       <p className="text-sm text-slate-600">
         New conversations will use this version on every channel of the flow. Conversations already
         under way keep the version they started on.
@@ -71,6 +71,6 @@ export function PublishDialog({
           </Button>
         </div>
       </form>
-    </Modal>
+    </Dialog>
   );
 }
