@@ -1,4 +1,5 @@
-import { recordAudit, type AuditInput } from "@/lib/audit/record";
+import type { DbOrTx } from "@/db/client";
+import { auditAs, type AuditEntry } from "@/lib/audit/record";
 import type { MerchantContext } from "@/lib/auth/context";
 import type { Permission } from "@/lib/auth/permissions";
 import { requirePermission } from "@/lib/auth/server";
@@ -14,10 +15,7 @@ export type ActionResult<T> =
 
 export interface ActionContext extends MerchantContext {
   /** Audit entry for this merchant and actor; pass the transaction the change is written in. */
-  audit(
-    executor: Parameters<typeof recordAudit>[0],
-    entry: Omit<AuditInput, "merchantId" | "actor" | "ip" | "userAgent">,
-  ): Promise<void>;
+  audit(executor: DbOrTx, entry: AuditEntry): Promise<void>;
 }
 
 interface ActionDefinition<S extends z.ZodType, T> {
@@ -51,14 +49,7 @@ export function defineAction<S extends z.ZodType, T>(definition: ActionDefinitio
       }
       const actionCtx: ActionContext = {
         ...ctx,
-        audit: (executor, entry) =>
-          recordAudit(executor, {
-            ...entry,
-            merchantId: ctx.merchantId,
-            actor: { userId: ctx.user.id, email: ctx.user.email },
-            ip: ctx.ip,
-            userAgent: ctx.userAgent,
-          }),
+        audit: (executor, entry) => auditAs(executor, ctx, entry),
       };
       return { ok: true, data: await definition.handler(input.data, actionCtx) };
     } catch (error) {

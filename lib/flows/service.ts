@@ -5,7 +5,7 @@
 import type { Tx } from "@/db/client";
 import { flows, flowVersions } from "@/db/schema";
 import type { ChannelKind } from "@/db/schema/flows";
-import { type AuditInput, recordAudit } from "@/lib/audit/record";
+import { auditAs } from "@/lib/audit/record";
 import { assertCan, type MerchantContext } from "@/lib/auth/context";
 import { CHANNEL_KINDS } from "@/lib/channels/types";
 import { AppError, ConflictError, NotFoundError } from "@/lib/errors";
@@ -125,7 +125,7 @@ export async function createFlowFromTemplate(
       draftRevision: 0,
       channels: ["web"],
     });
-    await audit(tx, ctx, {
+    await auditAs(tx, ctx, {
       action: "flow.created",
       targetType: "flow",
       targetId: id,
@@ -230,7 +230,7 @@ export async function publishFlow(
         updatedAt: published.publishedAt,
       })
       .where(and(eq(flows.merchantId, ctx.merchantId), eq(flows.id, id)));
-    await audit(tx, ctx, {
+    await auditAs(tx, ctx, {
       action: "flow.published",
       targetType: "flow",
       targetId: id,
@@ -288,7 +288,7 @@ export async function rollbackFlow(
         updatedAt: published.publishedAt,
       })
       .where(and(eq(flows.merchantId, ctx.merchantId), eq(flows.id, id)));
-    await audit(tx, ctx, {
+    await auditAs(tx, ctx, {
       action: "flow.rolled_back",
       targetType: "flow",
       targetId: id,
@@ -361,7 +361,7 @@ export async function updateFlowSettings(
         updatedAt: new Date(),
       })
       .where(and(eq(flows.merchantId, ctx.merchantId), eq(flows.id, id)));
-    await audit(tx, ctx, {
+    await auditAs(tx, ctx, {
       action: "flow.settings_updated",
       targetType: "flow",
       targetId: id,
@@ -435,18 +435,4 @@ async function insertVersion(
     publishedAt,
   });
   return { versionId, version, publishedAt };
-}
-
-function audit(
-  tx: Tx,
-  ctx: FlowsContext,
-  entry: Omit<AuditInput, "merchantId" | "actor" | "ip" | "userAgent">,
-): Promise<void> {
-  return recordAudit(tx, {
-    ...entry,
-    merchantId: ctx.merchantId,
-    actor: { userId: ctx.user.id, email: ctx.user.email },
-    ip: ctx.ip,
-    userAgent: ctx.userAgent,
-  });
 }

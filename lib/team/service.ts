@@ -1,6 +1,6 @@
 import type { Tx } from "@/db/client";
 import { invites, memberships, users, type Role } from "@/db/schema";
-import { recordAudit, type AuditInput } from "@/lib/audit/record";
+import { auditAs } from "@/lib/audit/record";
 import { assertCan, type MerchantContext } from "@/lib/auth/context";
 import { canAssignRole, ROLE_LABELS } from "@/lib/auth/permissions";
 import { hashToken, randomToken } from "@/lib/crypto/tokens";
@@ -54,7 +54,7 @@ export async function changeMemberRole(
       .set({ role, updatedAt: new Date() })
       .where(and(eq(memberships.merchantId, ctx.merchantId), eq(memberships.userId, userId)));
     await bumpSessionVersion(tx, userId);
-    await audit(tx, ctx, {
+    await auditAs(tx, ctx, {
       action: "member.role_changed",
       targetType: "user",
       targetId: userId,
@@ -82,7 +82,7 @@ export async function removeMember(
       .delete(memberships)
       .where(and(eq(memberships.merchantId, ctx.merchantId), eq(memberships.userId, userId)));
     await bumpSessionVersion(tx, userId);
-    await audit(tx, ctx, {
+    await auditAs(tx, ctx, {
       action: "member.removed",
       targetType: "user",
       targetId: userId,
@@ -139,7 +139,7 @@ export async function createInvite(
       )
       .returning({ id: invites.id, role: invites.role });
     for (const old of replaced) {
-      await audit(tx, ctx, {
+      await auditAs(tx, ctx, {
         action: "invite.revoked",
         targetType: "invite",
         targetId: old.id,
@@ -163,7 +163,7 @@ export async function createInvite(
       expiresAt,
       createdAt: now,
     });
-    await audit(tx, ctx, {
+    await auditAs(tx, ctx, {
       action: "invite.created",
       targetType: "invite",
       targetId: inviteId,
@@ -198,7 +198,7 @@ export async function revokeInvite(
       .update(invites)
       .set({ revokedAt: now })
       .where(and(eq(invites.id, inviteId), eq(invites.merchantId, ctx.merchantId)));
-    await audit(tx, ctx, {
+    await auditAs(tx, ctx, {
       action: "invite.revoked",
       targetType: "invite",
       targetId: inviteId,
@@ -249,18 +249,4 @@ function throwIfRefused(refusal: Refusal | null): void {
   throw refusal.kind === "forbidden"
     ? new ForbiddenError(refusal.message)
     : new ConflictError(refusal.message);
-}
-
-function audit(
-  tx: Tx,
-  ctx: TeamContext,
-  entry: Omit<AuditInput, "merchantId" | "actor" | "ip" | "userAgent">,
-): Promise<void> {
-  return recordAudit(tx, {
-    ...entry,
-    merchantId: ctx.merchantId,
-    actor: { userId: ctx.user.id, email: ctx.user.email },
-    ip: ctx.ip,
-    userAgent: ctx.userAgent,
-  });
 }
