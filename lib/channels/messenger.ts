@@ -5,8 +5,7 @@ import {
   DEFAULT_GRAPH_BASE_URL,
   graphApiVersion,
   graphErrorToChannelError,
-  metaHandshake,
-  verifyMetaSignature,
+  metaWebhookChecks,
 } from "./meta";
 import { parseJsonBody } from "./parse-body";
 import { renderForChannel } from "./render";
@@ -96,14 +95,7 @@ export const messengerAdapter: ChannelAdapter<MessengerConfig> = {
   kind: "messenger",
   configSchema: messengerConfigSchema,
   capabilities: messengerCapabilities,
-
-  verifyRequest(cfg, req) {
-    return verifyMetaSignature(cfg.appSecret, req);
-  },
-
-  handshake(cfg, req) {
-    return metaHandshake(cfg.verifyToken, req);
-  },
+  ...metaWebhookChecks,
 
   parseInbound(_cfg, rawBody) {
     const body = parseJsonBody(rawBody, pageWebhook, "Messenger webhook");

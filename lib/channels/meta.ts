@@ -54,6 +54,16 @@ export function metaHandshake(verifyToken: string, req: ChannelRequest): Handsha
   return { status: 200, body: challenge, contentType: "text/plain" };
 }
 
+/** Verification and handshake, the same for every Meta channel: spread into its adapter. */
+export const metaWebhookChecks = {
+  verifyRequest(cfg: { appSecret: string }, req: ChannelRequest): VerifyResult {
+    return verifyMetaSignature(cfg.appSecret, req);
+  },
+  handshake(cfg: { verifyToken: string }, req: ChannelRequest): HandshakeResponse | null {
+    return metaHandshake(cfg.verifyToken, req);
+  },
+};
+
 const graphError = z.object({
   error: z.object({
     message: z.string(),

@@ -5,8 +5,7 @@ import {
   DEFAULT_GRAPH_BASE_URL,
   graphApiVersion,
   graphErrorToChannelError,
-  metaHandshake,
-  verifyMetaSignature,
+  metaWebhookChecks,
 } from "./meta";
 import { parseJsonBody } from "./parse-body";
 import { renderForChannel, type RenderedMessage } from "./render";
@@ -157,14 +156,7 @@ export const whatsappAdapter: ChannelAdapter<WhatsAppConfig> = {
   kind: "whatsapp",
   configSchema: whatsappConfigSchema,
   capabilities: whatsappCapabilities,
-
-  verifyRequest(cfg, req) {
-    return verifyMetaSignature(cfg.appSecret, req);
-  },
-
-  handshake(cfg, req) {
-    return metaHandshake(cfg.verifyToken, req);
-  },
+  ...metaWebhookChecks,
 
   parseInbound(cfg, rawBody) {
     const body = parseJsonBody(rawBody, businessAccountWebhook, "WhatsApp webhook");
