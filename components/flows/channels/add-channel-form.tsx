@@ -35,7 +35,7 @@ export function AddChannelForm({
   const [fieldErrors, setFieldErrors] = useState<Record<string, string[]>>({});
   const [pending, startTransition] = useTransition();
   const formRef = useRef<HTMLFormElement>(null);
-  useFocusFirstError(formRef, fieldErrors);
+  useFocusFirstError(formRef, fieldErrors, pending);
 
   const submit = () => {
     setError(null);

@@ -25,7 +25,7 @@ export function RotateCredentialsForm({
   const [fieldErrors, setFieldErrors] = useState<Record<string, string[]>>({});
   const [pending, startTransition] = useTransition();
   const formRef = useRef<HTMLFormElement>(null);
-  useFocusFirstError(formRef, fieldErrors);
+  useFocusFirstError(formRef, fieldErrors, pending);
 
   return (
     <form
