@@ -7,6 +7,7 @@ import { acceptAdyenDispute, submitAdyenDisputeEvidence } from "./adyen-disputes
 import { HMAC_KEY_PATTERN } from "./adyen-hmac";
 import { type AdyenCredentials, adyenRequest } from "./adyen-http";
 import { parseAdyenWebhook } from "./adyen-webhook";
+import { verifyResultFromError } from "./http";
 import {
   type Capabilities,
   type CheckoutInput,
@@ -82,10 +83,6 @@ const paymentLinkSchema = z.object({
   amount: z.object({ value: z.number().int(), currency: z.string() }).optional(),
 });
 
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
 async function verifyCredentials(ctx: Ctx): Promise<VerifyCredentialsResult> {
   try {
     await adyenRequest(ctx, {
@@ -100,13 +97,7 @@ async function verifyCredentials(ctx: Ctx): Promise<VerifyCredentialsResult> {
       message: `Adyen accepted the API key for ${ctx.credentials.merchantAccount}`,
     };
   } catch (error) {
-    if (
-      error instanceof ProviderError &&
-      (error.kind === "invalid_credentials" || error.kind === "unreachable")
-    ) {
-      return { ok: false, reason: error.kind, message: error.message };
-    }
-    return { ok: false, reason: "provider_error", message: errorMessage(error) };
+    return verifyResultFromError(error, "Adyen");
   }
 }
 

@@ -1,6 +1,7 @@
 // PayPal connector (REST, Orders v2). Identifiers: a Parley payment's providerPaymentId is the
 // PayPal order id; refunds and disputes happen on the order's capture, which `refund` resolves.
 import { z } from "zod";
+import { verifyResultFromError } from "./http";
 import { getPayPalAccessToken, type PayPalCredentials, paypalRequest } from "./paypal-http";
 import {
   firstCapture,
@@ -49,10 +50,6 @@ const DESCRIPTION_LIMIT = 127;
 // experience_context.locale pattern from the Orders v2 reference; anything else is left out.
 const PAYPAL_LOCALE = /^[a-z]{2}(?:-[A-Z][a-z]{3})?(?:-(?:[A-Z]{2}|[0-9]{3}))?$/;
 
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
 async function verifyCredentials(ctx: Ctx): Promise<VerifyCredentialsResult> {
   try {
     await getPayPalAccessToken(ctx, { fresh: true });
@@ -62,13 +59,7 @@ async function verifyCredentials(ctx: Ctx): Promise<VerifyCredentialsResult> {
       message: "PayPal accepted the client ID and secret",
     };
   } catch (error) {
-    if (
-      error instanceof ProviderError &&
-      (error.kind === "invalid_credentials" || error.kind === "unreachable")
-    ) {
-      return { ok: false, reason: error.kind, message: error.message };
-    }
-    return { ok: false, reason: "provider_error", message: errorMessage(error) };
+    return verifyResultFromError(error, "PayPal");
   }
 }
 
