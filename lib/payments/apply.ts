@@ -173,7 +173,6 @@ export async function applyDelivery(
       if (!(error instanceof AlreadyApplied)) throw error;
       return { deliveryId, status: error.status, alreadyApplied: true, ...NOTHING_DONE };
     }
-    await touchConnection(db, connection, now);
     return { deliveryId, status, alreadyApplied: false, ...outcome };
   } catch (error) {
     try {
@@ -204,27 +203,4 @@ export class DeliveryNotRecordedError extends Error {
     super(`Could not record the outcome of delivery ${deliveryId}`);
     this.name = "DeliveryNotRecordedError";
   }
-}
-
-/**
- * Outside the apply transaction, and at most about once a second per connection (checked here
- * first, then in SQL across processes): updating the connection row inside the transaction
- * would serialize every delivery of a connection on that one row lock.
- */
-const lastTouched = new Map<string, number>();
-
-async function touchConnection(db: Db, connection: Connection, now: Date): Promise<void> {
-  const previous = lastTouched.get(connection.id) ?? 0;
-  if (now.getTime() - previous < 1000) return;
-  lastTouched.set(connection.id, now.getTime());
-  await db
-    .update(connections)
-    .set({ lastEventAt: now })
-    .where(
-      and(
-        eq(connections.merchantId, connection.merchantId),
-        eq(connections.id, connection.id),
-        sql`(${connections.lastEventAt} is null or ${connections.lastEventAt} < ${new Date(now.getTime() - 1000).toISOString()}::timestamptz)`,
-      ),
-    );
 }

@@ -1,11 +1,18 @@
 // A provider's webhook delivery, from raw bytes to applied state: find the connection, verify on
 // the raw body, store the delivery (verified or not) before acting, then apply and acknowledge.
 import type { Db } from "@/db/client";
-import { connections, webhookInbox, type Connection } from "@/db/schema";
+import { connections } from "@/db/schema";
 import type { WebhookParseResult } from "@/lib/connections/providers/types";
-import { connectorContext, connectorFor } from "@/lib/connections/registry";
-import { newId } from "@/lib/ids";
+import { connectorFor } from "@/lib/connections/registry";
 import { applyDelivery, DeliveryNotRecordedError } from "@/lib/payments/apply";
+import {
+  forgetWebhookConnection,
+  keptWebhookConnection,
+  loadWebhookConnection,
+  webhookContext,
+  type WebhookConnection,
+} from "@/lib/payments/webhook-connections";
+import { storeRejectedDelivery, storeVerifiedDelivery } from "@/lib/payments/webhook-store";
 import { and, eq, sql } from "drizzle-orm";
 
 export const MAX_WEBHOOK_BYTES = 1024 * 1024;
@@ -31,25 +38,15 @@ function jsonReply(
   return { status, body: JSON.stringify(body), contentType: "application/json", deliveryId };
 }
 
-async function findConnection(db: Db, connectionId: string): Promise<Connection | undefined> {
-  if (!/^[\w-]{1,64}$/.test(connectionId)) return undefined;
-  const [row] = await db
-    .select()
-    .from(connections)
-    .where(eq(connections.id, connectionId))
-    .limit(1);
-  return row;
-}
-
 async function verify(
   db: Db,
-  connection: Connection,
+  connection: WebhookConnection,
   request: IncomingWebhook,
   now: Date,
 ): Promise<WebhookParseResult> {
   try {
-    return await connectorFor(connection.provider).parseWebhook(
-      connectorContext(connection, db),
+    return await connectorFor(connection.row.provider).parseWebhook(
+      webhookContext(db, connection),
       request,
       now,
     );
@@ -60,46 +57,50 @@ async function verify(
   }
 }
 
-async function storeDelivery(
+async function refuseDisabled(
   db: Db,
-  connection: Connection,
+  { row }: WebhookConnection,
   request: IncomingWebhook,
-  fields: {
-    verified: boolean;
-    status: "received" | "rejected";
-    error?: string;
-    flushNow?: boolean;
-  },
   now: Date,
-): Promise<string> {
-  const id = newId("webhook");
-  const row = {
-    merchantId: connection.merchantId,
-    id,
-    connectionId: connection.id,
-    provider: connection.provider,
-    // Kept whole (signatures included) for forensics; getDelivery masks signature values.
-    headers: Object.fromEntries(request.headers.entries()),
-    rawBody: request.rawBody,
-    verified: fields.verified,
-    status: fields.status,
-    error: fields.error ?? null,
-    receivedAt: now,
-  };
-  if (fields.flushNow) {
-    await db.insert(webhookInbox).values(row);
-    return id;
-  }
-  // One disk flush per delivery instead of two: this commit skips waiting for its flush, and
-  // the synchronous commit that follows before we answer (the apply, or the failure counter)
-  // flushes the log up to and including this row. A crash before that loses the row, but the
-  // provider got no answer and sends it again. (PostgreSQL docs, "Asynchronous Commit".)
-  await db.transaction(async (tx) => {
-    await tx.execute(sql`set local synchronous_commit = off`);
-    await tx.insert(webhookInbox).values(row);
-  });
-  return id;
+): Promise<WebhookReply> {
+  // 410 tells the provider the endpoint is gone; the row shows the merchant what was refused.
+  const deliveryId = await storeRejectedDelivery(
+    db,
+    row,
+    request,
+    "connection_disabled: this connection is disabled in Parley",
+    now,
+    { flushNow: true },
+  );
+  return jsonReply(410, { error: "This connection is disabled." }, deliveryId);
 }
+
+async function refuseUnverified(
+  db: Db,
+  { row }: WebhookConnection,
+  request: IncomingWebhook,
+  parsed: Extract<WebhookParseResult, { ok: false }>,
+  now: Date,
+): Promise<WebhookReply> {
+  const error = `${parsed.reason}: ${parsed.message}`;
+  const deliveryId = await storeRejectedDelivery(db, row, request, error, now, {
+    flushNow: false,
+  });
+  // Synchronous: flushes the rejected row above with it before the 400.
+  await db
+    .update(connections)
+    .set({
+      signatureFailures: sql`${connections.signatureFailures} + 1`,
+      lastError: `Webhook rejected — ${error}`.slice(0, 500),
+      lastErrorAt: now,
+    })
+    .where(and(eq(connections.merchantId, row.merchantId), eq(connections.id, row.id)));
+  return jsonReply(400, { error: parsed.message }, deliveryId);
+}
+
+// A kept connection that refuses, or no longer matches at store time, is read again: the
+// refusal may be the news (rotated secret, re-enabled connection) the kept entry hasn't heard.
+const MAX_ATTEMPTS = 3;
 
 export async function ingestWebhook(
   db: Db,
@@ -108,73 +109,50 @@ export async function ingestWebhook(
   options: { now?: Date; failAfterEventIndex?: number } = {},
 ): Promise<WebhookReply> {
   const now = options.now ?? new Date();
-  const connection = await findConnection(db, connectionId);
-  if (!connection) return jsonReply(404, { error: "No webhook endpoint here." });
+  if (!/^[\w-]{1,64}$/.test(connectionId))
+    return jsonReply(404, { error: "No webhook endpoint here." });
 
-  if (connection.status === "disabled") {
-    // 410 tells the provider the endpoint is gone; the row shows the merchant what was refused.
-    const deliveryId = await storeDelivery(
-      db,
-      connection,
-      request,
-      {
-        verified: false,
-        status: "rejected",
-        error: "connection_disabled: this connection is disabled in Parley",
-        flushNow: true,
-      },
-      now,
-    );
-    return jsonReply(410, { error: "This connection is disabled." }, deliveryId);
-  }
+  let kept = keptWebhookConnection(db, connectionId);
+  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+    const fresh = kept === undefined;
+    const connection = kept ?? (await loadWebhookConnection(db, connectionId));
+    kept = undefined;
+    if (!connection) return jsonReply(404, { error: "No webhook endpoint here." });
 
-  const parsed = await verify(db, connection, request, now);
-  if (!parsed.ok) {
-    const error = `${parsed.reason}: ${parsed.message}`;
-    const deliveryId = await storeDelivery(
-      db,
-      connection,
-      request,
-      { verified: false, status: "rejected", error },
-      now,
-    );
-    await db
-      .update(connections)
-      .set({
-        signatureFailures: sql`${connections.signatureFailures} + 1`,
-        lastError: `Webhook rejected — ${error}`.slice(0, 500),
-        lastErrorAt: now,
-      })
-      .where(
-        and(eq(connections.merchantId, connection.merchantId), eq(connections.id, connection.id)),
-      );
-    return jsonReply(400, { error: parsed.message }, deliveryId);
-  }
-
-  const deliveryId = await storeDelivery(
-    db,
-    connection,
-    request,
-    { verified: true, status: "received" },
-    now,
-  );
-  try {
-    await applyDelivery(db, deliveryId, {
-      merchantId: connection.merchantId,
-      connection,
-      events: parsed.events,
-      now,
-      failAfterEventIndex: options.failAfterEventIndex,
-    });
-  } catch (error) {
-    console.error(`[webhooks] applying ${deliveryId} failed`, error);
-    if (error instanceof DeliveryNotRecordedError) {
-      return jsonReply(503, { error: "Temporarily unable to accept deliveries." }, deliveryId);
+    if (connection.row.status === "disabled") {
+      if (!fresh) continue;
+      return refuseDisabled(db, connection, request, now);
     }
-    // Still 2xx: the delivery is stored and marked failed, and a re-apply (automatic or from
-    // the dashboard) replays it from the inbox. A non-2xx would only make the provider resend
-    // the same bytes, and providers give up after a while (Stripe: 3 days) — we don't.
+    const parsed = await verify(db, connection, request, now);
+    if (!parsed.ok) {
+      if (!fresh) continue;
+      return refuseUnverified(db, connection, request, parsed, now);
+    }
+    const deliveryId = await storeVerifiedDelivery(db, connection.row, request, now);
+    if (!deliveryId) {
+      forgetWebhookConnection(db, connectionId);
+      continue;
+    }
+    try {
+      await applyDelivery(db, deliveryId, {
+        merchantId: connection.row.merchantId,
+        connection: connection.row,
+        events: parsed.events,
+        now,
+        failAfterEventIndex: options.failAfterEventIndex,
+      });
+    } catch (error) {
+      console.error(`[webhooks] applying ${deliveryId} failed`, error);
+      if (error instanceof DeliveryNotRecordedError) {
+        return jsonReply(503, { error: "Temporarily unable to accept deliveries." }, deliveryId);
+      }
+      // Still 2xx: the delivery is stored and marked failed, and a re-apply (automatic or from
+      // the dashboard) replays it from the inbox. A non-2xx would only make the provider resend
+      // the same bytes, and providers give up after a while (Stripe: 3 days) — we don't.
+    }
+    const ack = connectorFor(connection.row.provider).webhookAck();
+    return { ...ack, deliveryId };
   }
-  const ack = connectorFor(connection.provider).webhookAck();
-  return { ...ack, deliveryId };
+  // The connection kept changing under us (an edit storm): the provider will retry.
+  return jsonReply(503, { error: "Temporarily unable to accept deliveries." });
 }

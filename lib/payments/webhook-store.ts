@@ -1,0 +1,109 @@
+// Writing a delivery to the inbox, raw, before anything acts on it.
+//
+// Durability: a verified delivery's row is committed without waiting for its WAL flush
+// (synchronous_commit off for that one statement's transaction, through set_config(…, true)).
+// Nothing answers the provider before the synchronous commit that follows — the apply, or the
+// record of its failure — and flushing the log up to that commit flushes this row with it
+// (PostgreSQL docs, "Asynchronous Commit"). A crash before then loses the row, but the provider
+// got no 2xx and sends the delivery again. Refused deliveries are followed by a synchronous
+// write too (the failure counter) or are stored synchronously (disabled connection).
+import type { Db } from "@/db/client";
+import { webhookInbox, type Connection } from "@/db/schema";
+import { newId } from "@/lib/ids";
+import { resultRows } from "@/lib/payments/json-rows";
+import { sql } from "drizzle-orm";
+
+export interface StoredRequest {
+  rawBody: string;
+  headers: Headers;
+}
+
+// Kept whole (signatures included) for forensics; getDelivery masks signature values.
+function headersJson(request: StoredRequest): string {
+  return JSON.stringify(Object.fromEntries(request.headers.entries()));
+}
+
+/**
+ * last_event_at moves at most about once a second per connection, checked here first, then in
+ * SQL across processes: the connection row is shared by every delivery of the connection.
+ */
+const lastTouched = new Map<string, number>();
+
+function touchDue(connectionId: string, now: Date): boolean {
+  const previous = lastTouched.get(connectionId) ?? 0;
+  if (now.getTime() - previous < 1000) return false;
+  lastTouched.set(connectionId, now.getTime());
+  return true;
+}
+
+/**
+ * Stores a verified delivery, in one statement that also checks the connection still is what it
+ * was verified against, and moves the connection's last_event_at. Returns undefined, storing
+ * nothing, when the connection changed (credentials rotated, disabled, removed) since `row` was
+ * read: the caller reads it again and verifies again.
+ */
+export async function storeVerifiedDelivery(
+  db: Db,
+  row: Connection,
+  request: StoredRequest,
+  now: Date,
+): Promise<string | undefined> {
+  const id = newId("webhook");
+  const at = now.toISOString();
+  const touch = touchDue(row.id, now)
+    ? sql`, touched as (
+        update connections c set last_event_at = ${at}::timestamptz from current_connection k
+        where c.merchant_id = k.merchant_id and c.id = k.id
+          and (c.last_event_at is null
+            or c.last_event_at < ${at}::timestamptz - interval '1 second')
+      )`
+    : sql``;
+  const result = await db.execute(sql`with current_connection as (
+      select merchant_id, id, provider from connections
+      where merchant_id = ${row.merchantId} and id = ${row.id} and provider = ${row.provider}
+        and mode = ${row.mode} and status = ${row.status}
+        and api_base_url is not distinct from ${row.apiBaseUrl}
+        and credentials_encrypted = ${row.credentialsEncrypted}
+    )${touch}
+    insert into webhook_inbox (merchant_id, id, connection_id, provider, headers, raw_body,
+      verified, status, received_at)
+    select merchant_id, ${id}, id, provider, ${headersJson(request)}::jsonb, ${request.rawBody},
+      true, 'received', ${at}::timestamptz
+    from current_connection
+    where set_config('synchronous_commit', 'off', true) is not null
+    returning id`);
+  return resultRows(result).length > 0 ? id : undefined;
+}
+
+/** Stores a refused delivery (never applied), so the merchant sees what was refused and why. */
+export async function storeRejectedDelivery(
+  db: Db,
+  connection: Connection,
+  request: StoredRequest,
+  error: string,
+  now: Date,
+  options: { flushNow: boolean },
+): Promise<string> {
+  const id = newId("webhook");
+  const row = {
+    merchantId: connection.merchantId,
+    id,
+    connectionId: connection.id,
+    provider: connection.provider,
+    headers: Object.fromEntries(request.headers.entries()),
+    rawBody: request.rawBody,
+    verified: false,
+    status: "rejected" as const,
+    error,
+    receivedAt: now,
+  };
+  if (options.flushNow) {
+    await db.insert(webhookInbox).values(row);
+    return id;
+  }
+  await db.transaction(async (tx) => {
+    await tx.execute(sql`set local synchronous_commit = off`);
+    await tx.insert(webhookInbox).values(row);
+  });
+  return id;
+}
