@@ -66,6 +66,16 @@ function describeFetchFailure(error: unknown): string {
   return "network error";
 }
 
+/** The platform answered, but not in the shape its API reference describes. */
+export function unexpectedBodyError(channel: ChannelKind, status: number): ChannelError {
+  return new ChannelError(
+    `${channelName(channel)} answered HTTP ${status} with an unexpected body`,
+    channel,
+    "platform_error",
+    { status },
+  );
+}
+
 export function channelName(channel: ChannelKind): string {
   const names: Record<ChannelKind, string> = {
     web: "Web widget",

@@ -2,7 +2,7 @@
 // the GET hub.challenge subscription handshake, and the Graph error envelope.
 import { z } from "zod";
 import { constantTimeEqual, hmacSha256Hex } from "./crypto";
-import { channelName, type PlatformResponse } from "./http";
+import { channelName, type PlatformResponse, unexpectedBodyError } from "./http";
 import { inboundBodyTooLarge } from "./sanitize";
 import {
   ChannelError,
@@ -84,16 +84,7 @@ export function graphErrorToChannelError(
   response: PlatformResponse,
 ): ChannelError {
   const parsed = graphError.safeParse(response.body);
-  if (!parsed.success) {
-    return new ChannelError(
-      `${channelName(channel)} answered HTTP ${response.status} with an unexpected body`,
-      channel,
-      "platform_error",
-      {
-        status: response.status,
-      },
-    );
-  }
+  if (!parsed.success) return unexpectedBodyError(channel, response.status);
   const { message, code, error_subcode: subcode, error_data: data } = parsed.data.error;
   const details = data?.details ? ` (${data.details})` : "";
   return new ChannelError(

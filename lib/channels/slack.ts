@@ -1,7 +1,7 @@
 // Slack: Events API and block_actions interactivity in, chat.postMessage out.
 import { z } from "zod";
 import { constantTimeEqual, hmacSha256Hex } from "./crypto";
-import { postJson, resolveBaseUrl } from "./http";
+import { postJson, resolveBaseUrl, unexpectedBodyError } from "./http";
 import { parseJsonBody } from "./parse-body";
 import { renderForChannel } from "./render";
 import {
@@ -240,16 +240,7 @@ export const slackAdapter: ChannelAdapter<SlackConfig> = {
       headers: { authorization: `Bearer ${cfg.botToken}` },
     });
     const parsed = postMessageResponse.safeParse(response.body);
-    if (!parsed.success) {
-      throw new ChannelError(
-        `Slack answered HTTP ${response.status} with an unexpected body`,
-        "slack",
-        "platform_error",
-        {
-          status: response.status,
-        },
-      );
-    }
+    if (!parsed.success) throw unexpectedBodyError("slack", response.status);
     if (parsed.data.ok) return { platformMessageId: parsed.data.ts };
     // Slack answers HTTP 200 with ok:false for most failures; 429 carries Retry-After.
     const error = parsed.data.error;

@@ -1,7 +1,7 @@
 // Telegram Bot API (core.telegram.org/bots/api): webhook Updates in, sendMessage out.
 import { z } from "zod";
 import { constantTimeEqual } from "./crypto";
-import { postJson, resolveBaseUrl } from "./http";
+import { postJson, resolveBaseUrl, unexpectedBodyError } from "./http";
 import { parseJsonBody } from "./parse-body";
 import { renderForChannel } from "./render";
 import {
@@ -176,16 +176,7 @@ export const telegramAdapter: ChannelAdapter<TelegramConfig> = {
       opts,
     );
     const parsed = sendResponse.safeParse(response.body);
-    if (!parsed.success) {
-      throw new ChannelError(
-        `Telegram answered HTTP ${response.status} with an unexpected body`,
-        "telegram",
-        "platform_error",
-        {
-          status: response.status,
-        },
-      );
-    }
+    if (!parsed.success) throw unexpectedBodyError("telegram", response.status);
     if (parsed.data.ok) return { platformMessageId: String(parsed.data.result.message_id) };
     const { error_code: code, description, parameters } = parsed.data;
     throw new ChannelError(
