@@ -1,34 +1,39 @@
 // Applies normalized events to payments inside one transaction: record each on the timeline
 // (the provider event id makes a replay a no-op), fold it into the payment's view, write the
 // view back. Used for webhook deliveries and for Parley's own synthetic events (reconciliation,
-// PayPal captures), so every state change takes the same path.
-import type { Tx } from "@/db/client";
-import { paymentEvents, payments, type Connection, type Payment } from "@/db/schema";
+// PayPal captures), so every state change takes the same path. Reading (apply-load.ts) and
+// writing (apply-write.ts) are one statement each; only rarer work (orphaned events to adopt,
+// refund and dispute rows, jobs) costs more.
+import type { Db, Tx } from "@/db/client";
+import type { Payment } from "@/db/schema";
 import { paypalEventNeedsCapture } from "@/lib/connections/providers/paypal";
 import type { NormalizedEvent } from "@/lib/connections/providers/types";
-import { newId } from "@/lib/ids";
+import { enqueueConversationPaymentEvent } from "@/lib/conversations/payment-events";
 import { enqueueJob } from "@/lib/jobs/queue";
+import { lockPaymentsForEvents } from "@/lib/payments/apply-load";
 import { adoptOrphanEvents, disputeFromRow } from "@/lib/payments/apply-orphans";
+import { planApply, type ConnectionRef, type FollowUp } from "@/lib/payments/apply-plan";
+import { syncDisputeRow, syncRefundRow, writePaymentView } from "@/lib/payments/apply-rows";
 import {
-  syncDisputeRow,
-  syncRefundRow,
-  writePaymentView,
-  type PaymentExtras,
-} from "@/lib/payments/apply-rows";
-import { paymentFactFromEvent } from "@/lib/payments/event-mapping";
-import { derivePaymentView, serializeFact } from "@/lib/payments/facts";
-import { applyEvent, type PaymentView } from "@/lib/payments/state-machine";
-import { and, eq, inArray, or, type SQL } from "drizzle-orm";
+  ConcurrentApplyError,
+  writeApplyPlan,
+  type DeliveryOutcome,
+} from "@/lib/payments/apply-write";
+import { derivePaymentView } from "@/lib/payments/facts";
+import type { PaymentView } from "@/lib/payments/state-machine";
 
 export const PAYPAL_CAPTURE_JOB = "payments.paypal_capture";
+export const UNMATCHED_PAYMENT = "unmatched_payment";
 
 export interface ApplyEventsOptions {
   webhookId?: string;
+  /** Also record the webhook delivery's outcome (webhookId's inbox row), in the same write. */
+  markDelivery?: boolean;
   source?: "provider" | "parley";
   /** Stored as the timeline type instead of the event's own (e.g. "reconciled"). */
   timelineType?: string;
   now?: Date;
-  /** Test hook: throws once the event at this index is written, to simulate a crash. */
+  /** Test hook: throws once the events are written, to simulate a crash mid-apply. */
   failAfterEventIndex?: number;
 }
 
@@ -41,8 +46,6 @@ export interface ApplyEventsResult {
   paymentIds: string[];
 }
 
-type ConnectionRef = Pick<Connection, "merchantId" | "id" | "provider">;
-
 export class InjectedCrashError extends Error {
   constructor(index: number) {
     super(`Injected crash after event ${index}`);
@@ -50,70 +53,77 @@ export class InjectedCrashError extends Error {
   }
 }
 
-/** Locks (in id order, so two deliveries can't deadlock) the payments these events name. */
-async function lockPayments(
-  tx: Tx,
-  connection: ConnectionRef,
+function deliveryOutcome(
+  deliveryId: string,
   events: NormalizedEvent[],
-): Promise<Payment[]> {
-  const ids = [...new Set(events.flatMap((e) => (e.paymentId ? [e.paymentId] : [])))];
-  const refs = [
-    ...new Set(events.flatMap((e) => (e.providerPaymentId ? [e.providerPaymentId] : []))),
-  ];
-  const matches: SQL[] = [];
-  if (ids.length) matches.push(inArray(payments.id, ids));
-  if (refs.length)
-    matches.push(
-      inArray(payments.providerPaymentId, refs),
-      inArray(payments.providerCheckoutId, refs),
-    );
-  if (matches.length === 0) return [];
-  return tx
-    .select()
-    .from(payments)
-    .where(
-      and(
-        eq(payments.merchantId, connection.merchantId),
-        eq(payments.connectionId, connection.id),
-        or(...matches),
-      ),
-    )
-    .orderBy(payments.id)
-    .for("update");
-}
-
-/** Our payment for an event. A pay_… id the event names must be ours, or nothing matches. */
-function matchPayment(locked: Payment[], event: NormalizedEvent): Payment | undefined {
-  if (event.paymentId) return locked.find((p) => p.id === event.paymentId);
-  const ref = event.providerPaymentId;
-  if (!ref) return undefined;
-  return (
-    locked.find((p) => p.providerPaymentId === ref) ??
-    locked.find((p) => p.providerCheckoutId === ref)
-  );
-}
-
-function eventAmount(event: NormalizedEvent): {
-  amountMinor: number | null;
-  currency: string | null;
-} {
-  const money = event.refund ?? event.dispute;
+  unmatched: string[],
+): DeliveryOutcome {
+  const recognized = events.filter((e) => e.type !== "unknown").length;
   return {
-    amountMinor: event.amountMinor ?? money?.amountMinor ?? null,
-    currency: (event.currency ?? money?.currency ?? "").toUpperCase() || null,
+    deliveryId,
+    status: recognized === 0 ? "ignored" : "applied",
+    providerEventIds: events.map((e) => e.providerEventId),
+    eventTypes: events.map((e) => e.rawType),
+    error: unmatched.length
+      ? `${UNMATCHED_PAYMENT}: no payment of this connection matches ${unmatched.join(", ")}`
+      : null,
   };
 }
 
+async function runFollowUp(
+  tx: Tx,
+  connection: ConnectionRef,
+  followUp: FollowUp,
+  views: Map<string, PaymentView>,
+  now: Date,
+): Promise<void> {
+  const view = views.get(followUp.payment.id)!;
+  if (followUp.kind === "refund") {
+    await syncRefundRow(tx, followUp.payment, view, followUp.providerRefundId, now);
+  } else if (followUp.kind === "dispute") {
+    await syncDisputeRow(tx, followUp.payment, view, followUp.event, now);
+  } else {
+    await enqueueJob(tx, connection.merchantId, {
+      kind: PAYPAL_CAPTURE_JOB,
+      runAt: now,
+      payload: {
+        connectionId: connection.id,
+        paymentId: followUp.payment.id,
+        orderId: followUp.orderId,
+      },
+      dedupeKey: `paypal-capture:${followUp.orderId}`,
+    });
+  }
+}
+
 /**
- * The provider's own payment id, when the payment didn't know it yet: Adyen names it (the
- * pspReference) from AUTHORISATION on, Stripe's PaymentIntent exists once the customer pays.
+ * Events recorded before the payment knew its provider id become the payment's once it does
+ * (apply-orphans.ts); the view is then folded again from the whole timeline. Returns whether
+ * the payment row was written here (and its status change announced).
  */
-function learnedProviderPaymentId(payment: Payment, event: NormalizedEvent): string | undefined {
-  if (!event.type.startsWith("payment.") || !event.providerPaymentId) return undefined;
-  if (event.providerPaymentId === payment.providerCheckoutId) return undefined;
-  const unknown =
-    payment.providerPaymentId === null || payment.providerPaymentId === payment.providerCheckoutId;
-  return unknown ? event.providerPaymentId : undefined;
+async function adoptOrphans(
+  tx: Tx,
+  payment: Payment,
+  providerPaymentId: string,
+  views: Map<string, PaymentView>,
+  followUps: FollowUp[],
+  extras: Parameters<typeof writePaymentView>[3],
+  now: Date,
+): Promise<boolean> {
+  const adopted = await adoptOrphanEvents(tx, payment, providerPaymentId);
+  if (adopted.length === 0) return false;
+  const view = await derivePaymentView(tx, payment);
+  views.set(payment.id, view);
+  for (const row of adopted) {
+    const refundId = row.detail?.providerRefundId;
+    if (typeof refundId === "string") {
+      followUps.push({ kind: "refund", payment, providerRefundId: refundId });
+    }
+    const dispute = disputeFromRow(row);
+    if (dispute) followUps.push({ kind: "dispute", payment, event: dispute });
+  }
+  await writePaymentView(tx, payment, view, extras, now);
+  return true;
 }
 
 export async function applyEvents(
@@ -123,125 +133,55 @@ export async function applyEvents(
   options: ApplyEventsOptions = {},
 ): Promise<ApplyEventsResult> {
   const now = options.now ?? new Date();
-  const source = options.source ?? "provider";
-  const result: ApplyEventsResult = {
-    recorded: 0,
-    duplicates: 0,
-    unknown: 0,
-    unmatched: [],
-    paymentIds: [],
+  const { locked, recorded } = await lockPaymentsForEvents(tx, connection, events);
+  const plan = planApply(connection, events, locked, recorded, {
+    webhookId: options.webhookId,
+    source: options.source,
+    timelineType: options.timelineType,
+    needsCapture: (event) => connection.provider === "paypal" && paypalEventNeedsCapture(event),
+  });
+  const delivery =
+    options.markDelivery && options.webhookId
+      ? deliveryOutcome(options.webhookId, events, plan.unmatched)
+      : undefined;
+  await writeApplyPlan(tx, connection.merchantId, plan, now, delivery);
+  if (options.failAfterEventIndex !== undefined && options.failAfterEventIndex < events.length) {
+    throw new InjectedCrashError(options.failAfterEventIndex);
+  }
+
+  const views = new Map(plan.writes.map((w) => [w.payment.id, w.view]));
+  const followUps = [...plan.followUps];
+  for (const { payment, view, extras } of plan.writes) {
+    const learned = extras.providerPaymentId;
+    const rewritten = learned
+      ? await adoptOrphans(tx, payment, learned, views, followUps, extras, now)
+      : false;
+    // The chat hears about a new status through a durable job in this same transaction
+    // (writePaymentView does the same for the payments it writes).
+    if (!rewritten && view.status !== payment.status) {
+      await enqueueConversationPaymentEvent(tx, payment, view.status);
+    }
+  }
+  for (const followUp of followUps) await runFollowUp(tx, connection, followUp, views, now);
+  return {
+    recorded: plan.recorded,
+    duplicates: plan.duplicates,
+    unknown: plan.unknown,
+    unmatched: plan.unmatched,
+    paymentIds: plan.writes.map((w) => w.payment.id),
   };
-  const locked = await lockPayments(tx, connection, events);
-  const views = new Map<string, PaymentView>();
-  const extras = new Map<string, PaymentExtras>();
-  const followUps: (() => Promise<void>)[] = [];
+}
 
-  for (const [index, event] of events.entries()) {
-    if (event.type === "unknown") {
-      result.unknown += 1;
-    } else {
-      const payment = matchPayment(locked, event);
-      let view = payment ? views.get(payment.id) : undefined;
-      if (payment && !view) view = await derivePaymentView(tx, payment);
-      const fact = paymentFactFromEvent(event);
-      const applied = payment && view && fact ? applyEvent(view, fact) : undefined;
-      const [inserted] = await tx
-        .insert(paymentEvents)
-        .values({
-          merchantId: connection.merchantId,
-          id: newId("paymentEvent"),
-          paymentId: payment?.id ?? null,
-          connectionId: connection.id,
-          source,
-          providerEventId: event.providerEventId,
-          type: options.timelineType ?? event.type,
-          rawType: event.rawType,
-          ...eventAmount(event),
-          statusAfter: payment ? (applied?.next.status ?? view?.status ?? null) : null,
-          detail: {
-            ...(fact && { fact: serializeFact(fact) }),
-            ...(applied?.flags.length && { flags: applied.flags }),
-            ...(event.providerPaymentId && { providerPaymentId: event.providerPaymentId }),
-            ...(event.paymentId && !payment && { claimedPaymentId: event.paymentId }),
-            ...(event.method && { method: event.method }),
-            ...(event.failure && { failure: event.failure }),
-            ...(event.refund && { providerRefundId: event.refund.providerRefundId }),
-            ...(event.dispute && {
-              providerDisputeId: event.dispute.providerDisputeId,
-              reason: event.dispute.reason,
-              ...(event.dispute.dueBy && { dueBy: event.dispute.dueBy.toISOString() }),
-            }),
-          },
-          webhookId: options.webhookId ?? null,
-          occurredAt: event.occurredAt,
-        })
-        .onConflictDoNothing()
-        .returning({ id: paymentEvents.id });
-
-      if (!inserted) {
-        result.duplicates += 1;
-      } else {
-        result.recorded += 1;
-        if (!payment) result.unmatched.push(event.providerEventId);
-      }
-      if (inserted && payment && view) {
-        const next = applied?.next ?? view;
-        views.set(payment.id, next);
-        const extra = extras.get(payment.id) ?? {};
-        extra.method ??= event.method;
-        extra.providerPaymentId ??= learnedProviderPaymentId(payment, event);
-        extras.set(payment.id, extra);
-        if (event.refund) {
-          const refundId = event.refund.providerRefundId;
-          followUps.push(() => syncRefundRow(tx, payment, views.get(payment.id)!, refundId, now));
-        }
-        if (event.dispute) {
-          const withDispute = { ...event, dispute: event.dispute };
-          followUps.push(() =>
-            syncDisputeRow(tx, payment, views.get(payment.id)!, withDispute, now),
-          );
-        }
-        if (
-          connection.provider === "paypal" &&
-          paypalEventNeedsCapture(event) &&
-          event.providerPaymentId
-        ) {
-          const orderId = event.providerPaymentId;
-          followUps.push(async () => {
-            await enqueueJob(tx, connection.merchantId, {
-              kind: PAYPAL_CAPTURE_JOB,
-              runAt: now,
-              payload: { connectionId: connection.id, paymentId: payment.id, orderId },
-              dedupeKey: `paypal-capture:${orderId}`,
-            });
-          });
-        }
-      }
+/**
+ * Runs an apply in its own transaction, again from the start when it turns out to have been
+ * planned on a timeline another apply changed meanwhile (see apply-write.ts).
+ */
+export async function inApplyTransaction<T>(db: Db, work: (tx: Tx) => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await db.transaction(work);
+    } catch (error) {
+      if (!(error instanceof ConcurrentApplyError) || attempt >= 3) throw error;
     }
-    if (options.failAfterEventIndex === index) throw new InjectedCrashError(index);
   }
-
-  for (const payment of locked) {
-    let view = views.get(payment.id);
-    if (!view) continue;
-    const learned = extras.get(payment.id)?.providerPaymentId;
-    const adopted = learned ? await adoptOrphanEvents(tx, payment, learned) : [];
-    if (adopted.length > 0) {
-      view = await derivePaymentView(tx, payment);
-      views.set(payment.id, view);
-      for (const row of adopted) {
-        const refundId = row.detail?.providerRefundId;
-        if (typeof refundId === "string") {
-          followUps.push(() => syncRefundRow(tx, payment, views.get(payment.id)!, refundId, now));
-        }
-        const dispute = disputeFromRow(row);
-        if (dispute)
-          followUps.push(() => syncDisputeRow(tx, payment, views.get(payment.id)!, dispute, now));
-      }
-    }
-    await writePaymentView(tx, payment, view, extras.get(payment.id) ?? {}, now);
-    result.paymentIds.push(payment.id);
-  }
-  for (const followUp of followUps) await followUp();
-  return result;
 }

@@ -14,6 +14,25 @@ export interface PaymentExtras {
 }
 
 /** Status, money and flags from the view; method and provider id only fill gaps. */
+export function paymentViewColumns(
+  payment: Payment,
+  view: PaymentView,
+  extras: PaymentExtras,
+  now: Date,
+) {
+  return {
+    status: view.status,
+    refundedMinor: view.refundedMinor,
+    flags: [...new Set([...payment.flags, ...view.anomalies])].sort(),
+    failureCode: view.lastFailure?.code ?? payment.failureCode,
+    failureMessage: view.lastFailure?.message ?? payment.failureMessage,
+    succeededAt: view.succeededAt ? new Date(view.succeededAt) : payment.succeededAt,
+    method: extras.method ?? payment.method,
+    providerPaymentId: extras.providerPaymentId ?? payment.providerPaymentId,
+    updatedAt: now,
+  };
+}
+
 export async function writePaymentView(
   tx: Tx,
   payment: Payment,
@@ -21,20 +40,9 @@ export async function writePaymentView(
   extras: PaymentExtras,
   now: Date,
 ): Promise<void> {
-  const flags = [...new Set([...payment.flags, ...view.anomalies])].sort();
   await tx
     .update(payments)
-    .set({
-      status: view.status,
-      refundedMinor: view.refundedMinor,
-      flags,
-      failureCode: view.lastFailure?.code ?? payment.failureCode,
-      failureMessage: view.lastFailure?.message ?? payment.failureMessage,
-      succeededAt: view.succeededAt ? new Date(view.succeededAt) : payment.succeededAt,
-      method: extras.method ?? payment.method,
-      providerPaymentId: extras.providerPaymentId ?? payment.providerPaymentId,
-      updatedAt: now,
-    })
+    .set(paymentViewColumns(payment, view, extras, now))
     .where(and(eq(payments.merchantId, payment.merchantId), eq(payments.id, payment.id)));
   // The customer waiting in the chat hears about the new status through a durable job written
   // in this same transaction.

@@ -8,7 +8,13 @@ import type { NormalizedEvent } from "@/lib/connections/providers/types";
 import { connectorContext, connectorFor } from "@/lib/connections/registry";
 import { appUrl } from "@/lib/env";
 import { AppError, NotFoundError } from "@/lib/errors";
-import { applyEvents, type ApplyEventsResult } from "@/lib/payments/apply-events";
+import {
+  applyEvents,
+  inApplyTransaction,
+  UNMATCHED_PAYMENT,
+  type ApplyEventsResult,
+} from "@/lib/payments/apply-events";
+import { DeliveryAlreadyApplied } from "@/lib/payments/apply-write";
 import { and, eq, sql } from "drizzle-orm";
 
 export interface ApplyDeliveryOptions {
@@ -29,7 +35,7 @@ export interface ApplyDeliveryResult extends ApplyEventsResult {
   alreadyApplied: boolean;
 }
 
-export const UNMATCHED_PAYMENT = "unmatched_payment";
+export { UNMATCHED_PAYMENT };
 
 async function loadDelivery(
   db: DbOrTx,
@@ -85,13 +91,6 @@ export async function reparseDelivery(
   return parsed.events;
 }
 
-/** Thrown inside the transaction to roll back work on a delivery someone else applied. */
-class AlreadyApplied extends Error {
-  constructor(readonly status: "applied" | "ignored") {
-    super(`Delivery already ${status}`);
-  }
-}
-
 const NOTHING_DONE: ApplyEventsResult = {
   recorded: 0,
   duplicates: 0,
@@ -128,52 +127,30 @@ export async function applyDelivery(
       known?.connection ?? (await loadConnection(db, merchantId, delivery!.connectionId));
     const events =
       known?.events ?? options.events ?? (await reparseDelivery(db, connection, delivery!));
-    let outcome: ApplyEventsResult;
-    let status: "applied" | "ignored";
+    // The events, the payments' views and the inbox row's outcome commit together. A recovery
+    // pass or a manual re-apply can race the route (or each other) for a stored delivery: the
+    // inbox row is written after the payments are locked (one lock order for everyone), only
+    // while it is still unapplied; the loser rolls back its (deduplicated, so empty) work.
     try {
-      ({ outcome, status } = await db.transaction(async (tx) => {
-        const applied = await applyEvents(tx, connection, events, {
+      const outcome = await inApplyTransaction(db, (tx) =>
+        applyEvents(tx, connection, events, {
           webhookId: deliveryId,
+          markDelivery: true,
           now,
           failAfterEventIndex: options.failAfterEventIndex,
-        });
-        // A recovery pass or a manual re-apply can race the route (or each other) for a stored
-        // delivery. Locking the row after the payments keeps one lock order for everyone; the
-        // loser finds it applied and rolls back its (deduplicated, so empty) work. A delivery
-        // the route stored a moment ago skips the round trip.
-        if (!known) {
-          const [current] = await tx
-            .select({ status: webhookInbox.status })
-            .from(webhookInbox)
-            .where(key)
-            .for("update");
-          if (current?.status === "applied" || current?.status === "ignored") {
-            throw new AlreadyApplied(current.status);
-          }
-        }
-        const recognized = events.filter((e) => e.type !== "unknown").length;
-        const next = recognized === 0 ? ("ignored" as const) : ("applied" as const);
-        const note = applied.unmatched.length
-          ? `${UNMATCHED_PAYMENT}: no payment of this connection matches ${applied.unmatched.join(", ")}`
-          : null;
-        await tx
-          .update(webhookInbox)
-          .set({
-            status: next,
-            providerEventIds: events.map((e) => e.providerEventId),
-            eventTypes: events.map((e) => e.rawType),
-            attempts: sql`${webhookInbox.attempts} + 1`,
-            error: note,
-            appliedAt: now,
-          })
-          .where(key);
-        return { outcome: applied, status: next };
-      }));
+        }),
+      );
+      const recognized = events.some((e) => e.type !== "unknown");
+      return {
+        deliveryId,
+        status: recognized ? "applied" : "ignored",
+        alreadyApplied: false,
+        ...outcome,
+      };
     } catch (error) {
-      if (!(error instanceof AlreadyApplied)) throw error;
+      if (!(error instanceof DeliveryAlreadyApplied)) throw error;
       return { deliveryId, status: error.status, alreadyApplied: true, ...NOTHING_DONE };
     }
-    return { deliveryId, status, alreadyApplied: false, ...outcome };
   } catch (error) {
     try {
       await db

@@ -113,6 +113,17 @@ export async function loadPaymentFacts(
   return rows.map(factFromStoredEvent).filter((fact): fact is PaymentFact => fact !== null);
 }
 
+/** The view a payment's timeline rows fold into (the rows already read). */
+export function viewFromTimeline(
+  payment: Pick<Payment, "amountMinor" | "currency">,
+  timeline: readonly PaymentEvent[],
+): PaymentView {
+  const facts = timeline
+    .map(factFromStoredEvent)
+    .filter((fact): fact is PaymentFact => fact !== null);
+  return reducePayment({ amountMinor: payment.amountMinor, currency: payment.currency }, facts);
+}
+
 /** The payment's current view, folded from every fact on its timeline. */
 export async function derivePaymentView(
   db: DbOrTx,

@@ -9,7 +9,7 @@ import type {
   ProviderPaymentState,
 } from "@/lib/connections/providers/types";
 import { connectorContext, connectorFor } from "@/lib/connections/registry";
-import { applyEvents } from "@/lib/payments/apply-events";
+import { applyEvents, inApplyTransaction } from "@/lib/payments/apply-events";
 import { and, asc, eq, inArray, isNotNull, lt, or } from "drizzle-orm";
 
 export const STALE_STATUSES = ["created", "pending", "requires_action"] as const;
@@ -78,7 +78,7 @@ export async function applyProviderState(
   const event = reconciledEvent(payment, state, now);
   if (!event) return false;
   event.providerEventId = event.providerEventId.replace(/^reconcile:/, `${idPrefix}:`);
-  const outcome = await db.transaction((tx) =>
+  const outcome = await inApplyTransaction(db, (tx) =>
     applyEvents(tx, connection, [event], { source: "parley", timelineType: "reconciled", now }),
   );
   if (outcome.recorded === 0) return false;

@@ -1,0 +1,147 @@
+// The write half of applying events, in one statement: the new timeline rows (the provider event
+// id keeps a replay out), the payments' re-derived views and, for a webhook delivery, the inbox
+// row's outcome. Rows travel as one JSON parameter each, read back with jsonb_to_recordset.
+//
+// The plan was made from what the payments' locks let us read; a row the insert still skips
+// means someone recorded the same provider event id meanwhile without holding those locks (an
+// event for no payment of ours, delivered twice at once). The plan is then wrong, so the whole
+// transaction is retried (ConcurrentApplyError) rather than half-kept.
+import type { Tx } from "@/db/client";
+import type { ApplyPlan } from "@/lib/payments/apply-plan";
+import { paymentViewColumns } from "@/lib/payments/apply-rows";
+import { jsonValue, resultRows } from "@/lib/payments/json-rows";
+import { sql, type SQL } from "drizzle-orm";
+
+/** The inbox row's outcome, written with the events (webhook deliveries only). */
+export interface DeliveryOutcome {
+  deliveryId: string;
+  status: "applied" | "ignored";
+  providerEventIds: string[];
+  eventTypes: string[];
+  error: string | null;
+}
+
+/** Retry the transaction: the plan was made on a view of the timeline that is now stale. */
+export class ConcurrentApplyError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ConcurrentApplyError";
+  }
+}
+
+/** Another run (the route, recovery, a manual re-apply) applied this delivery first. */
+export class DeliveryAlreadyApplied extends Error {
+  constructor(readonly status: "applied" | "ignored") {
+    super(`Delivery already ${status}`);
+    this.name = "DeliveryAlreadyApplied";
+  }
+}
+
+function insertRowsCte(plan: ApplyPlan): SQL {
+  const rows = plan.rows.map((r) => ({
+    merchant_id: r.merchantId,
+    id: r.id,
+    payment_id: r.paymentId,
+    connection_id: r.connectionId,
+    source: r.source,
+    provider_event_id: r.providerEventId,
+    type: r.type,
+    raw_type: r.rawType,
+    amount_minor: r.amountMinor,
+    currency: r.currency,
+    status_after: r.statusAfter,
+    detail: r.detail,
+    webhook_id: r.webhookId,
+    occurred_at: r.occurredAt,
+  }));
+  return sql`new_events as (
+    insert into payment_events (merchant_id, id, payment_id, connection_id, source,
+      provider_event_id, type, raw_type, amount_minor, currency, status_after, detail,
+      webhook_id, occurred_at)
+    select * from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(merchant_id text,
+      id text, payment_id text, connection_id text, source text, provider_event_id text,
+      type text, raw_type text, amount_minor bigint, currency text, status_after text,
+      detail jsonb, webhook_id text, occurred_at timestamptz)
+    on conflict do nothing
+    returning provider_event_id
+  )`;
+}
+
+function updatePaymentsCte(plan: ApplyPlan, now: Date): SQL {
+  const views = plan.writes.map(({ payment, view, extras }) => {
+    const columns = paymentViewColumns(payment, view, extras, now);
+    return {
+      merchant_id: payment.merchantId,
+      id: payment.id,
+      status: columns.status,
+      refunded_minor: columns.refundedMinor,
+      flags: columns.flags,
+      failure_code: columns.failureCode,
+      failure_message: columns.failureMessage,
+      succeeded_at: columns.succeededAt,
+      method: columns.method,
+      provider_payment_id: columns.providerPaymentId,
+      updated_at: columns.updatedAt,
+    };
+  });
+  return sql`written as (
+    update payments p set status = v.status, refunded_minor = v.refunded_minor, flags = v.flags,
+      failure_code = v.failure_code, failure_message = v.failure_message,
+      succeeded_at = v.succeeded_at, method = v.method,
+      provider_payment_id = v.provider_payment_id, updated_at = v.updated_at
+    from jsonb_to_recordset(${JSON.stringify(views)}::jsonb) as v(merchant_id text, id text,
+      status text, refunded_minor bigint, flags jsonb, failure_code text, failure_message text,
+      succeeded_at timestamptz, method text, provider_payment_id text, updated_at timestamptz)
+    where p.merchant_id = v.merchant_id and p.id = v.id
+    returning p.id
+  )`;
+}
+
+function markDeliveryCte(merchantId: string, outcome: DeliveryOutcome, now: Date): SQL {
+  return sql`marked as (
+    update webhook_inbox set status = ${outcome.status},
+      provider_event_ids = ${JSON.stringify(outcome.providerEventIds)}::jsonb,
+      event_types = ${JSON.stringify(outcome.eventTypes)}::jsonb,
+      attempts = attempts + 1, error = ${outcome.error},
+      applied_at = ${now.toISOString()}::timestamptz
+    where merchant_id = ${merchantId} and id = ${outcome.deliveryId}
+      and status in ('received', 'failed')
+    returning id
+  )`;
+}
+
+export async function writeApplyPlan(
+  tx: Tx,
+  merchantId: string,
+  plan: ApplyPlan,
+  now: Date,
+  delivery?: DeliveryOutcome,
+): Promise<void> {
+  const ctes: SQL[] = [];
+  if (plan.rows.length) ctes.push(insertRowsCte(plan));
+  if (plan.writes.length) ctes.push(updatePaymentsCte(plan, now));
+  if (delivery) ctes.push(markDeliveryCte(merchantId, delivery, now));
+  if (ctes.length === 0) return;
+  const [row] = resultRows(
+    await tx.execute(sql`with ${sql.join(ctes, sql`, `)} select
+      ${plan.rows.length ? sql`(select coalesce(json_agg(provider_event_id), '[]'::json) from new_events)` : sql`'[]'::json`} as inserted,
+      ${delivery ? sql`(select count(*)::int from marked)` : sql`0`} as marked`),
+  );
+  const inserted = new Set(jsonValue<string[]>(row!.inserted));
+  const skipped = plan.rows.filter((r) => !inserted.has(r.providerEventId));
+  if (skipped.length > 0) {
+    throw new ConcurrentApplyError(
+      `Recorded meanwhile by another apply: ${skipped.map((r) => r.providerEventId).join(", ")}`,
+    );
+  }
+  if (delivery && Number(row!.marked) === 0) {
+    const [current] = resultRows(
+      await tx.execute(
+        sql`select status from webhook_inbox where merchant_id = ${merchantId} and id = ${delivery.deliveryId}`,
+      ),
+    );
+    const status = current?.status;
+    if (status === "applied" || status === "ignored") throw new DeliveryAlreadyApplied(status);
+    throw new Error(`Delivery ${delivery.deliveryId} could not be marked (${String(status)})`);
+  }
+}
