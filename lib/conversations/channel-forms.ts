@@ -114,18 +114,19 @@ export interface PlatformNextStep {
   /** One sentence saying where the webhook URL goes. */
   summary: string;
   steps: string[];
+  /** A command to run as is, once the placeholders in <…> are filled in. */
+  command?: string;
 }
 
 /** Where the merchant pastes the webhook URL; each platform's own setup docs name these places. */
-export function platformNextStep(kind: ConnectableKind): PlatformNextStep {
+export function platformNextStep(kind: ConnectableKind, webhookUrl: string): PlatformNextStep {
   switch (kind) {
     case "telegram":
+      // Bot API, setWebhook: Telegram then sends secret_token in X-Telegram-Bot-Api-Secret-Token.
       return {
         summary: "Call setWebhook with this URL and your secret token.",
-        steps: [
-          "curl -F url=<this URL> -F secret_token=<your secret token> https://api.telegram.org/bot<your bot token>/setWebhook",
-          'Telegram answers {"ok":true,…}; then message your bot to try it.',
-        ],
+        command: `curl -F "url=${webhookUrl}" -F "secret_token=<your secret token>" "https://api.telegram.org/bot<your bot token>/setWebhook"`,
+        steps: ['Telegram answers {"ok":true,…}; then message your bot to try it.'],
       };
     case "messenger":
       return {

@@ -108,6 +108,24 @@ test.describe.serial("chat channels on the flow page", () => {
       (await page.request.post(webhookUrl, { data: botUpdate(4), headers: signed })).status(),
     ).toBe(200);
 
+    // Replacing only the secret token: the bot token field is left blank and kept.
+    await item.getByRole("button", { name: "Replace credentials" }).click();
+    const rotate = item.getByRole("form", { name: "Replace credentials" });
+    await expect(rotate.getByLabel("Bot token", { exact: true })).toBeFocused();
+    await rotate.getByRole("button", { name: "Generate a secret token" }).click();
+    const newSecret = await rotate.getByLabel("Secret token", { exact: true }).inputValue();
+    expect(newSecret).not.toBe(secret);
+    await rotate.getByRole("button", { name: "Save new credentials" }).click();
+    await expect(item.getByRole("status")).toContainText("Replaced: Secret token.");
+    await expect(item).toContainText(`…${newSecret.slice(-4)}`);
+    const oldSecret = await page.request.post(webhookUrl, { data: botUpdate(5), headers: signed });
+    expect(oldSecret.status()).toBe(401);
+    const rotated = await page.request.post(webhookUrl, {
+      data: botUpdate(6),
+      headers: { "x-telegram-bot-api-secret-token": newSecret },
+    });
+    expect(rotated.status()).toBe(200);
+
     // After a reload the list still shows the channel, masked.
     await page.reload();
     await expect(

@@ -12,7 +12,9 @@ export function ChannelConnected({ result, onDone }: { result: ConnectedChannel;
   const { channel, kindTicked } = result;
   const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => heading.current?.focus(), []);
-  const next = isConnectableKind(channel.kind) ? platformNextStep(channel.kind) : null;
+  const next = isConnectableKind(channel.kind)
+    ? platformNextStep(channel.kind, channel.webhookUrl)
+    : null;
   const name = CHANNEL_LABELS[channel.kind];
   return (
     <div
@@ -26,6 +28,11 @@ export function ChannelConnected({ result, onDone }: { result: ConnectedChannel;
       {next ? (
         <div className="space-y-1 text-slate-700">
           <p className="font-medium">Next: {next.summary}</p>
+          {next.command ? (
+            <pre className="overflow-x-auto whitespace-pre-wrap break-all rounded bg-slate-900 p-2 text-xs text-slate-100">
+              {next.command}
+            </pre>
+          ) : null}
           <ol className="list-inside list-decimal space-y-1 text-xs">
             {next.steps.map((step) => (
               <li key={step} className="break-words">
