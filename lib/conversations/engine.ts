@@ -1,9 +1,10 @@
-// The conversation engine: the I/O around the pure flow runtime. It finds or starts the
-// conversation, stores the customer's message once (redacted), steps the runtime under the
-// conversation's lock, writes what came out, then does what must follow the commit — send the
-// replies, create the checkout — and feeds the results back in.
+// The conversation engine: the I/O around the pure flow runtime. For a customer's message it
+// reads the conversation with everything the step needs in one query, runs the runtime, and
+// writes the message (redacted), the new state, the replies and the events in one statement
+// that only lands if nobody wrote in between (then it reads again). What must follow the write
+// — sending the replies, creating the checkout — runs after it and feeds the results back in.
 import type { Db, Tx } from "@/db/client";
-import { type Conversation, type Flow, payments } from "@/db/schema";
+import type { Conversation, ConversationMessage, Flow } from "@/db/schema";
 import {
   cleanInboundText,
   MAX_INBOUND_BODY_BYTES,
@@ -11,53 +12,43 @@ import {
   truncateText,
 } from "@/lib/channels/sanitize";
 import type { ChannelKind } from "@/lib/channels/types";
-import type { PaymentStatus } from "@/lib/connections/providers/types";
 import { AppError, NotFoundError } from "@/lib/errors";
 import { type Lang, LANGS } from "@/lib/flows/graph";
 import { redactCardData } from "@/lib/flows/redact";
 import { createInitialState } from "@/lib/flows/runtime";
-import type { ConversationInput } from "@/lib/flows/runtime/types";
+import type { ConversationInput, ConversationState } from "@/lib/flows/runtime/types";
 import { newId } from "@/lib/ids";
-import { and, eq } from "drizzle-orm";
-import type { CheckoutRequest } from "./checkout-guard";
-import { createConversationCheckout } from "./checkouts";
-import { deliverOutbound } from "./delivery";
 import {
   capabilitiesOf,
   connectionsFor,
+  environmentFor,
   graphForNewConversation,
-  loadStepEnvironment,
+  offersFor,
 } from "./environment";
-import { getFlowByPublicKey, isLiveOn } from "./graphs";
+import { isLiveOn } from "./graphs";
 import { notifyConversation } from "./notify";
 import { type ChatMessageView, toMessageView } from "./outbound";
 import {
-  type ConversationPaymentStatus,
-  conversationPaymentStatus,
-  isConversationPaymentStatus,
-} from "./payment-events";
+  type FlowLiveness,
+  readFlowForStart,
+  readOpenChatStepContext,
+  readStepContext,
+  readWidgetStepContext,
+  type StepContext,
+} from "./step-context";
 import {
-  applyStep,
+  type InboundToStore,
+  planStep,
   readState,
   RevisionConflictError,
   type StepEnvironment,
-  type StepOutcome,
+  type StepPlan,
 } from "./step-runner";
-import {
-  type EngineEvent,
-  findInboundMessage,
-  findOpenChatConversation,
-  insertConversation,
-  insertInboundMessage,
-  insertStepEvents,
-  listMessagesAfter,
-  listMessagesFrom,
-  lockChat,
-  lockConversation,
-  nextMessageTime,
-  rewriteInboundBody,
-} from "./store";
-import { cancelCheckoutRecovery } from "./timers";
+import { writeStep, writeStepIn } from "./step-writer";
+import { type Finished, finishStep, NEEDS_LOCK, RETRY, withOptimisticRetry } from "./steps";
+import { listMessagesAfter, listMessagesFrom, lockChat, MESSAGE_PAGE } from "./store";
+
+export { completeCheckout, handlePaymentUpdate, stepConversation, type StepOptions } from "./steps";
 
 export const MAX_CHOICE_VALUE_LENGTH = 2_000;
 
@@ -118,28 +109,14 @@ export interface EngineResult {
   path: string[];
 }
 
-async function resolveFlow(
-  db: Db,
+/** Customers reach published flows where they're offered; the simulator runs drafts anywhere. */
+function assertReachable(
+  flow: FlowLiveness | undefined,
   selector: FlowSelector & { channel: ChannelKind },
-): Promise<Flow> {
-  const flow =
-    selector.flow ??
-    (selector.publicKey ? await getFlowByPublicKey(db, selector.publicKey) : undefined);
-  if (!flow) throw new NotFoundError("This chat");
-  // The simulator runs drafts on any channel; customers reach published flows where they're offered.
-  if (!selector.isSimulation && !isLiveOn(flow, selector.channel))
+): FlowLiveness {
+  if (!flow || (!selector.isSimulation && !isLiveOn(flow, selector.channel)))
     throw new NotFoundError("This chat");
   return flow;
-}
-
-/** One retry when another writer got in between: the second attempt reads their state. */
-async function withRevisionRetry<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    if (error instanceof RevisionConflictError) return work();
-    throw error;
-  }
 }
 
 function views(rows: Parameters<typeof toMessageView>[0][]): ChatMessageView[] {
@@ -178,154 +155,232 @@ function cleanInbound(message: InboundText): CleanInbound {
   return { platformMessageId, text: text || choice, ...(choice ? { choiceValue: choice } : {}) };
 }
 
-async function openConversationFor(
-  tx: Tx,
-  flow: Flow,
-  params: HandleInboundParams,
+/** A conversation row not written yet, at revision 0: its first step inserts it. */
+function newConversation(
+  flow: FlowLiveness,
+  identity: ChatIdentity,
+  state: ConversationState,
+  id: string,
+  isSimulation: boolean,
   now: Date,
-): Promise<Conversation> {
-  const isSimulation = params.isSimulation ?? false;
-  if (params.conversationId) {
-    const row = await lockConversation(tx, flow.merchantId, params.conversationId);
-    const ours =
-      row &&
-      row.flowId === flow.id &&
-      row.channel === params.channel &&
-      row.externalChatId === params.externalChatId &&
-      row.isSimulation === isSimulation;
-    if (!ours) throw new NotFoundError("This conversation");
-    return row;
-  }
-  const chat = {
+): Conversation {
+  return {
     merchantId: flow.merchantId,
-    flowId: flow.id,
-    channel: params.channel,
-    channelId: params.channelId ?? null,
-    externalChatId: params.externalChatId,
-  };
-  await lockChat(
-    tx,
-    `${chat.merchantId}:${chat.flowId}:${chat.channel}:${chat.channelId ?? ""}:${chat.externalChatId}`,
-  );
-  const open = await findOpenChatConversation(tx, chat, now);
-  if (open) return open;
-
-  const graph = await graphForNewConversation(tx, flow, isSimulation, params.draftGraph);
-  const id = newId("conversation");
-  const state = createInitialState(graph, id);
-  // A hint, not a choice: the customer's first words may still switch the language.
-  const hinted = langFromTag(params.message.lang);
-  if (hinted && graph.languages.includes(hinted)) state.lang = hinted;
-  return insertConversation(tx, {
-    ...chat,
     id,
+    flowId: flow.id,
     flowVersionId: isSimulation ? null : flow.publishedVersionId,
-    externalUserId: params.externalUserId,
+    channel: identity.channel,
+    channelId: identity.channelId ?? null,
+    externalUserId: identity.externalUserId,
+    externalChatId: identity.externalChatId,
+    lang: state.lang,
+    status: state.status,
     isSimulation,
     state,
-    now,
-  });
+    revision: 0,
+    startedAt: now,
+    updatedAt: now,
+    completedAt: null,
+  };
 }
+
+type InboundOutcome =
+  | { duplicate: true; context: StepContext }
+  | { duplicate: false; context: StepContext | null; plan: StepPlan; env: StepEnvironment };
 
 /** Handles one customer message from any channel. A redelivered message is a no-op. */
 export async function handleInbound(db: Db, params: HandleInboundParams): Promise<EngineResult> {
   const now = params.now ?? new Date();
+  const isSimulation = params.isSimulation ?? false;
   const message = cleanInbound(params.message);
-  const flow = await resolveFlow(db, params);
-  // Stored before anything else sees it: card data never reaches a row or a log.
+  // Redacted before anything is stored: card data never reaches a row or a log.
   const stored = redactCardData(message.text);
+  const inbound: InboundToStore = {
+    platformMessageId: message.platformMessageId,
+    body: {
+      kind: "text",
+      text: stored.text,
+      ...(message.choiceValue ? { choiceValue: message.choiceValue } : {}),
+    },
+    redacted: stored.redacted,
+  };
+  const input: ConversationInput = {
+    kind: "message",
+    text: message.choiceValue ?? message.text,
+    messageId: message.platformMessageId,
+  };
+  const reading = {
+    platformMessageId: message.platformMessageId,
+    messagesAfter: params.messagesAfter,
+  };
+  let flow: FlowLiveness | undefined = params.flow
+    ? assertReachable(params.flow, params)
+    : undefined;
+  // Without a conversation id the chat is found through its flow (the widget's read finds both).
+  if (!flow && !params.conversationId) {
+    const found = params.publicKey ? await readFlowForStart(db, params.publicKey) : undefined;
+    flow = assertReachable(found?.flow, params);
+  }
 
-  const attempt = () =>
-    db.transaction(async (tx) => {
-      const conversation = await openConversationFor(tx, flow, params, now);
-      const receivedAt = await nextMessageTime(tx, conversation.merchantId, conversation.id, now);
-      const inbound = await insertInboundMessage(tx, {
-        merchantId: conversation.merchantId,
-        conversationId: conversation.id,
-        platformMessageId: message.platformMessageId,
-        body: {
-          kind: "text",
-          text: stored.text,
-          ...(message.choiceValue ? { choiceValue: message.choiceValue } : {}),
-        },
-        redacted: stored.redacted,
-        at: receivedAt,
-      });
-      if (!inbound) return { conversation, duplicate: true as const };
-
-      const env = await loadStepEnvironment(tx, conversation, params.draftGraph);
-      const input: ConversationInput = {
-        kind: "message",
-        text: message.choiceValue ?? message.text,
-        messageId: message.platformMessageId,
-      };
-      const outcome = await applyStep(
-        tx,
-        conversation,
-        env,
-        input,
-        now,
-        new Date(receivedAt.getTime() + 1),
+  const chat = () => ({
+    merchantId: flow!.merchantId,
+    flowId: flow!.id,
+    channel: params.channel,
+    channelId: params.channelId ?? null,
+    externalChatId: params.externalChatId,
+  });
+  const ours = (context: StepContext | null): StepContext => {
+    const row = context?.conversation;
+    const matches =
+      row &&
+      row.flowId === flow!.id &&
+      row.channel === params.channel &&
+      row.externalChatId === params.externalChatId &&
+      row.isSimulation === isSimulation;
+    if (!matches) throw new NotFoundError("This conversation");
+    return context!;
+  };
+  const read = async (db: Db | Tx, lock: boolean): Promise<StepContext | null> => {
+    if (!params.conversationId)
+      return readOpenChatStepContext(db, chat(), now, { ...reading, lock });
+    if (!flow && params.publicKey && !lock) {
+      const found = await readWidgetStepContext(
+        db,
+        params.publicKey,
+        params.conversationId,
+        reading,
       );
-      // The runtime redacts with the conversation's context (a bare CVV right after a card).
-      const contextual = outcome.result.inbound;
-      if (
-        !message.choiceValue &&
-        contextual &&
-        (contextual.text !== stored.text || contextual.redacted !== stored.redacted)
-      ) {
-        await rewriteInboundBody(
+      flow = assertReachable(found?.flow, params);
+      return ours(found!.context);
+    }
+    flow = assertReachable(flow, params);
+    return ours(
+      await readStepContext(db, flow.merchantId, params.conversationId, { ...reading, lock }),
+    );
+  };
+  const plan = async (db: Db | Tx, context: StepContext) => {
+    const env = await environmentFor(
+      db,
+      context.conversation,
+      context.connections,
+      params.draftGraph,
+    );
+    return {
+      env,
+      plan: planStep(context.conversation, env, input, {
+        now,
+        lastMessageAt: context.lastMessageAt,
+        inbound,
+      }),
+    };
+  };
+
+  const outcome = await withOptimisticRetry<InboundOutcome>(
+    db,
+    async () => {
+      if (!flow && !params.publicKey) throw new NotFoundError("This chat");
+      const context = await read(db, false);
+      // No conversation yet for this chat: opening one needs the chat's lock.
+      if (!context) return NEEDS_LOCK;
+      if (context.duplicateAt) return { duplicate: true, context };
+      const next = await plan(db, context);
+      return (await writeStep(db, next.plan)) ? { duplicate: false, context, ...next } : RETRY;
+    },
+    async (tx) => {
+      flow = assertReachable(flow, params);
+      if (!params.conversationId) {
+        const { merchantId, flowId, channel, channelId, externalChatId } = chat();
+        await lockChat(
           tx,
-          inbound,
-          { kind: "text", text: contextual.text },
-          contextual.redacted,
+          `${merchantId}:${flowId}:${channel}:${channelId ?? ""}:${externalChatId}`,
         );
       }
-      return { conversation, duplicate: false as const, outcome, env, receivedAt };
-    });
+      const context = await read(tx, true);
+      if (context?.duplicateAt) return { duplicate: true, context };
+      if (context) {
+        const next = await plan(tx, context);
+        if (!(await writeStepIn(tx, next.plan)))
+          throw new RevisionConflictError(context.conversation.id);
+        return { duplicate: false, context, ...next };
+      }
+      const graph = await graphForNewConversation(tx, flow, isSimulation, params.draftGraph);
+      const id = newId("conversation");
+      const state = createInitialState(graph, id);
+      // A hint, not a choice: the customer's first words may still switch the language.
+      const hinted = langFromTag(params.message.lang);
+      if (hinted && graph.languages.includes(hinted)) state.lang = hinted;
+      const before = newConversation(flow, params, state, id, isSimulation, now);
+      const env: StepEnvironment = {
+        graph,
+        capabilities: capabilitiesOf(params.channel),
+        connections: await connectionsFor(tx, flow.merchantId, isSimulation),
+      };
+      const first = planStep(before, env, input, { now, lastMessageAt: null, inbound });
+      if (!(await writeStepIn(tx, first, true))) throw new RevisionConflictError(id);
+      return { duplicate: false, context: null, plan: first, env };
+    },
+  );
 
-  const done = await withRevisionRetry(attempt);
-  if (done.duplicate) {
-    const { merchantId, id } = done.conversation;
-    const original =
-      params.messagesAfter === undefined
-        ? await findInboundMessage(db, merchantId, id, message.platformMessageId)
-        : undefined;
+  if (outcome.duplicate) {
+    const { conversation, messages, duplicateAt } = outcome.context;
     const rows =
       params.messagesAfter !== undefined
-        ? await listMessagesAfter(db, merchantId, id, params.messagesAfter)
-        : original
-          ? await listMessagesFrom(db, merchantId, id, original.createdAt)
-          : [];
+        ? (messages ?? [])
+        : await listMessagesFrom(db, conversation.merchantId, conversation.id, duplicateAt!);
     return {
-      conversationId: done.conversation.id,
-      status: done.conversation.status,
+      conversationId: conversation.id,
+      status: conversation.status,
       duplicate: true,
       messages: views(rows),
-      path: readState(done.conversation).path ?? [],
+      path: readState(conversation).path ?? [],
     };
   }
-  let final = done.outcome.conversation;
+
+  const { plan: written, env, context } = outcome;
+  let finished: Finished;
   if (params.defer) {
-    notifyConversation(done.outcome.conversation.id);
-    const { outcome, env } = done;
+    notifyConversation(written.conversation.id);
     params.defer(async () => {
-      await finishStep(db, outcome, env, now);
+      await finishStep(db, written, env, now);
     });
+    finished = {
+      conversation: written.conversation,
+      messages: [written.inbound!, ...written.outbound],
+      complete: true,
+    };
   } else {
-    final = await finishStep(db, done.outcome, done.env, now);
+    finished = await finishStep(db, written, env, now);
   }
-  const rows =
-    params.messagesAfter !== undefined
-      ? await listMessagesAfter(db, final.merchantId, final.id, params.messagesAfter)
-      : await listMessagesFrom(db, final.merchantId, final.id, done.receivedAt);
+  const final = finished.conversation;
   return {
     conversationId: final.id,
     status: final.status,
     duplicate: false,
-    messages: views(rows),
+    messages: views(await answerRows(db, final, finished, context, params.messagesAfter)),
     path: readState(final).path ?? [],
   };
+}
+
+/**
+ * The messages to answer with: what the widget had not seen plus what this message wrote, or
+ * (for channels) the message and what followed. Read again only when another writer got in.
+ */
+async function answerRows(
+  db: Db,
+  conversation: Conversation,
+  finished: Finished,
+  context: StepContext | null,
+  messagesAfter: Date | null | undefined,
+): Promise<ConversationMessage[]> {
+  const { merchantId, id } = conversation;
+  if (messagesAfter === undefined) {
+    if (finished.complete) return finished.messages;
+    return listMessagesFrom(db, merchantId, id, finished.messages[0]!.createdAt);
+  }
+  // Messages are written with increasing times, so the new ones follow what the read saw.
+  const seen = context ? context.messages : [];
+  if (finished.complete && seen) return [...seen, ...finished.messages].slice(0, MESSAGE_PAGE);
+  return listMessagesAfter(db, merchantId, id, messagesAfter);
 }
 
 /** Opens a new conversation (web widget, simulator) and runs the flow up to its first question. */
@@ -334,143 +389,49 @@ export async function startConversation(
   params: StartConversationParams,
 ): Promise<EngineResult> {
   const now = params.now ?? new Date();
-  const flow = await resolveFlow(db, params);
   const isSimulation = params.isSimulation ?? false;
+  let flow: FlowLiveness & { draftGraph?: unknown };
+  let connections;
+  if (params.flow) {
+    assertReachable(params.flow, params);
+    flow = params.flow;
+    connections = await connectionsFor(db, flow.merchantId, isSimulation);
+  } else {
+    const found = params.publicKey ? await readFlowForStart(db, params.publicKey) : undefined;
+    flow = assertReachable(found?.flow, params);
+    connections = offersFor(found!.connections, isSimulation);
+  }
   const graph = await graphForNewConversation(db, flow, isSimulation, params.draftGraph);
-  const env: StepEnvironment = {
-    graph,
-    capabilities: capabilitiesOf(params.channel),
-    connections: await connectionsFor(db, flow.merchantId, isSimulation),
-  };
+  const env: StepEnvironment = { graph, capabilities: capabilitiesOf(params.channel), connections };
   const id = newId("conversation");
-  const outcome = await db.transaction(async (tx) => {
-    const conversation = await insertConversation(tx, {
-      merchantId: flow.merchantId,
-      flowId: flow.id,
-      channel: params.channel,
-      channelId: params.channelId ?? null,
-      externalChatId: params.externalChatId,
-      id,
-      flowVersionId: isSimulation ? null : flow.publishedVersionId,
-      externalUserId: params.externalUserId,
-      isSimulation,
-      state: createInitialState(graph, id),
+  const before = newConversation(
+    flow,
+    params,
+    createInitialState(graph, id),
+    id,
+    isSimulation,
+    now,
+  );
+  const lang = params.lang && graph.languages.includes(params.lang) ? params.lang : undefined;
+  const plan = planStep(
+    before,
+    env,
+    { kind: "start", ...(lang ? { lang } : {}) },
+    {
       now,
-    });
-    return applyStep(
-      tx,
-      conversation,
-      env,
-      { kind: "start", ...(params.lang ? { lang: params.lang } : {}) },
-      now,
-      now,
-    );
-  });
-  const final = await finishStep(db, outcome, env, now);
-  const rows = await listMessagesFrom(db, final.merchantId, final.id, new Date(0));
+      lastMessageAt: null,
+    },
+  );
+  if (!(await writeStep(db, plan, true))) throw new RevisionConflictError(id);
+  const finished = await finishStep(db, plan, env, now);
+  const rows = finished.complete
+    ? finished.messages
+    : await listMessagesFrom(db, flow.merchantId, id, new Date(0));
   return {
     conversationId: id,
-    status: final.status,
+    status: finished.conversation.status,
     duplicate: false,
     messages: views(rows),
-    path: readState(final).path ?? [],
+    path: readState(finished.conversation).path ?? [],
   };
-}
-
-export interface StepOptions {
-  now?: Date;
-  draftGraph?: unknown;
-  /** Engine-side events to record with this step (a checkout the provider refused). */
-  extraEvents?: EngineEvent[];
-}
-
-/**
- * Feeds one non-message input (payment event, timer, checkout result) to a conversation and
- * does what follows. Null when the conversation does not exist for this merchant.
- */
-export async function stepConversation(
-  db: Db,
-  merchantId: string,
-  conversationId: string,
-  input: ConversationInput,
-  options: StepOptions = {},
-): Promise<Conversation | null> {
-  const now = options.now ?? new Date();
-  const done = await withRevisionRetry(() =>
-    db.transaction(async (tx) => {
-      const conversation = await lockConversation(tx, merchantId, conversationId);
-      if (!conversation) return null;
-      const env = await loadStepEnvironment(tx, conversation, options.draftGraph);
-      const outcome = await applyStep(tx, conversation, env, input, now);
-      if (options.extraEvents?.length)
-        await insertStepEvents(tx, conversation, options.extraEvents);
-      return { outcome, env };
-    }),
-  );
-  if (!done) return null;
-  return finishStep(db, done.outcome, done.env, now);
-}
-
-/** After the commit: replies go out in order, then any checkout is created and fed back in. */
-async function finishStep(
-  db: Db,
-  outcome: StepOutcome,
-  env: StepEnvironment,
-  now: Date,
-): Promise<Conversation> {
-  notifyConversation(outcome.conversation.id);
-  await deliverOutbound(db, outcome.conversation, outcome.outbound);
-  let conversation = outcome.conversation;
-  for (const request of outcome.checkouts) {
-    conversation = (await completeCheckout(db, conversation, env, request, now)) ?? conversation;
-  }
-  return conversation;
-}
-
-/**
- * Creates the checkout the runtime asked for and steps the conversation with the result (the
- * link, or a failure it explains to the customer). Also what the recovery job runs.
- */
-export async function completeCheckout(
-  db: Db,
-  conversation: Conversation,
-  env: StepEnvironment,
-  request: CheckoutRequest,
-  now: Date,
-): Promise<Conversation | null> {
-  const result = await createConversationCheckout(db, conversation, env, request, now);
-  const next = await stepConversation(db, conversation.merchantId, conversation.id, result.input, {
-    now,
-    draftGraph: conversation.isSimulation ? env.graph : undefined,
-    extraEvents: result.failure ? [result.failure] : undefined,
-  });
-  await cancelCheckoutRecovery(db, conversation.merchantId, request.idempotencyKey);
-  return next;
-}
-
-/**
- * The payment pipeline changed a payment's status: the conversation that asked for it hears
- * about it. Replays and statuses the chat doesn't care about change nothing.
- */
-export async function handlePaymentUpdate(
-  db: Db,
-  merchantId: string,
-  paymentId: string,
-  status: PaymentStatus | ConversationPaymentStatus,
-  options: { now?: Date } = {},
-): Promise<Conversation | null> {
-  const mapped = isConversationPaymentStatus(status) ? status : conversationPaymentStatus(status);
-  if (!mapped) return null;
-  const [payment] = await db
-    .select({ conversationId: payments.conversationId })
-    .from(payments)
-    .where(and(eq(payments.merchantId, merchantId), eq(payments.id, paymentId)));
-  if (!payment?.conversationId) return null;
-  return stepConversation(
-    db,
-    merchantId,
-    payment.conversationId,
-    { kind: "payment_event", status: mapped, paymentId },
-    options,
-  );
 }

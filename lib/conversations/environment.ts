@@ -2,17 +2,23 @@
 // or the current draft in a simulation), its channel's capabilities and the merchant's
 // connections (only Sandbox ones in a simulation: simulated customers never reach a real provider).
 import type { DbOrTx } from "@/db/client";
-import type { Conversation, Flow } from "@/db/schema";
+import type { Conversation } from "@/db/schema";
 import { getChannelAdapter } from "@/lib/channels";
 import type { ChannelKind } from "@/lib/channels/types";
 import { NotFoundError } from "@/lib/errors";
 import type { FlowGraph } from "@/lib/flows/graph";
 import { getFlow, listConnectionOffers, loadVersionGraph, parseDraftGraph } from "./graphs";
+import type { ConnectionOffer } from "./methods";
+import type { FlowLiveness } from "./step-context";
 import type { StepEnvironment } from "./step-runner";
 
-export async function connectionsFor(db: DbOrTx, merchantId: string, isSimulation: boolean) {
-  const all = await listConnectionOffers(db, merchantId);
+/** What a conversation may pay through: only Sandbox connections in a simulation. */
+export function offersFor(all: ConnectionOffer[], isSimulation: boolean): ConnectionOffer[] {
   return isSimulation ? all.filter((c) => c.provider === "sandbox") : all;
+}
+
+export async function connectionsFor(db: DbOrTx, merchantId: string, isSimulation: boolean) {
+  return offersFor(await listConnectionOffers(db, merchantId), isSimulation);
 }
 
 export function capabilitiesOf(channel: ChannelKind) {
@@ -22,11 +28,21 @@ export function capabilitiesOf(channel: ChannelKind) {
 /** The graph a new conversation of this flow starts on. */
 export async function graphForNewConversation(
   db: DbOrTx,
-  flow: Flow,
+  flow: FlowLiveness & { draftGraph?: unknown },
   isSimulation: boolean,
   draftGraph?: unknown,
 ): Promise<FlowGraph> {
-  if (isSimulation) return parseDraftGraph(draftGraph ?? flow.draftGraph);
+  if (isSimulation) {
+    // A simulation runs the draft: the caller's, or the stored one.
+    const draft = draftGraph ?? flow.draftGraph;
+    return draft !== undefined
+      ? parseDraftGraph(draft)
+      : graphForConversation(db, {
+          merchantId: flow.merchantId,
+          flowId: flow.id,
+          flowVersionId: null,
+        });
+  }
   if (!flow.publishedVersionId) throw new NotFoundError("This chat");
   return loadVersionGraph(db, flow.merchantId, flow.publishedVersionId);
 }
@@ -34,7 +50,7 @@ export async function graphForNewConversation(
 /** The graph an existing conversation keeps running on. */
 export async function graphForConversation(
   db: DbOrTx,
-  conversation: Conversation,
+  conversation: Pick<Conversation, "merchantId" | "flowId" | "flowVersionId">,
   draftGraph?: unknown,
 ): Promise<FlowGraph> {
   if (conversation.flowVersionId)
@@ -54,4 +70,18 @@ export async function loadStepEnvironment(
   const graph = await graphForConversation(db, conversation, draftGraph);
   const connections = await connectionsFor(db, conversation.merchantId, conversation.isSimulation);
   return { graph, connections, capabilities: capabilitiesOf(conversation.channel) };
+}
+
+/** The environment of a conversation whose merchant's connections were read with it. */
+export async function environmentFor(
+  db: DbOrTx,
+  conversation: Conversation,
+  connections: ConnectionOffer[],
+  draftGraph?: unknown,
+): Promise<StepEnvironment> {
+  return {
+    graph: await graphForConversation(db, conversation, draftGraph),
+    connections: offersFor(connections, conversation.isSimulation),
+    capabilities: capabilitiesOf(conversation.channel),
+  };
 }

@@ -30,12 +30,15 @@ export async function getFlow(
 }
 
 /** A flow customers can chat with: published, not archived. */
-export function isLive(flow: Flow): boolean {
+export function isLive(flow: Pick<Flow, "status" | "publishedVersionId">): boolean {
   return flow.status === "published" && flow.publishedVersionId !== null;
 }
 
 /** Published, and offered on this channel in the flow's settings. */
-export function isLiveOn(flow: Flow, channel: ChannelKind): boolean {
+export function isLiveOn(
+  flow: Pick<Flow, "status" | "publishedVersionId" | "channels">,
+  channel: ChannelKind,
+): boolean {
   return isLive(flow) && (flow.channels ?? []).includes(channel);
 }
 

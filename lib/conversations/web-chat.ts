@@ -92,13 +92,13 @@ export async function startWebChat(
   const { value } = await readJson(request);
   const input = StartChatSchema.parse(value);
   limit(request, "start", CHAT_START_LIMIT);
-  const flow = await liveFlow(db, publicKey);
+  // The engine checks the key is live on the web; a language the flow lacks is ignored.
   const result = await startConversation(db, {
     publicKey,
     channel: "web",
     externalUserId: input.sessionId,
     externalChatId: input.sessionId,
-    lang: input.lang && flow.languages.includes(input.lang) ? input.lang : undefined,
+    lang: input.lang,
   });
   return {
     conversationId: result.conversationId,
