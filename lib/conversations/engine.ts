@@ -44,7 +44,7 @@ import {
   type StepEnvironment,
   type StepPlan,
 } from "./step-runner";
-import { writeStep, writeStepIn } from "./step-writer";
+import { writeStep } from "./step-writer";
 import { type Finished, finishStep, NEEDS_LOCK, RETRY, withOptimisticRetry } from "./steps";
 import { listMessagesAfter, listMessagesFrom, lockChat, MESSAGE_PAGE } from "./store";
 
@@ -299,7 +299,7 @@ export async function handleInbound(db: Db, params: HandleInboundParams): Promis
       if (context?.duplicateAt) return { duplicate: true, context };
       if (context) {
         const next = await plan(tx, context);
-        if (!(await writeStepIn(tx, next.plan)))
+        if (!(await writeStep(tx, next.plan)))
           throw new RevisionConflictError(context.conversation.id);
         return { duplicate: false, context, ...next };
       }
@@ -316,7 +316,7 @@ export async function handleInbound(db: Db, params: HandleInboundParams): Promis
         connections: await connectionsFor(tx, flow.merchantId, isSimulation),
       };
       const first = planStep(before, env, input, { now, lastMessageAt: null, inbound });
-      if (!(await writeStepIn(tx, first, true))) throw new RevisionConflictError(id);
+      if (!(await writeStep(tx, first, true))) throw new RevisionConflictError(id);
       return { duplicate: false, context: null, plan: first, env };
     },
   );

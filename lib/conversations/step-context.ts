@@ -41,7 +41,10 @@ export interface ContextOptions {
   platformMessageId?: string;
   /** Also read the messages after this cursor (null: from the start). */
   messagesAfter?: Date | null;
-  /** Take the conversation's row lock (inside a transaction): the fallback when racing writers keep winning. */
+  /**
+   * Take the conversation's row lock first (inside a transaction): the fallback when racing
+   * writers keep winning. The rest is read after the lock is held, so it sees their writes.
+   */
   lock?: boolean;
 }
 
@@ -185,11 +188,21 @@ export async function readStepContext(
   conversationId: string,
   options: ContextOptions = {},
 ): Promise<StepContext | null> {
-  const query = db
+  const byId = and(eq(conversations.merchantId, merchantId), eq(conversations.id, conversationId));
+  // A waiting FOR UPDATE returns the row's newest version, but subqueries beside it would still
+  // see the statement's older snapshot: lock in one statement, read in the next.
+  if (options.lock) {
+    const [locked] = await db
+      .select({ id: conversations.id })
+      .from(conversations)
+      .where(byId)
+      .for("update");
+    if (!locked) return null;
+  }
+  const [row] = await db
     .select({ conversation: conversations, ...extras(options) })
     .from(conversations)
-    .where(and(eq(conversations.merchantId, merchantId), eq(conversations.id, conversationId)));
-  const [row] = await (options.lock ? query.for("update", { of: conversations }) : query);
+    .where(byId);
   return row ? contextOf(row.conversation, row) : null;
 }
 
@@ -201,29 +214,39 @@ export async function readOpenChatStepContext(
   options: ContextOptions = {},
 ): Promise<StepContext | null> {
   const terminalButHandoff = TERMINAL_STATUSES.filter((s) => s !== "handed_off");
-  const query = db
+  const open = and(
+    eq(conversations.merchantId, chat.merchantId),
+    eq(conversations.channel, chat.channel),
+    eq(conversations.externalChatId, chat.externalChatId),
+    eq(conversations.flowId, chat.flowId),
+    chat.channelId === null
+      ? sql`${conversations.channelId} is null`
+      : eq(conversations.channelId, chat.channelId),
+    eq(conversations.isSimulation, false),
+    notInArray(conversations.status, [...terminalButHandoff, "abandoned"]),
+    or(
+      sql`${conversations.status} <> 'handed_off'`,
+      gte(conversations.updatedAt, new Date(now.getTime() - HANDOFF_HOLD_MS)),
+    ),
+  );
+  if (options.lock) {
+    const [locked] = await db
+      .select({ id: conversations.id })
+      .from(conversations)
+      .where(open)
+      .orderBy(desc(conversations.startedAt))
+      .limit(1)
+      .for("update");
+    return locked
+      ? readStepContext(db, chat.merchantId, locked.id, { ...options, lock: false })
+      : null;
+  }
+  const [row] = await db
     .select({ conversation: conversations, ...extras(options) })
     .from(conversations)
-    .where(
-      and(
-        eq(conversations.merchantId, chat.merchantId),
-        eq(conversations.channel, chat.channel),
-        eq(conversations.externalChatId, chat.externalChatId),
-        eq(conversations.flowId, chat.flowId),
-        chat.channelId === null
-          ? sql`${conversations.channelId} is null`
-          : eq(conversations.channelId, chat.channelId),
-        eq(conversations.isSimulation, false),
-        notInArray(conversations.status, [...terminalButHandoff, "abandoned"]),
-        or(
-          sql`${conversations.status} <> 'handed_off'`,
-          gte(conversations.updatedAt, new Date(now.getTime() - HANDOFF_HOLD_MS)),
-        ),
-      ),
-    )
+    .where(open)
     .orderBy(desc(conversations.startedAt))
     .limit(1);
-  const [row] = await (options.lock ? query.for("update", { of: conversations }) : query);
   return row ? contextOf(row.conversation, row) : null;
 }
 

@@ -1,13 +1,12 @@
 // Writes a planned step as one SQL statement: the conversation's new state (only if the row is
 // still at the revision the step read, and only if the customer's message is not stored yet),
-// with its messages and events riding on that update. A statement is atomic on its own, so the
-// common step is one round trip and holds the row lock for no longer than the statement. Steps
-// that also touch the jobs table (timers, checkouts) write the same statement and the jobs in
-// one transaction.
-import type { Db, DbOrTx, Tx } from "@/db/client";
+// with its messages, events and jobs riding on that update. A statement is atomic on its own,
+// so a step is one round trip and holds the row lock for no longer than the statement.
+import type { DbOrTx } from "@/db/client";
 import { conversationEvents, conversationMessages, conversations } from "@/db/schema";
 import { sql, type SQL } from "drizzle-orm";
-import { RevisionConflictError, type StepJob, type StepPlan } from "./step-runner";
+import { jobParts } from "./step-jobs";
+import { RevisionConflictError, type StepPlan } from "./step-runner";
 import {
   cancelCheckoutRecovery,
   cancelFlowTimer,
@@ -60,9 +59,9 @@ function rowsAfter(plan: StepPlan): SQL {
   return sql.join(parts);
 }
 
-async function run(db: DbOrTx, head: SQL, plan: StepPlan): Promise<boolean> {
+async function run(db: DbOrTx, head: SQL, plan: StepPlan, jobs: SQL = sql``): Promise<boolean> {
   const result = await db.execute<{ written: number }>(
-    sql`with head as (${head})${rowsAfter(plan)} select count(*)::int as written from head`,
+    sql`with head as (${head})${rowsAfter(plan)}${jobs} select count(*)::int as written from head`,
   );
   return Number(result.rows[0]?.written ?? 0) === 1;
 }
@@ -97,7 +96,7 @@ function insertHead(plan: StepPlan): SQL {
 
 async function writeJobs(tx: DbOrTx, plan: StepPlan, now: Date): Promise<void> {
   const { merchantId, id } = plan.conversation;
-  for (const job of plan.jobs as StepJob[]) {
+  for (const job of plan.jobs) {
     switch (job.type) {
       case "schedule_timer":
         await scheduleFlowTimer(tx, merchantId, id, job);
@@ -116,22 +115,19 @@ async function writeJobs(tx: DbOrTx, plan: StepPlan, now: Date): Promise<void> {
 }
 
 /**
- * Writes the step inside the caller's transaction; false (nothing written) when the
- * conversation moved on since it was read, or the customer's message is stored already.
+ * Writes the step; false (nothing written) when the conversation moved on since it was read,
+ * or the customer's message is stored already. `db` may be a transaction (the locked retry).
  */
-export async function writeStepIn(tx: Tx, plan: StepPlan, isNew = false): Promise<boolean> {
+export async function writeStep(db: DbOrTx, plan: StepPlan, isNew = false): Promise<boolean> {
   const head = isNew ? insertHead(plan) : updateHead(plan);
-  if (!(await run(tx, head, plan))) return false;
-  await writeJobs(tx, plan, plan.conversation.updatedAt);
-  return true;
-}
-
-/** Writes the step on its own: one statement, or one short transaction when it has jobs. */
-export async function writeStep(db: Db, plan: StepPlan, isNew = false): Promise<boolean> {
-  if (plan.jobs.length === 0) return run(db, isNew ? insertHead(plan) : updateHead(plan), plan);
+  const { merchantId, id, updatedAt: now } = plan.conversation;
+  const jobs = jobParts(plan.jobs, merchantId, id, now);
+  if (jobs) return run(db, head, plan, jobs);
+  // Jobs that one statement cannot order: the step, then the jobs, in one transaction.
   try {
     return await db.transaction(async (tx) => {
-      if (!(await writeStepIn(tx, plan, isNew))) throw new RevisionConflictError(plan.before.id);
+      if (!(await run(tx, head, plan))) throw new RevisionConflictError(plan.before.id);
+      await writeJobs(tx, plan, now);
       return true;
     });
   } catch (error) {

@@ -25,7 +25,7 @@ import {
   type StepJob,
   type StepPlan,
 } from "./step-runner";
-import { writeStep, writeStepIn } from "./step-writer";
+import { writeStep } from "./step-writer";
 import type { EngineEvent } from "./store";
 import { cancelCheckoutRecovery } from "./timers";
 
@@ -115,7 +115,7 @@ async function stepWithRetry(
       const start = await fresh(tx, true);
       if (!start) return null;
       const planned = plan(start.context, start.env);
-      if (!(await writeStepIn(tx, planned))) throw new RevisionConflictError(conversationId);
+      if (!(await writeStep(tx, planned))) throw new RevisionConflictError(conversationId);
       return { plan: planned, env: start.env, continuous: false };
     },
   );

@@ -4,7 +4,7 @@
 import type { DbOrTx } from "@/db/client";
 import { PaymentMethodSchema } from "@/lib/flows/graph";
 import type { RuntimeAction } from "@/lib/flows/runtime/types";
-import { cancelJob, enqueueJob } from "@/lib/jobs/queue";
+import { cancelJob, enqueueJob, type EnqueueJobInput } from "@/lib/jobs/queue";
 import { z } from "zod";
 import type { CheckoutRequest } from "./checkout-guard";
 
@@ -22,19 +22,27 @@ export const FlowTimerPayloadSchema = z.object({
 });
 export type FlowTimerPayload = z.infer<typeof FlowTimerPayloadSchema>;
 
+/** The durable job behind a runtime timer; the runtime's timer id is its dedupe key. */
+export function flowTimerJob(
+  conversationId: string,
+  action: Extract<RuntimeAction, { type: "schedule_timer" }>,
+): EnqueueJobInput & { dedupeKey: string } {
+  const payload: FlowTimerPayload = { conversationId, timerId: action.timerId, fired: action.kind };
+  return {
+    kind: FLOW_TIMER_JOB,
+    runAt: new Date(action.runAt),
+    payload,
+    dedupeKey: action.timerId,
+  };
+}
+
 export async function scheduleFlowTimer(
   db: DbOrTx,
   merchantId: string,
   conversationId: string,
   action: Extract<RuntimeAction, { type: "schedule_timer" }>,
 ): Promise<void> {
-  const payload: FlowTimerPayload = { conversationId, timerId: action.timerId, fired: action.kind };
-  await enqueueJob(db, merchantId, {
-    kind: FLOW_TIMER_JOB,
-    runAt: new Date(action.runAt),
-    payload,
-    dedupeKey: action.timerId,
-  });
+  await enqueueJob(db, merchantId, flowTimerJob(conversationId, action));
 }
 
 export async function cancelFlowTimer(
@@ -64,6 +72,20 @@ export function checkoutJobKey(idempotencyKey: string): string {
   return `checkout:${idempotencyKey}`;
 }
 
+/** The safety net for a checkout the engine is about to create. */
+export function checkoutRecoveryJob(
+  conversationId: string,
+  request: CheckoutRequest,
+  now: Date,
+): EnqueueJobInput & { dedupeKey: string } {
+  return {
+    kind: CHECKOUT_JOB,
+    runAt: new Date(now.getTime() + CHECKOUT_RECOVERY_DELAY_MS),
+    payload: { conversationId, request },
+    dedupeKey: checkoutJobKey(request.idempotencyKey),
+  };
+}
+
 export async function scheduleCheckoutRecovery(
   db: DbOrTx,
   merchantId: string,
@@ -71,12 +93,7 @@ export async function scheduleCheckoutRecovery(
   request: CheckoutRequest,
   now: Date,
 ): Promise<void> {
-  await enqueueJob(db, merchantId, {
-    kind: CHECKOUT_JOB,
-    runAt: new Date(now.getTime() + CHECKOUT_RECOVERY_DELAY_MS),
-    payload: { conversationId, request },
-    dedupeKey: checkoutJobKey(request.idempotencyKey),
-  });
+  await enqueueJob(db, merchantId, checkoutRecoveryJob(conversationId, request, now));
 }
 
 export async function cancelCheckoutRecovery(
