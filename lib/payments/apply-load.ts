@@ -11,8 +11,17 @@
 import type { Tx } from "@/db/client";
 import { paymentEvents, payments, type Payment, type PaymentEvent } from "@/db/schema";
 import type { NormalizedEvent } from "@/lib/connections/providers/types";
-import { jsonValue, resultRows, rowFromJson } from "@/lib/payments/json-rows";
-import { sql, type SQL } from "drizzle-orm";
+import { jsonValue, rowFromJson } from "@/lib/payments/json-rows";
+import {
+  listParam,
+  listShape,
+  matchList,
+  namedStatement,
+  runNamed,
+  textArray,
+  type ListShape,
+  type NamedStatement,
+} from "@/lib/payments/named-statements";
 
 export interface LockedPayment {
   payment: Payment;
@@ -35,53 +44,42 @@ interface LockedJson {
   timeline: Record<string, unknown>[];
 }
 
-function list(values: string[]): SQL {
-  return sql`(${sql.join(
-    values.map((value) => sql`${value}`),
-    sql`, `,
-  )})`;
-}
-
 function unique(values: (string | undefined)[]): string[] {
   return [...new Set(values.filter((v): v is string => Boolean(v)))];
 }
 
-function recordedQuery(connection: ConnectionRef, eventIds: string[]): SQL {
-  if (eventIds.length === 0) return sql`'[]'::json`;
-  return sql`(select coalesce(json_agg(e.provider_event_id), '[]'::json) from payment_events e
-    where e.merchant_id = ${connection.merchantId} and e.connection_id = ${connection.id}
-      and e.provider_event_id in ${list(eventIds)})`;
+// The CTE with FOR UPDATE is evaluated once, in full, locking rows in its ORDER BY order. An
+// absent id (null, or an empty list) matches nothing.
+function lockAndReadStatement(shape: ListShape): NamedStatement {
+  return namedStatement(`with locked as (
+    select p.*, p.xmin::text as row_version from payments p
+    where p.merchant_id = $1 and p.connection_id = $2
+      and (${matchList("p.id", "$3", shape)} or ${matchList("p.provider_payment_id", "$4", shape)}
+        or ${matchList("p.provider_checkout_id", "$4", shape)})
+    order by p.id
+    for update
+  )
+  select
+    (select coalesce(json_agg(json_build_object(
+        'payment', row_to_json(l),
+        'settled', l.row_version = (select s.xmin::text from payments s
+          where s.merchant_id = l.merchant_id and s.id = l.id),
+        'timeline', (select coalesce(json_agg(row_to_json(e)), '[]'::json) from payment_events e
+          where e.merchant_id = l.merchant_id and e.payment_id = l.id)
+      ) order by l.id), '[]'::json) from locked l) as locked,
+    (select coalesce(json_agg(e.provider_event_id), '[]'::json) from payment_events e
+      where e.merchant_id = $1 and e.connection_id = $2
+        and ${matchList("e.provider_event_id", "$5", shape)}) as recorded`);
 }
 
-function paymentMatches(ids: string[], refs: string[]): SQL[] {
-  const matches: SQL[] = [];
-  if (ids.length) matches.push(sql`p.id in ${list(ids)}`);
-  if (refs.length)
-    matches.push(
-      sql`p.provider_payment_id in ${list(refs)}`,
-      sql`p.provider_checkout_id in ${list(refs)}`,
-    );
-  return matches;
-}
+const LOCK_AND_READ = { one: lockAndReadStatement("one"), many: lockAndReadStatement("many") };
 
-// A CTE with FOR UPDATE is evaluated once, in full, locking rows in its ORDER BY order.
-function lockedCte(connection: ConnectionRef, matches: SQL[]): SQL {
-  return sql`with locked as (
-      select p.*, p.xmin::text as row_version from payments p
-      where p.merchant_id = ${connection.merchantId} and p.connection_id = ${connection.id}
-        and (${sql.join(matches, sql` or `)})
-      order by p.id
-      for update
-    ) `;
-}
-
-const LOCKED_WITH_TIMELINES = sql`(select coalesce(json_agg(json_build_object(
-    'payment', row_to_json(l),
-    'settled', l.row_version = (select s.xmin::text from payments s
-      where s.merchant_id = l.merchant_id and s.id = l.id),
-    'timeline', (select coalesce(json_agg(row_to_json(e)), '[]'::json) from payment_events e
-      where e.merchant_id = l.merchant_id and e.payment_id = l.id)
-  ) order by l.id), '[]'::json) from locked l)`;
+const REREAD = namedStatement(`select
+    (select coalesce(json_agg(row_to_json(e)), '[]'::json) from payment_events e
+      where e.merchant_id = $1 and e.payment_id = any($3::text[])) as timeline,
+    (select coalesce(json_agg(e.provider_event_id), '[]'::json) from payment_events e
+      where e.merchant_id = $1 and e.connection_id = $2
+        and e.provider_event_id = any($4::text[])) as recorded`);
 
 async function rereadTimelines(
   tx: Tx,
@@ -89,13 +87,12 @@ async function rereadTimelines(
   paymentIds: string[],
   eventIds: string[],
 ): Promise<{ timelines: Map<string, PaymentEvent[]>; recorded: string[] }> {
-  const [row] = resultRows(
-    await tx.execute(sql`select
-      (select coalesce(json_agg(row_to_json(e)), '[]'::json) from payment_events e
-        where e.merchant_id = ${connection.merchantId} and e.payment_id in ${list(paymentIds)})
-        as timeline,
-      ${recordedQuery(connection, eventIds)} as recorded`),
-  );
+  const [row] = await runNamed(tx, REREAD, [
+    connection.merchantId,
+    connection.id,
+    textArray(paymentIds),
+    textArray(eventIds),
+  ]);
   const timelines = new Map<string, PaymentEvent[]>(paymentIds.map((id) => [id, []]));
   for (const json of jsonValue<Record<string, unknown>[]>(row!.timeline)) {
     const event = rowFromJson(paymentEvents, json);
@@ -116,15 +113,14 @@ export async function lockPaymentsForEvents(
   if (eventIds.length === 0 && ids.length === 0 && refs.length === 0) {
     return { locked: [], recorded: new Set() };
   }
-  const matches = paymentMatches(ids, refs);
-  const [row] = resultRows(
-    await tx.execute(
-      matches.length
-        ? sql`${lockedCte(connection, matches)}select ${LOCKED_WITH_TIMELINES} as locked,
-            ${recordedQuery(connection, eventIds)} as recorded`
-        : sql`select '[]'::json as locked, ${recordedQuery(connection, eventIds)} as recorded`,
-    ),
-  );
+  const shape = listShape(ids, refs, eventIds);
+  const [row] = await runNamed(tx, LOCK_AND_READ[shape], [
+    connection.merchantId,
+    connection.id,
+    listParam(ids, shape),
+    listParam(refs, shape),
+    listParam(eventIds, shape),
+  ]);
   const lockedJson = jsonValue<LockedJson[]>(row!.locked);
   const locked = lockedJson.map((entry) => ({
     payment: rowFromJson(payments, entry.payment),

@@ -10,7 +10,7 @@
 import type { Db } from "@/db/client";
 import { webhookInbox, type Connection } from "@/db/schema";
 import { newId } from "@/lib/ids";
-import { resultRows } from "@/lib/payments/json-rows";
+import { namedStatement, runNamed } from "@/lib/payments/named-statements";
 import { sql } from "drizzle-orm";
 
 export interface StoredRequest {
@@ -36,6 +36,34 @@ function touchDue(connectionId: string, now: Date): boolean {
   return true;
 }
 
+// The connection must still be what the delivery was verified against; last_event_at moves in
+// the same statement when it is due.
+function storeStatement(touch: boolean) {
+  return namedStatement(`with current_connection as (
+      select merchant_id, id, provider from connections
+      where merchant_id = $1 and id = $2 and provider = $3 and mode = $4 and status = $5
+        and api_base_url is not distinct from $6 and credentials_encrypted = $7
+    )${
+      touch
+        ? `, touched as (
+      update connections c set last_event_at = $11::timestamptz from current_connection k
+      where c.merchant_id = k.merchant_id and c.id = k.id
+        and (c.last_event_at is null
+          or c.last_event_at < $11::timestamptz - interval '1 second')
+    )`
+        : ""
+    }
+    insert into webhook_inbox (merchant_id, id, connection_id, provider, headers, raw_body,
+      verified, status, received_at)
+    select merchant_id, $8, id, provider, $9::jsonb, $10, true, 'received', $11::timestamptz
+    from current_connection
+    where set_config('synchronous_commit', 'off', true) is not null
+    returning id`);
+}
+
+const STORE = storeStatement(false);
+const STORE_AND_TOUCH = storeStatement(true);
+
 /**
  * Stores a verified delivery, in one statement that also checks the connection still is what it
  * was verified against, and moves the connection's last_event_at. Returns undefined, storing
@@ -49,30 +77,20 @@ export async function storeVerifiedDelivery(
   now: Date,
 ): Promise<string | undefined> {
   const id = newId("webhook");
-  const at = now.toISOString();
-  const touch = touchDue(row.id, now)
-    ? sql`, touched as (
-        update connections c set last_event_at = ${at}::timestamptz from current_connection k
-        where c.merchant_id = k.merchant_id and c.id = k.id
-          and (c.last_event_at is null
-            or c.last_event_at < ${at}::timestamptz - interval '1 second')
-      )`
-    : sql``;
-  const result = await db.execute(sql`with current_connection as (
-      select merchant_id, id, provider from connections
-      where merchant_id = ${row.merchantId} and id = ${row.id} and provider = ${row.provider}
-        and mode = ${row.mode} and status = ${row.status}
-        and api_base_url is not distinct from ${row.apiBaseUrl}
-        and credentials_encrypted = ${row.credentialsEncrypted}
-    )${touch}
-    insert into webhook_inbox (merchant_id, id, connection_id, provider, headers, raw_body,
-      verified, status, received_at)
-    select merchant_id, ${id}, id, provider, ${headersJson(request)}::jsonb, ${request.rawBody},
-      true, 'received', ${at}::timestamptz
-    from current_connection
-    where set_config('synchronous_commit', 'off', true) is not null
-    returning id`);
-  return resultRows(result).length > 0 ? id : undefined;
+  const stored = await runNamed(db, touchDue(row.id, now) ? STORE_AND_TOUCH : STORE, [
+    row.merchantId,
+    row.id,
+    row.provider,
+    row.mode,
+    row.status,
+    row.apiBaseUrl,
+    row.credentialsEncrypted,
+    id,
+    headersJson(request),
+    request.rawBody,
+    now.toISOString(),
+  ]);
+  return stored.length > 0 ? id : undefined;
 }
 
 /** Stores a refused delivery (never applied), so the merchant sees what was refused and why. */

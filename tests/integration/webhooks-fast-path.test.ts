@@ -15,6 +15,7 @@ import { rotateCredentials, setConnectionStatus } from "@/lib/connections/servic
 import { newId } from "@/lib/ids";
 import { applyEvents } from "@/lib/payments/apply-events";
 import { createCheckout } from "@/lib/payments/checkout";
+import { namedStatement, runNamed, textArray } from "@/lib/payments/named-statements";
 import type { ServiceContext } from "@/lib/payments/service-context";
 import { handleWebhookRequest } from "@/lib/payments/webhook-http";
 import { sql } from "drizzle-orm";
@@ -117,6 +118,14 @@ describe.each(ENGINES)("webhook fast path on %s", (engine) => {
     expect(fresh.status).toBe(200);
     expect((await paymentRow(s.db, s.merchantId, payment.id)).status).toBe("succeeded");
     s.secret = next;
+  });
+
+  it("passes lists to the prepared statements intact, whatever characters the ids hold", async () => {
+    const ids = ["plain", 'with "quotes"', "back\\slash", "comma,brace}{", "", "ünï"];
+    const [row] = await runNamed(s.db, namedStatement("select $1::text[] as ids"), [
+      textArray(ids),
+    ]);
+    expect(row!.ids).toEqual(ids);
   });
 
   it("follows a disable and a re-enable at once", async () => {
