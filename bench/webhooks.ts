@@ -25,6 +25,7 @@ import {
   sandboxConnection,
 } from "@/tests/integration/helpers/pipeline-fixtures";
 import { and, count, eq, inArray, sql } from "drizzle-orm";
+import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { availableParallelism, loadavg } from "node:os";
@@ -44,6 +45,12 @@ export interface PhaseResult {
   maxMs: number;
   /** Statements sent to Postgres (BEGIN and COMMIT included) per delivery: robust to load. */
   queriesPerDelivery: number;
+  /**
+   * CPU per delivery of the server's thread and of the database's backends (Linux /proc, null
+   * elsewhere): what 2 cores can sustain is about 2000 / (server + database + HTTP client), and
+   * unlike throughput it hardly moves with the machine's load.
+   */
+  cpuMsPerDelivery: { server: number | null; database: number | null };
   /** Every payment ended succeeded, with exactly two provider events and no failed delivery. */
   correct: boolean;
 }
@@ -53,7 +60,7 @@ export interface BenchResult {
   senders: number;
   /** 1-minute load average and cores while running: other work on the machine skews results. */
   machine: { cores: number; loadAverageBefore: number; loadAverageAfter: number };
-  baseline: Omit<PhaseResult, "correct" | "payments" | "queriesPerDelivery">;
+  baseline: Omit<PhaseResult, "correct" | "payments" | "queriesPerDelivery" | "cpuMsPerDelivery">;
   phases: PhaseResult[];
   target: { deliveriesPerSecond: number; p99Ms: number };
 }
@@ -96,6 +103,48 @@ const statementCounter = (() => {
     read: () => count,
   };
 })();
+
+const TICK_MS = 10; // USER_HZ is 100 on Linux
+
+/** utime + stime of a process or thread, in ms; null when /proc can't tell (not Linux). */
+function cpuMsOf(statPath: string): number | null {
+  try {
+    // The command name (2nd field) is in parentheses and may hold spaces: count after it.
+    const stat = readFileSync(statPath, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+  } catch {
+    return null;
+  }
+}
+
+/** The CPU used so far by this (main) thread and by each backend of the bench database. */
+async function cpuSnapshot(
+  db: Db,
+): Promise<{ server: number | null; backends: Map<number, number> }> {
+  const { rows } = (await db.execute(
+    sql`select pid from pg_stat_activity where datname = current_database()`,
+  )) as unknown as { rows: { pid: number }[] };
+  const backends = new Map<number, number>();
+  for (const { pid } of rows) {
+    const ms = cpuMsOf(`/proc/${pid}/stat`);
+    if (ms !== null) backends.set(pid, ms);
+  }
+  return { server: cpuMsOf(`/proc/self/task/${process.pid}/stat`), backends };
+}
+
+function cpuPerDelivery(
+  before: Awaited<ReturnType<typeof cpuSnapshot>>,
+  after: Awaited<ReturnType<typeof cpuSnapshot>>,
+  deliveries: number,
+): PhaseResult["cpuMsPerDelivery"] {
+  const server =
+    before.server === null || after.server === null ? null : after.server - before.server;
+  let database: number | null = after.backends.size ? 0 : null;
+  for (const [pid, ms] of after.backends) database! += ms - (before.backends.get(pid) ?? 0);
+  const per = (ms: number | null) => (ms === null ? null : Number((ms / deliveries).toFixed(3)));
+  return { server: per(server), database: per(database) };
+}
 
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return 0;
@@ -189,7 +238,7 @@ function sendFromWorker(
 async function httpBaseline(
   deliveries: Delivery[],
   senders: number,
-): Promise<Omit<PhaseResult, "correct" | "payments" | "queriesPerDelivery">> {
+): Promise<Omit<PhaseResult, "correct" | "payments" | "queriesPerDelivery" | "cpuMsPerDelivery">> {
   const server = createServer((req, res) => {
     req.resume();
     req.on("end", () => {
@@ -300,9 +349,11 @@ async function runPhase(
   // Each sender owns whole payments, so a payment's own order is what the phase chose.
   const queues: Delivery[][] = Array.from({ length: senders }, () => []);
   perPayment.forEach((deliveries, i) => queues[i % senders]!.push(...deliveries));
+  const cpuBefore = await cpuSnapshot(db);
   statementCounter.reset();
   const sent = await sendFromWorker(`${baseUrl}/api/webhooks/${connectionId}`, queues);
   const statements = statementCounter.read();
+  const cpuAfter = await cpuSnapshot(db);
   if (Object.keys(sent.statuses).some((status) => status !== "200")) {
     throw new Error(`${name}: unexpected answers ${JSON.stringify(sent.statuses)}`);
   }
@@ -357,6 +408,7 @@ async function runPhase(
     p99Ms: Number(percentile(latencies, 99).toFixed(2)),
     maxMs: Number(latencies.at(-1)!.toFixed(2)),
     queriesPerDelivery: Number((statements / deliveries).toFixed(2)),
+    cpuMsPerDelivery: cpuPerDelivery(cpuBefore, cpuAfter, deliveries),
     correct: succeeded === list.length && providerEvents === 2 * list.length && failed!.n === 0,
   };
 }
