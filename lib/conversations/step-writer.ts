@@ -5,6 +5,7 @@
 import type { DbOrTx } from "@/db/client";
 import { conversationEvents, conversationMessages, conversations } from "@/db/schema";
 import { sql, type SQL } from "drizzle-orm";
+import { queryRows } from "./prepared";
 import { jobParts } from "./step-jobs";
 import { RevisionConflictError, type StepPlan } from "./step-runner";
 import {
@@ -60,10 +61,11 @@ function rowsAfter(plan: StepPlan): SQL {
 }
 
 async function run(db: DbOrTx, head: SQL, plan: StepPlan, jobs: SQL = sql``): Promise<boolean> {
-  const result = await db.execute<{ written: number }>(
+  const [row] = await queryRows<{ written: number }>(
+    db,
     sql`with head as (${head})${rowsAfter(plan)}${jobs} select count(*)::int as written from head`,
   );
-  return Number(result.rows[0]?.written ?? 0) === 1;
+  return Number(row?.written ?? 0) === 1;
 }
 
 function updateHead(plan: StepPlan): SQL {
