@@ -6,8 +6,12 @@
 // check, the conversation lock, the runtime step and every row it writes, before its response
 // (which carries the bot's reply). 50 customers chat at once, each starting a conversation and
 // ordering up to the payment link (the last message also creates the Sandbox checkout); 10 % of
-// messages are sent twice with the same id, as a flaky network does. Latency is one message's
-// round trip. Correctness is checked at the end: one payment per finished order, for its total.
+// messages are sent twice with the same id, as a flaky network does. Like the widget, each
+// message asks for what came after the last answer's cursor (BENCH_FULL_HISTORY=1: everything).
+// Latency is one message's round trip. Correctness is checked at the end: one payment per
+// finished order, for its total. Statements and CPU per message (this process, which also
+// runs the clients, and the database's backends) are counted too: unlike latency, they do not
+// depend on what else the machine is doing.
 import { POST as messageRoute } from "@/app/api/chat/[publicKey]/[conversationId]/route";
 import { POST as startRoute } from "@/app/api/chat/[publicKey]/route";
 import { createFreshDatabase, LOCAL_ADMIN_PG_URL } from "@/db/admin";
@@ -17,12 +21,15 @@ import { generateMasterKey } from "@/lib/crypto/secrets";
 import { resetEnvCache } from "@/lib/env";
 import { randomBase62 } from "@/lib/ids";
 import { insertShop, productPrice } from "@/tests/integration/conversations.fixtures";
-import { and, count, eq, isNotNull } from "drizzle-orm";
+import { and, count, eq, isNotNull, sql } from "drizzle-orm";
 import { randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import os from "node:os";
 import { Readable } from "node:stream";
 import { pathToFileURL } from "node:url";
+import pg from "pg";
 
 export interface ConversationBenchResult {
   engine: "postgres";
@@ -42,9 +49,56 @@ export interface ConversationBenchResult {
   correct: boolean;
   /** The first few refusals, when there were any. */
   failures: string[];
+  /** Statements sent to Postgres per message, conversation starts included. */
+  statementsPerMessage: number;
+  /** CPU per message: this process (server and clients) and the database's backends; null off Linux. */
+  cpuMsPerMessage: { process: number | null; database: number | null };
+  poolSize: number;
+  loadAverage: { before: number; after: number };
 }
 
 const ADMIN_URL = process.env.PARLEY_TEST_PG_URL ?? LOCAL_ADMIN_PG_URL;
+const FULL_HISTORY = process.env.BENCH_FULL_HISTORY === "1";
+
+/** Counts the statements every pg client of this process sends, the pool's included. */
+const statementCounter = (() => {
+  let count = 0;
+  const original = pg.Client.prototype.query as (...args: unknown[]) => unknown;
+  (pg.Client.prototype as { query: (...args: unknown[]) => unknown }).query = function (
+    this: pg.Client,
+    ...args: unknown[]
+  ) {
+    count += 1;
+    return original.apply(this, args);
+  };
+  return { read: () => count };
+})();
+
+/** utime + stime of a process, in ms (USER_HZ is 100 on Linux); null when /proc can't tell. */
+function cpuMsOf(statPath: string): number | null {
+  try {
+    const stat = readFileSync(statPath, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return null;
+  }
+}
+
+/** CPU so far of this process and of each backend connected to the bench database. */
+async function cpuSnapshot(
+  db: Db,
+): Promise<{ process: number | null; backends: Map<number, number> }> {
+  const { rows } = await db.execute<{ pid: number }>(
+    sql`select pid from pg_stat_activity where datname = current_database()`,
+  );
+  const backends = new Map<number, number>();
+  for (const { pid } of rows) {
+    const ms = cpuMsOf(`/proc/${pid}/stat`);
+    if (ms !== null) backends.set(pid, ms);
+  }
+  return { process: cpuMsOf("/proc/self/stat"), backends };
+}
 
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return 0;
@@ -99,7 +153,7 @@ async function postJson(
   url: string,
   body: unknown,
   ip: string,
-): Promise<{ status: number; json: { conversationId?: string } }> {
+): Promise<{ status: number; json: { conversationId?: string; cursor?: string | null } }> {
   const response = await fetch(url, {
     method: "POST",
     // The widget's iframe posts same-origin, with its Origin header.
@@ -110,7 +164,10 @@ async function postJson(
     },
     body: JSON.stringify(body),
   });
-  return { status: response.status, json: (await response.json()) as { conversationId?: string } };
+  return {
+    status: response.status,
+    json: (await response.json()) as { conversationId?: string; cursor?: string | null },
+  };
 }
 
 /** One customer: start, order two of item 1 and one of item 2, finish the cart, pay by card. */
@@ -124,6 +181,7 @@ async function chat(base: string, publicKey: string, timings: Timings): Promise<
     return false;
   }
   const url = `${base}/api/chat/${publicKey}/${started.json.conversationId}`;
+  let cursor = started.json.cursor ?? null;
   const script: { text: string; choice?: string }[] = [
     { text: "1 x2" },
     { text: "Ceramic mug", choice: "MUG" },
@@ -134,13 +192,15 @@ async function chat(base: string, publicKey: string, timings: Timings): Promise<
     const body = { sessionId, messageId: randomUUID(), ...message };
     const sends = Math.random() < 0.1 ? 2 : 1;
     for (let i = 0; i < sends; i++) {
+      const after = cursor && !FULL_HISTORY ? `?after=${encodeURIComponent(cursor)}` : "";
       const t0 = performance.now();
-      const answer = await postJson(url, body, ip);
+      const answer = await postJson(`${url}${after}`, body, ip);
       const ms = performance.now() - t0;
       if (answer.status !== 200) {
         timings.failures.push(`message ${answer.status}`);
         return false;
       }
+      cursor = answer.json.cursor ?? cursor;
       timings.all.push(ms);
       if (index === script.length - 1 && i === 0) timings.checkout.push(ms);
       if (i > 0) timings.duplicates += 1;
@@ -150,16 +210,17 @@ async function chat(base: string, publicKey: string, timings: Timings): Promise<
 }
 
 export async function run(
-  options: { conversations?: number; concurrency?: number } = {},
+  options: { conversations?: number; concurrency?: number; poolSize?: number } = {},
 ): Promise<ConversationBenchResult> {
   const total = options.conversations ?? 500;
   const concurrency = options.concurrency ?? 50;
+  const poolSize = options.poolSize ?? 20;
   process.env.PARLEY_MASTER_KEYS ??= `v1:${generateMasterKey()}`;
   process.env.PARLEY_APP_URL ??= "http://localhost:3000";
   resetEnvCache();
 
   const database = await createFreshDatabase(ADMIN_URL, "parley_bench_chat");
-  const handle = openPostgres(database.url, 20);
+  const handle = openPostgres(database.url, poolSize);
   setDbHandle(handle);
   let server: Server | undefined;
   try {
@@ -173,6 +234,9 @@ export async function run(
     const timings: Timings = { all: [], checkout: [], duplicates: 0, failures: [] };
     let next = 0;
     let finished = 0;
+    const loadBefore = os.loadavg()[0]!;
+    const cpuBefore = await cpuSnapshot(db);
+    const statementsBefore = statementCounter.read();
     const t0 = performance.now();
     await Promise.all(
       Array.from({ length: concurrency }, async () => {
@@ -183,6 +247,15 @@ export async function run(
       }),
     );
     const seconds = (performance.now() - t0) / 1000;
+    const statements = statementCounter.read() - statementsBefore;
+    const cpuAfter = await cpuSnapshot(db);
+    let databaseMs: number | null = cpuAfter.backends.size ? 0 : null;
+    for (const [pid, ms] of cpuAfter.backends)
+      databaseMs! += ms - (cpuBefore.backends.get(pid) ?? 0);
+    const processMs =
+      cpuBefore.process === null || cpuAfter.process === null
+        ? null
+        : cpuAfter.process - cpuBefore.process;
 
     const paymentRows = await db
       .select({ amount: payments.amountMinor })
@@ -223,6 +296,13 @@ export async function run(
       checkoutP99Ms: round(percentile(checkout, 99)),
       correct,
       failures: timings.failures.slice(0, 5),
+      statementsPerMessage: round(statements / timings.all.length),
+      cpuMsPerMessage: {
+        process: processMs === null ? null : round(processMs / timings.all.length),
+        database: databaseMs === null ? null : round(databaseMs / timings.all.length),
+      },
+      poolSize,
+      loadAverage: { before: round(loadBefore), after: round(os.loadavg()[0]!) },
     };
   } finally {
     if (server) {
@@ -236,7 +316,10 @@ export async function run(
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  run({ conversations: Number(process.env.BENCH_CONVERSATIONS ?? 500) })
+  run({
+    conversations: Number(process.env.BENCH_CONVERSATIONS ?? 500),
+    poolSize: process.env.BENCH_POOL_SIZE ? Number(process.env.BENCH_POOL_SIZE) : undefined,
+  })
     .then((result) => console.log(JSON.stringify(result, null, 2)))
     .catch((error: unknown) => {
       console.error(error);
