@@ -4,13 +4,10 @@
 import type { Db } from "@/db/client";
 import { NotFoundError } from "@/lib/errors";
 import { waitForConversation } from "./notify";
-import {
-  getConversation,
-  getPublicChatFlow,
-  getWidgetConversation,
-  readConversationSince,
-} from "./queries";
+import { type ChatMessageView, toMessageView } from "./outbound";
+import { getPublicChatFlow, getWidgetConversation, snapshotOf } from "./queries";
 import { CursorSchema, ReadChatSchema } from "./schemas";
+import { readStepContext } from "./step-context";
 
 export const STREAM_LIFETIME_MS = 60_000;
 const POLL_MS = 1_000;
@@ -48,8 +45,18 @@ export async function openChatStream(
       let lastWrite = Date.now();
       try {
         while (!stop.signal.aborted && Date.now() < endAt) {
-          const conversation = (await getConversation(db, first.merchantId, first.id)) ?? first;
-          const snapshot = await readConversationSince(db, conversation, cursor);
+          // The conversation's status and what came after the cursor, in one read.
+          const context = await readStepContext(db, first.merchantId, first.id, {
+            messagesAfter: cursor ? new Date(cursor) : null,
+            withConnections: false,
+          });
+          const snapshot = snapshotOf(
+            context?.conversation ?? first,
+            (context?.messages ?? [])
+              .map(toMessageView)
+              .filter((m): m is ChatMessageView => m !== null),
+            cursor,
+          );
           if (snapshot.messages.length > 0 || snapshot.status !== lastStatus) {
             const { messages, status } = snapshot;
             cursor = snapshot.cursor;

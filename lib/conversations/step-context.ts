@@ -36,6 +36,8 @@ export interface ContextOptions {
   platformMessageId?: string;
   /** Also read the messages after this cursor (null: from the start). */
   messagesAfter?: Date | null;
+  /** The merchant's connections, which a step needs (default) and a reader does not. */
+  withConnections?: boolean;
   /**
    * Take the conversation's row lock first (inside a transaction): the fallback when racing
    * writers keep winning. The rest is read after the lock is held, so it sees their writes.
@@ -147,7 +149,7 @@ function extras(options: ContextOptions): SQL {
             order by a.created_at, a.id limit ${MESSAGE_PAGE}) p)`;
   return sql`(select max(l.created_at) from conversation_messages l
       where l.merchant_id = c.merchant_id and l.conversation_id = c.id) as "lastMessageAt",
-    ${connectionOffersOf(sql.raw("c.merchant_id"))},
+    ${options.withConnections === false ? sql`'[]'::jsonb as connections` : connectionOffersOf(sql.raw("c.merchant_id"))},
     ${duplicateAt} as "duplicateAt",
     ${messages} as messages`;
 }

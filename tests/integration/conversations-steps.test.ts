@@ -103,6 +103,12 @@ describe.each(ENGINES)("conversation steps on %s", (engine) => {
     const bare = await readStepContext(db, shopA.merchantId, a.conversationId);
     expect(bare?.messages).toBeNull();
     expect(bare?.duplicateAt).toBeNull();
+    const reader = await readStepContext(db, shopA.merchantId, a.conversationId, {
+      messagesAfter: cursor,
+      withConnections: false,
+    });
+    expect(reader?.connections).toEqual([]);
+    expect(reader?.messages?.map((m) => m.id)).toEqual(rowsA.slice(2).map((m) => m.id));
 
     expect(await readStepContext(db, shopB.merchantId, a.conversationId)).toBeNull();
     const otherKey = await readWidgetStepContext(db, shopB.publicKey, a.conversationId, {});
