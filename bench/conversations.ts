@@ -8,10 +8,12 @@
 // ordering up to the payment link (the last message also creates the Sandbox checkout); 10 % of
 // messages are sent twice with the same id, as a flaky network does. Like the widget, each
 // message asks for what came after the last answer's cursor (BENCH_FULL_HISTORY=1: everything).
-// Latency is one message's round trip. Correctness is checked at the end: one payment per
-// finished order, for its total. Statements and CPU per message (this process, which also
-// runs the clients, and the database's backends) are counted too: unlike latency, they do not
-// depend on what else the machine is doing.
+// Latency is one message's round trip. The customers run on a thread of their own, as they
+// would be elsewhere in production, so the server's event loop only serves requests
+// (BENCH_CLIENTS=inline: on the server's thread, as before). Correctness is checked at the end:
+// one payment per finished order, for its total. Statements and CPU per message (the server's
+// thread, the whole process with the customers, the database's backends) are counted too:
+// unlike latency, they do not depend on what else the machine is doing.
 import { POST as messageRoute } from "@/app/api/chat/[publicKey]/[conversationId]/route";
 import { POST as startRoute } from "@/app/api/chat/[publicKey]/route";
 import { createFreshDatabase, LOCAL_ADMIN_PG_URL } from "@/db/admin";
@@ -23,12 +25,14 @@ import { randomBase62 } from "@/lib/ids";
 import { insertShop, productPrice } from "@/tests/integration/conversations.fixtures";
 import { and, count, eq, isNotNull, sql } from "drizzle-orm";
 import { randomUUID } from "node:crypto";
+import { once } from "node:events";
 import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import os from "node:os";
 import { Readable } from "node:stream";
 import { pathToFileURL } from "node:url";
+import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
 import pg from "pg";
 
 export interface ConversationBenchResult {
@@ -51,14 +55,16 @@ export interface ConversationBenchResult {
   failures: string[];
   /** Statements sent to Postgres per message, conversation starts included. */
   statementsPerMessage: number;
-  /** CPU per message: this process (server and clients) and the database's backends; null off Linux. */
-  cpuMsPerMessage: { process: number | null; database: number | null };
+  /** CPU per message: the server's thread, this process (customers included), the database's backends; null off Linux. */
+  cpuMsPerMessage: { server: number | null; process: number | null; database: number | null };
+  customers: "thread" | "inline";
   poolSize: number;
   loadAverage: { before: number; after: number };
 }
 
 const ADMIN_URL = process.env.PARLEY_TEST_PG_URL ?? LOCAL_ADMIN_PG_URL;
 const FULL_HISTORY = process.env.BENCH_FULL_HISTORY === "1";
+const CUSTOMERS: "thread" | "inline" = process.env.BENCH_CLIENTS === "inline" ? "inline" : "thread";
 
 /** Counts the statements every pg client of this process sends, the pool's included. */
 const statementCounter = (() => {
@@ -85,10 +91,10 @@ function cpuMsOf(statPath: string): number | null {
   }
 }
 
-/** CPU so far of this process and of each backend connected to the bench database. */
+/** CPU so far of the main thread, of this process and of each backend of the bench database. */
 async function cpuSnapshot(
   db: Db,
-): Promise<{ process: number | null; backends: Map<number, number> }> {
+): Promise<{ server: number | null; process: number | null; backends: Map<number, number> }> {
   const { rows } = await db.execute<{ pid: number }>(
     sql`select pid from pg_stat_activity where datname = current_database()`,
   );
@@ -97,7 +103,11 @@ async function cpuSnapshot(
     const ms = cpuMsOf(`/proc/${pid}/stat`);
     if (ms !== null) backends.set(pid, ms);
   }
-  return { process: cpuMsOf("/proc/self/stat"), backends };
+  return {
+    server: cpuMsOf(`/proc/self/task/${process.pid}/stat`),
+    process: cpuMsOf("/proc/self/stat"),
+    backends,
+  };
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -209,8 +219,81 @@ async function chat(base: string, publicKey: string, timings: Timings): Promise<
   return true;
 }
 
+interface CustomersJob {
+  base: string;
+  publicKey: string;
+  total: number;
+  concurrency: number;
+}
+
+interface CustomersOutcome {
+  timings: Timings;
+  finished: number;
+  seconds: number;
+}
+
+/** `concurrency` customers at once until `total` conversations have been had. */
+async function haveConversations(job: CustomersJob): Promise<CustomersOutcome> {
+  const timings: Timings = { all: [], checkout: [], duplicates: 0, failures: [] };
+  let next = 0;
+  let finished = 0;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: job.concurrency }, async () => {
+      while (next < job.total) {
+        next += 1;
+        if (await chat(job.base, job.publicKey, timings)) finished += 1;
+      }
+    }),
+  );
+  return { timings, finished, seconds: (performance.now() - t0) / 1000 };
+}
+
+/** Customers ready to go: on a worker thread (this same module), or on this thread. */
+async function startCustomers(
+  job: CustomersJob,
+  where: "thread" | "inline",
+): Promise<{ run: () => Promise<CustomersOutcome> }> {
+  if (where === "inline") return { run: () => haveConversations(job) };
+  // The thread loads this module through tsx, which Node does not hand on to workers itself.
+  const loader = `import { register } from ${JSON.stringify(import.meta.resolve("tsx/esm/api"))};
+    register(); await import(${JSON.stringify(import.meta.url)});`;
+  const worker = new Worker(new URL(`data:text/javascript,${encodeURIComponent(loader)}`), {
+    workerData: { benchCustomers: job },
+  });
+  const failed = new Promise<never>((_, reject) => {
+    worker.once("error", reject);
+    worker.once("exit", (code) => reject(new Error(`customers' thread exited (${code})`)));
+  });
+  const next = () => Promise.race([once(worker, "message").then(([m]) => m as unknown), failed]);
+  await next(); // loaded
+  return {
+    run: async () => {
+      worker.postMessage("go");
+      const outcome = (await next()) as CustomersOutcome;
+      await worker.terminate();
+      return outcome;
+    },
+  };
+}
+
+const customersJob = isMainThread
+  ? undefined
+  : (workerData as { benchCustomers?: CustomersJob } | null)?.benchCustomers;
+if (customersJob) {
+  parentPort!.once("message", () => {
+    void haveConversations(customersJob).then((outcome) => parentPort!.postMessage(outcome));
+  });
+  parentPort!.postMessage("ready");
+}
+
 export async function run(
-  options: { conversations?: number; concurrency?: number; poolSize?: number } = {},
+  options: {
+    conversations?: number;
+    concurrency?: number;
+    poolSize?: number;
+    customers?: "thread" | "inline";
+  } = {},
 ): Promise<ConversationBenchResult> {
   const total = options.conversations ?? 500;
   const concurrency = options.concurrency ?? 50;
@@ -231,31 +314,19 @@ export async function run(
     const started = await startServer();
     server = started.server;
 
-    const timings: Timings = { all: [], checkout: [], duplicates: 0, failures: [] };
-    let next = 0;
-    let finished = 0;
+    const job: CustomersJob = { base: started.url, publicKey: shop.publicKey, total, concurrency };
+    const customers = await startCustomers(job, options.customers ?? CUSTOMERS);
     const loadBefore = os.loadavg()[0]!;
     const cpuBefore = await cpuSnapshot(db);
     const statementsBefore = statementCounter.read();
-    const t0 = performance.now();
-    await Promise.all(
-      Array.from({ length: concurrency }, async () => {
-        while (next < total) {
-          next += 1;
-          if (await chat(started.url, shop.publicKey, timings)) finished += 1;
-        }
-      }),
-    );
-    const seconds = (performance.now() - t0) / 1000;
+    const { timings, finished, seconds } = await customers.run();
     const statements = statementCounter.read() - statementsBefore;
     const cpuAfter = await cpuSnapshot(db);
     let databaseMs: number | null = cpuAfter.backends.size ? 0 : null;
     for (const [pid, ms] of cpuAfter.backends)
       databaseMs! += ms - (cpuBefore.backends.get(pid) ?? 0);
-    const processMs =
-      cpuBefore.process === null || cpuAfter.process === null
-        ? null
-        : cpuAfter.process - cpuBefore.process;
+    const spent = (key: "server" | "process") =>
+      cpuBefore[key] === null || cpuAfter[key] === null ? null : cpuAfter[key]! - cpuBefore[key]!;
 
     const paymentRows = await db
       .select({ amount: payments.amountMinor })
@@ -281,6 +352,7 @@ export async function run(
     const sorted = [...timings.all].sort((a, b) => a - b);
     const checkout = [...timings.checkout].sort((a, b) => a - b);
     const round = (n: number) => Math.round(n * 10) / 10;
+    const perMessage = (ms: number | null) => (ms === null ? null : round(ms / timings.all.length));
     return {
       engine: "postgres",
       concurrentConversations: concurrency,
@@ -298,9 +370,11 @@ export async function run(
       failures: timings.failures.slice(0, 5),
       statementsPerMessage: round(statements / timings.all.length),
       cpuMsPerMessage: {
-        process: processMs === null ? null : round(processMs / timings.all.length),
-        database: databaseMs === null ? null : round(databaseMs / timings.all.length),
+        server: perMessage(spent("server")),
+        process: perMessage(spent("process")),
+        database: perMessage(databaseMs),
       },
+      customers: options.customers ?? CUSTOMERS,
       poolSize,
       loadAverage: { before: round(loadBefore), after: round(os.loadavg()[0]!) },
     };
@@ -315,7 +389,7 @@ export async function run(
   }
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+if (isMainThread && process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   run({
     conversations: Number(process.env.BENCH_CONVERSATIONS ?? 500),
     poolSize: process.env.BENCH_POOL_SIZE ? Number(process.env.BENCH_POOL_SIZE) : undefined,
