@@ -53,7 +53,8 @@ export class InjectedCrashError extends Error {
   }
 }
 
-function deliveryOutcome(
+/** What the delivery's inbox row records once applied. */
+export function deliveryOutcome(
   deliveryId: string,
   events: NormalizedEvent[],
   unmatched: string[],

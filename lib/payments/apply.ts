@@ -10,11 +10,12 @@ import { appUrl } from "@/lib/env";
 import { AppError, NotFoundError } from "@/lib/errors";
 import {
   applyEvents,
+  deliveryOutcome,
   inApplyTransaction,
   UNMATCHED_PAYMENT,
   type ApplyEventsResult,
 } from "@/lib/payments/apply-events";
-import { DeliveryAlreadyApplied } from "@/lib/payments/apply-write";
+import { DeliveryAlreadyApplied, markDelivery } from "@/lib/payments/apply-write";
 import { and, eq, sql } from "drizzle-orm";
 
 export interface ApplyDeliveryOptions {
@@ -166,6 +167,25 @@ export async function applyDelivery(
     }
     throw error;
   }
+}
+
+/**
+ * A delivery whose events are all on the timeline already (a provider retry) has nothing to
+ * apply: its outcome is recorded without locking anything. The write is a synchronous commit,
+ * so it also makes the stored delivery durable before the provider is answered. False when the
+ * row was not marked (the caller then takes the full path, which reports what happened).
+ */
+export async function applyReplayedDelivery(
+  db: Db,
+  deliveryId: string,
+  options: { merchantId: string; events: NormalizedEvent[]; now?: Date },
+): Promise<boolean> {
+  return markDelivery(
+    db,
+    options.merchantId,
+    deliveryOutcome(deliveryId, options.events, []),
+    options.now ?? new Date(),
+  );
 }
 
 /**

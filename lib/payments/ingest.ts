@@ -4,7 +4,11 @@ import type { Db } from "@/db/client";
 import { connections } from "@/db/schema";
 import type { WebhookParseResult } from "@/lib/connections/providers/types";
 import { connectorFor } from "@/lib/connections/registry";
-import { applyDelivery, DeliveryNotRecordedError } from "@/lib/payments/apply";
+import {
+  applyDelivery,
+  applyReplayedDelivery,
+  DeliveryNotRecordedError,
+} from "@/lib/payments/apply";
 import {
   forgetWebhookConnection,
   keptWebhookConnection,
@@ -128,19 +132,36 @@ export async function ingestWebhook(
       if (!fresh) continue;
       return refuseUnverified(db, connection, request, parsed, now);
     }
-    const deliveryId = await storeVerifiedDelivery(db, connection.row, request, now);
-    if (!deliveryId) {
+    const stored = await storeVerifiedDelivery(
+      db,
+      connection.row,
+      request,
+      now,
+      parsed.events.filter((e) => e.type !== "unknown").map((e) => e.providerEventId),
+    );
+    if (!stored) {
       forgetWebhookConnection(db, connectionId);
       continue;
     }
+    const { deliveryId } = stored;
+    const merchantId = connection.row.merchantId;
     try {
-      await applyDelivery(db, deliveryId, {
-        merchantId: connection.row.merchantId,
-        connection: connection.row,
-        events: parsed.events,
-        now,
-        failAfterEventIndex: options.failAfterEventIndex,
-      });
+      const replayed =
+        stored.replay &&
+        (await applyReplayedDelivery(db, deliveryId, {
+          merchantId,
+          events: parsed.events,
+          now,
+        }).catch(() => false));
+      if (!replayed) {
+        await applyDelivery(db, deliveryId, {
+          merchantId,
+          connection: connection.row,
+          events: parsed.events,
+          now,
+          failAfterEventIndex: options.failAfterEventIndex,
+        });
+      }
     } catch (error) {
       console.error(`[webhooks] applying ${deliveryId} failed`, error);
       if (error instanceof DeliveryNotRecordedError) {

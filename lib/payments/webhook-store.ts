@@ -10,7 +10,15 @@
 import type { Db } from "@/db/client";
 import { webhookInbox, type Connection } from "@/db/schema";
 import { newId } from "@/lib/ids";
-import { namedStatement, runNamed } from "@/lib/payments/named-statements";
+import {
+  listParam,
+  listShape,
+  matchList,
+  namedStatement,
+  runNamed,
+  type ListShape,
+  type NamedStatement,
+} from "@/lib/payments/named-statements";
 import { sql } from "drizzle-orm";
 
 export interface StoredRequest {
@@ -37,8 +45,9 @@ function touchDue(connectionId: string, now: Date): boolean {
 }
 
 // The connection must still be what the delivery was verified against; last_event_at moves in
-// the same statement when it is due.
-function storeStatement(touch: boolean) {
+// the same statement when it is due. `recorded` counts the delivery's events already on the
+// timeline: all of them means a replay, with nothing to apply.
+function storeStatement(touch: boolean, shape: ListShape): NamedStatement {
   return namedStatement(`with current_connection as (
       select merchant_id, id, provider from connections
       where merchant_id = $1 and id = $2 and provider = $3 and mode = $4 and status = $5
@@ -58,11 +67,25 @@ function storeStatement(touch: boolean) {
     select merchant_id, $8, id, provider, $9::jsonb, $10, true, 'received', $11::timestamptz
     from current_connection
     where set_config('synchronous_commit', 'off', true) is not null
-    returning id`);
+    returning id, (select count(*)::int from payment_events e
+      where e.merchant_id = $1 and e.connection_id = $2
+        and ${matchList("e.provider_event_id", "$12", shape)}) as recorded`);
 }
 
-const STORE = storeStatement(false);
-const STORE_AND_TOUCH = storeStatement(true);
+const STORE = {
+  one: storeStatement(false, "one"),
+  many: storeStatement(false, "many"),
+};
+const STORE_AND_TOUCH = {
+  one: storeStatement(true, "one"),
+  many: storeStatement(true, "many"),
+};
+
+export interface StoredDelivery {
+  deliveryId: string;
+  /** Every event the delivery carries is on the timeline already: nothing to apply. */
+  replay: boolean;
+}
 
 /**
  * Stores a verified delivery, in one statement that also checks the connection still is what it
@@ -75,9 +98,14 @@ export async function storeVerifiedDelivery(
   row: Connection,
   request: StoredRequest,
   now: Date,
-): Promise<string | undefined> {
-  const id = newId("webhook");
-  const stored = await runNamed(db, touchDue(row.id, now) ? STORE_AND_TOUCH : STORE, [
+  /** The provider event ids of the delivery's recognized events. */
+  eventIds: readonly string[],
+): Promise<StoredDelivery | undefined> {
+  const deliveryId = newId("webhook");
+  const ids = [...new Set(eventIds)];
+  const shape = listShape(ids);
+  const statements = touchDue(row.id, now) ? STORE_AND_TOUCH : STORE;
+  const [stored] = await runNamed(db, statements[shape], [
     row.merchantId,
     row.id,
     row.provider,
@@ -85,12 +113,14 @@ export async function storeVerifiedDelivery(
     row.status,
     row.apiBaseUrl,
     row.credentialsEncrypted,
-    id,
+    deliveryId,
     headersJson(request),
     request.rawBody,
     now.toISOString(),
+    listParam(ids, shape),
   ]);
-  return stored.length > 0 ? id : undefined;
+  if (!stored) return undefined;
+  return { deliveryId, replay: Number(stored.recorded) === ids.length };
 }
 
 /** Stores a refused delivery (never applied), so the merchant sees what was refused and why. */

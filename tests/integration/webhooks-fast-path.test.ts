@@ -18,6 +18,7 @@ import { createCheckout } from "@/lib/payments/checkout";
 import { namedStatement, runNamed, textArray } from "@/lib/payments/named-statements";
 import type { ServiceContext } from "@/lib/payments/service-context";
 import { handleWebhookRequest } from "@/lib/payments/webhook-http";
+import { storeVerifiedDelivery } from "@/lib/payments/webhook-store";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -25,6 +26,7 @@ import {
   configurePipelineEnv,
   connectionRow,
   deliveriesOf,
+  eventsOf,
   merchantWithRoles,
   paymentRow,
   sandboxConnection,
@@ -126,6 +128,41 @@ describe.each(ENGINES)("webhook fast path on %s", (engine) => {
       textArray(ids),
     ]);
     expect(row!.ids).toEqual(ids);
+  });
+
+  it("stores a replay as applied without applying it, and anything new the full way", async () => {
+    const payment = await newPayment(s);
+    const success = event(payment, { type: "payment.succeeded" });
+    expect((await deliver(s, success)).status).toBe(200);
+    const replay = await deliver(s, success);
+    expect(replay.status).toBe(200);
+    const stored = (await deliveriesOf(s.db, s.merchantId, s.connectionId)).find(
+      (d) => d.id === replay.headers.get("x-parley-delivery"),
+    );
+    expect(stored).toMatchObject({
+      status: "applied",
+      attempts: 1,
+      eventTypes: ["payment.succeeded"],
+      providerEventIds: [success.id],
+      error: null,
+    });
+    expect(stored!.appliedAt).toBeInstanceOf(Date);
+    expect(
+      (await eventsOf(s.db, s.merchantId, payment.id)).filter(
+        (e) => e.providerEventId === success.id,
+      ),
+    ).toHaveLength(1);
+
+    // A replay only when every event is recorded: one new event among them means a full apply.
+    const row = await connectionRow(s.db, s.merchantId, s.connectionId);
+    const request = { rawBody: "{}", headers: new Headers() };
+    const now = new Date();
+    const store = (ids: string[]) => storeVerifiedDelivery(s.db, row, request, now, ids);
+    expect((await store([success.id]))?.replay).toBe(true);
+    expect((await store([success.id, success.id]))?.replay).toBe(true);
+    expect((await store([success.id, "evt_sbx_not_yet"]))?.replay).toBe(false);
+    expect((await store(["evt_sbx_not_yet"]))?.replay).toBe(false);
+    expect((await store([]))?.replay).toBe(true);
   });
 
   it("follows a disable and a re-enable at once", async () => {
