@@ -4,30 +4,27 @@
 // that only lands if nobody wrote in between (then it reads again). What must follow the write
 // — sending the replies, creating the checkout — runs after it and feeds the results back in.
 import type { Db, Tx } from "@/db/client";
-import type { Conversation, ConversationMessage, Flow } from "@/db/schema";
-import {
-  cleanInboundText,
-  MAX_INBOUND_BODY_BYTES,
-  sanitizeInboundText,
-  truncateText,
-} from "@/lib/channels/sanitize";
-import type { ChannelKind } from "@/lib/channels/types";
-import { AppError, NotFoundError } from "@/lib/errors";
-import { type Lang, LANGS } from "@/lib/flows/graph";
-import { redactCardData } from "@/lib/flows/redact";
+import type { Conversation, ConversationMessage } from "@/db/schema";
+import { NotFoundError } from "@/lib/errors";
 import { createInitialState } from "@/lib/flows/runtime";
-import type { ConversationInput, ConversationState } from "@/lib/flows/runtime/types";
+import type { ConversationInput } from "@/lib/flows/runtime/types";
 import { newId } from "@/lib/ids";
+import {
+  assertReachable,
+  type ChatIdentity,
+  type EngineResult,
+  type FlowSelector,
+  newConversation,
+  views,
+} from "./engine-shared";
 import {
   capabilitiesOf,
   connectionsFor,
   environmentFor,
   graphForNewConversation,
-  offersFor,
 } from "./environment";
-import { isLiveOn } from "./graphs";
+import { type InboundText, langFromTag, prepareInbound } from "./inbound";
 import { notifyConversation } from "./notify";
-import { type ChatMessageView, toMessageView } from "./outbound";
 import {
   type FlowLiveness,
   readFlowForStart,
@@ -48,40 +45,10 @@ import { writeStep } from "./step-writer";
 import { type Finished, finishStep, NEEDS_LOCK, RETRY, withOptimisticRetry } from "./steps";
 import { listMessagesAfter, listMessagesFrom, lockChat, MESSAGE_PAGE } from "./store";
 
+export type { ChatIdentity, EngineResult } from "./engine-shared";
+export { langFromTag, MAX_CHOICE_VALUE_LENGTH, type InboundText } from "./inbound";
+export { startConversation, type StartConversationParams } from "./start";
 export { completeCheckout, handlePaymentUpdate, stepConversation, type StepOptions } from "./steps";
-
-export const MAX_CHOICE_VALUE_LENGTH = 2_000;
-
-export interface InboundText {
-  /** The platform's id for this delivery; a redelivery repeats it. */
-  platformMessageId: string;
-  text: string;
-  /** The tapped button's value, when the customer tapped one. */
-  choiceValue?: string;
-  /** The platform's idea of the customer's language (a BCP 47 tag). */
-  lang?: string;
-}
-
-interface FlowSelector {
-  flow?: Flow;
-  publicKey?: string;
-  isSimulation?: boolean;
-  /** The simulator's current draft; defaults to the flow's stored draft. */
-  draftGraph?: unknown;
-  now?: Date;
-  /**
-   * Runs the after-commit work (sending replies, creating the checkout) later, e.g. after the
-   * HTTP response, for platforms that want a quick 200. By default it runs before returning.
-   */
-  defer?: (work: () => Promise<void>) => void;
-}
-
-export interface ChatIdentity {
-  channel: ChannelKind;
-  channelId?: string;
-  externalUserId: string;
-  externalChatId: string;
-}
 
 export interface HandleInboundParams extends FlowSelector, ChatIdentity {
   message: InboundText;
@@ -94,96 +61,6 @@ export interface HandleInboundParams extends FlowSelector, ChatIdentity {
   messagesAfter?: Date | null;
 }
 
-export interface StartConversationParams extends FlowSelector, ChatIdentity {
-  lang?: Lang;
-}
-
-export interface EngineResult {
-  conversationId: string;
-  status: Conversation["status"];
-  /** The same platform message id was handled before; nothing ran again. */
-  duplicate: boolean;
-  /** The customer's message (as stored) and everything after it. */
-  messages: ChatMessageView[];
-  /** Node ids visited, for the designer's canvas. */
-  path: string[];
-}
-
-/** Customers reach published flows where they're offered; the simulator runs drafts anywhere. */
-function assertReachable(
-  flow: FlowLiveness | undefined,
-  selector: FlowSelector & { channel: ChannelKind },
-): FlowLiveness {
-  if (!flow || (!selector.isSimulation && !isLiveOn(flow, selector.channel)))
-    throw new NotFoundError("This chat");
-  return flow;
-}
-
-function views(rows: Parameters<typeof toMessageView>[0][]): ChatMessageView[] {
-  return rows.map(toMessageView).filter((view): view is ChatMessageView => view !== null);
-}
-
-/** The platform's language tag as one of the bot's languages, when it is one. */
-export function langFromTag(tag: string | undefined): Lang | undefined {
-  const primary = tag?.toLowerCase().split(/[-_]/)[0];
-  return (LANGS as readonly string[]).includes(primary ?? "") ? (primary as Lang) : undefined;
-}
-
-interface CleanInbound {
-  platformMessageId: string;
-  text: string;
-  choiceValue?: string;
-}
-
-/** Size limits and text hygiene, before anything else touches the message. */
-function cleanInbound(message: InboundText): CleanInbound {
-  const raw = message.text ?? "";
-  if (
-    raw.length * 3 > MAX_INBOUND_BODY_BYTES &&
-    Buffer.byteLength(raw, "utf8") > MAX_INBOUND_BODY_BYTES
-  ) {
-    throw new AppError("This message is too large.", 413);
-  }
-  const platformMessageId = String(message.platformMessageId ?? "").slice(0, 200);
-  if (!platformMessageId) throw new AppError("The message has no id.", 400);
-  const text = sanitizeInboundText(raw);
-  const choice =
-    message.choiceValue === undefined
-      ? ""
-      : truncateText(cleanInboundText(message.choiceValue), MAX_CHOICE_VALUE_LENGTH);
-  if (!text && !choice) throw new AppError("The message is empty.", 400);
-  return { platformMessageId, text: text || choice, ...(choice ? { choiceValue: choice } : {}) };
-}
-
-/** A conversation row not written yet, at revision 0: its first step inserts it. */
-function newConversation(
-  flow: FlowLiveness,
-  identity: ChatIdentity,
-  state: ConversationState,
-  id: string,
-  isSimulation: boolean,
-  now: Date,
-): Conversation {
-  return {
-    merchantId: flow.merchantId,
-    id,
-    flowId: flow.id,
-    flowVersionId: isSimulation ? null : flow.publishedVersionId,
-    channel: identity.channel,
-    channelId: identity.channelId ?? null,
-    externalUserId: identity.externalUserId,
-    externalChatId: identity.externalChatId,
-    lang: state.lang,
-    status: state.status,
-    isSimulation,
-    state,
-    revision: 0,
-    startedAt: now,
-    updatedAt: now,
-    completedAt: null,
-  };
-}
-
 type InboundOutcome =
   | { duplicate: true; context: StepContext }
   | { duplicate: false; context: StepContext | null; plan: StepPlan; env: StepEnvironment };
@@ -192,25 +69,9 @@ type InboundOutcome =
 export async function handleInbound(db: Db, params: HandleInboundParams): Promise<EngineResult> {
   const now = params.now ?? new Date();
   const isSimulation = params.isSimulation ?? false;
-  const message = cleanInbound(params.message);
-  // Redacted before anything is stored: card data never reaches a row or a log.
-  const stored = redactCardData(message.text);
-  const inbound: InboundToStore = {
-    platformMessageId: message.platformMessageId,
-    body: {
-      kind: "text",
-      text: stored.text,
-      ...(message.choiceValue ? { choiceValue: message.choiceValue } : {}),
-    },
-    redacted: stored.redacted,
-  };
-  const input: ConversationInput = {
-    kind: "message",
-    text: message.choiceValue ?? message.text,
-    messageId: message.platformMessageId,
-  };
+  const { inbound, input } = prepareInbound(params.message);
   const reading = {
-    platformMessageId: message.platformMessageId,
+    platformMessageId: inbound.platformMessageId,
     messagesAfter: params.messagesAfter,
   };
   let flow: FlowLiveness | undefined = params.flow
@@ -303,21 +164,8 @@ export async function handleInbound(db: Db, params: HandleInboundParams): Promis
           throw new RevisionConflictError(context.conversation.id);
         return { duplicate: false, context, ...next };
       }
-      const graph = await graphForNewConversation(tx, flow, isSimulation, params.draftGraph);
-      const id = newId("conversation");
-      const state = createInitialState(graph, id);
-      // A hint, not a choice: the customer's first words may still switch the language.
-      const hinted = langFromTag(params.message.lang);
-      if (hinted && graph.languages.includes(hinted)) state.lang = hinted;
-      const before = newConversation(flow, params, state, id, isSimulation, now);
-      const env: StepEnvironment = {
-        graph,
-        capabilities: capabilitiesOf(params.channel),
-        connections: await connectionsFor(tx, flow.merchantId, isSimulation),
-      };
-      const first = planStep(before, env, input, { now, lastMessageAt: null, inbound });
-      if (!(await writeStep(tx, first, true))) throw new RevisionConflictError(id);
-      return { duplicate: false, context: null, plan: first, env };
+      const opened = await openChat(tx, flow, params, input, inbound, now);
+      return { duplicate: false, context: null, ...opened };
     },
   );
 
@@ -383,55 +231,29 @@ async function answerRows(
   return listMessagesAfter(db, merchantId, id, messagesAfter);
 }
 
-/** Opens a new conversation (web widget, simulator) and runs the flow up to its first question. */
-export async function startConversation(
-  db: Db,
-  params: StartConversationParams,
-): Promise<EngineResult> {
-  const now = params.now ?? new Date();
+/** The chat's first message opens its conversation (the caller holds the chat's lock). */
+async function openChat(
+  tx: Tx,
+  flow: FlowLiveness,
+  params: HandleInboundParams,
+  input: ConversationInput,
+  inbound: InboundToStore,
+  now: Date,
+): Promise<{ plan: StepPlan; env: StepEnvironment }> {
   const isSimulation = params.isSimulation ?? false;
-  let flow: FlowLiveness & { draftGraph?: unknown };
-  let connections;
-  if (params.flow) {
-    assertReachable(params.flow, params);
-    flow = params.flow;
-    connections = await connectionsFor(db, flow.merchantId, isSimulation);
-  } else {
-    const found = params.publicKey ? await readFlowForStart(db, params.publicKey) : undefined;
-    flow = assertReachable(found?.flow, params);
-    connections = offersFor(found!.connections, isSimulation);
-  }
-  const graph = await graphForNewConversation(db, flow, isSimulation, params.draftGraph);
-  const env: StepEnvironment = { graph, capabilities: capabilitiesOf(params.channel), connections };
+  const graph = await graphForNewConversation(tx, flow, isSimulation, params.draftGraph);
   const id = newId("conversation");
-  const before = newConversation(
-    flow,
-    params,
-    createInitialState(graph, id),
-    id,
-    isSimulation,
-    now,
-  );
-  const lang = params.lang && graph.languages.includes(params.lang) ? params.lang : undefined;
-  const plan = planStep(
-    before,
-    env,
-    { kind: "start", ...(lang ? { lang } : {}) },
-    {
-      now,
-      lastMessageAt: null,
-    },
-  );
-  if (!(await writeStep(db, plan, true))) throw new RevisionConflictError(id);
-  const finished = await finishStep(db, plan, env, now);
-  const rows = finished.complete
-    ? finished.messages
-    : await listMessagesFrom(db, flow.merchantId, id, new Date(0));
-  return {
-    conversationId: id,
-    status: finished.conversation.status,
-    duplicate: false,
-    messages: views(rows),
-    path: readState(finished.conversation).path ?? [],
+  const state = createInitialState(graph, id);
+  // A hint, not a choice: the customer's first words may still switch the language.
+  const hinted = langFromTag(params.message.lang);
+  if (hinted && graph.languages.includes(hinted)) state.lang = hinted;
+  const env: StepEnvironment = {
+    graph,
+    capabilities: capabilitiesOf(params.channel),
+    connections: await connectionsFor(tx, flow.merchantId, isSimulation),
   };
+  const before = newConversation(flow, params, state, id, isSimulation, now);
+  const plan = planStep(before, env, input, { now, lastMessageAt: null, inbound });
+  if (!(await writeStep(tx, plan, true))) throw new RevisionConflictError(id);
+  return { plan, env };
 }
