@@ -11,14 +11,12 @@ import { readBodyWithLimit } from "@/lib/payments/webhook-http";
 import { zodFieldErrors } from "@/lib/validation";
 import { z } from "zod";
 import { handleInbound, startConversation } from "./engine";
-import {
-  getPublicChatFlow,
-  getWidgetConversation,
-  readConversationSince,
-  type ChatSnapshot,
-} from "./queries";
+import { isLiveOn } from "./graphs";
+import { type ChatMessageView, toMessageView } from "./outbound";
+import { type ChatSnapshot, snapshotOf } from "./queries";
 import { CHAT_MESSAGE_LIMIT, CHAT_START_LIMIT, clientAddress, takeRateLimit } from "./rate-limit";
 import { CursorSchema, ReadChatSchema, StartChatSchema } from "./schemas";
+import { readWidgetStepContext } from "./step-context";
 
 export function json(body: unknown, status = 200): Response {
   return Response.json(body, { status, headers: { "cache-control": "no-store" } });
@@ -75,12 +73,6 @@ async function readJson(request: Request): Promise<{ raw: string; value: unknown
   } catch {
     throw new AppError("The request body is not JSON.", 400);
   }
-}
-
-async function liveFlow(db: Db, publicKey: string) {
-  const flow = await getPublicChatFlow(db, publicKey);
-  if (!flow) throw new NotFoundError("This chat");
-  return flow;
 }
 
 export async function startWebChat(
@@ -155,7 +147,24 @@ export async function readWebChat(
     session: url.searchParams.get("session") ?? undefined,
     after: url.searchParams.get("after") ?? undefined,
   });
-  const flow = await liveFlow(db, publicKey);
-  const conversation = await getWidgetConversation(db, flow, conversationId, query.session);
-  return { ...(await readConversationSince(db, conversation, query.after ?? null)), path: [] };
+  const after = query.after ?? null;
+  // The key, the session and the conversation checked and the messages read in one query.
+  const found = await readWidgetStepContext(db, publicKey, conversationId, {
+    messagesAfter: after ? new Date(after) : null,
+    withConnections: false,
+  });
+  if (!found || !isLiveOn(found.flow, "web")) throw new NotFoundError("This chat");
+  const conversation = found.context?.conversation;
+  if (
+    !conversation ||
+    conversation.channel !== "web" ||
+    conversation.isSimulation ||
+    conversation.externalChatId !== query.session
+  ) {
+    throw new NotFoundError("This conversation");
+  }
+  const messages = (found.context!.messages ?? [])
+    .map(toMessageView)
+    .filter((m): m is ChatMessageView => m !== null);
+  return { ...snapshotOf(conversation, messages, after), path: [] };
 }

@@ -258,6 +258,41 @@ describe.each(ENGINES)("web chat API and simulator on %s", (engine) => {
     expect(crossMessage.status).toBe(403);
   });
 
+  it("stops answering a conversation once its flow is taken off the web", async () => {
+    const local = await insertPublishedFlow(db, shop.merchantId, orderAndPayGraph(), "Paused");
+    const sessionId = `s_${randomUUID().replace(/-/g, "")}`;
+    const opened = await startRoute(
+      post(`/api/chat/${local.publicKey}`, { sessionId, lang: "en" }),
+      keyParams(local.publicKey),
+    );
+    const { conversationId } = (await opened.json()) as Snapshot;
+    const say = () =>
+      messageRoute(
+        post(`/api/chat/${local.publicKey}/${conversationId}`, {
+          sessionId,
+          messageId: randomUUID(),
+          text: "1",
+        }),
+        convParams(conversationId, local.publicKey),
+      );
+    const read = () =>
+      readRoute(
+        new Request(`${ORIGIN}/api/chat/${local.publicKey}/${conversationId}?session=${sessionId}`),
+        convParams(conversationId, local.publicKey),
+      );
+    expect((await say()).status).toBe(200);
+    expect((await read()).status).toBe(200);
+
+    await db
+      .update(flows)
+      .set({ channels: ["telegram"] })
+      .where(and(eq(flows.merchantId, shop.merchantId), eq(flows.id, local.flowId)));
+    expect((await say()).status).toBe(404);
+    expect((await read()).status).toBe(404);
+    const [row] = await db.select().from(conversations).where(eq(conversations.id, conversationId));
+    expect(row!.revision).toBe(2);
+  });
+
   it("streams new messages as server-sent events, resumable by cursor", async () => {
     const sessionId = `s_${randomUUID().replace(/-/g, "")}`;
     const started = await start(sessionId, "en");
