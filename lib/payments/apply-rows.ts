@@ -33,6 +33,10 @@ export function paymentViewColumns(
   };
 }
 
+/**
+ * Callers hold the payment's row lock (from before they read its timeline) and call this for
+ * every fact they add: apply-load.ts relies on each new fact rewriting the payment row.
+ */
 export async function writePaymentView(
   tx: Tx,
   payment: Payment,

@@ -2,7 +2,7 @@
 // the raw body, store the delivery (verified or not) before acting, then apply and acknowledge.
 import type { Db } from "@/db/client";
 import { connections } from "@/db/schema";
-import type { WebhookParseResult } from "@/lib/connections/providers/types";
+import type { NormalizedEvent, WebhookParseResult } from "@/lib/connections/providers/types";
 import { connectorFor } from "@/lib/connections/registry";
 import {
   applyDelivery,
@@ -16,7 +16,11 @@ import {
   webhookContext,
   type WebhookConnection,
 } from "@/lib/payments/webhook-connections";
-import { storeRejectedDelivery, storeVerifiedDelivery } from "@/lib/payments/webhook-store";
+import {
+  storeRejectedDelivery,
+  storeVerifiedDelivery,
+  type StoredDelivery,
+} from "@/lib/payments/webhook-store";
 import { and, eq, sql } from "drizzle-orm";
 
 export const MAX_WEBHOOK_BYTES = 1024 * 1024;
@@ -102,6 +106,46 @@ async function refuseUnverified(
   return jsonReply(400, { error: parsed.message }, deliveryId);
 }
 
+/** Applies a stored, verified delivery and answers: the acknowledgement once it is durable. */
+async function applyStored(
+  db: Db,
+  { row }: WebhookConnection,
+  { deliveryId, replay }: StoredDelivery,
+  events: NormalizedEvent[],
+  now: Date,
+  options: { failAfterEventIndex?: number },
+): Promise<WebhookReply> {
+  try {
+    // A replay's shortcut that fails for any reason falls back to the full path, which records it.
+    const replayed =
+      replay &&
+      (await applyReplayedDelivery(db, deliveryId, {
+        merchantId: row.merchantId,
+        events,
+        now,
+      }).catch(() => false));
+    if (!replayed) {
+      await applyDelivery(db, deliveryId, {
+        merchantId: row.merchantId,
+        connection: row,
+        events,
+        now,
+        failAfterEventIndex: options.failAfterEventIndex,
+      });
+    }
+  } catch (error) {
+    console.error(`[webhooks] applying ${deliveryId} failed`, error);
+    if (error instanceof DeliveryNotRecordedError) {
+      return jsonReply(503, { error: "Temporarily unable to accept deliveries." }, deliveryId);
+    }
+    // Still 2xx: the delivery is stored and marked failed, and a re-apply (automatic or from
+    // the dashboard) replays it from the inbox. A non-2xx would only make the provider resend
+    // the same bytes, and providers give up after a while (Stripe: 3 days) — we don't.
+  }
+  const ack = connectorFor(row.provider).webhookAck();
+  return { ...ack, deliveryId };
+}
+
 // A kept connection that refuses, or no longer matches at store time, is read again: the
 // refusal may be the news (rotated secret, re-enabled connection) the kept entry hasn't heard.
 const MAX_ATTEMPTS = 3;
@@ -143,36 +187,7 @@ export async function ingestWebhook(
       forgetWebhookConnection(db, connectionId);
       continue;
     }
-    const { deliveryId } = stored;
-    const merchantId = connection.row.merchantId;
-    try {
-      const replayed =
-        stored.replay &&
-        (await applyReplayedDelivery(db, deliveryId, {
-          merchantId,
-          events: parsed.events,
-          now,
-        }).catch(() => false));
-      if (!replayed) {
-        await applyDelivery(db, deliveryId, {
-          merchantId,
-          connection: connection.row,
-          events: parsed.events,
-          now,
-          failAfterEventIndex: options.failAfterEventIndex,
-        });
-      }
-    } catch (error) {
-      console.error(`[webhooks] applying ${deliveryId} failed`, error);
-      if (error instanceof DeliveryNotRecordedError) {
-        return jsonReply(503, { error: "Temporarily unable to accept deliveries." }, deliveryId);
-      }
-      // Still 2xx: the delivery is stored and marked failed, and a re-apply (automatic or from
-      // the dashboard) replays it from the inbox. A non-2xx would only make the provider resend
-      // the same bytes, and providers give up after a while (Stripe: 3 days) — we don't.
-    }
-    const ack = connectorFor(connection.row.provider).webhookAck();
-    return { ...ack, deliveryId };
+    return applyStored(db, connection, stored, parsed.events, now, options);
   }
   // The connection kept changing under us (an edit storm): the provider will retry.
   return jsonReply(503, { error: "Temporarily unable to accept deliveries." });
