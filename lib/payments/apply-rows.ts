@@ -34,8 +34,9 @@ export function paymentViewColumns(
 }
 
 /**
- * Callers hold the payment's row lock (from before they read its timeline) and call this for
- * every fact they add: apply-load.ts relies on each new fact rewriting the payment row.
+ * Whoever adds facts to a payment's timeline holds the payment's row lock from before reading
+ * the timeline, and rewrites the row in the same transaction (here, or in apply-write.ts's
+ * batch): apply-load.ts relies on it to notice facts it could not see.
  */
 export async function writePaymentView(
   tx: Tx,
