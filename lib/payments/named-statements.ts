@@ -6,6 +6,12 @@
 //
 // A statement's text is fixed (values are parameters, lists are text[] parameters), so that one
 // name always means one text on every connection: the name is derived from the text.
+//
+// A cached generic plan reflects the table sizes of when it was made: made while payment_events
+// or webhook_inbox was a few pages long (a brand-new database), it keeps sequential scans as
+// they grow, until the next ANALYZE of the table (autovacuum's, within about a minute under
+// write load) invalidates it. Established databases never see this; the results returned are
+// json or fixed columns, so a migration that changes the tables only causes a re-plan.
 import type { DbOrTx } from "@/db/client";
 import { resultRows } from "@/lib/payments/json-rows";
 import { createHash } from "node:crypto";
