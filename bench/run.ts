@@ -41,6 +41,13 @@ if (wanted("webhooks")) {
       target: "< 50",
       ratio: ratio(phase.p99Ms, 50, false),
     });
+    rows.push({
+      bench: `webhooks: ${phase.name}`,
+      figure: "SQL statements/delivery",
+      value: phase.queriesPerDelivery,
+      target: "—",
+      ratio: "—",
+    });
     if (!phase.correct)
       rows.push({
         bench: `webhooks: ${phase.name}`,
