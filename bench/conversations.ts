@@ -31,6 +31,7 @@ import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import os from "node:os";
 import { Readable } from "node:stream";
+import { setTimeout as sleep } from "node:timers/promises";
 import { pathToFileURL } from "node:url";
 import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
 import pg from "pg";
@@ -59,11 +60,18 @@ export interface ConversationBenchResult {
   cpuMsPerMessage: { server: number | null; process: number | null; database: number | null };
   customers: "thread" | "inline";
   poolSize: number;
+  thinkMs: number;
   loadAverage: { before: number; after: number };
 }
 
 const ADMIN_URL = process.env.PARLEY_TEST_PG_URL ?? LOCAL_ADMIN_PG_URL;
 const FULL_HISTORY = process.env.BENCH_FULL_HISTORY === "1";
+/**
+ * Mean pause before each message (BENCH_THINK_MS, uniform over 0.5–1.5×). 0, the default, sends
+ * the next message as soon as the answer is in: a stress test whose latency is bound by
+ * throughput; people take seconds to read and type, which the pause models.
+ */
+const THINK_MS = Number(process.env.BENCH_THINK_MS ?? 0);
 const CUSTOMERS: "thread" | "inline" = process.env.BENCH_CLIENTS === "thread" ? "thread" : "inline";
 
 /** Counts the statements every pg client of this process sends, the pool's included. */
@@ -185,6 +193,8 @@ async function chat(base: string, publicKey: string, timings: Timings): Promise<
   const sessionId = `bench_${randomBase62(16)}`;
   // A fresh address per customer: the chat's per-IP limit is for abuse, not for this load.
   const ip = `10.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`;
+  // Customers arrive spread out too, not all in the same instant.
+  if (THINK_MS > 0) await sleep(THINK_MS * 2 * Math.random());
   const started = await postJson(`${base}/api/chat/${publicKey}`, { sessionId, lang: "en" }, ip);
   if (started.status !== 201 || !started.json.conversationId) {
     timings.failures.push(`start ${started.status}`);
@@ -199,6 +209,7 @@ async function chat(base: string, publicKey: string, timings: Timings): Promise<
     { text: "Card", choice: "card" },
   ];
   for (const [index, message] of script.entries()) {
+    if (THINK_MS > 0) await sleep(THINK_MS * (0.5 + Math.random()));
     const body = { sessionId, messageId: randomUUID(), ...message };
     const sends = Math.random() < 0.1 ? 2 : 1;
     for (let i = 0; i < sends; i++) {
@@ -375,6 +386,7 @@ export async function run(
         database: perMessage(databaseMs),
       },
       customers: options.customers ?? CUSTOMERS,
+      thinkMs: THINK_MS,
       poolSize,
       loadAverage: { before: round(loadBefore), after: round(os.loadavg()[0]!) },
     };
