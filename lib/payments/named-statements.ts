@@ -13,8 +13,8 @@
 // write load) invalidates it. Established databases never see this; the results returned are
 // json or fixed columns, so a migration that changes the tables only causes a re-plan.
 import type { DbOrTx } from "@/db/client";
+import { preparedStatementName, runPrepared } from "@/db/prepared";
 import { resultRows } from "@/lib/payments/json-rows";
-import { createHash } from "node:crypto";
 
 export interface NamedStatement {
   name: string;
@@ -22,8 +22,7 @@ export interface NamedStatement {
 }
 
 export function namedStatement(text: string): NamedStatement {
-  const digest = createHash("sha256").update(text).digest("hex").slice(0, 20);
-  return { name: `parley_${digest}`, text };
+  return { name: preparedStatementName(text), text };
 }
 
 export async function runNamed(
@@ -31,13 +30,7 @@ export async function runNamed(
   statement: NamedStatement,
   params: unknown[],
 ): Promise<Record<string, unknown>[]> {
-  const query = db._.session.prepareQuery(
-    { sql: statement.text, params },
-    undefined,
-    statement.name,
-    false,
-  );
-  return resultRows(await query.execute());
+  return resultRows(await runPrepared(db, statement.text, params));
 }
 
 /** A text[] literal ('{"a","b"}'), so both drivers pass a list as one plain parameter. */
