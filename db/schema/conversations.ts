@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import {
+  bigint,
   boolean,
   check,
   index,
@@ -90,6 +91,8 @@ export const conversationEvents = pgTable(
     kind: text("kind").notNull(),
     detail: jsonb("detail").$type<Record<string, unknown>>(),
     occurredAt: tstz("occurred_at").notNull().defaultNow(),
+    // Insertion order: the events of one runtime step share occurred_at, and ids are random.
+    seq: bigint("seq", { mode: "number" }).generatedAlwaysAsIdentity(),
   },
   (t) => [
     primaryKey({ columns: [t.merchantId, t.id] }),
@@ -100,4 +103,5 @@ export const conversationEvents = pgTable(
 
 export type Conversation = typeof conversations.$inferSelect;
 export type ConversationMessage = typeof conversationMessages.$inferSelect;
-export type ConversationEvent = typeof conversationEvents.$inferSelect;
+// The event as Parley writes it; `seq` is assigned by the database.
+export type ConversationEvent = Omit<typeof conversationEvents.$inferSelect, "seq">;

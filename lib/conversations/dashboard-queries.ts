@@ -303,7 +303,7 @@ export async function getConversationDetail(
       )
       // Events of one step share a timestamp and have random ids; they are written in one
       // insert and never updated, so their physical order is the order the runtime took them.
-      .orderBy(asc(conversationEvents.occurredAt), sql`ctid`),
+      .orderBy(asc(conversationEvents.occurredAt), asc(conversationEvents.seq)),
     paymentsOf(ctx, [c.id]),
   ]);
 
