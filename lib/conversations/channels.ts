@@ -2,7 +2,7 @@
 // Their configs hold tokens and signing secrets, so they are sealed like connection credentials.
 import type { DbOrTx } from "@/db/client";
 import { channels, flows, type Channel } from "@/db/schema";
-import { recordAudit } from "@/lib/audit/record";
+import { auditAs } from "@/lib/audit/record";
 import { assertCan, type MerchantContext } from "@/lib/auth/context";
 import { getChannelAdapter } from "@/lib/channels";
 import type { ChannelKind } from "@/lib/channels/types";
@@ -107,16 +107,12 @@ export async function createChannel(
       configHint: configHint(stored),
       apiBaseUrl: input.data.apiBaseUrl ?? null,
     });
-    await recordAudit(tx, {
-      merchantId: ctx.merchantId,
-      actor: { userId: ctx.user.id, email: ctx.user.email },
+    await auditAs(tx, ctx, {
       action: "channel.created",
       targetType: "channel",
       targetId: id,
       summary: `Connected ${CHANNEL_LABELS[kind]} to flow "${flow.name}"`,
       after: { kind, flowId: flow.id, label, config: configHint(stored) },
-      ip: ctx.ip,
-      userAgent: ctx.userAgent,
     });
     return { id, kind, label, webhookUrl: channelWebhookUrl(id) };
   });
