@@ -13,12 +13,17 @@ import {
 import { CHANNEL_KINDS } from "@/lib/channels/types";
 import { createChannel, type ChannelContext } from "@/lib/conversations/channels";
 import { newId } from "@/lib/ids";
-import { and, count, eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { signMetaBody, startFakeMeta, type FakeMeta } from "../fakes/meta-server";
 import { signSlackRequest, startFakeSlack, type FakeSlack } from "../fakes/slack-server";
 import { startFakeTelegram, type FakeTelegram } from "../fakes/telegram-server";
-import { insertShop, useTestMasterKey, type ShopFixture } from "./conversations.fixtures";
+import {
+  inboundCount,
+  insertShop,
+  useTestMasterKey,
+  type ShopFixture,
+} from "./conversations.fixtures";
 import { ENGINES, openTestDatabase } from "./helpers/test-db";
 
 const TELEGRAM = {
@@ -116,23 +121,6 @@ describe.each(ENGINES)("channel webhook routes on %s", (engine) => {
     await handle?.close();
   });
 
-  async function inboundCount(channelId: string): Promise<number> {
-    const [row] = await db
-      .select({ n: count() })
-      .from(conversationMessages)
-      .innerJoin(
-        conversations,
-        and(
-          eq(conversations.merchantId, conversationMessages.merchantId),
-          eq(conversations.id, conversationMessages.conversationId),
-        ),
-      )
-      .where(
-        and(eq(conversations.channelId, channelId), eq(conversationMessages.direction, "inbound")),
-      );
-    return row!.n;
-  }
-
   it("stores channel settings sealed, shows only masked hints, and returns the webhook URL", async () => {
     const created = await createChannel(ctx, shop.flowId, "telegram", TELEGRAM, {
       label: "Second bot",
@@ -197,7 +185,7 @@ describe.each(ENGINES)("channel webhook routes on %s", (engine) => {
         headers: { "content-type": "application/json" },
       });
       expect(missing.status).toBe(401);
-      expect(await inboundCount(ids.telegram)).toBe(0);
+      expect(await inboundCount(db, ids.telegram)).toBe(0);
       expect(telegram.sent).toHaveLength(0);
     });
 
@@ -215,7 +203,7 @@ describe.each(ENGINES)("channel webhook routes on %s", (engine) => {
       const again = await call(POST, ids.telegram, { body: update(1001, "hi"), headers: signed });
       expect(again.status).toBe(200);
       expect(telegram.sent).toHaveLength(1);
-      expect(await inboundCount(ids.telegram)).toBe(1);
+      expect(await inboundCount(db, ids.telegram)).toBe(1);
 
       await call(POST, ids.telegram, { body: tap(1002, "MUG", "Ceramic mug"), headers: signed });
       await call(POST, ids.telegram, { body: update(1003, "done"), headers: signed });
@@ -333,7 +321,7 @@ describe.each(ENGINES)("channel webhook routes on %s", (engine) => {
         headers: { "x-hub-signature-256": signMetaBody(body, "not-the-secret") },
       });
       expect(forged.status).toBe(401);
-      expect(await inboundCount(ids.messenger)).toBe(0);
+      expect(await inboundCount(db, ids.messenger)).toBe(0);
 
       const valid = await call(POST, ids.messenger, {
         body: messengerBody("m_1", "bonjour"),
@@ -392,7 +380,7 @@ describe.each(ENGINES)("channel webhook routes on %s", (engine) => {
         headers: { "x-hub-signature-256": signMetaBody(body, WHATSAPP.appSecret) },
       });
       expect(redelivered.status).toBe(200);
-      expect(await inboundCount(ids.whatsapp)).toBe(1);
+      expect(await inboundCount(db, ids.whatsapp)).toBe(1);
     });
   });
 
@@ -442,7 +430,7 @@ describe.each(ENGINES)("channel webhook routes on %s", (engine) => {
         headers: signSlackRequest(stale, "wrong"),
       });
       expect(forged.status).toBe(401);
-      expect(await inboundCount(ids.slack)).toBe(0);
+      expect(await inboundCount(db, ids.slack)).toBe(0);
 
       const body = event("Ev_1", "hi");
       const first = await call(POST, ids.slack, {
@@ -459,7 +447,7 @@ describe.each(ENGINES)("channel webhook routes on %s", (engine) => {
       });
       expect(retry.status).toBe(200);
       expect(slack.posted.length).toBe(posted);
-      expect(await inboundCount(ids.slack)).toBe(1);
+      expect(await inboundCount(db, ids.slack)).toBe(1);
     });
   });
 

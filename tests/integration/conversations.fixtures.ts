@@ -1,7 +1,14 @@
 // Shared set-up for the conversation tests: a merchant with a Sandbox connection and a
 // published "Order and pay" flow built from the real template, inserted row by row.
 import type { Db } from "@/db/client";
-import { connections, flows, flowVersions, merchants } from "@/db/schema";
+import {
+  connections,
+  conversationMessages,
+  conversations,
+  flows,
+  flowVersions,
+  merchants,
+} from "@/db/schema";
 import { CHANNEL_KINDS } from "@/lib/channels/types";
 import { sealCredentials } from "@/lib/connections/credentials";
 import { generateSandboxCredentials } from "@/lib/connections/providers/sandbox";
@@ -10,7 +17,7 @@ import { resetEnvCache } from "@/lib/env";
 import type { FlowGraph, Lang } from "@/lib/flows/graph";
 import { buildFlowTemplate } from "@/lib/flows/templates";
 import { newId, randomBase62 } from "@/lib/ids";
-import { and, eq } from "drizzle-orm";
+import { and, count, eq } from "drizzle-orm";
 
 export function useTestMasterKey(): void {
   // Sealing credentials needs a master key; never let a test write one into the data folder.
@@ -118,4 +125,22 @@ export function productPrice(graph: FlowGraph, index: number): number {
   const node = graph.nodes.find((n) => n.type === "product_choice");
   if (!node || node.type !== "product_choice") throw new Error("no catalogue");
   return node.data.products[index]!.priceMinor;
+}
+
+/** Customer messages stored for conversations that came in through this channel. */
+export async function inboundCount(db: Db, channelId: string): Promise<number> {
+  const [row] = await db
+    .select({ n: count() })
+    .from(conversationMessages)
+    .innerJoin(
+      conversations,
+      and(
+        eq(conversations.merchantId, conversationMessages.merchantId),
+        eq(conversations.id, conversationMessages.conversationId),
+      ),
+    )
+    .where(
+      and(eq(conversations.channelId, channelId), eq(conversationMessages.direction, "inbound")),
+    );
+  return row!.n;
 }
