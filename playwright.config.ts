@@ -2,8 +2,9 @@ import { defineConfig } from "@playwright/test";
 
 // One Next production build, served twice: on the embedded PGlite default and on Postgres.
 // scripts/test.ts builds first and sets PARLEY_E2E_DATABASE_URL for the Postgres server.
-const PGLITE_PORT = 3101;
-const POSTGRES_PORT = 3102;
+// PARLEY_E2E_PORT moves both servers (two checkouts can run their suites side by side).
+const PGLITE_PORT = Number(process.env.PARLEY_E2E_PORT ?? 3101);
+const POSTGRES_PORT = PGLITE_PORT + 1;
 const pgUrl = process.env.PARLEY_E2E_DATABASE_URL;
 
 const chromium = {
