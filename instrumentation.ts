@@ -3,7 +3,7 @@
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   const { getDb } = await import("@/db/client");
-  const { recoverInbox } = await import("@/lib/payments/recovery");
+  const { recoverInbox } = await import("@/lib/webhooks/recovery");
   const { startJobPoller } = await import("@/lib/jobs/poller");
   const { registerConversationJobs } = await import("@/lib/conversations/jobs");
   // Handlers first: jobs left by a previous process (timers, payment events) run right away.

@@ -21,7 +21,7 @@ import {
 import { generateMasterKey } from "@/lib/crypto/secrets";
 import { resetEnvCache } from "@/lib/env";
 import { newId, randomBase62 } from "@/lib/ids";
-import { handleWebhookRequest } from "@/lib/payments/webhook-http";
+import { handleWebhookRequest } from "@/lib/webhooks/receive";
 import {
   addMerchant,
   contextFor,

@@ -35,8 +35,8 @@ import { and, asc, eq } from "drizzle-orm";
 import { z } from "zod";
 
 export type { VerificationRecord } from "@/db/schema";
-export { getDelivery, listDeliveries, reapplyDelivery } from "@/lib/payments/inbox";
-export type { DeliveryDetail, DeliverySummary } from "@/lib/payments/inbox";
+export { getDelivery, listDeliveries, reapplyDelivery } from "@/lib/webhooks/inbox";
+export type { DeliveryDetail, DeliverySummary } from "@/lib/webhooks/inbox";
 
 export interface ConnectionSummary {
   id: string;

@@ -10,7 +10,7 @@ import {
   InboundRejectedError,
 } from "@/lib/channels/types";
 import { AppError } from "@/lib/errors";
-import { readBodyWithLimit } from "@/lib/payments/webhook-http";
+import { readBodyWithLimit } from "@/lib/webhooks/receive";
 import { findChannelById, openChannelConfig } from "./channels";
 import { handleInbound } from "./engine";
 import { getFlow, isLiveOn } from "./graphs";

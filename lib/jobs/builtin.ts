@@ -2,9 +2,9 @@
 // (e.g. "flow.reminder") with registerJobHandler.
 import type { Db } from "@/db/client";
 import { env } from "@/lib/env";
-import { PAYPAL_CAPTURE_JOB } from "@/lib/payments/apply-events";
-import { capturePayPalOrderJob } from "@/lib/payments/paypal-capture";
 import { reconcileStalePayments } from "@/lib/payments/reconcile";
+import { PAYPAL_CAPTURE_JOB } from "@/lib/webhooks/apply/events";
+import { capturePayPalOrderJob } from "@/lib/webhooks/apply/paypal-capture";
 import { enqueueJob, SYSTEM_MERCHANT_ID } from "./queue";
 import { registerJobHandler } from "./runner";
 

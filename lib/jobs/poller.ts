@@ -1,7 +1,7 @@
 // The in-process poller: runs due jobs every interval and sweeps the webhook inbox for
 // deliveries stuck mid-apply once a minute. One pass at a time; errors are logged, not thrown.
 import { getDb } from "@/db/client";
-import { recoverInbox } from "@/lib/payments/recovery";
+import { recoverInbox } from "@/lib/webhooks/recovery";
 import { ensureRecurringJobs, registerBuiltinJobHandlers } from "./builtin";
 import { runDueJobs } from "./runner";
 

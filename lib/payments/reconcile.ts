@@ -9,7 +9,7 @@ import type {
   ProviderPaymentState,
 } from "@/lib/connections/providers/types";
 import { connectorContext, connectorFor } from "@/lib/connections/registry";
-import { applyEvents, inApplyTransaction } from "@/lib/payments/apply-events";
+import { applyEvents, inApplyTransaction } from "@/lib/webhooks/apply/events";
 import { and, asc, eq, inArray, isNotNull, lt, or } from "drizzle-orm";
 
 export const STALE_STATUSES = ["created", "pending", "requires_action"] as const;

@@ -10,9 +10,9 @@ import {
   testConnection,
 } from "@/lib/connections/service";
 import { AppError, ForbiddenError, NotFoundError } from "@/lib/errors";
-import { applyEvents } from "@/lib/payments/apply-events";
 import { createCheckout } from "@/lib/payments/checkout";
 import type { ServiceContext } from "@/lib/payments/service-context";
+import { applyEvents } from "@/lib/webhooks/apply/events";
 import { closedPortUrl } from "@/tests/fakes/http-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {

@@ -7,8 +7,8 @@ import {
 import { getDelivery, listDeliveries, reapplyDelivery } from "@/lib/connections/service";
 import { ConflictError, ForbiddenError, NotFoundError } from "@/lib/errors";
 import { createCheckout } from "@/lib/payments/checkout";
-import { ingestWebhook } from "@/lib/payments/ingest";
 import type { ServiceContext } from "@/lib/payments/service-context";
+import { ingestWebhook } from "@/lib/webhooks/ingest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   auditRows,

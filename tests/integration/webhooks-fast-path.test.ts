@@ -13,12 +13,12 @@ import {
 } from "@/lib/connections/providers/sandbox-signing";
 import { rotateCredentials, setConnectionStatus } from "@/lib/connections/service";
 import { newId } from "@/lib/ids";
-import { applyEvents } from "@/lib/payments/apply-events";
 import { createCheckout } from "@/lib/payments/checkout";
-import { namedStatement, runNamed, textArray } from "@/lib/payments/named-statements";
 import type { ServiceContext } from "@/lib/payments/service-context";
-import { handleWebhookRequest } from "@/lib/payments/webhook-http";
-import { storeVerifiedDelivery } from "@/lib/payments/webhook-store";
+import { applyEvents } from "@/lib/webhooks/apply/events";
+import { namedStatement, runNamed, textArray } from "@/lib/webhooks/named-statements";
+import { handleWebhookRequest } from "@/lib/webhooks/receive";
+import { storeVerifiedDelivery } from "@/lib/webhooks/store";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {

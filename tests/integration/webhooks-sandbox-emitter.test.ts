@@ -10,7 +10,7 @@ import { resetEnvCache } from "@/lib/env";
 import { ConflictError } from "@/lib/errors";
 import { createCheckout } from "@/lib/payments/checkout";
 import type { ServiceContext } from "@/lib/payments/service-context";
-import { handleWebhookRequest } from "@/lib/payments/webhook-http";
+import { handleWebhookRequest } from "@/lib/webhooks/receive";
 import { and, eq } from "drizzle-orm";
 import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";

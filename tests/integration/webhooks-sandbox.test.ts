@@ -10,13 +10,13 @@ import {
 } from "@/lib/connections/providers/sandbox-signing";
 import { createConnection } from "@/lib/connections/service";
 import { newId } from "@/lib/ids";
-import { applyDelivery } from "@/lib/payments/apply";
 import { createCheckout } from "@/lib/payments/checkout";
 import { getPaymentWithTimeline } from "@/lib/payments/queries";
-import { recoverInbox } from "@/lib/payments/recovery";
 import { refundPayment } from "@/lib/payments/refunds";
 import type { ServiceContext } from "@/lib/payments/service-context";
-import { handleWebhookRequest } from "@/lib/payments/webhook-http";
+import { applyDelivery } from "@/lib/webhooks/apply/delivery";
+import { handleWebhookRequest } from "@/lib/webhooks/receive";
+import { recoverInbox } from "@/lib/webhooks/recovery";
 import { and, count, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -395,7 +395,7 @@ describe.each(ENGINES)("Sandbox webhooks on %s", (engine) => {
       type: "refund.succeeded",
       refund: { providerRefundId: "sbxre_crash", amountMinor: 500 },
     });
-    const { ingestWebhook } = await import("@/lib/payments/ingest");
+    const { ingestWebhook } = await import("@/lib/webhooks/ingest");
     const raw = JSON.stringify(refund);
     const reply = await ingestWebhook(
       db,
@@ -648,7 +648,7 @@ describe.each(ENGINES)("Sandbox webhooks on %s", (engine) => {
       status: "received",
     });
     const connection = await connectionRow(db, merchantId, connectionId);
-    const { reparseDelivery } = await import("@/lib/payments/apply");
+    const { reparseDelivery } = await import("@/lib/webhooks/apply/delivery");
     const [stored] = await db
       .select()
       .from(webhookInbox)
@@ -684,7 +684,7 @@ describe.each(ENGINES)("Sandbox webhooks on %s", (engine) => {
         return typeof value === "function" ? value.bind(target) : value;
       },
     });
-    const { ingestWebhook } = await import("@/lib/payments/ingest");
+    const { ingestWebhook } = await import("@/lib/webhooks/ingest");
     const reply = await ingestWebhook(
       flaky,
       connectionId,

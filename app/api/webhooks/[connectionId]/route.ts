@@ -1,6 +1,6 @@
 // Provider webhooks (Stripe, PayPal, Adyen, Sandbox): verified on the raw body, stored, applied, acknowledged.
 import { getDb } from "@/db/client";
-import { handleWebhookRequest } from "@/lib/payments/webhook-http";
+import { handleWebhookRequest } from "@/lib/webhooks/receive";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";

@@ -1,59 +1,12 @@
-// Writes a re-derived payment view back to the rows the dashboard reads: the payment itself,
-// its refunds (by provider refund id) and its disputes (by provider dispute id).
+// After an apply re-derived a payment's view, the refunds and disputes rows the dashboard reads
+// follow it: one per provider refund id and per provider dispute id. The payment row itself is
+// written by lib/payments/status-write.ts (or in apply/write.ts's batch).
 import type { Tx } from "@/db/client";
-import { disputes, payments, refunds, type DisputeStatus, type Payment } from "@/db/schema";
-import type { NormalizedEvent, PaymentMethod } from "@/lib/connections/providers/types";
-import { enqueueConversationPaymentEvent } from "@/lib/conversations/payment-events";
+import { disputes, refunds, type DisputeStatus, type Payment } from "@/db/schema";
+import type { NormalizedEvent } from "@/lib/connections/providers/types";
 import { newId } from "@/lib/ids";
 import type { PaymentView } from "@/lib/payments/state-machine";
 import { and, eq, isNull } from "drizzle-orm";
-
-export interface PaymentExtras {
-  method?: PaymentMethod;
-  providerPaymentId?: string;
-}
-
-/** Status, money and flags from the view; method and provider id only fill gaps. */
-export function paymentViewColumns(
-  payment: Payment,
-  view: PaymentView,
-  extras: PaymentExtras,
-  now: Date,
-) {
-  return {
-    status: view.status,
-    refundedMinor: view.refundedMinor,
-    flags: [...new Set([...payment.flags, ...view.anomalies])].sort(),
-    failureCode: view.lastFailure?.code ?? payment.failureCode,
-    failureMessage: view.lastFailure?.message ?? payment.failureMessage,
-    succeededAt: view.succeededAt ? new Date(view.succeededAt) : payment.succeededAt,
-    method: extras.method ?? payment.method,
-    providerPaymentId: extras.providerPaymentId ?? payment.providerPaymentId,
-    updatedAt: now,
-  };
-}
-
-/**
- * Whoever adds facts to a payment's timeline holds the payment's row lock from before reading
- * the timeline, and rewrites the row in the same transaction (here, or in apply-write.ts's
- * batch): apply-load.ts relies on it to notice facts it could not see.
- */
-export async function writePaymentView(
-  tx: Tx,
-  payment: Payment,
-  view: PaymentView,
-  extras: PaymentExtras,
-  now: Date,
-): Promise<void> {
-  await tx
-    .update(payments)
-    .set(paymentViewColumns(payment, view, extras, now))
-    .where(and(eq(payments.merchantId, payment.merchantId), eq(payments.id, payment.id)));
-  // The customer waiting in the chat hears about the new status through a durable job written
-  // in this same transaction.
-  if (view.status !== payment.status)
-    await enqueueConversationPaymentEvent(tx, payment, view.status);
-}
 
 /**
  * One refunds row per provider refund, in the status the view settled on. A refund Parley

@@ -2,7 +2,7 @@
 // row and its decrypted connector context, so a delivery neither reads the row nor decrypts
 // its credentials again. A kept entry is never trusted on its own: a delivery verified with it
 // is stored only by an insert that checks, in the same statement, that the row still has the
-// provider, mode, status, API origin and credentials it was verified with (webhook-store.ts).
+// provider, mode, status, API origin and credentials it was verified with (store.ts).
 // Anything else — a changed row, a refusal, a disabled connection — is decided on a fresh read.
 import type { Db } from "@/db/client";
 import { connections, type Connection } from "@/db/schema";

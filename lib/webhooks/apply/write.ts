@@ -7,9 +7,9 @@
 // event for no payment of ours, delivered twice at once). The plan is then wrong, so the whole
 // transaction is retried (ConcurrentApplyError) rather than half-kept.
 import type { DbOrTx, Tx } from "@/db/client";
-import type { ApplyPlan } from "@/lib/payments/apply-plan";
-import { paymentViewColumns } from "@/lib/payments/apply-rows";
-import { jsonValue } from "@/lib/payments/json-rows";
+import { paymentViewColumns } from "@/lib/payments/status-write";
+import type { ApplyPlan } from "@/lib/webhooks/apply/plan";
+import { jsonValue } from "@/lib/webhooks/json-rows";
 import {
   listParam,
   listShape,
@@ -18,7 +18,7 @@ import {
   runNamed,
   type ListShape,
   type NamedStatement,
-} from "@/lib/payments/named-statements";
+} from "@/lib/webhooks/named-statements";
 
 /** The inbox row's outcome, written with the events (webhook deliveries only). */
 export interface DeliveryOutcome {

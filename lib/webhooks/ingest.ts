@@ -1,5 +1,23 @@
-// A provider's webhook delivery, from raw bytes to applied state: find the connection, verify on
-// the raw body, store the delivery (verified or not) before acting, then apply and acknowledge.
+// The webhook pipeline: a provider's webhook delivery, from raw bytes to applied state. Find the
+// connection, verify on the raw body, store the delivery (verified or not) before acting, then
+// apply and acknowledge. The path through lib/webhooks:
+//   receive    receive.ts: app/api/webhooks/[connectionId] reads the body with a byte limit
+//   connect    connection-cache.ts: the connection and its decrypted credentials, per process
+//   verify     the provider's webhook verification in lib/connections/providers (the
+//              connector's parseWebhook, called by verify() below): the signature on the raw
+//              body is checked before anything else is read
+//   store      store.ts: the raw delivery into webhook_inbox, verified or refused
+//   normalize  the same provider code turns the body into NormalizedEvents; each becomes the
+//              fact the state machine folds in lib/payments/event-mapping.ts
+//   apply      apply/delivery.ts, then apply/events.ts: load.ts (locks and timelines), plan.ts
+//              (pure), write.ts (one statement: timeline rows, the payments' new status, the
+//              inbox row's outcome); refund and dispute rows in sync-rows.ts, PayPal's capture
+//              in paypal-capture.ts
+//   status     a payment's status is written by lib/payments/status-write.ts (its columns,
+//              which apply/write.ts batches on this hot path), as lib/payments/state-machine.ts
+//              derives it from the payment's timeline
+// Around it: inbox.ts (deliveries on the dashboard, manual re-apply) and recovery.ts (re-applies
+// deliveries that a crash or a transient error left unapplied).
 import type { Db } from "@/db/client";
 import { connections } from "@/db/schema";
 import type { NormalizedEvent, WebhookParseResult } from "@/lib/connections/providers/types";
@@ -8,19 +26,19 @@ import {
   applyDelivery,
   applyReplayedDelivery,
   DeliveryNotRecordedError,
-} from "@/lib/payments/apply";
+} from "@/lib/webhooks/apply/delivery";
 import {
   forgetWebhookConnection,
   keptWebhookConnection,
   loadWebhookConnection,
   webhookContext,
   type WebhookConnection,
-} from "@/lib/payments/webhook-connections";
+} from "@/lib/webhooks/connection-cache";
 import {
   storeRejectedDelivery,
   storeVerifiedDelivery,
   type StoredDelivery,
-} from "@/lib/payments/webhook-store";
+} from "@/lib/webhooks/store";
 import { and, eq, sql } from "drizzle-orm";
 
 export const MAX_WEBHOOK_BYTES = 1024 * 1024;

@@ -2,7 +2,7 @@
 // Content-Length first, then the bytes actually streamed, since a sender can lie or send
 // chunked), then handed to ingestWebhook.
 import type { Db } from "@/db/client";
-import { ingestWebhook, MAX_WEBHOOK_BYTES } from "@/lib/payments/ingest";
+import { ingestWebhook, MAX_WEBHOOK_BYTES } from "@/lib/webhooks/ingest";
 
 export type RawBodyResult =
   { ok: true; text: string } | { ok: false; reason: "too_large" | "unreadable" };

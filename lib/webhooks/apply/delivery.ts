@@ -1,4 +1,4 @@
-// Applies one stored webhook delivery, in one transaction: its events (apply-events.ts) and
+// Applies one stored webhook delivery, in one transaction: its events (events.ts) and
 // the inbox row's new status commit together or not at all. A delivery that fails is marked
 // "failed" with the error; one interrupted by a crash stays "received". Either way the raw row
 // is still there for recoverInbox or a manual re-apply.
@@ -14,8 +14,8 @@ import {
   inApplyTransaction,
   UNMATCHED_PAYMENT,
   type ApplyEventsResult,
-} from "@/lib/payments/apply-events";
-import { DeliveryAlreadyApplied, markDelivery } from "@/lib/payments/apply-write";
+} from "@/lib/webhooks/apply/events";
+import { DeliveryAlreadyApplied, markDelivery } from "@/lib/webhooks/apply/write";
 import { and, eq, sql } from "drizzle-orm";
 
 export interface ApplyDeliveryOptions {

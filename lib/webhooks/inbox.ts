@@ -5,8 +5,8 @@ import { connections, webhookInbox, type WebhookDelivery, type WebhookStatus } f
 import { assertCan } from "@/lib/auth/context";
 import { listDeliveriesSchema, type ListDeliveriesOptions } from "@/lib/connections/schemas";
 import { AppError, ConflictError, NotFoundError } from "@/lib/errors";
-import { applyDelivery, UNMATCHED_PAYMENT } from "@/lib/payments/apply";
 import { auditAs, type ServiceContext } from "@/lib/payments/service-context";
+import { applyDelivery, UNMATCHED_PAYMENT } from "@/lib/webhooks/apply/delivery";
 import { and, desc, eq, lt, type SQL } from "drizzle-orm";
 
 export interface DeliverySummary {

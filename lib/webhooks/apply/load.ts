@@ -11,7 +11,7 @@
 import type { Tx } from "@/db/client";
 import { paymentEvents, payments, type Payment, type PaymentEvent } from "@/db/schema";
 import type { NormalizedEvent } from "@/lib/connections/providers/types";
-import { jsonValue, rowFromJson } from "@/lib/payments/json-rows";
+import { jsonValue, rowFromJson } from "@/lib/webhooks/json-rows";
 import {
   listParam,
   listShape,
@@ -21,7 +21,7 @@ import {
   textArray,
   type ListShape,
   type NamedStatement,
-} from "@/lib/payments/named-statements";
+} from "@/lib/webhooks/named-statements";
 
 export interface LockedPayment {
   payment: Payment;

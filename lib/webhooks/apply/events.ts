@@ -1,8 +1,8 @@
 // Applies normalized events to payments inside one transaction: record each on the timeline
 // (the provider event id makes a replay a no-op), fold it into the payment's view, write the
 // view back. Used for webhook deliveries and for Parley's own synthetic events (reconciliation,
-// PayPal captures), so every state change takes the same path. Reading (apply-load.ts) and
-// writing (apply-write.ts) are one statement each; only rarer work (orphaned events to adopt,
+// PayPal captures), so every state change takes the same path. Reading (load.ts) and
+// writing (write.ts) are one statement each; only rarer work (orphaned events to adopt,
 // refund and dispute rows, jobs) costs more.
 import type { Db, Tx } from "@/db/client";
 import type { Payment } from "@/db/schema";
@@ -10,17 +10,18 @@ import { paypalEventNeedsCapture } from "@/lib/connections/providers/paypal";
 import type { NormalizedEvent } from "@/lib/connections/providers/types";
 import { enqueueConversationPaymentEvent } from "@/lib/conversations/payment-events";
 import { enqueueJob } from "@/lib/jobs/queue";
-import { lockPaymentsForEvents } from "@/lib/payments/apply-load";
-import { adoptOrphanEvents, disputeFromRow } from "@/lib/payments/apply-orphans";
-import { planApply, type ConnectionRef, type FollowUp } from "@/lib/payments/apply-plan";
-import { syncDisputeRow, syncRefundRow, writePaymentView } from "@/lib/payments/apply-rows";
+import { derivePaymentView } from "@/lib/payments/facts";
+import type { PaymentView } from "@/lib/payments/state-machine";
+import { writePaymentView } from "@/lib/payments/status-write";
+import { lockPaymentsForEvents } from "@/lib/webhooks/apply/load";
+import { adoptOrphanEvents, disputeFromRow } from "@/lib/webhooks/apply/orphans";
+import { planApply, type ConnectionRef, type FollowUp } from "@/lib/webhooks/apply/plan";
+import { syncDisputeRow, syncRefundRow } from "@/lib/webhooks/apply/sync-rows";
 import {
   ConcurrentApplyError,
   writeApplyPlan,
   type DeliveryOutcome,
-} from "@/lib/payments/apply-write";
-import { derivePaymentView } from "@/lib/payments/facts";
-import type { PaymentView } from "@/lib/payments/state-machine";
+} from "@/lib/webhooks/apply/write";
 
 export const PAYPAL_CAPTURE_JOB = "payments.paypal_capture";
 export const UNMATCHED_PAYMENT = "unmatched_payment";
@@ -99,7 +100,7 @@ async function runFollowUp(
 
 /**
  * Events recorded before the payment knew its provider id become the payment's once it does
- * (apply-orphans.ts); the view is then folded again from the whole timeline. Returns whether
+ * (orphans.ts); the view is then folded again from the whole timeline. Returns whether
  * the payment row was written here (and its status change announced).
  */
 async function adoptOrphans(
@@ -175,7 +176,7 @@ export async function applyEvents(
 
 /**
  * Runs an apply in its own transaction, again from the start when it turns out to have been
- * planned on a timeline another apply changed meanwhile (see apply-write.ts).
+ * planned on a timeline another apply changed meanwhile (see write.ts).
  */
 export async function inApplyTransaction<T>(db: Db, work: (tx: Tx) => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {

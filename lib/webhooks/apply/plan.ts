@@ -5,11 +5,11 @@
 import type { Connection, Payment } from "@/db/schema";
 import type { NormalizedEvent } from "@/lib/connections/providers/types";
 import { newId } from "@/lib/ids";
-import type { LockedPayment } from "@/lib/payments/apply-load";
-import type { PaymentExtras } from "@/lib/payments/apply-rows";
 import { paymentFactFromEvent } from "@/lib/payments/event-mapping";
 import { serializeFact, viewFromTimeline } from "@/lib/payments/facts";
 import { applyEvent, type PaymentView } from "@/lib/payments/state-machine";
+import type { PaymentExtras } from "@/lib/payments/status-write";
+import type { LockedPayment } from "@/lib/webhooks/apply/load";
 
 export type ConnectionRef = Pick<Connection, "merchantId" | "id" | "provider">;
 

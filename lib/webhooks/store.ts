@@ -18,7 +18,7 @@ import {
   runNamed,
   type ListShape,
   type NamedStatement,
-} from "@/lib/payments/named-statements";
+} from "@/lib/webhooks/named-statements";
 import { sql } from "drizzle-orm";
 
 export interface StoredRequest {

@@ -3,7 +3,7 @@
 // start-up and every minute from the job poller.
 import type { Db } from "@/db/client";
 import { webhookInbox } from "@/db/schema";
-import { applyDelivery } from "@/lib/payments/apply";
+import { applyDelivery } from "@/lib/webhooks/apply/delivery";
 import { and, asc, eq, lt, or, sql } from "drizzle-orm";
 
 /** Failed deliveries are retried automatically this many times; after that, by hand. */

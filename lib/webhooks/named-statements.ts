@@ -14,7 +14,7 @@
 // json or fixed columns, so a migration that changes the tables only causes a re-plan.
 import type { DbOrTx } from "@/db/client";
 import { preparedStatementName, runPrepared } from "@/db/prepared";
-import { resultRows } from "@/lib/payments/json-rows";
+import { resultRows } from "@/lib/webhooks/json-rows";
 
 export interface NamedStatement {
   name: string;

@@ -1,0 +1,58 @@
+// Where a payment's status is written: the payment row takes the view the state machine derived
+// from its timeline (status, refunded amount, flags, last failure). Refunds and the rarer apply
+// paths write it here; the webhook hot path writes the same columns (paymentViewColumns) in
+// one batched statement (lib/webhooks/apply/write.ts).
+import type { Tx } from "@/db/client";
+import { payments, type Payment } from "@/db/schema";
+import type { PaymentMethod } from "@/lib/connections/providers/types";
+import { enqueueConversationPaymentEvent } from "@/lib/conversations/payment-events";
+import type { PaymentView } from "@/lib/payments/state-machine";
+import { and, eq } from "drizzle-orm";
+
+export interface PaymentExtras {
+  method?: PaymentMethod;
+  providerPaymentId?: string;
+}
+
+/** Status, money and flags from the view; method and provider id only fill gaps. */
+export function paymentViewColumns(
+  payment: Payment,
+  view: PaymentView,
+  extras: PaymentExtras,
+  now: Date,
+) {
+  return {
+    status: view.status,
+    refundedMinor: view.refundedMinor,
+    flags: [...new Set([...payment.flags, ...view.anomalies])].sort(),
+    failureCode: view.lastFailure?.code ?? payment.failureCode,
+    failureMessage: view.lastFailure?.message ?? payment.failureMessage,
+    succeededAt: view.succeededAt ? new Date(view.succeededAt) : payment.succeededAt,
+    method: extras.method ?? payment.method,
+    providerPaymentId: extras.providerPaymentId ?? payment.providerPaymentId,
+    updatedAt: now,
+  };
+}
+
+/**
+ * Whoever adds facts to a payment's timeline holds the payment's row lock from before reading
+ * the timeline, and rewrites the row in the same transaction (here, or in the batch of
+ * lib/webhooks/apply/write.ts): lib/webhooks/apply/load.ts relies on it to notice facts it could
+ * not see.
+ */
+export async function writePaymentView(
+  tx: Tx,
+  payment: Payment,
+  view: PaymentView,
+  extras: PaymentExtras,
+  now: Date,
+): Promise<void> {
+  await tx
+    .update(payments)
+    .set(paymentViewColumns(payment, view, extras, now))
+    .where(and(eq(payments.merchantId, payment.merchantId), eq(payments.id, payment.id)));
+  // The customer waiting in the chat hears about the new status through a durable job written
+  // in this same transaction.
+  if (view.status !== payment.status)
+    await enqueueConversationPaymentEvent(tx, payment, view.status);
+}
