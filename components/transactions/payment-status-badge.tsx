@@ -2,7 +2,8 @@ import { Badge, type Tone } from "@/components/ui/badge";
 import type { PaymentStatus } from "@/lib/connections/providers/types";
 import { PAYMENT_STATUS_LABELS, type StatusTone } from "@/lib/payments/status-display";
 
-const TONES: Record<StatusTone, Tone> = {
+/** The badge colour of each status tone. */
+export const STATUS_BADGE_TONES: Record<StatusTone, Tone> = {
   neutral: "slate",
   warning: "amber",
   success: "green",
@@ -15,7 +16,7 @@ export function PaymentStatusBadge({ status }: { status: PaymentStatus }) {
   if (!display) return <Badge>{status}</Badge>;
   return (
     <span title={display.description}>
-      <Badge tone={TONES[display.tone]}>{display.label}</Badge>
+      <Badge tone={STATUS_BADGE_TONES[display.tone]}>{display.label}</Badge>
     </span>
   );
 }

@@ -3,7 +3,7 @@
 import type { DbOrTx } from "@/db/client";
 import { jobs, type Job } from "@/db/schema";
 import { newId } from "@/lib/ids";
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 
 /** Jobs that belong to no merchant (reconciliation sweeps) use this merchant id. */
 export const SYSTEM_MERCHANT_ID = "_system";
@@ -181,16 +181,4 @@ export async function failJob(
     })
     .where(key);
   return final ? "failed" : "retry";
-}
-
-export async function getJobsByKey(
-  db: DbOrTx,
-  merchantId: string,
-  dedupeKeys: string[],
-): Promise<Job[]> {
-  if (dedupeKeys.length === 0) return [];
-  return db
-    .select()
-    .from(jobs)
-    .where(and(eq(jobs.merchantId, merchantId), inArray(jobs.dedupeKey, dedupeKeys)));
 }
