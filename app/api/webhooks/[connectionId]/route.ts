@@ -1,4 +1,5 @@
-// Provider webhooks (Stripe, PayPal, Adyen, Sandbox): verified on the raw body, stored, applied, acknowledged.
+// Provider webhooks (Stripe, PayPal, Adyen, Sandbox): verified on the raw body, stored, applied,
+// acknowledged. The path through the pipeline is in lib/webhooks/ingest.ts.
 import { getDb } from "@/db/client";
 import { handleWebhookRequest } from "@/lib/webhooks/receive";
 
