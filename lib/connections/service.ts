@@ -11,13 +11,13 @@ import {
 import { assertCan } from "@/lib/auth/context";
 import { sealCredentials } from "@/lib/connections/credentials";
 import { connectionHealth, type ConnectionHealth } from "@/lib/connections/health";
+import { connectorContext, connectorFor } from "@/lib/connections/providers/registry";
 import { generateSandboxCredentials } from "@/lib/connections/providers/sandbox";
 import type {
   ConnectionMode,
   PaymentMethod,
   ProviderKind,
 } from "@/lib/connections/providers/types";
-import { connectorContext, connectorFor } from "@/lib/connections/registry";
 import {
   connectionStatusSchema,
   createConnectionSchema,

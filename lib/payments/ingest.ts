@@ -2,8 +2,8 @@
 // the raw body, store the delivery (verified or not) before acting, then apply and acknowledge.
 import type { Db } from "@/db/client";
 import { connections } from "@/db/schema";
+import { connectorFor } from "@/lib/connections/providers/registry";
 import type { NormalizedEvent, WebhookParseResult } from "@/lib/connections/providers/types";
-import { connectorFor } from "@/lib/connections/registry";
 import {
   applyDelivery,
   applyReplayedDelivery,

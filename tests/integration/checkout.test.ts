@@ -1,7 +1,7 @@
 import type { Db, DbHandle } from "@/db/client";
 import { payments } from "@/db/schema";
+import { connectorFor, overrideConnector } from "@/lib/connections/providers/registry";
 import type { Connector } from "@/lib/connections/providers/types";
-import { connectorFor, overrideConnector } from "@/lib/connections/registry";
 import { AppError, ConflictError, ForbiddenError, NotFoundError } from "@/lib/errors";
 import { createCheckout, createTestPayment } from "@/lib/payments/checkout";
 import { getPaymentWithTimeline, listPayments } from "@/lib/payments/queries";

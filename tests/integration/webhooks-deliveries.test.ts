@@ -3,7 +3,7 @@ import {
   buildSandboxEvent,
   SANDBOX_SIGNATURE_HEADER,
   signSandboxWebhook,
-} from "@/lib/connections/providers/sandbox-signing";
+} from "@/lib/connections/providers/sandbox/webhooks";
 import { getDelivery, listDeliveries, reapplyDelivery } from "@/lib/connections/service";
 import { ConflictError, ForbiddenError, NotFoundError } from "@/lib/errors";
 import { createCheckout } from "@/lib/payments/checkout";

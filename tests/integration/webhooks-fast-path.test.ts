@@ -10,7 +10,7 @@ import {
   SANDBOX_SIGNATURE_HEADER,
   signSandboxWebhook,
   type BuildSandboxEventInput,
-} from "@/lib/connections/providers/sandbox-signing";
+} from "@/lib/connections/providers/sandbox/webhooks";
 import { rotateCredentials, setConnectionStatus } from "@/lib/connections/service";
 import { newId } from "@/lib/ids";
 import { applyEvents } from "@/lib/payments/apply-events";

@@ -7,7 +7,7 @@ import {
   SANDBOX_SIGNATURE_HEADER,
   signSandboxWebhook,
   type BuildSandboxEventInput,
-} from "@/lib/connections/providers/sandbox-signing";
+} from "@/lib/connections/providers/sandbox/webhooks";
 import { createConnection } from "@/lib/connections/service";
 import { newId } from "@/lib/ids";
 import { applyDelivery } from "@/lib/payments/apply";

@@ -15,8 +15,8 @@ import {
 } from "@/db/schema";
 import { resolveMerchantContext, type MerchantContext } from "@/lib/auth/context";
 import { openCredentials } from "@/lib/connections/credentials";
+import { overrideConnector } from "@/lib/connections/providers/registry";
 import { createStripeConnector } from "@/lib/connections/providers/stripe";
-import { overrideConnector } from "@/lib/connections/registry";
 import { createConnection } from "@/lib/connections/service";
 import { generateMasterKey } from "@/lib/crypto/secrets";
 import { resetEnvCache } from "@/lib/env";

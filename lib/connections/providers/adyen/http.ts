@@ -1,7 +1,7 @@
 // Adyen transport: endpoint selection (test, live prefix, local override), X-API-Key calls,
 // and Adyen's error bodies turned into ProviderError. Private to the Adyen connector.
 import { z } from "zod";
-import { type ConnectorContext, ProviderError } from "./types";
+import { type ConnectorContext, ProviderError } from "../types";
 
 export interface AdyenCredentials {
   apiKey: string;

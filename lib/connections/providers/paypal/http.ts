@@ -2,7 +2,7 @@
 // error bodies turned into ProviderError. Private to the PayPal connector.
 import { createHash } from "node:crypto";
 import { z } from "zod";
-import { type ConnectorContext, ProviderError } from "./types";
+import { type ConnectorContext, ProviderError } from "../types";
 
 export interface PayPalCredentials {
   clientId: string;

@@ -1,8 +1,8 @@
 // One Stripe SDK client per call, built from the connection's key, and the mapping of the
 // SDK's error classes onto ProviderError.
 import Stripe from "stripe";
-import { DEFAULT_PROVIDER_TIMEOUT_MS, describeNetworkError, isNetworkError } from "./http";
-import { ProviderError, type ConnectorContext } from "./types";
+import { DEFAULT_PROVIDER_TIMEOUT_MS, describeNetworkError, isNetworkError } from "../http";
+import { ProviderError, type ConnectorContext } from "../types";
 
 export interface StripeConnectorOptions {
   /** The SDK retries network failures and 409/5xx with the same idempotency key. Tests use 0. */
