@@ -1,11 +1,11 @@
 import { sealCredentials } from "@/lib/connections/credentials";
 import { adyenConnector } from "@/lib/connections/providers/adyen";
+import { PROVIDER_TIMEOUT_MS } from "@/lib/connections/providers/http";
 import { paypalConnector } from "@/lib/connections/providers/paypal";
 import {
   connectorContext,
   connectorFor,
   overrideConnector,
-  PROVIDER_TIMEOUT_MS,
 } from "@/lib/connections/providers/registry";
 import { sandboxConnector } from "@/lib/connections/providers/sandbox";
 import { stripeConnector } from "@/lib/connections/providers/stripe";
