@@ -1,4 +1,5 @@
 import type { Db, DbHandle } from "@/db/client";
+import type { ServiceContext } from "@/lib/auth/context";
 import { openCredentials } from "@/lib/connections/credentials";
 import {
   createConnection,
@@ -12,7 +13,6 @@ import {
 import { AppError, ForbiddenError, NotFoundError } from "@/lib/errors";
 import { applyEvents } from "@/lib/payments/apply-events";
 import { createCheckout } from "@/lib/payments/checkout";
-import type { ServiceContext } from "@/lib/payments/service-context";
 import { closedPortUrl } from "@/tests/fakes/http-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {

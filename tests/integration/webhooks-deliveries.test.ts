@@ -1,4 +1,5 @@
 import type { Db, DbHandle } from "@/db/client";
+import type { ServiceContext } from "@/lib/auth/context";
 import {
   buildSandboxEvent,
   SANDBOX_SIGNATURE_HEADER,
@@ -8,7 +9,6 @@ import { getDelivery, listDeliveries, reapplyDelivery } from "@/lib/connections/
 import { ConflictError, ForbiddenError, NotFoundError } from "@/lib/errors";
 import { createCheckout } from "@/lib/payments/checkout";
 import { ingestWebhook } from "@/lib/payments/ingest";
-import type { ServiceContext } from "@/lib/payments/service-context";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   auditRows,

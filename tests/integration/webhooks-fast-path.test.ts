@@ -4,6 +4,7 @@
 // committed while it waited for that lock; and a plan made on a timeline someone else changed
 // without our locks must be redone, not half-kept.
 import type { Db, DbHandle } from "@/db/client";
+import type { ServiceContext } from "@/lib/auth/context";
 import { openCredentials } from "@/lib/connections/credentials";
 import {
   buildSandboxEvent,
@@ -16,7 +17,6 @@ import { newId } from "@/lib/ids";
 import { applyEvents } from "@/lib/payments/apply-events";
 import { createCheckout } from "@/lib/payments/checkout";
 import { namedStatement, runNamed, textArray } from "@/lib/payments/named-statements";
-import type { ServiceContext } from "@/lib/payments/service-context";
 import { handleWebhookRequest } from "@/lib/payments/webhook-http";
 import { storeVerifiedDelivery } from "@/lib/payments/webhook-store";
 import { sql } from "drizzle-orm";

@@ -1,11 +1,11 @@
 import type { Db, DbHandle } from "@/db/client";
 import { jobs, refunds, type Payment } from "@/db/schema";
+import type { ServiceContext } from "@/lib/auth/context";
 import { registerBuiltinJobHandlers } from "@/lib/jobs/builtin";
 import { runDueJobs } from "@/lib/jobs/runner";
 import { createCheckout } from "@/lib/payments/checkout";
 import { ingestWebhook } from "@/lib/payments/ingest";
 import { recoverInbox } from "@/lib/payments/recovery";
-import type { ServiceContext } from "@/lib/payments/service-context";
 import { handleWebhookRequest } from "@/lib/payments/webhook-http";
 import { adyenNotificationItem } from "@/tests/fakes/adyen-server";
 import { buildStripeEvent, signStripeEvent } from "@/tests/fakes/stripe-server";

@@ -2,6 +2,7 @@ import { POST } from "@/app/api/webhooks/[connectionId]/route";
 import type { Db, DbHandle } from "@/db/client";
 import { setDbHandle } from "@/db/client";
 import { disputes, paymentEvents, refunds, webhookInbox } from "@/db/schema";
+import type { ServiceContext } from "@/lib/auth/context";
 import {
   buildSandboxEvent,
   SANDBOX_SIGNATURE_HEADER,
@@ -15,7 +16,6 @@ import { createCheckout } from "@/lib/payments/checkout";
 import { getPaymentWithTimeline } from "@/lib/payments/queries";
 import { recoverInbox } from "@/lib/payments/recovery";
 import { refundPayment } from "@/lib/payments/refunds";
-import type { ServiceContext } from "@/lib/payments/service-context";
 import { handleWebhookRequest } from "@/lib/payments/webhook-http";
 import { and, count, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
