@@ -17,7 +17,7 @@ import { paymentEvents, payments, webhookInbox } from "@/db/schema";
 import {
   buildSandboxEvent,
   signedSandboxDelivery,
-} from "@/lib/connections/providers/sandbox-signing";
+} from "@/lib/connections/providers/sandbox/webhooks";
 import { generateMasterKey } from "@/lib/crypto/secrets";
 import { resetEnvCache } from "@/lib/env";
 import { newId, randomBase62 } from "@/lib/ids";

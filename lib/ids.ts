@@ -42,7 +42,3 @@ export function randomBase62(length = 22): string {
 export function newId(kind: IdKind): string {
   return `${ID_PREFIXES[kind]}_${randomBase62()}`;
 }
-
-export function hasPrefix(id: string, kind: IdKind): boolean {
-  return id.startsWith(`${ID_PREFIXES[kind]}_`);
-}

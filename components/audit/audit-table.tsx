@@ -1,6 +1,6 @@
 import { Table, Th } from "@/components/ui/table";
 import type { AuditEntry } from "@/db/schema";
-import { formatDateTime } from "@/lib/audit/dates";
+import { formatZonedDateTime } from "@/lib/audit/dates";
 import { ActionBadge } from "./action-badge";
 import { AuditDiff } from "./audit-diff";
 
@@ -25,7 +25,7 @@ export function AuditTable({ entries, timeZone }: { entries: AuditEntry[]; timeZ
           <tr key={e.id} data-testid="audit-row">
             <td className={`${CELL} w-28`}>
               <time dateTime={e.createdAt.toISOString()}>
-                {formatDateTime(e.createdAt, timeZone)}
+                {formatZonedDateTime(e.createdAt, timeZone)}
               </time>
             </td>
             <td className={`${CELL} min-w-32 break-words`}>

@@ -1,9 +1,9 @@
+import { PROVIDERS } from "@/lib/connections/provider-catalog";
 import type { ConnectionSummary } from "@/lib/connections/service";
+import { timeAgo } from "@/lib/format/time";
 import Link from "next/link";
 import { HealthLine } from "./health";
 import { ConnectionStatusBadge, ModeBadge, ProviderMonogram } from "./provider-badge";
-import { PROVIDERS } from "./provider-catalog";
-import { timeAgo } from "./time";
 
 export function ConnectionCard({ connection, now }: { connection: ConnectionSummary; now: Date }) {
   const info = PROVIDERS[connection.provider];

@@ -1,5 +1,5 @@
 import { Field, Input } from "@/components/ui/field";
-import type { CredentialField } from "./provider-catalog";
+import type { CredentialField } from "@/lib/connections/provider-catalog";
 
 /** The provider's credential inputs, named `credentials.<field>` like the service's errors. */
 export function CredentialFields({

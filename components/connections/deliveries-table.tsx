@@ -1,9 +1,9 @@
 import { EmptyState } from "@/components/ui/card";
 import { Table, Td, Th } from "@/components/ui/table";
+import { formatShortDateTime } from "@/lib/format/time";
 import Link from "next/link";
 import { canReapply, DeliveryStatusBadge, VerifiedMark } from "./delivery-status";
 import { ReapplyButton } from "./reapply-button";
-import { formatShortDateTime } from "./time";
 
 export interface DeliveryRow {
   id: string;

@@ -1,6 +1,6 @@
 import { cn } from "@/components/ui/cn";
 import type { ConnectionSummary } from "@/lib/connections/service";
-import { formatDateTime, timeAgo } from "./time";
+import { formatDateTime, timeAgo } from "@/lib/format/time";
 
 type Health = ConnectionSummary["health"];
 

@@ -4,12 +4,12 @@ import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
 import { Field, FormError, Input, Select } from "@/components/ui/field";
 import { createConnectionAction } from "@/lib/connections/actions";
+import { fieldsFor, PROVIDER_ORDER, PROVIDERS } from "@/lib/connections/provider-catalog";
 import type { ProviderKind } from "@/lib/connections/providers/types";
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import { CredentialFields, readCredentials } from "./credential-fields";
 import { ProviderMonogram } from "./provider-badge";
-import { fieldsFor, PROVIDER_ORDER, PROVIDERS } from "./provider-catalog";
 
 type Mode = "test" | "live";
 

@@ -1,7 +1,7 @@
 import { Badge, type Tone } from "@/components/ui/badge";
 import { cn } from "@/components/ui/cn";
+import { PROVIDERS } from "@/lib/connections/provider-catalog";
 import type { ProviderKind } from "@/lib/connections/providers/types";
-import { PROVIDERS } from "./provider-catalog";
 
 export function ProviderMonogram({
   provider,

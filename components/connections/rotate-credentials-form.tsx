@@ -3,11 +3,11 @@
 import { Button } from "@/components/ui/button";
 import { FormError } from "@/components/ui/field";
 import { rotateCredentialsAction } from "@/lib/connections/actions";
+import { fieldsFor } from "@/lib/connections/provider-catalog";
 import type { ProviderKind } from "@/lib/connections/providers/types";
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import { CredentialFields, readCredentials } from "./credential-fields";
-import { fieldsFor } from "./provider-catalog";
 
 const ID_PREFIX = "rotate-";
 

@@ -4,8 +4,8 @@ import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { FormError } from "@/components/ui/field";
 import { testConnectionAction } from "@/lib/connections/actions";
+import { formatDateTime } from "@/lib/format/time";
 import { useState, useTransition } from "react";
-import { formatDateTime } from "./time";
 
 export interface VerificationView {
   ok: boolean;

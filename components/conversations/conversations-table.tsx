@@ -1,10 +1,10 @@
-import { formatShortDateTime, timeAgo } from "@/components/connections/time";
 import { CHANNEL_LABELS, LANG_TABS } from "@/components/flows/node-meta";
 import { PaymentStatusBadge } from "@/components/transactions/payment-status-badge";
 import { Badge } from "@/components/ui/badge";
 import { Table, Td, Th } from "@/components/ui/table";
 import type { ConversationListItem } from "@/lib/conversations/dashboard-queries";
 import type { Lang } from "@/lib/flows/graph";
+import { formatShortDateTime, timeAgo } from "@/lib/format/time";
 import { formatMoney } from "@/lib/money";
 import Link from "next/link";
 import { ConversationStatusBadge } from "./status-badge";

@@ -1,8 +1,8 @@
-import { formatDateTime } from "@/components/connections/time";
 import { NODE_META } from "@/components/flows/node-meta";
 import { cn } from "@/components/ui/cn";
 import type { ConversationStep } from "@/lib/conversations/dashboard-queries";
 import type { NodeType } from "@/lib/flows/graph";
+import { formatDateTime } from "@/lib/format/time";
 import { isProblemStep, stepKindLabel } from "./step-labels";
 
 function nodeTypeLabel(type: string): string {

@@ -1,9 +1,9 @@
 // A conversation's messages as the customer and the bot exchanged them. Everything is rendered
 // as text (React escapes it): customer words are never interpreted as markup.
-import { formatDateTime } from "@/components/connections/time";
 import { Badge } from "@/components/ui/badge";
 import { cn } from "@/components/ui/cn";
 import type { TranscriptEntry } from "@/lib/conversations/dashboard-queries";
+import { formatDateTime } from "@/lib/format/time";
 import { formatMoney } from "@/lib/money";
 import Link from "next/link";
 

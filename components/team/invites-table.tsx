@@ -1,6 +1,6 @@
 import { Badge } from "@/components/ui/badge";
 import { Table, Td, Th } from "@/components/ui/table";
-import { formatDateTime } from "@/lib/audit/dates";
+import { formatZonedDateTime } from "@/lib/audit/dates";
 import { canAssignRole, type Role } from "@/lib/auth/permissions";
 import type { PendingInvite } from "@/lib/team/queries";
 import { RevokeInviteButton } from "./revoke-invite-button";
@@ -42,7 +42,7 @@ export function InvitesTable({
               {invite.expired ? (
                 <Badge tone="red">Expired</Badge>
               ) : (
-                <span title={formatDateTime(invite.expiresAt, timeZone)}>
+                <span title={formatZonedDateTime(invite.expiresAt, timeZone)}>
                   <Badge tone="amber">Pending</Badge>
                   <span className="ml-2 text-xs text-slate-500">
                     expires {daysLeft(invite.expiresAt, now)}

@@ -1,5 +1,5 @@
 import { Table, Td, Th } from "@/components/ui/table";
-import { formatDate, formatDateTime } from "@/lib/audit/dates";
+import { formatDate, formatZonedDateTime } from "@/lib/audit/dates";
 import { canAssignRole, ROLES, type Role } from "@/lib/auth/permissions";
 import type { TeamMember } from "@/lib/team/queries";
 import { MemberRoleForm } from "./member-role-form";
@@ -54,7 +54,7 @@ export function MembersTable({
               <Td>{formatDate(m.joinedAt, timeZone)}</Td>
               <Td>
                 {m.lastSignInAt ? (
-                  formatDateTime(m.lastSignInAt, timeZone)
+                  formatZonedDateTime(m.lastSignInAt, timeZone)
                 ) : (
                   <span className="text-slate-400">Never</span>
                 )}

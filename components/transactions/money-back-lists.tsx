@@ -1,7 +1,7 @@
-import { formatDateTime } from "@/components/connections/time";
 import { Badge, type Tone } from "@/components/ui/badge";
 import type { Dispute } from "@/db/schema/disputes";
 import type { Refund } from "@/db/schema/payments";
+import { formatDateTime } from "@/lib/format/time";
 import { formatMoney } from "@/lib/money";
 
 const REFUND_TONES: Record<string, { tone: Tone; label: string }> = {

@@ -2,14 +2,14 @@
 
 import { Button } from "@/components/ui/button";
 import { Field, FormError, Select } from "@/components/ui/field";
-import { openSandboxDisputeAction } from "@/lib/payments/actions";
-import { useRouter } from "next/navigation";
-import { useState, useTransition } from "react";
 import {
   DISPUTE_REASON_LABELS,
   SANDBOX_DISPUTE_REASONS,
   type SandboxDisputeReason,
-} from "./dispute-reasons";
+} from "@/lib/disputes/reasons";
+import { openSandboxDisputeAction } from "@/lib/payments/actions";
+import { useRouter } from "next/navigation";
+import { useState, useTransition } from "react";
 
 /** Sandbox only: simulates the customer's bank opening a dispute, delivered as a signed webhook. */
 export function OpenDisputeButton({ paymentId }: { paymentId: string }) {

@@ -1,6 +1,6 @@
-import { PROVIDER_ORDER, PROVIDERS } from "@/components/connections/provider-catalog";
 import { Button } from "@/components/ui/button";
 import { Select } from "@/components/ui/field";
+import { PROVIDER_ORDER, PROVIDERS } from "@/lib/connections/provider-catalog";
 import { PAYMENT_STATUSES } from "@/lib/connections/providers/types";
 import { PAYMENT_STATUS_LABELS } from "@/lib/payments/status-display";
 import Link from "next/link";

@@ -1,8 +1,8 @@
 import { methodName } from "@/components/connections/chips";
-import { PROVIDERS } from "@/components/connections/provider-catalog";
-import { formatShortDateTime } from "@/components/connections/time";
 import { Table, Td, Th } from "@/components/ui/table";
 import type { Payment } from "@/db/schema/payments";
+import { PROVIDERS } from "@/lib/connections/provider-catalog";
+import { formatShortDateTime } from "@/lib/format/time";
 import { formatMoney } from "@/lib/money";
 import Link from "next/link";
 import { PaymentFlags, PaymentStatusBadge } from "./payment-status-badge";

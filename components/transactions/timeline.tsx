@@ -1,6 +1,6 @@
-import { formatDateTime } from "@/components/connections/time";
 import { Badge } from "@/components/ui/badge";
 import type { PaymentEvent } from "@/db/schema/payments";
+import { formatDateTime } from "@/lib/format/time";
 import { formatMoney } from "@/lib/money";
 import { PaymentStatusBadge } from "./payment-status-badge";
 

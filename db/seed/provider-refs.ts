@@ -55,7 +55,7 @@ export function checkoutRefs(
       };
     }
     case "sandbox": {
-      // Same shapes as lib/connections/providers/sandbox.ts (sbxcs_/sbxpi_ + 24 hex).
+      // Same shapes as lib/connections/providers/sandbox/index.ts (sbxcs_/sbxpi_ + 24 hex).
       const session = `sbxcs_${rng.hex(24)}`;
       return {
         providerCheckoutId: session,

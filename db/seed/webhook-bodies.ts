@@ -273,7 +273,7 @@ function adyenBody(
   });
 }
 
-// lib/connections/providers/sandbox-signing.ts: { id: evt_sbx_…, type, created, data }.
+// lib/connections/providers/sandbox/webhooks.ts: { id: evt_sbx_…, type, created, data }.
 function sandboxBody(event: PaymentEventRow, payment: Payment): string {
   const money = { amountMinor: event.amountMinor, currency: event.currency };
   const detail = event.detail ?? {};

@@ -32,7 +32,8 @@ export function safeTimeZone(timeZone: string | null | undefined): string {
   }
 }
 
-export function formatDateTime(date: Date, timeZone: string): string {
+/** In the merchant's own time zone (audit log, team); console-wide UTC times are lib/format/time.ts. */
+export function formatZonedDateTime(date: Date, timeZone: string): string {
   return new Intl.DateTimeFormat("en-GB", {
     timeZone,
     year: "numeric",

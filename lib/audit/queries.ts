@@ -1,10 +1,8 @@
 import { auditLog, type AuditEntry } from "@/db/schema";
-import { assertCan, type MerchantContext } from "@/lib/auth/context";
+import { assertCan, type ReadContext } from "@/lib/auth/context";
 import { and, asc, desc, eq, gte, ilike, like, lt, sql, type SQL } from "drizzle-orm";
 
 // Audit reads for the audit page. Not marked "server-only" so integration tests can import them.
-
-type ReadContext = Pick<MerchantContext, "db" | "merchantId" | "role">;
 
 export interface AuditQuery {
   /** A prefix: "invite." for a whole domain, or one action's full name. */

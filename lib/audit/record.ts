@@ -1,6 +1,6 @@
 import type { DbOrTx } from "@/db/client";
 import { auditLog } from "@/db/schema";
-import type { MerchantContext } from "@/lib/auth/context";
+import type { ServiceContext } from "@/lib/auth/context";
 import { newId } from "@/lib/ids";
 
 export interface AuditInput {
@@ -16,14 +16,11 @@ export interface AuditInput {
   userAgent?: string | null;
 }
 
-/** Who did it, where from, for which merchant: what a signed-in request knows. */
-export type AuditActor = Pick<MerchantContext, "merchantId" | "user" | "ip" | "userAgent">;
-
 /** What a change says about itself; the actor's side comes from its context. */
 export type AuditEntry = Omit<AuditInput, "merchantId" | "actor" | "ip" | "userAgent">;
 
 /** An entry by `ctx`'s user for `ctx`'s merchant; pass the change's transaction as `db`. */
-export function auditAs(db: DbOrTx, ctx: AuditActor, entry: AuditEntry): Promise<void> {
+export function auditAs(db: DbOrTx, ctx: ServiceContext, entry: AuditEntry): Promise<void> {
   return recordAudit(db, {
     ...entry,
     merchantId: ctx.merchantId,

@@ -1,6 +1,6 @@
 import type { Db } from "@/db/client";
 import { memberships, merchants, users, type Role } from "@/db/schema";
-import { ForbiddenError, NotSignedInError } from "@/lib/errors";
+import { ForbiddenError } from "@/lib/errors";
 import { and, asc, eq } from "drizzle-orm";
 import { can, type Permission } from "./permissions";
 
@@ -26,6 +26,19 @@ export interface MerchantContext {
   ip: string | null;
   userAgent: string | null;
 }
+
+/**
+ * What a dashboard service takes from a request — the merchant scope, the role it checks, and
+ * who acts from where for the audit entry. The one context type of lib/: pages and the action
+ * wrapper pass their MerchantContext, tests build just these fields.
+ */
+export type ServiceContext = Pick<
+  MerchantContext,
+  "db" | "merchantId" | "role" | "user" | "ip" | "userAgent"
+>;
+
+/** The part of a ServiceContext a read needs: the merchant scope and the role it checks. */
+export type ReadContext = Pick<ServiceContext, "db" | "merchantId" | "role">;
 
 /**
  * Turns a session's claims into a context, or null when the session no longer holds: the user
@@ -65,11 +78,6 @@ export async function resolveMerchantContext(
 
 export function assertCan(ctx: Pick<MerchantContext, "role">, permission: Permission): void {
   if (!can(ctx.role, permission)) throw new ForbiddenError();
-}
-
-export function requireContext(ctx: MerchantContext | null): MerchantContext {
-  if (!ctx) throw new NotSignedInError();
-  return ctx;
 }
 
 export async function isMember(db: Db, userId: string, merchantId: string): Promise<boolean> {

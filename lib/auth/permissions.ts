@@ -43,10 +43,6 @@ export function can(role: Role, permission: Permission): boolean {
   return row !== undefined && row[COLUMN[role]] === true;
 }
 
-export function permissionsOf(role: Role): Permission[] {
-  return PERMISSIONS.filter((p) => can(role, p));
-}
-
 /** Who may grant which role: only owners make owners; admins manage admins and below. */
 export function canAssignRole(actor: Role, target: Role): boolean {
   if (actor === "owner") return true;

@@ -10,7 +10,7 @@ import {
   type SandboxDeclineCode,
   type SandboxEvent,
   type SandboxEventType,
-} from "@/lib/connections/providers/sandbox-signing";
+} from "@/lib/connections/providers/sandbox/webhooks";
 import { webhookUrlFor } from "@/lib/connections/service";
 import { AppError, ConflictError, NotFoundError } from "@/lib/errors";
 import { isPaid } from "@/lib/payments/state-machine";

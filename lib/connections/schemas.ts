@@ -1,6 +1,6 @@
 // Connection forms and service inputs, shared by the server actions and the forms. The
-// provider-specific credential rules live with each connector (providers/*.ts) and are applied
-// by `credentialFieldErrors`, so the form and the service report the same messages.
+// provider-specific credential rules live with each connector (providers/<provider>/index.ts)
+// and are applied by `credentialFieldErrors`, so the form and the service report the same messages.
 import { adyenCredentialsSchemaFor } from "@/lib/connections/providers/adyen";
 import { paypalCredentialsSchema } from "@/lib/connections/providers/paypal";
 import { validateStripeCredentials } from "@/lib/connections/providers/stripe";

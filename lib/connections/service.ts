@@ -8,16 +8,17 @@ import {
   type ConnectionStatus,
   type VerificationRecord,
 } from "@/db/schema";
-import { assertCan } from "@/lib/auth/context";
+import { auditAs } from "@/lib/audit/record";
+import { assertCan, type ServiceContext } from "@/lib/auth/context";
 import { sealCredentials } from "@/lib/connections/credentials";
 import { connectionHealth, type ConnectionHealth } from "@/lib/connections/health";
+import { connectorContext, connectorFor } from "@/lib/connections/providers/registry";
 import { generateSandboxCredentials } from "@/lib/connections/providers/sandbox";
 import type {
   ConnectionMode,
   PaymentMethod,
   ProviderKind,
 } from "@/lib/connections/providers/types";
-import { connectorContext, connectorFor } from "@/lib/connections/registry";
 import {
   connectionStatusSchema,
   createConnectionSchema,
@@ -29,7 +30,6 @@ import {
 import { appUrl } from "@/lib/env";
 import { AppError, NotFoundError } from "@/lib/errors";
 import { newId } from "@/lib/ids";
-import { auditAs, type ServiceContext } from "@/lib/payments/service-context";
 import { zodFieldErrors } from "@/lib/validation";
 import { and, asc, eq } from "drizzle-orm";
 import { z } from "zod";

@@ -4,7 +4,7 @@
 import type { Tx } from "@/db/client";
 import { channels, conversations, flows, type Channel } from "@/db/schema";
 import { recordAudit } from "@/lib/audit/record";
-import { assertCan } from "@/lib/auth/context";
+import { assertCan, type ReadContext, type ServiceContext } from "@/lib/auth/context";
 import { getChannelAdapter } from "@/lib/channels";
 import { CHANNEL_KINDS, type ChannelKind } from "@/lib/channels/types";
 import { AppError, NotFoundError } from "@/lib/errors";
@@ -26,7 +26,6 @@ import {
   createChannel,
   openChannelConfig,
   sealChannelConfig,
-  type ChannelContext,
   type CreatedChannel,
 } from "./channels";
 
@@ -131,7 +130,7 @@ export function checkChannelConfig(
 }
 
 export async function listFlowChannels(
-  ctx: Pick<ChannelContext, "db" | "merchantId" | "role">,
+  ctx: ReadContext,
   flowId: string,
 ): Promise<ChannelSummary[]> {
   assertCan(ctx, "flows.view");
@@ -173,7 +172,7 @@ export async function listFlowChannels(
  * ticks it there too: the engine ignores messages on kinds the flow is not offered on.
  */
 export async function connectFlowChannel(
-  ctx: ChannelContext,
+  ctx: ServiceContext,
   input: ConnectChannelRequest,
 ): Promise<ConnectedChannel> {
   assertCan(ctx, "flows.edit");
@@ -218,7 +217,7 @@ async function lockChannel(tx: Tx, merchantId: string, channelId: string): Promi
 
 /** A disabled channel's webhook answers 404, so the platform stops delivering to it. */
 export async function setChannelEnabled(
-  ctx: ChannelContext,
+  ctx: ServiceContext,
   channelId: string,
   enabled: boolean,
 ): Promise<ChannelSettings> {
@@ -253,7 +252,7 @@ export async function setChannelEnabled(
  * master key) needs every field again.
  */
 export async function rotateChannelConfig(
-  ctx: ChannelContext,
+  ctx: ServiceContext,
   channelId: string,
   config: Record<string, unknown>,
 ): Promise<RotatedChannel> {

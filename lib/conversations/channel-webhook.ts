@@ -13,7 +13,7 @@ import { AppError } from "@/lib/errors";
 import { readBodyWithLimit } from "@/lib/webhooks/receive";
 import { findChannelById, openChannelConfig } from "./channels";
 import { handleInbound } from "./engine";
-import { getFlow, isLiveOn } from "./graphs";
+import { findFlowForRuntime, isLiveOn } from "./graphs";
 
 export interface ChannelWebhookOptions {
   now?: Date;
@@ -78,7 +78,7 @@ export async function handleChannelRequest(
     throw error;
   }
 
-  const flow = await getFlow(db, channel.merchantId, channel.flowId);
+  const flow = await findFlowForRuntime(db, channel.merchantId, channel.flowId);
   // Acknowledged but ignored: a paused flow (or one taken off this channel) must not make the
   // platform retry for days.
   if (!flow || !isLiveOn(flow, channel.kind))

@@ -3,7 +3,7 @@
 import type { DbOrTx } from "@/db/client";
 import { channels, flows, type Channel } from "@/db/schema";
 import { auditAs } from "@/lib/audit/record";
-import { assertCan, type MerchantContext } from "@/lib/auth/context";
+import { assertCan, type ServiceContext } from "@/lib/auth/context";
 import { getChannelAdapter } from "@/lib/channels";
 import type { ChannelKind } from "@/lib/channels/types";
 import { openCredentials, sealCredentials } from "@/lib/connections/credentials";
@@ -14,11 +14,6 @@ import { newId } from "@/lib/ids";
 import { zodFieldErrors } from "@/lib/validation";
 import { and, eq } from "drizzle-orm";
 import { CreateChannelSchema } from "./schemas";
-
-export type ChannelContext = Pick<
-  MerchantContext,
-  "db" | "merchantId" | "role" | "user" | "ip" | "userAgent"
->;
 
 /** Fields shown in full on the dashboard; every other config value is a secret and masked. */
 const PLAIN_CONFIG_FIELDS = new Set(["phoneNumberId", "apiVersion", "baseUrl"]);
@@ -65,7 +60,7 @@ export interface CreatedChannel {
 
 /** Connects a flow to a chat platform; returns the webhook URL to paste into the platform. */
 export async function createChannel(
-  ctx: ChannelContext,
+  ctx: ServiceContext,
   flowId: string,
   kind: ChannelKind,
   config: Record<string, unknown>,

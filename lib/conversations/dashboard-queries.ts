@@ -10,15 +10,13 @@ import {
   payments,
   type ConversationStatus,
 } from "@/db/schema";
-import { assertCan, type MerchantContext } from "@/lib/auth/context";
+import { assertCan, type ReadContext } from "@/lib/auth/context";
 import { CHANNEL_KINDS, type ChannelKind } from "@/lib/channels/types";
 import type { PaymentStatus } from "@/lib/connections/providers/types";
 import { NotFoundError } from "@/lib/errors";
 import { and, asc, desc, eq, inArray, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import { toMessageView, type ChatMessageView } from "./outbound";
-
-export type ConversationsReadContext = Pick<MerchantContext, "db" | "merchantId" | "role">;
 
 export const CONVERSATION_STATUS_VALUES = [
   "active",
@@ -105,7 +103,7 @@ const startedAtText = sql<string>`to_char(${conversations.startedAt} at time zon
 
 /** Newest first, ordered by (started_at, id) so paging is stable over equal timestamps. */
 export async function listConversations(
-  ctx: ConversationsReadContext,
+  ctx: ReadContext,
   options: ListConversationsOptions = {},
 ): Promise<ConversationPage> {
   assertCan(ctx, "conversations.view");
@@ -163,7 +161,7 @@ export async function listConversations(
 
 /** Each conversation's payments, newest first. */
 async function paymentsOf(
-  ctx: ConversationsReadContext,
+  ctx: ReadContext,
   conversationIds: string[],
 ): Promise<Map<string, LinkedPayment[]>> {
   const byConversation = new Map<string, LinkedPayment[]>();
@@ -200,9 +198,7 @@ export interface FlowOption {
 }
 
 /** The merchant's flows, for the list's flow filter. */
-export async function listConversationFlowOptions(
-  ctx: ConversationsReadContext,
-): Promise<FlowOption[]> {
+export async function listConversationFlowOptions(ctx: ReadContext): Promise<FlowOption[]> {
   assertCan(ctx, "conversations.view");
   return ctx.db
     .select({ id: flows.id, name: flows.name })
@@ -255,7 +251,7 @@ export interface ConversationDetail {
 const StepDetailSchema = z.object({ detail: z.string() });
 
 export async function getConversationDetail(
-  ctx: ConversationsReadContext,
+  ctx: ReadContext,
   conversationId: string,
 ): Promise<ConversationDetail> {
   assertCan(ctx, "conversations.view");

@@ -7,7 +7,12 @@ import { getChannelAdapter } from "@/lib/channels";
 import type { ChannelKind } from "@/lib/channels/types";
 import { NotFoundError } from "@/lib/errors";
 import type { FlowGraph } from "@/lib/flows/graph";
-import { getFlow, listConnectionOffers, loadVersionGraph, parseDraftGraph } from "./graphs";
+import {
+  findFlowForRuntime,
+  listConnectionOffers,
+  loadVersionGraph,
+  parseDraftForSimulator,
+} from "./graphs";
 import type { ConnectionOffer } from "./methods";
 import type { FlowLiveness } from "./step-context";
 import type { StepEnvironment } from "./step-runner";
@@ -36,7 +41,7 @@ export async function graphForNewConversation(
     // A simulation runs the draft: the caller's, or the stored one.
     const draft = draftGraph ?? flow.draftGraph;
     return draft !== undefined
-      ? parseDraftGraph(draft)
+      ? parseDraftForSimulator(draft)
       : graphForConversation(db, {
           merchantId: flow.merchantId,
           flowId: flow.id,
@@ -55,10 +60,10 @@ export async function graphForConversation(
 ): Promise<FlowGraph> {
   if (conversation.flowVersionId)
     return loadVersionGraph(db, conversation.merchantId, conversation.flowVersionId);
-  if (draftGraph !== undefined) return parseDraftGraph(draftGraph);
-  const flow = await getFlow(db, conversation.merchantId, conversation.flowId);
+  if (draftGraph !== undefined) return parseDraftForSimulator(draftGraph);
+  const flow = await findFlowForRuntime(db, conversation.merchantId, conversation.flowId);
   if (!flow) throw new NotFoundError("This flow");
-  return parseDraftGraph(flow.draftGraph);
+  return parseDraftForSimulator(flow.draftGraph);
 }
 
 export async function loadStepEnvironment(

@@ -17,7 +17,12 @@ export async function getFlowByPublicKey(db: DbOrTx, publicKey: string): Promise
   return row;
 }
 
-export async function getFlow(
+/**
+ * A flow of this merchant by id, for the bot runtime and the simulator. No role check: callers
+ * are channel webhooks and the runtime, or have authorized already (the dashboard reads
+ * flows through lib/flows/queries.getFlow).
+ */
+export async function findFlowForRuntime(
   db: DbOrTx,
   merchantId: string,
   flowId: string,
@@ -63,7 +68,7 @@ export async function loadVersionGraph(
 }
 
 /** The draft as the simulator runs it; a draft that does not parse cannot be simulated yet. */
-export function parseDraftGraph(draft: unknown): FlowGraph {
+export function parseDraftForSimulator(draft: unknown): FlowGraph {
   const parsed = FlowGraphSchema.safeParse(draft);
   if (!parsed.success) {
     throw new AppError(

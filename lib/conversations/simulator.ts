@@ -2,15 +2,13 @@
 // simulation, paying through the merchant's Sandbox connection only. Simulating changes
 // conversations and creates Sandbox payments, so it needs flows.edit.
 import type { Db } from "@/db/client";
-import { assertCan, type MerchantContext } from "@/lib/auth/context";
+import { assertCan, type ServiceContext } from "@/lib/auth/context";
 import { NotFoundError } from "@/lib/errors";
 import type { Lang } from "@/lib/flows/graph";
 import { handleInbound, startConversation } from "./engine";
 import { connectionsFor } from "./environment";
-import { getFlow, parseDraftGraph } from "./graphs";
+import { findFlowForRuntime, parseDraftForSimulator } from "./graphs";
 import { getConversation, readConversationSince, type ChatSnapshot } from "./queries";
-
-export type SimulatorContext = Pick<MerchantContext, "db" | "merchantId" | "role" | "user">;
 
 export interface SimulatorInfo {
   flowName: string;
@@ -21,19 +19,19 @@ export interface SimulatorInfo {
   sandboxMissing: boolean;
 }
 
-function simulatorChat(ctx: SimulatorContext): string {
+function simulatorChat(ctx: ServiceContext): string {
   // Per person: two colleagues simulating the same flow don't share a chat.
   return `sim:${ctx.user.id}`;
 }
 
-async function draftOf(ctx: SimulatorContext, flowId: string) {
-  const flow = await getFlow(ctx.db, ctx.merchantId, flowId);
+async function draftOf(ctx: ServiceContext, flowId: string) {
+  const flow = await findFlowForRuntime(ctx.db, ctx.merchantId, flowId);
   if (!flow) throw new NotFoundError("This flow");
-  return { flow, graph: parseDraftGraph(flow.draftGraph) };
+  return { flow, graph: parseDraftForSimulator(flow.draftGraph) };
 }
 
 export async function getSimulatorInfo(
-  ctx: SimulatorContext,
+  ctx: ServiceContext,
   flowId: string,
 ): Promise<SimulatorInfo> {
   assertCan(ctx, "flows.edit");
@@ -53,7 +51,7 @@ export async function getSimulatorInfo(
 }
 
 export async function startSimulation(
-  ctx: SimulatorContext,
+  ctx: ServiceContext,
   input: { flowId: string; lang?: Lang },
 ): Promise<ChatSnapshot> {
   assertCan(ctx, "flows.edit");
@@ -77,7 +75,7 @@ export async function startSimulation(
   };
 }
 
-async function ownSimulation(ctx: SimulatorContext, flowId: string, conversationId: string) {
+async function ownSimulation(ctx: ServiceContext, flowId: string, conversationId: string) {
   const conversation = await getConversation(ctx.db, ctx.merchantId, conversationId);
   if (
     !conversation ||
@@ -91,7 +89,7 @@ async function ownSimulation(ctx: SimulatorContext, flowId: string, conversation
 }
 
 export async function sendSimulationMessage(
-  ctx: SimulatorContext,
+  ctx: ServiceContext,
   input: {
     flowId: string;
     conversationId: string;
@@ -129,7 +127,7 @@ export async function sendSimulationMessage(
 }
 
 export async function pollSimulation(
-  ctx: SimulatorContext,
+  ctx: ServiceContext,
   input: { flowId: string; conversationId: string; after?: string },
 ): Promise<ChatSnapshot> {
   assertCan(ctx, "flows.edit");

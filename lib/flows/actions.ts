@@ -26,12 +26,6 @@ export const saveFlowDraft = defineAction({
   },
 });
 
-export const validateFlowDraft = defineAction({
-  permission: "flows.view",
-  schema: service.flowIdSchema,
-  handler: (input, ctx) => service.validateDraft(ctx, input.flowId),
-});
-
 export const publishFlow = defineAction({
   permission: "flows.publish",
   schema: service.publishFlowSchema,

@@ -11,14 +11,12 @@ import {
   users,
 } from "@/db/schema";
 import type { ChannelKind, FlowStatus } from "@/db/schema/flows";
-import { assertCan, type MerchantContext } from "@/lib/auth/context";
+import { assertCan, type ReadContext } from "@/lib/auth/context";
 import type { PaymentMethod, ProviderKind } from "@/lib/connections/providers/types";
 import { NotFoundError } from "@/lib/errors";
 import { isCurrency } from "@/lib/money";
 import { and, desc, eq, gte, inArray, sql } from "drizzle-orm";
 import type { ValidationContext } from "./validate";
-
-export type FlowsReadContext = Pick<MerchantContext, "db" | "merchantId" | "role">;
 
 export const STATS_DAYS = 30;
 
@@ -40,7 +38,7 @@ export interface FlowListItem {
   conversionRate: number | null;
 }
 
-export async function listFlows(ctx: FlowsReadContext, now = new Date()): Promise<FlowListItem[]> {
+export async function listFlows(ctx: ReadContext, now = new Date()): Promise<FlowListItem[]> {
   assertCan(ctx, "flows.view");
   const since = new Date(now.getTime() - STATS_DAYS * 86_400_000);
   const rows = await ctx.db
@@ -124,7 +122,7 @@ export interface FlowDetail {
   updatedAt: Date;
 }
 
-export async function getFlow(ctx: FlowsReadContext, flowId: string): Promise<FlowDetail> {
+export async function getFlow(ctx: ReadContext, flowId: string): Promise<FlowDetail> {
   assertCan(ctx, "flows.view");
   const [row] = await ctx.db
     .select({ flow: flows, version: flowVersions.version, publishedGraph: flowVersions.graph })
@@ -166,7 +164,7 @@ export interface FlowVersionSummary {
 }
 
 export async function listVersions(
-  ctx: FlowsReadContext,
+  ctx: ReadContext,
   flowId: string,
 ): Promise<FlowVersionSummary[]> {
   assertCan(ctx, "flows.view");

@@ -6,7 +6,7 @@ import type { Tx } from "@/db/client";
 import { flows, flowVersions } from "@/db/schema";
 import type { ChannelKind } from "@/db/schema/flows";
 import { auditAs } from "@/lib/audit/record";
-import { assertCan, type MerchantContext } from "@/lib/auth/context";
+import { assertCan, type ServiceContext } from "@/lib/auth/context";
 import { CHANNEL_KINDS } from "@/lib/channels/types";
 import { AppError, ConflictError, NotFoundError } from "@/lib/errors";
 import { newId, randomBase62 } from "@/lib/ids";
@@ -23,11 +23,6 @@ import {
 } from "./queries";
 import { buildFlowTemplate, FLOW_TEMPLATES, TEMPLATE_IDS } from "./templates";
 import { canPublish, type FlowIssue, validateFlow } from "./validate";
-
-export type FlowsContext = Pick<
-  MerchantContext,
-  "db" | "merchantId" | "role" | "user" | "ip" | "userAgent"
->;
 
 /** Far above any flow a person draws; keeps one save from carrying megabytes. */
 export const MAX_NODES = 300;
@@ -100,7 +95,7 @@ export class FlowNotPublishableError extends AppError {
 }
 
 export async function createFlowFromTemplate(
-  ctx: FlowsContext,
+  ctx: ServiceContext,
   input: CreateFlowInput,
 ): Promise<{ id: string; draftRevision: number }> {
   assertCan(ctx, "flows.edit");
@@ -137,7 +132,7 @@ export async function createFlowFromTemplate(
 }
 
 /** Parses a draft sent by the designer; a wrong shape is the client's mistake (422). */
-export function parseDraftGraph(graph: unknown): FlowGraph {
+export function parseDesignerDraft(graph: unknown): FlowGraph {
   const parsed = FlowGraphSchema.safeParse(graph);
   if (!parsed.success) {
     throw new AppError(
@@ -157,12 +152,12 @@ export function parseDraftGraph(graph: unknown): FlowGraph {
 
 /** Optimistic concurrency: the save names the revision it started from and gets the next one. */
 export async function saveDraft(
-  ctx: FlowsContext,
+  ctx: ServiceContext,
   input: SaveDraftInput,
 ): Promise<{ draftRevision: number; updatedAt: Date }> {
   assertCan(ctx, "flows.edit");
   const { flowId: id, revision, graph } = saveDraftSchema.parse(input);
-  const draft = parseDraftGraph(graph);
+  const draft = parseDesignerDraft(graph);
   const now = new Date();
   const [row] = await ctx.db
     .update(flows)
@@ -182,23 +177,6 @@ export async function saveDraft(
   );
 }
 
-export async function validateDraft(
-  ctx: FlowsContext,
-  id: string,
-): Promise<{ issues: FlowIssue[]; canPublish: boolean }> {
-  assertCan(ctx, "flows.view");
-  const [row] = await ctx.db
-    .select({ graph: flows.draftGraph })
-    .from(flows)
-    .where(and(eq(flows.merchantId, ctx.merchantId), eq(flows.id, id)));
-  if (!row) throw new NotFoundError("This flow");
-  const issues = validateFlow(
-    row.graph,
-    validationContextFrom(await listConnectionOptions(ctx.db, ctx.merchantId)),
-  );
-  return { issues, canPublish: canPublish(issues) };
-}
-
 export interface PublishedVersion {
   versionId: string;
   version: number;
@@ -208,7 +186,7 @@ export interface PublishedVersion {
 }
 
 export async function publishFlow(
-  ctx: FlowsContext,
+  ctx: ServiceContext,
   input: PublishFlowInput,
 ): Promise<PublishedVersion> {
   assertCan(ctx, "flows.publish");
@@ -251,7 +229,7 @@ export async function publishFlow(
  * The draft becomes that graph too: the designer then shows what is live.
  */
 export async function rollbackFlow(
-  ctx: FlowsContext,
+  ctx: ServiceContext,
   id: string,
   versionId: string,
 ): Promise<PublishedVersion & { rolledBackTo: number; graph: FlowGraph; draftRevision: number }> {
@@ -311,7 +289,7 @@ export async function rollbackFlow(
 }
 
 export async function updateFlowSettings(
-  ctx: FlowsContext,
+  ctx: ServiceContext,
   input: FlowSettingsInput,
 ): Promise<{
   name: string;
@@ -339,7 +317,7 @@ export async function updateFlowSettings(
           "The draft changed since you opened it. Reload to see the latest version.",
         );
       }
-      const current = parseDraftGraph(flow.draftGraph);
+      const current = parseDesignerDraft(flow.draftGraph);
       const nextLanguages = [...new Set(languages ?? current.languages)];
       const nextDefault = defaultLanguage ?? current.defaultLanguage;
       if (!nextLanguages.includes(nextDefault)) {
@@ -412,7 +390,7 @@ async function publishableGraph(
 
 async function insertVersion(
   tx: Tx,
-  ctx: FlowsContext,
+  ctx: ServiceContext,
   id: string,
   graph: FlowGraph,
   note: string,

@@ -1,8 +1,8 @@
 "use server";
 
-import { SANDBOX_DISPUTE_REASONS } from "@/components/transactions/dispute-reasons";
 import { defineAction } from "@/lib/action";
 import { openSandboxDispute } from "@/lib/connections/sandbox-emitter";
+import { SANDBOX_DISPUTE_REASONS } from "@/lib/disputes/reasons";
 import { AppError } from "@/lib/errors";
 import { currencyExponent, parseMajorToMinor } from "@/lib/money";
 import { revalidatePath } from "next/cache";

@@ -5,8 +5,8 @@
 import type { Db } from "@/db/client";
 import { connections, paymentEvents, payments, type Connection, type Payment } from "@/db/schema";
 import { assertCan } from "@/lib/auth/context";
+import { connectorContext, connectorFor } from "@/lib/connections/providers/registry";
 import { PAYMENT_METHODS, ProviderError } from "@/lib/connections/providers/types";
-import { connectorContext, connectorFor } from "@/lib/connections/registry";
 import { testPaymentSchema, type TestPaymentInput } from "@/lib/connections/schemas";
 import { appUrl } from "@/lib/env";
 import { AppError, ConflictError, NotFoundError } from "@/lib/errors";

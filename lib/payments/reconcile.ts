@@ -3,12 +3,12 @@
 // status, so a sweep that finds the same thing twice records it once.
 import type { Db } from "@/db/client";
 import { connections, payments, type Connection, type Payment } from "@/db/schema";
+import { connectorContext, connectorFor } from "@/lib/connections/providers/registry";
 import type {
   NormalizedEvent,
   NormalizedEventType,
   ProviderPaymentState,
 } from "@/lib/connections/providers/types";
-import { connectorContext, connectorFor } from "@/lib/connections/registry";
 import { applyEvents, inApplyTransaction } from "@/lib/webhooks/apply/events";
 import { and, asc, eq, inArray, isNotNull, lt, or } from "drizzle-orm";
 

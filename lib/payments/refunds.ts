@@ -11,9 +11,9 @@ import {
   type Refund,
 } from "@/db/schema";
 import { assertCan } from "@/lib/auth/context";
+import { connectorContext, connectorFor } from "@/lib/connections/providers/registry";
 import type { RefundResult } from "@/lib/connections/providers/types";
 import { ProviderError } from "@/lib/connections/providers/types";
-import { connectorContext, connectorFor } from "@/lib/connections/registry";
 import { AppError, NotFoundError } from "@/lib/errors";
 import { newId } from "@/lib/ids";
 import { refundFactFromResult } from "@/lib/payments/event-mapping";

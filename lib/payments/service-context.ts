@@ -1,10 +1,6 @@
 // What the dashboard services need from a request: who, for which merchant, with which role.
-import type { MerchantContext } from "@/lib/auth/context";
-
-export type ServiceContext = Pick<
-  MerchantContext,
-  "db" | "merchantId" | "role" | "user" | "ip" | "userAgent"
->;
+// Defined once in lib/auth/context.ts; re-exported for the payments services that import it here.
+export type { ServiceContext } from "@/lib/auth/context";
 
 /** Audit entries by this context's user: the one helper every service uses. */
 export { auditAs } from "@/lib/audit/record";

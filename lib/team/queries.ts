@@ -1,12 +1,10 @@
 import { invites, memberships, merchants, users, type Role } from "@/db/schema";
-import { assertCan, type MerchantContext } from "@/lib/auth/context";
+import { assertCan, type ReadContext } from "@/lib/auth/context";
 import { and, asc, desc, eq, isNull } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 
 // Team reads. Not marked "server-only" because integration tests import them directly; they
 // are only ever called from server components and actions.
-
-type ReadContext = Pick<MerchantContext, "db" | "merchantId" | "role">;
 
 export interface TeamMember {
   userId: string;
@@ -77,7 +75,7 @@ export async function listPendingInvites(
 }
 
 export async function merchantTimezone(
-  ctx: Pick<MerchantContext, "db" | "merchantId">,
+  ctx: Pick<ReadContext, "db" | "merchantId">,
 ): Promise<string> {
   const [row] = await ctx.db
     .select({ timezone: merchants.timezone })

@@ -1,7 +1,7 @@
 import type { Tx } from "@/db/client";
 import { invites, memberships, users, type Role } from "@/db/schema";
 import { auditAs } from "@/lib/audit/record";
-import { assertCan, type MerchantContext } from "@/lib/auth/context";
+import { assertCan, type ServiceContext } from "@/lib/auth/context";
 import { canAssignRole, ROLE_LABELS } from "@/lib/auth/permissions";
 import { hashToken, randomToken } from "@/lib/crypto/tokens";
 import { AppError, ConflictError, ForbiddenError, NotFoundError } from "@/lib/errors";
@@ -23,15 +23,10 @@ import {
 // checks its own permission, stays inside ctx.merchantId, and writes its audit entry in the
 // same transaction as the change.
 
-export type TeamContext = Pick<
-  MerchantContext,
-  "db" | "merchantId" | "role" | "user" | "ip" | "userAgent"
->;
-
 export const INVITE_LIFETIME_MS = 7 * 24 * 3600 * 1000;
 
 export async function changeMemberRole(
-  ctx: TeamContext,
+  ctx: ServiceContext,
   input: ChangeRoleInput,
 ): Promise<{ userId: string; email: string; previousRole: Role; role: Role }> {
   assertCan(ctx, "team.manage");
@@ -68,7 +63,7 @@ export async function changeMemberRole(
 
 /** Deletes the membership only: the person may still belong to other merchants. */
 export async function removeMember(
-  ctx: TeamContext,
+  ctx: ServiceContext,
   input: RemoveMemberInput,
 ): Promise<{ userId: string; email: string }> {
   assertCan(ctx, "team.manage");
@@ -105,7 +100,7 @@ export interface CreatedInvite {
 
 /** Re-inviting an email that has a pending invite revokes the old one, so one link works. */
 export async function createInvite(
-  ctx: TeamContext,
+  ctx: ServiceContext,
   input: CreateInviteInput,
   now = new Date(),
 ): Promise<CreatedInvite> {
@@ -175,7 +170,7 @@ export async function createInvite(
 }
 
 export async function revokeInvite(
-  ctx: TeamContext,
+  ctx: ServiceContext,
   input: RevokeInviteInput,
   now = new Date(),
 ): Promise<{ inviteId: string }> {

@@ -6,7 +6,7 @@
 // Anything else — a changed row, a refusal, a disabled connection — is decided on a fresh read.
 import type { Db } from "@/db/client";
 import { connections, type Connection } from "@/db/schema";
-import { connectorContext, type AnyConnectorContext } from "@/lib/connections/registry";
+import { connectorContext, type AnyConnectorContext } from "@/lib/connections/providers/registry";
 import { eq } from "drizzle-orm";
 
 export interface WebhookConnection {

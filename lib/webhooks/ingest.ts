@@ -20,8 +20,8 @@
 // deliveries that a crash or a transient error left unapplied).
 import type { Db } from "@/db/client";
 import { connections } from "@/db/schema";
+import { connectorFor } from "@/lib/connections/providers/registry";
 import type { NormalizedEvent, WebhookParseResult } from "@/lib/connections/providers/types";
-import { connectorFor } from "@/lib/connections/registry";
 import {
   applyDelivery,
   applyReplayedDelivery,

@@ -2,6 +2,7 @@ import { GET, POST } from "@/app/api/channels/[channelId]/route";
 import { setDbHandle, type Db, type DbHandle } from "@/db/client";
 import { auditLog, channels, flows } from "@/db/schema";
 import type { Role } from "@/db/schema/auth";
+import type { ServiceContext } from "@/lib/auth/context";
 import { getChannelAdapter } from "@/lib/channels";
 import {
   checkChannelConfig,
@@ -15,7 +16,7 @@ import {
   CONNECTABLE_KINDS,
   type ConnectableKind,
 } from "@/lib/conversations/channel-forms";
-import { openChannelConfig, type ChannelContext } from "@/lib/conversations/channels";
+import { openChannelConfig } from "@/lib/conversations/channels";
 import { AppError, NotFoundError } from "@/lib/errors";
 import { newId } from "@/lib/ids";
 import { and, count, eq } from "drizzle-orm";
@@ -111,7 +112,7 @@ describe.each(ENGINES)("channel admin on %s", (engine) => {
   let otherShop: ShopFixture;
   let telegram: FakeTelegram;
   let meta: FakeMeta;
-  const as = (role: Role, merchantId = shop.merchantId): ChannelContext => ({
+  const as = (role: Role, merchantId = shop.merchantId): ServiceContext => ({
     db,
     merchantId,
     role,

@@ -10,8 +10,9 @@ import {
   payments,
   users,
 } from "@/db/schema";
+import type { ServiceContext } from "@/lib/auth/context";
 import { CHANNEL_KINDS } from "@/lib/channels/types";
-import { createChannel, type ChannelContext } from "@/lib/conversations/channels";
+import { createChannel } from "@/lib/conversations/channels";
 import { newId } from "@/lib/ids";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -64,7 +65,7 @@ describe.each(ENGINES)("channel webhook routes on %s", (engine) => {
   let handle: DbHandle;
   let db: Db;
   let shop: ShopFixture;
-  let ctx: ChannelContext;
+  let ctx: ServiceContext;
   let telegram: FakeTelegram;
   let meta: FakeMeta;
   let slack: FakeSlack;

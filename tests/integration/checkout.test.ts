@@ -1,12 +1,12 @@
 import type { Db, DbHandle } from "@/db/client";
 import { payments } from "@/db/schema";
+import type { ServiceContext } from "@/lib/auth/context";
+import { connectorFor, overrideConnector } from "@/lib/connections/providers/registry";
 import type { Connector } from "@/lib/connections/providers/types";
-import { connectorFor, overrideConnector } from "@/lib/connections/registry";
 import { AppError, ConflictError, ForbiddenError, NotFoundError } from "@/lib/errors";
 import { createCheckout, createTestPayment } from "@/lib/payments/checkout";
 import { getPaymentWithTimeline, listPayments } from "@/lib/payments/queries";
 import { refundPayment } from "@/lib/payments/refunds";
-import type { ServiceContext } from "@/lib/payments/service-context";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {

@@ -1,4 +1,5 @@
 import type { Db, DbHandle } from "@/db/client";
+import type { ServiceContext } from "@/lib/auth/context";
 import { openCredentials } from "@/lib/connections/credentials";
 import {
   createConnection,
@@ -11,7 +12,6 @@ import {
 } from "@/lib/connections/service";
 import { AppError, ForbiddenError, NotFoundError } from "@/lib/errors";
 import { createCheckout } from "@/lib/payments/checkout";
-import type { ServiceContext } from "@/lib/payments/service-context";
 import { applyEvents } from "@/lib/webhooks/apply/events";
 import { closedPortUrl } from "@/tests/fakes/http-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

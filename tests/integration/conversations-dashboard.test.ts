@@ -7,13 +7,13 @@ import {
   type ConversationStatus,
   type Role,
 } from "@/db/schema";
+import type { ReadContext } from "@/lib/auth/context";
 import type { ChannelKind } from "@/lib/channels/types";
 import {
   decodeConversationCursor,
   getConversationDetail,
   listConversationFlowOptions,
   listConversations,
-  type ConversationsReadContext,
 } from "@/lib/conversations/dashboard-queries";
 import { handleInbound, startConversation } from "@/lib/conversations/engine";
 import { ForbiddenError, NotFoundError } from "@/lib/errors";
@@ -40,7 +40,7 @@ describe.each(ENGINES)("conversations in the dashboard on %s", (engine) => {
   let other: ShopFixture;
   let secondFlowId: string;
 
-  const as = (role: Role, merchantId = shop.merchantId): ConversationsReadContext => ({
+  const as = (role: Role, merchantId = shop.merchantId): ReadContext => ({
     db,
     merchantId,
     role,

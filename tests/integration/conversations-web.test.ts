@@ -7,6 +7,7 @@ import { POST as startRoute } from "@/app/api/chat/[publicKey]/route";
 import { GET as widgetRoute } from "@/app/widget.js/route";
 import { type Db, type DbHandle, setDbHandle } from "@/db/client";
 import { connections, conversations, flows, payments } from "@/db/schema";
+import type { ServiceContext } from "@/lib/auth/context";
 import { sealCredentials } from "@/lib/connections/credentials";
 import { openChatStream } from "@/lib/conversations/chat-stream";
 import { handlePaymentUpdate } from "@/lib/conversations/engine";
@@ -15,7 +16,6 @@ import {
   getSimulatorInfo,
   pollSimulation,
   sendSimulationMessage,
-  type SimulatorContext,
   startSimulation,
 } from "@/lib/conversations/simulator";
 import { newId } from "@/lib/ids";
@@ -343,13 +343,15 @@ describe.each(ENGINES)("web chat API and simulator on %s", (engine) => {
   });
 
   describe("simulator", () => {
-    let ctx: SimulatorContext;
+    let ctx: ServiceContext;
     beforeAll(() => {
       ctx = {
         db,
         merchantId: shop.merchantId,
         role: "admin",
         user: { id: "usr_sim_tester", email: "sim@example.test", name: "Sim" },
+        ip: null,
+        userAgent: null,
       };
     });
 

@@ -1,5 +1,6 @@
 import type { Db, DbHandle } from "@/db/client";
 import { connections, jobs, paymentEvents } from "@/db/schema";
+import type { ServiceContext } from "@/lib/auth/context";
 import {
   ensureRecurringJobs,
   RECONCILE_EVERY_MS,
@@ -10,7 +11,6 @@ import { SYSTEM_MERCHANT_ID } from "@/lib/jobs/queue";
 import { runDueJobs } from "@/lib/jobs/runner";
 import { createCheckout } from "@/lib/payments/checkout";
 import { reconcileStalePayments } from "@/lib/payments/reconcile";
-import type { ServiceContext } from "@/lib/payments/service-context";
 import { closedPortUrl } from "@/tests/fakes/http-server";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

@@ -35,16 +35,16 @@ import { adyenCredentialsSchema } from "@/lib/connections/providers/adyen";
 import {
   normalizeAdyenItem,
   type AdyenNotificationItem,
-} from "@/lib/connections/providers/adyen-webhook";
+} from "@/lib/connections/providers/adyen/webhooks";
 import { paypalCredentialsSchema } from "@/lib/connections/providers/paypal";
-import { normalizePayPalEvent } from "@/lib/connections/providers/paypal-webhook";
+import { normalizePayPalEvent } from "@/lib/connections/providers/paypal/webhooks";
 import {
   normalizeSandboxEvent,
   sandboxCredentialsSchema,
 } from "@/lib/connections/providers/sandbox";
-import { sandboxEventSchema } from "@/lib/connections/providers/sandbox-signing";
+import { sandboxEventSchema } from "@/lib/connections/providers/sandbox/webhooks";
 import { stripeCredentialsSchema } from "@/lib/connections/providers/stripe";
-import { normalizeStripeEvent } from "@/lib/connections/providers/stripe-webhooks";
+import { normalizeStripeEvent } from "@/lib/connections/providers/stripe/webhooks";
 import {
   PAYMENT_STATUSES,
   type NormalizedEvent,
@@ -573,7 +573,7 @@ describe.each(ENGINES)("demo seed on %s", (engine) => {
       expect(normalized!.providerEventId, where).toBe(recorded.providerEventId);
       expect(normalized!.type, where).toBe(recorded.type);
       expect(delivery.providerEventIds, where).toEqual([recorded.providerEventId]);
-      // PayPal disputes name the capture, not the order (see paypal-webhook.ts).
+      // PayPal disputes name the capture, not the order (see paypal/webhooks.ts).
       if (!(delivery.provider === "paypal" && normalized!.dispute)) {
         expect(normalized!.providerPaymentId ?? payment.providerCheckoutId, where).toBe(
           payment.providerPaymentId ?? payment.providerCheckoutId,

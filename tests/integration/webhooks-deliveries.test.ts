@@ -1,13 +1,13 @@
 import type { Db, DbHandle } from "@/db/client";
+import type { ServiceContext } from "@/lib/auth/context";
 import {
   buildSandboxEvent,
   SANDBOX_SIGNATURE_HEADER,
   signSandboxWebhook,
-} from "@/lib/connections/providers/sandbox-signing";
+} from "@/lib/connections/providers/sandbox/webhooks";
 import { getDelivery, listDeliveries, reapplyDelivery } from "@/lib/connections/service";
 import { ConflictError, ForbiddenError, NotFoundError } from "@/lib/errors";
 import { createCheckout } from "@/lib/payments/checkout";
-import type { ServiceContext } from "@/lib/payments/service-context";
 import { ingestWebhook } from "@/lib/webhooks/ingest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {

@@ -4,17 +4,17 @@
 // committed while it waited for that lock; and a plan made on a timeline someone else changed
 // without our locks must be redone, not half-kept.
 import type { Db, DbHandle } from "@/db/client";
+import type { ServiceContext } from "@/lib/auth/context";
 import { openCredentials } from "@/lib/connections/credentials";
 import {
   buildSandboxEvent,
   SANDBOX_SIGNATURE_HEADER,
   signSandboxWebhook,
   type BuildSandboxEventInput,
-} from "@/lib/connections/providers/sandbox-signing";
+} from "@/lib/connections/providers/sandbox/webhooks";
 import { rotateCredentials, setConnectionStatus } from "@/lib/connections/service";
 import { newId } from "@/lib/ids";
 import { createCheckout } from "@/lib/payments/checkout";
-import type { ServiceContext } from "@/lib/payments/service-context";
 import { applyEvents } from "@/lib/webhooks/apply/events";
 import { namedStatement, runNamed, textArray } from "@/lib/webhooks/named-statements";
 import { handleWebhookRequest } from "@/lib/webhooks/receive";

@@ -1,9 +1,9 @@
 import type { Db, DbHandle } from "@/db/client";
 import { jobs, refunds, type Payment } from "@/db/schema";
+import type { ServiceContext } from "@/lib/auth/context";
 import { registerBuiltinJobHandlers } from "@/lib/jobs/builtin";
 import { runDueJobs } from "@/lib/jobs/runner";
 import { createCheckout } from "@/lib/payments/checkout";
-import type { ServiceContext } from "@/lib/payments/service-context";
 import { ingestWebhook } from "@/lib/webhooks/ingest";
 import { handleWebhookRequest } from "@/lib/webhooks/receive";
 import { recoverInbox } from "@/lib/webhooks/recovery";

@@ -1,5 +1,6 @@
 import type { Db, DbHandle } from "@/db/client";
 import { disputes, type Payment } from "@/db/schema";
+import type { ServiceContext } from "@/lib/auth/context";
 import {
   completeSandboxCheckout,
   getSandboxCheckout,
@@ -9,7 +10,6 @@ import {
 import { resetEnvCache } from "@/lib/env";
 import { ConflictError } from "@/lib/errors";
 import { createCheckout } from "@/lib/payments/checkout";
-import type { ServiceContext } from "@/lib/payments/service-context";
 import { handleWebhookRequest } from "@/lib/webhooks/receive";
 import { and, eq } from "drizzle-orm";
 import { createServer, type IncomingMessage } from "node:http";

@@ -2,18 +2,18 @@ import { POST } from "@/app/api/webhooks/[connectionId]/route";
 import type { Db, DbHandle } from "@/db/client";
 import { setDbHandle } from "@/db/client";
 import { disputes, paymentEvents, refunds, webhookInbox } from "@/db/schema";
+import type { ServiceContext } from "@/lib/auth/context";
 import {
   buildSandboxEvent,
   SANDBOX_SIGNATURE_HEADER,
   signSandboxWebhook,
   type BuildSandboxEventInput,
-} from "@/lib/connections/providers/sandbox-signing";
+} from "@/lib/connections/providers/sandbox/webhooks";
 import { createConnection } from "@/lib/connections/service";
 import { newId } from "@/lib/ids";
 import { createCheckout } from "@/lib/payments/checkout";
 import { getPaymentWithTimeline } from "@/lib/payments/queries";
 import { refundPayment } from "@/lib/payments/refunds";
-import type { ServiceContext } from "@/lib/payments/service-context";
 import { applyDelivery } from "@/lib/webhooks/apply/delivery";
 import { handleWebhookRequest } from "@/lib/webhooks/receive";
 import { recoverInbox } from "@/lib/webhooks/recovery";

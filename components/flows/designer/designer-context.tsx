@@ -1,19 +1,10 @@
 "use client";
 
 import type { ChannelKind } from "@/db/schema/flows";
-import type { PaymentMethod, ProviderKind } from "@/lib/connections/providers/types";
+import type { PaymentMethod } from "@/lib/connections/providers/types";
 import type { FlowGraph, Lang, NodeType } from "@/lib/flows/graph";
+import type { ConnectionOption } from "@/lib/flows/queries";
 import { createContext, useContext } from "react";
-
-export interface ConnectionChoice {
-  id: string;
-  label: string;
-  provider: ProviderKind;
-  mode: "test" | "live";
-  enabled: boolean;
-  methods: PaymentMethod[];
-  currencies: string[];
-}
 
 /** What every designer piece reads: the graph, how to change it, and who is editing. */
 export interface DesignerApi {
@@ -22,7 +13,7 @@ export interface DesignerApi {
   /** The language the inspector's text fields show. */
   lang: Lang;
   setLang(lang: Lang): void;
-  connections: ConnectionChoice[];
+  connections: ConnectionOption[];
   enabledMethods: PaymentMethod[];
   channels: ChannelKind[];
   /** Edits with the same key in a row merge into one undo step (typing into one field). */

@@ -1,8 +1,9 @@
-// Shared HTTP plumbing for connectors: timeouts, and turning network failures into
+// Shared HTTP plumbing for connectors: one timeout, and every failure to get an answer turned into
 // ProviderError("unreachable") so callers never see a bare TypeError("fetch failed").
 import { ProviderError, type VerifyCredentialsResult } from "./types";
 
-export const DEFAULT_PROVIDER_TIMEOUT_MS = 15_000;
+/** How long Parley waits for a provider's answer: every stored connection's context carries it. */
+export const PROVIDER_TIMEOUT_MS = 10_000;
 
 // undici wraps the socket error in TypeError("fetch failed", { cause }); these codes mean
 // "we never got an answer", as opposed to an answer we did not like.
@@ -23,7 +24,7 @@ const NETWORK_ERROR_CODES = new Set([
 ]);
 
 export interface FetchWithTimeoutInit extends RequestInit {
-  /** Defaults to DEFAULT_PROVIDER_TIMEOUT_MS. */
+  /** Defaults to PROVIDER_TIMEOUT_MS. */
   timeoutMs?: number;
   /** Injected fetch (ConnectorContext.fetch); defaults to the global one. */
   fetch?: typeof fetch;
@@ -71,16 +72,17 @@ export function describeNetworkError(error: unknown, providerName = "The provide
 }
 
 /**
- * fetch with a deadline. Network failures and timeouts become ProviderError("unreachable");
- * HTTP error statuses are returned as-is for the connector to interpret.
- * An abort requested by the caller's own signal is rethrown untouched.
+ * fetch with a deadline. Anything that kept an answer from arriving (refused, DNS, timeout, or any
+ * other failure of fetch itself) becomes ProviderError("unreachable"); HTTP error statuses are
+ * returned as-is for the connector to interpret. An abort requested by the caller's own signal is
+ * rethrown untouched.
  */
 export async function fetchWithTimeout(
   url: string | URL,
   init: FetchWithTimeoutInit = {},
 ): Promise<Response> {
   const {
-    timeoutMs = DEFAULT_PROVIDER_TIMEOUT_MS,
+    timeoutMs = PROVIDER_TIMEOUT_MS,
     fetch: fetchImpl = fetch,
     providerName,
     signal,
@@ -98,18 +100,23 @@ export async function fetchWithTimeout(
     }
     if (isNetworkError(error))
       throw new ProviderError(describeNetworkError(error, name), "unreachable");
-    throw error;
+    const detail = error instanceof Error ? error.message : String(error);
+    throw new ProviderError(`${name} could not be reached: ${detail}`, "unreachable");
   }
 }
 
-/** Reads a body as JSON; undefined when it is empty or not JSON (providers' error pages are often HTML). */
+/**
+ * Reads a provider's answer as JSON. An empty body reads as `{}`; a body that is not JSON
+ * (error pages are often HTML or plain text) as `{ message: <its first 200 characters> }`, so
+ * the connector's error mapping can still show what came back.
+ */
 export async function readJsonBody(response: Response): Promise<unknown> {
   const text = await response.text();
-  if (!text) return undefined;
+  if (!text) return {};
   try {
     return JSON.parse(text) as unknown;
   } catch {
-    return undefined;
+    return { message: text.slice(0, 200) };
   }
 }
 

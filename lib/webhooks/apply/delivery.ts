@@ -4,8 +4,8 @@
 // is still there for recoverInbox or a manual re-apply.
 import type { Db, DbOrTx } from "@/db/client";
 import { connections, webhookInbox, type Connection, type WebhookDelivery } from "@/db/schema";
+import { connectorContext, connectorFor } from "@/lib/connections/providers/registry";
 import type { NormalizedEvent } from "@/lib/connections/providers/types";
-import { connectorContext, connectorFor } from "@/lib/connections/registry";
 import { appUrl } from "@/lib/env";
 import { AppError, NotFoundError } from "@/lib/errors";
 import {

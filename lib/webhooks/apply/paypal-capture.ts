@@ -3,8 +3,8 @@
 // captureOrder) and applies the result like any other provider state.
 import { connections, payments, type Job } from "@/db/schema";
 import { captureOrder, type PayPalCredentials } from "@/lib/connections/providers/paypal";
+import { connectorContext } from "@/lib/connections/providers/registry";
 import type { ConnectorContext } from "@/lib/connections/providers/types";
-import { connectorContext } from "@/lib/connections/registry";
 import type { JobContext } from "@/lib/jobs/runner";
 import { applyProviderState } from "@/lib/payments/reconcile";
 import { and, eq } from "drizzle-orm";

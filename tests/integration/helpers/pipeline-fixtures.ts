@@ -13,15 +13,15 @@ import {
   webhookInbox,
   type Role,
 } from "@/db/schema";
+import type { ServiceContext } from "@/lib/auth/context";
 import { resolveMerchantContext, type MerchantContext } from "@/lib/auth/context";
 import { openCredentials } from "@/lib/connections/credentials";
+import { overrideConnector } from "@/lib/connections/providers/registry";
 import { createStripeConnector } from "@/lib/connections/providers/stripe";
-import { overrideConnector } from "@/lib/connections/registry";
 import { createConnection } from "@/lib/connections/service";
 import { generateMasterKey } from "@/lib/crypto/secrets";
 import { resetEnvCache } from "@/lib/env";
 import { newId } from "@/lib/ids";
-import type { ServiceContext } from "@/lib/payments/service-context";
 import { startFakeAdyen, type FakeAdyen } from "@/tests/fakes/adyen-server";
 import { startFakePayPal, type FakePayPal } from "@/tests/fakes/paypal-server";
 import { startFakeStripe, type FakeStripe } from "@/tests/fakes/stripe-server";

@@ -1,14 +1,12 @@
 import { Chips, methodName } from "@/components/connections/chips";
-import { CopyField } from "@/components/connections/copy-field";
+import { CopyableInput } from "@/components/connections/copyable-input";
 import { DeliveriesTable } from "@/components/connections/deliveries-table";
 import { HealthPanel } from "@/components/connections/health";
-import { loadOr404 } from "@/components/connections/load-or-404";
 import {
   ConnectionStatusBadge,
   ModeBadge,
   ProviderMonogram,
 } from "@/components/connections/provider-badge";
-import { PROVIDERS } from "@/components/connections/provider-catalog";
 import { RotateCredentialsForm } from "@/components/connections/rotate-credentials-form";
 import { StatusToggle } from "@/components/connections/status-toggle";
 import { TestConnection } from "@/components/connections/test-connection";
@@ -17,7 +15,9 @@ import { Card } from "@/components/ui/card";
 import { cn } from "@/components/ui/cn";
 import { can } from "@/lib/auth/permissions";
 import { requirePagePermission } from "@/lib/auth/server";
+import { PROVIDERS } from "@/lib/connections/provider-catalog";
 import { getConnection, listDeliveries } from "@/lib/connections/service";
+import { loadOr404 } from "@/lib/load-or-404";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { z } from "zod";
@@ -94,7 +94,7 @@ export default async function ConnectionPage({
       <div className="grid gap-4 lg:grid-cols-2">
         <Card className="space-y-4">
           <h2 className="text-base font-semibold">Webhook</h2>
-          <CopyField
+          <CopyableInput
             id="webhook-url"
             label="Webhook URL"
             value={connection.webhookUrl}

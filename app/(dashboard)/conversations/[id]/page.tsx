@@ -1,5 +1,3 @@
-import { loadOr404 } from "@/components/connections/load-or-404";
-import { formatDateTime } from "@/components/connections/time";
 import { languageName } from "@/components/conversations/conversations-table";
 import { ConversationStatusBadge } from "@/components/conversations/status-badge";
 import { StepsList } from "@/components/conversations/steps-list";
@@ -10,6 +8,8 @@ import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { requirePagePermission } from "@/lib/auth/server";
 import { getConversationDetail } from "@/lib/conversations/dashboard-queries";
+import { formatDateTime } from "@/lib/format/time";
+import { loadOr404 } from "@/lib/load-or-404";
 import { formatMoney } from "@/lib/money";
 import type { Metadata } from "next";
 import Link from "next/link";

@@ -1,7 +1,4 @@
 import { methodName } from "@/components/connections/chips";
-import { loadOr404 } from "@/components/connections/load-or-404";
-import { PROVIDERS } from "@/components/connections/provider-catalog";
-import { formatDateTime } from "@/components/connections/time";
 import { AutoRefresh } from "@/components/transactions/auto-refresh";
 import { DisputesList, RefundsList } from "@/components/transactions/money-back-lists";
 import { OpenDisputeButton } from "@/components/transactions/open-dispute-button";
@@ -15,6 +12,9 @@ import { PaymentTimeline } from "@/components/transactions/timeline";
 import { Card } from "@/components/ui/card";
 import { can } from "@/lib/auth/permissions";
 import { requirePagePermission } from "@/lib/auth/server";
+import { PROVIDERS } from "@/lib/connections/provider-catalog";
+import { formatDateTime } from "@/lib/format/time";
+import { loadOr404 } from "@/lib/load-or-404";
 import { formatMoney } from "@/lib/money";
 import { getPaymentWithTimeline } from "@/lib/payments/queries";
 import type { Metadata } from "next";

@@ -1,7 +1,7 @@
 "use server";
 
 import { getDb } from "@/db/client";
-import { SANDBOX_DECLINE_CODES } from "@/lib/connections/providers/sandbox-signing";
+import { SANDBOX_DECLINE_CODES } from "@/lib/connections/providers/sandbox/webhooks";
 import { completeSandboxCheckout, getSandboxCheckout } from "@/lib/connections/sandbox-emitter";
 import { AppError } from "@/lib/errors";
 import { z } from "zod";

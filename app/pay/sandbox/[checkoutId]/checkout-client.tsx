@@ -6,7 +6,7 @@ import {
   SANDBOX_DECLINES,
   SANDBOX_DECLINE_CODES,
   type SandboxDeclineCode,
-} from "@/lib/connections/providers/sandbox-signing";
+} from "@/lib/connections/providers/sandbox/webhooks";
 import { useState, useTransition } from "react";
 import { completeSandboxChoice } from "./actions";
 

@@ -3,14 +3,14 @@ import {
   DeliveryStatusBadge,
   VerifiedMark,
 } from "@/components/connections/delivery-status";
-import { loadOr404 } from "@/components/connections/load-or-404";
 import { ReapplyButton } from "@/components/connections/reapply-button";
-import { formatDateTime } from "@/components/connections/time";
 import { Card } from "@/components/ui/card";
 import { Table, Td, Th } from "@/components/ui/table";
 import { can } from "@/lib/auth/permissions";
 import { requirePagePermission } from "@/lib/auth/server";
 import { getConnection, getDelivery } from "@/lib/connections/service";
+import { formatDateTime } from "@/lib/format/time";
+import { loadOr404 } from "@/lib/load-or-404";
 import type { Metadata } from "next";
 import Link from "next/link";
 

@@ -1,4 +1,9 @@
-import { fetchWithTimeout, joinUrl, verifyResultFromError } from "@/lib/connections/providers/http";
+import {
+  fetchWithTimeout,
+  joinUrl,
+  readJsonBody,
+  verifyResultFromError,
+} from "@/lib/connections/providers/http";
 import { ProviderError } from "@/lib/connections/providers/types";
 import { closedPortUrl, listenLocal, type LocalServer } from "@/tests/fakes/http-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -58,6 +63,29 @@ describe("fetchWithTimeout", () => {
     const error = await pending.catch((e) => e);
     expect(error).not.toBeInstanceOf(ProviderError);
     expect(error.name).toBe("AbortError");
+  });
+});
+
+describe("fetchWithTimeout, failures of fetch itself", () => {
+  it("calls any other failure to get an answer unreachable too, naming the provider", async () => {
+    const failing: typeof fetch = () => Promise.reject(new Error("socket hang up"));
+    const error = await fetchWithTimeout("http://h/x", {
+      fetch: failing,
+      providerName: "Adyen",
+    }).catch((e) => e);
+    expect(error).toBeInstanceOf(ProviderError);
+    expect(error.kind).toBe("unreachable");
+    expect(error.message).toBe("Adyen could not be reached: socket hang up");
+  });
+});
+
+describe("readJsonBody", () => {
+  it("reads JSON, an empty body as {}, and keeps the start of a body that is not JSON", async () => {
+    expect(await readJsonBody(new Response('{"a":1}'))).toEqual({ a: 1 });
+    expect(await readJsonBody(new Response(""))).toEqual({});
+    expect(await readJsonBody(new Response(`<html>${"x".repeat(300)}`))).toEqual({
+      message: `<html>${"x".repeat(194)}`,
+    });
   });
 });
 

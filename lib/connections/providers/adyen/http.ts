@@ -1,7 +1,8 @@
 // Adyen transport: endpoint selection (test, live prefix, local override), X-API-Key calls,
 // and Adyen's error bodies turned into ProviderError. Private to the Adyen connector.
 import { z } from "zod";
-import { type ConnectorContext, ProviderError } from "./types";
+import { fetchWithTimeout, readJsonBody } from "../http";
+import { type ConnectorContext, ProviderError } from "../types";
 
 export interface AdyenCredentials {
   apiKey: string;
@@ -16,7 +17,6 @@ type Ctx = ConnectorContext<AdyenCredentials>;
 
 const CHECKOUT_VERSION = "v71";
 const DISPUTES_PATH = "/ca/services/DisputeService/v30";
-const DEFAULT_TIMEOUT_MS = 15_000;
 
 function liveUrlPrefix(ctx: Ctx): string {
   const prefix = ctx.credentials.liveUrlPrefix?.trim();
@@ -75,26 +75,15 @@ export async function adyenRequest(ctx: Ctx, request: AdyenRequest): Promise<unk
   if (request.json !== undefined) headers["content-type"] = "application/json";
   if (request.idempotencyKey) headers["idempotency-key"] = request.idempotencyKey;
 
-  let response: Response;
-  try {
-    response = await (ctx.fetch ?? fetch)(`${base}${request.path}`, {
-      method: request.method,
-      headers,
-      body: request.json === undefined ? undefined : JSON.stringify(request.json),
-      signal: AbortSignal.timeout(ctx.timeoutMs ?? DEFAULT_TIMEOUT_MS),
-    });
-  } catch (error) {
-    const detail = error instanceof Error ? error.message : String(error);
-    throw new ProviderError(`Adyen could not be reached: ${detail}`, "unreachable");
-  }
-
-  const text = await response.text();
-  let body: unknown = {};
-  try {
-    body = text ? JSON.parse(text) : {};
-  } catch {
-    body = { message: text.slice(0, 200) };
-  }
+  const response = await fetchWithTimeout(`${base}${request.path}`, {
+    method: request.method,
+    headers,
+    body: request.json === undefined ? undefined : JSON.stringify(request.json),
+    timeoutMs: ctx.timeoutMs,
+    fetch: ctx.fetch,
+    providerName: "Adyen",
+  });
+  const body = await readJsonBody(response);
   if (!response.ok) {
     const parsed = adyenErrorSchema.safeParse(body);
     const message =

@@ -6,7 +6,7 @@ import {
   type PaymentStatus,
   type ProviderPaymentState,
   ProviderError,
-} from "./types";
+} from "../types";
 
 // PayPal's accepted currencies (REST API "Currency codes" reference). BRL, MYR and CNY are
 // in-country only; PayPal refuses them for accounts from elsewhere with its own message.

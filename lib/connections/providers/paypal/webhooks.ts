@@ -1,14 +1,5 @@
 // PayPal webhooks: verification through PayPal's own API, then normalization of the event.
 import { z } from "zod";
-import { type PayPalCredentials, paypalRequest } from "./paypal-http";
-import {
-  orderToPaymentState,
-  paypalCaptureSchema,
-  paypalMoneySchema,
-  paypalMoneyToMinor,
-  type PayPalOrder,
-  paypalOrderSchema,
-} from "./paypal-orders";
 import {
   type ConnectorContext,
   type NormalizedEvent,
@@ -16,7 +7,16 @@ import {
   ProviderError,
   type WebhookParseResult,
   type WebhookRequest,
-} from "./types";
+} from "../types";
+import { type PayPalCredentials, paypalRequest } from "./http";
+import {
+  orderToPaymentState,
+  paypalCaptureSchema,
+  paypalMoneySchema,
+  paypalMoneyToMinor,
+  type PayPalOrder,
+  paypalOrderSchema,
+} from "./orders";
 
 /** Deliveries whose transmission time is further than this from now are refused as replays. */
 export const PAYPAL_WEBHOOK_TOLERANCE_MS = 5 * 60 * 1000;

@@ -13,7 +13,7 @@ import {
   signSandboxWebhook,
   signedSandboxDelivery,
   verifySandboxSignature,
-} from "@/lib/connections/providers/sandbox-signing";
+} from "@/lib/connections/providers/sandbox/webhooks";
 import {
   PAYMENT_METHODS,
   ProviderError,

@@ -6,7 +6,7 @@ import {
   paypalCredentialsSchema,
   paypalEventNeedsCapture,
 } from "@/lib/connections/providers/paypal";
-import { normalizePayPalEvent } from "@/lib/connections/providers/paypal-webhook";
+import { normalizePayPalEvent } from "@/lib/connections/providers/paypal/webhooks";
 import { type ConnectorContext } from "@/lib/connections/providers/types";
 import { closedPortUrl } from "@/tests/fakes/http-server";
 import { type FakePayPal, startFakePayPal } from "@/tests/fakes/paypal-server";

@@ -1,8 +1,11 @@
 // Stripe connector: Checkout Sessions through the official SDK, one client per call with the
-// connection's own key. Webhook normalization lives in stripe-webhooks.ts.
+// connection's own key. client.ts builds the SDK client and maps its errors, checkout.ts the
+// session, webhooks.ts verifies a delivery on the raw body and normalizes it, payment-state.ts
+// reads a PaymentIntent / Session as a Parley status.
 import type Stripe from "stripe";
 import { z } from "zod";
-import { verifyResultFromError } from "./http";
+import { verifyResultFromError } from "../http";
+import { ProviderError, type ConnectionMode, type Connector, type RefundResult } from "../types";
 import {
   EU_BANK_TRANSFER_COUNTRIES,
   STRIPE_CURRENCIES,
@@ -12,12 +15,11 @@ import {
   stripeMethodParams,
   toStripeAmount,
   toStripeLocale,
-} from "./stripe-checkout";
-import { call, stripeClient, type StripeConnectorOptions } from "./stripe-client";
-import { intentState, sessionState } from "./stripe-payment-state";
-import { parseStripeWebhook } from "./stripe-webhooks";
-import { ProviderError, type ConnectionMode, type Connector, type RefundResult } from "./types";
-export { toProviderError, type StripeConnectorOptions } from "./stripe-client";
+} from "./checkout";
+import { call, stripeClient, type StripeConnectorOptions } from "./client";
+import { intentState, sessionState } from "./payment-state";
+import { parseStripeWebhook } from "./webhooks";
+export { toProviderError, type StripeConnectorOptions } from "./client";
 
 export const stripeCredentialsSchema = z.object({
   secretKey: z

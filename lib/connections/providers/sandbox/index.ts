@@ -1,15 +1,8 @@
 // Parley's built-in simulated provider: no account, no network. Checkouts open Parley's own
-// /pay/sandbox page; outcomes arrive as signed webhooks in the format of sandbox-signing.ts.
+// /pay/sandbox page; outcomes arrive as signed webhooks in the format of sandbox/webhooks.ts.
 import { SUPPORTED_CURRENCIES, assertMinorUnits } from "@/lib/money";
 import { createHmac, randomBytes } from "node:crypto";
 import { z } from "zod";
-import {
-  SANDBOX_EVENT_TYPES,
-  SANDBOX_SIGNATURE_HEADER,
-  sandboxEventSchema,
-  verifySandboxSignature,
-  type SandboxEvent,
-} from "./sandbox-signing";
 import {
   PAYMENT_METHODS,
   ProviderError,
@@ -18,7 +11,14 @@ import {
   type NormalizedEvent,
   type NormalizedEventType,
   type ProviderPaymentState,
-} from "./types";
+} from "../types";
+import {
+  SANDBOX_EVENT_TYPES,
+  SANDBOX_SIGNATURE_HEADER,
+  sandboxEventSchema,
+  verifySandboxSignature,
+  type SandboxEvent,
+} from "./webhooks";
 
 export const sandboxCredentialsSchema = z.object({
   webhookSecret: z

@@ -1,7 +1,7 @@
 // Stripe's PaymentIntent / Checkout Session state in Parley's payment statuses.
 import type Stripe from "stripe";
-import { methodFromStripe } from "./stripe-webhooks";
-import type { PaymentStatus, ProviderPaymentState } from "./types";
+import type { PaymentStatus, ProviderPaymentState } from "../types";
+import { methodFromStripe } from "./webhooks";
 
 /** Expects `latest_charge` expanded, to see refunds and disputes on the charge. */
 export function intentState(intent: Stripe.PaymentIntent): ProviderPaymentState {

@@ -2,7 +2,7 @@
 // payment methods, locale and expiry, each with the rule Stripe enforces.
 import { SUPPORTED_CURRENCIES, assertMinorUnits, currencyExponent } from "@/lib/money";
 import type Stripe from "stripe";
-import { ProviderError, type CheckoutInput, type PaymentMethod } from "./types";
+import { ProviderError, type CheckoutInput, type PaymentMethod } from "../types";
 
 type SessionParams = Stripe.Checkout.SessionCreateParams;
 

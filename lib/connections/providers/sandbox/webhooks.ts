@@ -10,7 +10,7 @@
 // t is more than 5 minutes from the receiver's clock are refused as stale.
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { z } from "zod";
-import { PAYMENT_METHODS, type PaymentMethod } from "./types";
+import { PAYMENT_METHODS, type PaymentMethod } from "../types";
 
 export const SANDBOX_SIGNATURE_HEADER = "Parley-Sandbox-Signature";
 export const SANDBOX_TOLERANCE_SECONDS = 300;

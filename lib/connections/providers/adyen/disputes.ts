@@ -1,8 +1,8 @@
 // Adyen Disputes API v30: defend (reasons → documents → defend) or accept a dispute.
 import { z } from "zod";
-import { statementToPdf } from "./adyen-evidence-pdf";
-import { type AdyenCredentials, adyenRequest } from "./adyen-http";
-import { type ConnectorContext, type DisputeEvidenceInput, ProviderError } from "./types";
+import { type ConnectorContext, type DisputeEvidenceInput, ProviderError } from "../types";
+import { statementToPdf } from "./evidence-pdf";
+import { type AdyenCredentials, adyenRequest } from "./http";
 
 type Ctx = ConnectorContext<AdyenCredentials>;
 

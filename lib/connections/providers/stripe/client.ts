@@ -1,8 +1,8 @@
 // One Stripe SDK client per call, built from the connection's key, and the mapping of the
 // SDK's error classes onto ProviderError.
 import Stripe from "stripe";
-import { DEFAULT_PROVIDER_TIMEOUT_MS, describeNetworkError, isNetworkError } from "./http";
-import { ProviderError, type ConnectorContext } from "./types";
+import { PROVIDER_TIMEOUT_MS, describeNetworkError, isNetworkError } from "../http";
+import { ProviderError, type ConnectorContext } from "../types";
 
 export interface StripeConnectorOptions {
   /** The SDK retries network failures and 409/5xx with the same idempotency key. Tests use 0. */
@@ -15,7 +15,7 @@ export function stripeClient(
 ): Stripe {
   const config: Stripe.StripeConfig = {
     maxNetworkRetries: options.maxNetworkRetries ?? 2,
-    timeout: ctx.timeoutMs ?? DEFAULT_PROVIDER_TIMEOUT_MS,
+    timeout: ctx.timeoutMs ?? PROVIDER_TIMEOUT_MS,
     telemetry: false,
     appInfo: { name: "Parley" },
   };

@@ -15,12 +15,11 @@ import type {
 } from "@/lib/connections/providers/types";
 import { appUrl } from "@/lib/env";
 import { and, eq } from "drizzle-orm";
+import { PROVIDER_TIMEOUT_MS } from "./http";
 
 // The registry works with credentials as plain string maps: each connector validates its own.
 export type AnyConnector = Connector<Record<string, string>>;
 export type AnyConnectorContext = ConnectorContext<Record<string, string>>;
-
-export const PROVIDER_TIMEOUT_MS = 10_000;
 
 const DEFAULT_CONNECTORS: Record<ProviderKind, AnyConnector> = {
   sandbox: sandboxConnector as unknown as AnyConnector,

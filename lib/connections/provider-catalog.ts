@@ -1,7 +1,7 @@
 import type { ProviderKind } from "@/lib/connections/providers/types";
 
 // What each provider asks for on the add/rotate forms. Field names match the connectors'
-// credential schemas (lib/connections/providers/*.ts), so the service's `credentials.<field>`
+// credential schemas (lib/connections/providers/<provider>/index.ts), so the service's `credentials.<field>`
 // errors land beside the right input.
 
 export interface CredentialField {

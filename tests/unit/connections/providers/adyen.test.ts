@@ -7,16 +7,16 @@ import {
   type AdyenDisputeEvidenceInput,
   adyenDisputesBase,
 } from "@/lib/connections/providers/adyen";
-import { statementToPdf } from "@/lib/connections/providers/adyen-evidence-pdf";
+import { statementToPdf } from "@/lib/connections/providers/adyen/evidence-pdf";
 import {
   adyenHmac,
   adyenSigningString,
   isValidAdyenHmac,
-} from "@/lib/connections/providers/adyen-hmac";
+} from "@/lib/connections/providers/adyen/hmac";
 import {
   type AdyenNotificationItem,
   normalizeAdyenItem,
-} from "@/lib/connections/providers/adyen-webhook";
+} from "@/lib/connections/providers/adyen/webhooks";
 import { type ConnectorContext } from "@/lib/connections/providers/types";
 import {
   adyenNotificationItem,

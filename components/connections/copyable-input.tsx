@@ -3,8 +3,8 @@
 import { Button } from "@/components/ui/button";
 import { useState } from "react";
 
-/** A read-only value with a Copy button (webhook URLs). */
-export function CopyField({
+/** A labelled read-only input with a Copy button and a hint (webhook URLs on a connection). */
+export function CopyableInput({
   id,
   label,
   value,

@@ -6,7 +6,7 @@ import type {
   NormalizedEventType,
   PaymentMethod,
   WebhookParseResult,
-} from "./types";
+} from "../types";
 
 /** Stripe's default: deliveries signed more than 5 minutes ago are replays (docs.stripe.com/webhooks#replay-attacks). */
 export const STRIPE_WEBHOOK_TOLERANCE_SECONDS = 300;

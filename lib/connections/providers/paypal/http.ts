@@ -2,7 +2,8 @@
 // error bodies turned into ProviderError. Private to the PayPal connector.
 import { createHash } from "node:crypto";
 import { z } from "zod";
-import { type ConnectorContext, ProviderError } from "./types";
+import { fetchWithTimeout, readJsonBody } from "../http";
+import { type ConnectorContext, ProviderError } from "../types";
 
 export interface PayPalCredentials {
   clientId: string;
@@ -12,7 +13,6 @@ export interface PayPalCredentials {
 
 const SANDBOX_ORIGIN = "https://api-m.sandbox.paypal.com";
 const LIVE_ORIGIN = "https://api-m.paypal.com";
-const DEFAULT_TIMEOUT_MS = 15_000;
 // Renew a minute early so a token never expires between our check and PayPal's.
 const EXPIRY_MARGIN_MS = 60_000;
 
@@ -21,31 +21,17 @@ export function paypalOrigin(ctx: ConnectorContext<PayPalCredentials>): string {
   return origin.replace(/\/+$/, "");
 }
 
-async function fetchWithTimeout(
+function paypalFetch(
   ctx: ConnectorContext<PayPalCredentials>,
   url: string,
   init: RequestInit,
 ): Promise<Response> {
-  const doFetch = ctx.fetch ?? fetch;
-  try {
-    return await doFetch(url, {
-      ...init,
-      signal: AbortSignal.timeout(ctx.timeoutMs ?? DEFAULT_TIMEOUT_MS),
-    });
-  } catch (error) {
-    const detail = error instanceof Error ? error.message : String(error);
-    throw new ProviderError(`PayPal could not be reached: ${detail}`, "unreachable");
-  }
-}
-
-async function readJson(response: Response): Promise<unknown> {
-  const text = await response.text();
-  if (!text) return {};
-  try {
-    return JSON.parse(text);
-  } catch {
-    return { message: text.slice(0, 200) };
-  }
+  return fetchWithTimeout(url, {
+    ...init,
+    timeoutMs: ctx.timeoutMs,
+    fetch: ctx.fetch,
+    providerName: "PayPal",
+  });
 }
 
 const oauthErrorSchema = z.object({ error: z.string(), error_description: z.string().optional() });
@@ -99,7 +85,7 @@ export async function getPayPalAccessToken(
   const basic = Buffer.from(`${ctx.credentials.clientId}:${ctx.credentials.clientSecret}`).toString(
     "base64",
   );
-  const response = await fetchWithTimeout(ctx, `${paypalOrigin(ctx)}/v1/oauth2/token`, {
+  const response = await paypalFetch(ctx, `${paypalOrigin(ctx)}/v1/oauth2/token`, {
     method: "POST",
     headers: {
       authorization: `Basic ${basic}`,
@@ -108,7 +94,7 @@ export async function getPayPalAccessToken(
     },
     body: "grant_type=client_credentials",
   });
-  const body = await readJson(response);
+  const body = await readJsonBody(response);
   if (!response.ok) {
     tokenCache.delete(key);
     const oauthError = oauthErrorSchema.safeParse(body);
@@ -183,7 +169,7 @@ export async function paypalRequest(
       headers["content-type"] = "application/json";
       body = request.rawJson ?? JSON.stringify(request.json);
     }
-    return fetchWithTimeout(ctx, `${paypalOrigin(ctx)}${request.path}`, {
+    return paypalFetch(ctx, `${paypalOrigin(ctx)}${request.path}`, {
       method: request.method,
       headers,
       body,
@@ -195,7 +181,7 @@ export async function paypalRequest(
     // A cached token can be revoked or expire early; retry once with a fresh one.
     response = await send(await getPayPalAccessToken(ctx, { fresh: true }));
   }
-  const body = await readJson(response);
+  const body = await readJsonBody(response);
   if (!response.ok) {
     const { message, code } = describePayPalError(body, response.status);
     throw new ProviderError(message, errorKind(response.status), response.status, code);

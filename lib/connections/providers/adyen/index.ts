@@ -1,13 +1,11 @@
 // Adyen connector (Checkout API v71 Payment Links, standard webhooks, Disputes API v30).
 // Identifiers: a checkout is a payment link (PL…); fetchPayment takes that link id. Refunds need
 // the payment's pspReference, which arrives with the AUTHORISATION webhook (providerPaymentId).
+// http.ts: endpoints + API-key calls; hmac.ts + webhooks.ts: verify each item, then normalize;
+// disputes.ts (+ evidence-pdf.ts): the Disputes API.
 import { isCurrency, SUPPORTED_CURRENCIES } from "@/lib/money";
 import { z } from "zod";
-import { acceptAdyenDispute, submitAdyenDisputeEvidence } from "./adyen-disputes";
-import { HMAC_KEY_PATTERN } from "./adyen-hmac";
-import { type AdyenCredentials, adyenRequest } from "./adyen-http";
-import { parseAdyenWebhook } from "./adyen-webhook";
-import { verifyResultFromError } from "./http";
+import { verifyResultFromError } from "../http";
 import {
   type Capabilities,
   type CheckoutInput,
@@ -22,11 +20,15 @@ import {
   type RefundInput,
   type RefundResult,
   type VerifyCredentialsResult,
-} from "./types";
+} from "../types";
+import { acceptAdyenDispute, submitAdyenDisputeEvidence } from "./disputes";
+import { HMAC_KEY_PATTERN } from "./hmac";
+import { type AdyenCredentials, adyenRequest } from "./http";
+import { parseAdyenWebhook } from "./webhooks";
 
-export type { AdyenDisputeEvidenceInput } from "./adyen-disputes";
-export { adyenCheckoutBase, adyenDisputesBase } from "./adyen-http";
-export type { AdyenCredentials } from "./adyen-http";
+export type { AdyenDisputeEvidenceInput } from "./disputes";
+export { adyenCheckoutBase, adyenDisputesBase } from "./http";
+export type { AdyenCredentials } from "./http";
 
 const LIVE_PREFIX = /^[A-Za-z0-9-]+$/;
 

@@ -4,8 +4,6 @@
 // never refused for age; replays are harmless because each event id
 // (pspReference:eventCode:success, Adyen's documented uniqueness key) is deduplicated on store.
 import { z } from "zod";
-import { isValidAdyenHmac } from "./adyen-hmac";
-import type { AdyenCredentials } from "./adyen-http";
 import type {
   ConnectorContext,
   NormalizedEvent,
@@ -13,7 +11,9 @@ import type {
   PaymentMethod,
   WebhookParseResult,
   WebhookRequest,
-} from "./types";
+} from "../types";
+import { isValidAdyenHmac } from "./hmac";
+import type { AdyenCredentials } from "./http";
 
 const itemSchema = z.object({
   pspReference: z.string().min(1),

@@ -1,15 +1,15 @@
 import { sealCredentials } from "@/lib/connections/credentials";
 import { adyenConnector } from "@/lib/connections/providers/adyen";
+import { PROVIDER_TIMEOUT_MS } from "@/lib/connections/providers/http";
 import { paypalConnector } from "@/lib/connections/providers/paypal";
-import { sandboxConnector } from "@/lib/connections/providers/sandbox";
-import { stripeConnector } from "@/lib/connections/providers/stripe";
-import { PROVIDER_KINDS, type Connector } from "@/lib/connections/providers/types";
 import {
   connectorContext,
   connectorFor,
   overrideConnector,
-  PROVIDER_TIMEOUT_MS,
-} from "@/lib/connections/registry";
+} from "@/lib/connections/providers/registry";
+import { sandboxConnector } from "@/lib/connections/providers/sandbox";
+import { stripeConnector } from "@/lib/connections/providers/stripe";
+import { PROVIDER_KINDS, type Connector } from "@/lib/connections/providers/types";
 import { credentialFieldErrors, normalizeCredentials } from "@/lib/connections/schemas";
 import { generateMasterKey } from "@/lib/crypto/secrets";
 import { resetEnvCache } from "@/lib/env";

@@ -1,17 +1,9 @@
 // PayPal connector (REST, Orders v2). Identifiers: a Parley payment's providerPaymentId is the
 // PayPal order id; refunds and disputes happen on the order's capture, which `refund` resolves.
+// http.ts: OAuth token + REST calls; orders.ts: order shapes → statuses; webhooks.ts: verification
+// through PayPal's API, then normalization.
 import { z } from "zod";
-import { verifyResultFromError } from "./http";
-import { getPayPalAccessToken, type PayPalCredentials, paypalRequest } from "./paypal-http";
-import {
-  firstCapture,
-  orderToPaymentState,
-  parsePayPalOrder,
-  payerLink,
-  paypalAmountValue,
-  paypalCheckoutCurrencies,
-} from "./paypal-orders";
-import { parsePayPalWebhook } from "./paypal-webhook";
+import { verifyResultFromError } from "../http";
 import {
   type Capabilities,
   type CheckoutInput,
@@ -25,11 +17,21 @@ import {
   type RefundInput,
   type RefundResult,
   type VerifyCredentialsResult,
-} from "./types";
+} from "../types";
+import { getPayPalAccessToken, type PayPalCredentials, paypalRequest } from "./http";
+import {
+  firstCapture,
+  orderToPaymentState,
+  parsePayPalOrder,
+  payerLink,
+  paypalAmountValue,
+  paypalCheckoutCurrencies,
+} from "./orders";
+import { parsePayPalWebhook } from "./webhooks";
 
-export { clearPayPalTokenCache } from "./paypal-http";
-export type { PayPalCredentials } from "./paypal-http";
-export { PAYPAL_WEBHOOK_TOLERANCE_MS, paypalEventNeedsCapture } from "./paypal-webhook";
+export { clearPayPalTokenCache } from "./http";
+export type { PayPalCredentials } from "./http";
+export { PAYPAL_WEBHOOK_TOLERANCE_MS, paypalEventNeedsCapture } from "./webhooks";
 
 export const paypalCredentialsSchema = z.object({
   clientId: z.string().trim().min(1, { error: "Enter the PayPal REST app's client ID" }),
