@@ -1,4 +1,5 @@
 import { getDb } from "@/db/client";
+import { clientIp } from "@/lib/http/client-ip";
 import { ForbiddenError, NotSignedInError } from "@/lib/errors";
 import { cookies, headers } from "next/headers";
 import { redirect } from "next/navigation";
@@ -20,7 +21,7 @@ export const getRequestContext = cache(async (): Promise<MerchantContext | null>
     { userId: session.userId, sessionVersion: session.sessionVersion },
     cookieStore.get(ACTIVE_MERCHANT_COOKIE)?.value,
     {
-      ip: headerList.get("x-forwarded-for")?.split(",")[0]?.trim() ?? null,
+      ip: clientIp(headerList),
       userAgent: headerList.get("user-agent"),
     },
   );

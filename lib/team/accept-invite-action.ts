@@ -2,6 +2,7 @@
 
 import { getDb } from "@/db/client";
 import { toActionError } from "@/lib/action";
+import { clientIp } from "@/lib/http/client-ip";
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { acceptInvite } from "./accept-invite";
@@ -28,7 +29,7 @@ export async function acceptInviteAction(
         password: String(form.get("password") ?? ""),
       },
       {
-        ip: h.get("x-forwarded-for")?.split(",")[0]?.trim() ?? null,
+        ip: clientIp(h),
         userAgent: h.get("user-agent"),
       },
     );
