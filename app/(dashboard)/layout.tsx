@@ -2,7 +2,7 @@ import { MerchantSwitcher } from "@/components/shell/merchant-switcher";
 import { Sidebar } from "@/components/shell/sidebar";
 import { ROLE_LABELS } from "@/lib/auth/permissions";
 import { getRequestContext } from "@/lib/auth/server";
-import { signOutAction } from "@/lib/auth/sign-in-action";
+import { signOutAction, signOutEverywhereAction } from "@/lib/auth/sign-in-action";
 import { navFor } from "@/lib/navigation";
 import { redirect } from "next/navigation";
 
@@ -31,11 +31,22 @@ export default async function DashboardLayout({ children }: { children: React.Re
             {ctx.user.email}
           </div>
           <div data-testid="current-role">{ROLE_LABELS[ctx.role]}</div>
-          <form action={signOutAction} className="mt-2">
-            <button type="submit" className="text-brand-700 hover:underline">
-              Sign out
-            </button>
-          </form>
+          <div className="mt-2 flex flex-wrap gap-x-3 gap-y-1">
+            <form action={signOutAction}>
+              <button type="submit" className="text-brand-700 hover:underline">
+                Sign out
+              </button>
+            </form>
+            <form action={signOutEverywhereAction}>
+              <button
+                type="submit"
+                className="text-brand-700 hover:underline"
+                title="End your sessions in every browser and device"
+              >
+                Sign out everywhere
+              </button>
+            </form>
+          </div>
         </div>
       </aside>
       <main className="min-w-0 flex-1 px-8 py-6">{children}</main>
