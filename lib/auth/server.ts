@@ -1,8 +1,8 @@
 import { getDb } from "@/db/client";
 import { users } from "@/db/schema";
-import { eq } from "drizzle-orm";
-import { clientIp } from "@/lib/http/client-ip";
 import { ForbiddenError, NotSignedInError } from "@/lib/errors";
+import { clientIp } from "@/lib/http/client-ip";
+import { eq } from "drizzle-orm";
 import { cookies, headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { cache } from "react";

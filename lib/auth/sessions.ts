@@ -68,7 +68,11 @@ export async function revokeSession(
 }
 
 /** "Sign out everywhere": every session of the user, and the session version for good measure. */
-export async function revokeAllSessions(db: DbOrTx, userId: string, now = new Date()): Promise<number> {
+export async function revokeAllSessions(
+  db: DbOrTx,
+  userId: string,
+  now = new Date(),
+): Promise<number> {
   return db.transaction(async (tx) => {
     const revoked = await tx
       .update(userSessions)

@@ -1,8 +1,8 @@
 "use server";
 
+import { getDb } from "@/db/client";
 import { zodFieldErrors } from "@/lib/validation";
 import { AuthError } from "next-auth";
-import { getDb } from "@/db/client";
 import { auth, signIn, signOut } from "./config";
 import { signInSchema } from "./credentials";
 import { isSessionLive, revokeAllSessions, revokeSession } from "./sessions";

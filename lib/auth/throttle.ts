@@ -23,7 +23,12 @@ export interface ThrottlePolicy {
 }
 
 export const THROTTLE_POLICY = {
-  accountAddress: { freeAttempts: 5, windowMs: 15 * 60_000, baseLockMs: 30_000, maxLockMs: 15 * 60_000 },
+  accountAddress: {
+    freeAttempts: 5,
+    windowMs: 15 * 60_000,
+    baseLockMs: 30_000,
+    maxLockMs: 15 * 60_000,
+  },
   address: { freeAttempts: 50, windowMs: 15 * 60_000, baseLockMs: 60_000, maxLockMs: 15 * 60_000 },
   account: { freeAttempts: 200, windowMs: 60 * 60_000, baseLockMs: 60_000, maxLockMs: 15 * 60_000 },
   invite: { freeAttempts: 20, windowMs: 15 * 60_000, baseLockMs: 60_000, maxLockMs: 15 * 60_000 },
@@ -54,8 +59,7 @@ export function lockDurationMs(attempts: number, policy: ThrottlePolicy): number
 }
 
 export type AttemptDecision =
-  | { allowed: true; counted: ThrottleKey[] }
-  | { allowed: false; retryAfterMs: number };
+  { allowed: true; counted: ThrottleKey[] } | { allowed: false; retryAfterMs: number };
 
 /**
  * Counts one attempt against each key, in order, or refuses it at the first locked key (then

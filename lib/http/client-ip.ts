@@ -19,9 +19,7 @@ import { isIP, type BlockList } from "node:net";
 export const DIRECT_CLIENT = "direct";
 
 export type TrustedProxyConfig =
-  | { kind: "none" }
-  | { kind: "list"; proxies: BlockList }
-  | { kind: "hops"; hops: number };
+  { kind: "none" } | { kind: "list"; proxies: BlockList } | { kind: "hops"; hops: number };
 
 let cachedConfig: { source: unknown; config: TrustedProxyConfig } | undefined;
 

@@ -1,8 +1,8 @@
 "use server";
 
 import { getDb } from "@/db/client";
-import { ACTIVE_MERCHANT_COOKIE, getSignedInUser } from "@/lib/auth/server";
 import { toActionError } from "@/lib/action";
+import { ACTIVE_MERCHANT_COOKIE, getSignedInUser } from "@/lib/auth/server";
 import { clientIp } from "@/lib/http/client-ip";
 import { cookies, headers } from "next/headers";
 import { redirect } from "next/navigation";

@@ -2,13 +2,13 @@ import type { Db } from "@/db/client";
 import { invites, memberships, merchants, users, type Role } from "@/db/schema";
 import { recordAudit } from "@/lib/audit/record";
 import { hashPassword } from "@/lib/auth/password";
+import { ROLE_LABELS } from "@/lib/auth/permissions";
 import {
   releaseAttempt,
   takeAttempt,
   THROTTLE_POLICY,
   type ThrottleKey,
 } from "@/lib/auth/throttle";
-import { ROLE_LABELS } from "@/lib/auth/permissions";
 import { hashToken } from "@/lib/crypto/tokens";
 import { AppError, ConflictError } from "@/lib/errors";
 import { DIRECT_CLIENT } from "@/lib/http/client-ip";
@@ -111,7 +111,8 @@ export async function acceptInvite(
     await releaseAttempt(db, attempt.counted);
     return accepted;
   } catch (error) {
-    if (error instanceof AppError && error.status === 422) await releaseAttempt(db, attempt.counted);
+    if (error instanceof AppError && error.status === 422)
+      await releaseAttempt(db, attempt.counted);
     throw error;
   }
 }

@@ -1,6 +1,6 @@
 import { getDb } from "@/db/client";
-import { getSignedInUser } from "@/lib/auth/server";
 import { ROLE_DESCRIPTIONS, ROLE_LABELS } from "@/lib/auth/permissions";
+import { getSignedInUser } from "@/lib/auth/server";
 import { describeInvitation, UNUSABLE_MESSAGES } from "@/lib/team/accept-invite";
 import type { Metadata } from "next";
 import Link from "next/link";
