@@ -2,8 +2,9 @@ import { MerchantSwitcher } from "@/components/shell/merchant-switcher";
 import { Sidebar } from "@/components/shell/sidebar";
 import { ROLE_LABELS } from "@/lib/auth/permissions";
 import { getRequestContext } from "@/lib/auth/server";
-import { signOutAction, signOutEverywhereAction } from "@/lib/auth/sign-in-action";
+import { signOutAction } from "@/lib/auth/sign-in-action";
 import { navFor } from "@/lib/navigation";
+import Link from "next/link";
 import { redirect } from "next/navigation";
 
 export const dynamic = "force-dynamic";
@@ -37,15 +38,9 @@ export default async function DashboardLayout({ children }: { children: React.Re
                 Sign out
               </button>
             </form>
-            <form action={signOutEverywhereAction}>
-              <button
-                type="submit"
-                className="text-brand-700 hover:underline"
-                title="End your sessions in every browser and device"
-              >
-                Sign out everywhere
-              </button>
-            </form>
+            <Link href="/account" className="text-brand-700 hover:underline">
+              Your sessions
+            </Link>
           </div>
         </div>
       </aside>

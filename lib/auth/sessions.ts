@@ -86,3 +86,21 @@ export async function revokeAllSessions(
     return revoked.length;
   });
 }
+
+export async function countLiveSessions(
+  db: DbOrTx,
+  userId: string,
+  now = new Date(),
+): Promise<number> {
+  const [row] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(userSessions)
+    .where(
+      and(
+        eq(userSessions.userId, userId),
+        isNull(userSessions.revokedAt),
+        gt(userSessions.expiresAt, now),
+      ),
+    );
+  return row?.n ?? 0;
+}
