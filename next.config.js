@@ -18,11 +18,7 @@ const nextConfig = {
           { key: "Referrer-Policy", value: "strict-origin-when-cross-origin" },
         ],
       },
-      {
-        // Dashboard pages may not be framed; the widget and hosted chat set their own rules.
-        source: "/((?!widget|chat|pay).*)",
-        headers: [{ key: "X-Frame-Options", value: "DENY" }],
-      },
+      // Content-Security-Policy and framing rules are set per page at run time by proxy.ts.
     ];
   },
 };

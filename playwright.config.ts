@@ -30,7 +30,13 @@ const server = (port: number, extraEnv: Record<string, string>) => ({
   reuseExistingServer: false,
   gracefulShutdown: { signal: "SIGTERM" as const, timeout: 5_000 },
   stdout: "pipe" as const,
-  env: { PORT: String(port), PARLEY_APP_URL: `http://localhost:${port}`, ...extraEnv },
+  env: {
+    PORT: String(port),
+    PARLEY_APP_URL: `http://localhost:${port}`,
+    // The widget test frames /chat from an arbitrary page: the documented opt-in for any site.
+    PARLEY_CHAT_FRAME_ANCESTORS: "*",
+    ...extraEnv,
+  },
 });
 
 export default defineConfig({

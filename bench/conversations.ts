@@ -311,6 +311,8 @@ export async function run(
   const poolSize = options.poolSize ?? 20;
   process.env.PARLEY_MASTER_KEYS ??= `v1:${generateMasterKey()}`;
   process.env.PARLEY_APP_URL ??= "http://localhost:3000";
+  // Each simulated customer has its own address, as a load balancer in front would report it.
+  process.env.PARLEY_TRUSTED_PROXY_HOPS ??= "1";
   resetEnvCache();
 
   const database = await createFreshDatabase(ADMIN_URL, "parley_bench_chat");

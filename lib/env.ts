@@ -1,25 +1,92 @@
+import { BlockList, isIP } from "node:net";
 import { z } from "zod";
 
 // The only place that reads process.env. Validated once, at first use, with clear messages.
-const envSchema = z.object({
-  NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
-  DATABASE_URL: z
-    .string()
-    .regex(/^postgres(ql)?:\/\//, "DATABASE_URL must be a postgres:// URL")
-    .optional()
-    .or(z.literal("").transform(() => undefined)),
-  PARLEY_DATA_DIR: z.string().default(".data"),
-  AUTH_SECRET: z.string().min(16, "AUTH_SECRET must be at least 16 characters").optional(),
-  // Comma-separated key ring, newest first: "v2:<base64 32 bytes>,v1:<base64 32 bytes>".
-  PARLEY_MASTER_KEYS: z.string().optional(),
-  PARLEY_APP_URL: z.string().url().optional(),
-  PORT: z.coerce.number().int().positive().default(3000),
-  PARLEY_DEMO: z
-    .enum(["0", "1", "true", "false"])
-    .optional()
-    .transform((v) => (v === undefined ? undefined : v === "1" || v === "true")),
-  PARLEY_RECONCILE_AFTER_MINUTES: z.coerce.number().int().positive().default(30),
-});
+const envSchema = z
+  .object({
+    NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
+    DATABASE_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, "DATABASE_URL must be a postgres:// URL")
+      .optional()
+      .or(z.literal("").transform(() => undefined)),
+    PARLEY_DATA_DIR: z.string().default(".data"),
+    AUTH_SECRET: z.string().min(16, "AUTH_SECRET must be at least 16 characters").optional(),
+    // Comma-separated key ring, newest first: "v2:<base64 32 bytes>,v1:<base64 32 bytes>".
+    PARLEY_MASTER_KEYS: z.string().optional(),
+    PARLEY_APP_URL: z.string().url().optional(),
+    PORT: z.coerce.number().int().positive().default(3000),
+    PARLEY_DEMO: z
+      .enum(["0", "1", "true", "false"])
+      .optional()
+      .transform((v) => (v === undefined ? undefined : v === "1" || v === "true")),
+    PARLEY_RECONCILE_AFTER_MINUTES: z.coerce.number().int().positive().default(30),
+    // The proxies in front of Parley, as IPs or CIDRs ("10.0.0.0/8,2001:db8::/32"): X-Forwarded-For
+    // is read from its right end, skipping these. Unset (and no hop count) = no proxy is trusted.
+    PARLEY_TRUSTED_PROXIES: z
+      .string()
+      .optional()
+      .transform((v, ctx) => {
+        const entries = (v ?? "")
+          .split(",")
+          .map((e) => e.trim())
+          .filter(Boolean);
+        for (const entry of entries) {
+          if (!isIpOrCidr(entry))
+            ctx.addIssue({ code: "custom", message: `"${entry}" is not an IP address or CIDR` });
+        }
+        return entries.length > 0 ? entries : undefined;
+      }),
+    // Or: how many proxies append to X-Forwarded-For (1 = one load balancer in front of Parley).
+    PARLEY_TRUSTED_PROXY_HOPS: z.coerce
+      .number()
+      .int("PARLEY_TRUSTED_PROXY_HOPS must be a whole number")
+      .min(1, "PARLEY_TRUSTED_PROXY_HOPS must be at least 1 (unset it for no proxy)")
+      .max(10)
+      .optional(),
+    // Which sites may frame the hosted chat (/chat), space-separated origins or "*" for any site.
+    // Unset: only Parley's own origin may frame it (the widget on another site then cannot open).
+    PARLEY_CHAT_FRAME_ANCESTORS: z
+      .string()
+      .optional()
+      .transform((v, ctx) => {
+        const entries = (v ?? "").split(/[\s,]+/).filter(Boolean);
+        for (const entry of entries) {
+          if (entry !== "*" && !/^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$/.test(entry))
+            ctx.addIssue({
+              code: "custom",
+              message: `"${entry}" is not an origin like https://shop.example`,
+            });
+        }
+        return entries.length > 0 ? entries : undefined;
+      }),
+  })
+  .refine((e) => !(e.PARLEY_TRUSTED_PROXIES && e.PARLEY_TRUSTED_PROXY_HOPS), {
+    message: "Set PARLEY_TRUSTED_PROXIES or PARLEY_TRUSTED_PROXY_HOPS, not both",
+    path: ["PARLEY_TRUSTED_PROXY_HOPS"],
+  });
+
+function isIpOrCidr(entry: string): boolean {
+  const [address, bits, extra] = entry.split("/");
+  if (extra !== undefined || !address) return false;
+  const family = isIP(address);
+  if (family === 0) return false;
+  if (bits === undefined) return true;
+  if (!/^\d{1,3}$/.test(bits)) return false;
+  return Number(bits) <= (family === 4 ? 32 : 128);
+}
+
+/** The trusted proxies as a BlockList (node:net matches IPv4, IPv6 and CIDRs for us). */
+export function trustedProxyList(entries: string[]): BlockList {
+  const list = new BlockList();
+  for (const entry of entries) {
+    const [address, bits] = entry.split("/") as [string, string | undefined];
+    const type = isIP(address) === 6 ? "ipv6" : "ipv4";
+    if (bits === undefined) list.addAddress(address, type);
+    else list.addSubnet(address, Number(bits), type);
+  }
+  return list;
+}
 
 export type Env = z.infer<typeof envSchema>;
 

@@ -22,6 +22,7 @@ export const ID_PREFIXES = {
   alert: "alt",
   audit: "aud",
   job: "job",
+  session: "ses",
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

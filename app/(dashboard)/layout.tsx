@@ -4,6 +4,7 @@ import { ROLE_LABELS } from "@/lib/auth/permissions";
 import { getRequestContext } from "@/lib/auth/server";
 import { signOutAction } from "@/lib/auth/sign-in-action";
 import { navFor } from "@/lib/navigation";
+import Link from "next/link";
 import { redirect } from "next/navigation";
 
 export const dynamic = "force-dynamic";
@@ -31,11 +32,16 @@ export default async function DashboardLayout({ children }: { children: React.Re
             {ctx.user.email}
           </div>
           <div data-testid="current-role">{ROLE_LABELS[ctx.role]}</div>
-          <form action={signOutAction} className="mt-2">
-            <button type="submit" className="text-brand-700 hover:underline">
-              Sign out
-            </button>
-          </form>
+          <div className="mt-2 flex flex-wrap gap-x-3 gap-y-1">
+            <form action={signOutAction}>
+              <button type="submit" className="text-brand-700 hover:underline">
+                Sign out
+              </button>
+            </form>
+            <Link href="/account" className="text-brand-700 hover:underline">
+              Your sessions
+            </Link>
+          </div>
         </div>
       </aside>
       <main className="min-w-0 flex-1 px-8 py-6">{children}</main>

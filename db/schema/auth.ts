@@ -1,5 +1,14 @@
 import { sql } from "drizzle-orm";
-import { check, index, integer, pgTable, primaryKey, text, uniqueIndex } from "drizzle-orm/pg-core";
+import {
+  boolean,
+  check,
+  index,
+  integer,
+  pgTable,
+  primaryKey,
+  text,
+  uniqueIndex,
+} from "drizzle-orm/pg-core";
 import { createdAt, merchantIdColumn, tstz, updatedAt } from "./_shared";
 
 export const ROLES = ["owner", "admin", "support", "analyst"] as const;
@@ -77,15 +86,37 @@ export const invites = pgTable(
   ],
 );
 
-// Failed sign-ins per account and per client address, for slowing down guessing.
+// Sign-in and invitation attempts per key (account + address, address, account), for slowing
+// down guessing. Counted by one upsert per key; `lastAttemptRefused` is what that upsert decided
+// for the attempt it counted, so the decision and the count cannot drift apart.
 export const signInThrottle = pgTable("sign_in_throttle", {
   key: text("key").primaryKey(),
   failures: integer("failures").notNull().default(0),
   windowStartedAt: tstz("window_started_at").notNull().defaultNow(),
   lockedUntil: tstz("locked_until"),
+  lastAttemptRefused: boolean("last_attempt_refused").notNull().default(false),
 });
+
+// One row per signed-in browser. The session JWT carries the id; sign-out revokes the row, so a
+// copied cookie stops working at once. Not merchant-owned: a user's sessions span merchants.
+export const userSessions = pgTable(
+  "user_sessions",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    createdAt: createdAt(),
+    expiresAt: tstz("expires_at").notNull(),
+    revokedAt: tstz("revoked_at"),
+    userAgent: text("user_agent"),
+    ip: text("ip"),
+  },
+  (t) => [index("user_sessions_user_idx").on(t.userId)],
+);
 
 export type Merchant = typeof merchants.$inferSelect;
 export type User = typeof users.$inferSelect;
 export type Membership = typeof memberships.$inferSelect;
 export type Invite = typeof invites.$inferSelect;
+export type UserSession = typeof userSessions.$inferSelect;

@@ -1,24 +1,25 @@
 import { getDb } from "@/db/client";
+import { appUrl } from "@/lib/env";
+import { clientIp } from "@/lib/http/client-ip";
 import NextAuth, { CredentialsSignin } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import { authenticate } from "./credentials";
 import { authSecret } from "./secret";
+import { SESSION_MAX_AGE_S } from "./sessions";
 
 class RateLimited extends CredentialsSignin {
   code = "rate_limited";
 }
 
-function clientIp(request: Request | undefined): string | null {
-  const forwarded = request?.headers.get("x-forwarded-for")?.split(",")[0]?.trim();
-  return forwarded || request?.headers.get("x-real-ip") || null;
-}
-
-// Credentials sign-in needs JWT sessions (Auth.js); revocation is enforced separately by
-// comparing the token's session version with the user row on every request (lib/auth/context.ts).
+// Credentials sign-in needs JWT sessions (Auth.js). The token names a server-side session row
+// (lib/auth/sessions.ts) checked on every request, so sign-out revokes it for every copy of the
+// cookie; the session version on the user row is compared too (lib/auth/context.ts).
 export const { handlers, auth, signIn, signOut } = NextAuth({
   secret: authSecret(),
   trustHost: true,
-  session: { strategy: "jwt", maxAge: 7 * 24 * 3600 },
+  // Secure cookies (and the __Secure- prefix) whenever Parley is served over https.
+  useSecureCookies: appUrl().startsWith("https://"),
+  session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_S },
   pages: { signIn: "/sign-in" },
   providers: [
     Credentials({
@@ -30,7 +31,10 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
             email: String(credentials?.email ?? ""),
             password: String(credentials?.password ?? ""),
           },
-          { ip: clientIp(request), userAgent: request?.headers.get("user-agent") ?? null },
+          {
+            ip: request ? clientIp(request.headers) : null,
+            userAgent: request?.headers.get("user-agent") ?? null,
+          },
         );
         if (!result.ok) {
           if (result.reason === "rate_limited") throw new RateLimited();
@@ -41,6 +45,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
           email: result.user.email,
           name: result.user.name,
           sessionVersion: result.user.sessionVersion,
+          sessionId: result.sessionId,
         };
       },
     }),
@@ -50,6 +55,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
       if (user) {
         token.uid = user.id;
         token.sv = (user as { sessionVersion?: number }).sessionVersion ?? 0;
+        token.sid = (user as { sessionId?: string }).sessionId;
       }
       return token;
     },
@@ -58,6 +64,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
         ...session,
         userId: typeof token.uid === "string" ? token.uid : undefined,
         sessionVersion: typeof token.sv === "number" ? token.sv : undefined,
+        sessionId: typeof token.sid === "string" ? token.sid : undefined,
       };
     },
   },
@@ -67,5 +74,6 @@ declare module "next-auth" {
   interface Session {
     userId?: string;
     sessionVersion?: number;
+    sessionId?: string;
   }
 }

@@ -4,7 +4,8 @@ import { recordAudit } from "@/lib/audit/record";
 import { eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import { verifyPassword } from "./password";
-import { clearFailures, lockedForMs, recordFailure, throttleKeys } from "./throttle";
+import { createSession } from "./sessions";
+import { clearAttempts, releaseAttempt, signInThrottleKeys, takeAttempt } from "./throttle";
 
 export const signInSchema = z.object({
   email: z.string().trim().toLowerCase().email("Enter a valid email address").max(254),
@@ -12,7 +13,11 @@ export const signInSchema = z.object({
 });
 
 export type SignInResult =
-  | { ok: true; user: { id: string; email: string; name: string; sessionVersion: number } }
+  | {
+      ok: true;
+      user: { id: string; email: string; name: string; sessionVersion: number };
+      sessionId: string;
+    }
   | { ok: false; reason: "invalid" | "rate_limited"; retryAfterMs?: number };
 
 /**
@@ -28,23 +33,22 @@ export async function authenticate(
   const parsed = signInSchema.safeParse(input);
   if (!parsed.success) return { ok: false, reason: "invalid" };
   const { email, password } = parsed.data;
-  const keys = throttleKeys(email, client.ip);
-
-  const wait = await lockedForMs(db, keys, now);
-  if (wait > 0) return { ok: false, reason: "rate_limited", retryAfterMs: wait };
+  // Counted before the password is checked (see throttle.ts): no window for parallel guesses.
+  const attempt = await takeAttempt(db, signInThrottleKeys(email, client.ip), now);
+  if (!attempt.allowed)
+    return { ok: false, reason: "rate_limited", retryAfterMs: attempt.retryAfterMs };
 
   const [user] = await db
     .select()
     .from(users)
     .where(sql`lower(${users.email}) = ${email}`);
   const ok = await verifyPassword(password, user?.passwordHash);
-  if (!user || !ok) {
-    await recordFailure(db, keys, now);
-    return { ok: false, reason: "invalid" };
-  }
+  if (!user || !ok) return { ok: false, reason: "invalid" };
 
-  await db.transaction(async (tx) => {
-    await clearFailures(tx, email);
+  const [accountAddress, ...wider] = attempt.counted;
+  const sessionId = await db.transaction(async (tx) => {
+    await clearAttempts(tx, accountAddress ? [accountAddress] : []);
+    await releaseAttempt(tx, wider);
     await tx.update(users).set({ lastSignInAt: now }).where(eq(users.id, user.id));
     const rows = await tx.select().from(memberships).where(eq(memberships.userId, user.id));
     for (const m of rows) {
@@ -59,10 +63,12 @@ export async function authenticate(
         userAgent: client.userAgent,
       });
     }
+    return createSession(tx, user.id, client, now);
   });
 
   return {
     ok: true,
     user: { id: user.id, email: user.email, name: user.name, sessionVersion: user.sessionVersion },
+    sessionId,
   };
 }

@@ -1,9 +1,11 @@
 "use server";
 
+import { getDb } from "@/db/client";
 import { zodFieldErrors } from "@/lib/validation";
 import { AuthError } from "next-auth";
-import { signIn, signOut } from "./config";
+import { auth, signIn, signOut } from "./config";
 import { signInSchema } from "./credentials";
+import { isSessionLive, revokeAllSessions, revokeSession } from "./sessions";
 
 export interface SignInState {
   error?: string;
@@ -38,6 +40,18 @@ export async function signInAction(_prev: SignInState, form: FormData): Promise<
   }
 }
 
+/** Ends this browser's session on the server too, so a copy of the cookie stops working. */
 export async function signOutAction(): Promise<void> {
+  const session = await auth();
+  if (session) await revokeSession(getDb(), session);
   await signOut({ redirectTo: "/sign-in" });
+}
+
+/** Ends every session of the signed-in user, on every device. */
+export async function signOutEverywhereAction(): Promise<void> {
+  const session = await auth();
+  if (session?.userId && (await isSessionLive(getDb(), session))) {
+    await revokeAllSessions(getDb(), session.userId);
+  }
+  await signOut({ redirectTo: "/sign-in?signedOut=everywhere" });
 }

@@ -1,5 +1,7 @@
 // A light per-client limit for the public chat API, kept in memory: enough to blunt a script
 // hammering one server, not a distributed quota.
+import { clientKey } from "@/lib/http/client-ip";
+
 export interface RateLimit {
   limit: number;
   windowMs: number;
@@ -31,8 +33,7 @@ export function takeRateLimit(key: string, rule: RateLimit, now = Date.now()): b
   return current.count <= rule.limit;
 }
 
+/** The client's address from the trusted-proxy setting (lib/http/client-ip.ts). */
 export function clientAddress(headers: Headers): string {
-  return (
-    headers.get("x-forwarded-for")?.split(",")[0]?.trim() || headers.get("x-real-ip") || "local"
-  );
+  return clientKey(headers);
 }

@@ -2,7 +2,9 @@
 
 import { getDb } from "@/db/client";
 import { toActionError } from "@/lib/action";
-import { headers } from "next/headers";
+import { ACTIVE_MERCHANT_COOKIE, getSignedInUser } from "@/lib/auth/server";
+import { clientIp } from "@/lib/http/client-ip";
+import { cookies, headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { acceptInvite } from "./accept-invite";
 
@@ -12,15 +14,16 @@ export interface AcceptInviteState {
   name?: string;
 }
 
-/** The invitation page's form: no session, the token is the credential. */
+/** The invitation page's form: the token is the credential; an existing account must be signed in. */
 export async function acceptInviteAction(
   _prev: AcceptInviteState,
   form: FormData,
 ): Promise<AcceptInviteState> {
+  let accepted: { createdAccount: boolean; merchantId: string };
   const name = typeof form.get("name") === "string" ? String(form.get("name")) : undefined;
   try {
-    const h = await headers();
-    await acceptInvite(
+    const [h, signedIn] = await Promise.all([headers(), getSignedInUser()]);
+    accepted = await acceptInvite(
       getDb(),
       {
         token: String(form.get("token") ?? ""),
@@ -28,13 +31,22 @@ export async function acceptInviteAction(
         password: String(form.get("password") ?? ""),
       },
       {
-        ip: h.get("x-forwarded-for")?.split(",")[0]?.trim() ?? null,
+        ip: clientIp(h),
         userAgent: h.get("user-agent"),
+        signedInUserId: signedIn?.id ?? null,
       },
     );
   } catch (error) {
     const result = toActionError(error);
     return { error: result.error, fieldErrors: result.fieldErrors, name };
   }
-  redirect("/sign-in?invited=1");
+  if (accepted.createdAccount) redirect("/sign-in?invited=1");
+  // A signed-in account that just joined goes straight to its new team's console.
+  (await cookies()).set(ACTIVE_MERCHANT_COOKIE, accepted.merchantId, {
+    httpOnly: true,
+    sameSite: "lax",
+    path: "/",
+    maxAge: 365 * 24 * 3600,
+  });
+  redirect("/overview");
 }

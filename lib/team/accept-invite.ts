@@ -1,17 +1,23 @@
 import type { Db } from "@/db/client";
 import { invites, memberships, merchants, users, type Role } from "@/db/schema";
 import { recordAudit } from "@/lib/audit/record";
-import { hashPassword, verifyPassword } from "@/lib/auth/password";
+import { hashPassword } from "@/lib/auth/password";
 import { ROLE_LABELS } from "@/lib/auth/permissions";
+import {
+  releaseAttempt,
+  takeAttempt,
+  THROTTLE_POLICY,
+  type ThrottleKey,
+} from "@/lib/auth/throttle";
 import { hashToken } from "@/lib/crypto/tokens";
 import { AppError, ConflictError } from "@/lib/errors";
+import { DIRECT_CLIENT } from "@/lib/http/client-ip";
 import { newId } from "@/lib/ids";
 import { zodFieldErrors } from "@/lib/validation";
 import { and, eq, gt, isNull, sql } from "drizzle-orm";
 import { z } from "zod";
 import {
   acceptInviteFormSchema,
-  existingAccountSchema,
   inviteTokenSchema,
   newAccountSchema,
   type AcceptInviteInput,
@@ -88,14 +94,48 @@ export interface AcceptedInvitation {
 
 /**
  * Accepts an invitation once. A new email gets an account (name + password); an existing
- * account confirms with its password. The invite is claimed with a conditional UPDATE in the
+ * account must be signed in as itself. The invite is claimed with a conditional UPDATE in the
  * same transaction as the membership, so two simultaneous accepts cannot both succeed.
  */
 export async function acceptInvite(
   db: Db,
   input: AcceptInviteInput,
-  client: { ip: string | null; userAgent: string | null } = { ip: null, userAgent: null },
+  client: InviteRequester = { ip: null, userAgent: null },
   now = new Date(),
+): Promise<AcceptedInvitation> {
+  // Counted before anything is checked, per client address; given back unless it was a guess.
+  const attempt = await takeAttempt(db, inviteThrottleKeys(client.ip), now);
+  if (!attempt.allowed) throw new AppError(TOO_MANY_ATTEMPTS, 429);
+  try {
+    const accepted = await acceptCounted(db, input, client, now);
+    await releaseAttempt(db, attempt.counted);
+    return accepted;
+  } catch (error) {
+    if (error instanceof AppError && error.status === 422)
+      await releaseAttempt(db, attempt.counted);
+    throw error;
+  }
+}
+
+export const TOO_MANY_ATTEMPTS =
+  "Too many attempts to accept invitations from here. Wait a few minutes and try again.";
+
+export function inviteThrottleKeys(ip: string | null): ThrottleKey[] {
+  return [{ key: `invite:${ip ?? DIRECT_CLIENT}`, policy: THROTTLE_POLICY.invite }];
+}
+
+export interface InviteRequester {
+  ip: string | null;
+  userAgent: string | null;
+  /** The signed-in user, if any: an existing account joins only while signed in as itself. */
+  signedInUserId?: string | null;
+}
+
+async function acceptCounted(
+  db: Db,
+  input: AcceptInviteInput,
+  client: InviteRequester,
+  now: Date,
 ): Promise<AcceptedInvitation> {
   const form = parseOrFieldErrors(acceptInviteFormSchema, input);
   const view = await describeInvitation(db, form.token, now);
@@ -107,11 +147,15 @@ export async function acceptInvite(
     .where(sql`lower(${users.email}) = ${view.email}`);
   let account: { id: string; email: string; passwordHash?: string; name?: string };
   if (existing) {
-    const { password } = parseOrFieldErrors(existingAccountSchema, { password: form.password });
-    if (!(await verifyPassword(password, existing.passwordHash))) {
-      const message = `That password does not match the account for ${view.email}.`;
-      throw new AppError(message, 422, { password: [message] });
-    }
+    // No password here: whoever holds the link (the inviter too) could use it to guess one.
+    // The account proves itself by being signed in, through the throttled sign-in page.
+    if (!client.signedInUserId)
+      throw new AppError(`Sign in as ${view.email} to accept this invitation.`, 401);
+    if (client.signedInUserId !== existing.id)
+      throw new AppError(
+        `This invitation is for ${view.email}. Sign out, then sign in as ${view.email} to accept it.`,
+        403,
+      );
     account = { id: existing.id, email: existing.email };
   } else {
     const { name, password } = parseOrFieldErrors(newAccountSchema, {

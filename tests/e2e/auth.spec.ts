@@ -65,3 +65,69 @@ test("sign out ends the session", async ({ page }) => {
   await page.goto("/overview");
   await expect(page).toHaveURL(/\/sign-in/);
 });
+
+test("after sign-out, replaying the old session cookie is refused", async ({ browser }) => {
+  const first = await browser.newContext();
+  const page = await first.newPage();
+  await signIn(page, ROLE_LOGINS.analyst);
+  const stolen = await first.cookies();
+  await page.getByRole("button", { name: "Sign out", exact: true }).click();
+  await expect(page).toHaveURL(/\/sign-in/);
+  await first.close();
+
+  // Someone who copied the cookie before sign-out replays it in another browser.
+  const thief = await browser.newContext();
+  await thief.addCookies(stolen);
+  const replay = await thief.newPage();
+  await replay.goto("/overview");
+  await expect(replay).toHaveURL(/\/sign-in/);
+  await thief.close();
+});
+
+test("sign out everywhere ends the member's sessions in other browsers", async ({ browser }) => {
+  const laptop = await browser.newContext();
+  const phone = await browser.newContext();
+  const a = await laptop.newPage();
+  const b = await phone.newPage();
+  await signIn(a, ROLE_LOGINS.support);
+  await signIn(b, ROLE_LOGINS.support);
+  await a.getByRole("link", { name: "Your sessions" }).click();
+  await expect(a.getByText(/signed in on \d+/)).toBeVisible();
+  await a.getByRole("button", { name: "Sign out everywhere" }).click();
+  await expect(a.getByText("You are signed out on every device.")).toBeVisible();
+  await b.goto("/transactions");
+  await expect(b).toHaveURL(/\/sign-in/);
+  await laptop.close();
+  await phone.close();
+});
+
+test("pages send a CSP and refuse framing, and still hydrate without CSP errors", async ({
+  page,
+}) => {
+  const problems: string[] = [];
+  page.on("console", (m) => {
+    if (m.type() === "error" || /Content Security Policy|Refused to/i.test(m.text()))
+      problems.push(m.text());
+  });
+  page.on("pageerror", (e) => problems.push(e.message));
+
+  const signInPage = await page.goto("/sign-in");
+  const headers = signInPage!.headers();
+  expect(headers["content-security-policy"]).toContain("frame-ancestors 'none'");
+  expect(headers["x-frame-options"]).toBe("DENY");
+  // Hydrated: the client-side form answers a wrong password in place.
+  await page.getByLabel("Email").fill(ROLE_LOGINS.owner);
+  await page.getByLabel("Password").fill("not-the-password");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByText("That email and password do not match an account.")).toBeVisible();
+
+  await signIn(page, ROLE_LOGINS.owner);
+  const overview = await page.goto("/overview");
+  expect(overview!.headers()["content-security-policy"]).toContain("default-src 'self'");
+  await page.goto("/flows");
+  await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+  const pay = await page.request.get("/pay/return");
+  expect(pay.headers()["x-frame-options"]).toBe("DENY");
+  expect(pay.headers()["content-security-policy"]).toContain("frame-ancestors 'none'");
+  expect(problems).toEqual([]);
+});

@@ -137,3 +137,47 @@ test("removing a member revokes their session on the next request", async ({ pag
   await expect(member).toHaveURL(/\/sign-in/);
   await guest.close();
 });
+
+test("an existing account joins another team by signing in first: no password on the invite page", async ({
+  page,
+  browser,
+}) => {
+  // A brand-new account, first a member of Lumière...
+  const email = `two.teams.${Date.now()}@parley.test`;
+  await signIn(page, ROLE_LOGINS.owner);
+  await page.goto("/team");
+  await page.getByLabel("Email address").fill(email);
+  await page.getByLabel("Invite as").selectOption("support");
+  await page.getByRole("button", { name: "Create invite" }).click();
+  const first = (await page.getByTestId("invite-link").innerText()).trim();
+  const guest = await browser.newContext();
+  const member = await guest.newPage();
+  await member.goto(first);
+  await member.getByLabel("Your name").fill("Two Teams");
+  await member.getByLabel("Choose a password").fill("two-teams-password");
+  await member.getByRole("button", { name: "Create account and join" }).click();
+  await expect(member).toHaveURL(/\/sign-in\?invited=1/);
+
+  // ...then invited by Nusantara's owner.
+  const other = await browser.newContext();
+  const nusantara = await other.newPage();
+  await signIn(nusantara, "owner@nusantara.test");
+  await nusantara.goto("/team");
+  await nusantara.getByLabel("Email address").fill(email);
+  await nusantara.getByLabel("Invite as").selectOption("analyst");
+  await nusantara.getByRole("button", { name: "Create invite" }).click();
+  const second = (await nusantara.getByTestId("invite-link").innerText()).trim();
+  await other.close();
+
+  await member.goto(second);
+  await expect(member.getByLabel("Password")).toHaveCount(0);
+  await expect(member.getByLabel("Choose a password")).toHaveCount(0);
+  await member.getByRole("link", { name: "Sign in to accept" }).click();
+  await member.getByLabel("Email").fill(email);
+  await member.getByLabel("Password").fill("two-teams-password");
+  await member.getByRole("button", { name: "Sign in" }).click();
+  await expect(member).toHaveURL(/\/invite\//);
+  await member.getByRole("button", { name: "Join the team" }).click();
+  await expect(member.getByTestId("current-role")).toHaveText("Analyst");
+  await guest.close();
+});

@@ -320,7 +320,7 @@ describe.each(ENGINES)("team on %s", (engine) => {
       expect((await listPendingInvites(ctx)).map((i) => i.inviteId)).not.toContain(invite.inviteId);
     });
 
-    it("asks an existing account for its password", async () => {
+    it("asks an existing account to sign in first, never for its password", async () => {
       const t = await team("Invite existing");
       const elsewhere = await addMerchant("Elsewhere");
       const person = await addUser("person", [[elsewhere, "owner"]]);
@@ -333,15 +333,26 @@ describe.each(ENGINES)("team on %s", (engine) => {
         accountExists: true,
       });
 
-      await expect(
-        acceptInvite(db, { token: invite.token, password: "not the password" }),
-      ).rejects.toSatisfy(
-        (e: unknown) =>
-          e instanceof AppError && e.status === 422 && Boolean(e.fieldErrors?.password),
+      // The right password is no key: the page takes none, so the link cannot test guesses.
+      await expect(acceptInvite(db, { token: invite.token, password: PASSWORD })).rejects.toSatisfy(
+        (e: unknown) => e instanceof AppError && e.status === 401,
       );
+      const stranger = await addUser("stranger", [[elsewhere, "support"]]);
+      await expect(
+        acceptInvite(
+          db,
+          { token: invite.token },
+          { ip: null, userAgent: null, signedInUserId: stranger.id },
+        ),
+      ).rejects.toSatisfy((e: unknown) => e instanceof AppError && e.status === 403);
       expect(await roleOf(t.merchantId, person.id)).toBeNull();
+      expect(await roleOf(t.merchantId, stranger.id)).toBeNull();
 
-      const accepted = await acceptInvite(db, { token: invite.token, password: PASSWORD });
+      const accepted = await acceptInvite(
+        db,
+        { token: invite.token },
+        { ip: null, userAgent: null, signedInUserId: person.id },
+      );
       expect(accepted).toEqual({
         userId: person.id,
         merchantId: t.merchantId,
@@ -358,9 +369,10 @@ describe.each(ENGINES)("team on %s", (engine) => {
         email: person.email,
         role: "support",
       });
+      const asRacer = { ip: null, userAgent: null, signedInUserId: person.id };
       const results = await Promise.allSettled([
-        acceptInvite(db, { token: invite.token, password: PASSWORD }),
-        acceptInvite(db, { token: invite.token, password: PASSWORD }),
+        acceptInvite(db, { token: invite.token }, asRacer),
+        acceptInvite(db, { token: invite.token }, asRacer),
       ]);
       expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
       const [refused] = results.filter((r) => r.status === "rejected");

@@ -9,7 +9,7 @@ export const dynamic = "force-dynamic";
 export default async function SignInPage({
   searchParams,
 }: {
-  searchParams: Promise<{ next?: string; invited?: string }>;
+  searchParams: Promise<{ next?: string; invited?: string; signedOut?: string }>;
 }) {
   if (await getRequestContext()) redirect("/overview");
   const params = await searchParams;
@@ -28,6 +28,14 @@ export default async function SignInPage({
         {params.invited ? (
           <p className="mb-4 rounded-md bg-emerald-50 px-3 py-2 text-sm text-emerald-800 ring-1 ring-emerald-200">
             Invitation accepted. Sign in to open your new team.
+          </p>
+        ) : null}
+        {params.signedOut === "everywhere" ? (
+          <p
+            role="status"
+            className="mb-4 rounded-md bg-emerald-50 px-3 py-2 text-sm text-emerald-800 ring-1 ring-emerald-200"
+          >
+            You are signed out on every device.
           </p>
         ) : null}
         <SignInForm next={params.next ?? ""} />

@@ -1,9 +1,10 @@
 import { getDb } from "@/db/client";
 import { ROLE_DESCRIPTIONS, ROLE_LABELS } from "@/lib/auth/permissions";
+import { getSignedInUser } from "@/lib/auth/server";
 import { describeInvitation, UNUSABLE_MESSAGES } from "@/lib/team/accept-invite";
 import type { Metadata } from "next";
 import Link from "next/link";
-import { AcceptInviteForm } from "./accept-form";
+import { AcceptInviteForm, ExistingAccountJoin } from "./accept-form";
 
 // Outside the dashboard: the token in the URL is the only credential. no-referrer keeps it out
 // of Referer headers sent to anything this page links to.
@@ -24,6 +25,7 @@ const UNUSABLE_TITLES = {
 export default async function InvitePage({ params }: { params: Promise<{ token: string }> }) {
   const { token } = await params;
   const view = await describeInvitation(getDb(), token);
+  const signedIn = view.status === "valid" && view.accountExists ? await getSignedInUser() : null;
   return (
     <main className="flex min-h-screen items-center justify-center px-4 py-10">
       <div className="w-full max-w-md">
@@ -43,8 +45,14 @@ export default async function InvitePage({ params }: { params: Promise<{ token: 
             <h1 className="mt-4 text-2xl font-semibold">{UNUSABLE_TITLES[view.status]}</h1>
           )}
         </div>
-        {view.status === "valid" ? (
-          <AcceptInviteForm token={token} email={view.email} accountExists={view.accountExists} />
+        {view.status === "valid" && view.accountExists ? (
+          <ExistingAccountJoin
+            token={token}
+            email={view.email}
+            signedInAs={signedIn?.email ?? null}
+          />
+        ) : view.status === "valid" ? (
+          <AcceptInviteForm token={token} email={view.email} />
         ) : (
           <div className="rounded-lg bg-white p-6 text-center shadow-sm ring-1 ring-slate-200">
             <p role="status" className="text-sm text-slate-700">

@@ -1,0 +1,106 @@
+import type { DbOrTx } from "@/db/client";
+import { userSessions, users } from "@/db/schema";
+import { newId } from "@/lib/ids";
+import { and, eq, gt, isNull, sql } from "drizzle-orm";
+
+// Server-side sessions behind the JWT cookie. The token names its session; a request is signed
+// in only while that row is unrevoked and unexpired, so signing out ends the session for anyone
+// holding a copy of the cookie, and "sign out everywhere" ends all of them.
+
+export const SESSION_MAX_AGE_S = 7 * 24 * 3600;
+
+export async function createSession(
+  db: DbOrTx,
+  userId: string,
+  client: { ip: string | null; userAgent: string | null },
+  now = new Date(),
+): Promise<string> {
+  const id = newId("session");
+  await db.insert(userSessions).values({
+    id,
+    userId,
+    createdAt: now,
+    expiresAt: new Date(now.getTime() + SESSION_MAX_AGE_S * 1000),
+    userAgent: client.userAgent?.slice(0, 300) ?? null,
+    ip: client.ip,
+  });
+  return id;
+}
+
+/** True while the session exists for this user, is not revoked and has not expired. */
+export async function isSessionLive(
+  db: DbOrTx,
+  claims: { userId?: string; sessionId?: string },
+  now = new Date(),
+): Promise<boolean> {
+  if (!claims.userId || !claims.sessionId) return false;
+  const [row] = await db
+    .select({ id: userSessions.id })
+    .from(userSessions)
+    .where(
+      and(
+        eq(userSessions.id, claims.sessionId),
+        eq(userSessions.userId, claims.userId),
+        isNull(userSessions.revokedAt),
+        gt(userSessions.expiresAt, now),
+      ),
+    );
+  return Boolean(row);
+}
+
+/** Sign-out: this browser's session only. */
+export async function revokeSession(
+  db: DbOrTx,
+  claims: { userId?: string; sessionId?: string },
+  now = new Date(),
+): Promise<void> {
+  if (!claims.userId || !claims.sessionId) return;
+  await db
+    .update(userSessions)
+    .set({ revokedAt: now })
+    .where(
+      and(
+        eq(userSessions.id, claims.sessionId),
+        eq(userSessions.userId, claims.userId),
+        isNull(userSessions.revokedAt),
+      ),
+    );
+}
+
+/** "Sign out everywhere": every session of the user, and the session version for good measure. */
+export async function revokeAllSessions(
+  db: DbOrTx,
+  userId: string,
+  now = new Date(),
+): Promise<number> {
+  return db.transaction(async (tx) => {
+    const revoked = await tx
+      .update(userSessions)
+      .set({ revokedAt: now })
+      .where(and(eq(userSessions.userId, userId), isNull(userSessions.revokedAt)))
+      .returning({ id: userSessions.id });
+    await tx
+      .update(users)
+      .set({ sessionVersion: sql`${users.sessionVersion} + 1` })
+      .where(eq(users.id, userId));
+    return revoked.length;
+  });
+}
+
+export async function countLiveSessions(
+  db: DbOrTx,
+  userId: string,
+  now = new Date(),
+): Promise<number> {
+  const [row] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(userSessions)
+    .where(
+      and(
+        eq(userSessions.userId, userId),
+        isNull(userSessions.revokedAt),
+        gt(userSessions.expiresAt, now),
+      ),
+    );
+  return row?.n ?? 0;
+}
