@@ -50,9 +50,6 @@ export const acceptInviteFormSchema = z.object({
   password: z.string().max(200).default(""),
 });
 export const newAccountSchema = z.object({ name: personNameSchema, password: newPasswordSchema });
-export const existingAccountSchema = z.object({
-  password: z.string().min(1, "Enter your password"),
-});
 
 export type ChangeRoleInput = z.input<typeof changeRoleSchema>;
 export type RemoveMemberInput = z.input<typeof removeMemberSchema>;
