@@ -1,8 +1,8 @@
 import { CHANNEL_LABELS } from "@/components/flows/node-meta";
 import { Button } from "@/components/ui/button";
 import { Select } from "@/components/ui/field";
-import { CHANNEL_KINDS } from "@/lib/channels/types";
-import { CONVERSATION_STATUS_VALUES, type FlowOption } from "@/lib/conversations/dashboard-queries";
+import { CHANNEL_KINDS } from "@/lib/channels/platforms/types";
+import { CONVERSATION_STATUS_VALUES, type FlowOption } from "@/lib/conversations/queries";
 import Link from "next/link";
 import { CONVERSATION_STATUS_DISPLAY } from "./status-badge";
 

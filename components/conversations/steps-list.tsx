@@ -1,7 +1,7 @@
 import { formatDateTime } from "@/components/connections/time";
 import { NODE_META } from "@/components/flows/node-meta";
 import { cn } from "@/components/ui/cn";
-import type { ConversationStep } from "@/lib/conversations/dashboard-queries";
+import type { ConversationStep } from "@/lib/conversations/queries";
 import type { NodeType } from "@/lib/flows/graph";
 import { isProblemStep, stepKindLabel } from "./step-labels";
 

@@ -3,7 +3,7 @@
 import { formatDateTime } from "@/components/connections/time";
 import { Badge } from "@/components/ui/badge";
 import { cn } from "@/components/ui/cn";
-import type { TranscriptEntry } from "@/lib/conversations/dashboard-queries";
+import type { TranscriptEntry } from "@/lib/conversations/queries";
 import { formatMoney } from "@/lib/money";
 import Link from "next/link";
 

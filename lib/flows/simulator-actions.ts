@@ -3,16 +3,16 @@
 // checks flows.edit; lib/conversations/simulator.ts scopes everything to the merchant.
 import { defineAction } from "@/lib/action";
 import {
-  SimulatorMessageSchema,
-  SimulatorPollSchema,
-  SimulatorStartSchema,
-} from "@/lib/conversations/schemas";
-import {
   getSimulatorInfo,
   pollSimulation,
   sendSimulationMessage,
   startSimulation,
 } from "@/lib/conversations/simulator";
+import {
+  SimulatorMessageSchema,
+  SimulatorPollSchema,
+  SimulatorStartSchema,
+} from "@/lib/conversations/web-chat/schemas";
 import { z } from "zod";
 
 export const simulatorInfoAction = defineAction({

@@ -3,7 +3,7 @@
 import type { Tx } from "@/db/client";
 import { disputes, payments, refunds, type DisputeStatus, type Payment } from "@/db/schema";
 import type { NormalizedEvent, PaymentMethod } from "@/lib/connections/providers/types";
-import { enqueueConversationPaymentEvent } from "@/lib/conversations/payment-events";
+import { enqueueConversationPaymentEvent } from "@/lib/conversations/checkout/payment-events";
 import { newId } from "@/lib/ids";
 import type { PaymentView } from "@/lib/payments/state-machine";
 import { and, eq, isNull } from "drizzle-orm";

@@ -2,20 +2,20 @@ import { GET, POST } from "@/app/api/channels/[channelId]/route";
 import { setDbHandle, type Db, type DbHandle } from "@/db/client";
 import { auditLog, channels, flows } from "@/db/schema";
 import type { Role } from "@/db/schema/auth";
-import { getChannelAdapter } from "@/lib/channels";
 import {
   checkChannelConfig,
   connectFlowChannel,
   listFlowChannels,
   rotateChannelConfig,
   setChannelEnabled,
-} from "@/lib/conversations/channel-admin";
+} from "@/lib/channels/admin";
 import {
   CHANNEL_CONFIG_FIELDS,
   CONNECTABLE_KINDS,
   type ConnectableKind,
-} from "@/lib/conversations/channel-forms";
-import { openChannelConfig, type ChannelContext } from "@/lib/conversations/channels";
+} from "@/lib/channels/forms";
+import { getChannelAdapter } from "@/lib/channels/platforms";
+import { openChannelConfig, type ChannelContext } from "@/lib/channels/records";
 import { AppError, NotFoundError } from "@/lib/errors";
 import { newId } from "@/lib/ids";
 import { and, count, eq } from "drizzle-orm";

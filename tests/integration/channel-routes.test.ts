@@ -10,8 +10,8 @@ import {
   payments,
   users,
 } from "@/db/schema";
-import { CHANNEL_KINDS } from "@/lib/channels/types";
-import { createChannel, type ChannelContext } from "@/lib/conversations/channels";
+import { CHANNEL_KINDS } from "@/lib/channels/platforms/types";
+import { createChannel, type ChannelContext } from "@/lib/channels/records";
 import { newId } from "@/lib/ids";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

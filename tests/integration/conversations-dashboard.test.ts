@@ -7,15 +7,15 @@ import {
   type ConversationStatus,
   type Role,
 } from "@/db/schema";
-import type { ChannelKind } from "@/lib/channels/types";
+import type { ChannelKind } from "@/lib/channels/platforms/types";
+import { handleInbound, startConversation } from "@/lib/conversations/engine";
 import {
   decodeConversationCursor,
   getConversationDetail,
   listConversationFlowOptions,
   listConversations,
   type ConversationsReadContext,
-} from "@/lib/conversations/dashboard-queries";
-import { handleInbound, startConversation } from "@/lib/conversations/engine";
+} from "@/lib/conversations/queries";
 import { ForbiddenError, NotFoundError } from "@/lib/errors";
 import { newId } from "@/lib/ids";
 import { sql } from "drizzle-orm";

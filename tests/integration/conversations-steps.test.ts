@@ -1,15 +1,15 @@
 import type { Db, DbHandle } from "@/db/client";
 import { conversationEvents, conversationMessages, conversations, jobs } from "@/db/schema";
 import { handleInbound, startConversation } from "@/lib/conversations/engine";
-import { environmentFor } from "@/lib/conversations/environment";
+import { environmentFor } from "@/lib/conversations/engine/environment";
 import {
   readStepContext,
   readWidgetStepContext,
   type StepContext,
-} from "@/lib/conversations/step-context";
-import { planStep, type StepJob } from "@/lib/conversations/step-runner";
-import { writeStep } from "@/lib/conversations/step-writer";
-import { FLOW_TIMER_JOB } from "@/lib/conversations/timers";
+} from "@/lib/conversations/engine/step-context";
+import { planStep, type StepJob } from "@/lib/conversations/engine/step-runner";
+import { writeStep } from "@/lib/conversations/engine/step-writer";
+import { FLOW_TIMER_JOB } from "@/lib/conversations/engine/timers";
 import { and, asc, eq } from "drizzle-orm";
 import { randomUUID } from "node:crypto";
 import pg from "pg";

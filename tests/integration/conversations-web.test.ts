@@ -8,9 +8,8 @@ import { GET as widgetRoute } from "@/app/widget.js/route";
 import { type Db, type DbHandle, setDbHandle } from "@/db/client";
 import { connections, conversations, flows, payments } from "@/db/schema";
 import { sealCredentials } from "@/lib/connections/credentials";
-import { openChatStream } from "@/lib/conversations/chat-stream";
 import { handlePaymentUpdate } from "@/lib/conversations/engine";
-import type { ChatMessageView } from "@/lib/conversations/outbound";
+import type { ChatMessageView } from "@/lib/conversations/engine/messages";
 import {
   getSimulatorInfo,
   pollSimulation,
@@ -18,6 +17,7 @@ import {
   type SimulatorContext,
   startSimulation,
 } from "@/lib/conversations/simulator";
+import { openChatStream } from "@/lib/conversations/web-chat/stream";
 import { newId } from "@/lib/ids";
 import { and, eq } from "drizzle-orm";
 import { randomUUID } from "node:crypto";

@@ -6,15 +6,15 @@ import {
   jobs,
   payments,
 } from "@/db/schema";
+import { enqueueConversationPaymentEvent } from "@/lib/conversations/checkout/payment-events";
 import {
   handleInbound,
   handlePaymentUpdate,
   startConversation,
   type EngineResult,
 } from "@/lib/conversations/engine";
+import type { ChatMessageView } from "@/lib/conversations/engine/messages";
 import { registerConversationJobs } from "@/lib/conversations/jobs";
-import type { ChatMessageView } from "@/lib/conversations/outbound";
-import { enqueueConversationPaymentEvent } from "@/lib/conversations/payment-events";
 import { phrase } from "@/lib/flows/i18n";
 import { PAN_PLACEHOLDER } from "@/lib/flows/redact";
 import { runDueJobs } from "@/lib/jobs/runner";

@@ -2,13 +2,13 @@ import { ConversationFilters } from "@/components/conversations/conversation-fil
 import { ConversationsTable } from "@/components/conversations/conversations-table";
 import { EmptyState, PageHeader } from "@/components/ui/card";
 import { requirePagePermission } from "@/lib/auth/server";
-import { CHANNEL_KINDS } from "@/lib/channels/types";
+import { CHANNEL_KINDS } from "@/lib/channels/platforms/types";
 import {
   CONVERSATION_STATUS_VALUES,
   decodeConversationCursor,
   listConversationFlowOptions,
   listConversations,
-} from "@/lib/conversations/dashboard-queries";
+} from "@/lib/conversations/queries";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { z } from "zod";

@@ -1,4 +1,4 @@
-import type { ChannelRequest } from "@/lib/channels/types";
+import type { ChannelRequest } from "@/lib/channels/platforms/types";
 
 export function channelRequest(
   rawBody: string,

@@ -2,8 +2,8 @@ import {
   messengerAdapter,
   messengerConfigSchema,
   type MessengerConfig,
-} from "@/lib/channels/messenger";
-import { ChannelError, InboundRejectedError } from "@/lib/channels/types";
+} from "@/lib/channels/platforms/messenger";
+import { ChannelError, InboundRejectedError } from "@/lib/channels/platforms/types";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { signMetaBody, startFakeMeta, type FakeMeta } from "../../fakes/meta-server";
 import { caught, channelRequest } from "./helpers";

@@ -1,4 +1,9 @@
-import { CHANNEL_KINDS, getChannelAdapter, isChannelKind, type ChannelKind } from "@/lib/channels";
+import {
+  CHANNEL_KINDS,
+  getChannelAdapter,
+  isChannelKind,
+  type ChannelKind,
+} from "@/lib/channels/platforms";
 import { describe, expect, it } from "vitest";
 
 describe("channel registry", () => {

@@ -1,5 +1,9 @@
-import { numberedList, parseNumberedChoice, renderForChannel } from "@/lib/channels/render";
-import type { ChannelCapabilities, ChoiceOption } from "@/lib/channels/types";
+import {
+  numberedList,
+  parseNumberedChoice,
+  renderForChannel,
+} from "@/lib/channels/platforms/render";
+import type { ChannelCapabilities, ChoiceOption } from "@/lib/channels/platforms/types";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 

@@ -9,8 +9,8 @@ import {
   truncateEscaped,
   truncateText,
   unescapeSlackText,
-} from "@/lib/channels/sanitize";
-import { InboundRejectedError } from "@/lib/channels/types";
+} from "@/lib/channels/platforms/sanitize";
+import { InboundRejectedError } from "@/lib/channels/platforms/types";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parseTelegramHtml } from "../../fakes/telegram-server";

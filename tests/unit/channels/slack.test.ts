@@ -1,5 +1,5 @@
-import { slackAdapter, slackConfigSchema, type SlackConfig } from "@/lib/channels/slack";
-import { ChannelError } from "@/lib/channels/types";
+import { slackAdapter, slackConfigSchema, type SlackConfig } from "@/lib/channels/platforms/slack";
+import { ChannelError } from "@/lib/channels/platforms/types";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { signSlackRequest, startFakeSlack, type FakeSlack } from "../../fakes/slack-server";
 import { caught, channelRequest } from "./helpers";

@@ -2,8 +2,8 @@ import {
   telegramAdapter,
   telegramConfigSchema,
   type TelegramConfig,
-} from "@/lib/channels/telegram";
-import { ChannelError, InboundRejectedError } from "@/lib/channels/types";
+} from "@/lib/channels/platforms/telegram";
+import { ChannelError, InboundRejectedError } from "@/lib/channels/platforms/types";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closedPortUrl } from "../../fakes/http-server";
 import { startFakeTelegram, type FakeTelegram } from "../../fakes/telegram-server";

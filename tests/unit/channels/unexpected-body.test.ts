@@ -1,8 +1,8 @@
-import { messengerAdapter, messengerConfigSchema } from "@/lib/channels/messenger";
-import { slackAdapter, slackConfigSchema } from "@/lib/channels/slack";
-import { telegramAdapter, telegramConfigSchema } from "@/lib/channels/telegram";
-import { ChannelError, type SendOptions } from "@/lib/channels/types";
-import { whatsappAdapter, whatsappConfigSchema } from "@/lib/channels/whatsapp";
+import { messengerAdapter, messengerConfigSchema } from "@/lib/channels/platforms/messenger";
+import { slackAdapter, slackConfigSchema } from "@/lib/channels/platforms/slack";
+import { telegramAdapter, telegramConfigSchema } from "@/lib/channels/platforms/telegram";
+import { ChannelError, type SendOptions } from "@/lib/channels/platforms/types";
+import { whatsappAdapter, whatsappConfigSchema } from "@/lib/channels/platforms/whatsapp";
 import { describe, expect, it } from "vitest";
 import { caught } from "./helpers";
 

@@ -1,5 +1,5 @@
-import { InboundRejectedError } from "@/lib/channels/types";
-import { webAdapter, webConfigSchema } from "@/lib/channels/web";
+import { InboundRejectedError } from "@/lib/channels/platforms/types";
+import { webAdapter, webConfigSchema } from "@/lib/channels/platforms/web";
 import { describe, expect, it } from "vitest";
 import { caught, channelRequest } from "./helpers";
 

@@ -1,9 +1,9 @@
-import { ChannelError } from "@/lib/channels/types";
+import { ChannelError } from "@/lib/channels/platforms/types";
 import {
   whatsappAdapter,
   whatsappConfigSchema,
   type WhatsAppConfig,
-} from "@/lib/channels/whatsapp";
+} from "@/lib/channels/platforms/whatsapp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { signMetaBody, startFakeMeta, type FakeMeta } from "../../fakes/meta-server";
 import { caught, channelRequest } from "./helpers";

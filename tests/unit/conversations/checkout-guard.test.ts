@@ -1,5 +1,5 @@
-import { webCapabilities } from "@/lib/channels/web";
-import { checkCheckoutAmount, type CheckoutRequest } from "@/lib/conversations/checkout-guard";
+import { webCapabilities } from "@/lib/channels/platforms/web";
+import { checkCheckoutAmount, type CheckoutRequest } from "@/lib/conversations/checkout/guard";
 import type { FlowGraph } from "@/lib/flows/graph";
 import { createInitialState, step } from "@/lib/flows/runtime";
 import type { ConversationState } from "@/lib/flows/runtime/types";

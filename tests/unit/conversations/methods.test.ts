@@ -1,10 +1,10 @@
-import { telegramCapabilities } from "@/lib/channels/telegram";
-import { webCapabilities } from "@/lib/channels/web";
+import { telegramCapabilities } from "@/lib/channels/platforms/telegram";
+import { webCapabilities } from "@/lib/channels/platforms/web";
 import {
   availableMethodsFor,
   type ConnectionOffer,
   pickConnection,
-} from "@/lib/conversations/methods";
+} from "@/lib/conversations/checkout/methods";
 import { describe, expect, it } from "vitest";
 
 const sandbox: ConnectionOffer = {

@@ -1,11 +1,11 @@
-import { renderForChannel } from "@/lib/channels/render";
-import { webCapabilities } from "@/lib/channels/web";
+import { renderForChannel } from "@/lib/channels/platforms/render";
+import { webCapabilities } from "@/lib/channels/platforms/web";
 import {
   outboundBody,
   OutboundBodySchema,
   toChannelMessage,
   toMessageView,
-} from "@/lib/conversations/outbound";
+} from "@/lib/conversations/engine/messages";
 import type { OutboundMessage } from "@/lib/flows/runtime/types";
 import { describe, expect, it } from "vitest";
 

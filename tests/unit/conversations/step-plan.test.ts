@@ -1,7 +1,11 @@
 import type { Conversation } from "@/db/schema";
 import { PAYMENT_METHODS } from "@/lib/connections/providers/types";
-import { capabilitiesOf } from "@/lib/conversations/environment";
-import { nextMessageAt, planStep, type StepEnvironment } from "@/lib/conversations/step-runner";
+import { capabilitiesOf } from "@/lib/conversations/engine/environment";
+import {
+  nextMessageAt,
+  planStep,
+  type StepEnvironment,
+} from "@/lib/conversations/engine/step-runner";
 import type { FlowGraph } from "@/lib/flows/graph";
 import { redactCardData } from "@/lib/flows/redact";
 import { createInitialState } from "@/lib/flows/runtime";

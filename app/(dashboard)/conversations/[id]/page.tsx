@@ -9,7 +9,7 @@ import { PaymentStatusBadge } from "@/components/transactions/payment-status-bad
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { requirePagePermission } from "@/lib/auth/server";
-import { getConversationDetail } from "@/lib/conversations/dashboard-queries";
+import { getConversationDetail } from "@/lib/conversations/queries";
 import { formatMoney } from "@/lib/money";
 import type { Metadata } from "next";
 import Link from "next/link";

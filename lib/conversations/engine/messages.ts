@@ -1,0 +1,163 @@
+// How conversation messages are stored (conversation_messages.body), shown to the chat
+// widget and the simulator, and handed to a channel adapter. Customer text stays plain text
+// from end to end; nothing here produces markup.
+import type { OutboundMessage as ChannelOutbound } from "@/lib/channels/platforms/types";
+import type { Lang } from "@/lib/flows/graph";
+import { NUMBER_LOCALES } from "@/lib/flows/i18n";
+import type { OutboundMessage } from "@/lib/flows/runtime/types";
+import { z } from "zod";
+
+const choiceOption = z.object({ value: z.string(), label: z.string() });
+
+export const DeliverySchema = z.object({
+  status: z.enum(["pending", "sent", "failed", "not_needed"]),
+  error: z.string().optional(),
+  at: z.string().optional(),
+});
+export type Delivery = z.infer<typeof DeliverySchema>;
+
+/** What the customer sent, after redaction. `choiceValue` is the tapped button's value. */
+export const InboundBodySchema = z.object({
+  kind: z.literal("text"),
+  text: z.string(),
+  choiceValue: z.string().optional(),
+});
+export type InboundBody = z.infer<typeof InboundBodySchema>;
+
+export const OutboundBodySchema = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("text"), text: z.string(), delivery: DeliverySchema.optional() }),
+  z.object({
+    kind: z.literal("choices"),
+    text: z.string(),
+    options: z.array(choiceOption),
+    delivery: DeliverySchema.optional(),
+  }),
+  z.object({
+    kind: z.literal("payment_link"),
+    text: z.string(),
+    url: z.string(),
+    amountMinor: z.number().int(),
+    currency: z.string(),
+    methods: z.array(z.string()),
+    delivery: DeliverySchema.optional(),
+  }),
+  z.object({
+    kind: z.literal("receipt"),
+    text: z.string(),
+    amountMinor: z.number().int(),
+    currency: z.string(),
+    reference: z.string(),
+    delivery: DeliverySchema.optional(),
+  }),
+]);
+export type OutboundBody = z.infer<typeof OutboundBodySchema>;
+
+/** One message as the widget and simulator render it. */
+export interface ChatMessageView {
+  id: string;
+  direction: "inbound" | "outbound";
+  kind: "text" | "choices" | "payment_link" | "receipt";
+  text: string;
+  options?: { value: string; label: string }[];
+  url?: string;
+  amountMinor?: number;
+  currency?: string;
+  reference?: string;
+  /** The inbound text had card data removed. */
+  redacted?: boolean;
+  createdAt: string;
+}
+
+export function outboundBody(message: OutboundMessage, delivery: Delivery): OutboundBody {
+  switch (message.kind) {
+    case "text":
+      return { kind: "text", text: message.text, delivery };
+    case "choices":
+      return {
+        kind: "choices",
+        text: message.text,
+        options: message.options.map((o) => ({ value: o.value, label: o.label })),
+        delivery,
+      };
+    case "payment_link":
+      return {
+        kind: "payment_link",
+        text: message.text,
+        url: message.url,
+        amountMinor: message.amountMinor,
+        currency: message.currency,
+        methods: [...message.methods],
+        delivery,
+      };
+    case "receipt":
+      return {
+        kind: "receipt",
+        text: message.text,
+        amountMinor: message.amountMinor,
+        currency: message.currency,
+        reference: message.reference,
+        delivery,
+      };
+  }
+}
+
+/** The channel adapter's shape of a stored outbound message (delivery bookkeeping dropped). */
+export function toChannelMessage(body: OutboundBody): ChannelOutbound {
+  const { delivery: _delivery, ...message } = body;
+  return message;
+}
+
+export interface StoredMessageRow {
+  id: string;
+  direction: "inbound" | "outbound";
+  body: unknown;
+  redacted: boolean;
+  createdAt: Date;
+}
+
+/** A stored row as the chat shows it; null for a body this version can't read. */
+export function toMessageView(row: StoredMessageRow): ChatMessageView | null {
+  const base = { id: row.id, direction: row.direction, createdAt: row.createdAt.toISOString() };
+  if (row.direction === "inbound") {
+    const body = InboundBodySchema.safeParse(row.body);
+    if (!body.success) return null;
+    return {
+      ...base,
+      kind: "text",
+      text: body.data.text,
+      ...(row.redacted ? { redacted: true } : {}),
+    };
+  }
+  const body = OutboundBodySchema.safeParse(row.body);
+  if (!body.success) return null;
+  const message = body.data;
+  switch (message.kind) {
+    case "text":
+      return { ...base, kind: "text", text: message.text };
+    case "choices":
+      return { ...base, kind: "choices", text: message.text, options: message.options };
+    case "payment_link":
+      return {
+        ...base,
+        kind: "payment_link",
+        text: message.text,
+        url: message.url,
+        amountMinor: message.amountMinor,
+        currency: message.currency,
+      };
+    case "receipt":
+      return {
+        ...base,
+        kind: "receipt",
+        text: message.text,
+        amountMinor: message.amountMinor,
+        currency: message.currency,
+        reference: message.reference,
+      };
+  }
+}
+
+/** The locale channel adapters format amounts with, for the conversation's language. */
+export function channelLocale(lang: Lang): string {
+  return NUMBER_LOCALES[lang];
+}
