@@ -2,11 +2,20 @@
 // inputs of the channel actions, and the next step on the platform once connected. Pure and
 // client-safe: the form, the server actions and the services share it.
 import type { ChannelKind } from "@/lib/channels/platforms/types";
-import { CreateChannelSchema } from "@/lib/conversations/web-chat/schemas";
 import { z } from "zod";
 
 export const CONNECTABLE_KINDS = ["telegram", "messenger", "whatsapp", "slack"] as const;
 export type ConnectableKind = (typeof CONNECTABLE_KINDS)[number];
+
+const id = z.string().trim().min(1).max(80);
+
+export const CreateChannelSchema = z.object({
+  flowId: id,
+  kind: z.enum(CONNECTABLE_KINDS, { error: "Pick a chat platform" }),
+  label: z.string().trim().min(1).max(120).optional(),
+  /** Points the channel at another API origin (local fakes in tests and demos). */
+  apiBaseUrl: z.url().optional(),
+});
 
 export interface ChannelConfigField {
   /** The key in the adapter's configSchema. */

@@ -7,7 +7,7 @@ import { assertCan, type MerchantContext } from "@/lib/auth/context";
 import { getChannelAdapter } from "@/lib/channels/platforms";
 import type { ChannelKind } from "@/lib/channels/platforms/types";
 import { openCredentials, sealCredentials } from "@/lib/connections/credentials";
-import { CreateChannelSchema } from "@/lib/conversations/web-chat/schemas";
+import { CreateChannelSchema } from "./forms";
 import { maskSecret } from "@/lib/crypto/secrets";
 import { appUrl } from "@/lib/env";
 import { AppError, NotFoundError } from "@/lib/errors";

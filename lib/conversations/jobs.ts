@@ -17,7 +17,7 @@ import {
   FlowTimerPayloadSchema,
   PAYMENT_EVENT_JOB,
 } from "@/lib/conversations/engine/timers";
-import { getConversation } from "@/lib/conversations/web-chat/queries";
+import { getConversation } from "@/lib/conversations/engine/snapshot";
 import type { ConversationInput } from "@/lib/flows/runtime/types";
 import { registerJobHandler } from "@/lib/jobs/runner";
 

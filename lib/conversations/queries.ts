@@ -15,20 +15,11 @@ import { CHANNEL_KINDS, type ChannelKind } from "@/lib/channels/platforms/types"
 import type { PaymentStatus } from "@/lib/connections/providers/types";
 import { toMessageView, type ChatMessageView } from "@/lib/conversations/engine/messages";
 import { NotFoundError } from "@/lib/errors";
+import { CONVERSATION_STATUSES } from "@/lib/flows/runtime/types";
 import { and, asc, desc, eq, inArray, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 
 export type ConversationsReadContext = Pick<MerchantContext, "db" | "merchantId" | "role">;
-
-export const CONVERSATION_STATUS_VALUES = [
-  "active",
-  "waiting_input",
-  "waiting_payment",
-  "completed",
-  "handed_off",
-  "expired",
-  "abandoned",
-] as const satisfies readonly ConversationStatus[];
 
 // The cursor carries started_at at microsecond precision (a JS Date keeps only milliseconds),
 // so rows sharing a millisecond are neither skipped nor repeated between pages.
@@ -55,7 +46,7 @@ export function decodeConversationCursor(text: string): Cursor | null {
 
 export const listConversationsSchema = z.object({
   flowId: z.string().min(1).max(100).optional(),
-  status: z.enum(CONVERSATION_STATUS_VALUES).optional(),
+  status: z.enum(CONVERSATION_STATUSES).optional(),
   channel: z.enum(CHANNEL_KINDS).optional(),
   includeSimulations: z.boolean().default(false),
   /** Opaque: the nextCursor of the previous page. */

@@ -1,6 +1,6 @@
 "use server";
 // The designer's simulator, as server actions. Thin: lib/action.ts resolves the member and
-// checks flows.edit; lib/conversations/simulator.ts scopes everything to the merchant.
+// checks flows.edit; lib/conversations/simulator/ scopes everything to the merchant.
 import { defineAction } from "@/lib/action";
 import {
   getSimulatorInfo,
@@ -12,7 +12,7 @@ import {
   SimulatorMessageSchema,
   SimulatorPollSchema,
   SimulatorStartSchema,
-} from "@/lib/conversations/web-chat/schemas";
+} from "@/lib/conversations/simulator/schemas";
 import { z } from "zod";
 
 export const simulatorInfoAction = defineAction({

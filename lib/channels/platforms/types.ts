@@ -1,15 +1,21 @@
 // The contract every chat channel implements. Pure server code: no Next, no database.
 // The webhook route verifies, dedupes on platformMessageId and hands InboundMessages to the
 // bot runtime; the runtime's OutboundMessages go back out through `send`.
+import type {
+  ChoiceOption,
+  OutboundMessage,
+  ChannelCapabilities as RuntimeChannelCapabilities,
+} from "@/lib/flows/runtime/types";
 import type { z } from "zod";
+
+// The runtime owns the message shapes; channels render and send them.
+export type { ChoiceOption, OutboundMessage };
 
 export const CHANNEL_KINDS = ["web", "telegram", "messenger", "whatsapp", "slack"] as const;
 export type ChannelKind = (typeof CHANNEL_KINDS)[number];
 
-export interface ChannelCapabilities {
-  buttons: boolean;
-  wallets: boolean;
-  richCards: boolean;
+/** What the runtime needs to know about a channel, plus the limits the renderer applies. */
+export interface ChannelCapabilities extends RuntimeChannelCapabilities {
   /** Longest text one outbound message may carry, in UTF-16 code units. */
   maxTextLength: number;
   /**
@@ -24,24 +30,6 @@ export interface ChannelCapabilities {
     maxTextLength: number;
   };
 }
-
-export interface ChoiceOption {
-  value: string;
-  label: string;
-}
-
-export type OutboundMessage =
-  | { kind: "text"; text: string }
-  | { kind: "choices"; text: string; options: ChoiceOption[] }
-  | {
-      kind: "payment_link";
-      text: string;
-      url: string;
-      amountMinor: number;
-      currency: string;
-      methods: string[];
-    }
-  | { kind: "receipt"; text: string; amountMinor: number; currency: string; reference: string };
 
 export interface InboundMessage {
   /** The platform's id for this delivery: the route's dedupe key (a redelivery repeats it). */

@@ -1,7 +1,7 @@
 // How conversation messages are stored (conversation_messages.body), shown to the chat
 // widget and the simulator, and handed to a channel adapter. Customer text stays plain text
 // from end to end; nothing here produces markup.
-import type { OutboundMessage as ChannelOutbound } from "@/lib/channels/platforms/types";
+import { PAYMENT_METHODS, type PaymentMethod } from "@/lib/connections/providers/types";
 import type { Lang } from "@/lib/flows/graph";
 import { NUMBER_LOCALES } from "@/lib/flows/i18n";
 import type { OutboundMessage } from "@/lib/flows/runtime/types";
@@ -102,9 +102,15 @@ export function outboundBody(message: OutboundMessage, delivery: Delivery): Outb
 }
 
 /** The channel adapter's shape of a stored outbound message (delivery bookkeeping dropped). */
-export function toChannelMessage(body: OutboundBody): ChannelOutbound {
+export function toChannelMessage(body: OutboundBody): OutboundMessage {
   const { delivery: _delivery, ...message } = body;
-  return message;
+  if (message.kind !== "payment_link") return message;
+  // Stored bodies keep methods as plain strings (the runtime wrote them); adapters only show the link.
+  return { ...message, methods: message.methods.filter(isPaymentMethod) };
+}
+
+function isPaymentMethod(method: string): method is PaymentMethod {
+  return (PAYMENT_METHODS as readonly string[]).includes(method);
 }
 
 export interface StoredMessageRow {

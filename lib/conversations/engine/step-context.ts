@@ -59,7 +59,7 @@ const ConversationRowSchema = z.object({
   externalUserId: z.string(),
   externalChatId: z.string(),
   lang: z.string(),
-  status: z.enum([...CONVERSATION_STATUSES, "abandoned"] as const),
+  status: z.enum(CONVERSATION_STATUSES),
   isSimulation: z.boolean(),
   state: json(z.unknown()),
   revision: z.number().int(),

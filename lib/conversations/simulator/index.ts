@@ -10,7 +10,7 @@ import {
   getConversation,
   readConversationSince,
   type ChatSnapshot,
-} from "@/lib/conversations/web-chat/queries";
+} from "@/lib/conversations/engine/snapshot";
 import { NotFoundError } from "@/lib/errors";
 import type { Lang } from "@/lib/flows/graph";
 

@@ -14,7 +14,7 @@ import { AppError, NotFoundError } from "@/lib/errors";
 import { readBodyWithLimit } from "@/lib/payments/webhook-http";
 import { zodFieldErrors } from "@/lib/validation";
 import { z } from "zod";
-import { type ChatSnapshot, snapshotOf } from "./queries";
+import { type ChatSnapshot, snapshotOf } from "@/lib/conversations/engine/snapshot";
 import { CHAT_MESSAGE_LIMIT, CHAT_START_LIMIT, clientAddress, takeRateLimit } from "./rate-limit";
 import { CursorSchema, ReadChatSchema, StartChatSchema } from "./schemas";
 

@@ -6,7 +6,8 @@ import { type ChatMessageView, toMessageView } from "@/lib/conversations/engine/
 import { waitForConversation } from "@/lib/conversations/engine/notify";
 import { readStepContext } from "@/lib/conversations/engine/step-context";
 import { NotFoundError } from "@/lib/errors";
-import { getPublicChatFlow, getWidgetConversation, snapshotOf } from "./queries";
+import { snapshotOf } from "@/lib/conversations/engine/snapshot";
+import { getPublicChatFlow, getWidgetConversation } from "./queries";
 import { CursorSchema, ReadChatSchema } from "./schemas";
 
 export const STREAM_LIFETIME_MS = 60_000;
