@@ -9,12 +9,12 @@ import { webAdapter } from "@/lib/channels/platforms/web";
 import { handleInbound, startConversation } from "@/lib/conversations/engine";
 import { isLiveOn } from "@/lib/conversations/engine/graphs";
 import { type ChatMessageView, toMessageView } from "@/lib/conversations/engine/messages";
+import { type ChatSnapshot, snapshotOf } from "@/lib/conversations/engine/snapshot";
 import { readWidgetStepContext } from "@/lib/conversations/engine/step-context";
 import { AppError, NotFoundError } from "@/lib/errors";
+import { errorAnswer } from "@/lib/http/error-answer";
+import { assertSameOrigin } from "@/lib/http/same-origin";
 import { readBodyWithLimit } from "@/lib/payments/webhook-http";
-import { zodFieldErrors } from "@/lib/validation";
-import { z } from "zod";
-import { type ChatSnapshot, snapshotOf } from "@/lib/conversations/engine/snapshot";
 import { CHAT_MESSAGE_LIMIT, CHAT_START_LIMIT, clientAddress, takeRateLimit } from "./rate-limit";
 import { CursorSchema, ReadChatSchema, StartChatSchema } from "./schemas";
 
@@ -22,37 +22,15 @@ export function json(body: unknown, status = 200): Response {
   return Response.json(body, { status, headers: { "cache-control": "no-store" } });
 }
 
-/** One mapping of errors to answers for the chat routes. */
+/** The chat routes' answer to an error; a refused inbound body keeps the adapter's status. */
 export function chatErrorResponse(error: unknown): Response {
-  if (error instanceof AppError)
-    return json({ error: error.message, fieldErrors: error.fieldErrors }, error.status);
   if (error instanceof InboundRejectedError) return json({ error: error.message }, error.status);
-  if (error instanceof z.ZodError)
-    return json(
-      { error: "Please fix the highlighted fields.", fieldErrors: zodFieldErrors(error) },
-      422,
-    );
-  console.error("[chat] unexpected error", error);
-  return json({ error: "Something went wrong on our side. Please try again." }, 500);
+  const answer = errorAnswer(error, "chat", "Something went wrong on our side. Please try again.");
+  return json({ error: answer.error, fieldErrors: answer.fieldErrors }, answer.status);
 }
 
-/** Refuses requests a browser marks as coming from another site. */
-export function assertSameOrigin(request: Request): void {
-  const site = request.headers.get("sec-fetch-site");
-  if (site === "cross-site") throw new AppError("Cross-origin request refused.", 403);
-  const origin = request.headers.get("origin");
-  if (!origin) return;
-  const host =
-    request.headers.get("x-forwarded-host") ??
-    request.headers.get("host") ??
-    new URL(request.url).host;
-  let originHost: string;
-  try {
-    originHost = new URL(origin).host;
-  } catch {
-    throw new AppError("Cross-origin request refused.", 403);
-  }
-  if (originHost !== host) throw new AppError("Cross-origin request refused.", 403);
+function assertSameOriginRequest(request: Request): void {
+  assertSameOrigin(request.headers, new URL(request.url).host);
 }
 
 function limit(request: Request, scope: string, rule: typeof CHAT_START_LIMIT): void {
@@ -80,7 +58,7 @@ export async function startWebChat(
   publicKey: string,
   request: Request,
 ): Promise<ChatSnapshot> {
-  assertSameOrigin(request);
+  assertSameOriginRequest(request);
   const { value } = await readJson(request);
   const input = StartChatSchema.parse(value);
   limit(request, "start", CHAT_START_LIMIT);
@@ -108,7 +86,7 @@ export async function sendWebChatMessage(
   conversationId: string,
   request: Request,
 ): Promise<ChatSnapshot> {
-  assertSameOrigin(request);
+  assertSameOriginRequest(request);
   const after =
     CursorSchema.parse(new URL(request.url).searchParams.get("after") ?? undefined) ?? null;
   const { raw } = await readJson(request);
