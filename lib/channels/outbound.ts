@@ -7,15 +7,15 @@ import { getChannelAdapter } from "@/lib/channels/platforms";
 import { type ChannelAdapter, ChannelError } from "@/lib/channels/platforms/types";
 import {
   channelLocale,
-  type Delivery,
   OutboundBodySchema,
+  type SendStatus,
   toChannelMessage,
 } from "@/lib/conversations/engine/messages";
-import { recordDelivery } from "@/lib/conversations/engine/store";
+import { recordSendStatus } from "@/lib/conversations/engine/store";
 import type { Lang } from "@/lib/flows/graph";
 import { getMerchantChannel, openChannelConfig } from "./records";
 
-export function needsDelivery(
+export function needsChannelSend(
   conversation: Pick<Conversation, "channel" | "isSimulation">,
 ): boolean {
   return conversation.channel !== "web" && !conversation.isSimulation;
@@ -27,12 +27,12 @@ function describeFailure(error: unknown): string {
   return "Unknown error";
 }
 
-export interface DeliveryReport {
+export interface SendReport {
   sent: number;
   failed: number;
 }
 
-export async function deliverOutbound(
+export async function sendOutbound(
   db: Db,
   conversation: Pick<
     Conversation,
@@ -40,19 +40,19 @@ export async function deliverOutbound(
   >,
   rows: readonly ConversationMessage[],
   now: () => Date = () => new Date(),
-): Promise<DeliveryReport> {
-  const report: DeliveryReport = { sent: 0, failed: 0 };
-  if (!needsDelivery(conversation) || rows.length === 0) return report;
+): Promise<SendReport> {
+  const report: SendReport = { sent: 0, failed: 0 };
+  if (!needsChannelSend(conversation) || rows.length === 0) return report;
 
   const fail = async (row: ConversationMessage, error: string) => {
     const body = OutboundBodySchema.safeParse(row.body);
     if (!body.success) return;
-    const delivery: Delivery = {
+    const failed: SendStatus = {
       status: "failed",
       error: error.slice(0, 500),
       at: now().toISOString(),
     };
-    await recordDelivery(db, row.merchantId, row.id, { ...body.data, delivery }, null);
+    await recordSendStatus(db, row.merchantId, row.id, { ...body.data, delivery: failed }, null);
     report.failed += 1;
   };
 
@@ -89,12 +89,12 @@ export async function deliverOutbound(
           locale: channelLocale(conversation.lang as Lang),
         },
       );
-      const delivery: Delivery = { status: "sent", at: now().toISOString() };
-      await recordDelivery(
+      const sentStatus: SendStatus = { status: "sent", at: now().toISOString() };
+      await recordSendStatus(
         db,
         row.merchantId,
         row.id,
-        { ...body.data, delivery },
+        { ...body.data, delivery: sentStatus },
         sent.platformMessageId ?? null,
       );
       report.sent += 1;

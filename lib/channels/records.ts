@@ -7,13 +7,13 @@ import { assertCan, type MerchantContext } from "@/lib/auth/context";
 import { getChannelAdapter } from "@/lib/channels/platforms";
 import type { ChannelKind } from "@/lib/channels/platforms/types";
 import { openCredentials, sealCredentials } from "@/lib/connections/credentials";
-import { CreateChannelSchema } from "./forms";
 import { maskSecret } from "@/lib/crypto/secrets";
 import { appUrl } from "@/lib/env";
 import { AppError, NotFoundError } from "@/lib/errors";
 import { newId } from "@/lib/ids";
 import { zodFieldErrors } from "@/lib/validation";
 import { and, eq } from "drizzle-orm";
+import { CreateChannelSchema } from "./forms";
 
 export type ChannelContext = Pick<
   MerchantContext,

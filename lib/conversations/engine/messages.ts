@@ -9,12 +9,16 @@ import { z } from "zod";
 
 const choiceOption = z.object({ value: z.string(), label: z.string() });
 
-export const DeliverySchema = z.object({
+/**
+ * Whether a reply was sent through its channel. Stored under the body's `delivery` key (a name
+ * rows already carry); in code it is the send status, not a webhook delivery.
+ */
+export const SendStatusSchema = z.object({
   status: z.enum(["pending", "sent", "failed", "not_needed"]),
   error: z.string().optional(),
   at: z.string().optional(),
 });
-export type Delivery = z.infer<typeof DeliverySchema>;
+export type SendStatus = z.infer<typeof SendStatusSchema>;
 
 /** What the customer sent, after redaction. `choiceValue` is the tapped button's value. */
 export const InboundBodySchema = z.object({
@@ -25,12 +29,12 @@ export const InboundBodySchema = z.object({
 export type InboundBody = z.infer<typeof InboundBodySchema>;
 
 export const OutboundBodySchema = z.discriminatedUnion("kind", [
-  z.object({ kind: z.literal("text"), text: z.string(), delivery: DeliverySchema.optional() }),
+  z.object({ kind: z.literal("text"), text: z.string(), delivery: SendStatusSchema.optional() }),
   z.object({
     kind: z.literal("choices"),
     text: z.string(),
     options: z.array(choiceOption),
-    delivery: DeliverySchema.optional(),
+    delivery: SendStatusSchema.optional(),
   }),
   z.object({
     kind: z.literal("payment_link"),
@@ -39,7 +43,7 @@ export const OutboundBodySchema = z.discriminatedUnion("kind", [
     amountMinor: z.number().int(),
     currency: z.string(),
     methods: z.array(z.string()),
-    delivery: DeliverySchema.optional(),
+    delivery: SendStatusSchema.optional(),
   }),
   z.object({
     kind: z.literal("receipt"),
@@ -47,7 +51,7 @@ export const OutboundBodySchema = z.discriminatedUnion("kind", [
     amountMinor: z.number().int(),
     currency: z.string(),
     reference: z.string(),
-    delivery: DeliverySchema.optional(),
+    delivery: SendStatusSchema.optional(),
   }),
 ]);
 export type OutboundBody = z.infer<typeof OutboundBodySchema>;
@@ -68,16 +72,16 @@ export interface ChatMessageView {
   createdAt: string;
 }
 
-export function outboundBody(message: OutboundMessage, delivery: Delivery): OutboundBody {
+export function outboundBody(message: OutboundMessage, send: SendStatus): OutboundBody {
   switch (message.kind) {
     case "text":
-      return { kind: "text", text: message.text, delivery };
+      return { kind: "text", text: message.text, delivery: send };
     case "choices":
       return {
         kind: "choices",
         text: message.text,
         options: message.options.map((o) => ({ value: o.value, label: o.label })),
-        delivery,
+        delivery: send,
       };
     case "payment_link":
       return {
@@ -87,7 +91,7 @@ export function outboundBody(message: OutboundMessage, delivery: Delivery): Outb
         amountMinor: message.amountMinor,
         currency: message.currency,
         methods: [...message.methods],
-        delivery,
+        delivery: send,
       };
     case "receipt":
       return {
@@ -96,12 +100,12 @@ export function outboundBody(message: OutboundMessage, delivery: Delivery): Outb
         amountMinor: message.amountMinor,
         currency: message.currency,
         reference: message.reference,
-        delivery,
+        delivery: send,
       };
   }
 }
 
-/** The channel adapter's shape of a stored outbound message (delivery bookkeeping dropped). */
+/** The channel adapter's shape of a stored outbound message (send status dropped). */
 export function toChannelMessage(body: OutboundBody): OutboundMessage {
   const { delivery: _delivery, ...message } = body;
   if (message.kind !== "payment_link") return message;

@@ -2,7 +2,7 @@
 // every row it produces — the new state (one revision on), the customer's message, the replies,
 // the funnel events and the durable jobs — for step-writer.ts to write in one go.
 import type { Conversation, ConversationEvent, ConversationMessage } from "@/db/schema";
-import { needsDelivery } from "@/lib/channels/outbound";
+import { needsChannelSend } from "@/lib/channels/outbound";
 import type { ChannelCapabilities } from "@/lib/channels/platforms/types";
 import type { CheckoutRequest } from "@/lib/conversations/checkout/guard";
 import { availableMethodsFor, type ConnectionOffer } from "@/lib/conversations/checkout/methods";
@@ -145,7 +145,7 @@ export function planStep(
     at = new Date(at.getTime() + 1);
   }
 
-  const delivery = needsDelivery(before)
+  const send = needsChannelSend(before)
     ? ({ status: "pending" } as const)
     : ({ status: "not_needed" } as const);
   const outbound = result.outbound.map((message, i) =>
@@ -154,7 +154,7 @@ export function planStep(
       {
         direction: "outbound",
         platformMessageId: null,
-        body: outboundBody(message, delivery),
+        body: outboundBody(message, send),
         redacted: false,
       },
       new Date(at.getTime() + i),

@@ -4,7 +4,7 @@
 // takes the row lock, so a conversation always moves on.
 import type { Db, Tx } from "@/db/client";
 import { type Conversation, type ConversationMessage, payments } from "@/db/schema";
-import { deliverOutbound } from "@/lib/channels/outbound";
+import { sendOutbound } from "@/lib/channels/outbound";
 import type { PaymentStatus } from "@/lib/connections/providers/types";
 import { createConversationCheckout } from "@/lib/conversations/checkout";
 import type { CheckoutRequest } from "@/lib/conversations/checkout/guard";
@@ -154,7 +154,7 @@ export async function finishStep(
   now: Date,
 ): Promise<Finished> {
   notifyConversation(plan.conversation.id);
-  await deliverOutbound(db, plan.conversation, plan.outbound);
+  await sendOutbound(db, plan.conversation, plan.outbound);
   const finished: Finished = {
     conversation: plan.conversation,
     messages: [...(plan.inbound ? [plan.inbound] : []), ...plan.outbound],

@@ -1,5 +1,5 @@
 // Rows of one conversation outside a step: its messages in their strict per-conversation order,
-// the chat lock that opens a conversation once, and delivery bookkeeping. Steps read through
+// the chat lock that opens a conversation once, and the send status of replies. Steps read through
 // step-context.ts and write through step-writer.ts. Every query names the merchant.
 import type { DbOrTx, Tx } from "@/db/client";
 import { conversationMessages, type ConversationMessage } from "@/db/schema";
@@ -78,7 +78,7 @@ export async function listMessagesFrom(
     .orderBy(asc(conversationMessages.createdAt), asc(conversationMessages.id));
 }
 
-export async function recordDelivery(
+export async function recordSendStatus(
   db: DbOrTx,
   merchantId: string,
   messageId: string,
