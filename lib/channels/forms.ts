@@ -179,7 +179,6 @@ export const ConnectChannelSchema = CreateChannelSchema.extend({
   apiBaseUrl: z.preprocess(blankToUndefined, CreateChannelSchema.shape.apiBaseUrl),
   config: ConfigInputSchema.default({}),
 });
-export type ConnectChannelInput = z.input<typeof ConnectChannelSchema>;
 
 export const ListChannelsSchema = z.object({ flowId: z.string().trim().min(1).max(80) });
 

@@ -3,7 +3,6 @@ import { messengerAdapter } from "./messenger";
 import { slackAdapter } from "./slack";
 import { telegramAdapter } from "./telegram";
 import type { ChannelAdapter, ChannelKind } from "./types";
-import { CHANNEL_KINDS } from "./types";
 import { webAdapter } from "./web";
 import { whatsappAdapter } from "./whatsapp";
 
@@ -27,10 +26,6 @@ export function getChannelAdapter(kind: ChannelKind): ChannelAdapter<unknown> {
   const adapter = adapters[kind] as ChannelAdapter<unknown> | undefined;
   if (!adapter) throw new Error(`Unknown channel kind "${kind}"`);
   return adapter;
-}
-
-export function isChannelKind(value: string): value is ChannelKind {
-  return (CHANNEL_KINDS as readonly string[]).includes(value);
 }
 
 export type { MessengerConfig } from "./messenger";

@@ -4,7 +4,7 @@
 import type { DbOrTx, Tx } from "@/db/client";
 import { conversationMessages, type ConversationMessage } from "@/db/schema";
 import type { ChannelKind } from "@/lib/channels/platforms/types";
-import { and, asc, eq, gt, gte, inArray, sql } from "drizzle-orm";
+import { and, asc, eq, gt, gte, sql } from "drizzle-orm";
 import type { OutboundBody } from "./messages";
 
 /** The most messages one answer carries; the widget asks again from its new cursor. */
@@ -90,19 +90,5 @@ export async function recordSendStatus(
     .set({ body, ...(platformMessageId ? { platformMessageId } : {}) })
     .where(
       and(eq(conversationMessages.merchantId, merchantId), eq(conversationMessages.id, messageId)),
-    );
-}
-
-export async function getMessagesByIds(
-  db: DbOrTx,
-  merchantId: string,
-  ids: string[],
-): Promise<ConversationMessage[]> {
-  if (ids.length === 0) return [];
-  return db
-    .select()
-    .from(conversationMessages)
-    .where(
-      and(eq(conversationMessages.merchantId, merchantId), inArray(conversationMessages.id, ids)),
     );
 }

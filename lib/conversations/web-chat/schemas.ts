@@ -11,7 +11,6 @@ export const StartChatSchema = z.object({
   sessionId: SessionIdSchema,
   lang: LangSchema.optional(),
 });
-export type StartChatInput = z.infer<typeof StartChatSchema>;
 
 /** "after" cursors are the ISO time of the last message the client has. */
 export const CursorSchema = z.iso.datetime({ offset: true }).optional();
