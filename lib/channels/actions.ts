@@ -1,6 +1,6 @@
 "use server";
 // The flow page's Channels panel, as server actions. Thin: lib/action.ts resolves the member
-// and checks the named permission; lib/conversations/channel-admin.ts re-checks it, scopes
+// and checks the named permission; lib/channels/admin.ts re-checks it, scopes
 // everything to the merchant and audits.
 import { defineAction } from "@/lib/action";
 import {

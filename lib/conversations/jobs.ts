@@ -9,6 +9,7 @@ import {
   stepConversation,
 } from "@/lib/conversations/engine";
 import { loadStepEnvironment } from "@/lib/conversations/engine/environment";
+import { getConversation } from "@/lib/conversations/engine/snapshot";
 import { readState } from "@/lib/conversations/engine/step-runner";
 import {
   CHECKOUT_JOB,
@@ -17,7 +18,6 @@ import {
   FlowTimerPayloadSchema,
   PAYMENT_EVENT_JOB,
 } from "@/lib/conversations/engine/timers";
-import { getConversation } from "@/lib/conversations/engine/snapshot";
 import type { ConversationInput } from "@/lib/flows/runtime/types";
 import { registerJobHandler } from "@/lib/jobs/runner";
 

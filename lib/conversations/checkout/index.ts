@@ -1,6 +1,8 @@
 // Turns the runtime's create_checkout request into a real checkout, after the step's commit:
 // the amount is checked against the conversation's own state first, the connection is chosen
 // here, and the outcome goes back into the runtime (a link to send, or a failure to explain).
+// Path: guard.ts (amount check) → methods.ts (pick a connection) → lib/payments/checkout;
+// later, payment-events.ts queues the payment's status changes back to the conversation.
 import type { Db } from "@/db/client";
 import type { Conversation } from "@/db/schema";
 import type { PaymentMethod } from "@/lib/connections/providers/types";

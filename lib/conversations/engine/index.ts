@@ -3,6 +3,10 @@
 // writes the message (redacted), the new state, the replies and the events in one statement
 // that only lands if nobody wrote in between (then it reads again). What must follow the write
 // — sending the replies, creating the checkout — runs after it and feeds the results back in.
+// Path: handleInbound / startConversation (index.ts, start.ts) → inbound.ts (redact, language)
+// → step-context.ts (one read) → step-runner.ts (planStep: the runtime decides what to say)
+// → step-writer.ts (one write) → steps.ts (finishStep: send replies via lib/channels/outbound,
+// create the checkout via ../checkout, notify the widget's stream).
 import type { Db, Tx } from "@/db/client";
 import type { Conversation, ConversationMessage } from "@/db/schema";
 import { NotFoundError } from "@/lib/errors";

@@ -1,6 +1,7 @@
 // The designer's simulator: a web conversation on the flow's current draft, marked as a
 // simulation, paying through the merchant's Sandbox connection only. Simulating changes
 // conversations and creates Sandbox payments, so it needs flows.edit.
+// Path: lib/flows/simulator-actions.ts (schemas.ts) → index.ts → the engine (../engine).
 import type { Db } from "@/db/client";
 import { assertCan, type MerchantContext } from "@/lib/auth/context";
 import { handleInbound, startConversation } from "@/lib/conversations/engine";

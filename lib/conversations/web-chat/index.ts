@@ -2,6 +2,8 @@
 // read what came after a cursor. Public and keyed by the flow's public key; the session id
 // the browser keeps proves a conversation is the caller's. Same-origin only: the widget
 // runs in an iframe on Parley's own origin.
+// Path: /api/chat routes → index.ts (same origin, body limit, rate-limit.ts, schemas.ts) →
+// the engine (../engine) → snapshot; stream.ts serves the SSE stream; queries.ts the page's reads.
 import type { Db } from "@/db/client";
 import { MAX_INBOUND_BODY_BYTES } from "@/lib/channels/platforms/sanitize";
 import { InboundRejectedError } from "@/lib/channels/platforms/types";

@@ -4,9 +4,9 @@
 import type { Db } from "@/db/client";
 import { type ChatMessageView, toMessageView } from "@/lib/conversations/engine/messages";
 import { waitForConversation } from "@/lib/conversations/engine/notify";
+import { snapshotOf } from "@/lib/conversations/engine/snapshot";
 import { readStepContext } from "@/lib/conversations/engine/step-context";
 import { NotFoundError } from "@/lib/errors";
-import { snapshotOf } from "@/lib/conversations/engine/snapshot";
 import { getPublicChatFlow, getWidgetConversation } from "./queries";
 import { CursorSchema, ReadChatSchema } from "./schemas";
 

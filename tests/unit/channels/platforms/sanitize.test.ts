@@ -13,7 +13,7 @@ import {
 import { InboundRejectedError } from "@/lib/channels/platforms/types";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { parseTelegramHtml } from "../../fakes/telegram-server";
+import { parseTelegramHtml } from "../../../fakes/telegram-server";
 import { caught } from "./helpers";
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;

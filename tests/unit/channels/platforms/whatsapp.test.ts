@@ -5,7 +5,7 @@ import {
   type WhatsAppConfig,
 } from "@/lib/channels/platforms/whatsapp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { signMetaBody, startFakeMeta, type FakeMeta } from "../../fakes/meta-server";
+import { signMetaBody, startFakeMeta, type FakeMeta } from "../../../fakes/meta-server";
 import { caught, channelRequest } from "./helpers";
 
 const ACCESS_TOKEN = "EAAJwhatsappSystemUserToken";

@@ -14,8 +14,8 @@ import { and, asc, eq } from "drizzle-orm";
 import { randomUUID } from "node:crypto";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { insertShop, useTestMasterKey, type ShopFixture } from "./conversations.fixtures";
-import { ENGINES, openTestDatabase } from "./helpers/test-db";
+import { insertShop, useTestMasterKey, type ShopFixture } from "../conversations.fixtures";
+import { ENGINES, openTestDatabase } from "../helpers/test-db";
 
 const T0 = new Date(Math.floor(Date.now() / 1000) * 1000);
 

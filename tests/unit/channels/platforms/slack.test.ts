@@ -1,7 +1,7 @@
 import { slackAdapter, slackConfigSchema, type SlackConfig } from "@/lib/channels/platforms/slack";
 import { ChannelError } from "@/lib/channels/platforms/types";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { signSlackRequest, startFakeSlack, type FakeSlack } from "../../fakes/slack-server";
+import { signSlackRequest, startFakeSlack, type FakeSlack } from "../../../fakes/slack-server";
 import { caught, channelRequest } from "./helpers";
 
 const BOT_TOKEN = "xoxb-17653672481-19874698323-pdFZKVeTuE8sk7oOcBrzbqgy";

@@ -27,8 +27,8 @@ import {
   orderAndPayGraph,
   useTestMasterKey,
   type ShopFixture,
-} from "./conversations.fixtures";
-import { ENGINES, openTestDatabase } from "./helpers/test-db";
+} from "../conversations.fixtures";
+import { ENGINES, openTestDatabase } from "../helpers/test-db";
 
 const T0 = new Date("2025-03-01T09:00:00.000Z");
 const minutes = (n: number) => new Date(T0.getTime() + n * 60_000);

@@ -5,7 +5,7 @@ import {
 } from "@/lib/channels/platforms/messenger";
 import { ChannelError, InboundRejectedError } from "@/lib/channels/platforms/types";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { signMetaBody, startFakeMeta, type FakeMeta } from "../../fakes/meta-server";
+import { signMetaBody, startFakeMeta, type FakeMeta } from "../../../fakes/meta-server";
 import { caught, channelRequest } from "./helpers";
 
 const PAGE_TOKEN = "EAAGm0PX4ZCpsBAFakePageToken";

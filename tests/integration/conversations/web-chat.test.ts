@@ -29,8 +29,8 @@ import {
   orderAndPayGraph,
   type ShopFixture,
   useTestMasterKey,
-} from "./conversations.fixtures";
-import { ENGINES, openTestDatabase } from "./helpers/test-db";
+} from "../conversations.fixtures";
+import { ENGINES, openTestDatabase } from "../helpers/test-db";
 
 const ORIGIN = "http://localhost:3999";
 

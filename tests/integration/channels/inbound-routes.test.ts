@@ -15,16 +15,16 @@ import { createChannel, type ChannelContext } from "@/lib/channels/records";
 import { newId } from "@/lib/ids";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { signMetaBody, startFakeMeta, type FakeMeta } from "../fakes/meta-server";
-import { signSlackRequest, startFakeSlack, type FakeSlack } from "../fakes/slack-server";
-import { startFakeTelegram, type FakeTelegram } from "../fakes/telegram-server";
+import { signMetaBody, startFakeMeta, type FakeMeta } from "../../fakes/meta-server";
+import { signSlackRequest, startFakeSlack, type FakeSlack } from "../../fakes/slack-server";
+import { startFakeTelegram, type FakeTelegram } from "../../fakes/telegram-server";
 import {
   inboundCount,
   insertShop,
   useTestMasterKey,
   type ShopFixture,
-} from "./conversations.fixtures";
-import { ENGINES, openTestDatabase } from "./helpers/test-db";
+} from "../conversations.fixtures";
+import { ENGINES, openTestDatabase } from "../helpers/test-db";
 
 const TELEGRAM = {
   botToken: "123456:AAE_fakeTelegramTokenForParley",

@@ -28,8 +28,8 @@ import {
   publishNewVersion,
   useTestMasterKey,
   type ShopFixture,
-} from "./conversations.fixtures";
-import { ENGINES, openTestDatabase } from "./helpers/test-db";
+} from "../conversations.fixtures";
+import { ENGINES, openTestDatabase } from "../helpers/test-db";
 
 // Jobs enqueued by the pipeline run "now" by the wall clock, so the test's clock starts there too.
 const T0 = new Date(Math.floor(Date.now() / 1000) * 1000);

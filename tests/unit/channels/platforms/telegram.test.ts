@@ -5,8 +5,8 @@ import {
 } from "@/lib/channels/platforms/telegram";
 import { ChannelError, InboundRejectedError } from "@/lib/channels/platforms/types";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { closedPortUrl } from "../../fakes/http-server";
-import { startFakeTelegram, type FakeTelegram } from "../../fakes/telegram-server";
+import { closedPortUrl } from "../../../fakes/http-server";
+import { startFakeTelegram, type FakeTelegram } from "../../../fakes/telegram-server";
 import { caught, channelRequest } from "./helpers";
 
 const BOT_TOKEN = "123456789:AAH3ykq0tT-example_token_abcdefghij";

@@ -21,8 +21,8 @@ import { newId } from "@/lib/ids";
 import { and, count, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { signMetaBody, startFakeMeta, type FakeMeta } from "../fakes/meta-server";
-import { startFakeTelegram, type FakeTelegram } from "../fakes/telegram-server";
+import { signMetaBody, startFakeMeta, type FakeMeta } from "../../fakes/meta-server";
+import { startFakeTelegram, type FakeTelegram } from "../../fakes/telegram-server";
 import {
   inboundCount,
   insertPublishedFlow,
@@ -30,8 +30,8 @@ import {
   orderAndPayGraph,
   useTestMasterKey,
   type ShopFixture,
-} from "./conversations.fixtures";
-import { ENGINES, openTestDatabase } from "./helpers/test-db";
+} from "../conversations.fixtures";
+import { ENGINES, openTestDatabase } from "../helpers/test-db";
 
 const CONFIGS: Record<ConnectableKind, Record<string, string>> = {
   telegram: { botToken: "123456:AAE_fakeTelegramTokenForParley", secretToken: "parley-secret_42" },
