@@ -4,6 +4,8 @@ import type { MerchantContext } from "@/lib/auth/context";
 import type { Permission } from "@/lib/auth/permissions";
 import { requirePermission } from "@/lib/auth/server";
 import { AppError } from "@/lib/errors";
+import { errorAnswer, FIX_FIELDS_MESSAGE } from "@/lib/http/error-answer";
+import { assertSameOrigin } from "@/lib/http/same-origin";
 import { zodFieldErrors } from "@/lib/validation";
 import { headers } from "next/headers";
 import "server-only";
@@ -43,7 +45,7 @@ export function defineAction<S extends z.ZodType, T>(definition: ActionDefinitio
         return {
           ok: false,
           status: 422,
-          error: "Please fix the highlighted fields.",
+          error: FIX_FIELDS_MESSAGE,
           fieldErrors: zodFieldErrors(input.error),
         };
       }
@@ -64,29 +66,19 @@ export function toActionError(error: unknown): {
   error: string;
   fieldErrors?: Record<string, string[]>;
 } {
-  if (error instanceof AppError) {
-    return {
-      ok: false,
-      status: error.status,
-      error: error.message,
-      fieldErrors: error.fieldErrors,
-    };
-  }
-  if (error instanceof z.ZodError) {
-    return {
-      ok: false,
-      status: 422,
-      error: "Please fix the highlighted fields.",
-      fieldErrors: zodFieldErrors(error),
-    };
-  }
   // Next's redirect()/notFound() signal through exceptions; let them through.
-  if (error && typeof error === "object" && "digest" in error) throw error;
-  console.error("[action] unexpected error", error);
+  if (
+    !(error instanceof AppError) &&
+    !(error instanceof z.ZodError) &&
+    error &&
+    typeof error === "object" &&
+    "digest" in error
+  ) {
+    throw error;
+  }
   return {
     ok: false,
-    status: 500,
-    error: "Something went wrong on our side. Nothing was changed.",
+    ...errorAnswer(error, "action", "Something went wrong on our side. Nothing was changed."),
   };
 }
 
@@ -104,17 +96,6 @@ function formDataToObject(form: FormData): Record<string, unknown> {
   return out;
 }
 
-/** Next already compares Origin with Host for server actions; we check again so the rule is ours. */
 async function assertSameOriginAction(): Promise<void> {
-  const h = await headers();
-  const origin = h.get("origin");
-  if (!origin) return; // same-origin navigations and server-side calls carry none
-  const host = h.get("x-forwarded-host") ?? h.get("host");
-  let originHost: string;
-  try {
-    originHost = new URL(origin).host;
-  } catch {
-    throw new AppError("Cross-origin request refused.", 403);
-  }
-  if (originHost !== host) throw new AppError("Cross-origin request refused.", 403);
+  assertSameOrigin(await headers());
 }

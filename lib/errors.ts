@@ -1,5 +1,5 @@
 // Errors every entry point maps the same way (lib/action.ts for server actions,
-// lib/http.ts for route handlers).
+// lib/http/error-answer.ts for route handlers).
 export class AppError extends Error {
   constructor(
     message: string,

@@ -1,6 +1,6 @@
 // Keeping the chat's message list right when the same messages arrive by several roads (the
 // send's answer, the stream, a poll): one copy per id, in the order they were written.
-import type { ChatMessageView } from "@/lib/conversations/outbound";
+import type { ChatMessageView } from "@/lib/conversations/engine/messages";
 
 export function compareMessages(a: ChatMessageView, b: ChatMessageView): number {
   if (a.createdAt !== b.createdAt) return a.createdAt < b.createdAt ? -1 : 1;

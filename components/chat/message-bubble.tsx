@@ -1,7 +1,7 @@
 // One message in the chat. Everything is rendered as text (React escapes it): customer words
 // and merchant words alike, never HTML.
 import { cn } from "@/components/ui/cn";
-import type { ChatMessageView } from "@/lib/conversations/outbound";
+import type { ChatMessageView } from "@/lib/conversations/engine/messages";
 import { formatMoney } from "@/lib/money";
 import type { ChatStrings } from "./strings";
 

@@ -1,6 +1,6 @@
 // How a chat window talks to a conversation: the public web API for the hosted chat page,
 // server actions for the designer's simulator. Same shape, so one window serves both.
-import type { ChatMessageView } from "@/lib/conversations/outbound";
+import type { ChatMessageView } from "@/lib/conversations/engine/messages";
 import type { Lang } from "@/lib/flows/graph";
 
 export interface ChatSnapshot {

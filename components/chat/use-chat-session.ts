@@ -1,7 +1,7 @@
 "use client";
 // One chat window's conversation: opens or resumes it, keeps its messages merged and ordered,
 // sends with client-made message ids (a retry repeats the id), and stays live by stream or poll.
-import type { ChatMessageView } from "@/lib/conversations/outbound";
+import type { ChatMessageView } from "@/lib/conversations/engine/messages";
 import type { Lang } from "@/lib/flows/graph";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { latestCursor, mergeMessages } from "./merge";

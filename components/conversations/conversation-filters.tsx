@@ -1,8 +1,9 @@
 import { CHANNEL_LABELS } from "@/components/flows/node-meta";
 import { Button } from "@/components/ui/button";
 import { Select } from "@/components/ui/field";
-import { CHANNEL_KINDS } from "@/lib/channels/types";
-import { CONVERSATION_STATUS_VALUES, type FlowOption } from "@/lib/conversations/dashboard-queries";
+import { CHANNEL_KINDS } from "@/lib/channels/platforms/types";
+import type { FlowOption } from "@/lib/conversations/queries";
+import { CONVERSATION_STATUSES } from "@/lib/flows/runtime/types";
 import Link from "next/link";
 import { CONVERSATION_STATUS_DISPLAY } from "./status-badge";
 
@@ -44,7 +45,7 @@ export function ConversationFilters({
         <span className="mb-1 block font-medium text-slate-700">Status</span>
         <Select name="status" defaultValue={values.status ?? ""} className="w-48">
           <option value="">All statuses</option>
-          {CONVERSATION_STATUS_VALUES.map((s) => (
+          {CONVERSATION_STATUSES.map((s) => (
             <option key={s} value={s}>
               {CONVERSATION_STATUS_DISPLAY[s].label}
             </option>

@@ -2,7 +2,7 @@ import { CHANNEL_LABELS, LANG_TABS } from "@/components/flows/node-meta";
 import { PaymentStatusBadge } from "@/components/transactions/payment-status-badge";
 import { Badge } from "@/components/ui/badge";
 import { Table, Td, Th } from "@/components/ui/table";
-import type { ConversationListItem } from "@/lib/conversations/dashboard-queries";
+import type { ConversationListItem } from "@/lib/conversations/queries";
 import type { Lang } from "@/lib/flows/graph";
 import { formatShortDateTime, timeAgo } from "@/lib/format/time";
 import { formatMoney } from "@/lib/money";

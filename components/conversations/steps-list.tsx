@@ -1,6 +1,6 @@
 import { NODE_META } from "@/components/flows/node-meta";
 import { cn } from "@/components/ui/cn";
-import type { ConversationStep } from "@/lib/conversations/dashboard-queries";
+import type { ConversationStep } from "@/lib/conversations/queries";
 import type { NodeType } from "@/lib/flows/graph";
 import { formatDateTime } from "@/lib/format/time";
 import { isProblemStep, stepKindLabel } from "./step-labels";

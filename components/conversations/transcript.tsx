@@ -2,7 +2,7 @@
 // as text (React escapes it): customer words are never interpreted as markup.
 import { Badge } from "@/components/ui/badge";
 import { cn } from "@/components/ui/cn";
-import type { TranscriptEntry } from "@/lib/conversations/dashboard-queries";
+import type { TranscriptEntry } from "@/lib/conversations/queries";
 import { formatDateTime } from "@/lib/format/time";
 import { formatMoney } from "@/lib/money";
 import Link from "next/link";

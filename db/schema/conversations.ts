@@ -1,3 +1,4 @@
+import type { ConversationStatus } from "@/lib/flows/runtime/types";
 import { sql } from "drizzle-orm";
 import {
   bigint,
@@ -15,14 +16,7 @@ import { createdAt, merchantIdColumn, tstz, updatedAt } from "./_shared";
 import { merchants } from "./auth";
 import type { ChannelKind } from "./flows";
 
-export type ConversationStatus =
-  | "active"
-  | "waiting_input"
-  | "waiting_payment"
-  | "completed"
-  | "handed_off"
-  | "expired"
-  | "abandoned";
+export type { ConversationStatus };
 
 export const conversations = pgTable(
   "conversations",

@@ -1,3 +1,4 @@
+import type { ChannelKind } from "@/lib/channels/platforms/types";
 import { sql } from "drizzle-orm";
 import {
   check,
@@ -13,7 +14,7 @@ import { createdAt, merchantIdColumn, tstz, updatedAt } from "./_shared";
 import { merchants, users } from "./auth";
 
 export type FlowStatus = "draft" | "published" | "archived";
-export type ChannelKind = "web" | "telegram" | "messenger" | "whatsapp" | "slack";
+export type { ChannelKind };
 
 export const flows = pgTable(
   "flows",

@@ -2,20 +2,24 @@
 // outcomes from the pipeline, and the safety net for a checkout whose creation was cut short.
 import type { Db } from "@/db/client";
 import type { Job } from "@/db/schema";
-import type { ConversationInput } from "@/lib/flows/runtime/types";
-import { registerJobHandler } from "@/lib/jobs/runner";
-import { completeCheckout, handlePaymentUpdate, stepConversation } from "./engine";
-import { loadStepEnvironment } from "./environment";
-import { PaymentEventJobPayloadSchema } from "./payment-events";
-import { getConversation } from "./queries";
-import { readState } from "./step-runner";
+import { PaymentEventJobPayloadSchema } from "@/lib/conversations/checkout/payment-events";
+import {
+  completeCheckout,
+  handlePaymentUpdate,
+  stepConversation,
+} from "@/lib/conversations/engine";
+import { loadStepEnvironment } from "@/lib/conversations/engine/environment";
+import { getConversation } from "@/lib/conversations/engine/snapshot";
+import { readState } from "@/lib/conversations/engine/step-runner";
 import {
   CHECKOUT_JOB,
   CheckoutJobPayloadSchema,
   FLOW_TIMER_JOB,
   FlowTimerPayloadSchema,
   PAYMENT_EVENT_JOB,
-} from "./timers";
+} from "@/lib/conversations/engine/timers";
+import type { ConversationInput } from "@/lib/flows/runtime/types";
+import { registerJobHandler } from "@/lib/jobs/runner";
 
 interface JobContext {
   db: Db;

@@ -7,7 +7,7 @@ import { flows, flowVersions } from "@/db/schema";
 import type { ChannelKind } from "@/db/schema/flows";
 import { auditAs } from "@/lib/audit/record";
 import { assertCan, type ServiceContext } from "@/lib/auth/context";
-import { CHANNEL_KINDS } from "@/lib/channels/types";
+import { CHANNEL_KINDS } from "@/lib/channels/platforms/types";
 import { AppError, ConflictError, NotFoundError } from "@/lib/errors";
 import { newId, randomBase62 } from "@/lib/ids";
 import { isCurrency } from "@/lib/money";

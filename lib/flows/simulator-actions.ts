@@ -1,18 +1,18 @@
 "use server";
 // The designer's simulator, as server actions. Thin: lib/action.ts resolves the member and
-// checks flows.edit; lib/conversations/simulator.ts scopes everything to the merchant.
+// checks flows.edit; lib/conversations/simulator/ scopes everything to the merchant.
 import { defineAction } from "@/lib/action";
-import {
-  SimulatorMessageSchema,
-  SimulatorPollSchema,
-  SimulatorStartSchema,
-} from "@/lib/conversations/schemas";
 import {
   getSimulatorInfo,
   pollSimulation,
   sendSimulationMessage,
   startSimulation,
 } from "@/lib/conversations/simulator";
+import {
+  SimulatorMessageSchema,
+  SimulatorPollSchema,
+  SimulatorStartSchema,
+} from "@/lib/conversations/simulator/schemas";
 import { z } from "zod";
 
 export const simulatorInfoAction = defineAction({

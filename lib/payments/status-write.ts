@@ -5,7 +5,7 @@
 import type { Tx } from "@/db/client";
 import { payments, type Payment } from "@/db/schema";
 import type { PaymentMethod } from "@/lib/connections/providers/types";
-import { enqueueConversationPaymentEvent } from "@/lib/conversations/payment-events";
+import { enqueueConversationPaymentEvent } from "@/lib/conversations/checkout/payment-events";
 import type { PaymentView } from "@/lib/payments/state-machine";
 import { and, eq } from "drizzle-orm";
 

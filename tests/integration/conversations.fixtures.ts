@@ -9,7 +9,7 @@ import {
   flowVersions,
   merchants,
 } from "@/db/schema";
-import { CHANNEL_KINDS } from "@/lib/channels/types";
+import { CHANNEL_KINDS } from "@/lib/channels/platforms/types";
 import { sealCredentials } from "@/lib/connections/credentials";
 import { generateSandboxCredentials } from "@/lib/connections/providers/sandbox";
 import { PAYMENT_METHODS, type PaymentMethod } from "@/lib/connections/providers/types";

@@ -2,13 +2,13 @@ import { ConversationFilters } from "@/components/conversations/conversation-fil
 import { ConversationsTable } from "@/components/conversations/conversations-table";
 import { EmptyState, PageHeader } from "@/components/ui/card";
 import { requirePagePermission } from "@/lib/auth/server";
-import { CHANNEL_KINDS } from "@/lib/channels/types";
+import { CHANNEL_KINDS } from "@/lib/channels/platforms/types";
 import {
-  CONVERSATION_STATUS_VALUES,
   decodeConversationCursor,
   listConversationFlowOptions,
   listConversations,
-} from "@/lib/conversations/dashboard-queries";
+} from "@/lib/conversations/queries";
+import { CONVERSATION_STATUSES } from "@/lib/flows/runtime/types";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { z } from "zod";
@@ -21,7 +21,7 @@ const PAGE_SIZE = 50;
 // Anything unexpected in the URL is dropped rather than failing the page.
 const querySchema = z.object({
   flow: z.string().min(1).max(100).optional().catch(undefined),
-  status: z.enum(CONVERSATION_STATUS_VALUES).optional().catch(undefined),
+  status: z.enum(CONVERSATION_STATUSES).optional().catch(undefined),
   channel: z.enum(CHANNEL_KINDS).optional().catch(undefined),
   simulations: z
     .literal("1")

@@ -2,7 +2,7 @@
 // (?embed=1); ?lang= picks the language.
 import { WebChat } from "@/components/chat/web-chat";
 import { getDb } from "@/db/client";
-import { getPublicChatFlow } from "@/lib/conversations/queries";
+import { getPublicChatFlow } from "@/lib/conversations/web-chat/queries";
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 

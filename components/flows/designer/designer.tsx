@@ -1,7 +1,7 @@
 "use client";
 
+import { FlowChannels } from "@/components/channels/flow-channels";
 import { ShareChatLink } from "@/components/chat/share-chat-link";
-import { FlowChannels } from "@/components/flows/channels/flow-channels";
 import { Button } from "@/components/ui/button";
 import type { ChannelKind, FlowStatus } from "@/db/schema/flows";
 import { type FlowGraph, type Lang, type NodeType } from "@/lib/flows/graph";

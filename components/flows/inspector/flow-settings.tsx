@@ -3,7 +3,7 @@
 import { Button } from "@/components/ui/button";
 import { Field, FormError, Input, Select } from "@/components/ui/field";
 import type { ChannelKind } from "@/db/schema/flows";
-import { CHANNEL_KINDS } from "@/lib/channels/types";
+import { CHANNEL_KINDS } from "@/lib/channels/platforms/types";
 import { updateFlowSettings } from "@/lib/flows/actions";
 import { type FlowGraph, type Lang, LANGS } from "@/lib/flows/graph";
 import { useState, useTransition } from "react";

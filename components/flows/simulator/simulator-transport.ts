@@ -5,7 +5,7 @@ import {
   type ChatTransport,
 } from "@/components/chat/transport";
 import type { ActionResult } from "@/lib/action";
-import type { ChatSnapshot as ServerSnapshot } from "@/lib/conversations/queries";
+import type { ChatSnapshot as ServerSnapshot } from "@/lib/conversations/engine/snapshot";
 import {
   pollSimulationAction,
   sendSimulationAction,

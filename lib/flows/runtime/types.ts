@@ -132,6 +132,8 @@ export const CONVERSATION_STATUSES = [
   "completed",
   "handed_off",
   "expired",
+  /** The customer went quiet for good; never set by the runtime, closed for the open-chat lookup. */
+  "abandoned",
 ] as const;
 export type ConversationStatus = (typeof CONVERSATION_STATUSES)[number];
 export const TERMINAL_STATUSES: readonly ConversationStatus[] = [

@@ -8,7 +8,7 @@ import type { Db, Tx } from "@/db/client";
 import type { Payment } from "@/db/schema";
 import { paypalEventNeedsCapture } from "@/lib/connections/providers/paypal";
 import type { NormalizedEvent } from "@/lib/connections/providers/types";
-import { enqueueConversationPaymentEvent } from "@/lib/conversations/payment-events";
+import { enqueueConversationPaymentEvent } from "@/lib/conversations/checkout/payment-events";
 import { enqueueJob } from "@/lib/jobs/queue";
 import { derivePaymentView } from "@/lib/payments/facts";
 import type { PaymentView } from "@/lib/payments/state-machine";

@@ -1,5 +1,5 @@
 import { choicesAreLive, latestCursor, mergeMessages } from "@/components/chat/merge";
-import type { ChatMessageView } from "@/lib/conversations/outbound";
+import type { ChatMessageView } from "@/lib/conversations/engine/messages";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 

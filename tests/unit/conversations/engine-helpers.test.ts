@@ -1,8 +1,8 @@
 import { pickLanguage } from "@/components/chat/strings";
 import { PAYMENT_STATUSES } from "@/lib/connections/providers/types";
+import { conversationPaymentStatus } from "@/lib/conversations/checkout/payment-events";
 import { langFromTag } from "@/lib/conversations/engine";
-import { conversationPaymentStatus } from "@/lib/conversations/payment-events";
-import { takeRateLimit } from "@/lib/conversations/rate-limit";
+import { takeRateLimit } from "@/lib/conversations/web-chat/rate-limit";
 import { describe, expect, it } from "vitest";
 
 describe("conversationPaymentStatus", () => {

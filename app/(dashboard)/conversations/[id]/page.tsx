@@ -7,7 +7,7 @@ import { PaymentStatusBadge } from "@/components/transactions/payment-status-bad
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { requirePagePermission } from "@/lib/auth/server";
-import { getConversationDetail } from "@/lib/conversations/dashboard-queries";
+import { getConversationDetail } from "@/lib/conversations/queries";
 import { formatDateTime } from "@/lib/format/time";
 import { loadOr404 } from "@/lib/load-or-404";
 import { formatMoney } from "@/lib/money";

@@ -1,7 +1,7 @@
 // Chat platforms' webhooks (Telegram, Messenger, WhatsApp, Slack): verified on the raw body,
 // each customer message handled once; replies go out after the 200.
 import { getDb } from "@/db/client";
-import { handleChannelRequest } from "@/lib/conversations/channel-webhook";
+import { handleChannelRequest } from "@/lib/channels/inbound";
 import { after } from "next/server";
 
 export const runtime = "nodejs";

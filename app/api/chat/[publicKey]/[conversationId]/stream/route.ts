@@ -1,8 +1,8 @@
 // Server-sent events for the web widget: new messages as they are written (payment outcomes
 // included), resumable with Last-Event-ID. Streams end after a minute; EventSource reconnects.
 import { getDb } from "@/db/client";
-import { openChatStream } from "@/lib/conversations/chat-stream";
 import { chatErrorResponse } from "@/lib/conversations/web-chat";
+import { openChatStream } from "@/lib/conversations/web-chat/stream";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";

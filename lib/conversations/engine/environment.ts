@@ -1,0 +1,92 @@
+// What a conversation's steps run against: the graph it started on (the published version,
+// or the current draft in a simulation), its channel's capabilities and the merchant's
+// connections (only Sandbox ones in a simulation: simulated customers never reach a real provider).
+import type { DbOrTx } from "@/db/client";
+import type { Conversation } from "@/db/schema";
+import { getChannelAdapter } from "@/lib/channels/platforms";
+import type { ChannelKind } from "@/lib/channels/platforms/types";
+import type { ConnectionOffer } from "@/lib/conversations/checkout/methods";
+import { NotFoundError } from "@/lib/errors";
+import type { FlowGraph } from "@/lib/flows/graph";
+import {
+  findFlowForRuntime,
+  listConnectionOffers,
+  loadVersionGraph,
+  parseDraftForSimulator,
+} from "./graphs";
+import type { FlowLiveness } from "./step-context";
+import type { StepEnvironment } from "./step-runner";
+
+/** What a conversation may pay through: only Sandbox connections in a simulation. */
+export function offersFor(all: ConnectionOffer[], isSimulation: boolean): ConnectionOffer[] {
+  return isSimulation ? all.filter((c) => c.provider === "sandbox") : all;
+}
+
+export async function connectionsFor(db: DbOrTx, merchantId: string, isSimulation: boolean) {
+  return offersFor(await listConnectionOffers(db, merchantId), isSimulation);
+}
+
+export function capabilitiesOf(channel: ChannelKind) {
+  return getChannelAdapter(channel).capabilities;
+}
+
+/** The graph a new conversation of this flow starts on. */
+export async function graphForNewConversation(
+  db: DbOrTx,
+  flow: FlowLiveness & { draftGraph?: unknown },
+  isSimulation: boolean,
+  draftGraph?: unknown,
+): Promise<FlowGraph> {
+  if (isSimulation) {
+    // A simulation runs the draft: the caller's, or the stored one.
+    const draft = draftGraph ?? flow.draftGraph;
+    return draft !== undefined
+      ? parseDraftForSimulator(draft)
+      : graphForConversation(db, {
+          merchantId: flow.merchantId,
+          flowId: flow.id,
+          flowVersionId: null,
+        });
+  }
+  if (!flow.publishedVersionId) throw new NotFoundError("This chat");
+  return loadVersionGraph(db, flow.merchantId, flow.publishedVersionId);
+}
+
+/** The graph an existing conversation keeps running on. */
+export async function graphForConversation(
+  db: DbOrTx,
+  conversation: Pick<Conversation, "merchantId" | "flowId" | "flowVersionId">,
+  draftGraph?: unknown,
+): Promise<FlowGraph> {
+  if (conversation.flowVersionId)
+    return loadVersionGraph(db, conversation.merchantId, conversation.flowVersionId);
+  if (draftGraph !== undefined) return parseDraftForSimulator(draftGraph);
+  const flow = await findFlowForRuntime(db, conversation.merchantId, conversation.flowId);
+  if (!flow) throw new NotFoundError("This flow");
+  return parseDraftForSimulator(flow.draftGraph);
+}
+
+export async function loadStepEnvironment(
+  db: DbOrTx,
+  conversation: Conversation,
+  draftGraph?: unknown,
+): Promise<StepEnvironment> {
+  // One after the other: inside a transaction both run on the same connection anyway.
+  const graph = await graphForConversation(db, conversation, draftGraph);
+  const connections = await connectionsFor(db, conversation.merchantId, conversation.isSimulation);
+  return { graph, connections, capabilities: capabilitiesOf(conversation.channel) };
+}
+
+/** The environment of a conversation whose merchant's connections were read with it. */
+export async function environmentFor(
+  db: DbOrTx,
+  conversation: Conversation,
+  connections: ConnectionOffer[],
+  draftGraph?: unknown,
+): Promise<StepEnvironment> {
+  return {
+    graph: await graphForConversation(db, conversation, draftGraph),
+    connections: offersFor(connections, conversation.isSimulation),
+    capabilities: capabilitiesOf(conversation.channel),
+  };
+}

@@ -1,0 +1,98 @@
+// Finding the flow a chat belongs to and the graph a conversation runs: the published
+// version it started on (immutable, so cached), or the draft for a simulation.
+import type { DbOrTx } from "@/db/client";
+import { connections, flows, flowVersions, type Flow } from "@/db/schema";
+import type { ChannelKind } from "@/lib/channels/platforms/types";
+import type { ConnectionOffer } from "@/lib/conversations/checkout/methods";
+import { AppError, NotFoundError } from "@/lib/errors";
+import { FlowGraphSchema, type FlowGraph } from "@/lib/flows/graph";
+import { and, asc, eq } from "drizzle-orm";
+
+/** Flow versions never change once written, so a parsed graph can be reused freely. */
+const versionCache = new Map<string, FlowGraph>();
+const VERSION_CACHE_LIMIT = 500;
+
+export async function getFlowByPublicKey(db: DbOrTx, publicKey: string): Promise<Flow | undefined> {
+  const [row] = await db.select().from(flows).where(eq(flows.publicKey, publicKey));
+  return row;
+}
+
+/**
+ * A flow of this merchant by id, for the bot runtime and the simulator. No role check: callers
+ * are channel webhooks and the runtime, or have authorized already (the dashboard reads
+ * flows through lib/flows/queries.getFlow).
+ */
+export async function findFlowForRuntime(
+  db: DbOrTx,
+  merchantId: string,
+  flowId: string,
+): Promise<Flow | undefined> {
+  const [row] = await db
+    .select()
+    .from(flows)
+    .where(and(eq(flows.merchantId, merchantId), eq(flows.id, flowId)));
+  return row;
+}
+
+/** A flow customers can chat with: published, not archived. */
+export function isLive(flow: Pick<Flow, "status" | "publishedVersionId">): boolean {
+  return flow.status === "published" && flow.publishedVersionId !== null;
+}
+
+/** Published, and offered on this channel in the flow's settings. */
+export function isLiveOn(
+  flow: Pick<Flow, "status" | "publishedVersionId" | "channels">,
+  channel: ChannelKind,
+): boolean {
+  return isLive(flow) && (flow.channels ?? []).includes(channel);
+}
+
+export async function loadVersionGraph(
+  db: DbOrTx,
+  merchantId: string,
+  versionId: string,
+): Promise<FlowGraph> {
+  const key = `${merchantId}:${versionId}`;
+  const cached = versionCache.get(key);
+  if (cached) return cached;
+  const [row] = await db
+    .select({ graph: flowVersions.graph })
+    .from(flowVersions)
+    .where(and(eq(flowVersions.merchantId, merchantId), eq(flowVersions.id, versionId)));
+  if (!row) throw new NotFoundError("This flow version");
+  const graph = FlowGraphSchema.parse(row.graph);
+  if (versionCache.size >= VERSION_CACHE_LIMIT)
+    versionCache.delete(versionCache.keys().next().value!);
+  versionCache.set(key, graph);
+  return graph;
+}
+
+/** The draft as the simulator runs it; a draft that does not parse cannot be simulated yet. */
+export function parseDraftForSimulator(draft: unknown): FlowGraph {
+  const parsed = FlowGraphSchema.safeParse(draft);
+  if (!parsed.success) {
+    throw new AppError(
+      "The draft has errors the simulator can't run. Fix the highlighted nodes first.",
+      422,
+    );
+  }
+  return parsed.data;
+}
+
+/** The merchant's connections in creation order, as the method and connection choice reads them. */
+export async function listConnectionOffers(
+  db: DbOrTx,
+  merchantId: string,
+): Promise<ConnectionOffer[]> {
+  return db
+    .select({
+      id: connections.id,
+      provider: connections.provider,
+      status: connections.status,
+      methods: connections.methods,
+      currencies: connections.currencies,
+    })
+    .from(connections)
+    .where(eq(connections.merchantId, merchantId))
+    .orderBy(asc(connections.createdAt), asc(connections.id));
+}
