@@ -20,8 +20,6 @@ export function Palette() {
             key={type}
             type="button"
             draggable
-            aria-label={`Add ${meta.label} node`}
-            title={meta.description}
             onClick={() => addNodeOfType(type)}
             onDragStart={(event) => {
               event.dataTransfer.setData(PALETTE_DRAG_TYPE, type);
@@ -31,7 +29,11 @@ export function Palette() {
           >
             <span aria-hidden className={cn("mt-1.5 h-2 w-2 shrink-0 rounded-full", meta.accent)} />
             <span>
-              <span className="block font-medium text-slate-800">{meta.label}</span>
+              <span className="block font-medium text-slate-800">
+                <span className="sr-only">Add </span>
+                {meta.label}
+                <span className="sr-only"> node</span>
+              </span>
               <span className="block text-xs text-slate-500">{meta.description}</span>
             </span>
           </button>
