@@ -9,8 +9,11 @@ import { PALETTE_DRAG_TYPE } from "./flow-canvas";
 export function Palette() {
   const { addNodeOfType } = useDesigner();
   return (
-    <nav aria-label="Steps" className="flex w-48 shrink-0 flex-col gap-1 overflow-y-auto">
-      <h2 className="px-1 text-xs font-semibold uppercase tracking-wide text-slate-500">
+    <nav
+      aria-label="Steps"
+      className="flex shrink-0 flex-wrap gap-1 lg:w-48 lg:flex-col lg:flex-nowrap lg:overflow-y-auto"
+    >
+      <h2 className="w-full px-1 text-xs font-semibold uppercase tracking-wide text-slate-500">
         Add a step
       </h2>
       {PALETTE_TYPES.map((type) => {
