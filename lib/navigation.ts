@@ -12,6 +12,12 @@ export interface NavItem {
 export const NAV_ITEMS: NavItem[] = [
   { href: "/overview", label: "Overview", permission: "overview.view", icon: "◎" },
   { href: "/transactions", label: "Transactions", permission: "transactions.view", icon: "⇄" },
+  {
+    href: "/conversations",
+    label: "Conversations",
+    permission: "conversations.view",
+    icon: "✉",
+  },
   { href: "/flows", label: "Flows", permission: "flows.view", icon: "⌘" },
   { href: "/connections", label: "Connections", permission: "connections.view", icon: "⚭" },
   { href: "/analytics", label: "Analytics", permission: "analytics.view", icon: "▤" },

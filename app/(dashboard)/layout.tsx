@@ -15,8 +15,9 @@ export default async function DashboardLayout({ children }: { children: React.Re
   if (!ctx) redirect("/sign-in");
   const items = navFor(ctx.role).map(({ href, label, icon }) => ({ href, label, icon }));
   return (
-    <div className="flex min-h-screen">
-      <aside className="flex w-60 shrink-0 flex-col border-r border-slate-200 bg-white px-3 py-4">
+    // Narrow screens stack the navigation above the page; from md up it is a sidebar.
+    <div className="flex min-h-screen flex-col md:flex-row">
+      <aside className="flex shrink-0 flex-col border-b border-slate-200 bg-white px-3 py-3 md:w-60 md:border-b-0 md:border-r md:py-4">
         <div className="mb-4 flex items-center gap-2 px-2">
           <span className="flex h-8 w-8 items-center justify-center rounded-lg bg-brand-600 font-bold text-white">
             P
@@ -27,7 +28,7 @@ export default async function DashboardLayout({ children }: { children: React.Re
           <MerchantSwitcher current={ctx.merchantId} merchants={ctx.merchants} />
         </div>
         <Sidebar items={items} />
-        <div className="mt-auto border-t border-slate-200 px-2 pt-3 text-xs text-slate-600">
+        <div className="mt-3 border-t border-slate-200 px-2 pt-3 text-xs text-slate-600 md:mt-auto">
           <div className="truncate font-medium text-slate-800" data-testid="current-user">
             {ctx.user.email}
           </div>
@@ -44,7 +45,7 @@ export default async function DashboardLayout({ children }: { children: React.Re
           </div>
         </div>
       </aside>
-      <main className="min-w-0 flex-1 px-8 py-6">{children}</main>
+      <main className="min-w-0 flex-1 px-4 py-4 md:px-8 md:py-6">{children}</main>
     </div>
   );
 }

@@ -11,7 +11,7 @@ export function AuditDiff({ before, after }: { before: Json; after: Json }) {
   const keys = [...new Set([...Object.keys(before ?? {}), ...Object.keys(after ?? {})])].filter(
     (key) => JSON.stringify(before?.[key]) !== JSON.stringify(after?.[key]),
   );
-  if (keys.length === 0) return <span className="text-slate-400">—</span>;
+  if (keys.length === 0) return <span className="text-slate-500">—</span>;
   return (
     <dl className="space-y-0.5 font-mono text-xs">
       {keys.map((key) => {

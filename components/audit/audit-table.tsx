@@ -9,7 +9,7 @@ const CELL = "px-4 py-2.5 align-top text-slate-700";
 
 export function AuditTable({ entries, timeZone }: { entries: AuditEntry[]; timeZone: string }) {
   return (
-    <Table>
+    <Table label="Audit log entries">
       <thead className="bg-slate-50">
         <tr>
           <Th>Time</Th>

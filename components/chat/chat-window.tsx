@@ -24,11 +24,13 @@ export function ChatWindow({
   const strings = CHAT_STRINGS[lang];
   const locale = NUMBER_LOCALES[lang];
   const [draft, setDraft] = useState("");
-  const endRef = useRef<HTMLDivElement>(null);
+  const listRef = useRef<HTMLOListElement>(null);
   const { messages, pending, status } = session;
 
   useEffect(() => {
-    endRef.current?.scrollIntoView({ block: "end" });
+    // Scroll the list itself (not scrollIntoView, which would also scroll a page framing the widget).
+    const list = listRef.current;
+    if (list) list.scrollTop = list.scrollHeight;
   }, [messages.length, pending.length]);
 
   const ended = status === "completed" || status === "expired";
@@ -37,7 +39,11 @@ export function ChatWindow({
   return (
     <div className={className ?? "flex h-full min-h-0 flex-col"}>
       <ol
-        className="flex min-h-0 flex-1 flex-col gap-3 overflow-y-auto px-4 py-4"
+        ref={listRef}
+        // A scroll region: focusable and named, so the keyboard can scroll back through it.
+        tabIndex={0}
+        aria-label={strings.messages}
+        className="flex min-h-0 flex-1 flex-col gap-3 overflow-y-auto px-4 py-4 focus-visible:outline-2 focus-visible:-outline-offset-2 focus-visible:outline-brand-500"
         aria-live="polite"
         data-testid="chat-messages"
       >
@@ -90,7 +96,6 @@ export function ChatWindow({
             )}
           </li>
         )}
-        <div ref={endRef} />
       </ol>
       {session.error && (
         <p

@@ -67,7 +67,12 @@ export function ShareChatLink({
         <p className="text-xs text-slate-500">
           Paste before &lt;/body&gt; on your site: a chat bubble opens this flow.
         </p>
-        <pre className="mt-1 overflow-x-auto rounded-md bg-slate-900 p-2 text-xs text-slate-100">
+        <pre
+          role="region"
+          aria-label="Website widget snippet"
+          tabIndex={0}
+          className="mt-1 overflow-x-auto rounded-md bg-slate-900 p-2 text-xs text-slate-100"
+        >
           {snippet}
         </pre>
         <Button

@@ -16,6 +16,7 @@ export interface ChatStrings {
   retry: string;
   language: string;
   connecting: string;
+  messages: string;
   cardDataRemoved: string;
   unavailable: string;
   tooMany: string;
@@ -44,6 +45,7 @@ export const CHAT_STRINGS: Record<Lang, ChatStrings> = {
     retry: "Retry",
     language: "Language",
     connecting: "Connecting…",
+    messages: "Messages",
     cardDataRemoved: "Card details removed",
     unavailable: "The chat is unavailable right now. Please try again in a moment.",
     tooMany: "Too many messages at once. Please wait a moment.",
@@ -62,6 +64,7 @@ export const CHAT_STRINGS: Record<Lang, ChatStrings> = {
     retry: "Réessayer",
     language: "Langue",
     connecting: "Connexion…",
+    messages: "Messages",
     cardDataRemoved: "Données de carte supprimées",
     unavailable: "La discussion est indisponible pour le moment. Réessayez dans un instant.",
     tooMany: "Trop de messages à la fois. Patientez un instant.",
@@ -80,6 +83,7 @@ export const CHAT_STRINGS: Record<Lang, ChatStrings> = {
     retry: "重试",
     language: "语言",
     connecting: "正在连接…",
+    messages: "消息",
     cardDataRemoved: "已删除银行卡信息",
     unavailable: "聊天暂时不可用，请稍后再试。",
     tooMany: "消息发送过于频繁，请稍候。",
@@ -98,6 +102,7 @@ export const CHAT_STRINGS: Record<Lang, ChatStrings> = {
     retry: "Coba lagi",
     language: "Bahasa",
     connecting: "Menghubungkan…",
+    messages: "Pesan",
     cardDataRemoved: "Data kartu dihapus",
     unavailable: "Obrolan sedang tidak tersedia. Silakan coba lagi sebentar lagi.",
     tooMany: "Terlalu banyak pesan sekaligus. Mohon tunggu sebentar.",

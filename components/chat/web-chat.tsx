@@ -109,7 +109,7 @@ export function WebChat({
   const strings = CHAT_STRINGS[lang];
 
   return (
-    <div
+    <main
       className={
         embedded
           ? "flex h-dvh flex-col bg-slate-50"
@@ -166,6 +166,6 @@ export function WebChat({
         </header>
         <ChatWindow session={session} lang={lang} className="flex min-h-0 flex-1 flex-col" />
       </div>
-    </div>
+    </main>
   );
 }

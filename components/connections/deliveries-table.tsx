@@ -42,7 +42,7 @@ export function DeliveriesTable({
     );
   }
   return (
-    <Table>
+    <Table label="Webhook deliveries">
       <thead className="bg-slate-50">
         <tr>
           <Th>Received</Th>

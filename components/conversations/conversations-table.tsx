@@ -15,7 +15,7 @@ export function languageName(lang: string): string {
 
 export function ConversationsTable({ items }: { items: ConversationListItem[] }) {
   return (
-    <Table>
+    <Table label="Conversations">
       <thead className="bg-slate-50">
         <tr>
           <Th>Started</Th>
@@ -31,11 +31,8 @@ export function ConversationsTable({ items }: { items: ConversationListItem[] })
         {items.map((c) => (
           <tr key={c.id} className="hover:bg-slate-50" data-testid="conversation-row">
             <Td>
-              <Link
-                href={`/conversations/${c.id}`}
-                className="text-brand-700 hover:underline"
-                aria-label={`Conversation ${c.id}`}
-              >
+              <Link href={`/conversations/${c.id}`} className="text-brand-700 hover:underline">
+                <span className="sr-only">Conversation {c.id}, started </span>
                 {formatShortDateTime(c.startedAt)}
               </Link>
             </Td>
@@ -67,7 +64,7 @@ export function ConversationsTable({ items }: { items: ConversationListItem[] })
                   ) : null}
                 </span>
               ) : (
-                <span className="text-slate-400">No payment</span>
+                <span className="text-slate-500">No payment</span>
               )}
             </Td>
           </tr>

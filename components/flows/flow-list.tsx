@@ -9,7 +9,7 @@ const dateFormat = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium" });
 
 export function FlowList({ flows }: { flows: FlowListItem[] }) {
   return (
-    <Table>
+    <Table label="Flows">
       <thead className="bg-slate-50">
         <tr>
           <Th>Name</Th>
@@ -37,7 +37,7 @@ export function FlowList({ flows }: { flows: FlowListItem[] }) {
             </Td>
             <Td>
               {flow.version === null ? (
-                <span className="text-slate-400">—</span>
+                <span className="text-slate-500">—</span>
               ) : (
                 `v${flow.version}`
               )}
@@ -59,7 +59,7 @@ export function FlowList({ flows }: { flows: FlowListItem[] }) {
             </Td>
             <Td className="text-right tabular-nums">
               {flow.conversionRate === null ? (
-                <span className="text-slate-400">—</span>
+                <span className="text-slate-500">—</span>
               ) : (
                 percent.format(flow.conversionRate)
               )}

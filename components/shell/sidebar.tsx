@@ -7,7 +7,7 @@ import { usePathname } from "next/navigation";
 export function Sidebar({ items }: { items: { href: string; label: string; icon: string }[] }) {
   const pathname = usePathname();
   return (
-    <nav aria-label="Main" className="space-y-0.5">
+    <nav aria-label="Main" className="flex flex-wrap gap-0.5 md:block md:space-y-0.5">
       {items.map((item) => {
         const active = pathname === item.href || pathname.startsWith(`${item.href}/`);
         return (

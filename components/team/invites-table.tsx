@@ -18,7 +18,7 @@ export function InvitesTable({
   now?: Date;
 }) {
   return (
-    <Table>
+    <Table label="Pending invitations">
       <thead className="bg-slate-50">
         <tr>
           <Th>Email</Th>
@@ -37,7 +37,7 @@ export function InvitesTable({
             <Td>
               <RoleBadge role={invite.role} />
             </Td>
-            <Td>{invite.invitedBy ?? <span className="text-slate-400">Former member</span>}</Td>
+            <Td>{invite.invitedBy ?? <span className="text-slate-500">Former member</span>}</Td>
             <Td>
               {invite.expired ? (
                 <Badge tone="red">Expired</Badge>

@@ -72,9 +72,9 @@ export function MemberRoleForm({
         variant="secondary"
         className="py-1.5"
         disabled={pending || selected === role}
-        aria-label={`Apply role to ${email}`}
       >
         {pending ? "Saving…" : "Save"}
+        <span className="sr-only"> role for {email}</span>
       </Button>
     </form>
   );

@@ -21,7 +21,7 @@ export function MembersTable({
 }) {
   const assignable = ROLES.filter((r) => canAssignRole(viewer.role, r));
   return (
-    <Table>
+    <Table label="Members">
       <thead className="bg-slate-50">
         <tr>
           <Th>Member</Th>
@@ -56,7 +56,7 @@ export function MembersTable({
                 {m.lastSignInAt ? (
                   formatZonedDateTime(m.lastSignInAt, timeZone)
                 ) : (
-                  <span className="text-slate-400">Never</span>
+                  <span className="text-slate-500">Never</span>
                 )}
               </Td>
               <Td>

@@ -24,7 +24,7 @@ export type PaymentRow = Pick<
 
 export function PaymentsTable({ payments }: { payments: PaymentRow[] }) {
   return (
-    <Table>
+    <Table label="Payments">
       <thead className="bg-slate-50">
         <tr>
           <Th>Created</Th>
@@ -40,11 +40,11 @@ export function PaymentsTable({ payments }: { payments: PaymentRow[] }) {
         {payments.map((p) => (
           <tr key={p.id} className="hover:bg-slate-50">
             <Td>
-              <Link
-                href={`/transactions/${p.id}`}
-                className="text-brand-700 hover:underline"
-                aria-label={`Payment ${p.id}, ${formatMoney(p.amountMinor, p.currency)}`}
-              >
+              <Link href={`/transactions/${p.id}`} className="text-brand-700 hover:underline">
+                {/* The name starts with what the link opens and still contains the visible text. */}
+                <span className="sr-only">
+                  Payment {p.id}, {formatMoney(p.amountMinor, p.currency)}, created{" "}
+                </span>
                 {formatShortDateTime(p.createdAt)}
               </Link>
             </Td>

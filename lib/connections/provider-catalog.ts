@@ -68,7 +68,7 @@ export const PROVIDERS: Record<ProviderKind, ProviderInfo> = {
     kind: "paypal",
     name: "PayPal",
     monogram: "Pp",
-    monogramClassName: "bg-sky-600 text-white",
+    monogramClassName: "bg-sky-700 text-white",
     summary: "PayPal wallet, Pay Later and guest card checkout (Orders v2).",
     needs: "A REST app's client ID and secret, and the ID of its webhook.",
     fields: [
@@ -92,7 +92,7 @@ export const PROVIDERS: Record<ProviderKind, ProviderInfo> = {
     kind: "adyen",
     name: "Adyen",
     monogram: "Ad",
-    monogramClassName: "bg-emerald-600 text-white",
+    monogramClassName: "bg-emerald-700 text-white",
     summary: "Cards, bank transfer and local methods through Adyen payment links.",
     needs:
       "An API key, the merchant account, the webhook HMAC key (and the live URL prefix for live).",

@@ -5,6 +5,7 @@ const EXPECTED_NAV: Record<keyof typeof ROLE_LOGINS, string[]> = {
   owner: [
     "Overview",
     "Transactions",
+    "Conversations",
     "Flows",
     "Connections",
     "Analytics",
@@ -15,6 +16,7 @@ const EXPECTED_NAV: Record<keyof typeof ROLE_LOGINS, string[]> = {
   admin: [
     "Overview",
     "Transactions",
+    "Conversations",
     "Flows",
     "Connections",
     "Analytics",
@@ -22,7 +24,7 @@ const EXPECTED_NAV: Record<keyof typeof ROLE_LOGINS, string[]> = {
     "Team",
     "Audit log",
   ],
-  support: ["Overview", "Transactions", "Flows", "Connections", "Disputes"],
+  support: ["Overview", "Transactions", "Conversations", "Flows", "Connections", "Disputes"],
   analyst: ["Overview", "Transactions", "Flows", "Connections", "Analytics", "Disputes"],
 };
 

@@ -167,7 +167,9 @@ function Designer(props: DesignerProps) {
 
   return (
     <DesignerProvider value={api}>
-      <div className="relative -my-2 flex h-[calc(100vh-2.5rem)] flex-col gap-3">
+      {/* Below lg the palette, canvas and inspector stack (the page scrolls); from lg up they sit
+          side by side in one screen-high row. */}
+      <div className="relative -my-2 flex flex-col gap-3 lg:h-[calc(100vh-2.5rem)]">
         <DesignerToolbar
           name={settings.name}
           status={publishing.status}
@@ -201,12 +203,12 @@ function Designer(props: DesignerProps) {
             {notice}
           </p>
         ) : null}
-        <div className="relative flex min-h-0 flex-1 gap-3">
+        <div className="relative flex min-h-0 flex-1 flex-col gap-3 lg:flex-row">
           {readOnly ? null : <Palette />}
           <div className="flex min-w-0 flex-1 flex-col gap-3">
             <div
               ref={canvasRef}
-              className="min-h-0 flex-1 overflow-hidden rounded-lg bg-white ring-1 ring-slate-200"
+              className="h-[28rem] min-h-0 overflow-hidden rounded-lg bg-white ring-1 ring-slate-200 lg:h-auto lg:flex-1"
             >
               <FlowCanvas
                 issues={issues}
@@ -219,7 +221,7 @@ function Designer(props: DesignerProps) {
             </div>
             <ValidationPanel issues={issues} onSelectNode={focusNode} />
           </div>
-          <aside className="w-96 shrink-0 overflow-y-auto rounded-lg bg-white p-4 ring-1 ring-slate-200">
+          <aside className="shrink-0 overflow-y-auto rounded-lg bg-white p-4 ring-1 ring-slate-200 lg:w-96">
             {selectedNode ? (
               <NodeInspector key={selectedNode.id} node={selectedNode} issues={issues} />
             ) : selectedEdge ? (
@@ -272,7 +274,7 @@ function Designer(props: DesignerProps) {
           {panel === "simulator" ? (
             <aside
               aria-label="Test in simulator"
-              className="absolute inset-y-0 right-0 z-20 flex w-96 flex-col border-l border-slate-200 bg-white shadow-xl"
+              className="absolute inset-y-0 right-0 z-20 flex w-96 max-w-full flex-col border-l border-slate-200 bg-white shadow-xl"
             >
               <div className="flex justify-end border-b border-slate-200 px-2 py-1">
                 <Button type="button" variant="ghost" onClick={() => setPanel("none")}>

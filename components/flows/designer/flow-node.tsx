@@ -37,11 +37,13 @@ function FlowNodeCard({ data, selected }: NodeProps<CanvasNode>) {
         selected && "outline-2 outline-offset-2 outline-brand-500",
       )}
     >
+      {/* Handles are pointer targets (keyboard users wire steps in the inspector): a tooltip
+          names them; an aria-label is not allowed on their role-less div. */}
       {hasInput ? (
         <Handle
           type="target"
           position={Position.Top}
-          aria-label={`Input of ${title} (${node.id})`}
+          title={`Input of ${title} (${node.id})`}
           className="h-2.5! w-2.5! bg-slate-500!"
         />
       ) : null}
@@ -59,7 +61,7 @@ function FlowNodeCard({ data, selected }: NodeProps<CanvasNode>) {
             {warningCount} warning{warningCount === 1 ? "" : "s"}
           </span>
         ) : (
-          <span className="truncate font-mono text-[10px] text-slate-400">{node.id}</span>
+          <span className="truncate font-mono text-[10px] text-slate-500">{node.id}</span>
         )}
       </div>
       <div className={cn("px-3", single || outputs.length === 0 ? "pb-2" : "pb-1")}>
@@ -71,7 +73,7 @@ function FlowNodeCard({ data, selected }: NodeProps<CanvasNode>) {
           type="source"
           id="next"
           position={Position.Bottom}
-          aria-label={`Output next of ${title} (${node.id})`}
+          title={`Output next of ${title} (${node.id})`}
           className={cn("h-2.5! w-2.5!", outputs[0].connected ? "bg-brand-600!" : "bg-red-500!")}
         />
       ) : outputs.length > 0 ? (
@@ -93,7 +95,7 @@ function FlowNodeCard({ data, selected }: NodeProps<CanvasNode>) {
                 type="source"
                 id={output.handle}
                 position={Position.Bottom}
-                aria-label={`Output ${output.handle} of ${title} (${node.id})`}
+                title={`Output ${output.handle} of ${title} (${node.id})`}
                 className={cn(
                   "h-2.5! w-2.5!",
                   output.connected

@@ -9,8 +9,11 @@ import { PALETTE_DRAG_TYPE } from "./flow-canvas";
 export function Palette() {
   const { addNodeOfType } = useDesigner();
   return (
-    <nav aria-label="Steps" className="flex w-48 shrink-0 flex-col gap-1 overflow-y-auto">
-      <h2 className="px-1 text-xs font-semibold uppercase tracking-wide text-slate-500">
+    <nav
+      aria-label="Steps"
+      className="flex shrink-0 flex-wrap gap-1 lg:w-48 lg:flex-col lg:flex-nowrap lg:overflow-y-auto"
+    >
+      <h2 className="w-full px-1 text-xs font-semibold uppercase tracking-wide text-slate-500">
         Add a step
       </h2>
       {PALETTE_TYPES.map((type) => {
@@ -20,8 +23,6 @@ export function Palette() {
             key={type}
             type="button"
             draggable
-            aria-label={`Add ${meta.label} node`}
-            title={meta.description}
             onClick={() => addNodeOfType(type)}
             onDragStart={(event) => {
               event.dataTransfer.setData(PALETTE_DRAG_TYPE, type);
@@ -31,7 +32,11 @@ export function Palette() {
           >
             <span aria-hidden className={cn("mt-1.5 h-2 w-2 shrink-0 rounded-full", meta.accent)} />
             <span>
-              <span className="block font-medium text-slate-800">{meta.label}</span>
+              <span className="block font-medium text-slate-800">
+                <span className="sr-only">Add </span>
+                {meta.label}
+                <span className="sr-only"> node</span>
+              </span>
               <span className="block text-xs text-slate-500">{meta.description}</span>
             </span>
           </button>

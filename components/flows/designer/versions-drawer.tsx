@@ -40,7 +40,7 @@ export function VersionsDrawer({
   return (
     <aside
       aria-label="Versions"
-      className="absolute inset-y-0 right-0 z-20 flex w-96 flex-col border-l border-slate-200 bg-white shadow-xl"
+      className="absolute inset-y-0 right-0 z-20 flex w-96 max-w-full flex-col border-l border-slate-200 bg-white shadow-xl"
     >
       <header className="flex items-center justify-between border-b border-slate-200 px-4 py-3">
         <h2 className="font-semibold">Versions</h2>

@@ -64,7 +64,7 @@ export function ChooseMethodFields({ node }: { node: NodeOf<"choose_method"> }) 
                   className={
                     available
                       ? "flex items-start gap-2 text-sm"
-                      : "flex items-start gap-2 text-sm text-slate-400"
+                      : "flex items-start gap-2 text-sm text-slate-500"
                   }
                 >
                   <input

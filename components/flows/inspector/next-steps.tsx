@@ -35,7 +35,7 @@ export function NextSteps({ node }: { node: FlowNode }) {
                   *
                 </span>
               ) : (
-                <span className="text-slate-400"> (optional)</span>
+                <span className="text-slate-500"> (optional)</span>
               )}
             </span>
             <Select

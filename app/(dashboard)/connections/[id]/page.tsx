@@ -91,7 +91,7 @@ export default async function ConnectionPage({
         ) : null}
       </div>
 
-      <div className="grid gap-4 lg:grid-cols-2">
+      <div className="grid grid-cols-1 gap-4 lg:grid-cols-2">
         <Card className="space-y-4">
           <h2 className="text-base font-semibold">Webhook</h2>
           <CopyableInput
@@ -117,13 +117,13 @@ export default async function ConnectionPage({
         <Card className="space-y-4">
           <h2 className="text-base font-semibold">Credentials</h2>
           {hints.length ? (
-            <dl className="grid grid-cols-[auto_1fr] gap-x-6 gap-y-2 text-sm">
+            <dl className="grid grid-cols-[auto_minmax(0,1fr)] gap-x-6 gap-y-2 text-sm">
               {hints.map(([field, hint]) => (
                 <div key={field} className="contents">
                   <dt className="text-slate-500">
                     {info.fields.find((f) => f.name === field)?.label ?? field}
                   </dt>
-                  <dd className="font-mono text-slate-800">{hint}</dd>
+                  <dd className="break-all font-mono text-slate-800">{hint}</dd>
                 </div>
               ))}
             </dl>
@@ -184,7 +184,7 @@ export default async function ConnectionPage({
           <h2 id="deliveries-heading" className="text-lg font-semibold">
             Webhook deliveries
           </h2>
-          <nav aria-label="Filter deliveries" className="flex gap-1 text-sm">
+          <nav aria-label="Filter deliveries" className="flex flex-wrap gap-1 text-sm">
             {[undefined, ...DELIVERY_FILTERS].map((status) => (
               <Link
                 key={status ?? "all"}

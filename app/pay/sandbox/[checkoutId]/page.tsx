@@ -17,7 +17,7 @@ function Shell({ children }: { children: React.ReactNode }) {
     <main className="flex min-h-screen items-start justify-center bg-slate-100 px-4 py-12">
       <div className="w-full max-w-md">
         <div className="rounded-xl bg-white p-6 shadow-sm ring-1 ring-slate-200">{children}</div>
-        <p className="mt-4 text-center text-xs text-slate-500">
+        <p className="mt-4 text-center text-xs text-slate-600">
           Parley Sandbox — a simulated provider checkout.
         </p>
       </div>

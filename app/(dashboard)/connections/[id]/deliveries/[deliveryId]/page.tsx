@@ -75,7 +75,7 @@ export default async function DeliveryPage({
       </Card>
 
       <h2 className="mb-2 text-lg font-semibold">Headers</h2>
-      <Table className="mb-6">
+      <Table label="Headers" className="mb-6">
         <thead className="bg-slate-50">
           <tr>
             <Th>Name</Th>
@@ -98,7 +98,9 @@ export default async function DeliveryPage({
         Signature headers are hidden.
       </p>
       <pre
+        role="region"
         aria-label="Raw body"
+        tabIndex={0}
         className="max-h-[32rem] overflow-auto whitespace-pre-wrap break-all rounded-lg bg-slate-900 p-4 text-xs text-slate-100"
       >
         {delivery.body}
