@@ -13,6 +13,8 @@ export default defineConfig({
           name: "unit",
           include: ["tests/unit/**/*.test.ts"],
           environment: "node",
+          // Property tests run hundreds of cases; on a shared 2-core machine 5 s is not enough.
+          testTimeout: 30_000,
         },
       },
       {
