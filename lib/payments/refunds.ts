@@ -111,7 +111,7 @@ export async function refundPayment(
             isNull(refunds.providerRefundId),
           ),
         );
-      const check = canRefund(view, amountMinor + (inFlight?.total ?? 0));
+      const check = canRefund(view, amountMinor, inFlight?.total ?? 0);
       if (!check.ok) throw new AppError(check.message, 422, { amountMinor: [check.message] });
       const [refund] = await tx
         .insert(refunds)

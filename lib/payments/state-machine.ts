@@ -446,13 +446,18 @@ export function refundableMinor(view: PaymentView): number {
   return Math.max(0, view.amountMinor - view.refundedMinor - view.pendingRefundMinor);
 }
 
+/**
+ * Whether `amountMinor` can be refunded now. `reservedMinor`: refunds Parley sent that the view
+ * does not know yet (no provider id: their outcome may still be unknown) — they stay reserved.
+ */
 export function canRefund(
   view: PaymentView,
   amountMinor: number,
+  reservedMinor = 0,
 ):
   | { ok: true; refundableMinor: number }
   | { ok: false; reason: RefundRefusal; message: string; refundableMinor: number } {
-  const left = refundableMinor(view);
+  const left = Math.max(0, refundableMinor(view) - reservedMinor);
   const refuse = (reason: RefundRefusal, message: string) => ({
     ok: false as const,
     reason,

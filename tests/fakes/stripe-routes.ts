@@ -347,7 +347,9 @@ export function createStripeRoutes() {
     if (intentId) find(intentId, "payment_intent");
     const limit = integerParam(params.limit, "limit") ?? 10;
     const data = [...state.refunds.values()]
-      .filter((r) => (!intentId || r.payment_intent === intentId) && (!chargeId || r.charge === chargeId))
+      .filter(
+        (r) => (!intentId || r.payment_intent === intentId) && (!chargeId || r.charge === chargeId),
+      )
       .sort((a, b) => (b.created as number) - (a.created as number));
     return {
       object: "list",

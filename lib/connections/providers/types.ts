@@ -197,10 +197,7 @@ export interface Connector<Credentials> {
   ): Promise<ProviderPaymentState>;
   refund(ctx: ConnectorContext<Credentials>, input: RefundInput): Promise<RefundResult>;
   /** Asks the provider where a refund stands (after a create whose answer never came). */
-  fetchRefund(
-    ctx: ConnectorContext<Credentials>,
-    input: RefundLookupInput,
-  ): Promise<RefundLookup>;
+  fetchRefund(ctx: ConnectorContext<Credentials>, input: RefundLookupInput): Promise<RefundLookup>;
   /** Verifies first (on the raw body), then normalizes. Never throws on bad input. */
   parseWebhook(
     ctx: ConnectorContext<Credentials>,

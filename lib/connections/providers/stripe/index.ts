@@ -89,7 +89,9 @@ async function intentToRefund(client: Stripe, providerPaymentId: string): Promis
   if (!providerPaymentId.startsWith("cs_")) return providerPaymentId;
   const session = await call(() => client.checkout.sessions.retrieve(providerPaymentId));
   const intentId =
-    typeof session.payment_intent === "string" ? session.payment_intent : session.payment_intent?.id;
+    typeof session.payment_intent === "string"
+      ? session.payment_intent
+      : session.payment_intent?.id;
   if (!intentId)
     throw new ProviderError(
       `Checkout Session ${session.id} has no payment to refund`,
