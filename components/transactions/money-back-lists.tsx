@@ -20,7 +20,7 @@ const DISPUTE_TONES: Record<string, { tone: Tone; label: string }> = {
 
 type RefundRow = Pick<
   Refund,
-  "id" | "amountMinor" | "currency" | "status" | "reason" | "createdAt"
+  "id" | "amountMinor" | "currency" | "status" | "reason" | "createdAt" | "outcomeReason"
 >;
 type DisputeRow = Pick<
   Dispute,
@@ -43,6 +43,16 @@ export function RefundsList({ refunds }: { refunds: RefundRow[] }) {
               {formatDateTime(r.createdAt)}
               {r.reason ? ` · ${r.reason}` : ""}
             </span>
+            {r.status !== "succeeded" && r.outcomeReason ? (
+              <span
+                className={`w-full text-xs ${r.status === "pending" ? "text-amber-800" : "text-red-700"}`}
+              >
+                {r.outcomeReason}
+                {r.status === "pending"
+                  ? ` · ${formatMoney(r.amountMinor, r.currency)} stays reserved until the provider answers`
+                  : ""}
+              </span>
+            ) : null}
           </li>
         );
       })}

@@ -5,11 +5,14 @@ import { Field, FormError, Input } from "@/components/ui/field";
 import { formatMoney, minorToMajorString } from "@/lib/money";
 import { refundPaymentAction } from "@/lib/payments/actions";
 import { useRouter } from "next/navigation";
-import { useState, useTransition } from "react";
+import { useRef, useState, useTransition } from "react";
 
 /**
- * One idempotency key per intended refund: a double click or a retried request refunds once.
- * A new key is drawn only after a refund went through.
+ * One idempotency key per intended refund, drawn when the form opens: a double click or a
+ * retried request (after a timeout, or when Parley itself could not be reached) sends the same
+ * key, so the server returns the same refund. A new key is drawn only once this intent is over:
+ * the refund went through, or was refused and nothing was refunded. A pending refund whose
+ * outcome is unknown keeps its key: retrying it asks the provider, it never refunds twice.
  */
 export function RefundForm({
   paymentId,
@@ -26,9 +29,13 @@ export function RefundForm({
   const [fieldErrors, setFieldErrors] = useState<Record<string, string[]>>({});
   const [done, setDone] = useState<string | null>(null);
   const [pending, startTransition] = useTransition();
+  // Set synchronously: a second click lands before React re-renders the disabled button.
+  const inFlight = useRef(false);
 
   function submit(event: React.FormEvent<HTMLFormElement>) {
     event.preventDefault();
+    if (inFlight.current) return;
+    inFlight.current = true;
     const form = new FormData(event.currentTarget);
     const input = {
       paymentId,
@@ -38,20 +45,33 @@ export function RefundForm({
     };
     startTransition(async () => {
       setDone(null);
-      const result = await refundPaymentAction(input);
-      if (result.ok) {
-        setError(null);
-        setFieldErrors({});
-        setDone(
-          result.data.status === "failed"
-            ? "The provider refused the refund."
-            : "Refund sent to the provider.",
-        );
-        setIdempotencyKey(crypto.randomUUID());
-        router.refresh();
-      } else {
-        setError(result.error);
-        setFieldErrors(result.fieldErrors ?? {});
+      try {
+        const result = await refundPaymentAction(input);
+        if (result.ok) {
+          setError(null);
+          setFieldErrors({});
+          const status = result.data.status;
+          setDone(
+            status === "failed"
+              ? "The provider refused the refund."
+              : status === "pending"
+                ? "Refund pending: the provider has not confirmed it yet; we will check again."
+                : "Refund sent to the provider.",
+          );
+          // Pending: the same intent is still open, so a retry must carry the same key.
+          if (status !== "pending") setIdempotencyKey(crypto.randomUUID());
+          router.refresh();
+        } else {
+          // A refusal: nothing was refunded, so trying again is a new intent.
+          setError(result.error);
+          setFieldErrors(result.fieldErrors ?? {});
+          setIdempotencyKey(crypto.randomUUID());
+        }
+      } catch {
+        // Parley's answer never came: the refund may exist. Keep the key, so retrying is safe.
+        setError("Parley could not be reached. Try again: the same refund will not be sent twice.");
+      } finally {
+        inFlight.current = false;
       }
     });
   }

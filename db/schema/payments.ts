@@ -136,6 +136,11 @@ export const refunds = pgTable(
     reason: text("reason").notNull().default(""),
     providerRefundId: text("provider_refund_id"),
     idempotencyKey: text("idempotency_key").notNull(),
+    // Why a refund is still pending (the provider did not answer, or answers only by webhook),
+    // or why it failed: shown beside the refund.
+    outcomeReason: text("outcome_reason"),
+    // When Parley last asked the provider where this refund stands.
+    providerCheckedAt: tstz("provider_checked_at"),
     createdByUserId: text("created_by_user_id").references(() => users.id, {
       onDelete: "set null",
     }),
@@ -149,6 +154,7 @@ export const refunds = pgTable(
       .on(t.merchantId, t.paymentId, t.providerRefundId)
       .where(sql`${t.providerRefundId} is not null`),
     index("refunds_created_idx").on(t.merchantId, t.createdAt),
+    index("refunds_status_idx").on(t.status, t.createdAt),
     check("refunds_amount_check", sql`${t.amountMinor} > 0`),
   ],
 );

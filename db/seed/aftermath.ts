@@ -229,6 +229,13 @@ export function generateAftermath(input: AftermathInput): Aftermath {
       reason: rng.pick(refundMinor === amount ? FULL_REFUND_REASONS : PARTIAL_REFUND_REASONS),
       providerRefundId: providerRefundId(payment.row.provider, rng),
       idempotencyKey: `refund:${payment.row.id}:1`,
+      outcomeReason:
+        status === "pending"
+          ? "The provider accepted the refund and is still processing it"
+          : status === "failed"
+            ? "The provider reported the refund as failed"
+            : null,
+      providerCheckedAt: null,
       createdByUserId: rng.pick(input.refunderUserIds),
       createdAt: new Date(createdAt),
       updatedAt: new Date(createdAt + 20 * 60_000),

@@ -3,6 +3,7 @@
 import type { Db } from "@/db/client";
 import { env } from "@/lib/env";
 import { reconcileStalePayments } from "@/lib/payments/reconcile";
+import { reconcilePendingRefunds } from "@/lib/payments/refund-reconcile";
 import { PAYPAL_CAPTURE_JOB } from "@/lib/webhooks/apply/events";
 import { capturePayPalOrderJob } from "@/lib/webhooks/apply/paypal-capture";
 import { enqueueJob, SYSTEM_MERCHANT_ID } from "./queue";
@@ -20,6 +21,16 @@ export function registerBuiltinJobHandlers(): void {
       console.warn(
         `[reconcile] ${summary.errors.length} payment(s) could not be checked`,
         summary.errors,
+      );
+    }
+    // Refunds whose answer never came: asked about, never sent again.
+    const refundSummary = await reconcilePendingRefunds(db, now, {
+      olderThanMinutes: env().PARLEY_RECONCILE_AFTER_MINUTES,
+    });
+    if (refundSummary.errors.length > 0) {
+      console.warn(
+        `[reconcile] ${refundSummary.errors.length} refund(s) could not be checked`,
+        refundSummary.errors,
       );
     }
     return { repeatAt: new Date(now.getTime() + RECONCILE_EVERY_MS) };

@@ -41,6 +41,16 @@ export function paymentFactFromEvent(event: NormalizedEvent): PaymentFact | null
       occurredAt: event.occurredAt,
     };
   }
+  // A cumulative total with no single refund named (Stripe's charge.refunded, current API).
+  if (event.type === "refund.succeeded" && event.refundedTotalMinor !== undefined) {
+    return {
+      kind: "refund_total",
+      status: "reported",
+      amountMinor: event.refundedTotalMinor,
+      ...(event.currency !== undefined && { currency: event.currency }),
+      occurredAt: event.occurredAt,
+    };
+  }
   const dispute = DISPUTE_BY_EVENT[event.type];
   if (dispute && event.dispute) {
     return {

@@ -34,6 +34,13 @@ const storedFactSchema = z.discriminatedUnion("kind", [
     occurredAt: isoDate,
   }),
   z.object({
+    kind: z.literal("refund_total"),
+    status: z.literal("reported"),
+    amountMinor: z.number().int().nonnegative(),
+    currency: z.string().optional(),
+    occurredAt: isoDate,
+  }),
+  z.object({
     kind: z.literal("dispute"),
     providerDisputeId: z.string().min(1),
     status: z.enum(["opened", "updated", "won", "lost"]),

@@ -1,26 +1,26 @@
 // Refunding a payment from the dashboard: check what is refundable (refunds already in flight
-// count), record the refund as pending, ask the provider, then record the provider's answer as
-// a fact on the timeline so it counts before the provider's own webhook lands.
-import type { Tx } from "@/db/client";
-import {
-  connections,
-  paymentEvents,
-  payments,
-  refunds,
-  type Payment,
-  type Refund,
-} from "@/db/schema";
+// count), record the refund as pending, ask the provider once, then record the provider's answer
+// as a fact on the timeline so it counts before the provider's own webhook lands
+// (refund-settle.ts). An answer that never came leaves the refund pending for
+// refund-reconcile.ts, which asks the provider where it stands instead of sending it again.
+import type { DbOrTx } from "@/db/client";
+import { connections, refunds, type Payment, type Refund } from "@/db/schema";
 import { assertCan } from "@/lib/auth/context";
 import { connectorContext, connectorFor } from "@/lib/connections/providers/registry";
-import type { RefundResult } from "@/lib/connections/providers/types";
-import { ProviderError } from "@/lib/connections/providers/types";
-import { AppError, NotFoundError } from "@/lib/errors";
+import { isOutcomeUnknown, type RefundResult } from "@/lib/connections/providers/types";
+import { AppError } from "@/lib/errors";
 import { newId } from "@/lib/ids";
-import { refundFactFromResult } from "@/lib/payments/event-mapping";
-import { derivePaymentView, serializeFact } from "@/lib/payments/facts";
-import { auditAs, type ServiceContext } from "@/lib/payments/service-context";
-import { applyEvent, canRefund } from "@/lib/payments/state-machine";
-import { writePaymentView } from "@/lib/payments/status-write";
+import { derivePaymentView } from "@/lib/payments/facts";
+import { checkPendingRefund } from "@/lib/payments/refund-reconcile";
+import {
+  failRefund,
+  keepRefundPending,
+  lockPayment,
+  OUTCOME_UNKNOWN_REASON,
+  settleRefund,
+} from "@/lib/payments/refund-settle";
+import type { ServiceContext } from "@/lib/payments/service-context";
+import { canRefund } from "@/lib/payments/state-machine";
 import { zodFieldErrors } from "@/lib/validation";
 import { and, eq, isNull, sql } from "drizzle-orm";
 import { z } from "zod";
@@ -32,16 +32,46 @@ export const refundInputSchema = z.object({
 });
 export type RefundRequest = z.input<typeof refundInputSchema>;
 
-async function lockPayment(tx: Tx, merchantId: string, paymentId: string): Promise<Payment> {
-  const [row] = await tx
+function isUniqueViolation(error: unknown): boolean {
+  let e: unknown = error;
+  for (let depth = 0; depth < 5 && e && typeof e === "object"; depth++) {
+    if ((e as { code?: unknown }).code === "23505") return true;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
+async function findByKey(db: DbOrTx, merchantId: string, idempotencyKey: string) {
+  const [row] = await db
     .select()
-    .from(payments)
-    .where(and(eq(payments.merchantId, merchantId), eq(payments.id, paymentId)))
-    .for("update");
-  if (!row) throw new NotFoundError("This payment");
+    .from(refunds)
+    .where(and(eq(refunds.merchantId, merchantId), eq(refunds.idempotencyKey, idempotencyKey)));
   return row;
 }
 
+/** The refund an earlier request with this key made: the same one, or a misuse of the key. */
+function sameIntent(previous: Refund, paymentId: string, amountMinor: number): Refund {
+  if (previous.paymentId !== paymentId || previous.amountMinor !== amountMinor) {
+    throw new AppError("This idempotency key was already used for a different refund.", 409);
+  }
+  return previous;
+}
+
+async function connectionOf(ctx: ServiceContext, payment: Payment) {
+  const [connection] = await ctx.db
+    .select()
+    .from(connections)
+    .where(
+      and(eq(connections.merchantId, ctx.merchantId), eq(connections.id, payment.connectionId)),
+    );
+  return connection;
+}
+
+/**
+ * Refunds `input.amountMinor` of a payment once per idempotency key. A repeat of the key returns
+ * the same refund (a pending one is first checked with the provider, never sent again). A
+ * provider refusal fails the refund; an unknown outcome leaves it pending for reconciliation.
+ */
 export async function refundPayment(
   ctx: ServiceContext,
   paymentId: string,
@@ -52,136 +82,100 @@ export async function refundPayment(
   if (!parsed.success)
     throw new AppError("Please fix the highlighted fields.", 422, zodFieldErrors(parsed.error));
   const { amountMinor, reason, idempotencyKey } = parsed.data;
+  const actor = { userId: ctx.user.id, email: ctx.user.email, ip: ctx.ip };
 
-  const [previous] = await ctx.db
-    .select()
-    .from(refunds)
-    .where(and(eq(refunds.merchantId, ctx.merchantId), eq(refunds.idempotencyKey, idempotencyKey)));
+  const previous = await findByKey(ctx.db, ctx.merchantId, idempotencyKey);
   if (previous) {
-    if (previous.paymentId !== paymentId || previous.amountMinor !== amountMinor) {
-      throw new AppError("This idempotency key was already used for a different refund.", 409);
-    }
-    return previous;
+    const refund = sameIntent(previous, paymentId, amountMinor);
+    return refund.status === "pending" ? checkPendingRefund(ctx.db, refund, new Date()) : refund;
   }
 
-  const { payment, refund } = await ctx.db.transaction(async (tx) => {
-    const payment = await lockPayment(tx, ctx.merchantId, paymentId);
-    const view = await derivePaymentView(tx, payment);
-    // Refunds Parley asked for that the provider hasn't named yet aren't in the view.
-    const [inFlight] = await tx
-      .select({ total: sql<number>`coalesce(sum(${refunds.amountMinor}), 0)`.mapWith(Number) })
-      .from(refunds)
-      .where(
-        and(
-          eq(refunds.merchantId, ctx.merchantId),
-          eq(refunds.paymentId, paymentId),
-          eq(refunds.status, "pending"),
-          isNull(refunds.providerRefundId),
-        ),
-      );
-    const check = canRefund(view, amountMinor + (inFlight?.total ?? 0));
-    if (!check.ok) throw new AppError(check.message, 422, { amountMinor: [check.message] });
-    const [refund] = await tx
-      .insert(refunds)
-      .values({
-        merchantId: ctx.merchantId,
-        id: newId("refund"),
-        paymentId,
-        amountMinor,
-        currency: payment.currency,
-        status: "pending",
-        reason,
-        idempotencyKey,
-        createdByUserId: ctx.user.id,
-      })
-      .returning();
-    return { payment, refund: refund! };
-  });
+  let created: { payment: Payment; refund: Refund } | { existing: Refund };
+  try {
+    created = await ctx.db.transaction(async (tx) => {
+      const payment = await lockPayment(tx, ctx.merchantId, paymentId);
+      // A concurrent request with this key held the lock first: its refund is ours.
+      const raced = await findByKey(tx, ctx.merchantId, idempotencyKey);
+      if (raced) return { existing: sameIntent(raced, paymentId, amountMinor) };
+      const view = await derivePaymentView(tx, payment);
+      // Refunds Parley asked for that the provider hasn't named yet aren't in the view; those
+      // whose outcome is unknown stay reserved here until the provider settles them.
+      const [inFlight] = await tx
+        .select({ total: sql<number>`coalesce(sum(${refunds.amountMinor}), 0)`.mapWith(Number) })
+        .from(refunds)
+        .where(
+          and(
+            eq(refunds.merchantId, ctx.merchantId),
+            eq(refunds.paymentId, paymentId),
+            eq(refunds.status, "pending"),
+            isNull(refunds.providerRefundId),
+          ),
+        );
+      const check = canRefund(view, amountMinor, inFlight?.total ?? 0);
+      if (!check.ok) throw new AppError(check.message, 422, { amountMinor: [check.message] });
+      const [refund] = await tx
+        .insert(refunds)
+        .values({
+          merchantId: ctx.merchantId,
+          id: newId("refund"),
+          paymentId,
+          amountMinor,
+          currency: payment.currency,
+          status: "pending",
+          reason,
+          idempotencyKey,
+          createdByUserId: ctx.user.id,
+        })
+        .returning();
+      return { payment, refund: refund! };
+    });
+  } catch (error) {
+    if (!isUniqueViolation(error)) throw error;
+    const raced = await findByKey(ctx.db, ctx.merchantId, idempotencyKey);
+    if (!raced) throw error;
+    return sameIntent(raced, paymentId, amountMinor);
+  }
+  if ("existing" in created) return created.existing;
+  const { payment, refund } = created;
 
-  const [connection] = await ctx.db
-    .select()
-    .from(connections)
-    .where(
-      and(eq(connections.merchantId, ctx.merchantId), eq(connections.id, payment.connectionId)),
-    );
+  // Nothing was sent yet: a missing connection or provider id is a plain refusal.
+  const connection = await connectionOf(ctx, payment);
+  const providerPaymentId = payment.providerPaymentId ?? payment.providerCheckoutId;
+  if (!connection || !providerPaymentId) {
+    const message = !connection
+      ? "This payment's connection no longer exists"
+      : "The provider never confirmed this payment";
+    await failRefund(ctx.db, refund, message, actor, new Date());
+    throw new AppError(`The provider did not refund: ${message}`, 502);
+  }
+
   let result: RefundResult;
   try {
-    if (!connection) throw new NotFoundError("This payment's connection");
-    const providerPaymentId = payment.providerPaymentId ?? payment.providerCheckoutId;
-    if (!providerPaymentId)
-      throw new ProviderError("The provider never confirmed this payment", "invalid_request");
     result = await connectorFor(connection.provider).refund(connectorContext(connection, ctx.db), {
       providerPaymentId,
       amountMinor,
       currency: payment.currency,
-      // The refund row's id: a retry of this refund is the same request to the provider.
+      // The refund row's id: every send of this refund is the same request to the provider.
       idempotencyKey: refund.id,
       reason: reason || undefined,
     });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    await ctx.db
-      .update(refunds)
-      .set({ status: "failed", updatedAt: new Date() })
-      .where(and(eq(refunds.merchantId, ctx.merchantId), eq(refunds.id, refund.id)));
-    await auditAs(ctx.db, ctx, {
-      action: "payment.refund_failed",
-      targetType: "payment",
-      targetId: paymentId,
-      summary: `Refund of ${amountMinor} ${payment.currency} (minor units) failed: ${message}`,
-      after: { refundId: refund.id, amountMinor, error: message },
-    });
+    if (isOutcomeUnknown(error)) {
+      return keepRefundPending(
+        ctx.db,
+        refund,
+        `${OUTCOME_UNKNOWN_REASON} (${message})`,
+        new Date(),
+        false,
+      );
+    }
+    await failRefund(ctx.db, refund, message, actor, new Date());
     throw new AppError(`The provider did not refund: ${message}`, 502);
   }
 
-  return ctx.db.transaction(async (tx) => {
-    const locked = await lockPayment(tx, ctx.merchantId, paymentId);
-    const now = new Date();
-    // The provider's webhook may have got here first and created its own row: keep ours.
-    await tx
-      .delete(refunds)
-      .where(
-        and(
-          eq(refunds.merchantId, ctx.merchantId),
-          eq(refunds.paymentId, paymentId),
-          eq(refunds.providerRefundId, result.providerRefundId),
-          sql`${refunds.id} <> ${refund.id}`,
-        ),
-      );
-    const [stored] = await tx
-      .update(refunds)
-      .set({ providerRefundId: result.providerRefundId, status: result.status, updatedAt: now })
-      .where(and(eq(refunds.merchantId, ctx.merchantId), eq(refunds.id, refund.id)))
-      .returning();
-    const fact = refundFactFromResult(result, { amountMinor, currency: payment.currency }, now);
-    const view = applyEvent(await derivePaymentView(tx, locked), fact).next;
-    await tx.insert(paymentEvents).values({
-      merchantId: ctx.merchantId,
-      id: newId("paymentEvent"),
-      paymentId,
-      connectionId: locked.connectionId,
-      source: "parley",
-      type: "refund.requested",
-      amountMinor,
-      currency: payment.currency,
-      statusAfter: view.status,
-      detail: {
-        fact: serializeFact(fact),
-        refundId: refund.id,
-        providerRefundId: result.providerRefundId,
-        reason,
-      },
-      occurredAt: now,
-    });
-    await writePaymentView(tx, locked, view, {}, now);
-    await auditAs(tx, ctx, {
-      action: "payment.refunded",
-      targetType: "payment",
-      targetId: paymentId,
-      summary: `Refunded ${amountMinor} ${payment.currency} (minor units)${reason ? `: ${reason}` : ""}`,
-      before: { status: locked.status, refundedMinor: locked.refundedMinor },
-      after: { status: view.status, refundedMinor: view.refundedMinor, refundId: refund.id },
-    });
-    return stored!;
+  return settleRefund(ctx.db, refund, result, actor, {
+    now: new Date(),
+    timelineType: "refund.requested",
   });
 }

@@ -28,6 +28,18 @@ export type PaymentFact =
       occurredAt: Date;
     }
   | {
+      /**
+       * The provider's cumulative refunded amount for the payment (Stripe's charge.refunded
+       * `amount_refunded` when the event lists no refunds), naming no single refund.
+       */
+      kind: "refund_total";
+      status: "reported";
+      /** The cumulative refunded amount, in minor units. */
+      amountMinor: number;
+      currency?: string;
+      occurredAt: Date;
+    }
+  | {
       kind: "dispute";
       providerDisputeId: string;
       status: DisputeFactStatus;
@@ -69,8 +81,12 @@ export interface PaymentView {
   lastFailure?: { occurredAt: string; code?: string; message?: string };
   /** Sorted by provider id; one entry per refund however often it was reported. */
   refunds: RefundEntry[];
+  /** Refunded: the larger of the refunds known one by one and the provider's reported total. */
   refundedMinor: number;
+  /** Pending refunds not already covered by the provider's reported total. */
   pendingRefundMinor: number;
+  /** The largest cumulative refunded amount the provider reported (refund_total facts). */
+  reportedRefundedMinor?: number;
   disputes: DisputeEntry[];
   disputeOpen: boolean;
   /** Set once every dispute is closed: "lost" if any was lost. */
@@ -182,6 +198,9 @@ function findMismatch(view: PaymentView, fact: PaymentFact): ReportedMismatch | 
       ? { ...base, reference: fact.providerRefundId }
       : null;
   }
+  if (fact.kind === "refund_total") {
+    return currencyDiffers(view, fact.currency) ? base : null;
+  }
   const tooLarge = fact.amountMinor !== undefined && fact.amountMinor > view.amountMinor;
   return tooLarge || currencyDiffers(view, fact.currency)
     ? { ...base, reference: fact.providerDisputeId }
@@ -208,6 +227,7 @@ type Core = Pick<
   | "attempt"
   | "lastFailure"
   | "refunds"
+  | "reportedRefundedMinor"
   | "disputes"
   | "mismatches"
   | "lastEventAt"
@@ -225,8 +245,16 @@ function derive(core: Core): PaymentView {
   );
   const sumRefunds = (status: RefundFactStatus) =>
     refunds.filter((r) => r.status === status).reduce((total, r) => total + r.amountMinor, 0);
-  const refundedMinor = sumRefunds("succeeded");
-  const pendingRefundMinor = sumRefunds("pending");
+  // A total and the refunds it sums can both arrive (Stripe's charge.refunded and refund.*
+  // events): the larger figure is the truth, never their sum. A cumulative total only grows
+  // (max is the join), so a refund failing after it was counted shows on its own entry only.
+  const succeededMinor = sumRefunds("succeeded");
+  const reported = core.reportedRefundedMinor;
+  const refundedMinor = Math.max(succeededMinor, reported ?? 0);
+  const pendingRefundMinor = Math.max(
+    0,
+    Math.min(sumRefunds("pending"), succeededMinor + sumRefunds("pending") - refundedMinor),
+  );
 
   const disputeOpen = disputes.some((d) => d.status === "opened" || d.status === "updated");
   const disputeLost = disputes.some((d) => d.status === "lost");
@@ -238,7 +266,8 @@ function derive(core: Core): PaymentView {
   const attemptStatus = core.attempt?.status;
   const closedUnpaid = attemptStatus === "canceled" || attemptStatus === "expired";
   const captured =
-    attemptStatus === "succeeded" || (!closedUnpaid && (refunds.length > 0 || disputes.length > 0));
+    attemptStatus === "succeeded" ||
+    (!closedUnpaid && (refunds.length > 0 || disputes.length > 0 || (reported ?? 0) > 0));
   let status: PaymentStatus = captured ? "succeeded" : (attemptStatus ?? "created");
   if (captured && refundedMinor > 0)
     status = refundedMinor >= core.amountMinor ? "refunded" : "partially_refunded";
@@ -258,6 +287,7 @@ function derive(core: Core): PaymentView {
     refunds,
     refundedMinor,
     pendingRefundMinor,
+    ...(reported !== undefined && { reportedRefundedMinor: reported }),
     disputes,
     disputeOpen,
     ...(disputeOutcome && { disputeOutcome }),
@@ -329,6 +359,13 @@ export function applyEvent(
       entry,
       current.refunds,
     );
+  } else if (fact.kind === "refund_total") {
+    const known = current.reportedRefundedMinor;
+    if (known === undefined || fact.amountMinor > known) {
+      core.reportedRefundedMinor = fact.amountMinor;
+    } else {
+      outcome = fact.amountMinor === known ? "same" : "dominated";
+    }
   } else {
     const entry: DisputeEntry = { providerDisputeId: fact.providerDisputeId, status: fact.status };
     const wins = (a: DisputeEntry, b: DisputeEntry) =>
@@ -344,7 +381,10 @@ export function applyEvent(
   if (outcome === "dominated") flags.push("late_event_ignored");
   const result = finish(current, core, flags);
   if (outcome === "same" && !result.changed && !mismatch) result.flags.push("duplicate");
-  if (fact.kind === "refund" && result.next.refundedMinor > result.next.amountMinor) {
+  if (
+    (fact.kind === "refund" || fact.kind === "refund_total") &&
+    result.next.refundedMinor > result.next.amountMinor
+  ) {
     result.flags.push("refund_exceeds_amount");
   }
   return result;
@@ -406,13 +446,18 @@ export function refundableMinor(view: PaymentView): number {
   return Math.max(0, view.amountMinor - view.refundedMinor - view.pendingRefundMinor);
 }
 
+/**
+ * Whether `amountMinor` can be refunded now. `reservedMinor`: refunds Parley sent that the view
+ * does not know yet (no provider id: their outcome may still be unknown) — they stay reserved.
+ */
 export function canRefund(
   view: PaymentView,
   amountMinor: number,
+  reservedMinor = 0,
 ):
   | { ok: true; refundableMinor: number }
   | { ok: false; reason: RefundRefusal; message: string; refundableMinor: number } {
-  const left = refundableMinor(view);
+  const left = Math.max(0, refundableMinor(view) - reservedMinor);
   const refuse = (reason: RefundRefusal, message: string) => ({
     ok: false as const,
     reason,

@@ -422,6 +422,29 @@ export async function startFakePayPal(options: FakePayPalOptions = {}) {
       });
     }
 
+    const refundGet = /^\/v2\/payments\/refunds\/([^/]+)$/.exec(path);
+    if (req.method === "GET" && refundGet) {
+      const refund = state.refunds.get(decodeURIComponent(refundGet[1]));
+      if (!refund) {
+        return fail(
+          res,
+          "RESOURCE_NOT_FOUND",
+          "INVALID_RESOURCE_ID",
+          "Specified resource ID does not exist.",
+        );
+      }
+      return sendJson(res, 200, {
+        id: refund.id,
+        status: "COMPLETED",
+        amount: refund.amount,
+        ...(refund.custom_id && { custom_id: refund.custom_id }),
+        links: [
+          { href: `${baseUrl}/v2/payments/refunds/${refund.id}`, rel: "self", method: "GET" },
+          { href: `${baseUrl}/v2/payments/captures/${refund.captureId}`, rel: "up", method: "GET" },
+        ],
+      });
+    }
+
     if (req.method === "POST" && path === "/v1/notifications/verify-webhook-signature") {
       state.verifyCalls += 1;
       state.lastVerifyBody = raw.toString("utf8");

@@ -340,6 +340,25 @@ export function createStripeRoutes() {
     return refund;
   }
 
+  // GET /v1/refunds (docs.stripe.com/api/refunds/list): newest first, filtered by payment_intent / charge.
+  function listRefunds(params: FormParams): Json {
+    const intentId = str(params, "payment_intent");
+    const chargeId = str(params, "charge");
+    if (intentId) find(intentId, "payment_intent");
+    const limit = integerParam(params.limit, "limit") ?? 10;
+    const data = [...state.refunds.values()]
+      .filter(
+        (r) => (!intentId || r.payment_intent === intentId) && (!chargeId || r.charge === chargeId),
+      )
+      .sort((a, b) => (b.created as number) - (a.created as number));
+    return {
+      object: "list",
+      data: data.slice(0, limit),
+      has_more: data.length > limit,
+      url: "/v1/refunds",
+    };
+  }
+
   function updateDispute(params: FormParams, [id]: string[]): StripeObject {
     const dispute = find(id, "dispute");
     if (!["needs_response", "warning_needs_response"].includes(dispute.status as string)) {
@@ -425,6 +444,7 @@ export function createStripeRoutes() {
       handle: (p, [id]) => expand(find(id, "intent"), p),
     },
     { method: "POST", pattern: /^\/v1\/refunds$/, handle: createRefund },
+    { method: "GET", pattern: /^\/v1\/refunds$/, handle: listRefunds },
     {
       method: "GET",
       pattern: /^\/v1\/refunds\/([^/]+)$/,

@@ -105,6 +105,24 @@ export interface RefundResult {
   status: "pending" | "succeeded" | "failed";
 }
 
+export interface RefundLookupInput {
+  providerPaymentId: string;
+  /** Known once the provider answered the create call (or a webhook named it). */
+  providerRefundId?: string;
+  /** The key the refund was sent with (also Parley's reference/metadata on it). */
+  idempotencyKey: string;
+}
+
+/**
+ * What the provider says about a refund Parley sent: `found`, `not_found` (the provider has no
+ * refund under that key: the create never reached it), or `unanswerable` (the provider offers
+ * no way to ask, e.g. Adyen: the REFUND webhook is the only answer).
+ */
+export type RefundLookup =
+  | { kind: "found"; providerRefundId: string; status: RefundResult["status"] }
+  | { kind: "not_found"; message: string }
+  | { kind: "unanswerable"; message: string };
+
 export interface DisputeEvidenceInput {
   providerDisputeId: string;
   text: string;
@@ -143,6 +161,11 @@ export interface NormalizedEvent {
   method?: PaymentMethod;
   failure?: { code: string; message: string };
   refund?: { providerRefundId: string; amountMinor: number; currency: string };
+  /**
+   * The payment's cumulative refunded amount as the provider reports it (Stripe's
+   * charge.refunded `amount_refunded`), when the event names no single refund.
+   */
+  refundedTotalMinor?: number;
   dispute?: {
     providerDisputeId: string;
     reason: string;
@@ -173,6 +196,8 @@ export interface Connector<Credentials> {
     providerPaymentId: string,
   ): Promise<ProviderPaymentState>;
   refund(ctx: ConnectorContext<Credentials>, input: RefundInput): Promise<RefundResult>;
+  /** Asks the provider where a refund stands (after a create whose answer never came). */
+  fetchRefund(ctx: ConnectorContext<Credentials>, input: RefundLookupInput): Promise<RefundLookup>;
   /** Verifies first (on the raw body), then normalizes. Never throws on bad input. */
   parseWebhook(
     ctx: ConnectorContext<Credentials>,
@@ -199,4 +224,18 @@ export class ProviderError extends Error {
     super(message);
     this.name = "ProviderError";
   }
+}
+
+/**
+ * True when a failed call may still have been carried out by the provider: no answer (timeout,
+ * network), a 5xx, or an answer we could not read. A 4xx with the provider's own error is a
+ * definite refusal; 408/409/429 mean "not processed yet / try again", so they stay unknown too.
+ */
+export function isOutcomeUnknown(error: unknown): boolean {
+  if (!(error instanceof ProviderError)) return true;
+  if (error.kind === "unreachable") return true;
+  const status = error.status;
+  if (status === undefined) return error.kind === "provider_error";
+  if (status === 408 || status === 409 || status === 429) return true;
+  return status >= 500;
 }

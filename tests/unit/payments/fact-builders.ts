@@ -95,9 +95,39 @@ export const disputeFact: fc.Arbitrary<PaymentFact> = fc.record(
   { requiredKeys: ["kind", "providerDisputeId", "status", "occurredAt"] },
 );
 
+/** A provider's cumulative refunded amount (Stripe's charge.refunded without a refunds list). */
+export const refundTotalFact: fc.Arbitrary<PaymentFact> = fc.record(
+  {
+    kind: fc.constant("refund_total" as const),
+    status: fc.constant("reported" as const),
+    amountMinor: fc.constantFrom(0, 300, 600, 1000),
+    currency: fc.option(fc.constantFrom("EUR", "USD"), { nil: undefined }),
+    occurredAt: second.map(at),
+  },
+  { requiredKeys: ["kind", "status", "amountMinor", "occurredAt"] },
+);
+
+export function refundTotal(amountMinor: number, second = 35, currency?: string): PaymentFact {
+  return {
+    kind: "refund_total",
+    status: "reported",
+    amountMinor,
+    occurredAt: at(second),
+    ...(currency && { currency }),
+  };
+}
+
 export const anyFact = fc.oneof(
   { arbitrary: paymentFact, weight: 3 },
   { arbitrary: refundFact, weight: 2 },
+  { arbitrary: disputeFact, weight: 1 },
+);
+
+/** Every kind of fact, the providers' cumulative refund totals included. */
+export const anyFactWithTotals = fc.oneof(
+  { arbitrary: paymentFact, weight: 3 },
+  { arbitrary: refundFact, weight: 2 },
+  { arbitrary: refundTotalFact, weight: 2 },
   { arbitrary: disputeFact, weight: 1 },
 );
 
@@ -125,6 +155,6 @@ export function agreesWithPayment(fact: PaymentFact): boolean {
     return (
       currencyOk && (fact.amountMinor === undefined || fact.amountMinor === PAYMENT.amountMinor)
     );
-  if (fact.kind === "refund") return currencyOk;
+  if (fact.kind === "refund" || fact.kind === "refund_total") return currencyOk;
   return currencyOk && (fact.amountMinor === undefined || fact.amountMinor <= PAYMENT.amountMinor);
 }

@@ -13,11 +13,15 @@ import {
   PAYMENT,
   agreesWithPayment,
   anyFact,
+  anyFactWithTotals,
   disputeFact,
   factsInSomeOrder,
   inSomeOrder,
   paymentFact,
+  refund,
   refundFact,
+  refundTotal,
+  refundTotalFact,
 } from "./fact-builders";
 
 const RUNS = { numRuns: 400 };
@@ -50,7 +54,15 @@ function expectedRefunds(facts: readonly PaymentFact[]) {
     if (final === "succeeded") refunded += amount;
     if (final === "pending") pending += amount;
   }
-  return { refunded, pending, anyRefund: byId.size > 0 };
+  // A provider's cumulative total and the refunds it sums never add up: the larger one holds,
+  // and pending refunds the total already covers are not reserved twice.
+  const totals = facts
+    .filter((f) => f.kind === "refund_total" && agreesWithPayment(f))
+    .map((f) => f.amountMinor ?? 0);
+  const total = Math.max(0, ...totals);
+  const counted = Math.max(refunded, total);
+  pending = Math.max(0, Math.min(pending, refunded + pending - counted));
+  return { refunded: counted, pending, anyRefund: byId.size > 0 || total > 0 };
 }
 
 function expectedStatus(facts: readonly PaymentFact[]): PaymentStatus {
@@ -104,6 +116,7 @@ describe("payment state machine properties", () => {
   it.each([
     ["payment", paymentFact],
     ["refund", refundFact],
+    ["refund total", refundTotalFact],
     ["dispute", disputeFact],
   ] as const)("folding only %s facts in any order gives the batch view", (_kind, fact) => {
     fc.assert(
@@ -222,3 +235,62 @@ describe("payment state machine properties", () => {
     );
   });
 });
+
+describe("refund totals (Stripe charge.refunded without a refunds list)", () => {
+  const withTotals = inSomeOrder(anyFactWithTotals);
+
+  it("folding any arrival order gives the batch view, and duplicates change nothing", () => {
+    fc.assert(
+      fc.property(withTotals, ([facts, arrival]) => {
+        expect(last(foldInOrder(arrival))).toEqual(reducePayment(PAYMENT, facts));
+        const view = reducePayment(PAYMENT, facts);
+        for (const fact of facts) expect(applyEvent(view, fact).changed).toBe(false);
+      }),
+      RUNS,
+    );
+  });
+
+  it("matches the status and refund totals computed directly from the set of facts", () => {
+    fc.assert(
+      fc.property(withTotals, ([facts, arrival]) => {
+        const view = last(foldInOrder(arrival));
+        const refunds = expectedRefunds(facts);
+        expect(view.status).toBe(expectedStatus(facts));
+        expect(view.refundedMinor).toBe(refunds.refunded);
+        expect(view.pendingRefundMinor).toBe(refunds.pending);
+      }),
+      RUNS,
+    );
+  });
+
+  it("a total and the refund it sums, in either order, count once", () => {
+    const succeeded = paidFact();
+    const orders = [
+      [succeeded, refundTotal(300), refund("re_1", 300)],
+      [refund("re_1", 300), succeeded, refundTotal(300)],
+    ];
+    for (const facts of orders) {
+      const view = last(foldInOrder(facts));
+      expect(view).toMatchObject({ refundedMinor: 300, status: "partially_refunded" });
+    }
+    // Partial, then full: the cumulative amount grows, and a late partial total changes nothing.
+    const full = last(foldInOrder([succeeded, refundTotal(300), refundTotal(1000)]));
+    expect(full).toMatchObject({ refundedMinor: 1000, status: "refunded" });
+    expect(applyEvent(full, refundTotal(300)).next).toEqual(full);
+  });
+
+  it("reports changed exactly when the view differs", () => {
+    fc.assert(
+      fc.property(fc.array(anyFactWithTotals, { maxLength: 10 }), anyFactWithTotals, (facts, f) => {
+        const before = reducePayment(PAYMENT, facts);
+        const { next, changed } = applyEvent(before, f);
+        expect(changed).toBe(JSON.stringify(next) !== JSON.stringify(before));
+      }),
+      RUNS,
+    );
+  });
+});
+
+function paidFact(): PaymentFact {
+  return { kind: "payment", status: "succeeded", occurredAt: new Date(Date.UTC(2025, 0, 1, 12)) };
+}

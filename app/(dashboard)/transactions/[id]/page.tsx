@@ -29,7 +29,11 @@ export default async function PaymentPage({ params }: { params: Promise<{ id: st
   const ctx = await requirePagePermission("transactions.view");
   const { id } = await params;
   const { payment, events, refunds, disputes } = await loadOr404(getPaymentWithTimeline(ctx, id));
-  const refundableMinor = payment.amountMinor - payment.refundedMinor;
+  // Refunds still pending (their outcome may be unknown) keep their amount reserved.
+  const reservedMinor = refunds
+    .filter((r) => r.status === "pending")
+    .reduce((total, r) => total + r.amountMinor, 0);
+  const refundableMinor = Math.max(0, payment.amountMinor - payment.refundedMinor - reservedMinor);
   const canRefund =
     can(ctx.role, "transactions.refund") &&
     REFUNDABLE.includes(payment.status) &&
@@ -61,6 +65,14 @@ export default async function PaymentPage({ params }: { params: Promise<{ id: st
     ["Created", formatDateTime(payment.createdAt)],
     ["Paid", payment.succeededAt ? formatDateTime(payment.succeededAt) : "—"],
     ["Refunded", formatMoney(payment.refundedMinor, payment.currency)],
+    ...(reservedMinor > 0
+      ? [
+          ["Reserved for pending refunds", formatMoney(reservedMinor, payment.currency)] as [
+            string,
+            string,
+          ],
+        ]
+      : []),
     [
       "Customer",
       [payment.customerEmail, payment.customerCountry].filter(Boolean).join(" · ") || "—",

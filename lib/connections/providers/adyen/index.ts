@@ -18,6 +18,7 @@ import {
   ProviderError,
   type ProviderPaymentState,
   type RefundInput,
+  type RefundLookup,
   type RefundResult,
   type VerifyCredentialsResult,
 } from "../types";
@@ -199,6 +200,17 @@ async function refund(ctx: Ctx, input: RefundInput): Promise<RefundResult> {
   return { providerRefundId: parsed.data.pspReference, status: "pending" };
 }
 
+/**
+ * Adyen's Checkout API has no refund lookup: the outcome arrives only as a REFUND (or
+ * REFUND_FAILED) notification, which the webhook pipeline applies.
+ */
+async function fetchRefund(): Promise<RefundLookup> {
+  return {
+    kind: "unanswerable",
+    message: "Adyen offers no refund lookup: awaiting Adyen's REFUND notification",
+  };
+}
+
 export const adyenConnector: Connector<AdyenCredentials> = {
   kind: "adyen",
   verifyCredentials,
@@ -206,6 +218,7 @@ export const adyenConnector: Connector<AdyenCredentials> = {
   createCheckout,
   fetchPayment,
   refund,
+  fetchRefund,
   parseWebhook: async (ctx, request) => parseAdyenWebhook(ctx, request),
   // Adyen retries any delivery not answered with exactly "[accepted]".
   webhookAck: () => ({ status: 200, body: "[accepted]", contentType: "text/plain" }),

@@ -15,6 +15,8 @@ import {
   ProviderError,
   type ProviderPaymentState,
   type RefundInput,
+  type RefundLookup,
+  type RefundLookupInput,
   type RefundResult,
   type VerifyCredentialsResult,
 } from "../types";
@@ -195,9 +197,14 @@ async function refund(ctx: Ctx, input: RefundInput): Promise<RefundResult> {
       ...(input.reason ? { note_to_payer: input.reason.slice(0, 255) } : {}),
     },
   });
+  return readRefund(body);
+}
+
+function readRefund(body: unknown): RefundResult {
   const parsed = refundResponseSchema.safeParse(body);
   if (!parsed.success)
     throw new ProviderError("PayPal returned an unreadable refund", "provider_error");
+  // Refund statuses: CANCELLED, FAILED, PENDING, COMPLETED (developer.paypal.com, Payments v2).
   const status =
     parsed.data.status === "COMPLETED"
       ? "succeeded"
@@ -205,6 +212,28 @@ async function refund(ctx: Ctx, input: RefundInput): Promise<RefundResult> {
         ? "pending"
         : "failed";
   return { providerRefundId: parsed.data.id, status };
+}
+
+/** GET /v2/payments/refunds/{id}. PayPal offers no lookup by PayPal-Request-Id. */
+async function fetchRefund(ctx: Ctx, input: RefundLookupInput): Promise<RefundLookup> {
+  if (!input.providerRefundId) {
+    return {
+      kind: "unanswerable",
+      message:
+        "PayPal never named this refund and cannot be asked by request id: awaiting PayPal's PAYMENT.CAPTURE.REFUNDED notification",
+    };
+  }
+  try {
+    const body = await paypalRequest(ctx, {
+      method: "GET",
+      path: `/v2/payments/refunds/${encodeURIComponent(input.providerRefundId)}`,
+    });
+    return { kind: "found", ...readRefund(body) };
+  } catch (error) {
+    if (error instanceof ProviderError && error.status === 404)
+      return { kind: "not_found", message: `PayPal has no refund ${input.providerRefundId}` };
+    throw error;
+  }
 }
 
 async function submitDisputeEvidence(ctx: Ctx, input: DisputeEvidenceInput): Promise<void> {
@@ -249,6 +278,7 @@ export const paypalConnector: Connector<PayPalCredentials> = {
   createCheckout,
   fetchPayment,
   refund,
+  fetchRefund,
   parseWebhook: parsePayPalWebhook,
   webhookAck: () => ({ status: 200, body: "", contentType: "text/plain" }),
   submitDisputeEvidence,

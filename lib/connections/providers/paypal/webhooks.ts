@@ -219,7 +219,8 @@ export function normalizePayPalEvent(event: PayPalEvent): NormalizedEvent {
           : undefined,
     };
   }
-  if (type === "PAYMENT.CAPTURE.REFUNDED") {
+  // REVERSED: PayPal itself took the money back (a reversal); its resource is a refund too.
+  if (type === "PAYMENT.CAPTURE.REFUNDED" || type === "PAYMENT.CAPTURE.REVERSED") {
     const refund = refundResourceSchema.parse(event.resource);
     const amount = paypalMoneyToMinor(refund.amount);
     const captureId = refund.links

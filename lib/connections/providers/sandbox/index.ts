@@ -176,6 +176,17 @@ export const sandboxConnector: Connector<SandboxCredentials> = {
     };
   },
 
+  // The Sandbox keeps no refunds of its own: a refund's id follows from its key, and every
+  // Sandbox refund succeeds the moment it is asked for.
+  async fetchRefund(ctx, input) {
+    return {
+      kind: "found",
+      providerRefundId:
+        input.providerRefundId ?? sandboxId("sbxre", secretOf(ctx), input.idempotencyKey),
+      status: "succeeded",
+    };
+  },
+
   async parseWebhook(ctx, request, now = new Date()) {
     const secret = ctx.credentials?.webhookSecret;
     if (typeof secret !== "string" || !secret) {

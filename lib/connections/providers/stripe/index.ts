@@ -81,6 +81,25 @@ function refundStatus(status: string | null): RefundResult["status"] {
   return "pending";
 }
 
+/** The refund metadata key holding Parley's idempotency key for it. */
+export const REFUND_KEY_METADATA = "parley_refund_key";
+
+/** Refunds are made on the PaymentIntent; a Checkout Session id is resolved to its intent. */
+async function intentToRefund(client: Stripe, providerPaymentId: string): Promise<string> {
+  if (!providerPaymentId.startsWith("cs_")) return providerPaymentId;
+  const session = await call(() => client.checkout.sessions.retrieve(providerPaymentId));
+  const intentId =
+    typeof session.payment_intent === "string"
+      ? session.payment_intent
+      : session.payment_intent?.id;
+  if (!intentId)
+    throw new ProviderError(
+      `Checkout Session ${session.id} has no payment to refund`,
+      "invalid_request",
+    );
+  return intentId;
+}
+
 export function createStripeConnector(
   options: StripeConnectorOptions = {},
 ): Connector<StripeCredentials> {
@@ -188,22 +207,7 @@ export function createStripeConnector(
     async refund(ctx, input) {
       const amount = toStripeAmount(input.amountMinor, input.currency);
       const client = stripeClient(ctx, options);
-      let paymentIntent = input.providerPaymentId;
-      if (paymentIntent.startsWith("cs_")) {
-        const session = await call(() =>
-          client.checkout.sessions.retrieve(input.providerPaymentId),
-        );
-        const intentId =
-          typeof session.payment_intent === "string"
-            ? session.payment_intent
-            : session.payment_intent?.id;
-        if (!intentId)
-          throw new ProviderError(
-            `Checkout Session ${session.id} has no payment to refund`,
-            "invalid_request",
-          );
-        paymentIntent = intentId;
-      }
+      const paymentIntent = await intentToRefund(client, input.providerPaymentId);
       const reason =
         input.reason && REFUND_REASONS.has(input.reason)
           ? (input.reason as Stripe.RefundCreateParams.Reason)
@@ -214,13 +218,39 @@ export function createStripeConnector(
             payment_intent: paymentIntent,
             amount,
             reason,
-            metadata:
-              input.reason && !reason ? { parley_reason: input.reason.slice(0, 500) } : undefined,
+            // Names the refund by its key, so a create whose answer never came can be found.
+            metadata: {
+              [REFUND_KEY_METADATA]: input.idempotencyKey,
+              ...(input.reason && !reason && { parley_reason: input.reason.slice(0, 500) }),
+            },
           },
           { idempotencyKey: input.idempotencyKey },
         ),
       );
       return { providerRefundId: refund.id, status: refundStatus(refund.status) };
+    },
+
+    async fetchRefund(ctx, input) {
+      const client = stripeClient(ctx, options);
+      if (input.providerRefundId) {
+        const refund = await call(() => client.refunds.retrieve(input.providerRefundId!));
+        return { kind: "found", providerRefundId: refund.id, status: refundStatus(refund.status) };
+      }
+      // GET /v1/refunds?payment_intent=…: the refund carrying our key in its metadata.
+      const paymentIntent = await intentToRefund(client, input.providerPaymentId);
+      const page = await call(() =>
+        client.refunds.list({ payment_intent: paymentIntent, limit: 100 }),
+      );
+      const refund = page.data.find(
+        (r) => r.metadata?.[REFUND_KEY_METADATA] === input.idempotencyKey,
+      );
+      if (!refund) {
+        return {
+          kind: "not_found",
+          message: `Stripe has no refund under key ${input.idempotencyKey} on ${paymentIntent}`,
+        };
+      }
+      return { kind: "found", providerRefundId: refund.id, status: refundStatus(refund.status) };
     },
 
     async parseWebhook(ctx, request, now) {

@@ -171,8 +171,9 @@ function mapRefund(raw: unknown, forced?: NormalizedEventType): Mapped {
 
 function mapChargeRefunded(raw: unknown): Mapped {
   const charge = chargeSchema.parse(raw);
-  // The charge lists its refunds only when the API version/expansion includes them; the
-  // refund.* events carry each refund on its own, so this one is a summary.
+  // Since API 2022-11-15 the charge no longer embeds its refunds (docs.stripe.com/upgrades):
+  // then `amount_refunded`, the cumulative refunded amount, is what this event says. Older
+  // versions list them; the refund.* events carry each refund on its own either way.
   const latest = [...(charge.refunds?.data ?? [])].sort(
     (a, b) => (b.created ?? 0) - (a.created ?? 0),
   )[0];
@@ -191,6 +192,7 @@ function mapChargeRefunded(raw: unknown): Mapped {
           currency: latest.currency.toUpperCase(),
         }
       : undefined,
+    refundedTotalMinor: latest ? undefined : charge.amount_refunded,
   };
 }
 

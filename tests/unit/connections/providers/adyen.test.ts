@@ -687,3 +687,37 @@ describe("Adyen statement PDF", () => {
     expect(pdf).toContain(`(${"x".repeat(70)} ??) Tj`);
   });
 });
+
+describe("Adyen refund outcomes", () => {
+  const item = (overrides: Partial<AdyenNotificationItem>): AdyenNotificationItem => ({
+    pspReference: "RFD1",
+    originalReference: "PAY1",
+    merchantAccountCode: "M",
+    merchantReference: "pay_m",
+    amount: { value: 300, currency: "EUR" },
+    eventCode: "REFUND",
+    success: "true",
+    ...overrides,
+  });
+
+  it("keys refunds by eventCode: REFUND success=false and REFUND_FAILED are failures", () => {
+    expect(normalizeAdyenItem(item({})).type).toBe("refund.succeeded");
+    expect(normalizeAdyenItem(item({ success: "false" })).type).toBe("refund.failed");
+    // REFUND_FAILED arrives with success=true: it fails an earlier successful REFUND.
+    const failed = normalizeAdyenItem(item({ eventCode: "REFUND_FAILED" }));
+    expect(failed).toMatchObject({ type: "refund.failed", refund: { providerRefundId: "RFD1" } });
+  });
+
+  it("has no refund lookup, and says so instead of guessing", async () => {
+    expect(
+      await adyenConnector.fetchRefund(ctx, {
+        providerPaymentId: "PAY1",
+        providerRefundId: "RFD1",
+        idempotencyKey: "ref_1",
+      }),
+    ).toMatchObject({
+      kind: "unanswerable",
+      message: expect.stringMatching(/REFUND notification/),
+    });
+  });
+});

@@ -689,3 +689,53 @@ describe("PayPal event mapping", () => {
     ).toThrow();
   });
 });
+
+describe("PayPal refund lookup and reversals", () => {
+  it("asks GET /v2/payments/refunds/{id}, and says honestly when it cannot be asked", async () => {
+    const input = checkoutInput({ amountMinor: 3000 });
+    const { providerPaymentId } = await paypalConnector.createCheckout(ctx, input);
+    fake.approve(providerPaymentId!);
+    await captureOrder(ctx, providerPaymentId!);
+    const refund = await paypalConnector.refund(ctx, {
+      providerPaymentId: providerPaymentId!,
+      amountMinor: 500,
+      currency: "EUR",
+      idempotencyKey: `lookup_${providerPaymentId}`,
+    });
+    const before = fake.state.refundsCreated;
+    const lookup = { providerPaymentId: providerPaymentId!, idempotencyKey: "ref_x" };
+    expect(
+      await paypalConnector.fetchRefund(ctx, {
+        ...lookup,
+        providerRefundId: refund.providerRefundId,
+      }),
+    ).toEqual({ kind: "found", providerRefundId: refund.providerRefundId, status: "succeeded" });
+    expect(
+      await paypalConnector.fetchRefund(ctx, { ...lookup, providerRefundId: "NOPE" }),
+    ).toMatchObject({ kind: "not_found" });
+    expect(await paypalConnector.fetchRefund(ctx, lookup)).toMatchObject({
+      kind: "unanswerable",
+      message: expect.stringMatching(/awaiting PayPal/),
+    });
+    expect(fake.state.refundsCreated).toBe(before);
+  });
+
+  it("maps PAYMENT.CAPTURE.REVERSED as a refund of the capture", () => {
+    const event = normalizePayPalEvent({
+      id: "WH-REV",
+      create_time: "2026-03-01T10:00:00Z",
+      event_type: "PAYMENT.CAPTURE.REVERSED",
+      resource: {
+        id: "RF-REV",
+        status: "COMPLETED",
+        amount: { currency_code: "EUR", value: "20.00" },
+        links: [{ href: "https://api-m.paypal.com/v2/payments/captures/CAP-9", rel: "up" }],
+      },
+    });
+    expect(event).toMatchObject({
+      type: "refund.succeeded",
+      providerPaymentId: "CAP-9",
+      refund: { providerRefundId: "RF-REV", amountMinor: 2000, currency: "EUR" },
+    });
+  });
+});

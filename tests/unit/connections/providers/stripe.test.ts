@@ -4,7 +4,9 @@ import {
   validateStripeCredentials,
   type StripeCredentials,
 } from "@/lib/connections/providers/stripe";
+import { normalizeStripeEvent } from "@/lib/connections/providers/stripe/webhooks";
 import {
+  isOutcomeUnknown,
   ProviderError,
   type CheckoutInput,
   type ConnectorContext,
@@ -831,5 +833,80 @@ describe("Stripe event mapping", () => {
     expect(
       (await parse("charge.dispute.closed", { ...dispute, status: "warning_closed" })).type,
     ).toBe("dispute.won");
+  });
+});
+
+describe("refund lookup (after a create whose answer never came)", () => {
+  it("finds a refund by id, or by the key in its metadata, without creating one", async () => {
+    const session = await connector.createCheckout(ctx, checkoutInput({ amountMinor: 3000 }));
+    const intentId = fake.payCheckout(session.providerCheckoutId, { status: "succeeded" }).id;
+    const created = await connector.refund(ctx, {
+      providerPaymentId: intentId,
+      amountMinor: 800,
+      currency: "EUR",
+      idempotencyKey: `ref_lookup_${intentId}`,
+    });
+    const creates = () =>
+      fake.requests.filter((r) => r.method === "POST" && r.path === "/v1/refunds");
+    const before = creates().length;
+    const found = {
+      kind: "found",
+      providerRefundId: created.providerRefundId,
+      status: "succeeded",
+    };
+    expect(
+      await connector.fetchRefund(ctx, {
+        providerPaymentId: intentId,
+        providerRefundId: created.providerRefundId,
+        idempotencyKey: "ignored",
+      }),
+    ).toEqual(found);
+    expect(
+      await connector.fetchRefund(ctx, {
+        providerPaymentId: session.providerCheckoutId,
+        idempotencyKey: `ref_lookup_${intentId}`,
+      }),
+    ).toEqual(found);
+    expect(
+      await connector.fetchRefund(ctx, {
+        providerPaymentId: intentId,
+        idempotencyKey: "ref_never",
+      }),
+    ).toMatchObject({ kind: "not_found" });
+    expect(creates()).toHaveLength(before);
+  });
+
+  it("reads charge.refunded without a refunds list as the cumulative amount_refunded", () => {
+    const event = normalizeStripeEvent({
+      id: "evt_total",
+      type: "charge.refunded",
+      created: 1_760_000_000,
+      data: {
+        object: {
+          id: "ch_1",
+          amount: 2000,
+          amount_refunded: 1500,
+          currency: "eur",
+          payment_intent: "pi_1",
+          metadata: { parley_payment_id: "pay_1" },
+        },
+      },
+    });
+    expect(event).toMatchObject({ type: "refund.succeeded", refundedTotalMinor: 1500 });
+    expect(event.refund).toBeUndefined();
+  });
+});
+
+describe("which failures leave a refund's outcome unknown", () => {
+  it("keeps timeouts, network errors, 5xx and unreadable answers unknown; 4xx refusals are definite", () => {
+    expect(isOutcomeUnknown(new ProviderError("timed out", "unreachable"))).toBe(true);
+    expect(isOutcomeUnknown(new ProviderError("boom", "provider_error", 502))).toBe(true);
+    expect(isOutcomeUnknown(new ProviderError("unreadable", "provider_error"))).toBe(true);
+    expect(isOutcomeUnknown(new ProviderError("slow down", "invalid_request", 429))).toBe(true);
+    expect(isOutcomeUnknown(new ProviderError("in progress", "invalid_request", 409))).toBe(true);
+    expect(isOutcomeUnknown(new TypeError("fetch failed"))).toBe(true);
+    expect(isOutcomeUnknown(new ProviderError("disputed", "invalid_request", 400))).toBe(false);
+    expect(isOutcomeUnknown(new ProviderError("bad key", "invalid_credentials", 401))).toBe(false);
+    expect(isOutcomeUnknown(new ProviderError("no capture", "invalid_request"))).toBe(false);
   });
 });
