@@ -18,6 +18,11 @@ const envSchema = z.object({
     .enum(["0", "1", "true", "false"])
     .optional()
     .transform((v) => (v === undefined ? undefined : v === "1" || v === "true")),
+  // Lets production connections (and channels) keep an API base URL override, public https only.
+  PARLEY_ALLOW_API_BASE_URL: z
+    .enum(["0", "1", "true", "false"])
+    .optional()
+    .transform((v) => v === "1" || v === "true"),
   PARLEY_RECONCILE_AFTER_MINUTES: z.coerce.number().int().positive().default(30),
 });
 
