@@ -20,6 +20,11 @@ const envSchema = z
       .enum(["0", "1", "true", "false"])
       .optional()
       .transform((v) => (v === undefined ? undefined : v === "1" || v === "true")),
+    // Lets production connections (and channels) keep an API base URL override, public https only.
+    PARLEY_ALLOW_API_BASE_URL: z
+      .enum(["0", "1", "true", "false"])
+      .optional()
+      .transform((v) => v === "1" || v === "true"),
     PARLEY_RECONCILE_AFTER_MINUTES: z.coerce.number().int().positive().default(30),
     // The proxies in front of Parley, as IPs or CIDRs ("10.0.0.0/8,2001:db8::/32"): X-Forwarded-For
     // is read from its right end, skipping these. Unset (and no hop count) = no proxy is trusted.

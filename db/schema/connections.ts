@@ -42,6 +42,9 @@ export const connections = pgTable(
     credentialsVerifiedAt: tstz("credentials_verified_at"),
     lastEventAt: tstz("last_event_at"),
     signatureFailures: integer("signature_failures").notNull().default(0),
+    // Refused deliveries in the current one-minute window, which caps the rows they may add.
+    refusedWindowStart: tstz("refused_window_start"),
+    refusedWindowCount: integer("refused_window_count").notNull().default(0),
     lastError: text("last_error"),
     lastErrorAt: tstz("last_error_at"),
     createdAt: createdAt(),

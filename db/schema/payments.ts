@@ -105,7 +105,14 @@ export const webhookInbox = pgTable(
     connectionId: text("connection_id").notNull(),
     provider: text("provider").$type<ProviderKind>().notNull(),
     headers: jsonb("headers").$type<Record<string, string>>().notNull(),
+    // Verified: the whole body. Refused: its first bytes only (UNVERIFIED_BODY_PREFIX_BYTES), with
+    // the whole body's size and SHA-256, so repeats of one forged body become one row.
     rawBody: text("raw_body").notNull(),
+    bodyBytes: integer("body_bytes"),
+    bodyHash: text("body_hash"),
+    /** How many times this refused body arrived within the repeat window (1 for the first). */
+    repeatCount: integer("repeat_count").notNull().default(1),
+    lastReceivedAt: tstz("last_received_at"),
     verified: boolean("verified").notNull(),
     status: text("status").$type<WebhookStatus>().notNull().default("received"),
     providerEventIds: jsonb("provider_event_ids").$type<string[]>().notNull().default([]),
@@ -119,6 +126,7 @@ export const webhookInbox = pgTable(
     primaryKey({ columns: [t.merchantId, t.id] }),
     index("webhook_inbox_connection_idx").on(t.merchantId, t.connectionId, t.receivedAt),
     index("webhook_inbox_status_idx").on(t.status, t.receivedAt),
+    index("webhook_inbox_refused_hash_idx").on(t.merchantId, t.connectionId, t.bodyHash),
   ],
 );
 

@@ -53,6 +53,8 @@ export function buildConnections(
       // Filled in from the payment events once traffic is generated.
       lastEventAt: null,
       signatureFailures: 0,
+      refusedWindowStart: null,
+      refusedWindowCount: 0,
       lastError: null,
       lastErrorAt: null,
       createdAt: new Date(createdAt.getTime() + i * 3_600_000),

@@ -2,6 +2,7 @@
 // plus the deliveries an operator should notice (bad signatures, one that failed to apply).
 // Bodies follow each provider's envelope (webhook-bodies.ts) so the raw view reads like the real thing.
 import type { WebhookDelivery } from "@/db/schema/payments";
+import { createHash } from "node:crypto";
 import type { SeededPayment } from "./payment";
 import type { PaymentEventRow } from "./payment-plan";
 import type { SeededRandom } from "./random";
@@ -63,6 +64,10 @@ export function generateWebhooks(input: WebhookInput): WebhookDelivery[] {
       provider: payment.row.provider,
       headers: webhookHeaders(payment.row.provider, receivedAt, rng, rawBody),
       rawBody,
+      bodyBytes: null,
+      bodyHash: null,
+      repeatCount: 1,
+      lastReceivedAt: null,
       verified: true,
       status: "applied",
       providerEventIds: [event.providerEventId!],
@@ -83,6 +88,9 @@ export function generateWebhooks(input: WebhookInput): WebhookDelivery[] {
     rows.push({
       ...source,
       id: rng.id("webhook"),
+      bodyBytes: Buffer.byteLength(source.rawBody, "utf8"),
+      bodyHash: createHash("sha256").update(source.rawBody).digest("hex"),
+      lastReceivedAt: receivedAt,
       verified: false,
       status: "rejected",
       providerEventIds: [],

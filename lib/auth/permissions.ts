@@ -19,6 +19,8 @@ const MATRIX = {
   "connections.view": [OK__, OK__, OK__, OK__],
   "connections.manage": [OK__, OK__, ____, ____],
   "webhooks.reapply": [OK__, OK__, ____, ____],
+  // Raw webhook bodies carry customers' names, emails and addresses.
+  "webhooks.view_payloads": [OK__, OK__, ____, ____],
   "analytics.view": [OK__, OK__, ____, OK__],
   "analytics.export": [OK__, OK__, ____, OK__],
   "disputes.view": [OK__, OK__, OK__, OK__],

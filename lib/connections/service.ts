@@ -29,6 +29,7 @@ import {
 } from "@/lib/connections/schemas";
 import { appUrl } from "@/lib/env";
 import { AppError, NotFoundError } from "@/lib/errors";
+import { apiBaseUrlProblem } from "@/lib/http/outbound-url";
 import { newId } from "@/lib/ids";
 import { zodFieldErrors } from "@/lib/validation";
 import { and, asc, eq } from "drizzle-orm";
@@ -141,6 +142,12 @@ export async function createConnection(
     createConnectionSchema,
     input,
   );
+  if (apiBaseUrl) {
+    // Refused before anything is written: see lib/http/outbound-url.ts for when and why.
+    const problem = await apiBaseUrlProblem(apiBaseUrl);
+    if (problem)
+      throw new AppError("Please fix the highlighted fields.", 422, { apiBaseUrl: [problem] });
+  }
   const accepted = acceptCredentials(provider, mode, credentials);
   const id = newId("connection");
   const sealed = sealCredentials(provider, accepted, id);

@@ -3,11 +3,12 @@
 import type { DbOrTx } from "@/db/client";
 import { connections, webhookInbox, type WebhookDelivery, type WebhookStatus } from "@/db/schema";
 import { assertCan } from "@/lib/auth/context";
+import { can } from "@/lib/auth/permissions";
 import { listDeliveriesSchema, type ListDeliveriesOptions } from "@/lib/connections/schemas";
 import { AppError, ConflictError, NotFoundError } from "@/lib/errors";
 import { auditAs, type ServiceContext } from "@/lib/payments/service-context";
 import { applyDelivery, UNMATCHED_PAYMENT } from "@/lib/webhooks/apply/delivery";
-import { and, desc, eq, lt, type SQL } from "drizzle-orm";
+import { and, desc, eq, getTableColumns, lt, type SQL } from "drizzle-orm";
 
 export interface DeliverySummary {
   id: string;
@@ -22,15 +23,23 @@ export interface DeliverySummary {
   attempts: number;
   /** Verified and applied, but some event named a payment this connection doesn't have. */
   unmatchedPayment: boolean;
+  /** How many times this (refused) body arrived within the repeat window. */
+  repeatCount: number;
 }
 
 export interface DeliveryDetail extends DeliverySummary {
   headers: Record<string, string>;
-  body: string;
+  /** The stored body; null when the viewer's role may not see payloads (never loaded then). */
+  body: string | null;
+  payloadHidden: boolean;
+  /** The size of the body as received, when only a prefix of it was kept (refused deliveries). */
+  bodyBytes: number | null;
+  bodyTruncated: boolean;
 }
 
-// Header names whose values are signatures or credentials.
-const SIGNATURE_HEADERS = /signature|-sig$|^authorization$|hmac/i;
+// Header names whose values are signatures or credentials (older rows kept credentials whole).
+const HIDDEN_HEADERS =
+  /signature|-sig$|hmac|^(authorization|proxy-authorization|cookie|set-cookie|x-api-key|api-key)$|token|secret|password|api[-_]?key|session/i;
 
 function summarize(row: WebhookDelivery): DeliverySummary {
   return {
@@ -45,6 +54,7 @@ function summarize(row: WebhookDelivery): DeliverySummary {
     error: row.error,
     attempts: row.attempts,
     unmatchedPayment: row.error?.startsWith(`${UNMATCHED_PAYMENT}:`) ?? false,
+    repeatCount: row.repeatCount,
   };
 }
 
@@ -108,14 +118,37 @@ export async function getDelivery(
   deliveryId: string,
 ): Promise<DeliveryDetail> {
   assertCan(ctx, "connections.view");
-  const row = await findDelivery(ctx, connectionId, deliveryId);
+  // Support and analysts get the metadata only: the body is not even read for them.
+  const withPayload = can(ctx.role, "webhooks.view_payloads");
+  const { rawBody: _body, ...metadataColumns } = getTableColumns(webhookInbox);
+  const columns = withPayload ? getTableColumns(webhookInbox) : metadataColumns;
+  const [row] = await ctx.db
+    .select(columns)
+    .from(webhookInbox)
+    .where(
+      and(
+        eq(webhookInbox.merchantId, ctx.merchantId),
+        eq(webhookInbox.connectionId, connectionId),
+        eq(webhookInbox.id, deliveryId),
+      ),
+    );
+  if (!row) throw new NotFoundError("This webhook delivery");
   const headers = Object.fromEntries(
     Object.entries(row.headers).map(([name, value]) => [
       name,
-      SIGNATURE_HEADERS.test(name) ? "(hidden)" : value,
+      HIDDEN_HEADERS.test(name) ? "(hidden)" : value,
     ]),
   );
-  return { ...summarize(row), headers, body: row.rawBody };
+  const body = "rawBody" in row ? (row.rawBody as string) : null;
+  return {
+    ...summarize({ ...row, rawBody: "" }),
+    headers,
+    body,
+    payloadHidden: body === null,
+    bodyBytes: row.bodyBytes,
+    bodyTruncated:
+      row.bodyBytes !== null && body !== null && Buffer.byteLength(body) < row.bodyBytes,
+  };
 }
 
 /** Applies a failed (or stuck) verified delivery again; replayed events stay no-ops. */

@@ -19,7 +19,6 @@
 // Around it: inbox.ts (deliveries on the dashboard, manual re-apply) and recovery.ts (re-applies
 // deliveries that a crash or a transient error left unapplied).
 import type { Db } from "@/db/client";
-import { connections } from "@/db/schema";
 import { connectorFor } from "@/lib/connections/providers/registry";
 import type { NormalizedEvent, WebhookParseResult } from "@/lib/connections/providers/types";
 import {
@@ -35,11 +34,10 @@ import {
   type WebhookConnection,
 } from "@/lib/webhooks/connection-cache";
 import {
-  storeRejectedDelivery,
+  recordRefusedDelivery,
   storeVerifiedDelivery,
   type StoredDelivery,
 } from "@/lib/webhooks/store";
-import { and, eq, sql } from "drizzle-orm";
 
 export const MAX_WEBHOOK_BYTES = 1024 * 1024;
 
@@ -90,13 +88,13 @@ async function refuseDisabled(
   now: Date,
 ): Promise<WebhookReply> {
   // 410 tells the provider the endpoint is gone; the row shows the merchant what was refused.
-  const deliveryId = await storeRejectedDelivery(
+  const { deliveryId } = await recordRefusedDelivery(
     db,
     row,
     request,
     "connection_disabled: this connection is disabled in Parley",
     now,
-    { flushNow: true },
+    { signatureFailure: false },
   );
   return jsonReply(410, { error: "This connection is disabled." }, deliveryId);
 }
@@ -109,18 +107,11 @@ async function refuseUnverified(
   now: Date,
 ): Promise<WebhookReply> {
   const error = `${parsed.reason}: ${parsed.message}`;
-  const deliveryId = await storeRejectedDelivery(db, row, request, error, now, {
-    flushNow: false,
+  // Bounded: a prefix of the body, repeats counted, rows capped per connection per minute. The
+  // answer is the same whether a row was added or the delivery only counted.
+  const { deliveryId } = await recordRefusedDelivery(db, row, request, error, now, {
+    signatureFailure: true,
   });
-  // Synchronous: flushes the rejected row above with it before the 400.
-  await db
-    .update(connections)
-    .set({
-      signatureFailures: sql`${connections.signatureFailures} + 1`,
-      lastError: `Webhook rejected — ${error}`.slice(0, 500),
-      lastErrorAt: now,
-    })
-    .where(and(eq(connections.merchantId, row.merchantId), eq(connections.id, row.id)));
   return jsonReply(400, { error: parsed.message }, deliveryId);
 }
 

@@ -8,7 +8,7 @@
 // got no 2xx and sends the delivery again. Refused deliveries are followed by a synchronous
 // write too (the failure counter) or are stored synchronously (disabled connection).
 import type { Db } from "@/db/client";
-import { webhookInbox, type Connection } from "@/db/schema";
+import { connections, webhookInbox, type Connection } from "@/db/schema";
 import { newId } from "@/lib/ids";
 import {
   listParam,
@@ -19,16 +19,39 @@ import {
   type ListShape,
   type NamedStatement,
 } from "@/lib/webhooks/named-statements";
-import { sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
+import { createHash } from "node:crypto";
 
 export interface StoredRequest {
   rawBody: string;
   headers: Headers;
 }
 
-// Kept whole (signatures included) for forensics; getDelivery masks signature values.
+// Credentials a sender might include, which no provider signs with: never stored.
+const CREDENTIAL_HEADERS =
+  /^(authorization|proxy-authorization|cookie|set-cookie|x-api-key|api-key)$|token|secret|password|api[-_]?key|session/i;
+const MAX_STORED_HEADERS = 50;
+const MAX_HEADER_NAME = 100;
+const MAX_HEADER_VALUE = 1024;
+
+/**
+ * The headers as stored: signatures kept (a stored delivery is verified again when it is
+ * re-applied, and getDelivery masks their values), credentials replaced by "(redacted)", and
+ * bounded in count and size.
+ */
+export function storableHeaders(headers: Headers): Record<string, string> {
+  const stored: Record<string, string> = {};
+  let count = 0;
+  for (const [name, value] of headers.entries()) {
+    if (count++ >= MAX_STORED_HEADERS) break;
+    if (name.length > MAX_HEADER_NAME) continue;
+    stored[name] = CREDENTIAL_HEADERS.test(name) ? "(redacted)" : value.slice(0, MAX_HEADER_VALUE);
+  }
+  return stored;
+}
+
 function headersJson(request: StoredRequest): string {
-  return JSON.stringify(Object.fromEntries(request.headers.entries()));
+  return JSON.stringify(storableHeaders(request.headers));
 }
 
 /**
@@ -123,35 +146,107 @@ export async function storeVerifiedDelivery(
   return { deliveryId, replay: Number(stored.recorded) === ids.length };
 }
 
-/** Stores a refused delivery (never applied), so the merchant sees what was refused and why. */
-export async function storeRejectedDelivery(
+/** How much of a refused body is kept: enough to see what it was, not enough to fill a disk. */
+export const REFUSED_BODY_PREFIX_BYTES = 2048;
+/** Refused deliveries of one connection that may add rows in a minute; beyond it, only counted. */
+export const REFUSED_ROWS_PER_MINUTE = 20;
+/** The same refused body again within this window adds to the first row's repeat count. */
+export const REFUSED_REPEAT_WINDOW_MS = 10 * 60_000;
+
+/** The first `maxBytes` of `text`, cut on a character boundary, NULs (which text refuses) replaced. */
+export function utf8Prefix(text: string, maxBytes: number): string {
+  const cleaned = text.replace(/\u0000/g, "\uFFFD");
+  if (cleaned.length * 3 <= maxBytes) return cleaned;
+  const bytes = Buffer.from(cleaned, "utf8");
+  if (bytes.byteLength <= maxBytes) return cleaned;
+  let end = maxBytes;
+  while (end > 0 && (bytes[end]! & 0xc0) === 0x80) end--; // never split a character
+  return bytes.subarray(0, end).toString("utf8");
+}
+
+export interface RefusedDelivery {
+  /** The row that holds it (new, or the earlier one it repeats); none when only counted. */
+  deliveryId?: string;
+  outcome: "stored" | "repeat" | "counted";
+}
+
+/**
+ * Records a refused delivery (never applied) so the merchant sees what was refused and why,
+ * without letting whoever can reach the URL fill the database: a bounded prefix of the body and
+ * bounded, credential-free headers; the same body again within REFUSED_REPEAT_WINDOW_MS bumps the
+ * earlier row's count; and at most REFUSED_ROWS_PER_MINUTE new rows per connection per minute
+ * (counted on the connection row, whose lock also serializes the repeat check), beyond which the
+ * delivery is only counted. Signature failures move the connection's failure counter either way.
+ */
+export async function recordRefusedDelivery(
   db: Db,
   connection: Connection,
   request: StoredRequest,
   error: string,
   now: Date,
-  options: { flushNow: boolean },
-): Promise<string> {
-  const id = newId("webhook");
-  const row = {
-    merchantId: connection.merchantId,
-    id,
-    connectionId: connection.id,
-    provider: connection.provider,
-    headers: Object.fromEntries(request.headers.entries()),
-    rawBody: request.rawBody,
-    verified: false,
-    status: "rejected" as const,
-    error,
-    receivedAt: now,
-  };
-  if (options.flushNow) {
-    await db.insert(webhookInbox).values(row);
-    return id;
-  }
-  await db.transaction(async (tx) => {
-    await tx.execute(sql`set local synchronous_commit = off`);
-    await tx.insert(webhookInbox).values(row);
+  options: { signatureFailure: boolean },
+): Promise<RefusedDelivery> {
+  const bodyHash = createHash("sha256").update(request.rawBody).digest("hex");
+  const at = now.toISOString();
+  const c = connections;
+  const windowOver = sql`(${c.refusedWindowStart} is null
+    or ${c.refusedWindowStart} <= ${at}::timestamptz - interval '1 minute')`;
+  return db.transaction(async (tx) => {
+    const [window] = await tx
+      .update(c)
+      .set({
+        refusedWindowStart: sql`case when ${windowOver} then ${at}::timestamptz else ${c.refusedWindowStart} end`,
+        refusedWindowCount: sql`case when ${windowOver} then 1 else ${c.refusedWindowCount} + 1 end`,
+        ...(options.signatureFailure && {
+          signatureFailures: sql`${c.signatureFailures} + 1`,
+          lastError: `Webhook rejected — ${error}`.slice(0, 500),
+          lastErrorAt: now,
+        }),
+      })
+      .where(and(eq(c.merchantId, connection.merchantId), eq(c.id, connection.id)))
+      .returning({ count: c.refusedWindowCount });
+    if (!window) return { outcome: "counted" };
+
+    const since = new Date(now.getTime() - REFUSED_REPEAT_WINDOW_MS).toISOString();
+    const [repeat] = await tx
+      .update(webhookInbox)
+      .set({
+        repeatCount: sql`${webhookInbox.repeatCount} + 1`,
+        lastReceivedAt: now,
+      })
+      .where(
+        and(
+          eq(webhookInbox.merchantId, connection.merchantId),
+          eq(
+            webhookInbox.id,
+            sql`(select id from webhook_inbox
+            where merchant_id = ${connection.merchantId} and connection_id = ${connection.id}
+              and verified = false and body_hash = ${bodyHash}
+              and received_at > ${since}::timestamptz
+            order by received_at desc limit 1)`,
+          ),
+        ),
+      )
+      .returning({ id: webhookInbox.id });
+    if (repeat) return { deliveryId: repeat.id, outcome: "repeat" };
+    if (window.count > REFUSED_ROWS_PER_MINUTE) return { outcome: "counted" };
+
+    const id = newId("webhook");
+    await tx.insert(webhookInbox).values({
+      merchantId: connection.merchantId,
+      id,
+      connectionId: connection.id,
+      provider: connection.provider,
+      headers: storableHeaders(request.headers),
+      rawBody: utf8Prefix(request.rawBody, REFUSED_BODY_PREFIX_BYTES),
+      bodyBytes: Buffer.byteLength(request.rawBody, "utf8"),
+      bodyHash,
+      verified: false,
+      status: "rejected" as const,
+      error: error.slice(0, 1000),
+      receivedAt: now,
+      lastReceivedAt: now,
+    });
+    return { deliveryId: id, outcome: "stored" };
   });
-  return id;
 }

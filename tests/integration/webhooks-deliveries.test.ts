@@ -1,4 +1,5 @@
 import type { Db, DbHandle } from "@/db/client";
+import { webhookInbox } from "@/db/schema";
 import type { ServiceContext } from "@/lib/auth/context";
 import {
   buildSandboxEvent,
@@ -9,6 +10,7 @@ import { getDelivery, listDeliveries, reapplyDelivery } from "@/lib/connections/
 import { ConflictError, ForbiddenError, NotFoundError } from "@/lib/errors";
 import { createCheckout } from "@/lib/payments/checkout";
 import { ingestWebhook } from "@/lib/webhooks/ingest";
+import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   auditRows,
@@ -113,7 +115,8 @@ describe.each(ENGINES)("webhook deliveries in the dashboard on %s", (engine) => 
 
   it("shows one delivery's raw request with signature values hidden", async () => {
     const { deliveryId, body, signature } = await paidDelivery();
-    const detail = await getDelivery(analyst, connectionId, deliveryId);
+    // Raw bodies are for owners and admins (webhooks.view_payloads); see the test below.
+    const detail = await getDelivery(owner, connectionId, deliveryId);
     expect(detail.body).toBe(body);
     expect(detail.headers["content-type"]).toBe("application/json");
     expect(detail.headers[SANDBOX_SIGNATURE_HEADER.toLowerCase()]).toBe("(hidden)");
@@ -121,6 +124,47 @@ describe.each(ENGINES)("webhook deliveries in the dashboard on %s", (engine) => 
     await expect(getDelivery(stranger, connectionId, deliveryId)).rejects.toBeInstanceOf(
       NotFoundError,
     );
+  });
+
+  it("shows support and analysts the metadata but never the body, and never credentials", async () => {
+    const { deliveryId, body } = await paidDelivery();
+    for (const viewer of [support, analyst]) {
+      const detail = await getDelivery(viewer, connectionId, deliveryId);
+      expect(detail).toMatchObject({
+        id: deliveryId,
+        verified: true,
+        status: "applied",
+        eventTypes: ["payment.succeeded"],
+        payloadHidden: true,
+        body: null,
+      });
+      expect(detail.headers["content-type"]).toBe("application/json");
+      expect(JSON.stringify(detail)).not.toContain(body);
+    }
+    const admin = await getDelivery(owner, connectionId, deliveryId);
+    expect(admin).toMatchObject({ payloadHidden: false, body });
+
+    const leaked = JSON.stringify({ id: "evt_x", customer_email: "ana@example.com" });
+    const reply = await ingestWebhook(db, connectionId, {
+      rawBody: leaked,
+      headers: new Headers({
+        "content-type": "application/json",
+        authorization: "Bearer sk_live_do_not_keep",
+        [SANDBOX_SIGNATURE_HEADER]: signSandboxWebhook(leaked, "whsec_sbx_forged_forged_forged"),
+      }),
+      url: "",
+    });
+    const refused = await getDelivery(owner, connectionId, reply.deliveryId!);
+    expect(refused.headers.authorization).toBe("(hidden)");
+    expect(JSON.stringify(refused)).not.toContain("sk_live_do_not_keep");
+    const [stored] = await db
+      .select()
+      .from(webhookInbox)
+      .where(eq(webhookInbox.id, reply.deliveryId!));
+    expect(JSON.stringify(stored!.headers)).not.toContain("sk_live_do_not_keep");
+    const hidden = await getDelivery(support, connectionId, reply.deliveryId!);
+    expect(hidden.body).toBeNull();
+    expect(JSON.stringify(hidden)).not.toContain("ana@example.com");
   });
 
   it("re-applies a failed delivery once, audited, and refuses everything else", async () => {

@@ -14,6 +14,7 @@ import type {
   ProviderKind,
 } from "@/lib/connections/providers/types";
 import { appUrl } from "@/lib/env";
+import { apiBaseUrlPolicy, guardedFetch } from "@/lib/http/outbound-url";
 import { and, eq } from "drizzle-orm";
 import { PROVIDER_TIMEOUT_MS } from "./http";
 
@@ -66,6 +67,9 @@ export function connectorContext(
     appUrl: appUrl(),
     timeoutMs: PROVIDER_TIMEOUT_MS,
   };
+  // An overridden origin is checked again before every call (and redirects refused) outside
+  // dev and tests; a stored override that production no longer allows fails the call clearly.
+  if (ctx.baseUrl && apiBaseUrlPolicy() !== "open") ctx.fetch = guardedFetch(ctx.fetch);
   // The Sandbox "provider" keeps no state of its own: its truth is the payment row.
   if (connection.provider === "sandbox" && db) {
     ctx.lookupSandboxPayment = async (providerPaymentId) => {

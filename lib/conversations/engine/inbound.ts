@@ -8,7 +8,7 @@ import {
 } from "@/lib/channels/platforms/sanitize";
 import { AppError } from "@/lib/errors";
 import { type Lang, LANGS } from "@/lib/flows/graph";
-import { redactCardData } from "@/lib/flows/redact";
+import { redactInboundMessage } from "@/lib/flows/redact";
 import type { ConversationInput } from "@/lib/flows/runtime/types";
 import type { InboundToStore } from "./step-runner";
 
@@ -62,15 +62,16 @@ export function prepareInbound(message: InboundText): {
   input: ConversationInput;
 } {
   const clean = cleanInbound(message);
-  // Redacted before anything is stored: card data never reaches a row or a log.
-  const stored = redactCardData(clean.text);
+  // Redacted before anything is stored: card data never reaches a row or a log, whether typed
+  // or carried in a tapped button's value (which a customer's client can set to anything).
+  const stored = redactInboundMessage(clean);
   return {
     inbound: {
       platformMessageId: clean.platformMessageId,
       body: {
         kind: "text",
-        text: stored.text,
-        ...(clean.choiceValue ? { choiceValue: clean.choiceValue } : {}),
+        text: stored.text.text,
+        ...(stored.choiceValue ? { choiceValue: stored.choiceValue.text } : {}),
       },
       redacted: stored.redacted,
     },

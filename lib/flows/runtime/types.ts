@@ -206,5 +206,5 @@ export interface StepResult {
   actions: RuntimeAction[];
   events: StepEvent[];
   /** The customer's message as it may be stored: card data removed. Only for message inputs. */
-  inbound?: { text: string; redacted: boolean; kinds: ("pan" | "cvv")[] };
+  inbound?: { text: string; redacted: boolean; kinds: ("pan" | "cvv" | "expiry")[] };
 }

@@ -19,6 +19,7 @@ const EXPECTED: Record<
   "flows.publish": [Y, Y, _, _],
   "connections.view": [Y, Y, Y, Y],
   "connections.manage": [Y, Y, _, _],
+  "webhooks.view_payloads": [Y, Y, _, _],
   "webhooks.reapply": [Y, Y, _, _],
   "analytics.view": [Y, Y, _, Y],
   "analytics.export": [Y, Y, _, Y],

@@ -61,6 +61,12 @@ export default async function DeliveryPage({
           <dd className="font-mono text-xs">{delivery.eventTypes.join(", ") || "—"}</dd>
           <dt className="text-slate-500">Provider event ids</dt>
           <dd className="font-mono text-xs">{delivery.providerEventIds.join(", ") || "—"}</dd>
+          {delivery.repeatCount > 1 ? (
+            <>
+              <dt className="text-slate-500">Received</dt>
+              <dd>{delivery.repeatCount} times (the same refused body)</dd>
+            </>
+          ) : null}
           <dt className="text-slate-500">Attempts</dt>
           <dd>{delivery.attempts}</dd>
           <dt className="text-slate-500">Applied</dt>
@@ -93,18 +99,32 @@ export default async function DeliveryPage({
       </Table>
 
       <h2 className="mb-2 text-lg font-semibold">Raw body</h2>
-      <p className="mb-2 text-xs text-slate-500">
-        Exactly as received (the signature covers these bytes); shown as text, never rendered.
-        Signature headers are hidden.
-      </p>
-      <pre
-        role="region"
-        aria-label="Raw body"
-        tabIndex={0}
-        className="max-h-[32rem] overflow-auto whitespace-pre-wrap break-all rounded-lg bg-slate-900 p-4 text-xs text-slate-100"
-      >
-        {delivery.body}
-      </pre>
+      {delivery.body === null ? (
+        <p
+          data-testid="payload-hidden"
+          className="rounded-lg border border-slate-200 bg-slate-50 p-4 text-sm text-slate-600"
+        >
+          Payload hidden for your role. Webhook bodies carry customers&apos; details; owners and
+          admins can see them.
+        </p>
+      ) : (
+        <>
+          <p className="mb-2 text-xs text-slate-500">
+            {delivery.bodyTruncated
+              ? `Refused delivery: only its first bytes are kept (of ${delivery.bodyBytes} bytes received); shown as text, never rendered.`
+              : "Exactly as received (the signature covers these bytes); shown as text, never rendered."}{" "}
+            Signature headers are hidden.
+          </p>
+          <pre
+            role="region"
+            aria-label="Raw body"
+            tabIndex={0}
+            className="max-h-[32rem] overflow-auto whitespace-pre-wrap break-all rounded-lg bg-slate-900 p-4 text-xs text-slate-100"
+          >
+            {delivery.body}
+          </pre>
+        </>
+      )}
     </>
   );
 }
