@@ -41,8 +41,9 @@ export const STEP_WRITE_KEYS = insertableColumns(conversations, FIXED_AT_START);
 /** `insert into t (cols) select cols from head, <the rows of one JSON parameter>`. */
 function insertAfterHead(table: Table, keys: string[], rows: string): SQL {
   const names = sql.raw(keys.map((n) => `"${n}"`).join(", "));
+  const fields = sql.raw(keys.map((n) => `r."${n}"`).join(", "));
   return sql`insert into ${table} (${names})
-      select ${names} from head, jsonb_populate_recordset(null::${table}, ${rows}::jsonb)`;
+      select ${fields} from head, jsonb_populate_recordset(null::${table}, ${rows}::jsonb) as r`;
 }
 
 /** The messages and events of the step, inserted only when `head` (the conversation's write) returned its row. */
