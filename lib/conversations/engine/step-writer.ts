@@ -3,9 +3,9 @@
 // with its messages, events and jobs riding on that update. A statement is atomic on its own,
 // so a step is one round trip and holds the row lock for no longer than the statement.
 import type { DbOrTx } from "@/db/client";
-import { conversationEvents, conversationMessages, conversations } from "@/db/schema";
 import { runPreparedSql as queryRows } from "@/db/prepared";
 import { assignments, columnNames, insertableColumns, insertValues, rowsJson } from "@/db/rows";
+import { conversationEvents, conversationMessages, conversations } from "@/db/schema";
 import { sql, type SQL, type Table } from "drizzle-orm";
 import { jobParts } from "./step-jobs";
 import { RevisionConflictError, type StepPlan } from "./step-runner";

@@ -9,9 +9,9 @@
 // (xmin) with the snapshot's tells exactly when that happened; only then are the timelines read
 // again, now that the other apply has committed.
 import type { Tx } from "@/db/client";
+import { decodeRow, jsonValue } from "@/db/rows";
 import { paymentEvents, payments, type Payment, type PaymentEvent } from "@/db/schema";
 import type { NormalizedEvent } from "@/lib/connections/providers/types";
-import { decodeRow, jsonValue } from "@/db/rows";
 import {
   listParam,
   listShape,

@@ -14,7 +14,10 @@ import type { LockedPayment } from "@/lib/webhooks/apply/load";
 export type ConnectionRef = Pick<Connection, "merchantId" | "id" | "provider">;
 
 /** A payment_events row as inserted (recorded_at is the database's). */
-export type TimelineRow = Omit<PaymentEvent, "recordedAt" | "providerEventId" | "rawType" | "detail"> & {
+export type TimelineRow = Omit<
+  PaymentEvent,
+  "recordedAt" | "providerEventId" | "rawType" | "detail"
+> & {
   providerEventId: string;
   rawType: string;
   detail: Record<string, unknown>;
