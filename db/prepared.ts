@@ -1,11 +1,22 @@
 // Hot statements run as named prepared statements: Postgres parses and plans each once per
 // connection instead of once per call (planning these CTEs costs more than running them).
-// Drizzle names the statements of its query builders but not raw SQL, so a statement goes to the
-// session itself, which runs it on the transaction's own connection when given a transaction.
-// node-postgres prepares a statement that carries a name; PGlite ignores the name. The name is a
-// hash of the text, so one name always means one text on every connection.
+//
+// The one adapter onto drizzle internals. Drizzle names the statements of its query builders
+// (`.prepare(name)`) but offers no public way to name raw SQL: `db.execute` prepares unnamed, and
+// the raw client (`db.$client`, or the pool db/client.ts creates) is not the connection a
+// transaction runs on. So a statement goes to the session itself (`db._.session.prepareQuery`),
+// which runs it on the transaction's own connection when given a transaction. node-postgres
+// prepares a statement that carries a name; PGlite ignores the name. tests/integration/prepared
+// pins what this relies on (the name reaches Postgres, on the transaction's connection, and rows
+// come back as objects keyed by column name on both drivers), so a drizzle upgrade that changes
+// it fails there first.
+//
+// The name is a hash of the text, so one name always means one text on every connection.
+import type { SQL } from "drizzle-orm";
+import { PgDialect } from "drizzle-orm/pg-core";
 import { createHash } from "node:crypto";
 import type { DbOrTx } from "./client";
+import { resultRows } from "./rows";
 
 const names = new Map<string, string>();
 
@@ -18,9 +29,25 @@ export function preparedStatementName(text: string): string {
   return name;
 }
 
-/** Runs `text` with `params` as a named prepared statement; the driver's raw result. */
-export function runPrepared(db: DbOrTx, text: string, params: unknown[]): Promise<unknown> {
-  return db._.session
+/** Runs `text` with `params` as a named prepared statement; its rows as the driver parsed them. */
+export async function runPrepared(
+  db: DbOrTx,
+  text: string,
+  params: unknown[],
+): Promise<Record<string, unknown>[]> {
+  const result: unknown = await db._.session
     .prepareQuery({ sql: text, params }, undefined, preparedStatementName(text), false)
     .execute();
+  return resultRows(result);
+}
+
+const dialect = new PgDialect();
+
+/** Runs a drizzle `sql` statement as a named prepared statement (its text must be fixed per shape). */
+export async function runPreparedSql<T extends Record<string, unknown>>(
+  db: DbOrTx,
+  statement: SQL,
+): Promise<T[]> {
+  const { sql: text, params } = dialect.sqlToQuery(statement);
+  return (await runPrepared(db, text, params)) as T[];
 }

@@ -14,13 +14,28 @@ export interface PaymentExtras {
   providerPaymentId?: string;
 }
 
+/** The payment columns a view rewrites (the webhook hot path's batched update sets exactly these). */
+export const PAYMENT_VIEW_KEYS = [
+  "status",
+  "refundedMinor",
+  "flags",
+  "failureCode",
+  "failureMessage",
+  "succeededAt",
+  "method",
+  "providerPaymentId",
+  "updatedAt",
+] as const satisfies readonly (keyof Payment)[];
+
+export type PaymentViewColumns = Pick<Payment, (typeof PAYMENT_VIEW_KEYS)[number]>;
+
 /** Status, money and flags from the view; method and provider id only fill gaps. */
 export function paymentViewColumns(
   payment: Payment,
   view: PaymentView,
   extras: PaymentExtras,
   now: Date,
-) {
+): PaymentViewColumns {
   return {
     status: view.status,
     refundedMinor: view.refundedMinor,

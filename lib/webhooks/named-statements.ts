@@ -1,7 +1,7 @@
 // The webhook path's hot statements run as named prepared statements: Postgres parses and plans
 // each once per connection instead of once per delivery, which was a third of its CPU for them
 // (planning these CTEs costs more than running them). Drizzle names the statements of its query
-// builders (.prepare(name)) but not raw SQL, so a statement goes to the session itself, which
+// builders (.prepare(name)) but not raw SQL, so a statement goes through db/prepared.ts, which
 // runs it on the transaction's own connection when given a transaction. PGlite ignores the name.
 //
 // A statement's text is fixed (values are parameters, lists are text[] parameters), so that one
@@ -14,7 +14,6 @@
 // json or fixed columns, so a migration that changes the tables only causes a re-plan.
 import type { DbOrTx } from "@/db/client";
 import { preparedStatementName, runPrepared } from "@/db/prepared";
-import { resultRows } from "@/lib/webhooks/json-rows";
 
 export interface NamedStatement {
   name: string;
@@ -30,7 +29,7 @@ export async function runNamed(
   statement: NamedStatement,
   params: unknown[],
 ): Promise<Record<string, unknown>[]> {
-  return resultRows(await runPrepared(db, statement.text, params));
+  return runPrepared(db, statement.text, params);
 }
 
 /** A text[] literal ('{"a","b"}'), so both drivers pass a list as one plain parameter. */

@@ -2,16 +2,23 @@
 // message was written (messages get strictly increasing times), the merchant's connections, and
 // for an inbound message whether it was stored already and what the widget has not seen yet.
 // Read without a lock: the step's write checks the revision it read (see step-writer.ts).
-// Plain SQL with a fixed text per shape, so Postgres keeps it prepared (see prepared.ts).
+// Plain SQL with a fixed text per shape, so Postgres keeps it prepared (see db/prepared.ts); its
+// column lists come from the schema (db/rows.ts), so a column added to a table is read too.
 import type { DbOrTx } from "@/db/client";
-import type { Conversation, ConversationMessage, Flow } from "@/db/schema";
-import { CHANNEL_KINDS } from "@/lib/channels/platforms/types";
-import { PAYMENT_METHODS, PROVIDER_KINDS } from "@/lib/connections/providers/types";
+import { runPreparedSql as queryRows } from "@/db/prepared";
+import { decodeRow, decodeValue, jsonObjectFields, jsonValue, selectColumns } from "@/db/rows";
+import {
+  connections,
+  conversationMessages,
+  conversations,
+  flows,
+  type Conversation,
+  type ConversationMessage,
+  type Flow,
+} from "@/db/schema";
 import type { ConnectionOffer } from "@/lib/conversations/checkout/methods";
-import { CONVERSATION_STATUSES, TERMINAL_STATUSES } from "@/lib/flows/runtime/types";
+import { TERMINAL_STATUSES } from "@/lib/flows/runtime/types";
 import { sql, type SQL } from "drizzle-orm";
-import { z } from "zod";
-import { queryRows } from "./prepared";
 import { HANDOFF_HOLD_MS, MESSAGE_PAGE, type ChatAddress } from "./store";
 
 /** The flow columns that say whether customers may reach it, and where. */
@@ -45,86 +52,38 @@ export interface ContextOptions {
   lock?: boolean;
 }
 
-const time = z.coerce.date();
-const json = <T extends z.ZodType>(schema: T) =>
-  z.preprocess((v) => (typeof v === "string" ? JSON.parse(v) : v), schema);
+// Every conversation column (a flat select, prefixed so the flow's and the extras' names cannot
+// collide), the flow columns FlowLiveness names and the connection columns ConnectionOffer names,
+// all from the schema and read back through one decoder (db/rows.ts).
+const FLOW_LIVENESS_KEYS = [
+  "merchantId",
+  "id",
+  "status",
+  "publishedVersionId",
+  "channels",
+] as const satisfies readonly (keyof FlowLiveness)[];
+const CONNECTION_OFFER_KEYS = [
+  "id",
+  "provider",
+  "status",
+  "methods",
+  "currencies",
+] as const satisfies readonly (keyof ConnectionOffer)[];
 
-const ConversationRowSchema = z.object({
-  merchantId: z.string(),
-  id: z.string(),
-  flowId: z.string(),
-  flowVersionId: z.string().nullable(),
-  channel: z.enum(CHANNEL_KINDS),
-  channelId: z.string().nullable(),
-  externalUserId: z.string(),
-  externalChatId: z.string(),
-  lang: z.string(),
-  status: z.enum(CONVERSATION_STATUSES),
-  isSimulation: z.boolean(),
-  state: json(z.unknown()),
-  revision: z.number().int(),
-  startedAt: time,
-  updatedAt: time,
-  completedAt: time.nullable(),
-});
-
-const ConnectionOffersSchema = json(
-  z.array(
-    z.object({
-      id: z.string(),
-      provider: z.enum(PROVIDER_KINDS),
-      status: z.enum(["active", "disabled", "error"]),
-      methods: z.array(z.enum(PAYMENT_METHODS)),
-      currencies: z.array(z.string()),
-    }),
-  ),
-);
-
-const MessageRowsSchema = json(
-  z
-    .array(
-      z.object({
-        id: z.string(),
-        direction: z.enum(["inbound", "outbound"]),
-        platformMessageId: z.string().nullable(),
-        body: z.unknown(),
-        redacted: z.boolean(),
-        createdAt: time,
-      }),
-    )
-    .nullable(),
-);
-
-const ExtrasSchema = z.object({
-  lastMessageAt: time.nullable(),
-  connections: ConnectionOffersSchema,
-  duplicateAt: time.nullable(),
-  messages: MessageRowsSchema,
-});
-
-const FlowLivenessSchema = z.object({
-  fMerchantId: z.string(),
-  fId: z.string(),
-  fStatus: z.enum(["draft", "published", "archived"]),
-  fPublishedVersionId: z.string().nullable(),
-  fChannels: json(z.array(z.enum(CHANNEL_KINDS))),
-});
-
-const CONVERSATION_COLUMNS = sql.raw(`c.merchant_id as "merchantId", c.id, c.flow_id as "flowId",
-  c.flow_version_id as "flowVersionId", c.channel, c.channel_id as "channelId",
-  c.external_user_id as "externalUserId", c.external_chat_id as "externalChatId", c.lang, c.status,
-  c.is_simulation as "isSimulation", c.state, c.revision, c.started_at as "startedAt",
-  c.updated_at as "updatedAt", c.completed_at as "completedAt"`);
-
-const FLOW_COLUMNS = sql.raw(`f.merchant_id as "fMerchantId", f.id as "fId", f.status as "fStatus",
-  f.published_version_id as "fPublishedVersionId", f.channels as "fChannels"`);
+const CONVERSATION_COLUMNS = selectColumns(conversations, "c", { prefix: "c:" });
+const FLOW_COLUMNS = selectColumns(flows, "f", { prefix: "f:", keys: FLOW_LIVENESS_KEYS });
 
 /** The merchant's connections in creation order, as the method and connection choice reads them. */
 function connectionOffersOf(merchantId: SQL): SQL {
-  return sql`(select coalesce(jsonb_agg(jsonb_build_object('id', k.id, 'provider', k.provider,
-      'status', k.status, 'methods', k.methods, 'currencies', k.currencies)
+  return sql`(select coalesce(jsonb_agg(jsonb_build_object(${jsonObjectFields(connections, "k", CONNECTION_OFFER_KEYS)})
       order by k.created_at, k.id), '[]'::jsonb)
     from connections k where k.merchant_id = ${merchantId}) as connections`;
+}
+
+function connectionOffersFrom(value: unknown): ConnectionOffer[] {
+  return jsonValue<Record<string, unknown>[]>(value).map((json) =>
+    decodeRow(connections, json, { keys: CONNECTION_OFFER_KEYS }),
+  ) as ConnectionOffer[];
 }
 
 /** Subqueries on the conversation `c`; a part not asked for is a constant, so each shape has one text. */
@@ -141,9 +100,7 @@ function extras(options: ContextOptions): SQL {
   const messages =
     options.messagesAfter === undefined
       ? sql`null::jsonb`
-      : sql`(select coalesce(jsonb_agg(jsonb_build_object('id', p.id, 'direction', p.direction,
-            'platformMessageId', p.platform_message_id, 'body', p.body, 'redacted', p.redacted,
-            'createdAt', p.created_at) order by p.created_at, p.id), '[]'::jsonb)
+      : sql`(select coalesce(jsonb_agg(to_jsonb(p) order by p.created_at, p.id), '[]'::jsonb)
           from (select * from conversation_messages a
             where a.merchant_id = c.merchant_id and a.conversation_id = c.id ${after}
             order by a.created_at, a.id limit ${MESSAGE_PAGE}) p)`;
@@ -155,31 +112,23 @@ function extras(options: ContextOptions): SQL {
 }
 
 function contextOf(row: Record<string, unknown>): StepContext {
-  const conversation = ConversationRowSchema.parse(row) as Conversation;
-  const parsed = ExtrasSchema.parse(row);
+  const messages =
+    row.messages === null || row.messages === undefined
+      ? null
+      : jsonValue<Record<string, unknown>[]>(row.messages).map((json) =>
+          decodeRow(conversationMessages, json),
+        );
   return {
-    conversation,
-    lastMessageAt: parsed.lastMessageAt,
-    connections: parsed.connections,
-    duplicateAt: parsed.duplicateAt,
-    messages:
-      parsed.messages?.map((m) => ({
-        ...m,
-        merchantId: conversation.merchantId,
-        conversationId: conversation.id,
-      })) ?? null,
+    conversation: decodeRow(conversations, row, { prefix: "c:" }),
+    lastMessageAt: decodeValue(conversationMessages.createdAt, row.lastMessageAt),
+    connections: connectionOffersFrom(row.connections),
+    duplicateAt: decodeValue(conversationMessages.createdAt, row.duplicateAt),
+    messages,
   };
 }
 
 function flowOf(row: Record<string, unknown>): FlowLiveness {
-  const flow = FlowLivenessSchema.parse(row);
-  return {
-    merchantId: flow.fMerchantId,
-    id: flow.fId,
-    status: flow.fStatus,
-    publishedVersionId: flow.fPublishedVersionId,
-    channels: flow.fChannels,
-  };
+  return decodeRow(flows, row, { prefix: "f:", keys: FLOW_LIVENESS_KEYS });
 }
 
 /**
@@ -275,5 +224,5 @@ export async function readFlowForStart(
       from flows f where f.public_key = ${publicKey}`,
   );
   if (!row) return undefined;
-  return { flow: flowOf(row), connections: ConnectionOffersSchema.parse(row.connections) };
+  return { flow: flowOf(row), connections: connectionOffersFrom(row.connections) };
 }

@@ -3,9 +3,10 @@
 // with its messages, events and jobs riding on that update. A statement is atomic on its own,
 // so a step is one round trip and holds the row lock for no longer than the statement.
 import type { DbOrTx } from "@/db/client";
+import { runPreparedSql as queryRows } from "@/db/prepared";
+import { assignments, columnNames, insertableColumns, insertValues, rowsJson } from "@/db/rows";
 import { conversationEvents, conversationMessages, conversations } from "@/db/schema";
-import { sql, type SQL } from "drizzle-orm";
-import { queryRows } from "./prepared";
+import { sql, type SQL, type Table } from "drizzle-orm";
 import { jobParts } from "./step-jobs";
 import { RevisionConflictError, type StepPlan } from "./step-runner";
 import {
@@ -15,48 +16,68 @@ import {
   scheduleFlowTimer,
 } from "./timers";
 
-function json(value: unknown): SQL {
-  return sql`${JSON.stringify(value)}::jsonb`;
-}
+// Column lists come from the schema (db/rows.ts), so a column added to these tables is written
+// without anyone re-declaring it here.
+const MESSAGE_KEYS = insertableColumns(conversationMessages);
+// seq is the database's (insertion order).
+const EVENT_KEYS = insertableColumns(conversationEvents, ["seq"]);
+const CONVERSATION_KEYS = insertableColumns(conversations);
+// What a step never changes: the key, and what the conversation was started with. Every other
+// column is the step's to write.
+const FIXED_AT_START = [
+  "merchantId",
+  "id",
+  "flowId",
+  "flowVersionId",
+  "channel",
+  "channelId",
+  "externalUserId",
+  "externalChatId",
+  "isSimulation",
+  "startedAt",
+] as const;
+export const STEP_WRITE_KEYS = insertableColumns(conversations, FIXED_AT_START);
 
-function time(value: Date | null): SQL {
-  return value ? sql`${value.toISOString()}::timestamptz` : sql`null::timestamptz`;
+/** `insert into t (cols) select cols from head, <the rows of one JSON parameter>`. */
+function insertAfterHead(table: Table, keys: string[], rows: string): SQL {
+  const names = sql.raw(keys.map((n) => `"${n}"`).join(", "));
+  const fields = sql.raw(keys.map((n) => `r."${n}"`).join(", "));
+  return sql`insert into ${table} (${names})
+      select ${fields} from head, jsonb_populate_recordset(null::${table}, ${rows}::jsonb) as r`;
 }
 
 /** The messages and events of the step, inserted only when `head` (the conversation's write) returned its row. */
 function rowsAfter(plan: StepPlan): SQL {
+  const c = plan.conversation;
   const messages = [...(plan.inbound ? [plan.inbound] : []), ...plan.outbound].map((m) => ({
-    id: m.id,
-    direction: m.direction,
-    platform_message_id: m.platformMessageId,
-    body: m.body,
-    redacted: m.redacted,
-    created_at: m.createdAt.toISOString(),
+    ...m,
+    merchantId: c.merchantId,
+    conversationId: c.id,
   }));
   const events = plan.events.map((e) => ({
-    id: e.id,
-    node_id: e.nodeId,
-    node_type: e.nodeType,
-    kind: e.kind,
-    detail: e.detail,
-    occurred_at: e.occurredAt.toISOString(),
+    ...e,
+    merchantId: c.merchantId,
+    conversationId: c.id,
+    flowId: c.flowId,
+    flowVersionId: c.flowVersionId,
   }));
-  const c = plan.conversation;
   const parts: SQL[] = [];
   if (messages.length > 0)
-    parts.push(sql`, messages as (
-      insert into ${conversationMessages}
-        (merchant_id, id, conversation_id, direction, platform_message_id, body, redacted, created_at)
-      select ${c.merchantId}, r.id, ${c.id}, r.direction, r.platform_message_id, r.body, r.redacted, r.created_at
-      from head, jsonb_to_recordset(${json(messages)}) as r(id text, direction text,
-        platform_message_id text, body jsonb, redacted boolean, created_at timestamptz))`);
+    parts.push(
+      sql`, messages as (${insertAfterHead(
+        conversationMessages,
+        columnNames(conversationMessages, MESSAGE_KEYS),
+        rowsJson(conversationMessages, MESSAGE_KEYS, messages),
+      )})`,
+    );
   if (events.length > 0)
-    parts.push(sql`, events as (
-      insert into ${conversationEvents}
-        (merchant_id, id, conversation_id, flow_id, flow_version_id, node_id, node_type, kind, detail, occurred_at)
-      select ${c.merchantId}, e.id, ${c.id}, ${c.flowId}, ${c.flowVersionId}, e.node_id, e.node_type, e.kind, e.detail, e.occurred_at
-      from head, jsonb_to_recordset(${json(events)}) as e(id text, node_id text, node_type text,
-        kind text, detail jsonb, occurred_at timestamptz))`);
+    parts.push(
+      sql`, events as (${insertAfterHead(
+        conversationEvents,
+        columnNames(conversationEvents, EVENT_KEYS),
+        rowsJson(conversationEvents, EVENT_KEYS, events),
+      )})`,
+    );
   return sql.join(parts);
 }
 
@@ -77,22 +98,14 @@ function updateHead(plan: StepPlan): SQL {
         where d.merchant_id = ${c.merchantId} and d.conversation_id = ${c.id}
           and d.direction = 'inbound' and d.platform_message_id = ${inbound.platformMessageId})`
     : sql``;
-  return sql`update ${conversations}
-    set state = ${json(c.state)}, status = ${c.status}, lang = ${c.lang}, revision = ${c.revision},
-      updated_at = ${time(c.updatedAt)}, completed_at = ${time(c.completedAt)}
+  return sql`update ${conversations} set ${assignments(conversations, STEP_WRITE_KEYS, c)}
     where merchant_id = ${c.merchantId} and id = ${c.id} and revision = ${before.revision}
       ${notStoredYet}
     returning id`;
 }
 
 function insertHead(plan: StepPlan): SQL {
-  const c = plan.conversation;
-  return sql`insert into ${conversations}
-      (merchant_id, id, flow_id, flow_version_id, channel, channel_id, external_user_id,
-       external_chat_id, lang, status, is_simulation, state, revision, started_at, updated_at, completed_at)
-    values (${c.merchantId}, ${c.id}, ${c.flowId}, ${c.flowVersionId}, ${c.channel}, ${c.channelId},
-      ${c.externalUserId}, ${c.externalChatId}, ${c.lang}, ${c.status}, ${c.isSimulation},
-      ${json(c.state)}, ${c.revision}, ${time(c.startedAt)}, ${time(c.updatedAt)}, ${time(c.completedAt)})
+  return sql`insert into ${conversations} ${insertValues(conversations, CONVERSATION_KEYS, plan.conversation)}
     returning id`;
 }
 

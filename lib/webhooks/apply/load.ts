@@ -9,9 +9,9 @@
 // (xmin) with the snapshot's tells exactly when that happened; only then are the timelines read
 // again, now that the other apply has committed.
 import type { Tx } from "@/db/client";
+import { decodeRow, jsonValue } from "@/db/rows";
 import { paymentEvents, payments, type Payment, type PaymentEvent } from "@/db/schema";
 import type { NormalizedEvent } from "@/lib/connections/providers/types";
-import { jsonValue, rowFromJson } from "@/lib/webhooks/json-rows";
 import {
   listParam,
   listShape,
@@ -95,7 +95,7 @@ async function rereadTimelines(
   ]);
   const timelines = new Map<string, PaymentEvent[]>(paymentIds.map((id) => [id, []]));
   for (const json of jsonValue<Record<string, unknown>[]>(row!.timeline)) {
-    const event = rowFromJson(paymentEvents, json);
+    const event = decodeRow(paymentEvents, json);
     timelines.get(event.paymentId!)?.push(event);
   }
   return { timelines, recorded: jsonValue<string[]>(row!.recorded) };
@@ -123,8 +123,8 @@ export async function lockPaymentsForEvents(
   ]);
   const lockedJson = jsonValue<LockedJson[]>(row!.locked);
   const locked = lockedJson.map((entry) => ({
-    payment: rowFromJson(payments, entry.payment),
-    timeline: entry.timeline.map((json) => rowFromJson(paymentEvents, json)),
+    payment: decodeRow(payments, entry.payment),
+    timeline: entry.timeline.map((json) => decodeRow(paymentEvents, json)),
   }));
   let recorded = jsonValue<string[]>(row!.recorded);
   const unsettled = lockedJson.flatMap((entry, i) =>

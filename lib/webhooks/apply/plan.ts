@@ -2,7 +2,7 @@
 // timelines: which events are new (the rest were recorded before, by provider event id), the
 // timeline row of each, each touched payment's new view, and the follow-up rows to sync. Pure:
 // the caller writes the plan in one statement and then runs the follow-ups.
-import type { Connection, Payment } from "@/db/schema";
+import type { Connection, Payment, PaymentEvent } from "@/db/schema";
 import type { NormalizedEvent } from "@/lib/connections/providers/types";
 import { newId } from "@/lib/ids";
 import { paymentFactFromEvent } from "@/lib/payments/event-mapping";
@@ -14,22 +14,14 @@ import type { LockedPayment } from "@/lib/webhooks/apply/load";
 export type ConnectionRef = Pick<Connection, "merchantId" | "id" | "provider">;
 
 /** A payment_events row as inserted (recorded_at is the database's). */
-export interface TimelineRow {
-  merchantId: string;
-  id: string;
-  paymentId: string | null;
-  connectionId: string;
-  source: "provider" | "parley";
+export type TimelineRow = Omit<
+  PaymentEvent,
+  "recordedAt" | "providerEventId" | "rawType" | "detail"
+> & {
   providerEventId: string;
-  type: string;
   rawType: string;
-  amountMinor: number | null;
-  currency: string | null;
-  statusAfter: string | null;
   detail: Record<string, unknown>;
-  webhookId: string | null;
-  occurredAt: Date;
-}
+};
 
 export type FollowUp =
   | { kind: "refund"; payment: Payment; providerRefundId: string }

@@ -1,15 +1,16 @@
 // The write half of applying events, in one statement: the new timeline rows (the provider event
 // id keeps a replay out), the payments' re-derived views and, for a webhook delivery, the inbox
-// row's outcome. Rows travel as one JSON parameter each, read back with jsonb_to_recordset.
+// row's outcome. Rows travel as one JSON parameter each, read back with jsonb_populate_recordset.
 //
 // The plan was made from what the payments' locks let us read; a row the insert still skips
 // means someone recorded the same provider event id meanwhile without holding those locks (an
 // event for no payment of ours, delivered twice at once). The plan is then wrong, so the whole
 // transaction is retried (ConcurrentApplyError) rather than half-kept.
 import type { DbOrTx, Tx } from "@/db/client";
-import { paymentViewColumns } from "@/lib/payments/status-write";
+import { columnNames, insertableColumns, jsonValue, rowsJson } from "@/db/rows";
+import { paymentEvents, payments } from "@/db/schema";
+import { PAYMENT_VIEW_KEYS, paymentViewColumns } from "@/lib/payments/status-write";
 import type { ApplyPlan } from "@/lib/webhooks/apply/plan";
-import { jsonValue } from "@/lib/webhooks/json-rows";
 import {
   listParam,
   listShape,
@@ -45,29 +46,31 @@ export class DeliveryAlreadyApplied extends Error {
   }
 }
 
+// The timeline rows carry every payment_events column but recorded_at (the database's clock);
+// the payments' update sets the columns a view rewrites (PAYMENT_VIEW_KEYS). Both lists come
+// from the schema, and Postgres types each JSON field by the table (jsonb_populate_recordset).
+export const TIMELINE_KEYS = insertableColumns(paymentEvents, ["recordedAt"]);
+const VIEW_WRITE_KEYS = ["id", ...PAYMENT_VIEW_KEYS] as const;
+
+const quoted = (names: string[]) => names.map((n) => `"${n}"`).join(", ");
+
 // Each part works on its own parameter and does nothing when it is empty (no rows, no views,
 // no delivery id), so one text (per list shape) serves every apply. The id list lets the planner reach payments
-// by primary key: it can't see into the JSON (jsonb_to_recordset is estimated at 100 rows) and
+// by primary key: it can't see into the JSON (a recordset function is estimated at 100 rows) and
 // would otherwise hash-join a scan of the whole table.
 function writePlanStatement(shape: ListShape): NamedStatement {
+  const timeline = quoted(columnNames(paymentEvents, TIMELINE_KEYS));
+  const view = columnNames(payments, PAYMENT_VIEW_KEYS)
+    .map((n) => `"${n}" = v."${n}"`)
+    .join(", ");
   return namedStatement(`with new_events as (
-    insert into payment_events (merchant_id, id, payment_id, connection_id, source,
-      provider_event_id, type, raw_type, amount_minor, currency, status_after, detail,
-      webhook_id, occurred_at)
-    select * from jsonb_to_recordset($1::jsonb) as r(merchant_id text, id text,
-      payment_id text, connection_id text, source text, provider_event_id text, type text,
-      raw_type text, amount_minor bigint, currency text, status_after text, detail jsonb,
-      webhook_id text, occurred_at timestamptz)
+    insert into payment_events (${timeline})
+    select ${timeline} from jsonb_populate_recordset(null::payment_events, $1::jsonb)
     on conflict do nothing
     returning provider_event_id
   ), written as (
-    update payments p set status = v.status, refunded_minor = v.refunded_minor, flags = v.flags,
-      failure_code = v.failure_code, failure_message = v.failure_message,
-      succeeded_at = v.succeeded_at, method = v.method,
-      provider_payment_id = v.provider_payment_id, updated_at = v.updated_at
-    from jsonb_to_recordset($2::jsonb) as v(id text, status text, refunded_minor bigint,
-      flags jsonb, failure_code text, failure_message text, succeeded_at timestamptz,
-      method text, provider_payment_id text, updated_at timestamptz)
+    update payments p set ${view}
+    from jsonb_populate_recordset(null::payments, $2::jsonb) as v
     where p.merchant_id = $3 and ${matchList("p.id", "$4", shape)} and p.id = v.id
     returning p.id
   ), marked as (
@@ -81,46 +84,21 @@ function writePlanStatement(shape: ListShape): NamedStatement {
     (select count(*)::int from marked) as marked`);
 }
 
-const WRITE_PLAN = { one: writePlanStatement("one"), many: writePlanStatement("many") };
+/** The statement's text for a list shape (tests read its column lists). */
+export const WRITE_PLAN = { one: writePlanStatement("one"), many: writePlanStatement("many") };
 
 function timelineRowsJson(plan: ApplyPlan): string {
-  return JSON.stringify(
-    plan.rows.map((r) => ({
-      merchant_id: r.merchantId,
-      id: r.id,
-      payment_id: r.paymentId,
-      connection_id: r.connectionId,
-      source: r.source,
-      provider_event_id: r.providerEventId,
-      type: r.type,
-      raw_type: r.rawType,
-      amount_minor: r.amountMinor,
-      currency: r.currency,
-      status_after: r.statusAfter,
-      detail: r.detail,
-      webhook_id: r.webhookId,
-      occurred_at: r.occurredAt,
-    })),
-  );
+  return rowsJson(paymentEvents, TIMELINE_KEYS, plan.rows);
 }
 
 function paymentViewsJson(plan: ApplyPlan, now: Date): string {
-  return JSON.stringify(
-    plan.writes.map(({ payment, view, extras }) => {
-      const columns = paymentViewColumns(payment, view, extras, now);
-      return {
-        id: payment.id,
-        status: columns.status,
-        refunded_minor: columns.refundedMinor,
-        flags: columns.flags,
-        failure_code: columns.failureCode,
-        failure_message: columns.failureMessage,
-        succeeded_at: columns.succeededAt,
-        method: columns.method,
-        provider_payment_id: columns.providerPaymentId,
-        updated_at: columns.updatedAt,
-      };
-    }),
+  return rowsJson(
+    payments,
+    VIEW_WRITE_KEYS,
+    plan.writes.map(({ payment, view, extras }) => ({
+      id: payment.id,
+      ...paymentViewColumns(payment, view, extras, now),
+    })),
   );
 }
 
