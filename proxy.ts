@@ -1,12 +1,37 @@
-// Security headers on every page (lib/http/security-headers.ts). Not an authorization
-// boundary: pages, actions and route handlers check the session and role themselves.
+// Security headers on every page (lib/http/security-headers.ts), and the rate limit on the public
+// Sandbox checkout page (lib/http/rate-limit.ts: a page cannot answer 429 itself). Not an
+// authorization boundary: pages, actions and route handlers check the session and role themselves.
 import { env } from "@/lib/env";
+import { limitPublicEndpoint, RateLimitedError } from "@/lib/http/rate-limit";
 import { securityHeaders } from "@/lib/http/security-headers";
 import { NextResponse, type NextRequest } from "next/server";
 
+const SANDBOX_CHECKOUT_PAGE = /^\/pay\/sandbox\/([^/]+)\/?$/;
+
+/** A 429 for a page load past its limit; null when the request may go on. */
+function limitPublicPage(request: NextRequest): NextResponse | null {
+  const checkout = SANDBOX_CHECKOUT_PAGE.exec(request.nextUrl.pathname);
+  // Server actions post to the page's URL; the action counts those itself.
+  if (!checkout || request.method !== "GET" || request.headers.has("next-action")) return null;
+  try {
+    limitPublicEndpoint(request.headers, "checkoutPage", checkout[1]);
+    return null;
+  } catch (error) {
+    if (!(error instanceof RateLimitedError)) throw error;
+    return new NextResponse(`${error.message}\n`, {
+      status: 429,
+      headers: {
+        "content-type": "text/plain; charset=utf-8",
+        "retry-after": String(error.retryAfterSeconds),
+        "cache-control": "no-store",
+      },
+    });
+  }
+}
+
 export function proxy(request: NextRequest) {
   const e = env();
-  const response = NextResponse.next();
+  const response = limitPublicPage(request) ?? NextResponse.next();
   const headers = securityHeaders(request.nextUrl.pathname, {
     development: e.NODE_ENV === "development",
     chatFrameAncestors: e.PARLEY_CHAT_FRAME_ANCESTORS,

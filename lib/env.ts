@@ -26,6 +26,13 @@ const envSchema = z
       .optional()
       .transform((v) => v === "1" || v === "true"),
     PARLEY_RECONCILE_AFTER_MINUTES: z.coerce.number().int().positive().default(30),
+    // Multiplies every public endpoint's per-minute limit (lib/http/rate-limit.ts): 2 doubles
+    // them, 0.5 halves them. For a deployment without a trusted proxy, where all clients share one.
+    PARLEY_RATE_LIMIT_SCALE: z.coerce
+      .number()
+      .positive("PARLEY_RATE_LIMIT_SCALE must be greater than 0")
+      .max(1000)
+      .default(1),
     // The proxies in front of Parley, as IPs or CIDRs ("10.0.0.0/8,2001:db8::/32"): X-Forwarded-For
     // is read from its right end, skipping these. Unset (and no hop count) = no proxy is trusted.
     PARLEY_TRUSTED_PROXIES: z

@@ -1,7 +1,11 @@
 // The embeddable widget: <script src="https://…/widget.js" data-flow="<publicKey>" data-lang="fr">
 // adds a chat bubble that opens the hosted chat page in an iframe on Parley's origin, so the
-// chat API stays same-origin and the host page never sees the conversation.
-export const dynamic = "force-static";
+// chat API stays same-origin and the host page never sees the conversation. Served per request
+// (not prerendered) so it can be rate-limited per client; browsers and CDNs still cache it.
+import { limitPublicEndpoint, RateLimitedError, rateLimitedResponse } from "@/lib/http/rate-limit";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
 
 const SCRIPT = String.raw`(function () {
   "use strict";
@@ -52,7 +56,14 @@ const SCRIPT = String.raw`(function () {
 })();
 `;
 
-export function GET() {
+// Next always passes the request; a caller without one (a test) has no client to count.
+export function GET(request?: Request) {
+  try {
+    if (request) limitPublicEndpoint(request.headers, "widget");
+  } catch (error) {
+    if (error instanceof RateLimitedError) return rateLimitedResponse(error);
+    throw error;
+  }
   return new Response(SCRIPT, {
     headers: {
       "content-type": "application/javascript; charset=utf-8",

@@ -1,8 +1,16 @@
 // The Sandbox "provider" side: what the hosted page at /pay/sandbox/[checkoutId] reads and the
 // signed webhooks it sends when the tester picks an outcome. Deliveries go over HTTP to Parley's
-// own webhook URL, exactly as a real provider's would (verification, inbox, apply).
+// own webhook URL, exactly as a real provider's would (verification, inbox, apply). Each
+// checkout completes once per phase, recorded before anything is sent (sandbox-completions.ts).
 import type { Db } from "@/db/client";
-import { connections, merchants, payments, type Connection, type Payment } from "@/db/schema";
+import {
+  connections,
+  merchants,
+  payments,
+  type Connection,
+  type Job,
+  type Payment,
+} from "@/db/schema";
 import { openCredentials } from "@/lib/connections/credentials";
 import {
   buildSandboxEvent,
@@ -11,12 +19,21 @@ import {
   type SandboxEvent,
   type SandboxEventType,
 } from "@/lib/connections/providers/sandbox/webhooks";
+import {
+  claimSandboxCompletion,
+  completionPayloadOf,
+  listSandboxCompletions,
+  nextPhase,
+  SandboxCheckoutCompletedError,
+  takeDelayedDelivery,
+  type SandboxOutcome,
+} from "@/lib/connections/sandbox-completions";
 import { webhookUrlFor } from "@/lib/connections/service";
 import { AppError, ConflictError, NotFoundError } from "@/lib/errors";
 import { isPaid } from "@/lib/payments/state-machine";
 import { and, eq, type SQL } from "drizzle-orm";
 
-export type SandboxOutcome = "succeeded" | "declined" | "requires_action" | "timeout";
+export type { SandboxOutcome };
 
 export interface SandboxDeliveryOptions {
   /** Send after this long, without making the caller wait. */
@@ -152,6 +169,18 @@ async function emit(
   };
 }
 
+/** What a finished payment's status says the checkout's outcome was, when no record says. */
+function outcomeOfStatus(status: Payment["status"]): SandboxOutcome | null {
+  if (status === "failed") return "declined";
+  if (status === "expired" || status === "canceled") return "timeout";
+  return isPaid(status) ? "succeeded" : null;
+}
+
+/**
+ * Completes a checkout with the tester's choice, once per phase (sandbox-completions.ts): a
+ * second submit — concurrent or later — throws SandboxCheckoutCompletedError with the outcome
+ * the checkout already has, and sends nothing.
+ */
 export async function completeSandboxCheckout(
   db: Db,
   checkoutId: string,
@@ -165,13 +194,20 @@ export async function completeSandboxCheckout(
   const row = await findSandboxPayment(db, eq(payments.providerCheckoutId, checkoutId));
   if (!row) throw new NotFoundError("This Sandbox checkout");
   const { payment, connection } = row;
+  const recorded = await listSandboxCompletions(db, payment.merchantId, checkoutId);
   if (!OPEN_STATUSES.includes(payment.status)) {
-    throw new ConflictError(`This checkout is already ${payment.status}.`);
+    const latest = recorded.at(-1);
+    throw new SandboxCheckoutCompletedError(
+      `This checkout is already ${payment.status}.`,
+      latest?.outcome ?? outcomeOfStatus(payment.status),
+      latest?.declineCode,
+    );
   }
   if (connection.status !== "active")
     throw new ConflictError("This Sandbox connection is disabled.");
   if (!SEQUENCES[input.outcome])
     throw new AppError(`Unknown outcome ${String(input.outcome)}`, 422);
+  const phase = nextPhase(recorded, input.outcome);
   const start = Date.now();
   const events = SEQUENCES[input.outcome].map((type, index) =>
     buildSandboxEvent({
@@ -186,7 +222,67 @@ export async function completeSandboxCheckout(
       created: new Date(start + index * 1000),
     }),
   );
-  return emit(connection, payment, events, input.delivery ?? {}, transport);
+  const options = input.delivery ?? {};
+  const delayMs = options.delayMs && options.delayMs > 0 ? options.delayMs : 0;
+  const jobId = await claimSandboxCompletion(
+    db,
+    payment.merchantId,
+    {
+      checkoutId,
+      connectionId: connection.id,
+      paymentId: payment.id,
+      phase,
+      outcome: input.outcome,
+      ...(input.outcome === "declined" && { declineCode: input.declineCode ?? "card_declined" }),
+      duplicate: options.duplicate ?? false,
+      outOfOrder: options.outOfOrder ?? false,
+      // Stored as JSON: a delayed delivery the poller picks up sends exactly these events.
+      events: JSON.parse(JSON.stringify(events)) as SandboxEvent[],
+    },
+    delayMs,
+  );
+  const summary = {
+    paymentId: payment.id,
+    events: events.map((e) => ({ id: e.id, type: e.type })),
+  };
+  if (delayMs > 0) {
+    const timer = setTimeout(() => {
+      takeDelayedDelivery(db, payment.merchantId, jobId)
+        .then((mine) => (mine ? send(connection, events, options, transport) : null))
+        .catch((error: unknown) =>
+          console.error(`[sandbox] delayed delivery for ${payment.id} failed`, error),
+        );
+    }, delayMs);
+    timer.unref?.();
+    return { ...summary, deliveries: [], scheduled: true };
+  }
+  return {
+    ...summary,
+    deliveries: await send(connection, events, options, transport),
+    scheduled: false,
+  };
+}
+
+/** The poller's side of a delayed delivery whose timer never fired (the process restarted). */
+export async function deliverSandboxJob(
+  db: Db,
+  job: Job,
+  transport: SandboxTransport = fetch,
+): Promise<void> {
+  const payload = completionPayloadOf(job);
+  const [connection] = await db
+    .select()
+    .from(connections)
+    .where(
+      and(eq(connections.merchantId, job.merchantId), eq(connections.id, payload.connectionId)),
+    );
+  if (!connection || connection.status !== "active") return;
+  await send(
+    connection,
+    payload.events,
+    { duplicate: payload.duplicate, outOfOrder: payload.outOfOrder },
+    transport,
+  );
 }
 
 /** A chargeback on a paid Sandbox payment, answerable within 7 days. */

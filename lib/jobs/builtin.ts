@@ -1,6 +1,8 @@
 // The job kinds the payments pipeline runs itself. Other domains register their own kinds
 // (e.g. "flow.reminder") with registerJobHandler.
 import type { Db } from "@/db/client";
+import { SANDBOX_DELIVERY_JOB } from "@/lib/connections/sandbox-completions";
+import { deliverSandboxJob } from "@/lib/connections/sandbox-emitter";
 import { env } from "@/lib/env";
 import { reconcileStalePayments } from "@/lib/payments/reconcile";
 import { reconcilePendingRefunds } from "@/lib/payments/refund-reconcile";
@@ -36,6 +38,8 @@ export function registerBuiltinJobHandlers(): void {
     return { repeatAt: new Date(now.getTime() + RECONCILE_EVERY_MS) };
   });
   registerJobHandler(PAYPAL_CAPTURE_JOB, capturePayPalOrderJob);
+  // A delayed Sandbox webhook whose in-process timer was lost to a restart.
+  registerJobHandler(SANDBOX_DELIVERY_JOB, (job, { db }) => deliverSandboxJob(db, job));
 }
 
 /** The recurring sweep exists exactly once (its dedupe key keeps it single). */

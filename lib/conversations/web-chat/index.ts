@@ -2,7 +2,7 @@
 // read what came after a cursor. Public and keyed by the flow's public key; the session id
 // the browser keeps proves a conversation is the caller's. Same-origin only: the widget
 // runs in an iframe on Parley's own origin.
-// Path: /api/chat routes → index.ts (same origin, body limit, rate-limit.ts, schemas.ts) →
+// Path: /api/chat routes → index.ts (same origin, body limit, lib/http/rate-limit.ts, schemas.ts) →
 // the engine (../engine) → snapshot; stream.ts serves the SSE stream; queries.ts the page's reads.
 import type { Db } from "@/db/client";
 import { MAX_INBOUND_BODY_BYTES } from "@/lib/channels/platforms/sanitize";
@@ -15,9 +15,9 @@ import { type ChatSnapshot, snapshotOf } from "@/lib/conversations/engine/snapsh
 import { readWidgetStepContext } from "@/lib/conversations/engine/step-context";
 import { AppError, NotFoundError } from "@/lib/errors";
 import { errorAnswer } from "@/lib/http/error-answer";
+import { limitPublicEndpoint, RateLimitedError, rateLimitedResponse } from "@/lib/http/rate-limit";
 import { assertSameOrigin } from "@/lib/http/same-origin";
 import { readBodyWithLimit } from "@/lib/webhooks/receive";
-import { CHAT_MESSAGE_LIMIT, CHAT_START_LIMIT, clientAddress, takeRateLimit } from "./rate-limit";
 import { CursorSchema, ReadChatSchema, StartChatSchema } from "./schemas";
 
 export function json(body: unknown, status = 200): Response {
@@ -26,6 +26,7 @@ export function json(body: unknown, status = 200): Response {
 
 /** The chat routes' answer to an error; a refused inbound body keeps the adapter's status. */
 export function chatErrorResponse(error: unknown): Response {
+  if (error instanceof RateLimitedError) return rateLimitedResponse(error);
   if (error instanceof InboundRejectedError) return json({ error: error.message }, error.status);
   const answer = errorAnswer(error, "chat", "Something went wrong on our side. Please try again.");
   return json({ error: answer.error, fieldErrors: answer.fieldErrors }, answer.status);
@@ -35,11 +36,7 @@ function assertSameOriginRequest(request: Request): void {
   assertSameOrigin(request.headers, new URL(request.url).host);
 }
 
-function limit(request: Request, scope: string, rule: typeof CHAT_START_LIMIT): void {
-  if (!takeRateLimit(`${scope}:${clientAddress(request.headers)}`, rule)) {
-    throw new AppError("Too many messages at once. Please wait a moment.", 429);
-  }
-}
+const TOO_MANY_MESSAGES = "Too many messages at once. Please wait a moment.";
 
 async function readJson(request: Request): Promise<{ raw: string; value: unknown }> {
   const body = await readBodyWithLimit(request, MAX_INBOUND_BODY_BYTES);
@@ -63,7 +60,7 @@ export async function startWebChat(
   assertSameOriginRequest(request);
   const { value } = await readJson(request);
   const input = StartChatSchema.parse(value);
-  limit(request, "start", CHAT_START_LIMIT);
+  limitPublicEndpoint(request.headers, "chatStart", undefined, TOO_MANY_MESSAGES);
   // The engine checks the key is live on the web; a language the flow lacks is ignored.
   const result = await startConversation(db, {
     publicKey,
@@ -93,7 +90,7 @@ export async function sendWebChatMessage(
     CursorSchema.parse(new URL(request.url).searchParams.get("after") ?? undefined) ?? null;
   const { raw } = await readJson(request);
   const [message] = webAdapter.parseInbound({}, raw);
-  limit(request, "message", CHAT_MESSAGE_LIMIT);
+  limitPublicEndpoint(request.headers, "chatMessage", undefined, TOO_MANY_MESSAGES);
   // The engine checks the key is live and that the conversation belongs to this session.
   const result = await handleInbound(db, {
     publicKey,
@@ -121,8 +118,10 @@ export async function readWebChat(
   db: Db,
   publicKey: string,
   conversationId: string,
-  url: URL,
+  request: Request,
 ): Promise<ChatSnapshot> {
+  limitPublicEndpoint(request.headers, "chatRead", publicKey);
+  const url = new URL(request.url);
   const query = ReadChatSchema.parse({
     session: url.searchParams.get("session") ?? undefined,
     after: url.searchParams.get("after") ?? undefined,

@@ -7,6 +7,7 @@ import { waitForConversation } from "@/lib/conversations/engine/notify";
 import { snapshotOf } from "@/lib/conversations/engine/snapshot";
 import { readStepContext } from "@/lib/conversations/engine/step-context";
 import { NotFoundError } from "@/lib/errors";
+import { limitPublicEndpoint } from "@/lib/http/rate-limit";
 import { getPublicChatFlow, getWidgetConversation } from "./queries";
 import { CursorSchema, ReadChatSchema } from "./schemas";
 
@@ -21,6 +22,7 @@ export async function openChatStream(
   request: Request,
   options: { lifetimeMs?: number } = {},
 ): Promise<Response> {
+  limitPublicEndpoint(request.headers, "chatStream", publicKey);
   const url = new URL(request.url);
   const query = ReadChatSchema.parse({
     session: url.searchParams.get("session") ?? undefined,

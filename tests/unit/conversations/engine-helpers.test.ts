@@ -2,7 +2,7 @@ import { pickLanguage } from "@/components/chat/strings";
 import { PAYMENT_STATUSES } from "@/lib/connections/providers/types";
 import { conversationPaymentStatus } from "@/lib/conversations/checkout/payment-events";
 import { langFromTag } from "@/lib/conversations/engine";
-import { takeRateLimit } from "@/lib/conversations/web-chat/rate-limit";
+import { takeRateLimit } from "@/lib/http/rate-limit";
 import { describe, expect, it } from "vitest";
 
 describe("conversationPaymentStatus", () => {

@@ -52,6 +52,7 @@ export function SandboxCheckout({
     outcome: Outcome;
     declineCode?: string;
     delaySeconds: number;
+    alreadyCompleted?: boolean;
   } | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [pending, startTransition] = useTransition();
@@ -81,7 +82,8 @@ export function SandboxCheckout({
       setResult({
         outcome: response.outcome,
         declineCode: response.declineCode,
-        delaySeconds: Number(delaySeconds) || 0,
+        delaySeconds: response.alreadyCompleted ? 0 : Number(delaySeconds) || 0,
+        alreadyCompleted: response.alreadyCompleted ?? false,
       });
       setStep("done");
     });
@@ -100,6 +102,11 @@ export function SandboxCheckout({
           </p>
         ) : null}
         <p className="text-sm text-slate-600">{text.body}</p>
+        {result.alreadyCompleted ? (
+          <p className="text-xs text-slate-500">
+            This checkout was already completed; nothing more was sent.
+          </p>
+        ) : null}
         {result.delaySeconds > 0 ? (
           <p className="text-xs text-slate-500">
             The webhook reaches Parley in about {result.delaySeconds} s, as you asked.

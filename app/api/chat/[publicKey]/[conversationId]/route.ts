@@ -1,4 +1,5 @@
-// The web widget's conversation: POST a customer message, GET the messages after a cursor.
+// The web widget's conversation: POST a customer message, GET the messages after a cursor
+// (public, rate-limited per client: lib/http/rate-limit.ts).
 import { getDb } from "@/db/client";
 import {
   chatErrorResponse,
@@ -24,7 +25,7 @@ export async function POST(request: Request, context: Context) {
 export async function GET(request: Request, context: Context) {
   try {
     const { publicKey, conversationId } = await context.params;
-    return json(await readWebChat(getDb(), publicKey, conversationId, new URL(request.url)));
+    return json(await readWebChat(getDb(), publicKey, conversationId, request));
   } catch (error) {
     return chatErrorResponse(error);
   }

@@ -1,0 +1,333 @@
+// The authorization matrix, end to end: every server action is called directly — through the
+// real wrapper (lib/action.ts), session lookup and permission check — as each role that lacks
+// its permission and as another merchant's owner, expecting a refusal and no write anywhere.
+// Only the request's edges are stubbed: next/headers (headers, cookies), Auth.js's auth()
+// (which session cookie was sent) and next/cache.
+import type { Db, DbHandle } from "@/db/client";
+import { setDbHandle } from "@/db/client";
+import * as schema from "@/db/schema";
+import { can, ROLES, type Permission, type Role } from "@/lib/auth/permissions";
+import { createSession } from "@/lib/auth/sessions";
+import { createFlowFromTemplate } from "@/lib/flows/service";
+import { createCheckout } from "@/lib/payments/checkout";
+import { createInvite } from "@/lib/team/service";
+import { getTableName, is, sql } from "drizzle-orm";
+import { PgTable } from "drizzle-orm/pg-core";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import {
+  addMerchant,
+  configurePipelineEnv,
+  contextFor,
+  sandboxConnection,
+} from "../helpers/pipeline-fixtures";
+import { ENGINES, openTestDatabase } from "../helpers/test-db";
+import {
+  ACTION_PERMISSIONS,
+  ACTIONS_WITHOUT_PERMISSION,
+  MEMBER_ROUTE_HANDLERS,
+} from "./action-matrix";
+
+const request = vi.hoisted(() => ({
+  session: null as null | { userId: string; sessionId: string; sessionVersion: number },
+  cookies: new Map<string, string>(),
+}));
+
+vi.mock("server-only", () => ({}));
+vi.mock("next/cache", () => ({ revalidatePath: () => {}, revalidateTag: () => {} }));
+vi.mock("next/headers", () => ({
+  headers: async () => new Headers({ host: "localhost:3000", "user-agent": "vitest" }),
+  cookies: async () => ({
+    get: (name: string) =>
+      request.cookies.has(name) ? { name, value: request.cookies.get(name)! } : undefined,
+    set: (name: string, value: string) => void request.cookies.set(name, value),
+    delete: (name: string) => void request.cookies.delete(name),
+  }),
+}));
+vi.mock("@/lib/auth/config", () => ({
+  auth: async () => request.session,
+  signIn: async () => {},
+  signOut: async () => {},
+}));
+
+configurePipelineEnv();
+
+const ROOT = path.resolve(import.meta.dirname, "../../..");
+
+function sourceFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const entry of readdirSync(path.join(ROOT, dir))) {
+    const rel = path.join(dir, entry);
+    if (statSync(path.join(ROOT, rel)).isDirectory()) out.push(...sourceFiles(rel));
+    else if (/\.tsx?$/.test(entry)) out.push(rel);
+  }
+  return out;
+}
+
+/** Every exported server action: "file#name" for each export of a "use server" file. */
+function scanServerActions(): Map<string, string> {
+  const found = new Map<string, string>();
+  for (const file of ["app", "lib", "components"].flatMap(sourceFiles)) {
+    const text = readFileSync(path.join(ROOT, file), "utf8");
+    if (!/^\s*["']use server["']/.test(text)) continue;
+    for (const m of text.matchAll(/export\s+(?:async\s+function|const)\s+(\w+)/g))
+      found.set(`${file}#${m[1]}`, text);
+  }
+  return found;
+}
+
+describe("the action table is complete and matches the code", () => {
+  const actions = scanServerActions();
+
+  it("lists every exported server action", () => {
+    const listed = [...Object.keys(ACTION_PERMISSIONS), ...Object.keys(ACTIONS_WITHOUT_PERMISSION)];
+    expect([...actions.keys()].sort()).toEqual(listed.sort());
+  });
+
+  it("names the permission each wrapped action checks", () => {
+    for (const [key, permission] of Object.entries(ACTION_PERMISSIONS)) {
+      const [, name] = key.split("#");
+      const text = actions.get(key)!;
+      const declared = new RegExp(
+        `export const ${name} = defineAction\\(\\{\\s*permission:\\s*"([\\w.]+)"`,
+      ).exec(text);
+      expect(declared?.[1], key).toBe(permission);
+    }
+    // Actions outside the table do not go through the permission wrapper.
+    for (const key of Object.keys(ACTIONS_WITHOUT_PERMISSION)) {
+      const [, name] = key.split("#");
+      expect(actions.get(key)!).not.toMatch(new RegExp(`export const ${name} = defineAction`));
+    }
+  });
+
+  it("lists every route handler that acts for a signed-in member", () => {
+    const members = sourceFiles("app")
+      .filter((f) => f.endsWith("route.ts") && !f.includes("api/auth/[...nextauth]"))
+      .filter((f) =>
+        /requirePermission|getRequestContext|getSignedInUser|from "@\/lib\/auth\/config"/.test(
+          readFileSync(path.join(ROOT, f), "utf8"),
+        ),
+      );
+    expect(members.sort()).toEqual(Object.keys(MEMBER_ROUTE_HANDLERS).sort());
+  });
+});
+
+type ActionFn = (input: unknown) => Promise<{ ok: boolean; status?: number }>;
+
+async function loadAction(key: string): Promise<ActionFn> {
+  const [file, name] = key.split("#") as [string, string];
+  const mod = (await import(/* @vite-ignore */ `@/${file.replace(/\.ts$/, "")}`)) as Record<
+    string,
+    ActionFn
+  >;
+  return mod[name]!;
+}
+
+describe.each(ENGINES)("every action refuses without its permission on %s", (engine) => {
+  let handle: DbHandle;
+  let db: Db;
+  const sessions = {} as Record<Role | "stranger", { userId: string; sessionId: string }>;
+  let ids: Record<string, string>;
+  const tables = (Object.values(schema) as unknown[]).filter((t): t is PgTable => is(t, PgTable));
+
+  beforeAll(async () => {
+    handle = await openTestDatabase(engine);
+    db = handle.db;
+    setDbHandle(handle);
+    const merchantId = await addMerchant(db, "Lumière Bistro");
+    const ctxs = {} as Record<Role, Awaited<ReturnType<typeof contextFor>>>;
+    for (const role of ROLES) {
+      ctxs[role] = await contextFor(db, merchantId, role);
+      const sessionId = await createSession(db, ctxs[role].user.id, { ip: null, userAgent: null });
+      sessions[role] = { userId: ctxs[role].user.id, sessionId };
+    }
+    const other = await addMerchant(db, "Nusantara Batik");
+    const stranger = await contextFor(db, other, "owner");
+    sessions.stranger = {
+      userId: stranger.user.id,
+      sessionId: await createSession(db, stranger.user.id, { ip: null, userAgent: null }),
+    };
+    const owner = ctxs.owner;
+    const connection = await sandboxConnection(owner);
+    const flow = await createFlowFromTemplate(owner, {
+      templateId: "pay_invoice",
+      name: "Invoices",
+      currency: "EUR",
+    });
+    const payment = await createCheckout(db, merchantId, {
+      connectionId: connection.id,
+      amountMinor: 1_000,
+      currency: "EUR",
+      description: "Table 4",
+      idempotencyKey: `authz-${engine}`,
+    });
+    const invite = await createInvite(owner, { email: "new@example.test", role: "support" });
+    ids = {
+      merchantId,
+      other,
+      connectionId: connection.id,
+      flowId: flow.id,
+      paymentId: payment.id,
+      inviteId:
+        (invite as { id?: string; inviteId?: string }).id ??
+        (invite as { inviteId?: string }).inviteId ??
+        "inv_unknown",
+      memberId: ctxs.support.user.id,
+    };
+  });
+  afterAll(async () => {
+    setDbHandle(undefined);
+    await handle?.close();
+  });
+
+  /** Inputs that would succeed for a member allowed to act, aimed at merchant A's objects. */
+  const inputs = (): Record<keyof typeof ACTION_PERMISSIONS, unknown> => ({
+    "lib/team/actions.ts#changeMemberRole": { userId: ids.memberId, role: "admin" },
+    "lib/team/actions.ts#removeMember": { userId: ids.memberId },
+    "lib/team/actions.ts#createInvite": { email: "someone@example.test", role: "analyst" },
+    "lib/team/actions.ts#revokeInvite": { inviteId: ids.inviteId },
+    "lib/channels/actions.ts#listChannelsAction": { flowId: ids.flowId },
+    "lib/channels/actions.ts#connectChannelAction": {
+      flowId: ids.flowId,
+      kind: "telegram",
+      label: "Shop bot",
+      config: { botToken: "123456:ABCdefGhIJKlmNoPQRstuVWxyz" },
+    },
+    "lib/channels/actions.ts#setChannelEnabledAction": { channelId: "chn_web", enabled: false },
+    "lib/channels/actions.ts#rotateChannelConfigAction": { channelId: "chn_web", config: {} },
+    "lib/flows/actions.ts#createFlow": { templateId: "donation", name: "Gifts", currency: "EUR" },
+    "lib/flows/actions.ts#saveFlowDraft": { flowId: ids.flowId, revision: 0, graph: {} },
+    "lib/flows/actions.ts#publishFlow": { flowId: ids.flowId, note: "" },
+    "lib/flows/actions.ts#rollbackFlow": { flowId: ids.flowId, versionId: "fv_1" },
+    "lib/flows/actions.ts#updateFlowSettings": { flowId: ids.flowId, name: "Renamed" },
+    "lib/flows/simulator-actions.ts#simulatorInfoAction": { flowId: ids.flowId },
+    "lib/flows/simulator-actions.ts#startSimulationAction": { flowId: ids.flowId, lang: "en" },
+    "lib/flows/simulator-actions.ts#sendSimulationAction": {
+      flowId: ids.flowId,
+      conversationId: "conv_1",
+      text: "hello",
+    },
+    "lib/flows/simulator-actions.ts#pollSimulationAction": {
+      flowId: ids.flowId,
+      conversationId: "conv_1",
+    },
+    "lib/connections/actions.ts#createConnectionAction": {
+      provider: "sandbox",
+      label: "Another",
+      mode: "test",
+    },
+    "lib/connections/actions.ts#rotateCredentialsAction": {
+      connectionId: ids.connectionId,
+      credentials: {},
+    },
+    "lib/connections/actions.ts#testConnectionAction": { connectionId: ids.connectionId },
+    "lib/connections/actions.ts#setConnectionStatusAction": {
+      connectionId: ids.connectionId,
+      status: "disabled",
+    },
+    "lib/connections/actions.ts#reapplyDeliveryAction": {
+      connectionId: ids.connectionId,
+      deliveryId: "whd_1",
+    },
+    "lib/payments/actions.ts#createTestPaymentAction": {
+      connectionId: ids.connectionId,
+      amount: "10.00",
+      currency: "EUR",
+    },
+    "lib/payments/actions.ts#refundPaymentAction": {
+      paymentId: ids.paymentId,
+      amount: "5.00",
+      reason: "Customer asked",
+      idempotencyKey: "refund-authz-1",
+    },
+    "lib/payments/actions.ts#openSandboxDisputeAction": {
+      paymentId: ids.paymentId,
+      reason: "fraudulent",
+    },
+  });
+
+  /** Rows in every table: any insert, delete or audited update changes it. */
+  async function rowCounts(): Promise<Record<string, number>> {
+    const counts: Record<string, number> = {};
+    for (const table of tables) {
+      const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(table);
+      counts[getTableName(table)] = Number(row!.n);
+    }
+    return counts;
+  }
+
+  function signInAs(who: Role | "stranger") {
+    request.session = { ...sessions[who], sessionVersion: 0 };
+    request.cookies.clear();
+  }
+
+  const refusals = Object.entries(ACTION_PERMISSIONS).flatMap(([key, permission]) =>
+    ROLES.filter((role) => !can(role, permission as Permission)).map((role) => ({
+      key,
+      permission,
+      role,
+    })),
+  );
+
+  it.each(refusals)("$key refuses a $role ($permission) and writes nothing", async (c) => {
+    const action = await loadAction(c.key);
+    signInAs(c.role);
+    const before = await rowCounts();
+    const result = await action(inputs()[c.key as keyof typeof ACTION_PERMISSIONS]);
+    expect(result).toMatchObject({ ok: false, status: 403 });
+    expect(await rowCounts()).toEqual(before);
+  });
+
+  it("covers at least one refused role for every permission a role can lack", () => {
+    const used = new Set(refusals.map((r) => r.permission));
+    for (const permission of Object.values(ACTION_PERMISSIONS)) {
+      if (ROLES.some((role) => !can(role, permission))) expect(used.has(permission)).toBe(true);
+    }
+  });
+
+  // Actions that create in the caller's own merchant take no id of merchant A's to misuse.
+  const CREATES_OWN = new Set([
+    "lib/team/actions.ts#createInvite",
+    "lib/flows/actions.ts#createFlow",
+    "lib/connections/actions.ts#createConnectionAction",
+  ]);
+
+  it.each(Object.keys(ACTION_PERMISSIONS).filter((k) => !CREATES_OWN.has(k)))(
+    "%s refuses another merchant's owner and writes nothing",
+    async (key) => {
+      const action = await loadAction(key);
+      signInAs("stranger");
+      const before = await rowCounts();
+      const result = await action(inputs()[key as keyof typeof ACTION_PERMISSIONS]);
+      expect(result.ok).toBe(false);
+      expect([403, 404, 409, 422]).toContain(result.status);
+      expect(await rowCounts()).toEqual(before);
+    },
+  );
+
+  it("switchMerchant refuses a merchant the caller does not belong to", async () => {
+    const action = await loadAction("lib/auth/merchant-actions.ts#switchMerchant");
+    signInAs("stranger");
+    expect(await action({ merchantId: ids.merchantId })).toMatchObject({ ok: false, status: 404 });
+    expect(request.cookies.size).toBe(0);
+  });
+
+  it("a signed-out caller is refused by every wrapped action", async () => {
+    request.session = null;
+    for (const key of Object.keys(ACTION_PERMISSIONS)) {
+      const action = await loadAction(key);
+      expect(await action(inputs()[key as keyof typeof ACTION_PERMISSIONS]), key).toMatchObject({
+        ok: false,
+        status: 401,
+      });
+    }
+  });
+
+  it("the owner is allowed where the others were refused (the harness really signs in)", async () => {
+    signInAs("owner");
+    const action = await loadAction("lib/flows/actions.ts#updateFlowSettings");
+    const result = await action({ flowId: ids.flowId, name: "Renamed by the owner" });
+    expect(result.ok).toBe(true);
+  });
+});

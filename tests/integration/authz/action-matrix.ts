@@ -1,0 +1,47 @@
+import type { Permission } from "@/lib/auth/permissions";
+
+// Every server action, with the permission it needs — a literal table, so a new action that is
+// not listed here fails the completeness check (action-matrix.test.ts scans the "use server"
+// files) and a changed permission fails the source check.
+export const ACTION_PERMISSIONS = {
+  "lib/team/actions.ts#changeMemberRole": "team.manage",
+  "lib/team/actions.ts#removeMember": "team.manage",
+  "lib/team/actions.ts#createInvite": "team.invite",
+  "lib/team/actions.ts#revokeInvite": "team.invite",
+  "lib/channels/actions.ts#listChannelsAction": "flows.view",
+  "lib/channels/actions.ts#connectChannelAction": "flows.edit",
+  "lib/channels/actions.ts#setChannelEnabledAction": "flows.edit",
+  "lib/channels/actions.ts#rotateChannelConfigAction": "flows.edit",
+  "lib/flows/actions.ts#createFlow": "flows.edit",
+  "lib/flows/actions.ts#saveFlowDraft": "flows.edit",
+  "lib/flows/actions.ts#publishFlow": "flows.publish",
+  "lib/flows/actions.ts#rollbackFlow": "flows.publish",
+  "lib/flows/actions.ts#updateFlowSettings": "flows.edit",
+  "lib/flows/simulator-actions.ts#simulatorInfoAction": "flows.edit",
+  "lib/flows/simulator-actions.ts#startSimulationAction": "flows.edit",
+  "lib/flows/simulator-actions.ts#sendSimulationAction": "flows.edit",
+  "lib/flows/simulator-actions.ts#pollSimulationAction": "flows.edit",
+  "lib/connections/actions.ts#createConnectionAction": "connections.manage",
+  "lib/connections/actions.ts#rotateCredentialsAction": "connections.manage",
+  "lib/connections/actions.ts#testConnectionAction": "connections.manage",
+  "lib/connections/actions.ts#setConnectionStatusAction": "connections.manage",
+  "lib/connections/actions.ts#reapplyDeliveryAction": "webhooks.reapply",
+  "lib/payments/actions.ts#createTestPaymentAction": "connections.manage",
+  "lib/payments/actions.ts#refundPaymentAction": "transactions.refund",
+  "lib/payments/actions.ts#openSandboxDisputeAction": "disputes.respond",
+} as const satisfies Record<string, Permission>;
+
+// Server actions that need no permission from the matrix, and why.
+export const ACTIONS_WITHOUT_PERMISSION = {
+  "lib/auth/sign-in-action.ts#signInAction": "signs in: no member yet",
+  "lib/auth/sign-in-action.ts#signOutAction": "ends the caller's own session",
+  "lib/auth/sign-in-action.ts#signOutEverywhereAction": "ends the caller's own sessions",
+  "lib/team/accept-invite-action.ts#acceptInviteAction": "the invite token is the authority",
+  "lib/auth/merchant-actions.ts#switchMerchant": "membership of the merchant (tested below)",
+  "app/pay/sandbox/[checkoutId]/actions.ts#completeSandboxChoice":
+    "public Sandbox checkout: the checkout id is the authority",
+} as const;
+
+// Route handlers that act for a signed-in member (call requirePermission or read the session).
+// Today none does: app/api is for outside callers only. A new one must be listed and tested.
+export const MEMBER_ROUTE_HANDLERS: Record<string, Permission> = {};
