@@ -13,7 +13,13 @@ import {
 } from "@/lib/conversations/engine/messages";
 import { recordSendStatus } from "@/lib/conversations/engine/store";
 import type { Lang } from "@/lib/flows/graph";
+import { guardedFetch } from "@/lib/http/outbound-url";
 import { getMerchantChannel, openChannelConfig } from "./records";
+
+function hasBaseOverride(apiBaseUrl: string | null, config: unknown): boolean {
+  const configBase = (config as { baseUrl?: unknown } | null)?.baseUrl;
+  return Boolean(apiBaseUrl) || (typeof configBase === "string" && configBase !== "");
+}
 
 export function needsChannelSend(
   conversation: Pick<Conversation, "channel" | "isSimulation">,
@@ -86,6 +92,8 @@ export async function sendOutbound(
         toChannelMessage(body.data),
         {
           baseUrl: channel.apiBaseUrl ?? undefined,
+          // An overridden base is checked again on every call (DNS answers change), no redirects.
+          fetch: hasBaseOverride(channel.apiBaseUrl, config) ? guardedFetch() : undefined,
           locale: channelLocale(conversation.lang as Lang),
         },
       );

@@ -10,6 +10,7 @@ import { openCredentials, sealCredentials } from "@/lib/connections/credentials"
 import { maskSecret } from "@/lib/crypto/secrets";
 import { appUrl } from "@/lib/env";
 import { AppError, NotFoundError } from "@/lib/errors";
+import { apiBaseUrlProblem } from "@/lib/http/outbound-url";
 import { newId } from "@/lib/ids";
 import { zodFieldErrors } from "@/lib/validation";
 import { and, eq } from "drizzle-orm";
@@ -83,6 +84,17 @@ export async function createChannel(
       (e): e is [string, string] => typeof e[1] === "string",
     ),
   );
+  // Both overrides point Parley's outbound calls somewhere: the same guard as connections.
+  const overrideErrors: Record<string, string[]> = {};
+  for (const [field, url] of [
+    ["apiBaseUrl", input.data.apiBaseUrl],
+    ["baseUrl", stored.baseUrl],
+  ] as const) {
+    const problem = url ? await apiBaseUrlProblem(url) : null;
+    if (problem) overrideErrors[field] = [problem];
+  }
+  if (Object.keys(overrideErrors).length > 0)
+    throw new AppError("Please fix the highlighted fields.", 422, overrideErrors);
 
   return ctx.db.transaction(async (tx) => {
     const [flow] = await tx

@@ -13,6 +13,8 @@ import {
 import type { ServiceContext } from "@/lib/auth/context";
 import { CHANNEL_KINDS } from "@/lib/channels/platforms/types";
 import { createChannel } from "@/lib/channels/records";
+import { resetEnvCache } from "@/lib/env";
+import { API_BASE_URL_NOT_PUBLIC } from "@/lib/http/outbound-url";
 import { newId } from "@/lib/ids";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -142,6 +144,42 @@ describe.each(ENGINES)("channel webhook routes on %s", (engine) => {
     await expect(
       createChannel(ctx, shop.flowId, "telegram", { botToken: "nope", secretToken: "x" }),
     ).rejects.toMatchObject({ status: 422 });
+  });
+
+  it("refuses, in production, a channel whose API base URL points at a private or metadata address, writing nothing", async () => {
+    const saved = { node: process.env.NODE_ENV, allow: process.env.PARLEY_ALLOW_API_BASE_URL };
+    const count = async () =>
+      (await db.select().from(channels).where(eq(channels.merchantId, shop.merchantId))).length;
+    const before = await count();
+    try {
+      (process.env as Record<string, string | undefined>).NODE_ENV = "production";
+      process.env.PARLEY_ALLOW_API_BASE_URL = "1";
+      resetEnvCache();
+      for (const base of [
+        "http://127.0.0.1:4010",
+        "https://169.254.169.254/latest",
+        "https://[::ffff:10.0.0.1]/",
+      ]) {
+        await expect(
+          createChannel(ctx, shop.flowId, "telegram", TELEGRAM, { apiBaseUrl: base }),
+        ).rejects.toMatchObject({
+          status: 422,
+          fieldErrors: { apiBaseUrl: [API_BASE_URL_NOT_PUBLIC] },
+        });
+        await expect(
+          createChannel(ctx, shop.flowId, "telegram", { ...TELEGRAM, baseUrl: base }),
+        ).rejects.toMatchObject({
+          status: 422,
+          fieldErrors: { baseUrl: [API_BASE_URL_NOT_PUBLIC] },
+        });
+      }
+      expect(await count()).toBe(before);
+    } finally {
+      (process.env as Record<string, string | undefined>).NODE_ENV = saved.node;
+      if (saved.allow === undefined) delete process.env.PARLEY_ALLOW_API_BASE_URL;
+      else process.env.PARLEY_ALLOW_API_BASE_URL = saved.allow;
+      resetEnvCache();
+    }
   });
 
   describe("Telegram", () => {
