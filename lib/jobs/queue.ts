@@ -67,7 +67,7 @@ export async function enqueueJob(
     .select({ id: jobs.id })
     .from(jobs)
     .where(and(eq(jobs.merchantId, merchantId), eq(jobs.dedupeKey, input.dedupeKey)));
-  return { id: live!.id, created: false };
+  return { id: live.id, created: false };
 }
 
 /** Cancels the pending job with this key; true when there was one. */

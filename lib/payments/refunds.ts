@@ -95,7 +95,7 @@ export async function refundPayment(
         createdByUserId: ctx.user.id,
       })
       .returning();
-    return { payment, refund: refund! };
+    return { payment, refund: refund };
   });
 
   const [connection] = await ctx.db
@@ -182,6 +182,6 @@ export async function refundPayment(
       before: { status: locked.status, refundedMinor: locked.refundedMinor },
       after: { status: view.status, refundedMinor: view.refundedMinor, refundId: refund.id },
     });
-    return stored!;
+    return stored;
   });
 }

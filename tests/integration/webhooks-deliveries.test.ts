@@ -106,9 +106,9 @@ describe.each(ENGINES)("webhook deliveries in the dashboard on %s", (engine) => 
     const first = await listDeliveries(owner, connectionId, { limit: 1 });
     const older = await listDeliveries(owner, connectionId, {
       limit: 50,
-      before: first[0]!.receivedAt,
+      before: first[0].receivedAt,
     });
-    expect(older.map((d) => d.id)).not.toContain(first[0]!.id);
+    expect(older.map((d) => d.id)).not.toContain(first[0].id);
   });
 
   it("shows one delivery's raw request with signature values hidden", async () => {

@@ -197,7 +197,7 @@ describe.each(ENGINES)("Sandbox emitter on %s", (engine) => {
       amountMinor: 45_000,
       currency: "IDR",
     });
-    expect(row!.dueBy!.getTime()).toBeGreaterThan(Date.now() + 6 * 86_400_000);
+    expect(row.dueBy!.getTime()).toBeGreaterThan(Date.now() + 6 * 86_400_000);
     await expect(openSandboxDispute(db, "mer_someoneElse", payment.id)).rejects.toMatchObject({
       status: 404,
     });

@@ -155,7 +155,7 @@ function extras(options: ContextOptions): SQL {
 }
 
 function contextOf(row: Record<string, unknown>): StepContext {
-  const conversation = ConversationRowSchema.parse(row) as Conversation;
+  const conversation = ConversationRowSchema.parse(row);
   const parsed = ExtrasSchema.parse(row);
   return {
     conversation,

@@ -2,7 +2,6 @@
 // connection's own key. client.ts builds the SDK client and maps its errors, checkout.ts the
 // session, webhooks.ts verifies a delivery on the raw body and normalizes it, payment-state.ts
 // reads a PaymentIntent / Session as a Parley status.
-import type Stripe from "stripe";
 import { z } from "zod";
 import { verifyResultFromError } from "../http";
 import { ProviderError, type ConnectionMode, type Connector, type RefundResult } from "../types";
@@ -204,10 +203,7 @@ export function createStripeConnector(
           );
         paymentIntent = intentId;
       }
-      const reason =
-        input.reason && REFUND_REASONS.has(input.reason)
-          ? (input.reason as Stripe.RefundCreateParams.Reason)
-          : undefined;
+      const reason = input.reason && REFUND_REASONS.has(input.reason) ? input.reason : undefined;
       const refund = await call(() =>
         client.refunds.create(
           {
