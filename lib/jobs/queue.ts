@@ -95,7 +95,7 @@ type RawJobRow = Record<string, unknown>;
 
 function toDate(value: unknown): Date | null {
   if (value === null || value === undefined) return null;
-  return value instanceof Date ? value : new Date(String(value));
+  return value instanceof Date ? value : new Date(String(value as string | number));
 }
 
 function toJob(row: RawJobRow): Job {

@@ -47,7 +47,7 @@ export interface ContextOptions {
 
 const time = z.coerce.date();
 const json = <T extends z.ZodType>(schema: T) =>
-  z.preprocess((v) => (typeof v === "string" ? JSON.parse(v) : v), schema);
+  z.preprocess((v) => (typeof v === "string" ? (JSON.parse(v) as unknown) : v), schema);
 
 const ConversationRowSchema = z.object({
   merchantId: z.string(),

@@ -15,7 +15,10 @@ const globalForLimits = globalThis as unknown as {
 };
 
 function windows(): Map<string, { count: number; resetAt: number }> {
-  return (globalForLimits.__parleyChatLimits ??= new Map());
+  return (globalForLimits.__parleyChatLimits ??= new Map<
+    string,
+    { count: number; resetAt: number }
+  >());
 }
 
 /** True when the call is allowed; counts it. */
