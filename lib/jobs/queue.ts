@@ -95,7 +95,7 @@ type RawJobRow = Record<string, unknown>;
 
 function toDate(value: unknown): Date | null {
   if (value === null || value === undefined) return null;
-  return value instanceof Date ? value : new Date(String(value as string | number));
+  return value instanceof Date ? value : new Date(value as string); // timestamptz as text, when the driver leaves it unparsed;
 }
 
 function toJob(row: RawJobRow): Job {
