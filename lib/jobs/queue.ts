@@ -95,7 +95,8 @@ type RawJobRow = Record<string, unknown>;
 
 function toDate(value: unknown): Date | null {
   if (value === null || value === undefined) return null;
-  return value instanceof Date ? value : new Date(value as string); // timestamptz as text, when the driver leaves it unparsed;
+  // A timestamptz comes back as text when the driver leaves it unparsed.
+  return value instanceof Date ? value : new Date(value as string);
 }
 
 function toJob(row: RawJobRow): Job {
