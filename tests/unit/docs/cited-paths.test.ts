@@ -82,4 +82,21 @@ describe("paths cited in comments and the README", () => {
     ];
     expect(missing).toEqual([]);
   });
+
+  it("the README's code map names every folder under lib/ and bench/", () => {
+    const readme = readFileSync(path.join(ROOT, "README.md"), "utf8");
+    const folders = (dir: string): string[] =>
+      readdirSync(path.join(ROOT, dir)).filter((n) =>
+        statSync(path.join(ROOT, dir, n)).isDirectory(),
+      );
+    const unnamed = ["bench/", ...folders("lib").map((a) => `lib/${a}/`)].filter(
+      (f) => !readme.includes(f),
+    );
+    // A subfolder is named in full or, on its parent's line, as `name/`.
+    for (const a of folders("lib"))
+      for (const b of folders(`lib/${a}`))
+        if (!readme.includes(`lib/${a}/${b}/`) && !new RegExp(`[\\s(]${b}/`).test(readme))
+          unnamed.push(`lib/${a}/${b}/`);
+    expect(unnamed).toEqual([]);
+  });
 });
