@@ -120,7 +120,7 @@ async function cpuSnapshot(
 
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
 /** node:http → the chat routes, the body streamed as Next would hand it over. */
@@ -139,9 +139,9 @@ function startServer(): Promise<{ server: Server; url: string }> {
     const [, , , publicKey, conversationId] = url.pathname.split("/");
     const response = conversationId
       ? messageRoute(request, {
-          params: Promise.resolve({ publicKey: publicKey!, conversationId }),
+          params: Promise.resolve({ publicKey: publicKey, conversationId }),
         })
-      : startRoute(request, { params: Promise.resolve({ publicKey: publicKey! }) });
+      : startRoute(request, { params: Promise.resolve({ publicKey: publicKey }) });
     response
       .then(async (answer) => {
         res.writeHead(answer.status, { "content-type": "application/json" });
@@ -329,7 +329,7 @@ export async function run(
 
     const job: CustomersJob = { base: started.url, publicKey: shop.publicKey, total, concurrency };
     const customers = await startCustomers(job, options.customers ?? CUSTOMERS);
-    const loadBefore = os.loadavg()[0]!;
+    const loadBefore = os.loadavg()[0];
     const cpuBefore = await cpuSnapshot(db);
     const statementsBefore = statementCounter.read();
     const { timings, finished, seconds } = await customers.run();
@@ -339,7 +339,7 @@ export async function run(
     for (const [pid, ms] of cpuAfter.backends)
       databaseMs! += ms - (cpuBefore.backends.get(pid) ?? 0);
     const spent = (key: "server" | "process") =>
-      cpuBefore[key] === null || cpuAfter[key] === null ? null : cpuAfter[key]! - cpuBefore[key]!;
+      cpuBefore[key] === null || cpuAfter[key] === null ? null : cpuAfter[key] - cpuBefore[key];
 
     const paymentRows = await db
       .select({ amount: payments.amountMinor })
@@ -360,7 +360,7 @@ export async function run(
       timings.failures.length === 0 &&
       paymentRows.length === finished &&
       paymentRows.every((p) => p.amount === expectedTotal) &&
-      stored!.n === uniqueSent;
+      stored.n === uniqueSent;
 
     const sorted = [...timings.all].sort((a, b) => a - b);
     const checkout = [...timings.checkout].sort((a, b) => a - b);
@@ -390,7 +390,7 @@ export async function run(
       customers: options.customers ?? CUSTOMERS,
       thinkMs: THINK_MS,
       poolSize,
-      loadAverage: { before: round(loadBefore), after: round(os.loadavg()[0]!) },
+      loadAverage: { before: round(loadBefore), after: round(os.loadavg()[0]) },
     };
   } finally {
     if (server) {

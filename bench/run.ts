@@ -11,7 +11,7 @@ const rows: { bench: string; figure: string; value: number; target: string; rati
 const ratio = (value: number, target: number, higherIsBetter: boolean) =>
   `${(higherIsBetter ? value / target : target / value).toFixed(2)}×`;
 
-console.log(`machine: ${os.cpus().length} cores, load ${os.loadavg()[0]!.toFixed(2)}`);
+console.log(`machine: ${os.cpus().length} cores, load ${os.loadavg()[0].toFixed(2)}`);
 
 if (wanted("flow-runtime")) {
   const r = runFlowRuntime({ durationMs: 3_000, warmupMs: 500 });
@@ -85,5 +85,5 @@ if (wanted("conversations")) {
     });
 }
 
-console.log(`load after: ${os.loadavg()[0]!.toFixed(2)}\n`);
+console.log(`load after: ${os.loadavg()[0].toFixed(2)}\n`);
 console.table(rows);

@@ -151,7 +151,7 @@ function cpuPerDelivery(
 
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
 /** node:http → the route's fetch-style handler, body streamed as the route would receive it. */
@@ -252,7 +252,7 @@ async function httpBaseline(
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   try {
     const queues: Delivery[][] = Array.from({ length: senders }, () => []);
-    deliveries.forEach((d, i) => queues[i % senders]!.push(d));
+    deliveries.forEach((d, i) => queues[i % senders].push(d));
     const sent = await sendFromWorker(
       `http://127.0.0.1:${(server.address() as AddressInfo).port}/noop`,
       queues,
@@ -333,8 +333,8 @@ function buildDeliveries(
   const flat = perPayment.flat();
   const duplicates = Math.round(flat.length * options.duplicateShare);
   for (let i = 0; i < duplicates; i++) {
-    const copy = flat[(i * 7919) % flat.length]!;
-    perPayment[list.findIndex((p) => p.id === copy.paymentId)]!.push(copy);
+    const copy = flat[(i * 7919) % flat.length];
+    perPayment[list.findIndex((p) => p.id === copy.paymentId)].push(copy);
   }
   return perPayment;
 }
@@ -351,7 +351,7 @@ async function runPhase(
 ): Promise<PhaseResult> {
   // Each sender owns whole payments, so a payment's own order is what the phase chose.
   const queues: Delivery[][] = Array.from({ length: senders }, () => []);
-  perPayment.forEach((deliveries, i) => queues[i % senders]!.push(...deliveries));
+  perPayment.forEach((deliveries, i) => queues[i % senders].push(...deliveries));
   const cpuBefore = await cpuSnapshot(db);
   statementCounter.reset();
   const sent = await sendFromWorker(`${baseUrl}/api/webhooks/${connectionId}`, queues);
@@ -388,8 +388,8 @@ async function runPhase(
           eq(paymentEvents.source, "provider"),
         ),
       );
-    succeeded += s!.n;
-    providerEvents += e!.n;
+    succeeded += s.n;
+    providerEvents += e.n;
   }
   const [failed] = await db
     .select({ n: count() })
@@ -412,7 +412,7 @@ async function runPhase(
     maxMs: Number(latencies.at(-1)!.toFixed(2)),
     queriesPerDelivery: Number((statements / deliveries).toFixed(2)),
     cpuMsPerDelivery: cpuPerDelivery(cpuBefore, cpuAfter, deliveries),
-    correct: succeeded === list.length && providerEvents === 2 * list.length && failed!.n === 0,
+    correct: succeeded === list.length && providerEvents === 2 * list.length && failed.n === 0,
   };
 }
 
@@ -425,7 +425,7 @@ export async function run(
   process.env.PARLEY_APP_URL ??= "http://127.0.0.1:3000";
   resetEnvCache();
 
-  const loadBefore = loadavg()[0]!;
+  const loadBefore = loadavg()[0];
   const database = await createFreshDatabase(ADMIN_URL, "parley_bench");
   const handle = openPostgres(database.url, 10);
   let server: Server | undefined;
@@ -483,7 +483,7 @@ export async function run(
       machine: {
         cores: availableParallelism(),
         loadAverageBefore: loadBefore,
-        loadAverageAfter: loadavg()[0]!,
+        loadAverageAfter: loadavg()[0],
       },
       baseline,
       phases: [plain, messy],

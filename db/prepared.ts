@@ -6,8 +6,8 @@
 // the raw client (`db.$client`, or the pool db/client.ts creates) is not the connection a
 // transaction runs on. So a statement goes to the session itself (`db._.session.prepareQuery`),
 // which runs it on the transaction's own connection when given a transaction. node-postgres
-// prepares a statement that carries a name; PGlite ignores the name. tests/integration/prepared
-// pins what this relies on (the name reaches Postgres, on the transaction's connection, and rows
+// prepares a statement that carries a name; PGlite ignores the name.
+// tests/integration/prepared.test.ts pins what this relies on (the name reaches Postgres, on the transaction's connection, and rows
 // come back as objects keyed by column name on both drivers), so a drizzle upgrade that changes
 // it fails there first.
 //

@@ -113,9 +113,7 @@ export function decodeRow<T extends Table>(
 
 /** One value of `column` (or of an aggregate over it, e.g. max(created_at)); null when absent. */
 export function decodeValue<C extends Column>(column: C, value: unknown): C["_"]["data"] | null {
-  return value === null || value === undefined
-    ? null
-    : (column.mapFromDriverValue(value) as C["_"]["data"]);
+  return value === null || value === undefined ? null : column.mapFromDriverValue(value);
 }
 
 /** `'name', alias."name", …` for jsonb_build_object: the JSON `decodeRow(table, json, { keys })` reads. */

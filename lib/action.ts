@@ -70,8 +70,7 @@ export function toActionError(error: unknown): {
   if (
     !(error instanceof AppError) &&
     !(error instanceof z.ZodError) &&
-    error &&
-    typeof error === "object" &&
+    error instanceof Error &&
     "digest" in error
   ) {
     throw error;
@@ -88,7 +87,7 @@ function formDataToObject(form: FormData): Record<string, unknown> {
     if (key.startsWith("$ACTION")) continue;
     if (key in out) {
       const existing = out[key];
-      out[key] = Array.isArray(existing) ? [...existing, value] : [existing, value];
+      out[key] = Array.isArray(existing) ? [...(existing as unknown[]), value] : [existing, value];
     } else {
       out[key] = value;
     }

@@ -33,10 +33,10 @@ export function randomBase62(length = 22): string {
   const bytes = randomBytes(length * 2);
   let out = "";
   for (let i = 0; i < bytes.length && out.length < length; i++) {
-    const b = bytes[i]!;
+    const b = bytes[i];
     if (b < 248) out += ALPHABET[b % 62];
   }
-  while (out.length < length) out += ALPHABET[randomBytes(1)[0]! % 62];
+  while (out.length < length) out += ALPHABET[randomBytes(1)[0] % 62];
   return out;
 }
 

@@ -1,4 +1,4 @@
-// npm test — the whole suite, as CI runs it: typecheck, lint, unit and integration tests (on
+// npm test — the whole suite, as CI runs it: typecheck, lint, format, unit and integration tests (on
 // PGlite and on a fresh Postgres database), a production build, then Playwright against that
 // build on both engines. Needs a reachable Postgres (PARLEY_TEST_PG_URL, default local trust).
 import { createFreshDatabase, LOCAL_ADMIN_PG_URL, withAdminClient } from "@/db/admin";
@@ -36,6 +36,7 @@ try {
 const npx = "npx";
 step("typecheck", npx, ["tsc", "--noEmit"]);
 step("lint", npx, ["eslint", "--max-warnings=0", "."]);
+step("format", npx, ["prettier", "--check", "."]);
 step("unit", npx, ["vitest", "run", "--project", "unit"]);
 step("integration", npx, ["vitest", "run", "--project", "integration"], {
   PARLEY_TEST_PG_URL: ADMIN_URL,

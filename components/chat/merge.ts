@@ -36,7 +36,7 @@ export function choicesAreLive(
 ): boolean {
   if (status !== "waiting_input") return false;
   for (let i = messages.length - 1; i >= 0; i--) {
-    const message = messages[i]!;
+    const message = messages[i];
     if (message.direction === "inbound") return false;
     if (message.kind === "choices") return i === index;
   }

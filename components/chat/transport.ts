@@ -61,7 +61,7 @@ async function request(url: string, init?: RequestInit): Promise<ChatSnapshot> {
   if (!response.ok) {
     const message =
       body && typeof body === "object" && "error" in body
-        ? String((body as { error: unknown }).error)
+        ? String(body.error)
         : `HTTP ${response.status}`;
     throw new ChatRequestError(message, response.status);
   }

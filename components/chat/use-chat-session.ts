@@ -64,6 +64,12 @@ export function useChatSession({
   useEffect(() => {
     onConversationRef.current = onConversation;
   }, [onConversation]);
+  // resumeId is read only for the first open (generation 0), so a change must not reopen: the
+  // open effect reads it through a ref (updated by the effect above it, which runs first).
+  const resumeIdRef = useRef(resumeId);
+  useEffect(() => {
+    resumeIdRef.current = resumeId;
+  }, [resumeId]);
 
   const apply = useCallback((snapshot: ChatSnapshot) => {
     setMessages((current) => {
@@ -93,6 +99,7 @@ export function useChatSession({
     setConversationId(null);
     (async () => {
       let snapshot: ChatSnapshot | null = null;
+      const resumeId = resumeIdRef.current;
       if (resumeId && generation === 0) {
         snapshot = await transport.read(resumeId, null).catch(() => null);
       }
@@ -107,7 +114,6 @@ export function useChatSession({
     return () => {
       cancelled = true;
     };
-    // resumeId is read only for the first open (generation 0), so it is not a dependency.
   }, [transport, lang, generation, apply, fail]);
 
   // Stay live: the stream when the transport has one, else (or when it gives up) polling.

@@ -84,9 +84,10 @@ export function WebChat({
     setSaved(next);
   }, [publicKey, languages, defaultLanguage, requestedLang]);
 
+  const sessionId = saved?.sessionId;
   const transport = useMemo(
-    () => (saved ? webTransport(publicKey, saved.sessionId) : null),
-    [publicKey, saved?.sessionId],
+    () => (sessionId ? webTransport(publicKey, sessionId) : null),
+    [publicKey, sessionId],
   );
   const remember = useCallback(
     (conversationId: string) => {

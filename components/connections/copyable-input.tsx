@@ -41,7 +41,7 @@ export function CopyableInput({
         <Button
           type="button"
           variant="secondary"
-          onClick={copy}
+          onClick={() => void copy()}
           aria-label={`Copy ${label.toLowerCase()}`}
         >
           Copy

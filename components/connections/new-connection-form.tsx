@@ -6,6 +6,7 @@ import { Field, FormError, Input, Select } from "@/components/ui/field";
 import { createConnectionAction } from "@/lib/connections/actions";
 import { fieldsFor, PROVIDER_ORDER, PROVIDERS } from "@/lib/connections/provider-catalog";
 import type { ProviderKind } from "@/lib/connections/providers/types";
+import { formText } from "@/lib/form-data";
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import { CredentialFields, readCredentials } from "./credential-fields";
@@ -31,10 +32,10 @@ export function NewConnectionForm({
   function submit(event: React.FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
-    const apiBaseUrl = String(form.get("apiBaseUrl") ?? "").trim();
+    const apiBaseUrl = formText(form, "apiBaseUrl").trim();
     const input = {
       provider,
-      label: String(form.get("label") ?? "").trim(),
+      label: formText(form, "label").trim(),
       mode: effectiveMode,
       credentials: readCredentials(form, fields),
       ...(apiBaseUrl ? { apiBaseUrl } : {}),

@@ -2,6 +2,7 @@
 
 import { Button } from "@/components/ui/button";
 import { Field, FormError, Input, Select } from "@/components/ui/field";
+import { formText } from "@/lib/form-data";
 import { createTestPaymentAction } from "@/lib/payments/actions";
 import Link from "next/link";
 import { useState, useTransition } from "react";
@@ -32,9 +33,9 @@ export function TestPaymentForm({
     const form = new FormData(event.currentTarget);
     const input = {
       connectionId,
-      amount: String(form.get("amount") ?? ""),
-      currency: String(form.get("currency") ?? ""),
-      description: String(form.get("description") ?? ""),
+      amount: formText(form, "amount"),
+      currency: formText(form, "currency"),
+      description: formText(form, "description"),
     };
     startTransition(async () => {
       setCreated(null);

@@ -17,7 +17,7 @@ interface CreatedLink {
 export function InviteForm({ assignableRoles }: { assignableRoles: Role[] }) {
   const [email, setEmail] = useState("");
   const [role, setRole] = useState<Role>(
-    assignableRoles.includes("support") ? "support" : assignableRoles[0]!,
+    assignableRoles.includes("support") ? "support" : assignableRoles[0],
   );
   const [error, setError] = useState<string | null>(null);
   const [fieldErrors, setFieldErrors] = useState<Record<string, string[]>>({});

@@ -47,19 +47,21 @@ export function InviteLink({
         <Button
           type="button"
           variant="secondary"
-          onClick={async () => {
-            try {
-              await navigator.clipboard.writeText(link);
-              setCopied("copied");
-            } catch {
-              // Clipboard access can be refused (insecure origin, permissions); select the text instead.
-              const range = document.createRange();
-              if (linkRef.current) range.selectNodeContents(linkRef.current);
-              window.getSelection()?.removeAllRanges();
-              window.getSelection()?.addRange(range);
-              setCopied("failed");
-            }
-          }}
+          onClick={() =>
+            void (async () => {
+              try {
+                await navigator.clipboard.writeText(link);
+                setCopied("copied");
+              } catch {
+                // Clipboard access can be refused (insecure origin, permissions); select the text instead.
+                const range = document.createRange();
+                if (linkRef.current) range.selectNodeContents(linkRef.current);
+                window.getSelection()?.removeAllRanges();
+                window.getSelection()?.addRange(range);
+                setCopied("failed");
+              }
+            })()
+          }
         >
           Copy link
         </Button>

@@ -2,6 +2,7 @@
 
 import { Button } from "@/components/ui/button";
 import { Field, FormError, Input } from "@/components/ui/field";
+import { formText } from "@/lib/form-data";
 import { formatMoney, minorToMajorString } from "@/lib/money";
 import { refundPaymentAction } from "@/lib/payments/actions";
 import { useRouter } from "next/navigation";
@@ -39,8 +40,8 @@ export function RefundForm({
     const form = new FormData(event.currentTarget);
     const input = {
       paymentId,
-      amount: String(form.get("amount") ?? ""),
-      reason: String(form.get("reason") ?? ""),
+      amount: formText(form, "amount"),
+      reason: formText(form, "reason"),
       idempotencyKey,
     };
     startTransition(async () => {

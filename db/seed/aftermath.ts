@@ -71,7 +71,7 @@ export function generateAftermath(input: AftermathInput): Aftermath {
   const chosen = new Set<SeededPayment>();
   for (const p of settled) if (rng.chance(input.disputeRate)) chosen.add(p);
   const minimum = Math.min(settled.length, input.disputePlan.length);
-  while (chosen.size < minimum) chosen.add(settled[rng.int(0, settled.length - 1)]!);
+  while (chosen.size < minimum) chosen.add(settled[rng.int(0, settled.length - 1)]);
   const disputed = [...chosen].sort(
     (a, b) => b.row.succeededAt!.getTime() - a.row.succeededAt!.getTime(),
   );

@@ -112,7 +112,7 @@ export function buildAlerts(input: AlertInput): Alert[] {
       },
       status: "acknowledged",
       acknowledgedByUserId: input.acknowledger.id,
-      openedAt: new Date(fraud[0]!.row.createdAt.getTime() + 5 * 60_000),
+      openedAt: new Date(fraud[0].row.createdAt.getTime() + 5 * 60_000),
       resolvedAt: null,
     });
   }

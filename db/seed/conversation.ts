@@ -78,7 +78,7 @@ const UNIT_PRICES = new Map<string, number>(
 
 function versionAt(flow: SeededFlow, at: Date) {
   const published = flow.versions.filter((v) => v.publishedAt.getTime() <= at.getTime());
-  return published[published.length - 1] ?? flow.versions[0]!;
+  return published[published.length - 1] ?? flow.versions[0];
 }
 
 function basketFor(ctx: ConversationContext, key: FlowKey, at: Date): Basket {
@@ -175,10 +175,10 @@ export function buildConversation(
   // Walk the funnel: every stage after the first needs the customer's answer to the one before.
   const factor = CHANNEL_FACTOR[channel] ?? 1;
   let handedOff = false;
-  enterStage(spec.funnel[0]!.enter);
+  enterStage(spec.funnel[0].enter);
   for (let i = 1; i < spec.funnel.length; i++) {
-    const stage = spec.funnel[i]!;
-    const conditional = Math.min(1, (stage.reach / spec.funnel[i - 1]!.reach) * factor);
+    const stage = spec.funnel[i];
+    const conditional = Math.min(1, (stage.reach / spec.funnel[i - 1].reach) * factor);
     const answerAt = t + rng.int(8, 95) * SECOND;
     if (!request.reachPay && (!rng.chance(conditional) || answerAt > nowMs)) break;
     t = answerAt;
@@ -278,7 +278,7 @@ export function buildConversation(
     }
   }
 
-  const last = events[events.length - 1]!;
+  const last = events[events.length - 1];
   const runtimeStatus: ConversationState["status"] =
     status === "abandoned" ? "waiting_input" : status;
   const paymentRow = payment?.seeded.row;

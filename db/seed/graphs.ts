@@ -110,7 +110,7 @@ function customise<T extends FlowNode["type"]>(
 ): FlowGraph {
   const node = graph.nodes.find((n) => n.id === nodeId);
   if (!node || node.type !== type) throw new Error(`Template has no ${type} node "${nodeId}"`);
-  node.data = { ...node.data, ...patch } as typeof node.data;
+  node.data = { ...node.data, ...patch };
   return graph;
 }
 

@@ -219,7 +219,7 @@ export function buildMerchant(
         ? [
             [team.owner, 9],
             ...[team.admin, team.support, team.analyst].flatMap((s, i): [Staff, number][] =>
-              s ? [[s, [7, 12, 4][i]!]] : [],
+              s ? [[s, [7, 12, 4][i]]] : [],
             ),
           ]
         : [[team.owner, 6], ...team.members.map((m): [Staff, number] => [m.staff, 3])],

@@ -3,7 +3,7 @@
 // phrases; customer lines are short, natural messages in the conversation's language.
 import type { ConversationEvent, ConversationMessage } from "@/db/schema/conversations";
 import type { ChannelKind } from "@/db/schema/flows";
-import type { FlowGraph, Lang } from "@/lib/flows/graph";
+import type { FlowGraph } from "@/lib/flows/graph";
 import { localize, METHOD_LABELS, phrase } from "@/lib/flows/i18n";
 import { formatAmount, interpolate } from "@/lib/flows/runtime/text";
 import { minorToMajorString } from "@/lib/money";
@@ -103,7 +103,7 @@ export interface TranscriptInput {
 export function buildTranscript(input: TranscriptInput): ConversationMessage[] {
   const { rng, merchantId, conversation, graph } = input;
   const { row, lang, basket } = conversation;
-  const botLang = lang as Lang;
+  const botLang = lang;
   const payment = conversation.payment?.row;
   const products = conversation.flowKey === "batik" ? BATIK_PRODUCTS : MENU_PRODUCTS;
   const messages: ConversationMessage[] = [];
@@ -162,7 +162,7 @@ export function buildTranscript(input: TranscriptInput): ConversationMessage[] {
     switch (key) {
       case "start:entered":
         say(at, "inbound", {
-          text: rng.pick(OPENERS[conversation.flowKey]?.[lang] ?? OPENERS.menu![lang]),
+          text: rng.pick(OPENERS[conversation.flowKey]?.[lang] ?? OPENERS.menu[lang]),
         });
         break;
       case "welcome:entered":
@@ -236,7 +236,7 @@ export function buildTranscript(input: TranscriptInput): ConversationMessage[] {
         if (!payment) break;
         bot(at, {
           kind: "payment_link",
-          text: phrase("payment_link", botLang).replace("{{amount}}", variables.total!),
+          text: phrase("payment_link", botLang).replace("{{amount}}", variables.total),
           url: payment.checkoutUrl,
           amountMinor: payment.amountMinor,
           currency: payment.currency,

@@ -96,7 +96,7 @@ export function generateTraffic(
     const progress = (plan.days - 1 - d) / Math.max(1, plan.days - 1);
     const trend = plan.dailyStart + (plan.dailyEnd - plan.dailyStart) * progress;
     const weekday = new Date(dayStart + merchant.utcOffsetHours * HOUR + HOUR).getUTCDay();
-    const expected = trend * plan.weekdayWeights[weekday]! * (0.9 + rng.next() * 0.2);
+    const expected = trend * plan.weekdayWeights[weekday] * (0.9 + rng.next() * 0.2);
     const count = Math.max(0, Math.round(expected));
     const times: number[] = [];
     for (let i = 0; i < count; i++) {
@@ -121,7 +121,7 @@ export function generateTraffic(
 
   // A tour group paying with Alipay / WeChat Pay through Adyen while its acquirer was failing.
   if (spike && spikeStart !== undefined && spikeStart < nowMs) {
-    const menu = flowByKey.get("menu") ?? flows[0]!;
+    const menu = flowByKey.get("menu") ?? flows[0];
     for (let i = 0; i < spike.conversations; i++) {
       const at =
         spikeStart + Math.floor((i * 45 * MINUTE) / spike.conversations) + rng.int(0, 50) * 1000;
@@ -140,7 +140,7 @@ export function generateTraffic(
   const published = flows.filter((f) => f.spec.status === "published");
   plan.liveOutcomes.forEach((outcome, i) => {
     const at = nowMs - (plan.liveOutcomes.length - i) * 6 * MINUTE - rng.int(0, 120) * 1000;
-    add(published[i % published.length]!, new Date(at), { outcome, reachPay: true });
+    add(published[i % published.length], new Date(at), { outcome, reachPay: true });
   });
 
   conversations.sort((a, b) => a.row.startedAt.getTime() - b.row.startedAt.getTime());

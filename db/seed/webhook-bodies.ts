@@ -167,7 +167,7 @@ function paypalResource(
       type: "dispute",
       resource: {
         dispute_id: event.detail?.providerDisputeId,
-        reason: String(event.detail?.reason ?? "").toUpperCase(),
+        reason: String((event.detail?.reason as string | undefined) ?? "").toUpperCase(),
         status: outcome
           ? "RESOLVED"
           : event.type === "dispute.updated"
@@ -262,7 +262,9 @@ function adyenBody(
           ...(event.type === "payment.failed" && {
             reason: ADYEN_REFUSALS[failure ?? ""] ?? "Refused",
           }),
-          ...(event.type.startsWith("dispute.") && { reason: String(event.detail?.reason ?? "") }),
+          ...(event.type.startsWith("dispute.") && {
+            reason: String((event.detail?.reason as string | undefined) ?? ""),
+          }),
           additionalData: {
             hmacSignature: Buffer.from(rng.hex(64), "hex").toString("base64"),
             ...(disputeStatus && { disputeStatus }),

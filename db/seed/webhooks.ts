@@ -83,7 +83,7 @@ export function generateWebhooks(input: WebhookInput): WebhookDelivery[] {
   // verified but could not be applied (it names a payment Parley does not know).
   const templates = rows.filter((r) => r.provider === "stripe" || r.provider === "paypal");
   for (let i = 0; i < input.rejected && templates.length > 0; i++) {
-    const source = templates[rng.int(0, templates.length - 1)]!;
+    const source = templates[rng.int(0, templates.length - 1)];
     const receivedAt = new Date(now.getTime() - rng.int(1, 40) * HOUR);
     rows.push({
       ...source,
@@ -102,7 +102,7 @@ export function generateWebhooks(input: WebhookInput): WebhookDelivery[] {
   }
   for (let i = 0; i < input.failed && rows.length > 0; i++) {
     const receivedAt = new Date(now.getTime() - rng.int(2, 30) * HOUR);
-    const source = rows.find((r) => r.status === "applied" && r.provider === "stripe") ?? rows[0]!;
+    const source = rows.find((r) => r.status === "applied" && r.provider === "stripe") ?? rows[0];
     const eventId = `evt_3${rng.base62(23)}`;
     const body = JSON.parse(source.rawBody) as Record<string, unknown>;
     body.id = eventId;

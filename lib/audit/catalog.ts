@@ -18,7 +18,7 @@ export function auditActionGroups(found: string[]): { domain: string; actions: s
   const all = new Set([...Object.keys(KNOWN_AUDIT_ACTIONS), ...found]);
   const byDomain = new Map<string, string[]>();
   for (const action of [...all].sort()) {
-    const domain = action.split(".")[0]!;
+    const domain = action.split(".")[0];
     byDomain.set(domain, [...(byDomain.get(domain) ?? []), action]);
   }
   return [...byDomain].map(([domain, actions]) => ({ domain, actions }));

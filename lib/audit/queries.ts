@@ -47,7 +47,7 @@ export async function listAuditPage(ctx: ReadContext, query: AuditQuery = {}): P
     .orderBy(desc(auditLog.createdAt), desc(auditLog.id))
     .limit(limit + 1);
   const entries = rows.slice(0, limit);
-  return { entries, nextCursor: rows.length > limit ? entries[entries.length - 1]!.id : null };
+  return { entries, nextCursor: rows.length > limit ? entries[entries.length - 1].id : null };
 }
 
 /** The distinct actions in this merchant's log, for the filter menu. */

@@ -6,7 +6,7 @@ import type { AuditQuery } from "./queries";
 // field) rather than failing the whole page.
 
 const blankToUndefined = (value: unknown) => {
-  const first = Array.isArray(value) ? value[0] : value;
+  const first: unknown = Array.isArray(value) ? value[0] : value;
   if (typeof first !== "string") return undefined;
   const trimmed = first.trim();
   return trimmed === "" ? undefined : trimmed;

@@ -28,8 +28,8 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
         const result = await authenticate(
           getDb(),
           {
-            email: String(credentials?.email ?? ""),
-            password: String(credentials?.password ?? ""),
+            email: typeof credentials?.email === "string" ? credentials.email : "",
+            password: typeof credentials?.password === "string" ? credentials.password : "",
           },
           {
             ip: request ? clientIp(request.headers) : null,

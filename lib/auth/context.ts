@@ -63,7 +63,7 @@ export async function resolveMerchantContext(
     .orderBy(asc(merchants.name));
   if (rows.length === 0) return null;
 
-  const active = rows.find((r) => r.id === requestedMerchantId) ?? rows[0]!;
+  const active = rows.find((r) => r.id === requestedMerchantId) ?? rows[0];
   return {
     db,
     user: { id: user.id, email: user.email, name: user.name },

@@ -1,6 +1,7 @@
 "use server";
 
 import { getDb } from "@/db/client";
+import { formText } from "@/lib/form-data";
 import { zodFieldErrors } from "@/lib/validation";
 import { AuthError } from "next-auth";
 import { auth, signIn, signOut } from "./config";
@@ -18,9 +19,9 @@ export async function signInAction(_prev: SignInState, form: FormData): Promise<
     email: form.get("email"),
     password: form.get("password"),
   });
-  const email = String(form.get("email") ?? "");
+  const email = formText(form, "email");
   if (!parsed.success) return { fieldErrors: zodFieldErrors(parsed.error), email };
-  const next = String(form.get("next") ?? "");
+  const next = formText(form, "next");
   try {
     await signIn("credentials", {
       email: parsed.data.email,

@@ -119,7 +119,7 @@ async function countAttempt(db: DbOrTx, { key, policy }: ThrottleKey, now: Date)
       lockedUntil: t.lockedUntil,
       lastAttemptRefused: t.lastAttemptRefused,
     });
-  return row!;
+  return row;
 }
 
 /** Gives back attempts that turned out not to be guesses (a success, a form error). */

@@ -130,7 +130,7 @@ async function send(
   for (const event of ordered) {
     for (let copy = 0; copy < (options.duplicate ? 2 : 1); copy++) {
       // Signed at send time, so a delayed delivery is not stale on arrival.
-      const delivery = signedSandboxDelivery(event, webhookSecret!);
+      const delivery = signedSandboxDelivery(event, webhookSecret);
       const response = await transport(webhookUrlFor(connection.id), {
         method: "POST",
         headers: delivery.headers,

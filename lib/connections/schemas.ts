@@ -115,7 +115,7 @@ export function normalizeCredentials(
     const parsed = adyenCredentialsSchemaFor(mode).parse(credentials);
     return Object.fromEntries(
       Object.entries(parsed).filter(([, v]) => v !== undefined && v !== ""),
-    ) as Record<string, string>;
+    );
   }
   return { ...credentials };
 }

@@ -129,10 +129,11 @@ export function fromCanvas(
 ): FlowGraph {
   return {
     ...base,
-    nodes: nodes.map(
-      (n) =>
-        ({ ...n.data.node, id: n.id, position: { x: n.position.x, y: n.position.y } }) as FlowNode,
-    ),
+    nodes: nodes.map((n) => ({
+      ...n.data.node,
+      id: n.id,
+      position: { x: n.position.x, y: n.position.y },
+    })),
     edges: edges.map((e) => ({
       id: e.id,
       source: e.source,

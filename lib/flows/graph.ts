@@ -145,7 +145,7 @@ export const FlowNodeSchema = z.discriminatedUnion("type", [
 export type FlowNode = z.infer<typeof FlowNodeSchema>;
 export type NodeType = FlowNode["type"];
 export type NodeOf<T extends NodeType> = Extract<FlowNode, { type: T }>;
-export const NODE_TYPES = FlowNodeSchema.options.map((o) => o.shape.type.value) as NodeType[];
+export const NODE_TYPES = FlowNodeSchema.options.map<NodeType>((o) => o.shape.type.value);
 
 export const FlowEdgeSchema = z.object({
   id: z.string().min(1).max(100),

@@ -350,7 +350,7 @@ export function localize(text: LocalizedText | undefined, lang: Lang, defaultLan
 
 /** True when every label of `text` would be found by `localize` in that language without falling back. */
 export function hasTranslation(text: LocalizedText | undefined, lang: Lang): boolean {
-  return Boolean(text && text[lang] && text[lang]!.trim().length > 0);
+  return Boolean(text && text[lang] && text[lang].trim().length > 0);
 }
 
 const CJK = /[\u3400-\u9fff\uf900-\ufaff]/;

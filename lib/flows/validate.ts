@@ -45,7 +45,7 @@ const error = (code: string, message: string, at: Partial<FlowIssue> = {}): Flow
 });
 
 /** Accepts stored JSON as it is: schema problems come back as issues, never as a throw. */
-export function validateFlow(graph: FlowGraph | unknown, ctx: ValidationContext): FlowIssue[] {
+export function validateFlow(graph: unknown, ctx: ValidationContext): FlowIssue[] {
   const parsed = FlowGraphSchema.safeParse(graph);
   if (!parsed.success) return schemaIssues(graph, parsed.error.issues);
   const flow = parsed.data;

@@ -50,11 +50,11 @@ export function clientIp(
 
   if (config.kind === "hops") {
     // Each trusted proxy appended one entry; anything further left was sent by the client.
-    const entry = hops[Math.max(hops.length - config.hops, 0)]!;
+    const entry = hops[Math.max(hops.length - config.hops, 0)];
     return isIP(entry) ? entry : null;
   }
   for (let i = hops.length - 1; i >= 0; i--) {
-    const entry = hops[i]!;
+    const entry = hops[i];
     const family = isIP(entry);
     if (family === 0) return null; // a malformed entry past our proxies: trust nothing beyond it
     if (!config.proxies.check(entry, family === 6 ? "ipv6" : "ipv4")) return entry;
@@ -70,9 +70,9 @@ export function clientKey(headers: Pick<Headers, "get">): string {
 /** "[2001:db8::1]:443" → "2001:db8::1", "203.0.113.7:51000" → "203.0.113.7". */
 function normalizeAddress(value: string): string {
   const bracketed = /^\[([^\]]+)\](?::\d+)?$/.exec(value);
-  if (bracketed) return bracketed[1]!;
+  if (bracketed) return bracketed[1];
   const v4WithPort = /^(\d{1,3}(?:\.\d{1,3}){3}):\d+$/.exec(value);
-  if (v4WithPort) return v4WithPort[1]!;
+  if (v4WithPort) return v4WithPort[1];
   return value.toLowerCase().startsWith("::ffff:") && isIP(value.slice(7)) === 4
     ? value.slice(7)
     : value;

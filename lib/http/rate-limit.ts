@@ -45,12 +45,11 @@ export function publicLimit(endpoint: PublicEndpoint): RateLimit {
 export const CHAT_START_LIMIT: RateLimit = { limit: BASE_LIMITS.chatStart, windowMs: MINUTE };
 export const CHAT_MESSAGE_LIMIT: RateLimit = { limit: BASE_LIMITS.chatMessage, windowMs: MINUTE };
 
-const globalForLimits = globalThis as unknown as {
-  __parleyChatLimits?: Map<string, { count: number; resetAt: number }>;
-};
+type LimitWindows = Map<string, { count: number; resetAt: number }>;
+const globalForLimits = globalThis as unknown as { __parleyChatLimits?: LimitWindows };
 
-function windows(): Map<string, { count: number; resetAt: number }> {
-  return (globalForLimits.__parleyChatLimits ??= new Map());
+function windows(): LimitWindows {
+  return (globalForLimits.__parleyChatLimits ??= new Map() as LimitWindows);
 }
 
 export interface RateLimitDecision {

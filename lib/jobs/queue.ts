@@ -67,7 +67,7 @@ export async function enqueueJob(
     .select({ id: jobs.id })
     .from(jobs)
     .where(and(eq(jobs.merchantId, merchantId), eq(jobs.dedupeKey, input.dedupeKey)));
-  return { id: live!.id, created: false };
+  return { id: live.id, created: false };
 }
 
 /** Cancels the pending job with this key; true when there was one. */
@@ -95,7 +95,8 @@ type RawJobRow = Record<string, unknown>;
 
 function toDate(value: unknown): Date | null {
   if (value === null || value === undefined) return null;
-  return value instanceof Date ? value : new Date(String(value));
+  // A timestamptz comes back as text when the driver leaves it unparsed.
+  return value instanceof Date ? value : new Date(value as string);
 }
 
 function toJob(row: RawJobRow): Job {

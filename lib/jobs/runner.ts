@@ -17,7 +17,7 @@ export type JobHandlers = ReadonlyMap<string, JobHandler>;
 const globalForJobs = globalThis as unknown as { __parleyJobHandlers?: Map<string, JobHandler> };
 
 function registry(): Map<string, JobHandler> {
-  return (globalForJobs.__parleyJobHandlers ??= new Map());
+  return (globalForJobs.__parleyJobHandlers ??= new Map<string, JobHandler>());
 }
 
 export function registerJobHandler(kind: string, handler: JobHandler): void {

@@ -180,11 +180,11 @@ export async function createCheckout(
       })
       .where(and(eq(payments.merchantId, merchantId), eq(payments.id, payment.id)))
       .returning();
-    await recordCheckoutEvent(tx, row!, "checkout.created", {
+    await recordCheckoutEvent(tx, row, "checkout.created", {
       providerCheckoutId: result.providerCheckoutId,
       url: result.url,
     });
-    return row!;
+    return row;
   });
   return { ...stored, replayed: false };
 }

@@ -68,7 +68,7 @@ function asNormalizedType(type: string | null): NormalizedEventType | undefined 
 export function factFromStoredEvent(row: PaymentEvent): PaymentFact | null {
   const detail = row.detail ?? {};
   const stored = storedFactSchema.safeParse(detail.fact);
-  if (stored.success) return stored.data as PaymentFact;
+  if (stored.success) return stored.data;
   const type = asNormalizedType(row.type);
   if (!type) return null;
   const failure = z.object({ code: z.string(), message: z.string() }).safeParse(detail.failure);

@@ -133,7 +133,7 @@ export async function settleRefund(
         refundStatus: settledStatus,
       },
     });
-    return stored!;
+    return stored;
   });
 }
 

@@ -127,7 +127,7 @@ export async function refundPayment(
           createdByUserId: ctx.user.id,
         })
         .returning();
-      return { payment, refund: refund! };
+      return { payment, refund: refund };
     });
   } catch (error) {
     if (!isUniqueViolation(error)) throw error;

@@ -3,6 +3,7 @@
 import { getDb } from "@/db/client";
 import { toActionError } from "@/lib/action";
 import { ACTIVE_MERCHANT_COOKIE, getSignedInUser } from "@/lib/auth/server";
+import { formText } from "@/lib/form-data";
 import { clientIp } from "@/lib/http/client-ip";
 import { cookies, headers } from "next/headers";
 import { redirect } from "next/navigation";
@@ -20,15 +21,16 @@ export async function acceptInviteAction(
   form: FormData,
 ): Promise<AcceptInviteState> {
   let accepted: { createdAccount: boolean; merchantId: string };
-  const name = typeof form.get("name") === "string" ? String(form.get("name")) : undefined;
+  const nameField = form.get("name");
+  const name = typeof nameField === "string" ? nameField : undefined;
   try {
     const [h, signedIn] = await Promise.all([headers(), getSignedInUser()]);
     accepted = await acceptInvite(
       getDb(),
       {
-        token: String(form.get("token") ?? ""),
+        token: formText(form, "token"),
         name,
-        password: String(form.get("password") ?? ""),
+        password: formText(form, "password"),
       },
       {
         ip: clientIp(h),

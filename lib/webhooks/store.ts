@@ -160,7 +160,7 @@ export function utf8Prefix(text: string, maxBytes: number): string {
   const bytes = Buffer.from(cleaned, "utf8");
   if (bytes.byteLength <= maxBytes) return cleaned;
   let end = maxBytes;
-  while (end > 0 && (bytes[end]! & 0xc0) === 0x80) end--; // never split a character
+  while (end > 0 && (bytes[end] & 0xc0) === 0x80) end--; // never split a character
   return bytes.subarray(0, end).toString("utf8");
 }
 

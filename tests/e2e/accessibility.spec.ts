@@ -25,7 +25,7 @@ async function hrefsOn(page: Page, path: string, pattern: RegExp): Promise<strin
 async function firstHref(page: Page, path: string, pattern: RegExp): Promise<string> {
   const [href] = await hrefsOn(page, path, pattern);
   expect(href, `${path} links to a page matching ${pattern}`).toBeTruthy();
-  return href!;
+  return href;
 }
 
 /** A connection that has received webhook deliveries, and its first delivery. */

@@ -33,7 +33,7 @@ for (const role of Object.keys(ROLE_LOGINS) as (keyof typeof ROLE_LOGINS)[]) {
     await signIn(page, ROLE_LOGINS[role]);
     expect(await navLabels(page)).toEqual(EXPECTED_NAV[role]);
     await expect(page.getByTestId("current-role")).toHaveText(
-      role[0]!.toUpperCase() + role.slice(1),
+      role[0].toUpperCase() + role.slice(1),
     );
   });
 }

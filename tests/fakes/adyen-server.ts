@@ -117,7 +117,7 @@ export async function startFakeAdyen(options: FakeAdyenOptions = {}) {
     req: IncomingMessage,
     res: ServerResponse,
     path: string,
-  ): string | undefined | "replayed" {
+  ): string | undefined /* or "replayed" */ {
     const key = req.headers["idempotency-key"];
     if (typeof key !== "string") return undefined;
     const seen = state.idempotent.get(`${path}|${key}`);

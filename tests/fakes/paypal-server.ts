@@ -306,7 +306,7 @@ export async function startFakePayPal(options: FakePayPalOptions = {}) {
       const order: FakeOrder = {
         id: paypalId(),
         status: paypalSource ? "PAYER_ACTION_REQUIRED" : "CREATED",
-        intent: body.intent as string,
+        intent: body.intent,
         purchaseUnit: {
           reference_id: unit.reference_id as string | undefined,
           custom_id: unit.custom_id as string | undefined,

@@ -13,7 +13,6 @@ import {
   str,
   stripeId,
   type FormParams,
-  type FormValue,
 } from "./stripe-wire";
 export type { PayOutcome, StripeScenarioHelpers } from "./stripe-scenarios";
 
@@ -369,7 +368,7 @@ export function createStripeRoutes() {
         },
       );
     }
-    const evidence = obj(params.evidence as FormValue);
+    const evidence = obj(params.evidence);
     for (const [field, value] of Object.entries(evidence)) {
       if (!EVIDENCE_FIELDS.has(field))
         throw invalidRequest(`Received unknown parameter: evidence[${field}]`, {

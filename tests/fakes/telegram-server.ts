@@ -177,7 +177,7 @@ export async function startFakeTelegram(opts: { botToken: string }): Promise<Fak
       chatId: String(chatId),
       text: params.text,
       plainText: plain,
-      parseMode: params.parse_mode as string | undefined,
+      parseMode: params.parse_mode,
       replyMarkup: params.reply_markup as TelegramSentMessage["replyMarkup"],
     });
     const message_id = nextMessageId++;

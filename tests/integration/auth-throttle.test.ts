@@ -96,7 +96,7 @@ describe.each(ENGINES)("sign-in throttle and sessions on %s", (engine) => {
       .select()
       .from(signInThrottle)
       .where(eq(signInThrottle.key, `acct:${victim.email}`));
-    expect(backstop!.failures).toBe(FREE);
+    expect(backstop.failures).toBe(FREE);
   });
 
   it("counts concurrent attempts exactly: no more guesses than the allowance get through", async () => {
@@ -122,7 +122,7 @@ describe.each(ENGINES)("sign-in throttle and sessions on %s", (engine) => {
       .select()
       .from(signInThrottle)
       .where(eq(signInThrottle.key, "ip:203.0.113.50"));
-    expect(perAddress!.failures).toBe(FREE);
+    expect(perAddress.failures).toBe(FREE);
   });
 
   it("locks an account across addresses only at the much higher backstop", async () => {
@@ -174,7 +174,7 @@ describe.each(ENGINES)("sign-in throttle and sessions on %s", (engine) => {
     expect(await revokeAllSessions(db, person.id)).toBe(1);
     expect(await isSessionLive(db, claimsB)).toBe(false);
     const [after] = await db.select().from(users).where(eq(users.id, person.id));
-    expect(after!.sessionVersion).toBe(before!.sessionVersion + 1);
+    expect(after.sessionVersion).toBe(before.sessionVersion + 1);
 
     const expired = await authenticate(
       db,

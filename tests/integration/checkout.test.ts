@@ -135,15 +135,15 @@ describe.each(ENGINES)("checkout on %s", (engine) => {
       const [orphan] = await paymentsWithKey(input.idempotencyKey);
       expect(orphan).toMatchObject({ status: "created", providerCheckoutId: null });
       const retried = await createCheckout(db, merchantId, input);
-      expect(retried).toMatchObject({ id: orphan!.id, replayed: false });
+      expect(retried).toMatchObject({ id: orphan.id, replayed: false });
       // Same provider idempotency key: Stripe replayed its first answer.
       expect(fakes.stripe.state.sessions.size - sessionsBefore).toBe(1);
       expect(fakes.stripe.requests.at(-1)).toMatchObject({
         replayed: true,
-        idempotencyKey: orphan!.id,
+        idempotencyKey: orphan.id,
       });
       expect(retried.providerCheckoutId).toBe([...fakes.stripe.state.sessions.keys()].at(-1));
-      expect((await eventsOf(db, merchantId, orphan!.id)).map((e) => e.type).sort()).toEqual([
+      expect((await eventsOf(db, merchantId, orphan.id)).map((e) => e.type).sort()).toEqual([
         "checkout.created",
         "checkout.failed",
       ]);
@@ -238,7 +238,7 @@ describe.each(ENGINES)("checkout on %s", (engine) => {
       idempotencyKey: `list-${engine}`,
     });
     const all = await listPayments(analyst, { limit: 200 });
-    expect(all[0]!.createdAt.getTime()).toBeGreaterThanOrEqual(all.at(-1)!.createdAt.getTime());
+    expect(all[0].createdAt.getTime()).toBeGreaterThanOrEqual(all.at(-1)!.createdAt.getTime());
     expect(all.map((p) => p.id)).toContain(mine.id);
     expect(
       (await listPayments(analyst, { provider: "stripe" })).every((p) => p.provider === "stripe"),

@@ -96,7 +96,7 @@ describe.each(ENGINES)("API base URL overrides on %s", (engine) => {
       );
       expect(error.status).toBe(422);
       expect(error.fieldErrors).toEqual({ apiBaseUrl: [message] });
-      expect(error.fieldErrors!.apiBaseUrl![0]).toMatch(
+      expect(error.fieldErrors!.apiBaseUrl[0]).toMatch(
         /^API base URL can only point at a public https host/,
       );
       expect(await rowsWritten()).toEqual(before);

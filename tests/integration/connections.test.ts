@@ -159,13 +159,13 @@ describe.each(ENGINES)("connections on %s", (engine) => {
         expect(JSON.stringify(audit)).not.toContain(credentials[field]);
         expect(summary.credentialsHint[field]).toBeTruthy();
       }
-      expect(audit!.after).toMatchObject({
+      expect(audit.after).toMatchObject({
         provider: c.provider,
         credentialsHint: summary.credentialsHint,
       });
       // Stored encrypted, bound to the connection id.
       const row = await connectionRow(db, merchantId, id);
-      expect(row.credentialsEncrypted).not.toContain(credentials[c.secretFields[0]!]);
+      expect(row.credentialsEncrypted).not.toContain(credentials[c.secretFields[0]]);
       expect(openCredentials(row.credentialsEncrypted, id)).toMatchObject(credentials);
     });
 
@@ -263,7 +263,7 @@ describe.each(ENGINES)("connections on %s", (engine) => {
       credentials: { webhookSecret: "mine" },
     });
     const row = await connectionRow(db, merchantId, id);
-    const secret = openCredentials(row.credentialsEncrypted, id).webhookSecret!;
+    const secret = openCredentials(row.credentialsEncrypted, id).webhookSecret;
     expect(secret).toMatch(/^whsec_sbx_/);
     expect(JSON.stringify(await getConnection(owner, id))).not.toContain(secret);
     expect(await testConnection(owner, id)).toMatchObject({ ok: true });

@@ -124,7 +124,7 @@ export async function insertShop(db: Db, languages: Lang[] = ["en", "fr"]): Prom
 export function productPrice(graph: FlowGraph, index: number): number {
   const node = graph.nodes.find((n) => n.type === "product_choice");
   if (!node || node.type !== "product_choice") throw new Error("no catalogue");
-  return node.data.products[index]!.priceMinor;
+  return node.data.products[index].priceMinor;
 }
 
 /** Customer messages stored for conversations that came in through this channel. */
@@ -142,5 +142,5 @@ export async function inboundCount(db: Db, channelId: string): Promise<number> {
     .where(
       and(eq(conversations.channelId, channelId), eq(conversationMessages.direction, "inbound")),
     );
-  return row!.n;
+  return row.n;
 }

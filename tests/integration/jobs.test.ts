@@ -32,7 +32,7 @@ describe.each(ENGINES)("durable jobs on %s", (engine) => {
       .select()
       .from(jobs)
       .where(and(eq(jobs.merchantId, merchantId), eq(jobs.id, id)));
-    return row!;
+    return row;
   }
 
   function recorder() {

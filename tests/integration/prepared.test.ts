@@ -36,9 +36,9 @@ describe.each(ENGINES)("named prepared statements on %s", (engine) => {
       `select '2026-12-01T10:00:00Z'::timestamptz as at, '{"a":1}'::jsonb as doc`,
       [],
     );
-    expect(typeof row!.at).toBe("string");
-    expect(new Date(row!.at as string).toISOString()).toBe("2026-12-01T10:00:00.000Z");
-    expect(row!.doc).toEqual({ a: 1 });
+    expect(typeof row.at).toBe("string");
+    expect(new Date(row.at as string).toISOString()).toBe("2026-12-01T10:00:00.000Z");
+    expect(row.doc).toEqual({ a: 1 });
   });
 
   it("runs on the transaction's own connection when given a transaction", async () => {

@@ -98,7 +98,7 @@ describe.each(ENGINES)("reconciliation on %s", (engine) => {
     });
     // No longer stale: the next sweep leaves it alone.
     const next = await reconcileStalePayments(db, later(40), { olderThanMinutes: 30 });
-    expect(next.checked).toBeLessThanOrEqual(sweeps[0]!.checked);
+    expect(next.checked).toBeLessThanOrEqual(sweeps[0].checked);
     expect(
       (await eventsOf(db, merchantId, payment.id)).filter((e) => e.type === "reconciled"),
     ).toHaveLength(1);
@@ -156,7 +156,7 @@ describe.each(ENGINES)("reconciliation on %s", (engine) => {
       .where(and(eq(jobs.merchantId, SYSTEM_MERCHANT_ID), eq(jobs.kind, RECONCILE_JOB)));
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ status: "pending", attempts: 0 });
-    expect(rows[0]!.runAt.getTime()).toBe(now.getTime() + RECONCILE_EVERY_MS);
+    expect(rows[0].runAt.getTime()).toBe(now.getTime() + RECONCILE_EVERY_MS);
     const events = await db
       .select()
       .from(paymentEvents)

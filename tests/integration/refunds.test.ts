@@ -41,7 +41,7 @@ function withShortTimeout(): () => void {
   return overrideConnector("stripe", {
     ...real,
     refund: (ctx, input) => real.refund({ ...ctx, timeoutMs: 200 }, input),
-  } as Connector<unknown>);
+  });
 }
 
 describe.each(ENGINES)("refunds that cannot go wrong on %s", (engine) => {
@@ -103,7 +103,7 @@ describe.each(ENGINES)("refunds that cannot go wrong on %s", (engine) => {
       .select()
       .from(refunds)
       .where(and(eq(refunds.merchantId, merchantId), eq(refunds.id, id)));
-    return row!;
+    return row;
   }
 
   it("a timed-out refund stays pending and reserved, then reconciliation settles it without resending", async () => {

@@ -93,7 +93,7 @@ async function countRows(db: Db): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
   for (const [name, table] of Object.entries(TABLES)) {
     const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(table);
-    out[name] = row!.n;
+    out[name] = row.n;
   }
   return out;
 }
@@ -137,7 +137,7 @@ async function merchantId(db: Db, slug: string): Promise<string> {
     .select({ id: merchants.id })
     .from(merchants)
     .where(eq(merchants.slug, slug));
-  return row!.id;
+  return row.id;
 }
 
 describe.each(ENGINES)("demo seed on %s", (engine) => {
@@ -221,9 +221,9 @@ describe.each(ENGINES)("demo seed on %s", (engine) => {
       })
       .from(conversations)
       .where(eq(conversations.merchantId, nusantara));
-    expect(second!.n).toBeGreaterThan(250);
-    expect(second!.n).toBeLessThan(900);
-    expect(NOW.getTime() - new Date(second!.first).getTime()).toBeLessThan(31 * DAY);
+    expect(second.n).toBeGreaterThan(250);
+    expect(second.n).toBeLessThan(900);
+    expect(NOW.getTime() - new Date(second.first).getTime()).toBeLessThan(31 * DAY);
   });
 
   it("drops customers off along the funnel at roughly the documented rates", async () => {
@@ -238,7 +238,7 @@ describe.each(ENGINES)("demo seed on %s", (engine) => {
             eq(conversationEvents.kind, kind),
           ),
         );
-      return row!.n;
+      return row.n;
     };
     const started = await reached("start");
     const asked =
@@ -295,8 +295,8 @@ describe.each(ENGINES)("demo seed on %s", (engine) => {
       (n.succeeded ?? 0) + (n.refunded ?? 0) + (n.partially_refunded ?? 0) + (n.disputed ?? 0);
     expect(paid / total).toBeGreaterThan(0.7);
     expect(paid / total).toBeLessThan(0.84);
-    expect(n.failed! / total).toBeGreaterThan(0.09);
-    expect(n.failed! / total).toBeLessThan(0.17);
+    expect(n.failed / total).toBeGreaterThan(0.09);
+    expect(n.failed / total).toBeLessThan(0.17);
   });
 
   it("gives each payment a timeline the payment state machine folds into its stored status", async () => {
@@ -383,7 +383,7 @@ describe.each(ENGINES)("demo seed on %s", (engine) => {
             `(select 1 from ${parent} p where p.merchant_id = c.merchant_id and p.${key} = c.${column})`,
         ),
       );
-      const n = (result as unknown as { rows: { n: number }[] }).rows[0]!.n;
+      const n = (result as unknown as { rows: { n: number }[] }).rows[0].n;
       expect(n, `${child}.${column} → ${parent}`).toBe(0);
     }
     // And the acting users of each merchant's rows are its own members.
@@ -391,7 +391,7 @@ describe.each(ENGINES)("demo seed on %s", (engine) => {
       select count(*)::int as n from disputes d
       where d.assignee_user_id is not null
         and not exists (select 1 from memberships m where m.merchant_id = d.merchant_id and m.user_id = d.assignee_user_id)`);
-    expect((strangers as unknown as { rows: { n: number }[] }).rows[0]!.n).toBe(0);
+    expect((strangers as unknown as { rows: { n: number }[] }).rows[0].n).toBe(0);
     const nusantaraConnections = await db
       .select({ id: connections.id })
       .from(connections)
@@ -468,7 +468,7 @@ describe.each(ENGINES)("demo seed on %s", (engine) => {
     for (const f of flowRows.filter((f) => f.status === "published")) {
       const latest = versions
         .filter((v) => v.flowId === f.id)
-        .sort((a, b) => b.version - a.version)[0]!;
+        .sort((a, b) => b.version - a.version)[0];
       expect(f.publishedVersionId).toBe(latest.id);
     }
     const nodesOf = new Map(
@@ -500,7 +500,7 @@ describe.each(ENGINES)("demo seed on %s", (engine) => {
     }
     expect(open.some((d) => d.dueBy!.getTime() - NOW.getTime() < 2 * DAY)).toBe(true);
     const [support] = await db.select().from(users).where(eq(users.email, "support@parley.test"));
-    expect(disputeRows.some((d) => d.assigneeUserId === support!.id)).toBe(true);
+    expect(disputeRows.some((d) => d.assigneeUserId === support.id)).toBe(true);
     const evidence = await db.select().from(disputeEvidence);
     expect(evidence.length).toBeGreaterThanOrEqual(2);
     expect(await db.select().from(disputes).where(eq(disputes.merchantId, nusantara))).toHaveLength(
@@ -570,21 +570,21 @@ describe.each(ENGINES)("demo seed on %s", (engine) => {
       const payment = paymentRows.get(recorded.paymentId!)!;
       const [normalized] = normalizeDelivery(delivery.provider, delivery.rawBody);
       const where = `${delivery.provider} ${recorded.rawType} ${delivery.id}`;
-      expect(normalized!.providerEventId, where).toBe(recorded.providerEventId);
-      expect(normalized!.type, where).toBe(recorded.type);
+      expect(normalized.providerEventId, where).toBe(recorded.providerEventId);
+      expect(normalized.type, where).toBe(recorded.type);
       expect(delivery.providerEventIds, where).toEqual([recorded.providerEventId]);
       // PayPal disputes name the capture, not the order (see paypal/webhooks.ts).
-      if (!(delivery.provider === "paypal" && normalized!.dispute)) {
-        expect(normalized!.providerPaymentId ?? payment.providerCheckoutId, where).toBe(
+      if (!(delivery.provider === "paypal" && normalized.dispute)) {
+        expect(normalized.providerPaymentId ?? payment.providerCheckoutId, where).toBe(
           payment.providerPaymentId ?? payment.providerCheckoutId,
         );
       }
-      if (normalized!.paymentId) expect(normalized!.paymentId, where).toBe(payment.id);
-      if (normalized!.type === "payment.failed") expect(normalized!.failure, where).toBeDefined();
-      if (normalized!.refund)
-        expect(normalized!.refund.amountMinor, where).toBe(recorded.amountMinor);
-      if (normalized!.dispute)
-        expect(normalized!.dispute.providerDisputeId, where).toBe(
+      if (normalized.paymentId) expect(normalized.paymentId, where).toBe(payment.id);
+      if (normalized.type === "payment.failed") expect(normalized.failure, where).toBeDefined();
+      if (normalized.refund)
+        expect(normalized.refund.amountMinor, where).toBe(recorded.amountMinor);
+      if (normalized.dispute)
+        expect(normalized.dispute.providerDisputeId, where).toBe(
           recorded.detail?.providerDisputeId,
         );
     }
@@ -627,11 +627,11 @@ describe.each(ENGINES)("demo seed on %s", (engine) => {
 
   it("leaves a pending invite and an audit trail of the team's work", async () => {
     const [invite] = await db.select().from(invites).where(eq(invites.merchantId, lumiere));
-    expect(invite!.email).toBe("newhire@parley.test");
-    expect(invite!.role).toBe("support");
-    expect(invite!.acceptedAt).toBeNull();
-    expect(Math.abs(invite!.expiresAt.getTime() - (NOW.getTime() + 5 * DAY))).toBeLessThan(60_000);
-    expect(invite!.tokenHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(invite.email).toBe("newhire@parley.test");
+    expect(invite.role).toBe("support");
+    expect(invite.acceptedAt).toBeNull();
+    expect(Math.abs(invite.expiresAt.getTime() - (NOW.getTime() + 5 * DAY))).toBeLessThan(60_000);
+    expect(invite.tokenHash).toMatch(/^[0-9a-f]{64}$/);
     const actions = new Set(
       (
         await db

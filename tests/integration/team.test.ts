@@ -65,7 +65,7 @@ describe.each(ENGINES)("team on %s", (engine) => {
       .select({ v: users.sessionVersion })
       .from(users)
       .where(eq(users.id, userId));
-    return row!.v;
+    return row.v;
   }
 
   async function auditFor(merchantId: string, action: string) {
@@ -185,7 +185,7 @@ describe.each(ENGINES)("team on %s", (engine) => {
         .select()
         .from(invites)
         .where(eq(invites.id, inviteInB.inviteId));
-      expect(stillPending!.revokedAt).toBeNull();
+      expect(stillPending.revokedAt).toBeNull();
       expect(await auditFor(a.merchantId, "member.role_changed")).toHaveLength(0);
       expect((await listTeamMembers(ctx)).map((m) => m.userId)).not.toContain(b.admin.id);
     });
@@ -268,8 +268,8 @@ describe.each(ENGINES)("team on %s", (engine) => {
       expect(invite.email).toBe("new.person@example.test");
 
       const [stored] = await db.select().from(invites).where(eq(invites.id, invite.inviteId));
-      expect(stored!.tokenHash).not.toContain(invite.token);
-      expect(stored!.expiresAt.getTime() - stored!.createdAt.getTime()).toBe(7 * 24 * 3600 * 1000);
+      expect(stored.tokenHash).not.toContain(invite.token);
+      expect(stored.expiresAt.getTime() - stored.createdAt.getTime()).toBe(7 * 24 * 3600 * 1000);
 
       const view = await describeInvitation(db, invite.token);
       expect(view).toMatchObject({
@@ -376,7 +376,7 @@ describe.each(ENGINES)("team on %s", (engine) => {
       ]);
       expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
       const [refused] = results.filter((r) => r.status === "rejected");
-      expect((refused as PromiseRejectedResult).reason).toBeInstanceOf(InvitationUnusableError);
+      expect(refused.reason).toBeInstanceOf(InvitationUnusableError);
       expect(await auditFor(t.merchantId, "invite.accepted")).toHaveLength(1);
     });
 

@@ -108,9 +108,9 @@ describe.each(ENGINES)("webhook deliveries in the dashboard on %s", (engine) => 
     const first = await listDeliveries(owner, connectionId, { limit: 1 });
     const older = await listDeliveries(owner, connectionId, {
       limit: 50,
-      before: first[0]!.receivedAt,
+      before: first[0].receivedAt,
     });
-    expect(older.map((d) => d.id)).not.toContain(first[0]!.id);
+    expect(older.map((d) => d.id)).not.toContain(first[0].id);
   });
 
   it("shows one delivery's raw request with signature values hidden", async () => {
@@ -161,7 +161,7 @@ describe.each(ENGINES)("webhook deliveries in the dashboard on %s", (engine) => 
       .select()
       .from(webhookInbox)
       .where(eq(webhookInbox.id, reply.deliveryId!));
-    expect(JSON.stringify(stored!.headers)).not.toContain("sk_live_do_not_keep");
+    expect(JSON.stringify(stored.headers)).not.toContain("sk_live_do_not_keep");
     const hidden = await getDelivery(support, connectionId, reply.deliveryId!);
     expect(hidden.body).toBeNull();
     expect(JSON.stringify(hidden)).not.toContain("ana@example.com");

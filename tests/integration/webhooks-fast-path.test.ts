@@ -108,7 +108,7 @@ describe.each(ENGINES)("webhook fast path on %s", (engine) => {
     // The Sandbox makes up its own new secret on rotation.
     await rotateCredentials(s.owner, s.connectionId, {});
     const rotated = await connectionRow(s.db, s.merchantId, s.connectionId);
-    const next = openCredentials(rotated.credentialsEncrypted, s.connectionId).webhookSecret!;
+    const next = openCredentials(rotated.credentialsEncrypted, s.connectionId).webhookSecret;
     expect(next).not.toBe(s.secret);
 
     const stale = await deliver(s, event(payment, { type: "payment.succeeded" }));
@@ -127,7 +127,7 @@ describe.each(ENGINES)("webhook fast path on %s", (engine) => {
     const [row] = await runNamed(s.db, namedStatement("select $1::text[] as ids"), [
       textArray(ids),
     ]);
-    expect(row!.ids).toEqual(ids);
+    expect(row.ids).toEqual(ids);
   });
 
   it("stores a replay as applied without applying it, and anything new the full way", async () => {
@@ -218,7 +218,7 @@ describe.runIf(ENGINES.includes("postgres"))("webhook apply races on postgres", 
         sql`select count(*)::int as n from pg_stat_activity
             where datname = current_database() and wait_event_type = 'Lock'`,
       )) as unknown as { rows: { n: number }[] };
-      if (rows[0]!.n > 0) return;
+      if (rows[0].n > 0) return;
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
     throw new Error("nobody ever waited for a lock");

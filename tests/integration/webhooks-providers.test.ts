@@ -450,7 +450,7 @@ describe.each(ENGINES)("provider webhooks on %s", (engine) => {
     );
     expect(response.status).toBe(400);
     const [row] = await deliveriesOf(db, merchantId, id);
-    expect(row!.error).toMatch(/^stale/);
+    expect(row.error).toMatch(/^stale/);
   });
 
   it("adyen: a batch that crashes halfway applies none of it, then all of it on recovery", async () => {

@@ -114,7 +114,7 @@ describe.each(ENGINES)("refused webhook deliveries on %s", (engine) => {
     const rows = await deliveriesOf(db, merchantId, id);
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ repeatCount: 1000, verified: false, status: "rejected" });
-    expect(replies.every((r) => r.status === 400 && r.deliveryId === rows[0]!.id)).toBe(true);
+    expect(replies.every((r) => r.status === 400 && r.deliveryId === rows[0].id)).toBe(true);
     expect((await connectionRow(db, merchantId, id)).signatureFailures).toBe(1000);
 
     // Past the repeat window the same body starts a new row.
@@ -132,13 +132,13 @@ describe.each(ENGINES)("refused webhook deliveries on %s", (engine) => {
       "x-long": "y".repeat(5000),
     });
     const [row] = (await deliveriesOf(db, merchantId, id)).filter((r) => r.id === reply.deliveryId);
-    expect(Buffer.byteLength(row!.rawBody, "utf8")).toBeLessThanOrEqual(REFUSED_BODY_PREFIX_BYTES);
-    expect(body.startsWith(row!.rawBody)).toBe(true);
-    expect(row!.bodyBytes).toBe(Buffer.byteLength(body, "utf8"));
-    expect(row!.headers.authorization).toBe("(redacted)");
-    expect(row!.headers.cookie).toBe("(redacted)");
-    expect(row!.headers["x-api-key"]).toBe("(redacted)");
-    expect(row!.headers["x-long"]!.length).toBeLessThanOrEqual(1024);
+    expect(Buffer.byteLength(row.rawBody, "utf8")).toBeLessThanOrEqual(REFUSED_BODY_PREFIX_BYTES);
+    expect(body.startsWith(row.rawBody)).toBe(true);
+    expect(row.bodyBytes).toBe(Buffer.byteLength(body, "utf8"));
+    expect(row.headers.authorization).toBe("(redacted)");
+    expect(row.headers.cookie).toBe("(redacted)");
+    expect(row.headers["x-api-key"]).toBe("(redacted)");
+    expect(row.headers["x-long"].length).toBeLessThanOrEqual(1024);
     expect(JSON.stringify(row)).not.toContain("sk_live_stolen");
   });
 

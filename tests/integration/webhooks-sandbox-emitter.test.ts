@@ -197,7 +197,7 @@ describe.each(ENGINES)("Sandbox emitter on %s", (engine) => {
       amountMinor: 45_000,
       currency: "IDR",
     });
-    expect(row!.dueBy!.getTime()).toBeGreaterThan(Date.now() + 6 * 86_400_000);
+    expect(row.dueBy!.getTime()).toBeGreaterThan(Date.now() + 6 * 86_400_000);
     await expect(openSandboxDispute(db, "mer_someoneElse", payment.id)).rejects.toMatchObject({
       status: 404,
     });
@@ -207,20 +207,22 @@ describe.each(ENGINES)("Sandbox emitter on %s", (engine) => {
     const server = createServer((req: IncomingMessage, res) => {
       const chunks: Buffer[] = [];
       req.on("data", (c: Buffer) => chunks.push(c));
-      req.on("end", async () => {
-        const url = `http://127.0.0.1${req.url}`;
-        const headers = new Headers();
-        for (const [name, value] of Object.entries(req.headers))
-          if (typeof value === "string") headers.set(name, value);
-        const response = await handleWebhookRequest(
-          db,
-          url.split("/").at(-1)!,
-          new Request(url, { method: "POST", headers, body: Buffer.concat(chunks) }),
-        );
-        res.writeHead(response.status, {
-          "content-type": response.headers.get("content-type") ?? "text/plain",
-        });
-        res.end(await response.text());
+      req.on("end", () => {
+        void (async () => {
+          const url = `http://127.0.0.1${req.url}`;
+          const headers = new Headers();
+          for (const [name, value] of Object.entries(req.headers))
+            if (typeof value === "string") headers.set(name, value);
+          const response = await handleWebhookRequest(
+            db,
+            url.split("/").at(-1)!,
+            new Request(url, { method: "POST", headers, body: Buffer.concat(chunks) }),
+          );
+          res.writeHead(response.status, {
+            "content-type": response.headers.get("content-type") ?? "text/plain",
+          });
+          res.end(await response.text());
+        })();
       });
     });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

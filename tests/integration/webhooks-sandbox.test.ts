@@ -105,7 +105,7 @@ describe.each(ENGINES)("Sandbox webhooks on %s", (engine) => {
       .select({ n: count() })
       .from(webhookInbox)
       .where(eq(webhookInbox.merchantId, merchantId));
-    return row!.n;
+    return row.n;
   }
 
   it("applies a verified success and acknowledges it", async () => {
@@ -213,7 +213,7 @@ describe.each(ENGINES)("Sandbox webhooks on %s", (engine) => {
     expect(response.status).toBe(404);
     expect(await inboxCount()).toBe(before);
     const [allAfter] = await db.select({ n: count() }).from(webhookInbox);
-    expect(allAfter!.n).toBe(all!.n);
+    expect(allAfter.n).toBe(all.n);
   });
 
   it("records the same event delivered twice once, and does not double a refund", async () => {
@@ -290,7 +290,7 @@ describe.each(ENGINES)("Sandbox webhooks on %s", (engine) => {
           .select()
           .from(disputes)
           .where(and(eq(disputes.merchantId, merchantId), eq(disputes.paymentId, paymentId)))
-      )[0]!;
+      )[0];
     expect((await disputeOf(reversed.id)).status).toBe("won");
     expect((await disputeOf(inOrder.id)).status).toBe("won");
   });
@@ -385,7 +385,7 @@ describe.each(ENGINES)("Sandbox webhooks on %s", (engine) => {
       status: "needs_response",
       amountMinor: 2500,
     });
-    expect(row!.dueBy?.getTime()).toBe(Math.floor(dueBy.getTime() / 1000) * 1000);
+    expect(row.dueBy?.getTime()).toBe(Math.floor(dueBy.getTime() / 1000) * 1000);
   });
 
   it("recovers a delivery whose apply crashed mid-transaction, without counting anything twice", async () => {
@@ -468,7 +468,7 @@ describe.each(ENGINES)("Sandbox webhooks on %s", (engine) => {
       .select()
       .from(webhookInbox)
       .where(and(eq(webhookInbox.merchantId, merchantId), eq(webhookInbox.id, id)));
-    expect(row!.status).toBe("applied");
+    expect(row.status).toBe("applied");
     await expect(applyDelivery(db, id)).resolves.toMatchObject({ alreadyApplied: true });
   });
 
@@ -560,7 +560,7 @@ describe.each(ENGINES)("Sandbox webhooks on %s", (engine) => {
     expect(response.status).toBe(410);
     const [row] = await deliveriesOf(db, merchantId, id);
     expect(row).toMatchObject({ status: "rejected", verified: false });
-    expect(row!.error).toMatch(/^connection_disabled/);
+    expect(row.error).toMatch(/^connection_disabled/);
   });
 
   it("serves the route handler itself", async () => {
@@ -653,7 +653,7 @@ describe.each(ENGINES)("Sandbox webhooks on %s", (engine) => {
       .select()
       .from(webhookInbox)
       .where(and(eq(webhookInbox.merchantId, merchantId), eq(webhookInbox.id, id)));
-    const events = await reparseDelivery(db, connection, stored!);
+    const events = await reparseDelivery(db, connection, stored);
     const results = await Promise.all([
       applyDelivery(db, id, { connection, events }),
       applyDelivery(db, id),

@@ -45,7 +45,7 @@ export default async function TransactionsPage({
   });
   const payments = rows.slice(0, PAGE_SIZE);
   const nextBefore =
-    rows.length > PAGE_SIZE ? payments[payments.length - 1]!.createdAt.toISOString() : undefined;
+    rows.length > PAGE_SIZE ? payments[payments.length - 1].createdAt.toISOString() : undefined;
   const filtered = Boolean(query.status || query.provider);
 
   return (

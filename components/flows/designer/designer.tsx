@@ -186,12 +186,14 @@ function Designer(props: DesignerProps) {
           errorCount={errorCount}
           onPublish={() => setPanel("publish")}
           onShowVersions={() => setPanel(panel === "versions" ? "none" : "versions")}
-          onShowSimulator={async () => {
-            if (panel === "simulator") return setPanel("none");
-            // The simulator runs the saved draft: save what is on the canvas first.
-            await autosave.flush();
-            setPanel("simulator");
-          }}
+          onShowSimulator={() =>
+            void (async () => {
+              if (panel === "simulator") return setPanel("none");
+              // The simulator runs the saved draft: save what is on the canvas first.
+              await autosave.flush();
+              setPanel("simulator");
+            })()
+          }
         />
         {readOnly ? (
           <p className="rounded-md bg-slate-100 px-3 py-2 text-sm text-slate-700">

@@ -36,14 +36,17 @@ export function PublishDialog({
       ) : null}
       <form
         className="space-y-4"
-        onSubmit={async (event) => {
+        onSubmit={(event) => {
           event.preventDefault();
-          setBusy(true);
-          setError(null);
-          const failure = await onPublish(note.trim());
-          setBusy(false);
-          if (failure) setError(failure);
-          else setNote("");
+          // onPublish reports a failure as its result, shown below; nothing awaits a submit.
+          void (async () => {
+            setBusy(true);
+            setError(null);
+            const failure = await onPublish(note.trim());
+            setBusy(false);
+            if (failure) setError(failure);
+            else setNote("");
+          })();
         }}
       >
         <Field

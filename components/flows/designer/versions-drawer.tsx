@@ -81,14 +81,16 @@ export function VersionsDrawer({
                         <Button
                           type="button"
                           disabled={busy}
-                          onClick={async () => {
-                            setBusy(true);
-                            setError(null);
-                            const failure = await onRollBack(v);
-                            setBusy(false);
-                            if (failure) setError(failure);
-                            else setConfirming(null);
-                          }}
+                          onClick={() =>
+                            void (async () => {
+                              setBusy(true);
+                              setError(null);
+                              const failure = await onRollBack(v);
+                              setBusy(false);
+                              if (failure) setError(failure);
+                              else setConfirming(null);
+                            })()
+                          }
                         >
                           {busy ? "Rolling back…" : "Confirm roll back"}
                         </Button>

@@ -66,7 +66,7 @@ export function WaitPaymentFields({ node }: { node: NodeOf<"wait_payment"> }) {
       hint="Then the Expired output is taken."
       inputMode="numeric"
       value={node.data.timeoutMinutes}
-      format={String}
+      format={(n) => String(n)}
       parse={parseWholeNumber(1, MONTH_MINUTES)}
       onCommit={(timeoutMinutes) => edit({ timeoutMinutes }, "timeout")}
     />
@@ -83,7 +83,7 @@ export function ReminderFields({ node }: { node: NodeOf<"reminder"> }) {
           label="Remind after (minutes)"
           inputMode="numeric"
           value={node.data.afterMinutes}
-          format={String}
+          format={(n) => String(n)}
           parse={parseWholeNumber(1, MONTH_MINUTES)}
           onCommit={(afterMinutes) => edit({ afterMinutes }, "after")}
         />
@@ -92,7 +92,7 @@ export function ReminderFields({ node }: { node: NodeOf<"reminder"> }) {
           label="At most (times)"
           inputMode="numeric"
           value={node.data.maxTimes}
-          format={String}
+          format={(n) => String(n)}
           parse={parseWholeNumber(0, 10)}
           onCommit={(maxTimes) => edit({ maxTimes }, "times")}
         />

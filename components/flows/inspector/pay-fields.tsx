@@ -129,7 +129,7 @@ export function PayFields({ node }: { node: NodeOf<"pay"> }) {
         label="Link valid for (minutes)"
         inputMode="numeric"
         value={node.data.expiresInMinutes}
-        format={String}
+        format={(n) => String(n)}
         parse={parseWholeNumber(1, 60 * 24 * 31)}
         onCommit={(expiresInMinutes) => edit({ expiresInMinutes }, "expires")}
       />

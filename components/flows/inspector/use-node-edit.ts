@@ -12,7 +12,7 @@ export function useNodeEdit<T extends NodeType>(node: NodeOf<T>) {
   return useCallback(
     (patch: Partial<NodeOf<T>["data"]>, field?: string) =>
       update(
-        (g) => updateNodeData(g, id, type as T, patch),
+        (g) => updateNodeData(g, id, type, patch),
         field ? `edit:${id}:${field}:${lang}` : undefined,
       ),
     [update, id, type, lang],

@@ -24,7 +24,8 @@ export function SimulatorPanel({ flowId, onPathChange }: SimulatorPanelProps) {
 
   useEffect(() => {
     let cancelled = false;
-    simulatorInfoAction({ flowId }).then((result) => {
+    // Fire and forget: the effect's cleanup drops a late answer; the action reports errors as results.
+    void simulatorInfoAction({ flowId }).then((result) => {
       if (cancelled) return;
       if (!result.ok) {
         setProblem(

@@ -7,12 +7,7 @@ import { adyenConnector } from "@/lib/connections/providers/adyen";
 import { paypalConnector } from "@/lib/connections/providers/paypal";
 import { sandboxConnector, type SandboxContext } from "@/lib/connections/providers/sandbox";
 import { stripeConnector } from "@/lib/connections/providers/stripe";
-import type {
-  Connector,
-  ConnectorContext,
-  PaymentStatus,
-  ProviderKind,
-} from "@/lib/connections/providers/types";
+import type { Connector, ConnectorContext, ProviderKind } from "@/lib/connections/providers/types";
 import { appUrl } from "@/lib/env";
 import { apiBaseUrlPolicy, guardedFetch } from "@/lib/http/outbound-url";
 import { and, eq } from "drizzle-orm";
@@ -23,8 +18,8 @@ export type AnyConnector = Connector<Record<string, string>>;
 export type AnyConnectorContext = ConnectorContext<Record<string, string>>;
 
 const DEFAULT_CONNECTORS: Record<ProviderKind, AnyConnector> = {
-  sandbox: sandboxConnector as unknown as AnyConnector,
-  stripe: stripeConnector as unknown as AnyConnector,
+  sandbox: sandboxConnector,
+  stripe: stripeConnector,
   paypal: paypalConnector as unknown as AnyConnector,
   adyen: adyenConnector as unknown as AnyConnector,
 };
@@ -90,7 +85,7 @@ export function connectorContext(
       if (!row) return null;
       return {
         providerPaymentId,
-        status: row.status as PaymentStatus,
+        status: row.status,
         amountMinor: row.amountMinor,
         currency: row.currency,
       };

@@ -103,7 +103,7 @@ export async function handleInbound(db: Db, params: HandleInboundParams): Promis
       row.externalChatId === params.externalChatId &&
       row.isSimulation === isSimulation;
     if (!matches) throw new NotFoundError("This conversation");
-    return context!;
+    return context;
   };
   const read = async (db: Db | Tx, lock: boolean): Promise<StepContext | null> => {
     if (!params.conversationId)
@@ -227,7 +227,7 @@ async function answerRows(
   const { merchantId, id } = conversation;
   if (messagesAfter === undefined) {
     if (finished.complete) return finished.messages;
-    return listMessagesFrom(db, merchantId, id, finished.messages[0]!.createdAt);
+    return listMessagesFrom(db, merchantId, id, finished.messages[0].createdAt);
   }
   // Messages are written with increasing times, so the new ones follow what the read saw.
   const seen = context ? context.messages : [];

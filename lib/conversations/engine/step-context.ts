@@ -83,7 +83,7 @@ function connectionOffersOf(merchantId: SQL): SQL {
 function connectionOffersFrom(value: unknown): ConnectionOffer[] {
   return jsonValue<Record<string, unknown>[]>(value).map((json) =>
     decodeRow(connections, json, { keys: CONNECTION_OFFER_KEYS }),
-  ) as ConnectionOffer[];
+  );
 }
 
 /** Subqueries on the conversation `c`; a part not asked for is a constant, so each shape has one text. */

@@ -2,7 +2,6 @@
 // simulation, paying through the merchant's Sandbox connection only. Simulating changes
 // conversations and creates Sandbox payments, so it needs flows.edit.
 // Path: lib/flows/simulator-actions.ts (schemas.ts) → index.ts → the engine (../engine).
-import type { Db } from "@/db/client";
 import { assertCan, type ServiceContext } from "@/lib/auth/context";
 import { handleInbound, startConversation } from "@/lib/conversations/engine";
 import { connectionsFor } from "@/lib/conversations/engine/environment";
@@ -62,7 +61,7 @@ export async function startSimulation(
   assertCan(ctx, "flows.edit");
   const { flow, graph } = await draftOf(ctx, input.flowId);
   const chat = simulatorChat(ctx);
-  const result = await startConversation(ctx.db as Db, {
+  const result = await startConversation(ctx.db, {
     flow,
     draftGraph: graph,
     isSimulation: true,
@@ -107,7 +106,7 @@ export async function sendSimulationMessage(
   assertCan(ctx, "flows.edit");
   await ownSimulation(ctx, input.flowId, input.conversationId);
   const { flow, graph } = await draftOf(ctx, input.flowId);
-  const result = await handleInbound(ctx.db as Db, {
+  const result = await handleInbound(ctx.db, {
     flow,
     draftGraph: graph,
     isSimulation: true,

@@ -95,13 +95,13 @@ export async function sendWebChatMessage(
   const result = await handleInbound(db, {
     publicKey,
     channel: "web",
-    externalUserId: message!.externalUserId,
-    externalChatId: message!.externalChatId,
+    externalUserId: message.externalUserId,
+    externalChatId: message.externalChatId,
     conversationId,
     message: {
-      platformMessageId: message!.platformMessageId,
-      text: message!.text,
-      choiceValue: message!.choiceValue,
+      platformMessageId: message.platformMessageId,
+      text: message.text,
+      choiceValue: message.choiceValue,
     },
     messagesAfter: after ? new Date(after) : null,
   });

@@ -1,7 +1,7 @@
 // The working context of one step: a private copy of the state plus what the step says and
 // asks the host to do. Node handlers only talk to this; nothing here touches the outside.
 import type { PaymentMethod } from "@/lib/connections/providers/types";
-import type { FlowGraph, FlowNode, LocalizedText, NodeType } from "../graph";
+import type { FlowGraph, FlowNode, LocalizedText } from "../graph";
 import { localize, phrase, type PhraseKey } from "../i18n";
 import { type GraphIndex, targetOf } from "./graph-index";
 import { interpolate, resolveVariable } from "./text";
@@ -65,7 +65,7 @@ export class Run {
   event(kind: StepEventKind, detail?: string, node: FlowNode | undefined = this.currentNode): void {
     const event: StepEvent = {
       nodeId: node?.id ?? "",
-      nodeType: (node?.type ?? "none") as NodeType | "none",
+      nodeType: node?.type ?? "none",
       kind,
       at: this.nowIso,
     };

@@ -171,7 +171,7 @@ function failSafe(state: ConversationState, ctx: RuntimeContext, error: unknown)
 export function step(
   graph: FlowGraph,
   state: ConversationState,
-  input: ConversationInput | unknown,
+  input: unknown, // a ConversationInput; anything else is answered as unreadable
   ctx: RuntimeContext,
 ): StepResult {
   try {

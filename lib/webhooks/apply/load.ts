@@ -94,11 +94,11 @@ async function rereadTimelines(
     textArray(eventIds),
   ]);
   const timelines = new Map<string, PaymentEvent[]>(paymentIds.map((id) => [id, []]));
-  for (const json of jsonValue<Record<string, unknown>[]>(row!.timeline)) {
+  for (const json of jsonValue<Record<string, unknown>[]>(row.timeline)) {
     const event = decodeRow(paymentEvents, json);
     timelines.get(event.paymentId!)?.push(event);
   }
-  return { timelines, recorded: jsonValue<string[]>(row!.recorded) };
+  return { timelines, recorded: jsonValue<string[]>(row.recorded) };
 }
 
 export async function lockPaymentsForEvents(
@@ -121,14 +121,14 @@ export async function lockPaymentsForEvents(
     listParam(refs, shape),
     listParam(eventIds, shape),
   ]);
-  const lockedJson = jsonValue<LockedJson[]>(row!.locked);
+  const lockedJson = jsonValue<LockedJson[]>(row.locked);
   const locked = lockedJson.map((entry) => ({
     payment: decodeRow(payments, entry.payment),
     timeline: entry.timeline.map((json) => decodeRow(paymentEvents, json)),
   }));
-  let recorded = jsonValue<string[]>(row!.recorded);
+  let recorded = jsonValue<string[]>(row.recorded);
   const unsettled = lockedJson.flatMap((entry, i) =>
-    entry.settled === true ? [] : [locked[i]!.payment.id],
+    entry.settled === true ? [] : [locked[i].payment.id],
   );
   if (unsettled.length > 0) {
     const reread = await rereadTimelines(tx, connection, unsettled, eventIds);

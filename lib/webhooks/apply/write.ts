@@ -128,14 +128,14 @@ export async function writeApplyPlan(
     now.toISOString(),
     delivery?.deliveryId ?? null,
   ]);
-  const inserted = new Set(jsonValue<string[]>(row!.inserted));
+  const inserted = new Set(jsonValue<string[]>(row.inserted));
   const skipped = plan.rows.filter((r) => !inserted.has(r.providerEventId));
   if (skipped.length > 0) {
     throw new ConcurrentApplyError(
       `Recorded meanwhile by another apply: ${skipped.map((r) => r.providerEventId).join(", ")}`,
     );
   }
-  if (delivery && Number(row!.marked) === 0) {
+  if (delivery && Number(row.marked) === 0) {
     const [current] = await runNamed(tx, DELIVERY_STATUS, [merchantId, delivery.deliveryId]);
     const status = current?.status;
     if (status === "applied" || status === "ignored") throw new DeliveryAlreadyApplied(status);

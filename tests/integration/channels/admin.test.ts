@@ -51,7 +51,7 @@ const CONFIGS: Record<ConnectableKind, Record<string, string>> = {
 };
 
 const secretValues = (kind: ConnectableKind, config = CONFIGS[kind]) =>
-  CHANNEL_CONFIG_FIELDS[kind].filter((f) => f.secret).map((f) => config[f.name]!);
+  CHANNEL_CONFIG_FIELDS[kind].filter((f) => f.secret).map((f) => config[f.name]);
 
 function telegramUpdate(updateId: number, text: string, chatId = 555001): string {
   return JSON.stringify({
@@ -129,11 +129,11 @@ describe.each(ENGINES)("channel admin on %s", (engine) => {
     shop = await insertShop(db);
     otherShop = await insertShop(db);
     [telegram, meta] = await Promise.all([
-      startFakeTelegram({ botToken: CONFIGS.telegram.botToken! }),
+      startFakeTelegram({ botToken: CONFIGS.telegram.botToken }),
       startFakeMeta({
-        pageAccessToken: CONFIGS.messenger.pageAccessToken!,
-        whatsappAccessToken: CONFIGS.whatsapp.accessToken!,
-        phoneNumberId: CONFIGS.whatsapp.phoneNumberId!,
+        pageAccessToken: CONFIGS.messenger.pageAccessToken,
+        whatsappAccessToken: CONFIGS.whatsapp.accessToken,
+        phoneNumberId: CONFIGS.whatsapp.phoneNumberId,
       }),
     ]);
   });
@@ -190,8 +190,8 @@ describe.each(ENGINES)("channel admin on %s", (engine) => {
         JSON.stringify(connected),
         JSON.stringify(listed),
         JSON.stringify(audits),
-        row!.configEncrypted,
-        JSON.stringify(row!.configHint),
+        row.configEncrypted,
+        JSON.stringify(row.configHint),
       ];
       for (const secret of secretValues(kind)) {
         for (const text of exposed) expect(text).not.toContain(secret);
@@ -201,7 +201,7 @@ describe.each(ENGINES)("channel admin on %s", (engine) => {
         expect(listed!.configHint.phoneNumberId).toBe(CONFIGS.whatsapp.phoneNumberId);
       }
       // The stored config is the one typed in: the adapter can open and use it.
-      expect(openChannelConfig(row!)).toMatchObject(CONFIGS[kind]);
+      expect(openChannelConfig(row)).toMatchObject(CONFIGS[kind]);
     },
   );
 
@@ -263,7 +263,7 @@ describe.each(ENGINES)("channel admin on %s", (engine) => {
     expect(first.kindTicked).toBe(true);
     expect(first.flowChannels).toEqual(["web", "telegram"]);
     const [flow] = await db.select().from(flows).where(eq(flows.id, webOnly.flowId));
-    expect(flow!.channels).toEqual(["web", "telegram"]);
+    expect(flow.channels).toEqual(["web", "telegram"]);
     const settingsAudits = await auditsFor(webOnly.flowId);
     expect(settingsAudits.map((a) => a.action)).toContain("flow.settings_updated");
 
@@ -297,8 +297,8 @@ describe.each(ENGINES)("channel admin on %s", (engine) => {
       ).rejects.toMatchObject({ status: 403 });
     }
     const [row] = await db.select().from(channels).where(eq(channels.id, channel.id));
-    expect(row!.enabled).toBe(1);
-    expect(openChannelConfig(row!)).toMatchObject(CONFIGS.slack);
+    expect(row.enabled).toBe(1);
+    expect(openChannelConfig(row)).toMatchObject(CONFIGS.slack);
   });
 
   it("treats another merchant's flows and channels as not found", async () => {
@@ -326,8 +326,8 @@ describe.each(ENGINES)("channel admin on %s", (engine) => {
       theirs.channel.id,
     );
     const [row] = await db.select().from(channels).where(eq(channels.id, theirs.channel.id));
-    expect(row!.enabled).toBe(1);
-    expect(openChannelConfig(row!)).toMatchObject(CONFIGS.telegram);
+    expect(row.enabled).toBe(1);
+    expect(openChannelConfig(row)).toMatchObject(CONFIGS.telegram);
     expect(await db.select().from(flows).where(eq(flows.id, otherShop.flowId))).toHaveLength(1);
   });
 
@@ -339,7 +339,7 @@ describe.each(ENGINES)("channel admin on %s", (engine) => {
       apiBaseUrl: telegram.baseUrl,
     });
     const signed = {
-      "x-telegram-bot-api-secret-token": CONFIGS.telegram.secretToken!,
+      "x-telegram-bot-api-secret-token": CONFIGS.telegram.secretToken,
       "content-type": "application/json",
     };
     const off = await setChannelEnabled(as("admin"), channel.id, false);
@@ -400,7 +400,7 @@ describe.each(ENGINES)("channel admin on %s", (engine) => {
       apiBaseUrl: telegram.baseUrl,
     });
     const [created] = await db.select().from(channels).where(eq(channels.id, channel.id));
-    const hintBefore = created!.configHint;
+    const hintBefore = created.configHint;
     const newSecret = "rotated-secret_2025";
     // Blank fields keep their value: only the secret token is replaced.
     const rotated = await rotateChannelConfig(as("admin"), channel.id, {
@@ -410,17 +410,17 @@ describe.each(ENGINES)("channel admin on %s", (engine) => {
     expect(rotated.changedFields).toEqual(["secretToken"]);
     expect(JSON.stringify(rotated)).not.toContain(newSecret);
     const [row] = await db.select().from(channels).where(eq(channels.id, channel.id));
-    expect(openChannelConfig(row!)).toMatchObject({
+    expect(openChannelConfig(row)).toMatchObject({
       botToken: CONFIGS.telegram.botToken,
       secretToken: newSecret,
     });
-    expect(row!.configHint.secretToken).not.toBe(hintBefore.secretToken);
-    expect(row!.configHint.botToken).toBe(hintBefore.botToken);
-    expect(rotated.channel.configHint).toEqual(row!.configHint);
+    expect(row.configHint.secretToken).not.toBe(hintBefore.secretToken);
+    expect(row.configHint.botToken).toBe(hintBefore.botToken);
+    expect(rotated.channel.configHint).toEqual(row.configHint);
 
     const withOld = await callRoute(channel.id, {
       body: telegramUpdate(8001, "hi", 555002),
-      headers: { "x-telegram-bot-api-secret-token": CONFIGS.telegram.secretToken! },
+      headers: { "x-telegram-bot-api-secret-token": CONFIGS.telegram.secretToken },
     });
     expect(withOld.status).toBe(401);
     const withNew = await callRoute(channel.id, {
@@ -435,7 +435,7 @@ describe.each(ENGINES)("channel admin on %s", (engine) => {
       (a) => a.action === "channel.credentials_rotated",
     );
     expect(audits).toHaveLength(1);
-    expect(audits[0]!.after).toMatchObject({ changedFields: ["secretToken"] });
+    expect(audits[0].after).toMatchObject({ changedFields: ["secretToken"] });
     const auditText = JSON.stringify(audits);
     expect(auditText).not.toContain(newSecret);
     expect(auditText).not.toContain(CONFIGS.telegram.secretToken);
@@ -453,7 +453,7 @@ describe.each(ENGINES)("channel admin on %s", (engine) => {
     const body = messengerBody("m_rotated_1", "hello");
     const old = await callRoute(channel.id, {
       body,
-      headers: { "x-hub-signature-256": signMetaBody(body, CONFIGS.messenger.appSecret!) },
+      headers: { "x-hub-signature-256": signMetaBody(body, CONFIGS.messenger.appSecret) },
     });
     expect(old.status).toBe(401);
     const fresh = await callRoute(channel.id, {
@@ -483,11 +483,11 @@ describe.each(ENGINES)("channel admin on %s", (engine) => {
       fieldErrors: { "config.botToken": ["Not a Telegram bot token (123456:ABC…)"] },
     });
     const same = await rotateChannelConfig(as("owner"), channel.id, {
-      secretToken: CONFIGS.telegram.secretToken!,
+      secretToken: CONFIGS.telegram.secretToken,
     });
     expect(same.changedFields).toEqual([]);
     const [row] = await db.select().from(channels).where(eq(channels.id, channel.id));
-    expect(openChannelConfig(row!)).toMatchObject(CONFIGS.telegram);
+    expect(openChannelConfig(row)).toMatchObject(CONFIGS.telegram);
     expect((await auditsFor(channel.id)).map((a) => a.action)).toEqual(["channel.created"]);
   });
 

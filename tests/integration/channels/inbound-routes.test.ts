@@ -130,14 +130,14 @@ describe.each(ENGINES)("channel webhook routes on %s", (engine) => {
     });
     expect(created.webhookUrl).toBe(`http://localhost:3999/api/channels/${created.id}`);
     const [row] = await db.select().from(channels).where(eq(channels.id, created.id));
-    expect(row!.configEncrypted).not.toContain(TELEGRAM.botToken);
-    expect(JSON.stringify(row!.configHint)).not.toContain(TELEGRAM.botToken);
+    expect(row.configEncrypted).not.toContain(TELEGRAM.botToken);
+    expect(JSON.stringify(row.configHint)).not.toContain(TELEGRAM.botToken);
     const audits = await db
       .select()
       .from(auditLog)
       .where(and(eq(auditLog.merchantId, shop.merchantId), eq(auditLog.targetId, created.id)));
     expect(audits.map((a) => a.action)).toEqual(["channel.created"]);
-    expect(JSON.stringify(audits[0]!.after)).not.toContain(TELEGRAM.secretToken);
+    expect(JSON.stringify(audits[0].after)).not.toContain(TELEGRAM.secretToken);
     await expect(
       createChannel({ ...ctx, role: "support" }, shop.flowId, "telegram", TELEGRAM),
     ).rejects.toMatchObject({ status: 403 });
@@ -232,10 +232,10 @@ describe.each(ENGINES)("channel webhook routes on %s", (engine) => {
       const first = await call(POST, ids.telegram, { body: update(1001, "hi"), headers: signed });
       expect(first.status).toBe(200);
       expect(telegram.sent).toHaveLength(1);
-      expect(telegram.sent[0]!.chatId).toBe("777001");
-      const keyboard = telegram.sent[0]!.replyMarkup?.inline_keyboard.flat().map(
-        (b) => b.callback_data,
-      );
+      expect(telegram.sent[0].chatId).toBe("777001");
+      const keyboard = telegram.sent[0].replyMarkup?.inline_keyboard
+        .flat()
+        .map((b) => b.callback_data);
       expect(keyboard).toEqual(["COFFEE-250", "MUG", "GIFT-25"]);
 
       // Telegram redelivers the same update: handled once, nothing sent again.
@@ -264,14 +264,14 @@ describe.each(ENGINES)("channel webhook routes on %s", (engine) => {
       const [payment] = await db
         .select()
         .from(payments)
-        .where(eq(payments.conversationId, conversation!.id));
-      expect(payment!.checkoutUrl).toBe(link?.url);
+        .where(eq(payments.conversationId, conversation.id));
+      expect(payment.checkoutUrl).toBe(link?.url);
       const outbound = await db
         .select()
         .from(conversationMessages)
         .where(
           and(
-            eq(conversationMessages.conversationId, conversation!.id),
+            eq(conversationMessages.conversationId, conversation.id),
             eq(conversationMessages.direction, "outbound"),
           ),
         );
@@ -306,7 +306,7 @@ describe.each(ENGINES)("channel webhook routes on %s", (engine) => {
         .from(conversationMessages)
         .where(
           and(
-            eq(conversationMessages.conversationId, conversation!.id),
+            eq(conversationMessages.conversationId, conversation.id),
             eq(conversationMessages.direction, "outbound"),
           ),
         );
@@ -370,7 +370,7 @@ describe.each(ENGINES)("channel webhook routes on %s", (engine) => {
       });
       expect(valid.status).toBe(200);
       expect(meta.messenger.length).toBeGreaterThan(0);
-      expect(meta.messenger[0]!.recipientId).toBe("6543219870123456");
+      expect(meta.messenger[0].recipientId).toBe("6543219870123456");
       // "bonjour" switched the bot to French.
       expect(JSON.stringify(meta.messenger.at(-1)!.message)).toContain(
         "Que souhaitez-vous commander",
@@ -479,7 +479,7 @@ describe.each(ENGINES)("channel webhook routes on %s", (engine) => {
       expect(first.status).toBe(200);
       const posted = slack.posted.length;
       expect(posted).toBeGreaterThan(0);
-      expect(slack.posted[0]!.channel).toBe("D024BE91L");
+      expect(slack.posted[0].channel).toBe("D024BE91L");
       const retry = await call(POST, ids.slack, {
         body,
         headers: { ...signSlackRequest(body, SLACK.signingSecret), "x-slack-retry-num": "1" },

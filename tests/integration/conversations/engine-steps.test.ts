@@ -90,7 +90,7 @@ describe.each(ENGINES)("conversation steps on %s", (engine) => {
     expect(fresh?.messages?.map((m) => m.id)).toEqual(rowsA.map((m) => m.id));
     expect(fresh?.messages?.[1]).toEqual(rowsA[1]);
 
-    const cursor = rowsA[1]!.createdAt;
+    const cursor = rowsA[1].createdAt;
     const copy = await readStepContext(db, shopA.merchantId, a.conversationId, {
       platformMessageId: "shared-id",
       messagesAfter: cursor,
@@ -168,8 +168,8 @@ describe.each(ENGINES)("conversation steps on %s", (engine) => {
       .select()
       .from(conversations)
       .where(eq(conversations.id, chat.conversationId));
-    expect(after!.revision).toBe(before!.revision + 8);
-    const cart = (after!.state as { cart?: { items: { sku: string; quantity: number }[] } }).cart;
+    expect(after.revision).toBe(before.revision + 8);
+    const cart = (after.state as { cart?: { items: { sku: string; quantity: number }[] } }).cart;
     const quantities = Object.fromEntries(cart!.items.map((i) => [i.sku, i.quantity]));
     expect(quantities).toEqual({ "COFFEE-250": 7, MUG: 1 });
 
@@ -253,7 +253,7 @@ describe.each(ENGINES)("conversation steps on %s", (engine) => {
     ).toBe(true);
     const again = await jobOf("t-1");
     expect(again?.status).toBe("pending");
-    expect(again?.id).not.toBe(first!.id);
+    expect(again?.id).not.toBe(first.id);
     expect(again?.runAt).toEqual(new Date(T0.getTime() + 45 * 60_000));
 
     expect(

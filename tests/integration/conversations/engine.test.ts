@@ -103,7 +103,7 @@ describe.each(ENGINES)("conversation engine on %s", (engine) => {
 
   async function conversationRow(conversationId: string) {
     const [row] = await db.select().from(conversations).where(eq(conversations.id, conversationId));
-    return row!;
+    return row;
   }
 
   /** Start → two of item 1 and one of item 2 → done → card. */
@@ -139,11 +139,11 @@ describe.each(ENGINES)("conversation engine on %s", (engine) => {
 
     const created = await paymentsOf(chat.conversationId);
     expect(created).toHaveLength(1);
-    expect(created[0]!.amountMinor).toBe(expectedTotal);
-    expect(created[0]!.currency).toBe("EUR");
-    expect(created[0]!.connectionId).toBe(shop.connectionId);
-    expect(created[0]!.flowId).toBe(shop.flowId);
-    expect(link?.url).toBe(created[0]!.checkoutUrl);
+    expect(created[0].amountMinor).toBe(expectedTotal);
+    expect(created[0].currency).toBe("EUR");
+    expect(created[0].connectionId).toBe(shop.connectionId);
+    expect(created[0].flowId).toBe(shop.flowId);
+    expect(link?.url).toBe(created[0].checkoutUrl);
 
     // The same delivery again: handled once, answered with the same messages.
     const again = await chat.say("Card", { choice: "card", id: "card-choice" });
@@ -162,7 +162,7 @@ describe.each(ENGINES)("conversation engine on %s", (engine) => {
     expect(inboundCopies).toHaveLength(1);
 
     // The pipeline reports success: receipt, goodbye, completed.
-    const after = await handlePaymentUpdate(db, shop.merchantId, created[0]!.id, "succeeded", {
+    const after = await handlePaymentUpdate(db, shop.merchantId, created[0].id, "succeeded", {
       now: new Date(T0.getTime() + 5 * MINUTE),
     });
     expect(after?.status).toBe("completed");
@@ -176,7 +176,7 @@ describe.each(ENGINES)("conversation engine on %s", (engine) => {
       kind: "receipt",
       amountMinor: expectedTotal,
       currency: "EUR",
-      reference: created[0]!.id,
+      reference: created[0].id,
     });
     const times = all.map((m) => m.createdAt.getTime());
     expect(new Set(times).size).toBe(times.length);
@@ -246,7 +246,7 @@ describe.each(ENGINES)("conversation engine on %s", (engine) => {
     const leaks = await db.execute(sql`
       select count(*)::int as n from conversation_messages where conversation_id = ${chat.conversationId}
         and (body::text like '%4242%' or body::text like '%"123"%')`);
-    expect((leaks as unknown as { rows: { n: number }[] }).rows[0]!.n).toBe(0);
+    expect((leaks as unknown as { rows: { n: number }[] }).rows[0].n).toBe(0);
     const state = JSON.stringify((await conversationRow(chat.conversationId)).state);
     expect(state).not.toContain("4242");
   });
@@ -261,7 +261,7 @@ describe.each(ENGINES)("conversation engine on %s", (engine) => {
       const cheaper = orderAndPayGraph();
       const catalogue = cheaper.nodes.find((n) => n.id === "catalogue");
       if (catalogue?.type !== "product_choice") throw new Error("template changed");
-      catalogue.data.products[0]!.priceMinor = 999;
+      catalogue.data.products[0].priceMinor = 999;
       const v2 = await publishNewVersion(db, local.merchantId, local.flowId, cheaper, 2);
 
       await early.say("1");
@@ -305,7 +305,7 @@ describe.each(ENGINES)("conversation engine on %s", (engine) => {
     expect(timer?.runAt.getTime()).toBe(T0.getTime() + 60 * MINUTE);
 
     // The customer opened the payment page (the pipeline's job), then let it time out.
-    await db.transaction((tx) => enqueueConversationPaymentEvent(tx, payment!, "pending"));
+    await db.transaction((tx) => enqueueConversationPaymentEvent(tx, payment, "pending"));
     await runDueJobs(db, new Date(T0.getTime() + MINUTE));
     expect((await conversationRow(chat.conversationId)).status).toBe("waiting_payment");
     const opened = await db
@@ -326,7 +326,7 @@ describe.each(ENGINES)("conversation engine on %s", (engine) => {
     const [done] = await db
       .select()
       .from(jobs)
-      .where(and(eq(jobs.merchantId, shop.merchantId), eq(jobs.id, timer!.id)));
+      .where(and(eq(jobs.merchantId, shop.merchantId), eq(jobs.id, timer.id)));
     expect(done?.status).toBe("done");
     const last = await db
       .select()
@@ -341,23 +341,23 @@ describe.each(ENGINES)("conversation engine on %s", (engine) => {
     await orderUpToPayment(chat);
     const [payment] = await paymentsOf(chat.conversationId);
     const wrote = await db.transaction((tx) =>
-      enqueueConversationPaymentEvent(tx, payment!, "succeeded"),
+      enqueueConversationPaymentEvent(tx, payment, "succeeded"),
     );
     expect(wrote).toBe(true);
     // A second report of the same status is the same job.
-    await db.transaction((tx) => enqueueConversationPaymentEvent(tx, payment!, "succeeded"));
+    await db.transaction((tx) => enqueueConversationPaymentEvent(tx, payment, "succeeded"));
     const queued = await db
       .select()
       .from(jobs)
       .where(
-        and(eq(jobs.merchantId, shop.merchantId), eq(jobs.dedupeKey, `${payment!.id}:succeeded`)),
+        and(eq(jobs.merchantId, shop.merchantId), eq(jobs.dedupeKey, `${payment.id}:succeeded`)),
       );
     expect(queued).toHaveLength(1);
     await runDueJobs(db, new Date(T0.getTime() + 2 * MINUTE));
     expect((await conversationRow(chat.conversationId)).status).toBe("completed");
     // Refund statuses mean nothing to the chat and enqueue nothing.
     expect(
-      await db.transaction((tx) => enqueueConversationPaymentEvent(tx, payment!, "refunded")),
+      await db.transaction((tx) => enqueueConversationPaymentEvent(tx, payment, "refunded")),
     ).toBe(false);
   });
 

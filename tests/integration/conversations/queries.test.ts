@@ -145,8 +145,8 @@ describe.each(ENGINES)("conversations in the dashboard on %s", (engine) => {
         flowId: other.flowId,
         startedAt: minutes(6),
       });
-      await insertPayment(ids.webPaid!, 1500, "failed", minutes(1.5));
-      await insertPayment(ids.webPaid!, 2790, "succeeded", minutes(1.7));
+      await insertPayment(ids.webPaid, 1500, "failed", minutes(1.5));
+      await insertPayment(ids.webPaid, 2790, "succeeded", minutes(1.7));
     });
 
     // Only this block's rows: the pagination block below adds more to the same merchant.
@@ -321,7 +321,7 @@ describe.each(ENGINES)("conversations in the dashboard on %s", (engine) => {
       expect(inbound[0]?.view?.text).toBe("1 x2");
       expect(inbound[1]?.view?.text).not.toContain("4242");
       // Each customer message is followed by the bot's answer to it.
-      const firstAnswer = detail.messages[detail.messages.indexOf(inbound[0]!) + 1];
+      const firstAnswer = detail.messages[detail.messages.indexOf(inbound[0]) + 1];
       expect(firstAnswer?.direction).toBe("outbound");
 
       const steps = detail.steps;

@@ -141,7 +141,7 @@ describe.each(ENGINES)("web chat API and simulator on %s", (engine) => {
         convParams(started.conversationId),
       )
     ).json()) as Snapshot;
-    await handlePaymentUpdate(db, shop.merchantId, payment!.id, "succeeded");
+    await handlePaymentUpdate(db, shop.merchantId, payment.id, "succeeded");
     const read = await readRoute(
       new Request(
         `${ORIGIN}/api/chat/${shop.publicKey}/${started.conversationId}?session=${sessionId}&after=${encodeURIComponent(before.cursor!)}`,
@@ -152,7 +152,7 @@ describe.each(ENGINES)("web chat API and simulator on %s", (engine) => {
     expect(update.status).toBe("completed");
     const receipt = update.messages.find((m) => m.kind === "receipt");
     expect(receipt?.text).toContain("Merci pour votre commande");
-    expect(receipt?.reference).toBe(payment!.id);
+    expect(receipt?.reference).toBe(payment.id);
   });
 
   it("renders nothing but what it stored: customer markup comes back as plain text", async () => {
@@ -290,7 +290,7 @@ describe.each(ENGINES)("web chat API and simulator on %s", (engine) => {
     expect((await say()).status).toBe(404);
     expect((await read()).status).toBe(404);
     const [row] = await db.select().from(conversations).where(eq(conversations.id, conversationId));
-    expect(row!.revision).toBe(2);
+    expect(row.revision).toBe(2);
   });
 
   it("streams new messages as server-sent events, resumable by cursor", async () => {
@@ -359,7 +359,7 @@ describe.each(ENGINES)("web chat API and simulator on %s", (engine) => {
       const draft = orderAndPayGraph(["fr", "en"]);
       const catalogue = draft.nodes.find((n) => n.id === "catalogue");
       if (catalogue?.type !== "product_choice") throw new Error("template changed");
-      catalogue.data.products[0]!.priceMinor = 4321;
+      catalogue.data.products[0].priceMinor = 4321;
       await db
         .update(flows)
         .set({ draftGraph: draft })
@@ -396,7 +396,7 @@ describe.each(ENGINES)("web chat API and simulator on %s", (engine) => {
         .where(eq(payments.conversationId, started.conversationId));
       expect(payment?.provider).toBe("sandbox");
 
-      await handlePaymentUpdate(db, shop.merchantId, payment!.id, "failed");
+      await handlePaymentUpdate(db, shop.merchantId, payment.id, "failed");
       const polled = await pollSimulation(ctx, {
         flowId: shop.flowId,
         conversationId: started.conversationId,

@@ -72,7 +72,7 @@ export async function sessionContext(
   const [user] = await db.select().from(users).where(eq(users.id, userId));
   const ctx = await resolveMerchantContext(
     db,
-    { userId, sessionVersion: user!.sessionVersion },
+    { userId, sessionVersion: user.sessionVersion },
     merchantId,
   );
   if (!ctx || ctx.merchantId !== merchantId)
@@ -97,7 +97,7 @@ export async function sandboxConnection(
 ): Promise<{ id: string; webhookSecret: string }> {
   const { id } = await createConnection(owner, { provider: "sandbox", label, mode: "test" });
   const row = await connectionRow(owner.db, owner.merchantId, id);
-  return { id, webhookSecret: openCredentials(row.credentialsEncrypted, id).webhookSecret! };
+  return { id, webhookSecret: openCredentials(row.credentialsEncrypted, id).webhookSecret };
 }
 
 /** Adyen's HMAC key for the fake's notifications (64 hex digits, as Adyen issues them). */
@@ -184,7 +184,7 @@ export async function paymentRow(db: Db, merchantId: string, paymentId: string) 
     .select()
     .from(payments)
     .where(and(eq(payments.merchantId, merchantId), eq(payments.id, paymentId)));
-  return row!;
+  return row;
 }
 
 export async function connectionRow(db: Db, merchantId: string, connectionId: string) {
@@ -192,7 +192,7 @@ export async function connectionRow(db: Db, merchantId: string, connectionId: st
     .select()
     .from(connections)
     .where(and(eq(connections.merchantId, merchantId), eq(connections.id, connectionId)));
-  return row!;
+  return row;
 }
 
 export async function eventsOf(db: Db, merchantId: string, paymentId: string) {

@@ -43,7 +43,7 @@ describe("role × permission matrix", () => {
   });
 
   const cells = (Object.keys(EXPECTED) as Permission[]).flatMap((permission) =>
-    COLUMNS.map((role, i) => ({ permission, role, allowed: EXPECTED[permission][i]! })),
+    COLUMNS.map((role, i) => ({ permission, role, allowed: EXPECTED[permission][i] })),
   );
   it.each(cells)("$role × $permission = $allowed", ({ permission, role, allowed }) => {
     expect(can(role, permission)).toBe(allowed);

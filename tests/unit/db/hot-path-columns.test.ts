@@ -107,6 +107,6 @@ describe("the row decoder", () => {
       unknown
     >[];
     expect(written).toMatchObject({ detail: { a: 1 }, occurred_at: "2026-12-01T10:00:00.123Z" });
-    expect(decodeRow(paymentEvents, { ...written!, recorded_at: json.recorded_at })).toEqual(row);
+    expect(decodeRow(paymentEvents, { ...written, recorded_at: json.recorded_at })).toEqual(row);
   });
 });

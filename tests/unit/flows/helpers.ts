@@ -3,7 +3,6 @@
 import { PAYMENT_METHODS, type PaymentMethod } from "@/lib/connections/providers/types";
 import { type FlowGraph, type FlowGraphInput, FlowGraphSchema, type Lang } from "@/lib/flows/graph";
 import {
-  type ConversationInput,
   type ConversationState,
   createInitialState,
   type RuntimeContext,
@@ -129,7 +128,7 @@ export class Conversation {
     this.state = createInitialState(graph, key);
   }
 
-  send(input: ConversationInput | unknown): StepResult {
+  send(input: unknown): StepResult {
     const result = step(
       this.graph,
       this.state,

@@ -13,7 +13,7 @@ function invoiceJson(): FlowGraphInput {
   return JSON.parse(JSON.stringify(invoiceFlow())) as FlowGraphInput;
 }
 function nodeData(json: FlowGraphInput, id: string): Record<string, unknown> {
-  return json.nodes.find((node) => node.id === id)!.data as Record<string, unknown>;
+  return json.nodes.find((node) => node.id === id)!.data;
 }
 
 describe("validateFlow", () => {

@@ -160,7 +160,7 @@ describe("guardedFetch", () => {
 
   it("checks each request and refuses redirects", async () => {
     const base = vi.fn(async () => new Response("ok"));
-    const guarded = guardedFetch(base as unknown as typeof fetch, {
+    const guarded = guardedFetch(base, {
       policy: "public-https",
       lookup: async (host) => [
         { address: host === "good.example.com" ? "93.184.216.34" : "10.0.0.1" },
@@ -180,7 +180,7 @@ describe("guardedFetch", () => {
 
   it("refuses every call in production without the setting", async () => {
     const base = vi.fn(async () => new Response("ok"));
-    const guarded = guardedFetch(base as unknown as typeof fetch, { policy: "refused" });
+    const guarded = guardedFetch(base, { policy: "refused" });
     await expect(guarded("https://api.example.com")).rejects.toThrow(API_BASE_URL_REFUSED);
     expect(base).not.toHaveBeenCalled();
   });

@@ -1,18 +1,14 @@
-import { EmptyState } from "@/components/ui/card";
-import Link from "next/link";
+import { NotFoundState } from "@/components/ui/not-found";
 
 export default function ConnectionNotFound() {
   return (
-    <EmptyState
+    <NotFoundState
       title="Connection not found"
-      action={
-        <Link href="/connections" className="text-sm font-medium text-brand-700 hover:underline">
-          Back to connections
-        </Link>
-      }
+      backHref="/connections"
+      backLabel="Back to connections"
     >
       It may have been removed, or it belongs to another merchant. Switch merchant in the sidebar if
       you expected to see it.
-    </EmptyState>
+    </NotFoundState>
   );
 }

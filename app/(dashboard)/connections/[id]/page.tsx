@@ -60,7 +60,7 @@ export default async function ConnectionPage({
   const deliveries = deliveryRows.slice(0, DELIVERIES_PAGE);
   const olderBefore =
     deliveryRows.length > DELIVERIES_PAGE
-      ? deliveries[deliveries.length - 1]!.receivedAt
+      ? deliveries[deliveries.length - 1].receivedAt
       : undefined;
   const canManage = can(ctx.role, "connections.manage");
   const info = PROVIDERS[connection.provider];
@@ -197,7 +197,7 @@ export default async function ConnectionPage({
                     : "text-slate-600 hover:bg-slate-100",
                 )}
               >
-                {status ? status[0]!.toUpperCase() + status.slice(1) : "All"}
+                {status ? status[0].toUpperCase() + status.slice(1) : "All"}
               </Link>
             ))}
           </nav>

@@ -1,18 +1,11 @@
-import { EmptyState } from "@/components/ui/card";
-import Link from "next/link";
+import { NotFoundState } from "@/components/ui/not-found";
 
 export default function ConversationNotFound() {
   return (
-    <EmptyState
+    <NotFoundState
       title="Conversation not found"
-      action={
-        <Link href="/conversations" className="text-sm font-medium text-brand-700 hover:underline">
-          Back to conversations
-        </Link>
-      }
-    >
-      It belongs to another merchant or never existed. Switch merchant in the sidebar if you
-      expected to see it.
-    </EmptyState>
+      backHref="/conversations"
+      backLabel="Back to conversations"
+    />
   );
 }

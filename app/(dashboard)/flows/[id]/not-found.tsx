@@ -1,17 +1,9 @@
-import { EmptyState } from "@/components/ui/card";
-import Link from "next/link";
+import { NotFoundState } from "@/components/ui/not-found";
 
 export default function FlowNotFound() {
   return (
-    <EmptyState
-      title="This flow was not found"
-      action={
-        <Link href="/flows" className="text-sm font-medium text-brand-700 hover:underline">
-          Back to your flows
-        </Link>
-      }
-    >
+    <NotFoundState title="This flow was not found" backHref="/flows" backLabel="Back to your flows">
       It may have been deleted, or it belongs to another merchant than the one you are working in.
-    </EmptyState>
+    </NotFoundState>
   );
 }

@@ -178,7 +178,9 @@ export function normalizeAdyenItem(item: AdyenNotificationItem): NormalizedEvent
   if (type.startsWith("dispute.")) {
     event.dispute = {
       providerDisputeId: item.pspReference,
-      reason: item.reason || String(item.additionalData?.chargebackReasonCode ?? item.eventCode),
+      reason:
+        item.reason ||
+        String((item.additionalData?.chargebackReasonCode as string | undefined) ?? item.eventCode),
       ...amount,
       dueBy: date(item.additionalData?.defensePeriodEndsAt),
     };

@@ -208,10 +208,7 @@ export function createStripeConnector(
       const amount = toStripeAmount(input.amountMinor, input.currency);
       const client = stripeClient(ctx, options);
       const paymentIntent = await intentToRefund(client, input.providerPaymentId);
-      const reason =
-        input.reason && REFUND_REASONS.has(input.reason)
-          ? (input.reason as Stripe.RefundCreateParams.Reason)
-          : undefined;
+      const reason = input.reason && REFUND_REASONS.has(input.reason) ? input.reason : undefined;
       const refund = await call(() =>
         client.refunds.create(
           {

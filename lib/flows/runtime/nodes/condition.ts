@@ -23,6 +23,11 @@ function builtinValue(name: string, state: ConversationState): JsonValue | undef
   }
 }
 
+// An array item as text; an object item reads as its JSON rather than "[object Object]".
+function text(item: JsonValue): string {
+  return typeof item === "object" && item !== null ? JSON.stringify(item) : String(item);
+}
+
 function comparable(value: JsonValue | undefined): string | number | null {
   if (value === undefined || value === null) return null;
   const amount = asAmount(value);
@@ -71,7 +76,7 @@ export function evaluateCondition(node: NodeOf<"condition">, state: Conversation
       return leftNumber !== null && rightNumber !== null && leftNumber < rightNumber;
     case "contains":
       if (Array.isArray(raw))
-        return raw.some((item) => String(item).toLowerCase() === String(value ?? "").toLowerCase());
+        return raw.some((item) => text(item).toLowerCase() === String(value ?? "").toLowerCase());
       return String(left)
         .toLowerCase()
         .includes(String(value ?? "").toLowerCase());

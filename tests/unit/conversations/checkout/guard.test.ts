@@ -28,8 +28,7 @@ function orderToCheckout(
     const result = step(graph, state, { kind: "message", text, messageId: `m${i}` }, ctx);
     state = result.state;
     request =
-      (result.actions.find((a) => a.type === "create_checkout") as CheckoutRequest | undefined) ??
-      request;
+      result.actions.find((a): a is CheckoutRequest => a.type === "create_checkout") ?? request;
   }
   if (!request) throw new Error("no checkout requested");
   return { state, request };

@@ -35,7 +35,7 @@ describe("outbound mapping", () => {
   });
 
   it("hands channels what their renderer expects", () => {
-    const body = outboundBody(samples[2]!, { status: "pending" });
+    const body = outboundBody(samples[2], { status: "pending" });
     expect(renderForChannel(toChannelMessage(body), webCapabilities)).toEqual({
       kind: "link",
       text: "Pay here",
@@ -48,7 +48,7 @@ describe("outbound mapping", () => {
     const view = toMessageView({
       id: "msg_1",
       direction: "outbound",
-      body: outboundBody(samples[0]!, { status: "failed", error: "blocked" }),
+      body: outboundBody(samples[0], { status: "failed", error: "blocked" }),
       redacted: false,
       createdAt: at,
     });
@@ -62,7 +62,7 @@ describe("outbound mapping", () => {
     const link = toMessageView({
       id: "msg_2",
       direction: "outbound",
-      body: outboundBody(samples[2]!, { status: "sent" }),
+      body: outboundBody(samples[2], { status: "sent" }),
       redacted: false,
       createdAt: at,
     });

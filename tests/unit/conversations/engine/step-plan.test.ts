@@ -105,7 +105,7 @@ describe("planStep", () => {
     });
     const times = [plan.inbound!, ...plan.outbound].map((m) => m.createdAt.getTime());
     expect(plan.outbound.length).toBeGreaterThan(0);
-    expect(times.every((t, i) => i === 0 || t === times[i - 1]! + 1)).toBe(true);
+    expect(times.every((t, i) => i === 0 || t === times[i - 1] + 1)).toBe(true);
     expect(plan.lastMessageAt?.getTime()).toBe(times.at(-1));
     // The web widget reads replies from the database: nothing to deliver.
     expect(
@@ -140,7 +140,7 @@ describe("planStep", () => {
   it("turns the checkout request into a job and a checkout, and adds the caller's jobs and events", () => {
     const plan = chat([message("1 x2"), message("done"), message("card")]);
     expect(plan.checkouts).toHaveLength(1);
-    const request = plan.checkouts[0]!;
+    const request = plan.checkouts[0];
     expect(request.amountMinor).toBe(2 * 1290);
     expect(plan.jobs).toContainEqual(request);
 
@@ -180,7 +180,7 @@ describe("planStep", () => {
 
   it("sets completedAt when the conversation ends, and keeps the first one", () => {
     const ordered = chat([message("1 x2"), message("done"), message("card")]);
-    const request = ordered.checkouts[0]!;
+    const request = ordered.checkouts[0];
     const linked = planStep(
       ordered.conversation,
       env,

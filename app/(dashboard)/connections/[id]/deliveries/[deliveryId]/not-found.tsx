@@ -1,17 +1,13 @@
-import { EmptyState } from "@/components/ui/card";
-import Link from "next/link";
+import { NotFoundState } from "@/components/ui/not-found";
 
 export default function DeliveryNotFound() {
   return (
-    <EmptyState
+    <NotFoundState
       title="Webhook delivery not found"
-      action={
-        <Link href="/connections" className="text-sm font-medium text-brand-700 hover:underline">
-          Back to connections
-        </Link>
-      }
+      backHref="/connections"
+      backLabel="Back to connections"
     >
       It belongs to another connection or merchant, or it never arrived.
-    </EmptyState>
+    </NotFoundState>
   );
 }
