@@ -8,6 +8,7 @@ import {
   listConversationFlowOptions,
   listConversations,
 } from "@/lib/conversations/queries";
+import { viewModeFor } from "@/lib/mode";
 import { CONVERSATION_STATUSES } from "@/lib/flows/runtime/types";
 import type { Metadata } from "next";
 import Link from "next/link";
@@ -54,8 +55,10 @@ export default async function ConversationsPage({
 }) {
   const ctx = await requirePagePermission("conversations.view");
   const query = querySchema.parse(await searchParams);
+  const mode = await viewModeFor();
   const [page, flowOptions] = await Promise.all([
     listConversations(ctx, {
+      mode,
       flowId: query.flow,
       status: query.status,
       channel: query.channel,
