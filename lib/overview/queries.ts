@@ -30,7 +30,12 @@ export interface OverviewFigures {
 }
 
 // A payment that was captured counts as gross revenue even if it was later refunded or disputed.
-export const CAPTURED_STATUSES = ["succeeded", "partially_refunded", "refunded", "disputed"] as const;
+export const CAPTURED_STATUSES = [
+  "succeeded",
+  "partially_refunded",
+  "refunded",
+  "disputed",
+] as const;
 
 export async function getOverview(
   ctx: ReadContext,

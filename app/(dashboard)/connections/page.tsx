@@ -55,8 +55,8 @@ export default async function ConnectionsPage() {
           {mode === "live" && hidden > 0
             ? "Live connections take real money. Add Stripe, PayPal or Adyen with your live keys; Sandbox and test keys are listed with the test-data switch on."
             : canManage
-            ? "Sandbox gives you a hosted test checkout and signed webhooks in one click; add Stripe, PayPal or Adyen with your own keys when you are ready."
-            : "Ask an owner or admin to connect a provider; you will see its health here."}
+              ? "Sandbox gives you a hosted test checkout and signed webhooks in one click; add Stripe, PayPal or Adyen with your own keys when you are ready."
+              : "Ask an owner or admin to connect a provider; you will see its health here."}
         </EmptyState>
       ) : (
         <ul className="grid gap-4 lg:grid-cols-2" aria-label="Connections">

@@ -8,8 +8,8 @@ import {
   listConversationFlowOptions,
   listConversations,
 } from "@/lib/conversations/queries";
-import { viewModeFor } from "@/lib/mode";
 import { CONVERSATION_STATUSES } from "@/lib/flows/runtime/types";
+import { viewModeFor } from "@/lib/mode";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { z } from "zod";
