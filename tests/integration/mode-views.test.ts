@@ -255,6 +255,7 @@ describe.each(ENGINES)("test and live views on %s", (engine) => {
       name: "Order and pay",
       template: "blank",
       publicKey: `pk_${flowId}`,
+      draftGraph: {},
     });
     const conversationModes: Mode[] = ["live", "test", "test", "live", "live"];
     for (const [i, mode] of conversationModes.entries()) {
