@@ -135,7 +135,9 @@ export default async function PaymentPage({ params }: { params: Promise<{ id: st
           <div className="mt-1 flex flex-wrap items-center gap-2" data-testid="payment-status">
             <PaymentStatusBadge status={payment.status} />
             <PaymentFlags flags={payment.flags} />
-            {payment.isTest ? <span className="text-xs text-slate-500">Test payment</span> : null}
+            {payment.mode === "test" ? (
+              <span className="text-xs text-slate-500">Test payment</span>
+            ) : null}
           </div>
         </div>
         <AutoRefresh active={STILL_MOVING.includes(payment.status)} />
