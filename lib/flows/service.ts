@@ -3,7 +3,7 @@
 // Draft saves are not audited: autosave writes every few seconds while someone edits, and the
 // versions a merchant publishes are the record that matters.
 import type { Tx } from "@/db/client";
-import { flows, flowVersions } from "@/db/schema";
+import { flows, flowVersions, type Mode, MODES } from "@/db/schema";
 import type { ChannelKind } from "@/db/schema/flows";
 import { auditAs } from "@/lib/audit/record";
 import { assertCan, type ServiceContext } from "@/lib/auth/context";
@@ -61,6 +61,8 @@ export const publishFlowSchema = z.object({
   /** The draft revision the merchant looked at; a newer draft is refused rather than published unseen. */
   revision: z.number().int().min(0).optional(),
   note: z.string().trim().max(500).default(""),
+  /** Live takes real money through live connections; test says so to customers and uses test ones. */
+  mode: z.enum(MODES).default("live"),
 });
 export type PublishFlowInput = z.input<typeof publishFlowSchema>;
 
@@ -181,6 +183,7 @@ export interface PublishedVersion {
   versionId: string;
   version: number;
   publishedAt: Date;
+  mode: Mode;
   /** Warnings do not block publishing; they come back so the designer can show them. */
   issues: FlowIssue[];
 }
@@ -190,7 +193,7 @@ export async function publishFlow(
   input: PublishFlowInput,
 ): Promise<PublishedVersion> {
   assertCan(ctx, "flows.publish");
-  const { flowId: id, revision, note } = publishFlowSchema.parse(input);
+  const { flowId: id, revision, note, mode } = publishFlowSchema.parse(input);
   return ctx.db.transaction(async (tx) => {
     const flow = await lockFlow(tx, ctx.merchantId, id);
     if (revision !== undefined && flow.draftRevision !== revision) {
@@ -199,7 +202,7 @@ export async function publishFlow(
       );
     }
     const graph = await publishableGraph(tx, ctx.merchantId, flow.draftGraph);
-    const published = await insertVersion(tx, ctx, id, graph.graph, note);
+    const published = await insertVersion(tx, ctx, id, { graph: graph.graph, mode, note });
     await tx
       .update(flows)
       .set({
@@ -212,11 +215,12 @@ export async function publishFlow(
       action: "flow.published",
       targetType: "flow",
       targetId: id,
-      summary: `Published “${flow.name}” as version ${published.version}${note ? `: ${note}` : ""}`,
+      summary: `Published “${flow.name}” as version ${published.version}${mode === "test" ? " in test mode" : ""}${note ? `: ${note}` : ""}`,
       before: { publishedVersionId: flow.publishedVersionId },
       after: {
         publishedVersionId: published.versionId,
         version: published.version,
+        mode,
         draftRevision: flow.draftRevision,
       },
     });
@@ -248,13 +252,12 @@ export async function rollbackFlow(
       );
     if (!target) throw new NotFoundError("This version");
     const graph = await publishableGraph(tx, ctx.merchantId, target.graph);
-    const published = await insertVersion(
-      tx,
-      ctx,
-      id,
-      graph.graph,
-      `Rolled back to version ${target.version}`,
-    );
+    // The old version comes back in the mode it was published in.
+    const published = await insertVersion(tx, ctx, id, {
+      graph: graph.graph,
+      mode: target.mode,
+      note: `Rolled back to version ${target.version}`,
+    });
     const draftRevision = flow.draftRevision + 1;
     await tx
       .update(flows)
@@ -392,8 +395,7 @@ async function insertVersion(
   tx: Tx,
   ctx: ServiceContext,
   id: string,
-  graph: FlowGraph,
-  note: string,
+  { graph, mode, note }: { graph: FlowGraph; mode: Mode; note: string },
 ) {
   const [latest] = await tx
     .select({ version: max(flowVersions.version) })
@@ -408,9 +410,10 @@ async function insertVersion(
     flowId: id,
     version,
     graph,
+    mode,
     note,
     publishedByUserId: ctx.user.id,
     publishedAt,
   });
-  return { versionId, version, publishedAt };
+  return { versionId, version, publishedAt, mode };
 }

@@ -132,7 +132,7 @@ export async function createCheckout(
         idempotencyKey: request.idempotencyKey,
         description: request.description,
         customerEmail: request.customerEmail ?? null,
-        isTest: connection.mode === "test",
+        mode: connection.mode,
         expiresAt: request.expiresAt ?? null,
       })
       .onConflictDoNothing()

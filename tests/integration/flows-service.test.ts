@@ -388,6 +388,7 @@ describe.each(ENGINES)("flows service on %s", (engine) => {
         externalChatId: conversationId,
         startedAt,
         isSimulation,
+        mode: "test",
       });
       if (payment) {
         await db.insert(payments).values({
@@ -395,6 +396,7 @@ describe.each(ENGINES)("flows service on %s", (engine) => {
           id: newId("payment"),
           connectionId: connection.id,
           provider: "sandbox",
+          mode: "test",
           conversationId,
           flowId: id,
           amountMinor: 1000,

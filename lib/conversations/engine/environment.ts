@@ -2,7 +2,7 @@
 // or the current draft in a simulation), its channel's capabilities and the merchant's
 // connections (only Sandbox ones in a simulation: simulated customers never reach a real provider).
 import type { DbOrTx } from "@/db/client";
-import type { Conversation } from "@/db/schema";
+import type { Conversation, Mode } from "@/db/schema";
 import { getChannelAdapter } from "@/lib/channels/platforms";
 import type { ChannelKind } from "@/lib/channels/platforms/types";
 import type { ConnectionOffer } from "@/lib/conversations/checkout/methods";
@@ -11,8 +11,10 @@ import type { FlowGraph } from "@/lib/flows/graph";
 import {
   findFlowForRuntime,
   listConnectionOffers,
+  loadVersion,
   loadVersionGraph,
   parseDraftForSimulator,
+  type PublishedVersion,
 } from "./graphs";
 import type { FlowLiveness } from "./step-context";
 import type { StepEnvironment } from "./step-runner";
@@ -30,26 +32,31 @@ export function capabilitiesOf(channel: ChannelKind) {
   return getChannelAdapter(channel).capabilities;
 }
 
-/** The graph a new conversation of this flow starts on. */
-export async function graphForNewConversation(
+/**
+ * The graph a new conversation of this flow starts on, and the conversation's mode: the
+ * published version's, or test for a simulation (which runs the draft).
+ */
+export async function versionForNewConversation(
   db: DbOrTx,
   flow: FlowLiveness & { draftGraph?: unknown },
   isSimulation: boolean,
   draftGraph?: unknown,
-): Promise<FlowGraph> {
+): Promise<PublishedVersion> {
   if (isSimulation) {
     // A simulation runs the draft: the caller's, or the stored one.
     const draft = draftGraph ?? flow.draftGraph;
-    return draft !== undefined
-      ? parseDraftForSimulator(draft)
-      : graphForConversation(db, {
-          merchantId: flow.merchantId,
-          flowId: flow.id,
-          flowVersionId: null,
-        });
+    const graph =
+      draft !== undefined
+        ? parseDraftForSimulator(draft)
+        : await graphForConversation(db, {
+            merchantId: flow.merchantId,
+            flowId: flow.id,
+            flowVersionId: null,
+          });
+    return { graph, mode: "test" satisfies Mode };
   }
   if (!flow.publishedVersionId) throw new NotFoundError("This chat");
-  return loadVersionGraph(db, flow.merchantId, flow.publishedVersionId);
+  return loadVersion(db, flow.merchantId, flow.publishedVersionId);
 }
 
 /** The graph an existing conversation keeps running on. */

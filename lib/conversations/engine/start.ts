@@ -5,7 +5,12 @@ import type { Db } from "@/db/client";
 import type { Lang } from "@/lib/flows/graph";
 import { createInitialState } from "@/lib/flows/runtime";
 import { newId } from "@/lib/ids";
-import { capabilitiesOf, connectionsFor, graphForNewConversation, offersFor } from "./environment";
+import {
+  capabilitiesOf,
+  connectionsFor,
+  offersFor,
+  versionForNewConversation,
+} from "./environment";
 import {
   assertReachable,
   type ChatIdentity,
@@ -42,7 +47,12 @@ export async function startConversation(
     flow = assertReachable(found?.flow, params);
     connections = offersFor(found!.connections, isSimulation);
   }
-  const graph = await graphForNewConversation(db, flow, isSimulation, params.draftGraph);
+  const { graph, mode } = await versionForNewConversation(
+    db,
+    flow,
+    isSimulation,
+    params.draftGraph,
+  );
   const env: StepEnvironment = { graph, capabilities: capabilitiesOf(params.channel), connections };
   const id = newId("conversation");
   const before = newConversation(
@@ -50,7 +60,7 @@ export async function startConversation(
     params,
     createInitialState(graph, id),
     id,
-    isSimulation,
+    { isSimulation, mode },
     now,
   );
   const lang = params.lang && graph.languages.includes(params.lang) ? params.lang : undefined;

@@ -4,7 +4,7 @@
 // Read without a lock: the step's write checks the revision it read (see step-writer.ts).
 // Plain SQL with a fixed text per shape, so Postgres keeps it prepared (see prepared.ts).
 import type { DbOrTx } from "@/db/client";
-import type { Conversation, ConversationMessage, Flow } from "@/db/schema";
+import { MODES, type Conversation, type ConversationMessage, type Flow } from "@/db/schema";
 import { CHANNEL_KINDS } from "@/lib/channels/platforms/types";
 import { PAYMENT_METHODS, PROVIDER_KINDS } from "@/lib/connections/providers/types";
 import type { ConnectionOffer } from "@/lib/conversations/checkout/methods";
@@ -61,6 +61,7 @@ const ConversationRowSchema = z.object({
   lang: z.string(),
   status: z.enum(CONVERSATION_STATUSES),
   isSimulation: z.boolean(),
+  mode: z.enum(MODES),
   state: json(z.unknown()),
   revision: z.number().int(),
   startedAt: time,
@@ -113,7 +114,7 @@ const FlowLivenessSchema = z.object({
 const CONVERSATION_COLUMNS = sql.raw(`c.merchant_id as "merchantId", c.id, c.flow_id as "flowId",
   c.flow_version_id as "flowVersionId", c.channel, c.channel_id as "channelId",
   c.external_user_id as "externalUserId", c.external_chat_id as "externalChatId", c.lang, c.status,
-  c.is_simulation as "isSimulation", c.state, c.revision, c.started_at as "startedAt",
+  c.is_simulation as "isSimulation", c.mode, c.state, c.revision, c.started_at as "startedAt",
   c.updated_at as "updatedAt", c.completed_at as "completedAt"`);
 
 const FLOW_COLUMNS = sql.raw(`f.merchant_id as "fMerchantId", f.id as "fId", f.status as "fStatus",

@@ -89,9 +89,9 @@ function insertHead(plan: StepPlan): SQL {
   const c = plan.conversation;
   return sql`insert into ${conversations}
       (merchant_id, id, flow_id, flow_version_id, channel, channel_id, external_user_id,
-       external_chat_id, lang, status, is_simulation, state, revision, started_at, updated_at, completed_at)
+       external_chat_id, lang, status, is_simulation, mode, state, revision, started_at, updated_at, completed_at)
     values (${c.merchantId}, ${c.id}, ${c.flowId}, ${c.flowVersionId}, ${c.channel}, ${c.channelId},
-      ${c.externalUserId}, ${c.externalChatId}, ${c.lang}, ${c.status}, ${c.isSimulation},
+      ${c.externalUserId}, ${c.externalChatId}, ${c.lang}, ${c.status}, ${c.isSimulation}, ${c.mode},
       ${json(c.state)}, ${c.revision}, ${time(c.startedAt)}, ${time(c.updatedAt)}, ${time(c.completedAt)})
     returning id`;
 }

@@ -70,6 +70,7 @@ describe.each(ENGINES)("conversations in the dashboard on %s", (engine) => {
       lang: values.lang ?? "en",
       status: values.status ?? "active",
       isSimulation: values.isSimulation ?? false,
+      mode: "test",
       startedAt: values.startedAt ?? T0,
       updatedAt: values.startedAt ?? T0,
     });
@@ -89,6 +90,7 @@ describe.each(ENGINES)("conversations in the dashboard on %s", (engine) => {
       id,
       connectionId: merchant.connectionId,
       provider: "sandbox",
+      mode: "test",
       conversationId,
       flowId: merchant.flowId,
       amountMinor,
@@ -241,6 +243,7 @@ describe.each(ENGINES)("conversations in the dashboard on %s", (engine) => {
           id,
           flowId,
           channel: "web",
+          mode: "test",
           externalUserId: id,
           externalChatId: id,
           startedAt: sql`${at}::timestamptz`,

@@ -43,6 +43,7 @@ function conversation(state: ConversationState, revision = 4): Conversation {
     channelId: null,
     externalUserId: "sess_a",
     externalChatId: "sess_a",
+    mode: "test",
     lang: state.lang,
     status: state.status,
     isSimulation: false,
