@@ -197,6 +197,7 @@ describe.each(ENGINES)("conversations in the dashboard on %s", (engine) => {
       expect(byChannel.items.map((c) => c.id)).toEqual([ids.telegram]);
 
       const combined = await listConversations(as("admin"), {
+        mode: "test",
         channel: "telegram",
         status: "completed",
       });
