@@ -221,7 +221,7 @@ describe.each(ENGINES)("checkout on %s", (engine) => {
       description: "Test",
     });
     expect(a.id).not.toBe(b.id);
-    expect(a).toMatchObject({ currency: "EUR", isTest: true });
+    expect(a).toMatchObject({ currency: "EUR", mode: "test" });
     expect(a.checkoutUrl).toContain("/pay/sandbox/");
     await expect(
       createTestPayment(support, ids.sandbox, { amountMinor: 1500, currency: "EUR" }),

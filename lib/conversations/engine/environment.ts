@@ -1,11 +1,11 @@
 // What a conversation's steps run against: the graph it started on (the published version,
 // or the current draft in a simulation), its channel's capabilities and the merchant's
-// connections (only Sandbox ones in a simulation: simulated customers never reach a real provider).
+// connections of the conversation's mode (a simulation is test: it never reaches a live provider).
 import type { DbOrTx } from "@/db/client";
 import type { Conversation, Mode } from "@/db/schema";
 import { getChannelAdapter } from "@/lib/channels/platforms";
 import type { ChannelKind } from "@/lib/channels/platforms/types";
-import type { ConnectionOffer } from "@/lib/conversations/checkout/methods";
+import { type ConnectionOffer, connectionsInMode } from "@/lib/conversations/checkout/methods";
 import { NotFoundError } from "@/lib/errors";
 import type { FlowGraph } from "@/lib/flows/graph";
 import {
@@ -19,13 +19,20 @@ import {
 import type { FlowLiveness } from "./step-context";
 import type { StepEnvironment } from "./step-runner";
 
-/** What a conversation may pay through: only Sandbox connections in a simulation. */
-export function offersFor(all: ConnectionOffer[], isSimulation: boolean): ConnectionOffer[] {
-  return isSimulation ? all.filter((c) => c.provider === "sandbox") : all;
+/** Whom a conversation is: its mode, and whether the simulator runs it. */
+export type ConversationOrigin = Pick<Conversation, "mode" | "isSimulation">;
+
+/**
+ * What a conversation may pay through: the merchant's connections of its mode, no other; a
+ * simulation only Sandbox ones (simulated customers never reach a provider, even a test one).
+ */
+export function offersFor(all: ConnectionOffer[], origin: ConversationOrigin): ConnectionOffer[] {
+  const inMode = connectionsInMode(all, origin.isSimulation ? "test" : origin.mode);
+  return origin.isSimulation ? inMode.filter((c) => c.provider === "sandbox") : inMode;
 }
 
-export async function connectionsFor(db: DbOrTx, merchantId: string, isSimulation: boolean) {
-  return offersFor(await listConnectionOffers(db, merchantId), isSimulation);
+export async function connectionsFor(db: DbOrTx, merchantId: string, origin: ConversationOrigin) {
+  return offersFor(await listConnectionOffers(db, merchantId), origin);
 }
 
 export function capabilitiesOf(channel: ChannelKind) {
@@ -80,7 +87,7 @@ export async function loadStepEnvironment(
 ): Promise<StepEnvironment> {
   // One after the other: inside a transaction both run on the same connection anyway.
   const graph = await graphForConversation(db, conversation, draftGraph);
-  const connections = await connectionsFor(db, conversation.merchantId, conversation.isSimulation);
+  const connections = await connectionsFor(db, conversation.merchantId, conversation);
   return { graph, connections, capabilities: capabilitiesOf(conversation.channel) };
 }
 
@@ -93,7 +100,7 @@ export async function environmentFor(
 ): Promise<StepEnvironment> {
   return {
     graph: await graphForConversation(db, conversation, draftGraph),
-    connections: offersFor(connections, conversation.isSimulation),
+    connections: offersFor(connections, conversation),
     capabilities: capabilitiesOf(conversation.channel),
   };
 }

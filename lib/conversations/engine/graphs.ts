@@ -102,6 +102,7 @@ export async function listConnectionOffers(
     .select({
       id: connections.id,
       provider: connections.provider,
+      mode: connections.mode,
       status: connections.status,
       methods: connections.methods,
       currencies: connections.currencies,

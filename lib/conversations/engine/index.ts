@@ -259,7 +259,7 @@ async function openChat(
   const env: StepEnvironment = {
     graph,
     capabilities: capabilitiesOf(params.channel),
-    connections: await connectionsFor(tx, flow.merchantId, isSimulation),
+    connections: await connectionsFor(tx, flow.merchantId, { mode, isSimulation }),
   };
   const before = newConversation(flow, params, state, id, { isSimulation, mode }, now);
   const plan = planStep(before, env, input, { now, lastMessageAt: null, inbound });

@@ -74,6 +74,7 @@ const ConnectionOffersSchema = json(
     z.object({
       id: z.string(),
       provider: z.enum(PROVIDER_KINDS),
+      mode: z.enum(MODES),
       status: z.enum(["active", "disabled", "error"]),
       methods: z.array(z.enum(PAYMENT_METHODS)),
       currencies: z.array(z.string()),
@@ -123,7 +124,7 @@ const FLOW_COLUMNS = sql.raw(`f.merchant_id as "fMerchantId", f.id as "fId", f.s
 /** The merchant's connections in creation order, as the method and connection choice reads them. */
 function connectionOffersOf(merchantId: SQL): SQL {
   return sql`(select coalesce(jsonb_agg(jsonb_build_object('id', k.id, 'provider', k.provider,
-      'status', k.status, 'methods', k.methods, 'currencies', k.currencies)
+      'mode', k.mode, 'status', k.status, 'methods', k.methods, 'currencies', k.currencies)
       order by k.created_at, k.id), '[]'::jsonb)
     from connections k where k.merchant_id = ${merchantId}) as connections`;
 }

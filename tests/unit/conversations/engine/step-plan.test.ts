@@ -25,6 +25,7 @@ const env: StepEnvironment = {
     {
       id: "con_sbx",
       provider: "sandbox",
+      mode: "test",
       status: "active",
       methods: [...PAYMENT_METHODS],
       currencies: ["EUR"],
