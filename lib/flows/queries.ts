@@ -9,6 +9,7 @@ import {
   merchants,
   payments,
   users,
+  type Mode,
 } from "@/db/schema";
 import type { ChannelKind, FlowStatus } from "@/db/schema/flows";
 import { assertCan, type ReadContext } from "@/lib/auth/context";
@@ -38,7 +39,12 @@ export interface FlowListItem {
   conversionRate: number | null;
 }
 
-export async function listFlows(ctx: ReadContext, now = new Date()): Promise<FlowListItem[]> {
+/** Every flow; its conversation figures are the viewed mode's only (test or live). */
+export async function listFlows(
+  ctx: ReadContext,
+  mode: Mode,
+  now = new Date(),
+): Promise<FlowListItem[]> {
   assertCan(ctx, "flows.view");
   const since = new Date(now.getTime() - STATS_DAYS * 86_400_000);
   const rows = await ctx.db
@@ -77,12 +83,14 @@ export async function listFlows(ctx: ReadContext, now = new Date()): Promise<Flo
       and(
         eq(payments.merchantId, conversations.merchantId),
         eq(payments.conversationId, conversations.id),
+        eq(payments.mode, mode),
         inArray(payments.status, [...PAID_STATUSES]),
       ),
     )
     .where(
       and(
         eq(conversations.merchantId, ctx.merchantId),
+        eq(conversations.mode, mode),
         gte(conversations.startedAt, since),
         eq(conversations.isSimulation, false),
       ),

@@ -301,7 +301,7 @@ describe.each(ENGINES)("flows service on %s", (engine) => {
     const v1 = await publishFlow(team.owner, { flowId: id });
     const { graph } = await draftOf(team.owner, id);
     for (const ctx of [team.support, team.analyst]) {
-      await expect(listFlows(ctx)).resolves.toHaveLength(1);
+      await expect(listFlows(ctx, "test")).resolves.toHaveLength(1);
       await expect(getFlow(ctx, id)).resolves.toMatchObject({ id });
       await expect(
         createFlowFromTemplate(ctx, { templateId: "blank", name: "Mine" }),
@@ -351,7 +351,7 @@ describe.each(ENGINES)("flows service on %s", (engine) => {
     await expect(
       updateFlowSettings(mine.owner, { flowId: id, name: "Stolen" }),
     ).rejects.toBeInstanceOf(NotFoundError);
-    expect((await listFlows(mine.owner)).map((f) => f.id)).toEqual([own.id]);
+    expect((await listFlows(mine.owner, "test")).map((f) => f.id)).toEqual([own.id]);
     expect(await getFlow(theirs.owner, id)).toMatchObject({
       name: "Theirs",
       draftRevision: 0,
@@ -413,7 +413,7 @@ describe.each(ENGINES)("flows service on %s", (engine) => {
     await conversation(daysAgo(40), "succeeded");
     await conversation(daysAgo(1), "succeeded", true);
 
-    const list = await listFlows(team.analyst, now);
+    const list = await listFlows(team.analyst, "test", now);
     const shop = list.find((f) => f.id === id)!;
     expect(shop).toMatchObject({
       status: "published",
