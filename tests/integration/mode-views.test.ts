@@ -14,6 +14,7 @@ import {
 import type { PaymentStatus } from "@/lib/connections/providers/types";
 import { listConnections } from "@/lib/connections/service";
 import { listConversations } from "@/lib/conversations/queries";
+import { listFlows } from "@/lib/flows/queries";
 import { newId } from "@/lib/ids";
 import { CAPTURED_STATUSES, getOverview } from "@/lib/overview/queries";
 import { listPayments } from "@/lib/payments/queries";
@@ -239,7 +240,7 @@ describe.each(ENGINES)("test and live views on %s", (engine) => {
     expect(live.payments).toBe(4);
   });
 
-  it("transactions, conversations and connections list only the viewed mode", async () => {
+  it("transactions, conversations, flows' figures and connections are the viewed mode's only", async () => {
     const { merchantId, owner, support } = await merchantWithRoles(db);
     const connectionIds = {
       test: await insertConnection(db, merchantId, "test"),
@@ -278,6 +279,9 @@ describe.each(ENGINES)("test and live views on %s", (engine) => {
       const { items } = await listConversations(support, { mode, limit: 200 });
       expect(items.map((c) => c.mode)).toEqual(items.map(() => mode));
       expect(items).toHaveLength(conversationModes.filter((m) => m === mode).length);
+
+      const flowFigures = (await listFlows(owner, mode)).find((f) => f.id === flowId);
+      expect(flowFigures?.conversations).toBe(conversationModes.filter((m) => m === mode).length);
 
       const listedConnections = await listConnections(owner, mode);
       expect(listedConnections.map((c) => c.id)).toEqual([connectionIds[mode]]);
