@@ -78,55 +78,61 @@ export default async function OverviewPage() {
             {figures.revenueByCurrency.length === 0 ? (
               <p className="text-sm text-slate-600">No payment has succeeded yet.</p>
             ) : (
-              <table className="w-full text-sm" data-testid="overview-revenue">
-                <thead>
-                  <tr className="text-left text-xs text-slate-500">
-                    <th scope="col" className="py-1 pr-4 font-medium">
-                      Currency
-                    </th>
-                    <th scope="col" className="py-1 pr-4 text-right font-medium">
-                      Gross succeeded
-                    </th>
-                    <th scope="col" className="py-1 pr-4 text-right font-medium">
-                      Refunds
-                    </th>
-                    <th scope="col" className="py-1 text-right font-medium">
-                      Net
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {figures.revenueByCurrency.map((r) => (
-                    <tr
-                      key={r.currency}
-                      className="border-t border-slate-100"
-                      data-testid={`revenue-${r.currency}`}
-                    >
-                      <th scope="row" className="py-2 pr-4 text-left font-medium">
-                        {r.currency}
-                        <span className="ml-1 text-xs font-normal text-slate-500">
-                          {r.payments} paid
-                        </span>
+              // Long amounts (IDR, KRW) scroll inside the card on a phone, not the page.
+              <div className="overflow-x-auto">
+                <table className="w-full text-sm" data-testid="overview-revenue">
+                  <thead>
+                    <tr className="text-left text-xs text-slate-500">
+                      <th scope="col" className="py-1 pr-4 font-medium">
+                        Currency
                       </th>
-                      <td className="py-2 pr-4 text-right tabular-nums" data-testid="revenue-gross">
-                        {formatMoney(r.grossMinor, r.currency)}
-                      </td>
-                      <td
-                        className="py-2 pr-4 text-right tabular-nums"
-                        data-testid="revenue-refunds"
-                      >
-                        {r.refundedMinor ? `−${formatMoney(r.refundedMinor, r.currency)}` : "—"}
-                      </td>
-                      <td
-                        className="py-2 text-right font-semibold tabular-nums"
-                        data-testid="revenue-net"
-                      >
-                        {formatMoney(r.netMinor, r.currency)}
-                      </td>
+                      <th scope="col" className="py-1 pr-4 text-right font-medium">
+                        Gross succeeded
+                      </th>
+                      <th scope="col" className="py-1 pr-4 text-right font-medium">
+                        Refunds
+                      </th>
+                      <th scope="col" className="py-1 text-right font-medium">
+                        Net
+                      </th>
                     </tr>
-                  ))}
-                </tbody>
-              </table>
+                  </thead>
+                  <tbody>
+                    {figures.revenueByCurrency.map((r) => (
+                      <tr
+                        key={r.currency}
+                        className="border-t border-slate-100"
+                        data-testid={`revenue-${r.currency}`}
+                      >
+                        <th scope="row" className="py-2 pr-4 text-left font-medium">
+                          {r.currency}
+                          <span className="ml-1 text-xs font-normal text-slate-500">
+                            {r.payments} paid
+                          </span>
+                        </th>
+                        <td
+                          className="py-2 pr-4 text-right tabular-nums"
+                          data-testid="revenue-gross"
+                        >
+                          {formatMoney(r.grossMinor, r.currency)}
+                        </td>
+                        <td
+                          className="py-2 pr-4 text-right tabular-nums"
+                          data-testid="revenue-refunds"
+                        >
+                          {r.refundedMinor ? `−${formatMoney(r.refundedMinor, r.currency)}` : "—"}
+                        </td>
+                        <td
+                          className="py-2 text-right font-semibold tabular-nums"
+                          data-testid="revenue-net"
+                        >
+                          {formatMoney(r.netMinor, r.currency)}
+                        </td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
             )}
           </Card>
         </div>
