@@ -68,7 +68,7 @@ export default async function OverviewPage() {
             </p>
             <p className="text-xs text-slate-500">Test and live alike</p>
           </Card>
-          <Card className="sm:col-span-2 lg:col-span-4">
+          <Card className="min-w-0 sm:col-span-2 lg:col-span-4">
             <h2 className="mb-1 text-sm font-medium text-slate-700">Revenue by currency</h2>
             <p className="mb-3 text-xs text-slate-500">
               Gross is every captured {modeWord} payment created in the last 30 days, including
