@@ -78,8 +78,14 @@ export default async function OverviewPage() {
             {figures.revenueByCurrency.length === 0 ? (
               <p className="text-sm text-slate-600">No payment has succeeded yet.</p>
             ) : (
-              // Long amounts (IDR, KRW) scroll inside the card on a phone, not the page.
-              <div className="overflow-x-auto">
+              // Long amounts (IDR, KRW) scroll inside the card on a phone, not the page; the
+              // box is a named, focusable region so a keyboard can scroll it (as components/ui/table).
+              <div
+                role="region"
+                aria-label="Revenue by currency"
+                tabIndex={0}
+                className="relative overflow-x-auto focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-brand-500"
+              >
                 <table className="w-full text-sm" data-testid="overview-revenue">
                   <thead>
                     <tr className="text-left text-xs text-slate-500">
