@@ -4,6 +4,7 @@
 import type { Db, DbHandle } from "@/db/client";
 import {
   auditLog,
+  conversationMessages,
   conversations,
   disputes,
   flows,
@@ -13,7 +14,7 @@ import {
 } from "@/db/schema";
 import type { ServiceContext } from "@/lib/auth/context";
 import { createConnection } from "@/lib/connections/service";
-import { handleInbound, startConversation } from "@/lib/conversations/engine";
+import { handleInbound, handlePaymentUpdate, startConversation } from "@/lib/conversations/engine";
 import { registerConversationJobs } from "@/lib/conversations/jobs";
 import { AppError } from "@/lib/errors";
 import { createFlowFromTemplate, LivePublishRefusedError, publishFlow } from "@/lib/flows/service";
@@ -115,6 +116,15 @@ describe.each(ENGINES)("test and live modes on %s", (engine) => {
     return row;
   }
 
+  async function receiptOf(conversationId: string): Promise<string | undefined> {
+    const rows = await db
+      .select()
+      .from(conversationMessages)
+      .where(eq(conversationMessages.conversationId, conversationId));
+    const body = rows.map((r) => r.body as { kind: string; text?: string });
+    return body.find((b) => b.kind === "receipt")?.text;
+  }
+
   function postStripe(event: unknown) {
     const { payload, header } = signStripeEvent(event, STRIPE_SECRET);
     return handleWebhookRequest(
@@ -162,11 +172,12 @@ describe.each(ENGINES)("test and live modes on %s", (engine) => {
     const before = stripeCreates();
     const chat = await customerPays(flow.publicKey);
     expect(chat.link?.url).toContain("/pay/sandbox/");
-    expect(await paymentOf(chat.conversationId)).toMatchObject({
-      connectionId: sandboxId,
-      mode: "test",
-    });
+    const payment = await paymentOf(chat.conversationId);
+    expect(payment).toMatchObject({ connectionId: sandboxId, mode: "test" });
     expect(stripeCreates()).toBe(before);
+    // The receipt says no money moved.
+    await handlePaymentUpdate(db, merchantId, payment!.id, "succeeded");
+    expect(await receiptOf(chat.conversationId)).toContain("(Test mode — no money moved.)");
   });
 
   it("refuses a live publish without a live connection, naming what to connect, writing nothing", async () => {
@@ -248,6 +259,8 @@ describe.each(ENGINES)("test and live modes on %s", (engine) => {
     );
     for (const event of [paid, refunded, disputed])
       expect((await postStripe(event)).status).toBe(200);
+    await handlePaymentUpdate(db, merchantId, payment.id, "succeeded");
+    expect(await receiptOf(chat.conversationId)).not.toMatch(/Test mode/);
     const refundRows = await db
       .select()
       .from(refunds)
