@@ -1,6 +1,7 @@
 // Flow reads for the list, the designer and the publish check. Every query is scoped by
 // ctx.merchantId; another merchant's flow looks exactly like one that does not exist.
 import type { DbOrTx } from "@/db/client";
+import type { Mode } from "@/db/schema";
 import {
   connections,
   conversations,
@@ -125,6 +126,8 @@ export interface FlowDetail {
   draftRevision: number;
   publishedVersionId: string | null;
   publishedVersion: number | null;
+  /** The mode the published version was published in. */
+  publishedMode: Mode | null;
   publishedGraph: unknown;
   createdAt: Date;
   updatedAt: Date;
@@ -133,7 +136,12 @@ export interface FlowDetail {
 export async function getFlow(ctx: ReadContext, flowId: string): Promise<FlowDetail> {
   assertCan(ctx, "flows.view");
   const [row] = await ctx.db
-    .select({ flow: flows, version: flowVersions.version, publishedGraph: flowVersions.graph })
+    .select({
+      flow: flows,
+      version: flowVersions.version,
+      mode: flowVersions.mode,
+      publishedGraph: flowVersions.graph,
+    })
     .from(flows)
     .leftJoin(
       flowVersions,
@@ -157,6 +165,7 @@ export async function getFlow(ctx: ReadContext, flowId: string): Promise<FlowDet
     draftRevision: flow.draftRevision,
     publishedVersionId: flow.publishedVersionId,
     publishedVersion: row.version ?? null,
+    publishedMode: row.mode ?? null,
     publishedGraph: row.publishedGraph ?? null,
     createdAt: flow.createdAt,
     updatedAt: flow.updatedAt,

@@ -15,6 +15,7 @@ import { zodFieldErrors } from "@/lib/validation";
 import { and, eq, max } from "drizzle-orm";
 import { z } from "zod";
 import { type FlowGraph, FlowGraphSchema, LangSchema } from "./graph";
+import { livePublishProblems } from "./publish-mode";
 import {
   assertFlowExists,
   defaultFlowCurrency,
@@ -80,6 +81,14 @@ export const flowSettingsSchema = z.object({
 export type FlowSettingsInput = z.input<typeof flowSettingsSchema>;
 
 export const flowIdSchema = z.object({ flowId });
+
+/** Publishing live refused: no live connection would take its payments. Nothing is written. */
+export class LivePublishRefusedError extends AppError {
+  constructor(readonly problems: string[]) {
+    super(`Can't publish live: ${problems[0] ?? ""}.`, 422, { mode: problems });
+    this.name = "LivePublishRefusedError";
+  }
+}
 
 /** Publishing refused: the issues say which node to fix. */
 export class FlowNotPublishableError extends AppError {
@@ -201,7 +210,7 @@ export async function publishFlow(
         "The draft changed since you opened it. Reload, check it, then publish.",
       );
     }
-    const graph = await publishableGraph(tx, ctx.merchantId, flow.draftGraph);
+    const graph = await publishableGraph(tx, ctx.merchantId, flow.draftGraph, mode);
     const published = await insertVersion(tx, ctx, id, { graph: graph.graph, mode, note });
     await tx
       .update(flows)
@@ -251,7 +260,7 @@ export async function rollbackFlow(
         ),
       );
     if (!target) throw new NotFoundError("This version");
-    const graph = await publishableGraph(tx, ctx.merchantId, target.graph);
+    const graph = await publishableGraph(tx, ctx.merchantId, target.graph, target.mode);
     // The old version comes back in the mode it was published in.
     const published = await insertVersion(tx, ctx, id, {
       graph: graph.graph,
@@ -378,17 +387,22 @@ async function lockFlow(tx: Tx, merchantId: string, id: string) {
   return flow;
 }
 
+/** The graph as it may be published in `mode`: valid, and for live, payable through live connections. */
 async function publishableGraph(
   tx: Tx,
   merchantId: string,
   stored: unknown,
+  mode: Mode,
 ): Promise<{ graph: FlowGraph; issues: FlowIssue[] }> {
-  const issues = validateFlow(
-    stored,
-    validationContextFrom(await listConnectionOptions(tx, merchantId)),
-  );
+  const options = await listConnectionOptions(tx, merchantId);
+  const issues = validateFlow(stored, validationContextFrom(options));
   if (!canPublish(issues)) throw new FlowNotPublishableError(issues);
-  return { graph: FlowGraphSchema.parse(stored), issues };
+  const graph = FlowGraphSchema.parse(stored);
+  if (mode === "live") {
+    const problems = livePublishProblems(graph, options);
+    if (problems.length > 0) throw new LivePublishRefusedError(problems);
+  }
+  return { graph, issues };
 }
 
 async function insertVersion(

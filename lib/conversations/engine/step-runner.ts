@@ -115,6 +115,7 @@ export function planStep(
       env.capabilities,
     ),
     channelCapabilities: env.capabilities,
+    testMode: before.mode === "test",
   });
   const terminal = TERMINAL_STATUSES.includes(result.state.status);
   const conversation: Conversation = {
