@@ -1,7 +1,6 @@
 // Flow reads for the list, the designer and the publish check. Every query is scoped by
 // ctx.merchantId; another merchant's flow looks exactly like one that does not exist.
 import type { DbOrTx } from "@/db/client";
-import type { Mode } from "@/db/schema";
 import {
   connections,
   conversations,
