@@ -290,6 +290,7 @@ async function seedPayments(
         id: r.id,
         connectionId,
         provider: "sandbox" as const,
+        mode: "test" as const,
         amountMinor: 2500,
         currency: "EUR",
         idempotencyKey: `bench:${r.id}`,

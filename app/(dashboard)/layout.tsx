@@ -1,8 +1,10 @@
 import { MerchantSwitcher } from "@/components/shell/merchant-switcher";
 import { Sidebar } from "@/components/shell/sidebar";
+import { TestDataBanner, ViewModeSwitch } from "@/components/shell/view-mode-switch";
 import { ROLE_LABELS } from "@/lib/auth/permissions";
 import { getRequestContext } from "@/lib/auth/server";
 import { signOutAction } from "@/lib/auth/sign-in-action";
+import { viewModeFor } from "@/lib/mode";
 import { navFor } from "@/lib/navigation";
 import Link from "next/link";
 import { redirect } from "next/navigation";
@@ -13,6 +15,7 @@ export const dynamic = "force-dynamic";
 export default async function DashboardLayout({ children }: { children: React.ReactNode }) {
   const ctx = await getRequestContext();
   if (!ctx) redirect("/sign-in");
+  const viewMode = await viewModeFor();
   const items = navFor(ctx.role).map(({ href, label, icon }) => ({ href, label, icon }));
   return (
     // Narrow screens stack the navigation above the page; from md up it is a sidebar.
@@ -28,6 +31,9 @@ export default async function DashboardLayout({ children }: { children: React.Re
           <MerchantSwitcher current={ctx.merchantId} merchants={ctx.merchants} />
         </div>
         <Sidebar items={items} />
+        <div className="mt-3 border-t border-slate-200 pt-3">
+          <ViewModeSwitch mode={viewMode} />
+        </div>
         <div className="mt-3 border-t border-slate-200 px-2 pt-3 text-xs text-slate-600 md:mt-auto">
           <div className="truncate font-medium text-slate-800" data-testid="current-user">
             {ctx.user.email}
@@ -45,7 +51,10 @@ export default async function DashboardLayout({ children }: { children: React.Re
           </div>
         </div>
       </aside>
-      <main className="min-w-0 flex-1 px-4 py-4 md:px-8 md:py-6">{children}</main>
+      <main className="min-w-0 flex-1 px-4 py-4 md:px-8 md:py-6">
+        {viewMode === "test" ? <TestDataBanner /> : null}
+        {children}
+      </main>
     </div>
   );
 }

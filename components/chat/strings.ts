@@ -20,6 +20,7 @@ export interface ChatStrings {
   cardDataRemoved: string;
   unavailable: string;
   tooMany: string;
+  testMode: string;
 }
 
 export const LANGUAGE_NAMES: Record<Lang, string> = {
@@ -49,6 +50,7 @@ export const CHAT_STRINGS: Record<Lang, ChatStrings> = {
     cardDataRemoved: "Card details removed",
     unavailable: "The chat is unavailable right now. Please try again in a moment.",
     tooMany: "Too many messages at once. Please wait a moment.",
+    testMode: "Test mode — no money moves",
   },
   fr: {
     placeholder: "Écrivez votre message…",
@@ -68,6 +70,7 @@ export const CHAT_STRINGS: Record<Lang, ChatStrings> = {
     cardDataRemoved: "Données de carte supprimées",
     unavailable: "La discussion est indisponible pour le moment. Réessayez dans un instant.",
     tooMany: "Trop de messages à la fois. Patientez un instant.",
+    testMode: "Mode test — aucun argent n’est débité",
   },
   zh: {
     placeholder: "输入您的消息…",
@@ -87,6 +90,7 @@ export const CHAT_STRINGS: Record<Lang, ChatStrings> = {
     cardDataRemoved: "已删除银行卡信息",
     unavailable: "聊天暂时不可用，请稍后再试。",
     tooMany: "消息发送过于频繁，请稍候。",
+    testMode: "测试模式 — 不会产生实际扣款",
   },
   id: {
     placeholder: "Ketik pesan Anda…",
@@ -106,6 +110,7 @@ export const CHAT_STRINGS: Record<Lang, ChatStrings> = {
     cardDataRemoved: "Data kartu dihapus",
     unavailable: "Obrolan sedang tidak tersedia. Silakan coba lagi sebentar lagi.",
     tooMany: "Terlalu banyak pesan sekaligus. Mohon tunggu sebentar.",
+    testMode: "Mode uji — tidak ada uang yang berpindah",
   },
 };
 

@@ -17,6 +17,8 @@ export interface WebChatProps {
   /** From ?lang=; wins over anything remembered. */
   requestedLang: string | null;
   embedded: boolean;
+  /** The flow was published in test mode: say so above the conversation. */
+  testMode: boolean;
 }
 
 interface Saved {
@@ -60,6 +62,7 @@ export function WebChat({
   defaultLanguage,
   requestedLang,
   embedded,
+  testMode,
 }: WebChatProps) {
   const [saved, setSaved] = useState<Saved | null>(null);
   const [lang, setLang] = useState<Lang>(() =>
@@ -165,6 +168,15 @@ export function WebChat({
             </button>
           </div>
         </header>
+        {testMode ? (
+          <p
+            role="status"
+            data-testid="test-mode-banner"
+            className="border-b border-amber-200 bg-amber-50 px-4 py-2 text-center text-sm font-medium text-amber-900"
+          >
+            {strings.testMode}
+          </p>
+        ) : null}
         <ChatWindow session={session} lang={lang} className="flex min-h-0 flex-1 flex-col" />
       </div>
     </main>

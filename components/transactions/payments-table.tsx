@@ -19,7 +19,7 @@ export type PaymentRow = Pick<
   | "conversationId"
   | "flowId"
   | "flags"
-  | "isTest"
+  | "mode"
 >;
 
 export function PaymentsTable({ payments }: { payments: PaymentRow[] }) {
@@ -67,7 +67,7 @@ export function PaymentsTable({ payments }: { payments: PaymentRow[] }) {
             </Td>
             <Td>
               <span className="inline-flex flex-wrap gap-1">
-                {p.isTest ? <span className="text-xs text-slate-500">test</span> : null}
+                {p.mode === "test" ? <span className="text-xs text-slate-500">test</span> : null}
                 <PaymentFlags flags={p.flags} />
               </span>
             </Td>

@@ -59,6 +59,8 @@ export const connections = pgTable(
       sql`${t.provider} in ('sandbox','stripe','paypal','adyen')`,
     ),
     check("connections_mode_check", sql`${t.mode} in ('test','live')`),
+    // Sandbox never moves money: it can only be a test connection.
+    check("connections_sandbox_test_check", sql`${t.provider} <> 'sandbox' or ${t.mode} = 'test'`),
     check("connections_status_check", sql`${t.status} in ('active','disabled','error')`),
   ],
 );

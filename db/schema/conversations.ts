@@ -12,7 +12,7 @@ import {
   text,
   uniqueIndex,
 } from "drizzle-orm/pg-core";
-import { createdAt, merchantIdColumn, tstz, updatedAt } from "./_shared";
+import { createdAt, merchantIdColumn, modeColumn, tstz, updatedAt } from "./_shared";
 import { merchants } from "./auth";
 import type { ChannelKind } from "./flows";
 
@@ -32,6 +32,8 @@ export const conversations = pgTable(
     lang: text("lang").notNull().default("en"),
     status: text("status").$type<ConversationStatus>().notNull().default("active"),
     isSimulation: boolean("is_simulation").notNull().default(false),
+    // Its flow version's mode; simulations are always test.
+    mode: modeColumn(),
     // The runtime's state (current node, variables, cart). Never holds card data.
     state: jsonb("state").$type<unknown>().notNull().default({}),
     revision: integer("revision").notNull().default(0),
@@ -44,6 +46,8 @@ export const conversations = pgTable(
     index("conversations_flow_started_idx").on(t.merchantId, t.flowId, t.startedAt),
     index("conversations_started_idx").on(t.merchantId, t.startedAt),
     index("conversations_chat_idx").on(t.merchantId, t.channel, t.externalChatId),
+    check("conversations_mode_check", sql`${t.mode} in ('test','live')`),
+    check("conversations_simulation_test_check", sql`not ${t.isSimulation} or ${t.mode} = 'test'`),
   ],
 );
 

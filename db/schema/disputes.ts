@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { bigint, check, index, pgTable, primaryKey, text, uniqueIndex } from "drizzle-orm/pg-core";
-import { createdAt, merchantIdColumn, tstz, updatedAt } from "./_shared";
+import { createdAt, merchantIdColumn, modeColumn, tstz, updatedAt } from "./_shared";
 import { users } from "./auth";
 
 export type DisputeStatus = "needs_response" | "under_review" | "won" | "lost" | "accepted";
@@ -13,6 +13,8 @@ export const disputes = pgTable(
     id: text("id").notNull(),
     paymentId: text("payment_id").notNull(),
     connectionId: text("connection_id").notNull(),
+    // The payment's mode.
+    mode: modeColumn(),
     providerDisputeId: text("provider_dispute_id").notNull(),
     reason: text("reason").notNull(),
     amountMinor: bigint("amount_minor", { mode: "number" }).notNull(),
@@ -36,6 +38,7 @@ export const disputes = pgTable(
       "disputes_status_check",
       sql`${t.status} in ('needs_response','under_review','won','lost','accepted')`,
     ),
+    check("disputes_mode_check", sql`${t.mode} in ('test','live')`),
   ],
 );
 

@@ -10,7 +10,7 @@ import {
   text,
   uniqueIndex,
 } from "drizzle-orm/pg-core";
-import { createdAt, merchantIdColumn, tstz, updatedAt } from "./_shared";
+import { createdAt, merchantIdColumn, modeColumn, tstz, updatedAt } from "./_shared";
 import { merchants, users } from "./auth";
 
 export type FlowStatus = "draft" | "published" | "archived";
@@ -50,6 +50,8 @@ export const flowVersions = pgTable(
     flowId: text("flow_id").notNull(),
     version: integer("version").notNull(),
     graph: jsonb("graph").$type<unknown>().notNull(),
+    // The mode it was published in: its conversations (and their payments) take this mode.
+    mode: modeColumn(),
     note: text("note").notNull().default(""),
     publishedByUserId: text("published_by_user_id").references(() => users.id, {
       onDelete: "set null",
@@ -59,6 +61,7 @@ export const flowVersions = pgTable(
   (t) => [
     primaryKey({ columns: [t.merchantId, t.id] }),
     uniqueIndex("flow_versions_flow_version_key").on(t.merchantId, t.flowId, t.version),
+    check("flow_versions_mode_check", sql`${t.mode} in ('test','live')`),
   ],
 );
 

@@ -1,3 +1,4 @@
+export { MODES, type Mode } from "./_shared";
 export * from "./auth";
 export * from "./connections";
 export * from "./conversations";

@@ -12,7 +12,7 @@ import {
   text,
   uniqueIndex,
 } from "drizzle-orm/pg-core";
-import { createdAt, merchantIdColumn, tstz, updatedAt } from "./_shared";
+import { createdAt, merchantIdColumn, modeColumn, tstz, updatedAt } from "./_shared";
 import { merchants, users } from "./auth";
 
 const money = (name: string) => bigint(name, { mode: "number" });
@@ -44,7 +44,8 @@ export const payments = pgTable(
     // e.g. amount_mismatch, late_event_ignored — shown on the payment's timeline.
     flags: jsonb("flags").$type<string[]>().notNull().default([]),
     riskScore: integer("risk_score"),
-    isTest: boolean("is_test").notNull().default(true),
+    // The mode of the connection that created the checkout (equal to its conversation's).
+    mode: modeColumn(),
     expiresAt: tstz("expires_at"),
     succeededAt: tstz("succeeded_at"),
     createdAt: createdAt(),
@@ -60,6 +61,7 @@ export const payments = pgTable(
     index("payments_conversation_idx").on(t.merchantId, t.conversationId),
     check("payments_amount_check", sql`${t.amountMinor} >= 0`),
     check("payments_currency_check", sql`${t.currency} ~ '^[A-Z]{3}$'`),
+    check("payments_mode_check", sql`${t.mode} in ('test','live')`),
   ],
 );
 
@@ -138,6 +140,8 @@ export const refunds = pgTable(
     merchantId: merchantIdColumn(),
     id: text("id").notNull(),
     paymentId: text("payment_id").notNull(),
+    // The payment's mode.
+    mode: modeColumn(),
     amountMinor: money("amount_minor").notNull(),
     currency: text("currency").notNull(),
     status: text("status").$type<RefundStatus>().notNull().default("pending"),
@@ -164,6 +168,7 @@ export const refunds = pgTable(
     index("refunds_created_idx").on(t.merchantId, t.createdAt),
     index("refunds_status_idx").on(t.status, t.createdAt),
     check("refunds_amount_check", sql`${t.amountMinor} > 0`),
+    check("refunds_mode_check", sql`${t.mode} in ('test','live')`),
   ],
 );
 

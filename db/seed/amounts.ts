@@ -1,5 +1,6 @@
 // Where a demo payment goes (provider, method, currency) and how much it is for. Amounts are
 // integer minor units with each currency's ISO 4217 exponent (JPY 0, IDR/CNY/EUR/USD 2).
+import type { Mode } from "@/db/schema";
 import type { PaymentMethod, ProviderKind } from "@/lib/connections/providers/types";
 import type { MerchantKey } from "./catalog";
 import { BATIK_PRODUCTS, MENU_PRODUCTS } from "./graphs";
@@ -67,15 +68,28 @@ function currencyFor(
   return "EUR";
 }
 
+/**
+ * A live conversation pays through a live provider, never Sandbox; a test one (a flow published
+ * in test mode) pays on Sandbox, which offers every method.
+ */
 export function chooseRoute(
   merchant: MerchantKey,
   lang: SeedLang,
   rng: SeededRandom,
+  mode: Mode,
 ): PaymentRoute {
   const table = merchant === "lumiere" ? LUMIERE_ROUTES : NUSANTARA_ROUTES;
-  const route = rng.weighted(table[lang]);
+  const weights = Object.fromEntries(
+    Object.entries(table[lang]).filter(([r]) => mode === "test" || !r.startsWith("sandbox:")),
+  ) as Partial<Record<Route, number>>;
+  const route = rng.weighted(weights);
   const [provider, method] = route.split(":") as [ProviderKind, PaymentMethod];
-  return { provider, method, currency: currencyFor(merchant, lang, route, rng) };
+  return routeInMode({ provider, method, currency: currencyFor(merchant, lang, route, rng) }, mode);
+}
+
+/** The same route, on Sandbox when the conversation is in test mode. */
+export function routeInMode(route: PaymentRoute, mode: Mode): PaymentRoute {
+  return mode === "test" ? { ...route, provider: "sandbox" } : route;
 }
 
 // Demo exchange rates as whole fractions of the source's minor unit → target's minor unit, and

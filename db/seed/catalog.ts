@@ -1,5 +1,6 @@
 // Who and what the demo is made of: the two merchants, the fixed demo logins and the provider
 // connections. Everything here is fixed; the random parts of the seed live in the other files.
+import type { Mode } from "@/db/schema";
 import type { Role } from "@/db/schema/auth";
 import type { ChannelKind } from "@/db/schema/flows";
 import type { PaymentMethod, ProviderKind } from "@/lib/connections/providers/types";
@@ -127,7 +128,9 @@ export interface ConnectionSpec {
   label: string;
   methods: PaymentMethod[];
   currencies: string[];
-  /** Obviously fake test credentials, sealed before they are stored. */
+  /** Sandbox is test; the demo's provider accounts are live, with fake keys no provider accepts. */
+  mode: Mode;
+  /** Obviously fake credentials, sealed before they are stored. */
   credentials(rng: SeededRandom): Record<string, string>;
 }
 
@@ -146,6 +149,7 @@ const sandbox: ConnectionSpec = {
   key: "sandbox",
   provider: "sandbox",
   label: "Sandbox",
+  mode: "test",
   methods: ALL_METHODS,
   currencies: ["EUR", "USD", "IDR", "CNY", "JPY", "GBP", "SGD"],
   // The Sandbox connector only accepts whsec_sbx_… secrets.
@@ -156,10 +160,11 @@ const stripe: ConnectionSpec = {
   key: "stripe",
   provider: "stripe",
   label: "Stripe EU",
+  mode: "live",
   methods: ["card", "apple_pay", "google_pay", "alipay", "wechat_pay"],
   currencies: ["EUR", "USD", "GBP", "CHF", "JPY", "CNY"],
   credentials: (rng) => ({
-    secretKey: `sk_test_parleydemo${rng.base62(24)}`,
+    secretKey: `sk_live_parleydemo${rng.base62(24)}`,
     webhookSecret: `whsec_parleydemo${rng.base62(24)}`,
   }),
 };
@@ -168,6 +173,7 @@ const paypal: ConnectionSpec = {
   key: "paypal",
   provider: "paypal",
   label: "PayPal",
+  mode: "live",
   methods: ["paypal", "card", "installments"],
   currencies: ["EUR", "USD", "GBP", "JPY"],
   credentials: (rng) => ({
@@ -181,6 +187,7 @@ const adyen = (label: string): ConnectionSpec => ({
   key: "adyen",
   provider: "adyen",
   label,
+  mode: "live",
   methods: [
     "card",
     "apple_pay",
@@ -193,8 +200,9 @@ const adyen = (label: string): ConnectionSpec => ({
   currencies: ["EUR", "USD", "IDR", "CNY", "JPY", "SGD", "HKD"],
   credentials: (rng) => ({
     apiKey: `AQEParleyDemo${rng.base62(48)}`,
-    merchantAccount: label === "Adyen APAC" ? "ParleyDemoAPAC_TEST" : "ParleyDemoID_TEST",
+    merchantAccount: label === "Adyen APAC" ? "ParleyDemoAPAC" : "ParleyDemoID",
     hmacKey: rng.hex(64).toUpperCase(),
+    liveUrlPrefix: `${rng.hex(16)}-ParleyDemo`,
   }),
 });
 

@@ -1,5 +1,6 @@
-// The demo's provider connections: obviously fake test credentials, sealed exactly as the
-// connections screen seals real ones, so the console shows masked hints and "verified" badges.
+// The demo's provider connections: Sandbox (test) and live provider accounts with obviously fake
+// keys, sealed exactly as the connections screen seals real ones. The live ones say truthfully
+// that the provider cannot be reached with them.
 import type { Connection } from "@/db/schema/connections";
 import { sealCredentials } from "@/lib/connections/credentials";
 import { CONNECTIONS, type MerchantKey } from "./catalog";
@@ -9,9 +10,9 @@ const DAY = 86_400_000;
 
 const ACCOUNT_LABELS: Record<string, string> = {
   sandbox: "Parley Sandbox",
-  stripe: "Stripe test account acct_1ParleyDemoEU",
-  paypal: 'PayPal sandbox app "Parley demo"',
-  adyen: "Adyen test merchant account",
+  stripe: "Stripe account acct_1ParleyDemoEU",
+  paypal: 'PayPal app "Parley demo"',
+  adyen: "Adyen merchant account",
 };
 
 export interface SeededConnection {
@@ -36,7 +37,7 @@ export function buildConnections(
       id,
       provider: spec.provider,
       label: spec.label,
-      mode: "test",
+      mode: spec.mode,
       status: "active",
       credentialsEncrypted: sealed.credentialsEncrypted,
       keyVersion: sealed.keyVersion,
@@ -44,12 +45,20 @@ export function buildConnections(
       apiBaseUrl: null,
       methods: [...spec.methods],
       currencies: [...spec.currencies],
-      lastVerification: {
-        ok: true,
-        message: `Connected: ${ACCOUNT_LABELS[spec.provider]}`,
-        at: verifiedAt.toISOString(),
-      },
-      credentialsVerifiedAt: verifiedAt,
+      lastVerification:
+        spec.mode === "test"
+          ? {
+              ok: true,
+              message: `Connected: ${ACCOUNT_LABELS[spec.provider]}`,
+              at: verifiedAt.toISOString(),
+            }
+          : {
+              ok: false,
+              reason: "unreachable",
+              message: `Demo keys: ${ACCOUNT_LABELS[spec.provider]} cannot be reached with these fake live credentials`,
+              at: verifiedAt.toISOString(),
+            },
+      credentialsVerifiedAt: spec.mode === "test" ? verifiedAt : null,
       // Filled in from the payment events once traffic is generated.
       lastEventAt: null,
       signatureFailures: 0,

@@ -1,6 +1,7 @@
 // One demo conversation: how far through its flow's funnel it got, the step events the runtime
 // would have written on the way (lib/flows/runtime StepEventKind names), and — if it got as far
 // as the pay step — its payment (payment.ts).
+import type { Mode } from "@/db/schema";
 import type { Conversation, ConversationEvent } from "@/db/schema/conversations";
 import type { ChannelKind } from "@/db/schema/flows";
 import type { Payment } from "@/db/schema/payments";
@@ -13,6 +14,7 @@ import {
   invoiceBasket,
   menuBasket,
   type PaymentRoute,
+  routeInMode,
   type SeedLang,
 } from "./amounts";
 import type { MerchantSpec } from "./catalog";
@@ -29,6 +31,8 @@ const MINUTE = 60 * SECOND;
 export interface SeededFlow {
   spec: FlowSpec;
   id: string;
+  /** The mode its versions were published in: its conversations and payments take it. */
+  mode: Mode;
   versions: { id: string; version: number; publishedAt: Date }[];
   /** Node id → node type, from the flow's graph. */
   nodeTypes: Map<string, string>;
@@ -150,7 +154,9 @@ export function buildConversation(
       t += rng.int(200, 900);
       enter(nodeId);
       if (nodeId === "pay") {
-        route ??= request.route ?? chooseRoute(ctx.merchant.key, lang, rng);
+        route ??= request.route
+          ? routeInMode(request.route, flow.mode)
+          : chooseRoute(ctx.merchant.key, lang, rng, flow.mode);
         emit("pay", "checkout_requested", String(basket.baseAmountMinor));
         payment = buildPayment(ctx, {
           conversationId,
@@ -194,7 +200,9 @@ export function buildConversation(
       break;
     }
     if (answer.kind === "method_chosen") {
-      route = request.route ?? chooseRoute(ctx.merchant.key, lang, rng);
+      route = request.route
+        ? routeInMode(request.route, flow.mode)
+        : chooseRoute(ctx.merchant.key, lang, rng, flow.mode);
       emit(answer.nodeId, "method_chosen", route.method);
     } else {
       emit(answer.nodeId, answer.kind, answer.detail);
@@ -311,6 +319,7 @@ export function buildConversation(
     lang,
     status,
     isSimulation: false,
+    mode: flow.mode,
     state,
     revision: events.length,
     startedAt: request.startedAt,

@@ -39,6 +39,7 @@ export function buildFlowRows(
         flowId: id,
         version: v.version,
         graph,
+        mode: spec.publishMode ?? "live",
         note: spec.versionNotes[i] ?? "",
         publishedByUserId:
           (v.version % 2 === 0 ? publishers.admin : undefined)?.id ?? publishers.owner.id,
@@ -69,6 +70,7 @@ export function buildFlowRows(
     seeded.push({
       spec,
       id,
+      mode: spec.publishMode ?? "live",
       versions: flowVersions,
       nodeTypes: new Map(draftGraph.nodes.map((n) => [n.id, n.type])),
     });

@@ -1,6 +1,7 @@
 // The demo's flows: name, status, channels, version history, and the funnel stages a
 // conversation walks through. Node ids come from the templates (see graphs.ts), so
 // conversation events line up into per-step funnels.
+import type { Mode } from "@/db/schema";
 import type { ChannelKind, FlowStatus } from "@/db/schema/flows";
 import type { FlowGraph } from "@/lib/flows/graph";
 import type { StepEventKind } from "@/lib/flows/runtime/types";
@@ -26,6 +27,8 @@ export interface FlowSpec {
   template: TemplateId;
   status: FlowStatus;
   channels: ChannelKind[];
+  /** The mode its versions were published in (default live): the demo has one test-mode flow. */
+  publishMode?: Mode;
   /** Days before `now` each version was published (oldest first); empty for drafts. */
   versionAgesDays: number[];
   versionNotes: string[];
@@ -61,6 +64,8 @@ export const FLOWS: Record<"lumiere" | "nusantara", readonly FlowSpec[]> = {
       description: "Customers settle a catering or private-dining invoice from a link or chat.",
       template: "pay_invoice",
       status: "published",
+      // Tried on real phones before going live: its customers see "Test mode" and pay on Sandbox.
+      publishMode: "test",
       channels: ["web", "whatsapp", "slack"],
       versionAgesDays: [120, 41, 9],
       versionNotes: ["First version", "Chinese for tourists", "Indonesian"],

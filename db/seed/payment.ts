@@ -118,7 +118,8 @@ export function buildPayment(
     refundedMinor: 0,
     flags: [],
     riskScore: fraud ? rng.int(78, 97) : rng.int(2, 35),
-    isTest: true,
+    // The seed's Sandbox connections are test and its provider accounts live (catalog.ts).
+    mode: route.provider === "sandbox" ? "test" : "live",
     expiresAt,
     succeededAt: plan.succeededAt ?? null,
     createdAt,

@@ -1,7 +1,8 @@
 // A connection's health for the dashboard: when it last heard from its provider, how many
-// deliveries failed verification, and how its payments fared over the last 30 days.
+// deliveries failed verification, and how its payments fared over the last 30 days. A
+// connection's payments are in its own mode; the mode filter says so rather than trusting it.
 import type { DbOrTx } from "@/db/client";
-import { payments, type Connection } from "@/db/schema";
+import { payments, type Connection, type Mode } from "@/db/schema";
 import { and, count, eq, gte, inArray, sql } from "drizzle-orm";
 
 export interface ConnectionHealth {
@@ -24,32 +25,24 @@ export async function connectionHealth(
   merchantId: string,
   rows: Pick<
     Connection,
-    "id" | "lastEventAt" | "signatureFailures" | "lastError" | "lastErrorAt"
+    "id" | "mode" | "lastEventAt" | "signatureFailures" | "lastError" | "lastErrorAt"
   >[],
   now: Date = new Date(),
 ): Promise<Map<string, ConnectionHealth>> {
   const since = new Date(now.getTime() - HEALTH_WINDOW_DAYS * 86_400_000);
-  const ids = rows.map((r) => r.id);
-  const stats = ids.length
-    ? await db
-        .select({
-          connectionId: payments.connectionId,
-          total: count(),
-          succeeded: sql<number>`count(*) filter (where ${PAID})`.mapWith(Number),
-          failed: sql<number>`count(*) filter (where ${payments.status} = 'failed')`.mapWith(
-            Number,
-          ),
-        })
-        .from(payments)
-        .where(
-          and(
-            eq(payments.merchantId, merchantId),
-            inArray(payments.connectionId, ids),
-            gte(payments.createdAt, since),
-          ),
-        )
-        .groupBy(payments.connectionId)
-    : [];
+  const stats = (
+    await Promise.all(
+      (["test", "live"] as const satisfies readonly Mode[]).map((mode) =>
+        statsFor(
+          db,
+          merchantId,
+          mode,
+          rows.filter((r) => r.mode === mode).map((r) => r.id),
+          since,
+        ),
+      ),
+    )
+  ).flat();
   const byId = new Map(stats.map((s) => [s.connectionId, s]));
   return new Map(
     rows.map((row) => {
@@ -68,4 +61,29 @@ export async function connectionHealth(
       ];
     }),
   );
+}
+
+/** Payment counts per connection, over connections of one mode and payments of that mode. */
+async function statsFor(db: DbOrTx, merchantId: string, mode: Mode, ids: string[], since: Date) {
+  return ids.length
+    ? db
+        .select({
+          connectionId: payments.connectionId,
+          total: count(),
+          succeeded: sql<number>`count(*) filter (where ${PAID})`.mapWith(Number),
+          failed: sql<number>`count(*) filter (where ${payments.status} = 'failed')`.mapWith(
+            Number,
+          ),
+        })
+        .from(payments)
+        .where(
+          and(
+            eq(payments.merchantId, merchantId),
+            eq(payments.mode, mode),
+            inArray(payments.connectionId, ids),
+            gte(payments.createdAt, since),
+          ),
+        )
+        .groupBy(payments.connectionId)
+    : [];
 }

@@ -90,7 +90,8 @@ export async function getSandboxCheckout(
 ): Promise<SandboxCheckout | null> {
   if (!/^sbxcs_[0-9a-f]{24}$/.test(checkoutId)) return null;
   const row = await findSandboxPayment(db, eq(payments.providerCheckoutId, checkoutId));
-  if (!row) return null;
+  // A live payment never has a Sandbox checkout (Sandbox is always test); refuse one anyway.
+  if (!row || row.payment.mode !== "test") return null;
   const { payment } = row;
   return {
     payment: {

@@ -32,7 +32,7 @@ import { AppError, NotFoundError } from "@/lib/errors";
 import { apiBaseUrlProblem } from "@/lib/http/outbound-url";
 import { newId } from "@/lib/ids";
 import { zodFieldErrors } from "@/lib/validation";
-import { and, asc, eq } from "drizzle-orm";
+import { and, asc, count, eq } from "drizzle-orm";
 import { z } from "zod";
 
 export type { VerificationRecord } from "@/db/schema";
@@ -115,15 +115,34 @@ function acceptCredentials(
   return normalizeCredentials(provider, mode, credentials);
 }
 
-export async function listConnections(ctx: ServiceContext): Promise<ConnectionSummary[]> {
+/** The merchant's connections of one mode (test or live), oldest first. */
+export async function listConnections(
+  ctx: ServiceContext,
+  mode: ConnectionMode,
+): Promise<ConnectionSummary[]> {
   assertCan(ctx, "connections.view");
   const rows = await ctx.db
     .select()
     .from(connections)
-    .where(eq(connections.merchantId, ctx.merchantId))
+    .where(and(eq(connections.merchantId, ctx.merchantId), eq(connections.mode, mode)))
     .orderBy(asc(connections.createdAt), asc(connections.id));
   const health = await connectionHealth(ctx.db, ctx.merchantId, rows);
   return rows.map((row) => toSummary(row, health.get(row.id)!));
+}
+
+/** How many connections the merchant has in each mode (for "switch to see them"). */
+export async function countConnectionsByMode(
+  ctx: ServiceContext,
+): Promise<Record<ConnectionMode, number>> {
+  assertCan(ctx, "connections.view");
+  const rows = await ctx.db
+    .select({ mode: connections.mode, n: count() })
+    .from(connections)
+    .where(eq(connections.merchantId, ctx.merchantId))
+    .groupBy(connections.mode);
+  const counts: Record<ConnectionMode, number> = { test: 0, live: 0 };
+  for (const row of rows) counts[row.mode] = row.n;
+  return counts;
 }
 
 export async function getConnection(ctx: ServiceContext, id: string): Promise<ConnectionSummary> {

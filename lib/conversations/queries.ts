@@ -7,8 +7,10 @@ import {
   conversations,
   flows,
   flowVersions,
+  MODES,
   payments,
   type ConversationStatus,
+  type Mode,
 } from "@/db/schema";
 import { assertCan, type ReadContext } from "@/lib/auth/context";
 import { CHANNEL_KINDS, type ChannelKind } from "@/lib/channels/platforms/types";
@@ -43,6 +45,8 @@ export function decodeConversationCursor(text: string): Cursor | null {
 }
 
 export const listConversationsSchema = z.object({
+  /** Test or live: the list never mixes them (simulations are test). */
+  mode: z.enum(MODES),
   flowId: z.string().min(1).max(100).optional(),
   status: z.enum(CONVERSATION_STATUSES).optional(),
   channel: z.enum(CHANNEL_KINDS).optional(),
@@ -77,6 +81,7 @@ export interface ConversationListItem {
   lang: string;
   status: ConversationStatus;
   isSimulation: boolean;
+  mode: Mode;
   startedAt: Date;
   lastActivityAt: Date;
   /** The newest payment the conversation created, if any. */
@@ -95,11 +100,14 @@ const startedAtText = sql<string>`to_char(${conversations.startedAt} at time zon
 /** Newest first, ordered by (started_at, id) so paging is stable over equal timestamps. */
 export async function listConversations(
   ctx: ReadContext,
-  options: ListConversationsOptions = {},
+  options: ListConversationsOptions,
 ): Promise<ConversationPage> {
   assertCan(ctx, "conversations.view");
   const filter = listConversationsSchema.parse(options);
-  const conditions: SQL[] = [eq(conversations.merchantId, ctx.merchantId)];
+  const conditions: SQL[] = [
+    eq(conversations.merchantId, ctx.merchantId),
+    eq(conversations.mode, filter.mode),
+  ];
   if (filter.flowId) conditions.push(eq(conversations.flowId, filter.flowId));
   if (filter.status) conditions.push(eq(conversations.status, filter.status));
   if (filter.channel) conditions.push(eq(conversations.channel, filter.channel));
@@ -119,6 +127,7 @@ export async function listConversations(
       lang: conversations.lang,
       status: conversations.status,
       isSimulation: conversations.isSimulation,
+      mode: conversations.mode,
       startedAt: conversations.startedAt,
       lastActivityAt: conversations.updatedAt,
       startedAtText,
@@ -228,6 +237,8 @@ export interface ConversationDetail {
   lang: string;
   status: ConversationStatus;
   isSimulation: boolean;
+  /** Opened whatever the viewed mode; the page says when it is a test conversation. */
+  mode: Mode;
   startedAt: Date;
   lastActivityAt: Date;
   completedAt: Date | null;
@@ -304,6 +315,7 @@ export async function getConversationDetail(
     lang: c.lang,
     status: c.status,
     isSimulation: c.isSimulation,
+    mode: c.mode,
     startedAt: c.startedAt,
     lastActivityAt: c.updatedAt,
     completedAt: c.completedAt,

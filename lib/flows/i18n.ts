@@ -239,6 +239,12 @@ export const PHRASES = {
     zh: "已收到付款：{{total}}。参考号：{{reference}}。谢谢！",
     id: "Pembayaran diterima: {{total}}. Referensi: {{reference}}. Terima kasih!",
   },
+  receipt_test_mode: {
+    en: "(Test mode — no money moved.)",
+    fr: "(Mode test — aucun argent n’a été débité.)",
+    zh: "（测试模式 — 未发生实际扣款。）",
+    id: "(Mode uji — tidak ada uang yang berpindah.)",
+  },
 } satisfies Record<string, Record<Lang, string>>;
 export type PhraseKey = keyof typeof PHRASES;
 

@@ -9,6 +9,7 @@ import {
   merchants,
   payments,
   users,
+  type Mode,
 } from "@/db/schema";
 import type { ChannelKind, FlowStatus } from "@/db/schema/flows";
 import { assertCan, type ReadContext } from "@/lib/auth/context";
@@ -38,7 +39,12 @@ export interface FlowListItem {
   conversionRate: number | null;
 }
 
-export async function listFlows(ctx: ReadContext, now = new Date()): Promise<FlowListItem[]> {
+/** Every flow; its conversation figures are the viewed mode's only (test or live). */
+export async function listFlows(
+  ctx: ReadContext,
+  mode: Mode,
+  now = new Date(),
+): Promise<FlowListItem[]> {
   assertCan(ctx, "flows.view");
   const since = new Date(now.getTime() - STATS_DAYS * 86_400_000);
   const rows = await ctx.db
@@ -77,12 +83,14 @@ export async function listFlows(ctx: ReadContext, now = new Date()): Promise<Flo
       and(
         eq(payments.merchantId, conversations.merchantId),
         eq(payments.conversationId, conversations.id),
+        eq(payments.mode, mode),
         inArray(payments.status, [...PAID_STATUSES]),
       ),
     )
     .where(
       and(
         eq(conversations.merchantId, ctx.merchantId),
+        eq(conversations.mode, mode),
         gte(conversations.startedAt, since),
         eq(conversations.isSimulation, false),
       ),
@@ -117,6 +125,8 @@ export interface FlowDetail {
   draftRevision: number;
   publishedVersionId: string | null;
   publishedVersion: number | null;
+  /** The mode the published version was published in. */
+  publishedMode: Mode | null;
   publishedGraph: unknown;
   createdAt: Date;
   updatedAt: Date;
@@ -125,7 +135,12 @@ export interface FlowDetail {
 export async function getFlow(ctx: ReadContext, flowId: string): Promise<FlowDetail> {
   assertCan(ctx, "flows.view");
   const [row] = await ctx.db
-    .select({ flow: flows, version: flowVersions.version, publishedGraph: flowVersions.graph })
+    .select({
+      flow: flows,
+      version: flowVersions.version,
+      mode: flowVersions.mode,
+      publishedGraph: flowVersions.graph,
+    })
     .from(flows)
     .leftJoin(
       flowVersions,
@@ -149,6 +164,7 @@ export async function getFlow(ctx: ReadContext, flowId: string): Promise<FlowDet
     draftRevision: flow.draftRevision,
     publishedVersionId: flow.publishedVersionId,
     publishedVersion: row.version ?? null,
+    publishedMode: row.mode ?? null,
     publishedGraph: row.publishedGraph ?? null,
     createdAt: flow.createdAt,
     updatedAt: flow.updatedAt,

@@ -3,7 +3,7 @@
 // Draft saves are not audited: autosave writes every few seconds while someone edits, and the
 // versions a merchant publishes are the record that matters.
 import type { Tx } from "@/db/client";
-import { flows, flowVersions } from "@/db/schema";
+import { flows, flowVersions, type Mode, MODES } from "@/db/schema";
 import type { ChannelKind } from "@/db/schema/flows";
 import { auditAs } from "@/lib/audit/record";
 import { assertCan, type ServiceContext } from "@/lib/auth/context";
@@ -15,6 +15,7 @@ import { zodFieldErrors } from "@/lib/validation";
 import { and, eq, max } from "drizzle-orm";
 import { z } from "zod";
 import { type FlowGraph, FlowGraphSchema, LangSchema } from "./graph";
+import { livePublishProblems } from "./publish-mode";
 import {
   assertFlowExists,
   defaultFlowCurrency,
@@ -61,6 +62,8 @@ export const publishFlowSchema = z.object({
   /** The draft revision the merchant looked at; a newer draft is refused rather than published unseen. */
   revision: z.number().int().min(0).optional(),
   note: z.string().trim().max(500).default(""),
+  /** Live takes real money through live connections; test says so to customers and uses test ones. */
+  mode: z.enum(MODES).default("live"),
 });
 export type PublishFlowInput = z.input<typeof publishFlowSchema>;
 
@@ -78,6 +81,14 @@ export const flowSettingsSchema = z.object({
 export type FlowSettingsInput = z.input<typeof flowSettingsSchema>;
 
 export const flowIdSchema = z.object({ flowId });
+
+/** Publishing live refused: no live connection would take its payments. Nothing is written. */
+export class LivePublishRefusedError extends AppError {
+  constructor(readonly problems: string[]) {
+    super(`Can't publish live: ${problems[0] ?? ""}.`, 422, { mode: problems });
+    this.name = "LivePublishRefusedError";
+  }
+}
 
 /** Publishing refused: the issues say which node to fix. */
 export class FlowNotPublishableError extends AppError {
@@ -181,6 +192,7 @@ export interface PublishedVersion {
   versionId: string;
   version: number;
   publishedAt: Date;
+  mode: Mode;
   /** Warnings do not block publishing; they come back so the designer can show them. */
   issues: FlowIssue[];
 }
@@ -190,7 +202,7 @@ export async function publishFlow(
   input: PublishFlowInput,
 ): Promise<PublishedVersion> {
   assertCan(ctx, "flows.publish");
-  const { flowId: id, revision, note } = publishFlowSchema.parse(input);
+  const { flowId: id, revision, note, mode } = publishFlowSchema.parse(input);
   return ctx.db.transaction(async (tx) => {
     const flow = await lockFlow(tx, ctx.merchantId, id);
     if (revision !== undefined && flow.draftRevision !== revision) {
@@ -198,8 +210,8 @@ export async function publishFlow(
         "The draft changed since you opened it. Reload, check it, then publish.",
       );
     }
-    const graph = await publishableGraph(tx, ctx.merchantId, flow.draftGraph);
-    const published = await insertVersion(tx, ctx, id, graph.graph, note);
+    const graph = await publishableGraph(tx, ctx.merchantId, flow.draftGraph, mode);
+    const published = await insertVersion(tx, ctx, id, { graph: graph.graph, mode, note });
     await tx
       .update(flows)
       .set({
@@ -212,11 +224,12 @@ export async function publishFlow(
       action: "flow.published",
       targetType: "flow",
       targetId: id,
-      summary: `Published “${flow.name}” as version ${published.version}${note ? `: ${note}` : ""}`,
+      summary: `Published “${flow.name}” as version ${published.version}${mode === "test" ? " in test mode" : ""}${note ? `: ${note}` : ""}`,
       before: { publishedVersionId: flow.publishedVersionId },
       after: {
         publishedVersionId: published.versionId,
         version: published.version,
+        mode,
         draftRevision: flow.draftRevision,
       },
     });
@@ -247,14 +260,13 @@ export async function rollbackFlow(
         ),
       );
     if (!target) throw new NotFoundError("This version");
-    const graph = await publishableGraph(tx, ctx.merchantId, target.graph);
-    const published = await insertVersion(
-      tx,
-      ctx,
-      id,
-      graph.graph,
-      `Rolled back to version ${target.version}`,
-    );
+    const graph = await publishableGraph(tx, ctx.merchantId, target.graph, target.mode);
+    // The old version comes back in the mode it was published in.
+    const published = await insertVersion(tx, ctx, id, {
+      graph: graph.graph,
+      mode: target.mode,
+      note: `Rolled back to version ${target.version}`,
+    });
     const draftRevision = flow.draftRevision + 1;
     await tx
       .update(flows)
@@ -375,25 +387,29 @@ async function lockFlow(tx: Tx, merchantId: string, id: string) {
   return flow;
 }
 
+/** The graph as it may be published in `mode`: valid, and for live, payable through live connections. */
 async function publishableGraph(
   tx: Tx,
   merchantId: string,
   stored: unknown,
+  mode: Mode,
 ): Promise<{ graph: FlowGraph; issues: FlowIssue[] }> {
-  const issues = validateFlow(
-    stored,
-    validationContextFrom(await listConnectionOptions(tx, merchantId)),
-  );
+  const options = await listConnectionOptions(tx, merchantId);
+  const issues = validateFlow(stored, validationContextFrom(options));
   if (!canPublish(issues)) throw new FlowNotPublishableError(issues);
-  return { graph: FlowGraphSchema.parse(stored), issues };
+  const graph = FlowGraphSchema.parse(stored);
+  if (mode === "live") {
+    const problems = livePublishProblems(graph, options);
+    if (problems.length > 0) throw new LivePublishRefusedError(problems);
+  }
+  return { graph, issues };
 }
 
 async function insertVersion(
   tx: Tx,
   ctx: ServiceContext,
   id: string,
-  graph: FlowGraph,
-  note: string,
+  { graph, mode, note }: { graph: FlowGraph; mode: Mode; note: string },
 ) {
   const [latest] = await tx
     .select({ version: max(flowVersions.version) })
@@ -408,9 +424,10 @@ async function insertVersion(
     flowId: id,
     version,
     graph,
+    mode,
     note,
     publishedByUserId: ctx.user.id,
     publishedAt,
   });
-  return { versionId, version, publishedAt };
+  return { versionId, version, publishedAt, mode };
 }

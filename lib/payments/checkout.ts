@@ -3,7 +3,14 @@
 // it already made; if the first attempt died before the provider answered, the retry asks the
 // provider again with the same provider key, which the provider deduplicates.
 import type { Db } from "@/db/client";
-import { connections, paymentEvents, payments, type Connection, type Payment } from "@/db/schema";
+import {
+  connections,
+  MODES,
+  paymentEvents,
+  payments,
+  type Connection,
+  type Payment,
+} from "@/db/schema";
 import { assertCan } from "@/lib/auth/context";
 import { connectorContext, connectorFor } from "@/lib/connections/providers/registry";
 import { PAYMENT_METHODS, ProviderError } from "@/lib/connections/providers/types";
@@ -32,6 +39,8 @@ export const checkoutInputSchema = z.object({
   customerEmail: z.email().optional(),
   locale: z.string().min(2).max(35).optional(),
   expiresAt: z.coerce.date().optional(),
+  /** The mode the payment must be in (its conversation's): a connection of another mode is refused. */
+  mode: z.enum(MODES).optional(),
 });
 export type CheckoutRequest = z.input<typeof checkoutInputSchema>;
 
@@ -106,6 +115,13 @@ export async function createCheckout(
   const request = parsed.data;
   const connection = await activeConnection(db, merchantId, request.connectionId);
   checkCapabilities(connection, request.currency, request.methods);
+  if (request.mode && connection.mode !== request.mode) {
+    throw new AppError(
+      `${connection.label} is a ${connection.mode} connection; this payment must be ${request.mode}.`,
+      422,
+      { connectionId: [`Choose a ${request.mode} connection`] },
+    );
+  }
 
   let payment = await findByKey(db, merchantId, request.idempotencyKey);
   if (payment) {
@@ -132,7 +148,7 @@ export async function createCheckout(
         idempotencyKey: request.idempotencyKey,
         description: request.description,
         customerEmail: request.customerEmail ?? null,
-        isTest: connection.mode === "test",
+        mode: connection.mode,
         expiresAt: request.expiresAt ?? null,
       })
       .onConflictDoNothing()
@@ -220,6 +236,8 @@ export async function createTestPayment(
   const parsed = testPaymentSchema.safeParse({ ...input, connectionId });
   if (!parsed.success) throw invalid(parsed.error);
   const outcome = await createCheckout(ctx.db, ctx.merchantId, {
+    // A test payment never moves money: a live connection is refused.
+    mode: "test",
     connectionId,
     amountMinor: parsed.data.amountMinor,
     currency: parsed.data.currency,

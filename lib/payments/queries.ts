@@ -1,6 +1,7 @@
 // Reads for the transactions pages: the payment list and one payment with its timeline.
 import {
   disputes,
+  MODES,
   paymentEvents,
   payments,
   refunds,
@@ -17,6 +18,8 @@ import { and, asc, desc, eq, lt, type SQL } from "drizzle-orm";
 import { z } from "zod";
 
 export const listPaymentsSchema = z.object({
+  /** Test or live: the list never mixes them. */
+  mode: z.enum(MODES),
   status: z.enum(PAYMENT_STATUSES).optional(),
   provider: z.enum(PROVIDER_KINDS).optional(),
   connectionId: z.string().min(1).optional(),
@@ -28,11 +31,14 @@ export type ListPaymentsOptions = z.input<typeof listPaymentsSchema>;
 
 export async function listPayments(
   ctx: ServiceContext,
-  options: ListPaymentsOptions = {},
+  options: ListPaymentsOptions,
 ): Promise<Payment[]> {
   assertCan(ctx, "transactions.view");
   const filter = listPaymentsSchema.parse(options);
-  const conditions: SQL[] = [eq(payments.merchantId, ctx.merchantId)];
+  const conditions: SQL[] = [
+    eq(payments.merchantId, ctx.merchantId),
+    eq(payments.mode, filter.mode),
+  ];
   if (filter.status) conditions.push(eq(payments.status, filter.status));
   if (filter.provider) conditions.push(eq(payments.provider, filter.provider));
   if (filter.connectionId) conditions.push(eq(payments.connectionId, filter.connectionId));
@@ -53,6 +59,10 @@ export interface PaymentWithTimeline {
   disputes: Dispute[];
 }
 
+/**
+ * One payment, whichever mode it is in: a link to a test payment opened in live view still
+ * opens, and the page says it is a test payment.
+ */
 export async function getPaymentWithTimeline(
   ctx: ServiceContext,
   paymentId: string,

@@ -119,6 +119,7 @@ export async function refundPayment(
           merchantId: ctx.merchantId,
           id: newId("refund"),
           paymentId,
+          mode: payment.mode,
           amountMinor,
           currency: payment.currency,
           status: "pending",

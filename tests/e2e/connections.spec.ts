@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { ROLE_LOGINS, signIn } from "./fixtures";
+import { ROLE_LOGINS, setTestDataView, signIn } from "./fixtures";
 import { addSandboxConnection, uniqueLabel } from "./fixtures-connections";
 
 test("owner adds a Sandbox connection, tests it and sees its webhook URL", async ({ page }) => {
@@ -22,8 +22,9 @@ test("owner adds a Sandbox connection, tests it and sees its webhook URL", async
   await expect(result).toContainText("OK");
   await expect(result).toContainText("Tested");
 
-  // The new connection is listed, with its health line.
+  // The new connection is listed, with its health line (Sandbox is test: the test-data view).
   await page.goto("/connections");
+  await setTestDataView(page, true);
   const card = page.getByRole("listitem").filter({ has: page.getByRole("link", { name: label }) });
   await expect(card).toContainText("Active");
   await expect(card).toContainText("Credentials verified");

@@ -22,3 +22,15 @@ export async function navLabels(page: Page): Promise<string[]> {
   // Each link is an aria-hidden icon then its label.
   return (await links.allInnerTexts()).map((t) => t.split("\n").pop()!.trim());
 }
+
+/** Flips the shell's test-data switch (with the keyboard) and waits for the view to follow. */
+export async function setTestDataView(page: Page, on: boolean): Promise<void> {
+  const toggle = page.getByRole("switch", { name: "Test data" });
+  if ((await toggle.getAttribute("aria-checked")) === String(on)) return;
+  await toggle.focus();
+  await page.keyboard.press("Space");
+  await expect(toggle).toHaveAttribute("aria-checked", String(on));
+  const banner = page.getByTestId("test-data-banner");
+  if (on) await expect(banner).toBeVisible();
+  else await expect(banner).toHaveCount(0);
+}

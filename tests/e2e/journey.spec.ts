@@ -1,5 +1,5 @@
 import { expect, type Page, test } from "@playwright/test";
-import { ROLE_LOGINS, signIn } from "./fixtures";
+import { ROLE_LOGINS, setTestDataView, signIn } from "./fixtures";
 
 // The whole product in one story: the owner designs a flow from the "Order and pay" template,
 // changes its French catalogue and order summary, publishes it; a customer orders in French on
@@ -111,6 +111,8 @@ test("owner designs and publishes a flow, a customer pays in French, the owner s
 
   // The owner: Transactions lists the payment as Succeeded for the cart total.
   await page.goto("/transactions");
+  // It paid through Sandbox, so it is a test payment: listed with the test-data switch on.
+  await setTestDataView(page, true);
   const row = page
     .getByRole("row")
     .filter({ has: page.getByRole("link", { name: `Payment ${reference}, ${TOTAL_EN}` }) });

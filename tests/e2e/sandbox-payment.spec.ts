@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { ROLE_LOGINS, signIn } from "./fixtures";
+import { ROLE_LOGINS, setTestDataView, signIn } from "./fixtures";
 import { addSandboxConnection, createTestPayment, uniqueLabel } from "./fixtures-connections";
 
 test.describe.configure({ mode: "serial" });
@@ -39,6 +39,7 @@ test("a Sandbox test payment paid on the hosted page shows Succeeded with its ti
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("€12.50");
 
   await page.goto("/transactions?provider=sandbox&status=succeeded");
+  await setTestDataView(page, true);
   await expect(
     page.getByRole("link", { name: new RegExp(`Payment ${paymentPath.split("/").pop()}`) }),
   ).toBeVisible();

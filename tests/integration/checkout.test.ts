@@ -221,7 +221,7 @@ describe.each(ENGINES)("checkout on %s", (engine) => {
       description: "Test",
     });
     expect(a.id).not.toBe(b.id);
-    expect(a).toMatchObject({ currency: "EUR", isTest: true });
+    expect(a).toMatchObject({ currency: "EUR", mode: "test" });
     expect(a.checkoutUrl).toContain("/pay/sandbox/");
     await expect(
       createTestPayment(support, ids.sandbox, { amountMinor: 1500, currency: "EUR" }),
@@ -237,24 +237,30 @@ describe.each(ENGINES)("checkout on %s", (engine) => {
       currency: "EUR",
       idempotencyKey: `list-${engine}`,
     });
-    const all = await listPayments(analyst, { limit: 200 });
+    const all = await listPayments(analyst, { mode: "test", limit: 200 });
     expect(all[0].createdAt.getTime()).toBeGreaterThanOrEqual(all.at(-1)!.createdAt.getTime());
     expect(all.map((p) => p.id)).toContain(mine.id);
     expect(
-      (await listPayments(analyst, { provider: "stripe" })).every((p) => p.provider === "stripe"),
+      (await listPayments(analyst, { mode: "test", provider: "stripe" })).every(
+        (p) => p.provider === "stripe",
+      ),
     ).toBe(true);
     expect(
-      (await listPayments(analyst, { connectionId: ids.sandbox })).every(
+      (await listPayments(analyst, { mode: "test", connectionId: ids.sandbox })).every(
         (p) => p.connectionId === ids.sandbox,
       ),
     ).toBe(true);
-    expect((await listPayments(analyst, { status: "succeeded" })).map((p) => p.id)).not.toContain(
-      mine.id,
-    );
-    const page = await listPayments(analyst, { limit: 2 });
-    const next = await listPayments(analyst, { limit: 200, before: page.at(-1)!.createdAt });
+    expect(
+      (await listPayments(analyst, { mode: "test", status: "succeeded" })).map((p) => p.id),
+    ).not.toContain(mine.id);
+    const page = await listPayments(analyst, { mode: "test", limit: 2 });
+    const next = await listPayments(analyst, {
+      mode: "test",
+      limit: 200,
+      before: page.at(-1)!.createdAt,
+    });
     expect(next.every((p) => p.createdAt < page.at(-1)!.createdAt)).toBe(true);
-    expect(await listPayments(stranger)).toEqual([]);
+    expect(await listPayments(stranger, { mode: "test" })).toEqual([]);
     await expect(getPaymentWithTimeline(stranger, mine.id)).rejects.toBeInstanceOf(NotFoundError);
     const timeline = await getPaymentWithTimeline(analyst, mine.id);
     expect(timeline).toMatchObject({ payment: { id: mine.id }, refunds: [], disputes: [] });

@@ -107,7 +107,7 @@ describe.each(ENGINES)("connections on %s", (engine) => {
 
   describe.each(CASES)("$provider", (c) => {
     it("refuses bad credentials with field errors, and stores nothing", async () => {
-      const before = (await listConnections(owner)).length;
+      const before = (await listConnections(owner, "test")).length;
       const error = await rejection(
         createConnection(owner, {
           provider: c.provider,
@@ -121,7 +121,7 @@ describe.each(ENGINES)("connections on %s", (engine) => {
       expect(Object.keys(error.fieldErrors ?? {}).every((k) => k.startsWith("credentials."))).toBe(
         true,
       );
-      expect(await listConnections(owner)).toHaveLength(before);
+      expect(await listConnections(owner, "test")).toHaveLength(before);
     });
 
     it("creates a connection that never shows its secrets, and audits it with hints only", async () => {
@@ -150,7 +150,7 @@ describe.each(ENGINES)("connections on %s", (engine) => {
         payments30d: 0,
         lastEventAt: null,
       });
-      const visible = JSON.stringify(await listConnections(analyst));
+      const visible = JSON.stringify(await listConnections(analyst, "test"));
       const [audit] = await auditRows(db, merchantId, "connection.created").then((rows) =>
         rows.filter((r) => r.targetId === id),
       );
@@ -338,7 +338,7 @@ describe.each(ENGINES)("connections on %s", (engine) => {
         idempotencyKey: "theirs",
       }),
     ).rejects.toBeInstanceOf(NotFoundError);
-    expect((await listConnections(stranger)).map((c) => c.id)).not.toContain(id);
+    expect((await listConnections(stranger, "test")).map((c) => c.id)).not.toContain(id);
     expect((await getConnection(owner, id)).status).toBe("active");
   });
 

@@ -8,6 +8,7 @@ import {
   flows,
   flowVersions,
   merchants,
+  type Mode,
 } from "@/db/schema";
 import { CHANNEL_KINDS } from "@/lib/channels/platforms/types";
 import { sealCredentials } from "@/lib/connections/credentials";
@@ -77,6 +78,8 @@ export async function insertPublishedFlow(
   merchantId: string,
   graph: FlowGraph,
   name = "Order and pay",
+  // Test by default: these fixtures pay on Sandbox, which only test conversations may use.
+  mode: Mode = "test",
 ) {
   const flowId = newId("flow");
   const versionId = newId("flowVersion");
@@ -92,7 +95,9 @@ export async function insertPublishedFlow(
     publishedVersionId: versionId,
     channels: [...CHANNEL_KINDS],
   });
-  await db.insert(flowVersions).values({ merchantId, id: versionId, flowId, version: 1, graph });
+  await db
+    .insert(flowVersions)
+    .values({ merchantId, id: versionId, flowId, version: 1, graph, mode });
   return { flowId, versionId, publicKey };
 }
 
@@ -103,9 +108,10 @@ export async function publishNewVersion(
   flowId: string,
   graph: FlowGraph,
   version: number,
+  mode: Mode = "test",
 ): Promise<string> {
   const versionId = newId("flowVersion");
-  await db.insert(flowVersions).values({ merchantId, id: versionId, flowId, version, graph });
+  await db.insert(flowVersions).values({ merchantId, id: versionId, flowId, version, graph, mode });
   await db
     .update(flows)
     .set({ publishedVersionId: versionId, draftGraph: graph })

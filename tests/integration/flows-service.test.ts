@@ -193,7 +193,9 @@ describe.each(ENGINES)("flows service on %s", (engine) => {
     };
     await saveDraft(team.owner, { flowId: id, revision: 0, graph: cut });
 
-    const error = await publishFlow(team.owner, { flowId: id }).catch((e: unknown) => e);
+    const error = await publishFlow(team.owner, { flowId: id, mode: "test" }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(FlowNotPublishableError);
     const issues = (error as FlowNotPublishableError).issues.filter((i) => i.severity === "error");
     expect(issues.some((i) => i.nodeId === "wait_payment" && i.code === "dead_end")).toBe(true);
@@ -208,7 +210,12 @@ describe.each(ENGINES)("flows service on %s", (engine) => {
       templateId: "pay_invoice",
       name: "Invoices",
     });
-    const v1 = await publishFlow(team.owner, { flowId: id, revision: 0, note: "First go" });
+    const v1 = await publishFlow(team.owner, {
+      flowId: id,
+      mode: "test",
+      revision: 0,
+      note: "First go",
+    });
     expect(v1.version).toBe(1);
     const v1Graph = (await draftOf(team.owner, id)).graph;
 
@@ -217,10 +224,10 @@ describe.each(ENGINES)("flows service on %s", (engine) => {
       revision: 0,
       graph: withMessage(v1Graph, "welcome", "Changed greeting"),
     });
-    await expect(publishFlow(team.owner, { flowId: id, revision: 0 })).rejects.toBeInstanceOf(
-      ConflictError,
-    );
-    const v2 = await publishFlow(team.admin, { flowId: id, revision: 1 });
+    await expect(
+      publishFlow(team.owner, { flowId: id, mode: "test", revision: 0 }),
+    ).rejects.toBeInstanceOf(ConflictError);
+    const v2 = await publishFlow(team.admin, { flowId: id, mode: "test", revision: 1 });
     expect(v2.version).toBe(2);
     expect(await getFlow(team.owner, id)).toMatchObject({
       status: "published",
@@ -298,10 +305,10 @@ describe.each(ENGINES)("flows service on %s", (engine) => {
   it("lets support and analysts read flows but not change or publish them", async () => {
     const team = await merchantWithTeam("Roles");
     const { id } = await createFlowFromTemplate(team.owner, { templateId: "blank", name: "Blank" });
-    const v1 = await publishFlow(team.owner, { flowId: id });
+    const v1 = await publishFlow(team.owner, { flowId: id, mode: "test" });
     const { graph } = await draftOf(team.owner, id);
     for (const ctx of [team.support, team.analyst]) {
-      await expect(listFlows(ctx)).resolves.toHaveLength(1);
+      await expect(listFlows(ctx, "test")).resolves.toHaveLength(1);
       await expect(getFlow(ctx, id)).resolves.toMatchObject({ id });
       await expect(
         createFlowFromTemplate(ctx, { templateId: "blank", name: "Mine" }),
@@ -309,7 +316,9 @@ describe.each(ENGINES)("flows service on %s", (engine) => {
       await expect(saveDraft(ctx, { flowId: id, revision: 0, graph })).rejects.toBeInstanceOf(
         ForbiddenError,
       );
-      await expect(publishFlow(ctx, { flowId: id })).rejects.toBeInstanceOf(ForbiddenError);
+      await expect(publishFlow(ctx, { flowId: id, mode: "test" })).rejects.toBeInstanceOf(
+        ForbiddenError,
+      );
       await expect(rollbackFlow(ctx, id, v1.versionId)).rejects.toBeInstanceOf(ForbiddenError);
       await expect(updateFlowSettings(ctx, { flowId: id, name: "Renamed" })).rejects.toBeInstanceOf(
         ForbiddenError,
@@ -332,7 +341,7 @@ describe.each(ENGINES)("flows service on %s", (engine) => {
       templateId: "blank",
       name: "Theirs",
     });
-    const version = await publishFlow(theirs.owner, { flowId: id });
+    const version = await publishFlow(theirs.owner, { flowId: id, mode: "test" });
     const { graph } = await draftOf(theirs.owner, id);
     const own = await createFlowFromTemplate(mine.owner, { templateId: "blank", name: "Mine" });
 
@@ -341,7 +350,9 @@ describe.each(ENGINES)("flows service on %s", (engine) => {
     await expect(saveDraft(mine.owner, { flowId: id, revision: 0, graph })).rejects.toBeInstanceOf(
       NotFoundError,
     );
-    await expect(publishFlow(mine.owner, { flowId: id })).rejects.toBeInstanceOf(NotFoundError);
+    await expect(publishFlow(mine.owner, { flowId: id, mode: "test" })).rejects.toBeInstanceOf(
+      NotFoundError,
+    );
     await expect(rollbackFlow(mine.owner, id, version.versionId)).rejects.toBeInstanceOf(
       NotFoundError,
     );
@@ -351,7 +362,7 @@ describe.each(ENGINES)("flows service on %s", (engine) => {
     await expect(
       updateFlowSettings(mine.owner, { flowId: id, name: "Stolen" }),
     ).rejects.toBeInstanceOf(NotFoundError);
-    expect((await listFlows(mine.owner)).map((f) => f.id)).toEqual([own.id]);
+    expect((await listFlows(mine.owner, "test")).map((f) => f.id)).toEqual([own.id]);
     expect(await getFlow(theirs.owner, id)).toMatchObject({
       name: "Theirs",
       draftRevision: 0,
@@ -367,7 +378,7 @@ describe.each(ENGINES)("flows service on %s", (engine) => {
       name: "Shop",
     });
     const quiet = await createFlowFromTemplate(team.owner, { templateId: "blank", name: "Quiet" });
-    await publishFlow(team.owner, { flowId: id });
+    await publishFlow(team.owner, { flowId: id, mode: "test" });
     const [connection] = await db
       .select()
       .from(connections)
@@ -388,6 +399,7 @@ describe.each(ENGINES)("flows service on %s", (engine) => {
         externalChatId: conversationId,
         startedAt,
         isSimulation,
+        mode: "test",
       });
       if (payment) {
         await db.insert(payments).values({
@@ -395,6 +407,7 @@ describe.each(ENGINES)("flows service on %s", (engine) => {
           id: newId("payment"),
           connectionId: connection.id,
           provider: "sandbox",
+          mode: "test",
           conversationId,
           flowId: id,
           amountMinor: 1000,
@@ -411,7 +424,7 @@ describe.each(ENGINES)("flows service on %s", (engine) => {
     await conversation(daysAgo(40), "succeeded");
     await conversation(daysAgo(1), "succeeded", true);
 
-    const list = await listFlows(team.analyst, now);
+    const list = await listFlows(team.analyst, "test", now);
     const shop = list.find((f) => f.id === id)!;
     expect(shop).toMatchObject({
       status: "published",

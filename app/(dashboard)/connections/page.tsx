@@ -2,7 +2,8 @@ import { ConnectionCard } from "@/components/connections/connection-card";
 import { EmptyState, PageHeader } from "@/components/ui/card";
 import { can } from "@/lib/auth/permissions";
 import { requirePagePermission } from "@/lib/auth/server";
-import { listConnections } from "@/lib/connections/service";
+import { countConnectionsByMode, listConnections } from "@/lib/connections/service";
+import { viewModeFor } from "@/lib/mode";
 import type { Metadata } from "next";
 import Link from "next/link";
 
@@ -14,7 +15,13 @@ const BUTTON =
 
 export default async function ConnectionsPage() {
   const ctx = await requirePagePermission("connections.view");
-  const connections = await listConnections(ctx);
+  const mode = await viewModeFor();
+  const [connections, counts] = await Promise.all([
+    listConnections(ctx, mode),
+    countConnectionsByMode(ctx),
+  ]);
+  const otherMode = mode === "test" ? "live" : "test";
+  const hidden = counts[otherMode];
   const canManage = can(ctx.role, "connections.manage");
   const now = new Date();
   const addButton = canManage ? (
@@ -29,14 +36,27 @@ export default async function ConnectionsPage() {
         description="The payment providers your chats take money through: Sandbox, Stripe, PayPal and Adyen."
         actions={addButton}
       />
+      {hidden > 0 ? (
+        <p className="mb-4 text-sm text-slate-600" data-testid="other-mode-connections">
+          Showing {mode} connections. {hidden} {otherMode} connection{hidden === 1 ? "" : "s"}{" "}
+          {hidden === 1 ? "is" : "are"} listed with the test-data switch{" "}
+          {mode === "test" ? "off" : "on"}.
+        </p>
+      ) : null}
       {connections.length === 0 ? (
         <EmptyState
-          title="Connect your first provider — start with Sandbox, it needs no account"
+          title={
+            mode === "test" || hidden === 0
+              ? "Connect your first provider — start with Sandbox, it needs no account"
+              : "No live connections yet"
+          }
           action={addButton}
         >
-          {canManage
-            ? "Sandbox gives you a hosted test checkout and signed webhooks in one click; add Stripe, PayPal or Adyen with your own keys when you are ready."
-            : "Ask an owner or admin to connect a provider; you will see its health here."}
+          {mode === "live" && hidden > 0
+            ? "Live connections take real money. Add Stripe, PayPal or Adyen with your live keys; Sandbox and test keys are listed with the test-data switch on."
+            : canManage
+              ? "Sandbox gives you a hosted test checkout and signed webhooks in one click; add Stripe, PayPal or Adyen with your own keys when you are ready."
+              : "Ask an owner or admin to connect a provider; you will see its health here."}
         </EmptyState>
       ) : (
         <ul className="grid gap-4 lg:grid-cols-2" aria-label="Connections">

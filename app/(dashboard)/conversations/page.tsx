@@ -9,6 +9,7 @@ import {
   listConversations,
 } from "@/lib/conversations/queries";
 import { CONVERSATION_STATUSES } from "@/lib/flows/runtime/types";
+import { viewModeFor } from "@/lib/mode";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { z } from "zod";
@@ -54,8 +55,10 @@ export default async function ConversationsPage({
 }) {
   const ctx = await requirePagePermission("conversations.view");
   const query = querySchema.parse(await searchParams);
+  const mode = await viewModeFor();
   const [page, flowOptions] = await Promise.all([
     listConversations(ctx, {
+      mode,
       flowId: query.flow,
       status: query.status,
       channel: query.channel,

@@ -1,5 +1,6 @@
 import { AreaPlaceholder } from "@/components/shell/area-placeholder";
 import { requirePagePermission } from "@/lib/auth/server";
+import { viewModeFor } from "@/lib/mode";
 import { getOverview } from "@/lib/overview/queries";
 import type { Metadata } from "next";
 import Link from "next/link";
@@ -11,7 +12,7 @@ export const dynamic = "force-dynamic";
 // says truthfully how many disputes are open and where to see them.
 export default async function Page() {
   const ctx = await requirePagePermission("disputes.view");
-  const { openDisputes } = await getOverview(ctx);
+  const { openDisputes } = await getOverview(ctx, await viewModeFor());
   return (
     <AreaPlaceholder
       title="Disputes"

@@ -4,6 +4,7 @@ import { EmptyState, PageHeader } from "@/components/ui/card";
 import { can } from "@/lib/auth/permissions";
 import { requirePagePermission } from "@/lib/auth/server";
 import { defaultFlowCurrency, listFlows } from "@/lib/flows/queries";
+import { viewModeFor } from "@/lib/mode";
 import type { Metadata } from "next";
 
 export const metadata: Metadata = { title: "Flows" };
@@ -11,7 +12,7 @@ export const dynamic = "force-dynamic";
 
 export default async function FlowsPage() {
   const ctx = await requirePagePermission("flows.view");
-  const flows = await listFlows(ctx);
+  const flows = await listFlows(ctx, await viewModeFor());
   const canEdit = can(ctx.role, "flows.edit");
   const newFlow = canEdit ? (
     <NewFlowButton defaultCurrency={await defaultFlowCurrency(ctx.db, ctx.merchantId)} />

@@ -4,6 +4,7 @@ import { EmptyState, PageHeader } from "@/components/ui/card";
 import { can } from "@/lib/auth/permissions";
 import { requirePagePermission } from "@/lib/auth/server";
 import { PAYMENT_STATUSES, PROVIDER_KINDS } from "@/lib/connections/providers/types";
+import { viewModeFor } from "@/lib/mode";
 import { listPayments } from "@/lib/payments/queries";
 import type { Metadata } from "next";
 import Link from "next/link";
@@ -37,7 +38,9 @@ export default async function TransactionsPage({
   const ctx = await requirePagePermission("transactions.view");
   const query = querySchema.parse(await searchParams);
   // One extra row says whether an older page exists.
+  const mode = await viewModeFor();
   const rows = await listPayments(ctx, {
+    mode,
     status: query.status,
     provider: query.provider,
     before: query.before,
@@ -74,7 +77,7 @@ export default async function TransactionsPage({
           </EmptyState>
         ) : (
           <EmptyState
-            title="No payments yet"
+            title={mode === "test" ? "No test payments yet" : "No live payments yet"}
             action={
               can(ctx.role, "connections.manage") ? (
                 <Link

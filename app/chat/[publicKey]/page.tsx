@@ -35,6 +35,7 @@ export default async function HostedChatPage({ params, searchParams }: Props) {
       defaultLanguage={flow.defaultLanguage}
       requestedLang={first(query.lang)}
       embedded={first(query.embed) === "1"}
+      testMode={flow.mode === "test"}
     />
   );
 }

@@ -3,8 +3,10 @@
 import { FlowChannels } from "@/components/channels/flow-channels";
 import { ShareChatLink } from "@/components/chat/share-chat-link";
 import { Button } from "@/components/ui/button";
+import type { Mode } from "@/db/schema";
 import type { ChannelKind, FlowStatus } from "@/db/schema/flows";
 import { type FlowGraph, type Lang, type NodeType } from "@/lib/flows/graph";
+import { livePublishProblems } from "@/lib/flows/publish-mode";
 import type { ConnectionOption } from "@/lib/flows/queries";
 import { validateFlow, type ValidationContext } from "@/lib/flows/validate";
 import { ReactFlowProvider, useReactFlow } from "@xyflow/react";
@@ -40,7 +42,7 @@ export interface DesignerProps {
   graph: FlowGraph;
   draftRevision: number;
   publishedGraph: FlowGraph | null;
-  liveVersion: { id: string; version: number } | null;
+  liveVersion: { id: string; version: number; mode: Mode } | null;
   versions: VersionItem[];
   connections: ConnectionOption[];
   validation: ValidationContext;
@@ -86,6 +88,10 @@ function Designer(props: DesignerProps) {
   });
   const issues = useMemo(() => validateFlow(graph, props.validation), [graph, props.validation]);
   const errorCount = issues.filter((i) => i.severity === "error").length;
+  const liveProblems = useMemo(
+    () => livePublishProblems(graph, props.connections),
+    [graph, props.connections],
+  );
 
   const update = useCallback<DesignerApi["update"]>(
     (change, key) => dispatch({ type: "update", update: change, key }),
@@ -174,6 +180,7 @@ function Designer(props: DesignerProps) {
           name={settings.name}
           status={publishing.status}
           liveVersion={publishing.live?.version ?? null}
+          liveMode={publishing.live?.mode ?? null}
           unpublishedChanges={unpublishedChanges}
           readOnly={readOnly}
           canPublish={props.canPublish}
@@ -294,12 +301,17 @@ function Designer(props: DesignerProps) {
         open={panel === "publish"}
         nextVersion={(publishing.versions[0]?.version ?? 0) + 1}
         warnings={issues.length - errorCount}
+        liveProblems={liveProblems}
         onClose={() => setPanel("none")}
-        onPublish={async (note) => {
-          const failure = await publishing.publish(note);
+        onPublish={async (note, mode) => {
+          const failure = await publishing.publish(note, mode);
           if (!failure) {
             setPanel("none");
-            setNotice("Published: new conversations use this version.");
+            setNotice(
+              mode === "test"
+                ? "Published in test mode: new conversations use this version and no money moves."
+                : "Published: new conversations use this version.",
+            );
           }
           return failure;
         }}

@@ -3,23 +3,34 @@
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { Field, FormError } from "@/components/ui/field";
+import type { Mode } from "@/db/schema";
 import { useState } from "react";
 
-/** Confirms a publish with an optional note; the parent does the saving and publishing. */
+/**
+ * Confirms a publish with its mode and an optional note; the parent does the saving and
+ * publishing. Live is chosen when the flow's payments have a live connection; otherwise the
+ * dialog says what is missing and offers test mode.
+ */
 export function PublishDialog({
   open,
   nextVersion,
   warnings,
+  liveProblems,
   onClose,
   onPublish,
 }: {
   open: boolean;
   nextVersion: number;
   warnings: number;
+  /** Why the flow cannot go live with the merchant's connections (empty: it can). */
+  liveProblems: string[];
   onClose(): void;
   /** Resolves to an error message, or null once published. */
-  onPublish(note: string): Promise<string | null>;
+  onPublish(note: string, mode: Mode): Promise<string | null>;
 }) {
+  const liveBlocked = liveProblems.length > 0;
+  const [chosen, setChosen] = useState<Mode | null>(null);
+  const mode: Mode = chosen ?? (liveBlocked ? "test" : "live");
   const [note, setNote] = useState("");
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -42,13 +53,50 @@ export function PublishDialog({
           void (async () => {
             setBusy(true);
             setError(null);
-            const failure = await onPublish(note.trim());
+            const failure = await onPublish(note.trim(), mode);
             setBusy(false);
             if (failure) setError(failure);
             else setNote("");
           })();
         }}
       >
+        <fieldset className="space-y-2">
+          <legend className="text-sm font-medium text-slate-900">Mode</legend>
+          <label className="flex items-start gap-2 text-sm">
+            <input
+              type="radio"
+              name="publish-mode"
+              value="live"
+              checked={mode === "live"}
+              disabled={liveBlocked}
+              onChange={() => setChosen("live")}
+              className="mt-1"
+            />
+            <span>
+              <span className="font-medium">Live</span> — customers pay for real, through your live
+              connections.
+              {liveBlocked ? (
+                <span className="mt-1 block text-red-700" data-testid="live-publish-problems">
+                  {liveProblems.join(". ")}.
+                </span>
+              ) : null}
+            </span>
+          </label>
+          <label className="flex items-start gap-2 text-sm">
+            <input
+              type="radio"
+              name="publish-mode"
+              value="test"
+              checked={mode === "test"}
+              onChange={() => setChosen("test")}
+              className="mt-1"
+            />
+            <span>
+              <span className="font-medium">Test mode</span> — to try the flow on a real phone:
+              customers see “Test mode — no money moves” and pay through test connections.
+            </span>
+          </label>
+        </fieldset>
         <Field
           label="Note (optional)"
           name="publish-note"
@@ -70,7 +118,9 @@ export function PublishDialog({
             Cancel
           </Button>
           <Button type="submit" disabled={busy}>
-            {busy ? "Publishing…" : `Publish version ${nextVersion}`}
+            {busy
+              ? "Publishing…"
+              : `Publish version ${nextVersion}${mode === "test" ? " in test mode" : ""}`}
           </Button>
         </div>
       </form>

@@ -3,6 +3,7 @@
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
+import type { Mode } from "@/db/schema";
 import type { FlowStatus } from "@/db/schema/flows";
 import Link from "next/link";
 import { FlowStatusBadge } from "../status-badge";
@@ -57,6 +58,7 @@ export function DesignerToolbar(props: {
   name: string;
   status: FlowStatus;
   liveVersion: number | null;
+  liveMode: Mode | null;
   unpublishedChanges: boolean;
   readOnly: boolean;
   canPublish: boolean;
@@ -90,6 +92,15 @@ export function DesignerToolbar(props: {
       <FlowStatusBadge status={props.status} />
       {props.liveVersion !== null ? (
         <span className="text-sm text-slate-600">Live: version {props.liveVersion}</span>
+      ) : null}
+      {props.liveVersion !== null && props.liveMode === "test" ? (
+        <span data-testid="flow-published-mode">
+          <Badge tone="amber">Published in test mode — no money moves</Badge>
+        </span>
+      ) : props.liveVersion !== null && props.liveMode === "live" ? (
+        <span data-testid="flow-published-mode">
+          <Badge tone="green">Published in live mode</Badge>
+        </span>
       ) : null}
       {props.unpublishedChanges && props.liveVersion !== null ? (
         <Badge tone="blue">Unpublished changes</Badge>

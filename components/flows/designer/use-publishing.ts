@@ -1,5 +1,6 @@
 "use client";
 
+import type { Mode } from "@/db/schema";
 import type { FlowStatus } from "@/db/schema/flows";
 import { publishFlow, rollbackFlow } from "@/lib/flows/actions";
 import type { FlowGraph } from "@/lib/flows/graph";
@@ -9,7 +10,7 @@ import type { VersionItem } from "./versions-drawer";
 
 export interface PublishingState {
   status: FlowStatus;
-  live: { id: string; version: number } | null;
+  live: { id: string; version: number; mode: Mode } | null;
   publishedGraph: FlowGraph | null;
   versions: VersionItem[];
 }
@@ -31,16 +32,16 @@ export function usePublishing(options: {
   const [state, setState] = useState(options.initial);
 
   const publish = useCallback(
-    async (note: string): Promise<string | null> => {
+    async (note: string, mode: Mode): Promise<string | null> => {
       const graph = currentGraph();
       if (!(await autosave.flush()))
         return "Your latest edits could not be saved, so nothing was published.";
-      const result = await publishFlow({ flowId, revision: autosave.revision(), note });
+      const result = await publishFlow({ flowId, revision: autosave.revision(), note, mode });
       if (!result.ok) return result.error;
       const { versionId, version, publishedAt } = result.data;
       setState((s) => ({
         status: "published",
-        live: { id: versionId, version },
+        live: { id: versionId, version, mode: result.data.mode },
         publishedGraph: graph,
         versions: [
           { id: versionId, version, note, publishedAt, publishedBy: userName },
@@ -58,12 +59,12 @@ export function usePublishing(options: {
         return "Your latest edits could not be saved, so nothing was rolled back.";
       const result = await rollbackFlow({ flowId, versionId: target.id });
       if (!result.ok) return result.error;
-      const { versionId, version, publishedAt, graph, draftRevision } = result.data;
+      const { versionId, version, publishedAt, graph, draftRevision, mode } = result.data;
       autosave.markSaved(graph, draftRevision);
       onDraftReplaced(graph);
       setState((s) => ({
         status: "published",
-        live: { id: versionId, version },
+        live: { id: versionId, version, mode },
         publishedGraph: graph,
         versions: [
           {

@@ -1,3 +1,4 @@
+import type { Mode } from "@/db/schema/_shared";
 // The contract every payment provider implements. Pure server code: no Next, no database.
 // The pipeline (lib/payments) persists what these return; connectors only speak the wire.
 
@@ -30,7 +31,8 @@ export const PAYMENT_STATUSES = [
 ] as const;
 export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
 
-export type ConnectionMode = "test" | "live";
+/** A connection's mode is the one `Mode` (db/schema) every money row carries. */
+export type ConnectionMode = Mode;
 
 export interface ConnectorContext<Credentials> {
   credentials: Credentials;

@@ -52,10 +52,12 @@ export async function createConversationCheckout(
   if (!check.ok) return failed(check.reason);
 
   const connection = pickConnection(env.connections, {
+    mode: conversation.mode,
     currency: request.currency,
     method: request.method,
     methods: request.methods,
     connectionId: request.connectionId,
+    // Only ever within test connections: pickConnection ignores it for live conversations.
     preferSandbox: conversation.isSimulation || isDemoMode(),
   });
   if (!connection) return failed("no_connection");
@@ -73,6 +75,7 @@ export async function createConversationCheckout(
       idempotencyKey: request.idempotencyKey,
       conversationId: conversation.id,
       flowId: conversation.flowId,
+      mode: conversation.mode,
       locale: state.lang,
       expiresAt: new Date(request.expiresAt),
     });

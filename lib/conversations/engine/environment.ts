@@ -1,55 +1,69 @@
 // What a conversation's steps run against: the graph it started on (the published version,
 // or the current draft in a simulation), its channel's capabilities and the merchant's
-// connections (only Sandbox ones in a simulation: simulated customers never reach a real provider).
+// connections of the conversation's mode (a simulation is test: it never reaches a live provider).
 import type { DbOrTx } from "@/db/client";
-import type { Conversation } from "@/db/schema";
+import type { Conversation, Mode } from "@/db/schema";
 import { getChannelAdapter } from "@/lib/channels/platforms";
 import type { ChannelKind } from "@/lib/channels/platforms/types";
-import type { ConnectionOffer } from "@/lib/conversations/checkout/methods";
+import { type ConnectionOffer, connectionsInMode } from "@/lib/conversations/checkout/methods";
 import { NotFoundError } from "@/lib/errors";
 import type { FlowGraph } from "@/lib/flows/graph";
 import {
   findFlowForRuntime,
   listConnectionOffers,
+  loadVersion,
   loadVersionGraph,
   parseDraftForSimulator,
+  type PublishedVersion,
 } from "./graphs";
 import type { FlowLiveness } from "./step-context";
 import type { StepEnvironment } from "./step-runner";
 
-/** What a conversation may pay through: only Sandbox connections in a simulation. */
-export function offersFor(all: ConnectionOffer[], isSimulation: boolean): ConnectionOffer[] {
-  return isSimulation ? all.filter((c) => c.provider === "sandbox") : all;
+/** Whom a conversation is: its mode, and whether the simulator runs it. */
+export type ConversationOrigin = Pick<Conversation, "mode" | "isSimulation">;
+
+/**
+ * What a conversation may pay through: the merchant's connections of its mode, no other; a
+ * simulation only Sandbox ones (simulated customers never reach a provider, even a test one).
+ */
+export function offersFor(all: ConnectionOffer[], origin: ConversationOrigin): ConnectionOffer[] {
+  const inMode = connectionsInMode(all, origin.isSimulation ? "test" : origin.mode);
+  return origin.isSimulation ? inMode.filter((c) => c.provider === "sandbox") : inMode;
 }
 
-export async function connectionsFor(db: DbOrTx, merchantId: string, isSimulation: boolean) {
-  return offersFor(await listConnectionOffers(db, merchantId), isSimulation);
+export async function connectionsFor(db: DbOrTx, merchantId: string, origin: ConversationOrigin) {
+  return offersFor(await listConnectionOffers(db, merchantId), origin);
 }
 
 export function capabilitiesOf(channel: ChannelKind) {
   return getChannelAdapter(channel).capabilities;
 }
 
-/** The graph a new conversation of this flow starts on. */
-export async function graphForNewConversation(
+/**
+ * The graph a new conversation of this flow starts on, and the conversation's mode: the
+ * published version's, or test for a simulation (which runs the draft).
+ */
+export async function versionForNewConversation(
   db: DbOrTx,
   flow: FlowLiveness & { draftGraph?: unknown },
   isSimulation: boolean,
   draftGraph?: unknown,
-): Promise<FlowGraph> {
+): Promise<PublishedVersion> {
   if (isSimulation) {
     // A simulation runs the draft: the caller's, or the stored one.
     const draft = draftGraph ?? flow.draftGraph;
-    return draft !== undefined
-      ? parseDraftForSimulator(draft)
-      : graphForConversation(db, {
-          merchantId: flow.merchantId,
-          flowId: flow.id,
-          flowVersionId: null,
-        });
+    const graph =
+      draft !== undefined
+        ? parseDraftForSimulator(draft)
+        : await graphForConversation(db, {
+            merchantId: flow.merchantId,
+            flowId: flow.id,
+            flowVersionId: null,
+          });
+    return { graph, mode: "test" satisfies Mode };
   }
   if (!flow.publishedVersionId) throw new NotFoundError("This chat");
-  return loadVersionGraph(db, flow.merchantId, flow.publishedVersionId);
+  return loadVersion(db, flow.merchantId, flow.publishedVersionId);
 }
 
 /** The graph an existing conversation keeps running on. */
@@ -73,7 +87,7 @@ export async function loadStepEnvironment(
 ): Promise<StepEnvironment> {
   // One after the other: inside a transaction both run on the same connection anyway.
   const graph = await graphForConversation(db, conversation, draftGraph);
-  const connections = await connectionsFor(db, conversation.merchantId, conversation.isSimulation);
+  const connections = await connectionsFor(db, conversation.merchantId, conversation);
   return { graph, connections, capabilities: capabilitiesOf(conversation.channel) };
 }
 
@@ -86,7 +100,7 @@ export async function environmentFor(
 ): Promise<StepEnvironment> {
   return {
     graph: await graphForConversation(db, conversation, draftGraph),
-    connections: offersFor(connections, conversation.isSimulation),
+    connections: offersFor(connections, conversation),
     capabilities: capabilitiesOf(conversation.channel),
   };
 }

@@ -1,15 +1,21 @@
 // Finding the flow a chat belongs to and the graph a conversation runs: the published
 // version it started on (immutable, so cached), or the draft for a simulation.
 import type { DbOrTx } from "@/db/client";
-import { connections, flows, flowVersions, type Flow } from "@/db/schema";
+import { connections, flows, flowVersions, type Flow, type Mode } from "@/db/schema";
 import type { ChannelKind } from "@/lib/channels/platforms/types";
 import type { ConnectionOffer } from "@/lib/conversations/checkout/methods";
 import { AppError, NotFoundError } from "@/lib/errors";
 import { FlowGraphSchema, type FlowGraph } from "@/lib/flows/graph";
 import { and, asc, eq } from "drizzle-orm";
 
+/** A published version as conversations run it: its graph and the mode it was published in. */
+export interface PublishedVersion {
+  graph: FlowGraph;
+  mode: Mode;
+}
+
 /** Flow versions never change once written, so a parsed graph can be reused freely. */
-const versionCache = new Map<string, FlowGraph>();
+const versionCache = new Map<string, PublishedVersion>();
 const VERSION_CACHE_LIMIT = 500;
 
 export async function getFlowByPublicKey(db: DbOrTx, publicKey: string): Promise<Flow | undefined> {
@@ -47,24 +53,32 @@ export function isLiveOn(
   return isLive(flow) && (flow.channels ?? []).includes(channel);
 }
 
+export async function loadVersion(
+  db: DbOrTx,
+  merchantId: string,
+  versionId: string,
+): Promise<PublishedVersion> {
+  const key = `${merchantId}:${versionId}`;
+  const cached = versionCache.get(key);
+  if (cached) return cached;
+  const [row] = await db
+    .select({ graph: flowVersions.graph, mode: flowVersions.mode })
+    .from(flowVersions)
+    .where(and(eq(flowVersions.merchantId, merchantId), eq(flowVersions.id, versionId)));
+  if (!row) throw new NotFoundError("This flow version");
+  const version = { graph: FlowGraphSchema.parse(row.graph), mode: row.mode };
+  if (versionCache.size >= VERSION_CACHE_LIMIT)
+    versionCache.delete(versionCache.keys().next().value!);
+  versionCache.set(key, version);
+  return version;
+}
+
 export async function loadVersionGraph(
   db: DbOrTx,
   merchantId: string,
   versionId: string,
 ): Promise<FlowGraph> {
-  const key = `${merchantId}:${versionId}`;
-  const cached = versionCache.get(key);
-  if (cached) return cached;
-  const [row] = await db
-    .select({ graph: flowVersions.graph })
-    .from(flowVersions)
-    .where(and(eq(flowVersions.merchantId, merchantId), eq(flowVersions.id, versionId)));
-  if (!row) throw new NotFoundError("This flow version");
-  const graph = FlowGraphSchema.parse(row.graph);
-  if (versionCache.size >= VERSION_CACHE_LIMIT)
-    versionCache.delete(versionCache.keys().next().value!);
-  versionCache.set(key, graph);
-  return graph;
+  return (await loadVersion(db, merchantId, versionId)).graph;
 }
 
 /** The draft as the simulator runs it; a draft that does not parse cannot be simulated yet. */
@@ -88,6 +102,7 @@ export async function listConnectionOffers(
     .select({
       id: connections.id,
       provider: connections.provider,
+      mode: connections.mode,
       status: connections.status,
       methods: connections.methods,
       currencies: connections.currencies,

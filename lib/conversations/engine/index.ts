@@ -17,7 +17,7 @@ import {
   capabilitiesOf,
   connectionsFor,
   environmentFor,
-  graphForNewConversation,
+  versionForNewConversation,
 } from "./environment";
 import { type InboundText, langFromTag, prepareInbound } from "./inbound";
 import { notifyConversation } from "./notify";
@@ -245,7 +245,12 @@ async function openChat(
   now: Date,
 ): Promise<{ plan: StepPlan; env: StepEnvironment }> {
   const isSimulation = params.isSimulation ?? false;
-  const graph = await graphForNewConversation(tx, flow, isSimulation, params.draftGraph);
+  const { graph, mode } = await versionForNewConversation(
+    tx,
+    flow,
+    isSimulation,
+    params.draftGraph,
+  );
   const id = newId("conversation");
   const state = createInitialState(graph, id);
   // A hint, not a choice: the customer's first words may still switch the language.
@@ -254,9 +259,9 @@ async function openChat(
   const env: StepEnvironment = {
     graph,
     capabilities: capabilitiesOf(params.channel),
-    connections: await connectionsFor(tx, flow.merchantId, isSimulation),
+    connections: await connectionsFor(tx, flow.merchantId, { mode, isSimulation }),
   };
-  const before = newConversation(flow, params, state, id, isSimulation, now);
+  const before = newConversation(flow, params, state, id, { isSimulation, mode }, now);
   const plan = planStep(before, env, input, { now, lastMessageAt: null, inbound });
   if (!(await writeStep(tx, plan, true))) throw new RevisionConflictError(id);
   return { plan, env };

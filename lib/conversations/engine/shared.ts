@@ -60,9 +60,10 @@ export function newConversation(
   identity: ChatIdentity,
   state: ConversationState,
   id: string,
-  isSimulation: boolean,
+  origin: Pick<Conversation, "isSimulation" | "mode">,
   now: Date,
 ): Conversation {
+  const { isSimulation, mode } = origin;
   return {
     merchantId: flow.merchantId,
     id,
@@ -75,6 +76,8 @@ export function newConversation(
     lang: state.lang,
     status: state.status,
     isSimulation,
+    // Copied from the version it runs (simulations: test); its payments take this mode.
+    mode: isSimulation ? "test" : mode,
     state,
     revision: 0,
     startedAt: now,

@@ -2,10 +2,16 @@
 // connections in one read, the first step run in memory, and the row inserted with its first
 // messages and events in one statement.
 import type { Db } from "@/db/client";
+import type { ConnectionOffer } from "@/lib/conversations/checkout/methods";
 import type { Lang } from "@/lib/flows/graph";
 import { createInitialState } from "@/lib/flows/runtime";
 import { newId } from "@/lib/ids";
-import { capabilitiesOf, connectionsFor, graphForNewConversation, offersFor } from "./environment";
+import {
+  capabilitiesOf,
+  connectionsFor,
+  offersFor,
+  versionForNewConversation,
+} from "./environment";
 import {
   assertReachable,
   type ChatIdentity,
@@ -32,17 +38,26 @@ export async function startConversation(
   const now = params.now ?? new Date();
   const isSimulation = params.isSimulation ?? false;
   let flow: FlowLiveness & { draftGraph?: unknown };
-  let connections;
+  let all: ConnectionOffer[] | undefined;
   if (params.flow) {
     assertReachable(params.flow, params);
     flow = params.flow;
-    connections = await connectionsFor(db, flow.merchantId, isSimulation);
   } else {
     const found = params.publicKey ? await readFlowForStart(db, params.publicKey) : undefined;
     flow = assertReachable(found?.flow, params);
-    connections = offersFor(found!.connections, isSimulation);
+    all = found!.connections;
   }
-  const graph = await graphForNewConversation(db, flow, isSimulation, params.draftGraph);
+  const { graph, mode } = await versionForNewConversation(
+    db,
+    flow,
+    isSimulation,
+    params.draftGraph,
+  );
+  // Only connections of the conversation's mode: a live chat never sees a test one.
+  const origin = { mode, isSimulation };
+  const connections = all
+    ? offersFor(all, origin)
+    : await connectionsFor(db, flow.merchantId, origin);
   const env: StepEnvironment = { graph, capabilities: capabilitiesOf(params.channel), connections };
   const id = newId("conversation");
   const before = newConversation(
@@ -50,7 +65,7 @@ export async function startConversation(
     params,
     createInitialState(graph, id),
     id,
-    isSimulation,
+    { isSimulation, mode },
     now,
   );
   const lang = params.lang && graph.languages.includes(params.lang) ? params.lang : undefined;

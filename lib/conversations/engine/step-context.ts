@@ -65,6 +65,7 @@ const FLOW_LIVENESS_KEYS = [
 const CONNECTION_OFFER_KEYS = [
   "id",
   "provider",
+  "mode",
   "status",
   "methods",
   "currencies",

@@ -31,7 +31,7 @@ export class RevisionConflictError extends Error {
 export interface StepEnvironment {
   graph: FlowGraph;
   capabilities: ChannelCapabilities;
-  /** Connections the checkout may use: the merchant's, or only Sandbox ones in a simulation. */
+  /** Connections the checkout may use: the merchant's of the conversation's mode. */
   connections: ConnectionOffer[];
 }
 
@@ -108,8 +108,14 @@ export function planStep(
   const { now } = options;
   const result = step(env.graph, readState(before), input, {
     now,
-    availableMethods: availableMethodsFor(env.connections, env.graph.currency, env.capabilities),
+    availableMethods: availableMethodsFor(
+      env.connections,
+      before.mode,
+      env.graph.currency,
+      env.capabilities,
+    ),
     channelCapabilities: env.capabilities,
+    testMode: before.mode === "test",
   });
   const terminal = TERMINAL_STATUSES.includes(result.state.status);
   const conversation: Conversation = {

@@ -40,7 +40,11 @@ export async function getSimulatorInfo(
 ): Promise<SimulatorInfo> {
   assertCan(ctx, "flows.edit");
   const { flow, graph } = await draftOf(ctx, flowId);
-  const sandboxes = await connectionsFor(ctx.db, ctx.merchantId, true);
+  // A simulation is a test conversation that pays on Sandbox only.
+  const sandboxes = await connectionsFor(ctx.db, ctx.merchantId, {
+    mode: "test",
+    isSimulation: true,
+  });
   const sandboxMissing = !sandboxes.some(
     (c) =>
       c.status === "active" && c.currencies.some((cur) => cur.toUpperCase() === graph.currency),

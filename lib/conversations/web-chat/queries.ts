@@ -1,11 +1,16 @@
 // Reads for the public chat widget and the hosted chat page. The widget is public: a
 // conversation is only readable with the flow's public key and the session that started it.
 import type { DbOrTx } from "@/db/client";
-import type { Conversation } from "@/db/schema";
-import { getFlowByPublicKey, isLiveOn, loadVersionGraph } from "@/lib/conversations/engine/graphs";
+import type { Conversation, Mode } from "@/db/schema";
+import {
+  getFlowByPublicKey,
+  isLiveOn,
+  loadVersion,
+  type PublishedVersion,
+} from "@/lib/conversations/engine/graphs";
 import { getConversation } from "@/lib/conversations/engine/snapshot";
 import { NotFoundError } from "@/lib/errors";
-import type { FlowGraph, Lang } from "@/lib/flows/graph";
+import type { Lang } from "@/lib/flows/graph";
 
 export interface PublicChatFlow {
   merchantId: string;
@@ -14,6 +19,8 @@ export interface PublicChatFlow {
   name: string;
   languages: Lang[];
   defaultLanguage: Lang;
+  /** The published version's mode: in test mode the chat says no money moves. */
+  mode: Mode;
 }
 
 /** A published flow as the public chat page may show it; undefined for unknown or unpublished keys. */
@@ -23,12 +30,13 @@ export async function getPublicChatFlow(
 ): Promise<PublicChatFlow | undefined> {
   const flow = await getFlowByPublicKey(db, publicKey);
   if (!flow || !isLiveOn(flow, "web")) return undefined;
-  let graph: FlowGraph;
+  let version: PublishedVersion;
   try {
-    graph = await loadVersionGraph(db, flow.merchantId, flow.publishedVersionId!);
+    version = await loadVersion(db, flow.merchantId, flow.publishedVersionId!);
   } catch {
     return undefined;
   }
+  const { graph, mode } = version;
   return {
     merchantId: flow.merchantId,
     flowId: flow.id,
@@ -36,6 +44,7 @@ export async function getPublicChatFlow(
     name: flow.name,
     languages: graph.languages,
     defaultLanguage: graph.defaultLanguage,
+    mode,
   };
 }
 

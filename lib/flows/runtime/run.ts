@@ -40,6 +40,7 @@ export class Run {
   readonly nowIso: string;
   readonly capabilities: ChannelCapabilities;
   readonly availableMethods: readonly PaymentMethod[];
+  readonly testMode: boolean;
 
   constructor(
     readonly graph: FlowGraph,
@@ -52,6 +53,7 @@ export class Run {
     this.nowIso = new Date(nowMs).toISOString();
     this.capabilities = ctx.channelCapabilities;
     this.availableMethods = Array.isArray(ctx.availableMethods) ? ctx.availableMethods : [];
+    this.testMode = ctx.testMode === true;
   }
 
   get currentNode(): FlowNode | undefined {

@@ -48,6 +48,8 @@ export interface RuntimeContext {
   /** Methods of enabled connections for this flow's currency/country, as the host computed them. */
   availableMethods: readonly PaymentMethod[];
   channelCapabilities: ChannelCapabilities;
+  /** A test-mode conversation (published in test mode, or simulated): receipts say no money moved. */
+  testMode?: boolean;
 }
 
 export interface ChoiceOption {

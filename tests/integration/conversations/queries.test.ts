@@ -70,6 +70,7 @@ describe.each(ENGINES)("conversations in the dashboard on %s", (engine) => {
       lang: values.lang ?? "en",
       status: values.status ?? "active",
       isSimulation: values.isSimulation ?? false,
+      mode: "test",
       startedAt: values.startedAt ?? T0,
       updatedAt: values.startedAt ?? T0,
     });
@@ -89,6 +90,7 @@ describe.each(ENGINES)("conversations in the dashboard on %s", (engine) => {
       id,
       connectionId: merchant.connectionId,
       provider: "sandbox",
+      mode: "test",
       conversationId,
       flowId: merchant.flowId,
       amountMinor,
@@ -154,7 +156,7 @@ describe.each(ENGINES)("conversations in the dashboard on %s", (engine) => {
       items.filter((c) => c.startedAt >= minutes(0) && c.startedAt <= minutes(10));
 
     it("lists the merchant's conversations newest first, simulations hidden, with flow name and newest payment", async () => {
-      const { items } = await listConversations(as("owner"), { limit: 200 });
+      const { items } = await listConversations(as("owner"), { mode: "test", limit: 200 });
       const listed = inWindow(items);
       expect(listed.map((c) => c.id)).toEqual([
         ids.abandoned,
@@ -173,6 +175,7 @@ describe.each(ENGINES)("conversations in the dashboard on %s", (engine) => {
 
     it("shows simulations only when asked", async () => {
       const { items } = await listConversations(as("owner"), {
+        mode: "test",
         includeSimulations: true,
         limit: 200,
       });
@@ -181,16 +184,20 @@ describe.each(ENGINES)("conversations in the dashboard on %s", (engine) => {
     });
 
     it("filters by flow, status and channel", async () => {
-      const byFlow = await listConversations(as("support"), { flowId: secondFlowId });
+      const byFlow = await listConversations(as("support"), { mode: "test", flowId: secondFlowId });
       expect(byFlow.items.map((c) => c.id)).toEqual([ids.secondFlow]);
 
-      const byStatus = await listConversations(as("support"), { status: "waiting_input" });
+      const byStatus = await listConversations(as("support"), {
+        mode: "test",
+        status: "waiting_input",
+      });
       expect(byStatus.items.map((c) => c.id)).toEqual([ids.telegram]);
 
-      const byChannel = await listConversations(as("admin"), { channel: "telegram" });
+      const byChannel = await listConversations(as("admin"), { mode: "test", channel: "telegram" });
       expect(byChannel.items.map((c) => c.id)).toEqual([ids.telegram]);
 
       const combined = await listConversations(as("admin"), {
+        mode: "test",
         channel: "telegram",
         status: "completed",
       });
@@ -198,9 +205,9 @@ describe.each(ENGINES)("conversations in the dashboard on %s", (engine) => {
     });
 
     it("never shows another merchant's conversations, even filtered by that merchant's flow", async () => {
-      const mine = await listConversations(as("owner"), { limit: 200 });
+      const mine = await listConversations(as("owner"), { mode: "test", limit: 200 });
       expect(mine.items.every((c) => c.flowId !== other.flowId)).toBe(true);
-      const theirs = await listConversations(as("owner"), { flowId: other.flowId });
+      const theirs = await listConversations(as("owner"), { mode: "test", flowId: other.flowId });
       expect(theirs.items).toEqual([]);
       const options = await listConversationFlowOptions(as("owner"));
       expect(options.map((f) => f.name)).toEqual(["Donations", "Order and pay"]);
@@ -208,16 +215,18 @@ describe.each(ENGINES)("conversations in the dashboard on %s", (engine) => {
     });
 
     it("refuses analysts", async () => {
-      await expect(listConversations(as("analyst"))).rejects.toBeInstanceOf(ForbiddenError);
+      await expect(listConversations(as("analyst"), { mode: "test" })).rejects.toBeInstanceOf(
+        ForbiddenError,
+      );
       await expect(listConversationFlowOptions(as("analyst"))).rejects.toBeInstanceOf(
         ForbiddenError,
       );
     });
 
     it("rejects a cursor that was not made by the list", async () => {
-      await expect(listConversations(as("owner"), { cursor: "not-a-cursor" })).rejects.toThrow(
-        "This page link is not valid.",
-      );
+      await expect(
+        listConversations(as("owner"), { mode: "test", cursor: "not-a-cursor" }),
+      ).rejects.toThrow("This page link is not valid.");
     });
   });
 
@@ -235,6 +244,7 @@ describe.each(ENGINES)("conversations in the dashboard on %s", (engine) => {
           id,
           flowId,
           channel: "web",
+          mode: "test",
           externalUserId: id,
           externalChatId: id,
           startedAt: sql`${at}::timestamptz`,
@@ -254,7 +264,7 @@ describe.each(ENGINES)("conversations in the dashboard on %s", (engine) => {
         )),
       ];
       // Ids tie-break in the database's collation; one page holding everything is the reference.
-      const whole = await listConversations(as("owner"), { flowId, limit: 200 });
+      const whole = await listConversations(as("owner"), { mode: "test", flowId, limit: 200 });
       expected = whole.items.map((c) => c.id);
       expect(new Set(expected)).toEqual(new Set(rows.map((r) => r.id)));
       const instants = rows
@@ -271,7 +281,12 @@ describe.each(ENGINES)("conversations in the dashboard on %s", (engine) => {
         const seen: string[] = [];
         let cursor: string | undefined;
         for (let page = 0; page < 20; page++) {
-          const result = await listConversations(as("owner"), { flowId, limit, cursor });
+          const result = await listConversations(as("owner"), {
+            mode: "test",
+            flowId,
+            limit,
+            cursor,
+          });
           expect(result.items.length).toBeLessThanOrEqual(limit);
           seen.push(...result.items.map((c) => c.id));
           if (!result.nextCursor) break;

@@ -68,7 +68,11 @@ export default async function ConversationPage({ params }: { params: Promise<{ i
       <div className="mb-6 flex flex-wrap items-center gap-3">
         <h1 className="text-2xl font-semibold tracking-tight">Conversation</h1>
         <ConversationStatusBadge status={conversation.status} />
-        {conversation.isSimulation ? <Badge tone="slate">Simulator test</Badge> : null}
+        {conversation.isSimulation ? (
+          <Badge tone="slate">Simulator test</Badge>
+        ) : conversation.mode === "test" ? (
+          <Badge tone="slate">Test conversation</Badge>
+        ) : null}
       </div>
 
       <div className="grid gap-4 lg:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">

@@ -65,7 +65,11 @@ export default async function FlowDesignerPage({ params }: { params: Promise<{ i
         publishedGraph={published.success ? published.data : null}
         liveVersion={
           flow.publishedVersionId && flow.publishedVersion
-            ? { id: flow.publishedVersionId, version: flow.publishedVersion }
+            ? {
+                id: flow.publishedVersionId,
+                version: flow.publishedVersion,
+                mode: flow.publishedMode ?? "live",
+              }
             : null
         }
         versions={versions.map((v) => ({ ...v, publishedAt: v.publishedAt.toISOString() }))}

@@ -147,7 +147,14 @@ export default async function PaymentPage({ params }: { params: Promise<{ id: st
           <div className="mt-1 flex flex-wrap items-center gap-2" data-testid="payment-status">
             <PaymentStatusBadge status={payment.status} />
             <PaymentFlags flags={payment.flags} />
-            {payment.isTest ? <span className="text-xs text-slate-500">Test payment</span> : null}
+            {payment.mode === "test" ? (
+              <span
+                className="rounded bg-amber-100 px-1.5 py-0.5 text-xs font-medium text-amber-900"
+                data-testid="payment-mode"
+              >
+                Test payment — no real money moved
+              </span>
+            ) : null}
           </div>
         </div>
         <AutoRefresh active={STILL_MOVING.includes(payment.status)} />

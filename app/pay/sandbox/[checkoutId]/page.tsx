@@ -16,6 +16,14 @@ function Shell({ children }: { children: React.ReactNode }) {
   return (
     <main className="flex min-h-screen items-start justify-center bg-slate-100 px-4 py-12">
       <div className="w-full max-w-md">
+        {/* The Sandbox is always test: no card is charged, whatever is typed here. */}
+        <p
+          role="status"
+          data-testid="test-mode-banner"
+          className="mb-4 rounded-md bg-amber-50 px-3 py-2 text-center text-sm font-medium text-amber-900 ring-1 ring-amber-200"
+        >
+          Test mode — no money moves
+        </p>
         <div className="rounded-xl bg-white p-6 shadow-sm ring-1 ring-slate-200">{children}</div>
         <p className="mt-4 text-center text-xs text-slate-600">
           Parley Sandbox — a simulated provider checkout.

@@ -33,7 +33,9 @@ export const endNode: NodeHandler<"end"> = {
 
 export const receiptNode: NodeHandler<"receipt"> = {
   enter(run, node) {
-    const text = run.text(node.data.text) || run.phrase("receipt");
+    const said = run.text(node.data.text) || run.phrase("receipt");
+    // Whatever the merchant wrote, a test-mode receipt says that no money moved.
+    const text = run.testMode ? `${said} ${run.phrase("receipt_test_mode")}` : said;
     const payment = run.state.payment;
     if (payment && payment.status === "succeeded") {
       run.outbound.push({

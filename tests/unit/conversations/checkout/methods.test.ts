@@ -10,6 +10,7 @@ import { describe, expect, it } from "vitest";
 const sandbox: ConnectionOffer = {
   id: "con_sbx",
   provider: "sandbox",
+  mode: "test",
   status: "active",
   methods: ["card", "apple_pay", "paypal"],
   currencies: ["EUR", "USD"],
@@ -17,6 +18,7 @@ const sandbox: ConnectionOffer = {
 const stripe: ConnectionOffer = {
   id: "con_str",
   provider: "stripe",
+  mode: "test",
   status: "active",
   methods: ["card", "google_pay", "alipay"],
   currencies: ["EUR"],
@@ -24,6 +26,7 @@ const stripe: ConnectionOffer = {
 const adyenIdr: ConnectionOffer = {
   id: "con_ady",
   provider: "adyen",
+  mode: "test",
   status: "active",
   methods: ["bank_transfer", "installments"],
   currencies: ["IDR"],
@@ -31,6 +34,7 @@ const adyenIdr: ConnectionOffer = {
 const disabled: ConnectionOffer = {
   id: "con_off",
   provider: "paypal",
+  mode: "test",
   status: "disabled",
   methods: ["wechat_pay"],
   currencies: ["EUR"],
@@ -39,32 +43,39 @@ const disabled: ConnectionOffer = {
 describe("availableMethodsFor", () => {
   it("unites the methods of active connections that take the flow's currency, in a fixed order", () => {
     expect(
-      availableMethodsFor([stripe, sandbox, adyenIdr, disabled], "EUR", webCapabilities),
+      availableMethodsFor([stripe, sandbox, adyenIdr, disabled], "test", "EUR", webCapabilities),
     ).toEqual(["card", "apple_pay", "google_pay", "paypal", "alipay"]);
     expect(
-      availableMethodsFor([stripe, sandbox, adyenIdr, disabled], "IDR", webCapabilities),
+      availableMethodsFor([stripe, sandbox, adyenIdr, disabled], "test", "IDR", webCapabilities),
     ).toEqual(["bank_transfer", "installments"]);
-    expect(availableMethodsFor([stripe, sandbox], "GBP", webCapabilities)).toEqual([]);
+    expect(availableMethodsFor([stripe, sandbox], "test", "GBP", webCapabilities)).toEqual([]);
   });
 
   it("matches currencies whatever their case", () => {
     expect(
-      availableMethodsFor([{ ...stripe, currencies: ["eur"] }], "EUR", webCapabilities),
+      availableMethodsFor([{ ...stripe, currencies: ["eur"] }], "test", "EUR", webCapabilities),
     ).toEqual(["card", "google_pay", "alipay"]);
   });
 
   it("drops wallets on channels that can't present them", () => {
-    expect(availableMethodsFor([stripe, sandbox], "EUR", telegramCapabilities)).toEqual([
+    expect(availableMethodsFor([stripe, sandbox], "test", "EUR", telegramCapabilities)).toEqual([
       "card",
       "paypal",
       "alipay",
     ]);
-    expect(availableMethodsFor([stripe, sandbox], "EUR", { wallets: true })).toContain("apple_pay");
+    expect(availableMethodsFor([stripe, sandbox], "test", "EUR", { wallets: true })).toContain(
+      "apple_pay",
+    );
   });
 
   it("offers nothing from disabled or failing connections", () => {
     expect(
-      availableMethodsFor([disabled, { ...sandbox, status: "error" }], "EUR", webCapabilities),
+      availableMethodsFor(
+        [disabled, { ...sandbox, status: "error" }],
+        "test",
+        "EUR",
+        webCapabilities,
+      ),
     ).toEqual([]);
   });
 });
@@ -75,6 +86,7 @@ describe("pickConnection", () => {
   it("uses the pay node's own connection, and only if it takes the currency", () => {
     expect(
       pickConnection(all, {
+        mode: "test",
         currency: "EUR",
         methods: ["card"],
         connectionId: "con_sbx",
@@ -83,6 +95,7 @@ describe("pickConnection", () => {
     ).toBe("con_sbx");
     expect(
       pickConnection(all, {
+        mode: "test",
         currency: "EUR",
         methods: ["card"],
         connectionId: "con_ady",
@@ -91,6 +104,7 @@ describe("pickConnection", () => {
     ).toBeUndefined();
     expect(
       pickConnection(all, {
+        mode: "test",
         currency: "EUR",
         methods: ["wechat_pay"],
         connectionId: "con_off",
@@ -102,6 +116,7 @@ describe("pickConnection", () => {
   it("takes the first connection offering the chosen method", () => {
     expect(
       pickConnection(all, {
+        mode: "test",
         currency: "EUR",
         method: "card",
         methods: ["card"],
@@ -110,6 +125,7 @@ describe("pickConnection", () => {
     ).toBe("con_str");
     expect(
       pickConnection(all, {
+        mode: "test",
         currency: "EUR",
         method: "paypal",
         methods: ["paypal"],
@@ -118,6 +134,7 @@ describe("pickConnection", () => {
     ).toBe("con_sbx");
     expect(
       pickConnection(all, {
+        mode: "test",
         currency: "EUR",
         method: "wechat_pay",
         methods: ["wechat_pay"],
@@ -129,6 +146,7 @@ describe("pickConnection", () => {
   it("puts Sandbox first when asked (simulations, demo data)", () => {
     expect(
       pickConnection(all, {
+        mode: "test",
         currency: "EUR",
         method: "card",
         methods: ["card"],
@@ -138,6 +156,7 @@ describe("pickConnection", () => {
     // …but never for a method Sandbox lacks.
     expect(
       pickConnection(all, {
+        mode: "test",
         currency: "EUR",
         method: "alipay",
         methods: ["alipay"],
@@ -149,6 +168,7 @@ describe("pickConnection", () => {
   it("without a chosen method, covers the most of the link's methods", () => {
     expect(
       pickConnection(all, {
+        mode: "test",
         currency: "EUR",
         methods: ["card", "google_pay", "alipay"],
         preferSandbox: false,
@@ -156,13 +176,19 @@ describe("pickConnection", () => {
     ).toBe("con_str");
     expect(
       pickConnection(all, {
+        mode: "test",
         currency: "EUR",
         methods: ["paypal", "apple_pay"],
         preferSandbox: false,
       })?.id,
     ).toBe("con_sbx");
     expect(
-      pickConnection(all, { currency: "EUR", methods: ["bank_transfer"], preferSandbox: false }),
+      pickConnection(all, {
+        mode: "test",
+        currency: "EUR",
+        methods: ["bank_transfer"],
+        preferSandbox: false,
+      }),
     ).toBeUndefined();
   });
 });

@@ -25,6 +25,7 @@ const env: StepEnvironment = {
     {
       id: "con_sbx",
       provider: "sandbox",
+      mode: "test",
       status: "active",
       methods: [...PAYMENT_METHODS],
       currencies: ["EUR"],
@@ -43,6 +44,7 @@ function conversation(state: ConversationState, revision = 4): Conversation {
     channelId: null,
     externalUserId: "sess_a",
     externalChatId: "sess_a",
+    mode: "test",
     lang: state.lang,
     status: state.status,
     isSimulation: false,
