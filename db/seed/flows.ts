@@ -64,8 +64,6 @@ export const FLOWS: Record<"lumiere" | "nusantara", readonly FlowSpec[]> = {
       description: "Customers settle a catering or private-dining invoice from a link or chat.",
       template: "pay_invoice",
       status: "published",
-      // Tried on real phones before going live: its customers see "Test mode" and pay on Sandbox.
-      publishMode: "test",
       channels: ["web", "whatsapp", "slack"],
       versionAgesDays: [120, 41, 9],
       versionNotes: ["First version", "Chinese for tourists", "Indonesian"],
@@ -97,6 +95,9 @@ export const FLOWS: Record<"lumiere" | "nusantara", readonly FlowSpec[]> = {
       description: "Take-away lunch orders from the daily menu, paid in the chat.",
       template: "order_and_pay",
       status: "published",
+      // Published in test mode (tried on real phones before going live): its customers see
+      // "Test mode — no money moves" and pay on the Sandbox page. The invoice flow is live.
+      publishMode: "test",
       channels: ["web", "messenger", "telegram"],
       versionAgesDays: [100, 23],
       versionNotes: ["First version", "Chinese translation"],

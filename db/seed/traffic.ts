@@ -119,9 +119,15 @@ export function generateTraffic(
     }
   }
 
-  // A tour group paying with Alipay / WeChat Pay through Adyen while its acquirer was failing.
+  // A tour group paying with Alipay / WeChat Pay through Adyen while its acquirer was failing:
+  // on a live flow (the menu when it is live), since test conversations pay on Sandbox.
   if (spike && spikeStart !== undefined && spikeStart < nowMs) {
-    const menu = flowByKey.get("menu") ?? flows[0];
+    const liveFlows = flows.filter((f) => f.mode === "live" && f.spec.status === "published");
+    const menu =
+      liveFlows.find((f) => f.spec.key === "menu") ??
+      liveFlows[0] ??
+      flowByKey.get("menu") ??
+      flows[0];
     for (let i = 0; i < spike.conversations; i++) {
       const at =
         spikeStart + Math.floor((i * 45 * MINUTE) / spike.conversations) + rng.int(0, 50) * 1000;

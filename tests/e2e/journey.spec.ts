@@ -52,6 +52,9 @@ test("owner designs and publishes a flow, a customer pays in French, the owner s
 
   await page.getByRole("button", { name: "Publish", exact: true }).click();
   const publish = page.getByRole("dialog", { name: "Publish version 1" });
+  // The demo's live connections have fake keys: the customer below pays on Sandbox, so the
+  // flow goes out in test mode (issue 15: a live flow never reaches the Sandbox page).
+  await publish.getByRole("radio", { name: /Test mode/ }).check();
   await publish.getByRole("button", { name: "Publish version 1" }).click();
   await expect(page.getByText("Live: version 1")).toBeVisible();
   const flowUrl = page.url();

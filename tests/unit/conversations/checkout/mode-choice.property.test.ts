@@ -1,6 +1,6 @@
 // Issue 15: whatever connections a merchant has, a conversation is only ever offered (and only
 // ever pays through) connections of its own mode. A live chat never lands on Sandbox.
-import { MODES } from "@/db/schema";
+import { MODES, type Mode } from "@/db/schema";
 import { PAYMENT_METHODS, PROVIDER_KINDS } from "@/lib/connections/providers/types";
 import {
   availableMethodsFor,
@@ -12,6 +12,9 @@ import { describe, expect, it } from "vitest";
 
 const CURRENCIES = ["EUR", "USD", "IDR"] as const;
 
+// Typed once, so the spread below keeps the Mode type rather than widening to string.
+const TEST: Mode = "test";
+
 const offer: fc.Arbitrary<ConnectionOffer> = fc
   .record({
     id: fc.string({ minLength: 1, maxLength: 6 }),
@@ -22,7 +25,7 @@ const offer: fc.Arbitrary<ConnectionOffer> = fc
     currencies: fc.subarray([...CURRENCIES]),
   })
   // The schema holds Sandbox to test mode; generate what the database can hold.
-  .map((c) => (c.provider === "sandbox" ? { ...c, mode: "test" } : c));
+  .map((c) => (c.provider === "sandbox" ? { ...c, mode: TEST } : c));
 
 const scenario = fc.record({
   connections: fc.array(offer, { maxLength: 8 }),
@@ -90,7 +93,7 @@ describe("connection choice by mode", () => {
   it("gives a live conversation nothing when the merchant has only test connections", () => {
     fc.assert(
       fc.property(fc.array(offer, { maxLength: 8 }), (all) => {
-        const tests = all.map((c) => ({ ...c, mode: "test" }));
+        const tests = all.map((c) => ({ ...c, mode: TEST }));
         expect(availableMethodsFor(tests, "live", "EUR", { wallets: true })).toEqual([]);
         expect(
           pickConnection(tests, { mode: "live", currency: "EUR", methods: [...PAYMENT_METHODS] }),

@@ -1,0 +1,73 @@
+import { expect, type Page, test } from "@playwright/test";
+import { ROLE_LOGINS, signIn } from "./fixtures";
+
+// Issue 15 on the demo: "Order and pay — Menu du jour" is published in test mode and says so in
+// the chat and on the Sandbox checkout; "Pay an invoice" is live, and its customers are never
+// sent to the Sandbox page (the demo's live connections have fake keys, so no link is made).
+
+async function chatLinkOf(page: Page, flowName: string): Promise<string> {
+  await page.goto("/flows");
+  await page.getByRole("link", { name: flowName }).first().click();
+  const link = page.getByTestId("hosted-chat-link");
+  await expect(link).toBeVisible();
+  return new URL((await link.getAttribute("href"))!).pathname;
+}
+
+test("a flow published in test mode shows the banner in the chat and on the checkout", async ({
+  page,
+  browser,
+}) => {
+  test.setTimeout(90_000);
+  await signIn(page, ROLE_LOGINS.owner);
+  const chatPath = await chatLinkOf(page, "Order and pay — Menu du jour");
+  await expect(page.getByTestId("flow-published-mode")).toContainText("test mode");
+
+  const customer = await browser.newContext();
+  const chat = await customer.newPage();
+  await chat.goto(`${chatPath}?lang=en`);
+  await expect(chat.getByTestId("test-mode-banner")).toHaveText("Test mode — no money moves");
+  await chat.getByRole("button", { name: /^Tarte Tatin/ }).click();
+  await chat.getByRole("button", { name: "Done, go to payment" }).click();
+  await chat.getByRole("button", { name: "Card", exact: true }).click();
+  const payLink = chat.getByTestId("payment-link");
+  await expect(payLink).toBeVisible({ timeout: 15_000 });
+  const [checkout] = await Promise.all([customer.waitForEvent("page"), payLink.click()]);
+  await checkout.waitForLoadState();
+  await expect(checkout.getByTestId("test-mode-banner")).toHaveText("Test mode — no money moves");
+  await customer.close();
+});
+
+test("a customer on a live flow is never shown the Sandbox page", async ({ page, browser }) => {
+  test.setTimeout(90_000);
+  await signIn(page, ROLE_LOGINS.owner);
+  const chatPath = await chatLinkOf(page, "Pay an invoice");
+  await expect(page.getByTestId("flow-published-mode")).toContainText("live mode");
+
+  const customer = await browser.newContext();
+  const chat = await customer.newPage();
+  await chat.goto(`${chatPath}?lang=en`);
+  await expect(chat.getByTestId("bot-message").first()).toBeVisible();
+  await expect(chat.getByTestId("test-mode-banner")).toHaveCount(0);
+  const input = chat.getByRole("textbox");
+  const bot = chat.getByTestId("bot-message");
+  for (const answer of ["INV-2026-0042", "25"]) {
+    const before = await bot.count();
+    await input.fill(answer);
+    await input.press("Enter");
+    await expect.poll(() => bot.count()).toBeGreaterThan(before);
+  }
+  const before = await bot.count();
+  await chat.getByRole("button", { name: "Card", exact: true }).click();
+  // The checkout is attempted on a live connection: a link to it, or a message that it failed.
+  await expect
+    .poll(
+      async () =>
+        (await bot.count()) > before || (await chat.getByTestId("payment-link").count()) > 0,
+      {
+        timeout: 45_000,
+      },
+    )
+    .toBe(true);
+  await expect(chat.locator('a[href*="/pay/sandbox/"]')).toHaveCount(0);
+  await customer.close();
+});
