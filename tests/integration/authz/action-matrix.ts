@@ -38,6 +38,8 @@ export const ACTIONS_WITHOUT_PERMISSION = {
   "lib/auth/sign-in-action.ts#signOutEverywhereAction": "ends the caller's own sessions",
   "lib/team/accept-invite-action.ts#acceptInviteAction": "the invite token is the authority",
   "lib/auth/merchant-actions.ts#switchMerchant": "membership of the merchant (tested below)",
+  "lib/mode-actions.ts#setViewMode":
+    "the caller's own viewing preference (a cookie); signed-in members only, writes no data",
   "app/pay/sandbox/[checkoutId]/actions.ts#completeSandboxChoice":
     "public Sandbox checkout: the checkout id is the authority",
 } as const;
