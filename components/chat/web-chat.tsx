@@ -170,7 +170,6 @@ export function WebChat({
         </header>
         {testMode ? (
           <p
-            role="status"
             data-testid="test-mode-banner"
             className="border-b border-amber-200 bg-amber-50 px-4 py-2 text-center text-sm font-medium text-amber-900"
           >

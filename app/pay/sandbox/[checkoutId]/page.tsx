@@ -18,7 +18,6 @@ function Shell({ children }: { children: React.ReactNode }) {
       <div className="w-full max-w-md">
         {/* The Sandbox is always test: no card is charged, whatever is typed here. */}
         <p
-          role="status"
           data-testid="test-mode-banner"
           className="mb-4 rounded-md bg-amber-50 px-3 py-2 text-center text-sm font-medium text-amber-900 ring-1 ring-amber-200"
         >
