@@ -11,6 +11,8 @@ import {
   type Connection,
   type Payment,
 } from "@/db/schema";
+import { auditAs } from "@/lib/audit/record";
+import type { ServiceContext } from "@/lib/auth/context";
 import { assertCan } from "@/lib/auth/context";
 import { connectorContext, connectorFor } from "@/lib/connections/providers/registry";
 import { PAYMENT_METHODS, ProviderError } from "@/lib/connections/providers/types";
@@ -19,7 +21,6 @@ import { appUrl } from "@/lib/env";
 import { AppError, ConflictError, NotFoundError } from "@/lib/errors";
 import { newId } from "@/lib/ids";
 import { SUPPORTED_CURRENCIES } from "@/lib/money";
-import { auditAs, type ServiceContext } from "@/lib/payments/service-context";
 import { zodFieldErrors } from "@/lib/validation";
 import { and, eq } from "drizzle-orm";
 import { z } from "zod";

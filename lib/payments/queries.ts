@@ -10,10 +10,10 @@ import {
   type PaymentEvent,
   type Refund,
 } from "@/db/schema";
+import type { ServiceContext } from "@/lib/auth/context";
 import { assertCan } from "@/lib/auth/context";
 import { PAYMENT_STATUSES, PROVIDER_KINDS } from "@/lib/connections/providers/types";
 import { NotFoundError } from "@/lib/errors";
-import type { ServiceContext } from "@/lib/payments/service-context";
 import { and, asc, desc, eq, lt, type SQL } from "drizzle-orm";
 import { z } from "zod";
 

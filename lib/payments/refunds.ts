@@ -5,6 +5,7 @@
 // refund-reconcile.ts, which asks the provider where it stands instead of sending it again.
 import type { DbOrTx } from "@/db/client";
 import { connections, refunds, type Payment, type Refund } from "@/db/schema";
+import type { ServiceContext } from "@/lib/auth/context";
 import { assertCan } from "@/lib/auth/context";
 import { connectorContext, connectorFor } from "@/lib/connections/providers/registry";
 import { isOutcomeUnknown, type RefundResult } from "@/lib/connections/providers/types";
@@ -19,7 +20,6 @@ import {
   OUTCOME_UNKNOWN_REASON,
   settleRefund,
 } from "@/lib/payments/refund-settle";
-import type { ServiceContext } from "@/lib/payments/service-context";
 import { canRefund } from "@/lib/payments/state-machine";
 import { zodFieldErrors } from "@/lib/validation";
 import { and, eq, isNull, sql } from "drizzle-orm";

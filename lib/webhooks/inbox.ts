@@ -2,11 +2,12 @@
 // request (signature values hidden), and a manual re-apply of a delivery that didn't apply.
 import type { DbOrTx } from "@/db/client";
 import { connections, webhookInbox, type WebhookDelivery, type WebhookStatus } from "@/db/schema";
+import { auditAs } from "@/lib/audit/record";
+import type { ServiceContext } from "@/lib/auth/context";
 import { assertCan } from "@/lib/auth/context";
 import { can } from "@/lib/auth/permissions";
 import { listDeliveriesSchema, type ListDeliveriesOptions } from "@/lib/connections/schemas";
 import { AppError, ConflictError, NotFoundError } from "@/lib/errors";
-import { auditAs, type ServiceContext } from "@/lib/payments/service-context";
 import { applyDelivery, UNMATCHED_PAYMENT } from "@/lib/webhooks/apply/delivery";
 import { and, desc, eq, getTableColumns, lt, type SQL } from "drizzle-orm";
 
