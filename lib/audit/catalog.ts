@@ -2,6 +2,8 @@
 // found in a merchant's log but missing here are still listed (by their name).
 export const KNOWN_AUDIT_ACTIONS: Record<string, string> = {
   "auth.sign_in": "Signed in",
+  "auth.sign_out": "Signed out",
+  "auth.sign_out_everywhere": "Signed out everywhere",
   "member.role_changed": "Role changed",
   "member.removed": "Member removed",
   "invite.created": "Invite created",

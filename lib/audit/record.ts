@@ -1,7 +1,8 @@
 import type { DbOrTx } from "@/db/client";
-import { auditLog } from "@/db/schema";
+import { auditLog, memberships } from "@/db/schema";
 import type { ServiceContext } from "@/lib/auth/context";
 import { newId } from "@/lib/ids";
+import { eq } from "drizzle-orm";
 
 export interface AuditInput {
   merchantId: string;
@@ -46,4 +47,37 @@ export async function recordAudit(db: DbOrTx, entry: AuditInput): Promise<void> 
     ip: entry.ip ?? null,
     userAgent: entry.userAgent?.slice(0, 300) ?? null,
   });
+}
+
+/**
+ * An entry about a person's own account (sign-in, sign-out) in the log of every merchant they
+ * belong to: each merchant's owners see who came and went, and no log names another merchant.
+ */
+export async function auditInEveryMerchant(
+  db: DbOrTx,
+  user: { id: string; email: string },
+  entry: {
+    action: string;
+    summary: string;
+    after?: Record<string, unknown> | null;
+    client: { ip: string | null; userAgent: string | null };
+  },
+): Promise<void> {
+  const rows = await db
+    .select({ merchantId: memberships.merchantId })
+    .from(memberships)
+    .where(eq(memberships.userId, user.id));
+  for (const { merchantId } of rows) {
+    await recordAudit(db, {
+      merchantId,
+      actor: { userId: user.id, email: user.email },
+      action: entry.action,
+      targetType: "user",
+      targetId: user.id,
+      summary: entry.summary,
+      after: entry.after ?? null,
+      ip: entry.client.ip,
+      userAgent: entry.client.userAgent,
+    });
+  }
 }

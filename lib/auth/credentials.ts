@@ -1,6 +1,6 @@
 import type { Db } from "@/db/client";
-import { memberships, users } from "@/db/schema";
-import { recordAudit } from "@/lib/audit/record";
+import { users } from "@/db/schema";
+import { auditInEveryMerchant } from "@/lib/audit/record";
 import { eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import { verifyPassword } from "./password";
@@ -50,19 +50,11 @@ export async function authenticate(
     await clearAttempts(tx, accountAddress ? [accountAddress] : []);
     await releaseAttempt(tx, wider);
     await tx.update(users).set({ lastSignInAt: now }).where(eq(users.id, user.id));
-    const rows = await tx.select().from(memberships).where(eq(memberships.userId, user.id));
-    for (const m of rows) {
-      await recordAudit(tx, {
-        merchantId: m.merchantId,
-        actor: { userId: user.id, email: user.email },
-        action: "auth.sign_in",
-        targetType: "user",
-        targetId: user.id,
-        summary: `${user.email} signed in`,
-        ip: client.ip,
-        userAgent: client.userAgent,
-      });
-    }
+    await auditInEveryMerchant(tx, user, {
+      action: "auth.sign_in",
+      summary: `${user.email} signed in`,
+      client,
+    });
     return createSession(tx, user.id, client, now);
   });
 

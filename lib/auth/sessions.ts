@@ -1,5 +1,6 @@
 import type { DbOrTx } from "@/db/client";
 import { userSessions, users } from "@/db/schema";
+import { auditInEveryMerchant } from "@/lib/audit/record";
 import { newId } from "@/lib/ids";
 import { and, eq, gt, isNull, sql } from "drizzle-orm";
 
@@ -48,29 +49,53 @@ export async function isSessionLive(
   return Boolean(row);
 }
 
-/** Sign-out: this browser's session only. */
+export interface SessionClient {
+  ip: string | null;
+  userAgent: string | null;
+}
+
+/**
+ * Sign-out: this browser's session only. Audited in every merchant of the user when a live
+ * session ended (a replayed or already-revoked cookie ends nothing and writes nothing).
+ */
 export async function revokeSession(
   db: DbOrTx,
   claims: { userId?: string; sessionId?: string },
+  client: SessionClient = { ip: null, userAgent: null },
   now = new Date(),
-): Promise<void> {
-  if (!claims.userId || !claims.sessionId) return;
-  await db
-    .update(userSessions)
-    .set({ revokedAt: now })
-    .where(
-      and(
-        eq(userSessions.id, claims.sessionId),
-        eq(userSessions.userId, claims.userId),
-        isNull(userSessions.revokedAt),
-      ),
-    );
+): Promise<boolean> {
+  const { userId, sessionId } = claims;
+  if (!userId || !sessionId) return false;
+  return db.transaction(async (tx) => {
+    const ended = await tx
+      .update(userSessions)
+      .set({ revokedAt: now })
+      .where(
+        and(
+          eq(userSessions.id, sessionId),
+          eq(userSessions.userId, userId),
+          isNull(userSessions.revokedAt),
+        ),
+      )
+      .returning({ id: userSessions.id });
+    if (ended.length === 0) return false;
+    const [user] = await tx.select().from(users).where(eq(users.id, userId));
+    if (user) {
+      await auditInEveryMerchant(tx, user, {
+        action: "auth.sign_out",
+        summary: `${user.email} signed out`,
+        client,
+      });
+    }
+    return true;
+  });
 }
 
 /** "Sign out everywhere": every session of the user, and the session version for good measure. */
 export async function revokeAllSessions(
   db: DbOrTx,
   userId: string,
+  client: SessionClient = { ip: null, userAgent: null },
   now = new Date(),
 ): Promise<number> {
   return db.transaction(async (tx) => {
@@ -79,10 +104,19 @@ export async function revokeAllSessions(
       .set({ revokedAt: now })
       .where(and(eq(userSessions.userId, userId), isNull(userSessions.revokedAt)))
       .returning({ id: userSessions.id });
-    await tx
+    const [user] = await tx
       .update(users)
       .set({ sessionVersion: sql`${users.sessionVersion} + 1` })
-      .where(eq(users.id, userId));
+      .where(eq(users.id, userId))
+      .returning({ id: users.id, email: users.email });
+    if (user) {
+      await auditInEveryMerchant(tx, user, {
+        action: "auth.sign_out_everywhere",
+        summary: `${user.email} signed out everywhere (${revoked.length} session${revoked.length === 1 ? "" : "s"} ended)`,
+        after: { sessionsEnded: revoked.length },
+        client,
+      });
+    }
     return revoked.length;
   });
 }

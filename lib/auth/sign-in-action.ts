@@ -2,11 +2,13 @@
 
 import { getDb } from "@/db/client";
 import { formText } from "@/lib/form-data";
+import { clientIp } from "@/lib/http/client-ip";
 import { zodFieldErrors } from "@/lib/validation";
 import { AuthError } from "next-auth";
+import { headers } from "next/headers";
 import { auth, signIn, signOut } from "./config";
 import { signInSchema } from "./credentials";
-import { isSessionLive, revokeAllSessions, revokeSession } from "./sessions";
+import { isSessionLive, revokeAllSessions, revokeSession, type SessionClient } from "./sessions";
 
 export interface SignInState {
   error?: string;
@@ -41,10 +43,15 @@ export async function signInAction(_prev: SignInState, form: FormData): Promise<
   }
 }
 
+async function requestClient(): Promise<SessionClient> {
+  const h = await headers();
+  return { ip: clientIp(h), userAgent: h.get("user-agent") };
+}
+
 /** Ends this browser's session on the server too, so a copy of the cookie stops working. */
 export async function signOutAction(): Promise<void> {
   const session = await auth();
-  if (session) await revokeSession(getDb(), session);
+  if (session) await revokeSession(getDb(), session, await requestClient());
   await signOut({ redirectTo: "/sign-in" });
 }
 
@@ -52,7 +59,7 @@ export async function signOutAction(): Promise<void> {
 export async function signOutEverywhereAction(): Promise<void> {
   const session = await auth();
   if (session?.userId && (await isSessionLive(getDb(), session))) {
-    await revokeAllSessions(getDb(), session.userId);
+    await revokeAllSessions(getDb(), session.userId, await requestClient());
   }
   await signOut({ redirectTo: "/sign-in?signedOut=everywhere" });
 }

@@ -1,5 +1,5 @@
 import type { Db, DbHandle } from "@/db/client";
-import { signInThrottle, users } from "@/db/schema";
+import { auditLog, memberships, merchants, signInThrottle, users } from "@/db/schema";
 import { authenticate } from "@/lib/auth/credentials";
 import { hashPassword } from "@/lib/auth/password";
 import { isSessionLive, revokeAllSessions, revokeSession } from "@/lib/auth/sessions";
@@ -8,7 +8,7 @@ import { trustedProxyList } from "@/lib/env";
 import { clientIp, type TrustedProxyConfig } from "@/lib/http/client-ip";
 import { newId } from "@/lib/ids";
 import { acceptInvite } from "@/lib/team/accept-invite";
-import { eq, like } from "drizzle-orm";
+import { and, asc, eq, like } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ENGINES, openTestDatabase } from "./helpers/test-db";
 
@@ -186,6 +186,39 @@ describe.each(ENGINES)("sign-in throttle and sessions on %s", (engine) => {
     expect(
       await isSessionLive(db, { userId: person.id, sessionId: expired.sessionId }, later),
     ).toBe(false);
+  });
+
+  it("sign-out and sign out everywhere are audited in each of the person's merchants, once", async () => {
+    const person = await addUser("audited");
+    const merchantIds = [newId("merchant"), newId("merchant")];
+    for (const id of merchantIds) {
+      await db.insert(merchants).values({ id, name: id, slug: id.toLowerCase() });
+      await db.insert(memberships).values({ merchantId: id, userId: person.id, role: "support" });
+    }
+    const client = { ip: "203.0.113.5", userAgent: "Phone" };
+    const signIns = [];
+    for (let i = 0; i < 3; i++) {
+      const r = await authenticate(db, { email: person.email, password: PASSWORD }, client);
+      if (!r.ok) throw new Error("sign-in failed");
+      signIns.push(r.sessionId);
+    }
+    const claims = { userId: person.id, sessionId: signIns[0] };
+    expect(await revokeSession(db, claims, client)).toBe(true);
+    // The same cookie replayed: nothing left to end, nothing written.
+    expect(await revokeSession(db, claims, client)).toBe(false);
+    expect(await revokeAllSessions(db, person.id, client)).toBe(2);
+
+    for (const merchantId of merchantIds) {
+      const entries = await db
+        .select()
+        .from(auditLog)
+        .where(and(eq(auditLog.merchantId, merchantId), eq(auditLog.actorUserId, person.id)))
+        .orderBy(asc(auditLog.createdAt), asc(auditLog.id));
+      const exits = entries.filter((e) => e.action !== "auth.sign_in");
+      expect(exits.map((e) => e.action)).toEqual(["auth.sign_out", "auth.sign_out_everywhere"]);
+      expect(exits[1].after).toEqual({ sessionsEnded: 2 });
+      for (const e of exits) expect(e).toMatchObject({ ip: "203.0.113.5", userAgent: "Phone" });
+    }
   });
 
   it("throttles invitation attempts per address", async () => {
