@@ -1,6 +1,7 @@
 // The demo's provider connections: Sandbox (test) and live provider accounts with obviously fake
 // keys, sealed exactly as the connections screen seals real ones. The live ones say truthfully
-// that the provider cannot be reached with them.
+// that the provider cannot be reached with them, and stand in "error": a live chat is never
+// offered a method that only an unverified connection could take.
 import type { Connection } from "@/db/schema/connections";
 import { sealCredentials } from "@/lib/connections/credentials";
 import { CONNECTIONS, type MerchantKey } from "./catalog";
@@ -38,7 +39,9 @@ export function buildConnections(
       provider: spec.provider,
       label: spec.label,
       mode: spec.mode,
-      status: "active",
+      // Never verified, and unverifiable from here: not offered to customers (lib/connections/service.ts
+      // testConnection turns a connection active once a test reaches the provider).
+      status: spec.mode === "test" ? "active" : "error",
       credentialsEncrypted: sealed.credentialsEncrypted,
       keyVersion: sealed.keyVersion,
       credentialsHint: sealed.credentialsHint,

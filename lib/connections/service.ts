@@ -238,6 +238,20 @@ export async function rotateCredentials(
   return getConnection(ctx, id);
 }
 
+/**
+ * What a connection test does to the status: refused keys ("invalid_credentials") put an active
+ * connection in "error"; a passing test brings an "error" connection back. Disabled stays
+ * disabled (the merchant's own choice), and an unreachable provider changes nothing.
+ */
+export function nextStatusAfterTest(
+  status: ConnectionStatus,
+  record: Pick<VerificationRecord, "ok" | "reason">,
+): ConnectionStatus {
+  if (record.ok) return status === "error" ? "active" : status;
+  if (record.reason === "invalid_credentials" && status === "active") return "error";
+  return status;
+}
+
 /** Asks the provider whether the stored credentials work, and records the answer truthfully. */
 export async function testConnection(ctx: ServiceContext, id: string): Promise<VerificationRecord> {
   assertCan(ctx, "connections.manage");
@@ -255,11 +269,15 @@ export async function testConnection(ctx: ServiceContext, id: string): Promise<V
     const message = error instanceof Error ? error.message : String(error);
     record = { ok: false, reason: "provider_error", message, at: at.toISOString() };
   }
+  // Keys the provider refuses take the connection out of checkout ("error") until a test passes;
+  // an unreachable provider says nothing about the keys, so it changes no status.
+  const status = nextStatusAfterTest(row.status, record);
   await ctx.db.transaction(async (tx) => {
     await tx
       .update(connections)
       .set({
         lastVerification: record,
+        status,
         ...(record.ok
           ? { credentialsVerifiedAt: at }
           : {
@@ -274,7 +292,13 @@ export async function testConnection(ctx: ServiceContext, id: string): Promise<V
       targetType: "connection",
       targetId: id,
       summary: record.ok ? `Tested "${row.label}": OK` : `Tested "${row.label}": ${record.reason}`,
-      after: { ok: record.ok, reason: record.reason ?? null, message: record.message },
+      before: status === row.status ? null : { status: row.status },
+      after: {
+        ok: record.ok,
+        reason: record.reason ?? null,
+        message: record.message,
+        ...(status === row.status ? {} : { status }),
+      },
     });
   });
   return record;

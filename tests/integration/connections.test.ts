@@ -195,6 +195,8 @@ describe.each(ENGINES)("connections on %s", (engine) => {
       const afterWrong = await getConnection(owner, wrongId);
       expect(afterWrong.credentialsVerifiedAt).toBeNull();
       expect(afterWrong.health.lastError).toMatch(/Connection test failed/);
+      // Refused keys take it out of checkout until a test passes.
+      expect(afterWrong.status).toBe("error");
 
       const { id: deadId } = await createConnection(owner, {
         provider: c.provider,
@@ -207,10 +209,10 @@ describe.each(ENGINES)("connections on %s", (engine) => {
         ok: false,
         reason: "unreachable",
       });
-      expect((await getConnection(owner, deadId)).lastVerification).toMatchObject({
-        ok: false,
-        reason: "unreachable",
-      });
+      const afterDead = await getConnection(owner, deadId);
+      expect(afterDead.lastVerification).toMatchObject({ ok: false, reason: "unreachable" });
+      // An unreachable provider says nothing about the keys.
+      expect(afterDead.status).toBe("active");
 
       const tested = (await auditRows(db, merchantId, "connection.tested")).filter((r) =>
         [id, wrongId, deadId].includes(r.targetId!),
@@ -232,6 +234,7 @@ describe.each(ENGINES)("connections on %s", (engine) => {
       });
       await testConnection(owner, id);
       const before = await getConnection(owner, id);
+      expect(before.status).toBe("error");
       const error = await rejection(rotateCredentials(owner, id, c.invalid.credentials));
       expect(error.status).toBe(422);
       const after = await rotateCredentials(owner, id, c.credentials());
@@ -239,6 +242,8 @@ describe.each(ENGINES)("connections on %s", (engine) => {
       const row = await connectionRow(db, merchantId, id);
       expect(openCredentials(row.credentialsEncrypted, id)).toMatchObject(c.credentials());
       expect(await testConnection(owner, id)).toMatchObject({ ok: true });
+      // The working keys bring it back into checkout.
+      expect((await getConnection(owner, id)).status).toBe("active");
       const [audit] = (await auditRows(db, merchantId, "connection.credentials_rotated")).filter(
         (r) => r.targetId === id,
       );

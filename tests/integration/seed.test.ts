@@ -464,6 +464,8 @@ describe.each(ENGINES)("demo seed on %s", (engine) => {
     for (const c of rows) {
       expect(c.mode).toBe(c.provider === "sandbox" ? "test" : "live");
       expect(c.lastVerification?.ok).toBe(c.mode === "test");
+      // Unverified live keys are never offered to a live chat (issue 15).
+      expect(c.status).toBe(c.mode === "test" ? "active" : "error");
       if (c.mode === "test") expect(c.credentialsVerifiedAt).not.toBeNull();
       else expect(c.lastVerification?.message).toMatch(/cannot be reached/);
       // Nusantara's Sandbox takes no payments: its only flow is live.

@@ -150,7 +150,9 @@ export default async function ConnectionPage({
           <HealthPanel health={connection.health} now={now} />
         </Card>
 
-        {canManage ? (
+        {/* Live keys move real money: the server refuses a test payment on them (422), so the
+            form is not offered at all. */}
+        {canManage && connection.mode === "test" ? (
           <Card className="space-y-3">
             <h2 className="text-base font-semibold">Create a test payment</h2>
             <p className="text-sm text-slate-600">
