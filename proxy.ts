@@ -1,6 +1,9 @@
-// Security headers on every page (lib/http/security-headers.ts), and the rate limit on the public
+// Security headers on every page (lib/http/security-headers.ts; a chat page's framing from its
+// flow's widget sites, lib/conversations/web-chat/frame-policy.ts), and the rate limit on the public
 // Sandbox checkout page (lib/http/rate-limit.ts: a page cannot answer 429 itself). Not an
 // authorization boundary: pages, actions and route handlers check the session and role themselves.
+import { getDb } from "@/db/client";
+import { chatFrameAncestors, widgetOriginsFor } from "@/lib/conversations/web-chat/frame-policy";
 import { env } from "@/lib/env";
 import { limitPublicEndpoint, RateLimitedError } from "@/lib/http/rate-limit";
 import { securityHeaders } from "@/lib/http/security-headers";
@@ -29,12 +32,27 @@ function limitPublicPage(request: NextRequest): NextResponse | null {
   }
 }
 
-export function proxy(request: NextRequest) {
+const CHAT_PAGE = /^\/chat\/([A-Za-z0-9_-]{1,64})\/?$/;
+
+/** A chat page may be framed by its flow's widget sites; a lookup that fails allows none. */
+async function chatAncestorsFor(pathname: string): Promise<string[] | undefined> {
+  const installation = env().PARLEY_CHAT_FRAME_ANCESTORS;
+  const chat = CHAT_PAGE.exec(pathname);
+  if (!chat) return installation;
+  try {
+    return chatFrameAncestors(await widgetOriginsFor(getDb(), chat[1]), installation);
+  } catch (error) {
+    console.error("[proxy] widget origins lookup failed", error);
+    return installation;
+  }
+}
+
+export async function proxy(request: NextRequest) {
   const e = env();
   const response = limitPublicPage(request) ?? NextResponse.next();
   const headers = securityHeaders(request.nextUrl.pathname, {
     development: e.NODE_ENV === "development",
-    chatFrameAncestors: e.PARLEY_CHAT_FRAME_ANCESTORS,
+    chatFrameAncestors: await chatAncestorsFor(request.nextUrl.pathname),
   });
   headers.forEach((value, key) => response.headers.set(key, value));
   return response;

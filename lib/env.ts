@@ -56,8 +56,8 @@ const envSchema = z
       .min(1, "PARLEY_TRUSTED_PROXY_HOPS must be at least 1 (unset it for no proxy)")
       .max(10)
       .optional(),
-    // Which sites may frame the hosted chat (/chat), space-separated origins or "*" for any site.
-    // Unset: only Parley's own origin may frame it (the widget on another site then cannot open).
+    // Which sites may frame every flow's hosted chat (/chat), on top of each flow's own widget
+    // sites: space-separated origins or "*" for any site. Unset: each flow's list alone.
     PARLEY_CHAT_FRAME_ANCESTORS: z
       .string()
       .optional()

@@ -31,6 +31,8 @@ export const flows = pgTable(
     draftRevision: integer("draft_revision").notNull().default(0),
     publishedVersionId: text("published_version_id"),
     channels: jsonb("channels").$type<ChannelKind[]>().notNull().default(["web"]),
+    // Sites (origins) whose pages may frame this flow's chat: its widget's allowed origins.
+    widgetOrigins: jsonb("widget_origins").$type<string[]>().notNull().default([]),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

@@ -64,6 +64,8 @@ export function buildFlowRows(
       draftRevision: flowVersions.length + (spec.status === "draft" ? 3 : 0),
       publishedVersionId: lastVersion?.id ?? null,
       channels: [...spec.channels],
+      // The demo's widget runs on Parley's own pages only; merchants add their sites.
+      widgetOrigins: [],
       createdAt,
       updatedAt: lastVersion?.publishedAt ?? new Date(now.getTime() - 2 * DAY),
     });

@@ -120,6 +120,8 @@ export interface FlowDetail {
   status: FlowStatus;
   channels: ChannelKind[];
   publicKey: string;
+  /** Sites allowed to frame the flow's chat. */
+  widgetOrigins: string[];
   /** As stored; the designer parses it (a draft saved by an older schema may not parse). */
   draftGraph: unknown;
   draftRevision: number;
@@ -160,6 +162,7 @@ export async function getFlow(ctx: ReadContext, flowId: string): Promise<FlowDet
     status: flow.status,
     channels: flow.channels,
     publicKey: flow.publicKey,
+    widgetOrigins: flow.widgetOrigins,
     draftGraph: flow.draftGraph,
     draftRevision: flow.draftRevision,
     publishedVersionId: flow.publishedVersionId,

@@ -8,6 +8,7 @@ import type { ChannelKind } from "@/db/schema/flows";
 import { auditAs } from "@/lib/audit/record";
 import { assertCan, type ServiceContext } from "@/lib/auth/context";
 import { CHANNEL_KINDS } from "@/lib/channels/platforms/types";
+import { forgetFramePolicy } from "@/lib/conversations/web-chat/frame-policy";
 import { AppError, ConflictError, NotFoundError } from "@/lib/errors";
 import { newId, randomBase62 } from "@/lib/ids";
 import { isCurrency } from "@/lib/money";
@@ -24,6 +25,7 @@ import {
 } from "./queries";
 import { buildFlowTemplate, FLOW_TEMPLATES, TEMPLATE_IDS } from "./templates";
 import { canPublish, type FlowIssue, validateFlow } from "./validate";
+import { widgetOriginsSchema } from "./widget-origins";
 
 /** Far above any flow a person draws; keeps one save from carrying megabytes. */
 export const MAX_NODES = 300;
@@ -73,6 +75,8 @@ export const flowSettingsSchema = z.object({
   flowId,
   name: flowName.optional(),
   channels: z.array(z.enum(CHANNEL_KINDS)).max(CHANNEL_KINDS.length).optional(),
+  /** Sites that may frame the flow's chat (the web widget's allowed origins). */
+  widgetOrigins: widgetOriginsSchema.optional(),
   defaultLanguage: LangSchema.optional(),
   languages: z.array(LangSchema).min(1, "Pick at least one language.").optional(),
   /** Required when languages change, since they live in the draft graph. */
@@ -306,6 +310,7 @@ export async function updateFlowSettings(
 ): Promise<{
   name: string;
   channels: ChannelKind[];
+  widgetOrigins: string[];
   draftRevision: number;
   graph: FlowGraph | null;
 }> {
@@ -314,6 +319,7 @@ export async function updateFlowSettings(
     flowId: id,
     name,
     channels,
+    widgetOrigins,
     defaultLanguage,
     languages,
     revision,
@@ -342,6 +348,7 @@ export async function updateFlowSettings(
     const next = {
       name: name ?? flow.name,
       channels: channels ? [...new Set(channels)] : flow.channels,
+      widgetOrigins: widgetOrigins ?? flow.widgetOrigins,
     };
     await tx
       .update(flows)
@@ -359,6 +366,7 @@ export async function updateFlowSettings(
       before: {
         name: flow.name,
         channels: flow.channels,
+        widgetOrigins: flow.widgetOrigins,
         ...(graph ? languagesOf(flow.draftGraph) : {}),
       },
       after: {
@@ -366,6 +374,7 @@ export async function updateFlowSettings(
         ...(graph ? { languages: graph.languages, defaultLanguage: graph.defaultLanguage } : {}),
       },
     });
+    if (widgetOrigins) forgetFramePolicy(flow.publicKey);
     return { ...next, draftRevision, graph };
   });
 }

@@ -7,8 +7,8 @@
 // plugins, no <base> rewriting. Tightening to nonces needs every page dynamic (a follow-up).
 //
 // Framing: the console and /pay are never framed. /chat is framed by the widget on a merchant's
-// site, which Parley cannot know per flow yet (flows have no allowed-origins setting), so it is
-// framed only by Parley itself unless PARLEY_CHAT_FRAME_ANCESTORS lists origins, or "*".
+// site: by Parley itself, the sites listed on the flow (its widget origins), and any the
+// installation allows everywhere (PARLEY_CHAT_FRAME_ANCESTORS: origins, or "*").
 
 export interface SecurityHeaderOptions {
   development: boolean;

@@ -138,3 +138,30 @@ test("a flow id that is not the merchant's shows not found", async ({ page }) =>
   await page.goto("/flows/flow_doesnotexist0000000000");
   await expect(page.getByRole("heading", { name: "This flow was not found" })).toBeVisible();
 });
+
+test("owner lists the websites that may embed the chat: a bad address is refused beside the field", async ({
+  page,
+}) => {
+  await signIn(page, ROLE_LOGINS.owner);
+  await createFlow(page, "Donation", `Widget sites ${Date.now().toString(36)}`);
+  const form = page.getByRole("form", { name: "Websites that may embed the chat" });
+  const sites = form.getByLabel("Websites that may embed the chat");
+  await expect(form).toContainText("None yet");
+
+  await sites.fill("https://Shop.Example.com\nhttp://shop.example.com");
+  await form.getByRole("button", { name: "Save sites" }).click();
+  await expect(form.getByRole("alert")).toContainText("must start with https://");
+
+  await sites.fill("https://Shop.Example.com\nhttps://blog.example.com:8443/");
+  await form.getByRole("button", { name: "Save sites" }).click();
+  await expect(form.getByRole("status")).toHaveText("Sites saved");
+  await expect(sites).toHaveValue("https://shop.example.com\nhttps://blog.example.com:8443");
+  await expect(form).toContainText("The chat can be framed on 2 sites only.");
+
+  await page.reload();
+  await expect(
+    page
+      .getByRole("form", { name: "Websites that may embed the chat" })
+      .getByLabel("Websites that may embed the chat"),
+  ).toHaveValue("https://shop.example.com\nhttps://blog.example.com:8443");
+});

@@ -1,8 +1,9 @@
-import type { Db, DbHandle } from "@/db/client";
+import { setDbHandle, type Db, type DbHandle } from "@/db/client";
 import { connections, conversations, flows, flowVersions, payments } from "@/db/schema";
 import type { ServiceContext } from "@/lib/auth/context";
+import { widgetOriginsFor } from "@/lib/conversations/web-chat/frame-policy";
 import { AppError, ConflictError, ForbiddenError, NotFoundError } from "@/lib/errors";
-import { edgeHandle, type FlowGraph, parseFlowGraph } from "@/lib/flows/graph";
+import { edgeHandle, parseFlowGraph, type FlowGraph } from "@/lib/flows/graph";
 import {
   getFlow,
   listConnectionOptions,
@@ -21,8 +22,11 @@ import {
 import { TEMPLATE_IDS } from "@/lib/flows/templates";
 import { canPublish, validateFlow } from "@/lib/flows/validate";
 import { newId } from "@/lib/ids";
+import { proxy } from "@/proxy";
 import { and, eq } from "drizzle-orm";
+import { NextRequest } from "next/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ZodError } from "zod";
 import { addMerchant, auditRows, contextFor } from "./helpers/pipeline-fixtures";
 import { ENGINES, openTestDatabase } from "./helpers/test-db";
 
@@ -300,6 +304,70 @@ describe.each(ENGINES)("flows service on %s", (engine) => {
     const renamedOnly = await updateFlowSettings(team.owner, { flowId: id, name: "Gifts again" });
     expect(renamedOnly).toMatchObject({ draftRevision: 1, graph: null });
     expect(await auditRows(db, team.merchantId, "flow.settings_updated")).toHaveLength(2);
+  });
+
+  it("keeps the widget's allowed sites normalised, refuses bad ones whole, and the chat page's framing follows", async () => {
+    const team = await merchantWithTeam("Widget sites");
+    const { id } = await createFlowFromTemplate(team.owner, { templateId: "blank", name: "Shop" });
+    const { publicKey } = await getFlow(team.owner, id);
+    expect(await widgetOriginsFor(db, publicKey)).toEqual([]);
+
+    const saved = await updateFlowSettings(team.owner, {
+      flowId: id,
+      widgetOrigins: [
+        "https://Shop.Example.com:443/",
+        "http://localhost:5173",
+        "https://shop.example.com",
+      ],
+    });
+    expect(saved.widgetOrigins).toEqual(["https://shop.example.com", "http://localhost:5173"]);
+    expect((await getFlow(team.owner, id)).widgetOrigins).toEqual(saved.widgetOrigins);
+    // The change is seen at once in this process (the cached answer is dropped).
+    expect(await widgetOriginsFor(db, publicKey)).toEqual(saved.widgetOrigins);
+    const [audit] = (await auditRows(db, team.merchantId, "flow.settings_updated")).filter(
+      (r) => r.targetId === id,
+    );
+    expect(audit).toMatchObject({
+      before: { widgetOrigins: [] },
+      after: { widgetOrigins: saved.widgetOrigins },
+    });
+
+    for (const bad of [
+      "http://shop.example.com",
+      "https://shop.example.com/checkout",
+      "javascript:alert(1)",
+      "https://*.example.com",
+      "shop.example.com",
+    ]) {
+      await expect(
+        updateFlowSettings(team.owner, { flowId: id, widgetOrigins: ["https://ok.example", bad] }),
+      ).rejects.toBeInstanceOf(ZodError);
+    }
+    expect((await getFlow(team.owner, id)).widgetOrigins).toEqual(saved.widgetOrigins);
+    for (const ctx of [team.support, team.analyst]) {
+      await expect(
+        updateFlowSettings(ctx, { flowId: id, widgetOrigins: ["https://evil.example"] }),
+      ).rejects.toBeInstanceOf(ForbiddenError);
+    }
+    const stranger = await contextFor(db, await addMerchant(db, "Elsewhere"), "owner");
+    await expect(
+      updateFlowSettings(stranger, { flowId: id, widgetOrigins: ["https://evil.example"] }),
+    ).rejects.toBeInstanceOf(NotFoundError);
+
+    // The chat page's policy, as proxy.ts sends it: Parley, then the flow's sites.
+    setDbHandle(handle);
+    try {
+      const response = await proxy(new NextRequest(`http://parley.test/chat/${publicKey}`));
+      expect(response.headers.get("content-security-policy")).toContain(
+        "frame-ancestors 'self' https://shop.example.com http://localhost:5173",
+      );
+      const other = await proxy(new NextRequest("http://parley.test/chat/pk_unknown"));
+      expect(other.headers.get("content-security-policy")).toMatch(/frame-ancestors 'self'$/);
+      const console = await proxy(new NextRequest("http://parley.test/overview"));
+      expect(console.headers.get("content-security-policy")).toContain("frame-ancestors 'none'");
+    } finally {
+      setDbHandle(undefined);
+    }
   });
 
   it("lets support and analysts read flows but not change or publish them", async () => {

@@ -13,6 +13,7 @@ import { ReactFlowProvider, useReactFlow } from "@xyflow/react";
 import { useCallback, useMemo, useReducer, useRef, useState } from "react";
 import { FlowSettings, type SavedSettings } from "../inspector/flow-settings";
 import { NodeInspector } from "../inspector/inspector";
+import { WidgetSites } from "../inspector/widget-sites";
 import { SimulatorPanel } from "../simulator/panel";
 import { type DesignerApi, DesignerProvider } from "./designer-context";
 import { EdgeInspector } from "./edge-inspector";
@@ -36,6 +37,8 @@ export interface DesignerProps {
     status: FlowStatus;
     channels: ChannelKind[];
     publicKey: string;
+    /** The sites allowed to frame its chat. */
+    widgetOrigins: string[];
   };
   /** Parley's public origin, for the chat link and widget snippet. */
   appOrigin: string;
@@ -255,6 +258,7 @@ function Designer(props: DesignerProps) {
                     published={publishing.live !== null}
                     defaultLanguage={graph.defaultLanguage}
                   />
+                  <WidgetSites flowId={flow.id} origins={flow.widgetOrigins} readOnly={readOnly} />
                 </section>
                 <FlowChannels
                   flowId={flow.id}

@@ -131,18 +131,18 @@ describe("public endpoints past their limit", () => {
   it("the Sandbox checkout page: 429 from the proxy, per checkout; actions counted apart", async () => {
     const url = `${ORIGIN}/pay/sandbox/sbxcs_000000000000000000000001`;
     for (let i = 0; i < publicLimit("checkoutPage").limit; i++) {
-      expect(proxy(new NextRequest(url)).status).toBe(200);
+      expect((await proxy(new NextRequest(url))).status).toBe(200);
     }
-    const refused = proxy(new NextRequest(url));
+    const refused = await proxy(new NextRequest(url));
     expect(refused.status).toBe(429);
     expect(refused.headers.get("retry-after")).toMatch(/^\d+$/);
     expect(await refused.text()).toMatch(/Too many requests/);
     // Still never framed, even when refused.
     expect(refused.headers.get("x-frame-options")).toBe("DENY");
-    expect(proxy(new NextRequest(`${url.slice(0, -1)}2`)).status).toBe(200);
+    expect((await proxy(new NextRequest(`${url.slice(0, -1)}2`))).status).toBe(200);
     const action = new NextRequest(url, { method: "POST", headers: { "next-action": "x" } });
-    expect(proxy(action).status).toBe(200);
-    expect(proxy(new NextRequest(`${ORIGIN}/overview`)).status).toBe(200);
+    expect((await proxy(action)).status).toBe(200);
+    expect((await proxy(new NextRequest(`${ORIGIN}/overview`))).status).toBe(200);
   });
 
   it("keys by the trusted client address: a forged X-Forwarded-For is one client", () => {

@@ -58,6 +58,7 @@ export default async function FlowDesignerPage({ params }: { params: Promise<{ i
           status: flow.status,
           channels: flow.channels,
           publicKey: flow.publicKey,
+          widgetOrigins: flow.widgetOrigins,
         }}
         appOrigin={appUrl()}
         graph={draft.data}

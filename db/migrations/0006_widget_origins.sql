@@ -1,0 +1,1 @@
+ALTER TABLE "flows" ADD COLUMN "widget_origins" jsonb DEFAULT '[]'::jsonb NOT NULL;
