@@ -1,6 +1,6 @@
 "use client";
 
-import { Button } from "@/components/ui/button";
+import { SubmitRow } from "@/components/ui/button";
 import { FormError } from "@/components/ui/field";
 import { rotateCredentialsAction } from "@/lib/connections/actions";
 import { fieldsFor } from "@/lib/connections/provider-catalog";
@@ -65,16 +65,12 @@ export function RotateCredentialsForm({
           currentHints={hints}
         />
       )}
-      <div className="flex items-center gap-3">
-        <Button type="submit" variant="secondary" disabled={pending}>
-          {pending ? "Checking the new keys…" : "Rotate credentials"}
-        </Button>
-        {done ? (
-          <span role="status" className="text-sm text-emerald-700">
-            Credentials rotated.
-          </span>
-        ) : null}
-      </div>
+      <SubmitRow
+        label="Rotate credentials"
+        pendingLabel="Checking the new keys…"
+        pending={pending}
+        done={done ? "Credentials rotated." : null}
+      />
     </form>
   );
 }

@@ -1,6 +1,6 @@
 "use client";
 
-import { Button } from "@/components/ui/button";
+import { SubmitRow } from "@/components/ui/button";
 import { Field, FormError, Input } from "@/components/ui/field";
 import { formText } from "@/lib/form-data";
 import { formatMoney, minorToMajorString } from "@/lib/money";
@@ -106,16 +106,14 @@ export function RefundForm({
           />
         </Field>
       </div>
-      <div className="flex items-center gap-3">
-        <Button type="submit" variant="danger" disabled={pending}>
-          {pending ? "Refunding…" : "Refund"}
-        </Button>
-        {done ? (
-          <span role="status" className="text-sm text-slate-700">
-            {done}
-          </span>
-        ) : null}
-      </div>
+      <SubmitRow
+        label="Refund"
+        pendingLabel="Refunding…"
+        pending={pending}
+        done={done}
+        variant="danger"
+        doneClassName="text-sm text-slate-700"
+      />
     </form>
   );
 }

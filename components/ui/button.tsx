@@ -26,3 +26,37 @@ export function Button({
     />
   );
 }
+
+/**
+ * A form's submit button with what happened beside it: the pending label while it works, and a
+ * status message (announced to screen readers) once it is done.
+ */
+export function SubmitRow({
+  label,
+  pendingLabel,
+  pending,
+  done,
+  variant = "secondary",
+  doneClassName = "text-sm text-emerald-700",
+}: {
+  label: string;
+  pendingLabel: string;
+  pending: boolean;
+  /** The message once done; nothing while null or empty. */
+  done: string | null;
+  variant?: Variant;
+  doneClassName?: string;
+}) {
+  return (
+    <div className="flex items-center gap-3">
+      <Button type="submit" variant={variant} disabled={pending}>
+        {pending ? pendingLabel : label}
+      </Button>
+      {done ? (
+        <span role="status" className={doneClassName}>
+          {done}
+        </span>
+      ) : null}
+    </div>
+  );
+}

@@ -1,6 +1,6 @@
 "use client";
 
-import { Button } from "@/components/ui/button";
+import { SubmitRow } from "@/components/ui/button";
 import { Field, FormError, Input, Select } from "@/components/ui/field";
 import type { ChannelKind } from "@/db/schema/flows";
 import { CHANNEL_KINDS } from "@/lib/channels/platforms/types";
@@ -172,16 +172,13 @@ export function FlowSettings({
             </div>
           ) : null}
           {readOnly ? null : (
-            <div className="flex items-center gap-3">
-              <Button type="submit" variant="secondary">
-                {pending ? "Saving…" : "Save settings"}
-              </Button>
-              {saved ? (
-                <span role="status" className="text-xs text-emerald-700">
-                  Settings saved
-                </span>
-              ) : null}
-            </div>
+            <SubmitRow
+              label="Save settings"
+              pendingLabel="Saving…"
+              pending={pending}
+              done={saved ? "Settings saved" : null}
+              doneClassName="text-xs text-emerald-700"
+            />
           )}
         </fieldset>
         <FormError message={error} />

@@ -1,7 +1,7 @@
 "use client";
 // The websites allowed to embed this flow's chat (the widget's iframe). Browsers refuse to show
 // the chat framed anywhere else: the list becomes the chat page's frame-ancestors policy.
-import { Button } from "@/components/ui/button";
+import { SubmitRow } from "@/components/ui/button";
 import { FormError } from "@/components/ui/field";
 import { updateFlowSettings } from "@/lib/flows/actions";
 import { MAX_WIDGET_ORIGINS, splitOrigins } from "@/lib/flows/widget-origins";
@@ -78,16 +78,13 @@ export function WidgetSites({
         )}
       </p>
       {readOnly ? null : (
-        <div className="flex items-center gap-3">
-          <Button type="submit" variant="secondary" disabled={pending}>
-            {pending ? "Saving…" : "Save sites"}
-          </Button>
-          {done ? (
-            <span role="status" className="text-xs text-emerald-700">
-              Sites saved
-            </span>
-          ) : null}
-        </div>
+        <SubmitRow
+          label="Save sites"
+          pendingLabel="Saving…"
+          pending={pending}
+          done={done ? "Sites saved" : null}
+          doneClassName="text-xs text-emerald-700"
+        />
       )}
       <FormError message={error} />
     </form>
