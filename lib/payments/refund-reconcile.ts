@@ -1,6 +1,8 @@
 // Refunds whose answer never came (the create call timed out, the network failed, the provider
 // answered 5xx), and refunds the provider is still processing: ask the provider where each one
-// stands and settle it. Nothing here sends a refund; a refund is sent once, by refunds.ts.
+// stands and settle it. Nothing here sends a new refund; a refund is sent once, by refunds.ts
+// (PayPal, which cannot be asked about a refund it never named, is asked by replaying that same
+// request under the same PayPal-Request-Id, which answers with the same refund).
 import type { Db } from "@/db/client";
 import { connections, payments, refunds, type Refund } from "@/db/schema";
 import { connectorContext, connectorFor } from "@/lib/connections/providers/registry";
@@ -56,6 +58,14 @@ async function checkRefund(
         ...(refund.providerRefundId && { providerRefundId: refund.providerRefundId }),
         // The key the refund was sent with: refunds.ts sends the row's id.
         idempotencyKey: refund.id,
+        // And what it sent under that key (the same fields refunds.ts sends).
+        sent: {
+          amountMinor: refund.amountMinor,
+          currency: refund.currency,
+          reason: refund.reason || undefined,
+          at: refund.createdAt,
+        },
+        now,
       },
     );
   } catch (error) {

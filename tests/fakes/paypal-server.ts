@@ -155,6 +155,10 @@ export async function startFakePayPal(options: FakePayPalOptions = {}) {
       { id: string; captureId: string; amount: Money; custom_id?: string; note?: string }
     >(),
     refundsCreated: 0,
+    /** Every POST to a capture's refund endpoint, replays included. */
+    refundRequests: [] as { captureId: string; requestId?: string }[],
+    /** Delay before a refund create's answer (the refund is made first): a slow PayPal. */
+    refundLatencyMs: 0,
     idempotent: new Map<string, { status: number; body: unknown }>(),
     verifyCalls: 0,
     lastVerifyBody: undefined as string | undefined,
@@ -377,6 +381,12 @@ export async function startFakePayPal(options: FakePayPalOptions = {}) {
           "Specified resource ID does not exist.",
         );
       }
+      const requestId = req.headers["paypal-request-id"];
+      state.refundRequests.push({
+        captureId,
+        ...(typeof requestId === "string" && { requestId }),
+      });
+      // PayPal-Request-Id: a repeat answers with the refund the first request made, never a new one.
       const key = replay(req, res, path);
       if (key === "replayed") return;
       const body = json();
@@ -411,7 +421,7 @@ export async function startFakePayPal(options: FakePayPalOptions = {}) {
       };
       state.refunds.set(refund.id, refund);
       state.refundsCreated += 1;
-      return respond(res, key, 201, {
+      const answer = {
         id: refund.id,
         status: "COMPLETED",
         amount,
@@ -419,7 +429,15 @@ export async function startFakePayPal(options: FakePayPalOptions = {}) {
           { href: `${baseUrl}/v2/payments/refunds/${refund.id}`, rel: "self", method: "GET" },
           { href: `${baseUrl}/v2/payments/captures/${captureId}`, rel: "up", method: "GET" },
         ],
-      });
+      };
+      if (state.refundLatencyMs > 0) {
+        // The refund is made and its request id remembered before the (late) answer leaves.
+        if (key) state.idempotent.set(key, { status: 201, body: answer });
+        await new Promise((resolve) => setTimeout(resolve, state.refundLatencyMs));
+        if (!res.destroyed) sendJson(res, 201, answer);
+        return;
+      }
+      return respond(res, key, 201, answer);
     }
 
     const refundGet = /^\/v2\/payments\/refunds\/([^/]+)$/.exec(path);
@@ -555,6 +573,13 @@ export async function startFakePayPal(options: FakePayPalOptions = {}) {
         source === "paypal"
           ? { paypal: { email_address: "buyer@example.com" } }
           : { card: { last_digits: "1111", brand: "VISA" } };
+    },
+    /** Refunds PayPal made on a capture (replays of one request are not new refunds). */
+    refundsOn(captureId: string) {
+      return [...state.refunds.values()].filter((r) => r.captureId === captureId);
+    },
+    setRefundLatency(ms: number): void {
+      state.refundLatencyMs = ms;
     },
     addDispute(disputeId: string): void {
       state.disputes.add(disputeId);

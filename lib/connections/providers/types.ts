@@ -113,6 +113,13 @@ export interface RefundLookupInput {
   providerRefundId?: string;
   /** The key the refund was sent with (also Parley's reference/metadata on it). */
   idempotencyKey: string;
+  /**
+   * What the refund was sent with and when, for a provider whose only way to ask about an
+   * unnamed refund is to replay the very same request under the same key (PayPal).
+   */
+  sent?: { amountMinor: number; currency: string; reason?: string; at: Date };
+  /** The asker's clock (defaults to the real one). */
+  now?: Date;
 }
 
 /**

@@ -202,7 +202,8 @@ async function refund(ctx: Ctx, input: RefundInput): Promise<RefundResult> {
 
 /**
  * Adyen's Checkout API has no refund lookup: the outcome arrives only as a REFUND (or
- * REFUND_FAILED) notification, which the webhook pipeline applies.
+ * REFUND_FAILED) notification, which the webhook pipeline applies (Adyen API Explorer, Webhooks
+ * → REFUND: "The result of the request to refund a payment"; the refunds call answers "received").
  */
 async function fetchRefund(): Promise<RefundLookup> {
   return {

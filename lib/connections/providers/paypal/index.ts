@@ -185,9 +185,18 @@ async function resolveCapture(
 const refundResponseSchema = z.object({ id: z.string(), status: z.string() });
 
 async function refund(ctx: Ctx, input: RefundInput): Promise<RefundResult> {
+  return readRefund(await sendRefundRequest(ctx, input));
+}
+
+/**
+ * POST /v2/payments/captures/{id}/refund under `PayPal-Request-Id: <idempotencyKey>`. Sending it
+ * again with the same key and body is the same request: PayPal answers with the first one's
+ * refund instead of making another (see PAYPAL_REFUND_REPLAY_WINDOW_MS).
+ */
+async function sendRefundRequest(ctx: Ctx, input: RefundInput): Promise<unknown> {
   const amount = paypalAmountValue(input.amountMinor, input.currency);
   const { captureId, customId } = await resolveCapture(ctx, input.providerPaymentId);
-  const body = await paypalRequest(ctx, {
+  return paypalRequest(ctx, {
     method: "POST",
     path: `/v2/payments/captures/${encodeURIComponent(captureId)}/refund`,
     requestId: input.idempotencyKey,
@@ -197,7 +206,6 @@ async function refund(ctx: Ctx, input: RefundInput): Promise<RefundResult> {
       ...(input.reason ? { note_to_payer: input.reason.slice(0, 255) } : {}),
     },
   });
-  return readRefund(body);
 }
 
 function readRefund(body: unknown): RefundResult {
@@ -214,15 +222,26 @@ function readRefund(body: unknown): RefundResult {
   return { providerRefundId: parsed.data.id, status };
 }
 
-/** GET /v2/payments/refunds/{id}. PayPal offers no lookup by PayPal-Request-Id. */
+/**
+ * How long after sending a refund Parley may replay it to learn its outcome. PayPal's guide
+ * (REST APIs → Reference → Idempotency): with a previously used PayPal-Request-Id "PayPal returns
+ * the latest status of the previous request that used that same header", and one may retry "for
+ * as long as the server stores the ID"; the Payments v2 reference for "Refund captured payment"
+ * says of PayPal-Request-Id: "The server stores keys for 45 days". Past that a replay could be
+ * a second refund, so the replay stops well inside it.
+ */
+export const PAYPAL_REFUND_REPLAY_WINDOW_MS = 30 * 24 * 60 * 60_000;
+
+/**
+ * Where a refund stands. Named: GET /v2/payments/refunds/{id}. Unnamed (the create's answer never
+ * came): PayPal has no lookup by PayPal-Request-Id and no list of a capture's refunds by it (an
+ * order's purchase_units[].payments.refunds carry no request id, so several equal partial refunds
+ * cannot be told apart), so the create is replayed under the same PayPal-Request-Id and body:
+ * PayPal answers with the refund that request made, or makes it now if the first send never
+ * reached PayPal; either way one refund for the one request.
+ */
 async function fetchRefund(ctx: Ctx, input: RefundLookupInput): Promise<RefundLookup> {
-  if (!input.providerRefundId) {
-    return {
-      kind: "unanswerable",
-      message:
-        "PayPal never named this refund and cannot be asked by request id: awaiting PayPal's PAYMENT.CAPTURE.REFUNDED notification",
-    };
-  }
+  if (!input.providerRefundId) return replayRefund(ctx, input);
   try {
     const body = await paypalRequest(ctx, {
       method: "GET",
@@ -234,6 +253,33 @@ async function fetchRefund(ctx: Ctx, input: RefundLookupInput): Promise<RefundLo
       return { kind: "not_found", message: `PayPal has no refund ${input.providerRefundId}` };
     throw error;
   }
+}
+
+async function replayRefund(ctx: Ctx, input: RefundLookupInput): Promise<RefundLookup> {
+  const awaiting = "awaiting PayPal's PAYMENT.CAPTURE.REFUNDED notification";
+  if (!input.sent) {
+    return {
+      kind: "unanswerable",
+      message: `PayPal never named this refund and what it was sent with is unknown, so it cannot be replayed: ${awaiting}`,
+    };
+  }
+  const now = input.now ?? new Date();
+  if (now.getTime() - input.sent.at.getTime() > PAYPAL_REFUND_REPLAY_WINDOW_MS) {
+    return {
+      kind: "unanswerable",
+      message: `PayPal never named this refund and its request id may have expired, so it is not replayed: ${awaiting}`,
+    };
+  }
+  // An error here (e.g. PayPal refusing a replay that overlaps the first send) leaves the refund
+  // pending for the next check: the caller treats a throw as "still unknown".
+  const body = await sendRefundRequest(ctx, {
+    providerPaymentId: input.providerPaymentId,
+    amountMinor: input.sent.amountMinor,
+    currency: input.sent.currency,
+    idempotencyKey: input.idempotencyKey,
+    reason: input.sent.reason,
+  });
+  return { kind: "found", ...readRefund(body) };
 }
 
 async function submitDisputeEvidence(ctx: Ctx, input: DisputeEvidenceInput): Promise<void> {

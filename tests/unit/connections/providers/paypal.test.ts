@@ -1,6 +1,7 @@
 import {
   captureOrder,
   clearPayPalTokenCache,
+  PAYPAL_REFUND_REPLAY_WINDOW_MS,
   paypalConnector,
   type PayPalCredentials,
   paypalCredentialsSchema,
@@ -718,6 +719,60 @@ describe("PayPal refund lookup and reversals", () => {
       message: expect.stringMatching(/awaiting PayPal/),
     });
     expect(fake.state.refundsCreated).toBe(before);
+  });
+
+  it("asks about an unnamed refund by replaying its create under the same PayPal-Request-Id", async () => {
+    const input = checkoutInput({ amountMinor: 3000 });
+    const { providerPaymentId } = await paypalConnector.createCheckout(ctx, input);
+    fake.approve(providerPaymentId!);
+    await captureOrder(ctx, providerPaymentId!);
+    const sentAt = new Date();
+    const sent = { amountMinor: 800, currency: "EUR", reason: "late", at: sentAt };
+    const key = `ref_replay_${providerPaymentId}`;
+    const refund = await paypalConnector.refund(ctx, {
+      providerPaymentId: providerPaymentId!,
+      amountMinor: 800,
+      currency: "EUR",
+      idempotencyKey: key,
+      reason: "late",
+    });
+    const before = fake.state.refundsCreated;
+    const lookup = { providerPaymentId: providerPaymentId!, idempotencyKey: key, sent };
+    // The answer is the refund the first request made, not a new one.
+    expect(await paypalConnector.fetchRefund(ctx, lookup)).toEqual({
+      kind: "found",
+      providerRefundId: refund.providerRefundId,
+      status: "succeeded",
+    });
+    expect(fake.state.refundsCreated).toBe(before);
+    expect(fake.state.refundRequests.filter((r) => r.requestId === key)).toHaveLength(2);
+
+    // Past PayPal's key retention a replay could refund twice: it is not sent at all.
+    const requests = fake.state.refundRequests.length;
+    const late = new Date(sentAt.getTime() + PAYPAL_REFUND_REPLAY_WINDOW_MS + 60_000);
+    expect(await paypalConnector.fetchRefund(ctx, { ...lookup, now: late })).toMatchObject({
+      kind: "unanswerable",
+      message: expect.stringMatching(/may have expired/),
+    });
+    expect(fake.state.refundRequests).toHaveLength(requests);
+  });
+
+  it("a replay of a create that never reached PayPal makes its one refund, and replays of it stay one", async () => {
+    const input = checkoutInput({ amountMinor: 3000 });
+    const { providerPaymentId } = await paypalConnector.createCheckout(ctx, input);
+    fake.approve(providerPaymentId!);
+    await captureOrder(ctx, providerPaymentId!);
+    const before = fake.state.refundsCreated;
+    const lookup = {
+      providerPaymentId: providerPaymentId!,
+      idempotencyKey: `ref_lost_${providerPaymentId}`,
+      sent: { amountMinor: 600, currency: "EUR", at: new Date() },
+    };
+    const first = await paypalConnector.fetchRefund(ctx, lookup);
+    const second = await paypalConnector.fetchRefund(ctx, lookup);
+    expect(first).toMatchObject({ kind: "found", status: "succeeded" });
+    expect(second).toEqual(first);
+    expect(fake.state.refundsCreated).toBe(before + 1);
   });
 
   it("maps PAYMENT.CAPTURE.REVERSED as a refund of the capture", () => {
