@@ -178,7 +178,6 @@ export function buildMerchant(
     opsRng,
     merchantId,
     new Date(createdAt.getTime() + 2 * DAY),
-    key === "lumiere",
   );
   const spikeConnection = connections.find((c) => c.row.provider === "adyen");
   const alerts =
