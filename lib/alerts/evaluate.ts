@@ -34,7 +34,6 @@ import {
   webhookSilenceFirings,
   windowStart,
   type Firing,
-  type FoldableEvent,
   type ScopeSum,
 } from "./rules";
 import { MAX_WINDOW_MINUTES, MODES_WATCHED, parseRuleConfig } from "./schemas";
@@ -168,7 +167,7 @@ async function foldNewEvents(tx: Tx, merchantId: string, now: Date, batch: numbe
     return 0;
   }
   const foldable = rows.filter((r): r is typeof r & { mode: Mode } => r.mode !== null);
-  const deltas = bucketDeltas(foldable as FoldableEvent[]);
+  const deltas = bucketDeltas(foldable);
   for (let i = 0; i < deltas.length; i += 500) {
     await tx
       .insert(alertBuckets)
