@@ -7,15 +7,6 @@ export const KNOWN_AUDIT_ACTIONS: Record<string, string> = {
   "invite.created": "Invite created",
   "invite.revoked": "Invite revoked",
   "invite.accepted": "Invite accepted",
-  "alert.fired": "Alert fired",
-  "alert.resolved": "Alert resolved",
-  "alert.acknowledged": "Alert acknowledged",
-  "alert.snoozed": "Alert snoozed",
-  "alert_rule.created": "Alert rule added",
-  "alert_rule.updated": "Alert rule changed",
-  "alert_rule.enabled": "Alert rule turned on",
-  "alert_rule.disabled": "Alert rule turned off",
-  "alert_rule.deleted": "Alert rule deleted",
 };
 
 export function auditActionLabel(action: string): string {

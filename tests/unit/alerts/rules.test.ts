@@ -9,7 +9,13 @@ import {
   windowStart,
   type FoldableEvent,
 } from "@/lib/alerts/rules";
-import { parseRuleConfig, ruleInput, snoozeAlertInput } from "@/lib/alerts/schemas";
+import {
+  configOf,
+  parseRuleConfig,
+  ruleInput,
+  snoozeAlertInput,
+  updateRuleInput,
+} from "@/lib/alerts/schemas";
 import { describe, expect, it } from "vitest";
 
 const at = (iso: string) => new Date(iso);
@@ -218,6 +224,32 @@ describe("rule input", () => {
       kind: "disputes_today",
       config: { disputesAbove: 3 },
     });
+  });
+  it("an edit names its rule, and its errors are keyed by field too", () => {
+    const bad = updateRuleInput.safeParse({
+      ruleId: "alr_1",
+      kind: "card_testing",
+      name: "Cards",
+      mode: "live",
+      key: "email",
+      declinesAbove: "0",
+      windowMinutes: "10",
+    });
+    expect(bad.success).toBe(false);
+    expect(bad.error!.issues.map((i) => i.path.join("."))).toEqual(["declinesAbove"]);
+    const good = updateRuleInput.parse({
+      ruleId: "alr_1",
+      kind: "card_testing",
+      name: "Cards",
+      mode: "live",
+      key: "ip",
+      declinesAbove: "3",
+      windowMinutes: "10",
+      failureRateAbovePercent: "99",
+    });
+    expect(good.ruleId).toBe("alr_1");
+    // Only the kind's own fields are stored as its config.
+    expect(configOf(good)).toEqual({ key: "ip", declinesAbove: 3, windowMinutes: 10 });
   });
   it("a snooze lasts between 5 minutes and a week", () => {
     expect(snoozeAlertInput.safeParse({ alertId: "alt_1", minutes: "4" }).success).toBe(false);
