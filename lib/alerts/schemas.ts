@@ -35,9 +35,9 @@ export const failureRateConfig = z.object({
   minAttempts: whole("Minimum attempts", 1, 100_000),
 });
 
-// Which declines are counted together. IP and card fingerprint are known only when the provider
-// reports them (Stripe: the charge's payment_method_details.card.fingerprint; Adyen:
-// additionalData.shopperIP and cardFingerprint, when enabled on the merchant account).
+// Which declines are counted together. The email is the payment's; IP and card fingerprint are
+// known only when the provider reports them with the decline (Stripe: the card fingerprint of
+// last_payment_error.payment_method; Adyen: additionalData.shopperIP) — see NormalizedEvent.
 export const DECLINE_KEYS = ["email", "ip", "card_fingerprint"] as const;
 export type DeclineKey = (typeof DECLINE_KEYS)[number];
 export const DECLINE_KEY_LABELS: Record<DeclineKey, string> = {
