@@ -17,11 +17,11 @@ const SNOOZES = [
 export function AlertActions({
   alertId,
   title,
-  canAcknowledge,
+  showAcknowledge,
 }: {
   alertId: string;
   title: string;
-  canAcknowledge: boolean;
+  showAcknowledge: boolean;
 }) {
   const router = useRouter();
   const [minutes, setMinutes] = useState("60");
@@ -37,7 +37,7 @@ export function AlertActions({
 
   return (
     <div className="flex flex-wrap items-center gap-2">
-      {canAcknowledge ? (
+      {showAcknowledge ? (
         <Button
           type="button"
           variant="secondary"

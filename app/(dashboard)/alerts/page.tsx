@@ -99,11 +99,11 @@ export default async function Page() {
                     ? ` · acknowledged by ${alert.acknowledgedByEmail ?? "a former member"}`
                     : ""}
                 </p>
-                {alert.status === "open" || !isSnoozed(alert, now) ? (
+                {canAcknowledge && (alert.status === "open" || !isSnoozed(alert, now)) ? (
                   <AlertActions
                     alertId={alert.id}
                     title={alert.title}
-                    canAcknowledge={canAcknowledge && alert.status === "open"}
+                    showAcknowledge={alert.status === "open"}
                   />
                 ) : null}
               </li>
