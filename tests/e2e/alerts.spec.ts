@@ -81,7 +81,7 @@ test("a failure spike through the Sandbox fires a test-mode alert, in the badge,
 
   // The acknowledgement is in the audit log.
   await page.goto("/audit");
-  await expect(page.getByText("alert.acknowledged").first()).toBeVisible();
+  await expect(page.getByText(`Acknowledged: ${label}: 100% of payments failed`)).toBeVisible();
 });
 
 test("an analyst sees alerts and rules but no buttons to change them", async ({ page }) => {
