@@ -26,7 +26,15 @@ const EXPECTED_NAV: Record<keyof typeof ROLE_LOGINS, string[]> = {
     "Team",
     "Audit log",
   ],
-  support: ["Overview", "Transactions", "Conversations", "Flows", "Connections", "Disputes", "Alerts"],
+  support: [
+    "Overview",
+    "Transactions",
+    "Conversations",
+    "Flows",
+    "Connections",
+    "Disputes",
+    "Alerts",
+  ],
   analyst: ["Overview", "Transactions", "Flows", "Connections", "Analytics", "Disputes", "Alerts"],
 };
 

@@ -6,9 +6,9 @@
 import type { Db, DbHandle } from "@/db/client";
 import { setDbHandle } from "@/db/client";
 import * as schema from "@/db/schema";
+import { createRule } from "@/lib/alerts/service";
 import { can, ROLES, type Permission, type Role } from "@/lib/auth/permissions";
 import { createSession } from "@/lib/auth/sessions";
-import { createRule } from "@/lib/alerts/service";
 import { createFlowFromTemplate } from "@/lib/flows/service";
 import { newId } from "@/lib/ids";
 import { createCheckout } from "@/lib/payments/checkout";
