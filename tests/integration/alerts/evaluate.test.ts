@@ -12,7 +12,14 @@ import {
   type Mode,
 } from "@/db/schema";
 import { evaluateMerchantAlerts, FOLD_LAG_MS } from "@/lib/alerts/evaluate";
-import { acknowledgeAlert, createRule, setRuleEnabled, snoozeAlert } from "@/lib/alerts/service";
+import {
+  acknowledgeAlert,
+  createRule,
+  deleteRule,
+  setRuleEnabled,
+  snoozeAlert,
+  updateRule,
+} from "@/lib/alerts/service";
 import type { ServiceContext } from "@/lib/auth/context";
 import { subscribeEvents, type ConsoleEvent } from "@/lib/events/bus";
 import { newId } from "@/lib/ids";
@@ -263,6 +270,45 @@ describe.each(ENGINES)("alert rules that fire on %s", (engine) => {
     await setRuleEnabled(owner, spikeRuleId, false);
     expect((await evaluate(102)).resolved).toEqual(fired);
     expect(await auditRows(db, merchantId, "alert_rule.disabled")).toHaveLength(1);
+  });
+
+  it("editing a rule is audited with before and after; deleting it resolves its episode", async () => {
+    const { id } = await createRule(owner, {
+      kind: "card_testing",
+      name: "Cards",
+      mode: "test",
+      enabled: true,
+      key: "email",
+      declinesAbove: 50,
+      windowMinutes: 10,
+    });
+    expect(await auditRows(db, merchantId, "alert_rule.created")).toHaveLength(2);
+    await updateRule(owner, id, {
+      kind: "failure_rate",
+      name: "Everything fails",
+      mode: "test",
+      enabled: true,
+      scope: "overall",
+      failureRateAbovePercent: 10,
+      windowMinutes: 5,
+      minAttempts: 1,
+    });
+    const [edit] = await auditRows(db, merchantId, "alert_rule.updated");
+    expect(edit.before).toMatchObject({ kind: "card_testing", config: { declinesAbove: 50 } });
+    expect(edit.after).toMatchObject({
+      kind: "failure_rate",
+      config: { scope: "overall", failureRateAbovePercent: 10, windowMinutes: 5, minAttempts: 1 },
+    });
+    await addEvents(paymentOf.test, "payment.failed", 1, t(104));
+    const { fired } = await evaluate(105);
+    const mine = (await alertsOf("test")).filter((a) => fired.includes(a.id) && a.ruleId === id);
+    expect(mine).toHaveLength(1);
+    await expect(deleteRule(support, id)).rejects.toMatchObject({ status: 403 });
+    await deleteRule(owner, id);
+    const [after] = (await alertsOf("test")).filter((a) => a.id === mine[0].id);
+    expect(after.status).toBe("resolved");
+    const [deleted] = await auditRows(db, merchantId, "alert_rule.deleted");
+    expect(deleted.after).toEqual({ resolvedAlerts: [mine[0].id] });
   });
 
   it("card testing: five declines for one email are a near miss, the sixth fires (default rule)", async () => {
