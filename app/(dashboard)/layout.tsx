@@ -1,7 +1,8 @@
 import { MerchantSwitcher } from "@/components/shell/merchant-switcher";
-import { Sidebar } from "@/components/shell/sidebar";
+import { Sidebar, type SidebarItem } from "@/components/shell/sidebar";
 import { TestDataBanner, ViewModeSwitch } from "@/components/shell/view-mode-switch";
-import { ROLE_LABELS } from "@/lib/auth/permissions";
+import { countAlertsNeedingAttention } from "@/lib/alerts/queries";
+import { can, ROLE_LABELS } from "@/lib/auth/permissions";
 import { getRequestContext } from "@/lib/auth/server";
 import { signOutAction } from "@/lib/auth/sign-in-action";
 import { viewModeFor } from "@/lib/mode";
@@ -16,7 +17,21 @@ export default async function DashboardLayout({ children }: { children: React.Re
   const ctx = await getRequestContext();
   if (!ctx) redirect("/sign-in");
   const viewMode = await viewModeFor();
-  const items = navFor(ctx.role).map(({ href, label, icon }) => ({ href, label, icon }));
+  // The Alerts item carries the count of alerts that need someone, in the viewed mode.
+  const attention = can(ctx.role, "alerts.view")
+    ? await countAlertsNeedingAttention(ctx, viewMode)
+    : 0;
+  const items: SidebarItem[] = navFor(ctx.role).map(({ href, label, icon }) => ({
+    href,
+    label,
+    icon,
+    ...(href === "/alerts" && {
+      badge: {
+        count: attention,
+        label: attention === 1 ? "alert needs attention" : "alerts need attention",
+      },
+    }),
+  }));
   return (
     // Narrow screens stack the navigation above the page; from md up it is a sidebar.
     <div className="flex min-h-screen flex-col md:flex-row">

@@ -4,7 +4,15 @@ import { cn } from "@/components/ui/cn";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 
-export function Sidebar({ items }: { items: { href: string; label: string; icon: string }[] }) {
+export interface SidebarItem {
+  href: string;
+  label: string;
+  icon: string;
+  /** A count shown beside the label (the Alerts item: alerts that need someone). */
+  badge?: { count: number; label: string };
+}
+
+export function Sidebar({ items }: { items: SidebarItem[] }) {
   const pathname = usePathname();
   return (
     <nav aria-label="Main" className="flex flex-wrap gap-0.5 md:block md:space-y-0.5">
@@ -23,7 +31,16 @@ export function Sidebar({ items }: { items: { href: string; label: string; icon:
             <span aria-hidden className="w-4 text-center text-slate-400">
               {item.icon}
             </span>
-            {item.label}
+            <span data-nav-label>{item.label}</span>
+            {item.badge && item.badge.count > 0 ? (
+              <span
+                data-testid={`nav-badge-${item.href.slice(1)}`}
+                className="ml-auto rounded-full bg-red-600 px-2 py-0.5 text-xs font-semibold text-white"
+              >
+                {item.badge.count}
+                <span className="sr-only"> {item.badge.label}</span>
+              </span>
+            ) : null}
           </Link>
         );
       })}

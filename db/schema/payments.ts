@@ -92,6 +92,8 @@ export const paymentEvents = pgTable(
       .on(t.merchantId, t.connectionId, t.providerEventId)
       .where(sql`${t.providerEventId} is not null`),
     index("payment_events_payment_idx").on(t.merchantId, t.paymentId, t.occurredAt),
+    // The alert evaluator's watermark: events after (recorded_at, id), per merchant.
+    index("payment_events_recorded_idx").on(t.merchantId, t.recordedAt, t.id),
   ],
 );
 

@@ -1,8 +1,10 @@
 // Alert rules and the alerts they raised, with numbers taken from the traffic generated for the
-// same merchant: an open critical for the Adyen failure burst, an acknowledged fraud warning and
-// a resolved dispute-rate warning.
+// same merchant: an open critical for the Adyen failure burst (the evaluator's first pass resolves
+// it: the burst was days ago), an acknowledged card-testing warning and a resolved disputes one.
+import type { Mode } from "@/db/schema";
 import type { Dispute } from "@/db/schema/disputes";
 import type { Alert, AlertRule } from "@/db/schema/ops";
+import { defaultRuleRows } from "@/lib/alerts/defaults";
 import type { Staff } from "./catalog";
 import type { SeededConnection } from "./connections";
 import type { SeededPayment } from "./payment";
@@ -11,31 +13,13 @@ import type { SeededRandom } from "./random";
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
+/** The rules every new merchant starts with (lib/alerts/schemas.ts), in both modes. */
 export function buildAlertRules(
   rng: SeededRandom,
   merchantId: string,
   createdAt: Date,
-  withAll: boolean,
 ): AlertRule[] {
-  const rule = (
-    kind: AlertRule["kind"],
-    threshold: Record<string, number>,
-    windowMinutes: number,
-  ): AlertRule => ({
-    merchantId,
-    id: rng.id("alertRule"),
-    kind,
-    threshold,
-    windowMinutes,
-    enabled: true,
-    createdAt,
-  });
-  const rules = [rule("failure_rate", { failureRate: 0.25, minPayments: 20 }, 15)];
-  if (withAll) {
-    rules.push(rule("fraud_signal", { riskScore: 75, minPayments: 3 }, 60));
-    rules.push(rule("dispute_rate", { disputeRate: 0.01, minPayments: 100 }, 30 * 24 * 60));
-  }
-  return rules;
+  return defaultRuleRows(merchantId, createdAt, () => rng.id("alertRule"));
 }
 
 export interface AlertInput {
@@ -52,7 +36,12 @@ export interface AlertInput {
 
 export function buildAlerts(input: AlertInput): Alert[] {
   const { rng, now, merchantId } = input;
-  const ruleOf = (kind: AlertRule["kind"]) => input.rules.find((r) => r.kind === kind)?.id ?? null;
+  const ruleOf = (kind: AlertRule["kind"], mode: Mode, scope?: string) =>
+    input.rules.find(
+      (r) =>
+        r.kind === kind && r.mode === mode && (scope === undefined || r.config.scope === scope),
+    )?.id ?? null;
+  const quiet = { acknowledgedAt: null, snoozedUntil: null };
   const alerts: Alert[] = [];
 
   if (input.spikeWindow && input.spikeConnection) {
@@ -70,8 +59,11 @@ export function buildAlerts(input: AlertInput): Alert[] {
     alerts.push({
       merchantId,
       id: rng.id("alert"),
-      ruleId: ruleOf("failure_rate"),
+      ruleId: ruleOf("failure_rate", connection.mode, "per_connection"),
+      mode: connection.mode,
       kind: "failure_rate",
+      scopeKey: `conn:${connection.id}`,
+      ...quiet,
       severity: "critical",
       title: `${connection.label}: ${Math.round(rate * 100)}% of payments failed`,
       detail: {
@@ -102,8 +94,12 @@ export function buildAlerts(input: AlertInput): Alert[] {
     alerts.push({
       merchantId,
       id: rng.id("alert"),
-      ruleId: ruleOf("fraud_signal"),
-      kind: "fraud_signal",
+      ruleId: ruleOf("card_testing", fraud[0].row.mode),
+      mode: fraud[0].row.mode,
+      kind: "card_testing",
+      scopeKey: `email:${fraud[0].row.customerEmail ?? "unknown"}`,
+      acknowledgedAt: new Date(fraud[0].row.createdAt.getTime() + 35 * 60_000),
+      snoozedUntil: null,
       severity: "warning",
       title: `${fraud.length} payment${fraud.length > 1 ? "s" : ""} declined as suspected fraud`,
       detail: {
@@ -133,8 +129,12 @@ export function buildAlerts(input: AlertInput): Alert[] {
   alerts.push({
     merchantId,
     id: rng.id("alert"),
-    ruleId: ruleOf("dispute_rate"),
-    kind: "dispute_rate",
+    ruleId: ruleOf("disputes_today", "live"),
+    mode: "live",
+    kind: "disputes_today",
+    scopeKey: "disputes",
+    acknowledgedAt: new Date(openedAt.getTime() + 2 * HOUR),
+    snoozedUntil: null,
     severity: "warning",
     title: `Dispute rate ${(disputeRate * 100).toFixed(2)}% over 30 days`,
     detail: {

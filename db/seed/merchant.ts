@@ -174,12 +174,7 @@ export function buildMerchant(
   );
 
   const opsRng = root.fork(`${key}:ops`);
-  const alertRules = buildAlertRules(
-    opsRng,
-    merchantId,
-    new Date(createdAt.getTime() + 2 * DAY),
-    key === "lumiere",
-  );
+  const alertRules = buildAlertRules(opsRng, merchantId, new Date(createdAt.getTime() + 2 * DAY));
   const spikeConnection = connections.find((c) => c.row.provider === "adyen");
   const alerts =
     key === "lumiere"

@@ -1,6 +1,7 @@
 // The job kinds the payments pipeline runs itself. Other domains register their own kinds
 // (e.g. "flow.reminder") with registerJobHandler.
 import type { Db } from "@/db/client";
+import { ALERTS_EVERY_MS, ALERTS_JOB, evaluateAllMerchants } from "@/lib/alerts/evaluate";
 import { SANDBOX_DELIVERY_JOB } from "@/lib/connections/sandbox-completions";
 import { deliverSandboxJob } from "@/lib/connections/sandbox-emitter";
 import { env } from "@/lib/env";
@@ -37,16 +38,26 @@ export function registerBuiltinJobHandlers(): void {
     }
     return { repeatAt: new Date(now.getTime() + RECONCILE_EVERY_MS) };
   });
+  // Alert rules: folds the events recorded since the last pass, then fires and resolves.
+  registerJobHandler(ALERTS_JOB, async (_job, { db, now }) => {
+    await evaluateAllMerchants(db, now);
+    return { repeatAt: new Date(now.getTime() + ALERTS_EVERY_MS) };
+  });
   registerJobHandler(PAYPAL_CAPTURE_JOB, capturePayPalOrderJob);
   // A delayed Sandbox webhook whose in-process timer was lost to a restart.
   registerJobHandler(SANDBOX_DELIVERY_JOB, (job, { db }) => deliverSandboxJob(db, job));
 }
 
-/** The recurring sweep exists exactly once (its dedupe key keeps it single). */
+/** The recurring sweeps exist exactly once each (their dedupe keys keep them single). */
 export async function ensureRecurringJobs(db: Db, now: Date = new Date()): Promise<void> {
   await enqueueJob(db, SYSTEM_MERCHANT_ID, {
     kind: RECONCILE_JOB,
     runAt: now,
     dedupeKey: RECONCILE_JOB,
+  });
+  await enqueueJob(db, SYSTEM_MERCHANT_ID, {
+    kind: ALERTS_JOB,
+    runAt: now,
+    dedupeKey: ALERTS_JOB,
   });
 }

@@ -1,6 +1,7 @@
 // The overview's figures for one merchant and one mode (test or live): payment counts, revenue
 // per currency (gross succeeded, refunded, net) and open disputes. Nothing sums across modes.
 import { alerts, disputes, payments, type Mode } from "@/db/schema";
+import { needsAttention } from "@/lib/alerts/queries";
 import { assertCan, type ReadContext } from "@/lib/auth/context";
 import { and, count, eq, gte, inArray, sql, sum } from "drizzle-orm";
 import "server-only";
@@ -25,7 +26,7 @@ export interface OverviewFigures {
   /** Largest gross first. */
   revenueByCurrency: RevenueLine[];
   openDisputes: number;
-  /** Alerts are the merchant's, not a mode's: the same in both views. */
+  /** Alerts of this mode that need someone: open, not acknowledged, not snoozed. */
   openAlerts: number;
 }
 
@@ -83,7 +84,9 @@ export async function getOverview(
     ctx.db
       .select({ n: count() })
       .from(alerts)
-      .where(and(eq(alerts.merchantId, ctx.merchantId), eq(alerts.status, "open"))),
+      .where(
+        and(eq(alerts.merchantId, ctx.merchantId), eq(alerts.mode, mode), needsAttention(now)),
+      ),
   ]);
   return {
     mode,

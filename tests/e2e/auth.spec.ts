@@ -10,6 +10,7 @@ const EXPECTED_NAV: Record<keyof typeof ROLE_LOGINS, string[]> = {
     "Connections",
     "Analytics",
     "Disputes",
+    "Alerts",
     "Team",
     "Audit log",
   ],
@@ -21,11 +22,20 @@ const EXPECTED_NAV: Record<keyof typeof ROLE_LOGINS, string[]> = {
     "Connections",
     "Analytics",
     "Disputes",
+    "Alerts",
     "Team",
     "Audit log",
   ],
-  support: ["Overview", "Transactions", "Conversations", "Flows", "Connections", "Disputes"],
-  analyst: ["Overview", "Transactions", "Flows", "Connections", "Analytics", "Disputes"],
+  support: [
+    "Overview",
+    "Transactions",
+    "Conversations",
+    "Flows",
+    "Connections",
+    "Disputes",
+    "Alerts",
+  ],
+  analyst: ["Overview", "Transactions", "Flows", "Connections", "Analytics", "Disputes", "Alerts"],
 };
 
 for (const role of Object.keys(ROLE_LOGINS) as (keyof typeof ROLE_LOGINS)[]) {

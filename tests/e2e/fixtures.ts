@@ -19,8 +19,8 @@ export async function signIn(page: Page, email: string, password = DEMO_PASSWORD
 
 export async function navLabels(page: Page): Promise<string[]> {
   const links = page.getByRole("navigation", { name: "Main" }).getByRole("link");
-  // Each link is an aria-hidden icon then its label.
-  return (await links.allInnerTexts()).map((t) => t.split("\n").pop()!.trim());
+  // Each link is an aria-hidden icon, its label and (Alerts) a count badge.
+  return (await links.locator("[data-nav-label]").allInnerTexts()).map((t) => t.trim());
 }
 
 /** Flips the shell's test-data switch (with the keyboard) and waits for the view to follow. */

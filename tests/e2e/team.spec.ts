@@ -97,6 +97,7 @@ test("invite → accept → the new member signs in with the invited role", asyn
     "Connections",
     "Analytics",
     "Disputes",
+    "Alerts",
   ]);
 
   // The link was single-use.

@@ -169,6 +169,13 @@ export interface NormalizedEvent {
   currency?: string;
   method?: PaymentMethod;
   failure?: { code: string; message: string };
+  /**
+   * Who tried, when the provider says (for the card-testing alert rules): the card's fingerprint
+   * (Stripe: last_payment_error.payment_method.card.fingerprint) and the shopper's IP address
+   * (Adyen: additionalData.shopperIP, when enabled in the Customer Area).
+   */
+  cardFingerprint?: string;
+  clientIp?: string;
   refund?: { providerRefundId: string; amountMinor: number; currency: string };
   /**
    * The payment's cumulative refunded amount as the provider reports it (Stripe's

@@ -147,6 +147,8 @@ export function planApply(
         ...(event.paymentId && !payment && { claimedPaymentId: event.paymentId }),
         ...(event.method && { method: event.method }),
         ...(event.failure && { failure: event.failure }),
+        ...(event.cardFingerprint && { cardFingerprint: event.cardFingerprint }),
+        ...(event.clientIp && { clientIp: event.clientIp }),
         ...(event.refund && { providerRefundId: event.refund.providerRefundId }),
         ...(event.dispute && {
           providerDisputeId: event.dispute.providerDisputeId,

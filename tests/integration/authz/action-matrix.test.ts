@@ -6,9 +6,11 @@
 import type { Db, DbHandle } from "@/db/client";
 import { setDbHandle } from "@/db/client";
 import * as schema from "@/db/schema";
+import { createRule } from "@/lib/alerts/service";
 import { can, ROLES, type Permission, type Role } from "@/lib/auth/permissions";
 import { createSession } from "@/lib/auth/sessions";
 import { createFlowFromTemplate } from "@/lib/flows/service";
+import { newId } from "@/lib/ids";
 import { createCheckout } from "@/lib/payments/checkout";
 import { createInvite } from "@/lib/team/service";
 import { getTableName, is, sql } from "drizzle-orm";
@@ -52,6 +54,17 @@ vi.mock("@/lib/auth/config", () => ({
 }));
 
 configurePipelineEnv();
+
+const ALERT_RULE_INPUT = {
+  kind: "failure_rate",
+  name: "Test spike",
+  mode: "test",
+  enabled: true,
+  scope: "overall",
+  failureRateAbovePercent: 50,
+  windowMinutes: 15,
+  minAttempts: 2,
+} as const;
 
 const ROOT = path.resolve(import.meta.dirname, "../../..");
 
@@ -163,6 +176,18 @@ describe.each(ENGINES)("every action refuses without its permission on %s", (eng
       idempotencyKey: `authz-${engine}`,
     });
     const invite = await createInvite(owner, { email: "new@example.test", role: "support" });
+    const rule = await createRule(owner, { ...ALERT_RULE_INPUT, name: "Spike" });
+    const alertId = newId("alert");
+    await db.insert(schema.alerts).values({
+      merchantId,
+      id: alertId,
+      ruleId: rule.id,
+      mode: "test",
+      kind: "failure_rate",
+      scopeKey: "all",
+      severity: "critical",
+      title: "All connections: 80% of payments failed in 15 min",
+    });
     ids = {
       merchantId,
       other,
@@ -174,6 +199,8 @@ describe.each(ENGINES)("every action refuses without its permission on %s", (eng
         (invite as { inviteId?: string }).inviteId ??
         "inv_unknown",
       memberId: ctxs.support.user.id,
+      ruleId: rule.id,
+      alertId,
     };
   });
   afterAll(async () => {
@@ -245,6 +272,12 @@ describe.each(ENGINES)("every action refuses without its permission on %s", (eng
       paymentId: ids.paymentId,
       reason: "fraudulent",
     },
+    "lib/alerts/actions.ts#acknowledgeAlertAction": { alertId: ids.alertId },
+    "lib/alerts/actions.ts#snoozeAlertAction": { alertId: ids.alertId, minutes: 60 },
+    "lib/alerts/actions.ts#createAlertRuleAction": ALERT_RULE_INPUT,
+    "lib/alerts/actions.ts#updateAlertRuleAction": { ...ALERT_RULE_INPUT, ruleId: ids.ruleId },
+    "lib/alerts/actions.ts#setAlertRuleEnabledAction": { ruleId: ids.ruleId, enabled: false },
+    "lib/alerts/actions.ts#deleteAlertRuleAction": { ruleId: ids.ruleId },
   });
 
   /** Rows in every table: any insert, delete or audited update changes it. */
@@ -291,6 +324,7 @@ describe.each(ENGINES)("every action refuses without its permission on %s", (eng
     "lib/team/actions.ts#createInvite",
     "lib/flows/actions.ts#createFlow",
     "lib/connections/actions.ts#createConnectionAction",
+    "lib/alerts/actions.ts#createAlertRuleAction",
   ]);
 
   it.each(Object.keys(ACTION_PERMISSIONS).filter((k) => !CREATES_OWN.has(k)))(

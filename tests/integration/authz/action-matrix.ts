@@ -29,6 +29,12 @@ export const ACTION_PERMISSIONS = {
   "lib/payments/actions.ts#createTestPaymentAction": "connections.manage",
   "lib/payments/actions.ts#refundPaymentAction": "transactions.refund",
   "lib/payments/actions.ts#openSandboxDisputeAction": "disputes.respond",
+  "lib/alerts/actions.ts#acknowledgeAlertAction": "alerts.acknowledge",
+  "lib/alerts/actions.ts#snoozeAlertAction": "alerts.acknowledge",
+  "lib/alerts/actions.ts#createAlertRuleAction": "alerts.manage",
+  "lib/alerts/actions.ts#updateAlertRuleAction": "alerts.manage",
+  "lib/alerts/actions.ts#setAlertRuleEnabledAction": "alerts.manage",
+  "lib/alerts/actions.ts#deleteAlertRuleAction": "alerts.manage",
 } as const satisfies Record<string, Permission>;
 
 // Server actions that need no permission from the matrix, and why.

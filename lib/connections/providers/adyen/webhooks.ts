@@ -168,8 +168,11 @@ export function normalizeAdyenItem(item: AdyenNotificationItem): NormalizedEvent
     currency: item.amount?.currency,
     method: adyenMethod(item.paymentMethod),
   };
-  if (type === "payment.failed")
+  if (type === "payment.failed") {
     event.failure = { code: item.eventCode, message: item.reason || "Refused" };
+    const ip = item.additionalData?.shopperIP;
+    if (typeof ip === "string" && ip.length > 0 && ip.length <= 64) event.clientIp = ip;
+  }
   if (type.startsWith("refund.")) {
     event.refund = { providerRefundId: item.pspReference, ...amount };
     if (type === "refund.failed")

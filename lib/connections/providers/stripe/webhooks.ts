@@ -42,6 +42,11 @@ const intentSchema = z.looseObject({
       code: z.string().nullish(),
       decline_code: z.string().nullish(),
       message: z.string().nullish(),
+      payment_method: z
+        .looseObject({
+          card: z.looseObject({ fingerprint: z.string().nullish() }).nullish(),
+        })
+        .nullish(),
     })
     .nullish(),
 });
@@ -131,6 +136,7 @@ function mapIntent(type: NormalizedEventType, raw: unknown): Mapped {
     amountMinor: intent.amount,
     currency: intent.currency.toUpperCase(),
     method: types.length === 1 ? methodFromStripe(types[0]) : undefined,
+    cardFingerprint: error?.payment_method?.card?.fingerprint ?? undefined,
     failure:
       type === "payment.failed"
         ? {

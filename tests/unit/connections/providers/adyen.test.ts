@@ -586,6 +586,19 @@ describe("Adyen event mapping", () => {
     ...overrides,
   });
 
+  it("keeps the shopper's IP of a refusal, when Adyen sends it (for card-testing alerts)", () => {
+    const refused = item({
+      success: "false",
+      reason: "Refused",
+      additionalData: { shopperIP: "198.51.100.23" },
+    });
+    expect(normalizeAdyenItem(refused)).toMatchObject({
+      type: "payment.failed",
+      clientIp: "198.51.100.23",
+    });
+    expect(normalizeAdyenItem(item({ success: "false" })).clientIp).toBeUndefined();
+  });
+
   it("maps cancellations, expiry and pending", () => {
     expect(
       normalizeAdyenItem(

@@ -752,6 +752,17 @@ describe("Stripe event mapping", () => {
       declineCode: "incorrect_cvc",
     });
     expect((await parse("payment_intent.payment_failed", cvc)).failure?.code).toBe("incorrect_cvc");
+    // The declined card's fingerprint (for card-testing alerts), when the error names the card.
+    const withCard = {
+      ...cvc,
+      last_payment_error: {
+        ...(cvc as { last_payment_error?: object }).last_payment_error,
+        payment_method: { id: "pm_1", card: { fingerprint: "Xt5EWLLDS7FJjR1c" } },
+      },
+    };
+    expect((await parse("payment_intent.payment_failed", withCard)).cardFingerprint).toBe(
+      "Xt5EWLLDS7FJjR1c",
+    );
   });
 
   it("maps refund events with the refund's id and amount", async () => {
