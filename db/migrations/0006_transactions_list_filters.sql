@@ -7,7 +7,6 @@ CREATE INDEX "payments_list_flow_idx" ON "payments" USING btree ("merchant_id","
 CREATE INDEX "payments_list_channel_idx" ON "payments" USING btree ("merchant_id","mode","channel","created_at","id");--> statement-breakpoint
 CREATE INDEX "payments_list_amount_idx" ON "payments" USING btree ("merchant_id","mode","currency","amount_minor");--> statement-breakpoint
 CREATE INDEX "payments_search_provider_payment_idx" ON "payments" USING btree ("merchant_id","provider_payment_id");--> statement-breakpoint
-CREATE INDEX "payments_search_provider_checkout_idx" ON "payments" USING btree ("merchant_id","provider_checkout_id");--> statement-breakpoint
 CREATE INDEX "payments_search_email_idx" ON "payments" USING btree ("merchant_id",(lower("customer_email") collate "C"));--> statement-breakpoint
 CREATE INDEX "payments_search_description_idx" ON "payments" USING gin (to_tsvector('simple', "description"));--> statement-breakpoint
 -- hand-written: payments made before this migration take their conversation's channel kind.

@@ -80,8 +80,8 @@ export const payments = pgTable(
     index("payments_list_flow_idx").on(t.merchantId, t.mode, t.flowId, t.createdAt, t.id),
     index("payments_list_channel_idx").on(t.merchantId, t.mode, t.channel, t.createdAt, t.id),
     index("payments_list_amount_idx").on(t.merchantId, t.mode, t.currency, t.amountMinor),
+    // (Provider checkout ids already have payments_checkout_idx.)
     index("payments_search_provider_payment_idx").on(t.merchantId, t.providerPaymentId),
-    index("payments_search_provider_checkout_idx").on(t.merchantId, t.providerCheckoutId),
     // Email search is a prefix match on the lower-cased address; the "C" collation lets LIKE
     // 'prefix%' use the btree whatever the database's collation.
     index("payments_search_email_idx").on(

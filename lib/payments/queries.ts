@@ -83,7 +83,7 @@ export const listPaymentsSchema = z
     path: ["currency"],
   });
 export type ListPaymentsOptions = z.input<typeof listPaymentsSchema>;
-type ListPaymentsFilter = z.output<typeof listPaymentsSchema>;
+export type ListPaymentsFilter = z.output<typeof listPaymentsSchema>;
 
 const LIST_LIMIT_MAX = 200;
 
@@ -178,7 +178,22 @@ export function paymentListQuery(
     .limit(filter.limit);
 }
 
-/** The provider filter as the merchant's connections of that provider (any mode: few rows). */
+/**
+ * The provider filter as the merchant's connections of that provider (a connection has one
+ * provider, so the connection index serves it): undefined without a provider filter, empty when
+ * nothing can match (no such connection, or a connection filter of another provider).
+ */
+export function providerConnectionScope(
+  filter: Pick<ListPaymentsFilter, "provider" | "connectionId">,
+  merchantConnections: { id: string; provider: string }[],
+): string[] | undefined {
+  if (!filter.provider) return undefined;
+  return merchantConnections
+    .filter((c) => c.provider === filter.provider)
+    .filter((c) => !filter.connectionId || c.id === filter.connectionId)
+    .map((c) => c.id);
+}
+
 async function connectionsOf(ctx: ServiceContext) {
   return ctx.db
     .select({ id: connections.id, label: connections.label, provider: connections.provider })
@@ -198,13 +213,8 @@ export async function listPayments(
   assertCan(ctx, "transactions.view");
   const filter = listPaymentsSchema.parse(options);
   const merchantConnections = await connectionsOf(ctx);
-  let providerConnections: string[] | undefined;
-  if (filter.provider) {
-    providerConnections = merchantConnections
-      .filter((c) => c.provider === filter.provider)
-      .map((c) => c.id);
-    if (providerConnections.length === 0) return [];
-  }
+  const providerConnections = providerConnectionScope(filter, merchantConnections);
+  if (providerConnections?.length === 0) return [];
   const rows = await paymentListQuery(ctx, filter, providerConnections);
   if (filter.after) rows.reverse();
 
