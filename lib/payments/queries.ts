@@ -10,6 +10,7 @@ import {
   payments,
   refunds,
   type Dispute,
+  type Mode,
   type Payment,
   type PaymentEvent,
   type Refund,
@@ -21,6 +22,7 @@ import {
   PAYMENT_METHODS,
   PAYMENT_STATUSES,
   PROVIDER_KINDS,
+  type ProviderKind,
 } from "@/lib/connections/providers/types";
 import { NotFoundError } from "@/lib/errors";
 import { SUPPORTED_CURRENCIES } from "@/lib/money";
@@ -304,4 +306,30 @@ export async function getPaymentWithTimeline(
       .orderBy(asc(disputes.openedAt)),
   ]);
   return { payment, events, refunds: refundRows, disputes: disputeRows };
+}
+
+export interface TransactionFilterOptions {
+  connections: { id: string; label: string; provider: ProviderKind }[];
+  flows: { id: string; name: string }[];
+}
+
+/** What the filter bar offers: the viewed mode's connections and the merchant's flows, by name. */
+export async function transactionFilterOptions(
+  ctx: ServiceContext,
+  mode: Mode,
+): Promise<TransactionFilterOptions> {
+  assertCan(ctx, "transactions.view");
+  const [connectionRows, flowRows] = await Promise.all([
+    ctx.db
+      .select({ id: connections.id, label: connections.label, provider: connections.provider })
+      .from(connections)
+      .where(and(eq(connections.merchantId, ctx.merchantId), eq(connections.mode, mode)))
+      .orderBy(asc(connections.label)),
+    ctx.db
+      .select({ id: flows.id, name: flows.name })
+      .from(flows)
+      .where(eq(flows.merchantId, ctx.merchantId))
+      .orderBy(asc(flows.name)),
+  ]);
+  return { connections: connectionRows, flows: flowRows };
 }
