@@ -82,7 +82,7 @@ export function TransactionFilters({
         <form
           role="search"
           aria-label="Search payments"
-          className="flex min-w-0 flex-1 basis-64 gap-2"
+          className="flex min-w-0 flex-1 basis-full gap-2 sm:basis-64"
           onSubmit={(e) => {
             e.preventDefault();
             apply(draft);
@@ -173,7 +173,7 @@ export function TransactionFilters({
                           type="radio"
                           name="range"
                           checked={(draft.range ?? "") === r}
-                          onChange={() => set("range", (r || undefined))}
+                          onChange={() => set("range", r || undefined)}
                         />
                         {r ? DATE_RANGE_LABELS[r] : "Any date"}
                       </label>
