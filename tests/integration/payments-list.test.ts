@@ -7,7 +7,11 @@ import { channels, connections, conversations, flows, payments } from "@/db/sche
 import type { ServiceContext } from "@/lib/auth/context";
 import { newId } from "@/lib/ids";
 import { decodePaymentCursor, encodePaymentCursor } from "@/lib/payments/list-cursor";
-import { listPayments, type ListPaymentsOptions } from "@/lib/payments/queries";
+import {
+  listPayments,
+  transactionFilterOptions,
+  type ListPaymentsOptions,
+} from "@/lib/payments/queries";
 import { parseTransactionSearch, toListPaymentsFilter } from "@/lib/payments/schemas";
 import { sql } from "drizzle-orm";
 import fc from "fast-check";
@@ -348,6 +352,17 @@ describe.each(ENGINES)("transactions list on %s", (engine) => {
       connectionLabel: "PayPal main",
     });
     expect(byId.get("pay_d")).toMatchObject({ flowName: null, channel: null });
+  });
+
+  it("offers the viewed mode's connections and the merchant's flows, by name", async () => {
+    const live = await transactionFilterOptions(fx.analyst, "live");
+    expect(live.connections.map((c) => c.label)).toEqual(["PayPal main", "Stripe EU"]);
+    expect(live.flows.map((f) => f.name)).toEqual(["Order and pay", "Pay an invoice"]);
+    const test = await transactionFilterOptions(fx.analyst, "test");
+    expect(test.connections.map((c) => c.label)).toEqual(["Sandbox"]);
+    const theirs = await transactionFilterOptions(fx.other, "live");
+    expect(theirs.connections.map((c) => c.label)).toEqual(["Their Stripe"]);
+    expect(theirs.flows.map((f) => f.name)).toEqual(["Their flow"]);
   });
 
   it("filters by date presets and custom days in the merchant's time zone", async () => {
