@@ -4,7 +4,9 @@ import type { Payment } from "@/db/schema/payments";
 import { PROVIDERS } from "@/lib/connections/provider-catalog";
 import { formatShortDateTime } from "@/lib/format/time";
 import { formatMoney } from "@/lib/money";
+import type { PaymentListRow } from "@/lib/payments/queries";
 import Link from "next/link";
+import { CHANNEL_NAMES } from "./filter-labels";
 import { PaymentFlags, PaymentStatusBadge } from "./payment-status-badge";
 
 export type PaymentRow = Pick<
@@ -20,7 +22,9 @@ export type PaymentRow = Pick<
   | "flowId"
   | "flags"
   | "mode"
->;
+> &
+  // Names instead of ids (listPayments looks them up in one batched query each).
+  Partial<Pick<PaymentListRow, "channel" | "flowName" | "channelLabel" | "connectionLabel">>;
 
 export function PaymentsTable({ payments }: { payments: PaymentRow[] }) {
   return (
@@ -30,9 +34,10 @@ export function PaymentsTable({ payments }: { payments: PaymentRow[] }) {
           <Th>Created</Th>
           <Th className="text-right">Amount</Th>
           <Th>Status</Th>
-          <Th>Provider</Th>
+          <Th>Connection</Th>
           <Th>Method</Th>
-          <Th>Conversation · flow</Th>
+          <Th>Flow</Th>
+          <Th>Channel</Th>
           <Th>Flags</Th>
         </tr>
       </thead>
@@ -54,15 +59,20 @@ export function PaymentsTable({ payments }: { payments: PaymentRow[] }) {
             <Td>
               <PaymentStatusBadge status={p.status} />
             </Td>
-            <Td>{PROVIDERS[p.provider]?.name ?? p.provider}</Td>
+            <Td>
+              {p.connectionLabel ?? PROVIDERS[p.provider]?.name ?? p.provider}
+              {p.connectionLabel ? (
+                <span className="block text-xs text-slate-500">
+                  {PROVIDERS[p.provider]?.name ?? p.provider}
+                </span>
+              ) : null}
+            </Td>
             <Td>{p.method ? methodName(p.method) : "—"}</Td>
-            <Td className="font-mono text-xs text-slate-500">
-              <ShortId id={p.conversationId} />
-              {p.flowId ? (
-                <>
-                  {" · "}
-                  <ShortId id={p.flowId} />
-                </>
+            <Td>{p.flowName ?? (p.flowId ? <ShortId id={p.flowId} /> : "—")}</Td>
+            <Td>
+              {p.channel ? (CHANNEL_NAMES[p.channel] ?? p.channel) : "—"}
+              {p.channelLabel ? (
+                <span className="block text-xs text-slate-500">{p.channelLabel}</span>
               ) : null}
             </Td>
             <Td>

@@ -1,3 +1,4 @@
+import type { ChannelKind } from "@/lib/channels/platforms/types";
 import type { PaymentMethod, PaymentStatus, ProviderKind } from "@/lib/connections/providers/types";
 import { sql } from "drizzle-orm";
 import {
@@ -26,6 +27,9 @@ export const payments = pgTable(
     provider: text("provider").$type<ProviderKind>().notNull(),
     conversationId: text("conversation_id"),
     flowId: text("flow_id"),
+    // The conversation's channel kind, copied at checkout so the list filters by it without
+    // joining conversations (null for payments made outside a conversation).
+    channel: text("channel").$type<ChannelKind>(),
     amountMinor: money("amount_minor").notNull(),
     currency: text("currency").notNull(),
     method: text("method").$type<PaymentMethod>(),
@@ -59,6 +63,36 @@ export const payments = pgTable(
     index("payments_provider_payment_idx").on(t.merchantId, t.connectionId, t.providerPaymentId),
     index("payments_checkout_idx").on(t.providerCheckoutId),
     index("payments_conversation_idx").on(t.merchantId, t.conversationId),
+    // The transactions list (lib/payments/queries.ts): newest first within a merchant and mode,
+    // keyset-paged on (created_at, id); one index per equality filter keeps each filter an
+    // ordered index walk instead of a scan, and the search box's branches are each an index
+    // lookup (tests/integration/payments-list-explain.test.ts checks the plans at 1M rows).
+    index("payments_list_idx").on(t.merchantId, t.mode, t.createdAt, t.id),
+    index("payments_list_status_idx").on(t.merchantId, t.mode, t.status, t.createdAt, t.id),
+    index("payments_list_connection_idx").on(
+      t.merchantId,
+      t.mode,
+      t.connectionId,
+      t.createdAt,
+      t.id,
+    ),
+    index("payments_list_method_idx").on(t.merchantId, t.mode, t.method, t.createdAt, t.id),
+    index("payments_list_flow_idx").on(t.merchantId, t.mode, t.flowId, t.createdAt, t.id),
+    index("payments_list_channel_idx").on(t.merchantId, t.mode, t.channel, t.createdAt, t.id),
+    index("payments_list_amount_idx").on(t.merchantId, t.mode, t.currency, t.amountMinor),
+    // (Provider checkout ids already have payments_checkout_idx.)
+    index("payments_search_provider_payment_idx").on(t.merchantId, t.providerPaymentId),
+    // Email search is a prefix match on the lower-cased address; the "C" collation lets LIKE
+    // 'prefix%' use the btree whatever the database's collation.
+    index("payments_search_email_idx").on(
+      t.merchantId,
+      sql`(lower(${t.customerEmail}) collate "C")`,
+    ),
+    // Description search is word-prefix full-text search (core Postgres, so PGlite has it too).
+    index("payments_search_description_idx").using(
+      "gin",
+      sql`to_tsvector('simple', ${t.description})`,
+    ),
     check("payments_amount_check", sql`${t.amountMinor} >= 0`),
     check("payments_currency_check", sql`${t.currency} ~ '^[A-Z]{3}$'`),
     check("payments_mode_check", sql`${t.mode} in ('test','live')`),

@@ -96,6 +96,7 @@ export function buildPayment(
     provider: route.provider,
     conversationId: input.conversationId,
     flowId: input.flowId,
+    channel: input.channel,
     amountMinor,
     currency: route.currency,
     method: route.method,

@@ -14,6 +14,7 @@ import {
 import { auditAs } from "@/lib/audit/record";
 import type { ServiceContext } from "@/lib/auth/context";
 import { assertCan } from "@/lib/auth/context";
+import { CHANNEL_KINDS } from "@/lib/channels/platforms/types";
 import { connectorContext, connectorFor } from "@/lib/connections/providers/registry";
 import { PAYMENT_METHODS, ProviderError } from "@/lib/connections/providers/types";
 import { testPaymentSchema, type TestPaymentInput } from "@/lib/connections/schemas";
@@ -37,6 +38,8 @@ export const checkoutInputSchema = z.object({
   idempotencyKey: z.string().trim().min(1).max(200),
   conversationId: z.string().min(1).optional(),
   flowId: z.string().min(1).optional(),
+  /** The conversation's channel kind: the transactions list filters by it. */
+  channel: z.enum(CHANNEL_KINDS).optional(),
   customerEmail: z.email().optional(),
   locale: z.string().min(2).max(35).optional(),
   expiresAt: z.coerce.date().optional(),
@@ -143,6 +146,7 @@ export async function createCheckout(
         provider: connection.provider,
         conversationId: request.conversationId ?? null,
         flowId: request.flowId ?? null,
+        channel: request.channel ?? null,
         amountMinor: request.amountMinor,
         currency: request.currency,
         status: "created",

@@ -55,6 +55,7 @@ async function discoverTargets(page: Page): Promise<Target[]> {
   return [
     { name: "overview", path: "/overview" },
     { name: "transactions", path: "/transactions" },
+    { name: "transactions filtered", path: "/transactions?status=succeeded,failed&range=30d" },
     { name: "transaction detail", path: transaction },
     { name: "conversations", path: "/conversations" },
     { name: "conversation detail", path: conversation },

@@ -75,6 +75,7 @@ export async function createConversationCheckout(
       idempotencyKey: request.idempotencyKey,
       conversationId: conversation.id,
       flowId: conversation.flowId,
+      channel: conversation.channel,
       mode: conversation.mode,
       locale: state.lang,
       expiresAt: new Date(request.expiresAt),

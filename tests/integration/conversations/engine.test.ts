@@ -143,6 +143,8 @@ describe.each(ENGINES)("conversation engine on %s", (engine) => {
     expect(created[0].currency).toBe("EUR");
     expect(created[0].connectionId).toBe(shop.connectionId);
     expect(created[0].flowId).toBe(shop.flowId);
+    // The conversation's channel, so the transactions list filters by it without a join.
+    expect(created[0].channel).toBe("web");
     expect(link?.url).toBe(created[0].checkoutUrl);
 
     // The same delivery again: handled once, answered with the same messages.
