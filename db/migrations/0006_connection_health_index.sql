@@ -1,1 +1,0 @@
-CREATE INDEX "payments_connection_created_idx" ON "payments" USING btree ("merchant_id","connection_id","created_at");
