@@ -26,7 +26,7 @@ test("the menu opens as a dialog, navigates and closes; the sidebar is hidden", 
   await page.goto("/overview");
   // No sidebar at this width: the navigation is behind the menu button.
   await expect(page.getByRole("navigation", { name: "Main" })).toHaveCount(0);
-  const menuButton = page.getByRole("button", { name: "Menu" });
+  const menuButton = page.getByRole("button", { name: "Menu", exact: true });
   await expect(menuButton).toHaveAttribute("aria-expanded", "false");
 
   await menuButton.click();
@@ -59,7 +59,7 @@ test("no dashboard page is wider than a 390 px screen", async ({ page }) => {
   test.setTimeout(120_000);
   await signIn(page, ROLE_LOGINS.owner);
   await page.goto("/overview");
-  await page.getByRole("button", { name: "Menu" }).click();
+  await page.getByRole("button", { name: "Menu", exact: true }).click();
   const navHrefs = await page
     .getByRole("dialog", { name: "Menu" })
     .getByRole("navigation", { name: "Main" })
