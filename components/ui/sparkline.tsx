@@ -29,6 +29,7 @@ export function Sparkline({
     <span className="inline-flex items-center" title={description} data-testid="sparkline">
       <span aria-hidden className="inline-block" style={{ width, height }}>
         <LineChart
+          accessibilityLayer={false}
           width={width}
           height={height}
           data={data}

@@ -64,7 +64,7 @@ export default async function OverviewPage() {
               testId="overview-payments-delta"
             />
             <p>
-              <Link href={transactionsHref({ range: "7d" })} className="hover:underline">
+              <Link href={transactionsHref({ range: "7d" })} className="underline">
                 <span data-testid="overview-payments-7d">
                   {o.last7Days.payments.toLocaleString("en")}
                 </span>{" "}
@@ -85,7 +85,7 @@ export default async function OverviewPage() {
             <p>
               <Link
                 href={transactionsHref({ status: "failed", range: "today" })}
-                className="hover:underline"
+                className="underline"
                 data-testid="overview-failed"
               >
                 {o.today.failed} failed today
@@ -185,7 +185,7 @@ export default async function OverviewPage() {
                                 currency,
                                 range: "7d",
                               })}
-                              className="text-brand-700 hover:underline"
+                              className="text-brand-700 underline"
                             >
                               {currency}
                             </Link>
