@@ -79,7 +79,7 @@ export function HealthLine({
           {health.day.signatureFailures ? (
             <li className="font-medium text-red-700">
               {health.day.signatureFailures} signature failure
-              {health.day.signatureFailures === 1 ? "" : "s"} today
+              {health.day.signatureFailures === 1 ? "" : "s"} in the last day
             </li>
           ) : null}
         </ul>
