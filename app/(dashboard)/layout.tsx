@@ -1,4 +1,5 @@
 import { MerchantSwitcher } from "@/components/shell/merchant-switcher";
+import { MobileNav } from "@/components/shell/mobile-nav";
 import { Sidebar, type SidebarItem } from "@/components/shell/sidebar";
 import { TestDataBanner, ViewModeSwitch } from "@/components/shell/view-mode-switch";
 import { countAlertsNeedingAttention } from "@/lib/alerts/queries";
@@ -32,39 +33,52 @@ export default async function DashboardLayout({ children }: { children: React.Re
       },
     }),
   }));
+  const logo = (
+    <div className="flex items-center gap-2 px-2">
+      <span className="flex h-8 w-8 items-center justify-center rounded-lg bg-brand-600 font-bold text-white">
+        P
+      </span>
+      <span className="text-lg font-semibold">Parley</span>
+    </div>
+  );
+  const shell = (
+    <>
+      <div className="mb-4 px-1">
+        <MerchantSwitcher current={ctx.merchantId} merchants={ctx.merchants} />
+      </div>
+      <Sidebar items={items} />
+      <div className="mt-3 border-t border-slate-200 pt-3">
+        <ViewModeSwitch mode={viewMode} />
+      </div>
+      <div className="mt-3 border-t border-slate-200 px-2 pt-3 text-xs text-slate-600 md:mt-auto">
+        <div className="truncate font-medium text-slate-800" data-testid="current-user">
+          {ctx.user.email}
+        </div>
+        <div data-testid="current-role">{ROLE_LABELS[ctx.role]}</div>
+        <div className="mt-2 flex flex-wrap gap-x-3 gap-y-1">
+          <form action={signOutAction}>
+            <button type="submit" className="text-brand-700 hover:underline">
+              Sign out
+            </button>
+          </form>
+          <Link href="/account" className="text-brand-700 hover:underline">
+            Your sessions
+          </Link>
+        </div>
+      </div>
+    </>
+  );
   return (
-    // Narrow screens stack the navigation above the page; from md up it is a sidebar.
+    // On a phone the navigation sits behind a "Menu" button (a drawer); from md up it is a
+    // sidebar. The drawer mounts its copy only while open, so one navigation exists at a time.
     <div className="flex min-h-screen flex-col md:flex-row">
-      <aside className="flex shrink-0 flex-col border-b border-slate-200 bg-white px-3 py-3 md:w-60 md:border-b-0 md:border-r md:py-4">
-        <div className="mb-4 flex items-center gap-2 px-2">
-          <span className="flex h-8 w-8 items-center justify-center rounded-lg bg-brand-600 font-bold text-white">
-            P
-          </span>
-          <span className="text-lg font-semibold">Parley</span>
-        </div>
-        <div className="mb-4 px-1">
-          <MerchantSwitcher current={ctx.merchantId} merchants={ctx.merchants} />
-        </div>
-        <Sidebar items={items} />
-        <div className="mt-3 border-t border-slate-200 pt-3">
-          <ViewModeSwitch mode={viewMode} />
-        </div>
-        <div className="mt-3 border-t border-slate-200 px-2 pt-3 text-xs text-slate-600 md:mt-auto">
-          <div className="truncate font-medium text-slate-800" data-testid="current-user">
-            {ctx.user.email}
-          </div>
-          <div data-testid="current-role">{ROLE_LABELS[ctx.role]}</div>
-          <div className="mt-2 flex flex-wrap gap-x-3 gap-y-1">
-            <form action={signOutAction}>
-              <button type="submit" className="text-brand-700 hover:underline">
-                Sign out
-              </button>
-            </form>
-            <Link href="/account" className="text-brand-700 hover:underline">
-              Your sessions
-            </Link>
-          </div>
-        </div>
+      <header className="sticky top-0 z-10 flex items-center justify-between border-b border-slate-200 bg-white px-3 py-2 md:hidden">
+        {logo}
+        <MobileNav>{shell}</MobileNav>
+      </header>
+      <aside className="hidden shrink-0 flex-col border-r border-slate-200 bg-white px-3 py-4 md:flex md:w-60">
+        <div className="mb-4">{logo}</div>
+        {shell}
       </aside>
       <main className="min-w-0 flex-1 px-4 py-4 md:px-8 md:py-6">
         {viewMode === "test" ? <TestDataBanner /> : null}

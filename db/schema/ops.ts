@@ -130,6 +130,8 @@ export const auditLog = pgTable(
     primaryKey({ columns: [t.merchantId, t.id] }),
     index("audit_log_created_idx").on(t.merchantId, t.createdAt),
     index("audit_log_action_idx").on(t.merchantId, t.action, t.createdAt),
+    // A payment's detail page reads the entries about it (lib/payments/detail.ts).
+    index("audit_log_target_idx").on(t.merchantId, t.targetType, t.targetId),
   ],
 );
 

@@ -60,6 +60,8 @@ export const payments = pgTable(
     uniqueIndex("payments_idempotency_key").on(t.merchantId, t.idempotencyKey),
     index("payments_created_idx").on(t.merchantId, t.createdAt),
     index("payments_status_created_idx").on(t.merchantId, t.status, t.createdAt),
+    // Connection health reads one connection's last day (lib/connections/health.ts).
+    index("payments_connection_created_idx").on(t.merchantId, t.connectionId, t.createdAt),
     index("payments_provider_payment_idx").on(t.merchantId, t.connectionId, t.providerPaymentId),
     index("payments_checkout_idx").on(t.providerCheckoutId),
     index("payments_conversation_idx").on(t.merchantId, t.conversationId),

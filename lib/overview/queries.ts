@@ -1,9 +1,11 @@
 // The overview's figures for one merchant and one mode (test or live): payment counts, revenue
-// per currency (gross succeeded, refunded, net) and open disputes. Nothing sums across modes.
+// per currency (gross succeeded, refunded, net) and open disputes, over a window (getOverview)
+// or as today vs yesterday by this time and the last 7 days (getOverviewComparison). Nothing sums
+// across modes or currencies. Each window is a range on payments(merchant_id, created_at).
 import { alerts, disputes, payments, type Mode } from "@/db/schema";
 import { needsAttention } from "@/lib/alerts/queries";
 import { assertCan, type ReadContext } from "@/lib/auth/context";
-import { and, count, eq, gte, inArray, sql, sum } from "drizzle-orm";
+import { and, count, eq, gte, inArray, lt, lte, sql, sum } from "drizzle-orm";
 import "server-only";
 
 export interface RevenueLine {
@@ -102,5 +104,138 @@ export async function getOverview(
     })),
     openDisputes: openDisputes?.n ?? 0,
     openAlerts: openAlerts?.n ?? 0,
+  };
+}
+
+export interface PeriodFigures {
+  from: Date;
+  to: Date;
+  payments: number;
+  /** Captured (later refunds and disputes still count). */
+  succeeded: number;
+  failed: number;
+  /** succeeded / (succeeded + failed): of the payments that finished; null when none did. */
+  successRate: number | null;
+  /** Largest gross first. */
+  revenueByCurrency: RevenueLine[];
+}
+
+export interface OverviewComparison {
+  mode: Mode;
+  now: Date;
+  /** Since 00:00 UTC today. */
+  today: PeriodFigures;
+  /** Yesterday from 00:00 UTC to this time of day: a fair comparison with today so far. */
+  yesterday: PeriodFigures;
+  /** The last 7 × 24 hours. */
+  last7Days: PeriodFigures;
+  /** Needing a response or under review, whenever the payment was made. */
+  openDisputes: number;
+  /** Of those needing a response, due within DISPUTE_DUE_SOON_HOURS (or overdue). */
+  disputesDueSoon: number;
+  /** Alerts are the merchant's, not a mode's: the same in both views. */
+  activeAlerts: number;
+}
+
+export const DISPUTE_DUE_SOON_HOURS = 72;
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+/** Payment figures for payments created in [from, to). */
+async function periodFigures(
+  ctx: ReadContext,
+  mode: Mode,
+  from: Date,
+  to: Date,
+): Promise<PeriodFigures> {
+  const scope = and(
+    eq(payments.merchantId, ctx.merchantId),
+    eq(payments.mode, mode),
+    gte(payments.createdAt, from),
+    lt(payments.createdAt, to),
+  );
+  const captured = inArray(payments.status, [...CAPTURED_STATUSES]);
+  const [[totals], revenue] = await Promise.all([
+    ctx.db
+      .select({
+        payments: count(),
+        succeeded: sql<number>`count(*) filter (where ${captured})`.mapWith(Number),
+        failed: sql<number>`count(*) filter (where ${payments.status} = 'failed')`.mapWith(Number),
+      })
+      .from(payments)
+      .where(scope),
+    ctx.db
+      .select({
+        currency: payments.currency,
+        grossMinor: sum(payments.amountMinor).mapWith(Number),
+        refundedMinor: sum(payments.refundedMinor).mapWith(Number),
+        payments: count(),
+      })
+      .from(payments)
+      .where(and(scope, captured))
+      .groupBy(payments.currency)
+      .orderBy(sql`2 desc`, payments.currency),
+  ]);
+  const succeeded = totals?.succeeded ?? 0;
+  const failed = totals?.failed ?? 0;
+  return {
+    from,
+    to,
+    payments: totals?.payments ?? 0,
+    succeeded,
+    failed,
+    successRate: succeeded + failed > 0 ? succeeded / (succeeded + failed) : null,
+    revenueByCurrency: revenue.map((r) => ({
+      currency: r.currency,
+      grossMinor: r.grossMinor,
+      refundedMinor: r.refundedMinor,
+      netMinor: r.grossMinor - r.refundedMinor,
+      payments: r.payments,
+    })),
+  };
+}
+
+export async function getOverviewComparison(
+  ctx: ReadContext,
+  mode: Mode,
+  now: Date = new Date(),
+): Promise<OverviewComparison> {
+  assertCan(ctx, "overview.view");
+  const todayStart = new Date(Math.floor(now.getTime() / DAY) * DAY);
+  const yesterdayStart = new Date(todayStart.getTime() - DAY);
+  const sameTimeYesterday = new Date(now.getTime() - DAY);
+  // A payment created at `now` exactly still counts today.
+  const until = new Date(now.getTime() + 1);
+  const openStatuses = inArray(disputes.status, ["needs_response", "under_review"]);
+  const [today, yesterday, last7Days, [openDisputes], [activeAlerts]] = await Promise.all([
+    periodFigures(ctx, mode, todayStart, until),
+    periodFigures(ctx, mode, yesterdayStart, new Date(sameTimeYesterday.getTime() + 1)),
+    periodFigures(ctx, mode, new Date(now.getTime() - 7 * DAY), until),
+    ctx.db
+      .select({
+        open: count(),
+        dueSoon: sql<number>`count(*) filter (where ${disputes.status} = 'needs_response' and ${lte(
+          disputes.dueBy,
+          new Date(now.getTime() + DISPUTE_DUE_SOON_HOURS * HOUR),
+        )})`.mapWith(Number),
+      })
+      .from(disputes)
+      .where(and(eq(disputes.merchantId, ctx.merchantId), eq(disputes.mode, mode), openStatuses)),
+    ctx.db
+      .select({ n: count() })
+      .from(alerts)
+      .where(
+        and(eq(alerts.merchantId, ctx.merchantId), eq(alerts.mode, mode), needsAttention(now)),
+      ),
+  ]);
+  return {
+    mode,
+    now,
+    today,
+    yesterday,
+    last7Days,
+    openDisputes: openDisputes?.open ?? 0,
+    disputesDueSoon: openDisputes?.dueSoon ?? 0,
+    activeAlerts: activeAlerts?.n ?? 0,
   };
 }

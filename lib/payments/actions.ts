@@ -8,7 +8,7 @@ import { currencyExponent, parseMajorToMinor } from "@/lib/money";
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { createTestPayment } from "./checkout";
-import { getPaymentWithTimeline } from "./queries";
+import { getPaymentWithTimeline } from "./detail";
 import { refundPayment } from "./refunds";
 
 // Dashboard mutations on payments. Amounts arrive as the decimal a person typed and become

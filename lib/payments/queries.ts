@@ -1,19 +1,13 @@
-// Reads for the transactions pages: the payment list and one payment with its timeline.
+// Reads for the transactions list (one payment with its timeline: lib/payments/detail.ts).
 import {
   channels,
   connections,
   conversations,
-  disputes,
   flows,
   MODES,
-  paymentEvents,
   payments,
-  refunds,
-  type Dispute,
   type Mode,
   type Payment,
-  type PaymentEvent,
-  type Refund,
 } from "@/db/schema";
 import type { ServiceContext } from "@/lib/auth/context";
 import { assertCan } from "@/lib/auth/context";
@@ -24,7 +18,6 @@ import {
   PROVIDER_KINDS,
   type ProviderKind,
 } from "@/lib/connections/providers/types";
-import { NotFoundError } from "@/lib/errors";
 import { SUPPORTED_CURRENCIES } from "@/lib/money";
 import {
   and,
@@ -262,50 +255,6 @@ export async function listPayments(
       ? (channelLabel.get(payment.conversationId) ?? null)
       : null,
   }));
-}
-
-export interface PaymentWithTimeline {
-  payment: Payment;
-  /** Oldest first, newest last. */
-  events: PaymentEvent[];
-  refunds: Refund[];
-  disputes: Dispute[];
-}
-
-/**
- * One payment, whichever mode it is in: a link to a test payment opened in live view still
- * opens, and the page says it is a test payment.
- */
-export async function getPaymentWithTimeline(
-  ctx: ServiceContext,
-  paymentId: string,
-): Promise<PaymentWithTimeline> {
-  assertCan(ctx, "transactions.view");
-  const [payment] = await ctx.db
-    .select()
-    .from(payments)
-    .where(and(eq(payments.merchantId, ctx.merchantId), eq(payments.id, paymentId)));
-  if (!payment) throw new NotFoundError("This payment");
-  const [events, refundRows, disputeRows] = await Promise.all([
-    ctx.db
-      .select()
-      .from(paymentEvents)
-      .where(
-        and(eq(paymentEvents.merchantId, ctx.merchantId), eq(paymentEvents.paymentId, paymentId)),
-      )
-      .orderBy(asc(paymentEvents.occurredAt), asc(paymentEvents.recordedAt), asc(paymentEvents.id)),
-    ctx.db
-      .select()
-      .from(refunds)
-      .where(and(eq(refunds.merchantId, ctx.merchantId), eq(refunds.paymentId, paymentId)))
-      .orderBy(asc(refunds.createdAt)),
-    ctx.db
-      .select()
-      .from(disputes)
-      .where(and(eq(disputes.merchantId, ctx.merchantId), eq(disputes.paymentId, paymentId)))
-      .orderBy(asc(disputes.openedAt)),
-  ]);
-  return { payment, events, refunds: refundRows, disputes: disputeRows };
 }
 
 export interface TransactionFilterOptions {

@@ -5,7 +5,8 @@ import { connectorFor, overrideConnector } from "@/lib/connections/providers/reg
 import type { Connector } from "@/lib/connections/providers/types";
 import { AppError, ConflictError, ForbiddenError, NotFoundError } from "@/lib/errors";
 import { createCheckout, createTestPayment } from "@/lib/payments/checkout";
-import { getPaymentWithTimeline, listPayments } from "@/lib/payments/queries";
+import { getPaymentWithTimeline } from "@/lib/payments/detail";
+import { listPayments } from "@/lib/payments/queries";
 import { refundPayment } from "@/lib/payments/refunds";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

@@ -145,10 +145,9 @@ describe.each(ENGINES)("connections on %s", (engine) => {
       expect(summary.methods.length).toBeGreaterThan(0);
       expect(summary.currencies).toContain("EUR");
       expect(summary.health).toMatchObject({
-        signatureFailures: 0,
-        successRate: null,
-        payments30d: 0,
-        lastEventAt: null,
+        day: { volume: 0, successRate: null, signatureFailures: 0 },
+        lastWebhookAt: null,
+        verdict: { level: "green" },
       });
       const visible = JSON.stringify(await listConnections(analyst, "test"));
       const [audit] = await auditRows(db, merchantId, "connection.created").then((rows) =>
@@ -389,7 +388,8 @@ describe.each(ENGINES)("connections on %s", (engine) => {
       idempotencyKey: "health-open",
     });
     const { health } = await getConnection(owner, id);
-    expect(health.payments30d).toBe(5);
-    expect(health.successRate).toBeCloseTo(0.75);
+    expect(health.day.volume).toBe(5);
+    expect(health.hour.volume).toBe(5);
+    expect(health.day.successRate).toBeCloseTo(0.75);
   });
 });

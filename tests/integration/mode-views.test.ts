@@ -38,7 +38,7 @@ const STATUSES: PaymentStatus[] = [
   "disputed",
 ];
 const DISPUTE_STATUSES: DisputeStatus[] = ["needs_response", "under_review", "won", "lost"];
-// Real now: connection health counts its 30 days back from the clock.
+// Real now: connection health counts its last day back from the clock.
 const NOW = new Date();
 const DAY = 86_400_000;
 
@@ -285,8 +285,9 @@ describe.each(ENGINES)("test and live views on %s", (engine) => {
 
       const listedConnections = await listConnections(owner, mode);
       expect(listedConnections.map((c) => c.id)).toEqual([connectionIds[mode]]);
-      expect(listedConnections[0].health.payments30d).toBe(
-        rows.filter((r) => r.mode === mode && r.ageDays < 30).length,
+      // Health counts the last day (payments are made ageDays days and one minute ago).
+      expect(listedConnections[0].health.day.volume).toBe(
+        rows.filter((r) => r.mode === mode && r.ageDays === 0).length,
       );
     }
   });

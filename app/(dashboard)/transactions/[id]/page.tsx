@@ -1,4 +1,6 @@
 import { methodName } from "@/components/connections/chips";
+import { Transcript } from "@/components/conversations/transcript";
+import { CHANNEL_LABELS } from "@/components/flows/node-meta";
 import { AutoRefresh } from "@/components/transactions/auto-refresh";
 import { DisputesList, RefundsList } from "@/components/transactions/money-back-lists";
 import { OpenDisputeButton } from "@/components/transactions/open-dispute-button";
@@ -16,7 +18,7 @@ import { PROVIDERS } from "@/lib/connections/provider-catalog";
 import { formatDateTime } from "@/lib/format/time";
 import { loadOr404 } from "@/lib/load-or-404";
 import { formatMoney } from "@/lib/money";
-import { getPaymentWithTimeline } from "@/lib/payments/queries";
+import { getPaymentDetail, type PaymentDetail } from "@/lib/payments/detail";
 import type { Metadata } from "next";
 import Link from "next/link";
 
@@ -28,11 +30,10 @@ const REFUNDABLE = ["succeeded", "partially_refunded"];
 export default async function PaymentPage({ params }: { params: Promise<{ id: string }> }) {
   const ctx = await requirePagePermission("transactions.view");
   const { id } = await params;
-  const { payment, events, refunds, disputes } = await loadOr404(getPaymentWithTimeline(ctx, id));
+  const detail = await loadOr404(getPaymentDetail(ctx, id));
+  const { payment, refunds, disputes, amounts } = detail;
   // Refunds still pending (their outcome may be unknown) keep their amount reserved.
-  const reservedMinor = refunds
-    .filter((r) => r.status === "pending")
-    .reduce((total, r) => total + r.amountMinor, 0);
+  const reservedMinor = amounts.reservedMinor;
   const refundableMinor = Math.max(0, payment.amountMinor - payment.refundedMinor - reservedMinor);
   const canRefund =
     can(ctx.role, "transactions.refund") &&
@@ -58,21 +59,13 @@ export default async function PaymentPage({ params }: { params: Promise<{ id: st
         className="text-brand-700 hover:underline"
       >
         {PROVIDERS[payment.provider]?.name ?? payment.provider}
+        {detail.connectionLabel ? ` · ${detail.connectionLabel}` : ""}
       </Link>,
     ],
     ["Method", payment.method ? methodName(payment.method) : "Not chosen yet"],
     ["Description", payment.description || "—"],
     ["Created", formatDateTime(payment.createdAt)],
     ["Paid", payment.succeededAt ? formatDateTime(payment.succeededAt) : "—"],
-    ["Refunded", formatMoney(payment.refundedMinor, payment.currency)],
-    ...(reservedMinor > 0
-      ? [
-          ["Reserved for pending refunds", formatMoney(reservedMinor, payment.currency)] as [
-            string,
-            string,
-          ],
-        ]
-      : []),
     [
       "Customer",
       [payment.customerEmail, payment.customerCountry].filter(Boolean).join(" · ") || "—",
@@ -101,19 +94,34 @@ export default async function PaymentPage({ params }: { params: Promise<{ id: st
     [
       "Flow",
       payment.flowId ? (
-        <span key="f" className="font-mono text-xs">
-          {payment.flowId}
-        </span>
+        detail.flowName ? (
+          <Link
+            key="f"
+            href={`/flows/${payment.flowId}`}
+            className="text-brand-700 hover:underline"
+          >
+            {detail.flowName}
+          </Link>
+        ) : (
+          <span key="f" className="text-slate-500">
+            Deleted flow
+          </span>
+        )
       ) : (
         "—"
       ),
     ],
-    [
-      "Provider payment",
-      <span key="pp" className="font-mono text-xs">
-        {payment.providerPaymentId ?? "—"}
-      </span>,
-    ],
+    [detail.providerLink?.label ?? "Provider payment", <ProviderId key="pp" detail={detail} />],
+    ...(payment.providerCheckoutId && payment.providerCheckoutId !== payment.providerPaymentId
+      ? [
+          [
+            "Provider checkout",
+            <span key="pc" className="break-all font-mono text-xs">
+              {payment.providerCheckoutId}
+            </span>,
+          ] as [string, React.ReactNode],
+        ]
+      : []),
     [
       "Checkout",
       payment.checkoutUrl ? (
@@ -179,6 +187,8 @@ export default async function PaymentPage({ params }: { params: Promise<{ id: st
         </div>
       ) : null}
 
+      <Amounts detail={detail} />
+
       <div className="grid gap-4 lg:grid-cols-[minmax(0,2fr)_minmax(0,3fr)]">
         <Card>
           <h2 className="mb-3 text-base font-semibold">Summary</h2>
@@ -193,7 +203,7 @@ export default async function PaymentPage({ params }: { params: Promise<{ id: st
         </Card>
         <Card>
           <h2 className="mb-3 text-base font-semibold">Timeline</h2>
-          <PaymentTimeline events={events} />
+          <PaymentTimeline entries={detail.timeline} />
         </Card>
         <Card className="space-y-4">
           <h2 className="text-base font-semibold">Refunds</h2>
@@ -211,7 +221,128 @@ export default async function PaymentPage({ params }: { params: Promise<{ id: st
           <DisputesList disputes={disputes} />
           {canDispute ? <OpenDisputeButton paymentId={payment.id} /> : null}
         </Card>
+        {detail.conversation ? (
+          <Card className="lg:col-span-2">
+            <ConversationPanel detail={detail} />
+          </Card>
+        ) : null}
       </div>
     </>
+  );
+}
+
+function ProviderId({ detail }: { detail: PaymentDetail }) {
+  const link = detail.providerLink;
+  if (!link) return <span>—</span>;
+  return (
+    <span className="flex flex-wrap items-center gap-x-2">
+      <span className="break-all font-mono text-xs">{link.id}</span>
+      {link.href ? (
+        <a
+          href={link.href}
+          target="_blank"
+          rel="noopener noreferrer"
+          className="text-xs text-brand-700 hover:underline"
+          data-testid="provider-dashboard-link"
+        >
+          Open in {detail.providerDashboard}
+          <span className="sr-only"> (opens in a new tab)</span>
+        </a>
+      ) : null}
+    </span>
+  );
+}
+
+/** Paid, refunded, net (and what pending refunds hold back), in the payment's currency. */
+function Amounts({ detail }: { detail: PaymentDetail }) {
+  const { amounts } = detail;
+  const tiles: [string, string, string][] = [
+    ["Paid", formatMoney(amounts.paidMinor, amounts.currency), "amount-paid"],
+    [
+      "Refunded",
+      amounts.refundedMinor ? `−${formatMoney(amounts.refundedMinor, amounts.currency)}` : "—",
+      "amount-refunded",
+    ],
+    ["Net", formatMoney(amounts.netMinor, amounts.currency), "amount-net"],
+  ];
+  if (amounts.reservedMinor > 0) {
+    tiles.push([
+      "Reserved for pending refunds",
+      formatMoney(amounts.reservedMinor, amounts.currency),
+      "amount-reserved",
+    ]);
+  }
+  return (
+    <dl className="mb-4 grid grid-cols-2 gap-3 sm:grid-cols-4" aria-label="Amounts">
+      {tiles.map(([term, value, testId]) => (
+        <div key={term} className="rounded-lg bg-white p-3 shadow-sm ring-1 ring-slate-200">
+          <dt className="text-xs text-slate-500">{term}</dt>
+          <dd
+            className="mt-0.5 break-words text-lg font-semibold tabular-nums"
+            data-testid={testId}
+          >
+            {value}
+          </dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+/** The chat that led to the payment: what the customer was shown and what they confirmed. */
+function ConversationPanel({ detail }: { detail: PaymentDetail }) {
+  const conversation = detail.conversation!;
+  const paymentIds = new Set([detail.payment.id]);
+  return (
+    <section aria-labelledby="conversation-heading" className="space-y-4">
+      <div className="flex flex-wrap items-baseline justify-between gap-2">
+        <h2 id="conversation-heading" className="text-base font-semibold">
+          Conversation
+        </h2>
+        <Link
+          href={`/conversations/${conversation.id}`}
+          className="text-sm text-brand-700 hover:underline"
+        >
+          Open the conversation ({CHANNEL_LABELS[conversation.channel] ?? conversation.channel})
+        </Link>
+      </div>
+      <dl className="grid gap-3 text-sm sm:grid-cols-3" data-testid="conversation-facts">
+        <div>
+          <dt className="text-xs text-slate-500">Shown to the customer</dt>
+          <dd className="font-medium tabular-nums" data-testid="conversation-shown">
+            {conversation.shown
+              ? `Payment link for ${formatMoney(conversation.shown.amountMinor, conversation.shown.currency)}`
+              : "No payment link in the transcript"}
+          </dd>
+        </div>
+        <div>
+          <dt className="text-xs text-slate-500">Items</dt>
+          <dd data-testid="conversation-items">
+            {conversation.cart && conversation.cart.items.length ? (
+              <ul className="space-y-0.5">
+                {conversation.cart.items.map((item) => (
+                  <li key={item.sku} className="tabular-nums">
+                    {item.quantity} × <span className="font-mono text-xs">{item.sku}</span> at{" "}
+                    {formatMoney(item.unitMinor, conversation.cart!.currency)}
+                  </li>
+                ))}
+                <li className="font-medium tabular-nums">
+                  Total {formatMoney(conversation.cart.totalMinor, conversation.cart.currency)}
+                </li>
+              </ul>
+            ) : (
+              "No cart: the flow asked for an amount"
+            )}
+          </dd>
+        </div>
+        <div>
+          <dt className="text-xs text-slate-500">Customer confirmed</dt>
+          <dd className="break-words" data-testid="conversation-confirmed">
+            {conversation.confirmed ? `“${conversation.confirmed.text}”` : "—"}
+          </dd>
+        </div>
+      </dl>
+      <Transcript messages={conversation.messages} paymentIds={paymentIds} />
+    </section>
   );
 }

@@ -1,0 +1,2 @@
+CREATE INDEX "audit_log_target_idx" ON "audit_log" USING btree ("merchant_id","target_type","target_id");--> statement-breakpoint
+CREATE INDEX "payments_connection_created_idx" ON "payments" USING btree ("merchant_id","connection_id","created_at");
