@@ -191,7 +191,7 @@ export async function handleInbound(db: Db, params: HandleInboundParams): Promis
   const { plan: written, env, context } = outcome;
   let finished: Finished;
   if (params.defer) {
-    notifyConversation(written.conversation.id);
+    await notifyConversation(db, written.conversation);
     params.defer(async () => {
       await finishStep(db, written, env, now);
     });

@@ -153,7 +153,7 @@ export async function finishStep(
   env: StepEnvironment,
   now: Date,
 ): Promise<Finished> {
-  notifyConversation(plan.conversation.id);
+  await notifyConversation(db, plan.conversation);
   await sendOutbound(db, plan.conversation, plan.outbound);
   const finished: Finished = {
     conversation: plan.conversation,
