@@ -1,3 +1,4 @@
+import { LiveTransactionsFeed } from "@/components/transactions/live-feed";
 import { PaymentFilters } from "@/components/transactions/payment-filters";
 import { PaymentsTable } from "@/components/transactions/payments-table";
 import { EmptyState, PageHeader } from "@/components/ui/card";
@@ -58,6 +59,7 @@ export default async function TransactionsPage({
         description="Every payment your bots create, newest first, with a timeline of each provider event."
       />
       <PaymentFilters status={query.status} provider={query.provider} />
+      <LiveTransactionsFeed live={!query.before} mode={mode} />
       {payments.length === 0 ? (
         query.before ? (
           <EmptyState

@@ -1,12 +1,8 @@
 import { methodName } from "@/components/connections/chips";
-import { AutoRefresh } from "@/components/transactions/auto-refresh";
+import { LivePaymentRefresh } from "@/components/transactions/live-payment";
 import { DisputesList, RefundsList } from "@/components/transactions/money-back-lists";
 import { OpenDisputeButton } from "@/components/transactions/open-dispute-button";
-import {
-  PaymentFlags,
-  PaymentStatusBadge,
-  STILL_MOVING,
-} from "@/components/transactions/payment-status-badge";
+import { PaymentFlags, PaymentStatusBadge } from "@/components/transactions/payment-status-badge";
 import { RefundForm } from "@/components/transactions/refund-form";
 import { PaymentTimeline } from "@/components/transactions/timeline";
 import { Card } from "@/components/ui/card";
@@ -157,7 +153,7 @@ export default async function PaymentPage({ params }: { params: Promise<{ id: st
             ) : null}
           </div>
         </div>
-        <AutoRefresh active={STILL_MOVING.includes(payment.status)} />
+        <LivePaymentRefresh paymentId={payment.id} mode={payment.mode} />
       </div>
 
       {payment.failureCode || payment.failureMessage ? (
