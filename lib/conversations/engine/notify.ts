@@ -1,27 +1,8 @@
-// Wake-ups for open chat streams, through the console's event bus (lib/events/bus.ts): a step
-// that wrote messages announces its conversation, and every process's streams of that
-// conversation read at once — a step written by another `next start` process included.
-import type { DbOrTx } from "@/db/client";
-import type { Conversation } from "@/db/schema";
-import { publishEvent, subscribeEvents } from "@/lib/events/bus";
-
-/** After a step's write: the conversation changed (a failed announcement is only logged). */
-export async function notifyConversation(
-  db: DbOrTx,
-  conversation: Pick<Conversation, "merchantId" | "mode" | "id">,
-): Promise<void> {
-  try {
-    await publishEvent(db, {
-      kind: "conversation",
-      merchantId: conversation.merchantId,
-      mode: conversation.mode,
-      id: conversation.id,
-    });
-  } catch (error) {
-    // The streams' slow safety re-read still picks the step up.
-    console.error("[chat] could not announce a step", error);
-  }
-}
+// Wake-ups for open chat streams, through the console's event bus (lib/events/bus.ts): a step's
+// write announces its conversation in the same statement (lib/conversations/engine/step-writer.ts),
+// and every process's streams of that conversation read at once — a step written by another
+// `next start` process included.
+import { subscribeEvents } from "@/lib/events/bus";
 
 export interface ConversationWatch {
   /**
