@@ -122,6 +122,10 @@ test("a second merchant's stream never carries the first's payments; no session,
   expect(unauthenticated.status()).toBe(401);
 
   const other = await watchTransactions(browser, "owner@nusantara.test");
+  // A mode that is neither word is refused with a message, not guessed and not a 500.
+  const badMode = await other.request.get("/api/events?mode=both");
+  expect(badMode.status()).toBe(422);
+  expect(await badMode.json()).toEqual({ error: "mode must be test or live." });
   await other.evaluate(() => {
     const seen: string[] = [];
     (window as unknown as { seenPayments: string[] }).seenPayments = seen;
