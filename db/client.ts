@@ -1,4 +1,9 @@
 import { env } from "@/lib/env";
+import {
+  listenOnPostgres,
+  type ChannelListener,
+  type NotificationHandler,
+} from "@/lib/events/pg-listener";
 import { PGlite } from "@electric-sql/pglite";
 import { drizzle as drizzlePg, type NodePgDatabase } from "drizzle-orm/node-postgres";
 import { migrate as migratePg } from "drizzle-orm/node-postgres/migrator";
@@ -20,6 +25,11 @@ export interface DbHandle {
   db: Db;
   kind: "pglite" | "postgres";
   migrate(): Promise<void>;
+  /**
+   * LISTENs on a channel (the event bus, lib/events/bus.ts): a dedicated connection on Postgres,
+   * the instance's own LISTEN on PGlite. `onReconnect` runs after a lost connection is back.
+   */
+  listen(channel: string, onPayload: NotificationHandler, onReconnect: () => void): ChannelListener;
   close(): Promise<void>;
 }
 
@@ -30,11 +40,27 @@ export function openPostgres(url: string, poolSize = 10): DbHandle {
   // A dropped idle connection must not crash the process.
   pool.on("error", (error) => console.error("[db] idle client error", error.message));
   const db = drizzlePg(pool, { schema });
+  const listeners = new Set<ChannelListener>();
   return {
     db,
     kind: "postgres",
     migrate: () => migratePg(db, { migrationsFolder: MIGRATIONS_FOLDER }),
-    close: () => pool.end(),
+    listen(channel, onPayload, onReconnect) {
+      const listener = listenOnPostgres(url, channel, onPayload, onReconnect);
+      const tracked: ChannelListener = {
+        ready: listener.ready,
+        close: () => {
+          listeners.delete(tracked);
+          return listener.close();
+        },
+      };
+      listeners.add(tracked);
+      return tracked;
+    },
+    close: async () => {
+      await Promise.all([...listeners].map((l) => l.close()));
+      await pool.end();
+    },
   };
 }
 
@@ -51,6 +77,18 @@ export function openPglite(dataDir?: string): DbHandle {
     db,
     kind: "pglite",
     migrate: () => migratePglite(db as never, { migrationsFolder: MIGRATIONS_FOLDER }),
+    // PGlite's LISTEN/NOTIFY works within its instance and, like Postgres, delivers a NOTIFY
+    // only when its transaction commits. One process owns the instance, so there is nothing to
+    // re-connect.
+    listen(channel, onPayload) {
+      const unlisten = client.listen(channel, onPayload);
+      return {
+        ready: unlisten.then(() => undefined),
+        close: async () => {
+          if (!client.closed) await (await unlisten)();
+        },
+      };
+    },
     close: async () => {
       await client.close();
       releaseLock();

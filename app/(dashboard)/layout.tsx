@@ -1,3 +1,4 @@
+import { LiveAlerts } from "@/components/alerts/live-alerts";
 import { MerchantSwitcher } from "@/components/shell/merchant-switcher";
 import { MobileNav } from "@/components/shell/mobile-nav";
 import { Sidebar, type SidebarItem } from "@/components/shell/sidebar";
@@ -82,6 +83,7 @@ export default async function DashboardLayout({ children }: { children: React.Re
       </aside>
       <main className="min-w-0 flex-1 px-4 py-4 md:px-8 md:py-6">
         {viewMode === "test" ? <TestDataBanner /> : null}
+        {can(ctx.role, "alerts.view") ? <LiveAlerts mode={viewMode} /> : null}
         {children}
       </main>
     </div>

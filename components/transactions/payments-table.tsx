@@ -43,7 +43,7 @@ export function PaymentsTable({ payments }: { payments: PaymentRow[] }) {
       </thead>
       <tbody className="divide-y divide-slate-100">
         {payments.map((p) => (
-          <tr key={p.id} className="hover:bg-slate-50">
+          <tr key={p.id} className="hover:bg-slate-50" data-payment-id={p.id}>
             <Td>
               <Link href={`/transactions/${p.id}`} className="text-brand-700 hover:underline">
                 {/* The name starts with what the link opens and still contains the visible text. */}

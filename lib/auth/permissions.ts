@@ -12,6 +12,8 @@ const MATRIX = {
   "overview.view": [OK__, OK__, OK__, OK__],
   "transactions.view": [OK__, OK__, OK__, OK__],
   "transactions.refund": [OK__, OK__, OK__, ____],
+  // Who the customer is (email): support answers them; an analyst reads figures, not people.
+  "transactions.view_customer": [OK__, OK__, OK__, ____],
   "conversations.view": [OK__, OK__, OK__, ____],
   "flows.view": [OK__, OK__, OK__, OK__],
   "flows.edit": [OK__, OK__, ____, ____],

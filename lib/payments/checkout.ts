@@ -20,8 +20,10 @@ import { PAYMENT_METHODS, ProviderError } from "@/lib/connections/providers/type
 import { testPaymentSchema, type TestPaymentInput } from "@/lib/connections/schemas";
 import { appUrl } from "@/lib/env";
 import { AppError, ConflictError, NotFoundError } from "@/lib/errors";
+import { publishEvent } from "@/lib/events/bus";
 import { newId } from "@/lib/ids";
 import { SUPPORTED_CURRENCIES } from "@/lib/money";
+import { paymentEvent } from "@/lib/payments/status-write";
 import { zodFieldErrors } from "@/lib/validation";
 import { and, eq } from "drizzle-orm";
 import { z } from "zod";
@@ -160,6 +162,7 @@ export async function createCheckout(
       .returning();
     // Lost a race with a concurrent call using the same key: continue with its row.
     payment = inserted ?? (await findByKey(db, merchantId, request.idempotencyKey))!;
+    if (inserted) await publishEvent(db, paymentEvent(inserted));
   }
 
   const base = appUrl();
@@ -205,6 +208,7 @@ export async function createCheckout(
       providerCheckoutId: result.providerCheckoutId,
       url: result.url,
     });
+    await publishEvent(tx, paymentEvent(row));
     return row;
   });
   return { ...stored, replayed: false };

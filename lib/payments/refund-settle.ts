@@ -7,6 +7,7 @@ import { paymentEvents, payments, refunds, type Payment, type Refund } from "@/d
 import { recordAudit } from "@/lib/audit/record";
 import type { RefundResult } from "@/lib/connections/providers/types";
 import { NotFoundError } from "@/lib/errors";
+import { publishEvent } from "@/lib/events/bus";
 import { newId } from "@/lib/ids";
 import { refundFactFromResult } from "@/lib/payments/event-mapping";
 import { derivePaymentView, serializeFact } from "@/lib/payments/facts";
@@ -164,6 +165,12 @@ export async function failRefund(
       targetId: refund.paymentId,
       summary: `Refund of ${refund.amountMinor} ${refund.currency} (minor units) failed: ${message}`,
       after: { refundId: refund.id, amountMinor: refund.amountMinor, error: message },
+    });
+    await publishEvent(tx, {
+      kind: "payment",
+      merchantId: refund.merchantId,
+      mode: refund.mode,
+      id: refund.paymentId,
     });
     return stored;
   });

@@ -10,6 +10,7 @@ import { assertCan } from "@/lib/auth/context";
 import { connectorContext, connectorFor } from "@/lib/connections/providers/registry";
 import { isOutcomeUnknown, type RefundResult } from "@/lib/connections/providers/types";
 import { AppError } from "@/lib/errors";
+import { publishEvent } from "@/lib/events/bus";
 import { newId } from "@/lib/ids";
 import { derivePaymentView } from "@/lib/payments/facts";
 import { checkPendingRefund } from "@/lib/payments/refund-reconcile";
@@ -21,6 +22,7 @@ import {
   settleRefund,
 } from "@/lib/payments/refund-settle";
 import { canRefund } from "@/lib/payments/state-machine";
+import { paymentEvent } from "@/lib/payments/status-write";
 import { zodFieldErrors } from "@/lib/validation";
 import { and, eq, isNull, sql } from "drizzle-orm";
 import { z } from "zod";
@@ -128,6 +130,7 @@ export async function refundPayment(
           createdByUserId: ctx.user.id,
         })
         .returning();
+      await publishEvent(tx, paymentEvent(payment));
       return { payment, refund: refund };
     });
   } catch (error) {

@@ -6,6 +6,7 @@ import type { Tx } from "@/db/client";
 import { payments, type Payment } from "@/db/schema";
 import type { PaymentMethod } from "@/lib/connections/providers/types";
 import { enqueueConversationPaymentEvent } from "@/lib/conversations/checkout/payment-events";
+import { publishEvent } from "@/lib/events/bus";
 import type { PaymentView } from "@/lib/payments/state-machine";
 import { and, eq } from "drizzle-orm";
 
@@ -49,6 +50,16 @@ export function paymentViewColumns(
   };
 }
 
+/** The console's event for a payment that changed (ids only; readers re-read it). */
+export function paymentEvent(payment: Pick<Payment, "merchantId" | "mode" | "id">) {
+  return {
+    kind: "payment" as const,
+    merchantId: payment.merchantId,
+    mode: payment.mode,
+    id: payment.id,
+  };
+}
+
 /**
  * Whoever adds facts to a payment's timeline holds the payment's row lock from before reading
  * the timeline, and rewrites the row in the same transaction (here, or in the batch of
@@ -66,6 +77,8 @@ export async function writePaymentView(
     .update(payments)
     .set(paymentViewColumns(payment, view, extras, now))
     .where(and(eq(payments.merchantId, payment.merchantId), eq(payments.id, payment.id)));
+  // Open consoles hear about it once this transaction commits (lib/events/bus.ts).
+  await publishEvent(tx, paymentEvent(payment));
   // The customer waiting in the chat hears about the new status through a durable job written
   // in this same transaction.
   if (view.status !== payment.status)

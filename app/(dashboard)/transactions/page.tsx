@@ -1,4 +1,5 @@
 import { FIELD_NAMES } from "@/components/transactions/filter-labels";
+import { LiveTransactionsFeed } from "@/components/transactions/live-feed";
 import { PaymentsTable } from "@/components/transactions/payments-table";
 import { TransactionFilters } from "@/components/transactions/transaction-filters";
 import { EmptyState, PageHeader } from "@/components/ui/card";
@@ -96,6 +97,7 @@ export default async function TransactionsPage({
           </ul>
         </div>
       ) : null}
+      <LiveTransactionsFeed live={!direction} mode={mode} />
       {payments.length === 0 ? (
         direction ? (
           <EmptyState

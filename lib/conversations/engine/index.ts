@@ -20,7 +20,6 @@ import {
   versionForNewConversation,
 } from "./environment";
 import { type InboundText, langFromTag, prepareInbound } from "./inbound";
-import { notifyConversation } from "./notify";
 import {
   assertReachable,
   type ChatIdentity,
@@ -191,7 +190,6 @@ export async function handleInbound(db: Db, params: HandleInboundParams): Promis
   const { plan: written, env, context } = outcome;
   let finished: Finished;
   if (params.defer) {
-    notifyConversation(written.conversation.id);
     params.defer(async () => {
       await finishStep(db, written, env, now);
     });

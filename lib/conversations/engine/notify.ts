@@ -1,40 +1,46 @@
-// In-process wake-ups for open chat streams: a step that wrote messages nudges the streams
-// of that conversation so they read at once instead of at their next poll. Streams still
-// poll, so a step written by another process is seen within a second anyway.
-import { EventEmitter } from "node:events";
+// Wake-ups for open chat streams, through the console's event bus (lib/events/bus.ts): a step's
+// write announces its conversation in the same statement (lib/conversations/engine/step-writer.ts),
+// and every process's streams of that conversation read at once — a step written by another
+// `next start` process included.
+import { subscribeEvents } from "@/lib/events/bus";
 
-const globalForNotify = globalThis as unknown as { __parleyConversationEvents?: EventEmitter };
-
-function emitter(): EventEmitter {
-  if (!globalForNotify.__parleyConversationEvents) {
-    const created = new EventEmitter();
-    // One listener per open chat tab; the default warning at 10 would be noise.
-    created.setMaxListeners(0);
-    globalForNotify.__parleyConversationEvents = created;
-  }
-  return globalForNotify.__parleyConversationEvents;
+export interface ConversationWatch {
+  /**
+   * Resolves at once if the conversation changed since the last wait, else when it changes, the
+   * time is up or the signal aborts.
+   */
+  wait(ms: number, signal?: AbortSignal): Promise<void>;
+  close(): void;
 }
 
-export function notifyConversation(conversationId: string): void {
-  emitter().emit(conversationId);
-}
-
-/** Resolves when the conversation is nudged, the time is up, or the signal aborts. */
-export function waitForConversation(
-  conversationId: string,
-  ms: number,
-  signal?: AbortSignal,
-): Promise<void> {
-  return new Promise((resolve) => {
-    const events = emitter();
-    const done = () => {
-      clearTimeout(timer);
-      events.off(conversationId, done);
-      signal?.removeEventListener("abort", done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    events.on(conversationId, done);
-    signal?.addEventListener("abort", done, { once: true });
+/** Watches one conversation for as long as a stream is open: no change between waits is missed. */
+export function watchConversation(conversationId: string): ConversationWatch {
+  let changed = false;
+  let wake: (() => void) | null = null;
+  const unsubscribe = subscribeEvents((event) => {
+    if (event.kind !== "conversation" || event.id !== conversationId) return;
+    changed = true;
+    wake?.();
   });
+  return {
+    wait(ms, signal) {
+      return new Promise((resolve) => {
+        const done = () => {
+          clearTimeout(timer);
+          signal?.removeEventListener("abort", done);
+          wake = null;
+          changed = false;
+          resolve();
+        };
+        const timer = setTimeout(done, ms);
+        if (changed || signal?.aborted) return done();
+        wake = done;
+        signal?.addEventListener("abort", done, { once: true });
+      });
+    },
+    close() {
+      wake?.();
+      unsubscribe();
+    },
+  };
 }

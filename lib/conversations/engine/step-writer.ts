@@ -1,11 +1,12 @@
 // Writes a planned step as one SQL statement: the conversation's new state (only if the row is
 // still at the revision the step read, and only if the customer's message is not stored yet),
-// with its messages, events and jobs riding on that update. A statement is atomic on its own,
+// with its messages, events, jobs and the console's event riding on that update. A statement is atomic on its own,
 // so a step is one round trip and holds the row lock for no longer than the statement.
 import type { DbOrTx } from "@/db/client";
 import { runPreparedSql as queryRows } from "@/db/prepared";
 import { assignments, columnNames, insertableColumns, insertValues, rowsJson } from "@/db/rows";
 import { conversationEvents, conversationMessages, conversations } from "@/db/schema";
+import { CONSOLE_EVENTS_CHANNEL, eventPayload } from "@/lib/events/bus";
 import { sql, type SQL, type Table } from "drizzle-orm";
 import { jobParts } from "./step-jobs";
 import { RevisionConflictError, type StepPlan } from "./step-runner";
@@ -81,10 +82,21 @@ function rowsAfter(plan: StepPlan): SQL {
   return sql.join(parts);
 }
 
+/**
+ * The console's event for the conversation (lib/events/bus.ts), sent only if `head` wrote the
+ * row and only when the statement's transaction commits: open chat streams in every process wake.
+ */
+function announce(plan: StepPlan): SQL {
+  const { merchantId, mode, id } = plan.conversation;
+  const payload = eventPayload({ kind: "conversation", merchantId, mode, id });
+  return sql`, announced as (select pg_notify(${CONSOLE_EVENTS_CHANNEL}, ${payload}) from head)`;
+}
+
 async function run(db: DbOrTx, head: SQL, plan: StepPlan, jobs: SQL = sql``): Promise<boolean> {
   const [row] = await queryRows<{ written: number }>(
     db,
-    sql`with head as (${head})${rowsAfter(plan)}${jobs} select count(*)::int as written from head`,
+    sql`with head as (${head})${rowsAfter(plan)}${jobs}${announce(plan)}
+      select count(*)::int as written, (select count(*)::int from announced) as announced from head`,
   );
   return Number(row?.written ?? 0) === 1;
 }

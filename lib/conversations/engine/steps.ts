@@ -16,7 +16,6 @@ import {
 import type { ConversationInput } from "@/lib/flows/runtime/types";
 import { and, eq } from "drizzle-orm";
 import { environmentFor } from "./environment";
-import { notifyConversation } from "./notify";
 import { readStepContext, type StepContext } from "./step-context";
 import {
   planStep,
@@ -153,7 +152,6 @@ export async function finishStep(
   env: StepEnvironment,
   now: Date,
 ): Promise<Finished> {
-  notifyConversation(plan.conversation.id);
   await sendOutbound(db, plan.conversation, plan.outbound);
   const finished: Finished = {
     conversation: plan.conversation,

@@ -1,18 +1,21 @@
 // The widget's live feed as server-sent events. Each event carries the messages after the last
 // one sent and the conversation's status; its id is the cursor, so a reconnecting EventSource
-// (Last-Event-ID) resumes exactly where it stopped.
+// (Last-Event-ID) resumes exactly where it stopped. It wakes on the event bus (lib/events/bus.ts)
+// when its conversation changes, in any process; a slow re-read is only a safety net.
 import type { Db } from "@/db/client";
 import { type ChatMessageView, toMessageView } from "@/lib/conversations/engine/messages";
-import { waitForConversation } from "@/lib/conversations/engine/notify";
+import { watchConversation } from "@/lib/conversations/engine/notify";
 import { snapshotOf } from "@/lib/conversations/engine/snapshot";
 import { readStepContext } from "@/lib/conversations/engine/step-context";
 import { NotFoundError } from "@/lib/errors";
+import { eventBusReady } from "@/lib/events/bus";
 import { limitPublicEndpoint } from "@/lib/http/rate-limit";
 import { getPublicChatFlow, getWidgetConversation } from "./queries";
 import { CursorSchema, ReadChatSchema } from "./schemas";
 
 export const STREAM_LIFETIME_MS = 60_000;
-const POLL_MS = 1_000;
+// Only a safety net: changes arrive through the bus.
+const SAFETY_REREAD_MS = 10_000;
 const HEARTBEAT_MS = 15_000;
 
 export async function openChatStream(
@@ -46,7 +49,10 @@ export async function openChatStream(
       const endAt = Date.now() + lifetime;
       let lastStatus: string | null = null;
       let lastWrite = Date.now();
+      const watch = watchConversation(first.id);
       try {
+        // Listening before the first read: a step written meanwhile is not missed.
+        await eventBusReady();
         while (!stop.signal.aborted && Date.now() < endAt) {
           // The conversation's status and what came after the cursor, in one read.
           const context = await readStepContext(db, first.merchantId, first.id, {
@@ -72,15 +78,15 @@ export async function openChatStream(
             send(`: keep-alive\n\n`);
             lastWrite = Date.now();
           }
-          await waitForConversation(
-            first.id,
-            Math.min(POLL_MS, Math.max(0, endAt - Date.now())),
+          await watch.wait(
+            Math.min(SAFETY_REREAD_MS, HEARTBEAT_MS, Math.max(0, endAt - Date.now())),
             stop.signal,
           );
         }
       } catch (error) {
         if (!stop.signal.aborted) console.error("[chat] stream failed", error);
       } finally {
+        watch.close();
         try {
           controller.close();
         } catch {

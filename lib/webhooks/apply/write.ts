@@ -1,6 +1,7 @@
 // The write half of applying events, in one statement: the new timeline rows (the provider event
 // id keeps a replay out), the payments' re-derived views and, for a webhook delivery, the inbox
-// row's outcome. Rows travel as one JSON parameter each, read back with jsonb_populate_recordset.
+// row's outcome, and the console's event per payment written (lib/events/bus.ts). Rows travel as
+// one JSON parameter each, read back with jsonb_populate_recordset.
 //
 // The plan was made from what the payments' locks let us read; a row the insert still skips
 // means someone recorded the same provider event id meanwhile without holding those locks (an
@@ -9,6 +10,7 @@
 import type { DbOrTx, Tx } from "@/db/client";
 import { columnNames, insertableColumns, jsonValue, rowsJson } from "@/db/rows";
 import { paymentEvents, payments } from "@/db/schema";
+import { CONSOLE_EVENTS_CHANNEL } from "@/lib/events/bus";
 import { PAYMENT_VIEW_KEYS, paymentViewColumns } from "@/lib/payments/status-write";
 import type { ApplyPlan } from "@/lib/webhooks/apply/plan";
 import {
@@ -52,6 +54,11 @@ export class DeliveryAlreadyApplied extends Error {
 export const TIMELINE_KEYS = insertableColumns(paymentEvents, ["recordedAt"]);
 const VIEW_WRITE_KEYS = ["id", ...PAYMENT_VIEW_KEYS] as const;
 
+// The console's event for each payment written, in the statement itself (no extra round trip):
+// the same text as eventPayload() in lib/events/bus.ts, so a payment also announced by
+// writePaymentView in this transaction is delivered once (Postgres folds identical payloads).
+const PAYMENT_EVENT_PAYLOAD_SQL = `'{"kind":"payment","merchantId":' || to_json($3::text)::text || ',"mode":' || to_json(w.mode)::text || ',"id":' || to_json(w.id)::text || '}'`;
+
 const quoted = (names: string[]) => names.map((n) => `"${n}"`).join(", ");
 
 // Each part works on its own parameter and does nothing when it is empty (no rows, no views,
@@ -72,7 +79,9 @@ function writePlanStatement(shape: ListShape): NamedStatement {
     update payments p set ${view}
     from jsonb_populate_recordset(null::payments, $2::jsonb) as v
     where p.merchant_id = $3 and ${matchList("p.id", "$4", shape)} and p.id = v.id
-    returning p.id
+    returning p.id, p.mode
+  ), notified as (
+    select pg_notify('${CONSOLE_EVENTS_CHANNEL}', ${PAYMENT_EVENT_PAYLOAD_SQL}) from written w
   ), marked as (
     update webhook_inbox set status = $5, provider_event_ids = $6::jsonb,
       event_types = $7::jsonb, attempts = attempts + 1, error = $8,
@@ -81,7 +90,8 @@ function writePlanStatement(shape: ListShape): NamedStatement {
     returning id
   )
   select (select coalesce(json_agg(provider_event_id), '[]'::json) from new_events) as inserted,
-    (select count(*)::int from marked) as marked`);
+    (select count(*)::int from marked) as marked,
+    (select count(*)::int from notified) as notified`);
 }
 
 /** The statement's text for a list shape (tests read its column lists). */

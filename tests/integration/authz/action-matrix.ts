@@ -51,5 +51,9 @@ export const ACTIONS_WITHOUT_PERMISSION = {
 } as const;
 
 // Route handlers that act for a signed-in member (call requirePermission or read the session).
-// Today none does: app/api is for outside callers only. A new one must be listed and tested.
-export const MEMBER_ROUTE_HANDLERS: Record<string, Permission> = {};
+// A new one must be listed and tested. The console's event stream is one: the session on
+// connect, its scope tested in tests/integration/events/console-stream.test.ts and signed-out
+// refusal in tests/e2e/live-transactions.spec.ts.
+export const MEMBER_ROUTE_HANDLERS: Record<string, Permission> = {
+  "app/api/events/route.ts": "transactions.view",
+};

@@ -13,6 +13,7 @@ const EXPECTED: Record<
   "overview.view": [Y, Y, Y, Y],
   "transactions.view": [Y, Y, Y, Y],
   "transactions.refund": [Y, Y, Y, _],
+  "transactions.view_customer": [Y, Y, Y, _],
   "conversations.view": [Y, Y, Y, _],
   "flows.view": [Y, Y, Y, Y],
   "flows.edit": [Y, Y, _, _],

@@ -1,14 +1,10 @@
 import { methodName } from "@/components/connections/chips";
 import { Transcript } from "@/components/conversations/transcript";
 import { CHANNEL_LABELS } from "@/components/flows/node-meta";
-import { AutoRefresh } from "@/components/transactions/auto-refresh";
+import { LivePaymentRefresh } from "@/components/transactions/live-payment";
 import { DisputesList, RefundsList } from "@/components/transactions/money-back-lists";
 import { OpenDisputeButton } from "@/components/transactions/open-dispute-button";
-import {
-  PaymentFlags,
-  PaymentStatusBadge,
-  STILL_MOVING,
-} from "@/components/transactions/payment-status-badge";
+import { PaymentFlags, PaymentStatusBadge } from "@/components/transactions/payment-status-badge";
 import { RefundForm } from "@/components/transactions/refund-form";
 import { PaymentTimeline } from "@/components/transactions/timeline";
 import { Card } from "@/components/ui/card";
@@ -165,7 +161,7 @@ export default async function PaymentPage({ params }: { params: Promise<{ id: st
             ) : null}
           </div>
         </div>
-        <AutoRefresh active={STILL_MOVING.includes(payment.status)} />
+        <LivePaymentRefresh paymentId={payment.id} mode={payment.mode} />
       </div>
 
       {payment.failureCode || payment.failureMessage ? (
