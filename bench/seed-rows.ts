@@ -195,7 +195,11 @@ export function writePayment(
     const partial = rng.chance(0.4);
     const part = Math.floor((amountMinor * rng.int(20, 70)) / 100 / step) * step;
     const refundMinor = partial && part >= step && part < amountMinor ? part : amountMinor;
-    const refundAt = Math.min(row.succeededAt.getTime() + rng.int(1, 144) * 3_600_000, nowMs - 1);
+    // At least an hour ago, so its provider answer (20 minutes on) is in the past too.
+    const refundAt = Math.min(
+      row.succeededAt.getTime() + rng.int(1, 144) * 3_600_000,
+      nowMs - 60 * MINUTE,
+    );
     const roll = rng.next();
     const status: Refund["status"] =
       roll < 0.02 ? "failed" : roll < 0.06 && nowMs - refundAt < 3 * DAY ? "pending" : "succeeded";
