@@ -1,6 +1,6 @@
 // Alert evaluation cost per 1,000 new payment events, on a seeded database (bench/monitoring.ts
 // runs it after its HTTP figures, with no app process running: the app's job would evaluate too).
-// The evaluator is loaded by a computed specifier, so this bench builds before lib/alerts
+// The evaluator is loaded by a computed specifier, so this bench builds before the alerts domain
 // exists and reports "skipped" then; once it does, it times evaluateMerchantAlerts: the first
 // pass (sets the watermark at the newest event), a pass with nothing new, and passes after
 // 1,000 new provider events each (85 % succeeded, 15 % failed, on recent live payments).
