@@ -497,7 +497,7 @@ export async function run(
         floorPgP50Ms: round(floor.p50),
         floorPgP95Ms: round(floor.p95),
         floorMs: round(floorMs),
-        ratioToFloor: Number((http.p50 / floorMs).toFixed(1)),
+        ratioToFloor: Number((http.p50 / floorMs).toPrecision(2)),
         targetMs,
         rows,
         status: http.status,
