@@ -568,10 +568,11 @@ export async function run(
       50,
       compareRows(deepIds, deepFloor.ids, []),
     );
-    const newer = linkHref(page.body, /Newer|Newest/);
+    // "← Newer" (a cursor to the page above); pages without one may offer "← Newest" (the top).
+    const newer = linkHref(page.body, /Newer/) ?? linkHref(page.body, /Newest/);
     if (newer) {
       const newerHttp = await timeHttp(`${app.url}${newer}`, cookie, samples);
-      const newerIsTop = /Newest/.test(newer) || !/(before|after)=/.test(newer);
+      const newerIsTop = !/[?&](before|after)=/.test(newer);
       record(
         `page ${reached - 1} by its "Newer" link${newerIsTop ? " (goes to the newest page)" : ""}`,
         newer,
