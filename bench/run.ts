@@ -3,9 +3,12 @@
 import os from "node:os";
 import { run as runConversations } from "./conversations";
 import { run as runFlowRuntime } from "./flow-runtime";
+import { optionsFromArgs as monitoringOptions, run as runMonitoring } from "./monitoring";
 import { run as runWebhooks } from "./webhooks";
 
-const only = process.argv.slice(2);
+// `npm run bench -- monitoring --payments 1000000`: names pick benches, --flags go to them.
+const args = process.argv.slice(2);
+const only = args.filter((a, i) => !a.startsWith("--") && !args[i - 1]?.startsWith("--"));
 const wanted = (name: string) => only.length === 0 || only.includes(name);
 const rows: { bench: string; figure: string; value: number; target: string; ratio: string }[] = [];
 const ratio = (value: number, target: number, higherIsBetter: boolean) =>
@@ -85,5 +88,57 @@ if (wanted("conversations")) {
     });
 }
 
+// One row per scenario, in a table of its own (printed last): figure, floor, ratio, target.
+let monitoringRows: Record<string, string | number>[] = [];
+if (wanted("monitoring")) {
+  const r = await runMonitoring(monitoringOptions(args));
+  const target = (ms: number, t: number | null) => (t ? ratio(ms, t, false) : "—");
+  monitoringRows = r.scenarios.map((s) => ({
+    [`transactions, ${r.payments.toLocaleString("en")} payments`]: s.name,
+    "p50 ms": s.p50Ms,
+    "p95 ms": s.p95Ms,
+    "floor ms": s.floorMs,
+    "× floor": s.ratioToFloor,
+    target: s.targetMs ? `< ${s.targetMs}` : "—",
+    "p95 vs target": target(s.p95Ms, s.targetMs),
+    rows: s.rows,
+  }));
+  rows.push({
+    bench: `transactions: walk by "Older →" to page ${r.deepWalk.pagesReached}`,
+    figure: "p50 ms per page",
+    value: r.deepWalk.p50Ms,
+    target: "< 50",
+    ratio: ratio(r.deepWalk.p50Ms, 50, false),
+  });
+  rows.push({
+    bench: `transactions: bare node:http floor (${Math.round(r.httpFloor.bytes / 1024)} KB page)`,
+    figure: "p50 ms",
+    value: r.httpFloor.p50Ms,
+    target: "—",
+    ratio: "—",
+  });
+  rows.push({
+    bench: "alert evaluation, per 1,000 new events",
+    figure: r.alerts ? "ms per pass" : `skipped: ${r.alertsSkipped}`,
+    value: r.alerts?.msPer1000Events ?? 0,
+    target: "—",
+    ratio: "—",
+  });
+  if (r.alerts)
+    rows.push({
+      bench: "alert evaluation, nothing new / first pass",
+      figure: "ms per pass",
+      value: r.alerts.idlePassMs,
+      target: "—",
+      ratio: `first ${r.alerts.firstPassMs} ms`,
+    });
+}
+
 console.log(`load after: ${os.loadavg()[0].toFixed(2)}\n`);
 console.table(rows);
+if (monitoringRows.length) {
+  console.log(
+    "floor = the same query straight on pg + a bare node:http server sending the same page; rows: same / same* (filter does not change page 1) / ignored (page does not read the parameter) / differs",
+  );
+  console.table(monitoringRows);
+}
