@@ -4,7 +4,7 @@
 // the buckets inside its window, open an episode for each new firing scope and resolve the
 // episodes whose condition cleared. Cost per pass: the new events, the window's buckets, and
 // the merchant's rules and connections — never the payment history.
-import type { Db, Tx } from "@/db/client";
+import type { Db, DbOrTx, Tx } from "@/db/client";
 import {
   alertBuckets,
   alertCursors,
@@ -82,13 +82,17 @@ export async function evaluateMerchantAlerts(
     };
     await ensureCursor(tx, merchantId, now);
     const [cursor] = await tx
-      .select()
+      .select({
+        // As text: a JS Date would drop the microseconds, and the bound must be exact.
+        recordedAt: sql<string | null>`${alertCursors.lastRecordedAt}::text`,
+        eventId: alertCursors.lastEventId,
+      })
       .from(alertCursors)
       .where(eq(alertCursors.merchantId, merchantId))
       .for("update", { skipLocked: true });
     if (!cursor) return result;
     result.evaluated = true;
-    result.folded = await foldNewEvents(tx, merchantId, now, options.batch ?? FOLD_BATCH);
+    result.folded = await foldNewEvents(tx, merchantId, cursor, now, options.batch ?? FOLD_BATCH);
     await tx
       .delete(alertBuckets)
       .where(
@@ -134,31 +138,16 @@ async function ensureCursor(tx: Tx, merchantId: string, now: Date): Promise<void
 }
 
 /** Reads the events after the watermark (oldest first), adds them to the buckets, moves it. */
-async function foldNewEvents(tx: Tx, merchantId: string, now: Date, batch: number) {
+async function foldNewEvents(
+  tx: Tx,
+  merchantId: string,
+  cursor: { recordedAt: string | null; eventId: string | null },
+  now: Date,
+  batch: number,
+) {
   const before = new Date(now.getTime() - FOLD_LAG_MS);
   const e = paymentEvents;
-  const rows = await tx
-    .select({
-      id: e.id,
-      type: e.type,
-      connectionId: e.connectionId,
-      recordedAt: e.recordedAt,
-      detail: e.detail,
-      mode: payments.mode,
-      customerEmail: payments.customerEmail,
-    })
-    .from(e)
-    .innerJoin(alertCursors, eq(alertCursors.merchantId, e.merchantId))
-    .leftJoin(payments, and(eq(payments.merchantId, e.merchantId), eq(payments.id, e.paymentId)))
-    .where(
-      and(
-        eq(e.merchantId, merchantId),
-        sql`(${alertCursors.lastRecordedAt} is null or (${e.recordedAt}, ${e.id}) > (${alertCursors.lastRecordedAt}, ${alertCursors.lastEventId}))`,
-        lt(e.recordedAt, before),
-      ),
-    )
-    .orderBy(asc(e.recordedAt), asc(e.id))
-    .limit(batch);
+  const rows = await newEventsQuery(tx, merchantId, cursor, before, batch);
   if (rows.length === 0) {
     await tx
       .update(alertCursors)
@@ -412,4 +401,40 @@ async function resolve(tx: Tx, alert: Alert, now: Date, why: string): Promise<vo
     before: { status: alert.status },
     after: { status: "resolved" },
   });
+}
+
+/** The events after the watermark, oldest first: exported so a test can pin its plan. */
+export function newEventsQuery(
+  tx: DbOrTx,
+  merchantId: string,
+  cursor: { recordedAt: string | null; eventId: string | null },
+  before: Date,
+  batch: number,
+) {
+  const e = paymentEvents;
+  return tx
+    .select({
+      id: e.id,
+      type: e.type,
+      connectionId: e.connectionId,
+      recordedAt: e.recordedAt,
+      detail: e.detail,
+      mode: payments.mode,
+      customerEmail: payments.customerEmail,
+    })
+    .from(e)
+    .leftJoin(payments, and(eq(payments.merchantId, e.merchantId), eq(payments.id, e.paymentId)))
+    .where(
+      and(
+        eq(e.merchantId, merchantId),
+        // The watermark as constants: an index bound on (merchant_id, recorded_at, id), so a pass
+        // reads only what came after it (a join to the cursor row made it a filter over history).
+        cursor.recordedAt === null
+          ? undefined
+          : sql`(${e.recordedAt}, ${e.id}) > (${cursor.recordedAt}::timestamptz, ${cursor.eventId ?? ""})`,
+        lt(e.recordedAt, before),
+      ),
+    )
+    .orderBy(asc(e.recordedAt), asc(e.id))
+    .limit(batch);
 }
