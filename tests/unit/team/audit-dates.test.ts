@@ -40,7 +40,9 @@ describe("audit day boundaries", () => {
 
   it("groups filter actions by domain, including actions it has never heard of", () => {
     const groups = auditActionGroups(["refund.created", "invite.created"]);
-    expect(groups.map((g) => g.domain)).toEqual(["auth", "invite", "member", "refund"]);
+    const domains = groups.map((g) => g.domain);
+    expect(domains).toEqual([...new Set(domains)].sort());
+    expect(domains).toEqual(expect.arrayContaining(["auth", "invite", "member", "refund"]));
     expect(groups.find((g) => g.domain === "invite")?.actions).toEqual([
       "invite.accepted",
       "invite.created",
