@@ -1,6 +1,7 @@
 // The job kinds the payments pipeline runs itself. Other domains register their own kinds
 // (e.g. "flow.reminder") with registerJobHandler.
 import type { Db } from "@/db/client";
+import { refreshRollups, ROLLUP_EVERY_MS, ROLLUP_JOB } from "@/lib/analytics/rollup-job";
 import { SANDBOX_DELIVERY_JOB } from "@/lib/connections/sandbox-completions";
 import { deliverSandboxJob } from "@/lib/connections/sandbox-emitter";
 import { env } from "@/lib/env";
@@ -37,16 +38,22 @@ export function registerBuiltinJobHandlers(): void {
     }
     return { repeatAt: new Date(now.getTime() + RECONCILE_EVERY_MS) };
   });
+  // Analytics rollups: the buckets facts touched since the watermark, recounted from raw facts.
+  registerJobHandler(ROLLUP_JOB, async (_job, { db, now }) => {
+    await refreshRollups(db, now);
+    return { repeatAt: new Date(now.getTime() + ROLLUP_EVERY_MS) };
+  });
   registerJobHandler(PAYPAL_CAPTURE_JOB, capturePayPalOrderJob);
   // A delayed Sandbox webhook whose in-process timer was lost to a restart.
   registerJobHandler(SANDBOX_DELIVERY_JOB, (job, { db }) => deliverSandboxJob(db, job));
 }
 
-/** The recurring sweep exists exactly once (its dedupe key keeps it single). */
+/** The recurring sweeps exist exactly once each (their dedupe keys keep them single). */
 export async function ensureRecurringJobs(db: Db, now: Date = new Date()): Promise<void> {
   await enqueueJob(db, SYSTEM_MERCHANT_ID, {
     kind: RECONCILE_JOB,
     runAt: now,
     dedupeKey: RECONCILE_JOB,
   });
+  await enqueueJob(db, SYSTEM_MERCHANT_ID, { kind: ROLLUP_JOB, runAt: now, dedupeKey: ROLLUP_JOB });
 }
