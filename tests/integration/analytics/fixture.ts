@@ -3,6 +3,7 @@
 // figures, a payment created 23:30 UTC that belongs to the next Paris day, and one flow whose
 // conversations stop at known steps. Expected figures are written out by hand below.
 import type { Db } from "@/db/client";
+import { flows, flowVersions } from "@/db/schema";
 import { addConversation, addDispute, addMerchantInZone, addPayment } from "./facts";
 
 export const FIXTURE_FLOW = "flow_fixture";
@@ -21,6 +22,32 @@ const PATH_TO_PAY = [
 
 export async function seedFixture(db: Db): Promise<string> {
   const m = await addMerchantInZone(db, "Europe/Paris");
+  const graph = {
+    nodes: [
+      { id: "start", type: "start", position: { x: 0, y: 0 }, data: { label: "Welcome" } },
+      { id: "ask_name", type: "ask", position: { x: 0, y: 0 }, data: { label: "Ask your name" } },
+      { id: "choose", type: "choose_method", position: { x: 0, y: 0 }, data: {} },
+      { id: "pay", type: "pay", position: { x: 0, y: 0 }, data: { label: "Pay now" } },
+    ],
+    edges: [],
+  };
+  await db.insert(flows).values({
+    merchantId: m,
+    id: FIXTURE_FLOW,
+    name: 'Order, "quick" pay',
+    publicKey: `pk_${m}`,
+    status: "published",
+    draftGraph: graph,
+    publishedVersionId: `${FIXTURE_FLOW}_v1`,
+  });
+  await db.insert(flowVersions).values({
+    merchantId: m,
+    id: `${FIXTURE_FLOW}_v1`,
+    flowId: FIXTURE_FLOW,
+    version: 1,
+    graph,
+    mode: "live",
+  });
   // Conversations: 5 started on 03-10 (Paris); one stops at ask_name, one at choose, one after
   // the link (unpaid), two pay. One more started on 03-11, paid. A simulation never counts.
   const c1 = await addConversation(db, m, {
