@@ -1,7 +1,6 @@
 // Analytics reads, all from the rollups (db/schema/analytics.ts), never from raw facts. Every
 // read takes the console's view mode and a day range in the merchant's zone; money stays per
 // currency. Another merchant's flow id looks exactly like an unknown one.
-import type { DbOrTx } from "@/db/client";
 import {
   connections,
   flows,
@@ -422,29 +421,4 @@ export async function riskBy(
     ...r,
     label: by === "flow" ? (r.key ? (labels.get(r.key) ?? r.key) : "no flow") : r.key,
   }));
-}
-
-/** Started and paid conversations per flow over the days, from the funnel rollup (the Flows list). */
-export async function flowConversions(
-  db: DbOrTx,
-  merchantId: string,
-  mode: Mode,
-  days: Days,
-): Promise<Map<string, { started: number; paid: number }>> {
-  const rows = await db
-    .select({
-      flowId: funnel.flowId,
-      started: total(funnel.started),
-      paid: total(funnel.paid),
-    })
-    .from(funnel)
-    .where(
-      and(
-        eq(funnel.merchantId, merchantId),
-        eq(funnel.mode, mode),
-        between(funnel.day, days.from, days.to),
-      ),
-    )
-    .groupBy(funnel.flowId);
-  return new Map(rows.map((r) => [r.flowId, { started: r.started, paid: r.paid }]));
 }

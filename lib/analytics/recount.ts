@@ -40,12 +40,13 @@ export async function recountPayments(db: DbOrTx, set: BucketSet): Promise<Payme
       sum(coalesce(d.lost, 0)) as disputes_lost
     from payments p
     left join conversations c on c.merchant_id = p.merchant_id and c.id = p.conversation_id
-    left join lateral (
-      select count(*) as n, sum(x.amount_minor) as amount,
+    left join (
+      select x.payment_id, count(*) as n, sum(x.amount_minor) as amount,
         count(*) filter (where x.status = 'won') as won,
         count(*) filter (where x.status in ('lost', 'accepted')) as lost
-      from disputes x where x.merchant_id = p.merchant_id and x.payment_id = p.id
-    ) d on true
+      from disputes x where x.merchant_id = ${set.merchantId} and x.mode = ${set.mode}
+      group by x.payment_id
+    ) d on d.payment_id = p.id
     where p.merchant_id = ${set.merchantId} and p.mode = ${set.mode}
       and ${dayFilter(sql`p.created_at`, set)}
     group by 1, 2, 3, 4, 5, 6, 7, 8, 9, 10`,
@@ -74,35 +75,50 @@ export async function recountPayments(db: DbOrTx, set: BucketSet): Promise<Payme
   }));
 }
 
-/** One row per conversation with how far it went (each step implies the ones before it). */
+/**
+ * One row per conversation with how far it went (each step implies the ones before it).
+ * Set-based (grouped subqueries, hash joins) rather than per-row lateral lookups, so the plan
+ * stays good on tables with no statistics yet (the demo seed rebuilds inside its transaction).
+ */
 function conversationProgress(set: BucketSet) {
   const day = localDay(sql`c.started_at`, set.timeZone);
   return sql`
-    with progress as (
-      select c.merchant_id, c.id, c.started_at, to_char(${day}, 'YYYY-MM-DD') as day,
-        c.flow_id, coalesce(c.flow_version_id, '') as flow_version_id, c.channel,
+    with conv as (
+      select c.merchant_id, c.id, c.mode, c.started_at, to_char(${day}, 'YYYY-MM-DD') as day,
+        c.flow_id, coalesce(c.flow_version_id, '') as flow_version_id, c.channel
+      from conversations c
+      where c.merchant_id = ${set.merchantId} and c.mode = ${set.mode} and not c.is_simulation
+        and ${dayFilter(sql`c.started_at`, set)}
+    ),
+    ev as (
+      select e.conversation_id,
+        bool_or(e.kind = 'entered' and e.node_type in ('choose_method', 'pay')) as reached_pay,
+        bool_or(e.kind = 'method_chosen') as method_chosen,
+        bool_or(e.kind = 'payment_link_sent') as link_sent,
+        bool_or(e.kind = 'payment_opened') as link_opened
+      from conversation_events e
+      where e.merchant_id = ${set.merchantId} and e.conversation_id in (select id from conv)
+      group by e.conversation_id
+    ),
+    pay as (
+      select p.conversation_id,
+        bool_or(p.status not in (${sqlList(UNATTEMPTED_STATUSES)})) as attempted,
+        min(coalesce(p.succeeded_at, p.updated_at)) filter (where p.status in (${sqlList(PAID_STATUSES)})) as paid_at
+      from payments p
+      where p.merchant_id = ${set.merchantId} and p.mode = ${set.mode}
+        and p.conversation_id in (select id from conv)
+      group by p.conversation_id
+    ),
+    progress as (
+      select c.merchant_id, c.id, c.started_at, c.day, c.flow_id, c.flow_version_id, c.channel,
         coalesce(ev.reached_pay, false) as ev_reached_pay,
         coalesce(ev.method_chosen, false) as ev_method_chosen,
         coalesce(ev.link_sent, false) as ev_link_sent,
         coalesce(ev.link_opened, false) or coalesce(pay.attempted, false) as ev_link_opened,
         pay.paid_at
-      from conversations c
-      left join lateral (
-        select bool_or(e.kind = 'entered' and e.node_type in ('choose_method', 'pay')) as reached_pay,
-          bool_or(e.kind = 'method_chosen') as method_chosen,
-          bool_or(e.kind = 'payment_link_sent') as link_sent,
-          bool_or(e.kind = 'payment_opened') as link_opened
-        from conversation_events e
-        where e.merchant_id = c.merchant_id and e.conversation_id = c.id
-      ) ev on true
-      left join lateral (
-        select bool_or(p.status not in (${sqlList(UNATTEMPTED_STATUSES)})) as attempted,
-          min(coalesce(p.succeeded_at, p.updated_at)) filter (where p.status in (${sqlList(PAID_STATUSES)})) as paid_at
-        from payments p
-        where p.merchant_id = c.merchant_id and p.conversation_id = c.id and p.mode = c.mode
-      ) pay on true
-      where c.merchant_id = ${set.merchantId} and c.mode = ${set.mode} and not c.is_simulation
-        and ${dayFilter(sql`c.started_at`, set)}
+      from conv c
+      left join ev on ev.conversation_id = c.id
+      left join pay on pay.conversation_id = c.id
     ),
     steps as (
       select *, paid_at is not null as is_paid,
@@ -149,21 +165,22 @@ export async function recountFlowSteps(db: DbOrTx, set: BucketSet): Promise<Flow
   const rows = await execRows<Raw>(
     db,
     sql`${conversationProgress(set)},
-    entered as (
-      select distinct s.id, s.day, s.flow_id, s.flow_version_id, s.channel, s.is_paid, e.node_id
-      from steps s join conversation_events e
-        on e.merchant_id = s.merchant_id and e.conversation_id = s.id and e.kind = 'entered'
+    node_visits as (
+      select e.conversation_id, e.node_id, max(e.seq) as last_seq
+      from conversation_events e
+      where e.merchant_id = ${set.merchantId} and e.kind = 'entered'
+        and e.conversation_id in (select id from conv)
+      group by 1, 2
     ),
-    last_node as (
-      select s.id, (select e.node_id from conversation_events e
-        where e.merchant_id = s.merchant_id and e.conversation_id = s.id and e.kind = 'entered'
-        order by e.seq desc limit 1) as node_id
-      from steps s where not s.is_paid
+    last_visit as (
+      select conversation_id, max(last_seq) as seq from node_visits group by 1
     )
-    select en.day, en.flow_id, en.flow_version_id, en.channel, en.node_id,
+    select s.day, s.flow_id, s.flow_version_id, s.channel, nv.node_id,
       count(*) as reached,
-      count(*) filter (where ln.node_id = en.node_id) as stopped
-    from entered en left join last_node ln on ln.id = en.id
+      count(*) filter (where not s.is_paid and nv.last_seq = lv.seq) as stopped
+    from node_visits nv
+    join steps s on s.id = nv.conversation_id
+    join last_visit lv on lv.conversation_id = nv.conversation_id
     group by 1, 2, 3, 4, 5`,
   );
   return rows.map((r) => ({

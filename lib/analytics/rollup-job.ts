@@ -66,6 +66,15 @@ export async function touchedBuckets(
   return touched;
 }
 
+/**
+ * Fresh planner statistics before recounting everything: a rebuild right after a bulk load (the
+ * demo seed, inside its transaction) otherwise plans nested loops over "1-row" tables and takes
+ * minutes instead of a fraction of a second. ANALYZE samples, so it is cheap at any size.
+ */
+async function analyzeSources(tx: DbOrTx): Promise<void> {
+  await tx.execute(sql`analyze payments, conversations, conversation_events, disputes`);
+}
+
 /** Serializes rollup writes of one merchant (the job and a rebuild may run at once). */
 async function lockMerchant(tx: DbOrTx, merchantId: string): Promise<void> {
   await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`analytics:${merchantId}`}))`);
@@ -93,6 +102,7 @@ export async function refreshRollups(
         .where(eq(analyticsWatermarks.merchantId, merchant.id));
       const writer = writerFor(tx);
       if (!mark) {
+        await analyzeSources(tx);
         for (const mode of MODES) {
           await recountAndWrite(
             tx,
@@ -143,6 +153,7 @@ export async function rebuildRollups(
     ? await query.where(eq(merchants.id, options.merchantId))
     : await query;
   let rows = 0;
+  if (list.length > 0) await analyzeSources(db);
   for (const merchant of list) {
     await db.transaction(async (tx) => {
       await lockMerchant(tx, merchant.id);
