@@ -3,15 +3,24 @@ import {
   analyticsFlowStepsDaily,
   analyticsFunnelDaily,
   analyticsPaymentsDaily,
+  jobs,
   merchants,
   MODES,
   type Mode,
 } from "@/db/schema";
 import type { DisputeStatus } from "@/db/schema/disputes";
 import { recountFlowSteps, recountFunnel, recountPayments } from "@/lib/analytics/recount";
-import { rebuildRollups, refreshRollups } from "@/lib/analytics/rollup-job";
+import {
+  rebuildRollups,
+  refreshRollups,
+  ROLLUP_EVERY_MS,
+  ROLLUP_JOB,
+} from "@/lib/analytics/rollup-job";
 import type { PaymentStatus } from "@/lib/connections/providers/types";
-import { eq } from "drizzle-orm";
+import { ensureRecurringJobs, registerBuiltinJobHandlers } from "@/lib/jobs/builtin";
+import { SYSTEM_MERCHANT_ID } from "@/lib/jobs/queue";
+import { runDueJobs } from "@/lib/jobs/runner";
+import { and, eq } from "drizzle-orm";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ENGINES, openTestDatabase } from "../helpers/test-db";
@@ -222,6 +231,40 @@ describe.each(ENGINES)("analytics rollups on %s", (engine) => {
     // The rebuild lands on the same rows.
     await rebuildRollups(db, { merchantId: m });
     expect(await stored(db, m)).toEqual(rows);
+  });
+
+  it("are kept by a recurring durable job that recounts only the touched buckets", async () => {
+    registerBuiltinJobHandlers();
+    const m = await addMerchantInZone(db, "Asia/Jakarta");
+    const t0 = new Date("2026-06-01T10:00:00Z");
+    const id = await addPayment(db, m, {
+      amountMinor: 5000,
+      currency: "IDR",
+      status: "pending",
+      createdAt: t0,
+      updatedAt: t0,
+    });
+    await ensureRecurringJobs(db, t0);
+    await ensureRecurringJobs(db, t0); // still one
+    await runDueJobs(db, t0);
+    const job = await db
+      .select()
+      .from(jobs)
+      .where(and(eq(jobs.merchantId, SYSTEM_MERCHANT_ID), eq(jobs.kind, ROLLUP_JOB)));
+    expect(job).toHaveLength(1);
+    expect(job[0]).toMatchObject({ status: "pending" });
+    expect(job[0].runAt.getTime()).toBe(t0.getTime() + ROLLUP_EVERY_MS);
+    expect((await stored(db, m)).payments.map((r) => [r.status, r.payments])).toEqual([
+      ["pending", 1],
+    ]);
+
+    // The webhook path only writes the payment; the next pass picks the change up.
+    const t1 = new Date(t0.getTime() + ROLLUP_EVERY_MS);
+    await updatePayment(db, m, id, { status: "succeeded", succeededAt: t1 }, t1);
+    await runDueJobs(db, t1);
+    expect((await stored(db, m)).payments.map((r) => [r.status, r.payments])).toEqual([
+      ["succeeded", 1],
+    ]);
   });
 
   it("after random payments, state changes, late and duplicate events, refunds and disputes, equal a raw recount", async () => {
