@@ -36,7 +36,7 @@ test("an analyst changes the range, reads the funnel drop-off, switches a chart 
   await funnel.getByRole("button", { name: /Download CSV/ }).click();
   const file = await download;
   expect(file.suggestedFilename()).toMatch(/^parley-funnel-live-.*\.csv$/);
-  const text = fs.readFileSync((await file.path()), "utf8");
+  const text = fs.readFileSync(await file.path(), "utf8");
   expect(text.split("\r\n")[0]).toBe("step,conversations,step_conversion,overall_conversion");
   expect(text).toContain("Conversation started,");
   await expect(funnel.getByRole("status")).toContainText("Downloaded 6 rows");
@@ -44,6 +44,25 @@ test("an analyst changes the range, reads the funnel drop-off, switches a chart 
   // A reversed range gets a clear message, not an error page.
   await page.goto("/analytics?range=custom&from=2026-03-01&to=2026-02-01");
   await expect(page.getByRole("alert").filter({ hasText: "reversed" })).toBeVisible();
+});
+
+test("an export is audited, and a bad request gets a clear 422", async ({ page }) => {
+  await signIn(page, ROLE_LOGINS.owner);
+  const ok = await page.request.get("/api/analytics/export?chart=failures&range=7d");
+  expect(ok.status()).toBe(200);
+  expect(ok.headers()["x-total-rows"]).toMatch(/^\d+$/);
+  expect((await ok.text()).startsWith("failure_code,payments\r\n")).toBe(true);
+  const reversed = await page.request.get(
+    "/api/analytics/export?chart=failures&range=custom&from=2026-03-01&to=2026-02-01",
+  );
+  expect(reversed.status()).toBe(422);
+  expect(((await reversed.json()) as { error: string }).error).toMatch(/reversed/);
+  const foreign = await page.request.get(
+    "/api/analytics/export?chart=funnel&flow=flow_someone_else",
+  );
+  expect(foreign.status()).toBe(422);
+  await page.goto("/audit?action=analytics.export");
+  await expect(page.getByText(/Exported failures \(live\)/).first()).toBeVisible();
 });
 
 test("support is refused Analytics and its CSV export on the server", async ({ page }) => {
