@@ -14,7 +14,7 @@ import {
 import { assertCan, type ReadContext } from "@/lib/auth/context";
 import { and, asc, between, desc, eq, inArray, sql, type AnyColumn, type SQL } from "drizzle-orm";
 import "server-only";
-import { PAID_STATUSES, UNATTEMPTED_STATUSES } from "./buckets";
+import { execRows, PAID_STATUSES, sqlList, UNATTEMPTED_STATUSES } from "./buckets";
 import type { DayRange } from "./range";
 
 export { PAID_STATUSES };
@@ -421,4 +421,43 @@ export async function riskBy(
     ...r,
     label: by === "flow" ? (r.key ? (labels.get(r.key) ?? r.key) : "no flow") : r.key,
   }));
+}
+
+export interface StoppedConversation {
+  id: string;
+  channel: string;
+  startedAt: Date;
+}
+
+/**
+ * The drill-down behind a drop-off bar: unpaid conversations of the range whose last step was
+ * `nodeId`, newest first. Read from raw facts (bounded by `limit`), like a transcript list.
+ */
+export async function conversationsStoppedAt(
+  ctx: ReadContext,
+  mode: Mode,
+  range: Pick<DayRange, "from" | "to" | "timeZone">,
+  flowId: string,
+  nodeId: string,
+  limit = 20,
+): Promise<StoppedConversation[]> {
+  assertCan(ctx, "analytics.view");
+  const rows = await execRows<{ id: string; channel: string; started_at: string | Date }>(
+    ctx.db,
+    sql`
+    select c.id, c.channel, c.started_at from conversations c
+    where c.merchant_id = ${ctx.merchantId} and c.mode = ${mode} and c.flow_id = ${flowId}
+      and not c.is_simulation
+      and c.started_at >= (${range.from}::date::timestamp at time zone ${range.timeZone})
+      and c.started_at < ((${range.to}::date + 1)::timestamp at time zone ${range.timeZone})
+      and (select e.node_id from conversation_events e
+           where e.merchant_id = c.merchant_id and e.conversation_id = c.id and e.kind = 'entered'
+           order by e.seq desc limit 1) = ${nodeId}
+      and not exists (select 1 from payments p
+           where p.merchant_id = c.merchant_id and p.conversation_id = c.id and p.mode = c.mode
+             and p.status in (${sqlList(PAID_STATUSES)}))
+    order by c.started_at desc, c.id
+    limit ${Math.min(Math.max(1, limit), 100)}`,
+  );
+  return rows.map((r) => ({ id: r.id, channel: r.channel, startedAt: new Date(r.started_at) }));
 }

@@ -24,6 +24,14 @@ test("an analyst changes the range, reads the funnel drop-off, switches a chart 
   await expect(table.getByRole("row", { name: /ask_invoice/ })).toBeVisible();
   await expect(table.getByRole("row", { name: /ask_amount/ })).toBeVisible();
 
+  // Clicking a step lists the conversations that stopped there.
+  await page
+    .getByRole("navigation", { name: "Steps where conversations stopped" })
+    .getByRole("link", { name: /ask_invoice/ })
+    .click();
+  await expect(page).toHaveURL(/step=ask_invoice/);
+  await expect(page.getByText(/unpaid conversations whose last step was/)).toBeVisible();
+
   const funnel = page.getByRole("region", { name: "Chat-to-pay funnel: Pay an invoice" });
   await funnel.getByRole("button", { name: "Table" }).click();
   await expect(

@@ -3,6 +3,7 @@ import { Delta } from "@/components/analytics/delta";
 import { RangePicker } from "@/components/analytics/range-picker";
 import { Card, EmptyState, PageHeader } from "@/components/ui/card";
 import {
+  conversationsStoppedAt,
   failureReasons,
   FUNNEL_STEPS,
   getAnalyticsSetup,
@@ -22,6 +23,7 @@ import { requirePagePermission } from "@/lib/auth/server";
 import { viewModeFor } from "@/lib/mode";
 import { formatMoney } from "@/lib/money";
 import type { Metadata } from "next";
+import Link from "next/link";
 
 export const metadata: Metadata = { title: "Analytics" };
 export const dynamic = "force-dynamic";
@@ -73,6 +75,7 @@ export default async function AnalyticsPage({
     channel: first(params.channel),
     currency,
     granularity: first(params.granularity),
+    step: undefined as string | undefined,
   };
   const hrefFor = (change: Record<string, string | undefined>) => {
     const search = new URLSearchParams(
@@ -127,6 +130,13 @@ export default async function AnalyticsPage({
     riskBy(ctx, mode, range, "provider"),
   ]);
 
+  const askedStep = first(params.step);
+  const stepNode = funnel?.nodes.find((n) => n.nodeId === askedStep);
+  const stopped =
+    flow && stepNode
+      ? await conversationsStoppedAt(ctx, mode, range, flow.id, stepNode.nodeId)
+      : [];
+  const canSeeTranscripts = can(ctx.role, "conversations.view");
   const modeWord = mode === "test" ? "test" : "live";
   const noData = setup.currencies.length === 0 && setup.flows.length === 0;
 
@@ -452,6 +462,74 @@ export default async function AnalyticsPage({
                 ]),
               }}
             />
+            {funnel.nodes.some((n) => n.stopped > 0) ? (
+              <Card className="space-y-3" id="stopped">
+                <h2 className="text-base font-semibold text-slate-900">Who stopped where</h2>
+                <nav
+                  aria-label="Steps where conversations stopped"
+                  className="flex flex-wrap gap-2"
+                >
+                  {funnel.nodes
+                    .filter((n) => n.stopped > 0)
+                    .map((n) => (
+                      <Link
+                        key={n.nodeId}
+                        href={`${hrefFor({ step: n.nodeId })}#stopped`}
+                        aria-current={stepNode?.nodeId === n.nodeId ? "true" : undefined}
+                        className={`rounded-md px-2.5 py-1 text-sm ring-1 ring-slate-300 ${
+                          stepNode?.nodeId === n.nodeId
+                            ? "bg-slate-800 text-white"
+                            : "bg-white text-slate-700 hover:bg-slate-50"
+                        }`}
+                      >
+                        {n.label} ({num(n.stopped)})
+                      </Link>
+                    ))}
+                </nav>
+                {stepNode ? (
+                  stopped.length === 0 ? (
+                    <p className="text-sm text-slate-600">
+                      No unpaid conversation of this range stopped at {stepNode.label}.
+                    </p>
+                  ) : (
+                    <>
+                      <p className="text-sm text-slate-600">
+                        The {stopped.length === 20 ? "20 newest" : stopped.length} unpaid
+                        conversations whose last step was <strong>{stepNode.label}</strong>
+                        {canSeeTranscripts
+                          ? ""
+                          : " (your role does not open transcripts; ask support or an admin)"}
+                        :
+                      </p>
+                      <ul className="divide-y divide-slate-100 text-sm">
+                        {stopped.map((c) => (
+                          <li key={c.id} className="flex flex-wrap gap-x-3 py-1.5">
+                            {canSeeTranscripts ? (
+                              <Link
+                                className="font-medium text-brand-700 underline"
+                                href={`/conversations/${c.id}`}
+                              >
+                                {c.id}
+                              </Link>
+                            ) : (
+                              <span className="font-mono">{c.id}</span>
+                            )}
+                            <span className="text-slate-600">{c.channel}</span>
+                            <span className="text-slate-600">
+                              started {c.startedAt.toISOString().slice(0, 16).replace("T", " ")} UTC
+                            </span>
+                          </li>
+                        ))}
+                      </ul>
+                    </>
+                  )
+                ) : (
+                  <p className="text-sm text-slate-600">
+                    Pick a step to list the conversations that stopped there.
+                  </p>
+                )}
+              </Card>
+            ) : null}
           </>
         ) : (
           <EmptyState title="No flows yet">

@@ -2,6 +2,7 @@ import type { Db, DbHandle } from "@/db/client";
 import { csvLine } from "@/lib/analytics/csv";
 import { chartExport, csvLines, type ExportParams } from "@/lib/analytics/export";
 import {
+  conversationsStoppedAt,
   failureReasons,
   getFlowFunnel,
   revenueSeries,
@@ -110,6 +111,22 @@ describe.each(ENGINES)("analytics reads and CSV on %s", (engine) => {
       ["sandbox", "JPY", 0, 1],
       ["stripe", "KWD", 0, 1],
     ]);
+  });
+
+  it("lists the unpaid conversations that stopped at a step", async () => {
+    const range = { ...DAYS, timeZone: "Europe/Paris" };
+    const at = (node: string) => conversationsStoppedAt(analyst, "live", range, FIXTURE_FLOW, node);
+    expect((await at("ask_name")).map((c) => c.startedAt.toISOString())).toEqual([
+      "2026-03-10T08:00:00.000Z",
+    ]);
+    expect((await at("choose")).map((c) => c.startedAt.toISOString())).toEqual([
+      "2026-03-10T08:10:00.000Z",
+    ]);
+    expect((await at("pay")).map((c) => c.startedAt.toISOString())).toEqual([
+      "2026-03-10T08:20:00.000Z",
+    ]);
+    expect(await at("start")).toEqual([]);
+    expect(await conversationsStoppedAt(analyst, "test", range, FIXTURE_FLOW, "pay")).toEqual([]);
   });
 
   it("refuses a role without analytics.view or analytics.export", async () => {
