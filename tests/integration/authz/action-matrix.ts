@@ -45,5 +45,8 @@ export const ACTIONS_WITHOUT_PERMISSION = {
 } as const;
 
 // Route handlers that act for a signed-in member (call requirePermission or read the session).
-// Today none does: app/api is for outside callers only. A new one must be listed and tested.
-export const MEMBER_ROUTE_HANDLERS: Record<string, Permission> = {};
+// A new one must be listed and tested. The analytics CSV export streams a file, which a server
+// action cannot; tests/e2e/analytics.spec.ts checks support is refused it (403).
+export const MEMBER_ROUTE_HANDLERS: Record<string, Permission> = {
+  "app/api/analytics/export/route.ts": "analytics.export",
+};
