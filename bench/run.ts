@@ -1,6 +1,7 @@
 // npm run bench — every benchmark, one after another, with figures and their ratio to target.
 // Not part of `npm test`: timings depend on what else the machine is doing (load is printed).
 import os from "node:os";
+import { run as runAnalytics } from "./analytics";
 import { run as runConversations } from "./conversations";
 import { run as runFlowRuntime } from "./flow-runtime";
 import { optionsFromArgs as monitoringOptions, run as runMonitoring } from "./monitoring";
@@ -132,6 +133,42 @@ if (wanted("monitoring")) {
       target: "—",
       ratio: `first ${r.alerts.firstPassMs} ms`,
     });
+}
+
+if (wanted("analytics")) {
+  const r = await runAnalytics();
+  const rollup = `${r.rollupRows.payments.toLocaleString("en")} payment + ${r.rollupRows.funnel.toLocaleString("en")} funnel + ${r.rollupRows.steps.toLocaleString("en")} step rollup rows`;
+  console.log(`analytics: ${rollup}`);
+  for (const v of r.views) {
+    rows.push({
+      bench: `analytics: ${v.view}, ${v.days} d`,
+      figure: "p50 / p95 ms",
+      value: Number(v.p95Ms.toFixed(1)),
+      target: "p95 < 100",
+      ratio: `p50 ${v.p50Ms.toFixed(1)} · ${ratio(v.p95Ms, 100, false)}`,
+    });
+  }
+  rows.push({
+    bench: `analytics: daily CSV, 365 d (${r.csvRows.toLocaleString("en")} rows)`,
+    figure: "rows/s",
+    value: Math.round(r.csvRowsPerSecond),
+    target: "—",
+    ratio: `RSS +${r.csvPeakRssDeltaMb.toFixed(0)} MB`,
+  });
+  rows.push({
+    bench: "analytics: SQL statements added per webhook",
+    figure: "statements",
+    value: 0,
+    target: "—",
+    ratio: "rollups are the job's",
+  });
+  rows.push({
+    bench: `analytics: rollup job pass, 200 changed payments (${r.jobBuckets} buckets)`,
+    figure: "ms",
+    value: Math.round(r.jobPassMs),
+    target: "—",
+    ratio: "—",
+  });
 }
 
 console.log(`load after: ${os.loadavg()[0].toFixed(2)}\n`);

@@ -46,6 +46,7 @@ export const conversations = pgTable(
     index("conversations_flow_started_idx").on(t.merchantId, t.flowId, t.startedAt),
     index("conversations_started_idx").on(t.merchantId, t.startedAt),
     index("conversations_chat_idx").on(t.merchantId, t.channel, t.externalChatId),
+    index("conversations_updated_idx").on(t.merchantId, t.updatedAt),
     check("conversations_mode_check", sql`${t.mode} in ('test','live')`),
     check("conversations_simulation_test_check", sql`not ${t.isSimulation} or ${t.mode} = 'test'`),
   ],

@@ -34,6 +34,7 @@ export const disputes = pgTable(
     uniqueIndex("disputes_provider_key").on(t.merchantId, t.connectionId, t.providerDisputeId),
     index("disputes_status_due_idx").on(t.merchantId, t.status, t.dueBy),
     index("disputes_payment_idx").on(t.merchantId, t.paymentId),
+    index("disputes_updated_idx").on(t.merchantId, t.updatedAt),
     check(
       "disputes_status_check",
       sql`${t.status} in ('needs_response','under_review','won','lost','accepted')`,

@@ -1,4 +1,5 @@
 export { MODES, type Mode } from "./_shared";
+export * from "./analytics";
 export * from "./auth";
 export * from "./connections";
 export * from "./conversations";

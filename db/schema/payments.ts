@@ -95,6 +95,8 @@ export const payments = pgTable(
       "gin",
       sql`to_tsvector('simple', ${t.description})`,
     ),
+    // The analytics rollup job reads what changed since its watermark (lib/analytics/rollup-job.ts).
+    index("payments_updated_idx").on(t.merchantId, t.updatedAt),
     check("payments_amount_check", sql`${t.amountMinor} >= 0`),
     check("payments_currency_check", sql`${t.currency} ~ '^[A-Z]{3}$'`),
     check("payments_mode_check", sql`${t.mode} in ('test','live')`),
@@ -205,6 +207,7 @@ export const refunds = pgTable(
       .where(sql`${t.providerRefundId} is not null`),
     index("refunds_created_idx").on(t.merchantId, t.createdAt),
     index("refunds_status_idx").on(t.status, t.createdAt),
+    index("refunds_updated_idx").on(t.merchantId, t.updatedAt),
     check("refunds_amount_check", sql`${t.amountMinor} > 0`),
     check("refunds_mode_check", sql`${t.mode} in ('test','live')`),
   ],

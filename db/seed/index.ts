@@ -24,6 +24,7 @@ import {
   webhookInbox,
 } from "@/db/schema";
 import type { User } from "@/db/schema/auth";
+import { rebuildRollups } from "@/lib/analytics/rollup-job";
 import { hashPassword } from "@/lib/auth/password";
 import { appUrl } from "@/lib/env";
 import { eq, inArray } from "drizzle-orm";
@@ -195,6 +196,9 @@ export async function seedDemo(db: Db, options: { now?: Date } = {}): Promise<Se
       counts.users = people.rows.length;
       await writeMerchant(tx, lumiere, counts);
       await writeMerchant(tx, nusantara, counts);
+      // The Analytics page and the Flows list read rollups: build them before anyone signs in.
+      for (const m of [lumiere.merchant, nusantara.merchant])
+        await rebuildRollups(tx, { merchantId: m.id, now });
     });
   } catch (error) {
     // A concurrent seed got there first: the rollback kept nothing of ours.

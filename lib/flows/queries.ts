@@ -1,28 +1,17 @@
 // Flow reads for the list, the designer and the publish check. Every query is scoped by
 // ctx.merchantId; another merchant's flow looks exactly like one that does not exist.
 import type { DbOrTx } from "@/db/client";
-import {
-  connections,
-  conversations,
-  flows,
-  flowVersions,
-  merchants,
-  payments,
-  users,
-  type Mode,
-} from "@/db/schema";
+import { connections, flows, flowVersions, merchants, users, type Mode } from "@/db/schema";
 import type { ChannelKind, FlowStatus } from "@/db/schema/flows";
+import { flowConversions } from "@/lib/analytics/flow-conversions";
 import { assertCan, type ReadContext } from "@/lib/auth/context";
 import type { PaymentMethod, ProviderKind } from "@/lib/connections/providers/types";
 import { NotFoundError } from "@/lib/errors";
 import { isCurrency } from "@/lib/money";
-import { and, desc, eq, gte, inArray, sql } from "drizzle-orm";
+import { and, desc, eq } from "drizzle-orm";
 import type { ValidationContext } from "./validate";
 
 export const STATS_DAYS = 30;
-
-/** Payment statuses that mean the customer paid (refunds and disputes came after a payment). */
-const PAID_STATUSES = ["succeeded", "partially_refunded", "refunded", "disputed"] as const;
 
 export interface FlowListItem {
   id: string;
@@ -35,7 +24,7 @@ export interface FlowListItem {
   updatedAt: Date;
   conversations: number;
   paidConversations: number;
-  /** Paid conversations / started ones over the last 30 days; null with no conversations. */
+  /** Paid conversations / started ones over the last 30 days (the merchant's days); null with none. */
   conversionRate: number | null;
 }
 
@@ -46,7 +35,6 @@ export async function listFlows(
   now = new Date(),
 ): Promise<FlowListItem[]> {
   assertCan(ctx, "flows.view");
-  const since = new Date(now.getTime() - STATS_DAYS * 86_400_000);
   const rows = await ctx.db
     .select({
       id: flows.id,
@@ -68,35 +56,9 @@ export async function listFlows(
     .where(eq(flows.merchantId, ctx.merchantId))
     .orderBy(desc(flows.updatedAt), flows.id);
 
-  // A conversation with several paid attempts (a retry after a refund) still counts once.
-  const stats = await ctx.db
-    .select({
-      flowId: conversations.flowId,
-      started: sql<number>`count(distinct ${conversations.id})`.mapWith(Number),
-      paid: sql<number>`count(distinct ${conversations.id}) filter (where ${payments.id} is not null)`.mapWith(
-        Number,
-      ),
-    })
-    .from(conversations)
-    .leftJoin(
-      payments,
-      and(
-        eq(payments.merchantId, conversations.merchantId),
-        eq(payments.conversationId, conversations.id),
-        eq(payments.mode, mode),
-        inArray(payments.status, [...PAID_STATUSES]),
-      ),
-    )
-    .where(
-      and(
-        eq(conversations.merchantId, ctx.merchantId),
-        eq(conversations.mode, mode),
-        gte(conversations.startedAt, since),
-        eq(conversations.isSimulation, false),
-      ),
-    )
-    .groupBy(conversations.flowId);
-  const byFlow = new Map(stats.map((s) => [s.flowId, s]));
+  // From the funnel rollup (lib/analytics/rollup-job.ts keeps it), not a scan of conversations:
+  // a conversation with several paid attempts still counts once, simulations never.
+  const byFlow = await flowConversions(ctx.db, ctx.merchantId, mode, STATS_DAYS, now);
 
   return rows.map((row) => {
     const s = byFlow.get(row.id);

@@ -2,6 +2,7 @@
 // (e.g. "flow.reminder") with registerJobHandler.
 import type { Db } from "@/db/client";
 import { ALERTS_EVERY_MS, ALERTS_JOB, evaluateAllMerchants } from "@/lib/alerts/evaluate";
+import { refreshRollups, ROLLUP_EVERY_MS, ROLLUP_JOB } from "@/lib/analytics/rollup-job";
 import { SANDBOX_DELIVERY_JOB } from "@/lib/connections/sandbox-completions";
 import { deliverSandboxJob } from "@/lib/connections/sandbox-emitter";
 import { env } from "@/lib/env";
@@ -43,6 +44,11 @@ export function registerBuiltinJobHandlers(): void {
     await evaluateAllMerchants(db, now);
     return { repeatAt: new Date(now.getTime() + ALERTS_EVERY_MS) };
   });
+  // Analytics rollups: the buckets facts touched since the watermark, recounted from raw facts.
+  registerJobHandler(ROLLUP_JOB, async (_job, { db, now }) => {
+    await refreshRollups(db, now);
+    return { repeatAt: new Date(now.getTime() + ROLLUP_EVERY_MS) };
+  });
   registerJobHandler(PAYPAL_CAPTURE_JOB, capturePayPalOrderJob);
   // A delayed Sandbox webhook whose in-process timer was lost to a restart.
   registerJobHandler(SANDBOX_DELIVERY_JOB, (job, { db }) => deliverSandboxJob(db, job));
@@ -60,4 +66,5 @@ export async function ensureRecurringJobs(db: Db, now: Date = new Date()): Promi
     runAt: now,
     dedupeKey: ALERTS_JOB,
   });
+  await enqueueJob(db, SYSTEM_MERCHANT_ID, { kind: ROLLUP_JOB, runAt: now, dedupeKey: ROLLUP_JOB });
 }

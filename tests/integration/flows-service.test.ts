@@ -1,5 +1,6 @@
 import { setDbHandle, type Db, type DbHandle } from "@/db/client";
 import { connections, conversations, flows, flowVersions, payments } from "@/db/schema";
+import { refreshRollups } from "@/lib/analytics/rollup-job";
 import type { ServiceContext } from "@/lib/auth/context";
 import { widgetOriginsFor } from "@/lib/conversations/web-chat/frame-policy";
 import { AppError, ConflictError, ForbiddenError, NotFoundError } from "@/lib/errors";
@@ -492,6 +493,8 @@ describe.each(ENGINES)("flows service on %s", (engine) => {
     await conversation(daysAgo(40), "succeeded");
     await conversation(daysAgo(1), "succeeded", true);
 
+    // The list reads the funnel rollup: the rollup job's pass brings it up to date.
+    await refreshRollups(db, now);
     const list = await listFlows(team.analyst, "test", now);
     const shop = list.find((f) => f.id === id)!;
     expect(shop).toMatchObject({

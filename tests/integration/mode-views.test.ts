@@ -11,6 +11,7 @@ import {
   type DisputeStatus,
   type Mode,
 } from "@/db/schema";
+import { refreshRollups } from "@/lib/analytics/rollup-job";
 import type { PaymentStatus } from "@/lib/connections/providers/types";
 import { listConnections } from "@/lib/connections/service";
 import { listConversations } from "@/lib/conversations/queries";
@@ -271,6 +272,7 @@ describe.each(ENGINES)("test and live views on %s", (engine) => {
       });
     }
 
+    await refreshRollups(db); // the Flows list reads the funnel rollup
     for (const mode of MODES_BOTH) {
       const listed = await listPayments(support, { mode, limit: 200 });
       expect(listed.map((p) => p.mode)).toEqual(listed.map(() => mode));

@@ -53,7 +53,9 @@ export const ACTIONS_WITHOUT_PERMISSION = {
 // Route handlers that act for a signed-in member (call requirePermission or read the session).
 // A new one must be listed and tested. The console's event stream is one: the session on
 // connect, its scope tested in tests/integration/events/console-stream.test.ts and signed-out
-// refusal in tests/e2e/live-transactions.spec.ts.
+// refusal in tests/e2e/live-transactions.spec.ts. The analytics CSV export streams a file, which
+// a server action cannot; tests/e2e/analytics.spec.ts checks support is refused it (403).
 export const MEMBER_ROUTE_HANDLERS: Record<string, Permission> = {
+  "app/api/analytics/export/route.ts": "analytics.export",
   "app/api/events/route.ts": "transactions.view",
 };

@@ -1,0 +1,178 @@
+// Analytics view latency on a large rollup: one merchant with synthetic rollup rows for ~2 years
+// (days × flows × channels × connections × methods × currencies × statuses), then each view's
+// query p50/p95 for 7-, 30- and 365-day ranges, the Flows list's conversion read, the daily CSV
+// export's rows/s and memory, and one rollup job pass after a batch of payment changes.
+// The rollup size, not the payment count, drives view latency: the rows inserted here are what
+// a merchant with the printed number of distinct daily combinations would have.
+import { createFreshDatabase, LOCAL_ADMIN_PG_URL } from "@/db/admin";
+import { openPostgres } from "@/db/client";
+import { merchants } from "@/db/schema";
+import { csvLine } from "@/lib/analytics/csv";
+import { chartExport, csvLines } from "@/lib/analytics/export";
+import { flowConversions } from "@/lib/analytics/flow-conversions";
+import {
+  failureReasons,
+  getFlowFunnel,
+  revenueSeries,
+  riskBy,
+  successRates,
+  summarizeByCurrency,
+} from "@/lib/analytics/queries";
+import { addDays, todayIn } from "@/lib/analytics/range";
+import { refreshRollups } from "@/lib/analytics/rollup-job";
+import type { ReadContext } from "@/lib/auth/context";
+import { sql } from "drizzle-orm";
+
+const ADMIN_URL = process.env.PARLEY_TEST_PG_URL ?? LOCAL_ADMIN_PG_URL;
+
+export interface AnalyticsBenchRow {
+  view: string;
+  days: number;
+  p50Ms: number;
+  p95Ms: number;
+}
+
+export interface AnalyticsBenchResult {
+  rollupRows: { payments: number; funnel: number; steps: number };
+  views: AnalyticsBenchRow[];
+  csvRowsPerSecond: number;
+  csvRows: number;
+  csvPeakRssDeltaMb: number;
+  jobPassMs: number;
+  jobBuckets: number;
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+export async function run(
+  options: { days?: number; iterations?: number } = {},
+): Promise<AnalyticsBenchResult> {
+  const totalDays = options.days ?? 730;
+  const iterations = options.iterations ?? 15;
+  const database = await createFreshDatabase(ADMIN_URL, "parley_bench");
+  const handle = openPostgres(database.url, 4);
+  try {
+    await handle.migrate();
+    const db = handle.db;
+    const merchantId = "mer_bench_analytics";
+    await db
+      .insert(merchants)
+      .values({ id: merchantId, name: "Bench", slug: "bench-analytics", timezone: "Europe/Paris" });
+    const today = todayIn("Europe/Paris");
+    const first = addDays(today, -(totalDays - 1));
+    // 4 flows × 2 channels × 3 connections × 3 methods × 3 currencies × 5 statuses = 1,080 rows a day.
+    await db.execute(sql`
+      insert into analytics_payments_daily (merchant_id, mode, day, flow_id, flow_version_id, channel,
+        connection_id, provider, method, currency, status, failure_code, payments, amount_minor,
+        refunded_minor, refunded_payments, disputes, disputed_minor, disputes_won, disputes_lost)
+      select ${merchantId}, 'live', d::date, 'flow_' || f, 'flow_' || f || '_v1', ch, 'conn_' || c,
+        (array['stripe','adyen','paypal'])[c], m, cur, st,
+        case when st = 'failed' then 'card_declined' else '' end,
+        5 + (f + c) % 7, 100000 * (1 + f), case when st = 'refunded' then 50000 else 0 end,
+        case when st = 'refunded' then 1 else 0 end, case when st = 'disputed' then 1 else 0 end,
+        case when st = 'disputed' then 100000 else 0 end, 0, 0
+      from generate_series(${first}::date, ${today}::date, interval '1 day') d,
+        generate_series(1, 4) f, unnest(array['web','telegram']) ch, generate_series(1, 3) c,
+        unnest(array['card','apple_pay','paypal']) m, unnest(array['EUR','JPY','KWD']) cur,
+        unnest(array['succeeded','failed','expired','refunded','disputed']) st`);
+    await db.execute(sql`
+      insert into analytics_funnel_daily (merchant_id, mode, day, flow_id, flow_version_id, channel,
+        started, reached_pay, method_chosen, link_sent, link_opened, paid, paid_seconds_sum)
+      select ${merchantId}, 'live', d::date, 'flow_' || f, 'flow_' || f || '_v' || v, ch, 100, 80, 70, 65, 60, 50, 50 * 300
+      from generate_series(${first}::date, ${today}::date, interval '1 day') d, generate_series(1, 4) f,
+        generate_series(1, 3) v, unnest(array['web','telegram']) ch`);
+    await db.execute(sql`
+      insert into analytics_flow_steps_daily (merchant_id, mode, day, flow_id, flow_version_id, channel, node_id, reached, stopped)
+      select ${merchantId}, 'live', d::date, 'flow_1', 'flow_1_v' || v, ch, 'node_' || n, 100 - n * 5, n
+      from generate_series(${first}::date, ${today}::date, interval '1 day') d, generate_series(1, 3) v,
+        unnest(array['web','telegram']) ch, generate_series(1, 12) n`);
+    await db.execute(sql`insert into flows (merchant_id, id, name, public_key, draft_graph)
+      select ${merchantId}, 'flow_' || f, 'Flow ' || f, 'pk_bench_' || f, '{}'::jsonb from generate_series(1, 4) f`);
+    await db.execute(sql`analyze`);
+    const count = async (table: string) =>
+      Number(
+        (
+          (await db.execute(sql.raw(`select count(*) as n from ${table}`))) as unknown as {
+            rows: { n: string }[];
+          }
+        ).rows[0].n,
+      );
+    const rollupRows = {
+      payments: await count("analytics_payments_daily"),
+      funnel: await count("analytics_funnel_daily"),
+      steps: await count("analytics_flow_steps_daily"),
+    };
+
+    const ctx: ReadContext = { db, merchantId, role: "analyst" };
+    const views: [string, (r: { from: string; to: string }) => Promise<unknown>][] = [
+      ["revenue per currency", (r) => summarizeByCurrency(ctx, "live", r)],
+      ["funnel + drop-off (one flow)", (r) => getFlowFunnel(ctx, "live", r, { flowId: "flow_1" })],
+      ["success by provider", (r) => successRates(ctx, "live", r, "provider")],
+      ["success by method", (r) => successRates(ctx, "live", r, "method")],
+      ["failure reasons", (r) => failureReasons(ctx, "live", r)],
+      ["revenue series (EUR, per day)", (r) => revenueSeries(ctx, "live", r, "EUR", "day")],
+      ["risk by flow", (r) => riskBy(ctx, "live", r, "flow")],
+      ["Flows list conversion (30 d)", () => flowConversions(db, merchantId, "live", 30)],
+    ];
+    const rows: AnalyticsBenchRow[] = [];
+    for (const [view, read] of views) {
+      for (const days of view.startsWith("Flows list") ? [30] : [7, 30, 365]) {
+        const range = { from: addDays(today, -(days - 1)), to: today };
+        await read(range);
+        const times: number[] = [];
+        for (let i = 0; i < iterations; i++) {
+          const t = performance.now();
+          await read(range);
+          times.push(performance.now() - t);
+        }
+        times.sort((a, b) => a - b);
+        rows.push({ view, days, p50Ms: percentile(times, 50), p95Ms: percentile(times, 95) });
+      }
+    }
+
+    // The daily CSV over 365 days, consumed as the route streams it.
+    const exportCtx: ReadContext = { db, merchantId, role: "analyst" };
+    const rssBefore = process.memoryUsage().rss;
+    let peak = rssBefore;
+    const t = performance.now();
+    const exp = await chartExport(
+      exportCtx,
+      "live",
+      { from: addDays(today, -364), to: today },
+      { chart: "daily" },
+    );
+    let lines = 0;
+    for await (const chunk of csvLines(exp, csvLine)) {
+      lines += chunk.split("\r\n").length - 1;
+      peak = Math.max(peak, process.memoryUsage().rss);
+    }
+    const csvSeconds = (performance.now() - t) / 1000;
+
+    // One job pass after 200 payments changed (the buckets they touch are recounted).
+    await db.execute(sql`insert into payments (merchant_id, id, connection_id, provider, amount_minor, currency,
+        status, idempotency_key, mode, created_at, updated_at)
+      select ${merchantId}, 'pay_b' || i, 'conn_1', 'stripe', 1000, 'EUR', 'succeeded', 'k' || i, 'live',
+        now() - (i % 30) * interval '1 day', now() from generate_series(1, 200) i`);
+    await db.execute(
+      sql`insert into analytics_watermarks (merchant_id, through) values (${merchantId}, now() - interval '1 minute')`,
+    );
+    const j = performance.now();
+    const pass = await refreshRollups(db);
+    const jobPassMs = performance.now() - j;
+
+    return {
+      rollupRows,
+      views: rows,
+      csvRows: lines - 1,
+      csvRowsPerSecond: (lines - 1) / csvSeconds,
+      csvPeakRssDeltaMb: (peak - rssBefore) / 1_048_576,
+      jobPassMs,
+      jobBuckets: pass.buckets,
+    };
+  } finally {
+    await handle.close();
+    await database.drop();
+  }
+}

@@ -1,0 +1,180 @@
+import type { Db, DbHandle } from "@/db/client";
+import { csvLine } from "@/lib/analytics/csv";
+import { chartExport, csvLines, type ExportParams } from "@/lib/analytics/export";
+import {
+  conversationsStoppedAt,
+  failureReasons,
+  getFlowFunnel,
+  revenueSeries,
+  riskBy,
+  successRates,
+  summarizeByCurrency,
+} from "@/lib/analytics/queries";
+import { refreshRollups } from "@/lib/analytics/rollup-job";
+import type { ReadContext } from "@/lib/auth/context";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { ENGINES, openTestDatabase } from "../helpers/test-db";
+import {
+  FIXTURE_FLOW,
+  FIXTURE_FROM,
+  FIXTURE_NOW,
+  FIXTURE_REVENUE,
+  FIXTURE_TO,
+  seedFixture,
+} from "./fixture";
+
+vi.mock("server-only", () => ({}));
+
+const DAYS = { from: FIXTURE_FROM, to: FIXTURE_TO };
+
+describe.each(ENGINES)("analytics reads and CSV on %s", (engine) => {
+  let handle: DbHandle;
+  let db: Db;
+  let analyst: ReadContext;
+  let support: ReadContext;
+
+  beforeAll(async () => {
+    handle = await openTestDatabase(engine);
+    db = handle.db;
+    const merchantId = await seedFixture(db);
+    await refreshRollups(db, FIXTURE_NOW);
+    analyst = { db, merchantId, role: "analyst" };
+    support = { db, merchantId, role: "support" };
+  });
+  afterAll(async () => {
+    await handle?.close();
+  });
+
+  async function csv(params: ExportParams): Promise<string> {
+    let out = "";
+    for await (const chunk of csvLines(await chartExport(analyst, "live", DAYS, params), csvLine))
+      out += chunk;
+    return out;
+  }
+
+  it("gives the hand-computed figures per currency, never mixing modes", async () => {
+    const live = await summarizeByCurrency(analyst, "live", DAYS);
+    expect(Object.fromEntries(live.map(({ currency, ...r }) => [currency, r]))).toEqual(
+      FIXTURE_REVENUE,
+    );
+    expect((await summarizeByCurrency(analyst, "test", DAYS)).map((r) => r.currency)).toEqual([
+      "EUR",
+    ]);
+    // Only 03-11 (Paris): the IDR payment made 23:31 UTC on 03-10.
+    const day11 = await summarizeByCurrency(analyst, "live", { from: FIXTURE_TO, to: FIXTURE_TO });
+    expect(day11.map((r) => [r.currency, r.payments, r.grossMinor])).toEqual([
+      ["IDR", 2, 15_000_000],
+    ]);
+  });
+
+  it("funnel, success, failures, revenue and risk read the rollups", async () => {
+    const funnel = await getFlowFunnel(analyst, "live", DAYS, { flowId: FIXTURE_FLOW });
+    expect(funnel?.counts).toEqual({
+      started: 6,
+      reachedPay: 5,
+      methodChosen: 4,
+      linkSent: 4,
+      linkOpened: 4,
+      paid: 3,
+    });
+    expect(funnel?.avgSecondsToPaid).toBe(340);
+    expect(funnel?.channels).toEqual(["telegram", "web"]);
+    const telegram = await getFlowFunnel(analyst, "live", DAYS, {
+      flowId: FIXTURE_FLOW,
+      channel: "telegram",
+    });
+    expect(telegram?.counts.paid).toBe(1);
+    expect(
+      await getFlowFunnel(analyst, "live", DAYS, { flowId: "flow_of_someone_else" }),
+    ).toBeNull();
+
+    expect(await successRates(analyst, "live", DAYS, "provider")).toEqual([
+      { key: "sandbox", label: "sandbox", attempts: 5, reached: 4, succeeded: 3 },
+      { key: "stripe", label: "stripe", attempts: 2, reached: 2, succeeded: 1 },
+    ]);
+    expect(await failureReasons(analyst, "live", DAYS)).toEqual([
+      { code: "=card_declined", count: 1 },
+    ]);
+    expect(await revenueSeries(analyst, "live", DAYS, "JPY", "month")).toEqual([
+      {
+        period: "2026-03",
+        payments: 3,
+        paid: 2,
+        grossMinor: 4000,
+        refundedMinor: 2500,
+        netMinor: 1500,
+      },
+    ]);
+    const risk = await riskBy(analyst, "live", DAYS, "provider");
+    expect(risk.map((r) => [r.key, r.currency, r.disputes, r.refundedPayments])).toEqual([
+      ["sandbox", "IDR", 1, 0],
+      ["sandbox", "JPY", 0, 1],
+      ["stripe", "KWD", 0, 1],
+    ]);
+  });
+
+  it("lists the unpaid conversations that stopped at a step", async () => {
+    const range = { ...DAYS, timeZone: "Europe/Paris" };
+    const at = (node: string) => conversationsStoppedAt(analyst, "live", range, FIXTURE_FLOW, node);
+    expect((await at("ask_name")).map((c) => c.startedAt.toISOString())).toEqual([
+      "2026-03-10T08:00:00.000Z",
+    ]);
+    expect((await at("choose")).map((c) => c.startedAt.toISOString())).toEqual([
+      "2026-03-10T08:10:00.000Z",
+    ]);
+    expect((await at("pay")).map((c) => c.startedAt.toISOString())).toEqual([
+      "2026-03-10T08:20:00.000Z",
+    ]);
+    expect(await at("start")).toEqual([]);
+    expect(await conversationsStoppedAt(analyst, "test", range, FIXTURE_FLOW, "pay")).toEqual([]);
+  });
+
+  it("refuses a role without analytics.view or analytics.export", async () => {
+    await expect(summarizeByCurrency(support, "live", DAYS)).rejects.toThrow(/role/);
+    await expect(chartExport(support, "live", DAYS, { chart: "failures" })).rejects.toThrow(/role/);
+  });
+
+  it("writes CSV byte for byte: exponents, quoting and the formula guard", async () => {
+    expect(await csv({ chart: "failures" })).toBe("failure_code,payments\r\n'=card_declined,1\r\n");
+    expect(await csv({ chart: "revenue", currency: "KWD", granularity: "day" })).toBe(
+      "period,currency,payments,paid,gross,refunds,net\r\n2026-03-10,KWD,2,1,12.345,0.345,12.000\r\n",
+    );
+    expect(await csv({ chart: "revenue", currency: "JPY", granularity: "day" })).toBe(
+      "period,currency,payments,paid,gross,refunds,net\r\n2026-03-10,JPY,3,2,4000,2500,1500\r\n",
+    );
+    expect(await csv({ chart: "revenue", currency: "IDR", granularity: "week" })).toBe(
+      "period,currency,payments,paid,gross,refunds,net\r\n2026-03-09,IDR,2,1,150000.00,0.00,150000.00\r\n",
+    );
+    expect(await csv({ chart: "risk", by: "provider" })).toBe(
+      "provider,currency,paid,paid_amount,refunded_payments,refunded_amount,refund_rate_count,refund_rate_amount,disputes,disputed_amount,dispute_rate_count,dispute_rate_amount,disputes_won,disputes_lost\r\n" +
+        "sandbox,IDR,1,150000.00,0,0.00,0.0000,0.0000,1,150000.00,1.0000,1.0000,0,1\r\n" +
+        "sandbox,JPY,2,4000,1,2500,0.5000,0.6250,0,0,0.0000,0.0000,0,0\r\n" +
+        "stripe,KWD,1,12.345,1,0.345,1.0000,0.0279,0,0.000,0.0000,0.0000,0,0\r\n",
+    );
+    expect(await csv({ chart: "funnel", flow: FIXTURE_FLOW })).toBe(
+      "step,conversations,step_conversion,overall_conversion\r\n" +
+        "Conversation started,6,1.0000,1.0000\r\n" +
+        "Reached a pay step,5,0.8333,0.8333\r\n" +
+        "Method chosen,4,0.8000,0.6667\r\n" +
+        "Payment link sent,4,1.0000,0.6667\r\n" +
+        "Link opened (reached the provider),4,1.0000,0.6667\r\n" +
+        "Paid,3,0.7500,0.5000\r\n",
+    );
+    expect(await csv({ chart: "steps", flow: FIXTURE_FLOW })).toBe(
+      "node_id,node,reached,stopped_here,drop_off_rate\r\n" +
+        "start,Welcome,6,0,0.0000\r\n" +
+        "ask_name,Ask your name,6,1,0.1667\r\n" +
+        "choose,Choose method (choose),5,1,0.2000\r\n" +
+        "pay,Pay now,4,1,0.2500\r\n",
+    );
+    const byFlow = (await csv({ chart: "risk", by: "flow" })).split("\r\n");
+    expect(byFlow).toContain(
+      '"Order, ""quick"" pay",IDR,1,150000.00,0,0.00,0.0000,0.0000,1,150000.00,1.0000,1.0000,0,1',
+    );
+    const daily = await chartExport(analyst, "live", DAYS, { chart: "daily" });
+    expect(daily.totalRows).toBe(7);
+    let rows = 0;
+    for await (const page of daily.pages) rows += page.length;
+    expect(rows).toBe(7);
+  });
+});
