@@ -60,6 +60,18 @@ export interface LiveLatencyResult {
   pgNotify: Distribution;
   /** Uncounted first deliveries (cold paths). */
   warmup: number;
+  /**
+   * Where the time after the SSE event goes, per delivery (page clock, resource timing of the
+   * feed's router.refresh fetch): event → refresh sent (the throttle, React), the refresh request
+   * (A renders /transactions), its response → the row in the DOM (RSC decode, React commit).
+   */
+  breakdown: {
+    sseToRefresh: Distribution;
+    refreshRequest: Distribution;
+    responseToRow: Distribution;
+    /** Median count of detail pages (/transactions/pay_…) prefetched between event and row. */
+    prefetchesPerDelivery: number;
+  };
   /** Deliveries whose row (or event) did not show within the wait (left out of the figures). */
   missed: { row: number; sse: number };
   /** Smallest evaluate round trip of the clock mapping: the error bound of page stamps. */
@@ -110,6 +122,20 @@ const WATCHERS_SOURCE = `new Promise((resolve) => {
       }
     }
   }).observe(document.body, { subtree: true, childList: true, characterData: true });
+  // The feed's router.refresh: a fetch of /transactions (RSC), timed by the browser; and the
+  // detail pages Next prefetches for the rows' links, which A serves at the same time.
+  // (Read from the timeline when asked: an observer's callback can come after the row shows.)
+  performance.setResourceTimingBufferSize(100000);
+  window.benchFetches = () =>
+    performance
+      .getEntriesByType("resource")
+      .filter((e) => e.initiatorType === "fetch" && e.name.includes("/transactions"))
+      .map((e) => ({
+        // /transactions itself is the refresh; /transactions/pay_… are Next's link prefetches.
+        refresh: new URL(e.name).pathname === "/transactions",
+        start: performance.timeOrigin + e.startTime,
+        end: performance.timeOrigin + e.responseEnd,
+      }));
   const source = new EventSource("/api/events?mode=test");
   source.addEventListener("payment", (message) => {
     const at = now();
@@ -143,7 +169,13 @@ async function pgNotifyRoundTrips(databaseUrl: string, samples: number): Promise
 }
 
 export async function run(
-  options: { deliveries?: number; gapMs?: number; log?: (line: string) => void } = {},
+  options: {
+    deliveries?: number;
+    gapMs?: number;
+    /** Log each delivery's stamps and the refresh fetches after its SSE event. */
+    verbose?: boolean;
+    log?: (line: string) => void;
+  } = {},
 ): Promise<LiveLatencyResult> {
   const log = options.log ?? ((line: string) => console.error(`[live-latency] ${line}`));
   const deliveries = options.deliveries ?? 40;
@@ -234,6 +266,10 @@ export async function run(
     const rowMs: number[] = [];
     const sseMs: number[] = [];
     const responseMs: number[] = [];
+    const toRefreshMs: number[] = [];
+    const refreshMs: number[] = [];
+    const commitMs: number[] = [];
+    const prefetchCounts: number[] = [];
     const missed = { row: 0, sse: 0 };
     for (const [i, p] of list.entries()) {
       const event = buildSandboxEvent({
@@ -264,12 +300,26 @@ export async function run(
       const seen = await page
         .waitForFunction(
           (id) => {
-            const s = (
-              window as unknown as {
-                benchStamps: { row: Record<string, number>; sse: Record<string, number> };
-              }
-            ).benchStamps;
-            return s.row[id] !== undefined ? { row: s.row[id], sse: s.sse[id] ?? null } : null;
+            const w = window as unknown as {
+              benchStamps: { row: Record<string, number>; sse: Record<string, number> };
+              benchFetches(): { refresh: boolean; start: number; end: number }[];
+            };
+            const s = { ...w.benchStamps, fetches: w.benchFetches() };
+            if (s.row[id] === undefined) return null;
+            const sse = s.sse[id] ?? null;
+            // The refresh that brought the row: the last one to start before it showed.
+            const refresh =
+              s.fetches.filter((f) => f.refresh && f.start <= s.row[id]).at(-1) ?? null;
+            const since = s.fetches.filter(
+              (f) => sse !== null && f.start >= sse - 100 && f.start <= s.row[id],
+            );
+            const prefetches = since.filter((f) => !f.refresh).length;
+            const refreshes = since.map((f) => [
+              f.refresh ? "refresh" : "prefetch",
+              Math.round(f.start - sse),
+              Math.round(f.end - sse),
+            ]);
+            return { row: s.row[id], sse, refresh, prefetches, refreshes };
           },
           p.id,
           { timeout: waitMs, polling: 50 },
@@ -286,6 +336,18 @@ export async function run(
       const sse = seen?.sse ?? null;
       if (sse !== null) sseMs.push(sse - clock.offsetMs - t0);
       else missed.sse += 1;
+      const refresh = seen?.refresh;
+      if (seen) prefetchCounts.push(seen.prefetches);
+      if (seen && sse !== null && refresh && refresh.start >= sse - 100) {
+        // The app's own EventSource may hear the event a little before the bench's: then ≤ 0.
+        toRefreshMs.push(refresh.start - sse);
+        refreshMs.push(refresh.end - refresh.start);
+        commitMs.push(seen.row - refresh.end);
+      }
+      if (options.verbose && seen)
+        log(
+          `  ${p.id}: POST ${round(answeredMs)} · SSE +${round((seen.sse ?? NaN) - clock.offsetMs - t0)} · row +${round(seen.row - clock.offsetMs - t0)} · fetches after SSE [kind, start, end] ${JSON.stringify(seen.refreshes)}`,
+        );
       if ((i + 1 - warmup) % 10 === 0)
         log(`  ${i + 1 - warmup}/${deliveries}: row ${round(rowMs.at(-1) ?? NaN)} ms`);
       await sleep(gapMs);
@@ -301,6 +363,12 @@ export async function run(
       sseEvent: distribution(sseMs),
       webhookResponse: distribution(responseMs),
       pgNotify: distribution(notify),
+      breakdown: {
+        sseToRefresh: distribution(toRefreshMs),
+        refreshRequest: distribution(refreshMs),
+        responseToRow: distribution(commitMs),
+        prefetchesPerDelivery: percentile(prefetchCounts, 50),
+      },
       missed,
       clockRoundTripMs: round(clock.roundTripMs),
       targetMs: 300,
@@ -313,11 +381,12 @@ export async function run(
   }
 }
 
-/** Options from argv: --deliveries N, --gap-ms N. */
+/** Options from argv: --deliveries N, --gap-ms N, --verbose. */
 export function optionsFromArgs(args: readonly string[]) {
   return {
     deliveries: parseCount(argValue(args, "--deliveries"), 40),
     gapMs: parseCount(argValue(args, "--gap-ms"), 600),
+    verbose: args.includes("--verbose"),
   };
 }
 

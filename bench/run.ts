@@ -163,6 +163,20 @@ if (wanted("live-latency")) {
       { name: "NOTIFY", ...r.pgNotify },
       null,
     ),
+    row("  then: SSE event → refresh fetch sent", r.breakdown.sseToRefresh, null, null),
+    row("  then: refresh fetch (A renders the page)", r.breakdown.refreshRequest, null, null),
+    row("  then: refresh response → row in DOM", r.breakdown.responseToRow, null, null),
+    {
+      ...row(
+        "  beside it: detail pages prefetched on A",
+        { p50Ms: r.breakdown.prefetchesPerDelivery, p95Ms: NaN, maxMs: NaN, samples: r.deliveries },
+        null,
+        null,
+      ),
+      "p50 ms": `${r.breakdown.prefetchesPerDelivery} fetches`,
+      "p95 ms": "—",
+      "max ms": "—",
+    },
     row("webhook POST answered by B", r.webhookResponse, null, null),
     row("pg LISTEN/NOTIFY, 2 clients", r.pgNotify, null, null),
   ];
@@ -177,7 +191,7 @@ if (wanted("live-latency")) {
 }
 
 console.log(`load after: ${os.loadavg()[0].toFixed(2)}\n`);
-console.table(rows);
+if (rows.length) console.table(rows);
 if (monitoringRows.length) {
   console.log(
     "floor = the same query straight on pg + a bare node:http server sending the same page; rows: same / same* (filter does not change page 1) / ignored (page does not read the parameter) / differs",
