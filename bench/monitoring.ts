@@ -63,7 +63,8 @@ interface Filter {
   targetMs: number | null;
 }
 
-function percentile(values: number[], p: number): number {
+/** Nearest-rank percentile (p in 0–100); NaN for no values. */
+export function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   if (sorted.length === 0) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];

@@ -4,6 +4,7 @@ import os from "node:os";
 import { run as runAnalytics } from "./analytics";
 import { run as runConversations } from "./conversations";
 import { run as runFlowRuntime } from "./flow-runtime";
+import { optionsFromArgs as liveLatencyOptions, run as runLiveLatency } from "./live-latency";
 import { optionsFromArgs as monitoringOptions, run as runMonitoring } from "./monitoring";
 import { run as runWebhooks } from "./webhooks";
 
@@ -171,11 +172,72 @@ if (wanted("analytics")) {
   });
 }
 
+// Webhook on process B → row visible in a browser on process A, beside its floors (same run).
+let liveRows: Record<string, string | number>[] = [];
+if (wanted("live-latency")) {
+  const r = await runLiveLatency(liveLatencyOptions(args));
+  const row = (
+    name: string,
+    d: { p50Ms: number; p95Ms: number; maxMs: number; samples: number },
+    floor: { name: string; p95Ms: number } | null,
+    targetMs: number | null,
+  ) => ({
+    [`live feed, 2 app processes, ${r.deliveries} webhooks`]: name,
+    "p50 ms": d.p50Ms,
+    "p95 ms": d.p95Ms,
+    "max ms": d.maxMs,
+    floor: floor ? `${floor.name} p95 ${floor.p95Ms}` : "—",
+    "p95 × floor": floor ? `${(d.p95Ms / floor.p95Ms).toFixed(1)}×` : "—",
+    target: targetMs ? `< ${targetMs}` : "—",
+    "p95 vs target": targetMs ? ratio(d.p95Ms, targetMs, false) : "—",
+    samples: d.samples,
+  });
+  liveRows = [
+    row("webhook → row visible on A", r.rowVisible, { name: "SSE", ...r.sseEvent }, r.targetMs),
+    row(
+      "webhook → SSE event on A (no render)",
+      r.sseEvent,
+      { name: "NOTIFY", ...r.pgNotify },
+      null,
+    ),
+    row("  then: SSE event → refresh fetch sent", r.breakdown.sseToRefresh, null, null),
+    row("  then: refresh fetch (A renders the page)", r.breakdown.refreshRequest, null, null),
+    row("  then: refresh response → row in DOM", r.breakdown.responseToRow, null, null),
+    {
+      ...row(
+        "  beside it: detail pages prefetched on A",
+        { p50Ms: r.breakdown.prefetchesPerDelivery, p95Ms: NaN, maxMs: NaN, samples: r.deliveries },
+        null,
+        null,
+      ),
+      "p50 ms": `${r.breakdown.prefetchesPerDelivery} fetches`,
+      "p95 ms": "—",
+      "max ms": "—",
+    },
+    row("webhook POST answered by B", r.webhookResponse, null, null),
+    row("pg LISTEN/NOTIFY, 2 clients", r.pgNotify, null, null),
+  ];
+  if (r.missed.row || r.missed.sse)
+    rows.push({
+      bench: "live feed",
+      figure: `MISSED: ${r.missed.row} rows, ${r.missed.sse} SSE events`,
+      value: r.missed.row,
+      target: "0",
+      ratio: "✗",
+    });
+}
+
 console.log(`load after: ${os.loadavg()[0].toFixed(2)}\n`);
-console.table(rows);
+if (rows.length) console.table(rows);
 if (monitoringRows.length) {
   console.log(
     "floor = the same query straight on pg + a bare node:http server sending the same page; rows: same / same* (filter does not change page 1) / ignored (page does not read the parameter) / differs",
   );
   console.table(monitoringRows);
+}
+if (liveRows.length) {
+  console.log(
+    "t0 = just before the POST to B; row = MutationObserver in A's page; SSE = a raw EventSource in the same page; floors measured in the same run",
+  );
+  console.table(liveRows);
 }
