@@ -55,6 +55,9 @@ function LiveFeedControls({ mode }: { mode: "test" | "live" }) {
   const heldRef = useRef(held);
   const toHighlight = useRef(new Set<string>());
   const rowsBefore = useRef<Set<string> | null>(null);
+  // The changes this refresh is showing: taken when it starts, so a change that arrives while it
+  // is on its way waits for the next refresh instead of being forgotten when this one lands.
+  const inFlight = useRef(new Set<string>());
   const {
     schedule,
     refreshNow,
@@ -62,6 +65,8 @@ function LiveFeedControls({ mode }: { mode: "test" | "live" }) {
   } = useThrottledRefresh(
     useCallback(() => {
       rowsBefore.current ??= rowIds();
+      for (const id of toHighlight.current) inFlight.current.add(id);
+      toHighlight.current.clear();
     }, []),
   );
 
@@ -120,12 +125,12 @@ function LiveFeedControls({ mode }: { mode: "test" | "live" }) {
     const marked: HTMLElement[] = [];
     document.querySelectorAll<HTMLElement>(ROW).forEach((row) => {
       const id = row.dataset.paymentId ?? "";
-      const kind = !before.has(id) ? "new" : toHighlight.current.has(id) ? "changed" : null;
+      const kind = !before.has(id) ? "new" : inFlight.current.has(id) ? "changed" : null;
       if (!kind) return;
       row.dataset.live = kind;
       marked.push(row);
     });
-    toHighlight.current.clear();
+    inFlight.current.clear();
     if (marked.length === 0) return;
     window.setTimeout(() => {
       for (const row of marked) delete row.dataset.live;

@@ -45,7 +45,14 @@ export function PaymentsTable({ payments }: { payments: PaymentRow[] }) {
         {payments.map((p) => (
           <tr key={p.id} className="hover:bg-slate-50" data-payment-id={p.id}>
             <Td>
-              <Link href={`/transactions/${p.id}`} className="text-brand-700 hover:underline">
+              {/* No prefetch: the live list re-renders as payments change, and prefetching every
+                  visible payment's page on each refresh cost the server more than the list
+                  (bench/live-latency.ts). */}
+              <Link
+                href={`/transactions/${p.id}`}
+                prefetch={false}
+                className="text-brand-700 hover:underline"
+              >
                 {/* The name starts with what the link opens and still contains the visible text. */}
                 <span className="sr-only">
                   Payment {p.id}, {formatMoney(p.amountMinor, p.currency)}, created{" "}
