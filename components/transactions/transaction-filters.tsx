@@ -21,7 +21,7 @@ import { PAYMENT_STATUS_LABELS } from "@/lib/payments/status-display";
 import * as Popover from "@radix-ui/react-popover";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { useState } from "react";
+import { useState, type ComponentProps, type FormEvent } from "react";
 import { DayPicker, type DateRange as DayRange } from "react-day-picker";
 import "react-day-picker/style.css";
 import { CHANNEL_NAMES, filterChips, withoutFields } from "./filter-labels";
@@ -63,6 +63,10 @@ export function TransactionFilters({
   function apply(next: TransactionFilterValues) {
     setOpen(null);
     router.push(transactionsHref(next, undefined, limit));
+  }
+  function applyDraft(e: FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    apply(draft);
   }
   function set<K extends keyof TransactionFilterValues>(key: K, value: TransactionFilterValues[K]) {
     setDraft((d) => ({ ...d, [key]: value }));
@@ -112,12 +116,7 @@ export function TransactionFilters({
           </Popover.Trigger>
           <Popover.Portal>
             <Popover.Content className={PANEL} align="start" sideOffset={4}>
-              <form
-                onSubmit={(e) => {
-                  e.preventDefault();
-                  apply(draft);
-                }}
-              >
+              <form onSubmit={applyDraft}>
                 <fieldset>
                   <legend className="mb-2 font-medium text-slate-900">Status</legend>
                   <div className="grid grid-cols-2 gap-1">
@@ -156,12 +155,7 @@ export function TransactionFilters({
           </Popover.Trigger>
           <Popover.Portal>
             <Popover.Content className={PANEL} align="start" sideOffset={4}>
-              <form
-                onSubmit={(e) => {
-                  e.preventDefault();
-                  apply(draft);
-                }}
-              >
+              <form onSubmit={applyDraft}>
                 <fieldset>
                   <legend className="mb-2 font-medium text-slate-900">
                     Date <span className="font-normal text-slate-500">({timeZone})</span>
@@ -183,26 +177,20 @@ export function TransactionFilters({
                 {draft.range === "custom" ? (
                   <div className="mt-3 space-y-2">
                     <div className="grid grid-cols-2 gap-2">
-                      <label className="block">
-                        <span className="mb-1 block text-slate-700">From</span>
-                        <input
-                          type="date"
-                          name="from"
-                          value={draft.from ?? ""}
-                          onChange={(e) => set("from", e.target.value || undefined)}
-                          className={CONTROL}
-                        />
-                      </label>
-                      <label className="block">
-                        <span className="mb-1 block text-slate-700">To</span>
-                        <input
-                          type="date"
-                          name="to"
-                          value={draft.to ?? ""}
-                          onChange={(e) => set("to", e.target.value || undefined)}
-                          className={CONTROL}
-                        />
-                      </label>
+                      <InputField
+                        label="From"
+                        type="date"
+                        name="from"
+                        value={draft.from ?? ""}
+                        onChange={(e) => set("from", e.target.value || undefined)}
+                      />
+                      <InputField
+                        label="To"
+                        type="date"
+                        name="to"
+                        value={draft.to ?? ""}
+                        onChange={(e) => set("to", e.target.value || undefined)}
+                      />
                     </div>
                     <DayPicker
                       mode="range"
@@ -234,13 +222,7 @@ export function TransactionFilters({
           </Popover.Trigger>
           <Popover.Portal>
             <Popover.Content className={PANEL} align="end" sideOffset={4}>
-              <form
-                className="grid grid-cols-2 gap-3"
-                onSubmit={(e) => {
-                  e.preventDefault();
-                  apply(draft);
-                }}
-              >
+              <form className="grid grid-cols-2 gap-3" onSubmit={applyDraft}>
                 <SelectField
                   label="Connection"
                   value={draft.connection}
@@ -288,28 +270,22 @@ export function TransactionFilters({
                       choices={SUPPORTED_CURRENCIES.map((c) => [c, c])}
                       all="Any"
                     />
-                    <label className="block">
-                      <span className="mb-1 block text-slate-700">Min</span>
-                      <input
-                        inputMode="decimal"
-                        name="min"
-                        value={draft.min ?? ""}
-                        onChange={(e) => set("min", e.target.value.trim() || undefined)}
-                        className={CONTROL}
-                        aria-describedby="amount-hint"
-                      />
-                    </label>
-                    <label className="block">
-                      <span className="mb-1 block text-slate-700">Max</span>
-                      <input
-                        inputMode="decimal"
-                        name="max"
-                        value={draft.max ?? ""}
-                        onChange={(e) => set("max", e.target.value.trim() || undefined)}
-                        className={CONTROL}
-                        aria-describedby="amount-hint"
-                      />
-                    </label>
+                    <InputField
+                      label="Min"
+                      inputMode="decimal"
+                      name="min"
+                      value={draft.min ?? ""}
+                      onChange={(e) => set("min", e.target.value.trim() || undefined)}
+                      aria-describedby="amount-hint"
+                    />
+                    <InputField
+                      label="Max"
+                      inputMode="decimal"
+                      name="max"
+                      value={draft.max ?? ""}
+                      onChange={(e) => set("max", e.target.value.trim() || undefined)}
+                      aria-describedby="amount-hint"
+                    />
                   </div>
                   <p id="amount-hint" className="mt-1 text-xs text-slate-500">
                     In the currency&apos;s own units (12.50 EUR, 1200 JPY); choose a currency first.
@@ -349,6 +325,16 @@ export function TransactionFilters({
         </div>
       ) : null}
     </section>
+  );
+}
+
+/** A labelled text-like field of the filter panels. */
+function InputField({ label, ...input }: { label: string } & ComponentProps<"input">) {
+  return (
+    <label className="block">
+      <span className="mb-1 block text-slate-700">{label}</span>
+      <input {...input} className={CONTROL} />
+    </label>
   );
 }
 
