@@ -86,6 +86,15 @@ async function paymentFigures(
   };
 }
 
+/** Alerts of this mode that need someone; counted under overview.view, not alerts.view. */
+async function alertsNeedingAttention(ctx: ReadContext, mode: Mode, now: Date): Promise<number> {
+  const [row] = await ctx.db
+    .select({ n: count() })
+    .from(alerts)
+    .where(and(eq(alerts.merchantId, ctx.merchantId), eq(alerts.mode, mode), needsAttention(now)));
+  return row?.n ?? 0;
+}
+
 export async function getOverview(
   ctx: ReadContext,
   mode: Mode,
@@ -98,7 +107,7 @@ export async function getOverview(
     eq(payments.mode, mode),
     gte(payments.createdAt, since),
   );
-  const [figures, [openDisputes], [openAlerts]] = await Promise.all([
+  const [figures, [openDisputes], openAlerts] = await Promise.all([
     paymentFigures(ctx, scope),
     ctx.db
       .select({ n: count() })
@@ -110,18 +119,13 @@ export async function getOverview(
           inArray(disputes.status, ["needs_response", "under_review"]),
         ),
       ),
-    ctx.db
-      .select({ n: count() })
-      .from(alerts)
-      .where(
-        and(eq(alerts.merchantId, ctx.merchantId), eq(alerts.mode, mode), needsAttention(now)),
-      ),
+    alertsNeedingAttention(ctx, mode, now),
   ]);
   return {
     mode,
     ...figures,
     openDisputes: openDisputes?.n ?? 0,
-    openAlerts: openAlerts?.n ?? 0,
+    openAlerts,
   };
 }
 
@@ -194,7 +198,7 @@ export async function getOverviewComparison(
   // A payment created at `now` exactly still counts today.
   const until = new Date(now.getTime() + 1);
   const openStatuses = inArray(disputes.status, ["needs_response", "under_review"]);
-  const [today, yesterday, last7Days, [openDisputes], [activeAlerts]] = await Promise.all([
+  const [today, yesterday, last7Days, [openDisputes], activeAlerts] = await Promise.all([
     periodFigures(ctx, mode, todayStart, until),
     periodFigures(ctx, mode, yesterdayStart, new Date(sameTimeYesterday.getTime() + 1)),
     periodFigures(ctx, mode, new Date(now.getTime() - 7 * DAY), until),
@@ -208,12 +212,7 @@ export async function getOverviewComparison(
       })
       .from(disputes)
       .where(and(eq(disputes.merchantId, ctx.merchantId), eq(disputes.mode, mode), openStatuses)),
-    ctx.db
-      .select({ n: count() })
-      .from(alerts)
-      .where(
-        and(eq(alerts.merchantId, ctx.merchantId), eq(alerts.mode, mode), needsAttention(now)),
-      ),
+    alertsNeedingAttention(ctx, mode, now),
   ]);
   return {
     mode,
@@ -223,6 +222,6 @@ export async function getOverviewComparison(
     last7Days,
     openDisputes: openDisputes?.open ?? 0,
     disputesDueSoon: openDisputes?.dueSoon ?? 0,
-    activeAlerts: activeAlerts?.n ?? 0,
+    activeAlerts,
   };
 }
