@@ -21,7 +21,7 @@ import { PAYMENT_STATUS_LABELS } from "@/lib/payments/status-display";
 import * as Popover from "@radix-ui/react-popover";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { useState } from "react";
+import { useState, type ComponentProps, type FormEvent, type ReactNode } from "react";
 import { DayPicker, type DateRange as DayRange } from "react-day-picker";
 import "react-day-picker/style.css";
 import { CHANNEL_NAMES, filterChips, withoutFields } from "./filter-labels";
@@ -63,6 +63,10 @@ export function TransactionFilters({
   function apply(next: TransactionFilterValues) {
     setOpen(null);
     router.push(transactionsHref(next, undefined, limit));
+  }
+  function applyDraft(e: FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    apply(draft);
   }
   function set<K extends keyof TransactionFilterValues>(key: K, value: TransactionFilterValues[K]) {
     setDraft((d) => ({ ...d, [key]: value }));
@@ -106,222 +110,183 @@ export function TransactionFilters({
           </Button>
         </form>
 
-        <Popover.Root {...popover("status")}>
-          <Popover.Trigger className={TRIGGER}>
-            Status{values.status.length > 0 ? ` (${values.status.length})` : ""}
-          </Popover.Trigger>
-          <Popover.Portal>
-            <Popover.Content className={PANEL} align="start" sideOffset={4}>
-              <form
-                onSubmit={(e) => {
-                  e.preventDefault();
-                  apply(draft);
-                }}
-              >
-                <fieldset>
-                  <legend className="mb-2 font-medium text-slate-900">Status</legend>
-                  <div className="grid grid-cols-2 gap-1">
-                    {PAYMENT_STATUSES.map((s) => (
-                      <label key={s} className="flex items-center gap-2 py-0.5">
-                        <input
-                          type="checkbox"
-                          checked={draft.status.includes(s)}
-                          onChange={(e) =>
-                            set(
-                              "status",
-                              e.target.checked
-                                ? PAYMENT_STATUSES.filter(
-                                    (x) => x === s || draft.status.includes(x),
-                                  )
-                                : draft.status.filter((x) => x !== s),
-                            )
-                          }
-                        />
-                        {PAYMENT_STATUS_LABELS[s].label}
-                      </label>
-                    ))}
-                  </div>
-                </fieldset>
-                <div className="mt-3 flex justify-end">
-                  <Button type="submit">Apply</Button>
-                </div>
-              </form>
-            </Popover.Content>
-          </Popover.Portal>
-        </Popover.Root>
-
-        <Popover.Root {...popover("date")}>
-          <Popover.Trigger className={TRIGGER}>
-            {values.range ? DATE_RANGE_LABELS[values.range] : "Any date"}
-          </Popover.Trigger>
-          <Popover.Portal>
-            <Popover.Content className={PANEL} align="start" sideOffset={4}>
-              <form
-                onSubmit={(e) => {
-                  e.preventDefault();
-                  apply(draft);
-                }}
-              >
-                <fieldset>
-                  <legend className="mb-2 font-medium text-slate-900">
-                    Date <span className="font-normal text-slate-500">({timeZone})</span>
-                  </legend>
-                  <div className="flex flex-wrap gap-x-3 gap-y-1">
-                    {(["", ...DATE_RANGES] as const).map((r) => (
-                      <label key={r || "any"} className="flex items-center gap-1.5">
-                        <input
-                          type="radio"
-                          name="range"
-                          checked={(draft.range ?? "") === r}
-                          onChange={() => set("range", r || undefined)}
-                        />
-                        {r ? DATE_RANGE_LABELS[r] : "Any date"}
-                      </label>
-                    ))}
-                  </div>
-                </fieldset>
-                {draft.range === "custom" ? (
-                  <div className="mt-3 space-y-2">
-                    <div className="grid grid-cols-2 gap-2">
-                      <label className="block">
-                        <span className="mb-1 block text-slate-700">From</span>
-                        <input
-                          type="date"
-                          name="from"
-                          value={draft.from ?? ""}
-                          onChange={(e) => set("from", e.target.value || undefined)}
-                          className={CONTROL}
-                        />
-                      </label>
-                      <label className="block">
-                        <span className="mb-1 block text-slate-700">To</span>
-                        <input
-                          type="date"
-                          name="to"
-                          value={draft.to ?? ""}
-                          onChange={(e) => set("to", e.target.value || undefined)}
-                          className={CONTROL}
-                        />
-                      </label>
-                    </div>
-                    <DayPicker
-                      mode="range"
-                      numberOfMonths={1}
-                      selected={{ from: dayDate(draft.from), to: dayDate(draft.to) }}
-                      defaultMonth={dayDate(draft.from) ?? new Date()}
-                      onSelect={(selected: DayRange | undefined) =>
-                        setDraft((d) => ({
-                          ...d,
-                          from: selected?.from ? dayText(selected.from) : undefined,
-                          to: selected?.to ? dayText(selected.to) : undefined,
-                        }))
+        <FilterPopover
+          {...popover("status")}
+          label={<>Status{values.status.length > 0 ? ` (${values.status.length})` : ""}</>}
+          align="start"
+        >
+          <form onSubmit={applyDraft}>
+            <fieldset>
+              <legend className="mb-2 font-medium text-slate-900">Status</legend>
+              <div className="grid grid-cols-2 gap-1">
+                {PAYMENT_STATUSES.map((s) => (
+                  <label key={s} className="flex items-center gap-2 py-0.5">
+                    <input
+                      type="checkbox"
+                      checked={draft.status.includes(s)}
+                      onChange={(e) =>
+                        set(
+                          "status",
+                          e.target.checked
+                            ? PAYMENT_STATUSES.filter((x) => x === s || draft.status.includes(x))
+                            : draft.status.filter((x) => x !== s),
+                        )
                       }
-                      style={{ fontSize: "0.8rem" }}
                     />
-                  </div>
-                ) : null}
-                <div className="mt-3 flex justify-end">
-                  <Button type="submit">Apply</Button>
-                </div>
-              </form>
-            </Popover.Content>
-          </Popover.Portal>
-        </Popover.Root>
+                    {PAYMENT_STATUS_LABELS[s].label}
+                  </label>
+                ))}
+              </div>
+            </fieldset>
+            <div className="mt-3 flex justify-end">
+              <Button type="submit">Apply</Button>
+            </div>
+          </form>
+        </FilterPopover>
 
-        <Popover.Root {...popover("more")}>
-          <Popover.Trigger className={TRIGGER}>
-            More filters{moreCount > 0 ? ` (${moreCount})` : ""}
-          </Popover.Trigger>
-          <Popover.Portal>
-            <Popover.Content className={PANEL} align="end" sideOffset={4}>
-              <form
-                className="grid grid-cols-2 gap-3"
-                onSubmit={(e) => {
-                  e.preventDefault();
-                  apply(draft);
-                }}
-              >
-                <SelectField
-                  label="Connection"
-                  value={draft.connection}
-                  onChange={(v) => set("connection", v)}
-                  choices={options.connections.map((c) => [c.id, c.label])}
-                  all="All connections"
-                />
-                <SelectField
-                  label="Provider"
-                  value={draft.provider}
-                  onChange={(v) => set("provider", v as TransactionFilterValues["provider"])}
-                  choices={PROVIDER_ORDER.map((p) => [p, PROVIDERS[p].name])}
-                  all="All providers"
-                />
-                <SelectField
-                  label="Method"
-                  value={draft.method}
-                  onChange={(v) => set("method", v as TransactionFilterValues["method"])}
-                  choices={PAYMENT_METHODS.map((m) => [m, methodName(m)])}
-                  all="All methods"
-                />
-                <SelectField
-                  label="Channel"
-                  value={draft.channel}
-                  onChange={(v) => set("channel", v as TransactionFilterValues["channel"])}
-                  choices={CHANNEL_KINDS.map((c) => [c, CHANNEL_NAMES[c]])}
-                  all="All channels"
-                />
-                <div className="col-span-2">
-                  <SelectField
-                    label="Flow"
-                    value={draft.flow}
-                    onChange={(v) => set("flow", v)}
-                    choices={options.flows.map((f) => [f.id, f.name])}
-                    all="All flows"
+        <FilterPopover
+          {...popover("date")}
+          label={values.range ? DATE_RANGE_LABELS[values.range] : "Any date"}
+          align="start"
+        >
+          <form onSubmit={applyDraft}>
+            <fieldset>
+              <legend className="mb-2 font-medium text-slate-900">
+                Date <span className="font-normal text-slate-500">({timeZone})</span>
+              </legend>
+              <div className="flex flex-wrap gap-x-3 gap-y-1">
+                {(["", ...DATE_RANGES] as const).map((r) => (
+                  <label key={r || "any"} className="flex items-center gap-1.5">
+                    <input
+                      type="radio"
+                      name="range"
+                      checked={(draft.range ?? "") === r}
+                      onChange={() => set("range", r || undefined)}
+                    />
+                    {r ? DATE_RANGE_LABELS[r] : "Any date"}
+                  </label>
+                ))}
+              </div>
+            </fieldset>
+            {draft.range === "custom" ? (
+              <div className="mt-3 space-y-2">
+                <div className="grid grid-cols-2 gap-2">
+                  <InputField
+                    label="From"
+                    type="date"
+                    name="from"
+                    value={draft.from ?? ""}
+                    onChange={(e) => set("from", e.target.value || undefined)}
+                  />
+                  <InputField
+                    label="To"
+                    type="date"
+                    name="to"
+                    value={draft.to ?? ""}
+                    onChange={(e) => set("to", e.target.value || undefined)}
                   />
                 </div>
-                <fieldset className="col-span-2">
-                  <legend className="mb-1 text-slate-700">Amount</legend>
-                  <div className="grid grid-cols-3 gap-2">
-                    <SelectField
-                      label="Currency"
-                      value={draft.currency}
-                      onChange={(v) => set("currency", v as TransactionFilterValues["currency"])}
-                      choices={SUPPORTED_CURRENCIES.map((c) => [c, c])}
-                      all="Any"
-                    />
-                    <label className="block">
-                      <span className="mb-1 block text-slate-700">Min</span>
-                      <input
-                        inputMode="decimal"
-                        name="min"
-                        value={draft.min ?? ""}
-                        onChange={(e) => set("min", e.target.value.trim() || undefined)}
-                        className={CONTROL}
-                        aria-describedby="amount-hint"
-                      />
-                    </label>
-                    <label className="block">
-                      <span className="mb-1 block text-slate-700">Max</span>
-                      <input
-                        inputMode="decimal"
-                        name="max"
-                        value={draft.max ?? ""}
-                        onChange={(e) => set("max", e.target.value.trim() || undefined)}
-                        className={CONTROL}
-                        aria-describedby="amount-hint"
-                      />
-                    </label>
-                  </div>
-                  <p id="amount-hint" className="mt-1 text-xs text-slate-500">
-                    In the currency&apos;s own units (12.50 EUR, 1200 JPY); choose a currency first.
-                  </p>
-                </fieldset>
-                <div className="col-span-2 flex justify-end">
-                  <Button type="submit">Apply</Button>
-                </div>
-              </form>
-            </Popover.Content>
-          </Popover.Portal>
-        </Popover.Root>
+                <DayPicker
+                  mode="range"
+                  numberOfMonths={1}
+                  selected={{ from: dayDate(draft.from), to: dayDate(draft.to) }}
+                  defaultMonth={dayDate(draft.from) ?? new Date()}
+                  onSelect={(selected: DayRange | undefined) =>
+                    setDraft((d) => ({
+                      ...d,
+                      from: selected?.from ? dayText(selected.from) : undefined,
+                      to: selected?.to ? dayText(selected.to) : undefined,
+                    }))
+                  }
+                  style={{ fontSize: "0.8rem" }}
+                />
+              </div>
+            ) : null}
+            <div className="mt-3 flex justify-end">
+              <Button type="submit">Apply</Button>
+            </div>
+          </form>
+        </FilterPopover>
+
+        <FilterPopover
+          {...popover("more")}
+          label={<>More filters{moreCount > 0 ? ` (${moreCount})` : ""}</>}
+          align="end"
+        >
+          <form className="grid grid-cols-2 gap-3" onSubmit={applyDraft}>
+            <SelectField
+              label="Connection"
+              value={draft.connection}
+              onChange={(v) => set("connection", v)}
+              choices={options.connections.map((c) => [c.id, c.label])}
+              all="All connections"
+            />
+            <SelectField
+              label="Provider"
+              value={draft.provider}
+              onChange={(v) => set("provider", v as TransactionFilterValues["provider"])}
+              choices={PROVIDER_ORDER.map((p) => [p, PROVIDERS[p].name])}
+              all="All providers"
+            />
+            <SelectField
+              label="Method"
+              value={draft.method}
+              onChange={(v) => set("method", v as TransactionFilterValues["method"])}
+              choices={PAYMENT_METHODS.map((m) => [m, methodName(m)])}
+              all="All methods"
+            />
+            <SelectField
+              label="Channel"
+              value={draft.channel}
+              onChange={(v) => set("channel", v as TransactionFilterValues["channel"])}
+              choices={CHANNEL_KINDS.map((c) => [c, CHANNEL_NAMES[c]])}
+              all="All channels"
+            />
+            <div className="col-span-2">
+              <SelectField
+                label="Flow"
+                value={draft.flow}
+                onChange={(v) => set("flow", v)}
+                choices={options.flows.map((f) => [f.id, f.name])}
+                all="All flows"
+              />
+            </div>
+            <fieldset className="col-span-2">
+              <legend className="mb-1 text-slate-700">Amount</legend>
+              <div className="grid grid-cols-3 gap-2">
+                <SelectField
+                  label="Currency"
+                  value={draft.currency}
+                  onChange={(v) => set("currency", v as TransactionFilterValues["currency"])}
+                  choices={SUPPORTED_CURRENCIES.map((c) => [c, c])}
+                  all="Any"
+                />
+                <InputField
+                  label="Min"
+                  inputMode="decimal"
+                  name="min"
+                  value={draft.min ?? ""}
+                  onChange={(e) => set("min", e.target.value.trim() || undefined)}
+                  aria-describedby="amount-hint"
+                />
+                <InputField
+                  label="Max"
+                  inputMode="decimal"
+                  name="max"
+                  value={draft.max ?? ""}
+                  onChange={(e) => set("max", e.target.value.trim() || undefined)}
+                  aria-describedby="amount-hint"
+                />
+              </div>
+              <p id="amount-hint" className="mt-1 text-xs text-slate-500">
+                In the currency&apos;s own units (12.50 EUR, 1200 JPY); choose a currency first.
+              </p>
+            </fieldset>
+            <div className="col-span-2 flex justify-end">
+              <Button type="submit">Apply</Button>
+            </div>
+          </form>
+        </FilterPopover>
       </div>
 
       {chips.length > 0 ? (
@@ -349,6 +314,42 @@ export function TransactionFilters({
         </div>
       ) : null}
     </section>
+  );
+}
+
+/** A filter button that opens its panel below it (Radix: focus, Escape and aria wiring). */
+function FilterPopover({
+  open,
+  onOpenChange,
+  label,
+  align,
+  children,
+}: {
+  open: boolean;
+  onOpenChange: (open: boolean) => void;
+  label: ReactNode;
+  align: "start" | "end";
+  children: ReactNode;
+}) {
+  return (
+    <Popover.Root open={open} onOpenChange={onOpenChange}>
+      <Popover.Trigger className={TRIGGER}>{label}</Popover.Trigger>
+      <Popover.Portal>
+        <Popover.Content className={PANEL} align={align} sideOffset={4}>
+          {children}
+        </Popover.Content>
+      </Popover.Portal>
+    </Popover.Root>
+  );
+}
+
+/** A labelled text-like field of the filter panels. */
+function InputField({ label, ...input }: { label: string } & ComponentProps<"input">) {
+  return (
+    <label className="block">
+      <span className="mb-1 block text-slate-700">{label}</span>
+      <input {...input} className={CONTROL} />
+    </label>
   );
 }
 

@@ -2,7 +2,7 @@
 import type { Mode } from "@/db/schema";
 import { alertRules, alerts, users, type Alert, type AlertRule } from "@/db/schema";
 import { assertCan, type ReadContext } from "@/lib/auth/context";
-import { and, asc, count, desc, eq, inArray, isNull, lte, or } from "drizzle-orm";
+import { and, asc, count, desc, eq, inArray, isNull, lte, or, type SQL } from "drizzle-orm";
 import "server-only";
 
 export type AlertView = Alert & { acknowledgedByEmail: string | null };
@@ -33,23 +33,27 @@ const alertColumns = {
   acknowledgedByEmail: users.email,
 };
 
-/** Unresolved episodes, newest first: open, acknowledged and snoozed alike. */
-export async function listActiveAlerts(ctx: ReadContext, mode: Mode): Promise<AlertView[]> {
-  assertCan(ctx, "alerts.view");
+/** One mode's alerts whose status `status` selects, newest opened first, with who acknowledged. */
+async function alertViews(
+  ctx: ReadContext,
+  mode: Mode,
+  status: SQL,
+  limit: number,
+): Promise<AlertView[]> {
   const rows = await ctx.db
     .select(alertColumns)
     .from(alerts)
     .leftJoin(users, eq(users.id, alerts.acknowledgedByUserId))
-    .where(
-      and(
-        eq(alerts.merchantId, ctx.merchantId),
-        eq(alerts.mode, mode),
-        inArray(alerts.status, ["open", "acknowledged"]),
-      ),
-    )
+    .where(and(eq(alerts.merchantId, ctx.merchantId), eq(alerts.mode, mode), status))
     .orderBy(desc(alerts.openedAt), desc(alerts.id))
-    .limit(200);
+    .limit(limit);
   return rows.map((r) => ({ ...r.alert, acknowledgedByEmail: r.acknowledgedByEmail }));
+}
+
+/** Unresolved episodes, newest first: open, acknowledged and snoozed alike. */
+export async function listActiveAlerts(ctx: ReadContext, mode: Mode): Promise<AlertView[]> {
+  assertCan(ctx, "alerts.view");
+  return alertViews(ctx, mode, inArray(alerts.status, ["open", "acknowledged"]), 200);
 }
 
 /** Resolved episodes, most recently opened first. */
@@ -59,20 +63,7 @@ export async function listAlertHistory(
   limit = 50,
 ): Promise<AlertView[]> {
   assertCan(ctx, "alerts.view");
-  const rows = await ctx.db
-    .select(alertColumns)
-    .from(alerts)
-    .leftJoin(users, eq(users.id, alerts.acknowledgedByUserId))
-    .where(
-      and(
-        eq(alerts.merchantId, ctx.merchantId),
-        eq(alerts.mode, mode),
-        eq(alerts.status, "resolved"),
-      ),
-    )
-    .orderBy(desc(alerts.openedAt), desc(alerts.id))
-    .limit(Math.min(Math.max(limit, 1), 200));
-  return rows.map((r) => ({ ...r.alert, acknowledgedByEmail: r.acknowledgedByEmail }));
+  return alertViews(ctx, mode, eq(alerts.status, "resolved"), Math.min(Math.max(limit, 1), 200));
 }
 
 export async function listAlertRules(ctx: ReadContext, mode: Mode): Promise<AlertRule[]> {

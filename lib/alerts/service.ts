@@ -2,7 +2,7 @@
 // delete. Each checks its permission, stays inside the member's merchant (another merchant's
 // id is "not found"), writes its audit entry in the same transaction, and tells the console.
 import type { DbOrTx } from "@/db/client";
-import { alertRules, alerts, type Alert, type AlertRule } from "@/db/schema";
+import { alertRules, alerts, type Alert, type AlertRule, type Mode } from "@/db/schema";
 import { auditAs } from "@/lib/audit/record";
 import { assertCan, type ServiceContext } from "@/lib/auth/context";
 import { ConflictError, NotFoundError } from "@/lib/errors";
@@ -29,6 +29,11 @@ async function loadRule(db: DbOrTx, merchantId: string, ruleId: string): Promise
     .for("update");
   if (!row) throw new NotFoundError("That rule");
   return row;
+}
+
+/** Tells the console an alert changed (after the transaction committed). */
+async function announceAlert(ctx: ServiceContext, mode: Mode, alertId: string): Promise<void> {
+  await publishEvent(ctx.db, { kind: "alert", merchantId: ctx.merchantId, mode, id: alertId });
 }
 
 const ruleSnapshot = (r: AlertRule) => ({
@@ -60,12 +65,7 @@ export async function acknowledgeAlert(ctx: ServiceContext, alertId: string, now
     });
     return row;
   });
-  await publishEvent(ctx.db, {
-    kind: "alert",
-    merchantId: ctx.merchantId,
-    mode: updated.mode,
-    id: alertId,
-  });
+  await announceAlert(ctx, updated.mode, alertId);
   return { id: updated.id, status: updated.status };
 }
 
@@ -96,12 +96,7 @@ export async function snoozeAlert(
     });
     return row;
   });
-  await publishEvent(ctx.db, {
-    kind: "alert",
-    merchantId: ctx.merchantId,
-    mode: updated.mode,
-    id: alertId,
-  });
+  await announceAlert(ctx, updated.mode, alertId);
   return { id: updated.id, snoozedUntil: until.toISOString() };
 }
 
@@ -220,12 +215,7 @@ export async function deleteRule(ctx: ServiceContext, ruleId: string, now = new 
     return rows;
   });
   for (const row of resolved) {
-    await publishEvent(ctx.db, {
-      kind: "alert",
-      merchantId: ctx.merchantId,
-      mode: row.mode,
-      id: row.id,
-    });
+    await announceAlert(ctx, row.mode, row.id);
   }
   return { id: ruleId };
 }

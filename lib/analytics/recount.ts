@@ -19,6 +19,16 @@ const num = (v: unknown): number => Number(v ?? 0);
 const str = (v: string | number | null | undefined): string =>
   v === null || v === undefined ? "" : String(v);
 
+/** The key every rollup row starts with: whose, which mode, which local day, which flow and channel. */
+const flowDayKey = (set: BucketSet, r: Raw) => ({
+  merchantId: set.merchantId,
+  mode: set.mode,
+  day: str(r.day),
+  flowId: str(r.flow_id),
+  flowVersionId: str(r.flow_version_id),
+  channel: str(r.channel),
+});
+
 export async function recountPayments(db: DbOrTx, set: BucketSet): Promise<PaymentsDailyRow[]> {
   const day = localDay(sql`p.created_at`, set.timeZone);
   const rows = await execRows<Raw>(
@@ -52,12 +62,7 @@ export async function recountPayments(db: DbOrTx, set: BucketSet): Promise<Payme
     group by 1, 2, 3, 4, 5, 6, 7, 8, 9, 10`,
   );
   return rows.map((r) => ({
-    merchantId: set.merchantId,
-    mode: set.mode,
-    day: str(r.day),
-    flowId: str(r.flow_id),
-    flowVersionId: str(r.flow_version_id),
-    channel: str(r.channel),
+    ...flowDayKey(set, r),
     connectionId: str(r.connection_id),
     provider: str(r.provider),
     method: str(r.method),
@@ -145,12 +150,7 @@ export async function recountFunnel(db: DbOrTx, set: BucketSet): Promise<FunnelD
     from steps group by 1, 2, 3, 4`,
   );
   return rows.map((r) => ({
-    merchantId: set.merchantId,
-    mode: set.mode,
-    day: str(r.day),
-    flowId: str(r.flow_id),
-    flowVersionId: str(r.flow_version_id),
-    channel: str(r.channel),
+    ...flowDayKey(set, r),
     started: num(r.started),
     reachedPay: num(r.reached_pay),
     methodChosen: num(r.method_chosen),
@@ -184,12 +184,7 @@ export async function recountFlowSteps(db: DbOrTx, set: BucketSet): Promise<Flow
     group by 1, 2, 3, 4, 5`,
   );
   return rows.map((r) => ({
-    merchantId: set.merchantId,
-    mode: set.mode,
-    day: str(r.day),
-    flowId: str(r.flow_id),
-    flowVersionId: str(r.flow_version_id),
-    channel: str(r.channel),
+    ...flowDayKey(set, r),
     nodeId: str(r.node_id),
     reached: num(r.reached),
     stopped: num(r.stopped),

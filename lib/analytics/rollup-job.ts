@@ -21,13 +21,15 @@ export const ROLLUP_LOOKBACK_MS = 10 * 60_000;
 
 export type WriterFor = (tx: DbOrTx) => RollupWriter;
 
-async function recountAndWrite(tx: DbOrTx, set: BucketSet, writer: RollupWriter): Promise<void> {
+/** Recounts the buckets of `set` from raw facts and replaces them; returns the rows written. */
+async function recountAndWrite(tx: DbOrTx, set: BucketSet, writer: RollupWriter): Promise<number> {
   const [payments, funnel, steps] = [
     await recountPayments(tx, set),
     await recountFunnel(tx, set),
     await recountFlowSteps(tx, set),
   ];
   await writer.replace(set, { payments, funnel, steps });
+  return payments.length + funnel.length + steps.length;
 }
 
 /** The (mode, day) buckets facts changed since `since` touched, for one merchant. */
@@ -73,6 +75,20 @@ export async function touchedBuckets(
  */
 async function analyzeSources(tx: DbOrTx): Promise<void> {
   await tx.execute(sql`analyze payments, conversations, conversation_events, disputes`);
+}
+
+/** Moves the merchant's watermark up to `now` (greatest: it never moves back). */
+async function advanceWatermark(tx: DbOrTx, merchantId: string, now: Date): Promise<void> {
+  await tx
+    .insert(analyticsWatermarks)
+    .values({ merchantId, through: now, updatedAt: now })
+    .onConflictDoUpdate({
+      target: analyticsWatermarks.merchantId,
+      set: {
+        through: sql`greatest(${analyticsWatermarks.through}, excluded.through)`,
+        updatedAt: now,
+      },
+    });
 }
 
 /** Serializes rollup writes of one merchant (the job and a rebuild may run at once). */
@@ -123,16 +139,7 @@ export async function refreshRollups(
           buckets += days.size;
         }
       }
-      await tx
-        .insert(analyticsWatermarks)
-        .values({ merchantId: merchant.id, through: now, updatedAt: now })
-        .onConflictDoUpdate({
-          target: analyticsWatermarks.merchantId,
-          set: {
-            through: sql`greatest(${analyticsWatermarks.through}, excluded.through)`,
-            updatedAt: now,
-          },
-        });
+      await advanceWatermark(tx, merchant.id, now);
     });
   }
   return { merchants: all.length, buckets };
@@ -164,22 +171,9 @@ export async function rebuildRollups(
           timeZone: merchant.timeZone,
           days: "all",
         };
-        const payments = await recountPayments(tx, set);
-        const funnel = await recountFunnel(tx, set);
-        const steps = await recountFlowSteps(tx, set);
-        await writerFor(tx).replace(set, { payments, funnel, steps });
-        rows += payments.length + funnel.length + steps.length;
+        rows += await recountAndWrite(tx, set, writerFor(tx));
       }
-      await tx
-        .insert(analyticsWatermarks)
-        .values({ merchantId: merchant.id, through: now, updatedAt: now })
-        .onConflictDoUpdate({
-          target: analyticsWatermarks.merchantId,
-          set: {
-            through: sql`greatest(${analyticsWatermarks.through}, excluded.through)`,
-            updatedAt: now,
-          },
-        });
+      await advanceWatermark(tx, merchant.id, now);
     });
   }
   return { merchants: list.length, rows };

@@ -5,7 +5,7 @@
 import { alerts, disputes, payments, type Mode } from "@/db/schema";
 import { needsAttention } from "@/lib/alerts/queries";
 import { assertCan, type ReadContext } from "@/lib/auth/context";
-import { and, count, eq, gte, inArray, lt, lte, sql, sum } from "drizzle-orm";
+import { and, count, eq, gte, inArray, lt, lte, sql, sum, type SQL } from "drizzle-orm";
 import "server-only";
 
 export interface RevenueLine {
@@ -40,20 +40,18 @@ export const CAPTURED_STATUSES = [
   "disputed",
 ] as const;
 
-export async function getOverview(
+/** Counts and revenue per currency (largest gross first) of the payments `scope` selects. */
+async function paymentFigures(
   ctx: ReadContext,
-  mode: Mode,
-  { days = 30, now = new Date() }: { days?: number; now?: Date } = {},
-): Promise<OverviewFigures> {
-  assertCan(ctx, "overview.view");
-  const since = new Date(now.getTime() - days * 86_400_000);
-  const scope = and(
-    eq(payments.merchantId, ctx.merchantId),
-    eq(payments.mode, mode),
-    gte(payments.createdAt, since),
-  );
+  scope: SQL | undefined,
+): Promise<{
+  payments: number;
+  succeeded: number;
+  failed: number;
+  revenueByCurrency: RevenueLine[];
+}> {
   const captured = inArray(payments.status, [...CAPTURED_STATUSES]);
-  const [[totals], revenue, [openDisputes], [openAlerts]] = await Promise.all([
+  const [[totals], revenue] = await Promise.all([
     ctx.db
       .select({
         payments: count(),
@@ -73,25 +71,8 @@ export async function getOverview(
       .where(and(scope, captured))
       .groupBy(payments.currency)
       .orderBy(sql`2 desc`, payments.currency),
-    ctx.db
-      .select({ n: count() })
-      .from(disputes)
-      .where(
-        and(
-          eq(disputes.merchantId, ctx.merchantId),
-          eq(disputes.mode, mode),
-          inArray(disputes.status, ["needs_response", "under_review"]),
-        ),
-      ),
-    ctx.db
-      .select({ n: count() })
-      .from(alerts)
-      .where(
-        and(eq(alerts.merchantId, ctx.merchantId), eq(alerts.mode, mode), needsAttention(now)),
-      ),
   ]);
   return {
-    mode,
     payments: totals?.payments ?? 0,
     succeeded: totals?.succeeded ?? 0,
     failed: totals?.failed ?? 0,
@@ -102,8 +83,49 @@ export async function getOverview(
       netMinor: r.grossMinor - r.refundedMinor,
       payments: r.payments,
     })),
+  };
+}
+
+/** Alerts of this mode that need someone; counted under overview.view, not alerts.view. */
+async function alertsNeedingAttention(ctx: ReadContext, mode: Mode, now: Date): Promise<number> {
+  const [row] = await ctx.db
+    .select({ n: count() })
+    .from(alerts)
+    .where(and(eq(alerts.merchantId, ctx.merchantId), eq(alerts.mode, mode), needsAttention(now)));
+  return row?.n ?? 0;
+}
+
+export async function getOverview(
+  ctx: ReadContext,
+  mode: Mode,
+  { days = 30, now = new Date() }: { days?: number; now?: Date } = {},
+): Promise<OverviewFigures> {
+  assertCan(ctx, "overview.view");
+  const since = new Date(now.getTime() - days * 86_400_000);
+  const scope = and(
+    eq(payments.merchantId, ctx.merchantId),
+    eq(payments.mode, mode),
+    gte(payments.createdAt, since),
+  );
+  const [figures, [openDisputes], openAlerts] = await Promise.all([
+    paymentFigures(ctx, scope),
+    ctx.db
+      .select({ n: count() })
+      .from(disputes)
+      .where(
+        and(
+          eq(disputes.merchantId, ctx.merchantId),
+          eq(disputes.mode, mode),
+          inArray(disputes.status, ["needs_response", "under_review"]),
+        ),
+      ),
+    alertsNeedingAttention(ctx, mode, now),
+  ]);
+  return {
+    mode,
+    ...figures,
     openDisputes: openDisputes?.n ?? 0,
-    openAlerts: openAlerts?.n ?? 0,
+    openAlerts,
   };
 }
 
@@ -154,44 +176,13 @@ async function periodFigures(
     gte(payments.createdAt, from),
     lt(payments.createdAt, to),
   );
-  const captured = inArray(payments.status, [...CAPTURED_STATUSES]);
-  const [[totals], revenue] = await Promise.all([
-    ctx.db
-      .select({
-        payments: count(),
-        succeeded: sql<number>`count(*) filter (where ${captured})`.mapWith(Number),
-        failed: sql<number>`count(*) filter (where ${payments.status} = 'failed')`.mapWith(Number),
-      })
-      .from(payments)
-      .where(scope),
-    ctx.db
-      .select({
-        currency: payments.currency,
-        grossMinor: sum(payments.amountMinor).mapWith(Number),
-        refundedMinor: sum(payments.refundedMinor).mapWith(Number),
-        payments: count(),
-      })
-      .from(payments)
-      .where(and(scope, captured))
-      .groupBy(payments.currency)
-      .orderBy(sql`2 desc`, payments.currency),
-  ]);
-  const succeeded = totals?.succeeded ?? 0;
-  const failed = totals?.failed ?? 0;
+  const figures = await paymentFigures(ctx, scope);
+  const { succeeded, failed } = figures;
   return {
     from,
     to,
-    payments: totals?.payments ?? 0,
-    succeeded,
-    failed,
+    ...figures,
     successRate: succeeded + failed > 0 ? succeeded / (succeeded + failed) : null,
-    revenueByCurrency: revenue.map((r) => ({
-      currency: r.currency,
-      grossMinor: r.grossMinor,
-      refundedMinor: r.refundedMinor,
-      netMinor: r.grossMinor - r.refundedMinor,
-      payments: r.payments,
-    })),
   };
 }
 
@@ -207,7 +198,7 @@ export async function getOverviewComparison(
   // A payment created at `now` exactly still counts today.
   const until = new Date(now.getTime() + 1);
   const openStatuses = inArray(disputes.status, ["needs_response", "under_review"]);
-  const [today, yesterday, last7Days, [openDisputes], [activeAlerts]] = await Promise.all([
+  const [today, yesterday, last7Days, [openDisputes], activeAlerts] = await Promise.all([
     periodFigures(ctx, mode, todayStart, until),
     periodFigures(ctx, mode, yesterdayStart, new Date(sameTimeYesterday.getTime() + 1)),
     periodFigures(ctx, mode, new Date(now.getTime() - 7 * DAY), until),
@@ -221,12 +212,7 @@ export async function getOverviewComparison(
       })
       .from(disputes)
       .where(and(eq(disputes.merchantId, ctx.merchantId), eq(disputes.mode, mode), openStatuses)),
-    ctx.db
-      .select({ n: count() })
-      .from(alerts)
-      .where(
-        and(eq(alerts.merchantId, ctx.merchantId), eq(alerts.mode, mode), needsAttention(now)),
-      ),
+    alertsNeedingAttention(ctx, mode, now),
   ]);
   return {
     mode,
@@ -236,6 +222,6 @@ export async function getOverviewComparison(
     last7Days,
     openDisputes: openDisputes?.open ?? 0,
     disputesDueSoon: openDisputes?.dueSoon ?? 0,
-    activeAlerts: activeAlerts?.n ?? 0,
+    activeAlerts,
   };
 }

@@ -3,12 +3,13 @@
 // the hourly sparkline and the verdict. Rows outside the day, of the other mode or of another
 // merchant must not count.
 import type { Db, DbHandle } from "@/db/client";
-import { connections, payments, webhookInbox, type Mode } from "@/db/schema";
+import { connections, webhookInbox, type Mode } from "@/db/schema";
 import { connectionHealth } from "@/lib/connections/health";
 import type { PaymentStatus } from "@/lib/connections/providers/types";
 import { newId } from "@/lib/ids";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { insertModeConnection, insertPayment } from "./helpers/mode-fixtures";
 import { addMerchant } from "./helpers/pipeline-fixtures";
 import { ENGINES, openTestDatabase } from "./helpers/test-db";
 
@@ -16,45 +17,21 @@ const NOW = new Date("2026-12-02T12:30:00Z");
 const MIN = 60_000;
 const ago = (minutes: number) => new Date(NOW.getTime() - minutes * MIN);
 
-async function insertConnection(
-  db: Db,
-  merchantId: string,
-  mode: Mode,
-  lastEventAt: Date | null,
-): Promise<string> {
-  const id = newId("connection");
-  await db.insert(connections).values({
-    merchantId,
-    id,
-    provider: mode === "test" ? "sandbox" : "stripe",
-    label: `${mode} connection`,
-    mode,
-    status: "active",
-    credentialsEncrypted: "not-used-by-these-reads",
-    keyVersion: "v1",
-    lastEventAt,
-  });
-  return id;
-}
-
 async function pay(
   db: Db,
   merchantId: string,
   connectionId: string,
   p: { status: PaymentStatus; minutesAgo: number; paidAfterS?: number; mode?: Mode },
 ) {
-  const id = newId("payment");
   const createdAt = ago(p.minutesAgo);
-  await db.insert(payments).values({
+  await insertPayment(db, {
     merchantId,
-    id,
     connectionId,
     provider: "sandbox",
     amountMinor: 1_000,
     currency: "EUR",
     status: p.status,
     mode: p.mode ?? "test",
-    idempotencyKey: id,
     createdAt,
     succeededAt:
       p.paidAfterS === undefined ? null : new Date(createdAt.getTime() + p.paidAfterS * 1000),
@@ -101,8 +78,8 @@ describe.each(ENGINES)("connection health on %s", (engine) => {
   it("counts the last hour and the last day exactly, and says why it is red", async () => {
     const merchantId = await addMerchant(db);
     const other = await addMerchant(db, "Nusantara Batik");
-    const a = await insertConnection(db, merchantId, "test", ago(120));
-    const quiet = await insertConnection(db, merchantId, "live", null);
+    const a = await insertModeConnection(db, merchantId, "test", { lastEventAt: ago(120) });
+    const quiet = await insertModeConnection(db, merchantId, "live", { lastEventAt: null });
 
     // The last hour: 3 paid (60 s, 120 s, 300 s to pay), 1 failed, 1 too young to be pending.
     await pay(db, merchantId, a, { status: "succeeded", minutesAgo: 50, paidAfterS: 60 });

@@ -2,15 +2,7 @@
 // check: over random payments of both modes, each mode's overview is exactly a recount of that
 // mode's rows; the lists return only the asked mode's rows.
 import type { Db, DbHandle } from "@/db/client";
-import {
-  connections,
-  conversations,
-  disputes,
-  flows,
-  payments,
-  type DisputeStatus,
-  type Mode,
-} from "@/db/schema";
+import { conversations, disputes, flows, type DisputeStatus, type Mode } from "@/db/schema";
 import { refreshRollups } from "@/lib/analytics/rollup-job";
 import type { PaymentStatus } from "@/lib/connections/providers/types";
 import { listConnections } from "@/lib/connections/service";
@@ -21,6 +13,7 @@ import { CAPTURED_STATUSES, getOverview } from "@/lib/overview/queries";
 import { listPayments } from "@/lib/payments/queries";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { insertModeConnection, insertPayment } from "./helpers/mode-fixtures";
 import { configurePipelineEnv, merchantWithRoles } from "./helpers/pipeline-fixtures";
 import { ENGINES, openTestDatabase } from "./helpers/test-db";
 
@@ -64,21 +57,6 @@ const paymentArb: fc.Arbitrary<PaymentFixture> = fc.record({
   dispute: fc.option(fc.constantFrom(...DISPUTE_STATUSES), { nil: null }),
 });
 
-async function insertConnection(db: Db, merchantId: string, mode: Mode): Promise<string> {
-  const id = newId("connection");
-  await db.insert(connections).values({
-    merchantId,
-    id,
-    provider: mode === "test" ? "sandbox" : "stripe",
-    label: `${mode} connection`,
-    mode,
-    status: "active",
-    credentialsEncrypted: "not-used-by-these-reads",
-    keyVersion: "v1",
-  });
-  return id;
-}
-
 async function insertPayments(
   db: Db,
   merchantId: string,
@@ -86,21 +64,17 @@ async function insertPayments(
   rows: PaymentFixture[],
 ): Promise<void> {
   for (const row of rows) {
-    const id = newId("payment");
     const refunded = ["partially_refunded", "refunded"].includes(row.status)
       ? Math.floor(row.amountMinor * row.refundedShare)
       : 0;
-    await db.insert(payments).values({
+    const id = await insertPayment(db, {
       merchantId,
-      id,
       connectionId: connectionIds[row.mode],
-      provider: row.mode === "test" ? "sandbox" : "stripe",
       amountMinor: row.amountMinor,
       currency: row.currency,
       status: row.status,
       mode: row.mode,
       refundedMinor: refunded,
-      idempotencyKey: id,
       createdAt: new Date(NOW.getTime() - row.ageDays * DAY - 60_000),
     });
     if (row.dispute) {
@@ -171,8 +145,8 @@ describe.each(ENGINES)("test and live views on %s", (engine) => {
       fc.asyncProperty(fc.array(paymentArb, { maxLength: 25 }), async (rows) => {
         const { merchantId, analyst } = await merchantWithRoles(db);
         const connectionIds = {
-          test: await insertConnection(db, merchantId, "test"),
-          live: await insertConnection(db, merchantId, "live"),
+          test: await insertModeConnection(db, merchantId, "test"),
+          live: await insertModeConnection(db, merchantId, "live"),
         };
         await insertPayments(db, merchantId, connectionIds, rows);
         for (const mode of MODES_BOTH) {
@@ -203,8 +177,8 @@ describe.each(ENGINES)("test and live views on %s", (engine) => {
   it("gross, refunds and net per currency on a known set", async () => {
     const { merchantId, owner } = await merchantWithRoles(db);
     const connectionIds = {
-      test: await insertConnection(db, merchantId, "test"),
-      live: await insertConnection(db, merchantId, "live"),
+      test: await insertModeConnection(db, merchantId, "test"),
+      live: await insertModeConnection(db, merchantId, "live"),
     };
     const base = { ageDays: 1, dispute: null, refundedShare: 0 } as const;
     await insertPayments(db, merchantId, connectionIds, [
@@ -244,8 +218,8 @@ describe.each(ENGINES)("test and live views on %s", (engine) => {
   it("transactions, conversations, flows' figures and connections are the viewed mode's only", async () => {
     const { merchantId, owner, support } = await merchantWithRoles(db);
     const connectionIds = {
-      test: await insertConnection(db, merchantId, "test"),
-      live: await insertConnection(db, merchantId, "live"),
+      test: await insertModeConnection(db, merchantId, "test"),
+      live: await insertModeConnection(db, merchantId, "live"),
     };
     const rows = fc.sample(paymentArb, { numRuns: 30, seed: 15 });
     await insertPayments(db, merchantId, connectionIds, rows);

@@ -3,18 +3,12 @@
 // currencies), open disputes and those due soon, active alerts. The other mode and another
 // merchant never count.
 import type { Db, DbHandle } from "@/db/client";
-import {
-  alerts,
-  connections,
-  disputes,
-  payments,
-  type DisputeStatus,
-  type Mode,
-} from "@/db/schema";
+import { alerts, disputes, type DisputeStatus, type Mode } from "@/db/schema";
 import type { PaymentStatus } from "@/lib/connections/providers/types";
 import { newId } from "@/lib/ids";
 import { getOverviewComparison } from "@/lib/overview/queries";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { insertModeConnection, insertPayment } from "./helpers/mode-fixtures";
 import { configurePipelineEnv, merchantWithRoles } from "./helpers/pipeline-fixtures";
 import { ENGINES, openTestDatabase } from "./helpers/test-db";
 
@@ -23,20 +17,6 @@ configurePipelineEnv();
 
 const NOW = new Date("2026-12-02T15:00:00Z");
 const HOUR = 3_600_000;
-
-async function connection(db: Db, merchantId: string, mode: Mode): Promise<string> {
-  const id = newId("connection");
-  await db.insert(connections).values({
-    merchantId,
-    id,
-    provider: mode === "test" ? "sandbox" : "stripe",
-    label: mode,
-    mode,
-    credentialsEncrypted: "unused",
-    keyVersion: "v1",
-  });
-  return id;
-}
 
 describe.each(ENGINES)("overview comparison on %s", (engine) => {
   let handle: DbHandle;
@@ -54,10 +34,10 @@ describe.each(ENGINES)("overview comparison on %s", (engine) => {
     const { merchantId, analyst } = await merchantWithRoles(db);
     const other = await merchantWithRoles(db, "Nusantara Batik");
     const conn = {
-      live: await connection(db, merchantId, "live"),
-      test: await connection(db, merchantId, "test"),
+      live: await insertModeConnection(db, merchantId, "live"),
+      test: await insertModeConnection(db, merchantId, "test"),
     };
-    const pay = async (
+    const pay = (
       at: string,
       status: PaymentStatus,
       currency: string,
@@ -67,23 +47,17 @@ describe.each(ENGINES)("overview comparison on %s", (engine) => {
         mode = "live",
         merchant = merchantId,
       }: { refundedMinor?: number; mode?: Mode; merchant?: string } = {},
-    ) => {
-      const id = newId("payment");
-      await db.insert(payments).values({
+    ) =>
+      insertPayment(db, {
         merchantId: merchant,
-        id,
         connectionId: conn[mode],
-        provider: mode === "test" ? "sandbox" : "stripe",
         amountMinor,
         currency,
         status,
         refundedMinor,
         mode,
-        idempotencyKey: id,
         createdAt: new Date(at),
       });
-      return id;
-    };
     // Today (from 00:00 UTC).
     const t1 = await pay("2026-12-02T10:00:00Z", "succeeded", "EUR", 10_000);
     await pay("2026-12-02T11:00:00Z", "partially_refunded", "EUR", 5_000, { refundedMinor: 2_000 });

@@ -3,21 +3,16 @@
 // PayPal-Request-Id (the refund row's id), which answers with the refund PayPal already made.
 // The fake PayPal must end with exactly one refund on the capture.
 import type { Db, DbHandle } from "@/db/client";
-import { refunds, type Payment } from "@/db/schema";
+import type { Payment } from "@/db/schema";
 import type { ServiceContext } from "@/lib/auth/context";
 import { captureOrder, type PayPalCredentials } from "@/lib/connections/providers/paypal";
-import {
-  connectorContext,
-  connectorFor,
-  overrideConnector,
-} from "@/lib/connections/providers/registry";
-import type { Connector, ConnectorContext } from "@/lib/connections/providers/types";
+import { connectorContext } from "@/lib/connections/providers/registry";
+import type { ConnectorContext } from "@/lib/connections/providers/types";
 import { createCheckout } from "@/lib/payments/checkout";
 import { reconcilePendingRefunds } from "@/lib/payments/refund-reconcile";
 import { OUTCOME_UNKNOWN_REASON } from "@/lib/payments/refund-settle";
 import { refundPayment } from "@/lib/payments/refunds";
 import { handleWebhookRequest } from "@/lib/webhooks/receive";
-import { and, eq } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import {
   APP_URL,
@@ -25,7 +20,9 @@ import {
   connectionRow,
   merchantWithRoles,
   paymentRow,
+  refundRow,
   useFakeProviders,
+  withShortRefundTimeout,
 } from "./helpers/pipeline-fixtures";
 import { ENGINES, openTestDatabase } from "./helpers/test-db";
 
@@ -34,15 +31,6 @@ configurePipelineEnv();
 const MINUTE = 60_000;
 const fakes = useFakeProviders();
 const paypalMoney = (minor: number) => ({ currency_code: "EUR", value: (minor / 100).toFixed(2) });
-
-/** The PayPal connector with a short deadline on refund creates, so a slow fake is a timeout. */
-function withShortRefundTimeout(): () => void {
-  const real = connectorFor("paypal") as Connector<unknown>;
-  return overrideConnector("paypal", {
-    ...real,
-    refund: (ctx, input) => real.refund({ ...ctx, timeoutMs: 200 }, input),
-  });
-}
 
 describe.each(ENGINES)("PayPal refunds whose answer never came, on %s", (engine) => {
   let handle: DbHandle;
@@ -112,20 +100,12 @@ describe.each(ENGINES)("PayPal refunds whose answer never came, on %s", (engine)
     return { payment, captureId };
   }
 
-  async function refundRow(id: string) {
-    const [row] = await db
-      .select()
-      .from(refunds)
-      .where(and(eq(refunds.merchantId, merchantId), eq(refunds.id, id)));
-    return row;
-  }
-
   const requestsOn = (captureId: string) =>
     fakes.paypal.state.refundRequests.filter((r) => r.captureId === captureId);
 
   it("a timed-out refund stays pending, then reconciliation settles it with the one refund PayPal made", async () => {
     const { payment, captureId } = await paidPayment();
-    restore = withShortRefundTimeout();
+    restore = withShortRefundTimeout("paypal");
     fakes.paypal.setRefundLatency(1000); // PayPal refunds, but its answer comes after our deadline.
 
     const refund = await refundPayment(owner, payment.id, {
@@ -143,7 +123,7 @@ describe.each(ENGINES)("PayPal refunds whose answer never came, on %s", (engine)
       olderThanMinutes: 30,
     });
     expect(summary).toMatchObject({ checked: 1, settled: 1, errors: [] });
-    const settled = await refundRow(refund.id);
+    const settled = await refundRow(db, merchantId, refund.id);
     expect(settled).toMatchObject({ status: "succeeded", outcomeReason: null });
     const [made] = fakes.paypal.refundsOn(captureId);
     expect(settled.providerRefundId).toBe(made.id);
@@ -180,7 +160,7 @@ describe.each(ENGINES)("PayPal refunds whose answer never came, on %s", (engine)
 
   it("a retry of a timed-out refund is the same refund, and PayPal still made only one", async () => {
     const { payment, captureId } = await paidPayment();
-    restore = withShortRefundTimeout();
+    restore = withShortRefundTimeout("paypal");
     fakes.paypal.setRefundLatency(1000);
     const input = { amountMinor: 700, reason: "", idempotencyKey: `paypal-retry-${engine}` };
     const first = await refundPayment(owner, payment.id, input);

@@ -1,8 +1,6 @@
 import type { Db, DbHandle } from "@/db/client";
 import { refunds, type Payment } from "@/db/schema";
 import type { ServiceContext } from "@/lib/auth/context";
-import { connectorFor, overrideConnector } from "@/lib/connections/providers/registry";
-import type { Connector } from "@/lib/connections/providers/types";
 import { createCheckout } from "@/lib/payments/checkout";
 import {
   REFUND_NOT_FOUND_GRACE_MS,
@@ -19,7 +17,9 @@ import {
   configurePipelineEnv,
   merchantWithRoles,
   paymentRow,
+  refundRow,
   useFakeProviders,
+  withShortRefundTimeout,
 } from "./helpers/pipeline-fixtures";
 import { ENGINES, openTestDatabase } from "./helpers/test-db";
 
@@ -33,15 +33,6 @@ const fakes = useFakeProviders();
 function refundCreates(): number {
   return fakes.stripe.requests.filter((r) => r.method === "POST" && r.path === "/v1/refunds")
     .length;
-}
-
-/** The Stripe connector with a short deadline, so a slow fake is a timeout. */
-function withShortTimeout(): () => void {
-  const real = connectorFor("stripe") as Connector<unknown>;
-  return overrideConnector("stripe", {
-    ...real,
-    refund: (ctx, input) => real.refund({ ...ctx, timeoutMs: 200 }, input),
-  });
 }
 
 describe.each(ENGINES)("refunds that cannot go wrong on %s", (engine) => {
@@ -98,18 +89,10 @@ describe.each(ENGINES)("refunds that cannot go wrong on %s", (engine) => {
     return { payment, intentId: intent.id };
   }
 
-  async function refundRow(id: string) {
-    const [row] = await db
-      .select()
-      .from(refunds)
-      .where(and(eq(refunds.merchantId, merchantId), eq(refunds.id, id)));
-    return row;
-  }
-
   it("a timed-out refund stays pending and reserved, then reconciliation settles it without resending", async () => {
     const { payment } = await paidPayment();
     const before = refundCreates();
-    restore = withShortTimeout();
+    restore = withShortRefundTimeout("stripe");
     fakes.stripe.setLatency(1000); // Stripe refunds, but its answer arrives after our deadline.
 
     const refund = await refundPayment(owner, payment.id, {
@@ -140,7 +123,7 @@ describe.each(ENGINES)("refunds that cannot go wrong on %s", (engine) => {
       olderThanMinutes: 30,
     });
     expect(summary).toMatchObject({ checked: 1, settled: 1, errors: [] });
-    const settled = await refundRow(refund.id);
+    const settled = await refundRow(db, merchantId, refund.id);
     expect(settled).toMatchObject({ status: "succeeded", outcomeReason: null });
     expect(settled.providerRefundId).toMatch(/^re_/);
     expect(settled.providerCheckedAt).not.toBeNull();
@@ -162,7 +145,7 @@ describe.each(ENGINES)("refunds that cannot go wrong on %s", (engine) => {
   it("a retry of a timed-out refund is the same refund, asked about and never resent", async () => {
     const { payment } = await paidPayment();
     const before = refundCreates();
-    restore = withShortTimeout();
+    restore = withShortRefundTimeout("stripe");
     fakes.stripe.setLatency(1000);
     const input = { amountMinor: 700, reason: "retry", idempotencyKey: `retry-${engine}` };
     const first = await refundPayment(owner, payment.id, input);
@@ -192,13 +175,13 @@ describe.each(ENGINES)("refunds that cannot go wrong on %s", (engine) => {
     // Within the grace period "no such refund" is not believed yet: it stays pending, reserved.
     const soon = new Date(refund.createdAt.getTime() + REFUND_NOT_FOUND_GRACE_MS / 2);
     await reconcilePendingRefunds(db, soon, { olderThanMinutes: 1 });
-    expect(await refundRow(refund.id)).toMatchObject({
+    expect(await refundRow(db, merchantId, refund.id)).toMatchObject({
       status: "pending",
       outcomeReason: expect.stringContaining("shows no refund yet"),
     });
     const late = new Date(refund.createdAt.getTime() + REFUND_NOT_FOUND_GRACE_MS + 31 * MINUTE);
     await reconcilePendingRefunds(db, late, { olderThanMinutes: 30 });
-    const settled = await refundRow(refund.id);
+    const settled = await refundRow(db, merchantId, refund.id);
     expect(settled.status).toBe("failed");
     expect(settled.outcomeReason).toMatch(/no record of this refund/);
     // Nothing is reserved any more.

@@ -32,6 +32,11 @@ const COLOURS = { a: "#4f46e5", b: "#dc2626", c: "#059669", d: "#d97706" };
 const pct = (n: number, d: number) => (d > 0 ? `${((n / d) * 100).toFixed(1)} %` : "—");
 const num = (n: number) => new Intl.NumberFormat("en").format(n);
 const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v) || undefined;
+/** A query string of the values that are set (empty ones left out). */
+const searchOf = (values: Record<string, string | undefined>) =>
+  new URLSearchParams(
+    Object.entries(values).filter((e): e is [string, string] => Boolean(e[1])),
+  ).toString();
 
 export default async function AnalyticsPage({
   searchParams,
@@ -77,20 +82,12 @@ export default async function AnalyticsPage({
     granularity: first(params.granularity),
     step: undefined as string | undefined,
   };
-  const hrefFor = (change: Record<string, string | undefined>) => {
-    const search = new URLSearchParams(
-      Object.entries({ ...state, ...change }).filter((e): e is [string, string] => Boolean(e[1])),
-    );
-    return `/analytics?${search.toString()}`;
-  };
-  const exportHref = (chart: string, extra: Record<string, string | undefined> = {}) => {
-    const search = new URLSearchParams(
-      Object.entries({ ...rangeParams, chart, ...extra }).filter((e): e is [string, string] =>
-        Boolean(e[1]),
-      ),
-    );
-    return `/api/analytics/export?${search.toString()}`;
-  };
+  const hrefFor = (change: Record<string, string | undefined>) =>
+    `/analytics?${searchOf({ ...state, ...change })}`;
+  const exportHref = (chart: string, extra: Record<string, string | undefined> = {}) =>
+    `/api/analytics/export?${searchOf({ ...rangeParams, chart, ...extra })}`;
+  // The funnel and its drop-off export the same flow, version and channel the page shows.
+  const funnelFilter = { flow: state.flow, version: state.version, channel: state.channel };
 
   const [
     summary,
@@ -397,11 +394,7 @@ export default async function AnalyticsPage({
               title={`Chat-to-pay funnel: ${flow.name}`}
               description="Each step counts conversations that reached it or a later one."
               canExport={canExport}
-              exportHref={exportHref("funnel", {
-                flow: flow.id,
-                version: state.version,
-                channel: state.channel,
-              })}
+              exportHref={exportHref("funnel", funnelFilter)}
               empty="No conversations started on this flow in this range. Share its chat link, or pick a longer range."
               spec={{
                 kind: "hbar",
@@ -433,11 +426,7 @@ export default async function AnalyticsPage({
               title={`Drop-off per step: ${flow.name}`}
               description="Conversations that entered each step, and those whose last step it was without paying."
               canExport={canExport}
-              exportHref={exportHref("steps", {
-                flow: flow.id,
-                version: state.version,
-                channel: state.channel,
-              })}
+              exportHref={exportHref("steps", funnelFilter)}
               empty="No conversations entered this flow's steps in this range."
               spec={{
                 kind: "hbar",

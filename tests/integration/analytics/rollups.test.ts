@@ -16,7 +16,7 @@ import {
   ROLLUP_EVERY_MS,
   ROLLUP_JOB,
 } from "@/lib/analytics/rollup-job";
-import type { PaymentStatus } from "@/lib/connections/providers/types";
+import { PAYMENT_STATUSES, type PaymentStatus } from "@/lib/connections/providers/types";
 import { ensureRecurringJobs, registerBuiltinJobHandlers } from "@/lib/jobs/builtin";
 import { SYSTEM_MERCHANT_ID } from "@/lib/jobs/queue";
 import { runDueJobs } from "@/lib/jobs/runner";
@@ -71,18 +71,6 @@ async function recountAll(db: Db, merchantId: string) {
   };
 }
 
-const STATUSES: PaymentStatus[] = [
-  "created",
-  "pending",
-  "requires_action",
-  "succeeded",
-  "failed",
-  "canceled",
-  "expired",
-  "partially_refunded",
-  "refunded",
-  "disputed",
-];
 const DISPUTE_STATUSES: DisputeStatus[] = [
   "needs_response",
   "under_review",
@@ -121,7 +109,7 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   fc.record({
     op: fc.constant("status" as const),
     pay: fc.nat(30),
-    status: fc.constantFrom(...STATUSES),
+    status: fc.constantFrom(...PAYMENT_STATUSES),
     late: fc.boolean(),
   }),
   fc.constant({ op: "duplicate" as const }),

@@ -9,6 +9,7 @@ import {
   merchants,
   paymentEvents,
   payments,
+  refunds,
   users,
   webhookInbox,
   type Role,
@@ -16,8 +17,9 @@ import {
 import type { ServiceContext } from "@/lib/auth/context";
 import { resolveMerchantContext, type MerchantContext } from "@/lib/auth/context";
 import { openCredentials } from "@/lib/connections/credentials";
-import { overrideConnector } from "@/lib/connections/providers/registry";
+import { connectorFor, overrideConnector } from "@/lib/connections/providers/registry";
 import { createStripeConnector } from "@/lib/connections/providers/stripe";
+import type { Connector, ProviderKind } from "@/lib/connections/providers/types";
 import { createConnection } from "@/lib/connections/service";
 import { generateMasterKey } from "@/lib/crypto/secrets";
 import { resetEnvCache } from "@/lib/env";
@@ -185,6 +187,23 @@ export async function paymentRow(db: Db, merchantId: string, paymentId: string) 
     .from(payments)
     .where(and(eq(payments.merchantId, merchantId), eq(payments.id, paymentId)));
   return row;
+}
+
+export async function refundRow(db: Db, merchantId: string, refundId: string) {
+  const [row] = await db
+    .select()
+    .from(refunds)
+    .where(and(eq(refunds.merchantId, merchantId), eq(refunds.id, refundId)));
+  return row;
+}
+
+/** A short deadline on the provider's refund creates (a slow fake is a timeout); returns the undo. */
+export function withShortRefundTimeout(provider: ProviderKind): () => void {
+  const real = connectorFor(provider) as Connector<unknown>;
+  return overrideConnector(provider, {
+    ...real,
+    refund: (ctx, input) => real.refund({ ...ctx, timeoutMs: 200 }, input),
+  });
 }
 
 export async function connectionRow(db: Db, merchantId: string, connectionId: string) {
