@@ -155,7 +155,7 @@ export interface OverviewComparison {
   openDisputes: number;
   /** Of those needing a response, due within DISPUTE_DUE_SOON_HOURS (or overdue). */
   disputesDueSoon: number;
-  /** Alerts are the merchant's, not a mode's: the same in both views. */
+  /** Alerts in this mode that need someone (open, not snoozed). */
   activeAlerts: number;
 }
 
