@@ -364,8 +364,10 @@ describe.each(ENGINES)("flows service on %s", (engine) => {
       );
       const other = await proxy(new NextRequest("http://parley.test/chat/pk_unknown"));
       expect(other.headers.get("content-security-policy")).toMatch(/frame-ancestors 'self'$/);
-      const console = await proxy(new NextRequest("http://parley.test/overview"));
-      expect(console.headers.get("content-security-policy")).toContain("frame-ancestors 'none'");
+      const consolePage = await proxy(new NextRequest("http://parley.test/overview"));
+      expect(consolePage.headers.get("content-security-policy")).toContain(
+        "frame-ancestors 'none'",
+      );
     } finally {
       setDbHandle(undefined);
     }
