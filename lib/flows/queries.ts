@@ -60,18 +60,39 @@ export async function listFlows(
   // a conversation with several paid attempts still counts once, simulations never.
   const byFlow = await flowConversions(ctx.db, ctx.merchantId, mode, STATS_DAYS, now);
 
-  return rows.map((row) => {
-    const s = byFlow.get(row.id);
-    const started = s?.started ?? 0;
-    const paid = s?.paid ?? 0;
-    return {
-      ...row,
-      version: row.version ?? null,
-      conversations: started,
-      paidConversations: paid,
-      conversionRate: started > 0 ? paid / started : null,
-    };
-  });
+  return rows.map((row) => ({
+    ...row,
+    version: row.version ?? null,
+    ...conversionOf(byFlow.get(row.id)),
+  }));
+}
+
+export interface FlowConversion {
+  conversations: number;
+  paidConversations: number;
+  conversionRate: number | null;
+}
+
+/** One flow's figures over the Flows list's window, from the same rollup (the designer header). */
+export async function getFlowConversion(
+  ctx: ReadContext,
+  mode: Mode,
+  flowId: string,
+  now = new Date(),
+): Promise<FlowConversion> {
+  assertCan(ctx, "flows.view");
+  const byFlow = await flowConversions(ctx.db, ctx.merchantId, mode, STATS_DAYS, now);
+  return conversionOf(byFlow.get(flowId));
+}
+
+function conversionOf(s: { started: number; paid: number } | undefined): FlowConversion {
+  const started = s?.started ?? 0;
+  const paid = s?.paid ?? 0;
+  return {
+    conversations: started,
+    paidConversations: paid,
+    conversionRate: started > 0 ? paid / started : null,
+  };
 }
 
 export interface FlowDetail {

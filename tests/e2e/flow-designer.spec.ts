@@ -165,3 +165,28 @@ test("owner lists the websites that may embed the chat: a bad address is refused
       .getByLabel("Websites that may embed the chat"),
   ).toHaveValue("https://shop.example.com\nhttps://blog.example.com:8443");
 });
+
+test("the flow page shows the same 30-day conversion as the Flows list, with a link to its funnel", async ({
+  page,
+}) => {
+  await signIn(page, ROLE_LOGINS.analyst);
+  await page.goto("/flows");
+  const row = page
+    .getByRole("row")
+    .filter({ has: page.getByRole("link", { name: "Pay an invoice", exact: true }) });
+  const cells = row.getByRole("cell");
+  const listed = {
+    conversations: await cells.nth(4).innerText(),
+    rate: await cells.nth(5).innerText(),
+  };
+  expect(listed.conversations).toMatch(/^[1-9][\d,]*$/);
+
+  await row.getByRole("link", { name: "Pay an invoice", exact: true }).click();
+  const strip = page.getByLabel("Last 30 days");
+  await expect(strip.getByTestId("flow-conversations")).toHaveText(listed.conversations);
+  await expect(strip.getByTestId("flow-conversion-rate")).toHaveText(listed.rate);
+  await page.getByRole("link", { name: "Funnel and drop-off →" }).click();
+  await expect(
+    page.getByRole("region", { name: "Chat-to-pay funnel: Pay an invoice" }),
+  ).toBeVisible();
+});

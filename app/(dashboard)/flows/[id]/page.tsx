@@ -1,4 +1,5 @@
 import { FlowDesigner } from "@/components/flows/designer/designer";
+import { FlowConversionStrip } from "@/components/flows/flow-conversion-strip";
 import { EmptyState } from "@/components/ui/card";
 import { can } from "@/lib/auth/permissions";
 import { requirePagePermission } from "@/lib/auth/server";
@@ -7,12 +8,14 @@ import { NotFoundError } from "@/lib/errors";
 import { FlowGraphSchema } from "@/lib/flows/graph";
 import {
   getFlow,
+  getFlowConversion,
   listConnectionOptions,
   listVersions,
+  STATS_DAYS,
   validationContextFrom,
 } from "@/lib/flows/queries";
+import { viewModeFor } from "@/lib/mode";
 import type { Metadata } from "next";
-import Link from "next/link";
 import { notFound } from "next/navigation";
 
 export const metadata: Metadata = { title: "Flow designer" };
@@ -25,9 +28,10 @@ export default async function FlowDesignerPage({ params }: { params: Promise<{ i
     if (error instanceof NotFoundError) notFound();
     throw error;
   });
-  const [versions, connections] = await Promise.all([
+  const [versions, connections, conversion] = await Promise.all([
     listVersions(ctx, id),
     listConnectionOptions(ctx.db, ctx.merchantId),
+    getFlowConversion(ctx, await viewModeFor(), id),
   ]);
   const draft = FlowGraphSchema.safeParse(flow.draftGraph);
   if (!draft.success) {
@@ -41,16 +45,13 @@ export default async function FlowDesignerPage({ params }: { params: Promise<{ i
   const published = FlowGraphSchema.safeParse(flow.publishedGraph);
   return (
     <>
-      {can(ctx.role, "conversations.view") ? (
-        <p className="-mt-3 mb-1 text-right text-sm">
-          <Link
-            href={`/conversations?flow=${encodeURIComponent(flow.id)}`}
-            className="text-brand-700 hover:underline"
-          >
-            Recent conversations →
-          </Link>
-        </p>
-      ) : null}
+      <FlowConversionStrip
+        flowId={flow.id}
+        days={STATS_DAYS}
+        conversion={conversion}
+        canSeeConversations={can(ctx.role, "conversations.view")}
+        canSeeAnalytics={can(ctx.role, "analytics.view")}
+      />
       <FlowDesigner
         flow={{
           id: flow.id,
