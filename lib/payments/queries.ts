@@ -5,7 +5,6 @@ import {
   conversations,
   flows,
   MODES,
-  payments,
   type Mode,
   type Payment,
 } from "@/db/schema";
@@ -19,22 +18,10 @@ import {
   type ProviderKind,
 } from "@/lib/connections/providers/types";
 import { SUPPORTED_CURRENCIES } from "@/lib/money";
-import {
-  and,
-  asc,
-  desc,
-  eq,
-  getTableColumns,
-  gte,
-  inArray,
-  lt,
-  lte,
-  or,
-  sql,
-  type SQL,
-} from "drizzle-orm";
+import { and, asc, eq, inArray } from "drizzle-orm";
 import { z } from "zod";
 import { encodePaymentCursor, paymentCursorSchema } from "./list-cursor";
+import { fetchListPage } from "./list-query";
 import { SEARCH_MAX_LENGTH } from "./schemas";
 
 const cursorOrDate = z.union([paymentCursorSchema, z.coerce.date()]);
@@ -92,87 +79,6 @@ export type PaymentListRow = Payment & {
   channelLabel: string | null;
 };
 
-// created_at as UTC text with microseconds, for the cursor (see list-cursor.ts).
-const cursorTime = sql<string>`to_char(${payments.createdAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
-
-function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
-}
-
-/** The search box: every branch is an index lookup (db/schema/payments.ts names the indexes). */
-function searchCondition(term: string): SQL {
-  const branches: SQL[] = [
-    eq(payments.id, term),
-    eq(payments.providerCheckoutId, term),
-    eq(payments.providerPaymentId, term),
-    sql`(lower(${payments.customerEmail}) collate "C") like ${`${escapeLike(term.toLowerCase())}%`}`,
-  ];
-  // Word prefixes of the description; only letters and digits reach to_tsquery's syntax.
-  const words = (term.match(/[\p{L}\p{N}]+/gu) ?? []).slice(0, 8);
-  if (words.length > 0 && !term.includes("@")) {
-    const query = words.map((w) => `${w.toLowerCase()}:*`).join(" & ");
-    branches.push(
-      sql`to_tsvector('simple', ${payments.description}) @@ to_tsquery('simple', ${query})`,
-    );
-  }
-  return or(...branches)!;
-}
-
-function keysetCondition(filter: ListPaymentsFilter): SQL | undefined {
-  if (filter.after) {
-    return sql`(${payments.createdAt}, ${payments.id}) > (${filter.after.createdAt}::timestamptz, ${filter.after.id})`;
-  }
-  const before = filter.before;
-  if (before instanceof Date) return lt(payments.createdAt, before);
-  if (before) {
-    return sql`(${payments.createdAt}, ${payments.id}) < (${before.createdAt}::timestamptz, ${before.id})`;
-  }
-  return undefined;
-}
-
-/**
- * The list's SQL, without the name lookups (the EXPLAIN test plans it). `connectionIds` are the
- * merchant's connections of the provider filter (undefined: no provider filter).
- */
-export function paymentListQuery(
-  ctx: Pick<ServiceContext, "db" | "merchantId">,
-  filter: ListPaymentsFilter,
-  connectionIds?: string[],
-) {
-  const conditions: (SQL | undefined)[] = [
-    eq(payments.merchantId, ctx.merchantId),
-    eq(payments.mode, filter.mode),
-  ];
-  const statuses = filter.status === undefined ? [] : [filter.status].flat();
-  if (statuses.length === 1) conditions.push(eq(payments.status, statuses[0]));
-  else if (statuses.length > 1) conditions.push(inArray(payments.status, statuses));
-  if (connectionIds) conditions.push(inArray(payments.connectionId, connectionIds));
-  if (filter.connectionId) conditions.push(eq(payments.connectionId, filter.connectionId));
-  if (filter.method) conditions.push(eq(payments.method, filter.method));
-  if (filter.currency) conditions.push(eq(payments.currency, filter.currency));
-  if (filter.minAmountMinor !== undefined)
-    conditions.push(gte(payments.amountMinor, filter.minAmountMinor));
-  if (filter.maxAmountMinor !== undefined)
-    conditions.push(lte(payments.amountMinor, filter.maxAmountMinor));
-  if (filter.flowId) conditions.push(eq(payments.flowId, filter.flowId));
-  if (filter.channel) conditions.push(eq(payments.channel, filter.channel));
-  if (filter.createdFrom) conditions.push(gte(payments.createdAt, filter.createdFrom));
-  if (filter.createdBefore) conditions.push(lt(payments.createdAt, filter.createdBefore));
-  if (filter.q) conditions.push(searchCondition(filter.q));
-  conditions.push(keysetCondition(filter));
-  const newerFirst = !filter.after;
-  return ctx.db
-    .select({ ...getTableColumns(payments), cursorTime })
-    .from(payments)
-    .where(and(...conditions))
-    .orderBy(
-      ...(newerFirst
-        ? [desc(payments.createdAt), desc(payments.id)]
-        : [asc(payments.createdAt), asc(payments.id)]),
-    )
-    .limit(filter.limit);
-}
-
 /**
  * The provider filter as the merchant's connections of that provider (a connection has one
  * provider, so the connection index serves it): undefined without a provider filter, empty when
@@ -210,7 +116,7 @@ export async function listPayments(
   const merchantConnections = await connectionsOf(ctx);
   const providerConnections = providerConnectionScope(filter, merchantConnections);
   if (providerConnections?.length === 0) return [];
-  const rows = await paymentListQuery(ctx, filter, providerConnections);
+  const rows = await fetchListPage(ctx, filter, providerConnections);
   if (filter.after) rows.reverse();
 
   const flowIds = [...new Set(rows.map((r) => r.flowId).filter((id): id is string => !!id))];

@@ -391,6 +391,10 @@ describe.each(ENGINES)("transactions list on %s", (engine) => {
     expect((await listed("q=ALICE%40EXAMPLE.COM")).ids).toEqual(["pay_a"]);
     expect((await listed("q=menu+du")).ids).toEqual(["pay_c", "pay_b"]);
     expect((await listed("q=inv")).ids).toEqual(["pay_a", "pay_e"]);
+    // An invoice number: Postgres' `simple` parser reads "INV-1001" as 'inv' and '-1001'.
+    expect((await listed("q=1001")).ids).toEqual(["pay_a"]);
+    expect((await listed("q=INV-1002")).ids).toEqual(["pay_e"]);
+    expect((await listed("q=100")).ids).toEqual(["pay_a", "pay_e"]);
     expect((await listed("q=lumi%C3%A8re")).ids).toEqual(["pay_a"]);
     expect((await listed("q=menu&status=failed")).ids).toEqual(["pay_b"]);
     // LIKE wildcards are literal.
