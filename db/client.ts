@@ -154,6 +154,16 @@ export function getDbHandle(): DbHandle {
   return globalForDb.__parleyDb;
 }
 
+/** True on a Postgres server (which other processes may share); false on the embedded PGlite. */
+export function sharesServer(db: DbOrTx): boolean {
+  return (db as { $client?: unknown }).$client instanceof pg.Pool;
+}
+
+/** The handle already open in this process, without opening one. */
+export function peekDbHandle(): DbHandle | undefined {
+  return globalForDb.__parleyDb;
+}
+
 export function getDb(): Db {
   return getDbHandle().db;
 }
