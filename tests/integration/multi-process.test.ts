@@ -19,6 +19,8 @@ import {
 } from "@/lib/http/rate-limit";
 import { newId } from "@/lib/ids";
 import { INBOX_STUCK_AFTER_MS } from "@/lib/jobs/poller";
+import { enqueueJob } from "@/lib/jobs/queue";
+import { runDueJobs, type JobHandler } from "@/lib/jobs/runner";
 import { createCheckout } from "@/lib/payments/checkout";
 import { recoverInbox } from "@/lib/webhooks/recovery";
 import { and, eq, inArray } from "drizzle-orm";
@@ -106,6 +108,29 @@ describe.runIf(SERVER_ENGINES.length > 0).each(SERVER_ENGINES)(
         }),
       );
       expect(results.filter((r) => r.allowed)).toHaveLength(10);
+    });
+
+    it("runs each due job once while both processes' runners poll at the same time", async () => {
+      const kind = `test.twoprocesses.${newId("job").slice(-8)}`;
+      const runAt = new Date(Date.now() + 3600_000);
+      const ids = new Set<string>();
+      for (let i = 0; i < 30; i++) ids.add((await enqueueJob(a.db, "mer_two", { kind, runAt })).id);
+      const ran: string[] = [];
+      const handlers = new Map<string, JobHandler>([
+        [
+          kind,
+          async (job) => {
+            ran.push(job.id);
+            await new Promise((resolve) => setTimeout(resolve, 5));
+          },
+        ],
+      ]);
+      // Each process keeps claiming batches until nothing is due (as its poller does).
+      const drain = async (db: Db) => {
+        while ((await runDueJobs(db, runAt, handlers)).claimed > 0);
+      };
+      await Promise.all([drain(a.db), drain(b.db), drain(a.db), drain(b.db)]);
+      expect(ran.filter((id) => ids.has(id)).sort()).toEqual([...ids].sort());
     });
 
     describe("webhook recovery", () => {
