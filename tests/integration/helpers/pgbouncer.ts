@@ -79,13 +79,22 @@ async function start(adminUrl: string): Promise<Pgbouncer> {
   );
   // It refuses to run as root; -u switches to the database's own system user.
   const args = process.getuid?.() === 0 ? ["-u", "postgres", ini] : [ini];
-  const child: ChildProcess = spawn(binary, args, { stdio: ["ignore", "ignore", "pipe"] });
+  // Under a watchdog: a test worker can be ended without its exit handlers running, and the
+  // bouncer must not outlive it. The shell stops it (and removes its folder) once this process
+  // is gone, or when it is itself told to stop.
+  const watchdog = [
+    `"$0" "$@" & bouncer=$!`,
+    `stop() { kill $bouncer 2>/dev/null; wait $bouncer 2>/dev/null; rm -rf '${dir}'; exit 0; }`,
+    `trap stop INT TERM`,
+    `while kill -0 ${process.pid} 2>/dev/null && kill -0 $bouncer 2>/dev/null; do sleep 0.5; done`,
+    `stop`,
+  ].join("\n");
+  const child: ChildProcess = spawn("bash", ["-c", watchdog, binary, ...args], {
+    stdio: ["ignore", "ignore", "pipe"],
+  });
   let log = "";
   child.stderr?.on("data", (chunk: Buffer) => (log = (log + chunk.toString()).slice(-4000)));
-  process.once("exit", () => {
-    child.kill("SIGTERM");
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
+  process.once("exit", () => child.kill("SIGTERM"));
 
   const urlFor = (serverUrl: string) => {
     const url = new URL(serverUrl);
