@@ -12,12 +12,12 @@ import { NextResponse, type NextRequest } from "next/server";
 const SANDBOX_CHECKOUT_PAGE = /^\/pay\/sandbox\/([^/]+)\/?$/;
 
 /** A 429 for a page load past its limit; null when the request may go on. */
-function limitPublicPage(request: NextRequest): NextResponse | null {
+async function limitPublicPage(request: NextRequest): Promise<NextResponse | null> {
   const checkout = SANDBOX_CHECKOUT_PAGE.exec(request.nextUrl.pathname);
   // Server actions post to the page's URL; the action counts those itself.
   if (!checkout || request.method !== "GET" || request.headers.has("next-action")) return null;
   try {
-    limitPublicEndpoint(request.headers, "checkoutPage", checkout[1]);
+    await limitPublicEndpoint(request.headers, "checkoutPage", checkout[1]);
     return null;
   } catch (error) {
     if (!(error instanceof RateLimitedError)) throw error;
@@ -49,7 +49,7 @@ async function chatAncestorsFor(pathname: string): Promise<string[] | undefined>
 
 export async function proxy(request: NextRequest) {
   const e = env();
-  const response = limitPublicPage(request) ?? NextResponse.next();
+  const response = (await limitPublicPage(request)) ?? NextResponse.next();
   const headers = securityHeaders(request.nextUrl.pathname, {
     development: e.NODE_ENV === "development",
     chatFrameAncestors: await chatAncestorsFor(request.nextUrl.pathname),

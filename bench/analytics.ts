@@ -90,6 +90,8 @@ export async function run(
         unnest(array['web','telegram']) ch, generate_series(1, 12) n`);
     await db.execute(sql`insert into flows (merchant_id, id, name, public_key, draft_graph)
       select ${merchantId}, 'flow_' || f, 'Flow ' || f, 'pk_bench_' || f, '{}'::jsonb from generate_series(1, 4) f`);
+    await db.execute(sql`insert into global_lookups (kind, lookup_key, merchant_id, target_id)
+      select 'flow_public_key', 'pk_bench_' || f, ${merchantId}, 'flow_' || f from generate_series(1, 4) f`);
     await db.execute(sql`analyze`);
     const count = async (table: string) =>
       Number(

@@ -16,6 +16,7 @@ import { SeededRandom } from "@/db/seed/random";
 import { hashPassword } from "@/lib/auth/password";
 import { sealCredentials } from "@/lib/connections/credentials";
 import type { PaymentMethod, ProviderKind } from "@/lib/connections/providers/types";
+import { flowLookups, recordGlobalLookups } from "@/lib/global-lookups";
 import { newId } from "@/lib/ids";
 import { and, eq } from "drizzle-orm";
 export const DAY = 86_400_000;
@@ -241,14 +242,16 @@ export async function addSouqMerchant(db: ReturnType<typeof openPostgres>["db"],
       );
     const flowId = newId("flow");
     const versionId = newId("flowVersion");
+    const publicKey = `fpk_${newId("flow").slice(5)}`;
     await db.insert(flows).values({
       ...template.flows,
       merchantId,
       id: flowId,
       name: "Order an abaya",
-      publicKey: `fpk_${newId("flow").slice(5)}`,
+      publicKey,
       publishedVersionId: versionId,
     });
+    await recordGlobalLookups(db, flowLookups([{ merchantId, id: flowId, publicKey }]));
     if (version)
       await db.insert(flowVersions).values({
         ...version,

@@ -12,6 +12,7 @@ import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import fs from "node:fs";
 import path from "node:path";
 import pg from "pg";
+import { runUnnamedOn } from "./prepared";
 import * as schema from "./schema";
 
 // One schema and one set of migrations on two engines: PGlite (embedded default, no
@@ -35,8 +36,20 @@ export interface DbHandle {
 
 export const MIGRATIONS_FOLDER = path.join(process.cwd(), "db", "migrations");
 
-export function openPostgres(url: string, poolSize = 10): DbHandle {
+export interface PostgresOptions {
+  /**
+   * A session connection to the same database, bypassing the pooler: LISTEN (the event bus)
+   * needs one, and a transaction-mode pooler does not keep a session. Defaults to `url`.
+   */
+  directUrl?: string;
+  /** False behind a transaction-mode pooler: statements go unnamed (db/prepared.ts). */
+  namedStatements?: boolean;
+}
+
+export function openPostgres(url: string, poolSize = 10, options: PostgresOptions = {}): DbHandle {
   const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  if (options.namedStatements === false) runUnnamedOn(pool);
+  const directUrl = options.directUrl ?? url;
   // A dropped idle connection must not crash the process.
   pool.on("error", (error) => console.error("[db] idle client error", error.message));
   const db = drizzlePg(pool, { schema });
@@ -46,7 +59,7 @@ export function openPostgres(url: string, poolSize = 10): DbHandle {
     kind: "postgres",
     migrate: () => migratePg(db, { migrationsFolder: MIGRATIONS_FOLDER }),
     listen(channel, onPayload, onReconnect) {
-      const listener = listenOnPostgres(url, channel, onPayload, onReconnect);
+      const listener = listenOnPostgres(directUrl, channel, onPayload, onReconnect);
       const tracked: ChannelListener = {
         ready: listener.ready,
         close: () => {
@@ -142,7 +155,11 @@ function isAlive(pid: number): boolean {
 /** Opens the database the environment describes: Postgres with DATABASE_URL, else PGlite. */
 export function openConfiguredDatabase(): DbHandle {
   const e = env();
-  if (e.DATABASE_URL) return openPostgres(e.DATABASE_URL);
+  if (e.DATABASE_URL)
+    return openPostgres(e.DATABASE_URL, 10, {
+      directUrl: e.DATABASE_DIRECT_URL,
+      namedStatements: e.PARLEY_DB_POOLER !== "transaction",
+    });
   return openPglite(path.join(e.PARLEY_DATA_DIR, "pglite"));
 }
 
@@ -151,6 +168,16 @@ const globalForDb = globalThis as unknown as { __parleyDb?: DbHandle };
 
 export function getDbHandle(): DbHandle {
   globalForDb.__parleyDb ??= openConfiguredDatabase();
+  return globalForDb.__parleyDb;
+}
+
+/** True on a Postgres server (which other processes may share); false on the embedded PGlite. */
+export function sharesServer(db: DbOrTx): boolean {
+  return (db as { $client?: unknown }).$client instanceof pg.Pool;
+}
+
+/** The handle already open in this process, without opening one. */
+export function peekDbHandle(): DbHandle | undefined {
   return globalForDb.__parleyDb;
 }
 

@@ -12,6 +12,11 @@
 // it fails there first.
 //
 // The name is a hash of the text, so one name always means one text on every connection.
+//
+// Behind a pooler in transaction mode (PgBouncer before 1.21, or without max_prepared_statements)
+// consecutive transactions of one client land on different server connections, where a statement
+// prepared on another does not exist: db/client.ts then marks the pool, and its statements go
+// unnamed (parsed and planned per call, as drizzle's own queries are) — PARLEY_DB_POOLER.
 import type { SQL } from "drizzle-orm";
 import { PgDialect } from "drizzle-orm/pg-core";
 import { createHash } from "node:crypto";
@@ -19,6 +24,23 @@ import type { DbOrTx } from "./client";
 import { resultRows } from "./rows";
 
 const names = new Map<string, string>();
+
+// Pools (and each connection they open) whose statements must not be named.
+const unnamedSessions = new WeakSet<object>();
+
+/** Every statement through this pool runs unnamed (a transaction-mode pooler is in between). */
+export function runUnnamedOn(pool: {
+  on(event: "connect", listener: (client: object) => void): unknown;
+}): void {
+  unnamedSessions.add(pool);
+  pool.on("connect", (client) => unnamedSessions.add(client));
+}
+
+/** Whether `db` (a database or a transaction) may keep named statements on its connection. */
+export function namesStatements(db: DbOrTx): boolean {
+  const client = (db._.session as unknown as { client?: object }).client;
+  return !(client && unnamedSessions.has(client));
+}
 
 export function preparedStatementName(text: string): string {
   let name = names.get(text);
@@ -36,7 +58,12 @@ export async function runPrepared(
   params: unknown[],
 ): Promise<Record<string, unknown>[]> {
   const result: unknown = await db._.session
-    .prepareQuery({ sql: text, params }, undefined, preparedStatementName(text), false)
+    .prepareQuery(
+      { sql: text, params },
+      undefined,
+      namesStatements(db) ? preparedStatementName(text) : undefined,
+      false,
+    )
     .execute();
   return resultRows(result);
 }

@@ -10,6 +10,16 @@ const envSchema = z
       .regex(/^postgres(ql)?:\/\//, "DATABASE_URL must be a postgres:// URL")
       .optional()
       .or(z.literal("").transform(() => undefined)),
+    // A session connection to the same database when DATABASE_URL goes through a pooler in
+    // transaction mode: the event bus LISTENs on it, and `npm run db:migrate` locks through it.
+    DATABASE_DIRECT_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, "DATABASE_DIRECT_URL must be a postgres:// URL")
+      .optional()
+      .or(z.literal("").transform(() => undefined)),
+    // What sits between Parley and Postgres: "none" (direct, or a session-mode pooler) or
+    // "transaction" (PgBouncer pool_mode=transaction): then no named prepared statements.
+    PARLEY_DB_POOLER: z.enum(["none", "session", "transaction"]).default("none"),
     PARLEY_DATA_DIR: z.string().default(".data"),
     AUTH_SECRET: z.string().min(16, "AUTH_SECRET must be at least 16 characters").optional(),
     // Comma-separated key ring, newest first: "v2:<base64 32 bytes>,v1:<base64 32 bytes>".
@@ -72,6 +82,11 @@ const envSchema = z
         }
         return entries.length > 0 ? entries : undefined;
       }),
+  })
+  .refine((e) => e.PARLEY_DB_POOLER !== "transaction" || !e.DATABASE_URL || e.DATABASE_DIRECT_URL, {
+    message:
+      "PARLEY_DB_POOLER=transaction needs DATABASE_DIRECT_URL (a session connection for LISTEN and migrations)",
+    path: ["DATABASE_DIRECT_URL"],
   })
   .refine((e) => !(e.PARLEY_TRUSTED_PROXIES && e.PARLEY_TRUSTED_PROXY_HOPS), {
     message: "Set PARLEY_TRUSTED_PROXIES or PARLEY_TRUSTED_PROXY_HOPS, not both",

@@ -4,6 +4,7 @@ import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { E2E_AUTH_SECRET, E2E_MASTER_KEYS } from "./lib/e2e-env";
 
 if (process.env.PARLEY_E2E_ENGINE === "pglite") {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "parley-e2e-"));
@@ -11,9 +12,9 @@ if (process.env.PARLEY_E2E_ENGINE === "pglite") {
   delete process.env.DATABASE_URL;
 }
 process.env.PARLEY_DEMO = "1";
-process.env.AUTH_SECRET ??= "e2e-only-secret-not-for-production-use";
+process.env.AUTH_SECRET ??= E2E_AUTH_SECRET;
 // Production mode on Postgres requires an explicit key ring; a fixed, test-only key is fine here.
-process.env.PARLEY_MASTER_KEYS ??= "e2e:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
+process.env.PARLEY_MASTER_KEYS ??= E2E_MASTER_KEYS;
 process.env.AUTH_TRUST_HOST = "true";
 
 const { openConfiguredDatabase } = await import("@/db/client");

@@ -3,6 +3,7 @@
 // build on both engines. Needs a reachable Postgres (PARLEY_TEST_PG_URL, default local trust).
 import { createFreshDatabase, LOCAL_ADMIN_PG_URL, withAdminClient } from "@/db/admin";
 import { spawnSync } from "node:child_process";
+import { pgbouncerBinary } from "../tests/integration/helpers/pgbouncer";
 
 const ADMIN_URL = process.env.PARLEY_TEST_PG_URL ?? LOCAL_ADMIN_PG_URL;
 const only = process.argv.slice(2);
@@ -41,6 +42,40 @@ step("unit", npx, ["vitest", "run", "--project", "unit"]);
 step("integration", npx, ["vitest", "run", "--project", "integration"], {
   PARLEY_TEST_PG_URL: ADMIN_URL,
 });
+// The same Postgres through PgBouncer in transaction mode (the tests start it; .ci/run installs
+// it): the files where pooling can break Parley — every path with named statements (the webhook
+// pipeline, checkout, refunds, chat, rollups), transaction advisory locks (chat, recovery,
+// rollups), SKIP LOCKED jobs, LISTEN on the direct connection (the bus), the throttles' upserts
+// and the two-process checks. Not the whole suite: it would add its Postgres share (minutes) to
+// CI again for files that only read; this set takes about a minute.
+const PGBOUNCER_FILES = [
+  "tests/integration/prepared.test.ts",
+  "tests/integration/webhooks-sandbox.test.ts",
+  "tests/integration/webhooks-fast-path.test.ts",
+  "tests/integration/webhooks-deliveries.test.ts",
+  "tests/integration/webhooks-providers.test.ts",
+  "tests/integration/checkout.test.ts",
+  "tests/integration/refunds.test.ts",
+  "tests/integration/reconcile.test.ts",
+  "tests/integration/conversations/engine.test.ts",
+  "tests/integration/conversations/web-chat.test.ts",
+  "tests/integration/analytics/rollups.test.ts",
+  "tests/integration/jobs.test.ts",
+  "tests/integration/events/bus.test.ts",
+  "tests/integration/auth-throttle.test.ts",
+  "tests/integration/team.test.ts",
+  "tests/integration/multi-process.test.ts",
+];
+if (pgbouncerBinary()) {
+  step("pgbouncer", npx, ["vitest", "run", "--project", "integration", ...PGBOUNCER_FILES], {
+    PARLEY_TEST_PG_URL: ADMIN_URL,
+    PARLEY_TEST_ENGINES: "pgbouncer",
+  });
+} else if (!only.length || only.includes("pgbouncer")) {
+  console.warn(
+    "\n! pgbouncer is not installed: the transaction-pooling run is skipped (apt-get install -y pgbouncer)",
+  );
+}
 step("build", npx, ["next", "build"], { NEXT_TELEMETRY_DISABLED: "1" });
 
 if (!only.length || only.includes("e2e")) {

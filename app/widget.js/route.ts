@@ -57,9 +57,9 @@ const SCRIPT = String.raw`(function () {
 `;
 
 // Next always passes the request; a caller without one (a test) has no client to count.
-export function GET(request?: Request) {
+export async function GET(request?: Request) {
   try {
-    if (request) limitPublicEndpoint(request.headers, "widget");
+    if (request) await limitPublicEndpoint(request.headers, "widget");
   } catch (error) {
     if (error instanceof RateLimitedError) return rateLimitedResponse(error);
     throw error;

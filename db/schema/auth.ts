@@ -65,7 +65,8 @@ export const invites = pgTable(
     id: text("id").notNull(),
     email: text("email").notNull(),
     role: text("role").$type<Role>().notNull(),
-    // Only the SHA-256 of the token is stored; the link is shown once.
+    // Only the SHA-256 of the token is stored; the link is shown once. Found by it through
+    // global_lookups (db/schema/lookups.ts), so it is not a key of this table.
     tokenHash: text("token_hash").notNull(),
     invitedByUserId: text("invited_by_user_id").references(() => users.id, {
       onDelete: "set null",
@@ -80,7 +81,6 @@ export const invites = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.merchantId, t.id] }),
-    uniqueIndex("invites_token_hash_key").on(t.tokenHash),
     index("invites_merchant_email_idx").on(t.merchantId, t.email),
     check("invites_role_check", sql`${t.role} in ('owner','admin','support','analyst')`),
   ],

@@ -24,7 +24,8 @@ export const flows = pgTable(
     name: text("name").notNull(),
     description: text("description").notNull().default(""),
     template: text("template").notNull().default("blank"),
-    // Public key for the web widget and hosted chat page (not a secret).
+    // Public key for the web widget and hosted chat page (not a secret); found by it through
+    // global_lookups (db/schema/lookups.ts).
     publicKey: text("public_key").notNull(),
     status: text("status").$type<FlowStatus>().notNull().default("draft"),
     draftGraph: jsonb("draft_graph").$type<unknown>().notNull(),
@@ -38,7 +39,6 @@ export const flows = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.merchantId, t.id] }),
-    uniqueIndex("flows_public_key_key").on(t.publicKey),
     check("flows_status_check", sql`${t.status} in ('draft','published','archived')`),
   ],
 );

@@ -5,5 +5,6 @@ export * from "./connections";
 export * from "./conversations";
 export * from "./disputes";
 export * from "./flows";
+export * from "./lookups";
 export * from "./ops";
 export * from "./payments";

@@ -27,6 +27,7 @@ import type { User } from "@/db/schema/auth";
 import { rebuildRollups } from "@/lib/analytics/rollup-job";
 import { hashPassword } from "@/lib/auth/password";
 import { appUrl } from "@/lib/env";
+import { flowLookups, inviteLookups, recordGlobalLookups } from "@/lib/global-lookups";
 import { eq, inArray } from "drizzle-orm";
 import {
   DEMO_LOGINS,
@@ -98,6 +99,9 @@ async function writeMerchant(
   add("invites", await insertInChunks(tx, invites, rows.invites));
   add("connections", await insertInChunks(tx, connections, rows.connections));
   add("flows", await insertInChunks(tx, flows, rows.flows));
+  const lookups = [...inviteLookups(rows.invites), ...flowLookups(rows.flows)];
+  await recordGlobalLookups(tx, lookups);
+  add("global_lookups", lookups.length);
   add("flow_versions", await insertInChunks(tx, flowVersions, rows.flowVersions));
   add("conversations", await insertInChunks(tx, conversations, rows.conversations));
   add("conversation_events", await insertInChunks(tx, conversationEvents, rows.conversationEvents));

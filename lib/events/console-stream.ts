@@ -70,12 +70,12 @@ export function openConsoleStreamCount(): number {
 
 type Task = { kind: "event"; event: ConsoleEvent } | { kind: "replay"; since: number };
 
-export function openConsoleStream(
+export async function openConsoleStream(
   scope: ConsoleStreamScope,
   request: Request,
   options: ConsoleStreamOptions = {},
-): Response {
-  const limit = checkRateLimit(
+): Promise<Response> {
+  const limit = await checkRateLimit(
     `consoleEvents:${scope.userId}`,
     options.connectLimit ?? CONNECT_LIMIT,
   );

@@ -10,6 +10,7 @@ import { assertCan, type ServiceContext } from "@/lib/auth/context";
 import { CHANNEL_KINDS } from "@/lib/channels/platforms/types";
 import { forgetFramePolicy } from "@/lib/conversations/web-chat/frame-policy";
 import { AppError, ConflictError, NotFoundError } from "@/lib/errors";
+import { flowLookups, recordGlobalLookups } from "@/lib/global-lookups";
 import { newId, randomBase62 } from "@/lib/ids";
 import { isCurrency } from "@/lib/money";
 import { zodFieldErrors } from "@/lib/validation";
@@ -122,6 +123,7 @@ export async function createFlowFromTemplate(
   });
   const id = newId("flow");
   const template = FLOW_TEMPLATES.find((t) => t.id === templateId)!;
+  const publicKey = `pk_${randomBase62(24)}`;
   return ctx.db.transaction(async (tx) => {
     await tx.insert(flows).values({
       merchantId: ctx.merchantId,
@@ -129,12 +131,13 @@ export async function createFlowFromTemplate(
       name,
       template: templateId,
       description: template.description.en,
-      publicKey: `pk_${randomBase62(24)}`,
+      publicKey,
       status: "draft",
       draftGraph: graph,
       draftRevision: 0,
       channels: ["web"],
     });
+    await recordGlobalLookups(tx, flowLookups([{ merchantId: ctx.merchantId, id, publicKey }]));
     await auditAs(tx, ctx, {
       action: "flow.created",
       targetType: "flow",

@@ -1,5 +1,5 @@
 import type { Db } from "@/db/client";
-import { invites, memberships, merchants, users, type Role } from "@/db/schema";
+import { globalLookups, invites, memberships, merchants, users, type Role } from "@/db/schema";
 import { recordAudit } from "@/lib/audit/record";
 import { hashPassword } from "@/lib/auth/password";
 import { ROLE_LABELS } from "@/lib/auth/permissions";
@@ -11,6 +11,7 @@ import {
 } from "@/lib/auth/throttle";
 import { hashToken } from "@/lib/crypto/tokens";
 import { AppError, ConflictError } from "@/lib/errors";
+import { findGlobalLookup } from "@/lib/global-lookups";
 import { DIRECT_CLIENT } from "@/lib/http/client-ip";
 import { newId } from "@/lib/ids";
 import { zodFieldErrors } from "@/lib/validation";
@@ -62,11 +63,16 @@ export async function describeInvitation(
   now = new Date(),
 ): Promise<InvitationView> {
   if (!inviteTokenSchema.safeParse(token).success) return { status: "unknown" };
+  const tokenHash = hashToken(token);
   const [row] = await db
     .select({ invite: invites, merchantName: merchants.name })
-    .from(invites)
+    .from(globalLookups)
+    .innerJoin(
+      invites,
+      and(eq(invites.merchantId, globalLookups.merchantId), eq(invites.id, globalLookups.targetId)),
+    )
     .innerJoin(merchants, eq(merchants.id, invites.merchantId))
-    .where(eq(invites.tokenHash, hashToken(token)));
+    .where(and(eq(globalLookups.kind, "invite_token"), eq(globalLookups.lookupKey, tokenHash)));
   if (!row) return { status: "unknown" };
   const { invite } = row;
   if (invite.acceptedAt) return { status: "accepted" };
@@ -181,12 +187,17 @@ async function acceptCounted(
           createdAt: now,
         });
       }
+      const tokenHash = hashToken(form.token);
+      const invite = await findGlobalLookup(tx, "invite_token", tokenHash);
+      if (!invite) throw new InvitationUnusableError("unknown");
       const [claimed] = await tx
         .update(invites)
         .set({ acceptedAt: now, acceptedByUserId: account.id })
         .where(
           and(
-            eq(invites.tokenHash, hashToken(form.token)),
+            eq(invites.merchantId, invite.merchantId),
+            eq(invites.id, invite.targetId),
+            eq(invites.tokenHash, tokenHash),
             isNull(invites.acceptedAt),
             isNull(invites.revokedAt),
             gt(invites.expiresAt, now),

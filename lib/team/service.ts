@@ -5,6 +5,7 @@ import { assertCan, type ServiceContext } from "@/lib/auth/context";
 import { canAssignRole, ROLE_LABELS } from "@/lib/auth/permissions";
 import { hashToken, randomToken } from "@/lib/crypto/tokens";
 import { AppError, ConflictError, ForbiddenError, NotFoundError } from "@/lib/errors";
+import { inviteLookups, recordGlobalLookups } from "@/lib/global-lookups";
 import { newId } from "@/lib/ids";
 import { and, eq, isNull, sql } from "drizzle-orm";
 import { removalRefusal, roleChangeRefusal, type Refusal } from "./rules";
@@ -158,6 +159,10 @@ export async function createInvite(
       expiresAt,
       createdAt: now,
     });
+    await recordGlobalLookups(
+      tx,
+      inviteLookups([{ merchantId: ctx.merchantId, id: inviteId, tokenHash }]),
+    );
     await auditAs(tx, ctx, {
       action: "invite.created",
       targetType: "invite",

@@ -17,6 +17,7 @@ import { PAYMENT_METHODS, type PaymentMethod } from "@/lib/connections/providers
 import { resetEnvCache } from "@/lib/env";
 import type { FlowGraph, Lang } from "@/lib/flows/graph";
 import { buildFlowTemplate } from "@/lib/flows/templates";
+import { flowLookups, recordGlobalLookups } from "@/lib/global-lookups";
 import { newId, randomBase62 } from "@/lib/ids";
 import { and, count, eq } from "drizzle-orm";
 
@@ -95,6 +96,7 @@ export async function insertPublishedFlow(
     publishedVersionId: versionId,
     channels: [...CHANNEL_KINDS],
   });
+  await recordGlobalLookups(db, flowLookups([{ merchantId, id: flowId, publicKey }]));
   await db
     .insert(flowVersions)
     .values({ merchantId, id: versionId, flowId, version: 1, graph, mode });

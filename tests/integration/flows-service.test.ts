@@ -2,6 +2,7 @@ import { setDbHandle, type Db, type DbHandle } from "@/db/client";
 import { connections, conversations, flows, flowVersions, payments } from "@/db/schema";
 import { refreshRollups } from "@/lib/analytics/rollup-job";
 import type { ServiceContext } from "@/lib/auth/context";
+import { getFlowByPublicKey } from "@/lib/conversations/engine/graphs";
 import { widgetOriginsFor } from "@/lib/conversations/web-chat/frame-policy";
 import { AppError, ConflictError, ForbiddenError, NotFoundError } from "@/lib/errors";
 import { edgeHandle, parseFlowGraph, type FlowGraph } from "@/lib/flows/graph";
@@ -108,6 +109,12 @@ describe.each(ENGINES)("flows service on %s", (engine) => {
       );
       expect(issues.filter((i) => i.severity === "error")).toEqual([]);
       expect(canPublish(issues)).toBe(true);
+      // Its public key finds it (global_lookups, written with the flow) — and only it.
+      const byKey = await getFlowByPublicKey(db, flow.publicKey);
+      expect({ merchantId: byKey?.merchantId, id: byKey?.id }).toEqual({
+        merchantId: team.merchantId,
+        id: created.id,
+      });
     }
     const created = await auditRows(db, team.merchantId, "flow.created");
     expect(created).toHaveLength(TEMPLATE_IDS.length);

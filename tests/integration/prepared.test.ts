@@ -65,3 +65,32 @@ describe.each(ENGINES)("named prepared statements on %s", (engine) => {
     },
   );
 });
+
+// Behind PgBouncer in transaction mode (1.18: no prepared statements across transactions) the
+// pool is marked for unnamed statements: a hot statement run many times, each in its own
+// transaction and so on whichever server connection the bouncer picks, always works, and
+// nothing is left prepared under its name.
+describe.runIf(ENGINES.includes("pgbouncer"))("statements behind pgbouncer", () => {
+  let handle: DbHandle;
+
+  beforeAll(async () => {
+    handle = await openTestDatabase("pgbouncer");
+  });
+  afterAll(async () => {
+    await handle?.close();
+  });
+
+  it("runs the hot statements unnamed, in any number of transactions on any connection", async () => {
+    const text = "select $1::int as probe_unnamed, pg_backend_pid() as pid";
+    const runs = await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        handle.db.transaction(async (tx) => (await runPrepared(tx, text, [i]))[0]),
+      ),
+    );
+    expect(runs.map((r) => r.probe_unnamed)).toEqual(Array.from({ length: 40 }, (_, i) => i));
+    const prepared = await handle.db.execute<{ n: number }>(
+      sql`select count(*)::int as n from pg_prepared_statements where name = ${preparedStatementName(text)}`,
+    );
+    expect(prepared.rows[0].n).toBe(0);
+  });
+});

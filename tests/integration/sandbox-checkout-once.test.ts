@@ -44,9 +44,9 @@ describe.each(ENGINES)("Sandbox checkout completes once on %s", (engine) => {
   afterAll(async () => {
     await handle?.close();
   });
-  beforeEach(() => {
+  beforeEach(async () => {
     sent = [];
-    resetRateLimits();
+    await resetRateLimits();
   });
 
   /** Delivers in-process to the webhook route and remembers each event type sent. */
@@ -194,7 +194,7 @@ describe.each(ENGINES)("Sandbox checkout completes once on %s", (engine) => {
     const headers = new Headers();
     for (let i = waiting.length; i < MAX_PENDING_SANDBOX_DELIVERIES; i++) {
       const payment = await newPayment();
-      resetRateLimits();
+      await resetRateLimits();
       const result = await submitSandboxChoice(
         db,
         headers,

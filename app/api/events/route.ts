@@ -20,7 +20,7 @@ export async function GET(request: Request) {
     // mode the member is viewing. Anything but the two words is refused, never guessed.
     const requested = new URL(request.url).searchParams.get("mode");
     const mode = requested === null ? await viewModeFor() : ModeSchema.parse(requested);
-    return openConsoleStream(
+    return await openConsoleStream(
       { db: ctx.db, merchantId: ctx.merchantId, role: ctx.role, userId: ctx.user.id, mode },
       request,
     );

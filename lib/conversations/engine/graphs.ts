@@ -1,7 +1,7 @@
 // Finding the flow a chat belongs to and the graph a conversation runs: the published
 // version it started on (immutable, so cached), or the draft for a simulation.
 import type { DbOrTx } from "@/db/client";
-import { connections, flows, flowVersions, type Flow, type Mode } from "@/db/schema";
+import { connections, flows, flowVersions, globalLookups, type Flow, type Mode } from "@/db/schema";
 import type { ChannelKind } from "@/lib/channels/platforms/types";
 import type { ConnectionOffer } from "@/lib/conversations/checkout/methods";
 import { AppError, NotFoundError } from "@/lib/errors";
@@ -19,8 +19,15 @@ const versionCache = new Map<string, PublishedVersion>();
 const VERSION_CACHE_LIMIT = 500;
 
 export async function getFlowByPublicKey(db: DbOrTx, publicKey: string): Promise<Flow | undefined> {
-  const [row] = await db.select().from(flows).where(eq(flows.publicKey, publicKey));
-  return row;
+  const [row] = await db
+    .select({ flow: flows })
+    .from(globalLookups)
+    .innerJoin(
+      flows,
+      and(eq(flows.merchantId, globalLookups.merchantId), eq(flows.id, globalLookups.targetId)),
+    )
+    .where(and(eq(globalLookups.kind, "flow_public_key"), eq(globalLookups.lookupKey, publicKey)));
+  return row?.flow;
 }
 
 /**

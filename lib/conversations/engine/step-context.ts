@@ -145,10 +145,11 @@ export async function readWidgetStepContext(
   const [row] = await queryRows(
     db,
     sql`select ${FLOW_COLUMNS}, c.id is not null as "found", ${CONVERSATION_COLUMNS}, ${extras(options)}
-      from flows f
+      from global_lookups l
+      join flows f on f.merchant_id = l.merchant_id and f.id = l.target_id
       left join conversations c
         on c.merchant_id = f.merchant_id and c.id = ${conversationId} and c.flow_id = f.id
-      where f.public_key = ${publicKey}`,
+      where l.kind = 'flow_public_key' and l.lookup_key = ${publicKey}`,
   );
   if (!row) return undefined;
   return { flow: flowOf(row), context: row.found ? contextOf(row) : null };
@@ -222,7 +223,8 @@ export async function readFlowForStart(
   const [row] = await queryRows(
     db,
     sql`select ${FLOW_COLUMNS}, ${connectionOffersOf(sql.raw("f.merchant_id"))}
-      from flows f where f.public_key = ${publicKey}`,
+      from global_lookups l join flows f on f.merchant_id = l.merchant_id and f.id = l.target_id
+      where l.kind = 'flow_public_key' and l.lookup_key = ${publicKey}`,
   );
   if (!row) return undefined;
   return { flow: flowOf(row), connections: connectionOffersFrom(row.connections) };

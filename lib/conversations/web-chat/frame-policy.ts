@@ -3,8 +3,8 @@
 // on every /chat page load, so answers are cached briefly per public key: a site added on the
 // flow page can frame the chat within FRAME_POLICY_TTL_MS.
 import type { DbOrTx } from "@/db/client";
-import { flows } from "@/db/schema";
-import { eq } from "drizzle-orm";
+import { flows, globalLookups } from "@/db/schema";
+import { and, eq } from "drizzle-orm";
 
 export const FRAME_POLICY_TTL_MS = 30_000;
 const MAX_CACHED = 5_000;
@@ -27,8 +27,12 @@ export async function widgetOriginsFor(
   if (hit && hit.until > now) return hit.origins;
   const [row] = await db
     .select({ origins: flows.widgetOrigins })
-    .from(flows)
-    .where(eq(flows.publicKey, publicKey));
+    .from(globalLookups)
+    .innerJoin(
+      flows,
+      and(eq(flows.merchantId, globalLookups.merchantId), eq(flows.id, globalLookups.targetId)),
+    )
+    .where(and(eq(globalLookups.kind, "flow_public_key"), eq(globalLookups.lookupKey, publicKey)));
   const origins = row?.origins ?? [];
   // Unknown keys are cached too (as none): a flood of made-up keys costs one read each per TTL,
   // and the map never grows past its bound.

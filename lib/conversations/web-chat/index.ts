@@ -60,7 +60,7 @@ export async function startWebChat(
   assertSameOriginRequest(request);
   const { value } = await readJson(request);
   const input = StartChatSchema.parse(value);
-  limitPublicEndpoint(request.headers, "chatStart", undefined, TOO_MANY_MESSAGES);
+  await limitPublicEndpoint(request.headers, "chatStart", undefined, TOO_MANY_MESSAGES);
   // The engine checks the key is live on the web; a language the flow lacks is ignored.
   const result = await startConversation(db, {
     publicKey,
@@ -90,7 +90,7 @@ export async function sendWebChatMessage(
     CursorSchema.parse(new URL(request.url).searchParams.get("after") ?? undefined) ?? null;
   const { raw } = await readJson(request);
   const [message] = webAdapter.parseInbound({}, raw);
-  limitPublicEndpoint(request.headers, "chatMessage", undefined, TOO_MANY_MESSAGES);
+  await limitPublicEndpoint(request.headers, "chatMessage", undefined, TOO_MANY_MESSAGES);
   // The engine checks the key is live and that the conversation belongs to this session.
   const result = await handleInbound(db, {
     publicKey,
@@ -120,7 +120,7 @@ export async function readWebChat(
   conversationId: string,
   request: Request,
 ): Promise<ChatSnapshot> {
-  limitPublicEndpoint(request.headers, "chatRead", publicKey);
+  await limitPublicEndpoint(request.headers, "chatRead", publicKey);
   const url = new URL(request.url);
   const query = ReadChatSchema.parse({
     session: url.searchParams.get("session") ?? undefined,

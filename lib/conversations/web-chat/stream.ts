@@ -25,7 +25,7 @@ export async function openChatStream(
   request: Request,
   options: { lifetimeMs?: number } = {},
 ): Promise<Response> {
-  limitPublicEndpoint(request.headers, "chatStream", publicKey);
+  await limitPublicEndpoint(request.headers, "chatStream", publicKey);
   const url = new URL(request.url);
   const query = ReadChatSchema.parse({
     session: url.searchParams.get("session") ?? undefined,

@@ -334,7 +334,7 @@ describe.each(ENGINES)("web chat API and simulator on %s", (engine) => {
   });
 
   it("serves the widget script that frames the hosted chat page", async () => {
-    const response = widgetRoute();
+    const response = await widgetRoute();
     expect(response.headers.get("content-type")).toMatch(/^application\/javascript/);
     const script = await response.text();
     expect(script).toContain('"/chat/"');

@@ -107,9 +107,9 @@ describe.each(ENGINES)("console event stream on %s", (engine) => {
     userId: newId("user"),
   });
 
-  const open = (s: ConsoleStreamScope, headers: Record<string, string> = {}) => {
+  const open = async (s: ConsoleStreamScope, headers: Record<string, string> = {}) => {
     const abort = new AbortController();
-    const response = openConsoleStream(
+    const response = await openConsoleStream(
       s,
       new Request("http://localhost/api/events", { headers, signal: abort.signal }),
       { heartbeatMs: 60_000, connectLimit: { limit: 100_000, windowMs: 60_000 } },
@@ -138,7 +138,7 @@ describe.each(ENGINES)("console event stream on %s", (engine) => {
     publishEvent(db, { kind: "payment", merchantId, mode, id });
 
   it("sends only the merchant's own events in its view mode, re-read as a summary", async () => {
-    const { response } = open(scope(merchantA, "test"));
+    const { response } = await open(scope(merchantA, "test"));
     expect(response.headers.get("content-type")).toContain("text/event-stream");
     const stream = sse(response);
     try {
@@ -171,7 +171,7 @@ describe.each(ENGINES)("console event stream on %s", (engine) => {
   });
 
   it("a second merchant's stream never carries the first's events", async () => {
-    const { response } = open(scope(merchantB, "test"));
+    const { response } = await open(scope(merchantB, "test"));
     const stream = sse(response);
     try {
       await stream.until((f) => f.event === "ready");
@@ -185,7 +185,7 @@ describe.each(ENGINES)("console event stream on %s", (engine) => {
   });
 
   it("leaves customer emails out of an analyst's stream, and ids increase", async () => {
-    const { response } = open(scope(merchantA, "live", "analyst"));
+    const { response } = await open(scope(merchantA, "live", "analyst"));
     const stream = sse(response);
     try {
       await stream.until((f) => f.event === "ready");
@@ -214,7 +214,7 @@ describe.each(ENGINES)("console event stream on %s", (engine) => {
       String(Date.now() + 86_400_000),
       "1",
     ]) {
-      const { response } = open(scope(merchantA, "test"), { "last-event-id": forged });
+      const { response } = await open(scope(merchantA, "test"), { "last-event-id": forged });
       expect(response.status).toBe(200);
       const stream = sse(response);
       try {
@@ -225,7 +225,7 @@ describe.each(ENGINES)("console event stream on %s", (engine) => {
         await stream.close();
       }
     }
-    const { response } = open(scope(merchantA, "test"), { "last-event-id": String(since) });
+    const { response } = await open(scope(merchantA, "test"), { "last-event-id": String(since) });
     const stream = sse(response);
     try {
       const replayed = await stream.until(
@@ -252,7 +252,7 @@ describe.each(ENGINES)("console event stream on %s", (engine) => {
 
   it("sends heartbeats", async () => {
     const s = scope(merchantA, "test");
-    const response = openConsoleStream(s, new Request("http://localhost/api/events"), {
+    const response = await openConsoleStream(s, new Request("http://localhost/api/events"), {
       heartbeatMs: 40,
     });
     const stream = sse(response);
@@ -265,16 +265,17 @@ describe.each(ENGINES)("console event stream on %s", (engine) => {
 
   it("refuses a member's stream beyond the limit with 429", async () => {
     const s = scope(merchantA, "test");
-    const opened = Array.from({ length: MAX_STREAMS_PER_USER }, () => open(s));
+    const opened = [];
+    for (let i = 0; i < MAX_STREAMS_PER_USER; i++) opened.push(await open(s));
     try {
       expect(opened.every((o) => o.response.status === 200)).toBe(true);
-      const extra = open(s);
+      const extra = await open(s);
       expect(extra.response.status).toBe(429);
       expect(await extra.response.json()).toMatchObject({ error: expect.stringMatching(/tab/) });
     } finally {
       for (const o of opened) o.abort.abort();
     }
-    expect(open(s).response.status).toBe(200);
+    expect((await open(s)).response.status).toBe(200);
   });
 
   it("releases its listener on disconnect: 1,000 connects and disconnects leak nothing", async () => {
@@ -283,7 +284,7 @@ describe.each(ENGINES)("console event stream on %s", (engine) => {
     const streams = openConsoleStreamCount();
     const s = scope(merchantA, "test");
     for (let i = 0; i < 1000; i++) {
-      const { response, abort } = open(s);
+      const { response, abort } = await open(s);
       if (i % 2 === 0) abort.abort();
       else await response.body!.cancel();
     }

@@ -42,12 +42,13 @@ describe("languages", () => {
 });
 
 describe("takeRateLimit", () => {
-  it("allows the limit per window, then refuses until the window passes", () => {
+  it("allows the limit per window, then refuses until the window passes", async () => {
     const rule = { limit: 3, windowMs: 1_000 };
     const key = `test:${Math.random()}`;
-    const results = [0, 1, 2, 3, 4].map((i) => takeRateLimit(key, rule, 10_000 + i));
+    const results: boolean[] = [];
+    for (const i of [0, 1, 2, 3, 4]) results.push(await takeRateLimit(key, rule, 10_000 + i));
     expect(results).toEqual([true, true, true, false, false]);
-    expect(takeRateLimit(key, rule, 11_001)).toBe(true);
-    expect(takeRateLimit(`${key}:other`, rule, 10_005)).toBe(true);
+    expect(await takeRateLimit(key, rule, 11_001)).toBe(true);
+    expect(await takeRateLimit(`${key}:other`, rule, 10_005)).toBe(true);
   });
 });

@@ -57,7 +57,7 @@ export async function submitSandboxChoice(
   if (!parsed.success) return { ok: false, error: "That choice is not valid for this checkout." };
   const { checkoutId, choice, delivery } = parsed.data;
   try {
-    limitPublicEndpoint(headers, "checkoutAction", checkoutId);
+    await limitPublicEndpoint(headers, "checkoutAction", checkoutId);
     const checkout = await getSandboxCheckout(db, checkoutId);
     if (!checkout) return { ok: false, error: "This checkout does not exist." };
     if (checkoutPhase(checkout.payment) === "closed")
