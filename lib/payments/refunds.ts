@@ -23,6 +23,7 @@ import {
 } from "@/lib/payments/refund-settle";
 import { canRefund } from "@/lib/payments/state-machine";
 import { paymentEvent } from "@/lib/payments/status-write";
+import { OPEN_DISPUTE_MESSAGE, openDisputeOf } from "@/lib/refunds/open-dispute";
 import { zodFieldErrors } from "@/lib/validation";
 import { and, eq, isNull, sql } from "drizzle-orm";
 import { z } from "zod";
@@ -99,6 +100,8 @@ export async function refundPayment(
       // A concurrent request with this key held the lock first: its refund is ours.
       const raced = await findByKey(tx, ctx.merchantId, idempotencyKey);
       if (raced) return { existing: sameIntent(raced, paymentId, amountMinor) };
+      const dispute = await openDisputeOf(tx, ctx.merchantId, paymentId);
+      if (dispute) throw new AppError(OPEN_DISPUTE_MESSAGE, 409);
       const view = await derivePaymentView(tx, payment);
       // Refunds Parley asked for that the provider hasn't named yet aren't in the view; those
       // whose outcome is unknown stay reserved here until the provider settles them.

@@ -100,4 +100,11 @@ test("3-D Secure then a partial refund and a simulated dispute, all from the con
   await page.getByRole("button", { name: "Open a dispute" }).click();
   await expect(page.getByTestId("payment-status")).toContainText("Disputed", { timeout: 15_000 });
   await expect(page.getByRole("list", { name: "Disputes" })).toContainText("product not received");
+  // Under an open dispute the refund form gives way to why, and where to answer instead.
+  await expect(page.getByRole("form", { name: "Refund" })).toHaveCount(0);
+  await expect(page.getByRole("note")).toContainText("This payment has an open dispute");
+  await expect(page.getByRole("link", { name: "Open the dispute" })).toHaveAttribute(
+    "href",
+    /^\/disputes\/dsp_/,
+  );
 });

@@ -1,6 +1,7 @@
 import type { Db, DbHandle } from "@/db/client";
-import { refunds, type Payment } from "@/db/schema";
+import { disputes, refunds, type Payment } from "@/db/schema";
 import type { ServiceContext } from "@/lib/auth/context";
+import { newId } from "@/lib/ids";
 import { createCheckout } from "@/lib/payments/checkout";
 import {
   REFUND_NOT_FOUND_GRACE_MS,
@@ -274,5 +275,56 @@ describe.each(ENGINES)("refunds that cannot go wrong on %s", (engine) => {
     // A late partial total (out of order) does not undo the full refund.
     await deliver("charge.refunded", { ...charge, amount_refunded: 500, refunded: false });
     expect((await paymentRow(db, merchantId, payment.id)).refundedMinor).toBe(2000);
+  });
+
+  it("a payment under an open dispute is not refunded: nothing reaches the provider until it closes", async () => {
+    const { payment } = await paidPayment();
+    const disputeId = newId("dispute");
+    await db.insert(disputes).values({
+      merchantId,
+      id: disputeId,
+      paymentId: payment.id,
+      connectionId,
+      mode: payment.mode,
+      providerDisputeId: `dp_${engine}_${counter}`,
+      reason: "fraudulent",
+      amountMinor: 2000,
+      currency: "EUR",
+      status: "needs_response",
+    });
+    const before = refundCreates();
+    for (const status of ["needs_response", "under_review"] as const) {
+      await db
+        .update(disputes)
+        .set({ status })
+        .where(and(eq(disputes.merchantId, merchantId), eq(disputes.id, disputeId)));
+      await expect(
+        refundPayment(owner, payment.id, {
+          amountMinor: 500,
+          reason: "goodwill",
+          idempotencyKey: `disputed-${engine}-${status}`,
+        }),
+      ).rejects.toMatchObject({ status: 409, message: expect.stringMatching(/open dispute/) });
+    }
+    expect(refundCreates()).toBe(before);
+    expect(
+      await db
+        .select()
+        .from(refunds)
+        .where(and(eq(refunds.merchantId, merchantId), eq(refunds.paymentId, payment.id))),
+    ).toEqual([]);
+
+    // Won: the money stays with the merchant, who may still choose to refund.
+    await db
+      .update(disputes)
+      .set({ status: "won" })
+      .where(and(eq(disputes.merchantId, merchantId), eq(disputes.id, disputeId)));
+    const refund = await refundPayment(owner, payment.id, {
+      amountMinor: 500,
+      reason: "goodwill",
+      idempotencyKey: `disputed-${engine}-won`,
+    });
+    expect(refund.status).toBe("succeeded");
+    expect(refundCreates()).toBe(before + 1);
   });
 });

@@ -15,6 +15,7 @@ import { formatDateTime } from "@/lib/format/time";
 import { loadOr404 } from "@/lib/load-or-404";
 import { formatMoney } from "@/lib/money";
 import { getPaymentDetail, type PaymentDetail } from "@/lib/payments/detail";
+import { OPEN_DISPUTE_MESSAGE, OPEN_DISPUTE_STATUSES } from "@/lib/refunds/open-dispute";
 import type { Metadata } from "next";
 import Link from "next/link";
 
@@ -31,8 +32,10 @@ export default async function PaymentPage({ params }: { params: Promise<{ id: st
   // Refunds still pending (their outcome may be unknown) keep their amount reserved.
   const reservedMinor = amounts.reservedMinor;
   const refundableMinor = Math.max(0, payment.amountMinor - payment.refundedMinor - reservedMinor);
+  const openDispute = disputes.find((d) => OPEN_DISPUTE_STATUSES.includes(d.status));
   const canRefund =
     can(ctx.role, "transactions.refund") &&
+    !openDispute &&
     REFUNDABLE.includes(payment.status) &&
     refundableMinor > 0;
   const canDispute =
@@ -204,6 +207,14 @@ export default async function PaymentPage({ params }: { params: Promise<{ id: st
         <Card className="space-y-4">
           <h2 className="text-base font-semibold">Refunds</h2>
           <RefundsList refunds={refunds} />
+          {openDispute && can(ctx.role, "transactions.refund") ? (
+            <p role="note" className="rounded-md bg-amber-50 p-3 text-sm text-amber-900">
+              {OPEN_DISPUTE_MESSAGE}{" "}
+              <Link href={`/disputes/${openDispute.id}`} className="font-medium underline">
+                Open the dispute
+              </Link>
+            </p>
+          ) : null}
           {canRefund ? (
             <RefundForm
               paymentId={payment.id}
