@@ -210,6 +210,7 @@ export function writePayment(
       mode,
       amountMinor: refundMinor,
       currency,
+      reasonCode: "requested_by_customer",
       status,
       reason: refundMinor === amountMinor ? "Customer asked to cancel" : "Item unavailable",
       providerRefundId: providerRefundId(provider, rng),

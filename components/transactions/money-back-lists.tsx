@@ -3,6 +3,7 @@ import type { Dispute } from "@/db/schema/disputes";
 import type { Refund } from "@/db/schema/payments";
 import { formatDateTime } from "@/lib/format/time";
 import { formatMoney } from "@/lib/money";
+import { REFUND_REASON_LABELS } from "@/lib/refunds/reasons";
 
 const REFUND_TONES: Record<string, { tone: Tone; label: string }> = {
   pending: { tone: "amber", label: "Pending" },
@@ -20,7 +21,14 @@ const DISPUTE_TONES: Record<string, { tone: Tone; label: string }> = {
 
 type RefundRow = Pick<
   Refund,
-  "id" | "amountMinor" | "currency" | "status" | "reason" | "createdAt" | "outcomeReason"
+  | "id"
+  | "amountMinor"
+  | "currency"
+  | "status"
+  | "reason"
+  | "reasonCode"
+  | "createdAt"
+  | "outcomeReason"
 >;
 type DisputeRow = Pick<
   Dispute,
@@ -41,6 +49,9 @@ export function RefundsList({ refunds }: { refunds: RefundRow[] }) {
             <Badge tone={status.tone}>{status.label}</Badge>
             <span className="w-full text-xs text-slate-500">
               {formatDateTime(r.createdAt)}
+              {r.reasonCode && r.reasonCode !== "other"
+                ? ` · ${REFUND_REASON_LABELS[r.reasonCode]}`
+                : ""}
               {r.reason ? ` · ${r.reason}` : ""}
             </span>
             {r.status !== "succeeded" && r.outcomeReason ? (

@@ -1,10 +1,11 @@
 "use client";
 
 import { SubmitRow } from "@/components/ui/button";
-import { Field, FormError, Input } from "@/components/ui/field";
+import { Field, FormError, Input, Select } from "@/components/ui/field";
 import { formText } from "@/lib/form-data";
 import { formatMoney, minorToMajorString } from "@/lib/money";
 import { refundPaymentAction } from "@/lib/payments/actions";
+import { REFUND_REASON_CODES, REFUND_REASON_LABELS } from "@/lib/refunds/reasons";
 import { useRouter } from "next/navigation";
 import { useRef, useState, useTransition } from "react";
 
@@ -41,6 +42,7 @@ export function RefundForm({
     const input = {
       paymentId,
       amount: formText(form, "amount"),
+      reasonCode: formText(form, "reasonCode"),
       reason: formText(form, "reason"),
       idempotencyKey,
     };
@@ -96,15 +98,34 @@ export function RefundForm({
             invalid={Boolean(fieldErrors.amount ?? fieldErrors.amountMinor)}
           />
         </Field>
-        <Field label="Reason" name="reason" error={fieldErrors.reason}>
-          <Input
-            name="reason"
-            placeholder="e.g. customer asked to cancel"
-            required
-            maxLength={500}
-            invalid={Boolean(fieldErrors.reason)}
-          />
+        <Field label="Reason" name="reasonCode" error={fieldErrors.reasonCode}>
+          <Select
+            name="reasonCode"
+            defaultValue="requested_by_customer"
+            invalid={Boolean(fieldErrors.reasonCode)}
+          >
+            {REFUND_REASON_CODES.map((code) => (
+              <option key={code} value={code}>
+                {REFUND_REASON_LABELS[code]}
+              </option>
+            ))}
+          </Select>
         </Field>
+        <div className="sm:col-span-2">
+          <Field
+            label="Note"
+            name="reason"
+            error={fieldErrors.reason}
+            hint="For your team; PayPal shows it to the customer"
+          >
+            <Input
+              name="reason"
+              placeholder="e.g. customer asked to cancel"
+              maxLength={500}
+              invalid={Boolean(fieldErrors.reason)}
+            />
+          </Field>
+        </div>
       </div>
       <SubmitRow
         label="Refund"

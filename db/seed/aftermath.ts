@@ -227,6 +227,7 @@ export function generateAftermath(input: AftermathInput): Aftermath {
       mode: payment.row.mode,
       amountMinor: refundMinor,
       currency: payment.row.currency,
+      reasonCode: "requested_by_customer",
       status,
       reason: rng.pick(refundMinor === amount ? FULL_REFUND_REASONS : PARTIAL_REFUND_REASONS),
       providerRefundId: providerRefundId(payment.row.provider, rng),

@@ -5,6 +5,7 @@ import { openSandboxDispute } from "@/lib/connections/sandbox-emitter";
 import { SANDBOX_DISPUTE_REASONS } from "@/lib/disputes/reasons";
 import { AppError } from "@/lib/errors";
 import { currencyExponent, parseMajorToMinor } from "@/lib/money";
+import { REFUND_REASON_CODES } from "@/lib/refunds/reasons";
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { createTestPayment } from "./checkout";
@@ -71,17 +72,24 @@ export const createTestPaymentAction = defineAction({
 
 export const refundPaymentAction = defineAction({
   permission: "transactions.refund",
-  schema: z.object({
-    paymentId: id,
-    amount: amountText,
-    reason: z.string().trim().min(1, { error: "Say why, for the customer and your team" }).max(500),
-    idempotencyKey: z.string().trim().min(8).max(100),
-  }),
-  handler: async ({ paymentId, amount, reason, idempotencyKey }, ctx) => {
+  schema: z
+    .object({
+      paymentId: id,
+      amount: amountText,
+      reasonCode: z.enum(REFUND_REASON_CODES, { error: "Pick a reason" }),
+      reason: z.string().trim().max(500),
+      idempotencyKey: z.string().trim().min(8).max(100),
+    })
+    .refine((input) => input.reasonCode !== "other" || input.reason.length > 0, {
+      path: ["reason"],
+      message: "Say why, for the customer and your team",
+    }),
+  handler: async ({ paymentId, amount, reasonCode, reason, idempotencyKey }, ctx) => {
     // The payment's currency decides the exponent, not anything the browser sends.
     const { payment } = await getPaymentWithTimeline(ctx, paymentId);
     const refund = await refundPayment(ctx, payment.id, {
       amountMinor: toMinor(amount, payment.currency),
+      reasonCode,
       reason,
       idempotencyKey,
     });

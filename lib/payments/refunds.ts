@@ -24,12 +24,14 @@ import {
 import { canRefund } from "@/lib/payments/state-machine";
 import { paymentEvent } from "@/lib/payments/status-write";
 import { OPEN_DISPUTE_MESSAGE, openDisputeOf } from "@/lib/refunds/open-dispute";
+import { REFUND_REASON_CODES } from "@/lib/refunds/reasons";
 import { zodFieldErrors } from "@/lib/validation";
 import { and, eq, isNull, sql } from "drizzle-orm";
 import { z } from "zod";
 
 export const refundInputSchema = z.object({
   amountMinor: z.number().int("Whole minor units only").positive("Enter an amount above zero"),
+  reasonCode: z.enum(REFUND_REASON_CODES).optional(),
   reason: z.string().trim().max(500).default(""),
   idempotencyKey: z.string().trim().min(1).max(200),
 });
@@ -84,7 +86,7 @@ export async function refundPayment(
   const parsed = refundInputSchema.safeParse(input);
   if (!parsed.success)
     throw new AppError("Please fix the highlighted fields.", 422, zodFieldErrors(parsed.error));
-  const { amountMinor, reason, idempotencyKey } = parsed.data;
+  const { amountMinor, reasonCode, reason, idempotencyKey } = parsed.data;
   const actor = { userId: ctx.user.id, email: ctx.user.email, ip: ctx.ip };
 
   const previous = await findByKey(ctx.db, ctx.merchantId, idempotencyKey);
@@ -128,6 +130,7 @@ export async function refundPayment(
           amountMinor,
           currency: payment.currency,
           status: "pending",
+          reasonCode: reasonCode ?? null,
           reason,
           idempotencyKey,
           createdByUserId: ctx.user.id,
@@ -164,6 +167,7 @@ export async function refundPayment(
       currency: payment.currency,
       // The refund row's id: every send of this refund is the same request to the provider.
       idempotencyKey: refund.id,
+      reasonCode,
       reason: reason || undefined,
     });
   } catch (error) {

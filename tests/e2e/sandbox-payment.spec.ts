@@ -85,12 +85,19 @@ test("3-D Secure then a partial refund and a simulated dispute, all from the con
   const refund = page.getByRole("form", { name: "Refund" });
   await expect(refund.getByLabel("Amount (EUR)")).toHaveValue("20.00");
   await refund.getByLabel("Amount (EUR)").fill("5");
-  await refund.getByLabel("Reason").fill("One item was out of stock");
+  await refund.getByLabel("Reason").selectOption({ label: "Other (say why below)" });
+  await refund.getByRole("button", { name: "Refund" }).click();
+  // "Other" needs the person's own words.
+  await expect(refund.getByText("Say why, for the customer and your team")).toBeVisible();
+  await refund.getByLabel("Note").fill("One item was out of stock");
   await refund.getByRole("button", { name: "Refund" }).click();
   await expect(page.getByTestId("payment-status")).toContainText("Partially refunded", {
     timeout: 15_000,
   });
   await expect(page.getByRole("list", { name: "Refunds" })).toContainText("€5.00");
+  await expect(page.getByRole("list", { name: "Refunds" })).toContainText(
+    "One item was out of stock",
+  );
   // The form now offers what is left.
   await expect(page.getByRole("form", { name: "Refund" }).getByLabel("Amount (EUR)")).toHaveValue(
     "15.00",

@@ -327,4 +327,19 @@ describe.each(ENGINES)("refunds that cannot go wrong on %s", (engine) => {
     expect(refund.status).toBe("succeeded");
     expect(refundCreates()).toBe(before + 1);
   });
+
+  it("sends the reason as Stripe names it and keeps the note in metadata", async () => {
+    const { payment } = await paidPayment();
+    const refund = await refundPayment(owner, payment.id, {
+      amountMinor: 700,
+      reasonCode: "duplicate",
+      reason: "charged twice at the till",
+      idempotencyKey: `reason-${engine}`,
+    });
+    expect(refund).toMatchObject({ status: "succeeded", reasonCode: "duplicate" });
+    expect(fakes.stripe.state.refunds.get(refund.providerRefundId!)).toMatchObject({
+      reason: "duplicate",
+      metadata: expect.objectContaining({ parley_reason: "charged twice at the till" }),
+    });
+  });
 });

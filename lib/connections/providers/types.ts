@@ -1,4 +1,5 @@
 import type { Mode } from "@/db/schema/_shared";
+import type { RefundReasonCode } from "@/lib/refunds/reasons";
 // The contract every payment provider implements. Pure server code: no Next, no database.
 // The pipeline (lib/payments) persists what these return; connectors only speak the wire.
 
@@ -99,6 +100,9 @@ export interface RefundInput {
   amountMinor: number;
   currency: string;
   idempotencyKey: string;
+  /** Why, as Parley names it (lib/refunds/reasons.ts maps it to each provider's field). */
+  reasonCode?: RefundReasonCode;
+  /** The person's own words: Stripe metadata, PayPal note_to_payer. */
   reason?: string;
 }
 

@@ -4,6 +4,7 @@
 // http.ts: endpoints + API-key calls; hmac.ts + webhooks.ts: verify each item, then normalize;
 // disputes.ts (+ evidence-pdf.ts): the Disputes API.
 import { isCurrency, SUPPORTED_CURRENCIES } from "@/lib/money";
+import { adyenRefundReason } from "@/lib/refunds/reasons";
 import { z } from "zod";
 import { verifyResultFromError } from "../http";
 import {
@@ -191,6 +192,7 @@ async function refund(ctx: Ctx, input: RefundInput): Promise<RefundResult> {
       merchantAccount: ctx.credentials.merchantAccount,
       amount: assertAmount(input.amountMinor, input.currency),
       reference: input.idempotencyKey,
+      ...(input.reasonCode && { merchantRefundReason: adyenRefundReason(input.reasonCode) }),
     },
   });
   const parsed = refundResponseSchema.safeParse(body);

@@ -383,7 +383,7 @@ describe("refund", () => {
       amountMinor: 1000,
       currency: "EUR",
       idempotencyKey: `refund_${intentId}`,
-      reason: "duplicate",
+      reasonCode: "duplicate" as const,
     };
     const first = await connector.refund(ctx, input);
     const second = await connector.refund(ctx, input);
