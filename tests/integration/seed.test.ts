@@ -32,6 +32,8 @@ import { hashSeed, SeededRandom } from "@/db/seed/random";
 import { verifyPassword } from "@/lib/auth/password";
 import { openCredentials } from "@/lib/connections/credentials";
 import { adyenCredentialsSchema } from "@/lib/connections/providers/adyen";
+import { coinbaseCredentialsSchema } from "@/lib/connections/providers/coinbase";
+import { normalizeCoinbaseEvent } from "@/lib/connections/providers/coinbase/webhooks";
 import {
   normalizeAdyenItem,
   type AdyenNotificationItem,
@@ -113,6 +115,7 @@ const CREDENTIAL_SCHEMAS = {
   stripe: stripeCredentialsSchema,
   paypal: paypalCredentialsSchema,
   adyen: adyenCredentialsSchema,
+  coinbase: coinbaseCredentialsSchema,
 };
 
 /** Reads a stored webhook body with the connector's own normalizer, as a replay would. */
@@ -129,6 +132,8 @@ function normalizeDelivery(provider: ProviderKind, rawBody: string): NormalizedE
       );
     case "sandbox":
       return [normalizeSandboxEvent(sandboxEventSchema.parse(json))];
+    case "coinbase":
+      return [normalizeCoinbaseEvent((json as { event: Parameters<typeof normalizeCoinbaseEvent>[0] }).event)];
   }
 }
 
