@@ -42,50 +42,52 @@ export async function recordManualRefund(
   const { amountMinor, note, idempotencyKey } = parsed.data;
   const now = new Date();
 
-  const outcome = await ctx.db.transaction(async (tx): Promise<
-    { existing: Refund } | { refund: Refund }
-  > => {
-    const payment = await lockPayment(tx, ctx.merchantId, paymentId);
-    const [previous] = await tx
-      .select()
-      .from(refunds)
-      .where(and(eq(refunds.merchantId, ctx.merchantId), eq(refunds.idempotencyKey, idempotencyKey)));
-    if (previous) {
-      if (previous.paymentId !== paymentId || previous.amountMinor !== amountMinor)
-        throw new AppError("This idempotency key was already used for a different refund.", 409);
-      return { existing: previous };
-    }
-    const [connection] = await tx
-      .select({ provider: connections.provider })
-      .from(connections)
-      .where(
-        and(eq(connections.merchantId, ctx.merchantId), eq(connections.id, payment.connectionId)),
-      );
-    if (!connection || !refundsAreManual(connection.provider)) {
-      throw new AppError(
-        "This payment's provider refunds through its API: use Refund, which sends it there.",
-        422,
-      );
-    }
-    const check = canRefund(await derivePaymentView(tx, payment), amountMinor);
-    if (!check.ok) throw new AppError(check.message, 422, { amountMinor: [check.message] });
-    const [refund] = await tx
-      .insert(refunds)
-      .values({
-        merchantId: ctx.merchantId,
-        id: newId("refund"),
-        paymentId,
-        mode: payment.mode,
-        amountMinor,
-        currency: payment.currency,
-        status: "pending",
-        reason: note,
-        idempotencyKey,
-        createdByUserId: ctx.user.id,
-      })
-      .returning();
-    return { refund };
-  });
+  const outcome = await ctx.db.transaction(
+    async (tx): Promise<{ existing: Refund } | { refund: Refund }> => {
+      const payment = await lockPayment(tx, ctx.merchantId, paymentId);
+      const [previous] = await tx
+        .select()
+        .from(refunds)
+        .where(
+          and(eq(refunds.merchantId, ctx.merchantId), eq(refunds.idempotencyKey, idempotencyKey)),
+        );
+      if (previous) {
+        if (previous.paymentId !== paymentId || previous.amountMinor !== amountMinor)
+          throw new AppError("This idempotency key was already used for a different refund.", 409);
+        return { existing: previous };
+      }
+      const [connection] = await tx
+        .select({ provider: connections.provider })
+        .from(connections)
+        .where(
+          and(eq(connections.merchantId, ctx.merchantId), eq(connections.id, payment.connectionId)),
+        );
+      if (!connection || !refundsAreManual(connection.provider)) {
+        throw new AppError(
+          "This payment's provider refunds through its API: use Refund, which sends it there.",
+          422,
+        );
+      }
+      const check = canRefund(await derivePaymentView(tx, payment), amountMinor);
+      if (!check.ok) throw new AppError(check.message, 422, { amountMinor: [check.message] });
+      const [refund] = await tx
+        .insert(refunds)
+        .values({
+          merchantId: ctx.merchantId,
+          id: newId("refund"),
+          paymentId,
+          mode: payment.mode,
+          amountMinor,
+          currency: payment.currency,
+          status: "pending",
+          reason: note,
+          idempotencyKey,
+          createdByUserId: ctx.user.id,
+        })
+        .returning();
+      return { refund };
+    },
+  );
   if ("existing" in outcome) return outcome.existing;
 
   // The refund's own id names it on the timeline: no provider will ever report it.

@@ -239,7 +239,10 @@ export async function startFakeCoinbase(options: FakeCoinbaseOptions = {}) {
       typeof price.currency !== "string"
     ) {
       return sendJson(res, 400, {
-        error: { type: "invalid_request", message: "name, local_price and pricing_type are required" },
+        error: {
+          type: "invalid_request",
+          message: "name, local_price and pricing_type are required",
+        },
       });
     }
     const now = state.clock();

@@ -142,9 +142,15 @@ export function coinbaseChargeOutcome(eventType: string, charge: CoinbaseCharge)
       const received = chargeReceived(charge);
       if (price && received && received.currency === price.currency) {
         if (received.amountMinor < price.amountMinor)
-          return { type: "payment.pending", settlement: { issue: "underpaid", status: "unresolved" } };
+          return {
+            type: "payment.pending",
+            settlement: { issue: "underpaid", status: "unresolved" },
+          };
         if (received.amountMinor > price.amountMinor)
-          return { type: "payment.pending", settlement: { issue: "overpaid", status: "unresolved" } };
+          return {
+            type: "payment.pending",
+            settlement: { issue: "overpaid", status: "unresolved" },
+          };
       }
       return { type: "payment.succeeded" };
     }

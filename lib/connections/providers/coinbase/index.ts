@@ -23,9 +23,9 @@ import { chargePrice, coinbaseChargeOutcome, coinbaseChargeSchema } from "./char
 import { type CoinbaseCredentials, coinbaseRequest } from "./http";
 import { parseCoinbaseWebhook } from "./webhooks";
 
-export type { CoinbaseCredentials } from "./http";
-export { coinbaseSignature, verifyCoinbaseSignature, COINBASE_SIGNATURE_HEADER } from "./webhooks";
 export { coinbaseChargeOutcome } from "./charges";
+export type { CoinbaseCredentials } from "./http";
+export { COINBASE_SIGNATURE_HEADER, coinbaseSignature, verifyCoinbaseSignature } from "./webhooks";
 
 export const coinbaseCredentialsSchema = z.object({
   apiKey: z
@@ -91,7 +91,10 @@ async function createCheckout(ctx: Ctx, input: CheckoutInput): Promise<CheckoutR
   }
   const currency = input.currency.toUpperCase();
   if (!COINBASE_CURRENCIES.includes(currency as (typeof COINBASE_CURRENCIES)[number]))
-    throw new ProviderError(`Coinbase Commerce cannot price a charge in ${currency}`, "invalid_request");
+    throw new ProviderError(
+      `Coinbase Commerce cannot price a charge in ${currency}`,
+      "invalid_request",
+    );
   const charge = readCharge(
     await coinbaseRequest(ctx, {
       method: "POST",
@@ -116,7 +119,10 @@ async function createCheckout(ctx: Ctx, input: CheckoutInput): Promise<CheckoutR
     throw new ProviderError(`Charge ${charge.id} came back without a hosted URL`, "provider_error");
   const price = chargePrice(charge);
   if (price && (price.amountMinor !== input.amountMinor || price.currency !== currency))
-    throw new ProviderError(`Charge ${charge.id} was priced differently than asked`, "provider_error");
+    throw new ProviderError(
+      `Charge ${charge.id} was priced differently than asked`,
+      "provider_error",
+    );
   const expiresAt = charge.expires_at ? new Date(charge.expires_at) : undefined;
   return {
     providerCheckoutId: charge.id,

@@ -58,7 +58,9 @@ function occurredAt(createdAt: string | undefined): Date {
 }
 
 /** A verified event as Parley reads it. Throws on a charge that does not match the schema. */
-export function normalizeCoinbaseEvent(event: z.infer<typeof deliverySchema>["event"]): NormalizedEvent {
+export function normalizeCoinbaseEvent(
+  event: z.infer<typeof deliverySchema>["event"],
+): NormalizedEvent {
   const base: NormalizedEvent = {
     providerEventId: event.id,
     type: "unknown",
