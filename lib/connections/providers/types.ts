@@ -48,7 +48,16 @@ export interface ConnectorContext<Credentials> {
 }
 
 export type VerifyCredentialsResult =
-  | { ok: true; accountLabel?: string; message: string }
+  | {
+      ok: true;
+      accountLabel?: string;
+      message: string;
+      /**
+       * The methods this very account can offer, when that depends on the account (Stripe's
+       * crypto needs a US business): the connection's methods become these.
+       */
+      methods?: PaymentMethod[];
+    }
   | {
       ok: false;
       reason: "invalid_credentials" | "unreachable" | "provider_error";
