@@ -1,3 +1,4 @@
+import AxeBuilder from "@axe-core/playwright";
 import { expect, type Page, test } from "@playwright/test";
 import { type FakeCoinbase, startFakeCoinbase } from "../fakes/coinbase-server";
 import { ROLE_LOGINS, signIn } from "./fixtures";
@@ -16,6 +17,27 @@ test.beforeAll(async () => {
 test.afterAll(async () => {
   await fake?.close();
 });
+
+/** Serious or critical axe violations, and whether the page fits a 390 px phone. */
+async function checkAccessible(page: Page, name: string): Promise<void> {
+  for (const viewport of [
+    { width: 1280, height: 900 },
+    { width: 390, height: 844 },
+  ]) {
+    await page.setViewportSize(viewport);
+    const { violations } = await new AxeBuilder({ page }).analyze();
+    const serious = violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+    expect
+      .soft(
+        serious.map((v) => `${v.id}: ${v.help}`),
+        `${name} at ${viewport.width}`,
+      )
+      .toEqual([]);
+    const width = await page.evaluate(() => document.scrollingElement!.scrollWidth);
+    expect.soft(width, `${name} fits ${viewport.width} px`).toBeLessThanOrEqual(viewport.width + 1);
+  }
+  await page.setViewportSize({ width: 1280, height: 900 });
+}
 
 async function chatLinkOf(page: Page, flowName: string): Promise<string> {
   await page.goto("/flows");
@@ -101,6 +123,9 @@ test("a customer pays in crypto through Coinbase Commerce and the merchant sees 
     await expect(page.getByTestId("crypto-panel")).toContainText("BTC");
     // No refund API: the console records refunds instead of sending them.
     await expect(page.getByTestId("manual-refund-form")).toContainText("has no refund API");
+    await checkAccessible(page, "crypto payment page");
+    await page.goto(connectionPath);
+    await checkAccessible(page, "Coinbase connection page");
   } finally {
     // Other specs pay this flow by card on the Sandbox: take crypto out of their menu again.
     await page.goto(connectionPath);
