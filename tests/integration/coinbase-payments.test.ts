@@ -5,6 +5,8 @@
 // charge naming another merchant's payment, and manual refunds.
 import type { Db, DbHandle } from "@/db/client";
 import { disputes, paymentEvents, payments, refunds } from "@/db/schema";
+import { successRates, summarizeByCurrency } from "@/lib/analytics/queries";
+import { refreshRollups } from "@/lib/analytics/rollup-job";
 import type { ServiceContext } from "@/lib/auth/context";
 import { openCredentials } from "@/lib/connections/credentials";
 import { createConnection, testConnection } from "@/lib/connections/service";
@@ -20,7 +22,7 @@ import {
   startFakeCoinbase,
 } from "@/tests/fakes/coinbase-server";
 import { and, eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import {
   APP_URL,
   auditRows,
@@ -32,6 +34,7 @@ import {
 import { ENGINES, openTestDatabase } from "./helpers/test-db";
 
 configurePipelineEnv();
+vi.mock("server-only", () => ({}));
 
 describe.each(ENGINES)("Coinbase Commerce payments, on %s", (engine) => {
   let handle: DbHandle;
@@ -388,6 +391,36 @@ describe.each(ENGINES)("Coinbase Commerce payments, on %s", (engine) => {
       .from(refunds)
       .where(and(eq(refunds.merchantId, merchantId), eq(refunds.paymentId, payment.id)));
     expect(rows).toHaveLength(1);
+  });
+
+  it("counts crypto in analytics like any method: success rate, revenue and refunds in USD", async () => {
+    await refreshRollups(db);
+    const day = (offset: number) =>
+      new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+    const days = { from: day(-1), to: day(1) };
+    const analyst = { db, merchantId, role: "analyst" as const };
+    const byMethod = await successRates(analyst, "test", days, "method");
+    const crypto = byMethod.find((r) => r.key === "crypto");
+    const all = await db.select().from(payments).where(eq(payments.merchantId, merchantId));
+    const cryptoPayments = all.filter((p) => p.method === "crypto");
+    expect(crypto).toMatchObject({
+      attempts: cryptoPayments.length,
+      succeeded: cryptoPayments.filter((p) =>
+        ["succeeded", "partially_refunded", "refunded"].includes(p.status),
+      ).length,
+    });
+    const [usd] = (await summarizeByCurrency(analyst, "test", days)).filter(
+      (r) => r.currency === "USD",
+    );
+    const paidUsd = all.filter(
+      (p) =>
+        p.currency === "USD" && ["succeeded", "partially_refunded", "refunded"].includes(p.status),
+    );
+    expect(usd).toMatchObject({
+      grossMinor: paidUsd.reduce((sum, p) => sum + p.amountMinor, 0),
+      refundedMinor: all.reduce((sum, p) => sum + p.refundedMinor, 0),
+    });
+    expect(usd.refundedMinor).toBeGreaterThanOrEqual(1000);
   });
 
   it("never creates a dispute for a crypto payment", async () => {
