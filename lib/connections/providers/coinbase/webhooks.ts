@@ -23,6 +23,19 @@ import type { CoinbaseCredentials } from "./http";
 
 export const COINBASE_SIGNATURE_HEADER = "X-CC-Webhook-Signature";
 
+/**
+ * The event types Commerce sends. Anything else (there is no dispute or refund event: crypto
+ * cannot be charged back) is acknowledged and ignored, never read as a charge update.
+ */
+export const COINBASE_EVENT_TYPES = [
+  "charge:created",
+  "charge:pending",
+  "charge:confirmed",
+  "charge:failed",
+  "charge:delayed",
+  "charge:resolved",
+] as const;
+
 /** The signature Coinbase sends for `rawBody` (also what the fake server signs with). */
 export function coinbaseSignature(rawBody: string, secret: string): string {
   return createHmac("sha256", secret).update(rawBody, "utf8").digest("hex");
@@ -67,7 +80,7 @@ export function normalizeCoinbaseEvent(
     rawType: event.type,
     occurredAt: occurredAt(event.created_at),
   };
-  if (!event.type.startsWith("charge:")) return base;
+  if (!(COINBASE_EVENT_TYPES as readonly string[]).includes(event.type)) return base;
   const charge = coinbaseChargeSchema.parse(event.data);
   const outcome = coinbaseChargeOutcome(event.type, charge);
   const price = chargePrice(charge);

@@ -276,6 +276,30 @@ describe("Coinbase Commerce connector against the fake", () => {
     expect(refund.message).toContain("no refund API");
   });
 
+  it("ignores event types Commerce does not send (there is no dispute event)", async () => {
+    for (const type of ["charge:disputed", "dispute:created", "charge:refunded"]) {
+      const raw = JSON.stringify({
+        id: `d-${type}`,
+        event: {
+          id: `e-${type}`,
+          type,
+          data: {
+            id: "ch_9",
+            metadata: { parley_payment_id: "pay_9" },
+            pricing: { local: { amount: "10.00", currency: "USD" } },
+            timeline: [{ status: "COMPLETED" }],
+          },
+        },
+      });
+      const parsed = await parse(
+        raw,
+        createHmac("sha256", fake.webhookSecret).update(raw).digest("hex"),
+      );
+      expect(parsed.ok && parsed.events[0]).toMatchObject({ type: "unknown", rawType: type });
+      expect(parsed.ok && parsed.events[0].dispute).toBeUndefined();
+    }
+  });
+
   it("normalizes the fake's signed deliveries with the amounts received", async () => {
     const input = checkoutInput({ amountMinor: 1000 });
     const { providerCheckoutId } = await coinbaseConnector.createCheckout(ctx, input);
