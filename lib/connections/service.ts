@@ -258,7 +258,8 @@ export async function testConnection(ctx: ServiceContext, id: string): Promise<V
   const row = await findConnection(ctx.db, ctx.merchantId, id);
   const at = new Date();
   let record: VerificationRecord;
-  let verified: Awaited<ReturnType<ReturnType<typeof connectorFor>["verifyCredentials"]>> | undefined;
+  let verified:
+    Awaited<ReturnType<ReturnType<typeof connectorFor>["verifyCredentials"]>> | undefined;
   try {
     const result = await connectorFor(row.provider).verifyCredentials(
       connectorContext(row, ctx.db),

@@ -93,10 +93,10 @@ export async function settleRefund(
           options.timelineType === "refund.recorded_manually"
             ? "Sent outside the provider (it has no refund API) and recorded in Parley"
             : settledStatus === "pending"
-            ? "The provider accepted the refund and is still processing it"
-            : settledStatus === "failed"
-              ? "The provider reported the refund as failed"
-              : null,
+              ? "The provider accepted the refund and is still processing it"
+              : settledStatus === "failed"
+                ? "The provider reported the refund as failed"
+                : null,
         ...(options.timelineType === "refund.reconciled" && { providerCheckedAt: now }),
         updatedAt: now,
       })

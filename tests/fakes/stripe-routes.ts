@@ -219,9 +219,12 @@ export function createStripeRoutes() {
     // Stablecoin payments: US businesses, USD only (docs.stripe.com/payments/accept-stablecoin-payments).
     if (types.includes("crypto")) {
       if (state.account.country !== "US")
-        throw invalidRequest("The payment method type `crypto` is not available for your account's country.", {
-          param: "allowed_payment_method_types",
-        });
+        throw invalidRequest(
+          "The payment method type `crypto` is not available for your account's country.",
+          {
+            param: "allowed_payment_method_types",
+          },
+        );
       if (currency !== "usd")
         throw invalidRequest("The payment method type `crypto` only supports usd.", {
           param: "allowed_payment_method_types",

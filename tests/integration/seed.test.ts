@@ -32,12 +32,12 @@ import { hashSeed, SeededRandom } from "@/db/seed/random";
 import { verifyPassword } from "@/lib/auth/password";
 import { openCredentials } from "@/lib/connections/credentials";
 import { adyenCredentialsSchema } from "@/lib/connections/providers/adyen";
-import { coinbaseCredentialsSchema } from "@/lib/connections/providers/coinbase";
-import { normalizeCoinbaseEvent } from "@/lib/connections/providers/coinbase/webhooks";
 import {
   normalizeAdyenItem,
   type AdyenNotificationItem,
 } from "@/lib/connections/providers/adyen/webhooks";
+import { coinbaseCredentialsSchema } from "@/lib/connections/providers/coinbase";
+import { normalizeCoinbaseEvent } from "@/lib/connections/providers/coinbase/webhooks";
 import { paypalCredentialsSchema } from "@/lib/connections/providers/paypal";
 import { normalizePayPalEvent } from "@/lib/connections/providers/paypal/webhooks";
 import {
@@ -133,7 +133,11 @@ function normalizeDelivery(provider: ProviderKind, rawBody: string): NormalizedE
     case "sandbox":
       return [normalizeSandboxEvent(sandboxEventSchema.parse(json))];
     case "coinbase":
-      return [normalizeCoinbaseEvent((json as { event: Parameters<typeof normalizeCoinbaseEvent>[0] }).event)];
+      return [
+        normalizeCoinbaseEvent(
+          (json as { event: Parameters<typeof normalizeCoinbaseEvent>[0] }).event,
+        ),
+      ];
   }
 }
 

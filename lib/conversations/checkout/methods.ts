@@ -29,7 +29,8 @@ export function connectionMethodsFor(
   currency: string,
 ): PaymentMethod[] {
   return connection.methods.filter(
-    (m) => !(connection.provider === "stripe" && m === "crypto" && currency.toUpperCase() !== "USD"),
+    (m) =>
+      !(connection.provider === "stripe" && m === "crypto" && currency.toUpperCase() !== "USD"),
   );
 }
 

@@ -3,7 +3,6 @@ import { PAYMENT_STATUSES, type PaymentStatus } from "@/lib/connections/provider
 import {
   CRYPTO_STATE_LABELS,
   CRYPTO_STATES,
-  type CryptoState,
   cryptoState,
 } from "@/lib/payments/status-display";
 import { describe, expect, it } from "vitest";
@@ -33,7 +32,7 @@ describe("crypto charge states", () => {
     ["pending", { issue: "other", status: "unresolved" }, "unresolved"],
     ["succeeded", { issue: "underpaid", status: "resolved" }, "resolved"],
   ] as const)("%s with %j reads as %s", (status, settlement, expected) => {
-    expect(cryptoState(status as PaymentStatus, settlement)).toBe(expected as CryptoState);
+    expect(cryptoState(status as PaymentStatus, settlement)).toBe(expected);
   });
 
   it("never reads an unresolved charge as confirmed, whatever the payment status", () => {
