@@ -1,10 +1,6 @@
 import { STATUS_BADGE_TONES } from "@/components/transactions/payment-status-badge";
 import { PAYMENT_STATUSES, type PaymentStatus } from "@/lib/connections/providers/types";
-import {
-  CRYPTO_STATE_LABELS,
-  CRYPTO_STATES,
-  cryptoState,
-} from "@/lib/payments/status-display";
+import { CRYPTO_STATE_LABELS, CRYPTO_STATES, cryptoState } from "@/lib/payments/status-display";
 import { describe, expect, it } from "vitest";
 
 describe("crypto charge states", () => {
