@@ -35,6 +35,12 @@ const envSchema = z
       .enum(["0", "1", "true", "false"])
       .optional()
       .transform((v) => v === "1" || v === "true"),
+    // The end-to-end test server only (scripts/e2e-server.ts): with PARLEY_DEMO on, lets a
+    // production build's connections point at local fake providers. Never set in a deployment.
+    PARLEY_E2E_OPEN_API_BASE_URL: z
+      .enum(["0", "1", "true", "false"])
+      .optional()
+      .transform((v) => v === "1" || v === "true"),
     PARLEY_RECONCILE_AFTER_MINUTES: z.coerce.number().int().positive().default(30),
     // Multiplies every public endpoint's per-minute limit (lib/http/rate-limit.ts): 2 doubles
     // them, 0.5 halves them. For a deployment without a trusted proxy, where all clients share one.

@@ -12,6 +12,8 @@ if (process.env.PARLEY_E2E_ENGINE === "pglite") {
   delete process.env.DATABASE_URL;
 }
 process.env.PARLEY_DEMO = "1";
+// Specs that connect a provider run its fake (tests/fakes) on 127.0.0.1 beside this server.
+process.env.PARLEY_E2E_OPEN_API_BASE_URL = "1";
 process.env.AUTH_SECRET ??= E2E_AUTH_SECRET;
 // Production mode on Postgres requires an explicit key ring; a fixed, test-only key is fine here.
 process.env.PARLEY_MASTER_KEYS ??= E2E_MASTER_KEYS;

@@ -31,6 +31,7 @@ const METHOD_NAMES: Record<string, string> = {
   alipay: "Alipay",
   wechat_pay: "WeChat Pay",
   installments: "Installments",
+  crypto: "Crypto",
 };
 
 export function methodName(method: string): string {

@@ -25,6 +25,11 @@ const FLAG_LABELS: Record<string, string> = {
   amount_mismatch: "Amount mismatch",
   late_event_ignored: "Late event ignored",
   currency_mismatch: "Currency mismatch",
+  underpaid: "Underpaid",
+  overpaid: "Overpaid",
+  paid_after_expiry: "Paid after expiry",
+  multiple_payments: "Several payments",
+  unresolved_payment: "Unresolved",
 };
 
 export function PaymentFlags({ flags }: { flags: string[] }) {
@@ -32,7 +37,10 @@ export function PaymentFlags({ flags }: { flags: string[] }) {
   return (
     <span className="inline-flex flex-wrap gap-1">
       {flags.map((flag) => (
-        <Badge key={flag} tone={flag.endsWith("mismatch") ? "red" : "amber"}>
+        <Badge
+          key={flag}
+          tone={flag.endsWith("mismatch") || flag === "underpaid" ? "red" : "amber"}
+        >
           {FLAG_LABELS[flag] ?? flag.replaceAll("_", " ")}
         </Badge>
       ))}

@@ -56,7 +56,7 @@ export const connections = pgTable(
     index("connections_id_idx").on(t.id),
     check(
       "connections_provider_check",
-      sql`${t.provider} in ('sandbox','stripe','paypal','adyen')`,
+      sql`${t.provider} in ('sandbox','stripe','paypal','adyen','coinbase')`,
     ),
     check("connections_mode_check", sql`${t.mode} in ('test','live')`),
     // Sandbox never moves money: it can only be a test connection.

@@ -54,6 +54,14 @@ export function checkoutRefs(
         checkoutUrl: `https://test.adyen.link/${link}`,
       };
     }
+    case "coinbase": {
+      const charge = `${rng.hex(8)}-${rng.hex(4)}-${rng.hex(4)}-${rng.hex(4)}-${rng.hex(12)}`;
+      return {
+        providerCheckoutId: charge,
+        providerPaymentId: charge,
+        checkoutUrl: `https://commerce.coinbase.com/pay/${charge}`,
+      };
+    }
     case "sandbox": {
       // Same shapes as lib/connections/providers/sandbox/index.ts (sbxcs_/sbxpi_ + 24 hex).
       const session = `sbxcs_${sandboxHex(rng)}`;
@@ -78,6 +86,8 @@ export function providerEventId(
       return `WH-${upper(rng, 17)}-${upper(rng, 17)}`;
     case "sandbox":
       return `evt_sbx_${rng.hex(24)}`;
+    case "coinbase":
+      return `${rng.hex(8)}-${rng.hex(4)}-${rng.hex(4)}-${rng.hex(4)}-${rng.hex(12)}`;
   }
 }
 
@@ -91,6 +101,8 @@ export function providerRefundId(provider: ProviderKind, rng: SeededRandom): str
       return adyenPspReference(rng);
     case "sandbox":
       return `sbxre_${rng.hex(24)}`;
+    case "coinbase":
+      return `manual_${rng.hex(24)}`;
   }
 }
 
@@ -104,6 +116,8 @@ export function providerDisputeId(provider: ProviderKind, rng: SeededRandom): st
       return adyenPspReference(rng);
     case "sandbox":
       return `sbxdp_${rng.hex(24)}`;
+    case "coinbase":
+      throw new RangeError("Crypto payments have no disputes");
   }
 }
 
@@ -150,6 +164,12 @@ const RAW_TYPES: Record<ProviderKind, Partial<Record<ProviderEventType, string>>
     "dispute.lost": "CHARGEBACK",
   },
   sandbox: {},
+  coinbase: {
+    "payment.pending": "charge:pending",
+    "payment.succeeded": "charge:confirmed",
+    "payment.failed": "charge:failed",
+    "payment.expired": "charge:failed",
+  },
 };
 
 /** The provider's own event name, or undefined when the provider sends no webhook for it. */

@@ -276,6 +276,23 @@ function adyenBody(
 }
 
 // lib/connections/providers/sandbox/webhooks.ts: { id: evt_sbx_…, type, created, data }.
+function coinbaseBody(event: PaymentEventRow, payment: Payment): string {
+  return JSON.stringify({
+    id: event.id,
+    attempt_number: 1,
+    event: {
+      id: event.providerEventId,
+      type: event.rawType,
+      created_at: event.occurredAt.toISOString(),
+      data: {
+        id: payment.providerPaymentId,
+        metadata: { parley_payment_id: payment.id },
+        pricing: { local: { amount: String(payment.amountMinor), currency: payment.currency } },
+      },
+    },
+  });
+}
+
 function sandboxBody(event: PaymentEventRow, payment: Payment): string {
   const money = { amountMinor: event.amountMinor, currency: event.currency };
   const detail = event.detail ?? {};
@@ -332,6 +349,8 @@ export function webhookHeaders(
       };
     case "adyen":
       return { ...common, "user-agent": "Adyen HttpClient 1.0" };
+    case "coinbase":
+      return { ...common, "x-cc-webhook-signature": rng.hex(64) };
     case "sandbox":
       return {
         ...common,
@@ -355,5 +374,7 @@ export function webhookBody(
       return adyenBody(event, payment, rng, merchantAccount);
     case "sandbox":
       return sandboxBody(event, payment);
+    case "coinbase":
+      return coinbaseBody(event, payment);
   }
 }

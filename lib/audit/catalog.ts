@@ -33,6 +33,7 @@ export const KNOWN_AUDIT_ACTIONS: Record<string, string> = {
   "member.role_changed": "Role changed",
   "payment.refund_failed": "Refund failed",
   "payment.refunded": "Refunded",
+  "payment.refund_recorded": "Refund recorded manually",
   "payment.requires_action": "Payment needs action",
   "payment.test_created": "Test payment created",
   "sandbox.dispute_opened": "Sandbox dispute opened",

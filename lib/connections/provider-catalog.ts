@@ -44,7 +44,8 @@ export const PROVIDERS: Record<ProviderKind, ProviderInfo> = {
     name: "Stripe",
     monogram: "St",
     monogramClassName: "bg-indigo-600 text-white",
-    summary: "Cards, Apple Pay and Google Pay through Stripe Checkout.",
+    summary:
+      "Cards, Apple Pay and Google Pay through Stripe Checkout; stablecoins (crypto) for US-based accounts charging USD.",
     needs: "A secret key and the webhook endpoint's signing secret.",
     fields: [
       {
@@ -125,9 +126,33 @@ export const PROVIDERS: Record<ProviderKind, ProviderInfo> = {
     ],
     modes: ["test", "live"],
   },
+  coinbase: {
+    kind: "coinbase",
+    name: "Coinbase Commerce",
+    monogram: "Cb",
+    monogramClassName: "bg-blue-700 text-white",
+    summary:
+      "Crypto (BTC, ETH, USDC) on Coinbase's hosted charge page, priced in your currency. No chargebacks; refunds are sent from your wallet and recorded in Parley.",
+    needs: "An API key and the webhook shared secret.",
+    fields: [
+      {
+        name: "apiKey",
+        label: "API key",
+        secret: true,
+        hint: "Coinbase Commerce → Settings → Security → New API key.",
+      },
+      {
+        name: "webhookSecret",
+        label: "Webhook shared secret",
+        secret: true,
+        hint: "Settings → Notifications: add Parley's webhook URL, then “Show shared secret”.",
+      },
+    ],
+    modes: ["test", "live"],
+  },
 };
 
-export const PROVIDER_ORDER: ProviderKind[] = ["sandbox", "stripe", "paypal", "adyen"];
+export const PROVIDER_ORDER: ProviderKind[] = ["sandbox", "stripe", "paypal", "adyen", "coinbase"];
 
 export function fieldsFor(provider: ProviderKind, mode: "test" | "live"): CredentialField[] {
   return PROVIDERS[provider].fields.filter((f) => !f.liveOnly || mode === "live");

@@ -2,6 +2,7 @@
 // provider-specific credential rules live with each connector (providers/<provider>/index.ts)
 // and are applied by `credentialFieldErrors`, so the form and the service report the same messages.
 import { adyenCredentialsSchemaFor } from "@/lib/connections/providers/adyen";
+import { coinbaseCredentialsSchema } from "@/lib/connections/providers/coinbase";
 import { paypalCredentialsSchema } from "@/lib/connections/providers/paypal";
 import { validateStripeCredentials } from "@/lib/connections/providers/stripe";
 import {
@@ -90,9 +91,13 @@ export function credentialFieldErrors(
     const check = validateStripeCredentials(credentials, mode);
     if (!check.ok)
       for (const [field, message] of Object.entries(check.fieldErrors)) add(field, message);
-  } else if (provider === "paypal" || provider === "adyen") {
+  } else if (provider === "paypal" || provider === "adyen" || provider === "coinbase") {
     const schema =
-      provider === "paypal" ? paypalCredentialsSchema : adyenCredentialsSchemaFor(mode);
+      provider === "paypal"
+        ? paypalCredentialsSchema
+        : provider === "coinbase"
+          ? coinbaseCredentialsSchema
+          : adyenCredentialsSchemaFor(mode);
     const parsed = schema.safeParse(credentials);
     if (!parsed.success)
       for (const issue of parsed.error.issues) add(String(issue.path[0] ?? "_form"), issue.message);
@@ -111,6 +116,7 @@ export function normalizeCredentials(
     return check.ok ? { ...check.credentials } : {};
   }
   if (provider === "paypal") return { ...paypalCredentialsSchema.parse(credentials) };
+  if (provider === "coinbase") return { ...coinbaseCredentialsSchema.parse(credentials) };
   if (provider === "adyen") {
     const parsed = adyenCredentialsSchemaFor(mode).parse(credentials);
     return Object.fromEntries(

@@ -258,10 +258,13 @@ export async function testConnection(ctx: ServiceContext, id: string): Promise<V
   const row = await findConnection(ctx.db, ctx.merchantId, id);
   const at = new Date();
   let record: VerificationRecord;
+  let verified:
+    Awaited<ReturnType<ReturnType<typeof connectorFor>["verifyCredentials"]>> | undefined;
   try {
     const result = await connectorFor(row.provider).verifyCredentials(
       connectorContext(row, ctx.db),
     );
+    verified = result;
     record = result.ok
       ? { ok: true, message: result.message, at: at.toISOString() }
       : { ok: false, reason: result.reason, message: result.message, at: at.toISOString() };
@@ -272,12 +275,17 @@ export async function testConnection(ctx: ServiceContext, id: string): Promise<V
   // Keys the provider refuses take the connection out of checkout ("error") until a test passes;
   // an unreachable provider says nothing about the keys, so it changes no status.
   const status = nextStatusAfterTest(row.status, record);
+  // What the account itself can offer (Stripe's crypto needs a US business), when it says.
+  const methods = verified?.ok && verified.methods ? verified.methods : undefined;
+  const methodsChanged =
+    methods !== undefined && JSON.stringify(methods) !== JSON.stringify(row.methods);
   await ctx.db.transaction(async (tx) => {
     await tx
       .update(connections)
       .set({
         lastVerification: record,
         status,
+        ...(methodsChanged && { methods }),
         ...(record.ok
           ? { credentialsVerifiedAt: at }
           : {
@@ -292,12 +300,19 @@ export async function testConnection(ctx: ServiceContext, id: string): Promise<V
       targetType: "connection",
       targetId: id,
       summary: record.ok ? `Tested "${row.label}": OK` : `Tested "${row.label}": ${record.reason}`,
-      before: status === row.status ? null : { status: row.status },
+      before:
+        status === row.status && !methodsChanged
+          ? null
+          : {
+              ...(status === row.status ? {} : { status: row.status }),
+              ...(methodsChanged && { methods: row.methods }),
+            },
       after: {
         ok: record.ok,
         reason: record.reason ?? null,
         message: record.message,
         ...(status === row.status ? {} : { status }),
+        ...(methodsChanged && { methods }),
       },
     });
   });

@@ -260,6 +260,12 @@ export const METHOD_LABELS: Record<PaymentMethod, Record<Lang, string>> = {
     id: "Transfer bank",
   },
   alipay: { en: "Alipay", fr: "Alipay", zh: "支付宝", id: "Alipay" },
+  crypto: {
+    en: "Crypto (BTC, ETH, USDC)",
+    fr: "Cryptomonnaie (BTC, ETH, USDC)",
+    zh: "加密货币（BTC、ETH、USDC）",
+    id: "Kripto (BTC, ETH, USDC)",
+  },
   wechat_pay: { en: "WeChat Pay", fr: "WeChat Pay", zh: "微信支付", id: "WeChat Pay" },
   installments: {
     en: "Pay in installments",

@@ -49,6 +49,7 @@ const METHOD_NAMES: Record<PaymentMethod, string> = {
   alipay: "Alipay",
   wechat_pay: "WeChat Pay",
   installments: "installments",
+  crypto: "crypto",
 };
 
 function listOf(words: string[]): string {

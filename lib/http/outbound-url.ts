@@ -143,6 +143,8 @@ export type ApiBaseUrlPolicy =
 export function apiBaseUrlPolicy(): ApiBaseUrlPolicy {
   const e = env();
   if (e.NODE_ENV !== "production") return "open";
+  // The e2e server's production build against local fakes (tests/fakes), demo data only.
+  if (e.PARLEY_E2E_OPEN_API_BASE_URL && e.PARLEY_DEMO) return "open";
   return e.PARLEY_ALLOW_API_BASE_URL ? "public-https" : "refused";
 }
 

@@ -10,6 +10,7 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { createTestPayment } from "./checkout";
 import { getPaymentWithTimeline } from "./detail";
+import { recordManualRefund } from "./manual-refunds";
 import { refundPayment } from "./refunds";
 
 // Dashboard mutations on payments. Amounts arrive as the decimal a person typed and become
@@ -91,6 +92,31 @@ export const refundPaymentAction = defineAction({
       amountMinor: toMinor(amount, payment.currency),
       reasonCode,
       reason,
+      idempotencyKey,
+    });
+    revalidatePath(`/transactions/${payment.id}`);
+    return { refundId: refund.id, status: refund.status };
+  },
+});
+
+export const recordManualRefundAction = defineAction({
+  permission: "transactions.refund",
+  schema: z.object({
+    paymentId: id,
+    amount: amountText,
+    note: z
+      .string()
+      .trim()
+      .min(1, { error: "Say what you sent (e.g. the transaction hash) and why" })
+      .max(500),
+    idempotencyKey: z.string().trim().min(8).max(100),
+  }),
+  handler: async ({ paymentId, amount, note, idempotencyKey }, ctx) => {
+    const { payment } = await getPaymentWithTimeline(ctx, paymentId);
+    // The service writes the audit entry (payment.refund_recorded) with the refund itself.
+    const refund = await recordManualRefund(ctx, payment.id, {
+      amountMinor: toMinor(amount, payment.currency),
+      note,
       idempotencyKey,
     });
     revalidatePath(`/transactions/${payment.id}`);

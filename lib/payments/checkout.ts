@@ -172,6 +172,7 @@ export async function createCheckout(
       connectorContext(connection, db),
       {
         paymentId: payment.id,
+        merchantId,
         amountMinor: payment.amountMinor,
         currency: payment.currency,
         description: payment.description || "Payment",

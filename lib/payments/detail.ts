@@ -31,12 +31,16 @@ import { toMessageView } from "@/lib/conversations/engine/messages";
 import type { TranscriptEntry } from "@/lib/conversations/queries";
 import { NotFoundError } from "@/lib/errors";
 import { formatMoney } from "@/lib/money";
+import { viewFromTimeline } from "@/lib/payments/facts";
+import { refundsAreManual } from "@/lib/payments/manual-refunds";
 import {
   PROVIDER_DASHBOARD_NAME,
   providerDisputeLink,
   providerPaymentLink,
   type ProviderLink,
 } from "@/lib/payments/provider-links";
+import type { PaymentView } from "@/lib/payments/state-machine";
+import { cryptoState, type CryptoState } from "@/lib/payments/status-display";
 import { mergeTimeline, type TimelineEntry } from "@/lib/payments/timeline";
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import { z } from "zod";
@@ -123,6 +127,16 @@ export interface PaymentDetail extends PaymentWithTimeline {
   conversation: PaymentConversation | null;
   /** Every event, merged and ordered oldest first. */
   timeline: TimelineEntry[];
+  /** Crypto payments: where the charge stands and what arrived on chain; null otherwise. */
+  crypto: PaymentCrypto | null;
+  /** The provider has no refund API: refunds are recorded, not sent (Coinbase Commerce). */
+  manualRefunds: boolean;
+}
+
+export interface PaymentCrypto {
+  state: CryptoState;
+  settlement: PaymentView["settlement"] | null;
+  received: PaymentView["received"] | null;
 }
 
 const CAPTURED = ["succeeded", "partially_refunded", "refunded", "disputed"];
@@ -306,7 +320,9 @@ export async function getPaymentDetail(
       at: r.createdAt,
       kind: "refund",
       source: by ? "user" : "system",
-      title: `Refund of ${money(r.amountMinor, r.currency)} ${by ? `requested by ${by}` : "recorded"} — ${r.status}`,
+      title: r.providerRefundId?.startsWith("manual_")
+        ? `Refund of ${money(r.amountMinor, r.currency)} recorded manually${by ? ` by ${by}` : ""} — sent outside the provider`
+        : `Refund of ${money(r.amountMinor, r.currency)} ${by ? `requested by ${by}` : "recorded"} — ${r.status}`,
       detail: [r.reason, r.outcomeReason].filter(Boolean).join(" · ") || undefined,
       actor: by,
       amountMinor: r.amountMinor,
@@ -368,6 +384,19 @@ export async function getPaymentDetail(
     providerDashboard: PROVIDER_DASHBOARD_NAME[payment.provider],
     conversation,
     timeline: mergeTimeline(entries),
+    crypto: paymentCrypto(payment, base.events),
+    manualRefunds: refundsAreManual(payment.provider),
+  };
+}
+
+/** The crypto charge's state, folded from the timeline the page already read. */
+function paymentCrypto(payment: Payment, events: PaymentEvent[]): PaymentCrypto | null {
+  if (payment.method !== "crypto" && payment.provider !== "coinbase") return null;
+  const view = viewFromTimeline(payment, events);
+  return {
+    state: cryptoState(payment.status, view.settlement),
+    settlement: view.settlement ?? null,
+    received: view.received ?? null,
   };
 }
 

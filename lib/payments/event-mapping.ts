@@ -29,6 +29,8 @@ export function paymentFactFromEvent(event: NormalizedEvent): PaymentFact | null
       ...(event.amountMinor !== undefined && { amountMinor: event.amountMinor }),
       ...(event.currency !== undefined && { currency: event.currency }),
       ...(event.failure && { failure: event.failure }),
+      ...(event.settlement && { settlement: event.settlement }),
+      ...(event.received && { received: event.received }),
     };
   }
   if ((event.type === "refund.succeeded" || event.type === "refund.failed") && event.refund) {

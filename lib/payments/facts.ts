@@ -5,7 +5,7 @@
 import type { DbOrTx } from "@/db/client";
 import { paymentEvents, type Payment, type PaymentEvent } from "@/db/schema";
 import type { NormalizedEvent, NormalizedEventType } from "@/lib/connections/providers/types";
-import { NORMALIZED_EVENT_TYPES } from "@/lib/connections/providers/types";
+import { NORMALIZED_EVENT_TYPES, SETTLEMENT_ISSUES } from "@/lib/connections/providers/types";
 import { paymentFactFromEvent } from "@/lib/payments/event-mapping";
 import { reducePayment, type PaymentFact, type PaymentView } from "@/lib/payments/state-machine";
 import { and, eq } from "drizzle-orm";
@@ -24,6 +24,23 @@ const storedFactSchema = z.discriminatedUnion("kind", [
     occurredAt: isoDate,
     ...money,
     failure: z.object({ code: z.string(), message: z.string() }).optional(),
+    settlement: z
+      .object({ issue: z.enum(SETTLEMENT_ISSUES), status: z.enum(["unresolved", "resolved"]) })
+      .optional(),
+    received: z
+      .object({
+        amountMinor: z.number().int().nonnegative(),
+        currency: z.string(),
+        crypto: z.array(
+          z.object({
+            amount: z.string(),
+            currency: z.string(),
+            network: z.string().optional(),
+            transactionId: z.string().optional(),
+          }),
+        ),
+      })
+      .optional(),
   }),
   z.object({
     kind: z.literal("refund"),

@@ -54,6 +54,9 @@ export function providerPaymentLink(
       return { label: "PSP reference", id, href: safe ? adyen(mode, id) : null };
     case "sandbox":
       return { label: "Sandbox payment", id, href: null };
+    case "coinbase":
+      // Commerce's dashboard lists charges by code, not id: no stable deep link to build.
+      return { label: "Coinbase charge", id, href: null };
   }
 }
 
@@ -74,4 +77,5 @@ export const PROVIDER_DASHBOARD_NAME: Record<ProviderKind, string> = {
   paypal: "PayPal",
   adyen: "Adyen Customer Area",
   sandbox: "Sandbox",
+  coinbase: "Coinbase Commerce",
 };

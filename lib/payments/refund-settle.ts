@@ -46,7 +46,10 @@ export async function settleRefund(
   refund: Refund,
   result: RefundResult,
   actor: RefundActor,
-  options: { now: Date; timelineType: "refund.requested" | "refund.reconciled" },
+  options: {
+    now: Date;
+    timelineType: "refund.requested" | "refund.reconciled" | "refund.recorded_manually";
+  },
 ): Promise<Refund> {
   const { now } = options;
   return db.transaction(async (tx) => {
@@ -87,11 +90,13 @@ export async function settleRefund(
         providerRefundId: result.providerRefundId,
         status: settledStatus,
         outcomeReason:
-          settledStatus === "pending"
-            ? "The provider accepted the refund and is still processing it"
-            : settledStatus === "failed"
-              ? "The provider reported the refund as failed"
-              : null,
+          options.timelineType === "refund.recorded_manually"
+            ? "Sent outside the provider (it has no refund API) and recorded in Parley"
+            : settledStatus === "pending"
+              ? "The provider accepted the refund and is still processing it"
+              : settledStatus === "failed"
+                ? "The provider reported the refund as failed"
+                : null,
         ...(options.timelineType === "refund.reconciled" && { providerCheckedAt: now }),
         updatedAt: now,
       })
@@ -120,7 +125,12 @@ export async function settleRefund(
       merchantId: refund.merchantId,
       actor: { userId: actor.userId, email: actor.email },
       ip: actor.ip ?? null,
-      action: settledStatus === "failed" ? "payment.refund_failed" : "payment.refunded",
+      action:
+        options.timelineType === "refund.recorded_manually"
+          ? "payment.refund_recorded"
+          : settledStatus === "failed"
+            ? "payment.refund_failed"
+            : "payment.refunded",
       targetType: "payment",
       targetId: refund.paymentId,
       summary: `Refund of ${refund.amountMinor} ${refund.currency} (minor units) ${settledStatus}${

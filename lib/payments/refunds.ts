@@ -4,12 +4,12 @@
 // (refund-settle.ts). An answer that never came leaves the refund pending for
 // refund-reconcile.ts, which asks the provider where it stands instead of sending it again.
 import type { DbOrTx } from "@/db/client";
-import { connections, refunds, type Payment, type Refund } from "@/db/schema";
+import { connections, payments, refunds, type Payment, type Refund } from "@/db/schema";
 import type { ServiceContext } from "@/lib/auth/context";
 import { assertCan } from "@/lib/auth/context";
 import { connectorContext, connectorFor } from "@/lib/connections/providers/registry";
 import { isOutcomeUnknown, type RefundResult } from "@/lib/connections/providers/types";
-import { AppError } from "@/lib/errors";
+import { AppError, NotFoundError } from "@/lib/errors";
 import { publishEvent } from "@/lib/events/bus";
 import { newId } from "@/lib/ids";
 import { derivePaymentView } from "@/lib/payments/facts";
@@ -72,6 +72,16 @@ async function connectionOf(ctx: ServiceContext, payment: Payment) {
   return connection;
 }
 
+/** The provider of a payment's connection (the payment row's own copy), scoped to the merchant. */
+async function providerOf(ctx: ServiceContext, paymentId: string) {
+  const [row] = await ctx.db
+    .select({ provider: payments.provider })
+    .from(payments)
+    .where(and(eq(payments.merchantId, ctx.merchantId), eq(payments.id, paymentId)));
+  if (!row) throw new NotFoundError("This payment");
+  return row.provider;
+}
+
 /**
  * Refunds `input.amountMinor` of a payment once per idempotency key. A repeat of the key returns
  * the same refund (a pending one is first checked with the provider, never sent again). A
@@ -90,6 +100,12 @@ export async function refundPayment(
   const actor = { userId: ctx.user.id, email: ctx.user.email, ip: ctx.ip };
 
   const previous = await findByKey(ctx.db, ctx.merchantId, idempotencyKey);
+  if (!previous && connectorFor(await providerOf(ctx, paymentId)).refunds === "manual") {
+    throw new AppError(
+      "This provider has no refund API: send the money back from your account with the provider, then record the refund in Parley.",
+      422,
+    );
+  }
   if (previous) {
     const refund = sameIntent(previous, paymentId, amountMinor);
     return refund.status === "pending" ? checkPendingRefund(ctx.db, refund, new Date()) : refund;

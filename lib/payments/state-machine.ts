@@ -2,13 +2,26 @@
 // they arrived in: providers deliver late, twice and out of order. Every fact is merged with a
 // commutative, idempotent join (max under a fixed ranking), so folding any permutation of any
 // multiset of facts gives the same view. Pure TypeScript: no Next, no database.
-import type { PaymentStatus } from "@/lib/connections/providers/types";
+import type {
+  CryptoReceived,
+  PaymentStatus,
+  SettlementIssue,
+} from "@/lib/connections/providers/types";
 import { assertMinorUnits, minorToMajorString } from "@/lib/money";
 
 export type AttemptStatus =
   "pending" | "requires_action" | "succeeded" | "failed" | "canceled" | "expired";
 export type RefundFactStatus = "pending" | "succeeded" | "failed";
 export type DisputeFactStatus = "opened" | "updated" | "won" | "lost";
+
+/**
+ * Crypto: a charge paid but not settled (underpaid, overpaid, paid after expiry…) until a person
+ * resolves it on the provider's side. It never makes a payment paid or failed by itself.
+ */
+export interface SettlementFact {
+  issue: SettlementIssue;
+  status: "unresolved" | "resolved";
+}
 
 export type PaymentFact =
   | {
@@ -18,6 +31,9 @@ export type PaymentFact =
       amountMinor?: number;
       currency?: string;
       failure?: { code: string; message: string };
+      settlement?: SettlementFact;
+      /** What arrived on chain so far (crypto). */
+      received?: CryptoReceived;
     }
   | {
       kind: "refund";
@@ -68,7 +84,29 @@ export interface ReportedMismatch {
   currency?: string;
 }
 
-export type PaymentAnomaly = "amount_mismatch" | "refund_exceeds_amount";
+export type PaymentAnomaly =
+  | "amount_mismatch"
+  | "refund_exceeds_amount"
+  | "underpaid"
+  | "overpaid"
+  | "paid_after_expiry"
+  | "multiple_payments"
+  | "unresolved_payment";
+
+/** The flag an unresolved settlement puts on the payment, until it is resolved. */
+export const SETTLEMENT_ANOMALY: Record<SettlementIssue, PaymentAnomaly> = {
+  underpaid: "underpaid",
+  overpaid: "overpaid",
+  delayed: "paid_after_expiry",
+  multiple: "multiple_payments",
+  other: "unresolved_payment",
+};
+
+export interface SettlementEntry extends SettlementFact {
+  occurredAt: string;
+  /** The amounts received as of this report. */
+  received?: CryptoReceived;
+}
 export type ApplyFlag = PaymentAnomaly | "late_event_ignored" | "duplicate";
 
 export interface PaymentView {
@@ -88,6 +126,10 @@ export interface PaymentView {
   /** The largest cumulative refunded amount the provider reported (refund_total facts). */
   reportedRefundedMinor?: number;
   disputes: DisputeEntry[];
+  /** Crypto: the latest settlement report (a resolution outranks any unresolved one). */
+  settlement?: SettlementEntry;
+  /** Crypto: the latest report of what arrived on chain. */
+  received?: CryptoReceived & { occurredAt: string };
   disputeOpen: boolean;
   /** Set once every dispute is closed: "lost" if any was lost. */
   disputeOutcome?: "won" | "lost";
@@ -117,6 +159,29 @@ const ATTEMPT_RANK: Record<AttemptStatus, readonly [tier: number, tie: number]> 
 // A refund can flip from succeeded to failed (Stripe docs, Refunds › "Failed refunds"), never back.
 const REFUND_RANK: Record<RefundFactStatus, number> = { pending: 0, succeeded: 1, failed: 2 };
 const DISPUTE_RANK: Record<DisputeFactStatus, number> = { opened: 0, updated: 1, won: 2, lost: 3 };
+
+const SETTLEMENT_RANK: Record<SettlementFact["status"], number> = { unresolved: 0, resolved: 1 };
+
+/** Positive when settlement report `a` should be kept over `b`: resolved, then latest. */
+function compareSettlements(a: SettlementEntry, b: SettlementEntry): number {
+  return (
+    SETTLEMENT_RANK[a.status] - SETTLEMENT_RANK[b.status] ||
+    Date.parse(a.occurredAt) - Date.parse(b.occurredAt) ||
+    compareStrings(canonicalJson(a), canonicalJson(b))
+  );
+}
+
+/** Positive when received report `a` is newer than `b` (then larger, then by content). */
+function compareReceived(
+  a: NonNullable<PaymentView["received"]>,
+  b: NonNullable<PaymentView["received"]>,
+): number {
+  return (
+    Date.parse(a.occurredAt) - Date.parse(b.occurredAt) ||
+    a.amountMinor - b.amountMinor ||
+    compareStrings(canonicalJson(a), canonicalJson(b))
+  );
+}
 
 /** Positive when attempt `a` should decide the status over `b`. */
 function compareAttempts(
@@ -231,6 +296,8 @@ type Core = Pick<
   | "disputes"
   | "mismatches"
   | "lastEventAt"
+  | "settlement"
+  | "received"
 >;
 
 function derive(core: Core): PaymentView {
@@ -276,6 +343,8 @@ function derive(core: Core): PaymentView {
   const anomalies: PaymentAnomaly[] = [];
   if (mismatches.length > 0) anomalies.push("amount_mismatch");
   if (refundedMinor > core.amountMinor) anomalies.push("refund_exceeds_amount");
+  if (core.settlement?.status === "unresolved")
+    anomalies.push(SETTLEMENT_ANOMALY[core.settlement.issue]);
 
   return {
     amountMinor: core.amountMinor,
@@ -289,6 +358,8 @@ function derive(core: Core): PaymentView {
     pendingRefundMinor,
     ...(reported !== undefined && { reportedRefundedMinor: reported }),
     disputes,
+    ...(core.settlement && { settlement: core.settlement }),
+    ...(core.received && { received: core.received }),
     disputeOpen,
     ...(disputeOutcome && { disputeOutcome }),
     anomalies,
@@ -336,6 +407,22 @@ export function applyEvent(
     const order = current.attempt ? compareAttempts(attempt, current.attempt) : 1;
     if (order > 0) core.attempt = attempt;
     else outcome = order === 0 ? "same" : "dominated";
+    if (fact.settlement) {
+      const entry: SettlementEntry = {
+        ...fact.settlement,
+        occurredAt,
+        ...(fact.received && { received: fact.received }),
+      };
+      if (!current.settlement || compareSettlements(entry, current.settlement) > 0) {
+        core.settlement = entry;
+        outcome = "applied";
+      }
+    }
+    if (fact.received) {
+      const received = { ...fact.received, occurredAt };
+      if (!current.received || compareReceived(received, current.received) > 0)
+        core.received = received;
+    }
     if (fact.status === "failed") {
       const failure = {
         occurredAt,

@@ -38,6 +38,7 @@ export interface Route {
 }
 
 const METHOD_TYPES = new Set([
+  "crypto",
   "card",
   "alipay",
   "wechat_pay",
@@ -215,6 +216,20 @@ export function createStripeRoutes() {
         );
       }
     });
+    // Stablecoin payments: US businesses, USD only (docs.stripe.com/payments/accept-stablecoin-payments).
+    if (types.includes("crypto")) {
+      if (state.account.country !== "US")
+        throw invalidRequest(
+          "The payment method type `crypto` is not available for your account's country.",
+          {
+            param: "allowed_payment_method_types",
+          },
+        );
+      if (currency !== "usd")
+        throw invalidRequest("The payment method type `crypto` only supports usd.", {
+          param: "allowed_payment_method_types",
+        });
+    }
     if (types.includes("wechat_pay") && !str(obj(options.wechat_pay), "client")) {
       throw missingParam("payment_method_options[wechat_pay][client]");
     }

@@ -36,6 +36,8 @@ import {
   normalizeAdyenItem,
   type AdyenNotificationItem,
 } from "@/lib/connections/providers/adyen/webhooks";
+import { coinbaseCredentialsSchema } from "@/lib/connections/providers/coinbase";
+import { normalizeCoinbaseEvent } from "@/lib/connections/providers/coinbase/webhooks";
 import { paypalCredentialsSchema } from "@/lib/connections/providers/paypal";
 import { normalizePayPalEvent } from "@/lib/connections/providers/paypal/webhooks";
 import {
@@ -113,6 +115,7 @@ const CREDENTIAL_SCHEMAS = {
   stripe: stripeCredentialsSchema,
   paypal: paypalCredentialsSchema,
   adyen: adyenCredentialsSchema,
+  coinbase: coinbaseCredentialsSchema,
 };
 
 /** Reads a stored webhook body with the connector's own normalizer, as a replay would. */
@@ -129,6 +132,12 @@ function normalizeDelivery(provider: ProviderKind, rawBody: string): NormalizedE
       );
     case "sandbox":
       return [normalizeSandboxEvent(sandboxEventSchema.parse(json))];
+    case "coinbase":
+      return [
+        normalizeCoinbaseEvent(
+          (json as { event: Parameters<typeof normalizeCoinbaseEvent>[0] }).event,
+        ),
+      ];
   }
 }
 

@@ -11,6 +11,7 @@ const PROVIDER_NAMES = {
   stripe: "Stripe",
   paypal: "PayPal",
   adyen: "Adyen",
+  coinbase: "Coinbase Commerce",
 } as const;
 
 export function PayFields({ node }: { node: NodeOf<"pay"> }) {

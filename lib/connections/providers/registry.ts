@@ -4,6 +4,7 @@ import type { DbOrTx } from "@/db/client";
 import { payments, type Connection } from "@/db/schema";
 import { openCredentials } from "@/lib/connections/credentials";
 import { adyenConnector } from "@/lib/connections/providers/adyen";
+import { coinbaseConnector } from "@/lib/connections/providers/coinbase";
 import { paypalConnector } from "@/lib/connections/providers/paypal";
 import { sandboxConnector, type SandboxContext } from "@/lib/connections/providers/sandbox";
 import { stripeConnector } from "@/lib/connections/providers/stripe";
@@ -22,6 +23,7 @@ const DEFAULT_CONNECTORS: Record<ProviderKind, AnyConnector> = {
   stripe: stripeConnector,
   paypal: paypalConnector as unknown as AnyConnector,
   adyen: adyenConnector as unknown as AnyConnector,
+  coinbase: coinbaseConnector as unknown as AnyConnector,
 };
 
 // Survives Next's module reloading, so a test or script override is seen everywhere.

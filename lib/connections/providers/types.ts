@@ -3,7 +3,7 @@ import type { RefundReasonCode } from "@/lib/refunds/reasons";
 // The contract every payment provider implements. Pure server code: no Next, no database.
 // The pipeline (lib/payments) persists what these return; connectors only speak the wire.
 
-export const PROVIDER_KINDS = ["sandbox", "stripe", "paypal", "adyen"] as const;
+export const PROVIDER_KINDS = ["sandbox", "stripe", "paypal", "adyen", "coinbase"] as const;
 export type ProviderKind = (typeof PROVIDER_KINDS)[number];
 
 export const PAYMENT_METHODS = [
@@ -15,6 +15,7 @@ export const PAYMENT_METHODS = [
   "alipay",
   "wechat_pay",
   "installments",
+  "crypto",
 ] as const;
 export type PaymentMethod = (typeof PAYMENT_METHODS)[number];
 
@@ -48,7 +49,16 @@ export interface ConnectorContext<Credentials> {
 }
 
 export type VerifyCredentialsResult =
-  | { ok: true; accountLabel?: string; message: string }
+  | {
+      ok: true;
+      accountLabel?: string;
+      message: string;
+      /**
+       * The methods this very account can offer, when that depends on the account (Stripe's
+       * crypto needs a US business): the connection's methods become these.
+       */
+      methods?: PaymentMethod[];
+    }
   | {
       ok: false;
       reason: "invalid_credentials" | "unreachable" | "provider_error";
@@ -63,6 +73,8 @@ export interface Capabilities {
 export interface CheckoutInput {
   /** Parley's payment id (pay_…), sent to the provider as metadata / reference. */
   paymentId: string;
+  /** The merchant the payment belongs to (Coinbase Commerce carries it in the charge metadata). */
+  merchantId?: string;
   amountMinor: number;
   currency: string;
   description: string;
@@ -159,6 +171,21 @@ export const NORMALIZED_EVENT_TYPES = [
 ] as const;
 export type NormalizedEventType = (typeof NORMALIZED_EVENT_TYPES)[number];
 
+/**
+ * Why a paid-for crypto charge needs a person (Coinbase Commerce's UNRESOLVED contexts): paid
+ * too little, too much, after the charge expired, in several payments, or otherwise.
+ */
+export const SETTLEMENT_ISSUES = ["underpaid", "overpaid", "delayed", "multiple", "other"] as const;
+export type SettlementIssue = (typeof SETTLEMENT_ISSUES)[number];
+
+/** What arrived on chain for a charge: in the charge's fiat currency and in each crypto asset. */
+export interface CryptoReceived {
+  /** Sum of the payments' local (fiat) values, in minor units of `currency`. */
+  amountMinor: number;
+  currency: string;
+  crypto: { amount: string; currency: string; network?: string; transactionId?: string }[];
+}
+
 export interface NormalizedEvent {
   /** The provider's own event id: the dedupe key. */
   providerEventId: string;
@@ -181,6 +208,13 @@ export interface NormalizedEvent {
   cardFingerprint?: string;
   clientIp?: string;
   refund?: { providerRefundId: string; amountMinor: number; currency: string };
+  /** Crypto: the amounts received so far (Coinbase Commerce's payments[].value). */
+  received?: CryptoReceived;
+  /**
+   * Crypto: the charge was paid but needs a person (unresolved), or a person settled it on the
+   * provider's side (resolved). Never a success by itself: see lib/payments/state-machine.ts.
+   */
+  settlement?: { issue: SettlementIssue; status: "unresolved" | "resolved" };
   /**
    * The payment's cumulative refunded amount as the provider reports it (Stripe's
    * charge.refunded `amount_refunded`), when the event names no single refund.
@@ -208,6 +242,11 @@ export type WebhookParseResult =
 
 export interface Connector<Credentials> {
   kind: ProviderKind;
+  /**
+   * "manual" when the provider has no refund API (Coinbase Commerce: crypto is sent back from
+   * the merchant's wallet), so the console records refunds instead of sending them.
+   */
+  refunds?: "api" | "manual";
   verifyCredentials(ctx: ConnectorContext<Credentials>): Promise<VerifyCredentialsResult>;
   capabilities(ctx: ConnectorContext<Credentials>): Capabilities;
   createCheckout(ctx: ConnectorContext<Credentials>, input: CheckoutInput): Promise<CheckoutResult>;

@@ -20,6 +20,20 @@ export interface ConnectionOffer {
 
 const WALLETS: readonly PaymentMethod[] = ["apple_pay", "google_pay"];
 
+/**
+ * The methods a connection offers for `currency`. Stripe's stablecoins (crypto) take USD prices
+ * only (lib/connections/providers/stripe/checkout.ts), whatever else the account accepts.
+ */
+export function connectionMethodsFor(
+  connection: Pick<ConnectionOffer, "provider" | "methods">,
+  currency: string,
+): PaymentMethod[] {
+  return connection.methods.filter(
+    (m) =>
+      !(connection.provider === "stripe" && m === "crypto" && currency.toUpperCase() !== "USD"),
+  );
+}
+
 /** The connections a conversation of this mode may pay through: the same mode, nothing else. */
 export function connectionsInMode(
   connections: readonly ConnectionOffer[],
@@ -52,7 +66,7 @@ export function availableMethodsFor(
   const supported = new Set<PaymentMethod>();
   for (const connection of connectionsInMode(connections, mode)) {
     if (!acceptsCurrency(connection, currency)) continue;
-    for (const method of connection.methods) supported.add(method);
+    for (const method of connectionMethodsFor(connection, currency)) supported.add(method);
   }
   return PAYMENT_METHODS.filter(
     (method) => supported.has(method) && (capabilities.wallets || !WALLETS.includes(method)),
@@ -97,7 +111,8 @@ export function pickConnection(
           ...usable.filter((c) => c.provider !== "sandbox"),
         ]
       : usable;
-  if (choice.method) return ordered.find((c) => c.methods.includes(choice.method!));
+  if (choice.method)
+    return ordered.find((c) => connectionMethodsFor(c, choice.currency).includes(choice.method!));
   let best: ConnectionOffer | undefined;
   let bestCovered = 0;
   for (const connection of ordered) {

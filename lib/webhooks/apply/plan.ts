@@ -150,6 +150,8 @@ export function planApply(
         ...(event.cardFingerprint && { cardFingerprint: event.cardFingerprint }),
         ...(event.clientIp && { clientIp: event.clientIp }),
         ...(event.refund && { providerRefundId: event.refund.providerRefundId }),
+        ...(event.settlement && { settlement: event.settlement }),
+        ...(event.received && { received: event.received }),
         ...(event.dispute && {
           providerDisputeId: event.dispute.providerDisputeId,
           reason: event.dispute.reason,

@@ -268,6 +268,12 @@ describe.each(ENGINES)("every action refuses without its permission on %s", (eng
       reason: "Customer asked",
       idempotencyKey: "refund-authz-1",
     },
+    "lib/payments/actions.ts#recordManualRefundAction": {
+      paymentId: ids.paymentId,
+      amount: "5.00",
+      note: "Sent back from the wallet",
+      idempotencyKey: "manual-refund-authz-1",
+    },
     "lib/payments/actions.ts#openSandboxDisputeAction": {
       paymentId: ids.paymentId,
       reason: "fraudulent",

@@ -28,6 +28,7 @@ export const ACTION_PERMISSIONS = {
   "lib/connections/actions.ts#reapplyDeliveryAction": "webhooks.reapply",
   "lib/payments/actions.ts#createTestPaymentAction": "connections.manage",
   "lib/payments/actions.ts#refundPaymentAction": "transactions.refund",
+  "lib/payments/actions.ts#recordManualRefundAction": "transactions.refund",
   "lib/payments/actions.ts#openSandboxDisputeAction": "disputes.respond",
   "lib/alerts/actions.ts#acknowledgeAlertAction": "alerts.acknowledge",
   "lib/alerts/actions.ts#snoozeAlertAction": "alerts.acknowledge",

@@ -16,6 +16,8 @@ import { cn } from "@/components/ui/cn";
 import { can } from "@/lib/auth/permissions";
 import { requirePagePermission } from "@/lib/auth/server";
 import { PROVIDERS } from "@/lib/connections/provider-catalog";
+import { COINBASE_ASSETS } from "@/lib/connections/providers/coinbase";
+import type { PaymentMethod, ProviderKind } from "@/lib/connections/providers/types";
 import { getConnection, listDeliveries } from "@/lib/connections/service";
 import { loadOr404 } from "@/lib/load-or-404";
 import type { Metadata } from "next";
@@ -107,6 +109,7 @@ export default async function ConnectionPage({
           <div>
             <h3 className="mb-1 text-sm font-medium text-slate-700">Methods</h3>
             <Chips label="Methods" items={connection.methods} format={methodName} />
+            <CryptoNote provider={connection.provider} methods={connection.methods} />
           </div>
           <div>
             <h3 className="mb-1 text-sm font-medium text-slate-700">Currencies</h3>
@@ -229,5 +232,26 @@ export default async function ConnectionPage({
         </nav>
       </section>
     </>
+  );
+}
+
+/** What crypto means on this connection: the assets it settles, or why Stripe offers it or not. */
+function CryptoNote({ provider, methods }: { provider: ProviderKind; methods: PaymentMethod[] }) {
+  if (provider === "coinbase") {
+    return (
+      <p className="mt-2 text-xs text-slate-600" data-testid="crypto-note">
+        Crypto settles in {COINBASE_ASSETS.join(", ")}, priced in the currencies below. Crypto has
+        no chargebacks, and Coinbase Commerce has no refund API: refunds are sent from your Coinbase
+        account and recorded in Parley.
+      </p>
+    );
+  }
+  if (provider !== "stripe") return null;
+  return (
+    <p className="mt-2 text-xs text-slate-600" data-testid="crypto-note">
+      {methods.includes("crypto")
+        ? "Crypto (stablecoins such as USDC) is offered: this Stripe account is US-based. Stripe takes stablecoin payments for USD prices only and settles them in USD."
+        : "Crypto (stablecoins) is offered only for US-based Stripe accounts and USD prices. Test the connection: if Stripe reports a US account, crypto is added."}
+    </p>
   );
 }

@@ -1,7 +1,9 @@
 import { methodName } from "@/components/connections/chips";
 import { Transcript } from "@/components/conversations/transcript";
 import { CHANNEL_LABELS } from "@/components/flows/node-meta";
+import { CryptoPanel } from "@/components/transactions/crypto-panel";
 import { LivePaymentRefresh } from "@/components/transactions/live-payment";
+import { ManualRefundForm } from "@/components/transactions/manual-refund-form";
 import { DisputesList, RefundsList } from "@/components/transactions/money-back-lists";
 import { OpenDisputeButton } from "@/components/transactions/open-dispute-button";
 import { PaymentFlags, PaymentStatusBadge } from "@/components/transactions/payment-status-badge";
@@ -188,6 +190,16 @@ export default async function PaymentPage({ params }: { params: Promise<{ id: st
 
       <Amounts detail={detail} />
 
+      {detail.crypto ? (
+        <Card className="mb-4">
+          <CryptoPanel
+            crypto={detail.crypto}
+            amountMinor={payment.amountMinor}
+            currency={payment.currency}
+          />
+        </Card>
+      ) : null}
+
       <div className="grid gap-4 lg:grid-cols-[minmax(0,2fr)_minmax(0,3fr)]">
         <Card>
           <h2 className="mb-3 text-base font-semibold">Summary</h2>
@@ -215,7 +227,14 @@ export default async function PaymentPage({ params }: { params: Promise<{ id: st
               </Link>
             </p>
           ) : null}
-          {canRefund ? (
+          {canRefund && detail.manualRefunds ? (
+            <ManualRefundForm
+              paymentId={payment.id}
+              refundableMinor={refundableMinor}
+              currency={payment.currency}
+              providerName={PROVIDERS[payment.provider]?.name ?? payment.provider}
+            />
+          ) : canRefund ? (
             <RefundForm
               paymentId={payment.id}
               refundableMinor={refundableMinor}
@@ -225,7 +244,13 @@ export default async function PaymentPage({ params }: { params: Promise<{ id: st
         </Card>
         <Card className="space-y-4">
           <h2 className="text-base font-semibold">Disputes</h2>
-          <DisputesList disputes={disputes} />
+          {detail.crypto && disputes.length === 0 ? (
+            <p className="text-sm text-slate-600">
+              Crypto payments have no chargebacks: no dispute can be opened on this payment.
+            </p>
+          ) : (
+            <DisputesList disputes={disputes} />
+          )}
           {canDispute ? <OpenDisputeButton paymentId={payment.id} /> : null}
         </Card>
         {detail.conversation ? (

@@ -135,7 +135,12 @@ export const sandboxConnector: Connector<SandboxCredentials> = {
     return { ok: true, accountLabel: "Parley Sandbox", message: "Sandbox is built in" };
   },
 
-  capabilities: () => ({ methods: [...PAYMENT_METHODS], currencies: [...SUPPORTED_CURRENCIES] }),
+  // Every method but crypto: its on-chain lifecycle (pending confirmations, under- and
+  // overpayment, payment after expiry) is not the card-shaped one the Sandbox page simulates.
+  capabilities: () => ({
+    methods: PAYMENT_METHODS.filter((m) => m !== "crypto"),
+    currencies: [...SUPPORTED_CURRENCIES],
+  }),
 
   async createCheckout(ctx, input) {
     requirePositiveAmount(input.amountMinor, input.currency);

@@ -17,6 +17,21 @@ export const STRIPE_METHODS: PaymentMethod[] = [
 export const STRIPE_CURRENCIES: string[] = [...SUPPORTED_CURRENCIES];
 
 /**
+ * Stablecoin payments (Checkout's `crypto` type) are offered to US businesses and charged in USD
+ * only (docs.stripe.com/payments/accept-stablecoin-payments, "Before you begin"); funds settle in
+ * USD. A connection offers them only once its account is known to be US-based.
+ */
+export const STRIPE_CRYPTO_COUNTRIES = ["US"];
+export const STRIPE_CRYPTO_CURRENCY = "USD";
+
+/** The methods a Stripe account can offer: crypto only for a US-based account. */
+export function stripeMethodsFor(country: string | null | undefined): PaymentMethod[] {
+  return STRIPE_CRYPTO_COUNTRIES.includes((country ?? "").toUpperCase())
+    ? [...STRIPE_METHODS, "crypto"]
+    : [...STRIPE_METHODS];
+}
+
+/**
  * Stripe amounts are in the currency's minor unit, as in lib/money, for every currency Parley
  * supports. Three-decimal currencies (KWD, BHD, …) must end in 0 (docs.stripe.com/currencies
  * "Three-decimal currencies"): refuse rather than round a customer's money.
@@ -88,6 +103,15 @@ export function stripeMethodParams(
         break;
       case "alipay":
         types.add("alipay");
+        break;
+      case "crypto":
+        if (currency.toUpperCase() !== STRIPE_CRYPTO_CURRENCY) {
+          throw new ProviderError(
+            `Stripe stablecoin payments take USD only, not ${currency.toUpperCase()}`,
+            "invalid_request",
+          );
+        }
+        types.add("crypto");
         break;
       case "wechat_pay":
         types.add("wechat_pay");

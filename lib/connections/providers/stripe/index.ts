@@ -14,6 +14,7 @@ import {
   checkoutMetadata,
   stripeExpiresAt,
   stripeMethodParams,
+  stripeMethodsFor,
   toStripeAmount,
   toStripeLocale,
 } from "./checkout";
@@ -121,10 +122,15 @@ export function createStripeConnector(
           account.settings?.dashboard?.display_name ??
           account.email ??
           account.id;
+        const methods = stripeMethodsFor(account.country);
+        const crypto = methods.includes("crypto")
+          ? "; stablecoins (crypto) offered for USD prices"
+          : `; stablecoins (crypto) not offered: Stripe offers them to US-based accounts only${account.country ? ` (this one is ${account.country})` : ""}`;
         return {
           ok: true,
           accountLabel: label,
-          message: `Connected to Stripe account ${label} (${account.id})`,
+          message: `Connected to Stripe account ${label} (${account.id})${crypto}`,
+          methods,
         };
       } catch (error) {
         return verifyResultFromError(error, "Stripe");

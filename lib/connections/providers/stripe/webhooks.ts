@@ -98,6 +98,8 @@ export function methodFromStripe(
     return wallet === "apple_pay" ? "apple_pay" : wallet === "google_pay" ? "google_pay" : "card";
   if (type === "alipay" || type === "wechat_pay" || type === "paypal") return type;
   if (type === "customer_balance") return "bank_transfer";
+  // Stablecoin payments: payment_method_details.type "crypto".
+  if (type === "crypto") return "crypto";
   return undefined;
 }
 

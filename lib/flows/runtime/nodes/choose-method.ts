@@ -31,6 +31,7 @@ const METHOD_ALIASES: Partial<Record<PaymentMethod, string[]>> = {
   alipay: ["支付宝", "alipay"],
   wechat_pay: ["微信", "wechat", "weixin"],
   installments: ["installments", "plusieurs fois", "分期", "cicilan"],
+  crypto: ["crypto", "bitcoin", "btc", "ether", "eth", "usdc", "stablecoin", "加密货币", "kripto"],
 };
 
 export function offeredMethods(run: Run, node: ChooseNode): PaymentMethod[] {

@@ -1,5 +1,6 @@
 import { sealCredentials } from "@/lib/connections/credentials";
 import { adyenConnector } from "@/lib/connections/providers/adyen";
+import { coinbaseConnector } from "@/lib/connections/providers/coinbase";
 import { PROVIDER_TIMEOUT_MS } from "@/lib/connections/providers/http";
 import { paypalConnector } from "@/lib/connections/providers/paypal";
 import {
@@ -34,6 +35,7 @@ describe("connector registry", () => {
       stripe: stripeConnector,
       paypal: paypalConnector,
       adyen: adyenConnector,
+      coinbase: coinbaseConnector,
     };
     for (const kind of PROVIDER_KINDS) {
       expect(connectorFor(kind)).toBe(expected[kind]);

@@ -71,9 +71,9 @@ describe("Sandbox credentials and capabilities", () => {
     expect(broken).toMatchObject({ ok: false, reason: "invalid_credentials" });
   });
 
-  it("offers every method and many currencies", () => {
+  it("offers every method but crypto, and many currencies", () => {
     const { methods, currencies } = sandboxConnector.capabilities(ctx);
-    expect(methods).toEqual([...PAYMENT_METHODS]);
+    expect(methods).toEqual(PAYMENT_METHODS.filter((m) => m !== "crypto"));
     expect(currencies).toEqual(
       expect.arrayContaining(["EUR", "USD", "GBP", "IDR", "CNY", "JPY", "KWD"]),
     );
