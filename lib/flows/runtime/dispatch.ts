@@ -2,6 +2,7 @@
 // everywhere: card data never processed, payment replays and stale timers ignored,
 // the customer's status question answered.
 import type { FlowGraph, Lang } from "../graph";
+import { askedForPerson } from "./agent";
 import { detectLanguage, KEYWORDS } from "../i18n";
 import { redactCardData } from "../redact";
 import { matchesKeyword } from "./matching";
@@ -120,6 +121,8 @@ export function onMessage(run: Run, input: Input<"message">): Transition | null 
     run.event("status_replied", run.state.payment.status);
     return null;
   }
+  const person = askedForPerson(run, input.text);
+  if (person) return person;
   const handler = handlerOf(run);
   if (!handler?.onMessage) {
     run.event("input_ignored", "not_expecting_text");
