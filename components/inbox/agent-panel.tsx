@@ -61,6 +61,11 @@ function newKey(): string {
     : `${Date.now()}-${Math.random().toString(36).slice(2)}`;
 }
 
+function fieldText(form: FormData, name: string): string {
+  const value = form.get(name);
+  return typeof value === "string" ? value : "";
+}
+
 type Failure = Extract<ActionResult<unknown>, { ok: false }>;
 
 function useAction() {
@@ -235,8 +240,8 @@ function PaymentRequestForm({ conversationId, payment }: AgentPanelProps) {
           () =>
             requestPaymentAction({
               conversationId,
-              amount: String(form.get("amount") ?? ""),
-              description: String(form.get("description") ?? ""),
+              amount: fieldText(form, "amount"),
+              description: fieldText(form, "description"),
               methods: form.getAll("methods").map(String),
               expiresInMinutes: Number(form.get("expiresInMinutes")),
               requestKey: key,

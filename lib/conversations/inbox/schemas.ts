@@ -25,7 +25,8 @@ export const paymentRequestSchema = z.object({
   description: z.string().trim().max(300).default(""),
   methods: z
     .preprocess(
-      (value) => (value === undefined ? [] : Array.isArray(value) ? value : [value]),
+      (value: unknown): unknown[] =>
+        value === undefined ? [] : Array.isArray(value) ? (value as unknown[]) : [value],
       z.array(z.enum(PAYMENT_METHODS)),
     )
     .pipe(z.array(z.enum(PAYMENT_METHODS)).min(1, "Choose at least one method")),

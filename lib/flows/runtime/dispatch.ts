@@ -2,9 +2,9 @@
 // everywhere: card data never processed, payment replays and stale timers ignored,
 // the customer's status question answered.
 import type { FlowGraph, Lang } from "../graph";
-import { askedForPerson } from "./agent";
 import { detectLanguage, KEYWORDS } from "../i18n";
 import { redactCardData } from "../redact";
+import { askedForPerson } from "./agent";
 import { matchesKeyword } from "./matching";
 import { NODE_HANDLERS } from "./nodes";
 import type { NodeHandler } from "./nodes/handler";

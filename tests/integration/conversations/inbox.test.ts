@@ -301,7 +301,7 @@ describe.each(ENGINES)("the Inbox on %s", (engine) => {
     const lost = results.filter((r) => r.status === "rejected");
     expect(won).toHaveLength(1);
     expect(lost).toHaveLength(1);
-    expect((lost[0] as PromiseRejectedResult).reason).toMatchObject({
+    expect(lost[0].reason).toMatchObject({
       status: 409,
       message: expect.stringMatching(/is handling this conversation|took this conversation first/),
     });
