@@ -12,6 +12,7 @@ export interface NavItem {
 export const NAV_ITEMS: NavItem[] = [
   { href: "/overview", label: "Overview", permission: "overview.view", icon: "◎" },
   { href: "/transactions", label: "Transactions", permission: "transactions.view", icon: "⇄" },
+  { href: "/inbox", label: "Inbox", permission: "inbox.view", icon: "✆" },
   {
     href: "/conversations",
     label: "Conversations",

@@ -26,6 +26,9 @@ const STEP_KIND_LABELS: Record<StepEventKind | "checkout_failed" | "delivery_fai
   loop_guard: "Stopped a loop",
   runtime_error: "Runtime error",
   input_ignored: "Message ignored",
+  agent_took_over: "A person took over",
+  agent_handed_back: "Handed back to the bot",
+  agent_closed: "Closed by a person",
   checkout_failed: "Checkout failed at the provider",
   delivery_failed: "Message not delivered",
 };

@@ -48,11 +48,14 @@ function TranscriptMessage({
   return (
     <li
       className={cn("flex flex-col gap-1", customer ? "items-end" : "items-start")}
-      data-testid={customer ? "transcript-customer" : "transcript-bot"}
+      data-testid={
+        customer ? "transcript-customer" : view?.fromTeam ? "transcript-team" : "transcript-bot"
+      }
       data-kind={view?.kind ?? "unreadable"}
     >
       <span className="text-xs text-slate-500">
-        {customer ? "Customer" : "Bot"} · {formatDateTime(message.createdAt)}
+        {customer ? "Customer" : view?.fromTeam ? "Team" : "Bot"} ·{" "}
+        {formatDateTime(message.createdAt)}
       </span>
       {view ? (
         view.text ? (

@@ -24,7 +24,7 @@ export interface LiveAlert {
 
 const RETRY_REFUSED_MS = 20_000;
 
-type Kind = "payment" | "alert";
+type Kind = "payment" | "alert" | "conversation";
 type Listener = (data: { id: string }) => void;
 
 // One EventSource per mode for the whole tab, shared by every component that listens (the
@@ -51,7 +51,7 @@ function open(mode: string, stream: SharedStream): void {
   const source = new EventSource(`/api/events?mode=${mode}`);
   stream.source = source;
   source.addEventListener("ready", () => setConnection(stream, "live"));
-  for (const kind of ["payment", "alert"] as const) {
+  for (const kind of ["payment", "alert", "conversation"] as const) {
     source.addEventListener(kind, (message) => {
       try {
         const data = JSON.parse((message as MessageEvent<string>).data) as { id?: unknown };
@@ -82,7 +82,7 @@ function acquire(mode: string): SharedStream {
       source: null,
       retry: undefined,
       connection: "connecting",
-      listeners: { payment: new Set(), alert: new Set() },
+      listeners: { payment: new Set(), alert: new Set(), conversation: new Set() },
       watchers: new Set(),
     };
     streams.set(mode, stream);
@@ -142,6 +142,14 @@ export function useAlertEvents(
   onAlert: (alert: LiveAlert) => void,
 ): LiveConnection {
   return useConsoleEvents(mode, "alert", onAlert);
+}
+
+/** Conversation changes of the merchant in `mode`: a step, a message, a takeover (ids only). */
+export function useConversationEvents(
+  mode: "test" | "live",
+  onConversation: (conversation: { id: string }) => void,
+): LiveConnection {
+  return useConsoleEvents(mode, "conversation", onConversation);
 }
 
 /** The connection as words with a coloured dot: status is never colour alone. */

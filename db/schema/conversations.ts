@@ -104,3 +104,42 @@ export type Conversation = typeof conversations.$inferSelect;
 export type ConversationMessage = typeof conversationMessages.$inferSelect;
 // The event as Parley writes it; `seq` is assigned by the database.
 export type ConversationEvent = Omit<typeof conversationEvents.$inferSelect, "seq">;
+
+export const HANDOFF_STATUSES = ["waiting", "assigned", "returned", "closed"] as const;
+export type HandoffStatus = (typeof HANDOFF_STATUSES)[number];
+
+// A conversation in the Inbox: waiting for a person (the flow handed it off, or an agent took it
+// over from the bot), held by one agent, then handed back to the bot or closed. One row per
+// conversation, reopened when it is handed off again; every change is also in the audit log.
+export const conversationHandoffs = pgTable(
+  "conversation_handoffs",
+  {
+    merchantId: merchantIdColumn().references(() => merchants.id, { onDelete: "cascade" }),
+    conversationId: text("conversation_id").notNull(),
+    // The conversation's mode: the Inbox, like every list, shows one mode at a time.
+    mode: modeColumn(),
+    status: text("status").$type<HandoffStatus>().notNull(),
+    // Why a person was asked for: the hand-off node's id, too_many_invalid, agent_takeover…
+    reason: text("reason").notNull().default(""),
+    requestedAt: tstz("requested_at").notNull().defaultNow(),
+    assignedUserId: text("assigned_user_id"),
+    assignedAt: tstz("assigned_at"),
+    endedAt: tstz("ended_at"),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.merchantId, t.conversationId] }),
+    // The Inbox: one mode's open hand-offs, oldest waiting first.
+    index("conversation_handoffs_inbox_idx").on(t.merchantId, t.mode, t.status, t.requestedAt),
+    check(
+      "conversation_handoffs_status_check",
+      sql`${t.status} in ('waiting','assigned','returned','closed')`,
+    ),
+    check(
+      "conversation_handoffs_assigned_check",
+      sql`${t.status} <> 'assigned' or ${t.assignedUserId} is not null`,
+    ),
+    check("conversation_handoffs_mode_check", sql`${t.mode} in ('test','live')`),
+  ],
+);
+export type ConversationHandoff = typeof conversationHandoffs.$inferSelect;

@@ -17,6 +17,9 @@ import {
 import { createdAt, merchantIdColumn, modeColumn, tstz, updatedAt } from "./_shared";
 import { merchants, users } from "./auth";
 
+export const PAYMENT_ORIGINS = ["bot", "agent", "console"] as const;
+export type PaymentOrigin = (typeof PAYMENT_ORIGINS)[number];
+
 const money = (name: string) => bigint(name, { mode: "number" });
 
 export const payments = pgTable(
@@ -52,6 +55,10 @@ export const payments = pgTable(
     // The mode of the connection that created the checkout (equal to its conversation's).
     mode: modeColumn(),
     expiresAt: tstz("expires_at"),
+    // Who asked for it: the bot's pay step, an agent's payment request in the Inbox (with the
+    // agent's user id), or the console's "Create a test payment".
+    origin: text("origin").$type<PaymentOrigin>().notNull().default("bot"),
+    createdByUserId: text("created_by_user_id"),
     succeededAt: tstz("succeeded_at"),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
@@ -101,6 +108,7 @@ export const payments = pgTable(
     check("payments_amount_check", sql`${t.amountMinor} >= 0`),
     check("payments_currency_check", sql`${t.currency} ~ '^[A-Z]{3}$'`),
     check("payments_mode_check", sql`${t.mode} in ('test','live')`),
+    check("payments_origin_check", sql`${t.origin} in ('bot','agent','console')`),
   ],
 );
 

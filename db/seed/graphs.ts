@@ -162,6 +162,21 @@ export function menuGraph(version: number): FlowGraph {
       id: 'Ini menu hari ini untuk dibawa pulang. Pilih hidangan; tulis "1 x2" untuk dua porsi hidangan 1.',
     },
   });
+  // A customer who asks for a person ("un conseiller", "human"…) is handed to the team here.
+  graph.nodes.push({
+    id: "person",
+    type: "handoff",
+    position: { x: 640, y: 0 },
+    data: {
+      label: "Ask for a person",
+      text: {
+        fr: "Je vous passe un membre de l'équipe Lumière, il vous répond ici dans un instant.",
+        en: "I'm passing you to someone from the Lumière team; they'll answer you here shortly.",
+        zh: "我将为您转接 Lumière 团队的工作人员，他们很快会在此回复您。",
+        id: "Saya teruskan ke tim Lumière; mereka akan segera membalas Anda di sini.",
+      },
+    },
+  });
   return customise(graph, "pay", "pay", {
     description: {
       fr: "Menu du jour — Lumière Bistro",

@@ -122,6 +122,8 @@ export function buildPayment(
     // The seed's Sandbox connections are test and its provider accounts live (catalog.ts).
     mode: route.provider === "sandbox" ? "test" : "live",
     expiresAt,
+    origin: "bot",
+    createdByUserId: null,
     succeededAt: plan.succeededAt ?? null,
     createdAt,
     updatedAt: plan.settledAt,

@@ -15,6 +15,10 @@ const MATRIX = {
   // Who the customer is (email): support answers them; an analyst reads figures, not people.
   "transactions.view_customer": [OK__, OK__, OK__, ____],
   "conversations.view": [OK__, OK__, OK__, ____],
+  // The Inbox's queue (who waits, how long, on which channel, their payments): no customer text.
+  "inbox.view": [OK__, OK__, OK__, OK__],
+  // Taking a chat from the bot, replying, payment requests, handing back, closing.
+  "conversations.takeover": [OK__, OK__, OK__, ____],
   "flows.view": [OK__, OK__, OK__, OK__],
   "flows.edit": [OK__, OK__, ____, ____],
   "flows.publish": [OK__, OK__, ____, ____],

@@ -99,7 +99,7 @@ export async function readConversationSummary(
   mode: Mode,
   conversationId: string,
 ): Promise<ConversationSummary | null> {
-  if (!can(ctx.role, "conversations.view")) return null;
+  if (!can(ctx.role, "conversations.view") && !can(ctx.role, "inbox.view")) return null;
   const [row] = await ctx.db
     .select({
       id: conversations.id,

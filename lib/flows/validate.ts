@@ -57,7 +57,8 @@ export function validateFlow(graph: unknown, ctx: ValidationContext): FlowIssue[
   checkIdsAndEdges(flow, index, report);
   const reachable = reachableFrom(index, index.startIds.slice(0, 1));
   for (const node of flow.nodes) {
-    if (index.startIds.length > 0 && !reachable.has(node.id)) {
+    // A hand-off node is also reached when the customer asks for a person (runtime/agent.ts).
+    if (index.startIds.length > 0 && !reachable.has(node.id) && node.type !== "handoff") {
       report({
         nodeId: node.id,
         code: "unreachable_node",

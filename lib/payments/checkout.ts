@@ -6,6 +6,7 @@ import type { Db } from "@/db/client";
 import {
   connections,
   MODES,
+  PAYMENT_ORIGINS,
   paymentEvents,
   payments,
   type Connection,
@@ -47,6 +48,9 @@ export const checkoutInputSchema = z.object({
   expiresAt: z.coerce.date().optional(),
   /** The mode the payment must be in (its conversation's): a connection of another mode is refused. */
   mode: z.enum(MODES).optional(),
+  /** Who asks for it (the bot by default); an agent's request names the agent. */
+  origin: z.enum(PAYMENT_ORIGINS).default("bot"),
+  createdByUserId: z.string().min(1).max(100).optional(),
 });
 export type CheckoutRequest = z.input<typeof checkoutInputSchema>;
 
@@ -157,6 +161,8 @@ export async function createCheckout(
         customerEmail: request.customerEmail ?? null,
         mode: connection.mode,
         expiresAt: request.expiresAt ?? null,
+        origin: request.origin,
+        createdByUserId: request.createdByUserId ?? null,
       })
       .onConflictDoNothing()
       .returning();
@@ -248,6 +254,8 @@ export async function createTestPayment(
   const outcome = await createCheckout(ctx.db, ctx.merchantId, {
     // A test payment never moves money: a live connection is refused.
     mode: "test",
+    origin: "console",
+    createdByUserId: ctx.user.id,
     connectionId,
     amountMinor: parsed.data.amountMinor,
     currency: parsed.data.currency,

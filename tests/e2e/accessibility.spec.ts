@@ -57,6 +57,7 @@ async function discoverTargets(page: Page): Promise<Target[]> {
     { name: "transactions", path: "/transactions" },
     { name: "transactions filtered", path: "/transactions?status=succeeded,failed&range=30d" },
     { name: "transaction detail", path: transaction },
+    { name: "inbox", path: "/inbox" },
     { name: "conversations", path: "/conversations" },
     { name: "conversation detail", path: conversation },
     { name: "flows", path: "/flows" },

@@ -5,6 +5,7 @@ const EXPECTED_NAV: Record<keyof typeof ROLE_LOGINS, string[]> = {
   owner: [
     "Overview",
     "Transactions",
+    "Inbox",
     "Conversations",
     "Flows",
     "Connections",
@@ -17,6 +18,7 @@ const EXPECTED_NAV: Record<keyof typeof ROLE_LOGINS, string[]> = {
   admin: [
     "Overview",
     "Transactions",
+    "Inbox",
     "Conversations",
     "Flows",
     "Connections",
@@ -29,13 +31,23 @@ const EXPECTED_NAV: Record<keyof typeof ROLE_LOGINS, string[]> = {
   support: [
     "Overview",
     "Transactions",
+    "Inbox",
     "Conversations",
     "Flows",
     "Connections",
     "Disputes",
     "Alerts",
   ],
-  analyst: ["Overview", "Transactions", "Flows", "Connections", "Analytics", "Disputes", "Alerts"],
+  analyst: [
+    "Overview",
+    "Transactions",
+    "Inbox",
+    "Flows",
+    "Connections",
+    "Analytics",
+    "Disputes",
+    "Alerts",
+  ],
 };
 
 for (const role of Object.keys(ROLE_LOGINS) as (keyof typeof ROLE_LOGINS)[]) {

@@ -93,6 +93,7 @@ test("invite → accept → the new member signs in with the invited role", asyn
   expect(await navLabels(invitee)).toEqual([
     "Overview",
     "Transactions",
+    "Inbox",
     "Flows",
     "Connections",
     "Analytics",

@@ -28,8 +28,21 @@ export const InboundBodySchema = z.object({
 });
 export type InboundBody = z.infer<typeof InboundBodySchema>;
 
+/** A reply a person wrote in the Inbox (absent: the bot's). The console shows who; the chat shows "team". */
+export const MessageAuthorSchema = z.object({
+  kind: z.literal("agent"),
+  userId: z.string(),
+  name: z.string(),
+});
+export type MessageAuthor = z.infer<typeof MessageAuthorSchema>;
+
 export const OutboundBodySchema = z.discriminatedUnion("kind", [
-  z.object({ kind: z.literal("text"), text: z.string(), delivery: SendStatusSchema.optional() }),
+  z.object({
+    kind: z.literal("text"),
+    text: z.string(),
+    delivery: SendStatusSchema.optional(),
+    author: MessageAuthorSchema.optional(),
+  }),
   z.object({
     kind: z.literal("choices"),
     text: z.string(),
@@ -44,6 +57,9 @@ export const OutboundBodySchema = z.discriminatedUnion("kind", [
     currency: z.string(),
     methods: z.array(z.string()),
     delivery: SendStatusSchema.optional(),
+    author: MessageAuthorSchema.optional(),
+    /** An agent's payment request: the payment it links to. */
+    paymentId: z.string().optional(),
   }),
   z.object({
     kind: z.literal("receipt"),
@@ -69,6 +85,8 @@ export interface ChatMessageView {
   reference?: string;
   /** The inbound text had card data removed. */
   redacted?: boolean;
+  /** A person from the team wrote it (not the bot). */
+  fromTeam?: boolean;
   createdAt: string;
 }
 
@@ -107,10 +125,20 @@ export function outboundBody(message: OutboundMessage, send: SendStatus): Outbou
 
 /** The channel adapter's shape of a stored outbound message (send status dropped). */
 export function toChannelMessage(body: OutboundBody): OutboundMessage {
-  const { delivery: _delivery, ...message } = body;
-  if (message.kind !== "payment_link") return message;
+  if (body.kind === "text") return { kind: "text", text: body.text };
+  if (body.kind !== "payment_link") {
+    const { delivery: _delivery, ...message } = body;
+    return message;
+  }
   // Stored bodies keep methods as plain strings (the runtime wrote them); adapters only show the link.
-  return { ...message, methods: message.methods.filter(isPaymentMethod) };
+  return {
+    kind: "payment_link",
+    text: body.text,
+    url: body.url,
+    amountMinor: body.amountMinor,
+    currency: body.currency,
+    methods: body.methods.filter(isPaymentMethod),
+  };
 }
 
 function isPaymentMethod(method: string): method is PaymentMethod {
@@ -141,9 +169,10 @@ export function toMessageView(row: StoredMessageRow): ChatMessageView | null {
   const body = OutboundBodySchema.safeParse(row.body);
   if (!body.success) return null;
   const message = body.data;
+  const team = "author" in message && message.author ? { fromTeam: true } : {};
   switch (message.kind) {
     case "text":
-      return { ...base, kind: "text", text: message.text };
+      return { ...base, kind: "text", text: message.text, ...team };
     case "choices":
       return { ...base, kind: "choices", text: message.text, options: message.options };
     case "payment_link":
@@ -154,6 +183,7 @@ export function toMessageView(row: StoredMessageRow): ChatMessageView | null {
         url: message.url,
         amountMinor: message.amountMinor,
         currency: message.currency,
+        ...team,
       };
     case "receipt":
       return {

@@ -197,7 +197,10 @@ export async function readOpenChatStepContext(
       sql`, `,
     )})
     and (c.status <> 'handed_off'
-      or c.updated_at >= ${new Date(now.getTime() - HANDOFF_HOLD_MS).toISOString()}::timestamptz)
+      or c.updated_at >= ${new Date(now.getTime() - HANDOFF_HOLD_MS).toISOString()}::timestamptz
+      -- still in the Inbox (waiting for or held by a person): the customer's messages reach it
+      or exists (select 1 from conversation_handoffs h where h.merchant_id = c.merchant_id
+        and h.conversation_id = c.id and h.status in ('waiting', 'assigned')))
     order by c.started_at desc limit 1`;
   if (options.lock) {
     const [locked] = await queryRows<{ id: string }>(

@@ -8,6 +8,7 @@ import { assignments, columnNames, insertableColumns, insertValues, rowsJson } f
 import { conversationEvents, conversationMessages, conversations } from "@/db/schema";
 import { CONSOLE_EVENTS_CHANNEL, eventPayload } from "@/lib/events/bus";
 import { sql, type SQL, type Table } from "drizzle-orm";
+import { handoffAfter } from "./handoff-write";
 import { jobParts } from "./step-jobs";
 import { RevisionConflictError, type StepPlan } from "./step-runner";
 import {
@@ -95,7 +96,7 @@ function announce(plan: StepPlan): SQL {
 async function run(db: DbOrTx, head: SQL, plan: StepPlan, jobs: SQL = sql``): Promise<boolean> {
   const [row] = await queryRows<{ written: number }>(
     db,
-    sql`with head as (${head})${rowsAfter(plan)}${jobs}${announce(plan)}
+    sql`with head as (${head})${rowsAfter(plan)}${handoffAfter(plan)}${jobs}${announce(plan)}
       select count(*)::int as written, (select count(*)::int from announced) as announced from head`,
   );
   return Number(row?.written ?? 0) === 1;

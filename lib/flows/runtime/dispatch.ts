@@ -4,6 +4,7 @@
 import type { FlowGraph, Lang } from "../graph";
 import { detectLanguage, KEYWORDS } from "../i18n";
 import { redactCardData } from "../redact";
+import { askedForPerson } from "./agent";
 import { matchesKeyword } from "./matching";
 import { NODE_HANDLERS } from "./nodes";
 import type { NodeHandler } from "./nodes/handler";
@@ -120,6 +121,8 @@ export function onMessage(run: Run, input: Input<"message">): Transition | null 
     run.event("status_replied", run.state.payment.status);
     return null;
   }
+  const person = askedForPerson(run, input.text);
+  if (person) return person;
   const handler = handlerOf(run);
   if (!handler?.onMessage) {
     run.event("input_ignored", "not_expecting_text");

@@ -2,6 +2,7 @@
 // to say and do. Never throws, never reads the clock, never charges an amount it didn't compute.
 import { type FlowGraph, type FlowNode, type Lang, LANGS } from "../graph";
 import { phrase } from "../i18n";
+import { onAgent } from "./agent";
 import {
   onCheckoutCreated,
   onChooseMethod,
@@ -105,6 +106,8 @@ function dispatch(run: Run, input: ConversationInput): Transition | null {
       return onCheckoutCreated(run, input);
     case "choose_method":
       return onChooseMethod(run, input);
+    case "agent":
+      return onAgent(run, input);
   }
 }
 

@@ -33,6 +33,12 @@ export const ConversationInputSchema = z.discriminatedUnion("kind", [
     currency: z.string(),
   }),
   z.object({ kind: z.literal("choose_method"), method: z.enum(PAYMENT_METHODS) }),
+  // A support agent in the Inbox: takes the chat from the bot, hands it back at a node, closes it.
+  z.object({
+    kind: z.literal("agent"),
+    action: z.enum(["take_over", "hand_back", "close"]),
+    nodeId: z.string().min(1).max(100).optional(),
+  }),
 ]);
 export type ConversationInput = z.infer<typeof ConversationInputSchema>;
 
@@ -114,6 +120,9 @@ export const STEP_EVENT_KINDS = [
   "loop_guard",
   "runtime_error",
   "input_ignored",
+  "agent_took_over",
+  "agent_handed_back",
+  "agent_closed",
 ] as const;
 export type StepEventKind = (typeof STEP_EVENT_KINDS)[number];
 

@@ -188,7 +188,20 @@ describe.each(ENGINES)("every action refuses without its permission on %s", (eng
       severity: "critical",
       title: "All connections: 80% of payments failed in 15 min",
     });
+    const conversationId = newId("conversation");
+    await db.insert(schema.conversations).values({
+      merchantId,
+      id: conversationId,
+      flowId: flow.id,
+      channel: "web",
+      externalUserId: "authz-customer",
+      externalChatId: "authz-chat",
+      status: "handed_off",
+      mode: "test",
+      state: {},
+    });
     ids = {
+      conversationId,
       merchantId,
       other,
       connectionId: connection.id,
@@ -284,6 +297,27 @@ describe.each(ENGINES)("every action refuses without its permission on %s", (eng
     "lib/alerts/actions.ts#updateAlertRuleAction": { ...ALERT_RULE_INPUT, ruleId: ids.ruleId },
     "lib/alerts/actions.ts#setAlertRuleEnabledAction": { ruleId: ids.ruleId, enabled: false },
     "lib/alerts/actions.ts#deleteAlertRuleAction": { ruleId: ids.ruleId },
+    "lib/conversations/inbox/actions.ts#takeOverAction": { conversationId: ids.conversationId },
+    "lib/conversations/inbox/actions.ts#replyAction": {
+      conversationId: ids.conversationId,
+      text: "Hello, I am here to help",
+      requestKey: "authz-reply-1",
+    },
+    "lib/conversations/inbox/actions.ts#requestPaymentAction": {
+      conversationId: ids.conversationId,
+      amount: "12.50",
+      description: "Table 4",
+      methods: ["card"],
+      expiresInMinutes: 60,
+      requestKey: "authz-payment-1",
+    },
+    "lib/conversations/inbox/actions.ts#handBackAction": {
+      conversationId: ids.conversationId,
+      nodeId: "welcome",
+    },
+    "lib/conversations/inbox/actions.ts#closeConversationAction": {
+      conversationId: ids.conversationId,
+    },
   });
 
   /** Rows in every table: any insert, delete or audited update changes it. */

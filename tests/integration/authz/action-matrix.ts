@@ -36,6 +36,11 @@ export const ACTION_PERMISSIONS = {
   "lib/alerts/actions.ts#updateAlertRuleAction": "alerts.manage",
   "lib/alerts/actions.ts#setAlertRuleEnabledAction": "alerts.manage",
   "lib/alerts/actions.ts#deleteAlertRuleAction": "alerts.manage",
+  "lib/conversations/inbox/actions.ts#takeOverAction": "conversations.takeover",
+  "lib/conversations/inbox/actions.ts#replyAction": "conversations.takeover",
+  "lib/conversations/inbox/actions.ts#requestPaymentAction": "conversations.takeover",
+  "lib/conversations/inbox/actions.ts#handBackAction": "conversations.takeover",
+  "lib/conversations/inbox/actions.ts#closeConversationAction": "conversations.takeover",
 } as const satisfies Record<string, Permission>;
 
 // Server actions that need no permission from the matrix, and why.

@@ -15,6 +15,8 @@ const EXPECTED: Record<
   "transactions.refund": [Y, Y, Y, _],
   "transactions.view_customer": [Y, Y, Y, _],
   "conversations.view": [Y, Y, Y, _],
+  "inbox.view": [Y, Y, Y, Y],
+  "conversations.takeover": [Y, Y, Y, _],
   "flows.view": [Y, Y, Y, Y],
   "flows.edit": [Y, Y, _, _],
   "flows.publish": [Y, Y, _, _],

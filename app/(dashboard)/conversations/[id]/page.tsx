@@ -3,10 +3,13 @@ import { ConversationStatusBadge } from "@/components/conversations/status-badge
 import { StepsList } from "@/components/conversations/steps-list";
 import { Transcript } from "@/components/conversations/transcript";
 import { CHANNEL_LABELS } from "@/components/flows/node-meta";
+import { AgentPanel } from "@/components/inbox/agent-panel";
+import { LiveRefresh } from "@/components/inbox/live-refresh";
 import { PaymentStatusBadge } from "@/components/transactions/payment-status-badge";
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { requirePagePermission } from "@/lib/auth/server";
+import { getInboxPanel } from "@/lib/conversations/inbox/queries";
 import { getConversationDetail } from "@/lib/conversations/queries";
 import { formatDateTime } from "@/lib/format/time";
 import { loadOr404 } from "@/lib/load-or-404";
@@ -22,6 +25,9 @@ export default async function ConversationPage({ params }: { params: Promise<{ i
   const { id } = await params;
   const conversation = await loadOr404(getConversationDetail(ctx, id));
   const paymentIds = new Set(conversation.payments.map((p) => p.id));
+  const panel = conversation.isSimulation
+    ? null
+    : await getInboxPanel({ ...ctx, userId: ctx.user.id }, conversation.id);
 
   const summary: [string, React.ReactNode][] = [
     [
@@ -73,10 +79,42 @@ export default async function ConversationPage({ params }: { params: Promise<{ i
         ) : conversation.mode === "test" ? (
           <Badge tone="slate">Test conversation</Badge>
         ) : null}
+        <LiveRefresh
+          mode={conversation.mode}
+          conversationId={conversation.id}
+          paymentIds={[...paymentIds]}
+        />
       </div>
 
       <div className="grid gap-4 lg:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
-        <Card className="lg:row-span-3">
+        {panel ? (
+          <Card className="lg:col-start-2" data-testid="agent-panel">
+            <h2 className="mb-3 text-base font-semibold">A person in the chat</h2>
+            <AgentPanel
+              conversationId={conversation.id}
+              handoffStatus={panel.handoffStatus}
+              heldByMe={panel.heldByMe}
+              holderName={panel.assignedName}
+              mayAct={panel.mayAct}
+              ended={["completed", "expired", "abandoned"].includes(panel.conversationStatus)}
+              channelLabel={CHANNEL_LABELS[panel.channel] ?? panel.channel}
+              maxTextLength={panel.maxTextLength}
+              windowClosesAt={panel.windowClosesAt?.toISOString() ?? null}
+              hasWindow={panel.windowMs !== null}
+              steps={panel.steps}
+              payment={
+                panel.paymentOptions
+                  ? {
+                      connectionLabel: panel.paymentOptions.connectionLabel,
+                      currency: panel.paymentOptions.currency,
+                      methods: panel.paymentOptions.methods,
+                    }
+                  : null
+              }
+            />
+          </Card>
+        ) : null}
+        <Card className="lg:col-start-1 lg:row-span-4 lg:row-start-1">
           <h2 className="mb-3 text-base font-semibold">Transcript</h2>
           <Transcript messages={conversation.messages} paymentIds={paymentIds} />
         </Card>
