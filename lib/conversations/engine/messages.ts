@@ -43,6 +43,8 @@ export const OutboundBodySchema = z.discriminatedUnion("kind", [
     amountMinor: z.number().int(),
     currency: z.string(),
     methods: z.array(z.string()),
+    /** A reminder outside WhatsApp's 24-hour window: sent as the channel's approved template. */
+    viaTemplate: z.boolean().optional(),
     delivery: SendStatusSchema.optional(),
   }),
   z.object({
@@ -91,6 +93,7 @@ export function outboundBody(message: OutboundMessage, send: SendStatus): Outbou
         amountMinor: message.amountMinor,
         currency: message.currency,
         methods: [...message.methods],
+        ...(message.viaTemplate ? { viaTemplate: true } : {}),
         delivery: send,
       };
     case "receipt":
