@@ -6,7 +6,7 @@ import type { NodeOf } from "../../graph";
 import { chargeSummary, checkConfirmed } from "../confirmation";
 import { type Run, type Transition, go, jump, waitPayment } from "../run";
 import { livePayment } from "../state";
-import { asAmount, formatAmount } from "../text";
+import { formatAmount } from "../text";
 import type { PaymentRecord } from "../types";
 import type { NodeHandler } from "./handler";
 
