@@ -5,13 +5,13 @@ import type { Db } from "@/db/client";
 import type { Conversation, ConversationMessage } from "@/db/schema";
 import { getChannelAdapter } from "@/lib/channels/platforms";
 import { type ChannelAdapter, ChannelError } from "@/lib/channels/platforms/types";
+import { merchantProfile } from "@/lib/conversations/engine/environment";
 import {
   channelLocale,
   OutboundBodySchema,
   type SendStatus,
   toChannelMessage,
 } from "@/lib/conversations/engine/messages";
-import { merchantProfile } from "@/lib/conversations/engine/environment";
 import { recordSendStatus } from "@/lib/conversations/engine/store";
 import type { Lang } from "@/lib/flows/graph";
 import { guardedFetch } from "@/lib/http/outbound-url";

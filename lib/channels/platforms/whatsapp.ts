@@ -1,5 +1,7 @@
 // WhatsApp Cloud API: whatsapp_business_account webhooks in, POST /{phone-number-id}/messages out.
+import { formatMoney } from "@/lib/money";
 import { z } from "zod";
+import { fillTemplateParameter } from "../settings";
 import { postJson, resolveBaseUrl } from "./http";
 import {
   DEFAULT_GRAPH_BASE_URL,
@@ -10,12 +12,10 @@ import {
 import { parseJsonBody } from "./parse-body";
 import { renderForChannel, type RenderedMessage } from "./render";
 import { sanitizeInboundText, truncateText } from "./sanitize";
-import { formatMoney } from "@/lib/money";
-import { fillTemplateParameter } from "../settings";
 import {
+  ChannelError,
   type ChannelAdapter,
   type ChannelCapabilities,
-  ChannelError,
   type InboundMessage,
   type OutboundMessage,
   type SendOptions,
