@@ -154,9 +154,12 @@ export function summarizeNode(
         ? `${node.data.methods.length} method${node.data.methods.length === 1 ? "" : "s"}`
         : "Every enabled method";
     case "confirm":
-      return node.data.amountFrom === "cart"
-        ? "Customer confirms the cart and total"
-        : `Customer confirms {{${node.data.amountVariable ?? "?"}}}`;
+      return (
+        text(node.data.prompt) ||
+        (node.data.amountFrom === "cart"
+          ? "Customer confirms the cart and total"
+          : `Customer confirms {{${node.data.amountVariable ?? "?"}}}`)
+      );
     case "pay":
       return `${node.data.amountFrom === "cart" ? "Charges the cart total" : `Charges {{${node.data.amountVariable ?? "?"}}}`} · link valid ${minutes(node.data.expiresInMinutes)}`;
     case "wait_payment":

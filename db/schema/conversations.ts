@@ -112,9 +112,7 @@ export const reminderOptOuts = pgTable(
     conversationId: text("conversation_id").notNull(),
     createdAt: createdAt(),
   },
-  (t) => [
-    primaryKey({ columns: [t.merchantId, t.channel, t.channelId, t.externalUserId] }),
-  ],
+  (t) => [primaryKey({ columns: [t.merchantId, t.channel, t.channelId, t.externalUserId] })],
 );
 
 export type Conversation = typeof conversations.$inferSelect;

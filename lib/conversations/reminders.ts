@@ -6,14 +6,15 @@ import {
   channels,
   conversationEvents,
   conversationMessages,
-  type Conversation,
-  type Mode,
   payments,
   reminderOptOuts,
+  type Conversation,
+  type Mode,
 } from "@/db/schema";
+import { PAID_STATUSES } from "@/lib/analytics/buckets";
+import { assertCan, type ReadContext } from "@/lib/auth/context";
 import { readChannelSettings } from "@/lib/channels/settings";
 import type { ReminderFacts } from "@/lib/flows/runtime/types";
-import { PAID_STATUSES } from "@/lib/analytics/buckets";
 import { and, eq, inArray, max, sql } from "drizzle-orm";
 
 type ChatOf = Pick<
@@ -119,4 +120,14 @@ export async function revenueRecoveredByReminders(
     .groupBy(payments.currency)
     .orderBy(payments.currency);
   return rows;
+}
+
+/** Recovered revenue as the console shows it: authorized, one merchant, one mode. */
+export async function getRecoveredRevenue(
+  ctx: ReadContext,
+  mode: Mode,
+  options: { conversationId?: string; since?: Date } = {},
+): Promise<RecoveredRevenue[]> {
+  assertCan(ctx, "conversations.view");
+  return revenueRecoveredByReminders(ctx.db, ctx.merchantId, mode, options);
 }

@@ -161,6 +161,14 @@ function finish(b: Builder, wait: string, receiptText: LocalizedText, paidFrom?:
 /** Reminders wait out the night in the merchant's time zone. */
 const QUIET_HOURS = { start: "21:00", end: "08:00" };
 
+/** The confirm step's lead line, the built-in wording, editable per language. */
+const CONFIRM_PROMPT = t(
+  "Please check your order before paying:",
+  "Vérifiez votre commande avant de payer :",
+  "付款前请核对您的订单：",
+  "Periksa pesanan Anda sebelum membayar:",
+);
+
 function payInvoice(b: Builder): void {
   const start = b.add("start", "start", {});
   const hello = b.add("welcome", "message", {
@@ -204,7 +212,7 @@ function payInvoice(b: Builder): void {
   const confirm = b.add("confirm", "confirm", {
     amountFrom: "variable",
     amountVariable: "amount",
-    prompt: {},
+    prompt: CONFIRM_PROMPT,
     description: t(
       "Invoice {{invoice_number}}",
       "Facture {{invoice_number}}",
@@ -289,7 +297,11 @@ function orderAndPay(b: Builder, currency: string): void {
     ],
   });
   // Items, quantities, total and merchant, with Confirm / Change (back to the catalogue).
-  const confirm = b.add("confirm", "confirm", { amountFrom: "cart", prompt: {}, description: {} });
+  const confirm = b.add("confirm", "confirm", {
+    amountFrom: "cart",
+    prompt: CONFIRM_PROMPT,
+    description: {},
+  });
   const method = b.add("choose_method", "choose_method", { prompt: CHOOSE_PROMPT });
   const pay = b.add("pay", "pay", {
     amountFrom: "cart",
@@ -340,7 +352,7 @@ function donation(b: Builder, currency: string): void {
   const confirm = b.add("confirm", "confirm", {
     amountFrom: "variable",
     amountVariable: "donation_amount",
-    prompt: {},
+    prompt: CONFIRM_PROMPT,
     description: t("Donation", "Don", "捐赠", "Donasi"),
   });
   const method = b.add("choose_method", "choose_method", { prompt: CHOOSE_PROMPT });
@@ -382,7 +394,7 @@ function reminderLink(b: Builder): void {
   const confirm = b.add("confirm", "confirm", {
     amountFrom: "variable",
     amountVariable: "amount_due",
-    prompt: {},
+    prompt: CONFIRM_PROMPT,
     description: t(
       "Invoice {{invoice_number}}",
       "Facture {{invoice_number}}",

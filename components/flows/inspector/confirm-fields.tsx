@@ -20,8 +20,8 @@ export function ConfirmFields({ node }: { node: NodeOf<"confirm"> }) {
   return (
     <>
       <p className="text-sm text-slate-600">
-        The customer sees each item with its quantity, the total and your business name, then
-        taps Confirm or Change. No checkout is created for an amount they did not confirm.
+        The customer sees each item with its quantity, the total and your business name, then taps
+        Confirm or Change. No checkout is created for an amount they did not confirm.
       </p>
       <fieldset className="space-y-1">
         <legend className="text-sm font-medium text-slate-700">What is confirmed</legend>
@@ -50,7 +50,9 @@ export function ConfirmFields({ node }: { node: NodeOf<"confirm"> }) {
         <Field
           label="Amount variable"
           name={`${node.id}-amount-variable`}
-          hint={amountSources.length === 0 ? "Add an Ask node expecting an amount first." : undefined}
+          hint={
+            amountSources.length === 0 ? "Add an Ask node expecting an amount first." : undefined
+          }
         >
           <Select
             name={`${node.id}-amount-variable`}
@@ -66,7 +68,7 @@ export function ConfirmFields({ node }: { node: NodeOf<"confirm"> }) {
       ) : null}
       <LocalizedField
         id={`${node.id}-prompt`}
-        label="Lead line (optional)"
+        label="Lead line"
         optional
         value={node.data.prompt}
         onChange={(prompt) => edit({ prompt }, "prompt")}

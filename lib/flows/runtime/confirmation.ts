@@ -93,7 +93,8 @@ export function checkConfirmed(
   currency: string,
 ): ConfirmationCheck {
   const confirmation = state.confirmation;
-  if (!confirmation || confirmation.status !== "confirmed") return { ok: false, reason: "not_confirmed" };
+  if (!confirmation || confirmation.status !== "confirmed")
+    return { ok: false, reason: "not_confirmed" };
   if (confirmation.amountMinor !== amountMinor || confirmation.currency !== currency)
     return { ok: false, reason: "amount_differs" };
   const now = chargeSummary(state, currency, source);

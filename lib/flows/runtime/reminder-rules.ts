@@ -25,9 +25,7 @@ export const CHANNEL_WINDOWS: Record<
 };
 
 export type ReminderDelivery =
-  | { send: "free_form" }
-  | { send: "template" }
-  | { send: "none"; reason: string };
+  { send: "free_form" } | { send: "template" } | { send: "none"; reason: string };
 
 /** How a reminder may go out now on this channel, or why it may not. */
 export function reminderDelivery(facts: ReminderFacts, nowMs: number): ReminderDelivery {
@@ -155,7 +153,8 @@ const OPT_OUT_WORDS = new Set([
   "stop pengingat",
   "berhenti pengingat",
 ]);
-const POLITENESS = /\b(please|pls|plz|svp|s'il vous plait|s'il te plait|merci|thanks|thank you|tolong|mohon)\b|请|谢谢/g;
+const POLITENESS =
+  /\b(please|pls|plz|svp|s'il vous plait|s'il te plait|merci|thanks|thank you|tolong|mohon)\b|请|谢谢/g;
 
 /** True when the whole message asks to stop reminders ("STOP", "Arrête !", "停止", "berhenti"). */
 export function isOptOutMessage(text: string): boolean {

@@ -1,4 +1,5 @@
 import { languageName } from "@/components/conversations/conversations-table";
+import { RemindersCard } from "@/components/conversations/reminders-card";
 import { ConversationStatusBadge } from "@/components/conversations/status-badge";
 import { StepsList } from "@/components/conversations/steps-list";
 import { Transcript } from "@/components/conversations/transcript";
@@ -8,6 +9,7 @@ import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { requirePagePermission } from "@/lib/auth/server";
 import { getConversationDetail } from "@/lib/conversations/queries";
+import { getRecoveredRevenue } from "@/lib/conversations/reminders";
 import { formatDateTime } from "@/lib/format/time";
 import { loadOr404 } from "@/lib/load-or-404";
 import { formatMoney } from "@/lib/money";
@@ -22,6 +24,9 @@ export default async function ConversationPage({ params }: { params: Promise<{ i
   const { id } = await params;
   const conversation = await loadOr404(getConversationDetail(ctx, id));
   const paymentIds = new Set(conversation.payments.map((p) => p.id));
+  const recovered = await getRecoveredRevenue(ctx, conversation.mode, {
+    conversationId: conversation.id,
+  });
 
   const summary: [string, React.ReactNode][] = [
     [
@@ -112,6 +117,7 @@ export default async function ConversationPage({ params }: { params: Promise<{ i
             </ul>
           )}
         </Card>
+        <RemindersCard steps={conversation.steps} recovered={recovered} />
         <Card>
           <h2 className="mb-3 text-base font-semibold">Steps</h2>
           <StepsList steps={conversation.steps} />

@@ -35,7 +35,11 @@ function summaryLines(run: Run, node: ConfirmNode, summary: ChargeSummary): stri
   });
   const description = run.text(node.data.description);
   if (description) lines.push(description);
-  lines.push(run.phrase("confirm_total", { amount: formatAmount(summary.amountMinor, summary.currency, lang) }));
+  lines.push(
+    run.phrase("confirm_total", {
+      amount: formatAmount(summary.amountMinor, summary.currency, lang),
+    }),
+  );
   if (run.merchantName) lines.push(run.phrase("confirm_merchant", { merchant: run.merchantName }));
   return lines;
 }

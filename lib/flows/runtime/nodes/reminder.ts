@@ -3,8 +3,8 @@
 // Each nudge follows the channel's rules (reminder-rules.ts): none after the customer said
 // "stop", none in the merchant's quiet hours (it waits until they end), and outside WhatsApp's
 // or Messenger's 24-hour window only an approved template, or nothing, with the reason recorded.
-import { go, type Run, type Transition, waitPayment } from "../run";
 import { quietHoursEnd, reminderDelivery, type ReminderDelivery } from "../reminder-rules";
+import { go, type Run, type Transition, waitPayment } from "../run";
 import { formatAmount } from "../text";
 import type { NodeHandler } from "./handler";
 import { sendPaymentLink } from "./pay";
