@@ -44,9 +44,9 @@ test("a customer sees the items and total, confirms, and pays on the Sandbox pag
   test.setTimeout(120_000);
   const { customer, chat } = await openChat(page, browser);
   const input = chat.getByRole("textbox");
-  await input.fill("3 x2");
+  await input.fill("4 x2");
   await input.press("Enter");
-  await expect(chat.getByTestId("customer-message").last()).toContainText("3 x2");
+  await expect(chat.getByTestId("customer-message").last()).toContainText("4 x2");
   await chat.getByRole("button", { name: "Done, go to payment" }).last().click();
 
   const confirmation = chat
