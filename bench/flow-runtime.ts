@@ -1,5 +1,5 @@
 // Flow runtime throughput on one core: a 20-node order flow driven through whole
-// conversations (questions, cart, method, checkout, reminder, payment, receipt, survey).
+// conversations (questions, cart, confirmation, method, checkout, reminder, payment, receipt, survey).
 // Run: npx tsx bench/flow-runtime.ts  → one JSON line. A bench runner can import run().
 import { type FlowGraph, FlowGraphSchema } from "@/lib/flows/graph";
 import {
@@ -47,11 +47,8 @@ export function benchFlow(): FlowGraph {
         ],
       },
     ],
-    [
-      "summary",
-      "message",
-      { text: text("Cart: {{cart}}, total {{total}}", "Panier : {{cart}}, total {{total}}") },
-    ],
+    // The customer confirms the cart and total before anything is charged.
+    ["summary", "confirm", { amountFrom: "cart" }],
     ["big_order", "condition", { variable: "total", operator: "gt", value: 100000 }],
     [
       "review",
@@ -169,6 +166,7 @@ function converse(
   message("ada@example.com");
   message("1 x2, 2");
   message("done");
+  message("1"); // Confirm
   message("2");
   const amountMinor = state.payment?.amountMinor ?? 0;
   send({

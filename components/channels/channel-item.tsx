@@ -8,6 +8,7 @@ import { type ChannelView, setChannelEnabledAction } from "@/lib/channels/action
 import { configFieldLabel, isConnectableKind } from "@/lib/channels/forms";
 import { useState, useTransition } from "react";
 import { CopyField } from "./copy-field";
+import { ReminderTemplateForm } from "./reminder-template-form";
 import { RotateCredentialsForm } from "./rotate-credentials-form";
 
 function formatTime(iso: string): string {
@@ -150,6 +151,13 @@ export function ChannelItem({
         </p>
       ) : null}
       <FormError message={error} />
+      {channel.kind === "whatsapp" ? (
+        <ReminderTemplateForm
+          channel={channel}
+          canEdit={canEdit}
+          onSaved={(updated) => onChange({ ...updated, lastActivityAt: channel.lastActivityAt })}
+        />
+      ) : null}
     </li>
   );
 }

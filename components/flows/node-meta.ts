@@ -28,6 +28,11 @@ export const NODE_META: Record<NodeType, { label: string; description: string; a
     description: "Lets the customer pick how to pay.",
     accent: "bg-fuchsia-600",
   },
+  confirm: {
+    label: "Confirm order",
+    description: "Shows items, total and merchant; the customer confirms or changes.",
+    accent: "bg-lime-700",
+  },
   pay: {
     label: "Pay",
     description: "Creates the checkout and sends the payment link.",
@@ -67,6 +72,7 @@ export const PALETTE_TYPES: NodeType[] = [
   "ask",
   "product_choice",
   "choose_method",
+  "confirm",
   "pay",
   "wait_payment",
   "receipt",
@@ -84,6 +90,7 @@ export const OUTPUT_LABELS: Record<string, string> = {
   expired: "Expired",
   retry: "Retry",
   other_method: "Other method",
+  change: "Change",
   paid: "Paid",
   unpaid: "Unpaid",
   true: "True",
@@ -146,12 +153,19 @@ export function summarizeNode(
       return node.data.methods?.length
         ? `${node.data.methods.length} method${node.data.methods.length === 1 ? "" : "s"}`
         : "Every enabled method";
+    case "confirm":
+      return (
+        text(node.data.prompt) ||
+        (node.data.amountFrom === "cart"
+          ? "Customer confirms the cart and total"
+          : `Customer confirms {{${node.data.amountVariable ?? "?"}}}`)
+      );
     case "pay":
       return `${node.data.amountFrom === "cart" ? "Charges the cart total" : `Charges {{${node.data.amountVariable ?? "?"}}}`} · link valid ${minutes(node.data.expiresInMinutes)}`;
     case "wait_payment":
       return `Waits up to ${minutes(node.data.timeoutMinutes)}`;
     case "reminder":
-      return `After ${minutes(node.data.afterMinutes)}, up to ${node.data.maxTimes}×`;
+      return `After ${minutes(node.data.afterMinutes)}, up to ${node.data.maxTimes}×${node.data.quietHours ? ` · quiet ${node.data.quietHours.start}–${node.data.quietHours.end}` : ""}`;
     case "condition": {
       const { variable, operator, value } = node.data;
       const ops: Record<typeof operator, string> = {

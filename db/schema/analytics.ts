@@ -76,6 +76,7 @@ export const analyticsFunnelDaily = pgTable(
     channel: text("channel").notNull(),
     started: count("started"),
     reachedPay: count("reached_pay"),
+    confirmed: count("confirmed"),
     methodChosen: count("method_chosen"),
     linkSent: count("link_sent"),
     linkOpened: count("link_opened"),

@@ -100,7 +100,23 @@ export const conversationEvents = pgTable(
   ],
 );
 
+// A customer who said "stop" gets no more reminders on that channel, in any conversation.
+export const reminderOptOuts = pgTable(
+  "reminder_opt_outs",
+  {
+    merchantId: merchantIdColumn().references(() => merchants.id, { onDelete: "cascade" }),
+    channel: text("channel").$type<ChannelKind>().notNull(),
+    // The connected channel's id; '' for the web widget (one per merchant).
+    channelId: text("channel_id").notNull().default(""),
+    externalUserId: text("external_user_id").notNull(),
+    conversationId: text("conversation_id").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.merchantId, t.channel, t.channelId, t.externalUserId] })],
+);
+
 export type Conversation = typeof conversations.$inferSelect;
+export type ReminderOptOut = typeof reminderOptOuts.$inferSelect;
 export type ConversationMessage = typeof conversationMessages.$inferSelect;
 // The event as Parley writes it; `seq` is assigned by the database.
 export type ConversationEvent = Omit<typeof conversationEvents.$inferSelect, "seq">;

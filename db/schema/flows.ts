@@ -14,6 +14,12 @@ import { createdAt, merchantIdColumn, modeColumn, tstz, updatedAt } from "./_sha
 import { merchants, users } from "./auth";
 
 export type FlowStatus = "draft" | "published" | "archived";
+
+/** A channel's non-secret settings (lib/channels/settings.ts validates them). */
+export interface ChannelSettingsJson {
+  /** WhatsApp: the approved template reminders use outside the 24-hour window. */
+  reminderTemplate?: { name: string; language: string; parameters: string[] };
+}
 export type { ChannelKind };
 
 export const flows = pgTable(
@@ -79,6 +85,8 @@ export const channels = pgTable(
     configEncrypted: text("config_encrypted").notNull(),
     configHint: jsonb("config_hint").$type<Record<string, string>>().notNull().default({}),
     apiBaseUrl: text("api_base_url"),
+    // Settings that are not secrets (the WhatsApp reminder template), shown and edited as is.
+    settings: jsonb("settings").$type<ChannelSettingsJson>().notNull().default({}),
     enabled: integer("enabled").notNull().default(1),
     createdAt: createdAt(),
     updatedAt: updatedAt(),

@@ -299,7 +299,7 @@ export function buildConversation(
       status: runtimeStatus,
       currentNodeId:
         status === "completed" || status === "expired" ? null : (path[path.length - 1] ?? null),
-      ...(path.some((n) => n === "ask_amount" || n === "summary") && { basket }),
+      ...(path.some((n) => n === "ask_amount" || n === "confirm") && { basket }),
       baseCurrency: ctx.merchant.defaultCurrency,
       ...(paymentRow && { payment: paymentRow }),
       reminderCount,
@@ -332,7 +332,7 @@ export function buildConversation(
       lang,
       flowKey: spec.key,
       flowVersion: version.version,
-      ...(payment || path.includes("summary") || path.includes("ask_amount") ? { basket } : {}),
+      ...(payment || path.includes("confirm") || path.includes("ask_amount") ? { basket } : {}),
       ...(payment && { payment: payment.seeded }),
     },
     events,

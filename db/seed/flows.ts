@@ -47,7 +47,7 @@ const orderFunnel: FunnelStage[] = [
   {
     reach: 0.6,
     answer: { nodeId: "catalogue", kind: "input_accepted", detail: "cart_done" },
-    enter: ["summary", "choose_method"],
+    enter: ["confirm", "choose_method"],
   },
   {
     reach: 0.55,
@@ -154,7 +154,7 @@ export const FLOWS: Record<"lumiere" | "nusantara", readonly FlowSpec[]> = {
         {
           reach: 0.56,
           answer: { nodeId: "catalogue", kind: "input_accepted", detail: "cart_done" },
-          enter: ["summary", "choose_method"],
+          enter: ["confirm", "choose_method"],
         },
         {
           reach: 0.5,

@@ -165,8 +165,23 @@ export function buildTranscript(input: TranscriptInput): ConversationMessage[] {
           text: rng.pick(OPENERS[conversation.flowKey]?.[lang] ?? OPENERS.menu[lang]),
         });
         break;
+      case "confirm:entered":
+        // The order summary the customer confirmed before any link was made.
+        bot(at, {
+          kind: "choices",
+          text: [
+            phrase("confirm_intro", botLang),
+            ...cartLines,
+            interpolate(phrase("confirm_total", botLang), () => variables.total),
+          ].join("\n"),
+          options: [
+            { value: "confirm", label: phrase("option_confirm", botLang) },
+            { value: "change", label: phrase("option_change", botLang) },
+          ],
+        });
+        customer(at + 6000, phrase("option_confirm", botLang));
+        break;
       case "welcome:entered":
-      case "summary:entered":
       case "end:entered":
       case "end_expired:entered":
         botText(at, nodeText(event.nodeId, "text"));

@@ -105,6 +105,7 @@ export async function summarizeByCurrency(
 export const FUNNEL_STEPS = [
   { key: "started", label: "Conversation started" },
   { key: "reachedPay", label: "Reached a pay step" },
+  { key: "confirmed", label: "Confirmed the amount" },
   { key: "methodChosen", label: "Method chosen" },
   { key: "linkSent", label: "Payment link sent" },
   { key: "linkOpened", label: "Link opened (reached the provider)" },
@@ -141,6 +142,7 @@ const NODE_TYPE_NAMES: Record<string, string> = {
   ask: "Question",
   product_choice: "Product choice",
   choose_method: "Choose method",
+  confirm: "Confirm order",
   pay: "Pay",
   wait_payment: "Wait for payment",
   reminder: "Reminder",
@@ -195,6 +197,7 @@ export async function getFlowFunnel(
     .select({
       started: total(funnel.started),
       reachedPay: total(funnel.reachedPay),
+      confirmed: total(funnel.confirmed),
       methodChosen: total(funnel.methodChosen),
       linkSent: total(funnel.linkSent),
       linkOpened: total(funnel.linkOpened),

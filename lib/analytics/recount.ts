@@ -97,7 +97,8 @@ function conversationProgress(set: BucketSet) {
     ),
     ev as (
       select e.conversation_id,
-        bool_or(e.kind = 'entered' and e.node_type in ('choose_method', 'pay')) as reached_pay,
+        bool_or(e.kind = 'entered' and e.node_type in ('confirm', 'choose_method', 'pay')) as reached_pay,
+        bool_or(e.kind = 'amount_confirmed') as confirmed,
         bool_or(e.kind = 'method_chosen') as method_chosen,
         bool_or(e.kind = 'payment_link_sent') as link_sent,
         bool_or(e.kind = 'payment_opened') as link_opened
@@ -117,6 +118,7 @@ function conversationProgress(set: BucketSet) {
     progress as (
       select c.merchant_id, c.id, c.started_at, c.day, c.flow_id, c.flow_version_id, c.channel,
         coalesce(ev.reached_pay, false) as ev_reached_pay,
+        coalesce(ev.confirmed, false) as ev_confirmed,
         coalesce(ev.method_chosen, false) as ev_method_chosen,
         coalesce(ev.link_sent, false) as ev_link_sent,
         coalesce(ev.link_opened, false) or coalesce(pay.attempted, false) as ev_link_opened,
@@ -130,7 +132,8 @@ function conversationProgress(set: BucketSet) {
         paid_at is not null or ev_link_opened as is_opened,
         paid_at is not null or ev_link_opened or ev_link_sent as is_sent,
         paid_at is not null or ev_link_opened or ev_link_sent or ev_method_chosen as is_chosen,
-        paid_at is not null or ev_link_opened or ev_link_sent or ev_method_chosen or ev_reached_pay as is_reached
+        paid_at is not null or ev_link_opened or ev_link_sent or ev_method_chosen or ev_confirmed as is_confirmed,
+        paid_at is not null or ev_link_opened or ev_link_sent or ev_method_chosen or ev_confirmed or ev_reached_pay as is_reached
       from progress
     )`;
 }
@@ -142,6 +145,7 @@ export async function recountFunnel(db: DbOrTx, set: BucketSet): Promise<FunnelD
     select day, flow_id, flow_version_id, channel,
       count(*) as started,
       count(*) filter (where is_reached) as reached_pay,
+      count(*) filter (where is_confirmed) as confirmed,
       count(*) filter (where is_chosen) as method_chosen,
       count(*) filter (where is_sent) as link_sent,
       count(*) filter (where is_opened) as link_opened,
@@ -153,6 +157,7 @@ export async function recountFunnel(db: DbOrTx, set: BucketSet): Promise<FunnelD
     ...flowDayKey(set, r),
     started: num(r.started),
     reachedPay: num(r.reached_pay),
+    confirmed: num(r.confirmed),
     methodChosen: num(r.method_chosen),
     linkSent: num(r.link_sent),
     linkOpened: num(r.link_opened),

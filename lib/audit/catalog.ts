@@ -17,6 +17,7 @@ export const KNOWN_AUDIT_ACTIONS: Record<string, string> = {
   "channel.credentials_rotated": "Channel credentials rotated",
   "channel.disabled": "Channel disabled",
   "channel.enabled": "Channel enabled",
+  "channel.reminder_template_saved": "Channel reminder template saved",
   "connection.created": "Connection added",
   "connection.credentials_rotated": "Connection credentials rotated",
   "connection.disabled": "Connection disabled",

@@ -7,6 +7,7 @@ import {
   connectFlowChannel,
   listFlowChannels,
   rotateChannelConfig,
+  saveReminderTemplate,
   setChannelEnabled,
   type ChannelSettings,
   type ChannelSummary,
@@ -17,6 +18,7 @@ import {
   RotateChannelSchema,
   SetChannelEnabledSchema,
 } from "@/lib/channels/forms";
+import { SaveReminderTemplateSchema } from "@/lib/channels/settings";
 import { revalidatePath } from "next/cache";
 
 export interface ChannelView extends Omit<ChannelSettings, "createdAt" | "updatedAt"> {
@@ -34,6 +36,7 @@ function toView(channel: ChannelSettings | ChannelSummary): ChannelView {
     configHint: channel.configHint,
     apiBaseUrl: channel.apiBaseUrl,
     webhookUrl: channel.webhookUrl,
+    settings: channel.settings,
     createdAt: channel.createdAt.toISOString(),
     updatedAt: channel.updatedAt.toISOString(),
     ...("lastActivityAt" in channel
@@ -63,6 +66,12 @@ export const setChannelEnabledAction = defineAction({
   schema: SetChannelEnabledSchema,
   handler: async (input, ctx) =>
     toView(await setChannelEnabled(ctx, input.channelId, input.enabled)),
+});
+
+export const saveReminderTemplateAction = defineAction({
+  permission: "flows.edit",
+  schema: SaveReminderTemplateSchema,
+  handler: async (input, ctx) => toView(await saveReminderTemplate(ctx, input)),
 });
 
 export const rotateChannelConfigAction = defineAction({

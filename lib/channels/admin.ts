@@ -28,6 +28,12 @@ import {
   sealChannelConfig,
   type CreatedChannel,
 } from "./records";
+import {
+  readChannelSettings,
+  ReminderTemplateSchema,
+  SaveReminderTemplateSchema,
+  type ChannelSettings as StoredChannelSettings,
+} from "./settings";
 
 /** What the dashboard may show of a channel: hints only, never a token or a secret. */
 export interface ChannelSettings {
@@ -38,6 +44,8 @@ export interface ChannelSettings {
   configHint: Record<string, string>;
   apiBaseUrl: string | null;
   webhookUrl: string;
+  /** Not secrets: the WhatsApp reminder template. */
+  settings: StoredChannelSettings;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -72,6 +80,7 @@ function toSettings(row: Channel): ChannelSettings {
     configHint: row.configHint,
     apiBaseUrl: row.apiBaseUrl,
     webhookUrl: channelWebhookUrl(row.id),
+    settings: readChannelSettings(row.settings),
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };
@@ -213,6 +222,67 @@ async function lockChannel(tx: Tx, merchantId: string, channelId: string): Promi
     .for("update");
   if (!row) throw new NotFoundError("This channel");
   return row;
+}
+
+/**
+ * The approved WhatsApp template that reminders use after the customer's 24-hour window has
+ * closed: its name, language and body parameters. An empty name removes it (such reminders are
+ * then skipped, with the reason shown on the conversation).
+ */
+export async function saveReminderTemplate(
+  ctx: ServiceContext,
+  input: unknown,
+): Promise<ChannelSettings> {
+  assertCan(ctx, "flows.edit");
+  const parsed = SaveReminderTemplateSchema.safeParse(input);
+  if (!parsed.success)
+    throw new AppError("The template is invalid.", 422, zodFieldErrors(parsed.error));
+  const { channelId, name, language, parameters } = parsed.data;
+  let template: StoredChannelSettings["reminderTemplate"];
+  if (name) {
+    const checked = ReminderTemplateSchema.safeParse({
+      name,
+      language,
+      parameters: parameters
+        .split("\n")
+        .map((line) => line.trim())
+        .filter(Boolean),
+    });
+    if (!checked.success)
+      throw new AppError("The template is invalid.", 422, zodFieldErrors(checked.error));
+    template = checked.data;
+  }
+  return ctx.db.transaction(async (tx) => {
+    const row = await lockChannel(tx, ctx.merchantId, channelId);
+    if (row.kind !== "whatsapp")
+      throw new AppError("Only WhatsApp channels use message templates.", 422, {
+        name: ["Only WhatsApp channels use message templates"],
+      });
+    const before = readChannelSettings(row.settings);
+    const settings: StoredChannelSettings = { ...before };
+    if (template) settings.reminderTemplate = template;
+    else delete settings.reminderTemplate;
+    const updatedAt = new Date();
+    await tx
+      .update(channels)
+      .set({ settings, updatedAt })
+      .where(and(eq(channels.merchantId, ctx.merchantId), eq(channels.id, row.id)));
+    await recordAudit(tx, {
+      merchantId: ctx.merchantId,
+      actor: { userId: ctx.user.id, email: ctx.user.email },
+      action: "channel.reminder_template_saved",
+      targetType: "channel",
+      targetId: row.id,
+      summary: template
+        ? `Set the reminder template of WhatsApp channel "${row.label}" to ${template.name} (${template.language})`
+        : `Removed the reminder template of WhatsApp channel "${row.label}"`,
+      before: { reminderTemplate: before.reminderTemplate ?? null },
+      after: { reminderTemplate: template ?? null },
+      ip: ctx.ip,
+      userAgent: ctx.userAgent,
+    });
+    return toSettings({ ...row, settings, updatedAt });
+  });
 }
 
 /** A disabled channel's webhook answers 404, so the platform stops delivering to it. */

@@ -5,6 +5,7 @@ import type { Db } from "@/db/client";
 import type { Conversation, ConversationMessage } from "@/db/schema";
 import { getChannelAdapter } from "@/lib/channels/platforms";
 import { type ChannelAdapter, ChannelError } from "@/lib/channels/platforms/types";
+import { merchantProfile } from "@/lib/conversations/engine/environment";
 import {
   channelLocale,
   OutboundBodySchema,
@@ -15,6 +16,7 @@ import { recordSendStatus } from "@/lib/conversations/engine/store";
 import type { Lang } from "@/lib/flows/graph";
 import { guardedFetch } from "@/lib/http/outbound-url";
 import { getMerchantChannel, openChannelConfig } from "./records";
+import { readChannelSettings } from "./settings";
 
 function hasBaseOverride(apiBaseUrl: string | null, config: unknown): boolean {
   const configBase = (config as { baseUrl?: unknown } | null)?.baseUrl;
@@ -77,6 +79,10 @@ export async function sendOutbound(
     }
   }
 
+  const settings = readChannelSettings(channel?.settings);
+  const merchantName = settings.reminderTemplate
+    ? (await merchantProfile(db, conversation.merchantId)).merchantName
+    : undefined;
   for (const row of rows) {
     if (setupError || !channel) {
       await fail(row, setupError ?? "No channel");
@@ -95,6 +101,9 @@ export async function sendOutbound(
           // An overridden base is checked again on every call (DNS answers change), no redirects.
           fetch: hasBaseOverride(channel.apiBaseUrl, config) ? guardedFetch() : undefined,
           locale: channelLocale(conversation.lang as Lang),
+          ...(settings.reminderTemplate
+            ? { reminderTemplate: settings.reminderTemplate, merchantName }
+            : {}),
         },
       );
       const sentStatus: SendStatus = { status: "sent", at: now().toISOString() };

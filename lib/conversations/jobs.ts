@@ -18,7 +18,8 @@ import {
   FlowTimerPayloadSchema,
   PAYMENT_EVENT_JOB,
 } from "@/lib/conversations/engine/timers";
-import type { ConversationInput } from "@/lib/flows/runtime/types";
+import { reminderFactsFor } from "@/lib/conversations/reminders";
+import type { ConversationInput, ReminderFacts } from "@/lib/flows/runtime/types";
 import { registerJobHandler } from "@/lib/jobs/runner";
 
 interface JobContext {
@@ -33,7 +34,17 @@ export async function runFlowTimerJob(job: Job, ctx: JobContext): Promise<void> 
     timerId: payload.timerId,
     fired: payload.fired,
   };
-  await stepConversation(ctx.db, job.merchantId, payload.conversationId, input, { now: ctx.now });
+  // A reminder must follow its channel's rules: the runtime decides from these facts.
+  let reminders: ReminderFacts | undefined;
+  if (payload.fired === "reminder") {
+    const conversation = await getConversation(ctx.db, job.merchantId, payload.conversationId);
+    if (!conversation) return;
+    reminders = await reminderFactsFor(ctx.db, conversation);
+  }
+  await stepConversation(ctx.db, job.merchantId, payload.conversationId, input, {
+    now: ctx.now,
+    reminders,
+  });
 }
 
 export async function runPaymentEventJob(job: Job, ctx: JobContext): Promise<void> {

@@ -95,6 +95,29 @@ export const PayDataSchema = z.object({
   expiresInMinutes: minutes(MONTH_MINUTES),
 });
 
+/**
+ * Shows the customer what they are about to pay (items, quantities, total, merchant) and waits
+ * for Confirm or Change. Its amount source must be the pay node's: the pay node only charges
+ * an amount confirmed here.
+ */
+export const ConfirmDataSchema = z.object({
+  ...labelField,
+  /** Optional lead line; the built-in "Please check your order" is used when empty. */
+  prompt: LocalizedTextSchema.default({}),
+  amountFrom: z.enum(["cart", "variable"]),
+  amountVariable: VariableNameSchema.optional(),
+  /** What a variable amount pays for ("Invoice {{invoice_number}}"), shown above the total. */
+  description: LocalizedTextSchema.default({}),
+});
+
+const CLOCK_TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
+export const QuietHoursSchema = z.object({
+  /** "21:00": reminders due from then on wait until `end`, in the merchant's time zone. */
+  start: z.string().regex(CLOCK_TIME, "A time like 21:00"),
+  end: z.string().regex(CLOCK_TIME, "A time like 08:00"),
+});
+export type QuietHours = z.infer<typeof QuietHoursSchema>;
+
 export const WaitPaymentDataSchema = z.object({
   ...labelField,
   timeoutMinutes: minutes(MONTH_MINUTES),
@@ -105,6 +128,8 @@ export const ReminderDataSchema = z.object({
   afterMinutes: minutes(MONTH_MINUTES),
   maxTimes: z.number().int().min(0).max(10),
   text: LocalizedTextSchema,
+  /** No reminder goes out in these hours (merchant's time zone): it is sent when they end. */
+  quietHours: QuietHoursSchema.optional(),
 });
 
 export const CONDITION_OPERATORS = ["eq", "neq", "gt", "lt", "contains", "set"] as const;
@@ -134,6 +159,7 @@ export const FlowNodeSchema = z.discriminatedUnion("type", [
   nodeSchema("ask", AskDataSchema),
   nodeSchema("product_choice", ProductChoiceDataSchema),
   nodeSchema("choose_method", ChooseMethodDataSchema),
+  nodeSchema("confirm", ConfirmDataSchema),
   nodeSchema("pay", PayDataSchema),
   nodeSchema("wait_payment", WaitPaymentDataSchema),
   nodeSchema("receipt", ReceiptDataSchema),
@@ -193,6 +219,7 @@ export const NODE_OUTPUTS: Record<
   ask: { required: ["next"], optional: ["invalid"] },
   product_choice: { required: ["next"], optional: ["invalid"] },
   choose_method: { required: ["next"], optional: ["invalid"] },
+  confirm: { required: ["next"], optional: ["change", "invalid"] },
   pay: { required: ["next"], optional: [] },
   wait_payment: {
     required: ["succeeded"],
@@ -215,6 +242,7 @@ export const WAITING_NODE_TYPES: readonly NodeType[] = [
   "ask",
   "product_choice",
   "choose_method",
+  "confirm",
   "pay",
   "wait_payment",
   "reminder",

@@ -158,6 +158,17 @@ function finish(b: Builder, wait: string, receiptText: LocalizedText, paidFrom?:
   b.chain(receipt, end);
 }
 
+/** Reminders wait out the night in the merchant's time zone. */
+const QUIET_HOURS = { start: "21:00", end: "08:00" };
+
+/** The confirm step's lead line, the built-in wording, editable per language. */
+const CONFIRM_PROMPT = t(
+  "Please check your order before paying:",
+  "Vérifiez votre commande avant de payer :",
+  "付款前请核对您的订单：",
+  "Periksa pesanan Anda sebelum membayar:",
+);
+
 function payInvoice(b: Builder): void {
   const start = b.add("start", "start", {});
   const hello = b.add("welcome", "message", {
@@ -198,6 +209,17 @@ function payInvoice(b: Builder): void {
     ),
     retry: {},
   });
+  const confirm = b.add("confirm", "confirm", {
+    amountFrom: "variable",
+    amountVariable: "amount",
+    prompt: CONFIRM_PROMPT,
+    description: t(
+      "Invoice {{invoice_number}}",
+      "Facture {{invoice_number}}",
+      "发票 {{invoice_number}}",
+      "Faktur {{invoice_number}}",
+    ),
+  });
   const method = b.add("choose_method", "choose_method", { prompt: CHOOSE_PROMPT });
   const pay = b.add("pay", "pay", {
     amountFrom: "variable",
@@ -211,6 +233,7 @@ function payInvoice(b: Builder): void {
     expiresInMinutes: 1440,
   });
   const reminder = b.add("reminder", "reminder", {
+    quietHours: QUIET_HOURS,
     afterMinutes: 60,
     maxTimes: 2,
     text: t(
@@ -221,7 +244,7 @@ function payInvoice(b: Builder): void {
     ),
   });
   const wait = b.add("wait_payment", "wait_payment", { timeoutMinutes: 1260 });
-  b.chain(start, hello, invoice, amount, method, pay, reminder);
+  b.chain(start, hello, invoice, amount, confirm, method, pay, reminder);
   b.link(reminder, "unpaid", wait);
   finish(
     b,
@@ -273,13 +296,11 @@ function orderAndPay(b: Builder, currency: string): void {
       },
     ],
   });
-  const summary = b.add("summary", "message", {
-    text: t(
-      "Your order: {{cart}}. Total: {{total}}.",
-      "Votre commande : {{cart}}. Total : {{total}}.",
-      "您的订单：{{cart}}。合计：{{total}}。",
-      "Pesanan Anda: {{cart}}. Total: {{total}}.",
-    ),
+  // Items, quantities, total and merchant, with Confirm / Change (back to the catalogue).
+  const confirm = b.add("confirm", "confirm", {
+    amountFrom: "cart",
+    prompt: CONFIRM_PROMPT,
+    description: {},
   });
   const method = b.add("choose_method", "choose_method", { prompt: CHOOSE_PROMPT });
   const pay = b.add("pay", "pay", {
@@ -288,7 +309,7 @@ function orderAndPay(b: Builder, currency: string): void {
     expiresInMinutes: 60,
   });
   const wait = b.add("wait_payment", "wait_payment", { timeoutMinutes: 60 });
-  b.chain(start, catalogue, summary, method, pay, wait);
+  b.chain(start, catalogue, confirm, method, pay, wait);
   finish(
     b,
     wait,
@@ -328,6 +349,12 @@ function donation(b: Builder, currency: string): void {
       label: moneyText(minor, currency),
     })),
   });
+  const confirm = b.add("confirm", "confirm", {
+    amountFrom: "variable",
+    amountVariable: "donation_amount",
+    prompt: CONFIRM_PROMPT,
+    description: t("Donation", "Don", "捐赠", "Donasi"),
+  });
   const method = b.add("choose_method", "choose_method", { prompt: CHOOSE_PROMPT });
   const pay = b.add("pay", "pay", {
     amountFrom: "variable",
@@ -336,7 +363,7 @@ function donation(b: Builder, currency: string): void {
     expiresInMinutes: 60,
   });
   const wait = b.add("wait_payment", "wait_payment", { timeoutMinutes: 60 });
-  b.chain(start, intro, amount, method, pay, wait);
+  b.chain(start, intro, amount, confirm, method, pay, wait);
   finish(
     b,
     wait,
@@ -364,6 +391,17 @@ function reminderLink(b: Builder): void {
       "Halo! Ada pembayaran sebesar {{amount_due}} untuk faktur {{invoice_number}}.",
     ),
   });
+  const confirm = b.add("confirm", "confirm", {
+    amountFrom: "variable",
+    amountVariable: "amount_due",
+    prompt: CONFIRM_PROMPT,
+    description: t(
+      "Invoice {{invoice_number}}",
+      "Facture {{invoice_number}}",
+      "发票 {{invoice_number}}",
+      "Faktur {{invoice_number}}",
+    ),
+  });
   const pay = b.add("pay", "pay", {
     amountFrom: "variable",
     amountVariable: "amount_due",
@@ -376,6 +414,7 @@ function reminderLink(b: Builder): void {
     expiresInMinutes: 10_080,
   });
   const reminder = b.add("reminder", "reminder", {
+    quietHours: QUIET_HOURS,
     afterMinutes: 1440,
     maxTimes: 2,
     text: t(
@@ -386,7 +425,7 @@ function reminderLink(b: Builder): void {
     ),
   });
   const wait = b.add("wait_payment", "wait_payment", { timeoutMinutes: 5760 });
-  b.chain(start, hello, pay, reminder);
+  b.chain(start, hello, confirm, pay, reminder);
   b.link(reminder, "unpaid", wait);
   finish(
     b,

@@ -70,6 +70,7 @@ export function validateFlow(graph: unknown, ctx: ValidationContext): FlowIssue[
     checkNodeData(node, flow, ctx, report);
     checkTranslations(node, flow, report);
   }
+  checkConfirmationBeforePay(flow, index, report);
   checkPathsToEnd(flow, index, reachable, report);
   checkLoopsWithoutInput(flow, index, report);
   checkVariables(flow, index, reachable, report);
@@ -258,6 +259,63 @@ function checkNodeData(
     case "pay":
       checkPayNode(node, flow, ctx, report);
       break;
+    case "confirm":
+      if (node.data.amountFrom === "variable" && !node.data.amountVariable)
+        report(
+          error(
+            "confirm_amount_variable_missing",
+            `Node ${name} confirms an amount from a variable but doesn't say which.`,
+            at,
+          ),
+        );
+      break;
+  }
+}
+
+/**
+ * Every way to a pay node should pass a confirm node showing the same amount: a live flow
+ * never charges an amount the customer did not confirm (the pay node hands off instead), and
+ * in test mode the designer warns before merchants find out from a customer.
+ */
+export function checkConfirmationBeforePay(
+  flow: FlowGraph,
+  index: GraphIndex,
+  report: Report,
+): void {
+  const unconfirmed = new Set<string>();
+  const queue = index.startIds.slice(0, 1);
+  while (queue.length > 0) {
+    const id = queue.shift()!;
+    const node = index.nodes.get(id);
+    if (!node || unconfirmed.has(id) || node.type === "confirm") continue;
+    unconfirmed.add(id);
+    for (const target of index.outputs.get(id)?.values() ?? []) queue.push(target);
+  }
+  for (const node of flow.nodes) {
+    if (node.type !== "pay") continue;
+    const at = { nodeId: node.id };
+    if (unconfirmed.has(node.id)) {
+      report({
+        ...at,
+        code: "pay_without_confirmation",
+        severity: "warning",
+        message: `Node ${describeNode(node)} can be reached without a Confirm order step in front of it: customers should see and confirm what they pay. In live mode such a payment is refused and handed to your team.`,
+      });
+      continue;
+    }
+    const sameAmount = flow.nodes.some(
+      (n) =>
+        n.type === "confirm" &&
+        n.data.amountFrom === node.data.amountFrom &&
+        (n.data.amountFrom === "cart" || n.data.amountVariable === node.data.amountVariable),
+    );
+    if (!sameAmount)
+      report({
+        ...at,
+        code: "confirm_amount_differs",
+        severity: "warning",
+        message: `Node ${describeNode(node)} charges a different amount than the Confirm order step before it shows; the customer would be asked to confirm again.`,
+      });
   }
 }
 

@@ -51,6 +51,13 @@ export const checkoutInputSchema = z.object({
   /** Who asks for it (the bot by default); an agent's request names the agent. */
   origin: z.enum(PAYMENT_ORIGINS).default("bot"),
   createdByUserId: z.string().min(1).max(100).optional(),
+  /**
+   * What the customer confirmed in the chat (the bot's confirm step): a checkout for any other
+   * amount or currency is refused, so the charged amount is the confirmed one.
+   */
+  confirmed: z
+    .object({ amountMinor: z.number().int().positive(), currency: z.string(), hash: z.string() })
+    .optional(),
 });
 export type CheckoutRequest = z.input<typeof checkoutInputSchema>;
 
@@ -123,6 +130,13 @@ export async function createCheckout(
   const parsed = checkoutInputSchema.safeParse(input);
   if (!parsed.success) throw invalid(parsed.error);
   const request = parsed.data;
+  if (
+    request.confirmed &&
+    (request.confirmed.amountMinor !== request.amountMinor ||
+      request.confirmed.currency.toUpperCase() !== request.currency)
+  ) {
+    throw new ConflictError("The amount differs from the one the customer confirmed.");
+  }
   const connection = await activeConnection(db, merchantId, request.connectionId);
   checkCapabilities(connection, request.currency, request.methods);
   if (request.mode && connection.mode !== request.mode) {

@@ -53,12 +53,12 @@ test("owner builds an Order and pay flow, watches validation, and publishes it",
   await expect(page.getByTestId("flow-node-message_1")).toHaveAttribute("data-error-count", "0");
 
   // Edit an existing French text; the canvas shows the language the inspector is on.
-  await page.getByTestId("flow-node-summary").click();
+  await page.getByTestId("flow-node-confirm").click();
   await inspector(page).getByRole("tab", { name: "FR" }).click();
   await inspector(page)
-    .getByLabel("Text (FR)")
+    .getByLabel("Lead line (FR)")
     .fill("Votre commande : {{cart}}. À régler : {{total}}.");
-  await expect(page.getByTestId("flow-node-summary")).toContainText("À régler");
+  await expect(page.getByTestId("flow-node-confirm")).toContainText("À régler");
   await expect(saveStatus(page)).toHaveText("Saved");
 
   // Cutting a required output is an error naming the node; undo restores it.
@@ -85,9 +85,9 @@ test("owner builds an Order and pay flow, watches validation, and publishes it",
   // What was saved is what a reload shows.
   await page.reload();
   await expect(page.getByTestId("flow-node-message_1")).toBeVisible();
-  await page.getByTestId("flow-node-summary").click();
+  await page.getByTestId("flow-node-confirm").click();
   await inspector(page).getByRole("tab", { name: "FR" }).click();
-  await expect(inspector(page).getByLabel("Text (FR)")).toHaveValue(
+  await expect(inspector(page).getByLabel("Lead line (FR)")).toHaveValue(
     "Votre commande : {{cart}}. À régler : {{total}}.",
   );
 

@@ -41,12 +41,12 @@ test("owner designs and publishes a flow, a customer pays in French, the owner s
   await inspector(page).getByLabel("Product 1 price").fill(PRICE_INPUT);
   await expect(inspector(page).getByLabel("Product 1 price")).toHaveValue(PRICE_INPUT);
 
-  // The order summary's French text.
-  await page.getByTestId("flow-node-summary").click();
-  await expect(inspector(page).getByRole("heading", { name: "summary" })).toBeVisible();
+  // The order confirmation's French lead line.
+  await page.getByTestId("flow-node-confirm").click();
+  await expect(inspector(page).getByRole("heading", { name: "confirm" })).toBeVisible();
   await inspector(page).getByRole("tab", { name: "FR" }).click();
-  await inspector(page).getByLabel("Text (FR)").fill(SUMMARY_FR);
-  await expect(page.getByTestId("flow-node-summary")).toContainText("À régler");
+  await inspector(page).getByLabel("Lead line (FR)").fill(SUMMARY_FR);
+  await expect(page.getByTestId("flow-node-confirm")).toContainText("À régler");
   await expect(page.getByTestId("save-status")).toHaveText("Saved");
   await expect(page.getByTestId("error-count")).toHaveText("No errors");
 
@@ -88,6 +88,7 @@ test("owner designs and publishes a flow, a customer pays in French, the owner s
   await expect(summary).toBeVisible();
   await expect(summary).toContainText(PRODUCT_FR);
   await expect(summary).toContainText(TOTAL_FR);
+  await chat.getByRole("button", { name: "Confirmer", exact: true }).last().click();
   await expect(chat.getByText("Comment souhaitez-vous payer ?")).toBeVisible();
   await chat.getByRole("button", { name: "Carte bancaire", exact: true }).click();
 

@@ -36,6 +36,8 @@ test("a customer orders in French, pays on the Sandbox page and gets the French 
   await chat.getByRole("button", { name: /^Tarte Tatin/ }).click();
   await expect(chat.getByTestId("customer-message").last()).toContainText("Tarte Tatin");
   await chat.getByRole("button", { name: "Terminé, passer au paiement" }).click();
+  await expect(chat.getByText("Vérifiez votre commande avant de payer :")).toBeVisible();
+  await chat.getByRole("button", { name: "Confirmer", exact: true }).click();
   await expect(chat.getByText("Comment souhaitez-vous payer ?")).toBeVisible();
   await chat.getByRole("button", { name: "Carte bancaire", exact: true }).click();
 

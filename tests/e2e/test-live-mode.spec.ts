@@ -29,6 +29,7 @@ test("a flow published in test mode shows the banner in the chat and on the chec
   await expect(chat.getByTestId("test-mode-banner")).toHaveText("Test mode — no money moves");
   await chat.getByRole("button", { name: /^Tarte Tatin/ }).click();
   await chat.getByRole("button", { name: "Done, go to payment" }).click();
+  await chat.getByRole("button", { name: "Confirm", exact: true }).click();
   await chat.getByRole("button", { name: "Card", exact: true }).click();
   const payLink = chat.getByTestId("payment-link");
   await expect(payLink).toBeVisible({ timeout: 15_000 });
@@ -57,6 +58,9 @@ test("a customer on a live flow is never shown the Sandbox page", async ({ page,
     await input.press("Enter");
     await expect.poll(() => bot.count()).toBeGreaterThan(before);
   }
+  // The customer confirms the amount first; only then is a way to pay looked for.
+  await expect(bot.last()).toContainText("Total: €25.00");
+  await chat.getByRole("button", { name: "Confirm", exact: true }).click();
   // The demo's live connections cannot be verified from here, so they stand in "error" and no
   // method is offered: the bot hands over to a person instead of sending anyone to a checkout
   // (the Sandbox, which covers card too, is never a fallback for a live chat).

@@ -208,7 +208,30 @@ function validateWhatsAppPayload(payload: Json): GraphReply | null {
       : invalidValue("Text body length invalid. Min length: 1, Max length: 4096");
   }
   if (payload.type === "interactive") return validateWhatsAppInteractive(obj(payload.interactive));
+  if (payload.type === "template") return validateWhatsAppTemplate(obj(payload.template));
   return invalidParam("Invalid parameter: type");
+}
+
+/** Cloud API template messages: a name, a language code, body parameters of type text. */
+function validateWhatsAppTemplate(template: Json): GraphReply | null {
+  if (typeof template.name !== "string" || !/^[a-z0-9_]+$/.test(template.name))
+    return invalidParam("The parameter template['name'] is required.");
+  if (typeof obj(template.language).code !== "string")
+    return invalidParam("The parameter template['language']['code'] is required.");
+  const components = template.components;
+  if (components === undefined) return null;
+  if (!Array.isArray(components)) return invalidParam("Invalid parameter: template.components");
+  for (const component of components) {
+    const c = obj(component);
+    if (c.type !== "body" || !Array.isArray(c.parameters))
+      return invalidParam("Invalid parameter: template.components.type");
+    for (const p of c.parameters) {
+      const parameter = obj(p);
+      if (parameter.type !== "text" || !within(parameter.text, 1, 32768))
+        return invalidValue("Parameter text length invalid");
+    }
+  }
+  return null;
 }
 
 export async function startFakeMeta(opts: FakeMetaOptions): Promise<FakeMeta> {
@@ -252,7 +275,8 @@ export async function startFakeMeta(opts: FakeMetaOptions): Promise<FakeMeta> {
     const invalid = validateWhatsAppPayload(body);
     if (invalid) return invalid;
     const to = body.to as string;
-    if (closedWindows.has(to)) {
+    // Outside the customer service window only template messages are delivered.
+    if (closedWindows.has(to) && body.type !== "template") {
       return graphError(400, 131047, "Re-engagement message", {
         details:
           "Message failed to send because more than 24 hours have passed since the customer last replied to this number.",

@@ -98,7 +98,8 @@ describe.each(ENGINES)("test and live modes on %s", (engine) => {
       });
     const catalogue = started.messages.find((m) => m.kind === "choices");
     await say("1", catalogue?.options?.[0]?.value);
-    const summary = await say("done");
+    await say("done");
+    const summary = await say("Confirm");
     const offered = summary.messages.find((m) => m.kind === "choices")?.options ?? [];
     const paid = await say("Card", "card");
     return {

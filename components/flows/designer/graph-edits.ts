@@ -39,6 +39,8 @@ export function defaultNodeData(type: NodeType, graph: FlowGraph): FlowNode["dat
       return { prompt: {}, products: [], allowMultiple: true, variable: "cart" };
     case "choose_method":
       return { prompt: {} };
+    case "confirm":
+      return { prompt: {}, amountFrom: "cart", description: {} };
     case "pay":
       return { amountFrom: "cart", description: {}, expiresInMinutes: 60 };
     case "wait_payment":

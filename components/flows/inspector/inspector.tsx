@@ -10,6 +10,7 @@ import type { FlowIssue } from "@/lib/flows/validate";
 import { useDesigner } from "../designer/designer-context";
 import { NODE_META } from "../node-meta";
 import { AskFields } from "./ask-fields";
+import { ConfirmFields } from "./confirm-fields";
 import { LangTabs, LocalizedField } from "./fields";
 import { ChooseMethodFields } from "./method-fields";
 import { NextSteps } from "./next-steps";
@@ -52,6 +53,8 @@ function TypeFields({ node }: { node: FlowNode }) {
       return <ProductChoiceFields node={node} />;
     case "choose_method":
       return <ChooseMethodFields node={node} />;
+    case "confirm":
+      return <ConfirmFields node={node} />;
     case "pay":
       return <PayFields node={node} />;
     case "wait_payment":

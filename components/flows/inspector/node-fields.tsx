@@ -104,7 +104,55 @@ export function ReminderFields({ node }: { node: NodeOf<"reminder"> }) {
         value={node.data.text}
         onChange={(text) => edit({ text }, "text")}
       />
+      <QuietHoursFields node={node} />
     </>
+  );
+}
+
+const CLOCK_TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
+const parseClock = (text: string): Parsed<string> =>
+  CLOCK_TIME.test(text.trim())
+    ? { ok: true, value: text.trim() }
+    : { ok: false, message: "A time like 21:00" };
+
+/** Reminders due in these hours (your business's time zone) wait until they end. */
+function QuietHoursFields({ node }: { node: NodeOf<"reminder"> }) {
+  const edit = useNodeEdit(node);
+  const quiet = node.data.quietHours;
+  return (
+    <fieldset className="space-y-2">
+      <legend className="text-sm font-medium text-slate-700">Quiet hours</legend>
+      <label className="flex items-center gap-2 text-sm">
+        <input
+          type="checkbox"
+          checked={quiet !== undefined}
+          onChange={(e) =>
+            edit({ quietHours: e.target.checked ? { start: "21:00", end: "08:00" } : undefined })
+          }
+        />
+        Hold reminders overnight (your business&apos;s time zone); they go out when quiet hours end
+      </label>
+      {quiet ? (
+        <div className="grid grid-cols-2 gap-3">
+          <ValidatedInput
+            id={`${node.id}-quiet-start`}
+            label="From"
+            value={quiet.start}
+            format={(t) => t}
+            parse={parseClock}
+            onCommit={(start) => edit({ quietHours: { ...quiet, start } }, "quiet-start")}
+          />
+          <ValidatedInput
+            id={`${node.id}-quiet-end`}
+            label="Until"
+            value={quiet.end}
+            format={(t) => t}
+            parse={parseClock}
+            onCommit={(end) => edit({ quietHours: { ...quiet, end } }, "quiet-end")}
+          />
+        </div>
+      ) : null}
+    </fieldset>
   );
 }
 

@@ -67,6 +67,10 @@ export interface SendOptions {
   timeoutMs?: number;
   /** Locale for amounts in rendered text ("en", "de-CH"). */
   locale?: string;
+  /** WhatsApp: the approved template for messages outside the 24-hour window. */
+  reminderTemplate?: { name: string; language: string; parameters: string[] };
+  /** Filled into the template's {{merchant}}. */
+  merchantName?: string;
 }
 
 export interface SendResult {

@@ -1,5 +1,7 @@
 // WhatsApp Cloud API: whatsapp_business_account webhooks in, POST /{phone-number-id}/messages out.
+import { formatMoney } from "@/lib/money";
 import { z } from "zod";
+import { fillTemplateParameter } from "../settings";
 import { postJson, resolveBaseUrl } from "./http";
 import {
   DEFAULT_GRAPH_BASE_URL,
@@ -10,7 +12,14 @@ import {
 import { parseJsonBody } from "./parse-body";
 import { renderForChannel, type RenderedMessage } from "./render";
 import { sanitizeInboundText, truncateText } from "./sanitize";
-import type { ChannelAdapter, ChannelCapabilities, InboundMessage } from "./types";
+import {
+  ChannelError,
+  type ChannelAdapter,
+  type ChannelCapabilities,
+  type InboundMessage,
+  type OutboundMessage,
+  type SendOptions,
+} from "./types";
 
 export const whatsappConfigSchema = z.object({
   accessToken: z.string().min(1),
@@ -150,6 +159,40 @@ function interactivePayload(rendered: RenderedMessage): Record<string, unknown> 
   return { type: "text", text: { body: rendered.text, preview_url: false } };
 }
 
+/**
+ * A reminder outside the 24-hour customer service window: only an approved template may go out
+ * (Cloud API messages, type "template", with the body's parameters in order).
+ */
+function templatePayload(
+  outbound: Extract<OutboundMessage, { kind: "payment_link" }>,
+  opts: SendOptions,
+): Record<string, unknown> {
+  const template = opts.reminderTemplate;
+  if (!template)
+    throw new ChannelError(
+      "Outside the 24-hour window WhatsApp only delivers an approved template, and none is set",
+      "whatsapp",
+      "recipient_unavailable",
+    );
+  const values = {
+    amount: formatMoney(outbound.amountMinor, outbound.currency, opts.locale ?? "en"),
+    link: outbound.url,
+    merchant: opts.merchantName ?? "",
+  };
+  const parameters = template.parameters.map((p) => ({
+    type: "text",
+    text: fillTemplateParameter(p, values),
+  }));
+  return {
+    type: "template",
+    template: {
+      name: template.name,
+      language: { code: template.language },
+      ...(parameters.length > 0 ? { components: [{ type: "body", parameters }] } : {}),
+    },
+  };
+}
+
 const sendResponse = z.object({ messages: z.array(z.object({ id: z.string() })).min(1) });
 
 export const whatsappAdapter: ChannelAdapter<WhatsAppConfig> = {
@@ -176,12 +219,17 @@ export const whatsappAdapter: ChannelAdapter<WhatsAppConfig> = {
   },
 
   async send(cfg, chatId, outbound, opts = {}) {
-    const rendered = renderForChannel(outbound, whatsappCapabilities, { locale: opts.locale });
+    const content =
+      outbound.kind === "payment_link" && outbound.viaTemplate
+        ? templatePayload(outbound, opts)
+        : interactivePayload(
+            renderForChannel(outbound, whatsappCapabilities, { locale: opts.locale }),
+          );
     const payload = {
       messaging_product: "whatsapp",
       recipient_type: "individual",
       to: chatId,
-      ...interactivePayload(rendered),
+      ...content,
     };
     const base = resolveBaseUrl(DEFAULT_GRAPH_BASE_URL, cfg.baseUrl, opts.baseUrl);
     const url = `${base}/${cfg.apiVersion}/${cfg.phoneNumberId}/messages`;

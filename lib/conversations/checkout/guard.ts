@@ -2,6 +2,7 @@
 // charge exactly what the conversation's state says — the cart total recomputed from the
 // catalogue prices stored in it, or the amount the runtime validated — and nothing a client sent.
 import type { FlowGraph } from "@/lib/flows/graph";
+import { checkConfirmed } from "@/lib/flows/runtime/confirmation";
 import { asAmount } from "@/lib/flows/runtime/text";
 import type { ConversationState, RuntimeAction } from "@/lib/flows/runtime/types";
 import { multiplyMinor, sumMinor } from "@/lib/money";
@@ -9,6 +10,33 @@ import { multiplyMinor, sumMinor } from "@/lib/money";
 export type CheckoutRequest = Extract<RuntimeAction, { type: "create_checkout" }>;
 
 export type CheckoutCheck = { ok: true } | { ok: false; reason: string };
+
+/**
+ * A checkout needs the customer's confirmation of this amount: always in live mode, and in test
+ * mode whenever the flow has a confirm step or the request names a confirmation.
+ */
+export function checkCheckoutConfirmation(
+  graph: FlowGraph,
+  state: ConversationState,
+  action: CheckoutRequest,
+  mode: "test" | "live",
+): CheckoutCheck {
+  const required =
+    mode === "live" ||
+    action.confirmationHash !== undefined ||
+    graph.nodes.some((n) => n.type === "confirm");
+  if (!required) return { ok: true };
+  const node = graph.nodes.find((n) => n.id === state.payment?.payNodeId);
+  if (!node || node.type !== "pay") return { ok: false, reason: "pay_node_missing" };
+  const check = checkConfirmed(state, node.data, action.amountMinor, action.currency);
+  if (!check.ok) return { ok: false, reason: `unconfirmed:${check.reason}` };
+  if (
+    action.confirmationHash !== check.confirmation.hash ||
+    state.payment?.confirmationHash !== check.confirmation.hash
+  )
+    return { ok: false, reason: "unconfirmed:hash_mismatch" };
+  return { ok: true };
+}
 
 export function checkCheckoutAmount(
   graph: FlowGraph,

@@ -11,7 +11,7 @@ import type { EngineEvent } from "@/lib/conversations/engine/store";
 import { isDemoMode } from "@/lib/env";
 import type { ConversationInput } from "@/lib/flows/runtime/types";
 import { createCheckout } from "@/lib/payments/checkout";
-import { type CheckoutRequest, checkCheckoutAmount } from "./guard";
+import { type CheckoutRequest, checkCheckoutAmount, checkCheckoutConfirmation } from "./guard";
 import { pickConnection } from "./methods";
 
 export interface CheckoutOutcome {
@@ -50,6 +50,8 @@ export async function createConversationCheckout(
 
   const check = checkCheckoutAmount(env.graph, state, request);
   if (!check.ok) return failed(check.reason);
+  const confirmed = checkCheckoutConfirmation(env.graph, state, request, conversation.mode);
+  if (!confirmed.ok) return failed(confirmed.reason);
 
   const connection = pickConnection(env.connections, {
     mode: conversation.mode,
@@ -79,6 +81,15 @@ export async function createConversationCheckout(
       mode: conversation.mode,
       locale: state.lang,
       expiresAt: new Date(request.expiresAt),
+      ...(request.confirmationHash && state.confirmation
+        ? {
+            confirmed: {
+              amountMinor: state.confirmation.amountMinor,
+              currency: state.confirmation.currency,
+              hash: request.confirmationHash,
+            },
+          }
+        : {}),
     });
     if (!payment.checkoutUrl) return failed("no_checkout_url");
     return {

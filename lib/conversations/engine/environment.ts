@@ -2,12 +2,13 @@
 // or the current draft in a simulation), its channel's capabilities and the merchant's
 // connections of the conversation's mode (a simulation is test: it never reaches a live provider).
 import type { DbOrTx } from "@/db/client";
-import type { Conversation, Mode } from "@/db/schema";
+import { type Conversation, merchants, type Mode } from "@/db/schema";
 import { getChannelAdapter } from "@/lib/channels/platforms";
 import type { ChannelKind } from "@/lib/channels/platforms/types";
 import { type ConnectionOffer, connectionsInMode } from "@/lib/conversations/checkout/methods";
 import { NotFoundError } from "@/lib/errors";
 import type { FlowGraph } from "@/lib/flows/graph";
+import { eq } from "drizzle-orm";
 import {
   findFlowForRuntime,
   listConnectionOffers,
@@ -33,6 +34,29 @@ export function offersFor(all: ConnectionOffer[], origin: ConversationOrigin): C
 
 export async function connectionsFor(db: DbOrTx, merchantId: string, origin: ConversationOrigin) {
   return offersFor(await listConnectionOffers(db, merchantId), origin);
+}
+
+export interface MerchantProfile {
+  merchantName: string;
+  timeZone: string;
+}
+
+// The confirmation step shows the merchant's name and reminders read its time zone on every
+// step; both change rarely, so a process keeps them for a minute instead of a query per step.
+const PROFILE_TTL_MS = 60_000;
+const profiles = new Map<string, { profile: MerchantProfile; at: number }>();
+
+export async function merchantProfile(db: DbOrTx, merchantId: string): Promise<MerchantProfile> {
+  const hit = profiles.get(merchantId);
+  if (hit && Date.now() - hit.at < PROFILE_TTL_MS) return hit.profile;
+  const [row] = await db
+    .select({ name: merchants.name, timezone: merchants.timezone })
+    .from(merchants)
+    .where(eq(merchants.id, merchantId));
+  const profile = { merchantName: row?.name ?? "", timeZone: row?.timezone ?? "UTC" };
+  if (profiles.size > 5_000) profiles.clear();
+  profiles.set(merchantId, { profile, at: Date.now() });
+  return profile;
 }
 
 export function capabilitiesOf(channel: ChannelKind) {
@@ -88,7 +112,12 @@ export async function loadStepEnvironment(
   // One after the other: inside a transaction both run on the same connection anyway.
   const graph = await graphForConversation(db, conversation, draftGraph);
   const connections = await connectionsFor(db, conversation.merchantId, conversation);
-  return { graph, connections, capabilities: capabilitiesOf(conversation.channel) };
+  return {
+    graph,
+    connections,
+    capabilities: capabilitiesOf(conversation.channel),
+    ...(await merchantProfile(db, conversation.merchantId)),
+  };
 }
 
 /** The environment of a conversation whose merchant's connections were read with it. */
@@ -102,5 +131,6 @@ export async function environmentFor(
     graph: await graphForConversation(db, conversation, draftGraph),
     connections: offersFor(connections, conversation),
     capabilities: capabilitiesOf(conversation.channel),
+    ...(await merchantProfile(db, conversation.merchantId)),
   };
 }

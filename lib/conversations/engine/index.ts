@@ -17,6 +17,7 @@ import {
   capabilitiesOf,
   connectionsFor,
   environmentFor,
+  merchantProfile,
   versionForNewConversation,
 } from "./environment";
 import { type InboundText, langFromTag, prepareInbound } from "./inbound";
@@ -258,6 +259,7 @@ async function openChat(
     graph,
     capabilities: capabilitiesOf(params.channel),
     connections: await connectionsFor(tx, flow.merchantId, { mode, isSimulation }),
+    ...(await merchantProfile(tx, flow.merchantId)),
   };
   const before = newConversation(flow, params, state, id, { isSimulation, mode }, now);
   const plan = planStep(before, env, input, { now, lastMessageAt: null, inbound });

@@ -56,6 +56,8 @@ export const OutboundBodySchema = z.discriminatedUnion("kind", [
     amountMinor: z.number().int(),
     currency: z.string(),
     methods: z.array(z.string()),
+    /** A reminder outside WhatsApp's 24-hour window: sent as the channel's approved template. */
+    viaTemplate: z.boolean().optional(),
     delivery: SendStatusSchema.optional(),
     author: MessageAuthorSchema.optional(),
     /** An agent's payment request: the payment it links to. */
@@ -109,6 +111,7 @@ export function outboundBody(message: OutboundMessage, send: SendStatus): Outbou
         amountMinor: message.amountMinor,
         currency: message.currency,
         methods: [...message.methods],
+        ...(message.viaTemplate ? { viaTemplate: true } : {}),
         delivery: send,
       };
     case "receipt":

@@ -9,6 +9,7 @@ import { newId } from "@/lib/ids";
 import {
   capabilitiesOf,
   connectionsFor,
+  merchantProfile,
   offersFor,
   versionForNewConversation,
 } from "./environment";
@@ -58,7 +59,12 @@ export async function startConversation(
   const connections = all
     ? offersFor(all, origin)
     : await connectionsFor(db, flow.merchantId, origin);
-  const env: StepEnvironment = { graph, capabilities: capabilitiesOf(params.channel), connections };
+  const env: StepEnvironment = {
+    graph,
+    capabilities: capabilitiesOf(params.channel),
+    connections,
+    ...(await merchantProfile(db, flow.merchantId)),
+  };
   const id = newId("conversation");
   const before = newConversation(
     flow,

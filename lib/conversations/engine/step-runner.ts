@@ -11,6 +11,7 @@ import { step } from "@/lib/flows/runtime";
 import type {
   ConversationInput,
   ConversationState,
+  ReminderFacts,
   RuntimeAction,
   StepResult,
 } from "@/lib/flows/runtime/types";
@@ -33,6 +34,10 @@ export interface StepEnvironment {
   capabilities: ChannelCapabilities;
   /** Connections the checkout may use: the merchant's of the conversation's mode. */
   connections: ConnectionOffer[];
+  /** Shown on the confirmation step. */
+  merchantName?: string;
+  /** The merchant's time zone (quiet hours). */
+  timeZone?: string;
 }
 
 /** Durable work written with the step: timers, the checkout safety net, and its cancellation. */
@@ -71,6 +76,8 @@ export interface PlanOptions {
   extraEvents?: readonly EngineEvent[];
   /** Jobs to settle in the same write (the checkout recovery this step answers). */
   extraJobs?: readonly StepJob[];
+  /** For reminder timers: what the channel allows right now (reminders.ts reads it). */
+  reminders?: ReminderFacts;
 }
 
 export function readState(conversation: Conversation): ConversationState {
@@ -116,6 +123,9 @@ export function planStep(
     ),
     channelCapabilities: env.capabilities,
     testMode: before.mode === "test",
+    ...(env.merchantName ? { merchantName: env.merchantName } : {}),
+    ...(env.timeZone ? { timeZone: env.timeZone } : {}),
+    ...(options.reminders ? { reminders: options.reminders } : {}),
   });
   const terminal = TERMINAL_STATUSES.includes(result.state.status);
   const conversation: Conversation = {

@@ -13,7 +13,8 @@ import {
   conversationPaymentStatus,
   isConversationPaymentStatus,
 } from "@/lib/conversations/checkout/payment-events";
-import type { ConversationInput } from "@/lib/flows/runtime/types";
+import { recordReminderOptOut } from "@/lib/conversations/reminders";
+import type { ConversationInput, ReminderFacts } from "@/lib/flows/runtime/types";
 import { and, eq } from "drizzle-orm";
 import { environmentFor } from "./environment";
 import { readStepContext, type StepContext } from "./step-context";
@@ -53,6 +54,8 @@ export interface StepOptions {
   draftGraph?: unknown;
   /** Engine-side events to record with this step (a checkout the provider refused). */
   extraEvents?: EngineEvent[];
+  /** For reminder timers: what the conversation's channel allows a reminder right now. */
+  reminders?: ReminderFacts;
 }
 
 interface Written {
@@ -85,6 +88,7 @@ async function stepWithRetry(
       lastMessageAt: context.lastMessageAt,
       extraEvents: options.extraEvents,
       extraJobs: options.extraJobs,
+      reminders: options.reminders,
     });
   const fresh = async (db: Db | Tx, lock: boolean) => {
     const context = await readStepContext(db, merchantId, conversationId, { lock });
@@ -153,6 +157,8 @@ export async function finishStep(
   now: Date,
 ): Promise<Finished> {
   await sendOutbound(db, plan.conversation, plan.outbound);
+  if (plan.events.some((event) => event.kind === "reminders_opted_out"))
+    await recordReminderOptOut(db, plan.conversation);
   const finished: Finished = {
     conversation: plan.conversation,
     messages: [...(plan.inbound ? [plan.inbound] : []), ...plan.outbound],

@@ -65,6 +65,7 @@ export const CheckoutJobPayloadSchema = z.object({
     connectionId: z.string().optional(),
     description: z.string(),
     expiresAt: z.string(),
+    confirmationHash: z.string().optional(),
   }),
 });
 

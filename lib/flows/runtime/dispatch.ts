@@ -7,9 +7,11 @@ import { redactCardData } from "../redact";
 import { askedForPerson } from "./agent";
 import { matchesKeyword } from "./matching";
 import { NODE_HANDLERS } from "./nodes";
+import { isConfirmTap } from "./nodes/confirm";
 import type { NodeHandler } from "./nodes/handler";
 import { sendPaymentLink } from "./nodes/pay";
-import type { Run, Transition } from "./run";
+import { isOptOutMessage } from "./reminder-rules";
+import { go, type Run, type Transition } from "./run";
 import { hasStarted, isTerminal, livePayment } from "./state";
 import { formatAmount, paymentStatusLabel } from "./text";
 import type { ConversationInput, JsonValue, PaymentProgress } from "./types";
@@ -85,6 +87,7 @@ export function onMessage(run: Run, input: Input<"message">): Transition | null 
   const redaction = redactCardData(input.text, { lastHadCard: run.state.lastHadCard });
   run.inbound = { text: redaction.text, redacted: redaction.redacted, kinds: redaction.kinds };
   run.state.lastHadCard = redaction.kinds.includes("pan");
+  if (!redaction.redacted && isOptOutMessage(input.text)) return optOut(run);
   if (run.state.status === "handed_off") return null; // a person is answering now
   if (!redaction.redacted) maybeSwitchLanguage(run, input.text);
   if (redaction.redacted) {
@@ -123,12 +126,35 @@ export function onMessage(run: Run, input: Input<"message">): Transition | null 
   }
   const person = askedForPerson(run, input.text);
   if (person) return person;
+  if (node && node.type !== "confirm" && isConfirmTap(input.text)) {
+    // A second tap on Confirm after the first moved the chat on: one checkout, no reply.
+    run.event("input_ignored", "confirm_repeated");
+    return null;
+  }
   const handler = handlerOf(run);
   if (!handler?.onMessage) {
     run.event("input_ignored", "not_expecting_text");
     return null;
   }
   return handler.onMessage(run, currentNodeAs(run), input.text);
+}
+
+/**
+ * "stop" / "arrête" / "停止" / "berhenti": no more reminders, in this conversation and (through
+ * the record the engine keeps per customer and channel) in every later one.
+ */
+function optOut(run: Run): Transition | null {
+  run.state.remindersOptedOut = true;
+  run.event("reminders_opted_out");
+  if (run.state.status === "handed_off" || !hasStarted(run.state)) return null;
+  run.say(run.phrase("reminders_stopped"));
+  if (isTerminal(run.state)) return null;
+  if (run.currentNode?.type === "reminder") {
+    run.cancelTimer();
+    run.event("reminder_skipped", "opted_out");
+    return go("unpaid");
+  }
+  return null;
 }
 
 const EVENT_TO_PROGRESS: Record<Input<"payment_event">["status"], PaymentProgress> = {

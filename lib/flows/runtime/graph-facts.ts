@@ -36,6 +36,11 @@ export function textFields(node: FlowNode): TextField[] {
       ];
     case "choose_method":
       return [{ field: "prompt", text: node.data.prompt, optional: true }];
+    case "confirm":
+      return [
+        { field: "prompt", text: node.data.prompt, optional: true },
+        { field: "description", text: node.data.description, optional: true },
+      ];
     case "pay":
       return [{ field: "description", text: node.data.description, optional: false }];
     case "receipt":
@@ -72,7 +77,7 @@ export function variablesUsed(node: FlowNode): VariableUse[] {
   }
   if (node.type === "condition" && node.data.operator !== "set")
     uses.push({ name: node.data.variable, via: "condition" });
-  if (node.type === "pay") {
+  if (node.type === "pay" || node.type === "confirm") {
     if (node.data.amountFrom === "cart") uses.push({ name: "cart", via: "amount" });
     else if (node.data.amountVariable) uses.push({ name: node.data.amountVariable, via: "amount" });
   }

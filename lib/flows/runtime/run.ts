@@ -41,6 +41,9 @@ export class Run {
   readonly capabilities: ChannelCapabilities;
   readonly availableMethods: readonly PaymentMethod[];
   readonly testMode: boolean;
+  readonly merchantName: string;
+  readonly timeZone: string;
+  readonly reminders: RuntimeContext["reminders"];
 
   constructor(
     readonly graph: FlowGraph,
@@ -54,6 +57,9 @@ export class Run {
     this.capabilities = ctx.channelCapabilities;
     this.availableMethods = Array.isArray(ctx.availableMethods) ? ctx.availableMethods : [];
     this.testMode = ctx.testMode === true;
+    this.merchantName = typeof ctx.merchantName === "string" ? ctx.merchantName.slice(0, 120) : "";
+    this.timeZone = typeof ctx.timeZone === "string" && ctx.timeZone ? ctx.timeZone : "UTC";
+    this.reminders = ctx.reminders;
   }
 
   get currentNode(): FlowNode | undefined {
@@ -123,12 +129,16 @@ export class Run {
 
   /** Replaces any running timer: a conversation waits on one thing at a time. */
   scheduleTimer(kind: TimerKind, minutes: number): void {
+    this.scheduleTimerAt(kind, this.minutesFromNow(minutes));
+  }
+
+  scheduleTimerAt(kind: TimerKind, runAt: string): void {
     this.cancelTimer();
     const nodeId = this.state.currentNodeId ?? "none";
     this.state.timerSeq += 1;
     const timerId = `${this.state.conversationKey}:${kind}:${nodeId}:${this.state.timerSeq}`;
     this.state.timer = { timerId, kind };
-    this.action({ type: "schedule_timer", timerId, kind, runAt: this.minutesFromNow(minutes) });
+    this.action({ type: "schedule_timer", timerId, kind, runAt });
   }
 
   cancelTimer(): void {

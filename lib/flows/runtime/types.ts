@@ -48,6 +48,17 @@ export interface ChannelCapabilities {
   richCards: boolean;
 }
 
+/** Facts about the channel a reminder would go out on; the host reads them, the runtime decides. */
+export interface ReminderFacts {
+  channel: "web" | "telegram" | "messenger" | "whatsapp" | "slack";
+  /** When the customer last wrote (the 24-hour windows count from it); null if never. */
+  lastCustomerMessageAt: string | null;
+  /** The channel has an approved message template for reminders (WhatsApp). */
+  templateAvailable: boolean;
+  /** The customer said "stop" on this channel, in this or an earlier conversation. */
+  optedOut: boolean;
+}
+
 export interface RuntimeContext {
   /** The moment of this step; the runtime never reads the clock itself. */
   now: Date | string;
@@ -56,6 +67,12 @@ export interface RuntimeContext {
   channelCapabilities: ChannelCapabilities;
   /** A test-mode conversation (published in test mode, or simulated): receipts say no money moved. */
   testMode?: boolean;
+  /** Shown on the confirmation step ("Paying: Café Lumière"). */
+  merchantName?: string;
+  /** The merchant's IANA time zone: quiet hours are read in it (UTC when absent). */
+  timeZone?: string;
+  /** Given with timer inputs: what the channel allows a reminder right now. */
+  reminders?: ReminderFacts;
 }
 
 export interface ChoiceOption {
@@ -73,6 +90,8 @@ export type OutboundMessage =
       amountMinor: number;
       currency: string;
       methods: PaymentMethod[];
+      /** Outside WhatsApp's 24-hour window: goes out as the channel's approved template. */
+      viaTemplate?: boolean;
     }
   | { kind: "receipt"; text: string; amountMinor: number; currency: string; reference: string };
 
@@ -89,6 +108,8 @@ export type RuntimeAction =
       connectionId?: string;
       description: string;
       expiresAt: string;
+      /** The confirmation this amount was accepted under (see confirmation.ts). */
+      confirmationHash?: string;
     }
   | { type: "schedule_timer"; timerId: string; kind: TimerKind; runAt: string }
   | { type: "cancel_timer"; timerId: string }
@@ -112,7 +133,15 @@ export const STEP_EVENT_KINDS = [
   "payment_succeeded",
   "payment_failed",
   "payment_expired",
+  "confirmation_shown",
+  "amount_confirmed",
+  "confirmation_changed",
+  "confirmation_stale",
+  "checkout_unconfirmed",
   "reminder_sent",
+  "reminder_skipped",
+  "reminder_deferred",
+  "reminders_opted_out",
   "status_replied",
   "handed_off",
   "conversation_completed",
@@ -170,6 +199,7 @@ export interface PaymentRecord {
   methods: PaymentMethod[];
   url?: string;
   expiresAt: string;
+  confirmationHash?: string;
 }
 
 export interface CartItem {
@@ -184,6 +214,18 @@ export interface Cart {
   currency: string;
 }
 
+/** What the customer was shown on a confirm node, and whether they accepted it. */
+export interface Confirmation {
+  nodeId: string;
+  status: "shown" | "confirmed";
+  items: CartItem[];
+  amountMinor: number;
+  currency: string;
+  /** Digest of items, amount and currency: a checkout is only created under an equal one. */
+  hash: string;
+  at: string;
+}
+
 export interface ConversationState {
   version: 1;
   /** Stable id of the conversation; idempotency keys and timer ids derive from it. */
@@ -195,6 +237,10 @@ export interface ConversationState {
   langFixed: boolean;
   variables: Record<string, JsonValue>;
   cart?: Cart;
+  /** The last confirmation shown; the pay node charges only what it holds, confirmed. */
+  confirmation?: Confirmation;
+  /** The customer asked for no more reminders ("stop"). */
+  remindersOptedOut?: boolean;
   payment?: PaymentRecord;
   /** Methods the customer was offered at the last choose_method (what the link shows). */
   offeredMethods?: PaymentMethod[];

@@ -72,6 +72,7 @@ describe.each(ENGINES)("analytics reads and CSV on %s", (engine) => {
     expect(funnel?.counts).toEqual({
       started: 6,
       reachedPay: 5,
+      confirmed: 4,
       methodChosen: 4,
       linkSent: 4,
       linkOpened: 4,
@@ -155,7 +156,8 @@ describe.each(ENGINES)("analytics reads and CSV on %s", (engine) => {
       "step,conversations,step_conversion,overall_conversion\r\n" +
         "Conversation started,6,1.0000,1.0000\r\n" +
         "Reached a pay step,5,0.8333,0.8333\r\n" +
-        "Method chosen,4,0.8000,0.6667\r\n" +
+        "Confirmed the amount,4,0.8000,0.6667\r\n" +
+        "Method chosen,4,1.0000,0.6667\r\n" +
         "Payment link sent,4,1.0000,0.6667\r\n" +
         "Link opened (reached the provider),4,1.0000,0.6667\r\n" +
         "Paid,3,0.7500,0.5000\r\n",

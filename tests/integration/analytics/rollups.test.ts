@@ -193,8 +193,8 @@ describe.each(ENGINES)("analytics rollups on %s", (engine) => {
     const sum = (list: typeof funnel, k: keyof (typeof funnel)[number]) =>
       list.reduce((s, r) => s + Number(r[k]), 0);
     expect(
-      ["started", "reachedPay", "methodChosen", "linkSent", "linkOpened", "paid"].map((k) =>
-        sum(day10, k as never),
+      ["started", "reachedPay", "confirmed", "methodChosen", "linkSent", "linkOpened", "paid"].map(
+        (k) => sum(day10, k as never),
       ),
     ).toEqual([5, 4, 3, 3, 3, 2]);
     expect(sum(day10, "paidSecondsSum")).toBe(420);

@@ -236,6 +236,12 @@ describe.each(ENGINES)("every action refuses without its permission on %s", (eng
     },
     "lib/channels/actions.ts#setChannelEnabledAction": { channelId: "chn_web", enabled: false },
     "lib/channels/actions.ts#rotateChannelConfigAction": { channelId: "chn_web", config: {} },
+    "lib/channels/actions.ts#saveReminderTemplateAction": {
+      channelId: "chn_web",
+      name: "",
+      language: "en",
+      parameters: "",
+    },
     "lib/flows/actions.ts#createFlow": { templateId: "donation", name: "Gifts", currency: "EUR" },
     "lib/flows/actions.ts#saveFlowDraft": { flowId: ids.flowId, revision: 0, graph: {} },
     "lib/flows/actions.ts#publishFlow": { flowId: ids.flowId, note: "" },

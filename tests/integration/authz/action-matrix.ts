@@ -12,6 +12,7 @@ export const ACTION_PERMISSIONS = {
   "lib/channels/actions.ts#connectChannelAction": "flows.edit",
   "lib/channels/actions.ts#setChannelEnabledAction": "flows.edit",
   "lib/channels/actions.ts#rotateChannelConfigAction": "flows.edit",
+  "lib/channels/actions.ts#saveReminderTemplateAction": "flows.edit",
   "lib/flows/actions.ts#createFlow": "flows.edit",
   "lib/flows/actions.ts#saveFlowDraft": "flows.edit",
   "lib/flows/actions.ts#publishFlow": "flows.publish",

@@ -246,6 +246,15 @@ describe.each(ENGINES)("channel webhook routes on %s", (engine) => {
 
       await call(POST, ids.telegram, { body: tap(1002, "MUG", "Ceramic mug"), headers: signed });
       await call(POST, ids.telegram, { body: update(1003, "done"), headers: signed });
+      // The order summary with Confirm / Change buttons; the Confirm button carries its digest.
+      const confirmKeyboard = telegram.sent.at(-1)!.replyMarkup?.inline_keyboard.flat() ?? [];
+      expect(confirmKeyboard.map((b) => b.text)).toEqual(["Confirm", "Change"]);
+      const confirmValue = String(confirmKeyboard[0].callback_data);
+      expect(confirmValue).toMatch(/^confirm:/);
+      await call(POST, ids.telegram, {
+        body: tap(1005, confirmValue, "Confirm"),
+        headers: signed,
+      });
       const methodKeyboard = telegram.sent
         .at(-1)!
         .replyMarkup?.inline_keyboard.flat()

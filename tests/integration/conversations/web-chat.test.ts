@@ -122,7 +122,16 @@ describe.each(ENGINES)("web chat API and simulator on %s", (engine) => {
     expect(afterPick.messages.every((m) => m.createdAt > cursor!)).toBe(true);
     cursor = afterPick.cursor;
 
-    await send(started.conversationId, sessionId, { text: "terminé" }, cursor);
+    const shown = (await (
+      await send(started.conversationId, sessionId, { text: "terminé" }, cursor)
+    ).json()) as Snapshot;
+    const confirmation = shown.messages.find((m) => m.kind === "choices");
+    expect(confirmation?.text).toContain("Vérifiez votre commande avant de payer");
+    expect(confirmation?.options?.map((o) => o.label)).toEqual(["Confirmer", "Modifier"]);
+    await send(started.conversationId, sessionId, {
+      text: "Confirmer",
+      choice: confirmation?.options?.[0]?.value,
+    });
     const paid = (await (
       await send(started.conversationId, sessionId, { text: "Carte bancaire", choice: "card" })
     ).json()) as Snapshot;
@@ -379,10 +388,11 @@ describe.each(ENGINES)("web chat API and simulator on %s", (engine) => {
         });
       await say("1");
       await say("done");
+      await say("Confirm");
       const paid = await say("Card", "card");
       expect(paid.messages.find((m) => m.kind === "payment_link")?.amountMinor).toBe(4321);
       expect(paid.path).toEqual(
-        expect.arrayContaining(["summary", "choose_method", "pay", "wait_payment"]),
+        expect.arrayContaining(["confirm", "choose_method", "pay", "wait_payment"]),
       );
 
       const [row] = await db
@@ -466,7 +476,8 @@ describe.each(ENGINES)("web chat API and simulator on %s", (engine) => {
           text,
         });
       await say("1");
-      const done = await say("done");
+      await say("done");
+      const done = await say("Confirm");
       expect(done.status).toBe("handed_off");
       expect(
         await db.select().from(payments).where(eq(payments.conversationId, started.conversationId)),

@@ -111,14 +111,14 @@ describe("graph ↔ canvas mapping", () => {
 
   it("lights up the nodes and the edges a simulated conversation went through", () => {
     const graph = order();
-    const path = ["start", "catalogue", "summary", "choose_method"];
+    const path = ["start", "catalogue", "confirm", "choose_method"];
     const nodes = toCanvasNodes(graph, { path });
     expect(nodes.filter((n) => n.data.onPath).map((n) => n.id)).toEqual(path);
     const edges = toCanvasEdges(graph, { path });
     expect(edges.filter((e) => e.animated).map((e) => `${e.source}>${e.target}`)).toEqual([
       "start>catalogue",
-      "catalogue>summary",
-      "summary>choose_method",
+      "catalogue>confirm",
+      "confirm>choose_method",
     ]);
     expect(toCanvasEdges(graph).some((e) => e.animated)).toBe(false);
   });
@@ -206,9 +206,9 @@ describe("canvas changes as graph edits", () => {
 
   it("connects an output to one target, replacing the previous wire", () => {
     const graph = order();
-    const rewired = connectOutput(graph, "summary", "next", "pay");
-    expect(targetOfOutput(rewired, "summary", "next")).toBe("pay");
-    expect(rewired.edges.filter((e) => e.source === "summary")).toHaveLength(1);
+    const rewired = connectOutput(graph, "confirm", "next", "pay");
+    expect(targetOfOutput(rewired, "confirm", "next")).toBe("pay");
+    expect(rewired.edges.filter((e) => e.source === "confirm")).toHaveLength(1);
     expect(rewired.edges).toHaveLength(graph.edges.length);
 
     const failed = connectOutput(graph, "wait_payment", "failed", "end_expired");
@@ -219,10 +219,10 @@ describe("canvas changes as graph edits", () => {
 
   it("refuses wires the node cannot have and leaves the graph as it was", () => {
     const graph = order();
-    expect(connectOutput(graph, "summary", "true", "pay")).toBe(graph);
-    expect(connectOutput(graph, "summary", "next", "nowhere")).toBe(graph);
+    expect(connectOutput(graph, "confirm", "true", "pay")).toBe(graph);
+    expect(connectOutput(graph, "confirm", "next", "nowhere")).toBe(graph);
     expect(connectOutput(graph, "ghost", "next", "pay")).toBe(graph);
-    expect(connectOutput(graph, "summary", "next", "choose_method")).toBe(graph);
+    expect(connectOutput(graph, "confirm", "next", "choose_method")).toBe(graph);
   });
 
   it("disconnects one output only", () => {

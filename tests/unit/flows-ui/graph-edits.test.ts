@@ -53,11 +53,11 @@ describe("graph edits", () => {
 
   it("places a new node beside the selected one, stepping down past occupied spots", () => {
     const graph = order();
-    const summary = graph.nodes.find((n) => n.id === "summary")!;
-    const spot = placementFor(graph, "summary", { x: 0, y: 0 });
+    const summary = graph.nodes.find((n) => n.id === "confirm")!;
+    const spot = placementFor(graph, "confirm", { x: 0, y: 0 });
     expect(spot.x).toBe(summary.position.x + 300);
     const crowded: FlowGraph = addNode(graph, "message", spot).graph;
-    const next = placementFor(crowded, "summary", { x: 0, y: 0 });
+    const next = placementFor(crowded, "confirm", { x: 0, y: 0 });
     expect(next).toEqual({ x: spot.x, y: spot.y + 130 });
     const free = placementFor(graph, null, { x: 5000, y: 5000 });
     expect(free).toEqual({ x: 5000, y: 5000 });

@@ -9,12 +9,13 @@ import { describe, expect, it } from "vitest";
 import { rawFlow } from "./helpers";
 
 describe("flow graph schema", () => {
-  it("knows all twelve node types, each with its outputs", () => {
+  it("knows all thirteen node types, each with its outputs", () => {
     expect(NODE_TYPES.sort()).toEqual(
       [
         "ask",
         "choose_method",
         "condition",
+        "confirm",
         "end",
         "handoff",
         "message",

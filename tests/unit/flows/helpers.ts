@@ -17,6 +17,9 @@ export function ctx(overrides: Partial<RuntimeContext> = {}): RuntimeContext {
     now: new Date(T0).toISOString(),
     availableMethods: ["card", "paypal"],
     channelCapabilities: { buttons: true, wallets: true, richCards: true },
+    // Flows without a confirm node only charge in test mode (live needs the customer's
+    // confirmation); confirmation.test.ts drives the live rules.
+    testMode: true,
     ...overrides,
   };
 }

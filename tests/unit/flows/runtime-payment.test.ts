@@ -302,7 +302,7 @@ describe("wait_payment", () => {
     expect(result.outbound).toEqual([
       {
         kind: "receipt",
-        text: "Paid €12.50, ref pay_1",
+        text: "Paid €12.50, ref pay_1 (Test mode — no money moved.)",
         amountMinor: 1250,
         currency: "EUR",
         reference: "pay_1",

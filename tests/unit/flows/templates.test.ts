@@ -48,6 +48,12 @@ describe("flow templates", () => {
     ]);
     convo.say("INV-2041");
     convo.say("120");
+    // The customer sees what they pay, in their language, before any checkout exists.
+    expect(convo.texts()[0]).toContain("付款前请核对您的订单");
+    expect(convo.texts()[0]).toContain("发票 INV-2041");
+    expect(convo.texts()[0]).toContain("合计：€120.00");
+    expect(convo.last.actions.some((a) => a.type === "create_checkout")).toBe(false);
+    convo.say("确认");
     convo.say("银行卡");
     expect(convo.checkout()).toMatchObject({
       amountMinor: 12000,
@@ -73,8 +79,15 @@ describe("flow templates", () => {
     convo.say("terminé");
     // Intl puts a no-break space before the euro sign in French.
     expect(convo.texts()[0].replace(/\s/g, " ")).toBe(
-      "Votre commande : 2 × Café en grains (250 g), 1 × Mug en céramique. Total : 40,80 €.",
+      [
+        "Vérifiez votre commande avant de payer :",
+        "2 × Café en grains (250 g) — 25,80 €",
+        "1 × Mug en céramique — 15,00 €",
+        "Total : 40,80 €",
+        "Confirmez pour recevoir votre lien de paiement, ou modifiez votre commande.",
+      ].join(" "),
     );
+    convo.say("Confirmer");
     convo.say("1");
     expect(convo.checkout().amountMinor).toBe(2 * 1290 + 1500);
   });
@@ -84,11 +97,13 @@ describe("flow templates", () => {
     const preset = new Conversation(graph);
     preset.start("id");
     preset.say("100000");
+    preset.say("1");
     preset.say("kartu");
     expect(preset.checkout().amountMinor).toBe(100_000_00);
     const custom = new Conversation(graph);
     custom.start("id");
     custom.say("Rp 75.000");
+    custom.say("ya");
     custom.say("1");
     expect(custom.checkout().amountMinor).toBe(75_000_00);
   });
@@ -96,7 +111,9 @@ describe("flow templates", () => {
   it("reminder link: charges the amount the merchant supplied and reminds", () => {
     const convo = new Conversation(buildFlowTemplate("reminder_link", { currency: "EUR" }));
     convo.start("en", { amount_due: 4990, invoice_number: "F-77" });
-    expect(convo.texts()).toEqual(["Hello! A payment of €49.90 is due for invoice F-77."]);
+    expect(convo.texts()[0]).toBe("Hello! A payment of €49.90 is due for invoice F-77.");
+    expect(convo.texts()[1]).toContain("Total: €49.90");
+    convo.say("Confirm");
     expect(convo.checkout()).toMatchObject({ amountMinor: 4990, description: "Invoice F-77" });
     convo.checkoutCreated();
     const reminder = convo.advance(1440).fireTimer();

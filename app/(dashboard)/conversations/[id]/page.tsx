@@ -1,4 +1,5 @@
 import { languageName } from "@/components/conversations/conversations-table";
+import { RemindersCard } from "@/components/conversations/reminders-card";
 import { ConversationStatusBadge } from "@/components/conversations/status-badge";
 import { StepsList } from "@/components/conversations/steps-list";
 import { Transcript } from "@/components/conversations/transcript";
@@ -11,6 +12,7 @@ import { Card } from "@/components/ui/card";
 import { requirePagePermission } from "@/lib/auth/server";
 import { getInboxPanel } from "@/lib/conversations/inbox/queries";
 import { getConversationDetail } from "@/lib/conversations/queries";
+import { getRecoveredRevenue } from "@/lib/conversations/reminders";
 import { formatDateTime } from "@/lib/format/time";
 import { loadOr404 } from "@/lib/load-or-404";
 import { formatMoney } from "@/lib/money";
@@ -28,6 +30,9 @@ export default async function ConversationPage({ params }: { params: Promise<{ i
   const panel = conversation.isSimulation
     ? null
     : await getInboxPanel({ ...ctx, userId: ctx.user.id }, conversation.id);
+  const recovered = await getRecoveredRevenue(ctx, conversation.mode, {
+    conversationId: conversation.id,
+  });
 
   const summary: [string, React.ReactNode][] = [
     [
@@ -150,6 +155,7 @@ export default async function ConversationPage({ params }: { params: Promise<{ i
             </ul>
           )}
         </Card>
+        <RemindersCard steps={conversation.steps} recovered={recovered} />
         <Card>
           <h2 className="mb-3 text-base font-semibold">Steps</h2>
           <StepsList steps={conversation.steps} />

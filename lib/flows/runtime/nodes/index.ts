@@ -2,6 +2,7 @@ import type { NodeType } from "../../graph";
 import { askNode } from "./ask";
 import { chooseMethodNode } from "./choose-method";
 import { conditionNode } from "./condition";
+import { confirmNode } from "./confirm";
 import type { NodeHandler } from "./handler";
 import { payNode } from "./pay";
 import { productChoiceNode } from "./product-choice";
@@ -15,6 +16,7 @@ export const NODE_HANDLERS: { [T in NodeType]: NodeHandler<T> } = {
   ask: askNode,
   product_choice: productChoiceNode,
   choose_method: chooseMethodNode,
+  confirm: confirmNode,
   pay: payNode,
   wait_payment: waitPaymentNode,
   receipt: receiptNode,

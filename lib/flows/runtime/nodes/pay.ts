@@ -2,11 +2,11 @@
 // cart total or an amount the runtime validated itself, never anything typed here, and a
 // conversation never has two live checkouts at once.
 import type { PaymentMethod } from "@/lib/connections/providers/types";
-import { multiplyMinor, sumMinor } from "@/lib/money";
 import type { NodeOf } from "../../graph";
-import { type Run, go, waitPayment } from "../run";
+import { chargeSummary, checkConfirmed } from "../confirmation";
+import { type Run, type Transition, go, jump, waitPayment } from "../run";
 import { livePayment } from "../state";
-import { asAmount, formatAmount } from "../text";
+import { formatAmount } from "../text";
 import type { PaymentRecord } from "../types";
 import type { NodeHandler } from "./handler";
 
@@ -17,23 +17,39 @@ export const MAX_CHECKOUTS_PER_CONVERSATION = 5;
 
 /** The amount this node may charge, or null when there is no trustworthy one. */
 export function amountToCharge(run: Run, node: PayNode): number | null {
-  const currency = run.graph.currency;
-  if (node.data.amountFrom === "cart") {
-    const cart = run.state.cart;
-    if (!cart || cart.currency !== currency || cart.items.length === 0) return null;
-    try {
-      const total = sumMinor(
-        cart.items.map((item) => multiplyMinor(item.unitMinor, item.quantity)),
-      );
-      return total > 0 && total === cart.totalMinor ? total : null;
-    } catch {
-      return null;
-    }
+  return chargeSummary(run.state, run.graph.currency, node.data)?.amountMinor ?? null;
+}
+
+function lastConfirmNode(run: Run): string | undefined {
+  const shown = run.state.confirmation?.nodeId;
+  if (shown && run.index.nodes.get(shown)?.type === "confirm") return shown;
+  for (let i = run.state.path.length - 1; i >= 0; i--) {
+    if (run.index.nodes.get(run.state.path[i])?.type === "confirm") return run.state.path[i];
   }
-  const name = node.data.amountVariable;
-  const amount = name ? asAmount(run.state.variables[name]) : null;
-  if (!amount || amount.currency !== currency || amount.amountMinor <= 0) return null;
-  return amount.amountMinor;
+  return run.graph.nodes.find((n) => n.type === "confirm")?.id;
+}
+
+/**
+ * A checkout needs the customer's confirmation of this very amount. Only a test-mode flow with
+ * no confirm node at all (older designs) charges without one; the designer warns about it.
+ */
+function confirmationGate(
+  run: Run,
+  node: PayNode,
+  amountMinor: number,
+): { ok: true; hash?: string } | { ok: false; transition: Transition } {
+  const check = checkConfirmed(run.state, node.data, amountMinor, run.graph.currency);
+  if (check.ok) return { ok: true, hash: check.confirmation.hash };
+  const confirmId = lastConfirmNode(run);
+  if (run.testMode && !confirmId && !run.state.confirmation) return { ok: true };
+  run.event("checkout_unconfirmed", check.reason);
+  if (confirmId) {
+    // Ask again with what would be charged now; the stale confirmation never charges.
+    run.state.confirmation = undefined;
+    run.say(run.phrase("confirm_changed"));
+    return { ok: false, transition: jump(confirmId) };
+  }
+  return { ok: false, transition: run.handOff("technical_problem", "unconfirmed_amount") };
 }
 
 function methodsForLink(run: Run): { method?: PaymentMethod; methods: PaymentMethod[] } {
@@ -47,7 +63,12 @@ function methodsForLink(run: Run): { method?: PaymentMethod; methods: PaymentMet
   return { methods: offered && offered.length > 0 ? offered : [...run.availableMethods] };
 }
 
-export function sendPaymentLink(run: Run, payment: PaymentRecord, text: string): void {
+export function sendPaymentLink(
+  run: Run,
+  payment: PaymentRecord,
+  text: string,
+  viaTemplate = false,
+): void {
   if (!payment.url) return;
   run.outbound.push({
     kind: "payment_link",
@@ -56,6 +77,7 @@ export function sendPaymentLink(run: Run, payment: PaymentRecord, text: string):
     amountMinor: payment.amountMinor,
     currency: payment.currency,
     methods: payment.methods.slice(),
+    ...(viaTemplate ? { viaTemplate: true } : {}),
   });
 }
 
@@ -76,6 +98,8 @@ export const payNode: NodeHandler<"pay"> = {
       return go("next");
     }
     if (amountMinor === null) return run.handOff("amount_unavailable", "amount_unavailable");
+    const gate = confirmationGate(run, node, amountMinor);
+    if (!gate.ok) return gate.transition;
     const { method, methods } = methodsForLink(run);
     if (methods.length === 0) return run.handOff("payments_unavailable", "no_methods");
     const attempts = (run.state.payment?.attempts ?? 0) + 1;
@@ -95,6 +119,7 @@ export const payNode: NodeHandler<"pay"> = {
       expiresAt,
     };
     if (method) payment.method = method;
+    if (gate.hash) payment.confirmationHash = gate.hash;
     run.state.payment = payment;
     run.state.waitingSince = run.nowIso;
     const description = run.text(node.data.description) || node.data.label || node.id;
@@ -108,6 +133,7 @@ export const payNode: NodeHandler<"pay"> = {
       ...(node.data.connectionId ? { connectionId: node.data.connectionId } : {}),
       description,
       expiresAt,
+      ...(gate.hash ? { confirmationHash: gate.hash } : {}),
     });
     run.event("checkout_requested", String(amountMinor));
     return waitPayment;

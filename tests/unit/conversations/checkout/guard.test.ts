@@ -1,5 +1,9 @@
 import { webCapabilities } from "@/lib/channels/platforms/web";
-import { checkCheckoutAmount, type CheckoutRequest } from "@/lib/conversations/checkout/guard";
+import {
+  checkCheckoutAmount,
+  checkCheckoutConfirmation,
+  type CheckoutRequest,
+} from "@/lib/conversations/checkout/guard";
 import type { FlowGraph } from "@/lib/flows/graph";
 import { createInitialState, step } from "@/lib/flows/runtime";
 import type { ConversationState } from "@/lib/flows/runtime/types";
@@ -36,7 +40,7 @@ function orderToCheckout(
 
 describe("checkCheckoutAmount", () => {
   const graph = buildFlowTemplate("order_and_pay", { currency: "EUR", languages: ["en"] });
-  const { state, request } = orderToCheckout(graph, ["1 x2", "2", "done", "card"]);
+  const { state, request } = orderToCheckout(graph, ["1 x2", "2", "done", "Confirm", "card"]);
 
   it("accepts what the runtime computed from the catalogue", () => {
     expect(request.amountMinor).toBe(state.cart!.totalMinor);
@@ -83,13 +87,53 @@ describe("checkCheckoutAmount", () => {
 
   it("checks variable amounts against the value the runtime validated", () => {
     const donation = buildFlowTemplate("donation", { currency: "EUR", languages: ["en"] });
-    const { state: paid, request: asked } = orderToCheckout(donation, ["12.50", "card"]);
+    const { state: paid, request: asked } = orderToCheckout(donation, ["12.50", "Confirm", "card"]);
     expect(asked.amountMinor).toBe(1250);
     expect(checkCheckoutAmount(donation, paid, asked)).toEqual({ ok: true });
     const inflated = { ...paid, payment: { ...paid.payment!, amountMinor: 99_999 } };
     expect(checkCheckoutAmount(donation, inflated, { ...asked, amountMinor: 99_999 })).toEqual({
       ok: false,
       reason: "amount_variable_mismatch",
+    });
+  });
+});
+
+describe("checkCheckoutConfirmation", () => {
+  const graph = buildFlowTemplate("order_and_pay", { currency: "EUR", languages: ["en"] });
+  const { state, request } = orderToCheckout(graph, ["1 x2", "done", "Confirm", "card"]);
+
+  it("passes the checkout the customer confirmed, in either mode", () => {
+    expect(request.confirmationHash).toBe(state.confirmation?.hash);
+    expect(checkCheckoutConfirmation(graph, state, request, "live")).toEqual({ ok: true });
+    expect(checkCheckoutConfirmation(graph, state, request, "test")).toEqual({ ok: true });
+  });
+
+  it("refuses an amount, a cart or a digest that differs from what was confirmed", () => {
+    const more = { ...request, amountMinor: request.amountMinor + 1 };
+    expect(checkCheckoutConfirmation(graph, state, more, "live").ok).toBe(false);
+    const changed: ConversationState = {
+      ...state,
+      cart: {
+        ...state.cart!,
+        items: state.cart!.items.map((i) => ({ ...i, quantity: i.quantity + 1 })),
+      },
+    };
+    expect(checkCheckoutConfirmation(graph, changed, request, "live")).toEqual({
+      ok: false,
+      reason: "unconfirmed:changed_since_confirmed",
+    });
+    const forged = { ...request, confirmationHash: "0000000000a" };
+    expect(checkCheckoutConfirmation(graph, state, forged, "live")).toEqual({
+      ok: false,
+      reason: "unconfirmed:hash_mismatch",
+    });
+    const unconfirmed: ConversationState = {
+      ...state,
+      confirmation: { ...state.confirmation!, status: "shown" },
+    };
+    expect(checkCheckoutConfirmation(graph, unconfirmed, request, "live")).toEqual({
+      ok: false,
+      reason: "unconfirmed:not_confirmed",
     });
   });
 });

@@ -140,7 +140,7 @@ describe("planStep", () => {
   });
 
   it("turns the checkout request into a job and a checkout, and adds the caller's jobs and events", () => {
-    const plan = chat([message("1 x2"), message("done"), message("card")]);
+    const plan = chat([message("1 x2"), message("done"), message("Confirm"), message("card")]);
     expect(plan.checkouts).toHaveLength(1);
     const request = plan.checkouts[0];
     expect(request.amountMinor).toBe(2 * 1290);
@@ -181,7 +181,7 @@ describe("planStep", () => {
   });
 
   it("sets completedAt when the conversation ends, and keeps the first one", () => {
-    const ordered = chat([message("1 x2"), message("done"), message("card")]);
+    const ordered = chat([message("1 x2"), message("done"), message("Confirm"), message("card")]);
     const request = ordered.checkouts[0];
     const linked = planStep(
       ordered.conversation,
