@@ -212,6 +212,7 @@ export function writePayment(
       currency,
       status,
       reason: refundMinor === amountMinor ? "Customer asked to cancel" : "Item unavailable",
+      reasonCode: "requested_by_customer",
       providerRefundId: providerRefundId(provider, rng),
       idempotencyKey: `refund:${paymentId}:1`,
       outcomeReason:

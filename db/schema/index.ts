@@ -7,3 +7,4 @@ export * from "./disputes";
 export * from "./flows";
 export * from "./ops";
 export * from "./payments";
+export * from "./refund-approvals";

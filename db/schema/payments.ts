@@ -186,6 +186,8 @@ export const refunds = pgTable(
     currency: text("currency").notNull(),
     status: text("status").$type<RefundStatus>().notNull().default("pending"),
     reason: text("reason").notNull().default(""),
+    // Why, as a code each provider maps to its own (lib/refunds/reason-codes.ts); null before codes.
+    reasonCode: text("reason_code"),
     providerRefundId: text("provider_refund_id"),
     idempotencyKey: text("idempotency_key").notNull(),
     // Why a refund is still pending (the provider did not answer, or answers only by webhook),

@@ -229,6 +229,7 @@ export function generateAftermath(input: AftermathInput): Aftermath {
       currency: payment.row.currency,
       status,
       reason: rng.pick(refundMinor === amount ? FULL_REFUND_REASONS : PARTIAL_REFUND_REASONS),
+      reasonCode: "requested_by_customer",
       providerRefundId: providerRefundId(payment.row.provider, rng),
       idempotencyKey: `refund:${payment.row.id}:1`,
       outcomeReason:

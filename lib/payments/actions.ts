@@ -5,11 +5,12 @@ import { openSandboxDispute } from "@/lib/connections/sandbox-emitter";
 import { SANDBOX_DISPUTE_REASONS } from "@/lib/disputes/reasons";
 import { AppError } from "@/lib/errors";
 import { currencyExponent, parseMajorToMinor } from "@/lib/money";
+import { REFUND_REASON_CODES } from "@/lib/refunds/reason-codes";
+import { startRefund } from "@/lib/refunds/service";
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { createTestPayment } from "./checkout";
 import { getPaymentWithTimeline } from "./detail";
-import { refundPayment } from "./refunds";
 
 // Dashboard mutations on payments. Amounts arrive as the decimal a person typed and become
 // minor units here, with the payment's own currency exponent (lib/money.ts), never floats.
@@ -74,19 +75,30 @@ export const refundPaymentAction = defineAction({
   schema: z.object({
     paymentId: id,
     amount: amountText,
-    reason: z.string().trim().min(1, { error: "Say why, for the customer and your team" }).max(500),
+    reasonCode: z.enum(REFUND_REASON_CODES, { error: "Choose why the money goes back" }),
+    note: z.string().trim().max(500).default(""),
     idempotencyKey: z.string().trim().min(8).max(100),
   }),
-  handler: async ({ paymentId, amount, reason, idempotencyKey }, ctx) => {
+  handler: async ({ paymentId, amount, reasonCode, note, idempotencyKey }, ctx) => {
     // The payment's currency decides the exponent, not anything the browser sends.
     const { payment } = await getPaymentWithTimeline(ctx, paymentId);
-    const refund = await refundPayment(ctx, payment.id, {
+    // Within the requester's limit it is refunded now; above it, it waits for an approver.
+    const result = await startRefund(ctx, payment.id, {
       amountMinor: toMinor(amount, payment.currency),
-      reason,
+      reasonCode,
+      note,
       idempotencyKey,
     });
     revalidatePath(`/transactions/${payment.id}`);
-    return { refundId: refund.id, status: refund.status };
+    if (result.kind === "requested") {
+      revalidatePath("/refunds");
+      return {
+        kind: "requested" as const,
+        requestId: result.request.id,
+        status: result.request.status,
+      };
+    }
+    return { kind: "refunded" as const, refundId: result.refund.id, status: result.refund.status };
   },
 });
 

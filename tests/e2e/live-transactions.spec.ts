@@ -72,7 +72,7 @@ test("a payment created and then paid elsewhere appears and changes on the open 
   await operator.goto(paymentPath);
   const refund = operator.getByRole("form", { name: "Refund" });
   await refund.getByLabel("Amount (EUR)").fill("4.20");
-  await refund.getByLabel("Reason").fill("Live test");
+  await refund.getByLabel("Note").fill("Live test");
   await refund.getByRole("button", { name: "Refund" }).click();
   await expect(detail.getByTestId("payment-status")).toContainText("Partially refunded", {
     timeout: 5_000,

@@ -85,7 +85,7 @@ test("3-D Secure then a partial refund and a simulated dispute, all from the con
   const refund = page.getByRole("form", { name: "Refund" });
   await expect(refund.getByLabel("Amount (EUR)")).toHaveValue("20.00");
   await refund.getByLabel("Amount (EUR)").fill("5");
-  await refund.getByLabel("Reason").fill("One item was out of stock");
+  await refund.getByLabel("Note").fill("One item was out of stock");
   await refund.getByRole("button", { name: "Refund" }).click();
   await expect(page.getByTestId("payment-status")).toContainText("Partially refunded", {
     timeout: 15_000,

@@ -265,12 +265,20 @@ describe.each(ENGINES)("every action refuses without its permission on %s", (eng
     "lib/payments/actions.ts#refundPaymentAction": {
       paymentId: ids.paymentId,
       amount: "5.00",
-      reason: "Customer asked",
+      reasonCode: "requested_by_customer",
+      note: "Customer asked",
       idempotencyKey: "refund-authz-1",
     },
     "lib/payments/actions.ts#openSandboxDisputeAction": {
       paymentId: ids.paymentId,
       reason: "fraudulent",
+    },
+    "lib/refunds/actions.ts#approveRefundRequestAction": { requestId: "rfq_1" },
+    "lib/refunds/actions.ts#declineRefundRequestAction": { requestId: "rfq_1", note: "no" },
+    "lib/refunds/actions.ts#setRefundLimitAction": {
+      role: "support",
+      currency: "EUR",
+      limit: "10.00",
     },
     "lib/alerts/actions.ts#acknowledgeAlertAction": { alertId: ids.alertId },
     "lib/alerts/actions.ts#snoozeAlertAction": { alertId: ids.alertId, minutes: 60 },

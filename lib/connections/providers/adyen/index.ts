@@ -1,3 +1,4 @@
+import { providerRefundReason } from "@/lib/refunds/reason-codes";
 // Adyen connector (Checkout API v71 Payment Links, standard webhooks, Disputes API v30).
 // Identifiers: a checkout is a payment link (PL…); fetchPayment takes that link id. Refunds need
 // the payment's pspReference, which arrives with the AUTHORISATION webhook (providerPaymentId).
@@ -191,6 +192,9 @@ async function refund(ctx: Ctx, input: RefundInput): Promise<RefundResult> {
       merchantAccount: ctx.credentials.merchantAccount,
       amount: assertAmount(input.amountMinor, input.currency),
       reference: input.idempotencyKey,
+      ...(input.reasonCode && {
+        merchantRefundReason: providerRefundReason("adyen", input.reasonCode).value,
+      }),
     },
   });
   const parsed = refundResponseSchema.safeParse(body);

@@ -1,3 +1,4 @@
+import { providerRefundReason } from "@/lib/refunds/reason-codes";
 // Stripe connector: Checkout Sessions through the official SDK, one client per call with the
 // connection's own key. client.ts builds the SDK client and maps its errors, checkout.ts the
 // session, webhooks.ts verifies a delivery on the raw body and normalizes it, payment-state.ts
@@ -208,7 +209,11 @@ export function createStripeConnector(
       const amount = toStripeAmount(input.amountMinor, input.currency);
       const client = stripeClient(ctx, options);
       const paymentIntent = await intentToRefund(client, input.providerPaymentId);
-      const reason = input.reason && REFUND_REASONS.has(input.reason) ? input.reason : undefined;
+      const reason = input.reasonCode
+        ? (providerRefundReason("stripe", input.reasonCode).value ?? undefined)
+        : input.reason && REFUND_REASONS.has(input.reason)
+          ? input.reason
+          : undefined;
       const refund = await call(() =>
         client.refunds.create(
           {
@@ -218,7 +223,9 @@ export function createStripeConnector(
             // Names the refund by its key, so a create whose answer never came can be found.
             metadata: {
               [REFUND_KEY_METADATA]: input.idempotencyKey,
-              ...(input.reason && !reason && { parley_reason: input.reason.slice(0, 500) }),
+              ...(input.reason &&
+                input.reason !== reason && { parley_reason: input.reason.slice(0, 500) }),
+              ...(input.reasonCode && { parley_reason_code: input.reasonCode }),
             },
           },
           { idempotencyKey: input.idempotencyKey },
