@@ -4,7 +4,6 @@ import { payments, refundRequests, type RefundRequestRow } from "@/db/schema";
 import type { ReadContext } from "@/lib/auth/context";
 import type { ViewMode } from "@/lib/mode";
 import { and, asc, desc, eq, ne } from "drizzle-orm";
-import "server-only";
 
 export interface RefundRequestListItem extends RefundRequestRow {
   paymentAmountMinor: number;
