@@ -333,6 +333,8 @@ describe.each(ENGINES)("every action refuses without its permission on %s", (eng
     "lib/flows/actions.ts#createFlow",
     "lib/connections/actions.ts#createConnectionAction",
     "lib/alerts/actions.ts#createAlertRuleAction",
+    // Sets a limit of the caller's own merchant (role + currency): no id to misuse.
+    "lib/refunds/actions.ts#setRefundLimitAction",
   ]);
 
   it.each(Object.keys(ACTION_PERMISSIONS).filter((k) => !CREATES_OWN.has(k)))(
