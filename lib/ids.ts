@@ -16,6 +16,7 @@ export const ID_PREFIXES = {
   paymentEvent: "pev",
   webhook: "whk",
   refund: "ref",
+  refundRequest: "rfq",
   dispute: "dsp",
   evidence: "dev",
   alertRule: "alr",

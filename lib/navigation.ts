@@ -23,6 +23,7 @@ export const NAV_ITEMS: NavItem[] = [
   { href: "/connections", label: "Connections", permission: "connections.view", icon: "⚭" },
   { href: "/analytics", label: "Analytics", permission: "analytics.view", icon: "▤" },
   { href: "/disputes", label: "Disputes", permission: "disputes.view", icon: "⚑" },
+  { href: "/refunds", label: "Refund requests", permission: "refunds.approve", icon: "↺" },
   { href: "/alerts", label: "Alerts", permission: "alerts.view", icon: "⚠" },
   { href: "/team", label: "Team", permission: "team.view", icon: "☺" },
   { href: "/audit", label: "Audit log", permission: "audit.view", icon: "☰" },

@@ -3,7 +3,7 @@ import type { Dispute } from "@/db/schema/disputes";
 import type { Refund } from "@/db/schema/payments";
 import { formatDateTime } from "@/lib/format/time";
 import { formatMoney } from "@/lib/money";
-import { REFUND_REASON_LABELS } from "@/lib/refunds/reasons";
+import { isRefundReasonCode, REFUND_REASON_LABELS } from "@/lib/refunds/reason-codes";
 
 const REFUND_TONES: Record<string, { tone: Tone; label: string }> = {
   pending: { tone: "amber", label: "Pending" },
@@ -49,7 +49,7 @@ export function RefundsList({ refunds }: { refunds: RefundRow[] }) {
             <Badge tone={status.tone}>{status.label}</Badge>
             <span className="w-full text-xs text-slate-500">
               {formatDateTime(r.createdAt)}
-              {r.reasonCode && r.reasonCode !== "other"
+              {r.reasonCode && isRefundReasonCode(r.reasonCode) && r.reasonCode !== "other"
                 ? ` · ${REFUND_REASON_LABELS[r.reasonCode]}`
                 : ""}
               {r.reason ? ` · ${r.reason}` : ""}

@@ -8,3 +8,4 @@ export * from "./flows";
 export * from "./lookups";
 export * from "./ops";
 export * from "./payments";
+export * from "./refund-approvals";

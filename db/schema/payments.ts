@@ -1,6 +1,5 @@
 import type { ChannelKind } from "@/lib/channels/platforms/types";
 import type { PaymentMethod, PaymentStatus, ProviderKind } from "@/lib/connections/providers/types";
-import type { RefundReasonCode } from "@/lib/refunds/reasons";
 import { sql } from "drizzle-orm";
 import {
   bigint,
@@ -195,8 +194,8 @@ export const refunds = pgTable(
     currency: text("currency").notNull(),
     status: text("status").$type<RefundStatus>().notNull().default("pending"),
     reason: text("reason").notNull().default(""),
-    // lib/refunds/reasons.ts; null on refunds made before reasons had codes, or by the provider.
-    reasonCode: text("reason_code").$type<RefundReasonCode>(),
+    // Why, as a code each provider maps to its own (lib/refunds/reason-codes.ts); null before codes.
+    reasonCode: text("reason_code"),
     providerRefundId: text("provider_refund_id"),
     idempotencyKey: text("idempotency_key").notNull(),
     // Why a refund is still pending (the provider did not answer, or answers only by webhook),

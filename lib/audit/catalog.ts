@@ -42,6 +42,10 @@ export const KNOWN_AUDIT_ACTIONS: Record<string, string> = {
   "payment.refund_recorded": "Refund recorded manually",
   "payment.requires_action": "Payment needs action",
   "payment.test_created": "Test payment created",
+  "refund_limit.updated": "Refund limit changed",
+  "refund_request.approved": "Refund request approved",
+  "refund_request.created": "Refund requested for approval",
+  "refund_request.declined": "Refund request declined",
   "sandbox.dispute_opened": "Sandbox dispute opened",
   "webhook.reapplied": "Webhook re-applied",
 };

@@ -12,6 +12,10 @@ const MATRIX = {
   "overview.view": [OK__, OK__, OK__, OK__],
   "transactions.view": [OK__, OK__, OK__, OK__],
   "transactions.refund": [OK__, OK__, OK__, ____],
+  // Approving someone else's refund request; the approver's own refund limit must cover it.
+  "refunds.approve": [OK__, OK__, OK__, ____],
+  // Setting how much each role may refund without a second person.
+  "refunds.limits": [OK__, ____, ____, ____],
   // Who the customer is (email): support answers them; an analyst reads figures, not people.
   "transactions.view_customer": [OK__, OK__, OK__, ____],
   "conversations.view": [OK__, OK__, OK__, ____],

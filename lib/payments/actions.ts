@@ -5,13 +5,13 @@ import { openSandboxDispute } from "@/lib/connections/sandbox-emitter";
 import { SANDBOX_DISPUTE_REASONS } from "@/lib/disputes/reasons";
 import { AppError } from "@/lib/errors";
 import { currencyExponent, parseMajorToMinor } from "@/lib/money";
-import { REFUND_REASON_CODES } from "@/lib/refunds/reasons";
+import { REFUND_REASON_CODES } from "@/lib/refunds/reason-codes";
+import { startRefund } from "@/lib/refunds/service";
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { createTestPayment } from "./checkout";
 import { getPaymentWithTimeline } from "./detail";
 import { recordManualRefund } from "./manual-refunds";
-import { refundPayment } from "./refunds";
 
 // Dashboard mutations on payments. Amounts arrive as the decimal a person typed and become
 // minor units here, with the payment's own currency exponent (lib/money.ts), never floats.
@@ -73,29 +73,33 @@ export const createTestPaymentAction = defineAction({
 
 export const refundPaymentAction = defineAction({
   permission: "transactions.refund",
-  schema: z
-    .object({
-      paymentId: id,
-      amount: amountText,
-      reasonCode: z.enum(REFUND_REASON_CODES, { error: "Pick a reason" }),
-      reason: z.string().trim().max(500),
-      idempotencyKey: z.string().trim().min(8).max(100),
-    })
-    .refine((input) => input.reasonCode !== "other" || input.reason.length > 0, {
-      path: ["reason"],
-      message: "Say why, for the customer and your team",
-    }),
-  handler: async ({ paymentId, amount, reasonCode, reason, idempotencyKey }, ctx) => {
+  schema: z.object({
+    paymentId: id,
+    amount: amountText,
+    reasonCode: z.enum(REFUND_REASON_CODES, { error: "Choose why the money goes back" }),
+    note: z.string().trim().max(500).default(""),
+    idempotencyKey: z.string().trim().min(8).max(100),
+  }),
+  handler: async ({ paymentId, amount, reasonCode, note, idempotencyKey }, ctx) => {
     // The payment's currency decides the exponent, not anything the browser sends.
     const { payment } = await getPaymentWithTimeline(ctx, paymentId);
-    const refund = await refundPayment(ctx, payment.id, {
+    // Within the requester's limit it is refunded now; above it, it waits for an approver.
+    const result = await startRefund(ctx, payment.id, {
       amountMinor: toMinor(amount, payment.currency),
       reasonCode,
-      reason,
+      note,
       idempotencyKey,
     });
     revalidatePath(`/transactions/${payment.id}`);
-    return { refundId: refund.id, status: refund.status };
+    if (result.kind === "requested") {
+      revalidatePath("/refunds");
+      return {
+        kind: "requested" as const,
+        requestId: result.request.id,
+        status: result.request.status,
+      };
+    }
+    return { kind: "refunded" as const, refundId: result.refund.id, status: result.refund.status };
   },
 });
 

@@ -13,6 +13,7 @@ import {
   RECONCILE_ACTOR,
   settleRefund,
 } from "@/lib/payments/refund-settle";
+import { isRefundReasonCode } from "@/lib/refunds/reason-codes";
 import { and, asc, eq, isNull, lt, or } from "drizzle-orm";
 
 /**
@@ -63,6 +64,10 @@ async function checkRefund(
           amountMinor: refund.amountMinor,
           currency: refund.currency,
           reason: refund.reason || undefined,
+          reasonCode:
+            refund.reasonCode && isRefundReasonCode(refund.reasonCode)
+              ? refund.reasonCode
+              : undefined,
           at: refund.createdAt,
         },
         now,

@@ -4,7 +4,14 @@
 // (refund-settle.ts). An answer that never came leaves the refund pending for
 // refund-reconcile.ts, which asks the provider where it stands instead of sending it again.
 import type { DbOrTx } from "@/db/client";
-import { connections, payments, refunds, type Payment, type Refund } from "@/db/schema";
+import {
+  connections,
+  payments,
+  refundRequests,
+  refunds,
+  type Payment,
+  type Refund,
+} from "@/db/schema";
 import type { ServiceContext } from "@/lib/auth/context";
 import { assertCan } from "@/lib/auth/context";
 import { connectorContext, connectorFor } from "@/lib/connections/providers/registry";
@@ -23,16 +30,16 @@ import {
 } from "@/lib/payments/refund-settle";
 import { canRefund } from "@/lib/payments/state-machine";
 import { paymentEvent } from "@/lib/payments/status-write";
-import { OPEN_DISPUTE_MESSAGE, openDisputeOf } from "@/lib/refunds/open-dispute";
-import { REFUND_REASON_CODES } from "@/lib/refunds/reasons";
+import { findOpenDispute, openDisputeMessage } from "@/lib/refunds/open-dispute";
+import { REFUND_REASON_CODES } from "@/lib/refunds/reason-codes";
 import { zodFieldErrors } from "@/lib/validation";
 import { and, eq, isNull, sql } from "drizzle-orm";
 import { z } from "zod";
 
 export const refundInputSchema = z.object({
   amountMinor: z.number().int("Whole minor units only").positive("Enter an amount above zero"),
-  reasonCode: z.enum(REFUND_REASON_CODES).optional(),
   reason: z.string().trim().max(500).default(""),
+  reasonCode: z.enum(REFUND_REASON_CODES).optional(),
   idempotencyKey: z.string().trim().min(1).max(200),
 });
 export type RefundRequest = z.input<typeof refundInputSchema>;
@@ -72,6 +79,43 @@ async function connectionOf(ctx: ServiceContext, payment: Payment) {
   return connection;
 }
 
+/**
+ * What is held back from a payment's refundable amount besides what the provider already
+ * refunded: refunds Parley asked for that the provider hasn't named yet (those whose outcome is
+ * unknown stay reserved until the provider settles them) and refund requests awaiting approval.
+ * Read under the payment's row lock (lockPayment) so concurrent refunds see each other.
+ */
+export async function reservedMinor(
+  tx: DbOrTx,
+  merchantId: string,
+  paymentId: string,
+): Promise<number> {
+  const [inFlight] = await tx
+    .select({ total: sql<number>`coalesce(sum(${refunds.amountMinor}), 0)`.mapWith(Number) })
+    .from(refunds)
+    .where(
+      and(
+        eq(refunds.merchantId, merchantId),
+        eq(refunds.paymentId, paymentId),
+        eq(refunds.status, "pending"),
+        isNull(refunds.providerRefundId),
+      ),
+    );
+  const [awaiting] = await tx
+    .select({
+      total: sql<number>`coalesce(sum(${refundRequests.amountMinor}), 0)`.mapWith(Number),
+    })
+    .from(refundRequests)
+    .where(
+      and(
+        eq(refundRequests.merchantId, merchantId),
+        eq(refundRequests.paymentId, paymentId),
+        eq(refundRequests.status, "pending"),
+      ),
+    );
+  return (inFlight?.total ?? 0) + (awaiting?.total ?? 0);
+}
+
 /** The provider of a payment's connection (the payment row's own copy), scoped to the merchant. */
 async function providerOf(ctx: ServiceContext, paymentId: string) {
   const [row] = await ctx.db
@@ -96,7 +140,7 @@ export async function refundPayment(
   const parsed = refundInputSchema.safeParse(input);
   if (!parsed.success)
     throw new AppError("Please fix the highlighted fields.", 422, zodFieldErrors(parsed.error));
-  const { amountMinor, reasonCode, reason, idempotencyKey } = parsed.data;
+  const { amountMinor, reason, reasonCode, idempotencyKey } = parsed.data;
   const actor = { userId: ctx.user.id, email: ctx.user.email, ip: ctx.ip };
 
   const previous = await findByKey(ctx.db, ctx.merchantId, idempotencyKey);
@@ -118,23 +162,11 @@ export async function refundPayment(
       // A concurrent request with this key held the lock first: its refund is ours.
       const raced = await findByKey(tx, ctx.merchantId, idempotencyKey);
       if (raced) return { existing: sameIntent(raced, paymentId, amountMinor) };
-      const dispute = await openDisputeOf(tx, ctx.merchantId, paymentId);
-      if (dispute) throw new AppError(OPEN_DISPUTE_MESSAGE, 409);
+      const dispute = await findOpenDispute(tx, ctx.merchantId, paymentId);
+      if (dispute) throw new AppError(openDisputeMessage(dispute), 409);
       const view = await derivePaymentView(tx, payment);
-      // Refunds Parley asked for that the provider hasn't named yet aren't in the view; those
-      // whose outcome is unknown stay reserved here until the provider settles them.
-      const [inFlight] = await tx
-        .select({ total: sql<number>`coalesce(sum(${refunds.amountMinor}), 0)`.mapWith(Number) })
-        .from(refunds)
-        .where(
-          and(
-            eq(refunds.merchantId, ctx.merchantId),
-            eq(refunds.paymentId, paymentId),
-            eq(refunds.status, "pending"),
-            isNull(refunds.providerRefundId),
-          ),
-        );
-      const check = canRefund(view, amountMinor, inFlight?.total ?? 0);
+      const inFlight = await reservedMinor(tx, ctx.merchantId, paymentId);
+      const check = canRefund(view, amountMinor, inFlight);
       if (!check.ok) throw new AppError(check.message, 422, { amountMinor: [check.message] });
       const [refund] = await tx
         .insert(refunds)
@@ -146,8 +178,8 @@ export async function refundPayment(
           amountMinor,
           currency: payment.currency,
           status: "pending",
-          reasonCode: reasonCode ?? null,
           reason,
+          reasonCode: reasonCode ?? null,
           idempotencyKey,
           createdByUserId: ctx.user.id,
         })
@@ -183,8 +215,8 @@ export async function refundPayment(
       currency: payment.currency,
       // The refund row's id: every send of this refund is the same request to the provider.
       idempotencyKey: refund.id,
-      reasonCode,
       reason: reason || undefined,
+      reasonCode,
     });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);

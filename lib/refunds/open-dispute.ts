@@ -1,33 +1,36 @@
-// A payment under dispute is not refunded from the console: the card network may already have
-// taken the money back (or will if the dispute is lost), so a refund could pay the customer
-// twice. The dispute is answered (or accepted) instead.
 import type { DbOrTx } from "@/db/client";
-import { disputes, type DisputeStatus } from "@/db/schema";
+import { disputes } from "@/db/schema";
 import { and, eq, inArray } from "drizzle-orm";
 
-/** Statuses in which a dispute still decides where the money goes. */
-export const OPEN_DISPUTE_STATUSES: DisputeStatus[] = ["needs_response", "under_review"];
+// The one rule for "this payment has an open dispute", so it follows the dispute model in one
+// place: a dispute still waiting for the merchant or for the provider's decision.
+export const OPEN_DISPUTE_STATUSES = ["needs_response", "under_review"] as const;
 
-/** The payment's open dispute (the oldest), or null. */
-export async function openDisputeOf(
+export interface OpenDispute {
+  id: string;
+  status: string;
+  reason: string;
+}
+
+export async function findOpenDispute(
   db: DbOrTx,
   merchantId: string,
   paymentId: string,
-): Promise<{ id: string; status: DisputeStatus } | null> {
+): Promise<OpenDispute | null> {
   const [row] = await db
-    .select({ id: disputes.id, status: disputes.status })
+    .select({ id: disputes.id, status: disputes.status, reason: disputes.reason })
     .from(disputes)
     .where(
       and(
         eq(disputes.merchantId, merchantId),
         eq(disputes.paymentId, paymentId),
-        inArray(disputes.status, OPEN_DISPUTE_STATUSES),
+        inArray(disputes.status, [...OPEN_DISPUTE_STATUSES]),
       ),
     )
-    .orderBy(disputes.openedAt)
     .limit(1);
   return row ?? null;
 }
 
-export const OPEN_DISPUTE_MESSAGE =
-  "This payment has an open dispute: respond to it (or accept it) instead of refunding — the card network may already be returning this money to the customer.";
+export function openDisputeMessage(dispute: OpenDispute): string {
+  return `This payment has an open dispute (${dispute.reason.replaceAll("_", " ")}, ${dispute.status.replaceAll("_", " ")}): refunding now could pay the customer twice if the dispute is lost. Answer or accept the dispute first.`;
+}

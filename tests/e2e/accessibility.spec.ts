@@ -70,6 +70,7 @@ async function discoverTargets(page: Page): Promise<Target[]> {
     { name: "audit log", path: "/audit" },
     { name: "analytics", path: "/analytics" },
     { name: "disputes", path: "/disputes" },
+    { name: "refund requests", path: "/refunds" },
     { name: "alerts", path: "/alerts" },
     { name: "hosted chat", path: new URL(chatHref!).pathname, public: true },
     { name: "sandbox checkout", path: new URL(checkoutUrl).pathname, public: true },

@@ -1,5 +1,5 @@
 import type { Mode } from "@/db/schema/_shared";
-import type { RefundReasonCode } from "@/lib/refunds/reasons";
+import type { RefundReasonCode } from "@/lib/refunds/reason-codes";
 // The contract every payment provider implements. Pure server code: no Next, no database.
 // The pipeline (lib/payments) persists what these return; connectors only speak the wire.
 
@@ -112,10 +112,10 @@ export interface RefundInput {
   amountMinor: number;
   currency: string;
   idempotencyKey: string;
-  /** Why, as Parley names it (lib/refunds/reasons.ts maps it to each provider's field). */
-  reasonCode?: RefundReasonCode;
-  /** The person's own words: Stripe metadata, PayPal note_to_payer. */
+  /** The member's words. */
   reason?: string;
+  /** Why, as Parley's code; each connector maps it (lib/refunds/reason-codes.ts). */
+  reasonCode?: RefundReasonCode;
 }
 
 export interface RefundResult {
@@ -133,7 +133,13 @@ export interface RefundLookupInput {
    * What the refund was sent with and when, for a provider whose only way to ask about an
    * unnamed refund is to replay the very same request under the same key (PayPal).
    */
-  sent?: { amountMinor: number; currency: string; reason?: string; at: Date };
+  sent?: {
+    amountMinor: number;
+    currency: string;
+    reason?: string;
+    reasonCode?: RefundReasonCode;
+    at: Date;
+  };
   /** The asker's clock (defaults to the real one). */
   now?: Date;
 }

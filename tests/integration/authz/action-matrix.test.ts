@@ -284,7 +284,8 @@ describe.each(ENGINES)("every action refuses without its permission on %s", (eng
     "lib/payments/actions.ts#refundPaymentAction": {
       paymentId: ids.paymentId,
       amount: "5.00",
-      reason: "Customer asked",
+      reasonCode: "requested_by_customer",
+      note: "Customer asked",
       idempotencyKey: "refund-authz-1",
     },
     "lib/payments/actions.ts#recordManualRefundAction": {
@@ -296,6 +297,13 @@ describe.each(ENGINES)("every action refuses without its permission on %s", (eng
     "lib/payments/actions.ts#openSandboxDisputeAction": {
       paymentId: ids.paymentId,
       reason: "fraudulent",
+    },
+    "lib/refunds/actions.ts#approveRefundRequestAction": { requestId: "rfq_1" },
+    "lib/refunds/actions.ts#declineRefundRequestAction": { requestId: "rfq_1", note: "no" },
+    "lib/refunds/actions.ts#setRefundLimitAction": {
+      role: "support",
+      currency: "EUR",
+      limit: "10.00",
     },
     "lib/alerts/actions.ts#acknowledgeAlertAction": { alertId: ids.alertId },
     "lib/alerts/actions.ts#snoozeAlertAction": { alertId: ids.alertId, minutes: 60 },
@@ -371,6 +379,8 @@ describe.each(ENGINES)("every action refuses without its permission on %s", (eng
     "lib/flows/actions.ts#createFlow",
     "lib/connections/actions.ts#createConnectionAction",
     "lib/alerts/actions.ts#createAlertRuleAction",
+    // Sets a limit of the caller's own merchant (role + currency): no id to misuse.
+    "lib/refunds/actions.ts#setRefundLimitAction",
   ]);
 
   it.each(Object.keys(ACTION_PERMISSIONS).filter((k) => !CREATES_OWN.has(k)))(

@@ -13,6 +13,8 @@ const EXPECTED: Record<
   "overview.view": [Y, Y, Y, Y],
   "transactions.view": [Y, Y, Y, Y],
   "transactions.refund": [Y, Y, Y, _],
+  "refunds.approve": [Y, Y, Y, _],
+  "refunds.limits": [Y, _, _, _],
   "transactions.view_customer": [Y, Y, Y, _],
   "conversations.view": [Y, Y, Y, _],
   "inbox.view": [Y, Y, Y, Y],

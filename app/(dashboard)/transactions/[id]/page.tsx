@@ -1,13 +1,14 @@
 import { methodName } from "@/components/connections/chips";
 import { Transcript } from "@/components/conversations/transcript";
 import { CHANNEL_LABELS } from "@/components/flows/node-meta";
+import { RefundForm } from "@/components/refunds/refund-form";
+import { PaymentRefundRequests } from "@/components/refunds/refund-request-status";
 import { CryptoPanel } from "@/components/transactions/crypto-panel";
 import { LivePaymentRefresh } from "@/components/transactions/live-payment";
 import { ManualRefundForm } from "@/components/transactions/manual-refund-form";
 import { DisputesList, RefundsList } from "@/components/transactions/money-back-lists";
 import { OpenDisputeButton } from "@/components/transactions/open-dispute-button";
 import { PaymentFlags, PaymentStatusBadge } from "@/components/transactions/payment-status-badge";
-import { RefundForm } from "@/components/transactions/refund-form";
 import { PaymentTimeline } from "@/components/transactions/timeline";
 import { Card } from "@/components/ui/card";
 import { can } from "@/lib/auth/permissions";
@@ -17,7 +18,10 @@ import { formatDateTime } from "@/lib/format/time";
 import { loadOr404 } from "@/lib/load-or-404";
 import { formatMoney } from "@/lib/money";
 import { getPaymentDetail, type PaymentDetail } from "@/lib/payments/detail";
-import { OPEN_DISPUTE_MESSAGE, OPEN_DISPUTE_STATUSES } from "@/lib/refunds/open-dispute";
+import { refundLimitFor } from "@/lib/refunds/limits";
+import { loadRefundLimits } from "@/lib/refunds/limits-store";
+import { findOpenDispute, openDisputeMessage } from "@/lib/refunds/open-dispute";
+import { refundRequestsForPayment } from "@/lib/refunds/queries";
 import type { Metadata } from "next";
 import Link from "next/link";
 
@@ -31,13 +35,20 @@ export default async function PaymentPage({ params }: { params: Promise<{ id: st
   const { id } = await params;
   const detail = await loadOr404(getPaymentDetail(ctx, id));
   const { payment, refunds, disputes, amounts } = detail;
-  // Refunds still pending (their outcome may be unknown) keep their amount reserved.
-  const reservedMinor = amounts.reservedMinor;
+  const [requests, openDispute, limits] = await Promise.all([
+    refundRequestsForPayment(ctx, payment.id),
+    findOpenDispute(ctx.db, ctx.merchantId, payment.id),
+    loadRefundLimits(ctx.db, ctx.merchantId),
+  ]);
+  // Refunds still pending (their outcome may be unknown) and requests awaiting approval keep
+  // their amount reserved.
+  const awaitingMinor = requests
+    .filter((r) => r.status === "pending")
+    .reduce((total, r) => total + r.amountMinor, 0);
+  const reservedMinor = amounts.reservedMinor + awaitingMinor;
   const refundableMinor = Math.max(0, payment.amountMinor - payment.refundedMinor - reservedMinor);
-  const openDispute = disputes.find((d) => OPEN_DISPUTE_STATUSES.includes(d.status));
   const canRefund =
     can(ctx.role, "transactions.refund") &&
-    !openDispute &&
     REFUNDABLE.includes(payment.status) &&
     refundableMinor > 0;
   const canDispute =
@@ -219,12 +230,11 @@ export default async function PaymentPage({ params }: { params: Promise<{ id: st
         <Card className="space-y-4">
           <h2 className="text-base font-semibold">Refunds</h2>
           <RefundsList refunds={refunds} />
-          {openDispute && can(ctx.role, "transactions.refund") ? (
-            <p role="note" className="rounded-md bg-amber-50 p-3 text-sm text-amber-900">
-              {OPEN_DISPUTE_MESSAGE}{" "}
-              <Link href={`/disputes/${openDispute.id}`} className="font-medium underline">
-                Open the dispute
-              </Link>
+          <PaymentRefundRequests requests={requests} />
+          {awaitingMinor > 0 ? (
+            <p className="text-xs text-amber-800" data-testid="amount-awaiting-approval">
+              {formatMoney(awaitingMinor, payment.currency)} is held for refund requests awaiting
+              approval.
             </p>
           ) : null}
           {canRefund && detail.manualRefunds ? (
@@ -234,11 +244,17 @@ export default async function PaymentPage({ params }: { params: Promise<{ id: st
               currency={payment.currency}
               providerName={PROVIDERS[payment.provider]?.name ?? payment.provider}
             />
-          ) : canRefund ? (
+          ) : canRefund || (openDispute && can(ctx.role, "transactions.refund")) ? (
             <RefundForm
               paymentId={payment.id}
-              refundableMinor={refundableMinor}
+              remainingMinor={refundableMinor}
               currency={payment.currency}
+              openDispute={
+                openDispute
+                  ? { id: openDispute.id, message: openDisputeMessage(openDispute) }
+                  : null
+              }
+              limitMinor={refundLimitFor(ctx.role, payment.currency, limits)}
             />
           ) : null}
         </Card>

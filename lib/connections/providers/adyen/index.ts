@@ -1,10 +1,10 @@
+import { providerRefundReason } from "@/lib/refunds/reason-codes";
 // Adyen connector (Checkout API v71 Payment Links, standard webhooks, Disputes API v30).
 // Identifiers: a checkout is a payment link (PL…); fetchPayment takes that link id. Refunds need
 // the payment's pspReference, which arrives with the AUTHORISATION webhook (providerPaymentId).
 // http.ts: endpoints + API-key calls; hmac.ts + webhooks.ts: verify each item, then normalize;
 // disputes.ts (+ evidence-pdf.ts): the Disputes API.
 import { isCurrency, SUPPORTED_CURRENCIES } from "@/lib/money";
-import { adyenRefundReason } from "@/lib/refunds/reasons";
 import { z } from "zod";
 import { verifyResultFromError } from "../http";
 import {
@@ -192,7 +192,9 @@ async function refund(ctx: Ctx, input: RefundInput): Promise<RefundResult> {
       merchantAccount: ctx.credentials.merchantAccount,
       amount: assertAmount(input.amountMinor, input.currency),
       reference: input.idempotencyKey,
-      ...(input.reasonCode && { merchantRefundReason: adyenRefundReason(input.reasonCode) }),
+      ...(input.reasonCode && {
+        merchantRefundReason: providerRefundReason("adyen", input.reasonCode).value,
+      }),
     },
   });
   const parsed = refundResponseSchema.safeParse(body);

@@ -1,3 +1,4 @@
+import { providerRefundReason } from "@/lib/refunds/reason-codes";
 // PayPal connector (REST, Orders v2). Identifiers: a Parley payment's providerPaymentId is the
 // PayPal order id; refunds and disputes happen on the order's capture, which `refund` resolves.
 // http.ts: OAuth token + REST calls; orders.ts: order shapes → statuses; webhooks.ts: verification
@@ -203,7 +204,11 @@ async function sendRefundRequest(ctx: Ctx, input: RefundInput): Promise<unknown>
     json: {
       amount,
       ...(customId ? { custom_id: customId } : {}),
-      ...(input.reason ? { note_to_payer: input.reason.slice(0, 255) } : {}),
+      ...(input.reasonCode
+        ? { note_to_payer: providerRefundReason("paypal", input.reasonCode, input.reason).value }
+        : input.reason
+          ? { note_to_payer: input.reason.slice(0, 255) }
+          : {}),
     },
   });
 }
@@ -278,6 +283,7 @@ async function replayRefund(ctx: Ctx, input: RefundLookupInput): Promise<RefundL
     currency: input.sent.currency,
     idempotencyKey: input.idempotencyKey,
     reason: input.sent.reason,
+    reasonCode: input.sent.reasonCode,
   });
   return { kind: "found", ...readRefund(body) };
 }

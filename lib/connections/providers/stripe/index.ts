@@ -1,8 +1,8 @@
+import { providerRefundReason } from "@/lib/refunds/reason-codes";
 // Stripe connector: Checkout Sessions through the official SDK, one client per call with the
 // connection's own key. client.ts builds the SDK client and maps its errors, checkout.ts the
 // session, webhooks.ts verifies a delivery on the raw body and normalizes it, payment-state.ts
 // reads a PaymentIntent / Session as a Parley status.
-import { stripeRefundReason } from "@/lib/refunds/reasons";
 import type Stripe from "stripe";
 import { z } from "zod";
 import { verifyResultFromError } from "../http";
@@ -74,6 +74,8 @@ export function validateStripeCredentials(
   }
   return { ok: true, credentials: parsed.data };
 }
+
+const REFUND_REASONS = new Set(["duplicate", "fraudulent", "requested_by_customer"]);
 
 function refundStatus(status: string | null): RefundResult["status"] {
   if (status === "succeeded") return "succeeded";
@@ -213,7 +215,11 @@ export function createStripeConnector(
       const amount = toStripeAmount(input.amountMinor, input.currency);
       const client = stripeClient(ctx, options);
       const paymentIntent = await intentToRefund(client, input.providerPaymentId);
-      const reason = stripeRefundReason(input.reasonCode);
+      const reason = input.reasonCode
+        ? (providerRefundReason("stripe", input.reasonCode).value ?? undefined)
+        : input.reason && REFUND_REASONS.has(input.reason)
+          ? input.reason
+          : undefined;
       const refund = await call(() =>
         client.refunds.create(
           {
@@ -223,7 +229,9 @@ export function createStripeConnector(
             // Names the refund by its key, so a create whose answer never came can be found.
             metadata: {
               [REFUND_KEY_METADATA]: input.idempotencyKey,
-              ...(input.reason && { parley_reason: input.reason.slice(0, 500) }),
+              ...(input.reason &&
+                input.reason !== reason && { parley_reason: input.reason.slice(0, 500) }),
+              ...(input.reasonCode && { parley_reason_code: input.reasonCode }),
             },
           },
           { idempotencyKey: input.idempotencyKey },
