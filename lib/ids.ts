@@ -18,6 +18,7 @@ export const ID_PREFIXES = {
   refund: "ref",
   dispute: "dsp",
   evidence: "dev",
+  disputeEvent: "dse",
   alertRule: "alr",
   alert: "alt",
   audit: "aud",
