@@ -156,7 +156,7 @@ describe("dispute transitions (properties)", () => {
       fc.property(fc.array(anyChange, { minLength: 1 }), (changes) => {
         let state: DisputeState | null = null;
         for (const change of changes) {
-          const next = foldDisputeChanges(state ? [state, change] : [change])!;
+          const next: DisputeState = foldDisputeChanges(state ? [state, change] : [change])!;
           if (state) {
             const before = [stageRank(state.stage), statusRank(state.status)];
             const after = [stageRank(next.stage), statusRank(next.status)];
