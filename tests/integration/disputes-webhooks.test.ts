@@ -4,6 +4,7 @@
 import type { Db, DbHandle } from "@/db/client";
 import { disputeEvents, disputes, webhookInbox, type Payment } from "@/db/schema";
 import type { ServiceContext } from "@/lib/auth/context";
+import { listDeskDisputes } from "@/lib/disputes/queries";
 import { registerBuiltinJobHandlers } from "@/lib/jobs/builtin";
 import { createCheckout } from "@/lib/payments/checkout";
 import { handleWebhookRequest } from "@/lib/webhooks/receive";
@@ -351,6 +352,21 @@ describe.each(ENGINES)("dispute webhooks on %s", (engine) => {
         .where(and(eq(webhookInbox.merchantId, merchantId), eq(webhookInbox.id, deliveryId)));
       expect(inbox.status).toBe("ignored");
       expect(inbox.error).toMatch(/^dispute_refused: /);
+
+      // The desk lists it under its filters, in its own mode only.
+      const reader = { ...owner, userId: owner.user.id };
+      const closed = await listDeskDisputes(reader, payment.mode, { status: "closed" });
+      expect(closed.rows.map((r) => r.id)).toContain(won.id);
+      expect(closed.rows.find((r) => r.id === won.id)).toMatchObject({
+        provider: story.provider,
+        stage: "chargeback",
+        status: "won",
+      });
+      const open = await listDeskDisputes(reader, payment.mode, { status: "open" });
+      expect(open.rows.map((r) => r.id)).not.toContain(won.id);
+      const otherMode = payment.mode === "test" ? "live" : "test";
+      const elsewhere = await listDeskDisputes(reader, otherMode, {});
+      expect(elsewhere.rows.map((r) => r.id)).not.toContain(won.id);
     });
   });
 });
