@@ -19,6 +19,7 @@ export const ID_PREFIXES = {
   refundRequest: "rfq",
   dispute: "dsp",
   evidence: "dev",
+  disputeEvent: "dse",
   alertRule: "alr",
   alert: "alt",
   audit: "aud",

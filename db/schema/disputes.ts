@@ -1,10 +1,32 @@
 import { sql } from "drizzle-orm";
-import { bigint, check, index, pgTable, primaryKey, text, uniqueIndex } from "drizzle-orm/pg-core";
+import {
+  bigint,
+  check,
+  index,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  uniqueIndex,
+} from "drizzle-orm/pg-core";
 import { createdAt, merchantIdColumn, modeColumn, tstz, updatedAt } from "./_shared";
 import { users } from "./auth";
 
-export type DisputeStatus = "needs_response" | "under_review" | "won" | "lost" | "accepted";
-export type DisputeOutcome = "won" | "lost" | "accepted";
+export const DISPUTE_STATUSES = [
+  "needs_response",
+  "under_review",
+  "won",
+  "lost",
+  "accepted",
+  "expired",
+  "canceled",
+] as const;
+export type DisputeStatus = (typeof DISPUTE_STATUSES)[number];
+/** How a dispute ended: any status but the two open ones. */
+export type DisputeOutcome = Exclude<DisputeStatus, "needs_response" | "under_review">;
+/** Where the case stands with the card network (or PayPal): it only moves forward. */
+export const DISPUTE_STAGES = ["inquiry", "chargeback", "pre_arbitration"] as const;
+export type DisputeStage = (typeof DISPUTE_STAGES)[number];
 
 export const disputes = pgTable(
   "disputes",
@@ -16,7 +38,13 @@ export const disputes = pgTable(
     // The payment's mode.
     mode: modeColumn(),
     providerDisputeId: text("provider_dispute_id").notNull(),
+    /** Parley's normalised reason (lib/disputes/reasons.ts), whatever the provider called it. */
     reason: text("reason").notNull(),
+    stage: text("stage").$type<DisputeStage>().notNull().default("chargeback"),
+    /** The provider's own words, shown on the case page as they were sent. */
+    providerStatus: text("provider_status"),
+    providerReason: text("provider_reason"),
+    providerReasonCode: text("provider_reason_code"),
     amountMinor: bigint("amount_minor", { mode: "number" }).notNull(),
     currency: text("currency").notNull(),
     status: text("status").$type<DisputeStatus>().notNull().default("needs_response"),
@@ -37,8 +65,9 @@ export const disputes = pgTable(
     index("disputes_updated_idx").on(t.merchantId, t.updatedAt),
     check(
       "disputes_status_check",
-      sql`${t.status} in ('needs_response','under_review','won','lost','accepted')`,
+      sql`${t.status} in ('needs_response','under_review','won','lost','accepted','expired','canceled')`,
     ),
+    check("disputes_stage_check", sql`${t.stage} in ('inquiry','chargeback','pre_arbitration')`),
     check("disputes_mode_check", sql`${t.mode} in ('test','live')`),
   ],
 );
@@ -66,5 +95,42 @@ export const disputeEvidence = pgTable(
   ],
 );
 
+export type DisputeEventKind =
+  | "provider" // a provider event that moved (or confirmed) the case
+  | "refused" // a provider event that broke a transition rule: kept, not applied
+  | "note" // an internal note
+  | "assigned"; // assignment or reassignment
+
+/** The case's timeline: provider events, refusals, notes and assignments, oldest first. */
+export const disputeEvents = pgTable(
+  "dispute_events",
+  {
+    merchantId: merchantIdColumn(),
+    id: text("id").notNull(),
+    disputeId: text("dispute_id").notNull(),
+    kind: text("kind").$type<DisputeEventKind>().notNull(),
+    /** Provider events: the provider's event id and type; refusals say why. */
+    providerEventId: text("provider_event_id"),
+    rawType: text("raw_type"),
+    fromStage: text("from_stage").$type<DisputeStage>(),
+    toStage: text("to_stage").$type<DisputeStage>(),
+    fromStatus: text("from_status").$type<DisputeStatus>(),
+    toStatus: text("to_status").$type<DisputeStatus>(),
+    body: text("body").notNull().default(""),
+    detail: jsonb("detail").$type<Record<string, unknown>>(),
+    actorUserId: text("actor_user_id").references(() => users.id, { onDelete: "set null" }),
+    occurredAt: tstz("occurred_at").notNull().defaultNow(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.merchantId, t.id] }),
+    index("dispute_events_dispute_idx").on(t.merchantId, t.disputeId, t.occurredAt),
+    // A replayed provider event adds nothing (notes and assignments carry no provider id).
+    uniqueIndex("dispute_events_provider_key").on(t.merchantId, t.disputeId, t.providerEventId),
+    check("dispute_events_kind_check", sql`${t.kind} in ('provider','refused','note','assigned')`),
+  ],
+);
+
 export type Dispute = typeof disputes.$inferSelect;
+export type DisputeEvent = typeof disputeEvents.$inferSelect;
 export type DisputeEvidence = typeof disputeEvidence.$inferSelect;

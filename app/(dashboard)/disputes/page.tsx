@@ -1,40 +1,170 @@
-import { AreaPlaceholder } from "@/components/shell/area-placeholder";
+import { DueBy } from "@/components/disputes/due-countdown";
+import { DisputeStatusBadge, STAGE_LABELS } from "@/components/disputes/status-badge";
+import { EmptyState, PageHeader } from "@/components/ui/card";
+import { Table, Td, Th } from "@/components/ui/table";
 import { requirePagePermission } from "@/lib/auth/server";
+import { PROVIDERS } from "@/lib/connections/provider-catalog";
+import { deskFiltersSchema, listDeskDisputes, type DeskFilters } from "@/lib/disputes/queries";
+import { reasonLabel } from "@/lib/disputes/reasons";
 import { viewModeFor } from "@/lib/mode";
-import { getOverview } from "@/lib/overview/queries";
+import { formatMoney } from "@/lib/money";
 import type { Metadata } from "next";
 import Link from "next/link";
 
 export const metadata: Metadata = { title: "Disputes" };
 export const dynamic = "force-dynamic";
 
-// The disputes workspace (evidence, submission, outcomes) is a later issue; until then this page
-// says truthfully how many disputes are open and where to see them.
-export default async function Page() {
-  const ctx = await requirePagePermission("disputes.view");
-  const { openDisputes } = await getOverview(ctx, await viewModeFor());
+function hrefWith(filters: DeskFilters, change: Partial<DeskFilters>): string {
+  const next = { ...filters, ...change };
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(next)) if (value) params.set(key, value);
+  const query = params.toString();
+  return query ? `/disputes?${query}` : "/disputes";
+}
+
+function Chip({ href, active, children }: { href: string; active: boolean; children: string }) {
   return (
-    <AreaPlaceholder
-      title="Disputes"
-      description="Chargebacks with due dates, assignees, evidence and outcomes; refunds."
-      emptyTitle={
-        openDisputes === 0
-          ? "No open disputes"
-          : `${openDisputes} open dispute${openDisputes === 1 ? "" : "s"} — the response workspace is coming`
+    <Link
+      href={href}
+      aria-current={active ? "page" : undefined}
+      className={
+        active
+          ? "rounded-full bg-brand-700 px-3 py-1 text-sm font-medium text-white"
+          : "rounded-full bg-white px-3 py-1 text-sm font-medium text-slate-700 ring-1 ring-slate-300 hover:bg-slate-50"
       }
-      next={
-        <>
-          Chargebacks your providers report will be worked here with their response deadline,
-          evidence and submission. Meanwhile, disputed payments and their timelines are in{" "}
-          <Link
-            href="/transactions?status=disputed"
-            className="font-medium text-brand-700 hover:underline"
+    >
+      {children}
+    </Link>
+  );
+}
+
+export default async function Page({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
+  const ctx = await requirePagePermission("disputes.view");
+  const mode = await viewModeFor();
+  const filters = deskFiltersSchema.parse(await searchParams);
+  const now = new Date();
+  const { rows, timezone } = await listDeskDisputes(
+    { ...ctx, userId: ctx.user.id },
+    mode,
+    filters,
+    now,
+  );
+  const filtered = Object.values(filters).some(Boolean);
+
+  return (
+    <>
+      <PageHeader
+        title="Disputes"
+        description={`Every ${mode} dispute, soonest deadline first. Times are in ${timezone}.`}
+      />
+      <nav aria-label="Dispute filters" className="mb-4 flex flex-wrap gap-2">
+        <Chip href={hrefWith(filters, { status: undefined })} active={!filters.status}>
+          All statuses
+        </Chip>
+        <Chip href={hrefWith(filters, { status: "open" })} active={filters.status === "open"}>
+          Open
+        </Chip>
+        <Chip
+          href={hrefWith(filters, { status: "needs_response" })}
+          active={filters.status === "needs_response"}
+        >
+          Needs response
+        </Chip>
+        <Chip
+          href={hrefWith(filters, { status: "under_review" })}
+          active={filters.status === "under_review"}
+        >
+          Under review
+        </Chip>
+        <Chip href={hrefWith(filters, { status: "closed" })} active={filters.status === "closed"}>
+          Closed
+        </Chip>
+        <Chip
+          href={hrefWith(filters, { mine: filters.mine ? undefined : "1" })}
+          active={Boolean(filters.mine)}
+        >
+          Assigned to me
+        </Chip>
+        <Chip
+          href={hrefWith(filters, { due: filters.due ? undefined : "48h" })}
+          active={Boolean(filters.due)}
+        >
+          Due within 48 h
+        </Chip>
+        {(["stripe", "paypal", "adyen", "sandbox"] as const).map((provider) => (
+          <Chip
+            key={provider}
+            href={hrefWith(filters, {
+              provider: filters.provider === provider ? undefined : provider,
+            })}
+            active={filters.provider === provider}
           >
-            Transactions → Disputed
-          </Link>
-          .
-        </>
-      }
-    />
+            {PROVIDERS[provider].name}
+          </Chip>
+        ))}
+      </nav>
+      {rows.length === 0 ? (
+        <EmptyState
+          title={filtered ? "No disputes match these filters" : `No ${mode} disputes`}
+          action={
+            filtered ? (
+              <Link href="/disputes" className="font-medium text-brand-700 hover:underline">
+                Clear the filters
+              </Link>
+            ) : undefined
+          }
+        >
+          {filtered
+            ? "Try another status or provider, or clear the filters to see every dispute."
+            : "When a customer disputes a payment, your provider tells Parley and the case appears here with its response deadline."}
+        </EmptyState>
+      ) : (
+        <Table label="Disputes">
+          <thead className="bg-slate-50">
+            <tr>
+              <Th>Amount</Th>
+              <Th>Reason</Th>
+              <Th>Stage</Th>
+              <Th>Status</Th>
+              <Th>Provider</Th>
+              <Th>Due by</Th>
+              <Th>Assignee</Th>
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-slate-100">
+            {rows.map((row) => (
+              <tr key={row.id}>
+                <Td>
+                  <Link
+                    href={`/disputes/${row.id}`}
+                    className="font-medium text-brand-700 hover:underline"
+                  >
+                    {formatMoney(row.amountMinor, row.currency)}
+                  </Link>
+                </Td>
+                <Td>{reasonLabel(row.reason)}</Td>
+                <Td>{STAGE_LABELS[row.stage]}</Td>
+                <Td>
+                  <DisputeStatusBadge status={row.status} />
+                </Td>
+                <Td>{PROVIDERS[row.provider].name}</Td>
+                <Td>
+                  {row.status === "needs_response" || row.status === "under_review" ? (
+                    <DueBy dueBy={row.dueBy} timezone={timezone} now={now} />
+                  ) : (
+                    <span className="text-slate-500">Closed</span>
+                  )}
+                </Td>
+                <Td>{row.assigneeName ?? <span className="text-slate-500">Unassigned</span>}</Td>
+              </tr>
+            ))}
+          </tbody>
+        </Table>
+      )}
+    </>
   );
 }

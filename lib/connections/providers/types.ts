@@ -1,4 +1,5 @@
 import type { Mode } from "@/db/schema/_shared";
+import type { DisputeStage, DisputeStatus } from "@/db/schema/disputes";
 import type { RefundReasonCode } from "@/lib/refunds/reason-codes";
 // The contract every payment provider implements. Pure server code: no Next, no database.
 // The pipeline (lib/payments) persists what these return; connectors only speak the wire.
@@ -228,10 +229,18 @@ export interface NormalizedEvent {
   refundedTotalMinor?: number;
   dispute?: {
     providerDisputeId: string;
+    /** Parley's normalised reason (lib/disputes/reasons.ts). */
     reason: string;
     amountMinor: number;
     currency: string;
     dueBy?: Date;
+    /** Where the case stands, as lib/disputes/provider-mapping.ts reads the provider. */
+    stage?: DisputeStage;
+    /** Only when the provider states it; never guessed from a missing field. */
+    status?: DisputeStatus;
+    providerStatus?: string;
+    providerReason?: string;
+    providerReasonCode?: string;
   };
 }
 

@@ -97,6 +97,7 @@ const NOTHING_DONE: ApplyEventsResult = {
   duplicates: 0,
   unknown: 0,
   unmatched: [],
+  refused: [],
   paymentIds: [],
 };
 

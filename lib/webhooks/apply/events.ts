@@ -5,7 +5,7 @@
 // writing (write.ts) are one statement each; only rarer work (orphaned events to adopt,
 // refund and dispute rows, jobs) costs more.
 import type { Db, Tx } from "@/db/client";
-import type { Payment } from "@/db/schema";
+import { webhookInbox, type Payment } from "@/db/schema";
 import { paypalEventNeedsCapture } from "@/lib/connections/providers/paypal";
 import type { NormalizedEvent } from "@/lib/connections/providers/types";
 import { enqueueConversationPaymentEvent } from "@/lib/conversations/checkout/payment-events";
@@ -16,15 +16,18 @@ import { writePaymentView } from "@/lib/payments/status-write";
 import { lockPaymentsForEvents } from "@/lib/webhooks/apply/load";
 import { adoptOrphanEvents, disputeFromRow } from "@/lib/webhooks/apply/orphans";
 import { planApply, type ConnectionRef, type FollowUp } from "@/lib/webhooks/apply/plan";
-import { syncDisputeRow, syncRefundRow } from "@/lib/webhooks/apply/sync-rows";
+import { syncDisputeRow, syncRefundRow, type DisputeRefusal } from "@/lib/webhooks/apply/sync-rows";
 import {
   ConcurrentApplyError,
   writeApplyPlan,
   type DeliveryOutcome,
 } from "@/lib/webhooks/apply/write";
+import { and, eq } from "drizzle-orm";
 
 export const PAYPAL_CAPTURE_JOB = "payments.paypal_capture";
 export const UNMATCHED_PAYMENT = "unmatched_payment";
+/** The inbox row's error prefix for provider events a dispute's transition rules refused. */
+export const DISPUTE_REFUSED = "dispute_refused";
 
 export interface ApplyEventsOptions {
   webhookId?: string;
@@ -44,6 +47,8 @@ export interface ApplyEventsResult {
   unknown: number;
   /** Provider event ids whose payment is not one of this connection's. */
   unmatched: string[];
+  /** Dispute events refused as out of order (recorded on the case timeline, not applied). */
+  refused: DisputeRefusal[];
   paymentIds: string[];
 }
 
@@ -78,12 +83,12 @@ async function runFollowUp(
   followUp: FollowUp,
   views: Map<string, PaymentView>,
   now: Date,
-): Promise<void> {
+): Promise<DisputeRefusal | null> {
   const view = views.get(followUp.payment.id)!;
   if (followUp.kind === "refund") {
     await syncRefundRow(tx, followUp.payment, view, followUp.providerRefundId, now);
   } else if (followUp.kind === "dispute") {
-    await syncDisputeRow(tx, followUp.payment, view, followUp.event, now);
+    return syncDisputeRow(tx, followUp.payment, view, followUp.event, now);
   } else {
     await enqueueJob(tx, connection.merchantId, {
       kind: PAYPAL_CAPTURE_JOB,
@@ -96,6 +101,33 @@ async function runFollowUp(
       dedupeKey: `paypal-capture:${followUp.orderId}`,
     });
   }
+  return null;
+}
+
+/**
+ * A delivery with refused dispute events says so on its inbox row, like an unmatched payment:
+ * the delivery is kept and acknowledged (a provider resending it would be refused again), and
+ * one whose every recognised event was refused counts as ignored rather than applied.
+ */
+async function markRefused(
+  tx: Tx,
+  merchantId: string,
+  delivery: DeliveryOutcome,
+  events: NormalizedEvent[],
+  refused: DisputeRefusal[],
+): Promise<void> {
+  const refusedIds = new Set(refused.map((r) => r.providerEventId));
+  const allRefused = events
+    .filter((e) => e.type !== "unknown")
+    .every((e) => refusedIds.has(e.providerEventId));
+  const text = `${DISPUTE_REFUSED}: ${refused.map((r) => `${r.providerEventId}: ${r.message}`).join("; ")}`;
+  await tx
+    .update(webhookInbox)
+    .set({
+      ...(allRefused && delivery.status === "applied" && { status: "ignored" as const }),
+      error: [delivery.error, text].filter(Boolean).join("; ").slice(0, 1000),
+    })
+    .where(and(eq(webhookInbox.merchantId, merchantId), eq(webhookInbox.id, delivery.deliveryId)));
 }
 
 /**
@@ -164,12 +196,19 @@ export async function applyEvents(
       await enqueueConversationPaymentEvent(tx, payment, view.status);
     }
   }
-  for (const followUp of followUps) await runFollowUp(tx, connection, followUp, views, now);
+  const refused: DisputeRefusal[] = [];
+  for (const followUp of followUps) {
+    const refusal = await runFollowUp(tx, connection, followUp, views, now);
+    if (refusal) refused.push(refusal);
+  }
+  if (delivery && refused.length)
+    await markRefused(tx, connection.merchantId, delivery, events, refused);
   return {
     recorded: plan.recorded,
     duplicates: plan.duplicates,
     unknown: plan.unknown,
     unmatched: plan.unmatched,
+    refused,
     paymentIds: plan.writes.map((w) => w.payment.id),
   };
 }

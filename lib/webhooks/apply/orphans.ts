@@ -3,7 +3,15 @@
 // so a refund delivered ahead of the payment's own success is recorded without a payment. When
 // the payment later learns its provider id, those events are linked to it and counted.
 import type { Tx } from "@/db/client";
-import { paymentEvents, type Payment, type PaymentEvent } from "@/db/schema";
+import {
+  DISPUTE_STAGES,
+  DISPUTE_STATUSES,
+  paymentEvents,
+  type DisputeStage,
+  type DisputeStatus,
+  type Payment,
+  type PaymentEvent,
+} from "@/db/schema";
 import type { NormalizedEvent } from "@/lib/connections/providers/types";
 import { and, eq, isNull, sql } from "drizzle-orm";
 
@@ -33,6 +41,14 @@ function text(value: unknown): string | undefined {
   return typeof value === "string" && value ? value : undefined;
 }
 
+function isStage(value: unknown): value is DisputeStage {
+  return (DISPUTE_STAGES as readonly unknown[]).includes(value);
+}
+
+function isStatus(value: unknown): value is DisputeStatus {
+  return (DISPUTE_STATUSES as readonly unknown[]).includes(value);
+}
+
 /** The dispute an adopted timeline row reported, for the disputes table. */
 export function disputeFromRow(
   row: PaymentEvent,
@@ -52,6 +68,13 @@ export function disputeFromRow(
       amountMinor: row.amountMinor ?? 0,
       currency: row.currency ?? "",
       ...(dueBy && { dueBy: new Date(dueBy) }),
+      ...(isStage(detail.disputeStage) && { stage: detail.disputeStage }),
+      ...(isStatus(detail.disputeStatus) && { status: detail.disputeStatus }),
+      ...(text(detail.providerStatus) && { providerStatus: text(detail.providerStatus) }),
+      ...(text(detail.providerReason) && { providerReason: text(detail.providerReason) }),
+      ...(text(detail.providerReasonCode) && {
+        providerReasonCode: text(detail.providerReasonCode),
+      }),
     },
   };
 }

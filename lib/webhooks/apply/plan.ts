@@ -156,6 +156,13 @@ export function planApply(
           providerDisputeId: event.dispute.providerDisputeId,
           reason: event.dispute.reason,
           ...(event.dispute.dueBy && { dueBy: event.dispute.dueBy.toISOString() }),
+          ...(event.dispute.stage && { disputeStage: event.dispute.stage }),
+          ...(event.dispute.status && { disputeStatus: event.dispute.status }),
+          ...(event.dispute.providerStatus && { providerStatus: event.dispute.providerStatus }),
+          ...(event.dispute.providerReason && { providerReason: event.dispute.providerReason }),
+          ...(event.dispute.providerReasonCode && {
+            providerReasonCode: event.dispute.providerReasonCode,
+          }),
         }),
       },
       webhookId: options.webhookId ?? null,

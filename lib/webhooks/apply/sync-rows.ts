@@ -2,8 +2,21 @@
 // follow it: one per provider refund id and per provider dispute id. The payment row itself is
 // written by lib/payments/status-write.ts (or in apply/write.ts's batch).
 import type { Tx } from "@/db/client";
-import { disputes, refunds, type DisputeStatus, type Payment } from "@/db/schema";
+import {
+  disputeEvents,
+  disputes,
+  refunds,
+  type Dispute,
+  type DisputeOutcome,
+  type Payment,
+} from "@/db/schema";
 import type { NormalizedEvent } from "@/lib/connections/providers/types";
+import {
+  applyDisputeChange,
+  isTerminal,
+  openingState,
+  type DisputeChange,
+} from "@/lib/disputes/transitions";
 import { newId } from "@/lib/ids";
 import type { PaymentView } from "@/lib/payments/state-machine";
 import { and, eq, isNull } from "drizzle-orm";
@@ -69,58 +82,155 @@ export async function syncRefundRow(
   });
 }
 
-const CLOSED: DisputeStatus[] = ["won", "lost", "accepted"];
+/** A provider event the dispute's transition rules refused (kept on the case timeline). */
+export interface DisputeRefusal {
+  disputeId: string;
+  providerEventId: string;
+  message: string;
+}
 
-/** dispute.opened creates the row (with its response deadline); later events move it. */
+/** What the event says the case became; Sandbox events carry no stage or status of their own. */
+function changeFrom(
+  event: NormalizedEvent & { dispute: NonNullable<NormalizedEvent["dispute"]> },
+  existing: Dispute | undefined,
+): DisputeChange {
+  const { dispute } = event;
+  const stage = dispute.stage ?? existing?.stage ?? "chargeback";
+  let status = dispute.status;
+  if (!status && event.type === "dispute.won") status = "won";
+  if (!status && event.type === "dispute.lost") status = "lost";
+  if (!status && event.type === "dispute.opened" && !existing) status = "needs_response";
+  // The provider confirming an acceptance closes it as lost: still the merchant's acceptance.
+  if (status === "lost" && existing?.status === "accepted" && stage === existing.stage) {
+    status = "accepted";
+  }
+  return { stage, ...(status && { status }) };
+}
+
+function providerColumns(dispute: NonNullable<NormalizedEvent["dispute"]>) {
+  return {
+    ...(dispute.providerStatus && { providerStatus: dispute.providerStatus }),
+    ...(dispute.providerReason && { providerReason: dispute.providerReason }),
+    ...(dispute.providerReasonCode && { providerReasonCode: dispute.providerReasonCode }),
+  };
+}
+
+/**
+ * dispute.opened (or the first event Parley hears of) creates the row with its response
+ * deadline; later events move it within lib/disputes/transitions.ts's rules. Each event lands
+ * on the case timeline, a refused one as "refused" (and is returned).
+ */
 export async function syncDisputeRow(
   tx: Tx,
   payment: Payment,
   view: PaymentView,
   event: NormalizedEvent & { dispute: NonNullable<NormalizedEvent["dispute"]> },
   now: Date,
-): Promise<void> {
+): Promise<DisputeRefusal | null> {
   const { dispute } = event;
   const merged = view.disputes.find((d) => d.providerDisputeId === dispute.providerDisputeId);
-  if (!merged) return;
+  if (!merged) return null;
   const key = and(
     eq(disputes.merchantId, payment.merchantId),
     eq(disputes.connectionId, payment.connectionId),
     eq(disputes.providerDisputeId, dispute.providerDisputeId),
   );
   const [existing] = await tx.select().from(disputes).where(key);
-  const closed = merged.status === "won" || merged.status === "lost";
-  let status: DisputeStatus;
-  if (merged.status === "won") status = "won";
-  else if (merged.status === "lost") status = existing?.status === "accepted" ? "accepted" : "lost";
-  else status = existing && !CLOSED.includes(existing.status) ? existing.status : "needs_response";
+  const change = changeFrom(event, existing);
+  const timeline = {
+    merchantId: payment.merchantId,
+    id: newId("disputeEvent"),
+    providerEventId: event.providerEventId,
+    rawType: event.rawType,
+    occurredAt: event.occurredAt,
+    detail: {
+      ...providerColumns(dispute),
+      ...(dispute.dueBy && { dueBy: dispute.dueBy.toISOString() }),
+    },
+  };
 
   if (!existing) {
+    const state = openingState(change);
+    const closed = isTerminal(state.status);
+    const id = newId("dispute");
     await tx.insert(disputes).values({
       merchantId: payment.merchantId,
-      id: newId("dispute"),
+      id,
       paymentId: payment.id,
       connectionId: payment.connectionId,
       mode: payment.mode,
       providerDisputeId: dispute.providerDisputeId,
       reason: dispute.reason,
+      ...providerColumns(dispute),
       amountMinor: dispute.amountMinor,
       currency: dispute.currency || payment.currency,
-      status,
+      stage: state.stage,
+      status: state.status,
       dueBy: dispute.dueBy ?? null,
-      outcome: closed ? (status as "won" | "lost" | "accepted") : null,
+      outcome: closed ? (state.status as DisputeOutcome) : null,
       openedAt: event.occurredAt,
       closedAt: closed ? event.occurredAt : null,
     });
-    return;
+    await tx
+      .insert(disputeEvents)
+      .values({
+        ...timeline,
+        disputeId: id,
+        kind: "provider",
+        toStage: state.stage,
+        toStatus: state.status,
+      })
+      .onConflictDoNothing();
+    return null;
   }
+
+  const current = { stage: existing.stage, status: existing.status };
+  const result = applyDisputeChange(current, change);
+  const from = { fromStage: current.stage, fromStatus: current.status };
+  if (!result.ok) {
+    await tx
+      .insert(disputeEvents)
+      .values({
+        ...timeline,
+        disputeId: existing.id,
+        kind: "refused",
+        ...from,
+        toStage: change.stage,
+        toStatus: change.status ?? null,
+        body: result.message,
+        detail: { ...timeline.detail, refusal: result.refusal },
+      })
+      .onConflictDoNothing();
+    return {
+      disputeId: existing.id,
+      providerEventId: event.providerEventId,
+      message: result.message,
+    };
+  }
+  const { state } = result;
+  const closed = isTerminal(state.status);
   await tx
     .update(disputes)
     .set({
-      status,
-      outcome: closed ? (status as "won" | "lost" | "accepted") : existing.outcome,
-      closedAt: closed ? (existing.closedAt ?? event.occurredAt) : existing.closedAt,
+      stage: state.stage,
+      status: state.status,
+      ...providerColumns(dispute),
+      outcome: closed ? (state.status as DisputeOutcome) : null,
+      closedAt: closed ? (existing.closedAt ?? event.occurredAt) : null,
       dueBy: dispute.dueBy ?? existing.dueBy,
       updatedAt: now,
     })
     .where(key);
+  await tx
+    .insert(disputeEvents)
+    .values({
+      ...timeline,
+      disputeId: existing.id,
+      kind: "provider",
+      ...from,
+      toStage: state.stage,
+      toStatus: state.status,
+    })
+    .onConflictDoNothing();
+  return null;
 }

@@ -3,6 +3,7 @@
 // Adyen signs no timestamp and redelivers unacknowledged batches for days, so deliveries are
 // never refused for age; replays are harmless because each event id
 // (pspReference:eventCode:success, Adyen's documented uniqueness key) is deduplicated on store.
+import { disputeEventType, disputeFields, mapAdyenDispute } from "@/lib/disputes/provider-mapping";
 import { z } from "zod";
 import type {
   ConnectorContext,
@@ -87,18 +88,12 @@ export function adyenMethod(paymentMethod: string | undefined): PaymentMethod | 
   return METHODS.find(([pattern]) => pattern.test(paymentMethod))?.[1];
 }
 
+// The codes that open a case (the first Parley may hear of one).
 const DISPUTE_OPENING = new Set([
   "CHARGEBACK",
   "NOTIFICATION_OF_CHARGEBACK",
   "REQUEST_FOR_INFORMATION",
-]);
-const DISPUTE_WON = new Set(["CHARGEBACK_REVERSED", "PREARBITRATION_WON"]);
-const DISPUTE_LOST = new Set(["SECOND_CHARGEBACK", "PREARBITRATION_LOST"]);
-const DISPUTE_UPDATES = new Set([
-  "INFORMATION_SUPPLIED",
-  "DISPUTE_DEFENSE_PERIOD_ENDED",
-  "ISSUER_COMMENTS",
-  "ISSUER_RESPONSE_TIMEFRAME_EXPIRED",
+  "DISPUTE_OPENED_WITH_CHARGEBACK",
 ]);
 
 function eventType(item: AdyenNotificationItem): NormalizedEventType {
@@ -126,16 +121,10 @@ function eventType(item: AdyenNotificationItem): NormalizedEventType {
     case "OFFER_CLOSED":
       return ok ? "payment.expired" : "unknown";
   }
-  if (DISPUTE_WON.has(item.eventCode)) return "dispute.won";
-  if (DISPUTE_LOST.has(item.eventCode)) return "dispute.lost";
-  if (DISPUTE_UPDATES.has(item.eventCode)) return "dispute.updated";
-  if (DISPUTE_OPENING.has(item.eventCode)) {
-    // additionalData.disputeStatus (dispute webhooks) tells a chargeback already settled.
-    const status = item.additionalData?.disputeStatus;
-    if (status === "Won") return "dispute.won";
-    if (status === "Lost" || status === "Accepted" || status === "Expired") return "dispute.lost";
-    return "dispute.opened";
-  }
+  // additionalData.disputeStatus can tell a chargeback already settled; NOTIFICATION_OF_FRAUD
+  // and other informational codes open no case (mapAdyenDispute returns null).
+  const mapped = mapAdyenDispute(item);
+  if (mapped) return disputeEventType(DISPUTE_OPENING.has(item.eventCode), mapped.status);
   return "unknown";
 }
 
@@ -178,15 +167,9 @@ export function normalizeAdyenItem(item: AdyenNotificationItem): NormalizedEvent
     if (type === "refund.failed")
       event.failure = { code: item.eventCode, message: item.reason || "Refund failed" };
   }
-  if (type.startsWith("dispute.")) {
-    event.dispute = {
-      providerDisputeId: item.pspReference,
-      reason:
-        item.reason ||
-        String((item.additionalData?.chargebackReasonCode as string | undefined) ?? item.eventCode),
-      ...amount,
-      dueBy: date(item.additionalData?.defensePeriodEndsAt),
-    };
+  const mapped = type.startsWith("dispute.") ? mapAdyenDispute(item) : null;
+  if (mapped) {
+    event.dispute = { providerDisputeId: item.pspReference, ...amount, ...disputeFields(mapped) };
   }
   return event;
 }

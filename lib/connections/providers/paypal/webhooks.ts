@@ -1,4 +1,5 @@
 // PayPal webhooks: verification through PayPal's own API, then normalization of the event.
+import { disputeEventType, disputeFields, mapPayPalDispute } from "@/lib/disputes/provider-mapping";
 import { z } from "zod";
 import {
   type ConnectorContext,
@@ -127,6 +128,7 @@ const disputeResourceSchema = z.object({
   dispute_id: z.string(),
   reason: z.string().optional(),
   status: z.string().optional(),
+  dispute_life_cycle_stage: z.string().optional(),
   dispute_amount: paypalMoneySchema,
   seller_response_due_date: z.string().optional(),
   dispute_outcome: z.object({ outcome_code: z.string().optional() }).optional(),
@@ -136,14 +138,6 @@ const disputeResourceSchema = z.object({
     )
     .optional(),
 });
-
-const DISPUTE_WON = new Set([
-  "RESOLVED_SELLER_FAVOUR",
-  "CANCELED_BY_BUYER",
-  "DENIED",
-  "RESOLVED_WITH_PAYOUT",
-]);
-const DISPUTE_LOST = new Set(["RESOLVED_BUYER_FAVOUR", "ACCEPTED", "REFUNDED"]);
 
 const CAPTURE_EVENTS: Record<string, NormalizedEventType> = {
   "PAYMENT.CAPTURE.COMPLETED": "payment.succeeded",
@@ -238,27 +232,25 @@ export function normalizePayPalEvent(event: PayPalEvent): NormalizedEvent {
   if (type.startsWith("CUSTOMER.DISPUTE.")) {
     const dispute = disputeResourceSchema.parse(event.resource);
     const amount = paypalMoneyToMinor(dispute.dispute_amount);
-    const outcome = dispute.dispute_outcome?.outcome_code ?? "";
-    let disputeType: NormalizedEventType =
-      type === "CUSTOMER.DISPUTE.CREATED" ? "dispute.opened" : "dispute.updated";
-    if (DISPUTE_WON.has(outcome)) disputeType = "dispute.won";
-    else if (DISPUTE_LOST.has(outcome)) disputeType = "dispute.lost";
-    const dueBy = dispute.seller_response_due_date
-      ? new Date(dispute.seller_response_due_date)
-      : undefined;
+    const mapped = mapPayPalDispute({
+      stage: dispute.dispute_life_cycle_stage,
+      status: dispute.status,
+      reason: dispute.reason,
+      outcomeCode: dispute.dispute_outcome?.outcome_code,
+      sellerResponseDueDate: dispute.seller_response_due_date,
+    });
     const transaction = dispute.disputed_transactions?.[0];
     return {
       ...base(event),
-      type: disputeType,
+      type: disputeEventType(type === "CUSTOMER.DISPUTE.CREATED", mapped.status),
       // PayPal names the capture here, not the order.
       providerPaymentId: transaction?.seller_transaction_id,
       paymentId: transaction?.custom,
       ...amount,
       dispute: {
         providerDisputeId: dispute.dispute_id,
-        reason: dispute.reason ?? "UNKNOWN",
         ...amount,
-        dueBy: dueBy && !Number.isNaN(dueBy.getTime()) ? dueBy : undefined,
+        ...disputeFields(mapped),
       },
     };
   }

@@ -1,4 +1,5 @@
 // Stripe webhook deliveries: verified with the SDK on the raw body, then normalized.
+import { disputeEventType, disputeFields, mapStripeDispute } from "@/lib/disputes/provider-mapping";
 import Stripe from "stripe";
 import { z } from "zod";
 import type {
@@ -79,6 +80,7 @@ const disputeSchema = z.looseObject({
   payment_intent: idRef.nullish(),
   metadata,
   evidence_details: z.looseObject({ due_by: z.number().int().nullish() }).nullish(),
+  network_reason_code: z.string().nullish(),
 });
 const envelopeSchema = z.looseObject({
   id: z.string().min(1),
@@ -204,31 +206,25 @@ function mapChargeRefunded(raw: unknown): Mapped {
   };
 }
 
-function disputeOutcome(rawType: string, status: string): NormalizedEventType {
-  if (rawType === "charge.dispute.created") return "dispute.opened";
-  if (rawType === "charge.dispute.closed") {
-    // warning_closed: an inquiry that never became a chargeback, so the funds stay put.
-    if (status === "won" || status === "warning_closed") return "dispute.won";
-    if (status === "lost") return "dispute.lost";
-  }
-  return "dispute.updated";
-}
-
 function mapDispute(rawType: string, raw: unknown): Mapped {
   const dispute = disputeSchema.parse(raw);
-  const dueBy = dispute.evidence_details?.due_by;
+  const mapped = mapStripeDispute({
+    status: dispute.status,
+    reason: dispute.reason,
+    dueBy: dispute.evidence_details?.due_by,
+    networkReasonCode: dispute.network_reason_code,
+  });
   return {
-    type: disputeOutcome(rawType, dispute.status),
+    type: disputeEventType(rawType === "charge.dispute.created", mapped.status),
     providerPaymentId: dispute.payment_intent ?? undefined,
     paymentId: paymentIdFrom(dispute.metadata),
     amountMinor: dispute.amount,
     currency: dispute.currency.toUpperCase(),
     dispute: {
       providerDisputeId: dispute.id,
-      reason: dispute.reason,
       amountMinor: dispute.amount,
       currency: dispute.currency.toUpperCase(),
-      dueBy: dueBy ? new Date(dueBy * 1000) : undefined,
+      ...disputeFields(mapped),
     },
   };
 }
@@ -259,6 +255,8 @@ const MAPPERS: Record<string, (object: unknown, rawType: string) => Mapped> = {
   "charge.dispute.created": mapDispute.bind(null, "charge.dispute.created"),
   "charge.dispute.updated": mapDispute.bind(null, "charge.dispute.updated"),
   "charge.dispute.closed": mapDispute.bind(null, "charge.dispute.closed"),
+  "charge.dispute.funds_withdrawn": mapDispute.bind(null, "charge.dispute.funds_withdrawn"),
+  "charge.dispute.funds_reinstated": mapDispute.bind(null, "charge.dispute.funds_reinstated"),
 };
 
 /** Normalizes a verified, parsed Stripe event. Throws ZodError when a known type has the wrong shape. */

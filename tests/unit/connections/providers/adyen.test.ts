@@ -651,7 +651,8 @@ describe("Adyen event mapping", () => {
       providerPaymentId: "PAY1",
       dispute: {
         providerDisputeId: "MOD1",
-        reason: "Merchandise/Services Not Received",
+        reason: "product_not_received",
+        providerReason: "Merchandise/Services Not Received",
         amountMinor: 300,
         currency: "KWD",
         dueBy: new Date("2026-03-21T09:00:00Z"),
@@ -667,7 +668,16 @@ describe("Adyen event mapping", () => {
       ).type,
     ).toBe("dispute.lost");
     expect(normalizeAdyenItem(item({ eventCode: "CHARGEBACK_REVERSED" })).type).toBe("dispute.won");
-    expect(normalizeAdyenItem(item({ eventCode: "SECOND_CHARGEBACK" })).type).toBe("dispute.lost");
+    // A second chargeback opens pre-arbitration; without a stated disputeStatus (payments
+    // processed in Brazil) it is not read as lost.
+    expect(normalizeAdyenItem(item({ eventCode: "SECOND_CHARGEBACK" })).type).toBe(
+      "dispute.updated",
+    );
+    expect(
+      normalizeAdyenItem(
+        item({ eventCode: "SECOND_CHARGEBACK", additionalData: { disputeStatus: "Lost" } }),
+      ).type,
+    ).toBe("dispute.lost");
     expect(normalizeAdyenItem(item({ eventCode: "INFORMATION_SUPPLIED" })).type).toBe(
       "dispute.updated",
     );

@@ -656,7 +656,8 @@ describe("PayPal event mapping", () => {
       paymentId: "pay_d",
       dispute: {
         providerDisputeId: "PP-D-1",
-        reason: "MERCHANDISE_OR_SERVICE_NOT_RECEIVED",
+        reason: "product_not_received",
+        providerReason: "MERCHANDISE_OR_SERVICE_NOT_RECEIVED",
         amountMinor: 4000,
         currency: "GBP",
         dueBy: new Date("2026-03-20T23:59:59.000Z"),
