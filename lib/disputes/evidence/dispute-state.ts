@@ -12,7 +12,10 @@ export function canRespond(dispute: Pick<Dispute, "status" | "dueBy">, now: Date
   if (dispute.status === "under_review")
     return { ok: false, message: "Evidence was already submitted; the case is under review." };
   if (dispute.status !== "needs_response")
-    return { ok: false, message: `This dispute is closed (${dispute.status}); nothing can be sent.` };
+    return {
+      ok: false,
+      message: `This dispute is closed (${dispute.status}); nothing can be sent.`,
+    };
   if (dispute.dueBy && dispute.dueBy.getTime() <= now.getTime())
     return {
       ok: false,
@@ -64,7 +67,12 @@ export async function markSubmitted(tx: DbOrTx, dispute: Dispute, now: Date): Pr
 export async function markAccepted(tx: DbOrTx, dispute: Dispute, now: Date): Promise<Dispute> {
   const [row] = await tx
     .update(disputes)
-    .set({ status: "accepted", outcome: "accepted", closedAt: sql`coalesce(${disputes.closedAt}, ${now})`, updatedAt: now })
+    .set({
+      status: "accepted",
+      outcome: "accepted",
+      closedAt: sql`coalesce(${disputes.closedAt}, ${now})`,
+      updatedAt: now,
+    })
     .where(and(eq(disputes.merchantId, dispute.merchantId), eq(disputes.id, dispute.id)))
     .returning();
   return row ?? dispute;

@@ -86,7 +86,8 @@ export function formatBytes(bytes: number): string {
   return `${Math.max(1, Math.round(bytes / 1024))} KB`;
 }
 
-export type FileCheck = { ok: true; contentType: EvidenceContentType } | { ok: false; message: string };
+export type FileCheck =
+  { ok: true; contentType: EvidenceContentType } | { ok: false; message: string };
 
 /** Checks one file's bytes and name against the provider, plus what is already attached. */
 export function checkEvidenceFile(

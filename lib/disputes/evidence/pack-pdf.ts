@@ -41,7 +41,9 @@ function wrap(text: string, font: PDFFont, size: number, width: number): string[
   const out: string[] = [];
   for (const paragraph of text.replace(/\r\n?/g, "\n").split("\n")) {
     let line = "";
-    const tokens = paragraph.match(/[\u2E80-\u9FFF\uAC00-\uD7AF\uF900-\uFAFF\uFF00-\uFFEF]|\S+\s*|\s+/gu) ?? [""];
+    const tokens = paragraph.match(
+      /[\u2E80-\u9FFF\uAC00-\uD7AF\uF900-\uFAFF\uFF00-\uFFEF]|\S+\s*|\s+/gu,
+    ) ?? [""];
     for (const token of tokens) {
       const candidate = line + token;
       if (font.widthOfTextAtSize(candidate.trimEnd(), size) <= width) {

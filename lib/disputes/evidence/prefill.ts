@@ -37,9 +37,13 @@ function receiptLines(payment: Payment, conversation: PaymentConversation | null
   for (const item of conversation?.cart?.items ?? [])
     lines.push(`${item.quantity} × ${item.sku} at ${money(item.unitMinor, payment.currency)}`);
   if (conversation?.shown)
-    lines.push(`Amount shown to the customer in the chat: ${money(conversation.shown.amountMinor, conversation.shown.currency)} (${stamp(conversation.shown.at)})`);
+    lines.push(
+      `Amount shown to the customer in the chat: ${money(conversation.shown.amountMinor, conversation.shown.currency)} (${stamp(conversation.shown.at)})`,
+    );
   if (conversation?.confirmed)
-    lines.push(`Customer confirmed: "${conversation.confirmed.text}" (${stamp(conversation.confirmed.at)})`);
+    lines.push(
+      `Customer confirmed: "${conversation.confirmed.text}" (${stamp(conversation.confirmed.at)})`,
+    );
   return lines;
 }
 
@@ -76,14 +80,20 @@ export function evidencePackContent(
     title: `Evidence for dispute ${dispute.providerDisputeId}`,
     subtitle: `${merchantName} · ${dispute.reason} · ${money(dispute.amountMinor, dispute.currency)} · payment ${payment.id}`,
     sections: [
-      { heading: "Receipt", rows: receiptLines(payment, conversation).map((value) => ({ label: "", value })) },
+      {
+        heading: "Receipt",
+        rows: receiptLines(payment, conversation).map((value) => ({ label: "", value })),
+      },
       {
         heading: "Conversation transcript",
         rows: conversation
           ? transcriptLines(conversation).map((value) => ({ label: "", value }))
           : [{ label: "", value: "This payment was not made from a conversation." }],
       },
-      { heading: "Merchant's evidence", rows: written.length ? written : [{ label: "", value: "No written evidence." }] },
+      {
+        heading: "Merchant's evidence",
+        rows: written.length ? written : [{ label: "", value: "No written evidence." }],
+      },
     ],
   };
 }

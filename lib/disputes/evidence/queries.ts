@@ -57,11 +57,19 @@ export async function loadResponse(ctx: ReadContext, disputeId: string) {
   const [row] = await ctx.db
     .select()
     .from(disputeResponses)
-    .where(and(eq(disputeResponses.merchantId, ctx.merchantId), eq(disputeResponses.disputeId, disputeId)));
+    .where(
+      and(
+        eq(disputeResponses.merchantId, ctx.merchantId),
+        eq(disputeResponses.disputeId, disputeId),
+      ),
+    );
   return row ?? null;
 }
 
-export async function listEvidenceFiles(ctx: ReadContext, disputeId: string): Promise<EvidenceFileSummary[]> {
+export async function listEvidenceFiles(
+  ctx: ReadContext,
+  disputeId: string,
+): Promise<EvidenceFileSummary[]> {
   return ctx.db
     .select({
       merchantId: disputeFiles.merchantId,
@@ -85,7 +93,9 @@ export async function connectionProvider(ctx: ReadContext, dispute: Dispute) {
   const [connection] = await ctx.db
     .select()
     .from(connections)
-    .where(and(eq(connections.merchantId, ctx.merchantId), eq(connections.id, dispute.connectionId)));
+    .where(
+      and(eq(connections.merchantId, ctx.merchantId), eq(connections.id, dispute.connectionId)),
+    );
   return connection ?? null;
 }
 
@@ -97,7 +107,10 @@ export function savedFields(response: DisputeResponse): EvidenceFields {
   return { ...base, ...(parsed.success ? parsed.data : {}) };
 }
 
-export async function getEvidenceCase(ctx: ServiceContext, disputeId: string): Promise<EvidenceCase> {
+export async function getEvidenceCase(
+  ctx: ServiceContext,
+  disputeId: string,
+): Promise<EvidenceCase> {
   assertCan(ctx, "disputes.view");
   const dispute = await loadDispute(ctx, disputeId);
   const [detail, response, files] = await Promise.all([
@@ -124,7 +137,10 @@ export async function getEvidenceCase(ctx: ServiceContext, disputeId: string): P
 }
 
 /** The evidence pack PDF for the case as it stands (saved fields, or the pre-filled ones). */
-export async function buildEvidencePack(ctx: ServiceContext, evidence: EvidenceCase): Promise<Uint8Array> {
+export async function buildEvidencePack(
+  ctx: ServiceContext,
+  evidence: EvidenceCase,
+): Promise<Uint8Array> {
   return renderEvidencePack(
     evidencePackContent(
       evidence.dispute,

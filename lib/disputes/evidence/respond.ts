@@ -5,31 +5,26 @@
 // dispute at the provider (recheckResponse), never guessed.
 import type { DbOrTx } from "@/db/client";
 import { disputeFiles, disputeResponses, type Dispute, type DisputeResponse } from "@/db/schema";
+import type { EvidenceFileSlot } from "@/db/schema/disputes";
 import { auditAs } from "@/lib/audit/record";
 import { assertCan, type ServiceContext } from "@/lib/auth/context";
 import { connectorContext, connectorFor } from "@/lib/connections/providers/registry";
 import {
-  type DisputeEvidenceFile,
   isOutcomeUnknown,
   ProviderError,
+  type DisputeEvidenceFile,
 } from "@/lib/connections/providers/types";
 import { AppError, ConflictError } from "@/lib/errors";
 import { publishEvent } from "@/lib/events/bus";
 import { newId } from "@/lib/ids";
 import { paymentEvent } from "@/lib/payments/status-write";
-import { createHash } from "node:crypto";
 import { and, eq } from "drizzle-orm";
+import { createHash } from "node:crypto";
 import "server-only";
 import { assertFresh, canRespond, lockDispute, markAccepted, markSubmitted } from "./dispute-state";
-import { checkEvidenceFile, sniffContentType } from "./file-rules";
-import {
-  buildEvidencePack,
-  connectionProvider,
-  getEvidenceCase,
-  loadResponse,
-} from "./queries";
+import { checkEvidenceFile } from "./file-rules";
+import { buildEvidencePack, connectionProvider, getEvidenceCase, loadResponse } from "./queries";
 import type { EvidenceFields } from "./schemas";
-import type { EvidenceFileSlot } from "@/db/schema/disputes";
 
 export interface FormRef {
   disputeId: string;
@@ -40,25 +35,39 @@ export interface FormRef {
 async function lockResponse(tx: DbOrTx, ctx: ServiceContext, dispute: Dispute) {
   await tx
     .insert(disputeResponses)
-    .values({ merchantId: ctx.merchantId, disputeId: dispute.id, version: 0, updatedByUserId: ctx.user.id })
+    .values({
+      merchantId: ctx.merchantId,
+      disputeId: dispute.id,
+      version: 0,
+      updatedByUserId: ctx.user.id,
+    })
     .onConflictDoNothing();
   const [row] = await tx
     .select()
     .from(disputeResponses)
-    .where(and(eq(disputeResponses.merchantId, ctx.merchantId), eq(disputeResponses.disputeId, dispute.id)))
+    .where(
+      and(
+        eq(disputeResponses.merchantId, ctx.merchantId),
+        eq(disputeResponses.disputeId, dispute.id),
+      ),
+    )
     .for("update");
   return row!;
 }
 
 function assertEditable(dispute: Dispute, response: DisputeResponse, ref: FormRef) {
   if (response.state === "sending")
-    throw new ConflictError("This evidence is being sent to the provider right now; nothing was changed.");
+    throw new ConflictError(
+      "This evidence is being sent to the provider right now; nothing was changed.",
+    );
   if (response.state === "unknown")
     throw new ConflictError(
       "The provider never answered the last request. Check with the provider before changing anything.",
     );
-  if (response.state === "submitted") throw new ConflictError("Evidence was already submitted and is locked.");
-  if (response.state === "accepted") throw new ConflictError("This dispute was accepted; evidence is locked.");
+  if (response.state === "submitted")
+    throw new ConflictError("Evidence was already submitted and is locked.");
+  if (response.state === "accepted")
+    throw new ConflictError("This dispute was accepted; evidence is locked.");
   const check = canRespond(dispute, new Date());
   if (!check.ok) throw new ConflictError(check.message);
   if (response.version !== ref.version)
@@ -68,10 +77,16 @@ function assertEditable(dispute: Dispute, response: DisputeResponse, ref: FormRe
 }
 
 function changedFields(before: Record<string, string>, after: EvidenceFields): string[] {
-  return (Object.keys(after) as (keyof EvidenceFields)[]).filter((k) => (before[k] ?? "") !== after[k]);
+  return (Object.keys(after) as (keyof EvidenceFields)[]).filter(
+    (k) => (before[k] ?? "") !== after[k],
+  );
 }
 
-async function providerFiles(tx: DbOrTx, ctx: ServiceContext, disputeId: string): Promise<DisputeEvidenceFile[]> {
+async function providerFiles(
+  tx: DbOrTx,
+  ctx: ServiceContext,
+  disputeId: string,
+): Promise<DisputeEvidenceFile[]> {
   const rows = await tx
     .select()
     .from(disputeFiles)
@@ -95,11 +110,21 @@ async function withPack(ctx: ServiceContext, disputeId: string, files: DisputeEv
   if (!slot) return files;
   return [
     ...files,
-    { id: `pack_${disputeId}`, slot, name: `evidence-pack-${disputeId}.pdf`, contentType: "application/pdf" as const, bytes: pack },
+    {
+      id: `pack_${disputeId}`,
+      slot,
+      name: `evidence-pack-${disputeId}.pdf`,
+      contentType: "application/pdf" as const,
+      bytes: pack,
+    },
   ];
 }
 
-async function rememberProviderFileIds(db: DbOrTx, ctx: ServiceContext, ids: Record<string, string>) {
+async function rememberProviderFileIds(
+  db: DbOrTx,
+  ctx: ServiceContext,
+  ids: Record<string, string>,
+) {
   for (const [fileId, providerFileId] of Object.entries(ids)) {
     if (fileId.startsWith("pack_")) continue;
     await db
@@ -129,14 +154,27 @@ export async function saveEvidenceDraft(
     const changed = changedFields(response.fields, fields);
     const [saved] = await tx
       .update(disputeResponses)
-      .set({ fields, version: response.version + 1, updatedByUserId: ctx.user.id, lastError: null, updatedAt: new Date() })
-      .where(and(eq(disputeResponses.merchantId, ctx.merchantId), eq(disputeResponses.disputeId, dispute.id)))
+      .set({
+        fields,
+        version: response.version + 1,
+        updatedByUserId: ctx.user.id,
+        lastError: null,
+        updatedAt: new Date(),
+      })
+      .where(
+        and(
+          eq(disputeResponses.merchantId, ctx.merchantId),
+          eq(disputeResponses.disputeId, dispute.id),
+        ),
+      )
       .returning();
     await auditAs(tx, ctx, {
       action: "dispute.evidence_saved",
       targetType: "dispute",
       targetId: dispute.id,
-      summary: changed.length ? `Saved evidence draft (${changed.length} field${changed.length === 1 ? "" : "s"} changed)` : "Saved evidence draft (no changes)",
+      summary: changed.length
+        ? `Saved evidence draft (${changed.length} field${changed.length === 1 ? "" : "s"} changed)`
+        : "Saved evidence draft (no changes)",
       before: Object.fromEntries(changed.map((k) => [k, response.fields[k] ?? ""])),
       after: Object.fromEntries(changed.map((k) => [k, fields[k as keyof EvidenceFields]])),
     });
@@ -161,11 +199,20 @@ export async function saveEvidenceDraft(
       await tx
         .update(disputeResponses)
         .set({ stagedAt: new Date() })
-        .where(and(eq(disputeResponses.merchantId, ctx.merchantId), eq(disputeResponses.disputeId, dispute.id)));
+        .where(
+          and(
+            eq(disputeResponses.merchantId, ctx.merchantId),
+            eq(disputeResponses.disputeId, dispute.id),
+          ),
+        );
     });
     return { version, staged: true, stageError: null };
   } catch (error) {
-    return { version, staged: false, stageError: error instanceof Error ? error.message : String(error) };
+    return {
+      version,
+      staged: false,
+      stageError: error instanceof Error ? error.message : String(error),
+    };
   }
 }
 
@@ -176,7 +223,11 @@ export interface UploadedFile {
 }
 
 /** Attaches one file: its type is read from its bytes and checked against the provider's limits. */
-export async function addEvidenceFile(ctx: ServiceContext, disputeId: string, upload: UploadedFile) {
+export async function addEvidenceFile(
+  ctx: ServiceContext,
+  disputeId: string,
+  upload: UploadedFile,
+) {
   assertCan(ctx, "disputes.respond");
   return ctx.db.transaction(async (tx) => {
     const dispute = await lockDispute(tx, ctx.merchantId, disputeId);
@@ -186,17 +237,26 @@ export async function addEvidenceFile(ctx: ServiceContext, disputeId: string, up
     const existing = await tx
       .select({ slot: disputeFiles.slot, sizeBytes: disputeFiles.sizeBytes })
       .from(disputeFiles)
-      .where(and(eq(disputeFiles.merchantId, ctx.merchantId), eq(disputeFiles.disputeId, disputeId)));
+      .where(
+        and(eq(disputeFiles.merchantId, ctx.merchantId), eq(disputeFiles.disputeId, disputeId)),
+      );
     if (existing.some((f) => f.slot === upload.slot))
-      throw new AppError("This kind of evidence already has a file: remove it first (providers take one per kind).", 409, {
-        file: ["Remove the file already attached for this kind first"],
-      });
+      throw new AppError(
+        "This kind of evidence already has a file: remove it first (providers take one per kind).",
+        409,
+        {
+          file: ["Remove the file already attached for this kind first"],
+        },
+      );
     const check = checkEvidenceFile(
       connection.provider,
       { name: upload.name, head: upload.bytes.subarray(0, 16), sizeBytes: upload.bytes.byteLength },
       existing.reduce((total, f) => total + f.sizeBytes, 0),
     );
-    if (!check.ok) throw new AppError(check.message, check.message.includes("limit") ? 413 : 422, { file: [check.message] });
+    if (!check.ok)
+      throw new AppError(check.message, check.message.includes("limit") ? 413 : 422, {
+        file: [check.message],
+      });
     const bytes = Buffer.from(upload.bytes);
     const [file] = await tx
       .insert(disputeFiles)
@@ -212,7 +272,13 @@ export async function addEvidenceFile(ctx: ServiceContext, disputeId: string, up
         bytes,
         uploadedByUserId: ctx.user.id,
       })
-      .returning({ id: disputeFiles.id, fileName: disputeFiles.fileName, contentType: disputeFiles.contentType, sizeBytes: disputeFiles.sizeBytes, sha256: disputeFiles.sha256 });
+      .returning({
+        id: disputeFiles.id,
+        fileName: disputeFiles.fileName,
+        contentType: disputeFiles.contentType,
+        sizeBytes: disputeFiles.sizeBytes,
+        sha256: disputeFiles.sha256,
+      });
     await auditAs(tx, ctx, {
       action: "dispute.file_uploaded",
       targetType: "dispute",
@@ -232,7 +298,13 @@ export async function removeEvidenceFile(ctx: ServiceContext, disputeId: string,
     assertEditable(dispute, response, { disputeId, version: response.version });
     const [removed] = await tx
       .delete(disputeFiles)
-      .where(and(eq(disputeFiles.merchantId, ctx.merchantId), eq(disputeFiles.disputeId, disputeId), eq(disputeFiles.id, fileId)))
+      .where(
+        and(
+          eq(disputeFiles.merchantId, ctx.merchantId),
+          eq(disputeFiles.disputeId, disputeId),
+          eq(disputeFiles.id, fileId),
+        ),
+      )
       .returning({ fileName: disputeFiles.fileName, slot: disputeFiles.slot });
     if (!removed) throw new AppError("This file is no longer attached.", 404);
     await auditAs(tx, ctx, {
@@ -248,7 +320,13 @@ export async function removeEvidenceFile(ctx: ServiceContext, disputeId: string,
 type Intent = "submit" | "accept";
 
 /** Claims the one send of this answer: under the row lock, or refused. */
-async function claimSend(ctx: ServiceContext, ref: FormRef, intent: Intent, fields: EvidenceFields | null, seenUpdatedAt: string | null) {
+async function claimSend(
+  ctx: ServiceContext,
+  ref: FormRef,
+  intent: Intent,
+  fields: EvidenceFields | null,
+  seenUpdatedAt: string | null,
+) {
   return ctx.db.transaction(async (tx) => {
     const dispute = await lockDispute(tx, ctx.merchantId, ref.disputeId);
     const response = await lockResponse(tx, ctx, dispute);
@@ -265,7 +343,12 @@ async function claimSend(ctx: ServiceContext, ref: FormRef, intent: Intent, fiel
         lastError: null,
         updatedAt: new Date(),
       })
-      .where(and(eq(disputeResponses.merchantId, ctx.merchantId), eq(disputeResponses.disputeId, dispute.id)))
+      .where(
+        and(
+          eq(disputeResponses.merchantId, ctx.merchantId),
+          eq(disputeResponses.disputeId, dispute.id),
+        ),
+      )
       .returning();
     return { dispute, response: claimed };
   });
@@ -275,42 +358,72 @@ async function settle(
   ctx: ServiceContext,
   dispute: Dispute,
   intent: Intent,
-  outcome: { kind: "done" } | { kind: "refused"; message: string } | { kind: "unknown"; message: string },
+  outcome:
+    { kind: "done" } | { kind: "refused"; message: string } | { kind: "unknown"; message: string },
 ) {
   const now = new Date();
   return ctx.db.transaction(async (tx) => {
     const locked = await lockDispute(tx, ctx.merchantId, dispute.id);
     const state =
-      outcome.kind === "done" ? (intent === "submit" ? "submitted" : "accepted") : outcome.kind === "unknown" ? "unknown" : "draft";
+      outcome.kind === "done"
+        ? intent === "submit"
+          ? "submitted"
+          : "accepted"
+        : outcome.kind === "unknown"
+          ? "unknown"
+          : "draft";
     await tx
       .update(disputeResponses)
       .set({ state, lastError: outcome.kind === "done" ? null : outcome.message, updatedAt: now })
-      .where(and(eq(disputeResponses.merchantId, ctx.merchantId), eq(disputeResponses.disputeId, dispute.id)));
+      .where(
+        and(
+          eq(disputeResponses.merchantId, ctx.merchantId),
+          eq(disputeResponses.disputeId, dispute.id),
+        ),
+      );
     let after = locked;
     if (outcome.kind === "done")
-      after = intent === "submit" ? await markSubmitted(tx, locked, now) : await markAccepted(tx, locked, now);
+      after =
+        intent === "submit"
+          ? await markSubmitted(tx, locked, now)
+          : await markAccepted(tx, locked, now);
     const verb = intent === "submit" ? "evidence submission" : "acceptance";
     await auditAs(tx, ctx, {
       action:
         outcome.kind === "done"
-          ? intent === "submit" ? "dispute.evidence_submitted" : "dispute.accepted"
-          : outcome.kind === "unknown" ? "dispute.response_unknown" : "dispute.response_refused",
+          ? intent === "submit"
+            ? "dispute.evidence_submitted"
+            : "dispute.accepted"
+          : outcome.kind === "unknown"
+            ? "dispute.response_unknown"
+            : "dispute.response_refused",
       targetType: "dispute",
       targetId: dispute.id,
       summary:
         outcome.kind === "done"
-          ? intent === "submit" ? "Submitted evidence to the provider; the case is under review" : "Accepted the dispute (cannot be undone)"
+          ? intent === "submit"
+            ? "Submitted evidence to the provider; the case is under review"
+            : "Accepted the dispute (cannot be undone)"
           : outcome.kind === "unknown"
             ? `The provider did not answer the ${verb}; outcome unknown until re-checked (${outcome.message})`
             : `The provider refused the ${verb}: ${outcome.message}`,
       after: { intent, status: after.status },
     });
-    await publishEvent(tx, paymentEvent({ merchantId: dispute.merchantId, mode: dispute.mode, id: dispute.paymentId }));
+    await publishEvent(
+      tx,
+      paymentEvent({ merchantId: dispute.merchantId, mode: dispute.mode, id: dispute.paymentId }),
+    );
     return after;
   });
 }
 
-async function send(ctx: ServiceContext, ref: FormRef, intent: Intent, fields: EvidenceFields | null, seenUpdatedAt: string | null) {
+async function send(
+  ctx: ServiceContext,
+  ref: FormRef,
+  intent: Intent,
+  fields: EvidenceFields | null,
+  seenUpdatedAt: string | null,
+) {
   const { dispute, response } = await claimSend(ctx, ref, intent, fields, seenUpdatedAt);
   const connection = await connectionFor(ctx, dispute).catch(async (error: unknown) => {
     await settle(ctx, dispute, intent, { kind: "refused", message: (error as Error).message });
@@ -329,7 +442,11 @@ async function send(ctx: ServiceContext, ref: FormRef, intent: Intent, fields: E
       });
       await rememberProviderFileIds(ctx.db, ctx, result.providerFileIds);
     } else {
-      await connector.acceptDispute(connectorContext(connection, ctx.db), dispute.providerDisputeId, response.submissionKey!);
+      await connector.acceptDispute(
+        connectorContext(connection, ctx.db),
+        dispute.providerDisputeId,
+        response.submissionKey!,
+      );
     }
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
@@ -347,7 +464,12 @@ async function send(ctx: ServiceContext, ref: FormRef, intent: Intent, fields: E
 }
 
 /** Submits the evidence once: after this the answer is locked and the case under review. */
-export function submitEvidence(ctx: ServiceContext, ref: FormRef, fields: EvidenceFields, seenUpdatedAt: string | null) {
+export function submitEvidence(
+  ctx: ServiceContext,
+  ref: FormRef,
+  fields: EvidenceFields,
+  seenUpdatedAt: string | null,
+) {
   assertCan(ctx, "disputes.respond");
   return send(ctx, ref, "submit", fields, seenUpdatedAt);
 }
@@ -366,25 +488,36 @@ export function acceptDispute(ctx: ServiceContext, ref: FormRef, seenUpdatedAt: 
 export async function recheckResponse(ctx: ServiceContext, disputeId: string) {
   assertCan(ctx, "disputes.respond");
   const response = await loadResponse(ctx, disputeId);
-  if (!response || response.state !== "unknown") throw new ConflictError("Nothing is waiting for the provider's answer.");
+  if (!response || response.state !== "unknown")
+    throw new ConflictError("Nothing is waiting for the provider's answer.");
   const intent: Intent = response.submissionKey?.startsWith("accept:") ? "accept" : "submit";
   const evidence = await getEvidenceCase(ctx, disputeId);
   const connection = await connectionFor(ctx, evidence.dispute);
   const connector = connectorFor(connection.provider);
   if (!connector.disputeSupport.fetch)
-    throw new AppError("This provider cannot be asked; its dispute notification will settle this.", 409);
+    throw new AppError(
+      "This provider cannot be asked; its dispute notification will settle this.",
+      409,
+    );
   let standing;
   try {
-    standing = await connector.fetchDisputeStanding(connectorContext(connection, ctx.db), evidence.dispute.providerDisputeId);
+    standing = await connector.fetchDisputeStanding(
+      connectorContext(connection, ctx.db),
+      evidence.dispute.providerDisputeId,
+    );
   } catch (error) {
-    throw new AppError(`The provider could not be asked: ${error instanceof ProviderError ? error.message : String(error)}`, 502);
+    throw new AppError(
+      `The provider could not be asked: ${error instanceof ProviderError ? error.message : String(error)}`,
+      502,
+    );
   }
   const tookIt = intent === "submit" ? standing !== "needs_response" : standing === "closed";
   return settle(
     ctx,
     evidence.dispute,
     intent,
-    tookIt ? { kind: "done" } : { kind: "refused", message: "The provider has no record of it; nothing was taken" },
+    tookIt
+      ? { kind: "done" }
+      : { kind: "refused", message: "The provider has no record of it; nothing was taken" },
   );
 }
-

@@ -2,11 +2,17 @@
 import { EVIDENCE_FILE_SLOTS } from "@/db/schema/disputes";
 import { z } from "zod";
 
-const text = (max: number) => z.string().trim().max(max, { error: `At most ${max} characters` });
+const text = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max, { error: `At most ${max} characters` });
 const optionalDate = z
   .string()
   .trim()
-  .refine((v) => v === "" || /^\d{4}-\d{2}-\d{2}$/.test(v), { error: "Use a date like 2026-11-30" });
+  .refine((v) => v === "" || /^\d{4}-\d{2}-\d{2}$/.test(v), {
+    error: "Use a date like 2026-11-30",
+  });
 
 /** The text fields providers take (Stripe's evidence names, mapped per provider). */
 export const evidenceFieldsSchema = z.object({

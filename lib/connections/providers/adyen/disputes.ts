@@ -57,9 +57,18 @@ async function disputeCall<T extends z.ZodType<z.infer<typeof serviceResultSchem
 // the evidence pack PDF, which is one of the files.
 const TYPES_FOR_SLOT: Record<DisputeEvidenceFile["slot"], string[]> = {
   receipt: ["TIDorInvoice", "GoodsOrServicesProvided", "DefenseMaterial"],
-  customer_communication: ["CardholderCommunication", "CommunicationWithCardholder", "DefenseMaterial"],
+  customer_communication: [
+    "CardholderCommunication",
+    "CommunicationWithCardholder",
+    "DefenseMaterial",
+  ],
   service_documentation: ["GoodsOrServicesProvided", "ProofOfDelivery", "DefenseMaterial"],
-  shipping_documentation: ["ProofOfDelivery", "ShippingInformation", "GoodsOrServicesProvided", "DefenseMaterial"],
+  shipping_documentation: [
+    "ProofOfDelivery",
+    "ShippingInformation",
+    "GoodsOrServicesProvided",
+    "DefenseMaterial",
+  ],
   refund_policy: ["TermsAndConditions", "RefundPolicy", "DefenseMaterial"],
   cancellation_policy: ["TermsAndConditions", "CancellationPolicy", "DefenseMaterial"],
   uncategorized: ["DefenseMaterial"],
@@ -70,12 +79,15 @@ export function adyenDefenseDocuments(
   files: Pick<DisputeEvidenceFile, "slot" | "contentType" | "bytes">[],
   allowedTypes: string[],
 ): { content: string; contentType: string; defenseDocumentTypeCode: string }[] {
-  if (allowedTypes.length === 0) throw new ProviderError("This defense reason takes no documents", "invalid_request");
+  if (allowedTypes.length === 0)
+    throw new ProviderError("This defense reason takes no documents", "invalid_request");
   return files.map((file) => {
     if (file.contentType === "image/png")
-      throw new ProviderError("Adyen takes PDF, JPEG or TIFF defense documents, not PNG", "invalid_request");
-    const code =
-      TYPES_FOR_SLOT[file.slot].find((t) => allowedTypes.includes(t)) ?? allowedTypes[0];
+      throw new ProviderError(
+        "Adyen takes PDF, JPEG or TIFF defense documents, not PNG",
+        "invalid_request",
+      );
+    const code = TYPES_FOR_SLOT[file.slot].find((t) => allowedTypes.includes(t)) ?? allowedTypes[0];
     return {
       content: Buffer.from(file.bytes).toString("base64"),
       contentType: file.contentType,
@@ -89,7 +101,10 @@ export async function submitAdyenDisputeEvidence(
   input: DisputeEvidenceInput,
 ): Promise<DisputeEvidenceResult> {
   if (!input.submit)
-    throw new ProviderError("Adyen keeps no draft evidence: the draft stays in Parley", "invalid_request");
+    throw new ProviderError(
+      "Adyen keeps no draft evidence: the draft stays in Parley",
+      "invalid_request",
+    );
   const ids = {
     disputePspReference: input.providerDisputeId,
     merchantAccountCode: ctx.credentials.merchantAccount,
@@ -103,12 +118,20 @@ export async function submitAdyenDisputeEvidence(
   // The first reason Adyen lists for the dispute's reason code is the one it expects first.
   const reason = defenseReasons[0];
   if (!reason)
-    throw new ProviderError(`Adyen lists no defense reasons for dispute ${input.providerDisputeId}`, "invalid_request");
+    throw new ProviderError(
+      `Adyen lists no defense reasons for dispute ${input.providerDisputeId}`,
+      "invalid_request",
+    );
   const types = (reason.defenseDocumentTypes ?? []).map((t) => t.defenseDocumentTypeCode);
   const documents = adyenDefenseDocuments(input.files, types);
   if (documents.length === 0)
     throw new ProviderError("Adyen needs at least one defense document", "invalid_request");
-  await disputeCall(ctx, "/supplyDefenseDocument", { ...ids, defenseDocuments: documents }, serviceResultSchema);
+  await disputeCall(
+    ctx,
+    "/supplyDefenseDocument",
+    { ...ids, defenseDocuments: documents },
+    serviceResultSchema,
+  );
   await disputeCall(
     ctx,
     "/defendDispute",

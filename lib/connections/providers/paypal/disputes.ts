@@ -17,7 +17,9 @@ type Ctx = ConnectorContext<PayPalCredentials>;
 interface PayPalEvidence {
   evidence_type: string;
   notes?: string;
-  evidence_info?: { tracking_info: { carrier_name: string; carrier_name_other: string; tracking_number: string }[] };
+  evidence_info?: {
+    tracking_info: { carrier_name: string; carrier_name_other: string; tracking_number: string }[];
+  };
   documents?: { name: string }[];
 }
 
@@ -69,7 +71,11 @@ export function paypalEvidenceInput(
     ["Cancellation policy disclosure", fields.cancellationPolicyDisclosure],
   ]);
   if (policies.length || policyNotes)
-    evidences.push({ evidence_type: "RETURN_POLICY", notes: policyNotes || undefined, documents: policies });
+    evidences.push({
+      evidence_type: "RETURN_POLICY",
+      notes: policyNotes || undefined,
+      documents: policies,
+    });
   if (fields.productDescription?.trim())
     evidences.push({
       evidence_type: "ITEM_DESCRIPTION",
@@ -88,7 +94,11 @@ export function paypalEvidenceInput(
   ]);
   const otherDocs = docs(["customer_communication", "service_documentation", "uncategorized"]);
   if (otherNotes || otherDocs.length)
-    evidences.push({ evidence_type: "OTHER", notes: otherNotes || undefined, documents: otherDocs });
+    evidences.push({
+      evidence_type: "OTHER",
+      notes: otherNotes || undefined,
+      documents: otherDocs,
+    });
   return { evidences };
 }
 
@@ -97,12 +107,19 @@ export async function submitPayPalDisputeEvidence(
   input: DisputeEvidenceInput,
 ): Promise<DisputeEvidenceResult> {
   if (!input.submit)
-    throw new ProviderError("PayPal keeps no draft evidence: the draft stays in Parley", "invalid_request");
+    throw new ProviderError(
+      "PayPal keeps no draft evidence: the draft stays in Parley",
+      "invalid_request",
+    );
   const form = new FormData();
   const body = paypalEvidenceInput(input.fields, input.files);
   form.append("input", new Blob([JSON.stringify(body)], { type: "application/json" }));
   input.files.forEach((file, index) => {
-    form.append(`file${index + 1}`, new Blob([Buffer.from(file.bytes)], { type: file.contentType }), file.name);
+    form.append(
+      `file${index + 1}`,
+      new Blob([Buffer.from(file.bytes)], { type: file.contentType }),
+      file.name,
+    );
   });
   await paypalRequest(ctx, {
     method: "POST",
@@ -138,7 +155,8 @@ export async function fetchPayPalDisputeStanding(
       path: `/v1/customer/disputes/${encodeURIComponent(providerDisputeId)}`,
     }),
   );
-  if (!parsed.success) throw new ProviderError("PayPal returned an unreadable dispute", "provider_error");
+  if (!parsed.success)
+    throw new ProviderError("PayPal returned an unreadable dispute", "provider_error");
   if (parsed.data.status === "WAITING_FOR_SELLER_RESPONSE") return "needs_response";
   if (parsed.data.status === "RESOLVED") return "closed";
   return "under_review";

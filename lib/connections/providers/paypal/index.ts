@@ -10,7 +10,6 @@ import {
   type CheckoutResult,
   type Connector,
   type ConnectorContext,
-  type DisputeEvidenceInput,
   type PaymentMethod,
   ProviderError,
   type ProviderPaymentState,
@@ -20,6 +19,11 @@ import {
   type RefundResult,
   type VerifyCredentialsResult,
 } from "../types";
+import {
+  acceptPayPalClaim,
+  fetchPayPalDisputeStanding,
+  submitPayPalDisputeEvidence,
+} from "./disputes";
 import { getPayPalAccessToken, type PayPalCredentials, paypalRequest } from "./http";
 import {
   firstCapture,
@@ -29,11 +33,6 @@ import {
   paypalAmountValue,
   paypalCheckoutCurrencies,
 } from "./orders";
-import {
-  acceptPayPalClaim,
-  fetchPayPalDisputeStanding,
-  submitPayPalDisputeEvidence,
-} from "./disputes";
 import { parsePayPalWebhook } from "./webhooks";
 
 export { clearPayPalTokenCache } from "./http";

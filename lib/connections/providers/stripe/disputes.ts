@@ -17,21 +17,22 @@ type Ctx = ConnectorContext<{ secretKey: string }>;
 
 // Stripe's text evidence fields; the text-only Parley fields with no Stripe twin travel in the
 // evidence pack PDF (customer communication) instead.
-const TEXT_FIELDS: Partial<Record<DisputeEvidenceTextField, keyof Stripe.DisputeUpdateParams.Evidence>> =
-  {
-    productDescription: "product_description",
-    customerName: "customer_name",
-    customerEmail: "customer_email_address",
-    customerPurchaseIp: "customer_purchase_ip",
-    serviceDate: "service_date",
-    shippingCarrier: "shipping_carrier",
-    shippingTrackingNumber: "shipping_tracking_number",
-    shippingDate: "shipping_date",
-    refundPolicyDisclosure: "refund_policy_disclosure",
-    cancellationPolicyDisclosure: "cancellation_policy_disclosure",
-    duplicateChargeExplanation: "duplicate_charge_explanation",
-    uncategorizedText: "uncategorized_text",
-  };
+const TEXT_FIELDS: Partial<
+  Record<DisputeEvidenceTextField, keyof Stripe.DisputeUpdateParams.Evidence>
+> = {
+  productDescription: "product_description",
+  customerName: "customer_name",
+  customerEmail: "customer_email_address",
+  customerPurchaseIp: "customer_purchase_ip",
+  serviceDate: "service_date",
+  shippingCarrier: "shipping_carrier",
+  shippingTrackingNumber: "shipping_tracking_number",
+  shippingDate: "shipping_date",
+  refundPolicyDisclosure: "refund_policy_disclosure",
+  cancellationPolicyDisclosure: "cancellation_policy_disclosure",
+  duplicateChargeExplanation: "duplicate_charge_explanation",
+  uncategorizedText: "uncategorized_text",
+};
 
 const FILE_FIELDS: Record<DisputeEvidenceSlot, keyof Stripe.DisputeUpdateParams.Evidence> = {
   receipt: "receipt",
@@ -120,9 +121,7 @@ export async function fetchStripeDisputeStanding(
   options: StripeConnectorOptions,
   providerDisputeId: string,
 ): Promise<ProviderDisputeStanding> {
-  const dispute = await call(() =>
-    stripeClient(ctx, options).disputes.retrieve(providerDisputeId),
-  );
+  const dispute = await call(() => stripeClient(ctx, options).disputes.retrieve(providerDisputeId));
   if (dispute.status === "needs_response" || dispute.status === "warning_needs_response")
     return "needs_response";
   if (dispute.status === "under_review" || dispute.status === "warning_under_review")
