@@ -5,7 +5,6 @@ import fontkit from "@pdf-lib/fontkit";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { PDFDocument, type PDFFont, rgb } from "pdf-lib";
-import "server-only";
 
 export interface EvidencePackSection {
   heading: string;

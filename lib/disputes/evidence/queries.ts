@@ -17,7 +17,6 @@ import type { DisputeResponseSupport, ProviderKind } from "@/lib/connections/pro
 import { NotFoundError } from "@/lib/errors";
 import { getPaymentDetail, type PaymentDetail } from "@/lib/payments/detail";
 import { and, asc, eq } from "drizzle-orm";
-import "server-only";
 import { canRespond, type RespondCheck } from "./dispute-state";
 import { PROVIDER_FILE_RULES, type ProviderFileRules } from "./file-rules";
 import { renderEvidencePack } from "./pack-pdf";

@@ -20,7 +20,6 @@ import { newId } from "@/lib/ids";
 import { paymentEvent } from "@/lib/payments/status-write";
 import { and, eq } from "drizzle-orm";
 import { createHash } from "node:crypto";
-import "server-only";
 import { assertFresh, canRespond, lockDispute, markAccepted, markSubmitted } from "./dispute-state";
 import { checkEvidenceFile } from "./file-rules";
 import { buildEvidencePack, connectionProvider, getEvidenceCase, loadResponse } from "./queries";
