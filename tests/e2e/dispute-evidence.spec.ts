@@ -46,7 +46,7 @@ test("a support user answers a Sandbox dispute: pre-filled evidence, pack, recei
     page.waitForEvent("download"),
     page.getByRole("link", { name: "Download evidence pack (PDF)" }).click(),
   ]);
-  const pack = await readFile((await download.path())!);
+  const pack = await readFile(await download.path());
   expect(pack.subarray(0, 5).toString("latin1")).toBe("%PDF-");
 
   // A file whose name lies about its content is refused; a real PDF receipt is attached.

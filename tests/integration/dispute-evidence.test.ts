@@ -86,15 +86,12 @@ describe.each(ENGINES)("dispute evidence against the fake Stripe on %s", (engine
       .select()
       .from(disputes)
       .where(
-        and(
-          eq(disputes.merchantId, merchantId),
-          eq(disputes.providerDisputeId, stripeDispute.id as string),
-        ),
+        and(eq(disputes.merchantId, merchantId), eq(disputes.providerDisputeId, stripeDispute.id)),
       );
     expect(row?.status).toBe("needs_response");
     return {
       payment,
-      stripeDispute: fakes.stripe.state.disputes.get(stripeDispute.id as string)!,
+      stripeDispute: fakes.stripe.state.disputes.get(stripeDispute.id)!,
       dispute: row,
     };
   }
@@ -139,14 +136,14 @@ describe.each(ENGINES)("dispute evidence against the fake Stripe on %s", (engine
     ).rejects.toMatchObject({ status: 409 });
 
     // A double click: two submits at once, one reaches Stripe.
-    const before = updatesOf(stripeDispute.id as string).length;
+    const before = updatesOf(stripeDispute.id).length;
     const results = await Promise.allSettled([
       submitEvidence(support, { disputeId: dispute.id, version: 1 }, fields, null),
       submitEvidence(support, { disputeId: dispute.id, version: 1 }, fields, null),
     ]);
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
     expect(results.find((r) => r.status === "rejected")).toMatchObject({ reason: { status: 409 } });
-    const sent = updatesOf(stripeDispute.id as string).slice(before);
+    const sent = updatesOf(stripeDispute.id).slice(before);
     expect(sent).toHaveLength(1);
     expect(sent[0].idempotencyKey).toBe(`submit:${dispute.id}`);
     expect(stripeDispute.status).toBe("under_review");
@@ -210,7 +207,7 @@ describe.each(ENGINES)("dispute evidence against the fake Stripe on %s", (engine
     expect(accepted.status).toBe("accepted");
     expect(stripeDispute.status).toBe("lost");
     const closes = fakes.stripe.requests.filter(
-      (r) => r.path === `/v1/disputes/${stripeDispute.id as string}/close`,
+      (r) => r.path === `/v1/disputes/${stripeDispute.id}/close`,
     );
     expect(closes).toHaveLength(1);
     await expect(

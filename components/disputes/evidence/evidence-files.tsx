@@ -144,7 +144,12 @@ export function EvidenceFiles({
                 className="block w-full text-sm"
               />
             </Field>
-            <Button type="button" variant="secondary" disabled={uploading} onClick={upload}>
+            <Button
+              type="button"
+              variant="secondary"
+              disabled={uploading}
+              onClick={() => void upload()}
+            >
               {uploading ? "Uploading…" : "Upload file"}
             </Button>
           </div>

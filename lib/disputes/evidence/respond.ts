@@ -51,7 +51,7 @@ async function lockResponse(tx: DbOrTx, ctx: ServiceContext, dispute: Dispute) {
       ),
     )
     .for("update");
-  return row!;
+  return row;
 }
 
 function assertEditable(dispute: Dispute, response: DisputeResponse, ref: FormRef) {
@@ -228,11 +228,12 @@ export async function addEvidenceFile(
   upload: UploadedFile,
 ) {
   assertCan(ctx, "disputes.respond");
+  // Read before the transaction: one PGlite connection cannot serve a second query inside it.
+  const connection = await connectionFor(ctx, await loadDispute(ctx, disputeId));
   return ctx.db.transaction(async (tx) => {
     const dispute = await lockDispute(tx, ctx.merchantId, disputeId);
     const response = await lockResponse(tx, ctx, dispute);
     assertEditable(dispute, response, { disputeId, version: response.version });
-    const connection = await connectionFor(ctx, dispute);
     const existing = await tx
       .select({ slot: disputeFiles.slot, sizeBytes: disputeFiles.sizeBytes })
       .from(disputeFiles)

@@ -96,7 +96,7 @@ export async function submitStripeDisputeEvidence(
     client.disputes.update(
       input.providerDisputeId,
       {
-        evidence: stripeEvidenceParams(input.fields, bySlot) as Stripe.DisputeUpdateParams.Evidence,
+        evidence: stripeEvidenceParams(input.fields, bySlot),
         submit: input.submit,
       },
       { idempotencyKey: input.idempotencyKey },
