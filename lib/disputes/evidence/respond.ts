@@ -22,7 +22,13 @@ import { and, eq } from "drizzle-orm";
 import { createHash } from "node:crypto";
 import { assertFresh, canRespond, lockDispute, markAccepted, markSubmitted } from "./dispute-state";
 import { checkEvidenceFile } from "./file-rules";
-import { buildEvidencePack, connectionProvider, getEvidenceCase, loadResponse } from "./queries";
+import {
+  buildEvidencePack,
+  connectionProvider,
+  getEvidenceCase,
+  loadDispute,
+  loadResponse,
+} from "./queries";
 import type { EvidenceFields } from "./schemas";
 
 export interface FormRef {
