@@ -4,6 +4,7 @@ import type { Refund } from "@/db/schema/payments";
 import { formatDateTime } from "@/lib/format/time";
 import { formatMoney } from "@/lib/money";
 import { isRefundReasonCode, REFUND_REASON_LABELS } from "@/lib/refunds/reason-codes";
+import Link from "next/link";
 
 const REFUND_TONES: Record<string, { tone: Tone; label: string }> = {
   pending: { tone: "amber", label: "Pending" },
@@ -87,6 +88,12 @@ export function DisputesList({ disputes }: { disputes: DisputeRow[] }) {
               {d.reason.replaceAll("_", " ")} · opened {formatDateTime(d.openedAt)}
               {d.dueBy ? ` · respond by ${formatDateTime(d.dueBy)}` : ""}
             </span>
+            <Link
+              href={`/disputes/${d.id}/evidence`}
+              className="text-xs font-medium text-brand-700 hover:underline"
+            >
+              Evidence and response
+            </Link>
           </li>
         );
       })}

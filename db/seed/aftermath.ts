@@ -186,9 +186,6 @@ export function generateAftermath(input: AftermathInput): Aftermath {
         kind: "transcript",
         title: "Chat transcript",
         body: "The customer chose the items, confirmed the total and opened the payment link from the conversation.",
-        fileName: null,
-        contentType: null,
-        fileBase64: null,
         createdByUserId: author,
         createdAt: at(3),
       });
@@ -199,9 +196,6 @@ export function generateAftermath(input: AftermathInput): Aftermath {
         kind: "receipt",
         title: "Receipt sent in the chat",
         body: `Receipt for ${payment.row.description}, reference ${payment.row.id}.`,
-        fileName: "receipt.txt",
-        contentType: "text/plain",
-        fileBase64: Buffer.from(`Lumière Bistro — receipt ${payment.row.id}\n`).toString("base64"),
         createdByUserId: author,
         createdAt: at(5),
       });

@@ -48,6 +48,8 @@ async function discoverTargets(page: Page): Promise<Target[]> {
   const chatHref = await page.getByTestId("hosted-chat-link").getAttribute("href");
   expect(chatHref).toMatch(/\/chat\/[A-Za-z0-9_-]+$/);
   const [connection, delivery] = await connectionWithDelivery(page);
+  const disputed = await firstHref(page, "/transactions?status=disputed", /^\/transactions\/pay_/);
+  const evidence = await firstHref(page, disputed, /^\/disputes\/dsp_[^/]+\/evidence$/);
 
   await addSandboxConnection(page, uniqueLabel("Axe checkout"));
   const { checkoutUrl } = await createTestPayment(page, "9.90", "EUR");
@@ -71,6 +73,7 @@ async function discoverTargets(page: Page): Promise<Target[]> {
     { name: "analytics", path: "/analytics" },
     { name: "disputes", path: "/disputes" },
     { name: "refund requests", path: "/refunds" },
+    { name: "dispute evidence", path: evidence },
     { name: "alerts", path: "/alerts" },
     { name: "hosted chat", path: new URL(chatHref!).pathname, public: true },
     { name: "sandbox checkout", path: new URL(checkoutUrl).pathname, public: true },

@@ -2,6 +2,7 @@
 import { createScenarioHelpers } from "./stripe-scenarios";
 import {
   EVIDENCE_FIELDS,
+  EVIDENCE_FILE_FIELDS,
   integerParam,
   invalidRequest,
   list,
@@ -389,7 +390,7 @@ export function createStripeRoutes() {
         throw invalidRequest(`Received unknown parameter: evidence[${field}]`, {
           param: `evidence[${field}]`,
         });
-      if (field.endsWith("_file") || field === "receipt" || field === "customer_communication") {
+      if (EVIDENCE_FILE_FIELDS.has(field)) {
         const file = find(String(value), `evidence[${field}]`);
         if (file.purpose !== "dispute_evidence")
           throw invalidRequest(`File ${file.id} is not dispute evidence.`);
@@ -421,6 +422,9 @@ export function createStripeRoutes() {
     if (!purpose) throw missingParam("purpose");
     const upload = params.__file as { name: string; type: string; size: number } | undefined;
     if (!upload) throw missingParam("file");
+    // Stripe's Files API: dispute evidence files are at most 5 MB.
+    if (purpose === "dispute_evidence" && upload.size > 5 * 1024 * 1024)
+      throw invalidRequest("The file is larger than the 5 MB maximum for dispute evidence.");
     const file: StripeObject = {
       id: stripeId("file", 24),
       object: "file",

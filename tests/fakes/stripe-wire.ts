@@ -14,6 +14,37 @@ export const EVIDENCE_FIELDS = new Set([
   "refund_policy",
   "service_documentation",
   "shipping_documentation",
+  // The rest of Stripe's dispute evidence hash (docs.stripe.com/api/disputes/object#dispute_object-evidence).
+  "access_activity_log",
+  "billing_address",
+  "cancellation_policy",
+  "cancellation_policy_disclosure",
+  "cancellation_rebuttal",
+  "customer_purchase_ip",
+  "customer_signature",
+  "duplicate_charge_documentation",
+  "duplicate_charge_explanation",
+  "duplicate_charge_id",
+  "refund_policy_disclosure",
+  "refund_refusal_explanation",
+  "service_date",
+  "shipping_address",
+  "shipping_carrier",
+  "shipping_date",
+  "shipping_tracking_number",
+]);
+
+/** Evidence fields that name an uploaded file (file_…) rather than carry text. */
+export const EVIDENCE_FILE_FIELDS = new Set([
+  "uncategorized_file",
+  "customer_communication",
+  "receipt",
+  "refund_policy",
+  "cancellation_policy",
+  "service_documentation",
+  "shipping_documentation",
+  "duplicate_charge_documentation",
+  "customer_signature",
 ]);
 
 export const now = () => Math.floor(Date.now() / 1000);

@@ -155,10 +155,74 @@ export type RefundLookup =
   | { kind: "not_found"; message: string }
   | { kind: "unanswerable"; message: string };
 
+/** The evidence text fields every connector maps to its provider (Stripe's names, camelCased). */
+export const DISPUTE_EVIDENCE_TEXT_FIELDS = [
+  "productDescription",
+  "customerName",
+  "customerEmail",
+  "customerPurchaseIp",
+  "customerCommunication",
+  "receiptText",
+  "serviceDate",
+  "serviceDocumentation",
+  "shippingCarrier",
+  "shippingTrackingNumber",
+  "shippingDate",
+  "refundPolicy",
+  "refundPolicyDisclosure",
+  "cancellationPolicy",
+  "cancellationPolicyDisclosure",
+  "duplicateChargeExplanation",
+  "uncategorizedText",
+] as const;
+export type DisputeEvidenceTextField = (typeof DISPUTE_EVIDENCE_TEXT_FIELDS)[number];
+
+/** The document categories evidence files answer (Stripe's file fields; others map them). */
+export type DisputeEvidenceSlot =
+  | "receipt"
+  | "customer_communication"
+  | "service_documentation"
+  | "shipping_documentation"
+  | "refund_policy"
+  | "cancellation_policy"
+  | "uncategorized";
+
+export interface DisputeEvidenceFile {
+  /** Parley's file id (dfile_…): the key of the provider file id a connector hands back. */
+  id: string;
+  slot: DisputeEvidenceSlot;
+  name: string;
+  contentType: "application/pdf" | "image/png" | "image/jpeg";
+  bytes: Uint8Array;
+  /** Already uploaded to the provider (a staged draft): reuse it, never upload twice. */
+  providerFileId?: string;
+}
+
 export interface DisputeEvidenceInput {
   providerDisputeId: string;
-  text: string;
-  files?: { name: string; contentType: string; base64: string }[];
+  fields: Partial<Record<DisputeEvidenceTextField, string>>;
+  files: DisputeEvidenceFile[];
+  /** One key per submission: every resend of it is the same request to the provider. */
+  idempotencyKey: string;
+  /** False stages the evidence without submitting it (only where the provider can). */
+  submit: boolean;
+}
+
+export interface DisputeEvidenceResult {
+  /** Parley file id → the provider's file id, for files uploaded by this call. */
+  providerFileIds: Record<string, string>;
+}
+
+/** Where a dispute stands at the provider, re-read after a call whose answer never came. */
+export type ProviderDisputeStanding = "needs_response" | "under_review" | "closed";
+
+export interface DisputeResponseSupport {
+  /** The provider keeps a draft (Stripe submit=false); elsewhere a draft lives in Parley only. */
+  stage: boolean;
+  submit: boolean;
+  accept: boolean;
+  /** The dispute can be re-read after an unanswered call (else: its webhooks settle it). */
+  fetch: boolean;
 }
 
 export const NORMALIZED_EVENT_TYPES = [
@@ -280,11 +344,22 @@ export interface Connector<Credentials> {
   ): Promise<WebhookParseResult>;
   /** What to answer a verified delivery with (Adyen wants "[accepted]"). */
   webhookAck(): { status: number; body: string; contentType: string };
+  /** What this provider's API lets Parley do with a dispute (the rest: a dashboard checklist). */
+  disputeSupport: DisputeResponseSupport;
   submitDisputeEvidence(
     ctx: ConnectorContext<Credentials>,
     input: DisputeEvidenceInput,
+  ): Promise<DisputeEvidenceResult>;
+  acceptDispute(
+    ctx: ConnectorContext<Credentials>,
+    providerDisputeId: string,
+    idempotencyKey: string,
   ): Promise<void>;
-  acceptDispute(ctx: ConnectorContext<Credentials>, providerDisputeId: string): Promise<void>;
+  /** Re-reads the dispute (only where disputeSupport.fetch). */
+  fetchDisputeStanding(
+    ctx: ConnectorContext<Credentials>,
+    providerDisputeId: string,
+  ): Promise<ProviderDisputeStanding>;
 }
 
 /** Thrown by connectors for provider-side refusals, with the provider's own message. */

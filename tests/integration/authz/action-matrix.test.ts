@@ -9,6 +9,7 @@ import * as schema from "@/db/schema";
 import { createRule } from "@/lib/alerts/service";
 import { can, ROLES, type Permission, type Role } from "@/lib/auth/permissions";
 import { createSession } from "@/lib/auth/sessions";
+import { emptyEvidenceFields } from "@/lib/disputes/evidence/schemas";
 import { createFlowFromTemplate } from "@/lib/flows/service";
 import { newId } from "@/lib/ids";
 import { createCheckout } from "@/lib/payments/checkout";
@@ -304,6 +305,27 @@ describe.each(ENGINES)("every action refuses without its permission on %s", (eng
       role: "support",
       currency: "EUR",
       limit: "10.00",
+    },
+    "lib/disputes/evidence/actions.ts#saveEvidenceDraftAction": {
+      ...emptyEvidenceFields(),
+      disputeId: "dsp_authz_missing",
+      version: 0,
+    },
+    "lib/disputes/evidence/actions.ts#submitEvidenceAction": {
+      ...emptyEvidenceFields(),
+      disputeId: "dsp_authz_missing",
+      version: 0,
+    },
+    "lib/disputes/evidence/actions.ts#acceptDisputeAction": {
+      disputeId: "dsp_authz_missing",
+      version: 0,
+    },
+    "lib/disputes/evidence/actions.ts#removeEvidenceFileAction": {
+      disputeId: "dsp_authz_missing",
+      fileId: "dev_missing",
+    },
+    "lib/disputes/evidence/actions.ts#recheckDisputeResponseAction": {
+      disputeId: "dsp_authz_missing",
     },
     "lib/alerts/actions.ts#acknowledgeAlertAction": { alertId: ids.alertId },
     "lib/alerts/actions.ts#snoozeAlertAction": { alertId: ids.alertId, minutes: 60 },

@@ -34,6 +34,11 @@ export const ACTION_PERMISSIONS = {
   "lib/refunds/actions.ts#approveRefundRequestAction": "refunds.approve",
   "lib/refunds/actions.ts#declineRefundRequestAction": "refunds.approve",
   "lib/refunds/actions.ts#setRefundLimitAction": "refunds.limits",
+  "lib/disputes/evidence/actions.ts#saveEvidenceDraftAction": "disputes.respond",
+  "lib/disputes/evidence/actions.ts#submitEvidenceAction": "disputes.respond",
+  "lib/disputes/evidence/actions.ts#acceptDisputeAction": "disputes.respond",
+  "lib/disputes/evidence/actions.ts#removeEvidenceFileAction": "disputes.respond",
+  "lib/disputes/evidence/actions.ts#recheckDisputeResponseAction": "disputes.respond",
   "lib/alerts/actions.ts#acknowledgeAlertAction": "alerts.acknowledge",
   "lib/alerts/actions.ts#snoozeAlertAction": "alerts.acknowledge",
   "lib/alerts/actions.ts#createAlertRuleAction": "alerts.manage",
@@ -66,6 +71,9 @@ export const ACTIONS_WITHOUT_PERMISSION = {
 // refusal in tests/e2e/live-transactions.spec.ts. The analytics CSV export streams a file, which
 // a server action cannot; tests/e2e/analytics.spec.ts checks support is refused it (403).
 export const MEMBER_ROUTE_HANDLERS: Record<string, Permission> = {
+  "app/api/disputes/[id]/evidence/files/route.ts": "disputes.respond",
+  "app/api/disputes/[id]/evidence/files/[fileId]/route.ts": "transactions.view_customer",
+  "app/api/disputes/[id]/evidence/pack/route.ts": "transactions.view_customer",
   "app/api/analytics/export/route.ts": "analytics.export",
   "app/api/events/route.ts": "transactions.view",
 };

@@ -1,17 +1,15 @@
 // Adyen Disputes API v30: defend (reasons → documents → defend) or accept a dispute.
 import { z } from "zod";
-import { type ConnectorContext, type DisputeEvidenceInput, ProviderError } from "../types";
-import { statementToPdf } from "./evidence-pdf";
+import {
+  type ConnectorContext,
+  type DisputeEvidenceFile,
+  type DisputeEvidenceInput,
+  type DisputeEvidenceResult,
+  ProviderError,
+} from "../types";
 import { type AdyenCredentials, adyenRequest } from "./http";
 
 type Ctx = ConnectorContext<AdyenCredentials>;
-
-/** Adyen-only choices; without them the first applicable reason and its document types are used. */
-export interface AdyenDisputeEvidenceInput extends DisputeEvidenceInput {
-  defenseReasonCode?: string;
-  /** Document type codes for [statement, ...files], in that order. */
-  documentTypeCodes?: string[];
-}
 
 const serviceResultSchema = z.object({
   disputeServiceResult: z.object({ success: z.boolean(), errorMessage: z.string().optional() }),
@@ -54,10 +52,59 @@ async function disputeCall<T extends z.ZodType<z.infer<typeof serviceResultSchem
   return parsed.data;
 }
 
+// Which of a defense reason's document types fits each evidence slot, best first. Adyen's
+// Disputes API takes documents only (PDF, JPEG, TIFF), no free text: the text fields travel in
+// the evidence pack PDF, which is one of the files.
+const TYPES_FOR_SLOT: Record<DisputeEvidenceFile["slot"], string[]> = {
+  receipt: ["TIDorInvoice", "GoodsOrServicesProvided", "DefenseMaterial"],
+  customer_communication: [
+    "CardholderCommunication",
+    "CommunicationWithCardholder",
+    "DefenseMaterial",
+  ],
+  service_documentation: ["GoodsOrServicesProvided", "ProofOfDelivery", "DefenseMaterial"],
+  shipping_documentation: [
+    "ProofOfDelivery",
+    "ShippingInformation",
+    "GoodsOrServicesProvided",
+    "DefenseMaterial",
+  ],
+  refund_policy: ["TermsAndConditions", "RefundPolicy", "DefenseMaterial"],
+  cancellation_policy: ["TermsAndConditions", "CancellationPolicy", "DefenseMaterial"],
+  uncategorized: ["DefenseMaterial"],
+};
+
+/** Each file with the document type code Adyen will take for it under the chosen reason. */
+export function adyenDefenseDocuments(
+  files: Pick<DisputeEvidenceFile, "slot" | "contentType" | "bytes">[],
+  allowedTypes: string[],
+): { content: string; contentType: string; defenseDocumentTypeCode: string }[] {
+  if (allowedTypes.length === 0)
+    throw new ProviderError("This defense reason takes no documents", "invalid_request");
+  return files.map((file) => {
+    if (file.contentType === "image/png")
+      throw new ProviderError(
+        "Adyen takes PDF, JPEG or TIFF defense documents, not PNG",
+        "invalid_request",
+      );
+    const code = TYPES_FOR_SLOT[file.slot].find((t) => allowedTypes.includes(t)) ?? allowedTypes[0];
+    return {
+      content: Buffer.from(file.bytes).toString("base64"),
+      contentType: file.contentType,
+      defenseDocumentTypeCode: code,
+    };
+  });
+}
+
 export async function submitAdyenDisputeEvidence(
   ctx: Ctx,
-  input: AdyenDisputeEvidenceInput,
-): Promise<void> {
+  input: DisputeEvidenceInput,
+): Promise<DisputeEvidenceResult> {
+  if (!input.submit)
+    throw new ProviderError(
+      "Adyen keeps no draft evidence: the draft stays in Parley",
+      "invalid_request",
+    );
   const ids = {
     disputePspReference: input.providerDisputeId,
     merchantAccountCode: ctx.credentials.merchantAccount,
@@ -68,42 +115,17 @@ export async function submitAdyenDisputeEvidence(
     ids,
     reasonsSchema,
   );
-  const reason = input.defenseReasonCode
-    ? defenseReasons.find((r) => r.defenseReasonCode === input.defenseReasonCode)
-    : defenseReasons[0];
-  if (!reason) {
-    const wanted = input.defenseReasonCode
-      ? `"${input.defenseReasonCode}" is not an applicable defense reason`
-      : "Adyen lists no defense reasons";
-    throw new ProviderError(`${wanted} for dispute ${input.providerDisputeId}`, "invalid_request");
-  }
-
-  const types =
-    input.documentTypeCodes ??
-    (reason.defenseDocumentTypes ?? []).map((t) => t.defenseDocumentTypeCode);
-  if (types.length === 0)
+  // The first reason Adyen lists for the dispute's reason code is the one it expects first.
+  const reason = defenseReasons[0];
+  if (!reason)
     throw new ProviderError(
-      `Defense reason ${reason.defenseReasonCode} takes no documents`,
+      `Adyen lists no defense reasons for dispute ${input.providerDisputeId}`,
       "invalid_request",
     );
-  const typeAt = (index: number) => types[Math.min(index, types.length - 1)];
-  const statement = statementToPdf(
-    `Merchant statement — dispute ${input.providerDisputeId}`,
-    input.text,
-  );
-  const documents = [
-    {
-      content: statement.toString("base64"),
-      contentType: "application/pdf",
-      defenseDocumentTypeCode: typeAt(0),
-    },
-    ...(input.files ?? []).map((file, i) => ({
-      content: file.base64,
-      contentType: file.contentType,
-      defenseDocumentTypeCode: typeAt(i + 1),
-    })),
-  ];
-
+  const types = (reason.defenseDocumentTypes ?? []).map((t) => t.defenseDocumentTypeCode);
+  const documents = adyenDefenseDocuments(input.files, types);
+  if (documents.length === 0)
+    throw new ProviderError("Adyen needs at least one defense document", "invalid_request");
   await disputeCall(
     ctx,
     "/supplyDefenseDocument",
@@ -116,9 +138,14 @@ export async function submitAdyenDisputeEvidence(
     { ...ids, defenseReasonCode: reason.defenseReasonCode },
     serviceResultSchema,
   );
+  return { providerFileIds: {} };
 }
 
-export async function acceptAdyenDispute(ctx: Ctx, providerDisputeId: string): Promise<void> {
+export async function acceptAdyenDispute(
+  ctx: Ctx,
+  providerDisputeId: string,
+  _idempotencyKey: string,
+): Promise<void> {
   await disputeCall(
     ctx,
     "/acceptDispute",
@@ -127,5 +154,13 @@ export async function acceptAdyenDispute(ctx: Ctx, providerDisputeId: string): P
       merchantAccountCode: ctx.credentials.merchantAccount,
     },
     serviceResultSchema,
+  );
+}
+
+/** Adyen's Disputes API has no dispute lookup: its notifications (webhooks) are the answer. */
+export async function fetchAdyenDisputeStanding(): Promise<never> {
+  throw new ProviderError(
+    "Adyen offers no dispute lookup: awaiting Adyen's dispute notification",
+    "invalid_request",
   );
 }

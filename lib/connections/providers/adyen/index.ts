@@ -3,7 +3,7 @@ import { providerRefundReason } from "@/lib/refunds/reason-codes";
 // Identifiers: a checkout is a payment link (PL…); fetchPayment takes that link id. Refunds need
 // the payment's pspReference, which arrives with the AUTHORISATION webhook (providerPaymentId).
 // http.ts: endpoints + API-key calls; hmac.ts + webhooks.ts: verify each item, then normalize;
-// disputes.ts (+ evidence-pdf.ts): the Disputes API.
+// disputes.ts: the Disputes API.
 import { isCurrency, SUPPORTED_CURRENCIES } from "@/lib/money";
 import { z } from "zod";
 import { verifyResultFromError } from "../http";
@@ -23,12 +23,15 @@ import {
   type RefundResult,
   type VerifyCredentialsResult,
 } from "../types";
-import { acceptAdyenDispute, submitAdyenDisputeEvidence } from "./disputes";
+import {
+  acceptAdyenDispute,
+  fetchAdyenDisputeStanding,
+  submitAdyenDisputeEvidence,
+} from "./disputes";
 import { HMAC_KEY_PATTERN } from "./hmac";
 import { type AdyenCredentials, adyenRequest } from "./http";
 import { parseAdyenWebhook } from "./webhooks";
 
-export type { AdyenDisputeEvidenceInput } from "./disputes";
 export { adyenCheckoutBase, adyenDisputesBase } from "./http";
 export type { AdyenCredentials } from "./http";
 
@@ -227,6 +230,8 @@ export const adyenConnector: Connector<AdyenCredentials> = {
   parseWebhook: async (ctx, request) => parseAdyenWebhook(ctx, request),
   // Adyen retries any delivery not answered with exactly "[accepted]".
   webhookAck: () => ({ status: 200, body: "[accepted]", contentType: "text/plain" }),
+  disputeSupport: { stage: false, submit: true, accept: true, fetch: false },
   submitDisputeEvidence: submitAdyenDisputeEvidence,
   acceptDispute: acceptAdyenDispute,
+  fetchDisputeStanding: fetchAdyenDisputeStanding,
 };

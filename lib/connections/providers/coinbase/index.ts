@@ -182,6 +182,8 @@ export const coinbaseConnector: Connector<CoinbaseCredentials> = {
   fetchRefund,
   parseWebhook: (ctx, request) => parseCoinbaseWebhook(ctx, request),
   webhookAck: () => ({ status: 200, body: "", contentType: "text/plain" }),
+  disputeSupport: { stage: false, submit: false, accept: false, fetch: false },
   submitDisputeEvidence: noDisputes,
   acceptDispute: noDisputes,
+  fetchDisputeStanding: noDisputes,
 };

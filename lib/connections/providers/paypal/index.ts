@@ -11,7 +11,6 @@ import {
   type CheckoutResult,
   type Connector,
   type ConnectorContext,
-  type DisputeEvidenceInput,
   type PaymentMethod,
   ProviderError,
   type ProviderPaymentState,
@@ -21,6 +20,11 @@ import {
   type RefundResult,
   type VerifyCredentialsResult,
 } from "../types";
+import {
+  acceptPayPalClaim,
+  fetchPayPalDisputeStanding,
+  submitPayPalDisputeEvidence,
+} from "./disputes";
 import { getPayPalAccessToken, type PayPalCredentials, paypalRequest } from "./http";
 import {
   firstCapture,
@@ -288,41 +292,6 @@ async function replayRefund(ctx: Ctx, input: RefundLookupInput): Promise<RefundL
   return { kind: "found", ...readRefund(body) };
 }
 
-async function submitDisputeEvidence(ctx: Ctx, input: DisputeEvidenceInput): Promise<void> {
-  const files = input.files ?? [];
-  const form = new FormData();
-  const evidence = {
-    evidences: [
-      {
-        evidence_type: "OTHER",
-        notes: input.text,
-        documents: files.map((f) => ({ name: f.name })),
-      },
-    ],
-  };
-  form.append("input", new Blob([JSON.stringify(evidence)], { type: "application/json" }));
-  files.forEach((file, index) => {
-    form.append(
-      `file${index + 1}`,
-      new Blob([Buffer.from(file.base64, "base64")], { type: file.contentType }),
-      file.name,
-    );
-  });
-  await paypalRequest(ctx, {
-    method: "POST",
-    path: `/v1/customer/disputes/${encodeURIComponent(input.providerDisputeId)}/provide-evidence`,
-    form,
-  });
-}
-
-async function acceptDispute(ctx: Ctx, providerDisputeId: string): Promise<void> {
-  await paypalRequest(ctx, {
-    method: "POST",
-    path: `/v1/customer/disputes/${encodeURIComponent(providerDisputeId)}/accept-claim`,
-    json: { note: "The merchant accepted this claim in Parley." },
-  });
-}
-
 export const paypalConnector: Connector<PayPalCredentials> = {
   kind: "paypal",
   verifyCredentials,
@@ -333,6 +302,8 @@ export const paypalConnector: Connector<PayPalCredentials> = {
   fetchRefund,
   parseWebhook: parsePayPalWebhook,
   webhookAck: () => ({ status: 200, body: "", contentType: "text/plain" }),
-  submitDisputeEvidence,
-  acceptDispute,
+  disputeSupport: { stage: false, submit: true, accept: true, fetch: true },
+  submitDisputeEvidence: submitPayPalDisputeEvidence,
+  acceptDispute: acceptPayPalClaim,
+  fetchDisputeStanding: fetchPayPalDisputeStanding,
 };

@@ -226,14 +226,28 @@ export const sandboxConnector: Connector<SandboxCredentials> = {
     contentType: "application/json",
   }),
 
+  // The Sandbox answers like a provider that takes every step by API, so the whole journey
+  // (stage, submit, accept) works in the browser; it keeps nothing, the dispute row is its truth.
+  disputeSupport: { stage: true, submit: true, accept: true, fetch: false },
+
   async submitDisputeEvidence(_ctx, input) {
     if (!input.providerDisputeId)
       throw new ProviderError("Dispute id is required", "invalid_request");
-    if (!input.text.trim() && !input.files?.length)
+    const hasText = Object.values(input.fields).some((v) => v?.trim());
+    if (input.submit && !hasText && input.files.length === 0)
       throw new ProviderError("Evidence is empty", "invalid_request");
+    return {
+      providerFileIds: Object.fromEntries(
+        input.files.map((f) => [f.id, f.providerFileId ?? `sbx_file_${f.id}`]),
+      ),
+    };
   },
 
   async acceptDispute(_ctx, providerDisputeId) {
     if (!providerDisputeId) throw new ProviderError("Dispute id is required", "invalid_request");
+  },
+
+  async fetchDisputeStanding() {
+    throw new ProviderError("The Sandbox keeps no dispute state of its own", "invalid_request");
   },
 };

@@ -19,6 +19,11 @@ import {
   toStripeLocale,
 } from "./checkout";
 import { call, stripeClient, type StripeConnectorOptions } from "./client";
+import {
+  closeStripeDispute,
+  fetchStripeDisputeStanding,
+  submitStripeDisputeEvidence,
+} from "./disputes";
 import { intentState, sessionState } from "./payment-state";
 import { parseStripeWebhook } from "./webhooks";
 export { toProviderError, type StripeConnectorOptions } from "./client";
@@ -278,45 +283,12 @@ export function createStripeConnector(
       contentType: "application/json",
     }),
 
-    async submitDisputeEvidence(ctx, input) {
-      const files = input.files ?? [];
-      if (files.length > 1) {
-        // Stripe's evidence has one uncategorized_file slot; the others are typed (receipt, …).
-        throw new ProviderError(
-          "Stripe accepts one evidence file here; combine them into one PDF",
-          "invalid_request",
-        );
-      }
-      const client = stripeClient(ctx, options);
-      let uncategorizedFile: string | undefined;
-      if (files[0]) {
-        const file = files[0];
-        const uploaded = await call(() =>
-          client.files.create({
-            purpose: "dispute_evidence",
-            file: {
-              data: Buffer.from(file.base64, "base64"),
-              name: file.name,
-              type: file.contentType,
-            },
-          }),
-        );
-        uncategorizedFile = uploaded.id;
-      }
-      await call(() =>
-        client.disputes.update(input.providerDisputeId, {
-          evidence: {
-            uncategorized_text: input.text,
-            ...(uncategorizedFile ? { uncategorized_file: uncategorizedFile } : {}),
-          },
-          submit: true,
-        }),
-      );
-    },
-
-    async acceptDispute(ctx, providerDisputeId) {
-      await call(() => stripeClient(ctx, options).disputes.close(providerDisputeId));
-    },
+    disputeSupport: { stage: true, submit: true, accept: true, fetch: true },
+    submitDisputeEvidence: (ctx, input) => submitStripeDisputeEvidence(ctx, options, input),
+    acceptDispute: (ctx, providerDisputeId, idempotencyKey) =>
+      closeStripeDispute(ctx, options, providerDisputeId, idempotencyKey),
+    fetchDisputeStanding: (ctx, providerDisputeId) =>
+      fetchStripeDisputeStanding(ctx, options, providerDisputeId),
   };
 }
 

@@ -4,10 +4,9 @@ import {
   type AdyenCredentials,
   adyenCredentialsSchema,
   adyenCredentialsSchemaFor,
-  type AdyenDisputeEvidenceInput,
   adyenDisputesBase,
 } from "@/lib/connections/providers/adyen";
-import { statementToPdf } from "@/lib/connections/providers/adyen/evidence-pdf";
+import { adyenDefenseDocuments } from "@/lib/connections/providers/adyen/disputes";
 import {
   adyenHmac,
   adyenSigningString,
@@ -293,19 +292,33 @@ describe("Adyen refunds", () => {
 });
 
 describe("Adyen disputes", () => {
-  it("defends: reads the reasons, uploads the statement and files, then defends", async () => {
+  const PDF = new Uint8Array(Buffer.from("%PDF-1.7 pack", "latin1"));
+  const JPEG = new Uint8Array([0xff, 0xd8, 0xff, 0xe0]);
+
+  it("defends: reads the reasons, uploads each document under a type it lists, then defends", async () => {
     const dispute = fake.addDispute("DSP-1");
     const calls = fake.state.disputeCalls.length;
     await adyenConnector.submitDisputeEvidence(ctx, {
       providerDisputeId: "DSP-1",
-      text: "The customer collected the order (see photo).",
+      fields: { uncategorizedText: "Collected at the counter." },
       files: [
         {
+          id: "pack",
+          slot: "customer_communication",
+          name: "pack.pdf",
+          contentType: "application/pdf",
+          bytes: PDF,
+        },
+        {
+          id: "dev_1",
+          slot: "service_documentation",
           name: "pickup.jpg",
           contentType: "image/jpeg",
-          base64: Buffer.from([0xff, 0xd8, 0xff]).toString("base64"),
+          bytes: JPEG,
         },
       ],
+      idempotencyKey: "submit:dsp_1",
+      submit: true,
     });
     expect(fake.state.disputeCalls.slice(calls)).toEqual([
       "retrieveApplicableDefenseReasons",
@@ -317,29 +330,53 @@ describe("Adyen disputes", () => {
       ["application/pdf", "DefenseMaterial"],
       ["image/jpeg", "GoodsOrServicesProvided"],
     ]);
-    const statement = Buffer.from(dispute.documents[0].content, "base64").toString("latin1");
-    expect(statement.startsWith("%PDF-1.4")).toBe(true);
-    expect(statement).toContain("(The customer collected the order \\(see photo\\).) Tj");
+    expect(Buffer.from(dispute.documents[0].content, "base64").toString("latin1")).toBe(
+      "%PDF-1.7 pack",
+    );
   });
 
-  it("refuses a defense reason Adyen does not list", async () => {
+  it("maps slots to the reason's document types and refuses PNG, which Adyen does not take", () => {
+    const types = ["DefenseMaterial", "TIDorInvoice", "ProofOfDelivery"];
+    expect(
+      adyenDefenseDocuments(
+        [
+          { slot: "receipt", contentType: "application/pdf", bytes: PDF },
+          { slot: "shipping_documentation", contentType: "image/jpeg", bytes: JPEG },
+          { slot: "refund_policy", contentType: "application/pdf", bytes: PDF },
+        ],
+        types,
+      ).map((d) => d.defenseDocumentTypeCode),
+    ).toEqual(["TIDorInvoice", "ProofOfDelivery", "DefenseMaterial"]);
+    expect(() =>
+      adyenDefenseDocuments([{ slot: "receipt", contentType: "image/png", bytes: PDF }], types),
+    ).toThrow(/not PNG/);
+  });
+
+  it("keeps no drafts: staging is refused before anything is sent", async () => {
     fake.addDispute("DSP-2");
-    const input: AdyenDisputeEvidenceInput = {
-      providerDisputeId: "DSP-2",
-      text: "x",
-      defenseReasonCode: "Made up",
-    };
-    const error = await providerRejection(adyenConnector.submitDisputeEvidence(ctx, input));
-    expect(error.message).toContain('"Made up" is not an applicable defense reason');
+    const calls = fake.state.disputeCalls.length;
+    const error = await providerRejection(
+      adyenConnector.submitDisputeEvidence(ctx, {
+        providerDisputeId: "DSP-2",
+        fields: {},
+        files: [],
+        idempotencyKey: "stage:dsp_2",
+        submit: false,
+      }),
+    );
+    expect(error.kind).toBe("invalid_request");
+    expect(fake.state.disputeCalls.length).toBe(calls);
   });
 
   it("accepts a dispute, and reports Adyen's in-body refusals", async () => {
     const dispute = fake.addDispute("DSP-3");
-    await adyenConnector.acceptDispute(ctx, "DSP-3");
+    await adyenConnector.acceptDispute(ctx, "DSP-3", "accept:1");
     expect(dispute.accepted).toBe(true);
-    const again = await providerRejection(adyenConnector.acceptDispute(ctx, "DSP-3"));
+    const again = await providerRejection(adyenConnector.acceptDispute(ctx, "DSP-3", "accept:1"));
     expect(again.message).toBe("Dispute is already accepted");
-    const unknown = await providerRejection(adyenConnector.acceptDispute(ctx, "DSP-404"));
+    const unknown = await providerRejection(
+      adyenConnector.acceptDispute(ctx, "DSP-404", "accept:2"),
+    );
     expect(unknown.message).toContain("Could not find dispute");
   });
 });
@@ -681,33 +718,6 @@ describe("Adyen event mapping", () => {
     expect(normalizeAdyenItem(item({ eventCode: "INFORMATION_SUPPLIED" })).type).toBe(
       "dispute.updated",
     );
-  });
-});
-
-describe("Adyen statement PDF", () => {
-  it("wraps long statements over pages with a cross-reference table that points at each object", () => {
-    const text = Array.from(
-      { length: 120 },
-      (_, i) => `Line ${i}: the order was handed over at the counter, café receipt nº ${i}.`,
-    ).join("\n");
-    const pdf = statementToPdf("Statement", `${text}\n${"x".repeat(250)} 日本`).toString("latin1");
-    const pageCount = Number(/\/Count (\d+)/.exec(pdf)?.[1]);
-    expect(pageCount).toBe(3);
-    const xrefAt = Number(/startxref\n(\d+)/.exec(pdf)?.[1]);
-    expect(pdf.slice(xrefAt, xrefAt + 4)).toBe("xref");
-    const offsets = [...pdf.slice(xrefAt).matchAll(/^(\d{10}) 00000 n $/gm)].map((m) =>
-      Number(m[1]),
-    );
-    expect(offsets).toHaveLength(3 + pageCount * 2);
-    offsets.forEach((offset, i) =>
-      expect(pdf.slice(offset, offset + `${i + 1} 0 obj`.length)).toBe(`${i + 1} 0 obj`),
-    );
-    expect(pdf).toContain(
-      "(Line 7: the order was handed over at the counter, café receipt nº 7.) Tj",
-    );
-    expect(pdf).toContain(`(${"x".repeat(90)}) Tj`);
-    // Outside Latin-1 the standard font has no glyphs: shown as "?".
-    expect(pdf).toContain(`(${"x".repeat(70)} ??) Tj`);
   });
 });
 

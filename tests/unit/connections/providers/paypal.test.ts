@@ -7,6 +7,7 @@ import {
   paypalCredentialsSchema,
   paypalEventNeedsCapture,
 } from "@/lib/connections/providers/paypal";
+import { paypalEvidenceInput } from "@/lib/connections/providers/paypal/disputes";
 import { normalizePayPalEvent } from "@/lib/connections/providers/paypal/webhooks";
 import { type ConnectorContext } from "@/lib/connections/providers/types";
 import { closedPortUrl } from "@/tests/fakes/http-server";
@@ -316,28 +317,44 @@ describe("PayPal refunds", () => {
 });
 
 describe("PayPal disputes", () => {
-  it("uploads evidence as multipart with a JSON input part and the files", async () => {
+  const PDF = new Uint8Array(Buffer.from("%PDF-1.4 fake", "latin1"));
+
+  it("uploads evidence as multipart: the evidences JSON part, then each file", async () => {
     fake.addDispute("PP-D-100");
     await paypalConnector.submitDisputeEvidence(ctx, {
       providerDisputeId: "PP-D-100",
-      text: "Delivered to the table, receipt attached.",
+      fields: {
+        shippingCarrier: "Courier Co",
+        shippingTrackingNumber: "TRK1",
+        uncategorizedText: "Delivered.",
+      },
       files: [
         {
+          id: "dev_1",
+          slot: "receipt",
           name: "receipt.pdf",
           contentType: "application/pdf",
-          base64: Buffer.from("%PDF-1.4 fake").toString("base64"),
+          bytes: PDF,
         },
       ],
+      idempotencyKey: "submit:dsp_1",
+      submit: true,
     });
     const upload = fake.state.evidence.at(-1);
     expect(upload?.disputeId).toBe("PP-D-100");
     expect(upload?.input).toEqual({
       evidences: [
         {
-          evidence_type: "OTHER",
-          notes: "Delivered to the table, receipt attached.",
-          documents: [{ name: "receipt.pdf" }],
+          evidence_type: "PROOF_OF_FULFILLMENT",
+          evidence_info: {
+            tracking_info: [
+              { carrier_name: "OTHER", carrier_name_other: "Courier Co", tracking_number: "TRK1" },
+            ],
+          },
+          documents: [],
         },
+        { evidence_type: "PROOF_OF_RECEIPT_COPY", documents: [{ name: "receipt.pdf" }] },
+        { evidence_type: "OTHER", notes: "Other: Delivered.", documents: [] },
       ],
     });
     expect(upload?.files).toEqual([
@@ -345,14 +362,31 @@ describe("PayPal disputes", () => {
     ]);
   });
 
+  it("maps policies and the product description to their own evidence types", () => {
+    const { evidences } = paypalEvidenceInput(
+      { productDescription: "Two coffees", refundPolicyDisclosure: "Shown at checkout" },
+      [{ slot: "refund_policy", name: "policy.pdf" }],
+    );
+    expect(evidences).toEqual([
+      {
+        evidence_type: "RETURN_POLICY",
+        notes: "Refund policy disclosure: Shown at checkout",
+        documents: [{ name: "policy.pdf" }],
+      },
+      { evidence_type: "ITEM_DESCRIPTION", notes: "Two coffees" },
+    ]);
+  });
+
   it("accepts a claim", async () => {
     fake.addDispute("PP-D-200");
-    await paypalConnector.acceptDispute(ctx, "PP-D-200");
+    await paypalConnector.acceptDispute(ctx, "PP-D-200", "accept:1");
     expect(fake.state.acceptedClaims.at(-1)?.disputeId).toBe("PP-D-200");
   });
 
   it("reports an unknown dispute", async () => {
-    const error = await providerRejection(paypalConnector.acceptDispute(ctx, "PP-D-404"));
+    const error = await providerRejection(
+      paypalConnector.acceptDispute(ctx, "PP-D-404", "accept:2"),
+    );
     expect(error.status).toBe(404);
   });
 });

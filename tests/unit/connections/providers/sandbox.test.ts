@@ -130,16 +130,24 @@ describe("Sandbox checkout", () => {
   });
 
   it("accepts dispute evidence and acceptance locally", async () => {
+    const evidence = { providerDisputeId: "sbxdp_1", idempotencyKey: "submit:1", submit: true };
     await expect(
       sandboxConnector.submitDisputeEvidence(ctx, {
-        providerDisputeId: "sbxdp_1",
-        text: "Delivered",
+        ...evidence,
+        fields: { uncategorizedText: "Delivered" },
+        files: [],
       }),
-    ).resolves.toBeUndefined();
+    ).resolves.toEqual({ providerFileIds: {} });
     await expect(
-      sandboxConnector.submitDisputeEvidence(ctx, { providerDisputeId: "sbxdp_1", text: "  " }),
+      sandboxConnector.submitDisputeEvidence(ctx, {
+        ...evidence,
+        fields: { uncategorizedText: "  " },
+        files: [],
+      }),
     ).rejects.toBeInstanceOf(ProviderError);
-    await expect(sandboxConnector.acceptDispute(ctx, "sbxdp_1")).resolves.toBeUndefined();
+    await expect(
+      sandboxConnector.acceptDispute(ctx, "sbxdp_1", "accept:1"),
+    ).resolves.toBeUndefined();
   });
 });
 

@@ -4,6 +4,7 @@ import {
   validateStripeCredentials,
   type StripeCredentials,
 } from "@/lib/connections/providers/stripe";
+import { stripeEvidenceParams } from "@/lib/connections/providers/stripe/disputes";
 import { normalizeStripeEvent } from "@/lib/connections/providers/stripe/webhooks";
 import {
   isOutcomeUnknown,
@@ -433,65 +434,109 @@ describe("disputes", () => {
     return fake.openDispute(intent.id, { reason: "product_not_received" });
   }
 
-  it("submits text evidence", async () => {
-    const dispute = await disputed();
-    await connector.submitDisputeEvidence(ctx, {
-      providerDisputeId: dispute.id,
-      text: "Delivered to the table at 10:02.",
-    });
-    const stored = fake.state.disputes.get(dispute.id)!;
-    expect(stored.status).toBe("under_review");
-    expect(stored.evidence).toMatchObject({
-      uncategorized_text: "Delivered to the table at 10:02.",
-      uncategorized_file: null,
-    });
-    expect(stored.evidence_details).toMatchObject({ submission_count: 1, has_evidence: true });
-    const second = await providerRejection(
-      connector.submitDisputeEvidence(ctx, { providerDisputeId: dispute.id, text: "again" }),
-    );
-    expect(second.kind).toBe("invalid_request");
+  const PDF = new Uint8Array(Buffer.from("%PDF-1.4 receipt", "latin1"));
+  const submitInput = (id: string, submit: boolean, key = `submit:${id}`) => ({
+    providerDisputeId: id,
+    fields: {
+      customerEmail: "ana@example.com",
+      uncategorizedText: "Delivered at 10:02.",
+      customerCommunication: "pack only",
+    },
+    files: [
+      {
+        id: "dev_r",
+        slot: "receipt" as const,
+        name: "receipt.pdf",
+        contentType: "application/pdf" as const,
+        bytes: PDF,
+      },
+    ],
+    idempotencyKey: key,
+    submit,
   });
 
-  it("uploads one file as dispute evidence and attaches it", async () => {
-    const dispute = await disputed();
-    const base64 = Buffer.from("%PDF-1.4 receipt").toString("base64");
-    await connector.submitDisputeEvidence(ctx, {
-      providerDisputeId: dispute.id,
-      text: "Receipt attached.",
-      files: [{ name: "receipt.pdf", contentType: "application/pdf", base64 }],
+  it("maps Parley's fields onto Stripe's evidence names, files by slot", () => {
+    expect(
+      stripeEvidenceParams(
+        {
+          productDescription: "Two coffees",
+          customerEmail: "a@b.c",
+          customerPurchaseIp: "203.0.113.9",
+          serviceDate: "2026-11-30",
+          shippingTrackingNumber: "T1",
+          refundPolicyDisclosure: "At checkout",
+          duplicateChargeExplanation: "",
+          receiptText: "not a Stripe text field",
+        },
+        { receipt: "file_1", uncategorized: "file_2", customer_communication: "file_3" },
+      ),
+    ).toEqual({
+      product_description: "Two coffees",
+      customer_email_address: "a@b.c",
+      customer_purchase_ip: "203.0.113.9",
+      service_date: "2026-11-30",
+      shipping_tracking_number: "T1",
+      refund_policy_disclosure: "At checkout",
+      receipt: "file_1",
+      uncategorized_file: "file_2",
+      customer_communication: "file_3",
     });
-    const fileId = (fake.state.disputes.get(dispute.id)!.evidence as Record<string, unknown>)
-      .uncategorized_file as string;
+  });
+
+  it("stages with submit=false, then submits once; a replayed key is not a second submission", async () => {
+    const dispute = await disputed();
+    const staged = await connector.submitDisputeEvidence(
+      ctx,
+      submitInput(dispute.id, false, "stage:1"),
+    );
+    const stored = fake.state.disputes.get(dispute.id)!;
+    expect(stored.status).toBe("needs_response");
+    const fileId = staged.providerFileIds.dev_r;
     expect(fake.state.files.get(fileId)).toMatchObject({
       purpose: "dispute_evidence",
       filename: "receipt.pdf",
       size: 16,
     });
-  });
+    expect(stored.evidence).toMatchObject({
+      receipt: fileId,
+      customer_email_address: "ana@example.com",
+    });
 
-  it("refuses more than one file rather than dropping some", async () => {
-    const dispute = await disputed();
-    const file = { name: "a.pdf", contentType: "application/pdf", base64: "AA==" };
-    const error = await providerRejection(
-      connector.submitDisputeEvidence(ctx, {
-        providerDisputeId: dispute.id,
-        text: "x",
-        files: [file, file],
-      }),
+    // The staged file is reused (no second upload); the update carries the Idempotency-Key.
+    const input = submitInput(dispute.id, true);
+    input.files[0] = { ...input.files[0], providerFileId: fileId } as (typeof input.files)[0];
+    const uploads = fake.state.files.size;
+    await connector.submitDisputeEvidence(ctx, input);
+    await connector.submitDisputeEvidence(ctx, input);
+    expect(fake.state.files.size).toBe(uploads);
+    expect(stored.status).toBe("under_review");
+    expect(stored.evidence_details).toMatchObject({ submission_count: 1 });
+    expect(
+      fake.requests.filter(
+        (r) => r.path === `/v1/disputes/${dispute.id}` && r.idempotencyKey === input.idempotencyKey,
+      ),
+    ).toHaveLength(2);
+
+    const again = await providerRejection(
+      connector.submitDisputeEvidence(ctx, submitInput(dispute.id, true, "other")),
     );
-    expect(error.kind).toBe("invalid_request");
-    expect(fake.state.disputes.get(dispute.id)!.status).toBe("needs_response");
+    expect(again.kind).toBe("invalid_request");
   });
 
-  it("accepts a dispute by closing it", async () => {
+  it("accepts a dispute by closing it, and re-reads where a dispute stands", async () => {
     const dispute = await disputed();
-    await connector.acceptDispute(ctx, dispute.id);
+    expect(await connector.fetchDisputeStanding(ctx, dispute.id)).toBe("needs_response");
+    await connector.acceptDispute(ctx, dispute.id, "accept:1");
     expect(fake.state.disputes.get(dispute.id)!.status).toBe("lost");
     expect(fake.requests.at(-1)).toMatchObject({
       method: "POST",
       path: `/v1/disputes/${dispute.id}/close`,
+      idempotencyKey: "accept:1",
     });
-    await expect(connector.acceptDispute(ctx, dispute.id)).rejects.toBeInstanceOf(ProviderError);
+    expect(await connector.fetchDisputeStanding(ctx, dispute.id)).toBe("closed");
+    await expect(connector.acceptDispute(ctx, dispute.id, "accept:2")).rejects.toBeInstanceOf(
+      ProviderError,
+    );
   });
 });
 

@@ -1,0 +1,82 @@
+import { expect, test } from "@playwright/test";
+import { readFile } from "node:fs/promises";
+import { ROLE_LOGINS, signIn } from "./fixtures";
+import { addSandboxConnection, createTestPayment, uniqueLabel } from "./fixtures-connections";
+
+// A receipt that is a PDF by its bytes, as a support user would attach it.
+const RECEIPT_PDF = Buffer.from(
+  "%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n",
+  "latin1",
+);
+
+test("a support user answers a Sandbox dispute: pre-filled evidence, pack, receipt, submit", async ({
+  page,
+}) => {
+  await signIn(page, ROLE_LOGINS.owner);
+  await addSandboxConnection(page, uniqueLabel("Sandbox dispute"));
+  const { checkoutUrl, paymentPath } = await createTestPayment(page, "18.40", "EUR");
+  await page.goto(checkoutUrl);
+  await page.getByRole("button", { name: "Pay (succeeds)" }).click();
+  await expect(page.getByRole("heading", { name: "Payment succeeded" })).toBeVisible();
+
+  // Support staff open the dispute from the transaction page (the Sandbox's simulated bank).
+  await page.context().clearCookies();
+  await signIn(page, ROLE_LOGINS.support);
+  await page.goto(paymentPath);
+  await expect(page.getByTestId("payment-status")).toContainText("Succeeded", { timeout: 15_000 });
+  await page.getByLabel("Dispute reason").selectOption("product_not_received");
+  await page.getByRole("button", { name: "Open a dispute" }).click();
+  const evidenceLink = page.getByRole("link", { name: "Evidence and response" });
+  await expect(async () => {
+    await page.reload();
+    await expect(evidenceLink).toBeVisible({ timeout: 1_000 });
+  }).toPass({ timeout: 20_000 });
+  await evidenceLink.click();
+  await expect(page).toHaveURL(/\/disputes\/dsp_[^/]+\/evidence$/);
+  await expect(page.getByText("Needs response")).toBeVisible();
+
+  // Pre-filled from the payment: the receipt names it and its amount.
+  const paymentId = paymentPath.split("/").pop()!;
+  await expect(page.getByLabel("Receipt", { exact: true })).toHaveValue(new RegExp(paymentId));
+  await expect(page.getByLabel("Receipt", { exact: true })).toHaveValue(/€18\.40/);
+  await expect(page.getByLabel("Service date")).not.toHaveValue("");
+
+  // The evidence pack downloads as a PDF.
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByRole("link", { name: "Download evidence pack (PDF)" }).click(),
+  ]);
+  const pack = await readFile(await download.path());
+  expect(pack.subarray(0, 5).toString("latin1")).toBe("%PDF-");
+
+  // A file whose name lies about its content is refused; a real PDF receipt is attached.
+  await page.getByLabel("What the file shows").selectOption("receipt");
+  await page.getByLabel("File (PDF, PNG or JPEG)").setInputFiles({
+    name: "receipt.pdf",
+    mimeType: "application/pdf",
+    buffer: Buffer.from("just text pretending to be a PDF"),
+  });
+  await page.getByRole("button", { name: "Upload file" }).click();
+  await expect(
+    page.getByRole("alert").filter({ hasText: "is not a PDF, PNG or JPEG" }),
+  ).toBeVisible();
+  await page.getByLabel("File (PDF, PNG or JPEG)").setInputFiles({
+    name: "receipt.pdf",
+    mimeType: "application/pdf",
+    buffer: RECEIPT_PDF,
+  });
+  await page.getByRole("button", { name: "Upload file" }).click();
+  const files = page.getByRole("list", { name: "Evidence files" });
+  await expect(files).toContainText("receipt.pdf");
+  await expect(files).toContainText("application/pdf");
+
+  await page.getByLabel("Shipping carrier").fill("Courier Co");
+  await page.getByRole("button", { name: "Save draft" }).click();
+  await expect(page.getByText(/Draft saved/).first()).toBeVisible();
+
+  await page.getByRole("button", { name: "Submit evidence to Sandbox" }).click();
+  await expect(page.getByText("Under review").first()).toBeVisible();
+  await expect(page.getByRole("status").filter({ hasText: "locked" })).toBeVisible();
+  await expect(page.getByRole("button", { name: "Submit evidence to Sandbox" })).toHaveCount(0);
+  await expect(page.getByLabel("Shipping carrier")).toBeDisabled();
+});
