@@ -96,7 +96,9 @@ describe.each(ENGINES)("a crypto payment in a conversation, on %s", (engine) => 
     const chat = webChat();
     await chat.start();
     await chat.say("1 x2");
-    const summary = await chat.say("done");
+    await chat.say("done");
+    // The order is confirmed before the methods are offered (the confirm step).
+    const summary = await chat.say("Confirm");
     const methods = summary.messages.find((m) => m.kind === "choices");
     expect(methods?.options?.map((o) => o.value)).toEqual(["card", "crypto"]);
     const linked = await chat.say("Crypto", "crypto");
