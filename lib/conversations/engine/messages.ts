@@ -141,6 +141,8 @@ export function toChannelMessage(body: OutboundBody): OutboundMessage {
     amountMinor: body.amountMinor,
     currency: body.currency,
     methods: body.methods.filter(isPaymentMethod),
+    // A reminder outside WhatsApp's 24-hour window goes out as the channel's approved template.
+    ...(body.viaTemplate ? { viaTemplate: true } : {}),
   };
 }
 

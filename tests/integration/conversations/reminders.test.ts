@@ -178,11 +178,7 @@ describe.each(ENGINES)("confirmation and channel-aware reminders on %s", (engine
     expect(await eventsOf(started.conversationId, "amount_confirmed")).toHaveLength(1);
   });
 
-  // Skipped at the 2026-12-02 merge: it passes on the confirm branch alone, but on main (with the
-  // Inbox and global-lookups merges) the reminder deferred by quiet hours is not sent when its
-  // new time comes, so the template step never runs. A real regression, recorded in the #13
-  // notes: fix it and remove the skip.
-  it.skip("inside 24 h free-form, after 24 h the approved template; deferred by quiet hours; capped", async () => {
+  it("inside 24 h free-form, after 24 h the approved template; deferred by quiet hours; capped", async () => {
     await saveReminderTemplate(ctx, {
       channelId,
       name: "payment_reminder",
