@@ -89,6 +89,9 @@ test("a customer pays in crypto through Coinbase Commerce and the merchant sees 
     await expect(chat.getByTestId("bot-message").first()).toContainText("Voici le menu du jour");
     await chat.getByRole("button", { name: /^Tarte Tatin/ }).click();
     await chat.getByRole("button", { name: "Terminé, passer au paiement" }).click();
+    // The customer confirms the order before choosing how to pay (the confirm step).
+    await expect(chat.getByText("Vérifiez votre commande avant de payer :")).toBeVisible();
+    await chat.getByRole("button", { name: "Confirmer", exact: true }).click();
     await expect(chat.getByText("Comment souhaitez-vous payer ?")).toBeVisible();
     await chat.getByRole("button", { name: "Cryptomonnaie (BTC, ETH, USDC)" }).click();
 
