@@ -25,8 +25,12 @@ export function DueBy({
   if (!dueBy) return <span className="text-slate-500">No deadline</span>;
   const { tone, text } = countdownOf(dueBy, now);
   const absolute = new Intl.DateTimeFormat("en-GB", {
-    dateStyle: "medium",
-    timeStyle: "short",
+    // dateStyle/timeStyle cannot be combined with timeZoneName: spell the parts out.
+    day: "numeric",
+    month: "short",
+    year: "numeric",
+    hour: "2-digit",
+    minute: "2-digit",
     timeZone: timezone,
     timeZoneName: "short",
   }).format(dueBy);
