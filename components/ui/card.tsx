@@ -22,8 +22,10 @@ export function PageHeader({
 }) {
   return (
     <div className="mb-6 flex flex-wrap items-start justify-between gap-4">
-      <div>
-        <h1 className="text-2xl font-semibold tracking-tight">{title}</h1>
+      {/* min-w-0 and break-words: a title holding a provider id (du_…, 32 characters) wraps at
+          390 px instead of widening the page. */}
+      <div className="min-w-0">
+        <h1 className="text-2xl font-semibold tracking-tight break-words">{title}</h1>
         {description ? (
           <p className="mt-1 max-w-2xl text-sm text-slate-600">{description}</p>
         ) : null}
