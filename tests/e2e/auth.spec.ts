@@ -11,6 +11,7 @@ const EXPECTED_NAV: Record<keyof typeof ROLE_LOGINS, string[]> = {
     "Connections",
     "Analytics",
     "Disputes",
+    "Refund requests",
     "Alerts",
     "Team",
     "Audit log",
@@ -24,6 +25,7 @@ const EXPECTED_NAV: Record<keyof typeof ROLE_LOGINS, string[]> = {
     "Connections",
     "Analytics",
     "Disputes",
+    "Refund requests",
     "Alerts",
     "Team",
     "Audit log",
@@ -36,6 +38,7 @@ const EXPECTED_NAV: Record<keyof typeof ROLE_LOGINS, string[]> = {
     "Flows",
     "Connections",
     "Disputes",
+    "Refund requests",
     "Alerts",
   ],
   analyst: [
