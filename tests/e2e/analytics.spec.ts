@@ -47,7 +47,18 @@ test("an analyst changes the range, reads the funnel drop-off, switches a chart 
   const text = fs.readFileSync(await file.path(), "utf8");
   expect(text.split("\r\n")[0]).toBe("step,conversations,step_conversion,overall_conversion");
   expect(text).toContain("Conversation started,");
-  await expect(funnel.getByRole("status")).toContainText("Downloaded 6 rows");
+  // One row per funnel step, the customer's confirmation among them.
+  const rows = text.trim().split("\r\n").slice(1);
+  expect(rows.map((row) => row.split(",")[0])).toEqual([
+    "Conversation started",
+    "Reached a pay step",
+    "Confirmed the amount",
+    "Method chosen",
+    "Payment link sent",
+    "Link opened (reached the provider)",
+    "Paid",
+  ]);
+  await expect(funnel.getByRole("status")).toContainText(`Downloaded ${rows.length} rows`);
 
   // A reversed range gets a clear message, not an error page.
   await page.goto("/analytics?range=custom&from=2026-03-01&to=2026-02-01");
