@@ -29,6 +29,20 @@ function rowIds(): Set<string> {
   return ids;
 }
 
+/** Puts each live mark on its payment's row (whichever element that is now); drops expired ones. */
+function applyMarks(marks: Map<string, { kind: "new" | "changed"; until: number }>) {
+  const now = Date.now();
+  document.querySelectorAll<HTMLElement>(ROW).forEach((row) => {
+    const mark = marks.get(row.dataset.paymentId ?? "");
+    if (mark && mark.until > now) {
+      if (row.dataset.live !== mark.kind) row.dataset.live = mark.kind;
+    } else if (row.dataset.live) {
+      delete row.dataset.live;
+    }
+  });
+  for (const [id, mark] of marks) if (mark.until <= now) marks.delete(id);
+}
+
 /** Whether a node is inside the payments table (a table holding payment rows). */
 function inPaymentsTable(node: EventTarget | null): boolean {
   if (!(node instanceof Element)) return false;
@@ -117,25 +131,27 @@ function LiveFeedControls({ mode }: { mode: "test" | "live" }) {
     refreshNow();
   };
 
-  // After a refresh has rendered: rows that were not there slide in, changed rows flash.
+  // After a refresh has rendered: rows that were not there slide in, changed rows flash. A mark
+  // lives for HIGHLIGHT_MS by payment id, not by element: another refresh in that time (other
+  // payments' events) may hand back a new <tr> for the same payment, and it keeps the mark.
+  const marks = useRef(new Map<string, { kind: "new" | "changed"; until: number }>());
   useEffect(() => {
     if (refreshing || !rowsBefore.current) return;
     const before = rowsBefore.current;
     rowsBefore.current = null;
-    const marked: HTMLElement[] = [];
+    const now = Date.now();
     document.querySelectorAll<HTMLElement>(ROW).forEach((row) => {
       const id = row.dataset.paymentId ?? "";
       const kind = !before.has(id) ? "new" : inFlight.current.has(id) ? "changed" : null;
-      if (!kind) return;
-      row.dataset.live = kind;
-      marked.push(row);
+      if (kind) marks.current.set(id, { kind, until: now + HIGHLIGHT_MS });
     });
     inFlight.current.clear();
-    if (marked.length === 0) return;
-    window.setTimeout(() => {
-      for (const row of marked) delete row.dataset.live;
-    }, HIGHLIGHT_MS);
+    applyMarks(marks.current);
   }, [refreshing]);
+  useEffect(() => {
+    const timer = window.setInterval(() => applyMarks(marks.current), 250);
+    return () => window.clearInterval(timer);
+  }, []);
 
   const label = connectionLabel(connection);
   return (
