@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import {
+  bigint,
   boolean,
   check,
   index,
@@ -21,6 +22,9 @@ export const merchants = pgTable("merchants", {
   country: text("country").notNull().default("FR"),
   defaultCurrency: text("default_currency").notNull().default("EUR"),
   timezone: text("timezone").notNull().default("Europe/Paris"),
+  // The owner's policy: every member needs a second factor. Owners and admins need one anyway
+  // once the merchant has a live connection (lib/auth/two-factor/policy.ts).
+  requireTwoFactor: boolean("require_two_factor").notNull().default(false),
   createdAt: createdAt(),
 });
 
@@ -111,12 +115,50 @@ export const userSessions = pgTable(
     revokedAt: tstz("revoked_at"),
     userAgent: text("user_agent"),
     ip: text("ip"),
+    // When this browser passed the second factor (null: password only so far), and when it last
+    // gave a fresh code (sign-in or step-up). Server-side, so no cookie claim can stand in for them.
+    secondFactorAt: tstz("second_factor_at"),
+    steppedUpAt: tstz("stepped_up_at"),
   },
   (t) => [index("user_sessions_user_idx").on(t.userId)],
+);
+
+// A user's authenticator app (TOTP, RFC 6238). Not merchant-owned: one factor per person across
+// merchants. Secrets are encrypted with the credentials key ring (lib/crypto), bound to the
+// user id. `secretEnc` is the confirmed factor; `pendingSecretEnc` an enrolment (or re-enrolment)
+// waiting for its first code, so abandoning a re-enrolment never locks anyone out.
+// `lastUsedStep` is the newest 30-second step a code was accepted for: a code is accepted only
+// for a later step, so no code works twice, even inside its window.
+export const userTwoFactor = pgTable("user_two_factor", {
+  userId: text("user_id")
+    .primaryKey()
+    .references(() => users.id, { onDelete: "cascade" }),
+  secretEnc: text("secret_enc"),
+  pendingSecretEnc: text("pending_secret_enc"),
+  confirmedAt: tstz("confirmed_at"),
+  lastUsedStep: bigint("last_used_step", { mode: "number" }),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+// Ten single-use recovery codes per enrolment, stored only as SHA-256 hashes (they are 50 random
+// bits each, so a slow hash adds nothing). Used = `usedAt` set by one conditional update.
+export const userRecoveryCodes = pgTable(
+  "user_recovery_codes",
+  {
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    codeHash: text("code_hash").notNull(),
+    usedAt: tstz("used_at"),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.codeHash] })],
 );
 
 export type Merchant = typeof merchants.$inferSelect;
 export type User = typeof users.$inferSelect;
 export type Membership = typeof memberships.$inferSelect;
+export type UserTwoFactor = typeof userTwoFactor.$inferSelect;
 export type Invite = typeof invites.$inferSelect;
 export type UserSession = typeof userSessions.$inferSelect;

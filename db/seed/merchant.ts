@@ -74,6 +74,9 @@ export function buildMerchant(
     country: spec.country,
     defaultCurrency: spec.defaultCurrency,
     timezone: spec.timezone,
+    // The demo logins are exempt from two-factor in demo mode (lib/auth/two-factor/policy.ts);
+    // the policy stays off so invited demo members are not sent to enrolment either.
+    requireTwoFactor: false,
     createdAt,
   };
   const memberships: Membership[] = [

@@ -31,6 +31,13 @@ export const THROTTLE_POLICY = {
   },
   address: { freeAttempts: 50, windowMs: 15 * 60_000, baseLockMs: 60_000, maxLockMs: 15 * 60_000 },
   account: { freeAttempts: 200, windowMs: 60 * 60_000, baseLockMs: 60_000, maxLockMs: 15 * 60_000 },
+  // Authenticator and recovery codes, per account: a million six-digit codes take years at this rate.
+  secondFactor: {
+    freeAttempts: 5,
+    windowMs: 15 * 60_000,
+    baseLockMs: 30_000,
+    maxLockMs: 15 * 60_000,
+  },
   invite: { freeAttempts: 20, windowMs: 15 * 60_000, baseLockMs: 60_000, maxLockMs: 15 * 60_000 },
 } satisfies Record<string, ThrottlePolicy>;
 
