@@ -3,7 +3,8 @@ import { auditAs, type AuditEntry } from "@/lib/audit/record";
 import type { MerchantContext } from "@/lib/auth/context";
 import type { Permission } from "@/lib/auth/permissions";
 import { requirePermission } from "@/lib/auth/server";
-import { AppError } from "@/lib/errors";
+import { stepUpNeeded } from "@/lib/auth/two-factor/gate";
+import { AppError, StepUpRequiredError } from "@/lib/errors";
 import { errorAnswer, FIX_FIELDS_MESSAGE } from "@/lib/http/error-answer";
 import { assertSameOrigin } from "@/lib/http/same-origin";
 import { zodFieldErrors } from "@/lib/validation";
@@ -13,7 +14,14 @@ import { z } from "zod";
 
 export type ActionResult<T> =
   | { ok: true; data: T }
-  | { ok: false; status: number; error: string; fieldErrors?: Record<string, string[]> };
+  | {
+      ok: false;
+      status: number;
+      error: string;
+      fieldErrors?: Record<string, string[]>;
+      /** A fresh second factor would let it through: the client asks for a code and retries. */
+      stepUp?: "code" | "enrolment";
+    };
 
 export interface ActionContext extends MerchantContext {
   /** Audit entry for this merchant and actor; pass the transaction the change is written in. */
@@ -22,13 +30,18 @@ export interface ActionContext extends MerchantContext {
 
 interface ActionDefinition<S extends z.ZodType, T> {
   permission: Permission;
+  /**
+   * Moves money or changes credentials or roles: refused without a code from the authenticator
+   * in the last few minutes (stepUpMaxAgeMs), whatever the UI did or did not ask.
+   */
+  stepUp?: true;
   schema: S;
   handler: (input: z.output<S>, ctx: ActionContext) => Promise<T>;
 }
 
 /**
  * The one way dashboard mutations are written: same-origin check, user + merchant + role,
- * the named permission, zod validation, the handler (which audits in its own transaction),
+ * the named permission, a fresh second factor for step-up actions, zod validation, the handler (which audits in its own transaction),
  * and one mapping of errors to results. Accepts a plain object, FormData, or
  * (previousState, FormData) as React's useActionState passes.
  */
@@ -37,6 +50,10 @@ export function defineAction<S extends z.ZodType, T>(definition: ActionDefinitio
     try {
       await assertSameOriginAction();
       const ctx = await requirePermission(definition.permission);
+      if (definition.stepUp) {
+        const needs = ctx.secondFactor ? stepUpNeeded(ctx.secondFactor) : "enrolment";
+        if (needs) throw new StepUpRequiredError(needs);
+      }
       const raw = second instanceof FormData ? second : first;
       const input = definition.schema.safeParse(
         raw instanceof FormData ? formDataToObject(raw) : raw,
@@ -60,12 +77,7 @@ export function defineAction<S extends z.ZodType, T>(definition: ActionDefinitio
   };
 }
 
-export function toActionError(error: unknown): {
-  ok: false;
-  status: number;
-  error: string;
-  fieldErrors?: Record<string, string[]>;
-} {
+export function toActionError(error: unknown): Extract<ActionResult<never>, { ok: false }> {
   // Next's redirect()/notFound() signal through exceptions; let them through.
   if (
     !(error instanceof AppError) &&

@@ -41,6 +41,8 @@ const envSchema = z
       .enum(["0", "1", "true", "false"])
       .optional()
       .transform((v) => v === "1" || v === "true"),
+    // How long a code counts as fresh for refunds, key and role changes (lib/auth/two-factor).
+    PARLEY_STEP_UP_MAX_AGE_S: z.coerce.number().int().min(10).max(3600).default(300),
     PARLEY_RECONCILE_AFTER_MINUTES: z.coerce.number().int().positive().default(30),
     // Multiplies every public endpoint's per-minute limit (lib/http/rate-limit.ts): 2 doubles
     // them, 0.5 halves them. For a deployment without a trusted proxy, where all clients share one.

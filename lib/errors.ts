@@ -35,3 +35,27 @@ export class ConflictError extends AppError {
     super(message, 409);
   }
 }
+
+/** The password was right but the authenticator code (or enrolment) is still to come. */
+export class SecondFactorPendingError extends AppError {
+  constructor(readonly next: "code" | "enrolment") {
+    super(
+      next === "code"
+        ? "Enter the code from your authenticator app to finish signing in."
+        : "Set up two-factor authentication to finish signing in.",
+      401,
+    );
+  }
+}
+
+/** A money or credential action without a fresh second factor (lib/action.ts `stepUp`). */
+export class StepUpRequiredError extends AppError {
+  constructor(readonly needs: "code" | "enrolment") {
+    super(
+      needs === "code"
+        ? "Confirm with a code from your authenticator app to do this."
+        : "Turn on two-factor authentication (Account page) before doing this: money and keys never move on a password alone.",
+      403,
+    );
+  }
+}

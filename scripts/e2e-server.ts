@@ -14,6 +14,9 @@ if (process.env.PARLEY_E2E_ENGINE === "pglite") {
 process.env.PARLEY_DEMO = "1";
 // Specs that connect a provider run its fake (tests/fakes) on 127.0.0.1 beside this server.
 process.env.PARLEY_E2E_OPEN_API_BASE_URL = "1";
+// A step-up code stays fresh 15 s instead of 5 min, so the two-factor spec sees the prompt without
+// waiting minutes. Only enrolled accounts are affected: the demo logins are exempt in demo mode.
+process.env.PARLEY_STEP_UP_MAX_AGE_S ??= "15";
 process.env.AUTH_SECRET ??= E2E_AUTH_SECRET;
 // Production mode on Postgres requires an explicit key ring; a fixed, test-only key is fine here.
 process.env.PARLEY_MASTER_KEYS ??= E2E_MASTER_KEYS;

@@ -1,11 +1,12 @@
 import { LiveAlerts } from "@/components/alerts/live-alerts";
+import { StepUpProvider } from "@/components/auth/step-up";
 import { MerchantSwitcher } from "@/components/shell/merchant-switcher";
 import { MobileNav } from "@/components/shell/mobile-nav";
 import { Sidebar, type SidebarItem } from "@/components/shell/sidebar";
 import { TestDataBanner, ViewModeSwitch } from "@/components/shell/view-mode-switch";
 import { countAlertsNeedingAttention } from "@/lib/alerts/queries";
 import { can, ROLE_LABELS } from "@/lib/auth/permissions";
-import { getRequestContext } from "@/lib/auth/server";
+import { getRequestContext, secondFactorPath } from "@/lib/auth/server";
 import { signOutAction } from "@/lib/auth/sign-in-action";
 import { viewModeFor } from "@/lib/mode";
 import { navFor } from "@/lib/navigation";
@@ -17,7 +18,7 @@ export const dynamic = "force-dynamic";
 // The shell: session, merchant and navigation. Each page still authorizes itself.
 export default async function DashboardLayout({ children }: { children: React.ReactNode }) {
   const ctx = await getRequestContext();
-  if (!ctx) redirect("/sign-in");
+  if (!ctx) redirect((await secondFactorPath()) ?? "/sign-in");
   const viewMode = await viewModeFor();
   // The Alerts item carries the count of alerts that need someone, in the viewed mode.
   const attention = can(ctx.role, "alerts.view")
@@ -63,7 +64,7 @@ export default async function DashboardLayout({ children }: { children: React.Re
             </button>
           </form>
           <Link href="/account" className="text-brand-700 hover:underline">
-            Your sessions
+            Account and security
           </Link>
         </div>
       </div>
@@ -84,7 +85,7 @@ export default async function DashboardLayout({ children }: { children: React.Re
       <main className="min-w-0 flex-1 px-4 py-4 md:px-8 md:py-6">
         {viewMode === "test" ? <TestDataBanner /> : null}
         {can(ctx.role, "alerts.view") ? <LiveAlerts mode={viewMode} /> : null}
-        {children}
+        <StepUpProvider>{children}</StepUpProvider>
       </main>
     </div>
   );

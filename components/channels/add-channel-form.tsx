@@ -1,5 +1,6 @@
 "use client";
 
+import { useStepUp } from "@/components/auth/step-up";
 import { CHANNEL_LABELS } from "@/components/flows/node-meta";
 import { Button } from "@/components/ui/button";
 import { Field, FormError, Input, Select } from "@/components/ui/field";
@@ -30,13 +31,16 @@ export function AddChannelForm({
   const [error, setError] = useState<string | null>(null);
   const [fieldErrors, setFieldErrors] = useState<Record<string, string[]>>({});
   const [pending, startTransition] = useTransition();
+  const withStepUp = useStepUp();
   const formRef = useRef<HTMLFormElement>(null);
   useFocusFirstError(formRef, fieldErrors, pending);
 
   const submit = () => {
     setError(null);
     startTransition(async () => {
-      const result = await connectChannelAction({ flowId, kind, label, apiBaseUrl, config });
+      const result = await withStepUp(() =>
+        connectChannelAction({ flowId, kind, label, apiBaseUrl, config }),
+      );
       if (!result.ok) {
         setError(result.error);
         setFieldErrors(result.fieldErrors ?? {});

@@ -1,5 +1,6 @@
 "use client";
 
+import { useStepUp } from "@/components/auth/step-up";
 import { Button } from "@/components/ui/button";
 import { FormError } from "@/components/ui/field";
 import { type ChannelView, rotateChannelConfigAction } from "@/lib/channels/actions";
@@ -24,6 +25,7 @@ export function RotateCredentialsForm({
   const [error, setError] = useState<string | null>(null);
   const [fieldErrors, setFieldErrors] = useState<Record<string, string[]>>({});
   const [pending, startTransition] = useTransition();
+  const withStepUp = useStepUp();
   const formRef = useRef<HTMLFormElement>(null);
   useFocusFirstError(formRef, fieldErrors, pending);
 
@@ -41,7 +43,7 @@ export function RotateCredentialsForm({
         event.preventDefault();
         setError(null);
         startTransition(async () => {
-          const result = await rotateChannelConfigAction({ channelId, config });
+          const result = await withStepUp(() => rotateChannelConfigAction({ channelId, config }));
           if (!result.ok) {
             setError(result.error);
             setFieldErrors(result.fieldErrors ?? {});

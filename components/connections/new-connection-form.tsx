@@ -1,5 +1,6 @@
 "use client";
 
+import { useStepUp } from "@/components/auth/step-up";
 import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
 import { Field, FormError, Input, Select } from "@/components/ui/field";
@@ -25,6 +26,7 @@ export function NewConnectionForm({
   const [error, setError] = useState<string | null>(null);
   const [fieldErrors, setFieldErrors] = useState<Record<string, string[]>>({});
   const [pending, startTransition] = useTransition();
+  const withStepUp = useStepUp();
   const info = PROVIDERS[provider];
   const effectiveMode: Mode = info.modes.includes(mode) ? mode : "test";
   const fields = fieldsFor(provider, effectiveMode);
@@ -41,7 +43,7 @@ export function NewConnectionForm({
       ...(apiBaseUrl ? { apiBaseUrl } : {}),
     };
     startTransition(async () => {
-      const result = await createConnectionAction(input);
+      const result = await withStepUp(() => createConnectionAction(input));
       if (result.ok) {
         router.push(`/connections/${result.data.id}`);
         return;

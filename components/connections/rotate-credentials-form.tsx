@@ -1,5 +1,6 @@
 "use client";
 
+import { useStepUp } from "@/components/auth/step-up";
 import { SubmitRow } from "@/components/ui/button";
 import { FormError } from "@/components/ui/field";
 import { rotateCredentialsAction } from "@/lib/connections/actions";
@@ -29,6 +30,7 @@ export function RotateCredentialsForm({
   const [fieldErrors, setFieldErrors] = useState<Record<string, string[]>>({});
   const [done, setDone] = useState(false);
   const [pending, startTransition] = useTransition();
+  const withStepUp = useStepUp();
 
   function submit(event: React.FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -36,7 +38,7 @@ export function RotateCredentialsForm({
     const credentials = readCredentials(new FormData(formElement), fields, ID_PREFIX);
     startTransition(async () => {
       setDone(false);
-      const result = await rotateCredentialsAction({ connectionId, credentials });
+      const result = await withStepUp(() => rotateCredentialsAction({ connectionId, credentials }));
       if (result.ok) {
         setError(null);
         setFieldErrors({});

@@ -1,5 +1,6 @@
 "use client";
 
+import { useStepUp } from "@/components/auth/step-up";
 import { SubmitRow } from "@/components/ui/button";
 import { Field, FormError, Input, Select } from "@/components/ui/field";
 import { formText } from "@/lib/form-data";
@@ -44,6 +45,7 @@ export function RefundForm({
   const [fieldErrors, setFieldErrors] = useState<Record<string, string[]>>({});
   const [done, setDone] = useState<string | null>(null);
   const [pending, startTransition] = useTransition();
+  const withStepUp = useStepUp();
   // Set synchronously: a second click lands before React re-renders the disabled button.
   const inFlight = useRef(false);
 
@@ -81,7 +83,7 @@ export function RefundForm({
     startTransition(async () => {
       setDone(null);
       try {
-        const result = await refundPaymentAction(input);
+        const result = await withStepUp(() => refundPaymentAction(input));
         if (result.ok) {
           setError(null);
           setFieldErrors({});

@@ -1,5 +1,6 @@
 "use client";
 
+import { useStepUp } from "@/components/auth/step-up";
 import { SubmitRow } from "@/components/ui/button";
 import { Field, FormError, Input, Select } from "@/components/ui/field";
 import { formText } from "@/lib/form-data";
@@ -14,6 +15,7 @@ export function RefundLimitsForm({ currencies }: { currencies: readonly string[]
   const [fieldErrors, setFieldErrors] = useState<Record<string, string[]>>({});
   const [done, setDone] = useState<string | null>(null);
   const [pending, startTransition] = useTransition();
+  const withStepUp = useStepUp();
 
   function submit(event: React.FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -24,7 +26,7 @@ export function RefundLimitsForm({ currencies }: { currencies: readonly string[]
       limit: formText(form, "limit"),
     };
     startTransition(async () => {
-      const result = await setRefundLimitAction(input);
+      const result = await withStepUp(() => setRefundLimitAction(input));
       if (result.ok) {
         setError(null);
         setFieldErrors({});

@@ -1,5 +1,6 @@
 "use client";
 
+import { useStepUp } from "@/components/auth/step-up";
 import { Button } from "@/components/ui/button";
 import { FormError, Input } from "@/components/ui/field";
 import { approveRefundRequestAction, declineRefundRequestAction } from "@/lib/refunds/actions";
@@ -13,6 +14,7 @@ export function RefundRequestDecision({ requestId, own }: { requestId: string; o
   const [done, setDone] = useState<string | null>(null);
   const [note, setNote] = useState("");
   const [pending, startTransition] = useTransition();
+  const withStepUp = useStepUp();
   const inFlight = useRef(false);
 
   if (own) {
@@ -26,7 +28,7 @@ export function RefundRequestDecision({ requestId, own }: { requestId: string; o
       try {
         const result =
           kind === "approve"
-            ? await approveRefundRequestAction({ requestId })
+            ? await withStepUp(() => approveRefundRequestAction({ requestId }))
             : await declineRefundRequestAction({ requestId, note });
         if (result.ok) {
           setError(null);

@@ -1,5 +1,6 @@
 "use client";
 
+import { useStepUp } from "@/components/auth/step-up";
 import { Button } from "@/components/ui/button";
 import { Select } from "@/components/ui/field";
 import { ROLE_LABELS, type Role } from "@/lib/auth/permissions";
@@ -21,6 +22,7 @@ export function MemberRoleForm({
   const [selected, setSelected] = useState<Role>(role);
   const [error, setError] = useState<string | null>(null);
   const [pending, startTransition] = useTransition();
+  const withStepUp = useStepUp();
   const selectId = `member-role-${userId}`;
   const errorId = `${selectId}-error`;
 
@@ -31,7 +33,7 @@ export function MemberRoleForm({
         event.preventDefault();
         setError(null);
         startTransition(async () => {
-          const result = await changeMemberRole({ userId, role: selected });
+          const result = await withStepUp(() => changeMemberRole({ userId, role: selected }));
           if (!result.ok) {
             setError(result.fieldErrors?.role?.[0] ?? result.error);
             setSelected(role);

@@ -1,21 +1,26 @@
+import { Badge } from "@/components/ui/badge";
 import { Table, Td, Th } from "@/components/ui/table";
 import { formatDate, formatZonedDateTime } from "@/lib/audit/dates";
 import { canAssignRole, ROLES, type Role } from "@/lib/auth/permissions";
 import type { TeamMember } from "@/lib/team/queries";
 import { MemberRoleForm } from "./member-role-form";
 import { RemoveMemberButton } from "./remove-member-button";
+import { ResetTwoFactorButton } from "./reset-two-factor-button";
 import { RoleBadge } from "./role-badge";
 
 export function MembersTable({
   members,
   viewer,
   canManage,
+  canResetTwoFactor,
   merchantName,
   timeZone,
 }: {
   members: TeamMember[];
   viewer: { userId: string; role: Role };
   canManage: boolean;
+  /** Owners: reset a member's lost authenticator. */
+  canResetTwoFactor: boolean;
   merchantName: string;
   timeZone: string;
 }) {
@@ -26,6 +31,7 @@ export function MembersTable({
         <tr>
           <Th>Member</Th>
           <Th>Role</Th>
+          <Th>Two-factor</Th>
           <Th>Joined</Th>
           <Th>Last sign-in</Th>
           <Th>
@@ -51,6 +57,9 @@ export function MembersTable({
               <Td>
                 <RoleBadge role={m.role} />
               </Td>
+              <Td>
+                <Badge tone={m.twoFactor ? "green" : "slate"}>{m.twoFactor ? "On" : "Off"}</Badge>
+              </Td>
               <Td>{formatDate(m.joinedAt, timeZone)}</Td>
               <Td>
                 {m.lastSignInAt ? (
@@ -69,6 +78,9 @@ export function MembersTable({
                       role={m.role}
                       assignableRoles={assignable}
                     />
+                    {canResetTwoFactor && m.twoFactor && !isSelf ? (
+                      <ResetTwoFactorButton userId={m.userId} email={m.email} />
+                    ) : null}
                     <RemoveMemberButton
                       userId={m.userId}
                       name={m.name}

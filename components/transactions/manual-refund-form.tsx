@@ -1,5 +1,6 @@
 "use client";
 
+import { useStepUp } from "@/components/auth/step-up";
 import { SubmitRow } from "@/components/ui/button";
 import { Field, FormError, Input } from "@/components/ui/field";
 import { formText } from "@/lib/form-data";
@@ -30,6 +31,7 @@ export function ManualRefundForm({
   const [fieldErrors, setFieldErrors] = useState<Record<string, string[]>>({});
   const [done, setDone] = useState<string | null>(null);
   const [pending, startTransition] = useTransition();
+  const withStepUp = useStepUp();
   const inFlight = useRef(false);
 
   function submit(event: React.FormEvent<HTMLFormElement>) {
@@ -46,7 +48,7 @@ export function ManualRefundForm({
     startTransition(async () => {
       setDone(null);
       try {
-        const result = await recordManualRefundAction(input);
+        const result = await withStepUp(() => recordManualRefundAction(input));
         if (result.ok) {
           setError(null);
           setFieldErrors({});

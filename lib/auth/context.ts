@@ -3,6 +3,7 @@ import { memberships, merchants, users, type Role } from "@/db/schema";
 import { ForbiddenError } from "@/lib/errors";
 import { and, asc, eq } from "drizzle-orm";
 import { can, type Permission } from "./permissions";
+import type { SecondFactorState } from "./two-factor/gate";
 
 export interface SessionClaims {
   userId?: string;
@@ -25,6 +26,9 @@ export interface MerchantContext {
   merchants: MerchantOption[];
   ip: string | null;
   userAgent: string | null;
+  /** Set for a browser's request (lib/auth/server.ts): its session and second-factor state. */
+  sessionId?: string;
+  secondFactor?: SecondFactorState;
 }
 
 /**

@@ -42,6 +42,8 @@ const MATRIX = {
   "team.view": [OK__, OK__, ____, ____],
   "team.invite": [OK__, OK__, ____, ____],
   "team.manage": [OK__, OK__, ____, ____],
+  // Requiring two-factor for every member, and resetting a member's lost authenticator.
+  "team.security": [OK__, ____, ____, ____],
   "audit.view": [OK__, OK__, ____, ____],
 } as const satisfies Record<string, readonly [boolean, boolean, boolean, boolean]>;
 

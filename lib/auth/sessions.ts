@@ -28,15 +28,36 @@ export async function createSession(
   return id;
 }
 
+export interface LiveSession {
+  id: string;
+  /** When this browser passed the second factor; null = password only so far. */
+  secondFactorAt: Date | null;
+  /** Its freshest code (sign-in or step-up). */
+  steppedUpAt: Date | null;
+}
+
 /** True while the session exists for this user, is not revoked and has not expired. */
 export async function isSessionLive(
   db: DbOrTx,
   claims: { userId?: string; sessionId?: string },
   now = new Date(),
 ): Promise<boolean> {
-  if (!claims.userId || !claims.sessionId) return false;
+  return (await loadLiveSession(db, claims, now)) !== null;
+}
+
+/** The session row while it is live (see isSessionLive), with its second-factor times. */
+export async function loadLiveSession(
+  db: DbOrTx,
+  claims: { userId?: string; sessionId?: string },
+  now = new Date(),
+): Promise<LiveSession | null> {
+  if (!claims.userId || !claims.sessionId) return null;
   const [row] = await db
-    .select({ id: userSessions.id })
+    .select({
+      id: userSessions.id,
+      secondFactorAt: userSessions.secondFactorAt,
+      steppedUpAt: userSessions.steppedUpAt,
+    })
     .from(userSessions)
     .where(
       and(
@@ -46,7 +67,7 @@ export async function isSessionLive(
         gt(userSessions.expiresAt, now),
       ),
     );
-  return Boolean(row);
+  return row ?? null;
 }
 
 export interface SessionClient {

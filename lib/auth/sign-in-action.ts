@@ -8,6 +8,7 @@ import { AuthError } from "next-auth";
 import { headers } from "next/headers";
 import { auth, signIn, signOut } from "./config";
 import { signInSchema } from "./credentials";
+import { safeNext } from "./next-path";
 import { isSessionLive, revokeAllSessions, revokeSession, type SessionClient } from "./sessions";
 
 export interface SignInState {
@@ -28,7 +29,8 @@ export async function signInAction(_prev: SignInState, form: FormData): Promise<
     await signIn("credentials", {
       email: parsed.data.email,
       password: parsed.data.password,
-      redirectTo: next.startsWith("/") && !next.startsWith("//") ? next : "/overview",
+      // Through the code step, which sends a browser that needs no code straight on to `next`.
+      redirectTo: `/sign-in/code?next=${encodeURIComponent(safeNext(next))}`,
     });
     return {};
   } catch (error) {

@@ -53,6 +53,7 @@ export const listChannelsAction = defineAction({
 
 export const connectChannelAction = defineAction({
   permission: "flows.edit",
+  stepUp: true,
   schema: ConnectChannelRequestSchema,
   handler: async (input, ctx) => {
     const connected = await connectFlowChannel(ctx, input);
@@ -76,6 +77,7 @@ export const saveReminderTemplateAction = defineAction({
 
 export const rotateChannelConfigAction = defineAction({
   permission: "flows.edit",
+  stepUp: true,
   schema: RotateChannelSchema,
   handler: async (input, ctx) => {
     const rotated = await rotateChannelConfig(ctx, input.channelId, input.config);

@@ -14,6 +14,7 @@ const id = z.string().trim().min(1).max(80);
 
 export const createConnectionAction = defineAction({
   permission: "connections.manage",
+  stepUp: true,
   schema: createConnectionSchema,
   handler: async (input, ctx) => {
     const created = await connections.createConnection(ctx, input);
@@ -24,6 +25,7 @@ export const createConnectionAction = defineAction({
 
 export const rotateCredentialsAction = defineAction({
   permission: "connections.manage",
+  stepUp: true,
   schema: rotateCredentialsSchema,
   handler: async ({ connectionId, credentials }, ctx) => {
     await connections.rotateCredentials(ctx, connectionId, credentials);

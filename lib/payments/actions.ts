@@ -73,6 +73,7 @@ export const createTestPaymentAction = defineAction({
 
 export const refundPaymentAction = defineAction({
   permission: "transactions.refund",
+  stepUp: true,
   schema: z.object({
     paymentId: id,
     amount: amountText,
@@ -105,6 +106,7 @@ export const refundPaymentAction = defineAction({
 
 export const recordManualRefundAction = defineAction({
   permission: "transactions.refund",
+  stepUp: true,
   schema: z.object({
     paymentId: id,
     amount: amountText,

@@ -16,6 +16,7 @@ const id = z.string().trim().min(1).max(80);
 
 export const approveRefundRequestAction = defineAction({
   permission: "refunds.approve",
+  stepUp: true,
   schema: z.object({ requestId: id }),
   handler: async ({ requestId }, ctx) => {
     const { request, refund } = await approveRefundRequest(ctx, requestId);
@@ -42,6 +43,7 @@ export const declineRefundRequestAction = defineAction({
 
 export const setRefundLimitAction = defineAction({
   permission: "refunds.limits",
+  stepUp: true,
   schema: z.object({
     role: z.enum(LIMITED_ROLES as ["admin", "support"]),
     currency: z.string().trim().toUpperCase().length(3, { error: "Choose a currency" }),

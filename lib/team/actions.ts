@@ -8,15 +8,19 @@ import {
   changeRoleSchema,
   createInviteSchema,
   removeMemberSchema,
+  requireTwoFactorSchema,
+  resetTwoFactorSchema,
   revokeInviteSchema,
 } from "./schemas";
 import * as team from "./service";
+import { resetMemberTwoFactor, setRequireTwoFactor } from "./two-factor";
 
 // Thin wrappers: lib/action.ts resolves the user, merchant and role and validates; the service
 // re-checks the permission, scopes by merchant and audits inside its own transaction.
 
 export const changeMemberRole = defineAction({
   permission: "team.manage",
+  stepUp: true,
   schema: changeRoleSchema,
   handler: async (input, ctx) => {
     const result = await team.changeMemberRole(ctx, input);
@@ -58,6 +62,28 @@ export const revokeInvite = defineAction({
   schema: revokeInviteSchema,
   handler: async (input, ctx) => {
     const result = await team.revokeInvite(ctx, input);
+    revalidatePath("/team");
+    return result;
+  },
+});
+
+export const setRequireTwoFactorAction = defineAction({
+  permission: "team.security",
+  stepUp: true,
+  schema: requireTwoFactorSchema,
+  handler: async (input, ctx) => {
+    const result = await setRequireTwoFactor(ctx, input);
+    revalidatePath("/team");
+    return result;
+  },
+});
+
+export const resetMemberTwoFactorAction = defineAction({
+  permission: "team.security",
+  stepUp: true,
+  schema: resetTwoFactorSchema,
+  handler: async (input, ctx) => {
+    const result = await resetMemberTwoFactor(ctx, input);
     revalidatePath("/team");
     return result;
   },

@@ -1,6 +1,14 @@
-import { invites, memberships, merchants, users, type Role } from "@/db/schema";
+import {
+  connections,
+  invites,
+  memberships,
+  merchants,
+  users,
+  userTwoFactor,
+  type Role,
+} from "@/db/schema";
 import { assertCan, type ReadContext } from "@/lib/auth/context";
-import { and, asc, desc, eq, isNull } from "drizzle-orm";
+import { and, asc, desc, eq, isNull, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 
 // Team reads. Not marked "server-only" because integration tests import them directly; they
@@ -13,6 +21,8 @@ export interface TeamMember {
   role: Role;
   joinedAt: Date;
   lastSignInAt: Date | null;
+  /** An authenticator app is confirmed for this person. */
+  twoFactor: boolean;
 }
 
 export interface PendingInvite {
@@ -37,9 +47,11 @@ export async function listTeamMembers(ctx: ReadContext): Promise<TeamMember[]> {
       role: memberships.role,
       joinedAt: memberships.createdAt,
       lastSignInAt: users.lastSignInAt,
+      twoFactor: sql<boolean>`(${userTwoFactor.confirmedAt} is not null and ${userTwoFactor.secretEnc} is not null)`,
     })
     .from(memberships)
     .innerJoin(users, eq(users.id, memberships.userId))
+    .leftJoin(userTwoFactor, eq(userTwoFactor.userId, users.id))
     .where(eq(memberships.merchantId, ctx.merchantId))
     .orderBy(asc(users.name), asc(users.email));
   return rows.sort((a, b) => ROLE_ORDER[a.role] - ROLE_ORDER[b.role]);
@@ -82,4 +94,19 @@ export async function merchantTimezone(
     .from(merchants)
     .where(eq(merchants.id, ctx.merchantId));
   return row?.timezone ?? "UTC";
+}
+
+/** The merchant's two-factor policy and whether it takes live payments (the Team page). */
+export async function merchantTwoFactorPolicy(
+  ctx: ReadContext,
+): Promise<{ requiredForEveryone: boolean; hasLiveConnection: boolean }> {
+  assertCan(ctx, "team.view");
+  const [row] = await ctx.db
+    .select({
+      requiredForEveryone: merchants.requireTwoFactor,
+      hasLiveConnection: sql<boolean>`exists (select 1 from ${connections} where ${connections.merchantId} = ${merchants.id} and ${connections.mode} = 'live')`,
+    })
+    .from(merchants)
+    .where(eq(merchants.id, ctx.merchantId));
+  return row ?? { requiredForEveryone: false, hasLiveConnection: false };
 }

@@ -56,3 +56,11 @@ export type RemoveMemberInput = z.input<typeof removeMemberSchema>;
 export type CreateInviteInput = z.input<typeof createInviteSchema>;
 export type RevokeInviteInput = z.input<typeof revokeInviteSchema>;
 export type AcceptInviteInput = z.input<typeof acceptInviteFormSchema>;
+
+export const requireTwoFactorSchema = z.object({
+  required: z.preprocess((v) => v === true || v === "on" || v === "true", z.boolean()),
+});
+export type RequireTwoFactorInput = z.input<typeof requireTwoFactorSchema>;
+
+export const resetTwoFactorSchema = z.object({ userId: userIdSchema });
+export type ResetTwoFactorInput = z.infer<typeof resetTwoFactorSchema>;

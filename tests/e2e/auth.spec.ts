@@ -118,7 +118,7 @@ test("sign out everywhere ends the member's sessions in other browsers", async (
   const b = await phone.newPage();
   await signIn(a, ROLE_LOGINS.support);
   await signIn(b, ROLE_LOGINS.support);
-  await a.getByRole("link", { name: "Your sessions" }).click();
+  await a.getByRole("link", { name: "Account and security" }).click();
   await expect(a.getByText(/signed in on \d+/)).toBeVisible();
   await a.getByRole("button", { name: "Sign out everywhere" }).click();
   await expect(a.getByText("You are signed out on every device.")).toBeVisible();

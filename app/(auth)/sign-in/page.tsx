@@ -1,4 +1,4 @@
-import { getRequestContext } from "@/lib/auth/server";
+import { getRequestContext, secondFactorPath } from "@/lib/auth/server";
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { SignInForm } from "./sign-in-form";
@@ -12,6 +12,8 @@ export default async function SignInPage({
   searchParams: Promise<{ next?: string; invited?: string; signedOut?: string }>;
 }) {
   if (await getRequestContext()) redirect("/overview");
+  const pending = await secondFactorPath();
+  if (pending) redirect(pending);
   const params = await searchParams;
   return (
     <main className="flex min-h-screen items-center justify-center px-4">

@@ -1,11 +1,17 @@
 import { InviteForm } from "@/components/team/invite-form";
 import { InvitesTable } from "@/components/team/invites-table";
 import { MembersTable } from "@/components/team/members-table";
+import { TwoFactorPolicyForm } from "@/components/team/two-factor-policy-form";
 import { Card, EmptyState, PageHeader } from "@/components/ui/card";
 import { safeTimeZone } from "@/lib/audit/dates";
 import { can, canAssignRole, ROLES } from "@/lib/auth/permissions";
 import { requirePagePermission } from "@/lib/auth/server";
-import { listPendingInvites, listTeamMembers, merchantTimezone } from "@/lib/team/queries";
+import {
+  listPendingInvites,
+  listTeamMembers,
+  merchantTimezone,
+  merchantTwoFactorPolicy,
+} from "@/lib/team/queries";
 import type { Metadata } from "next";
 
 export const metadata: Metadata = { title: "Team" };
@@ -13,11 +19,13 @@ export const dynamic = "force-dynamic";
 
 export default async function TeamPage() {
   const ctx = await requirePagePermission("team.view");
-  const [members, invites, timeZone] = await Promise.all([
+  const [members, invites, timeZone, policy] = await Promise.all([
     listTeamMembers(ctx),
     listPendingInvites(ctx),
     merchantTimezone(ctx).then(safeTimeZone),
+    merchantTwoFactorPolicy(ctx),
   ]);
+  const canSecure = can(ctx.role, "team.security");
   const canInvite = can(ctx.role, "team.invite");
   return (
     <>
@@ -44,11 +52,22 @@ export default async function TeamPage() {
             members={members}
             viewer={{ userId: ctx.user.id, role: ctx.role }}
             canManage={can(ctx.role, "team.manage")}
+            canResetTwoFactor={canSecure}
             merchantName={ctx.merchantName}
             timeZone={timeZone}
           />
         )}
       </section>
+
+      {canSecure ? (
+        <Card className="mb-8">
+          <h2 className="mb-3 text-base font-semibold text-slate-900">Two-factor authentication</h2>
+          <TwoFactorPolicyForm
+            required={policy.requiredForEveryone}
+            hasLiveConnection={policy.hasLiveConnection}
+          />
+        </Card>
+      ) : null}
 
       <section aria-labelledby="invites-heading">
         <h2 id="invites-heading" className="mb-3 text-base font-semibold text-slate-900">

@@ -1,5 +1,6 @@
 "use client";
 
+import { useStepUp } from "@/components/auth/step-up";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { Dialog } from "@/components/ui/dialog";
@@ -103,6 +104,7 @@ export function EvidenceWorkspace(props: EvidenceWorkspaceProps) {
   const [notice, setNotice] = useState<string | null>(null);
   const [confirmAccept, setConfirmAccept] = useState(false);
   const [pending, startTransition] = useTransition();
+  const withStepUp = useStepUp();
   const locked = !props.canEdit || !props.respond.ok || props.state !== "draft";
 
   function validate(): boolean {
@@ -135,7 +137,7 @@ export function EvidenceWorkspace(props: EvidenceWorkspaceProps) {
           : kind === "submit"
             ? await submitEvidenceAction({ ...fields, ...ref })
             : kind === "accept"
-              ? await acceptDisputeAction(ref)
+              ? await withStepUp(() => acceptDisputeAction(ref))
               : await recheckDisputeResponseAction({ disputeId: props.disputeId });
       if (!result.ok) {
         setErrors(result.fieldErrors ?? {});

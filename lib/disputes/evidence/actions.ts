@@ -46,6 +46,7 @@ export const submitEvidenceAction = defineAction({
 
 export const acceptDisputeAction = defineAction({
   permission: "disputes.respond",
+  stepUp: true,
   schema: disputeRefSchema.extend(seen),
   handler: async (input, ctx) => {
     const dispute = await acceptDispute(ctx, input, input.seenUpdatedAt ?? null);

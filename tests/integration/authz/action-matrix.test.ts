@@ -9,15 +9,17 @@ import * as schema from "@/db/schema";
 import { createRule } from "@/lib/alerts/service";
 import { can, ROLES, type Permission, type Role } from "@/lib/auth/permissions";
 import { createSession } from "@/lib/auth/sessions";
+import { beginEnrolment, confirmEnrolment, verifySecondFactor } from "@/lib/auth/two-factor/factor";
 import { emptyEvidenceFields } from "@/lib/disputes/evidence/schemas";
 import { createFlowFromTemplate } from "@/lib/flows/service";
 import { newId } from "@/lib/ids";
 import { createCheckout } from "@/lib/payments/checkout";
 import { createInvite } from "@/lib/team/service";
-import { getTableName, is, sql } from "drizzle-orm";
+import { eq, getTableName, is, sql } from "drizzle-orm";
 import { PgTable } from "drizzle-orm/pg-core";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
+import { TOTP } from "otpauth";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import {
   addMerchant,
@@ -30,10 +32,16 @@ import {
   ACTION_PERMISSIONS,
   ACTIONS_WITHOUT_PERMISSION,
   MEMBER_ROUTE_HANDLERS,
+  STEP_UP_ACTIONS,
 } from "./action-matrix";
 
 const request = vi.hoisted(() => ({
-  session: null as null | { userId: string; sessionId: string; sessionVersion: number },
+  session: null as null | {
+    userId: string;
+    sessionId: string;
+    sessionVersion: number;
+    [forged: string]: unknown;
+  },
   cookies: new Map<string, string>(),
 }));
 
@@ -115,6 +123,16 @@ describe("the action table is complete and matches the code", () => {
     }
   });
 
+  it("marks exactly the listed money, credential, role and security actions as step-up", () => {
+    const marked = Object.keys(ACTION_PERMISSIONS).filter((key) => {
+      const [, name] = key.split("#");
+      return new RegExp(
+        `export const ${name} = defineAction\\(\\{\\s*permission:\\s*"[\\w.]+",\\s*stepUp: true`,
+      ).test(actions.get(key)!);
+    });
+    expect(marked.sort()).toEqual([...STEP_UP_ACTIONS].sort());
+  });
+
   it("lists every route handler that acts for a signed-in member", () => {
     const members = sourceFiles("app")
       .filter((f) => f.endsWith("route.ts") && !f.includes("api/auth/[...nextauth]"))
@@ -162,6 +180,9 @@ describe.each(ENGINES)("every action refuses without its permission on %s", (eng
       userId: stranger.user.id,
       sessionId: await createSession(db, stranger.user.id, { ip: null, userAgent: null }),
     };
+    // Enrolled, with a fresh code: the cross-merchant refusals below are the merchant scope's,
+    // not the step-up's.
+    await enrolWithFreshCode(db, stranger.user, sessions.stranger.sessionId);
     const owner = ctxs.owner;
     const connection = await sandboxConnection(owner);
     const flow = await createFlowFromTemplate(owner, {
@@ -228,6 +249,8 @@ describe.each(ENGINES)("every action refuses without its permission on %s", (eng
     "lib/team/actions.ts#removeMember": { userId: ids.memberId },
     "lib/team/actions.ts#createInvite": { email: "someone@example.test", role: "analyst" },
     "lib/team/actions.ts#revokeInvite": { inviteId: ids.inviteId },
+    "lib/team/actions.ts#setRequireTwoFactorAction": { required: true },
+    "lib/team/actions.ts#resetMemberTwoFactorAction": { userId: ids.memberId },
     "lib/channels/actions.ts#listChannelsAction": { flowId: ids.flowId },
     "lib/channels/actions.ts#connectChannelAction": {
       flowId: ids.flowId,
@@ -403,6 +426,8 @@ describe.each(ENGINES)("every action refuses without its permission on %s", (eng
     "lib/alerts/actions.ts#createAlertRuleAction",
     // Sets a limit of the caller's own merchant (role + currency): no id to misuse.
     "lib/refunds/actions.ts#setRefundLimitAction",
+    // The caller's own merchant's policy: no id to misuse.
+    "lib/team/actions.ts#setRequireTwoFactorAction",
   ]);
 
   it.each(Object.keys(ACTION_PERMISSIONS).filter((k) => !CREATES_OWN.has(k)))(
@@ -436,6 +461,68 @@ describe.each(ENGINES)("every action refuses without its permission on %s", (eng
     }
   });
 
+  it.each(STEP_UP_ACTIONS)(
+    "%s refuses a member with no authenticator (a password alone) and writes nothing",
+    async (key) => {
+      const action = await loadAction(key);
+      signInAs("owner");
+      const before = await rowCounts();
+      const result = await action(inputs()[key]);
+      expect(result).toMatchObject({ ok: false, status: 403, stepUp: "enrolment" });
+      expect(await rowCounts()).toEqual(before);
+    },
+  );
+
+  it("a step-up action posted directly with a stale code is refused until a fresh one is given", async () => {
+    const owner = await contextFor(db, ids.merchantId, "owner");
+    const sessionId = await createSession(db, owner.user.id, { ip: null, userAgent: null });
+    const secret = await enrolWithFreshCode(db, owner.user, sessionId);
+    // Ten minutes ago: older than the step-up window.
+    await db
+      .update(schema.userSessions)
+      .set({ steppedUpAt: new Date(Date.now() - 10 * 60_000) })
+      .where(eq(schema.userSessions.id, sessionId));
+    request.session = { userId: owner.user.id, sessionId, sessionVersion: 0 };
+    request.cookies.clear();
+    const setLimit = await loadAction("lib/refunds/actions.ts#setRefundLimitAction");
+    const input = { role: "support", currency: "EUR", limit: "25.00" };
+    for (const key of STEP_UP_ACTIONS) {
+      const before = await rowCounts();
+      const refused = await (await loadAction(key))(inputs()[key]);
+      expect(refused, key).toMatchObject({ ok: false, status: 403, stepUp: "code" });
+      expect(await rowCounts()).toEqual(before);
+    }
+    // A forged "second factor done" claim in the session changes nothing: it is the row's.
+    request.session = { ...request.session, secondFactorAt: Date.now(), stepUp: true, mfa: true };
+    expect(await setLimit(input)).toMatchObject({ ok: false, stepUp: "code" });
+
+    const later = new Date(Date.now() + 30_000);
+    const check = await verifySecondFactor(
+      db,
+      owner.user,
+      new TOTP({ secret }).generate({ timestamp: later.getTime() }),
+      { sessionId, client: { ip: null, userAgent: null }, purpose: "step_up" },
+    );
+    expect(check.ok).toBe(true);
+    expect(await setLimit(input)).toMatchObject({ ok: true });
+  });
+
+  it("a password-only browser of an enrolled member reaches no action at all", async () => {
+    const member = await contextFor(db, ids.merchantId, "admin");
+    const enrolledIn = await createSession(db, member.user.id, { ip: null, userAgent: null });
+    await enrolWithFreshCode(db, member.user, enrolledIn);
+    // A second browser: the password was right, the code never came.
+    const sessionId = await createSession(db, member.user.id, { ip: null, userAgent: null });
+    request.session = { userId: member.user.id, sessionId, sessionVersion: 0, twoFactor: "done" };
+    request.cookies.clear();
+    for (const key of Object.keys(ACTION_PERMISSIONS)) {
+      const result = await (
+        await loadAction(key)
+      )(inputs()[key as keyof typeof ACTION_PERMISSIONS]);
+      expect(result, key).toMatchObject({ ok: false, status: 401 });
+    }
+  });
+
   it("the owner is allowed where the others were refused (the harness really signs in)", async () => {
     signInAs("owner");
     const action = await loadAction("lib/flows/actions.ts#updateFlowSettings");
@@ -443,3 +530,18 @@ describe.each(ENGINES)("every action refuses without its permission on %s", (eng
     expect(result.ok).toBe(true);
   });
 });
+
+/** Enrols `user` and marks `sessionId` as having just given a code; answers the secret. */
+async function enrolWithFreshCode(
+  db: Db,
+  user: { id: string; email: string },
+  sessionId: string,
+): Promise<string> {
+  const { secret } = await beginEnrolment(db, user);
+  const confirmed = await confirmEnrolment(db, user, new TOTP({ secret }).generate(), {
+    sessionId,
+    client: { ip: null, userAgent: null },
+  });
+  if (!confirmed.ok) throw new Error(confirmed.message);
+  return secret;
+}

@@ -8,6 +8,8 @@ export const ACTION_PERMISSIONS = {
   "lib/team/actions.ts#removeMember": "team.manage",
   "lib/team/actions.ts#createInvite": "team.invite",
   "lib/team/actions.ts#revokeInvite": "team.invite",
+  "lib/team/actions.ts#setRequireTwoFactorAction": "team.security",
+  "lib/team/actions.ts#resetMemberTwoFactorAction": "team.security",
   "lib/channels/actions.ts#listChannelsAction": "flows.view",
   "lib/channels/actions.ts#connectChannelAction": "flows.edit",
   "lib/channels/actions.ts#setChannelEnabledAction": "flows.edit",
@@ -52,6 +54,24 @@ export const ACTION_PERMISSIONS = {
   "lib/conversations/inbox/actions.ts#closeConversationAction": "conversations.takeover",
 } as const satisfies Record<string, Permission>;
 
+// The actions that move money or change credentials, roles or security: refused without a fresh
+// second factor (`stepUp: true` in lib/action.ts). The source check keeps this list and the code
+// in step; tests/integration/authz/action-matrix.test.ts calls each one without a fresh code.
+export const STEP_UP_ACTIONS = [
+  "lib/team/actions.ts#changeMemberRole",
+  "lib/team/actions.ts#setRequireTwoFactorAction",
+  "lib/team/actions.ts#resetMemberTwoFactorAction",
+  "lib/channels/actions.ts#connectChannelAction",
+  "lib/channels/actions.ts#rotateChannelConfigAction",
+  "lib/connections/actions.ts#createConnectionAction",
+  "lib/connections/actions.ts#rotateCredentialsAction",
+  "lib/payments/actions.ts#refundPaymentAction",
+  "lib/payments/actions.ts#recordManualRefundAction",
+  "lib/refunds/actions.ts#approveRefundRequestAction",
+  "lib/refunds/actions.ts#setRefundLimitAction",
+  "lib/disputes/evidence/actions.ts#acceptDisputeAction",
+] as const satisfies readonly (keyof typeof ACTION_PERMISSIONS)[];
+
 // Server actions that need no permission from the matrix, and why.
 export const ACTIONS_WITHOUT_PERMISSION = {
   "lib/auth/sign-in-action.ts#signInAction": "signs in: no member yet",
@@ -59,6 +79,13 @@ export const ACTIONS_WITHOUT_PERMISSION = {
   "lib/auth/sign-in-action.ts#signOutEverywhereAction": "ends the caller's own sessions",
   "lib/team/accept-invite-action.ts#acceptInviteAction": "the invite token is the authority",
   "lib/auth/merchant-actions.ts#switchMerchant": "membership of the merchant (tested below)",
+  "lib/auth/two-factor/actions.ts#verifySignInCodeAction":
+    "the caller's own sign-in code step (its gate is tested in action-matrix.test.ts)",
+  "lib/auth/two-factor/actions.ts#beginEnrolmentAction": "the caller's own authenticator",
+  "lib/auth/two-factor/actions.ts#confirmEnrolmentAction": "the caller's own authenticator",
+  "lib/auth/two-factor/actions.ts#stepUpAction": "the caller's own fresh code",
+  "lib/auth/two-factor/actions.ts#disableTwoFactorAction": "the caller's own authenticator",
+  "lib/auth/two-factor/actions.ts#replaceRecoveryCodesAction": "the caller's own recovery codes",
   "lib/mode-actions.ts#setViewMode":
     "the caller's own viewing preference (a cookie); signed-in members only, writes no data",
   "app/pay/sandbox/[checkoutId]/actions.ts#completeSandboxChoice":

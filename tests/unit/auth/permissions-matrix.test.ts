@@ -37,6 +37,7 @@ const EXPECTED: Record<
   "team.view": [Y, Y, _, _],
   "team.invite": [Y, Y, _, _],
   "team.manage": [Y, Y, _, _],
+  "team.security": [Y, _, _, _],
   "audit.view": [Y, Y, _, _],
 };
 const COLUMNS: Role[] = ["owner", "admin", "support", "analyst"];
