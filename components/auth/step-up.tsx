@@ -6,7 +6,7 @@ import { Field, Input } from "@/components/ui/field";
 import type { ActionResult } from "@/lib/action";
 import { stepUpAction } from "@/lib/auth/two-factor/actions";
 import { formText } from "@/lib/form-data";
-import { createContext, useCallback, useContext, useRef, useState, useTransition } from "react";
+import { createContext, useCallback, useContext, useRef, useState } from "react";
 
 // The step-up prompt. A money or credential action answers `stepUp: "code"` when the last code
 // is too old (the server decides: lib/action.ts); `run` then asks for a fresh code here, sends it,
@@ -18,7 +18,10 @@ const StepUpContext = createContext<Ask | null>(null);
 export function StepUpProvider({ children }: { children: React.ReactNode }) {
   const [open, setOpen] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const [pending, startTransition] = useTransition();
+  // Plain state, not a transition: the action that asked is itself inside a transition waiting on
+  // this dialog, and React keeps entangled transitions pending together — the prompt's button
+  // would stay "Checking…" until the outer action finished, which waits for the prompt.
+  const [pending, setPending] = useState(false);
   const settle = useRef<((ok: boolean) => void) | null>(null);
 
   const ask = useCallback<Ask>(
@@ -47,11 +50,14 @@ export function StepUpProvider({ children }: { children: React.ReactNode }) {
           onSubmit={(event) => {
             event.preventDefault();
             const code = formText(new FormData(event.currentTarget), "step-up-code");
-            startTransition(async () => {
-              const result = await stepUpAction({ code });
-              if (result.ok) finish(true);
-              else setError(result.fieldErrors?.code?.[0] ?? result.error);
-            });
+            setPending(true);
+            void stepUpAction({ code })
+              .then((result) => {
+                if (result.ok) finish(true);
+                else setError(result.fieldErrors?.code?.[0] ?? result.error);
+              })
+              .catch(() => setError("Could not check the code. Try again."))
+              .finally(() => setPending(false));
           }}
         >
           <p className="text-sm text-slate-600">

@@ -1,6 +1,6 @@
-import AxeBuilder from "@axe-core/playwright";
 import { type Browser, expect, type Page, test } from "@playwright/test";
 import { ROLE_LOGINS, signIn } from "./fixtures";
+import { seriousViolations } from "./fixtures-axe";
 import { addSandboxConnection, createTestPayment, uniqueLabel } from "./fixtures-connections";
 
 // Every console page, the public hosted chat and the Sandbox checkout, checked by axe at the
@@ -69,6 +69,7 @@ async function discoverTargets(page: Page): Promise<Target[]> {
     { name: "connection detail", path: connection },
     { name: "delivery detail", path: delivery },
     { name: "team", path: "/team" },
+    { name: "account and security", path: "/account" },
     { name: "audit log", path: "/audit" },
     { name: "analytics", path: "/analytics" },
     { name: "disputes", path: "/disputes" },
@@ -78,19 +79,6 @@ async function discoverTargets(page: Page): Promise<Target[]> {
     { name: "hosted chat", path: new URL(chatHref!).pathname, public: true },
     { name: "sandbox checkout", path: new URL(checkoutUrl).pathname, public: true },
   ];
-}
-
-/** Serious and critical violations, one readable line per rule (with a few of its elements). */
-async function seriousViolations(page: Page): Promise<string[]> {
-  const { violations } = await new AxeBuilder({ page }).analyze();
-  return violations
-    .filter((v) => v.impact === "serious" || v.impact === "critical")
-    .map((v) => {
-      const shown = v.nodes.slice(0, 3).map((n) => `\n      at ${n.target.join(" ")}`);
-      const more = v.nodes.length > 3 ? `\n      … and ${v.nodes.length - 3} more` : "";
-      const why = v.nodes[0]?.failureSummary?.split("\n").slice(1, 2).join("").trim() ?? "";
-      return `[${v.impact}] ${v.id} (${v.nodes.length}×): ${v.help}${why ? ` — ${why}` : ""}${shown.join("")}${more}`;
-    });
 }
 
 let targets: Target[] = [];
