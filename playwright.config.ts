@@ -7,6 +7,19 @@ const PGLITE_PORT = Number(process.env.PARLEY_E2E_PORT ?? 3101);
 const POSTGRES_PORT = PGLITE_PORT + 1;
 const pgUrl = process.env.PARLEY_E2E_DATABASE_URL;
 
+// With both servers up, every spec runs on Postgres (the production engine) and the embedded
+// default runs the journeys a first-time `npm run dev` user clicks through. Engine differences
+// are the integration suite's job (every file on both engines); running all of Playwright twice
+// cost CI about seven minutes for no extra coverage of them. Without Postgres, PGlite runs all.
+const PGLITE_JOURNEYS = [
+  "auth",
+  "team",
+  "two-factor",
+  "sandbox-payment",
+  "journey",
+  "order-and-pay",
+].map((name) => `**/${name}.spec.ts`);
+
 const chromium = {
   browserName: "chromium" as const,
   launchOptions: {
@@ -49,7 +62,11 @@ export default defineConfig({
   reporter: [["list"]],
   use: { trace: "retain-on-failure", ...chromium },
   projects: [
-    { name: "pglite", use: { baseURL: `http://localhost:${PGLITE_PORT}` } },
+    {
+      name: "pglite",
+      use: { baseURL: `http://localhost:${PGLITE_PORT}` },
+      ...(pgUrl ? { testMatch: PGLITE_JOURNEYS } : {}),
+    },
     ...(pgUrl ? [{ name: "postgres", use: { baseURL: `http://localhost:${POSTGRES_PORT}` } }] : []),
   ],
   webServer: [
