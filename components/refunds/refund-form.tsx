@@ -59,7 +59,7 @@ export function RefundForm({
         <p className="font-medium">Refunds are blocked while a dispute is open</p>
         <p className="mt-1">{openDispute.message}</p>
         <Link
-          href={`/disputes/${openDispute.id}/evidence`}
+          href={`/disputes/${openDispute.id}`}
           className="mt-1 inline-block text-brand-700 underline"
         >
           Open the dispute

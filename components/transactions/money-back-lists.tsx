@@ -88,12 +88,20 @@ export function DisputesList({ disputes }: { disputes: DisputeRow[] }) {
               {d.reason.replaceAll("_", " ")} · opened {formatDateTime(d.openedAt)}
               {d.dueBy ? ` · respond by ${formatDateTime(d.dueBy)}` : ""}
             </span>
-            <Link
-              href={`/disputes/${d.id}/evidence`}
-              className="text-xs font-medium text-brand-700 hover:underline"
-            >
-              Evidence and response
-            </Link>
+            <span className="flex gap-3">
+              <Link
+                href={`/disputes/${d.id}`}
+                className="text-xs font-medium text-brand-700 hover:underline"
+              >
+                Open the case
+              </Link>
+              <Link
+                href={`/disputes/${d.id}/evidence`}
+                className="text-xs font-medium text-brand-700 hover:underline"
+              >
+                Evidence and response
+              </Link>
+            </span>
           </li>
         );
       })}

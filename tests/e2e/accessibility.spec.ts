@@ -74,6 +74,7 @@ async function discoverTargets(page: Page): Promise<Target[]> {
     { name: "analytics", path: "/analytics" },
     { name: "disputes", path: "/disputes" },
     { name: "refund requests", path: "/refunds" },
+    { name: "dispute case", path: evidence.replace(/\/evidence$/, "") },
     { name: "dispute evidence", path: evidence },
     { name: "alerts", path: "/alerts" },
     { name: "hosted chat", path: new URL(chatHref!).pathname, public: true },

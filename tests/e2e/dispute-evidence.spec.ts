@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { readFile } from "node:fs/promises";
-import { ROLE_LOGINS, signIn } from "./fixtures";
+import { ROLE_LOGINS, setTestDataView, signIn } from "./fixtures";
 import { addSandboxConnection, createTestPayment, uniqueLabel } from "./fixtures-connections";
 
 // A receipt that is a PDF by its bytes, as a support user would attach it.
@@ -79,4 +79,22 @@ test("a support user answers a Sandbox dispute: pre-filled evidence, pack, recei
   await expect(page.getByRole("status").filter({ hasText: "locked" })).toBeVisible();
   await expect(page.getByRole("button", { name: "Submit evidence to Sandbox" })).toHaveCount(0);
   await expect(page.getByLabel("Shipping carrier")).toBeDisabled();
+
+  // The case page: the activity (the provider's events, then the team's note and assignment).
+  const disputePath = new URL(page.url()).pathname.replace(/\/evidence$/, "");
+  await page.goto(disputePath);
+  await expect(page.getByRole("heading", { level: 1 })).toContainText("Product not received");
+  const activity = page.getByRole("list", { name: "Case activity" });
+  await expect(activity.getByText("Provider").first()).toBeVisible();
+  await page.getByRole("button", { name: "Add note" }).click();
+  await expect(page.getByText("Write the note")).toBeVisible();
+  await page.getByLabel("Internal note").fill("Customer called: parcel left with a neighbour");
+  await page.getByRole("button", { name: "Add note" }).click();
+  await expect(activity).toContainText("parcel left with a neighbour");
+  await page.getByRole("button", { name: "Assign to me" }).click();
+  await expect(activity).toContainText("Assigned to");
+  // The desk's "Assigned to me" view of the test data lists it.
+  await page.goto("/disputes?mine=1");
+  await setTestDataView(page, true);
+  await expect(page.locator(`a[href="${disputePath}"]`)).toBeVisible();
 });

@@ -140,7 +140,7 @@ export default async function Page({
               <tr key={row.id}>
                 <Td>
                   <Link
-                    href={`/disputes/${row.id}/evidence`}
+                    href={`/disputes/${row.id}`}
                     className="font-medium text-brand-700 hover:underline"
                   >
                     {formatMoney(row.amountMinor, row.currency)}

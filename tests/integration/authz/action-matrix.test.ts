@@ -222,7 +222,20 @@ describe.each(ENGINES)("every action refuses without its permission on %s", (eng
       mode: "test",
       state: {},
     });
+    const disputeId = newId("dispute");
+    await db.insert(schema.disputes).values({
+      merchantId,
+      id: disputeId,
+      paymentId: payment.id,
+      connectionId: connection.id,
+      mode: "test",
+      providerDisputeId: "du_authz",
+      reason: "fraudulent",
+      amountMinor: 1_000,
+      currency: "EUR",
+    });
     ids = {
+      disputeId,
       conversationId,
       merchantId,
       other,
@@ -349,6 +362,14 @@ describe.each(ENGINES)("every action refuses without its permission on %s", (eng
     },
     "lib/disputes/evidence/actions.ts#recheckDisputeResponseAction": {
       disputeId: "dsp_authz_missing",
+    },
+    "lib/disputes/case-actions.ts#addDisputeNoteAction": {
+      disputeId: ids.disputeId,
+      body: "Customer called",
+    },
+    "lib/disputes/case-actions.ts#assignDisputeAction": {
+      disputeId: ids.disputeId,
+      assigneeUserId: null,
     },
     "lib/alerts/actions.ts#acknowledgeAlertAction": { alertId: ids.alertId },
     "lib/alerts/actions.ts#snoozeAlertAction": { alertId: ids.alertId, minutes: 60 },

@@ -41,6 +41,8 @@ export const ACTION_PERMISSIONS = {
   "lib/disputes/evidence/actions.ts#acceptDisputeAction": "disputes.respond",
   "lib/disputes/evidence/actions.ts#removeEvidenceFileAction": "disputes.respond",
   "lib/disputes/evidence/actions.ts#recheckDisputeResponseAction": "disputes.respond",
+  "lib/disputes/case-actions.ts#addDisputeNoteAction": "disputes.respond",
+  "lib/disputes/case-actions.ts#assignDisputeAction": "disputes.assign",
   "lib/alerts/actions.ts#acknowledgeAlertAction": "alerts.acknowledge",
   "lib/alerts/actions.ts#snoozeAlertAction": "alerts.acknowledge",
   "lib/alerts/actions.ts#createAlertRuleAction": "alerts.manage",
