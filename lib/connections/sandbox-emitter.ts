@@ -5,6 +5,7 @@
 import type { Db } from "@/db/client";
 import {
   connections,
+  disputes,
   merchants,
   payments,
   type Connection,
@@ -310,6 +311,48 @@ export async function openSandboxDispute(
     amountMinor: payment.amountMinor,
     currency: payment.currency,
     dispute: { reason, amountMinor: payment.amountMinor, currency: payment.currency },
+  });
+  return emit(connection, payment, [event], {}, transport);
+}
+
+/**
+ * The card network's decision on an open Sandbox dispute: `dispute.won` or `dispute.lost` for the
+ * same provider dispute id, signed and delivered like any other Sandbox webhook, so the case, the
+ * payment and the figures move exactly as a real provider's outcome would move them.
+ */
+export async function sendSandboxDisputeOutcome(
+  db: Db,
+  merchantId: string,
+  disputeId: string,
+  outcome: "won" | "lost",
+  transport: SandboxTransport = fetch,
+): Promise<EmitResult> {
+  const [dispute] = await db
+    .select()
+    .from(disputes)
+    .where(and(eq(disputes.merchantId, merchantId), eq(disputes.id, disputeId)));
+  if (!dispute) throw new NotFoundError("This dispute");
+  const row = await findSandboxPayment(
+    db,
+    and(eq(payments.merchantId, merchantId), eq(payments.id, dispute.paymentId)),
+  );
+  if (!row) throw new NotFoundError("This Sandbox dispute");
+  if (!["needs_response", "under_review"].includes(dispute.status)) {
+    throw new ConflictError("This dispute is already closed: the bank has decided.");
+  }
+  const { payment, connection } = row;
+  const event = buildSandboxEvent({
+    type: outcome === "won" ? "dispute.won" : "dispute.lost",
+    providerPaymentId: payment.providerPaymentId!,
+    paymentId: payment.id,
+    amountMinor: payment.amountMinor,
+    currency: payment.currency,
+    dispute: {
+      providerDisputeId: dispute.providerDisputeId,
+      reason: dispute.reason,
+      amountMinor: dispute.amountMinor,
+      currency: dispute.currency,
+    },
   });
   return emit(connection, payment, [event], {}, transport);
 }

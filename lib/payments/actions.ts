@@ -1,7 +1,7 @@
 "use server";
 
 import { defineAction } from "@/lib/action";
-import { openSandboxDispute } from "@/lib/connections/sandbox-emitter";
+import { openSandboxDispute, sendSandboxDisputeOutcome } from "@/lib/connections/sandbox-emitter";
 import { SANDBOX_DISPUTE_REASONS } from "@/lib/disputes/reasons";
 import { AppError } from "@/lib/errors";
 import { currencyExponent, parseMajorToMinor } from "@/lib/money";
@@ -127,6 +127,24 @@ export const recordManualRefundAction = defineAction({
     });
     revalidatePath(`/transactions/${payment.id}`);
     return { refundId: refund.id, status: refund.status };
+  },
+});
+
+export const sendSandboxDisputeOutcomeAction = defineAction({
+  permission: "disputes.respond",
+  schema: z.object({ disputeId: id, outcome: z.enum(["won", "lost"]) }),
+  handler: async ({ disputeId, outcome }, ctx) => {
+    // Sandbox disputes only (the emitter finds the payment through a Sandbox connection).
+    const result = await sendSandboxDisputeOutcome(ctx.db, ctx.merchantId, disputeId, outcome);
+    await ctx.audit(ctx.db, {
+      action: "sandbox.dispute_outcome",
+      targetType: "dispute",
+      targetId: disputeId,
+      summary: `Simulated the bank's decision on a Sandbox dispute: ${outcome}`,
+      after: { outcome },
+    });
+    revalidatePath(`/disputes/${disputeId}`);
+    return { paymentId: result.paymentId };
   },
 });
 

@@ -93,6 +93,12 @@ test("a support user answers a Sandbox dispute: pre-filled evidence, pack, recei
   await expect(activity).toContainText("parcel left with a neighbour");
   await page.getByRole("button", { name: "Assign to me" }).click();
   await expect(activity).toContainText("Assigned to");
+  // The Sandbox's simulated bank decides: the outcome arrives by webhook and closes the case.
+  await page.getByRole("button", { name: "Bank decides: won" }).click();
+  await expect(page.getByText("Won").first()).toBeVisible();
+  await expect(page.getByRole("button", { name: "Bank decides: won" })).toHaveCount(0);
+  await expect(activity).toContainText("won");
+
   // The desk's "Assigned to me" view of the test data lists it.
   await page.goto("/disputes?mine=1");
   await setTestDataView(page, true);

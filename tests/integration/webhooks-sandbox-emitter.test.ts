@@ -5,6 +5,7 @@ import {
   completeSandboxCheckout,
   getSandboxCheckout,
   openSandboxDispute,
+  sendSandboxDisputeOutcome,
   type SandboxTransport,
 } from "@/lib/connections/sandbox-emitter";
 import { resetEnvCache } from "@/lib/env";
@@ -201,6 +202,35 @@ describe.each(ENGINES)("Sandbox emitter on %s", (engine) => {
     await expect(openSandboxDispute(db, "mer_someoneElse", payment.id)).rejects.toMatchObject({
       status: 404,
     });
+  });
+
+  it("sends the bank's outcome on an open dispute once: won closes the case", async () => {
+    const payment = await newPayment();
+    await completeSandboxCheckout(
+      db,
+      payment.providerCheckoutId!,
+      { outcome: "succeeded" },
+      toRoute,
+    );
+    await openSandboxDispute(db, merchantId, payment.id, "fraudulent", toRoute);
+    const [opened] = await db
+      .select()
+      .from(disputes)
+      .where(and(eq(disputes.merchantId, merchantId), eq(disputes.paymentId, payment.id)));
+    await expect(
+      sendSandboxDisputeOutcome(db, "mer_someoneElse", opened.id, "won", toRoute),
+    ).rejects.toMatchObject({ status: 404 });
+    await sendSandboxDisputeOutcome(db, merchantId, opened.id, "won", toRoute);
+    const [closed] = await db
+      .select()
+      .from(disputes)
+      .where(and(eq(disputes.merchantId, merchantId), eq(disputes.id, opened.id)));
+    expect(closed).toMatchObject({ status: "won", providerDisputeId: opened.providerDisputeId });
+    expect(closed.closedAt).not.toBeNull();
+    // The bank has decided: a second decision is refused before anything is sent.
+    await expect(
+      sendSandboxDisputeOutcome(db, merchantId, opened.id, "lost", toRoute),
+    ).rejects.toBeInstanceOf(ConflictError);
   });
 
   it("posts over real HTTP to the app's own webhook URL by default", async () => {

@@ -331,6 +331,10 @@ describe.each(ENGINES)("every action refuses without its permission on %s", (eng
       note: "Sent back from the wallet",
       idempotencyKey: "manual-refund-authz-1",
     },
+    "lib/payments/actions.ts#sendSandboxDisputeOutcomeAction": {
+      disputeId: ids.disputeId,
+      outcome: "won",
+    },
     "lib/payments/actions.ts#openSandboxDisputeAction": {
       paymentId: ids.paymentId,
       reason: "fraudulent",

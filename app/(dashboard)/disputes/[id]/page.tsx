@@ -1,6 +1,7 @@
 import { DisputeActivity } from "@/components/disputes/case/activity";
 import { DisputeAssignForm } from "@/components/disputes/case/assign-form";
 import { DisputeNoteForm } from "@/components/disputes/case/note-form";
+import { SandboxOutcome } from "@/components/disputes/case/sandbox-outcome";
 import { DueBy } from "@/components/disputes/due-countdown";
 import { DisputeStatusBadge, STAGE_LABELS } from "@/components/disputes/status-badge";
 import { ConversationPanel } from "@/components/transactions/conversation-panel";
@@ -109,6 +110,14 @@ export default async function DisputeCasePage({ params }: { params: Promise<{ id
             <p className="text-sm text-slate-700">{assignee ? assignee.name : "Unassigned"}</p>
           )}
         </Card>
+        {detail.payment.provider === "sandbox" &&
+        OPEN.has(dispute.status) &&
+        can(ctx.role, "disputes.respond") ? (
+          <Card className="h-fit space-y-3 lg:col-start-3">
+            <h2 className="text-base font-semibold">Simulated bank</h2>
+            <SandboxOutcome disputeId={dispute.id} />
+          </Card>
+        ) : null}
       </div>
     </div>
   );
