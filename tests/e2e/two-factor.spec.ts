@@ -138,6 +138,16 @@ test("an admin enrols, signs in with a code and refunds after a step-up prompt",
   // The account page counts the spent recovery code; the audit log has the step-up.
   await page.goto("/account");
   await expect(page.getByTestId("recovery-codes-left")).toHaveText("9");
+  // It cannot be turned off here (live payments), but the codes can be replaced, with a code.
+  await expect(page.getByText("So it stays on for your account.")).toBeVisible();
+  await page.getByLabel("Current code").fill(recoveryCodes[0]);
+  await page.getByRole("button", { name: "Make new codes" }).click();
+  await expect(page.getByText("That code was already used")).toBeVisible();
+  await page.getByLabel("Current code").fill(recoveryCodes[1]);
+  await page.getByRole("button", { name: "Make new codes" }).click();
+  const fresh = page.getByTestId("recovery-codes").getByRole("listitem");
+  await expect(fresh).toHaveCount(10);
+  expect(await fresh.allInnerTexts()).not.toContain(recoveryCodes[2]);
   await page.goto("/audit");
   await expect(page.getByText(/used a recovery code to confirm an action/).first()).toBeVisible();
   await context.close();

@@ -119,44 +119,58 @@ export async function confirmEnrolmentAction(
   }
 }
 
+/** A refusal to answer as it is: the code was missing, wrong or used. */
+class CodeRefused extends Error {}
+
+/**
+ * The signed-in caller's current code, checked and spent as a step-up; `before` runs between the
+ * parse and the check (a refusal there spends no code). Throws CodeRefused with the message.
+ */
+async function spendFreshCode(
+  input: unknown,
+  before?: (signedIn: Signed) => Promise<string | null>,
+): Promise<{ signedIn: Signed; client: FactorClient; method: string }> {
+  const { signedIn, client } = await caller(["open"]);
+  const parsed = codeSchema.safeParse(input);
+  if (!parsed.success) throw new CodeRefused(parsed.error.issues[0]?.message ?? "Enter the code.");
+  const refusedBefore = await before?.(signedIn);
+  if (refusedBefore) throw new CodeRefused(refusedBefore);
+  const check = await verifySecondFactor(getDb(), signedIn.user, parsed.data.code, {
+    sessionId: signedIn.sessionId,
+    client,
+    purpose: "step_up",
+  });
+  if (!check.ok) throw new CodeRefused(check.message);
+  return { signedIn, client, method: check.method };
+}
+
+function codeActionError(error: unknown): ActionResult<never> {
+  return error instanceof CodeRefused ? refusal(error.message) : toActionError(error);
+}
+
 /** A fresh code for the step-up prompt: the action that asked for it can then be retried. */
 export async function stepUpAction(input: unknown): Promise<ActionResult<{ method: string }>> {
   try {
-    const { signedIn, client } = await caller(["open"]);
-    const parsed = codeSchema.safeParse(input);
-    if (!parsed.success) return refusal(parsed.error.issues[0]?.message ?? "Enter the code.");
-    const check = await verifySecondFactor(getDb(), signedIn.user, parsed.data.code, {
-      sessionId: signedIn.sessionId,
-      client,
-      purpose: "step_up",
-    });
-    if (!check.ok) return refusal(check.message);
-    return { ok: true, data: { method: check.method } };
+    const { method } = await spendFreshCode(input);
+    return { ok: true, data: { method } };
   } catch (error) {
-    return toActionError(error);
+    return codeActionError(error);
   }
 }
 
 /** Turns the second factor off, with a current code — unless a merchant requires it. */
 export async function disableTwoFactorAction(input: unknown): Promise<ActionResult<null>> {
   try {
-    const { signedIn, client } = await caller(["open"]);
-    const parsed = codeSchema.safeParse(input);
-    if (!parsed.success) return refusal(parsed.error.issues[0]?.message ?? "Enter the code.");
-    const requirement = await twoFactorRequirement(getDb(), signedIn.user);
-    if (requirement.required) {
-      return refusal(`It cannot be turned off: ${requirement.reasons.join(" ")}`);
-    }
-    const check = await verifySecondFactor(getDb(), signedIn.user, parsed.data.code, {
-      sessionId: signedIn.sessionId,
-      client,
-      purpose: "step_up",
+    const { signedIn, client } = await spendFreshCode(input, async (who) => {
+      const requirement = await twoFactorRequirement(getDb(), who.user);
+      return requirement.required
+        ? `It cannot be turned off: ${requirement.reasons.join(" ")}`
+        : null;
     });
-    if (!check.ok) return refusal(check.message);
     await removeSecondFactor(getDb(), signedIn.user, client);
     return { ok: true, data: null };
   } catch (error) {
-    return toActionError(error);
+    return codeActionError(error);
   }
 }
 
@@ -165,18 +179,10 @@ export async function replaceRecoveryCodesAction(
   input: unknown,
 ): Promise<ActionResult<{ recoveryCodes: string[] }>> {
   try {
-    const { signedIn, client } = await caller(["open"]);
-    const parsed = codeSchema.safeParse(input);
-    if (!parsed.success) return refusal(parsed.error.issues[0]?.message ?? "Enter the code.");
-    const check = await verifySecondFactor(getDb(), signedIn.user, parsed.data.code, {
-      sessionId: signedIn.sessionId,
-      client,
-      purpose: "step_up",
-    });
-    if (!check.ok) return refusal(check.message);
+    const { signedIn, client } = await spendFreshCode(input);
     const recoveryCodes = await replaceRecoveryCodes(getDb(), signedIn.user, client);
     return { ok: true, data: { recoveryCodes } };
   } catch (error) {
-    return toActionError(error);
+    return codeActionError(error);
   }
 }
