@@ -3,7 +3,7 @@
 // support agent makes on it — a note, an assignment — each audited in its own transaction.
 import { disputeEvents, disputes, memberships, merchants, users, type Dispute } from "@/db/schema";
 import { auditAs } from "@/lib/audit/record";
-import { assertCan, type ServiceContext } from "@/lib/auth/context";
+import { assertCan, type ReadContext, type ServiceContext } from "@/lib/auth/context";
 import { can, ROLES } from "@/lib/auth/permissions";
 import { NotFoundError } from "@/lib/errors";
 import { newId } from "@/lib/ids";
@@ -100,7 +100,8 @@ export async function getDisputeCase(ctx: ServiceContext, disputeId: string): Pr
   };
 }
 
-async function listResponders(ctx: ServiceContext): Promise<CaseMember[]> {
+/** Members whose role may respond to disputes: who a case can be assigned to. */
+export async function listResponders(ctx: ReadContext): Promise<CaseMember[]> {
   return ctx.db
     .select({ userId: users.id, name: users.name, email: users.email })
     .from(memberships)

@@ -11,8 +11,9 @@ import {
 import { assertCan, type ReadContext } from "@/lib/auth/context";
 import type { ProviderKind } from "@/lib/connections/providers/types";
 import type { ViewMode } from "@/lib/mode";
-import { and, asc, eq, inArray, isNotNull, lte, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, isNotNull, isNull, lte, sql } from "drizzle-orm";
 import { z } from "zod";
+import { DISPUTE_REASONS } from "./reasons";
 
 export const DESK_STATUS_FILTERS = ["open", "needs_response", "under_review", "closed"] as const;
 
@@ -21,6 +22,13 @@ export const deskFiltersSchema = z.object({
   provider: z.enum(["sandbox", "stripe", "paypal", "adyen"]).optional().catch(undefined),
   mine: z.literal("1").optional().catch(undefined),
   due: z.literal("48h").optional().catch(undefined),
+  reason: z.enum(DISPUTE_REASONS).optional().catch(undefined),
+  /** A member's user id, or "unassigned". */
+  assignee: z
+    .string()
+    .regex(/^(unassigned|usr_[A-Za-z0-9]+)$/)
+    .optional()
+    .catch(undefined),
 });
 export type DeskFilters = z.infer<typeof deskFiltersSchema>;
 
@@ -57,6 +65,9 @@ export async function listDeskDisputes(
   if (filters.status) where.push(inArray(disputes.status, STATUS_SETS[filters.status]));
   if (filters.provider) where.push(eq(payments.provider, filters.provider));
   if (filters.mine) where.push(eq(disputes.assigneeUserId, ctx.userId));
+  if (filters.reason) where.push(eq(disputes.reason, filters.reason));
+  if (filters.assignee === "unassigned") where.push(isNull(disputes.assigneeUserId));
+  else if (filters.assignee) where.push(eq(disputes.assigneeUserId, filters.assignee));
   if (filters.due) {
     where.push(
       isNotNull(disputes.dueBy),

@@ -4,6 +4,7 @@ import type { Db, DbHandle } from "@/db/client";
 import { disputeEvents, disputes } from "@/db/schema";
 import type { ServiceContext } from "@/lib/auth/context";
 import { addDisputeNote, assignDispute, getDisputeCase } from "@/lib/disputes/case";
+import { deskFiltersSchema, listDeskDisputes } from "@/lib/disputes/queries";
 import { newId } from "@/lib/ids";
 import { createCheckout } from "@/lib/payments/checkout";
 import { and, eq } from "drizzle-orm";
@@ -122,5 +123,21 @@ describe.each(ENGINES)("the dispute case on %s", (engine) => {
       .from(disputeEvents)
       .where(and(eq(disputeEvents.merchantId, merchantId), eq(disputeEvents.kind, "note")));
     expect(events).toHaveLength(1);
+  });
+
+  it("the desk filters by reason and by assignee (or none)", async () => {
+    const reader = { ...support, userId: support.user.id };
+    const ids = async (filters: Parameters<typeof listDeskDisputes>[2]) =>
+      (await listDeskDisputes(reader, "test", filters)).rows.map((r) => r.id);
+    expect(await ids({ reason: "product_not_received" })).toEqual([disputeId]);
+    expect(await ids({ reason: "fraudulent" })).toEqual([]);
+    await assignDispute(support, { disputeId, assigneeUserId: owner.user.id });
+    expect(await ids({ assignee: owner.user.id })).toEqual([disputeId]);
+    expect(await ids({ assignee: "unassigned" })).toEqual([]);
+    expect(await ids({ assignee: support.user.id })).toEqual([]);
+    await assignDispute(support, { disputeId, assigneeUserId: null });
+    expect(await ids({ assignee: "unassigned" })).toEqual([disputeId]);
+    // Unknown values in the URL are ignored, not errors.
+    expect(deskFiltersSchema.parse({ reason: "nonsense", assignee: "x' or 1=1" })).toEqual({});
   });
 });

@@ -1,11 +1,14 @@
 import { DueBy } from "@/components/disputes/due-countdown";
 import { DisputeStatusBadge, STAGE_LABELS } from "@/components/disputes/status-badge";
+import { Button } from "@/components/ui/button";
 import { EmptyState, PageHeader } from "@/components/ui/card";
+import { Select } from "@/components/ui/field";
 import { Table, Td, Th } from "@/components/ui/table";
 import { requirePagePermission } from "@/lib/auth/server";
 import { PROVIDERS } from "@/lib/connections/provider-catalog";
+import { listResponders } from "@/lib/disputes/case";
 import { deskFiltersSchema, listDeskDisputes, type DeskFilters } from "@/lib/disputes/queries";
-import { reasonLabel } from "@/lib/disputes/reasons";
+import { DISPUTE_REASONS, REASON_LABELS, reasonLabel } from "@/lib/disputes/reasons";
 import { viewModeFor } from "@/lib/mode";
 import { formatMoney } from "@/lib/money";
 import type { Metadata } from "next";
@@ -47,12 +50,10 @@ export default async function Page({
   const mode = await viewModeFor();
   const filters = deskFiltersSchema.parse(await searchParams);
   const now = new Date();
-  const { rows, timezone } = await listDeskDisputes(
-    { ...ctx, userId: ctx.user.id },
-    mode,
-    filters,
-    now,
-  );
+  const [{ rows, timezone }, responders] = await Promise.all([
+    listDeskDisputes({ ...ctx, userId: ctx.user.id }, mode, filters, now),
+    listResponders(ctx),
+  ]);
   const filtered = Object.values(filters).some(Boolean);
 
   return (
@@ -107,6 +108,52 @@ export default async function Page({
           </Chip>
         ))}
       </nav>
+      {/* A plain GET form: the filters stay in the URL (shareable, and Back restores them). */}
+      <form method="get" action="/disputes" className="mb-4 flex flex-wrap items-end gap-3">
+        {(["status", "provider", "mine", "due"] as const).map((key) =>
+          filters[key] ? <input key={key} type="hidden" name={key} value={filters[key]} /> : null,
+        )}
+        <div>
+          <label htmlFor="desk-reason" className="block text-xs font-medium text-slate-600">
+            Reason
+          </label>
+          <Select
+            id="desk-reason"
+            name="reason"
+            defaultValue={filters.reason ?? ""}
+            className="py-1.5"
+          >
+            <option value="">Any reason</option>
+            {DISPUTE_REASONS.map((reason) => (
+              <option key={reason} value={reason}>
+                {REASON_LABELS[reason]}
+              </option>
+            ))}
+          </Select>
+        </div>
+        <div>
+          <label htmlFor="desk-assignee" className="block text-xs font-medium text-slate-600">
+            Assignee
+          </label>
+          <Select
+            id="desk-assignee"
+            name="assignee"
+            defaultValue={filters.assignee ?? ""}
+            className="py-1.5"
+          >
+            <option value="">Anyone</option>
+            <option value="unassigned">Unassigned</option>
+            {responders.map((m) => (
+              <option key={m.userId} value={m.userId}>
+                {m.name}
+              </option>
+            ))}
+          </Select>
+        </div>
+        <Button type="submit" variant="secondary" className="py-1.5">
+          Apply
+        </Button>
+      </form>
       {rows.length === 0 ? (
         <EmptyState
           title={filtered ? "No disputes match these filters" : `No ${mode} disputes`}
