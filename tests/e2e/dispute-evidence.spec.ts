@@ -24,8 +24,18 @@ test("a support user answers a Sandbox dispute: pre-filled evidence, pack, recei
   await signIn(page, ROLE_LOGINS.support);
   await page.goto(paymentPath);
   await expect(page.getByTestId("payment-status")).toContainText("Succeeded", { timeout: 15_000 });
+  // The desk, open in another tab on the test data, gets the new case without a reload.
+  const desk = await (await page.context().browser()!.newContext()).newPage();
+  await signIn(desk, ROLE_LOGINS.support);
+  await desk.goto("/disputes");
+  await setTestDataView(desk, true);
+  await expect(desk.getByTestId("live-desk-state")).toHaveText("Live");
+  await desk.evaluate(() => ((window as unknown as { deskMark: number }).deskMark = 1));
   await page.getByLabel("Dispute reason").selectOption("product_not_received");
   await page.getByRole("button", { name: "Open a dispute" }).click();
+  await expect(desk.getByRole("link", { name: "€18.40" })).toBeVisible({ timeout: 10_000 });
+  expect(await desk.evaluate(() => (window as unknown as { deskMark?: number }).deskMark)).toBe(1);
+  await desk.context().close();
   const evidenceLink = page.getByRole("link", { name: "Evidence and response" });
   await expect(async () => {
     await page.reload();

@@ -1,4 +1,5 @@
 import { DueBy } from "@/components/disputes/due-countdown";
+import { LiveDesk } from "@/components/disputes/live-desk";
 import { DisputeStatusBadge, STAGE_LABELS } from "@/components/disputes/status-badge";
 import { Button } from "@/components/ui/button";
 import { EmptyState, PageHeader } from "@/components/ui/card";
@@ -61,6 +62,7 @@ export default async function Page({
       <PageHeader
         title="Disputes"
         description={`Every ${mode} dispute, soonest deadline first. Times are in ${timezone}.`}
+        actions={<LiveDesk mode={mode} paymentIds={rows.map((r) => r.paymentId)} />}
       />
       <nav aria-label="Dispute filters" className="mb-4 flex flex-wrap gap-2">
         <Chip href={hrefWith(filters, { status: undefined })} active={!filters.status}>
