@@ -63,6 +63,18 @@ describe.each(ENGINES)("Sandbox emitter on %s", (engine) => {
     });
   }
 
+  /** A payment the tester has paid on the hosted page (the webhook applied). */
+  async function paidPayment(): Promise<Payment> {
+    const payment = await newPayment();
+    await completeSandboxCheckout(
+      db,
+      payment.providerCheckoutId!,
+      { outcome: "succeeded" },
+      toRoute,
+    );
+    return payment;
+  }
+
   it("shows the hosted page what it needs, and nothing for unknown ids", async () => {
     const payment = await newPayment();
     const checkout = await getSandboxCheckout(db, payment.providerCheckoutId!);
@@ -179,13 +191,7 @@ describe.each(ENGINES)("Sandbox emitter on %s", (engine) => {
     await expect(
       openSandboxDispute(db, merchantId, unpaid.id, "fraudulent", toRoute),
     ).rejects.toBeInstanceOf(ConflictError);
-    const payment = await newPayment();
-    await completeSandboxCheckout(
-      db,
-      payment.providerCheckoutId!,
-      { outcome: "succeeded" },
-      toRoute,
-    );
+    const payment = await paidPayment();
     await openSandboxDispute(db, merchantId, payment.id, "product_not_received", toRoute);
     expect((await paymentRow(db, merchantId, payment.id)).status).toBe("disputed");
     const [row] = await db
@@ -205,13 +211,7 @@ describe.each(ENGINES)("Sandbox emitter on %s", (engine) => {
   });
 
   it("sends the bank's outcome on an open dispute once: won closes the case", async () => {
-    const payment = await newPayment();
-    await completeSandboxCheckout(
-      db,
-      payment.providerCheckoutId!,
-      { outcome: "succeeded" },
-      toRoute,
-    );
+    const payment = await paidPayment();
     await openSandboxDispute(db, merchantId, payment.id, "fraudulent", toRoute);
     const [opened] = await db
       .select()
