@@ -55,7 +55,8 @@ test("support refunds within its limit, asks above it, and an admin approves", a
   await expect(refund.getByLabel("Amount (CHF)")).toHaveValue("45.00");
   await refund.getByLabel("Note").fill("Order cancelled");
   await refund.getByRole("button", { name: "Refund" }).click();
-  await expect(refund.getByRole("status")).toContainText("sent for approval");
+  // The form's "sent for approval" line can vanish at once: the live page re-renders, and with
+  // the whole remainder held nothing is left to refund, so the form goes. The request shows.
   const requests = support.getByRole("list", { name: "Refund requests" });
   await expect(requests).toContainText("Pending approval");
   await expect(requests).toContainText(ROLE_LOGINS.support);
