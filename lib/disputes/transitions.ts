@@ -44,6 +44,10 @@ export type TransitionResult =
   | { ok: true; state: DisputeState; changed: boolean }
   | { ok: false; refusal: TransitionRefusal; message: string };
 
+export function isDisputeStage(value: unknown): value is DisputeStage {
+  return (DISPUTE_STAGES as readonly unknown[]).includes(value);
+}
+
 export function stageRank(stage: DisputeStage): number {
   return DISPUTE_STAGES.indexOf(stage);
 }

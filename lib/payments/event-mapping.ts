@@ -59,6 +59,7 @@ export function paymentFactFromEvent(event: NormalizedEvent): PaymentFact | null
       kind: "dispute",
       providerDisputeId: event.dispute.providerDisputeId,
       status: dispute,
+      ...(event.dispute.stage && { stage: event.dispute.stage }),
       amountMinor: event.dispute.amountMinor,
       currency: event.dispute.currency,
       occurredAt: event.occurredAt,

@@ -4,8 +4,10 @@
 // Re-deriving costs one indexed read per apply and can never drift from the timeline.
 import type { DbOrTx } from "@/db/client";
 import { paymentEvents, type Payment, type PaymentEvent } from "@/db/schema";
+import { DISPUTE_STAGES } from "@/db/schema/disputes";
 import type { NormalizedEvent, NormalizedEventType } from "@/lib/connections/providers/types";
 import { NORMALIZED_EVENT_TYPES, SETTLEMENT_ISSUES } from "@/lib/connections/providers/types";
+import { isDisputeStage } from "@/lib/disputes/transitions";
 import { paymentFactFromEvent } from "@/lib/payments/event-mapping";
 import { reducePayment, type PaymentFact, type PaymentView } from "@/lib/payments/state-machine";
 import { and, eq } from "drizzle-orm";
@@ -61,6 +63,7 @@ const storedFactSchema = z.discriminatedUnion("kind", [
     kind: z.literal("dispute"),
     providerDisputeId: z.string().min(1),
     status: z.enum(["opened", "updated", "won", "lost"]),
+    stage: z.enum(DISPUTE_STAGES).optional(),
     occurredAt: isoDate,
     ...money,
   }),
@@ -112,6 +115,7 @@ export function factFromStoredEvent(row: PaymentEvent): PaymentFact | null {
         reason: str(detail.reason) ?? "unknown",
         amountMinor: row.amountMinor ?? 0,
         currency: row.currency ?? "",
+        ...(isDisputeStage(detail.disputeStage) && { stage: detail.disputeStage }),
       },
     }),
   };

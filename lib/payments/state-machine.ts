@@ -2,11 +2,13 @@
 // they arrived in: providers deliver late, twice and out of order. Every fact is merged with a
 // commutative, idempotent join (max under a fixed ranking), so folding any permutation of any
 // multiset of facts gives the same view. Pure TypeScript: no Next, no database.
+import type { DisputeStage } from "@/db/schema/disputes";
 import type {
   CryptoReceived,
   PaymentStatus,
   SettlementIssue,
 } from "@/lib/connections/providers/types";
+import { stageRank } from "@/lib/disputes/transitions";
 import { assertMinorUnits, minorToMajorString } from "@/lib/money";
 
 export type AttemptStatus =
@@ -59,6 +61,8 @@ export type PaymentFact =
       kind: "dispute";
       providerDisputeId: string;
       status: DisputeFactStatus;
+      /** The provider's stage, when it says: a later stage reopens a dispute that had ended. */
+      stage?: DisputeStage;
       occurredAt: Date;
       amountMinor?: number;
       currency?: string;
@@ -73,6 +77,7 @@ export interface RefundEntry {
 export interface DisputeEntry {
   providerDisputeId: string;
   status: DisputeFactStatus;
+  stage: DisputeStage;
 }
 
 /** A fact whose amount or currency disagreed with the payment; kept for review, never counted. */
@@ -454,9 +459,19 @@ export function applyEvent(
       outcome = fact.amountMinor === known ? "same" : "dominated";
     }
   } else {
-    const entry: DisputeEntry = { providerDisputeId: fact.providerDisputeId, status: fact.status };
-    const wins = (a: DisputeEntry, b: DisputeEntry) =>
-      DISPUTE_RANK[a.status] > DISPUTE_RANK[b.status];
+    // A fact that names no stage is a chargeback, as a new case without one is.
+    const entry: DisputeEntry = {
+      providerDisputeId: fact.providerDisputeId,
+      status: fact.status,
+      stage: fact.stage ?? "chargeback",
+    };
+    // The case's own rule (lib/disputes/transitions.ts): a later stage wins whatever the earlier
+    // one ended in (a second chargeback after a reversal reopens it); within a stage, the rank.
+    // A total order, so the arrival order never matters.
+    const wins = (a: DisputeEntry, b: DisputeEntry) => {
+      const byStage = stageRank(a.stage) - stageRank(b.stage);
+      return byStage !== 0 ? byStage > 0 : DISPUTE_RANK[a.status] > DISPUTE_RANK[b.status];
+    };
     core.disputes = upsertSorted(current.disputes, (d) => d.providerDisputeId, entry, wins);
     outcome = settledOutcome(
       core.disputes.find((d) => d.providerDisputeId === entry.providerDisputeId)!,

@@ -19,6 +19,7 @@
 // Around it: inbox.ts (deliveries on the dashboard, manual re-apply) and recovery.ts (re-applies
 // deliveries that a crash or a transient error left unapplied).
 import type { Db } from "@/db/client";
+import { disputeEvents, disputes } from "@/db/schema";
 import { connectorFor } from "@/lib/connections/providers/registry";
 import type { NormalizedEvent, WebhookParseResult } from "@/lib/connections/providers/types";
 import {
@@ -26,6 +27,7 @@ import {
   applyReplayedDelivery,
   DeliveryNotRecordedError,
 } from "@/lib/webhooks/apply/delivery";
+import { everyEventRefused } from "@/lib/webhooks/apply/events";
 import {
   forgetWebhookConnection,
   keptWebhookConnection,
@@ -38,6 +40,7 @@ import {
   storeVerifiedDelivery,
   type StoredDelivery,
 } from "@/lib/webhooks/store";
+import { and, eq, inArray } from "drizzle-orm";
 
 export const MAX_WEBHOOK_BYTES = 1024 * 1024;
 
@@ -124,6 +127,7 @@ async function applyStored(
   now: Date,
   options: { failAfterEventIndex?: number },
 ): Promise<WebhookReply> {
+  let refused: readonly RefusedEvent[] = [];
   try {
     // A replay's shortcut that fails for any reason falls back to the full path, which records it.
     const replayed =
@@ -133,14 +137,17 @@ async function applyStored(
         events,
         now,
       }).catch(() => false));
-    if (!replayed) {
-      await applyDelivery(db, deliveryId, {
+    if (replayed) {
+      // A resend is answered as the first delivery was: a refusal stays a refusal.
+      if (events.some((e) => e.dispute)) refused = await refusedDisputeEvents(db, row, events);
+    } else {
+      ({ refused } = await applyDelivery(db, deliveryId, {
         merchantId: row.merchantId,
         connection: row,
         events,
         now,
         failAfterEventIndex: options.failAfterEventIndex,
-      });
+      }));
     }
   } catch (error) {
     console.error(`[webhooks] applying ${deliveryId} failed`, error);
@@ -151,8 +158,54 @@ async function applyStored(
     // the dashboard) replays it from the inbox. A non-2xx would only make the provider resend
     // the same bytes, and providers give up after a while (Stripe: 3 days) — we don't.
   }
+  // Every event broke its dispute's transition rules (a late or backwards status): a 4xx-class
+  // answer says the delivery was understood and refused, not lost. The refusal is on the case
+  // timeline and the inbox row; a resend is a duplicate and gets this same answer.
+  if (everyEventRefused(events, refused)) {
+    return jsonReply(
+      409,
+      {
+        error: "Refused: the event conflicts with the dispute's current state.",
+        refused: refused.map((r) => ({ event: r.providerEventId, reason: r.message })),
+      },
+      deliveryId,
+    );
+  }
   const ack = connectorFor(row.provider).webhookAck();
   return { ...ack, deliveryId };
+}
+
+interface RefusedEvent {
+  providerEventId: string;
+  message: string;
+}
+
+/** The events of a resent delivery that their dispute refused when they first arrived. */
+async function refusedDisputeEvents(
+  db: Db,
+  row: WebhookConnection["row"],
+  events: readonly NormalizedEvent[],
+): Promise<RefusedEvent[]> {
+  const ids = events.filter((e) => e.dispute).map((e) => e.providerEventId);
+  const rows = await db
+    .select({ providerEventId: disputeEvents.providerEventId, message: disputeEvents.body })
+    .from(disputeEvents)
+    .innerJoin(
+      disputes,
+      and(
+        eq(disputes.merchantId, disputeEvents.merchantId),
+        eq(disputes.id, disputeEvents.disputeId),
+      ),
+    )
+    .where(
+      and(
+        eq(disputeEvents.merchantId, row.merchantId),
+        eq(disputes.connectionId, row.id),
+        eq(disputeEvents.kind, "refused"),
+        inArray(disputeEvents.providerEventId, ids),
+      ),
+    );
+  return rows.map((r) => ({ providerEventId: r.providerEventId ?? "", message: r.message }));
 }
 
 // A kept connection that refuses, or no longer matches at store time, is read again: the

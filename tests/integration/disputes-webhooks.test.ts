@@ -2,7 +2,7 @@
 // path: the disputes row follows the case (stage, status, the provider's own words), every
 // event lands on dispute_events, and an out-of-order event is refused and kept on the timeline.
 import type { Db, DbHandle } from "@/db/client";
-import { disputeEvents, disputes, webhookInbox, type Payment } from "@/db/schema";
+import { disputeEvents, disputes, payments, webhookInbox, type Payment } from "@/db/schema";
 import type { ServiceContext } from "@/lib/auth/context";
 import { listDeskDisputes } from "@/lib/disputes/queries";
 import { registerBuiltinJobHandlers } from "@/lib/jobs/builtin";
@@ -327,10 +327,18 @@ describe.each(ENGINES)("dispute webhooks on %s", (engine) => {
       expect(won.closedAt).not.toBeNull();
 
       // A late "under review" (a new delivery with its own event id) cannot reopen it.
-      const late = await post((story.late ?? story.underReview)(payment, 4, ago(35)));
-      // Acknowledged (a resend would be refused the same way), never a 5xx.
-      expect(late.status).toBe(200);
+      const lateDelivery = (story.late ?? story.underReview)(payment, 4, ago(35));
+      const late = await post(lateDelivery);
+      // Refused with a 4xx-class answer that says why, never a 5xx.
+      expect(late.status).toBe(409);
+      const body = (await late.json()) as { refused: { event: string; reason: string }[] };
+      expect(body.refused).toHaveLength(1);
+      expect(body.refused[0].reason).toMatch(/already ended \(won\)/);
       expect((await disputeOf(payment)).status).toBe("won");
+      // The provider resending the same bytes hears the same refusal; nothing more is recorded.
+      const resent = await post(lateDelivery);
+      expect(resent.status).toBe(409);
+      expect(((await resent.json()) as typeof body).refused).toEqual(body.refused);
 
       const timeline = await db
         .select()
@@ -368,5 +376,51 @@ describe.each(ENGINES)("dispute webhooks on %s", (engine) => {
       const elsewhere = await listDeskDisputes(reader, otherMode, {});
       expect(elsewhere.rows.map((r) => r.id)).not.toContain(won.id);
     });
+
+    it.runIf(story.provider === "adyen")(
+      "a second chargeback after a reversal reopens the case and the payment alike",
+      async () => {
+        const payment = await createCheckout(db, merchantId, {
+          connectionId,
+          amountMinor: AMOUNT,
+          currency: "EUR",
+          methods: story.methods,
+          description: "Dinner",
+          idempotencyKey: `second-chargeback-${engine}`,
+        });
+        const paymentStatus = async () =>
+          (
+            await db
+              .select({ status: payments.status })
+              .from(payments)
+              .where(and(eq(payments.merchantId, merchantId), eq(payments.id, payment.id)))
+          )[0].status;
+        expect((await post(story.paid(payment, 0, ago(90)))).status).toBe(200);
+        expect((await post(story.opened(payment, 1, ago(80)))).status).toBe(200);
+        expect((await post(story.won(payment, 2, ago(70)))).status).toBe(200);
+        expect(await disputeOf(payment)).toMatchObject({ stage: "chargeback", status: "won" });
+        expect(await paymentStatus()).toBe("succeeded");
+
+        // The issuer appeals: Adyen's SECOND_CHARGEBACK opens pre-arbitration.
+        expect(
+          (await post(adyenDispute(payment, "SECOND_CHARGEBACK", "Undefended", ago(60)))).status,
+        ).toBe(200);
+        expect(await disputeOf(payment)).toMatchObject({
+          stage: "pre_arbitration",
+          status: "needs_response",
+          outcome: null,
+        });
+        expect(await paymentStatus()).toBe("disputed");
+
+        expect(
+          (await post(adyenDispute(payment, "PREARBITRATION_WON", "Won", ago(50)))).status,
+        ).toBe(200);
+        expect(await disputeOf(payment)).toMatchObject({
+          stage: "pre_arbitration",
+          status: "won",
+        });
+        expect(await paymentStatus()).toBe("succeeded");
+      },
+    );
   });
 });

@@ -104,10 +104,20 @@ async function runFollowUp(
   return null;
 }
 
+/** Every recognised event of a delivery was refused by its dispute's transition rules. */
+export function everyEventRefused(
+  events: readonly NormalizedEvent[],
+  refused: readonly Pick<DisputeRefusal, "providerEventId">[],
+): boolean {
+  if (refused.length === 0) return false;
+  const refusedIds = new Set(refused.map((r) => r.providerEventId));
+  return events.filter((e) => e.type !== "unknown").every((e) => refusedIds.has(e.providerEventId));
+}
+
 /**
  * A delivery with refused dispute events says so on its inbox row, like an unmatched payment:
- * the delivery is kept and acknowledged (a provider resending it would be refused again), and
- * one whose every recognised event was refused counts as ignored rather than applied.
+ * the delivery is kept, and one whose every recognised event was refused counts as ignored
+ * rather than applied (the route then answers 409: see lib/webhooks/ingest.ts).
  */
 async function markRefused(
   tx: Tx,
@@ -116,10 +126,7 @@ async function markRefused(
   events: NormalizedEvent[],
   refused: DisputeRefusal[],
 ): Promise<void> {
-  const refusedIds = new Set(refused.map((r) => r.providerEventId));
-  const allRefused = events
-    .filter((e) => e.type !== "unknown")
-    .every((e) => refusedIds.has(e.providerEventId));
+  const allRefused = everyEventRefused(events, refused);
   const text = `${DISPUTE_REFUSED}: ${refused.map((r) => `${r.providerEventId}: ${r.message}`).join("; ")}`;
   await tx
     .update(webhookInbox)

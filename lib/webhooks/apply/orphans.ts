@@ -4,15 +4,14 @@
 // the payment later learns its provider id, those events are linked to it and counted.
 import type { Tx } from "@/db/client";
 import {
-  DISPUTE_STAGES,
   DISPUTE_STATUSES,
   paymentEvents,
-  type DisputeStage,
   type DisputeStatus,
   type Payment,
   type PaymentEvent,
 } from "@/db/schema";
 import type { NormalizedEvent } from "@/lib/connections/providers/types";
+import { isDisputeStage } from "@/lib/disputes/transitions";
 import { and, eq, isNull, sql } from "drizzle-orm";
 
 /** Links this connection's unclaimed events for `providerPaymentId` to the payment. */
@@ -41,10 +40,6 @@ function text(value: unknown): string | undefined {
   return typeof value === "string" && value ? value : undefined;
 }
 
-function isStage(value: unknown): value is DisputeStage {
-  return (DISPUTE_STAGES as readonly unknown[]).includes(value);
-}
-
 function isStatus(value: unknown): value is DisputeStatus {
   return (DISPUTE_STATUSES as readonly unknown[]).includes(value);
 }
@@ -68,7 +63,7 @@ export function disputeFromRow(
       amountMinor: row.amountMinor ?? 0,
       currency: row.currency ?? "",
       ...(dueBy && { dueBy: new Date(dueBy) }),
-      ...(isStage(detail.disputeStage) && { stage: detail.disputeStage }),
+      ...(isDisputeStage(detail.disputeStage) && { stage: detail.disputeStage }),
       ...(isStatus(detail.disputeStatus) && { status: detail.disputeStatus }),
       ...(text(detail.providerStatus) && { providerStatus: text(detail.providerStatus) }),
       ...(text(detail.providerReason) && { providerReason: text(detail.providerReason) }),

@@ -1,3 +1,4 @@
+import type { DisputeStage } from "@/db/schema/disputes";
 import type {
   AttemptStatus,
   DisputeFactStatus,
@@ -39,8 +40,15 @@ export function dispute(
   providerDisputeId: string,
   status: DisputeFactStatus,
   second = 40,
+  stage?: DisputeStage,
 ): PaymentFact {
-  return { kind: "dispute", providerDisputeId, status, occurredAt: at(second) };
+  return {
+    kind: "dispute",
+    providerDisputeId,
+    status,
+    occurredAt: at(second),
+    ...(stage && { stage }),
+  };
 }
 
 // Small domains on purpose: equal timestamps, repeated ids and duplicate facts must be common.
@@ -88,6 +96,9 @@ export const disputeFact: fc.Arbitrary<PaymentFact> = fc.record(
     kind: fc.constant("dispute" as const),
     providerDisputeId: fc.constantFrom("dp_1", "dp_2"),
     status: fc.constantFrom<DisputeFactStatus>("opened", "updated", "won", "lost"),
+    stage: fc.option(fc.constantFrom<DisputeStage>("inquiry", "chargeback", "pre_arbitration"), {
+      nil: undefined,
+    }),
     occurredAt: second.map(at),
     amountMinor: fc.option(fc.constantFrom(1000, 5000), { nil: undefined }),
     currency: fc.option(fc.constantFrom("EUR", "USD"), { nil: undefined }),

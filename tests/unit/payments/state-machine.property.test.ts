@@ -75,14 +75,19 @@ function expectedStatus(facts: readonly PaymentFact[]): PaymentStatus {
   const inFlight = attempts
     .filter((f) => order.includes(f.status))
     .sort((a, b) => time(b) - time(a) || order.indexOf(b.status) - order.indexOf(a.status))[0];
+  // Per dispute, the fact of the latest stage (none named = chargeback), then the highest status.
   const disputes = new Map<string, string>();
+  const stageOrder = ["inquiry", "chargeback", "pre_arbitration"];
   const disputeOrder = ["opened", "updated", "won", "lost"];
+  const rank = (f: { stage?: string; status: string }) =>
+    stageOrder.indexOf(f.stage ?? "chargeback") * 10 + disputeOrder.indexOf(f.status);
+  const best = new Map<string, { stage?: string; status: string }>();
   for (const f of facts) {
     if (f.kind !== "dispute") continue;
-    const seen = disputes.get(f.providerDisputeId);
-    if (!seen || disputeOrder.indexOf(f.status) > disputeOrder.indexOf(seen))
-      disputes.set(f.providerDisputeId, f.status);
+    const seen = best.get(f.providerDisputeId);
+    if (!seen || rank(f) > rank(seen)) best.set(f.providerDisputeId, f);
   }
+  for (const [id, f] of best) disputes.set(id, f.status);
   const refunds = expectedRefunds(facts);
 
   const succeeded = attempts.some((f) => f.status === "succeeded");

@@ -234,6 +234,36 @@ describe("disputes", () => {
     expect(view).toMatchObject({ status: "disputed", disputeOpen: true });
   });
 
+  it("reopens at a later stage whatever the earlier one ended in, as the case does", () => {
+    // Adyen: CHARGEBACK_REVERSED (won), then SECOND_CHARGEBACK (pre-arbitration, open).
+    const reversed = dispute("dp_1", "won", 50, "chargeback");
+    const second = dispute("dp_1", "updated", 45, "pre_arbitration");
+    const reopened = inBothOrders([
+      ...captured,
+      dispute("dp_1", "opened", 40, "chargeback"),
+      reversed,
+      second,
+    ]);
+    expect(reopened).toMatchObject({ status: "disputed", disputeOpen: true });
+    expect(reopened.disputeOutcome).toBeUndefined();
+    // PREARBITRATION_LOST ends it for good; a late chargeback-stage event cannot undo that.
+    const lost = inBothOrders([
+      ...captured,
+      reversed,
+      second,
+      dispute("dp_1", "lost", 60, "pre_arbitration"),
+      dispute("dp_1", "won", 70, "chargeback"),
+    ]);
+    expect(lost).toMatchObject({ status: "disputed", disputeOpen: false, disputeOutcome: "lost" });
+    // An inquiry closed in the merchant's favour (Stripe warning_closed) then escalated.
+    const escalated = inBothOrders([
+      ...captured,
+      dispute("dp_2", "won", 41, "inquiry"),
+      dispute("dp_2", "opened", 42, "chargeback"),
+    ]);
+    expect(escalated).toMatchObject({ status: "disputed", disputeOpen: true });
+  });
+
   it("ignores an update that arrives after the dispute closed", () => {
     const won = viewOf(...captured, dispute("dp_1", "won", 50));
     const result = applyEvent(won, dispute("dp_1", "updated", 45));
