@@ -55,7 +55,9 @@ export const KNOWN_AUDIT_ACTIONS: Record<string, string> = {
   "refund_request.approved": "Refund request approved",
   "refund_request.created": "Refund requested for approval",
   "refund_request.declined": "Refund request declined",
+  "sandbox.dispute_escalated": "Sandbox dispute escalated",
   "sandbox.dispute_opened": "Sandbox dispute opened",
+  "sandbox.dispute_outcome": "Sandbox dispute decided",
   "webhook.reapplied": "Webhook re-applied",
 };
 

@@ -5,7 +5,6 @@
 import type { Db } from "@/db/client";
 import {
   connections,
-  disputes,
   merchants,
   payments,
   type Connection,
@@ -69,7 +68,8 @@ export interface EmitResult {
   scheduled: boolean;
 }
 
-async function findSandboxPayment(db: Db, where: SQL | undefined) {
+/** A Sandbox payment with its connection and merchant's name (also sandbox-disputes.ts's read). */
+export async function findSandboxPayment(db: Db, where: SQL | undefined) {
   const [row] = await db
     .select({ payment: payments, connection: connections, merchantName: merchants.name })
     .from(payments)
@@ -144,7 +144,8 @@ async function send(
   return statuses;
 }
 
-async function emit(
+/** Sends the events now, or after options.delayMs without making the caller wait. */
+export async function emitSandboxEvents(
   connection: Connection,
   payment: Payment,
   events: SandboxEvent[],
@@ -285,74 +286,4 @@ export async function deliverSandboxJob(
     { duplicate: payload.duplicate, outOfOrder: payload.outOfOrder },
     transport,
   );
-}
-
-/** A chargeback on a paid Sandbox payment, answerable within 7 days. */
-export async function openSandboxDispute(
-  db: Db,
-  merchantId: string,
-  paymentId: string,
-  reason = "fraudulent",
-  transport: SandboxTransport = fetch,
-): Promise<EmitResult> {
-  const row = await findSandboxPayment(
-    db,
-    and(eq(payments.merchantId, merchantId), eq(payments.id, paymentId)),
-  );
-  if (!row) throw new NotFoundError("This Sandbox payment");
-  const { payment, connection } = row;
-  if (!isPaid(payment.status) || payment.status === "disputed") {
-    throw new ConflictError("Only a paid, undisputed Sandbox payment can be disputed.");
-  }
-  const event = buildSandboxEvent({
-    type: "dispute.opened",
-    providerPaymentId: payment.providerPaymentId!,
-    paymentId: payment.id,
-    amountMinor: payment.amountMinor,
-    currency: payment.currency,
-    dispute: { reason, amountMinor: payment.amountMinor, currency: payment.currency },
-  });
-  return emit(connection, payment, [event], {}, transport);
-}
-
-/**
- * The card network's decision on an open Sandbox dispute: `dispute.won` or `dispute.lost` for the
- * same provider dispute id, signed and delivered like any other Sandbox webhook, so the case, the
- * payment and the figures move exactly as a real provider's outcome would move them.
- */
-export async function sendSandboxDisputeOutcome(
-  db: Db,
-  merchantId: string,
-  disputeId: string,
-  outcome: "won" | "lost",
-  transport: SandboxTransport = fetch,
-): Promise<EmitResult> {
-  const [dispute] = await db
-    .select()
-    .from(disputes)
-    .where(and(eq(disputes.merchantId, merchantId), eq(disputes.id, disputeId)));
-  if (!dispute) throw new NotFoundError("This dispute");
-  const row = await findSandboxPayment(
-    db,
-    and(eq(payments.merchantId, merchantId), eq(payments.id, dispute.paymentId)),
-  );
-  if (!row) throw new NotFoundError("This Sandbox dispute");
-  if (!["needs_response", "under_review"].includes(dispute.status)) {
-    throw new ConflictError("This dispute is already closed: the bank has decided.");
-  }
-  const { payment, connection } = row;
-  const event = buildSandboxEvent({
-    type: outcome === "won" ? "dispute.won" : "dispute.lost",
-    providerPaymentId: payment.providerPaymentId!,
-    paymentId: payment.id,
-    amountMinor: payment.amountMinor,
-    currency: payment.currency,
-    dispute: {
-      providerDisputeId: dispute.providerDisputeId,
-      reason: dispute.reason,
-      amountMinor: dispute.amountMinor,
-      currency: dispute.currency,
-    },
-  });
-  return emit(connection, payment, [event], {}, transport);
 }

@@ -1,8 +1,13 @@
 "use server";
 
 import { defineAction } from "@/lib/action";
-import { openSandboxDispute, sendSandboxDisputeOutcome } from "@/lib/connections/sandbox-emitter";
+import {
+  escalateSandboxDispute,
+  openSandboxDispute,
+  sendSandboxDisputeOutcome,
+} from "@/lib/connections/sandbox-disputes";
 import { SANDBOX_DISPUTE_REASONS } from "@/lib/disputes/reasons";
+import { SANDBOX_OPENING_STAGES, sandboxStageWords } from "@/lib/disputes/sandbox-stages";
 import { AppError } from "@/lib/errors";
 import { currencyExponent, parseMajorToMinor } from "@/lib/money";
 import { REFUND_REASON_CODES } from "@/lib/refunds/reason-codes";
@@ -148,18 +153,41 @@ export const sendSandboxDisputeOutcomeAction = defineAction({
   },
 });
 
+export const escalateSandboxDisputeAction = defineAction({
+  permission: "disputes.respond",
+  schema: z.object({ disputeId: id }),
+  handler: async ({ disputeId }, ctx) => {
+    // Sandbox disputes only; refused (ConflictError) when the case has no later stage.
+    const result = await escalateSandboxDispute(ctx.db, ctx.merchantId, disputeId);
+    await ctx.audit(ctx.db, {
+      action: "sandbox.dispute_escalated",
+      targetType: "dispute",
+      targetId: disputeId,
+      summary: `Simulated the cardholder's bank escalating a Sandbox dispute to ${sandboxStageWords(result.stage)}`,
+      after: { stage: result.stage },
+    });
+    revalidatePath(`/disputes/${disputeId}`);
+    return { paymentId: result.paymentId, stage: result.stage };
+  },
+});
+
 export const openSandboxDisputeAction = defineAction({
   permission: "disputes.respond",
-  schema: z.object({ paymentId: id, reason: z.enum(SANDBOX_DISPUTE_REASONS) }),
-  handler: async ({ paymentId, reason }, ctx) => {
+  schema: z.object({
+    paymentId: id,
+    reason: z.enum(SANDBOX_DISPUTE_REASONS),
+    // Older forms sent no stage: they opened a chargeback.
+    stage: z.enum(SANDBOX_OPENING_STAGES).default("chargeback"),
+  }),
+  handler: async ({ paymentId, reason, stage }, ctx) => {
     // The emitter scopes by merchant, accepts only Sandbox payments, and refuses unpaid ones.
-    const result = await openSandboxDispute(ctx.db, ctx.merchantId, paymentId, reason);
+    const result = await openSandboxDispute(ctx.db, ctx.merchantId, paymentId, { reason, stage });
     await ctx.audit(ctx.db, {
       action: "sandbox.dispute_opened",
       targetType: "payment",
       targetId: result.paymentId,
-      summary: `Opened a simulated ${reason} dispute on a Sandbox payment`,
-      after: { reason },
+      summary: `Opened a simulated ${reason} dispute (${sandboxStageWords(stage)}) on a Sandbox payment`,
+      after: { reason, stage },
     });
     revalidatePath(`/transactions/${result.paymentId}`);
     return { paymentId: result.paymentId };

@@ -2,10 +2,13 @@ import type { Db, DbHandle } from "@/db/client";
 import { disputes, type Payment } from "@/db/schema";
 import type { ServiceContext } from "@/lib/auth/context";
 import {
-  completeSandboxCheckout,
-  getSandboxCheckout,
+  escalateSandboxDispute,
   openSandboxDispute,
   sendSandboxDisputeOutcome,
+} from "@/lib/connections/sandbox-disputes";
+import {
+  completeSandboxCheckout,
+  getSandboxCheckout,
   type SandboxTransport,
 } from "@/lib/connections/sandbox-emitter";
 import { resetEnvCache } from "@/lib/env";
@@ -189,10 +192,16 @@ describe.each(ENGINES)("Sandbox emitter on %s", (engine) => {
   it("opens a dispute on a paid payment only", async () => {
     const unpaid = await newPayment();
     await expect(
-      openSandboxDispute(db, merchantId, unpaid.id, "fraudulent", toRoute),
+      openSandboxDispute(db, merchantId, unpaid.id, { reason: "fraudulent" }, toRoute),
     ).rejects.toBeInstanceOf(ConflictError);
     const payment = await paidPayment();
-    await openSandboxDispute(db, merchantId, payment.id, "product_not_received", toRoute);
+    await openSandboxDispute(
+      db,
+      merchantId,
+      payment.id,
+      { reason: "product_not_received" },
+      toRoute,
+    );
     expect((await paymentRow(db, merchantId, payment.id)).status).toBe("disputed");
     const [row] = await db
       .select()
@@ -212,7 +221,7 @@ describe.each(ENGINES)("Sandbox emitter on %s", (engine) => {
 
   it("sends the bank's outcome on an open dispute once: won closes the case", async () => {
     const payment = await paidPayment();
-    await openSandboxDispute(db, merchantId, payment.id, "fraudulent", toRoute);
+    await openSandboxDispute(db, merchantId, payment.id, { reason: "fraudulent" }, toRoute);
     const [opened] = await db
       .select()
       .from(disputes)
@@ -231,6 +240,92 @@ describe.each(ENGINES)("Sandbox emitter on %s", (engine) => {
     await expect(
       sendSandboxDisputeOutcome(db, merchantId, opened.id, "lost", toRoute),
     ).rejects.toBeInstanceOf(ConflictError);
+  });
+
+  async function disputeOf(paymentId: string) {
+    const rows = await db
+      .select()
+      .from(disputes)
+      .where(and(eq(disputes.merchantId, merchantId), eq(disputes.paymentId, paymentId)));
+    expect(rows).toHaveLength(1);
+    return rows[0];
+  }
+
+  const DAY = 86_400_000;
+
+  it("opens at the inquiry stage, then the bank escalates the same case to a chargeback", async () => {
+    const payment = await paidPayment();
+    const openedAt = new Date(Date.now() - 60_000);
+    await openSandboxDispute(
+      db,
+      merchantId,
+      payment.id,
+      { reason: "unrecognized", stage: "inquiry" },
+      toRoute,
+      openedAt,
+    );
+    const inquiry = await disputeOf(payment.id);
+    expect(inquiry).toMatchObject({ stage: "inquiry", status: "needs_response" });
+    expect(inquiry.dueBy!.getTime()).toBe(
+      Math.floor((openedAt.getTime() + 10 * DAY) / 1000) * 1000,
+    );
+
+    await escalateSandboxDispute(db, "mer_someoneElse", inquiry.id, toRoute).then(
+      () => expect.fail("another merchant escalated"),
+      (error: unknown) => expect(error).toMatchObject({ status: 404 }),
+    );
+    const escalatedAt = new Date();
+    const result = await escalateSandboxDispute(db, merchantId, inquiry.id, toRoute, escalatedAt);
+    expect(result).toMatchObject({ stage: "chargeback", deliveries: [200] });
+    const chargeback = await disputeOf(payment.id);
+    expect(chargeback).toMatchObject({
+      id: inquiry.id,
+      providerDisputeId: inquiry.providerDisputeId,
+      stage: "chargeback",
+      status: "needs_response",
+    });
+    expect(chargeback.dueBy!.getTime()).toBe(
+      Math.floor((escalatedAt.getTime() + 7 * DAY) / 1000) * 1000,
+    );
+    expect((await paymentRow(db, merchantId, payment.id)).status).toBe("disputed");
+  });
+
+  it("a won chargeback escalates to pre-arbitration, and pre-arbitration goes no further", async () => {
+    const payment = await paidPayment();
+    await openSandboxDispute(db, merchantId, payment.id, { stage: "chargeback" }, toRoute);
+    const opened = await disputeOf(payment.id);
+    expect(opened).toMatchObject({ stage: "chargeback", status: "needs_response" });
+    await sendSandboxDisputeOutcome(db, merchantId, opened.id, "won", toRoute);
+    expect(await disputeOf(payment.id)).toMatchObject({ status: "won", outcome: "won" });
+
+    await escalateSandboxDispute(db, merchantId, opened.id, toRoute);
+    const appeal = await disputeOf(payment.id);
+    expect(appeal).toMatchObject({
+      id: opened.id,
+      stage: "pre_arbitration",
+      status: "needs_response",
+      outcome: null,
+      closedAt: null,
+    });
+    expect(appeal.dueBy!.getTime()).toBeGreaterThan(opened.dueBy!.getTime());
+
+    await expect(escalateSandboxDispute(db, merchantId, opened.id, toRoute)).rejects.toThrow(
+      /already at pre-arbitration/,
+    );
+    await expect(escalateSandboxDispute(db, merchantId, opened.id, toRoute)).rejects.toBeInstanceOf(
+      ConflictError,
+    );
+  });
+
+  it("refuses to escalate a case the merchant lost: the cardholder already has the money", async () => {
+    const payment = await paidPayment();
+    await openSandboxDispute(db, merchantId, payment.id, {}, toRoute);
+    const opened = await disputeOf(payment.id);
+    await sendSandboxDisputeOutcome(db, merchantId, opened.id, "lost", toRoute);
+    await expect(escalateSandboxDispute(db, merchantId, opened.id, toRoute)).rejects.toBeInstanceOf(
+      ConflictError,
+    );
+    expect(await disputeOf(payment.id)).toMatchObject({ stage: "chargeback", status: "lost" });
   });
 
   it("posts over real HTTP to the app's own webhook URL by default", async () => {

@@ -335,9 +335,11 @@ describe.each(ENGINES)("every action refuses without its permission on %s", (eng
       disputeId: ids.disputeId,
       outcome: "won",
     },
+    "lib/payments/actions.ts#escalateSandboxDisputeAction": { disputeId: ids.disputeId },
     "lib/payments/actions.ts#openSandboxDisputeAction": {
       paymentId: ids.paymentId,
       reason: "fraudulent",
+      stage: "inquiry",
     },
     "lib/refunds/actions.ts#approveRefundRequestAction": { requestId: "rfq_1" },
     "lib/refunds/actions.ts#declineRefundRequestAction": { requestId: "rfq_1", note: "no" },

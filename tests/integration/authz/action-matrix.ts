@@ -34,6 +34,7 @@ export const ACTION_PERMISSIONS = {
   "lib/payments/actions.ts#recordManualRefundAction": "transactions.refund",
   "lib/payments/actions.ts#openSandboxDisputeAction": "disputes.respond",
   "lib/payments/actions.ts#sendSandboxDisputeOutcomeAction": "disputes.respond",
+  "lib/payments/actions.ts#escalateSandboxDisputeAction": "disputes.respond",
   "lib/refunds/actions.ts#approveRefundRequestAction": "refunds.approve",
   "lib/refunds/actions.ts#declineRefundRequestAction": "refunds.approve",
   "lib/refunds/actions.ts#setRefundLimitAction": "refunds.limits",

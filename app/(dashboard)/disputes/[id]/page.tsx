@@ -11,6 +11,7 @@ import { requirePagePermission } from "@/lib/auth/server";
 import { PROVIDERS } from "@/lib/connections/provider-catalog";
 import { getDisputeCase } from "@/lib/disputes/case";
 import { reasonLabel } from "@/lib/disputes/reasons";
+import { sandboxEscalation } from "@/lib/disputes/sandbox-stages";
 import { loadOr404 } from "@/lib/load-or-404";
 import { formatMoney } from "@/lib/money";
 import type { Metadata } from "next";
@@ -29,6 +30,8 @@ export default async function DisputeCasePage({ params }: { params: Promise<{ id
   const found = await loadOr404(getDisputeCase(ctx, id));
   const { dispute, detail, activity, assignee, assignable, timezone } = found;
   const now = new Date();
+  const open = OPEN.has(dispute.status);
+  const escalation = sandboxEscalation(dispute);
   return (
     <div className="space-y-6">
       <PageHeader
@@ -111,11 +114,15 @@ export default async function DisputeCasePage({ params }: { params: Promise<{ id
           )}
         </Card>
         {detail.payment.provider === "sandbox" &&
-        OPEN.has(dispute.status) &&
+        (open || escalation.ok) &&
         can(ctx.role, "disputes.respond") ? (
           <Card className="h-fit space-y-3 lg:col-start-3">
             <h2 className="text-base font-semibold">Simulated bank</h2>
-            <SandboxOutcome disputeId={dispute.id} />
+            <SandboxOutcome
+              disputeId={dispute.id}
+              open={open}
+              escalateTo={escalation.ok ? escalation.stage : null}
+            />
           </Card>
         ) : null}
       </div>

@@ -97,6 +97,8 @@ export function normalizeSandboxEvent(event: SandboxEvent): NormalizedEvent {
       amountMinor: data.dispute.amountMinor,
       currency: data.dispute.currency,
       ...(data.dispute.dueBy === undefined ? {} : { dueBy: new Date(data.dispute.dueBy * 1000) }),
+      ...(data.dispute.stage && { stage: data.dispute.stage }),
+      ...(data.dispute.status && { status: data.dispute.status }),
     },
   };
   return Object.fromEntries(

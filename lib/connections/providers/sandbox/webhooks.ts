@@ -8,6 +8,12 @@
 //
 // Several v1= entries may appear (secret rotation); one matching is enough. Deliveries whose
 // t is more than 5 minutes from the receiver's clock are refused as stale.
+import {
+  DISPUTE_STAGES,
+  DISPUTE_STATUSES,
+  type DisputeStage,
+  type DisputeStatus,
+} from "@/db/schema/disputes";
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { z } from "zod";
 import { PAYMENT_METHODS, type PaymentMethod } from "../types";
@@ -66,6 +72,9 @@ export const sandboxEventDataSchema = z.object({
       currency,
       /** Unix seconds. */
       dueBy: z.number().int().optional(),
+      /** Where the case stands; absent in older deliveries (the receiver assumes a chargeback). */
+      stage: z.enum(DISPUTE_STAGES).optional(),
+      status: z.enum(DISPUTE_STATUSES).optional(),
     })
     .optional(),
 });
@@ -112,6 +121,8 @@ export interface BuildSandboxEventInput {
     amountMinor?: number;
     currency?: string;
     dueBy?: Date;
+    stage?: DisputeStage;
+    status?: DisputeStatus;
   };
   id?: string;
   created?: Date;
@@ -158,6 +169,8 @@ export function buildSandboxEvent(input: BuildSandboxEventInput): SandboxEvent {
                 : input.type === "dispute.opened"
                   ? created + 7 * 86400
                   : undefined,
+              stage: input.dispute?.stage,
+              status: input.dispute?.status,
             }
           : undefined,
     },

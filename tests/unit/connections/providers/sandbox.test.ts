@@ -366,6 +366,41 @@ describe("Sandbox parseWebhook", () => {
     expect(lost.dispute?.dueBy).toBeUndefined();
   });
 
+  it("carries a dispute's stage, status and due date through the signed delivery", async () => {
+    const escalated = await deliver({
+      type: "dispute.updated",
+      ...payment,
+      dispute: {
+        providerDisputeId: "sbxdp_1",
+        stage: "pre_arbitration",
+        status: "needs_response",
+        dueBy: at(T + 10 * 86400),
+      },
+    });
+    expect(escalated.dispute).toMatchObject({
+      providerDisputeId: "sbxdp_1",
+      stage: "pre_arbitration",
+      status: "needs_response",
+      dueBy: at(T + 10 * 86400),
+    });
+    // Older deliveries name no stage: the receiver decides (a chargeback), not the parser.
+    const plain = await deliver({ type: "dispute.opened", ...payment });
+    expect(plain.dispute).not.toHaveProperty("stage");
+    expect(plain.dispute).not.toHaveProperty("status");
+    const bogus = buildSandboxEvent({ type: "dispute.opened", ...payment, created: at(T) });
+    const body = JSON.stringify({
+      ...bogus,
+      data: { ...bogus.data, dispute: { ...bogus.data.dispute, stage: "arbitration" } },
+    });
+    expect(
+      await sandboxConnector.parseWebhook(
+        ctx,
+        request(body, signSandboxWebhook(body, credentials.webhookSecret, T)),
+        at(T),
+      ),
+    ).toMatchObject({ ok: false, reason: "malformed" });
+  });
+
   it("refuses bad signatures, stale deliveries and malformed bodies without throwing", async () => {
     const event = buildSandboxEvent({ type: "payment.succeeded", ...payment, created: at(T) });
     const delivery = signedSandboxDelivery(event, credentials.webhookSecret, T);
