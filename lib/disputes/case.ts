@@ -1,6 +1,7 @@
 // The dispute's case page: the dispute, its payment and conversation, the activity (provider
-// events, refusals, notes, assignments) and who it may be assigned to; and the two writes a
-// support agent makes on it — a note, an assignment — each audited in its own transaction.
+// events, refusals, notes, assignments), who it may be assigned to, the customer's other
+// payments and disputes and the provider's latest webhook (case-history.ts); and the two writes
+// a support agent makes on it — a note, an assignment — each audited in its own transaction.
 import { disputeEvents, disputes, memberships, merchants, users, type Dispute } from "@/db/schema";
 import { auditAs } from "@/lib/audit/record";
 import { assertCan, type ReadContext, type ServiceContext } from "@/lib/auth/context";
@@ -11,6 +12,12 @@ import { getPaymentDetail, type PaymentDetail } from "@/lib/payments/detail";
 import { and, asc, eq, inArray } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { z } from "zod";
+import {
+  latestDisputePayload,
+  listCustomerHistory,
+  type CustomerHistory,
+  type ProviderPayload,
+} from "./case-history";
 import { loadDispute } from "./evidence/queries";
 
 export interface CaseActivity {
@@ -37,6 +44,10 @@ export interface DisputeCase {
   /** Members who may work the case (their role may respond to disputes). */
   assignable: CaseMember[];
   timezone: string;
+  /** The same customer's other payments and disputes, in this merchant and the dispute's mode. */
+  customer: CustomerHistory;
+  /** The latest provider webhook about this dispute; null without webhooks.view_payloads. */
+  providerPayload: ProviderPayload | null;
 }
 
 export const noteSchema = z.object({
@@ -66,30 +77,36 @@ export async function getDisputeCase(ctx: ServiceContext, disputeId: string): Pr
   assertCan(ctx, "disputes.view");
   const dispute = await loadDispute(ctx, disputeId);
   const actor = alias(users, "actor");
-  const [detail, activity, assignable, [merchant]] = await Promise.all([
-    getPaymentDetail(ctx, dispute.paymentId),
-    ctx.db
-      .select({
-        id: disputeEvents.id,
-        kind: disputeEvents.kind,
-        occurredAt: disputeEvents.occurredAt,
-        body: disputeEvents.body,
-        rawType: disputeEvents.rawType,
-        toStatus: disputeEvents.toStatus,
-        actorName: actor.name,
-      })
-      .from(disputeEvents)
-      .leftJoin(actor, eq(actor.id, disputeEvents.actorUserId))
-      .where(
-        and(eq(disputeEvents.merchantId, ctx.merchantId), eq(disputeEvents.disputeId, disputeId)),
-      )
-      .orderBy(asc(disputeEvents.occurredAt), asc(disputeEvents.id)),
-    listResponders(ctx),
-    ctx.db
-      .select({ timezone: merchants.timezone })
-      .from(merchants)
-      .where(eq(merchants.id, ctx.merchantId)),
-  ]);
+  const [[detail, customer], activity, assignable, [merchant], providerPayload] = await Promise.all(
+    [
+      getPaymentDetail(ctx, dispute.paymentId).then(
+        async (detail) =>
+          [detail, await listCustomerHistory(ctx, dispute, detail.payment)] as const,
+      ),
+      ctx.db
+        .select({
+          id: disputeEvents.id,
+          kind: disputeEvents.kind,
+          occurredAt: disputeEvents.occurredAt,
+          body: disputeEvents.body,
+          rawType: disputeEvents.rawType,
+          toStatus: disputeEvents.toStatus,
+          actorName: actor.name,
+        })
+        .from(disputeEvents)
+        .leftJoin(actor, eq(actor.id, disputeEvents.actorUserId))
+        .where(
+          and(eq(disputeEvents.merchantId, ctx.merchantId), eq(disputeEvents.disputeId, disputeId)),
+        )
+        .orderBy(asc(disputeEvents.occurredAt), asc(disputeEvents.id)),
+      listResponders(ctx),
+      ctx.db
+        .select({ timezone: merchants.timezone })
+        .from(merchants)
+        .where(eq(merchants.id, ctx.merchantId)),
+      latestDisputePayload(ctx, dispute),
+    ],
+  );
   return {
     dispute,
     detail,
@@ -97,6 +114,8 @@ export async function getDisputeCase(ctx: ServiceContext, disputeId: string): Pr
     assignee: assignable.find((m) => m.userId === dispute.assigneeUserId) ?? null,
     assignable,
     timezone: merchant?.timezone ?? "UTC",
+    customer,
+    providerPayload,
   };
 }
 
