@@ -25,6 +25,7 @@ export const ID_PREFIXES = {
   audit: "aud",
   job: "job",
   session: "ses",
+  notification: "ntf",
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

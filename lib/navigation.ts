@@ -25,6 +25,12 @@ export const NAV_ITEMS: NavItem[] = [
   { href: "/disputes", label: "Disputes", permission: "disputes.view", icon: "⚑" },
   { href: "/refunds", label: "Refund requests", permission: "refunds.approve", icon: "↺" },
   { href: "/alerts", label: "Alerts", permission: "alerts.view", icon: "⚠" },
+  {
+    href: "/notifications",
+    label: "Notifications",
+    permission: "notifications.view",
+    icon: "✉",
+  },
   { href: "/team", label: "Team", permission: "team.view", icon: "☺" },
   { href: "/audit", label: "Audit log", permission: "audit.view", icon: "☰" },
 ];

@@ -1,5 +1,6 @@
 import { LiveAlerts } from "@/components/alerts/live-alerts";
 import { StepUpProvider } from "@/components/auth/step-up";
+import { LiveNotifications } from "@/components/notifications/live-notifications";
 import { MerchantSwitcher } from "@/components/shell/merchant-switcher";
 import { MobileNav } from "@/components/shell/mobile-nav";
 import { Sidebar, type SidebarItem } from "@/components/shell/sidebar";
@@ -10,6 +11,7 @@ import { getRequestContext, secondFactorPath } from "@/lib/auth/server";
 import { signOutAction } from "@/lib/auth/sign-in-action";
 import { viewModeFor } from "@/lib/mode";
 import { navFor } from "@/lib/navigation";
+import { countUnreadNotifications } from "@/lib/notifications/inbox";
 import Link from "next/link";
 import { redirect } from "next/navigation";
 
@@ -24,6 +26,8 @@ export default async function DashboardLayout({ children }: { children: React.Re
   const attention = can(ctx.role, "alerts.view")
     ? await countAlertsNeedingAttention(ctx, viewMode)
     : 0;
+  // Notifications carries the member's own unread count (deadline reminders), in that mode.
+  const unread = await countUnreadNotifications(ctx, viewMode);
   const items: SidebarItem[] = navFor(ctx.role).map(({ href, label, icon }) => ({
     href,
     label,
@@ -32,6 +36,12 @@ export default async function DashboardLayout({ children }: { children: React.Re
       badge: {
         count: attention,
         label: attention === 1 ? "alert needs attention" : "alerts need attention",
+      },
+    }),
+    ...(href === "/notifications" && {
+      badge: {
+        count: unread,
+        label: unread === 1 ? "unread notification" : "unread notifications",
       },
     }),
   }));
@@ -85,6 +95,7 @@ export default async function DashboardLayout({ children }: { children: React.Re
       <main className="min-w-0 flex-1 px-4 py-4 md:px-8 md:py-6">
         {viewMode === "test" ? <TestDataBanner /> : null}
         {can(ctx.role, "alerts.view") ? <LiveAlerts mode={viewMode} /> : null}
+        <LiveNotifications mode={viewMode} />
         <StepUpProvider>{children}</StepUpProvider>
       </main>
     </div>

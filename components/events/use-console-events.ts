@@ -24,7 +24,7 @@ export interface LiveAlert {
 
 const RETRY_REFUSED_MS = 20_000;
 
-type Kind = "payment" | "alert" | "conversation";
+type Kind = "payment" | "alert" | "conversation" | "notification";
 type Listener = (data: { id: string }) => void;
 
 // One EventSource per mode for the whole tab, shared by every component that listens (the
@@ -51,7 +51,7 @@ function open(mode: string, stream: SharedStream): void {
   const source = new EventSource(`/api/events?mode=${mode}`);
   stream.source = source;
   source.addEventListener("ready", () => setConnection(stream, "live"));
-  for (const kind of ["payment", "alert", "conversation"] as const) {
+  for (const kind of ["payment", "alert", "conversation", "notification"] as const) {
     source.addEventListener(kind, (message) => {
       try {
         const data = JSON.parse((message as MessageEvent<string>).data) as { id?: unknown };
@@ -82,7 +82,12 @@ function acquire(mode: string): SharedStream {
       source: null,
       retry: undefined,
       connection: "connecting",
-      listeners: { payment: new Set(), alert: new Set(), conversation: new Set() },
+      listeners: {
+        payment: new Set(),
+        alert: new Set(),
+        conversation: new Set(),
+        notification: new Set(),
+      },
       watchers: new Set(),
     };
     streams.set(mode, stream);
@@ -162,4 +167,12 @@ export function connectionLabel(connection: LiveConnection): { text: string; dot
     case "offline":
       return { text: "Live updates unavailable — reload to try again", dot: "bg-slate-400" };
   }
+}
+
+/** The member's own new notifications in `mode` (ids only; the shell re-reads its badge). */
+export function useNotificationEvents(
+  mode: "test" | "live",
+  onNotification: (notification: { id: string }) => void,
+): LiveConnection {
+  return useConsoleEvents(mode, "notification", onNotification);
 }

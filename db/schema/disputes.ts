@@ -63,6 +63,10 @@ export const disputes = pgTable(
     primaryKey({ columns: [t.merchantId, t.id] }),
     uniqueIndex("disputes_provider_key").on(t.merchantId, t.connectionId, t.providerDisputeId),
     index("disputes_status_due_idx").on(t.merchantId, t.status, t.dueBy),
+    // The reminder sweep, across merchants: only cases still waiting for an answer.
+    index("disputes_awaiting_due_idx")
+      .on(t.dueBy)
+      .where(sql`${t.status} = 'needs_response'`),
     index("disputes_payment_idx").on(t.merchantId, t.paymentId),
     index("disputes_updated_idx").on(t.merchantId, t.updatedAt),
     check(

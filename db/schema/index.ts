@@ -6,6 +6,7 @@ export * from "./conversations";
 export * from "./disputes";
 export * from "./flows";
 export * from "./lookups";
+export * from "./notifications";
 export * from "./ops";
 export * from "./payments";
 export * from "./refund-approvals";

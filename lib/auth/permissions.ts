@@ -10,6 +10,8 @@ const OK__ = true;
 //                                   owner  admin  support analyst
 const MATRIX = {
   "overview.view": [OK__, OK__, OK__, OK__],
+  // A member's own notifications (deadline reminders): each sees only theirs.
+  "notifications.view": [OK__, OK__, OK__, OK__],
   "transactions.view": [OK__, OK__, OK__, OK__],
   "transactions.refund": [OK__, OK__, OK__, ____],
   // Approving someone else's refund request; the approver's own refund limit must cover it.

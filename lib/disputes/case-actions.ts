@@ -3,6 +3,7 @@
 import { defineAction } from "@/lib/action";
 import { revalidatePath } from "next/cache";
 import { addDisputeNote, assignDispute, assignSchema, noteSchema } from "./case";
+import { sendDisputeReminders } from "./reminders";
 
 export const addDisputeNoteAction = defineAction({
   permission: "disputes.respond",
@@ -19,6 +20,14 @@ export const assignDisputeAction = defineAction({
   schema: assignSchema,
   handler: async (input, ctx) => {
     const result = await assignDispute(ctx, input);
+    // A case already close to its deadline: the new assignee is reminded now, not at the next
+    // sweep (the same dedupe keys, so the sweep adds nothing after it).
+    if (result.assigneeUserId) {
+      await sendDisputeReminders(ctx.db, new Date(), {
+        merchantId: ctx.merchantId,
+        disputeId: input.disputeId,
+      });
+    }
     revalidatePath(`/disputes/${input.disputeId}`);
     revalidatePath("/disputes");
     return result;

@@ -9,7 +9,8 @@ import type { ChannelListener } from "@/lib/events/pg-listener";
 import { sql } from "drizzle-orm";
 import { z } from "zod";
 
-export type ConsoleEventKind = "payment" | "alert" | "conversation";
+// A notification event is for one member: the stream passes it on only to its owner.
+export type ConsoleEventKind = "payment" | "alert" | "conversation" | "notification";
 export interface ConsoleEvent {
   kind: ConsoleEventKind;
   merchantId: string;
@@ -20,7 +21,7 @@ export interface ConsoleEvent {
 export const CONSOLE_EVENTS_CHANNEL = "parley_console_events";
 
 const EventSchema = z.object({
-  kind: z.enum(["payment", "alert", "conversation"]),
+  kind: z.enum(["payment", "alert", "conversation", "notification"]),
   merchantId: z.string().min(1).max(100),
   mode: z.enum(["test", "live"]),
   id: z.string().min(1).max(200),

@@ -18,6 +18,7 @@ import {
   readPaymentSummary,
 } from "@/lib/events/queries";
 import { checkRateLimit, type RateLimit } from "@/lib/http/rate-limit";
+import { isOwnNotification } from "@/lib/notifications/inbox";
 
 export const HEARTBEAT_MS = 15_000;
 /** A stream ends after this long; the browser reconnects, and the session is checked again. */
@@ -151,6 +152,11 @@ export async function openConsoleStream(
         } else if (event.kind === "conversation") {
           const conversation = await readConversationSummary(scope, scope.mode, event.id);
           if (conversation) sendEvent("conversation", conversation);
+        } else if (event.kind === "notification") {
+          // Someone's reminder: only its owner hears of it (the badge re-reads the count).
+          const scoped = { ...scope, user: { id: scope.userId, email: "", name: "" } };
+          if (await isOwnNotification(scoped, scope.mode, event.id))
+            sendEvent("notification", { id: event.id });
         } else if (can(scope.role, "alerts.view")) {
           // The alert's own reader belongs to the alerts domain; the id is enough to re-read it.
           sendEvent("alert", { id: event.id });

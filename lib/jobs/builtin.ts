@@ -5,6 +5,11 @@ import { ALERTS_EVERY_MS, ALERTS_JOB, evaluateAllMerchants } from "@/lib/alerts/
 import { refreshRollups, ROLLUP_EVERY_MS, ROLLUP_JOB } from "@/lib/analytics/rollup-job";
 import { SANDBOX_DELIVERY_JOB } from "@/lib/connections/sandbox-completions";
 import { deliverSandboxJob } from "@/lib/connections/sandbox-emitter";
+import {
+  DISPUTE_REMINDERS_EVERY_MS,
+  DISPUTE_REMINDERS_JOB,
+  sendDisputeReminders,
+} from "@/lib/disputes/reminders";
 import { env } from "@/lib/env";
 import { reconcileStalePayments } from "@/lib/payments/reconcile";
 import { reconcilePendingRefunds } from "@/lib/payments/refund-reconcile";
@@ -49,6 +54,11 @@ export function registerBuiltinJobHandlers(): void {
     await refreshRollups(db, now);
     return { repeatAt: new Date(now.getTime() + ROLLUP_EVERY_MS) };
   });
+  // Dispute deadlines 5 days and 1 day out: the assignee (or the owners and admins) is told.
+  registerJobHandler(DISPUTE_REMINDERS_JOB, async (_job, { db, now }) => {
+    await sendDisputeReminders(db, now);
+    return { repeatAt: new Date(now.getTime() + DISPUTE_REMINDERS_EVERY_MS) };
+  });
   registerJobHandler(PAYPAL_CAPTURE_JOB, capturePayPalOrderJob);
   // A delayed Sandbox webhook whose in-process timer was lost to a restart.
   registerJobHandler(SANDBOX_DELIVERY_JOB, (job, { db }) => deliverSandboxJob(db, job));
@@ -67,4 +77,9 @@ export async function ensureRecurringJobs(db: Db, now: Date = new Date()): Promi
     dedupeKey: ALERTS_JOB,
   });
   await enqueueJob(db, SYSTEM_MERCHANT_ID, { kind: ROLLUP_JOB, runAt: now, dedupeKey: ROLLUP_JOB });
+  await enqueueJob(db, SYSTEM_MERCHANT_ID, {
+    kind: DISPUTE_REMINDERS_JOB,
+    runAt: now,
+    dedupeKey: DISPUTE_REMINDERS_JOB,
+  });
 }

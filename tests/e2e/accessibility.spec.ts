@@ -77,6 +77,7 @@ async function discoverTargets(page: Page): Promise<Target[]> {
     { name: "dispute case", path: evidence.replace(/\/evidence$/, "") },
     { name: "dispute evidence", path: evidence },
     { name: "alerts", path: "/alerts" },
+    { name: "notifications", path: "/notifications" },
     { name: "hosted chat", path: new URL(chatHref!).pathname, public: true },
     { name: "sandbox checkout", path: new URL(checkoutUrl).pathname, public: true },
   ];

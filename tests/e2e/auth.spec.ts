@@ -13,6 +13,7 @@ const EXPECTED_NAV: Record<keyof typeof ROLE_LOGINS, string[]> = {
     "Disputes",
     "Refund requests",
     "Alerts",
+    "Notifications",
     "Team",
     "Audit log",
   ],
@@ -27,6 +28,7 @@ const EXPECTED_NAV: Record<keyof typeof ROLE_LOGINS, string[]> = {
     "Disputes",
     "Refund requests",
     "Alerts",
+    "Notifications",
     "Team",
     "Audit log",
   ],
@@ -40,6 +42,7 @@ const EXPECTED_NAV: Record<keyof typeof ROLE_LOGINS, string[]> = {
     "Disputes",
     "Refund requests",
     "Alerts",
+    "Notifications",
   ],
   analyst: [
     "Overview",
@@ -50,6 +53,7 @@ const EXPECTED_NAV: Record<keyof typeof ROLE_LOGINS, string[]> = {
     "Analytics",
     "Disputes",
     "Alerts",
+    "Notifications",
   ],
 };
 

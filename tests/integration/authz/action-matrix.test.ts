@@ -234,7 +234,21 @@ describe.each(ENGINES)("every action refuses without its permission on %s", (eng
       amountMinor: 1_000,
       currency: "EUR",
     });
+    const notificationId = newId("notification");
+    await db.insert(schema.notifications).values({
+      merchantId,
+      id: notificationId,
+      userId: owner.user.id,
+      mode: "live",
+      kind: "dispute.due_soon",
+      subjectId: disputeId,
+      dedupeKey: `dispute:${disputeId}:chargeback:5d`,
+      title: "Dispute response due in 4 days",
+      body: "EUR 10.00 · Fraudulent",
+      href: `/disputes/${disputeId}`,
+    });
     ids = {
+      notificationId,
       disputeId,
       conversationId,
       merchantId,
@@ -376,6 +390,9 @@ describe.each(ENGINES)("every action refuses without its permission on %s", (eng
     "lib/disputes/case-actions.ts#assignDisputeAction": {
       disputeId: ids.disputeId,
       assigneeUserId: null,
+    },
+    "lib/notifications/actions.ts#markNotificationsReadAction": {
+      notificationId: ids.notificationId,
     },
     "lib/alerts/actions.ts#acknowledgeAlertAction": { alertId: ids.alertId },
     "lib/alerts/actions.ts#snoozeAlertAction": { alertId: ids.alertId, minutes: 60 },

@@ -45,6 +45,7 @@ export const ACTION_PERMISSIONS = {
   "lib/disputes/evidence/actions.ts#recheckDisputeResponseAction": "disputes.respond",
   "lib/disputes/case-actions.ts#addDisputeNoteAction": "disputes.respond",
   "lib/disputes/case-actions.ts#assignDisputeAction": "disputes.assign",
+  "lib/notifications/actions.ts#markNotificationsReadAction": "notifications.view",
   "lib/alerts/actions.ts#acknowledgeAlertAction": "alerts.acknowledge",
   "lib/alerts/actions.ts#snoozeAlertAction": "alerts.acknowledge",
   "lib/alerts/actions.ts#createAlertRuleAction": "alerts.manage",

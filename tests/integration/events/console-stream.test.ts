@@ -2,7 +2,7 @@
 // the role, resumable with Last-Event-ID (a forged one is ignored), bounded per member, and
 // leak-free over 1,000 connects and disconnects.
 import { setDbHandle, type Db, type DbHandle } from "@/db/client";
-import { payments, type Mode } from "@/db/schema";
+import { notifications, payments, users, type Mode } from "@/db/schema";
 import type { Role } from "@/db/schema/auth";
 import { eventBusReady, eventListenerCount, publishEvent, stopEventBus } from "@/lib/events/bus";
 import {
@@ -167,6 +167,42 @@ describe.each(ENGINES)("console event stream on %s", (engine) => {
       expect(Number(frame.id)).toBeGreaterThan(0);
     } finally {
       await stream.close();
+    }
+  });
+
+  it("passes a notification to its own member only", async () => {
+    const [x, y] = [scope(merchantA, "live", "support"), scope(merchantA, "live", "support")];
+    for (const s of [x, y]) {
+      await db.insert(users).values({
+        id: s.userId,
+        email: `${s.userId}@example.test`,
+        name: "member",
+        passwordHash: "x",
+      });
+    }
+    const id = newId("notification");
+    await db.insert(notifications).values({
+      merchantId: merchantA,
+      id,
+      userId: x.userId,
+      mode: "live",
+      kind: "dispute.due_soon",
+      subjectId: "dsp_1",
+      dedupeKey: "dispute:dsp_1:chargeback:5d",
+      title: "Dispute response due in 4 days",
+      body: "…",
+      href: "/disputes/dsp_1",
+    });
+    const streams = await Promise.all([x, y].map(async (s) => sse((await open(s)).response)));
+    try {
+      for (const stream of streams) await stream.until((f) => f.event === "ready");
+      await publishEvent(db, { kind: "notification", merchantId: merchantA, mode: "live", id });
+      const frame = await streams[0].until((f) => f.event === "notification");
+      expect(JSON.parse(frame.data!)).toEqual({ id });
+      await settle();
+      expect(streams[1].events("notification")).toEqual([]);
+    } finally {
+      for (const stream of streams) await stream.close();
     }
   });
 

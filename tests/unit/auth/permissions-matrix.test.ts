@@ -11,6 +11,7 @@ const EXPECTED: Record<
   [owner: boolean, admin: boolean, support: boolean, analyst: boolean]
 > = {
   "overview.view": [Y, Y, Y, Y],
+  "notifications.view": [Y, Y, Y, Y],
   "transactions.view": [Y, Y, Y, Y],
   "transactions.refund": [Y, Y, Y, _],
   "refunds.approve": [Y, Y, Y, _],
