@@ -1,6 +1,7 @@
 import { expect, test } from "@playwright/test";
 import { readFile } from "node:fs/promises";
 import { ROLE_LOGINS, setTestDataView, signIn } from "./fixtures";
+import { seriousViolations } from "./fixtures-axe";
 import { addSandboxConnection, createTestPayment, uniqueLabel } from "./fixtures-connections";
 
 // A receipt that is a PDF by its bytes, as a support user would attach it.
@@ -32,6 +33,8 @@ test("a support user answers a Sandbox dispute: pre-filled evidence, pack, recei
   await expect(desk.getByTestId("live-desk-state")).toHaveText("Live");
   await desk.evaluate(() => ((window as unknown as { deskMark: number }).deskMark = 1));
   await page.getByLabel("Dispute reason").selectOption("product_not_received");
+  // An inquiry first (a retrieval request); the bank escalates it on the case page below.
+  await page.getByRole("radio", { name: /^Inquiry/ }).check();
   await page.getByRole("button", { name: "Open a dispute" }).click();
   await expect(desk.getByRole("link", { name: "€18.40" })).toBeVisible({ timeout: 10_000 });
   expect(await desk.evaluate(() => (window as unknown as { deskMark?: number }).deskMark)).toBe(1);
@@ -103,11 +106,27 @@ test("a support user answers a Sandbox dispute: pre-filled evidence, pack, recei
   await expect(activity).toContainText("parcel left with a neighbour");
   await page.getByRole("button", { name: "Assign to me" }).click();
   await expect(activity).toContainText("Assigned to");
-  // The Sandbox's simulated bank decides: the outcome arrives by webhook and closes the case.
+  // The provider's details name its dispute id; the customer's other payments say there are none.
+  const stage = page.getByTestId("dispute-stage");
+  await expect(stage).toHaveText("Inquiry");
+  await expect(page.getByTestId("provider-dispute-id")).toHaveText(/^sbxdp_[0-9a-f]+$/);
+  await expect(page.getByRole("heading", { name: "Other payments", exact: true })).toBeVisible();
+  await expect(page.getByText("No other payments from this customer")).toBeVisible();
+  expect(await seriousViolations(page)).toEqual([]);
+  // The Sandbox's simulated bank escalates the inquiry: the same case, open again as a chargeback.
+  await page.getByRole("button", { name: "Escalate to chargeback" }).click();
+  await expect(stage).toHaveText("Chargeback");
+  await expect(page.getByRole("button", { name: "Bank decides: won" })).toBeVisible();
+  // It decides: the outcome arrives by webhook and closes the case.
   await page.getByRole("button", { name: "Bank decides: won" }).click();
   await expect(page.getByText("Won").first()).toBeVisible();
   await expect(page.getByRole("button", { name: "Bank decides: won" })).toHaveCount(0);
   await expect(activity).toContainText("won");
+  // The cardholder's bank appeals: pre-arbitration reopens the case, and goes no further.
+  await page.getByRole("button", { name: "Escalate to pre-arbitration" }).click();
+  await expect(stage).toHaveText("Pre-arbitration");
+  await expect(page.getByRole("button", { name: "Bank decides: won" })).toBeVisible();
+  await expect(page.getByRole("button", { name: /^Escalate/ })).toHaveCount(0);
 
   // The desk's "Assigned to me" view of the test data lists it.
   await page.goto("/disputes?mine=1");

@@ -64,7 +64,9 @@ export default async function DisputeCasePage({ params }: { params: Promise<{ id
         </div>
         <div>
           <div className="text-xs text-slate-500">Stage</div>
-          <div className="mt-1 font-medium">{STAGE_LABELS[dispute.stage]}</div>
+          <div className="mt-1 font-medium" data-testid="dispute-stage">
+            {STAGE_LABELS[dispute.stage]}
+          </div>
         </div>
         <div>
           <div className="text-xs text-slate-500">Respond by ({timezone})</div>
