@@ -308,6 +308,8 @@ describe.each(ENGINES)("Sandbox emitter on %s", (engine) => {
       closedAt: null,
     });
     expect(appeal.dueBy!.getTime()).toBeGreaterThan(opened.dueBy!.getTime());
+    // The payment folds disputes by stage too: the appeal holds the money again.
+    expect((await paymentRow(db, merchantId, payment.id)).status).toBe("disputed");
 
     await expect(escalateSandboxDispute(db, merchantId, opened.id, toRoute)).rejects.toThrow(
       /already at pre-arbitration/,
