@@ -140,6 +140,10 @@ export async function sendSandboxDisputeOutcome(
       reason: dispute.reason,
       amountMinor: dispute.amountMinor,
       currency: dispute.currency,
+      // The decision is for the stage the case is at: a pre-arbitration won ends the appeal
+      // (without it the payment would read it as a chargeback's, outranked by the appeal).
+      stage: dispute.stage,
+      status: outcome,
     },
   });
   return emitSandboxEvents(connection, payment, [event], {}, transport);

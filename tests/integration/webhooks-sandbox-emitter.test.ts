@@ -317,6 +317,15 @@ describe.each(ENGINES)("Sandbox emitter on %s", (engine) => {
     await expect(escalateSandboxDispute(db, merchantId, opened.id, toRoute)).rejects.toBeInstanceOf(
       ConflictError,
     );
+
+    // The bank decides the appeal: the case and the payment end it together.
+    await sendSandboxDisputeOutcome(db, merchantId, opened.id, "won", toRoute);
+    expect(await disputeOf(payment.id)).toMatchObject({
+      stage: "pre_arbitration",
+      status: "won",
+      outcome: "won",
+    });
+    expect((await paymentRow(db, merchantId, payment.id)).status).toBe("succeeded");
   });
 
   it("refuses to escalate a case the merchant lost: the cardholder already has the money", async () => {
