@@ -5,8 +5,8 @@ import { markNotificationsReadAction } from "@/lib/notifications/actions";
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 
-/** "Mark read" for one notification, or "Mark all read" without an id. */
-export function MarkRead({ notificationId, label }: { notificationId?: string; label: string }) {
+/** "Mark read" for one notification (named by `label`), or "Mark all read" without an id. */
+export function MarkRead({ notificationId, label }: { notificationId?: string; label?: string }) {
   const router = useRouter();
   const [error, setError] = useState<string | null>(null);
   const [pending, startTransition] = useTransition();

@@ -7,7 +7,12 @@ import {
   SANDBOX_DISPUTE_REASONS,
   type SandboxDisputeReason,
 } from "@/lib/disputes/reasons";
-import { SANDBOX_OPENING_STAGES, type SandboxOpeningStage } from "@/lib/disputes/sandbox-stages";
+import {
+  SANDBOX_DEADLINES,
+  SANDBOX_OPENING_STAGES,
+  type SandboxDeadline,
+  type SandboxOpeningStage,
+} from "@/lib/disputes/sandbox-stages";
 import { openSandboxDisputeAction } from "@/lib/payments/actions";
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
@@ -23,11 +28,18 @@ const STAGE_CHOICES: Record<SandboxOpeningStage, { label: string; hint: string }
   },
 };
 
+const DEADLINE_LABELS: Record<SandboxDeadline, string> = {
+  standard: "The stage's usual window",
+  "2d": "In 2 days (rehearse the reminders)",
+  "20h": "In 20 hours (the last day)",
+};
+
 /** Sandbox only: simulates the customer's bank opening a dispute, delivered as a signed webhook. */
 export function OpenDisputeButton({ paymentId }: { paymentId: string }) {
   const router = useRouter();
   const [reason, setReason] = useState<SandboxDisputeReason>("fraudulent");
   const [stage, setStage] = useState<SandboxOpeningStage>("chargeback");
+  const [deadline, setDeadline] = useState<SandboxDeadline>("standard");
   const [error, setError] = useState<string | null>(null);
   const [done, setDone] = useState(false);
   const [pending, startTransition] = useTransition();
@@ -69,13 +81,33 @@ export function OpenDisputeButton({ paymentId }: { paymentId: string }) {
             </Select>
           </Field>
         </div>
+        <div className="w-full max-w-72">
+          <Field label="Answer by" name="dispute-deadline">
+            <Select
+              name="dispute-deadline"
+              value={deadline}
+              onChange={(e) => setDeadline(e.target.value as SandboxDeadline)}
+            >
+              {SANDBOX_DEADLINES.map((d) => (
+                <option key={d} value={d}>
+                  {DEADLINE_LABELS[d]}
+                </option>
+              ))}
+            </Select>
+          </Field>
+        </div>
         <Button
           type="button"
           variant="secondary"
           disabled={pending}
           onClick={() =>
             startTransition(async () => {
-              const result = await openSandboxDisputeAction({ paymentId, reason, stage });
+              const result = await openSandboxDisputeAction({
+                paymentId,
+                reason,
+                stage,
+                deadline,
+              });
               if (result.ok) {
                 setError(null);
                 setDone(true);

@@ -14,6 +14,7 @@ import {
 import {
   sandboxDisputeDueBy,
   sandboxEscalation,
+  type SandboxDeadline,
   type SandboxOpeningStage,
 } from "@/lib/disputes/sandbox-stages";
 import { ConflictError, NotFoundError } from "@/lib/errors";
@@ -28,11 +29,11 @@ export async function openSandboxDispute(
   db: Db,
   merchantId: string,
   paymentId: string,
-  input: { reason?: string; stage?: SandboxOpeningStage } = {},
+  input: { reason?: string; stage?: SandboxOpeningStage; deadline?: SandboxDeadline } = {},
   transport: SandboxTransport = fetch,
   now = new Date(),
 ): Promise<EmitResult> {
-  const { reason = "fraudulent", stage = "chargeback" } = input;
+  const { reason = "fraudulent", stage = "chargeback", deadline = "standard" } = input;
   const row = await findSandboxPayment(
     db,
     and(eq(payments.merchantId, merchantId), eq(payments.id, paymentId)),
@@ -55,7 +56,7 @@ export async function openSandboxDispute(
       currency: payment.currency,
       stage,
       status: "needs_response",
-      dueBy: sandboxDisputeDueBy(stage, now),
+      dueBy: sandboxDisputeDueBy(stage, now, deadline),
     },
   });
   return emitSandboxEvents(connection, payment, [event], {}, transport);

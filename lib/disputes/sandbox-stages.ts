@@ -19,8 +19,25 @@ export const SANDBOX_RESPONSE_DAYS: Record<DisputeStage, number> = {
 
 const DAY_MS = 86_400_000;
 
-export function sandboxDisputeDueBy(stage: DisputeStage, from: Date): Date {
-  return new Date(from.getTime() + SANDBOX_RESPONSE_DAYS[stage] * DAY_MS);
+/**
+ * When the simulated bank wants the answer: the stage's usual window, or a tighter one to
+ * rehearse the last days of a case (the 5-day and 1-day reminders, the red countdown).
+ */
+export const SANDBOX_DEADLINES = ["standard", "2d", "20h"] as const;
+export type SandboxDeadline = (typeof SANDBOX_DEADLINES)[number];
+const TIGHT_DEADLINE_MS: Record<Exclude<SandboxDeadline, "standard">, number> = {
+  "2d": 2 * DAY_MS,
+  "20h": 20 * 3_600_000,
+};
+
+export function sandboxDisputeDueBy(
+  stage: DisputeStage,
+  from: Date,
+  deadline: SandboxDeadline = "standard",
+): Date {
+  const window =
+    deadline === "standard" ? SANDBOX_RESPONSE_DAYS[stage] * DAY_MS : TIGHT_DEADLINE_MS[deadline];
+  return new Date(from.getTime() + window);
 }
 
 const STAGE_WORDS: Record<DisputeStage, string> = {

@@ -7,7 +7,11 @@ import {
   sendSandboxDisputeOutcome,
 } from "@/lib/connections/sandbox-disputes";
 import { SANDBOX_DISPUTE_REASONS } from "@/lib/disputes/reasons";
-import { SANDBOX_OPENING_STAGES, sandboxStageWords } from "@/lib/disputes/sandbox-stages";
+import {
+  SANDBOX_DEADLINES,
+  SANDBOX_OPENING_STAGES,
+  sandboxStageWords,
+} from "@/lib/disputes/sandbox-stages";
 import { AppError } from "@/lib/errors";
 import { currencyExponent, parseMajorToMinor } from "@/lib/money";
 import { REFUND_REASON_CODES } from "@/lib/refunds/reason-codes";
@@ -178,16 +182,21 @@ export const openSandboxDisputeAction = defineAction({
     reason: z.enum(SANDBOX_DISPUTE_REASONS),
     // Older forms sent no stage: they opened a chargeback.
     stage: z.enum(SANDBOX_OPENING_STAGES).default("chargeback"),
+    deadline: z.enum(SANDBOX_DEADLINES).default("standard"),
   }),
-  handler: async ({ paymentId, reason, stage }, ctx) => {
+  handler: async ({ paymentId, reason, stage, deadline }, ctx) => {
     // The emitter scopes by merchant, accepts only Sandbox payments, and refuses unpaid ones.
-    const result = await openSandboxDispute(ctx.db, ctx.merchantId, paymentId, { reason, stage });
+    const result = await openSandboxDispute(ctx.db, ctx.merchantId, paymentId, {
+      reason,
+      stage,
+      deadline,
+    });
     await ctx.audit(ctx.db, {
       action: "sandbox.dispute_opened",
       targetType: "payment",
       targetId: result.paymentId,
       summary: `Opened a simulated ${reason} dispute (${sandboxStageWords(stage)}) on a Sandbox payment`,
-      after: { reason, stage },
+      after: { reason, stage, deadline },
     });
     revalidatePath(`/transactions/${result.paymentId}`);
     return { paymentId: result.paymentId };

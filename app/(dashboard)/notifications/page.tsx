@@ -25,7 +25,7 @@ export default async function Page() {
       <PageHeader
         title="Notifications"
         description={`What needs you in ${mode === "test" ? "test" : "live"} mode: dispute deadlines 5 days and 1 day ahead, for the cases assigned to you (or every unassigned case, for owners and admins).`}
-        actions={unread > 0 ? <MarkRead label="Mark all notifications read" /> : undefined}
+        actions={unread > 0 ? <MarkRead /> : undefined}
       />
       {items.length === 0 ? (
         <EmptyState title="Nothing for you yet">

@@ -15,6 +15,19 @@ describe("Sandbox dispute stages", () => {
     expect(SANDBOX_RESPONSE_DAYS.pre_arbitration).toBeGreaterThan(0);
   });
 
+  it("gives a tighter window on request, whatever the stage", () => {
+    const from = new Date("2025-03-01T12:00:00Z");
+    expect(sandboxDisputeDueBy("inquiry", from, "2d").toISOString()).toBe(
+      "2025-03-03T12:00:00.000Z",
+    );
+    expect(sandboxDisputeDueBy("chargeback", from, "20h").toISOString()).toBe(
+      "2025-03-02T08:00:00.000Z",
+    );
+    expect(sandboxDisputeDueBy("chargeback", from, "standard")).toEqual(
+      sandboxDisputeDueBy("chargeback", from),
+    );
+  });
+
   it("escalates an inquiry to a chargeback and a won chargeback to pre-arbitration", () => {
     expect(sandboxEscalation({ stage: "inquiry", status: "needs_response" })).toEqual({
       ok: true,
