@@ -1,6 +1,9 @@
+import { DisputeStatusBadge, STAGE_LABELS } from "@/components/disputes/status-badge";
 import { Badge, type Tone } from "@/components/ui/badge";
 import type { Dispute } from "@/db/schema/disputes";
 import type { Refund } from "@/db/schema/payments";
+import { disputeMoney, type MoneyDirection } from "@/lib/disputes/money";
+import { reasonLabel } from "@/lib/disputes/reasons";
 import { formatDateTime } from "@/lib/format/time";
 import { formatMoney } from "@/lib/money";
 import { isRefundReasonCode, REFUND_REASON_LABELS } from "@/lib/refunds/reason-codes";
@@ -12,12 +15,11 @@ const REFUND_TONES: Record<string, { tone: Tone; label: string }> = {
   failed: { tone: "red", label: "Failed" },
 };
 
-const DISPUTE_TONES: Record<string, { tone: Tone; label: string }> = {
-  needs_response: { tone: "red", label: "Needs response" },
-  under_review: { tone: "amber", label: "Under review" },
-  won: { tone: "green", label: "Won" },
-  lost: { tone: "red", label: "Lost" },
-  accepted: { tone: "slate", label: "Accepted" },
+const MONEY_TONES: Record<MoneyDirection, string> = {
+  none: "text-slate-600",
+  held: "text-amber-800",
+  returned: "text-green-800",
+  lost: "text-red-700",
 };
 
 type RefundRow = Pick<
@@ -33,7 +35,7 @@ type RefundRow = Pick<
 >;
 type DisputeRow = Pick<
   Dispute,
-  "id" | "reason" | "amountMinor" | "currency" | "status" | "dueBy" | "openedAt"
+  "id" | "reason" | "amountMinor" | "currency" | "status" | "stage" | "dueBy" | "openedAt"
 >;
 
 export function RefundsList({ refunds }: { refunds: RefundRow[] }) {
@@ -77,15 +79,21 @@ export function DisputesList({ disputes }: { disputes: DisputeRow[] }) {
   return (
     <ul className="divide-y divide-slate-100 text-sm" aria-label="Disputes">
       {disputes.map((d) => {
-        const status = DISPUTE_TONES[d.status] ?? { tone: "slate" as const, label: d.status };
+        const money = disputeMoney(d);
         return (
           <li key={d.id} className="flex flex-wrap items-center justify-between gap-2 py-2">
             <span className="font-medium tabular-nums">
               {formatMoney(d.amountMinor, d.currency)}
             </span>
-            <Badge tone={status.tone}>{status.label}</Badge>
+            <span className="flex flex-wrap items-center gap-1">
+              <Badge tone="slate">{STAGE_LABELS[d.stage]}</Badge>
+              <DisputeStatusBadge status={d.status} />
+            </span>
+            <span className={`w-full text-xs font-medium ${MONEY_TONES[money.direction]}`}>
+              {money.text}
+            </span>
             <span className="w-full text-xs text-slate-500">
-              {d.reason.replaceAll("_", " ")} · opened {formatDateTime(d.openedAt)}
+              {reasonLabel(d.reason)} · opened {formatDateTime(d.openedAt)}
               {d.dueBy ? ` · respond by ${formatDateTime(d.dueBy)}` : ""}
             </span>
             <span className="flex gap-3">

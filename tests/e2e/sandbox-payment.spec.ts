@@ -99,5 +99,9 @@ test("3-D Secure then a partial refund and a simulated dispute, all from the con
   await page.getByLabel("Dispute reason").selectOption("product_not_received");
   await page.getByRole("button", { name: "Open a dispute" }).click();
   await expect(page.getByTestId("payment-status")).toContainText("Disputed", { timeout: 15_000 });
-  await expect(page.getByRole("list", { name: "Disputes" })).toContainText("product not received");
+  const disputesList = page.getByRole("list", { name: "Disputes" });
+  await expect(disputesList).toContainText("Product not received");
+  // A chargeback holds the money while the case is open, in words beside the status.
+  await expect(disputesList).toContainText("Chargeback");
+  await expect(disputesList).toContainText("withdrawn while the case is open");
 });
