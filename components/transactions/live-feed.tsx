@@ -14,7 +14,9 @@ import {
 } from "@/components/events/use-console-events";
 import { useThrottledRefresh } from "@/components/events/use-throttled-refresh";
 import { Button } from "@/components/ui/button";
+import type { PaymentStatus } from "@/lib/connections/providers/types";
 import { useCallback, useEffect, useRef, useState } from "react";
+import { announceLiveStatus } from "./live-status-store";
 
 /** Scrolled further than this from the top counts as reading. */
 const TOP_SLACK_PX = 80;
@@ -117,6 +119,8 @@ function LiveFeedControls({ mode }: { mode: "test" | "live" }) {
           setHeld(heldRef.current);
           return;
         }
+        // The row's badge changes now; the refresh brings the rest of the row (and new rows).
+        announceLiveStatus(payment.id, payment.status as PaymentStatus, payment.updatedAt);
         toHighlight.current.add(payment.id);
         schedule();
       },

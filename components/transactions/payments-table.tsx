@@ -7,6 +7,7 @@ import { formatMoney } from "@/lib/money";
 import type { PaymentListRow } from "@/lib/payments/queries";
 import Link from "next/link";
 import { CHANNEL_NAMES } from "./filter-labels";
+import { LiveStatusBadge } from "./live-status-badge";
 import { PaymentFlags, PaymentStatusBadge } from "./payment-status-badge";
 
 export type PaymentRow = Pick<
@@ -23,6 +24,7 @@ export type PaymentRow = Pick<
   | "flags"
   | "mode"
 > &
+  Partial<Pick<Payment, "updatedAt">> &
   // Names instead of ids (listPayments looks them up in one batched query each).
   Partial<Pick<PaymentListRow, "channel" | "flowName" | "channelLabel" | "connectionLabel">>;
 
@@ -64,7 +66,15 @@ export function PaymentsTable({ payments }: { payments: PaymentRow[] }) {
               {formatMoney(p.amountMinor, p.currency)}
             </Td>
             <Td>
-              <PaymentStatusBadge status={p.status} />
+              {p.updatedAt ? (
+                <LiveStatusBadge
+                  paymentId={p.id}
+                  status={p.status}
+                  updatedAt={p.updatedAt.getTime()}
+                />
+              ) : (
+                <PaymentStatusBadge status={p.status} />
+              )}
             </Td>
             <Td>
               {p.connectionLabel ?? PROVIDERS[p.provider]?.name ?? p.provider}
