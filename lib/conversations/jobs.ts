@@ -18,6 +18,7 @@ import {
   FlowTimerPayloadSchema,
   PAYMENT_EVENT_JOB,
 } from "@/lib/conversations/engine/timers";
+import { tellAgentPaymentOutcome } from "@/lib/conversations/inbox/payment-outcome";
 import { reminderFactsFor } from "@/lib/conversations/reminders";
 import type { ConversationInput, ReminderFacts } from "@/lib/flows/runtime/types";
 import { registerJobHandler } from "@/lib/jobs/runner";
@@ -49,6 +50,15 @@ export async function runFlowTimerJob(job: Job, ctx: JobContext): Promise<void> 
 
 export async function runPaymentEventJob(job: Job, ctx: JobContext): Promise<void> {
   const payload = PaymentEventJobPayloadSchema.parse(job.payload);
+  // An agent's payment request is no step of the bot's: its outcome is told from the Inbox side.
+  const told = await tellAgentPaymentOutcome(
+    ctx.db,
+    job.merchantId,
+    payload.paymentId,
+    payload.status,
+    ctx.now,
+  );
+  if (told) return;
   await handlePaymentUpdate(ctx.db, job.merchantId, payload.paymentId, payload.status, {
     now: ctx.now,
   });

@@ -167,6 +167,12 @@ export const PHRASES = {
     zh: "您的付款链接已过期。如需新的链接，请随时联系我们。",
     id: "Tautan pembayaran Anda sudah kedaluwarsa. Hubungi kami kapan saja jika Anda ingin tautan baru.",
   },
+  agent_payment_failed: {
+    en: "Your payment of {{amount}} didn't go through. Reply here and we'll help you.",
+    fr: "Votre paiement de {{amount}} n'a pas abouti. Répondez ici et nous vous aiderons.",
+    zh: "您支付的 {{amount}} 未成功。请在此回复，我们会为您提供帮助。",
+    id: "Pembayaran Anda sebesar {{amount}} tidak berhasil. Balas di sini dan kami akan membantu Anda.",
+  },
   payments_unavailable: {
     en: "Online payment isn't available right now. A member of our team will help you here.",
     fr: "Le paiement en ligne n'est pas disponible pour le moment. Un membre de notre équipe va vous aider ici.",

@@ -4,6 +4,7 @@ import {
   conversationHandoffs,
   conversationMessages,
   conversations,
+  jobs,
   payments,
 } from "@/db/schema";
 import type { ServiceContext } from "@/lib/auth/context";
@@ -22,7 +23,9 @@ import {
   requestPayment,
   takeOverConversation,
 } from "@/lib/conversations/inbox/service";
-import { registerConversationJobs } from "@/lib/conversations/jobs";
+import { registerConversationJobs, runPaymentEventJob } from "@/lib/conversations/jobs";
+import { getConversationDetail } from "@/lib/conversations/queries";
+import { eventBusReady, stopEventBus, subscribeEvents, type ConsoleEvent } from "@/lib/events/bus";
 import type { FlowGraph } from "@/lib/flows/graph";
 import { phrase } from "@/lib/flows/i18n";
 import { runDueJobs } from "@/lib/jobs/runner";
@@ -109,6 +112,7 @@ describe.each(ENGINES)("the Inbox on %s", (engine) => {
     ).id;
   });
   afterAll(async () => {
+    await stopEventBus();
     setDbHandle(undefined);
     await Promise.all([telegram?.close(), meta?.close()]);
     await handle?.close();
@@ -376,20 +380,60 @@ describe.each(ENGINES)("the Inbox on %s", (engine) => {
         currency: "EUR",
       }),
     );
-    const response = await handleWebhookRequest(
-      db,
-      connectionId,
-      new Request(`${APP_URL}/api/webhooks/${connectionId}`, {
-        method: "POST",
-        headers: {
-          "content-type": "application/json",
-          [SANDBOX_SIGNATURE_HEADER]: signSandboxWebhook(body, webhookSecret),
-        },
-        body,
-      }),
+    const deliverPaid = () =>
+      handleWebhookRequest(
+        db,
+        connectionId,
+        new Request(`${APP_URL}/api/webhooks/${connectionId}`, {
+          method: "POST",
+          headers: {
+            "content-type": "application/json",
+            [SANDBOX_SIGNATURE_HEADER]: signSandboxWebhook(body, webhookSecret),
+          },
+          body,
+        }),
+      );
+    expect((await deliverPaid()).status).toBe(200);
+    const live: ConsoleEvent[] = [];
+    const unsubscribe = subscribeEvents((event) => live.push(event));
+    try {
+      await eventBusReady();
+      await runDueJobs(db, new Date(Date.now() + 1000));
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    } finally {
+      unsubscribe();
+    }
+    // The Inbox and the conversation page hear of the receipt at once.
+    expect(live).toContainEqual(
+      expect.objectContaining({ kind: "conversation", merchantId, id: chat.id }),
     );
-    expect(response.status).toBe(200);
-    await runDueJobs(db, new Date(Date.now() + 1000));
+    // The paid event delivered again, and the job run again (a retry): still one receipt.
+    expect((await deliverPaid()).status).toBe(200);
+    await runDueJobs(db, new Date(Date.now() + 2000));
+    const [paidJob] = await db
+      .select()
+      .from(jobs)
+      .where(and(eq(jobs.merchantId, merchantId), eq(jobs.dedupeKey, `${payment.id}:succeeded`)));
+    expect(paidJob).toBeDefined();
+    await runPaymentEventJob(paidJob, { db, now: new Date() });
+    const receipts = (await messagesOf(chat.id)).filter(
+      (m) => (m.body as { kind: string }).kind === "receipt",
+    );
+    expect(receipts).toHaveLength(1);
+    const said = phrase("receipt", "en")
+      .replace("{{total}}", "€12.50")
+      .replace("{{reference}}", payment.id);
+    expect(receipts[0].body).toMatchObject({
+      kind: "receipt",
+      text: `${said} ${phrase("receipt_test_mode", "en")}`,
+      amountMinor: 1250,
+      currency: "EUR",
+      reference: payment.id,
+      delivery: { status: "not_needed" },
+    });
+    expect(receipts[0].createdAt.getTime()).toBeGreaterThan(links[0].createdAt.getTime());
+    const transcript = await getConversationDetail(support, chat.id);
+    expect(transcript?.messages.filter((m) => m.view?.kind === "receipt")).toHaveLength(1);
     const [paid] = await db
       .select()
       .from(payments)
