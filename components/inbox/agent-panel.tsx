@@ -11,6 +11,7 @@ import type { ActionResult } from "@/lib/action";
 import {
   closeConversationAction,
   handBackAction,
+  reassignAction,
   replyAction,
   requestPaymentAction,
   takeOverAction,
@@ -32,6 +33,8 @@ export interface AgentPanelProps {
   windowClosesAt: string | null;
   hasWindow: boolean;
   steps: { id: string; label: string }[];
+  /** Owners and admins: members the held chat can move to; null: the viewer may not reassign. */
+  reassignTo: { userId: string; name: string }[] | null;
   payment: { connectionLabel: string; currency: string; methods: string[] } | null;
 }
 
@@ -105,6 +108,14 @@ export function AgentPanel(props: AgentPanelProps) {
       ) : props.ended ? null : (
         <TakeOver conversationId={conversationId} />
       )}
+      {props.reassignTo && props.handoffStatus === "assigned" && !props.ended ? (
+        <ReassignForm
+          // A new holder changes who can be chosen: start again from the new list.
+          key={props.reassignTo.map((m) => m.userId).join(" ")}
+          conversationId={conversationId}
+          members={props.reassignTo}
+        />
+      ) : null}
     </div>
   );
 }
@@ -151,6 +162,66 @@ function TakeOver({ conversationId }: { conversationId: string }) {
       </p>
       <FormError message={failure?.error} />
     </div>
+  );
+}
+
+function ReassignForm({
+  conversationId,
+  members,
+}: {
+  conversationId: string;
+  members: { userId: string; name: string }[];
+}) {
+  const [assigneeUserId, setAssignee] = useState(members[0]?.userId ?? "");
+  const { pending, failure, done, run } = useAction();
+  if (members.length === 0)
+    return (
+      <p className="border-t border-slate-100 pt-4 text-sm text-slate-600">
+        Nobody else on the team may take conversations over. Invite a support member under Team.
+      </p>
+    );
+  return (
+    <form
+      className="space-y-2 border-t border-slate-100 pt-4"
+      aria-label="Reassign"
+      onSubmit={(event) => {
+        event.preventDefault();
+        run(
+          () => reassignAction({ conversationId, assigneeUserId }),
+          (data) => (data.changed ? "Reassigned" : "Already theirs"),
+        );
+      }}
+    >
+      <Field
+        label="Reassign to"
+        name="reassign-to"
+        error={failure?.fieldErrors?.assigneeUserId}
+        hint="They hold the chat from now on; the current holder can no longer reply."
+      >
+        <Select
+          id="reassign-to"
+          value={assigneeUserId}
+          onChange={(e) => setAssignee(e.target.value)}
+        >
+          {members.map((member) => (
+            <option key={member.userId} value={member.userId}>
+              {member.name}
+            </option>
+          ))}
+        </Select>
+      </Field>
+      <div className="flex items-center gap-3">
+        <Button type="submit" variant="secondary" disabled={pending || !assigneeUserId}>
+          {pending ? "Reassigning…" : "Reassign"}
+        </Button>
+        <span role="status" className="text-sm text-emerald-700">
+          {done}
+        </span>
+      </div>
+      {failure && !failure.fieldErrors?.assigneeUserId ? (
+        <FormError message={failure.error} />
+      ) : null}
+    </form>
   );
 }
 

@@ -27,6 +27,7 @@ export const KNOWN_AUDIT_ACTIONS: Record<string, string> = {
   "conversation.handed_back": "Conversation handed back to the bot",
   "conversation.message_sent": "Message sent to a customer",
   "conversation.payment_requested": "Payment request sent in a chat",
+  "conversation.reassigned": "Conversation reassigned",
   "conversation.taken_over": "Conversation taken over",
   "dispute.accepted": "Dispute accepted",
   "dispute.evidence_saved": "Dispute evidence saved",

@@ -25,6 +25,8 @@ const MATRIX = {
   "inbox.view": [OK__, OK__, OK__, OK__],
   // Taking a chat from the bot, replying, payment requests, handing back, closing.
   "conversations.takeover": [OK__, OK__, OK__, ____],
+  // Moving a chat a teammate holds to another member (or to oneself): the team's leads only.
+  "conversations.reassign": [OK__, OK__, ____, ____],
   "flows.view": [OK__, OK__, OK__, OK__],
   "flows.edit": [OK__, OK__, ____, ____],
   "flows.publish": [OK__, OK__, ____, ____],

@@ -1,10 +1,12 @@
 "use server";
 
 import { defineAction } from "@/lib/action";
+import { reassignConversation } from "./reassign";
 import {
   closeSchema,
   handBackSchema,
   paymentRequestSchema,
+  reassignSchema,
   replySchema,
   takeOverSchema,
 } from "./schemas";
@@ -47,4 +49,10 @@ export const closeConversationAction = defineAction({
     await service.closeConversation(ctx, input);
     return { closed: true };
   },
+});
+
+export const reassignAction = defineAction({
+  permission: "conversations.reassign",
+  schema: reassignSchema,
+  handler: (input, ctx) => reassignConversation(ctx, input),
 });

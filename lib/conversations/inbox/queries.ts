@@ -21,6 +21,7 @@ import type { PaymentStatus } from "@/lib/connections/providers/types";
 import { loadStepEnvironment } from "@/lib/conversations/engine/environment";
 import { NotFoundError } from "@/lib/errors";
 import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
+import { listInboxAgents, type InboxMember } from "./reassign";
 import { paymentRequestOptions, type PaymentRequestOptions } from "./service";
 
 /** The most entries the Inbox shows at once; it says so when there are more. */
@@ -164,6 +165,10 @@ export interface InboxPanel {
   steps: FlowStepOption[];
   /** Where a payment request goes; null when no connection of the conversation's mode fits. */
   paymentOptions: PaymentRequestOptions | null;
+  /** The viewer (owner, admin) may move the held conversation to another member. */
+  mayReassign: boolean;
+  /** Who it can move to: members who may take chats over, the holder left out. */
+  reassignTo: InboxMember[];
 }
 
 export async function getInboxPanel(
@@ -209,6 +214,14 @@ export async function getInboxPanel(
       }));
     paymentOptions = env ? await paymentRequestOptions(ctx.db, c).catch(() => null) : null;
   }
+  const mayReassign =
+    can(ctx.role, "conversations.reassign") &&
+    !c.isSimulation &&
+    row.handoff?.status === "assigned" &&
+    !["completed", "expired", "abandoned"].includes(c.status);
+  const reassignTo = mayReassign
+    ? (await listInboxAgents(ctx)).filter((m) => m.userId !== row.handoff?.assignedUserId)
+    : [];
   return {
     conversationId: c.id,
     conversationStatus: c.status,
@@ -227,5 +240,7 @@ export async function getInboxPanel(
     lastCustomerMessageAt: last,
     steps,
     paymentOptions,
+    mayReassign,
+    reassignTo,
   };
 }

@@ -47,5 +47,12 @@ export const handBackSchema = z.object({
 });
 export type HandBackInput = z.infer<typeof handBackSchema>;
 
+export const reassignSchema = z.object({
+  conversationId,
+  /** The member who holds it next: another teammate, or the one reassigning. */
+  assigneeUserId: z.string().trim().min(1, "Choose a member").max(100),
+});
+export type ReassignInput = z.infer<typeof reassignSchema>;
+
 export const closeSchema = z.object({ conversationId });
 export type CloseInput = z.infer<typeof closeSchema>;

@@ -50,14 +50,18 @@ import {
 } from "./schemas";
 import { decideInbox, type InboxCommand } from "./takeover";
 
-interface Facts {
+export interface Facts {
   conversation: Conversation;
   handoff: (ConversationHandoff & { assignedName: string | null }) | null;
   lastCustomerMessageAt: Date | null;
 }
 
 /** The conversation under its row lock, who holds it, and when the customer last wrote. */
-async function readFacts(tx: Tx, merchantId: string, conversationId: string): Promise<Facts> {
+export async function readFacts(
+  tx: Tx,
+  merchantId: string,
+  conversationId: string,
+): Promise<Facts> {
   const [conversation] = await tx
     .select()
     .from(conversations)
@@ -105,7 +109,7 @@ function decide(ctx: ServiceContext, command: InboxCommand, facts: Facts) {
   return decision;
 }
 
-function announce(tx: Tx, conversation: Conversation): Promise<void> {
+export function announce(tx: Tx, conversation: Conversation): Promise<void> {
   return publishEvent(tx, {
     kind: "conversation",
     merchantId: conversation.merchantId,

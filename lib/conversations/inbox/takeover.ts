@@ -36,6 +36,40 @@ const VERBS: Record<InboxCommand, string> = {
   close: "close it",
 };
 
+export type ReassignDecision =
+  { ok: true; changed: boolean } | { ok: false; code: InboxRefusal; reason: string };
+
+/**
+ * An owner or admin moving a held conversation to another member (or to themselves). Only a
+ * held one: a waiting chat is anyone's to take, and the bot's own chats are taken over first.
+ */
+export function decideReassign(facts: {
+  conversation: ConversationFacts;
+  handoff: HandoffFacts;
+  assigneeUserId: string;
+}): ReassignDecision {
+  const { conversation, handoff, assigneeUserId } = facts;
+  if (conversation.isSimulation)
+    return {
+      ok: false,
+      code: "simulation",
+      reason: "This is a simulator test; there is no customer to answer.",
+    };
+  if (ENDED.includes(conversation.status) || handoff.status === "closed")
+    return {
+      ok: false,
+      code: "ended",
+      reason: "This conversation is closed, so it can no longer be reassigned.",
+    };
+  if (handoff.status !== "assigned")
+    return {
+      ok: false,
+      code: "not_held",
+      reason: "Nobody holds this conversation: take it over instead of reassigning it.",
+    };
+  return { ok: true, changed: handoff.assignedUserId !== assigneeUserId };
+}
+
 export function decideInbox(
   command: InboxCommand,
   facts: { conversation: ConversationFacts; handoff: HandoffFacts; actorUserId: string },

@@ -421,6 +421,10 @@ describe.each(ENGINES)("every action refuses without its permission on %s", (eng
     "lib/conversations/inbox/actions.ts#closeConversationAction": {
       conversationId: ids.conversationId,
     },
+    "lib/conversations/inbox/actions.ts#reassignAction": {
+      conversationId: ids.conversationId,
+      assigneeUserId: ids.memberId,
+    },
   });
 
   /** Rows in every table: any insert, delete or audited update changes it. */

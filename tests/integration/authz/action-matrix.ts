@@ -57,6 +57,7 @@ export const ACTION_PERMISSIONS = {
   "lib/conversations/inbox/actions.ts#requestPaymentAction": "conversations.takeover",
   "lib/conversations/inbox/actions.ts#handBackAction": "conversations.takeover",
   "lib/conversations/inbox/actions.ts#closeConversationAction": "conversations.takeover",
+  "lib/conversations/inbox/actions.ts#reassignAction": "conversations.reassign",
 } as const satisfies Record<string, Permission>;
 
 // The actions that move money or change credentials, roles or security: refused without a fresh

@@ -6,6 +6,7 @@ import {
   conversations,
   jobs,
   payments,
+  users,
 } from "@/db/schema";
 import type { ServiceContext } from "@/lib/auth/context";
 import { createChannel } from "@/lib/channels/records";
@@ -15,7 +16,8 @@ import {
   signSandboxWebhook,
 } from "@/lib/connections/providers/sandbox/webhooks";
 import { handleInbound } from "@/lib/conversations/engine";
-import { listInbox } from "@/lib/conversations/inbox/queries";
+import { getInboxPanel, listInbox } from "@/lib/conversations/inbox/queries";
+import { reassignConversation } from "@/lib/conversations/inbox/reassign";
 import {
   closeConversation,
   handBackConversation,
@@ -74,6 +76,7 @@ describe.each(ENGINES)("the Inbox on %s", (engine) => {
   let owner: ServiceContext;
   let support: ServiceContext;
   let support2: ServiceContext;
+  let admin: ServiceContext;
   let analyst: ServiceContext;
   let stranger: ServiceContext;
   let flowId: string;
@@ -92,6 +95,9 @@ describe.each(ENGINES)("the Inbox on %s", (engine) => {
     const merchant = await merchantWithRoles(db);
     ({ merchantId, owner, support, analyst } = merchant);
     support2 = await contextFor(db, merchantId, "support");
+    admin = await contextFor(db, merchantId, "admin");
+    // Two support agents told apart by name in refusals and audit summaries.
+    await db.update(users).set({ name: "Budi" }).where(eq(users.id, support2.user.id));
     const other = await merchantWithRoles(db, "Nusantara Batik");
     stranger = other.owner;
     ({ id: connectionId, webhookSecret } = await sandboxConnection(owner));
@@ -332,6 +338,89 @@ describe.each(ENGINES)("the Inbox on %s", (engine) => {
         requestKey: "closed-pay-1",
       }),
     ).rejects.toMatchObject({ status: 409, message: expect.stringMatching(/closed/) });
+  });
+
+  it("an admin reassigns a held conversation: the new holder replies, the previous one is refused with the new name, support may not reassign", async () => {
+    const chat = await openWebChat();
+    await chat.say("human");
+    await takeOverConversation(support, { conversationId: chat.id });
+    // Support may not move a chat, not even one they hold.
+    await expect(
+      reassignConversation(support, { conversationId: chat.id, assigneeUserId: support2.user.id }),
+    ).rejects.toMatchObject({ status: 403 });
+    // Only a member who may take chats over: not the analyst, not another merchant's owner.
+    for (const assigneeUserId of [analyst.user.id, stranger.user.id])
+      await expect(
+        reassignConversation(admin, { conversationId: chat.id, assigneeUserId }),
+      ).rejects.toMatchObject({ status: 422 });
+    await expect(
+      reassignConversation(stranger, { conversationId: chat.id, assigneeUserId: support2.user.id }),
+    ).rejects.toMatchObject({ status: 404 });
+
+    expect(
+      await reassignConversation(admin, {
+        conversationId: chat.id,
+        assigneeUserId: support2.user.id,
+      }),
+    ).toEqual({ changed: true });
+    expect(await handoffOf(chat.id)).toMatchObject({
+      status: "assigned",
+      assignedUserId: support2.user.id,
+    });
+    // The conversation shows who holds it now, to the previous holder too.
+    const seen = await getInboxPanel({ ...support, userId: support.user.id }, chat.id);
+    expect(seen).toMatchObject({ heldByMe: false, assignedUserId: support2.user.id });
+    expect(seen.assignedName).toBe("Budi");
+    await expect(
+      replyToConversation(support, {
+        conversationId: chat.id,
+        text: "Still me",
+        requestKey: "reassign-reply-a",
+      }),
+    ).rejects.toMatchObject({
+      status: 409,
+      message: expect.stringContaining("Budi is handling"),
+    });
+    const reply = await replyToConversation(support2, {
+      conversationId: chat.id,
+      text: "Hello, I am taking over from my colleague.",
+      requestKey: "reassign-reply-b",
+    });
+    expect(reply.duplicate).toBe(false);
+    // The customer was told a person joined once, at the takeover; the reassignment says nothing.
+    const joined = (await messagesOf(chat.id)).filter(
+      (m) => textOf(m.body) === phrase("agent_joined", "en"),
+    );
+    expect(joined).toHaveLength(1);
+    // The admin may also take it themselves; the same holder again changes nothing.
+    expect(
+      await reassignConversation(admin, { conversationId: chat.id, assigneeUserId: admin.user.id }),
+    ).toEqual({ changed: true });
+    expect(
+      await reassignConversation(admin, { conversationId: chat.id, assigneeUserId: admin.user.id }),
+    ).toEqual({ changed: false });
+    await closeConversation(admin, { conversationId: chat.id });
+    await expect(
+      reassignConversation(owner, { conversationId: chat.id, assigneeUserId: support.user.id }),
+    ).rejects.toMatchObject({ status: 409 });
+
+    const audits = await db
+      .select()
+      .from(auditLog)
+      .where(
+        and(
+          eq(auditLog.merchantId, merchantId),
+          eq(auditLog.targetId, chat.id),
+          eq(auditLog.action, "conversation.reassigned"),
+        ),
+      );
+    expect(audits).toHaveLength(2);
+    expect(audits.map((a) => a.summary)).toEqual(
+      expect.arrayContaining([
+        "Reassigned the conversation from support to Budi",
+        "Reassigned the conversation from Budi to themselves",
+      ]),
+    );
   });
 
   it("an agent's payment request goes through the Sandbox to paid by the webhook, once", async () => {

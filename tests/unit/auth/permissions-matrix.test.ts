@@ -20,6 +20,7 @@ const EXPECTED: Record<
   "conversations.view": [Y, Y, Y, _],
   "inbox.view": [Y, Y, Y, Y],
   "conversations.takeover": [Y, Y, Y, _],
+  "conversations.reassign": [Y, Y, _, _],
   "flows.view": [Y, Y, Y, Y],
   "flows.edit": [Y, Y, _, _],
   "flows.publish": [Y, Y, _, _],

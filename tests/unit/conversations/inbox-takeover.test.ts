@@ -1,5 +1,5 @@
 import type { ConversationStatus, HandoffStatus } from "@/db/schema";
-import { decideInbox, type InboxCommand } from "@/lib/conversations/inbox/takeover";
+import { decideInbox, decideReassign, type InboxCommand } from "@/lib/conversations/inbox/takeover";
 import { describe, expect, it } from "vitest";
 
 const ME = "usr_me";
@@ -104,5 +104,42 @@ describe("Inbox takeover decisions", () => {
           }
         }
       }
+  });
+});
+
+describe("reassigning a conversation (owners and admins)", () => {
+  const reassign = (
+    status: HandoffStatus | null,
+    holder: string | null,
+    to: string,
+    conversation: { status?: ConversationStatus; isSimulation?: boolean } = {},
+  ) =>
+    decideReassign({
+      conversation: {
+        status: conversation.status ?? "handed_off",
+        isSimulation: conversation.isSimulation ?? false,
+      },
+      handoff: { status, assignedUserId: holder },
+      assigneeUserId: to,
+    });
+
+  it("moves only a held conversation; to its holder again it changes nothing", () => {
+    expect(reassign("assigned", OTHER, ME)).toEqual({ ok: true, changed: true });
+    expect(reassign("assigned", OTHER, "usr_third")).toEqual({ ok: true, changed: true });
+    expect(reassign("assigned", OTHER, OTHER)).toEqual({ ok: true, changed: false });
+    for (const status of [null, "waiting", "returned"] as const)
+      expect(reassign(status, null, ME)).toMatchObject({ ok: false, code: "not_held" });
+  });
+
+  it("refuses closed and simulated conversations", () => {
+    expect(reassign("closed", null, ME)).toMatchObject({ ok: false, code: "ended" });
+    expect(reassign("assigned", OTHER, ME, { status: "completed" })).toMatchObject({
+      ok: false,
+      code: "ended",
+    });
+    expect(reassign("assigned", OTHER, ME, { isSimulation: true })).toMatchObject({
+      ok: false,
+      code: "simulation",
+    });
   });
 });

@@ -107,6 +107,17 @@ export default async function ConversationPage({ params }: { params: Promise<{ i
               windowClosesAt={panel.windowClosesAt?.toISOString() ?? null}
               hasWindow={panel.windowMs !== null}
               steps={panel.steps}
+              reassignTo={
+                panel.mayReassign
+                  ? panel.reassignTo.map((m) => ({
+                      userId: m.userId,
+                      name:
+                        m.userId === ctx.user.id
+                          ? `Me (${m.name || m.email})`
+                          : `${m.name || m.email} (${m.email})`,
+                    }))
+                  : null
+              }
               payment={
                 panel.paymentOptions
                   ? {
