@@ -112,6 +112,18 @@ export function buildTranscript(input: TranscriptInput): ConversationMessage[] {
     (item) =>
       `${item.quantity} × ${products.find((p) => p.sku === item.sku)?.name[lang] ?? item.sku}`,
   );
+  // What the customer types for that cart, as the menu teaches ("4 x2, 5"): the bot's reply is
+  // what shows the cart, so the customer's message does not repeat it word for word.
+  const catalogue = graph.nodes.find((n) => n.type === "product_choice");
+  const menuSkus =
+    catalogue?.type === "product_choice" ? catalogue.data.products.map((p) => p.sku) : [];
+  const typedCart = (basket?.items ?? [])
+    .map((item) => {
+      const dish = menuSkus.indexOf(item.sku) + 1;
+      const name = dish > 0 ? String(dish) : item.sku;
+      return item.quantity > 1 ? `${name} x${item.quantity}` : name;
+    })
+    .join(", ");
   const variables: Record<string, string> = {
     invoice_number: basket?.invoiceNumber ?? "",
     cart: cartLines.join(", "),
@@ -156,6 +168,7 @@ export function buildTranscript(input: TranscriptInput): ConversationMessage[] {
   const botText = (at: number, text: string) => bot(at, { kind: "text", text });
 
   let methodPromptAt = 0;
+  let confirmedAt = 0;
   for (const event of input.events) {
     const at = event.occurredAt.getTime();
     const key = `${event.nodeId}:${event.kind}`;
@@ -179,7 +192,9 @@ export function buildTranscript(input: TranscriptInput): ConversationMessage[] {
             { value: "change", label: phrase("option_change", botLang) },
           ],
         });
-        customer(at + 6000, phrase("option_confirm", botLang));
+        // Confirmed before the method prompt, which the same step time would otherwise precede.
+        say(at + 1500, "inbound", { text: phrase("option_confirm", botLang) });
+        confirmedAt = at + 1500;
         break;
       case "welcome:entered":
       case "end:entered":
@@ -216,7 +231,7 @@ export function buildTranscript(input: TranscriptInput): ConversationMessage[] {
         });
         break;
       case "catalogue:cart_updated":
-        customer(at, cartLines.join(", "));
+        customer(at, typedCart);
         bot(at, {
           kind: "choices",
           text: `${interpolate(phrase("cart_added", botLang), (n) => variables[n] ?? "")}\n${phrase("cart_more", botLang)}`,
@@ -227,11 +242,11 @@ export function buildTranscript(input: TranscriptInput): ConversationMessage[] {
         customer(at, phrase("option_done", botLang), "done");
         break;
       case "choose_method:entered": {
-        methodPromptAt = at;
+        methodPromptAt = Math.max(at, confirmedAt);
         const methods = payment?.method
           ? [...new Set([payment.method, "card", "apple_pay", "paypal"] as const)]
           : (["card", "apple_pay", "paypal"] as const);
-        bot(at, {
+        bot(methodPromptAt, {
           kind: "choices",
           text: nodeText("choose_method", "prompt") || phrase("choose_method", botLang),
           options: methods.map((m) => ({ value: m, label: METHOD_LABELS[m][botLang] })),

@@ -669,6 +669,37 @@ describe.each(ENGINES)("demo seed on %s", (engine) => {
     expect(fr.some((text) => /Bonjour|Merci/.test(text))).toBe(true);
   });
 
+  it("shows each cart once per change in a transcript: the customer types the menu's numbers, confirms, then picks a method", async () => {
+    const rows = await db
+      .select({
+        conversationId: conversationMessages.conversationId,
+        direction: conversationMessages.direction,
+        body: conversationMessages.body,
+      })
+      .from(conversationMessages)
+      .orderBy(
+        asc(conversationMessages.conversationId),
+        asc(conversationMessages.createdAt),
+        asc(conversationMessages.id),
+      );
+    const textOf = (body: unknown) => (body as { text?: string }).text ?? "";
+    const isSummary = (body: unknown) =>
+      (body as { options?: { value: string }[] }).options?.some((o) => o.value === "confirm");
+    let summaries = 0;
+    for (const [i, row] of rows.entries()) {
+      // "3 × Tarte Tatin" is how the bot shows a cart; a customer never writes it back.
+      if (row.direction === "inbound") expect(textOf(row.body)).not.toMatch(/\d+ × /);
+      if (row.direction !== "outbound" || !isSummary(row.body)) continue;
+      summaries += 1;
+      const next = rows[i + 1];
+      expect(next.conversationId).toBe(row.conversationId);
+      expect(next.direction).toBe("inbound");
+      const after = rows[i + 2];
+      if (after?.conversationId === row.conversationId) expect(isSummary(after.body)).toBeFalsy();
+    }
+    expect(summaries).toBeGreaterThan(10);
+  });
+
   it("leaves a pending invite and an audit trail of the team's work", async () => {
     const [invite] = await db.select().from(invites).where(eq(invites.merchantId, lumiere));
     expect(invite.email).toBe("newhire@parley.test");
