@@ -7,6 +7,7 @@ import { run as runFlowRuntime } from "./flow-runtime";
 import { optionsFromArgs as liveLatencyOptions, run as runLiveLatency } from "./live-latency";
 import { optionsFromArgs as monitoringOptions, run as runMonitoring } from "./monitoring";
 import { run as runWebhooks } from "./webhooks";
+import { run as runWebhooksNext, optionsFromArgs as webhooksNextOptions } from "./webhooks-next";
 
 // `npm run bench -- monitoring --payments 1000000`: names pick benches, --flags go to them.
 const args = process.argv.slice(2);
@@ -60,6 +61,56 @@ if (wanted("webhooks")) {
         value: 0,
         target: "correct",
         ratio: "✗",
+      });
+  }
+}
+
+// Stripe webhooks through `next start` beside a bare node:http floor (same run, same Postgres).
+const webhooksNextRows: Record<string, string | number>[] = [];
+if (wanted("webhooks-next")) {
+  const r = await runWebhooksNext(webhooksNextOptions(args));
+  const cpu = (c: { server: number | null; database: number | null; senders: number | null }) =>
+    `${c.server ?? "?"} + ${c.database ?? "?"} (senders ${c.senders ?? "?"})`;
+  for (const c of r.comparisons) {
+    const p99Aim = c.senders === r.aims.p99AtSenders;
+    rows.push({
+      bench: `webhooks via next start, ${c.senders} senders (Stripe, 20% dup, 10% reordered)`,
+      figure: "deliveries/s",
+      value: c.parley.deliveriesPerSecond,
+      target: `≥ ${r.aims.ratio} × floor ${c.floorDeliveriesPerSecond}/s`,
+      ratio: `${c.ratio.toFixed(2)}× floor ${c.ratio >= r.aims.ratio ? "(met)" : "(not met)"}`,
+    });
+    rows.push({
+      bench: `webhooks via next start, ${c.senders} senders`,
+      figure: "p99 ms",
+      value: c.parley.p99Ms,
+      target: p99Aim ? `≤ ${r.aims.p99Ms}` : "—",
+      ratio: p99Aim
+        ? `${ratio(c.parley.p99Ms, r.aims.p99Ms, false)} ${c.parley.p99Ms <= r.aims.p99Ms ? "(met)" : "(not met)"}`
+        : "—",
+    });
+    if (!c.parley.correct || c.floors.some((f) => !f.correct))
+      rows.push({
+        bench: `webhooks via next start, ${c.senders} senders`,
+        figure: `INCORRECT: ${c.parley.lost} lost, ${c.parley.doubleApplied} double-applied, ${c.parley.failedDeliveries} failed, ${c.parley.non200} non-200`,
+        value: 0,
+        target: "0 lost, 0 double-applied",
+        ratio: "✗",
+      });
+    for (const phase of [c.floors[0], c.parley, c.floors[1], c.next404])
+      webhooksNextRows.push({
+        [`webhooks, ${r.payments.toLocaleString("en")} payments per phase`]: phase.name,
+        senders: c.senders,
+        "deliveries/s": phase.deliveriesPerSecond,
+        "× floor": (phase.deliveriesPerSecond / c.floorDeliveriesPerSecond).toFixed(2),
+        "p50 ms": phase.p50Ms,
+        "p99 ms": phase.p99Ms,
+        "max ms": phase.maxMs,
+        "txns/delivery": phase.xactsPerDelivery ?? "—",
+        "rows written/delivery": phase.rowsWrittenPerDelivery ?? "—",
+        "CPU ms/delivery server + db": cpu(phase.cpuMsPerDelivery),
+        load: `${phase.load.before}→${phase.load.after}`,
+        correct: "correct" in phase ? (phase.correct ? "yes" : "INCORRECT") : "—",
       });
   }
 }
@@ -234,6 +285,12 @@ if (monitoringRows.length) {
     "floor = the same query straight on pg + a bare node:http server sending the same page; rows: same / same* (filter does not change page 1) / ignored (page does not read the parameter) / differs",
   );
   console.table(monitoringRows);
+}
+if (webhooksNextRows.length) {
+  console.log(
+    "floor = bare node:http: HMAC on the raw body + one statement (insert the delivery once, move the payment forward), run before and after Parley; × floor = ÷ their mean; txns and rows from pg_stat_database (statements are not counted: no pg_stat_statements); CPU from /proc",
+  );
+  console.table(webhooksNextRows);
 }
 if (liveRows.length) {
   console.log(
