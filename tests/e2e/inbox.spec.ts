@@ -88,8 +88,11 @@ test("a support agent takes over a chat, takes a payment in it and hands it back
   await expect(checkout.getByText("This payment is already complete")).toBeVisible();
   await checkout.close();
 
-  // The agent sees it paid without reloading.
+  // The agent sees it paid without reloading; the customer gets the receipt, once, in both.
   await expect(payments.getByText("Succeeded")).toBeVisible({ timeout: 30_000 });
+  await expect(chat.getByTestId("receipt")).toHaveCount(1, { timeout: 30_000 });
+  await expect(chat.getByTestId("receipt")).toContainText(/12[.,]50/);
+  await expect(page.getByTestId("transcript-receipt")).toHaveCount(1, { timeout: 15_000 });
 
   // Hand back at the menu: the bot speaks again.
   await panel.getByLabel("Hand back to the bot at").selectOption("catalogue");
@@ -105,6 +108,59 @@ test("a support agent takes over a chat, takes a payment in it and hands it back
   await expect(
     page.locator(`[data-conversation-id]`).filter({ hasText: "You hold it" }),
   ).toHaveCount(0);
+});
+
+test("an admin reassigns a chat support holds to themselves; support's page shows the new holder live", async ({
+  page,
+  browser,
+}) => {
+  test.setTimeout(150_000);
+  await signIn(page, ROLE_LOGINS.support);
+  await setTestDataView(page, true);
+  const chatPath = await chatLinkOf(page);
+  const customer = await browser.newContext({ locale: "en-GB" });
+  const chat = await customer.newPage();
+  await chat.goto(`${chatPath}?lang=en`);
+  const composer = chat.getByRole("textbox").last();
+  await composer.fill("A person please");
+  await composer.press("Enter");
+  await expect(
+    chat.getByTestId("bot-message").filter({ hasText: "someone from the Lumière team" }),
+  ).toBeVisible();
+  await page.goto("/inbox");
+  await page.getByTestId("inbox-row").first().getByRole("link", { name: FLOW_NAME }).click();
+  await expect(page).toHaveURL(/\/conversations\/cnv_/);
+  const panel = page.getByTestId("agent-panel");
+  await panel.getByRole("button", { name: "Take over" }).click();
+  await expect(panel.getByTestId("agent-holder")).toContainText("You hold this chat");
+  // Support holds it and may not move it.
+  await expect(panel.getByLabel("Reassign to")).toHaveCount(0);
+
+  const adminContext = await browser.newContext();
+  const admin = await adminContext.newPage();
+  await signIn(admin, ROLE_LOGINS.admin);
+  await setTestDataView(admin, true);
+  await admin.goto(page.url());
+  const adminPanel = admin.getByTestId("agent-panel");
+  await expect(adminPanel.getByTestId("agent-holder")).toContainText("Held by");
+  const select = adminPanel.getByLabel("Reassign to");
+  const me = await select.locator("option", { hasText: /^Me \(/ }).getAttribute("value");
+  expect(me).toBeTruthy();
+  await select.selectOption(me ?? "");
+  await select.focus();
+  // From the select, the keyboard reaches the button and presses it.
+  await admin.keyboard.press("Tab");
+  const reassign = adminPanel.getByRole("button", { name: "Reassign" });
+  await expect(reassign).toBeFocused();
+  await admin.keyboard.press("Enter");
+  await expect(adminPanel.getByTestId("agent-holder")).toContainText("You hold this chat");
+  await expect(adminPanel.getByLabel("Reply on Web chat")).toBeVisible();
+
+  // The previous holder is told without reloading: someone else holds it, no reply box.
+  await expect(panel.getByTestId("agent-holder")).toContainText("Held by", { timeout: 15_000 });
+  await expect(panel.getByLabel("Reply on Web chat")).toHaveCount(0);
+  await adminContext.close();
+  await customer.close();
 });
 
 test("an analyst sees the Inbox but cannot take a chat", async ({ page }) => {
