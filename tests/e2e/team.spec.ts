@@ -99,6 +99,7 @@ test("invite → accept → the new member signs in with the invited role", asyn
     "Analytics",
     "Disputes",
     "Alerts",
+    "Notifications",
   ]);
 
   // The link was single-use.
