@@ -36,12 +36,12 @@ import os from "node:os";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { pathToFileURL } from "node:url";
-import { Worker } from "node:worker_threads";
 import pg from "pg";
 import { ensureProductionBuild, startAppProcesses } from "./app-processes";
 import { configureBenchEnv } from "./bench-env";
 import { percentile } from "./monitoring";
 import { argValue, parseCount } from "./seed-payments";
+import { cpuMsOf, sendFromWorker } from "./senders";
 
 export interface PhaseFigures {
   name: string;
@@ -105,7 +105,6 @@ interface BenchPayment {
 
 const ADMIN_URL = process.env.PARLEY_TEST_PG_URL ?? LOCAL_ADMIN_PG_URL;
 const ROOT = path.resolve(import.meta.dirname, "..");
-const TICK_MS = 1000 / 100; // USER_HZ is 100 on Linux
 const STATS_SETTLE_MS = Number(process.env.BENCH_STATS_SETTLE_MS ?? 11_000);
 const round = (n: number, digits = 1) => Number(n.toFixed(digits));
 
@@ -180,58 +179,6 @@ process.on("SIGTERM", () => { server.close(); pool.end().finally(() => process.e
 `;
 
 // Plain JavaScript, run in a worker thread: fetch with keep-alive, one loop per sender.
-const SENDER_SOURCE = `
-const { parentPort, workerData } = require("node:worker_threads");
-(async () => {
-  const { endpoint, queues } = workerData;
-  const latencies = [];
-  const statuses = {};
-  const started = performance.now();
-  await Promise.all(queues.map(async (queue) => {
-    for (const d of queue) {
-      const t0 = performance.now();
-      const response = await fetch(endpoint, { method: "POST", headers: d.headers, body: d.body });
-      await response.arrayBuffer();
-      latencies.push(performance.now() - t0);
-      statuses[response.status] = (statuses[response.status] || 0) + 1;
-    }
-  }));
-  parentPort.postMessage({ latencies, statuses, seconds: (performance.now() - started) / 1000 });
-})();
-`;
-
-interface Sent {
-  latencies: number[];
-  statuses: Record<string, number>;
-  seconds: number;
-}
-
-function sendFromWorker(endpoint: string, queues: Delivery[][]): Promise<Sent> {
-  const worker = new Worker(SENDER_SOURCE, {
-    eval: true,
-    execArgv: [],
-    workerData: { endpoint, queues },
-  });
-  return new Promise((resolve, reject) => {
-    worker.once("message", (message: Sent) => {
-      resolve(message);
-      void worker.terminate();
-    });
-    worker.once("error", reject);
-  });
-}
-
-/** utime + stime in ms of one /proc stat file; null when /proc can't tell (not Linux). */
-function cpuMsOf(statPath: string): number | null {
-  try {
-    // The command name (2nd field) is in parentheses and may hold spaces: count after it.
-    const stat = readFileSync(statPath, "utf8");
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
-  } catch {
-    return null;
-  }
-}
 
 /** CPU of a process and its descendants (`next start` may fork), in ms. */
 function treeCpuMs(pid: number): number | null {

@@ -28,14 +28,13 @@ import {
   sandboxConnection,
 } from "@/tests/integration/helpers/pipeline-fixtures";
 import { and, count, eq, inArray, sql } from "drizzle-orm";
-import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { availableParallelism, loadavg } from "node:os";
 import { Readable } from "node:stream";
 import { pathToFileURL } from "node:url";
-import { Worker } from "node:worker_threads";
 import pg from "pg";
+import { cpuMsOf, sendFromWorker } from "./senders";
 
 export interface PhaseResult {
   name: string;
@@ -107,20 +106,6 @@ const statementCounter = (() => {
   };
 })();
 
-const TICK_MS = 10; // USER_HZ is 100 on Linux
-
-/** utime + stime of a process or thread, in ms; null when /proc can't tell (not Linux). */
-function cpuMsOf(statPath: string): number | null {
-  try {
-    // The command name (2nd field) is in parentheses and may hold spaces: count after it.
-    const stat = readFileSync(statPath, "utf8");
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
-  } catch {
-    return null;
-  }
-}
-
 /** The CPU used so far by this (main) thread and by each backend of the bench database. */
 async function cpuSnapshot(
   db: Db,
@@ -190,52 +175,6 @@ function startServer(db: Db): Promise<{ server: Server; url: string }> {
 }
 
 // Plain JavaScript, run in a worker thread: fetch with keep-alive, one loop per sender.
-const SENDER_SOURCE = `
-const { parentPort, workerData } = require("node:worker_threads");
-(async () => {
-  const { endpoint, queues } = workerData;
-  const latencies = [];
-  const statuses = {};
-  const started = performance.now();
-  await Promise.all(queues.map(async (queue) => {
-    for (const d of queue) {
-      const t0 = performance.now();
-      const response = await fetch(endpoint, { method: "POST", headers: d.headers, body: d.body });
-      await response.arrayBuffer();
-      latencies.push(performance.now() - t0);
-      statuses[response.status] = (statuses[response.status] || 0) + 1;
-    }
-  }));
-  parentPort.postMessage({ latencies, statuses, seconds: (performance.now() - started) / 1000 });
-})().catch((error) => { throw error; });
-`;
-
-interface Sent {
-  latencies: number[];
-  statuses: Record<string, number>;
-  seconds: number;
-}
-
-function sendFromWorker(
-  endpoint: string,
-  queues: Pick<Delivery, "body" | "headers">[][],
-): Promise<Sent> {
-  const worker = new Worker(SENDER_SOURCE, {
-    eval: true,
-    execArgv: [],
-    workerData: {
-      endpoint,
-      queues: queues.map((q) => q.map(({ body, headers }) => ({ body, headers }))),
-    },
-  });
-  return new Promise((resolve, reject) => {
-    worker.once("message", (message: Sent) => {
-      resolve(message);
-      void worker.terminate();
-    });
-    worker.once("error", reject);
-  });
-}
 
 /** What HTTP alone costs on this machine: the same senders against a server that does nothing. */
 async function httpBaseline(
