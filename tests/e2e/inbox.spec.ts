@@ -1,4 +1,4 @@
-import { expect, type Page, test } from "@playwright/test";
+import { expect, test, type Browser, type Page } from "@playwright/test";
 import { ROLE_LOGINS, setTestDataView, signIn } from "./fixtures";
 
 // A customer on the demo's (test-mode) menu flow asks for a person; a support agent finds the
@@ -15,6 +15,21 @@ async function chatLinkOf(page: Page): Promise<string> {
   return new URL(href!).pathname;
 }
 
+/** A customer opens the hosted chat in English and asks for a person; the bot says one is coming. */
+async function customerAsksForAPerson(browser: Browser, chatPath: string, words: string) {
+  const customer = await browser.newContext({ locale: "en-GB" });
+  const chat = await customer.newPage();
+  await chat.goto(`${chatPath}?lang=en`);
+  await expect(chat.getByTestId("bot-message").first()).toContainText("today's take-away menu");
+  const composer = chat.getByRole("textbox").last();
+  await composer.fill(words);
+  await composer.press("Enter");
+  await expect(
+    chat.getByTestId("bot-message").filter({ hasText: "someone from the Lumière team" }),
+  ).toBeVisible();
+  return { customer, chat, composer };
+}
+
 test("a support agent takes over a chat, takes a payment in it and hands it back", async ({
   page,
   browser,
@@ -24,16 +39,11 @@ test("a support agent takes over a chat, takes a payment in it and hands it back
   await setTestDataView(page, true);
   const chatPath = await chatLinkOf(page);
 
-  const customer = await browser.newContext({ locale: "en-GB" });
-  const chat = await customer.newPage();
-  await chat.goto(`${chatPath}?lang=en`);
-  await expect(chat.getByTestId("bot-message").first()).toContainText("today's take-away menu");
-  const composer = chat.getByRole("textbox").last();
-  await composer.fill("Can I talk to a person please?");
-  await composer.press("Enter");
-  await expect(
-    chat.getByTestId("bot-message").filter({ hasText: "someone from the Lumière team" }),
-  ).toBeVisible();
+  const { customer, chat, composer } = await customerAsksForAPerson(
+    browser,
+    chatPath,
+    "Can I talk to a person please?",
+  );
 
   // The Inbox lists it as waiting, with the channel, language and how long it has waited.
   await page.goto("/inbox");
@@ -118,15 +128,7 @@ test("an admin reassigns a chat support holds to themselves; support's page show
   await signIn(page, ROLE_LOGINS.support);
   await setTestDataView(page, true);
   const chatPath = await chatLinkOf(page);
-  const customer = await browser.newContext({ locale: "en-GB" });
-  const chat = await customer.newPage();
-  await chat.goto(`${chatPath}?lang=en`);
-  const composer = chat.getByRole("textbox").last();
-  await composer.fill("A person please");
-  await composer.press("Enter");
-  await expect(
-    chat.getByTestId("bot-message").filter({ hasText: "someone from the Lumière team" }),
-  ).toBeVisible();
+  const { customer } = await customerAsksForAPerson(browser, chatPath, "A person please");
   await page.goto("/inbox");
   await page.getByTestId("inbox-row").first().getByRole("link", { name: FLOW_NAME }).click();
   await expect(page).toHaveURL(/\/conversations\/cnv_/);
