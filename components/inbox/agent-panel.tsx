@@ -105,7 +105,14 @@ export function AgentPanel(props: AgentPanelProps) {
           <PaymentRequestForm {...props} />
           <HandBackForm {...props} />
         </>
-      ) : props.ended ? null : (
+      ) : props.ended ? null : props.handoffStatus === "assigned" ? (
+        // Someone else holds it: only a reassignment (owners, admins) moves it.
+        props.reassignTo ? null : (
+          <p className="text-xs text-slate-600">
+            Only an owner or admin can move this chat to someone else.
+          </p>
+        )
+      ) : (
         <TakeOver conversationId={conversationId} />
       )}
       {props.reassignTo && props.handoffStatus === "assigned" && !props.ended ? (

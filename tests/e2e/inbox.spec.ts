@@ -145,6 +145,8 @@ test("an admin reassigns a chat support holds to themselves; support's page show
   await admin.goto(page.url());
   const adminPanel = admin.getByTestId("agent-panel");
   await expect(adminPanel.getByTestId("agent-holder")).toContainText("Held by");
+  // Held by someone else: no "Take over" (the server would refuse it), a reassignment instead.
+  await expect(adminPanel.getByRole("button", { name: "Take over" })).toHaveCount(0);
   const select = adminPanel.getByLabel("Reassign to");
   const me = await select.locator("option", { hasText: /^Me \(/ }).getAttribute("value");
   expect(me).toBeTruthy();
@@ -161,6 +163,8 @@ test("an admin reassigns a chat support holds to themselves; support's page show
   // The previous holder is told without reloading: someone else holds it, no reply box.
   await expect(panel.getByTestId("agent-holder")).toContainText("Held by", { timeout: 15_000 });
   await expect(panel.getByLabel("Reply on Web chat")).toHaveCount(0);
+  await expect(panel.getByRole("button", { name: "Take over" })).toHaveCount(0);
+  await expect(panel).toContainText("Only an owner or admin can move this chat");
   await adminContext.close();
   await customer.close();
 });
