@@ -6,6 +6,7 @@ import { run as runConversations } from "./conversations";
 import { run as runFlowRuntime } from "./flow-runtime";
 import { optionsFromArgs as liveLatencyOptions, run as runLiveLatency } from "./live-latency";
 import { optionsFromArgs as monitoringOptions, run as runMonitoring } from "./monitoring";
+import { optionsFromArgs as pagesOptions, run as runPages, TTFB_TARGET_MS } from "./pages";
 import { run as runWebhooks } from "./webhooks";
 import { run as runWebhooksNext, optionsFromArgs as webhooksNextOptions } from "./webhooks-next";
 
@@ -187,6 +188,41 @@ if (wanted("monitoring")) {
     });
 }
 
+// Every page of the navigation on the seeded database: TTFB beside a bare node:http floor.
+let pagesRows: Record<string, string | number>[] = [];
+if (wanted("pages")) {
+  const r = await runPages(pagesOptions(args));
+  console.log(
+    `pages: ${r.payments.toLocaleString("en")} payments, ${r.samplesAsked} samples after 3 warm-ups per page, load ${r.machine.loadBefore.toFixed(2)}→${r.machine.loadAfter.toFixed(2)}, job poller idle ${r.backgroundXactsPerSecond ?? "?"} txns/s`,
+  );
+  const cpu = (c: { server: number | null; database: number | null }) =>
+    `${c.server ?? "?"} + ${c.database ?? "?"}`;
+  pagesRows = r.pages.map((p) => ({
+    [`pages, ${r.payments.toLocaleString("en")} payments`]: `${p.label}${p.view === "test" ? " (test view)" : ""}`,
+    status: p.status,
+    "HTML KB": Math.round(p.bytes / 1024),
+    "TTFB p50 ms": p.ttfbP50Ms,
+    "TTFB p95 ms": p.ttfbP95Ms,
+    "total p95 ms": p.totalP95Ms,
+    "floor TTFB p95 ms": p.floorTtfbP95Ms,
+    "× floor": p.timesFloor,
+    "p95 vs target": `${ratio(p.ttfbP95Ms, TTFB_TARGET_MS, false)} ${p.met ? "(met)" : "(not met)"}`,
+    "CPU ms/req server + db": cpu(p.cpuMsPerRequest),
+    "txns/req": p.xactsPerRequest ?? "—",
+    load: `${p.load.before}→${p.load.after}`,
+    samples: p.samples,
+  }));
+  const met = r.pages.filter((p) => p.met).length;
+  const worst = r.pages.reduce((a, b) => (b.ttfbP95Ms > a.ttfbP95Ms ? b : a));
+  rows.push({
+    bench: `dashboard pages: ${met} of ${r.pages.length} meet it (worst: ${worst.label}${worst.view === "test" ? ", test view" : ""})`,
+    figure: "worst TTFB p95 ms",
+    value: worst.ttfbP95Ms,
+    target: `TTFB p95 < ${TTFB_TARGET_MS} ms`,
+    ratio: `${ratio(worst.ttfbP95Ms, TTFB_TARGET_MS, false)} ${met === r.pages.length ? "(met)" : "(not met)"}`,
+  });
+}
+
 if (wanted("analytics")) {
   const r = await runAnalytics();
   const rollup = `${r.rollupRows.payments.toLocaleString("en")} payment + ${r.rollupRows.funnel.toLocaleString("en")} funnel + ${r.rollupRows.steps.toLocaleString("en")} step rollup rows`;
@@ -285,6 +321,12 @@ if (monitoringRows.length) {
     "floor = the same query straight on pg + a bare node:http server sending the same page; rows: same / same* (filter does not change page 1) / ignored (page does not read the parameter) / differs",
   );
   console.table(monitoringRows);
+}
+if (pagesRows.length) {
+  console.log(
+    `TTFB = headers + first body chunk, one kept-alive connection, sequential; floor = bare node:http sending the page's own bytes (same run); × floor = TTFB p95 ÷ floor p95; target TTFB p95 < ${TTFB_TARGET_MS} ms (ratio = target ÷ p95); CPU from /proc (next start tree + the database's backends); txns/req from pg_stat_database xact_commit + xact_rollback, the job poller's idle rate subtracted (page reads run outside transactions: ≈ statements)`,
+  );
+  console.table(pagesRows);
 }
 if (webhooksNextRows.length) {
   console.log(
