@@ -23,7 +23,6 @@ import pg from "pg";
 import { ensureProductionBuild, signIn, startAppProcesses } from "./app-processes";
 import { percentile } from "./monitoring";
 import { argValue, createSeededDatabase, parseCount } from "./seed-payments";
-import { PAYMENT_COLUMNS } from "./seed-rows";
 
 export const TTFB_TARGET_MS = 200;
 const WARM_UPS = 3;
@@ -166,19 +165,6 @@ async function xacts(db: pg.Client): Promise<number> {
   return Number(rows[0].n);
 }
 
-/**
- * bench/seed-rows.ts predates payments.origin and payments.created_by_user_id (migration of the
- * Inbox work) and throws "bench seed row is missing "origin"". Until it writes them, COPY leaves
- * them out and Postgres fills them as an insert without them would: origin 'bot' (the column's
- * default), created_by_user_id null. Delete this once seed-rows.ts sets both.
- */
-function leaveOutColumnsTheSeedDoesNotWrite() {
-  for (const key of ["origin", "createdByUserId"]) {
-    const i = PAYMENT_COLUMNS.findIndex(([k]) => k === key);
-    if (i >= 0) PAYMENT_COLUMNS.splice(i, 1);
-  }
-}
-
 export async function run(
   options: {
     payments?: number;
@@ -199,7 +185,6 @@ export async function run(
   let seedSeconds: Record<string, number> | null = null;
   if (!databaseUrl) {
     log(`seeding ${payments.toLocaleString("en")} payments`);
-    leaveOutColumnsTheSeedDoesNotWrite();
     const seeded = await createSeededDatabase({ payments, log: (l) => log(l) });
     databaseUrl = seeded.database.url;
     seedSeconds = seeded.seed.seconds;
@@ -211,7 +196,7 @@ export async function run(
   await db.connect();
   // The demo owner is exempt from enrolling a second factor only in demo mode (lib/auth/two-factor
   // policy); without it every page answers 307 → /two-factor/setup. It changes no page's reads.
-  const apps = await startAppProcesses({ databaseUrl, count: 1, env: { PARLEY_DEMO: "1" } });
+  const apps = await startAppProcesses({ databaseUrl, count: 1 });
   const appAgent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   const floorAgent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   let bare: http.Server | undefined;

@@ -163,6 +163,9 @@ export function writePayment(
     failureCode: plan.failure?.code ?? null,
     failureMessage: plan.failure?.message ?? null,
     refundedMinor: 0,
+    // The bot's payments: an agent's payment request (origin "agent") names who sent it.
+    origin: "bot",
+    createdByUserId: null,
     flags: rng.chance(0.003) ? ["amount_mismatch"] : [],
     riskScore: plan.failure?.code === "fraudulent" ? rng.int(78, 97) : rng.int(2, 35),
     mode,
