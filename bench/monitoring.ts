@@ -18,7 +18,7 @@ import { pathToFileURL } from "node:url";
 import pg from "pg";
 import { measureAlertEvaluation, type AlertEvaluationResult } from "./alert-evaluation";
 import { ensureProductionBuild, signIn, startAppProcesses } from "./app-processes";
-import { argValue, createSeededDatabase, parseCount } from "./seed-payments";
+import { argValue, parseCount, seededOrGivenDatabase } from "./seed-payments";
 
 const PAGE = 50;
 
@@ -436,17 +436,12 @@ export async function run(
   const loadBefore = os.loadavg()[0];
   await ensureProductionBuild(log);
 
-  let databaseUrl = options.databaseUrl;
-  let drop: (() => Promise<void>) | undefined;
-  let seedSeconds: Record<string, number> | null = null;
-  if (!databaseUrl) {
-    log(`seeding ${payments.toLocaleString("en")} payments`);
-    const seeded = await createSeededDatabase({ payments, log: (l) => log(l) });
-    databaseUrl = seeded.database.url;
-    seedSeconds = seeded.seed.seconds;
-    if (options.keep) log(`keeping ${databaseUrl}`);
-    else drop = () => seeded.database.drop();
-  }
+  const { databaseUrl, drop, seedSeconds } = await seededOrGivenDatabase({
+    payments,
+    databaseUrl: options.databaseUrl,
+    keep: options.keep,
+    log,
+  });
 
   const db = new pg.Client({ connectionString: databaseUrl });
   await db.connect();

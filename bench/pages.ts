@@ -22,7 +22,7 @@ import { pathToFileURL } from "node:url";
 import pg from "pg";
 import { ensureProductionBuild, signIn, startAppProcesses } from "./app-processes";
 import { percentile } from "./monitoring";
-import { argValue, createSeededDatabase, parseCount } from "./seed-payments";
+import { argValue, parseCount, seededOrGivenDatabase } from "./seed-payments";
 
 export const TTFB_TARGET_MS = 200;
 const WARM_UPS = 3;
@@ -180,22 +180,15 @@ export async function run(
   const loadBefore = os.loadavg()[0];
   await ensureProductionBuild(log);
 
-  let databaseUrl = options.databaseUrl;
-  let drop: (() => Promise<void>) | undefined;
-  let seedSeconds: Record<string, number> | null = null;
-  if (!databaseUrl) {
-    log(`seeding ${payments.toLocaleString("en")} payments`);
-    const seeded = await createSeededDatabase({ payments, log: (l) => log(l) });
-    databaseUrl = seeded.database.url;
-    seedSeconds = seeded.seed.seconds;
-    if (options.keep) log(`keeping ${databaseUrl}`);
-    else drop = () => seeded.database.drop();
-  }
+  const { databaseUrl, drop, seedSeconds } = await seededOrGivenDatabase({
+    payments,
+    databaseUrl: options.databaseUrl,
+    keep: options.keep,
+    log,
+  });
 
   const db = new pg.Client({ connectionString: databaseUrl });
   await db.connect();
-  // The demo owner is exempt from enrolling a second factor only in demo mode (lib/auth/two-factor
-  // policy); without it every page answers 307 → /two-factor/setup. It changes no page's reads.
   const apps = await startAppProcesses({ databaseUrl, count: 1 });
   const appAgent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   const floorAgent = new http.Agent({ keepAlive: true, maxSockets: 1 });

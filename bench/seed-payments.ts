@@ -262,6 +262,32 @@ export async function createSeededDatabase(options: {
   }
 }
 
+/**
+ * The database a bench measures: the one given (`--database-url`, seeded earlier and kept), or a
+ * fresh one seeded with `payments` — dropped by `drop` unless `keep`.
+ */
+export async function seededOrGivenDatabase(options: {
+  payments: number;
+  databaseUrl?: string;
+  keep?: boolean;
+  log: (line: string) => void;
+}): Promise<{
+  databaseUrl: string;
+  drop: (() => Promise<void>) | undefined;
+  seedSeconds: Record<string, number> | null;
+}> {
+  if (options.databaseUrl)
+    return { databaseUrl: options.databaseUrl, drop: undefined, seedSeconds: null };
+  options.log(`seeding ${options.payments.toLocaleString("en")} payments`);
+  const seeded = await createSeededDatabase({ payments: options.payments, log: options.log });
+  if (options.keep) options.log(`keeping ${seeded.database.url}`);
+  return {
+    databaseUrl: seeded.database.url,
+    drop: options.keep ? undefined : () => seeded.database.drop(),
+    seedSeconds: seeded.seed.seconds,
+  };
+}
+
 /** `--payments 1_000_000` or `--payments 1e6` → 1000000. */
 export function parseCount(text: string | undefined, fallback: number): number {
   if (text === undefined) return fallback;
