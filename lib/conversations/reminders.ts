@@ -111,6 +111,10 @@ export async function revenueRecoveredByReminders(
         inArray(payments.status, [...PAID_STATUSES]),
         options.conversationId ? eq(payments.conversationId, options.conversationId) : undefined,
         options.since ? sql`${payments.createdAt} >= ${options.since.toISOString()}` : undefined,
+        // From the reminded conversations (a partial index holds only reminder_sent events) to
+        // their payments, never a walk over every paid payment of the merchant.
+        sql`${payments.conversationId} in (select e.conversation_id from ${conversationEvents} e
+          where e.merchant_id = ${merchantId} and e.kind = 'reminder_sent')`,
         sql`exists (select 1 from ${conversationEvents} e
           where e.merchant_id = ${payments.merchantId} and e.conversation_id = ${payments.conversationId}
             and e.kind = 'reminder_sent'

@@ -1,0 +1,1 @@
+CREATE INDEX "conversation_events_reminded_idx" ON "conversation_events" USING btree ("merchant_id","conversation_id","occurred_at") WHERE "conversation_events"."kind" = 'reminder_sent';
