@@ -13,7 +13,6 @@
 // transactions, so about one per statement) less the job poller's background rate measured idle,
 // and the 1-minute load average before and after. Sequential, one client: latency, not throughput.
 import { NAV_ITEMS } from "@/lib/navigation";
-import { readdirSync, readFileSync } from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import os from "node:os";
@@ -23,6 +22,7 @@ import pg from "pg";
 import { ensureProductionBuild, signIn, startAppProcesses } from "./app-processes";
 import { percentile } from "./monitoring";
 import { argValue, parseCount, seededOrGivenDatabase } from "./seed-payments";
+import { cpuMsOf, treeCpuMs } from "./senders";
 
 export const TTFB_TARGET_MS = 200;
 const WARM_UPS = 3;
@@ -30,7 +30,6 @@ const WARM_UPS = 3;
 const PAGE_BUDGET_MS = 30_000;
 /** pg_stat_database lags: a backend flushes its counts when idle, within ~10 s (PG 15). */
 const STATS_SETTLE_MS = Number(process.env.BENCH_STATS_SETTLE_MS ?? 11_000);
-const TICK_MS = 1000 / 100; // USER_HZ is 100 on Linux
 const round = (n: number, digits = 1) => Number(n.toFixed(digits));
 
 export interface PageResult {
@@ -115,35 +114,6 @@ async function bareServer(
   server.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
-}
-
-/** utime + stime in ms of one /proc stat file; null when /proc can't tell (not Linux). */
-function cpuMsOf(statPath: string): number | null {
-  try {
-    // The command name (2nd field) is in parentheses and may hold spaces: count after it.
-    const stat = readFileSync(statPath, "utf8");
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
-  } catch {
-    return null;
-  }
-}
-
-/** CPU of a process and its descendants (`next start` forks its server), in ms. */
-function treeCpuMs(pid: number): number | null {
-  const own = cpuMsOf(`/proc/${pid}/stat`);
-  if (own === null) return null;
-  let total = own;
-  try {
-    for (const tid of readdirSync(`/proc/${pid}/task`)) {
-      const children = readFileSync(`/proc/${pid}/task/${tid}/children`, "utf8").trim();
-      for (const child of children ? children.split(" ") : [])
-        total += treeCpuMs(Number(child)) ?? 0;
-    }
-  } catch {
-    // a child that just exited
-  }
-  return total;
 }
 
 async function backendCpu(db: pg.Client): Promise<Map<number, number>> {

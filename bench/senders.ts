@@ -1,7 +1,7 @@
-// What the webhook benches share: the senders (a worker thread posting deliveries, as a provider
+// What the benches share: the webhook senders (a worker thread posting deliveries, as a provider
 // would from outside our process, each queue one connection's worth of sequential requests) and
 // reading a process's or thread's CPU from /proc.
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { Worker } from "node:worker_threads";
 
 const SENDER_SOURCE = `
@@ -63,4 +63,21 @@ export function cpuMsOf(statPath: string): number | null {
   } catch {
     return null;
   }
+}
+
+/** CPU of a process and its descendants (`next start` may fork), in ms. */
+export function treeCpuMs(pid: number): number | null {
+  const own = cpuMsOf(`/proc/${pid}/stat`);
+  if (own === null) return null;
+  let total = own;
+  try {
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      const children = readFileSync(`/proc/${pid}/task/${tid}/children`, "utf8").trim();
+      for (const child of children ? children.split(" ") : [])
+        total += treeCpuMs(Number(child)) ?? 0;
+    }
+  } catch {
+    // a child that just exited
+  }
+  return total;
 }

@@ -31,7 +31,6 @@ import { newId, randomBase62 } from "@/lib/ids";
 import { buildStripeEvent, signStripeEvent } from "@/tests/fakes/stripe-wire";
 import { addMerchant, contextFor } from "@/tests/integration/helpers/pipeline-fixtures";
 import { spawn, type ChildProcess } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -41,7 +40,7 @@ import { ensureProductionBuild, startAppProcesses } from "./app-processes";
 import { configureBenchEnv } from "./bench-env";
 import { percentile } from "./monitoring";
 import { argValue, parseCount } from "./seed-payments";
-import { cpuMsOf, sendFromWorker } from "./senders";
+import { cpuMsOf, sendFromWorker, treeCpuMs } from "./senders";
 
 export interface PhaseFigures {
   name: string;
@@ -177,25 +176,6 @@ server.keepAliveTimeout = 30000;
 server.listen(0, "127.0.0.1", () => console.log(JSON.stringify({ port: server.address().port })));
 process.on("SIGTERM", () => { server.close(); pool.end().finally(() => process.exit(0)); });
 `;
-
-// Plain JavaScript, run in a worker thread: fetch with keep-alive, one loop per sender.
-
-/** CPU of a process and its descendants (`next start` may fork), in ms. */
-function treeCpuMs(pid: number): number | null {
-  const own = cpuMsOf(`/proc/${pid}/stat`);
-  if (own === null) return null;
-  let total = own;
-  try {
-    for (const tid of readdirSync(`/proc/${pid}/task`)) {
-      const children = readFileSync(`/proc/${pid}/task/${tid}/children`, "utf8").trim();
-      for (const child of children ? children.split(" ") : [])
-        total += treeCpuMs(Number(child)) ?? 0;
-    }
-  } catch {
-    // a child that just exited
-  }
-  return total;
-}
 
 interface Counters {
   server: number | null;
