@@ -1,4 +1,5 @@
 import { Badge, type Tone } from "@/components/ui/badge";
+import { formatInZone } from "@/lib/format/time";
 
 const DAY = 24 * 3600 * 1000;
 
@@ -24,16 +25,7 @@ export function DueBy({
 }) {
   if (!dueBy) return <span className="text-slate-500">No deadline</span>;
   const { tone, text } = countdownOf(dueBy, now);
-  const absolute = new Intl.DateTimeFormat("en-GB", {
-    // dateStyle/timeStyle cannot be combined with timeZoneName: spell the parts out.
-    day: "numeric",
-    month: "short",
-    year: "numeric",
-    hour: "2-digit",
-    minute: "2-digit",
-    timeZone: timezone,
-    timeZoneName: "short",
-  }).format(dueBy);
+  const absolute = formatInZone(dueBy, timezone);
   return (
     <span className="flex flex-col gap-1">
       <time dateTime={dueBy.toISOString()}>{absolute}</time>

@@ -8,6 +8,7 @@ import type { Db } from "@/db/client";
 import { disputes, memberships, merchants, notifications, type DisputeStage } from "@/db/schema";
 import { reasonLabel } from "@/lib/disputes/reasons";
 import { publishEvents, type ConsoleEvent } from "@/lib/events/bus";
+import { formatInZone } from "@/lib/format/time";
 import { newId } from "@/lib/ids";
 import { formatMoney } from "@/lib/money";
 import { and, eq, gt, inArray, lte } from "drizzle-orm";
@@ -48,18 +49,6 @@ export function timeLeftWords(dueBy: Date, now: Date): string {
   if (hours >= 1) return `in ${hours} hour${hours === 1 ? "" : "s"}`;
   const minutes = Math.max(1, Math.floor(left / 60_000));
   return `in ${minutes} minute${minutes === 1 ? "" : "s"}`;
-}
-
-function absoluteTime(at: Date, timezone: string): string {
-  return new Intl.DateTimeFormat("en-GB", {
-    day: "numeric",
-    month: "short",
-    year: "numeric",
-    hour: "2-digit",
-    minute: "2-digit",
-    timeZone: timezone,
-    timeZoneName: "short",
-  }).format(at);
 }
 
 export interface ReminderSummary {
@@ -136,7 +125,7 @@ export async function sendDisputeReminders(
     const amount = formatMoney(c.amountMinor, c.currency);
     const title = `Dispute response due ${timeLeftWords(c.dueBy!, now)}`;
     const body =
-      `${amount} · ${reasonLabel(c.reason)}: answer by ${absoluteTime(c.dueBy!, c.timezone)}` +
+      `${amount} · ${reasonLabel(c.reason)}: answer by ${formatInZone(c.dueBy!, c.timezone)}` +
       (assignee ? "." : ". Nobody is assigned yet.");
     for (const userId of recipients) {
       rows.push({

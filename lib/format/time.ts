@@ -54,3 +54,19 @@ export function formatShortDateTime(value: TimeInput): string {
     }).format(date) + " UTC"
   );
 }
+
+/**
+ * "14 Mar 2030, 13:00 CET": a moment in a given time zone (the merchant's), with the zone named.
+ * dateStyle/timeStyle cannot be combined with timeZoneName, so the parts are spelled out.
+ */
+export function formatInZone(at: Date, timeZone: string): string {
+  return new Intl.DateTimeFormat("en-GB", {
+    day: "numeric",
+    month: "short",
+    year: "numeric",
+    hour: "2-digit",
+    minute: "2-digit",
+    timeZone,
+    timeZoneName: "short",
+  }).format(at);
+}

@@ -1,6 +1,7 @@
 import type { Dispute } from "@/db/schema";
 import type { ProviderPayload } from "@/lib/disputes/case-history";
 import { reasonLabel } from "@/lib/disputes/reasons";
+import { formatInZone } from "@/lib/format/time";
 import { formatMoney } from "@/lib/money";
 
 function Row({ label, children }: { label: string; children: React.ReactNode }) {
@@ -31,15 +32,6 @@ export function ProviderDetails({
   payload: ProviderPayload | null;
   canViewPayloads: boolean;
 }) {
-  const dateTime = new Intl.DateTimeFormat("en-GB", {
-    day: "numeric",
-    month: "short",
-    year: "numeric",
-    hour: "2-digit",
-    minute: "2-digit",
-    timeZone: timezone,
-    timeZoneName: "short",
-  });
   return (
     <section aria-labelledby="provider-details-heading" className="space-y-3">
       <h2 id="provider-details-heading" className="text-base font-semibold">
@@ -64,7 +56,9 @@ export function ProviderDetails({
         <Row label="Reason code">{dispute.providerReasonCode ?? NOT_SENT}</Row>
         <Row label="Due by">
           {dispute.dueBy ? (
-            <time dateTime={dispute.dueBy.toISOString()}>{dateTime.format(dispute.dueBy)}</time>
+            <time dateTime={dispute.dueBy.toISOString()}>
+              {formatInZone(dispute.dueBy, timezone)}
+            </time>
           ) : (
             NOT_SENT
           )}
@@ -77,7 +71,7 @@ export function ProviderDetails({
             <summary className="cursor-pointer font-medium text-slate-800">
               Latest webhook payload (received{" "}
               <time dateTime={payload.receivedAt.toISOString()}>
-                {dateTime.format(payload.receivedAt)}
+                {formatInZone(payload.receivedAt, timezone)}
               </time>
               )
             </summary>
