@@ -57,17 +57,28 @@ export default defineConfig({
   timeout: 60_000,
   expect: { timeout: 10_000 },
   fullyParallel: false,
-  workers: 1,
+  // One spec at a time per server (specs share its demo data), but the two servers side by side:
+  // the PGlite journeys run while the Postgres project does.
+  workers: 2,
   retries: 0,
   reporter: [["list"]],
   use: { trace: "retain-on-failure", ...chromium },
   projects: [
     {
       name: "pglite",
+      workers: 1,
       use: { baseURL: `http://localhost:${PGLITE_PORT}` },
       ...(pgUrl ? { testMatch: PGLITE_JOURNEYS } : {}),
     },
-    ...(pgUrl ? [{ name: "postgres", use: { baseURL: `http://localhost:${POSTGRES_PORT}` } }] : []),
+    ...(pgUrl
+      ? [
+          {
+            name: "postgres",
+            workers: 1,
+            use: { baseURL: `http://localhost:${POSTGRES_PORT}` },
+          },
+        ]
+      : []),
   ],
   webServer: [
     server(PGLITE_PORT, { PARLEY_E2E_ENGINE: "pglite" }),
