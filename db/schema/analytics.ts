@@ -116,7 +116,28 @@ export const analyticsFlowStepsDaily = pgTable(
   ],
 );
 
-/** How far the rollup job has read each merchant's facts (their updated_at). */
+/**
+ * The change feed: which (mode, day) buckets a write to payments, refunds, disputes,
+ * conversations or conversation events touched, one row per statement and bucket. Written by
+ * statement-level triggers (migration 0022) inside the fact's own transaction, so a bucket is
+ * noted exactly when its fact commits, whatever its updated_at says; the rollup job claims the
+ * rows (delete … returning) in the transaction that recounts those buckets.
+ */
+export const analyticsChanges = pgTable(
+  "analytics_changes",
+  {
+    merchantId: merchantIdColumn().references(() => merchants.id, { onDelete: "cascade" }),
+    id: bigint("id", { mode: "number" }).generatedAlwaysAsIdentity(),
+    mode: modeColumn(),
+    day: day(),
+  },
+  (t) => [
+    primaryKey({ name: "analytics_changes_pk", columns: [t.merchantId, t.id] }),
+    check("analytics_changes_mode_check", sql`${t.mode} in ('test','live')`),
+  ],
+);
+
+/** When each merchant's rollups were last refreshed; a merchant without a row is recounted in full. */
 export const analyticsWatermarks = pgTable("analytics_watermarks", {
   merchantId: merchantIdColumn()
     .primaryKey()

@@ -1,21 +1,26 @@
-// Keeps the analytics rollups equal to the facts. A recurring durable job ("analytics.rollup",
-// registered in lib/jobs/builtin.ts) reads, per merchant, which (mode, day) buckets any payment,
-// refund, dispute or conversation touched since its watermark, recounts those buckets from raw
-// facts and replaces them — one transaction per merchant, the watermark moved in it. The
-// webhook and chat paths write nothing here. `rebuildRollups` recounts every bucket.
+// Keeps the analytics rollups equal to the facts. Triggers on payments, refunds, disputes,
+// conversations and conversation events (migration 0022) note each (mode, day) bucket a write
+// touched in analytics_changes, inside the fact's own transaction. A recurring durable job
+// ("analytics.rollup", registered in lib/jobs/builtin.ts) claims a merchant's notes
+// (delete … returning), recounts those buckets from raw facts and replaces them, all in one
+// transaction: a note is gone exactly when its bucket has been recounted after its fact
+// committed, so a late commit (whatever its updated_at) is picked up by the next pass, and a
+// failed pass leaves the notes for the next one. The webhook and chat paths issue no extra
+// statement. `rebuildRollups` recounts every bucket.
 import type { Db, DbOrTx } from "@/db/client";
 import { analyticsWatermarks, merchants, MODES, type Mode } from "@/db/schema";
 import { eq, sql } from "drizzle-orm";
-import { execRows, localDay, type BucketSet } from "./buckets";
+import { execRows, type BucketSet } from "./buckets";
 import { recountFlowSteps, recountFunnel, recountPayments } from "./recount";
 import { postgresRollupWriter, type RollupWriter } from "./rollup-writer";
 
 export const ROLLUP_JOB = "analytics.rollup";
 export const ROLLUP_EVERY_MS = 60_000;
+
 /**
- * How far before the watermark each pass looks again: a fact stamped with updated_at = t by a
- * transaction that commits after a pass started at t is still seen by the next pass. Recounting
- * a bucket twice is harmless.
+ * @deprecated The job no longer looks back over updated_at: it recounts what the change feed
+ * noted. Readers that want to know which days are not folded in yet should ask
+ * `pendingRollupDays`. Kept only so callers written against the old job still compile.
  */
 export const ROLLUP_LOOKBACK_MS = 10 * 60_000;
 
@@ -32,32 +37,20 @@ async function recountAndWrite(tx: DbOrTx, set: BucketSet, writer: RollupWriter)
   return payments.length + funnel.length + steps.length;
 }
 
-/** The (mode, day) buckets facts changed since `since` touched, for one merchant. */
-export async function touchedBuckets(
-  db: DbOrTx,
+/**
+ * Takes the merchant's noted buckets out of the change feed: only notes whose transactions have
+ * committed are visible (and so claimed), and the facts behind them are visible to every later
+ * statement of this transaction. Call it before recounting.
+ */
+export async function claimChangedBuckets(
+  tx: DbOrTx,
   merchantId: string,
-  timeZone: string,
-  since: Date,
 ): Promise<Map<Mode, Set<string>>> {
-  const at = since.toISOString();
-  const payDay = localDay(sql`p.created_at`, timeZone);
-  const convDay = localDay(sql`c.started_at`, timeZone);
   const rows = await execRows<{ mode: Mode; day: string }>(
-    db,
-    sql`
-    select p.mode, to_char(${payDay}, 'YYYY-MM-DD') as day from payments p
-      where p.merchant_id = ${merchantId} and p.updated_at >= ${at}::timestamptz
-    union select p.mode, to_char(${payDay}, 'YYYY-MM-DD') from refunds r
-      join payments p on p.merchant_id = r.merchant_id and p.id = r.payment_id
-      where r.merchant_id = ${merchantId} and r.updated_at >= ${at}::timestamptz
-    union select p.mode, to_char(${payDay}, 'YYYY-MM-DD') from disputes d
-      join payments p on p.merchant_id = d.merchant_id and p.id = d.payment_id
-      where d.merchant_id = ${merchantId} and d.updated_at >= ${at}::timestamptz
-    union select c.mode, to_char(${convDay}, 'YYYY-MM-DD') from conversations c
-      where c.merchant_id = ${merchantId} and c.updated_at >= ${at}::timestamptz
-    union select c.mode, to_char(${convDay}, 'YYYY-MM-DD') from payments p
-      join conversations c on c.merchant_id = p.merchant_id and c.id = p.conversation_id
-      where p.merchant_id = ${merchantId} and p.updated_at >= ${at}::timestamptz`,
+    tx,
+    sql`with claimed as (
+      delete from analytics_changes where merchant_id = ${merchantId} returning mode, day
+    ) select distinct mode, to_char(day, 'YYYY-MM-DD') as day from claimed`,
   );
   const touched = new Map<Mode, Set<string>>();
   for (const row of rows) {
@@ -69,6 +62,28 @@ export async function touchedBuckets(
 }
 
 /**
+ * The merchant's local days (of one mode, within [from, to]) whose facts changed since the job's
+ * last pass: their rollup rows may be behind the facts until the next pass. Exact for every
+ * committed write (the change feed), so a reader can take these days raw and the rest from the
+ * rollups.
+ */
+export async function pendingRollupDays(
+  db: DbOrTx,
+  merchantId: string,
+  mode: Mode,
+  from: string,
+  to: string,
+): Promise<Set<string>> {
+  const rows = await execRows<{ day: string }>(
+    db,
+    sql`select distinct to_char(day, 'YYYY-MM-DD') as day from analytics_changes
+      where merchant_id = ${merchantId} and mode = ${mode}
+        and day between ${from}::date and ${to}::date`,
+  );
+  return new Set(rows.map((r) => r.day));
+}
+
+/**
  * Fresh planner statistics before recounting everything: a rebuild right after a bulk load (the
  * demo seed, inside its transaction) otherwise plans nested loops over "1-row" tables and takes
  * minutes instead of a fraction of a second. ANALYZE samples, so it is cheap at any size.
@@ -77,7 +92,7 @@ async function analyzeSources(tx: DbOrTx): Promise<void> {
   await tx.execute(sql`analyze payments, conversations, conversation_events, disputes`);
 }
 
-/** Moves the merchant's watermark up to `now` (greatest: it never moves back). */
+/** Marks the merchant's rollups as built, last refreshed at `now` (greatest: it never moves back). */
 async function advanceWatermark(tx: DbOrTx, merchantId: string, now: Date): Promise<void> {
   await tx
     .insert(analyticsWatermarks)
@@ -101,39 +116,45 @@ export interface RollupPassSummary {
   buckets: number;
 }
 
-/** One pass of the job: every merchant's touched buckets recounted (all of them the first time). */
+/** One pass of the job: every merchant with noted changes (or never built) brought up to date. */
 export async function refreshRollups(
   db: Db,
   now: Date = new Date(),
   writerFor: WriterFor = postgresRollupWriter,
 ): Promise<RollupPassSummary> {
-  const all = await db.select({ id: merchants.id, timeZone: merchants.timezone }).from(merchants);
+  // Only merchants with something to do: the pass costs O(changes), not O(merchants).
+  const due = await execRows<{ id: string; time_zone: string }>(
+    db,
+    sql`select m.id, m.timezone as time_zone
+      from merchants m left join analytics_watermarks w on w.merchant_id = m.id
+      where w.merchant_id is null
+        or exists (select 1 from analytics_changes c where c.merchant_id = m.id)`,
+  );
   let buckets = 0;
-  for (const merchant of all) {
+  for (const merchant of due) {
     await db.transaction(async (tx) => {
       await lockMerchant(tx, merchant.id);
+      const touched = await claimChangedBuckets(tx, merchant.id);
+      const writer = writerFor(tx);
       const [mark] = await tx
         .select({ through: analyticsWatermarks.through })
         .from(analyticsWatermarks)
         .where(eq(analyticsWatermarks.merchantId, merchant.id));
-      const writer = writerFor(tx);
       if (!mark) {
         await analyzeSources(tx);
         for (const mode of MODES) {
           await recountAndWrite(
             tx,
-            { merchantId: merchant.id, mode, timeZone: merchant.timeZone, days: "all" },
+            { merchantId: merchant.id, mode, timeZone: merchant.time_zone, days: "all" },
             writer,
           );
         }
         buckets += MODES.length;
       } else {
-        const since = new Date(mark.through.getTime() - ROLLUP_LOOKBACK_MS);
-        const touched = await touchedBuckets(tx, merchant.id, merchant.timeZone, since);
         for (const [mode, days] of touched) {
           await recountAndWrite(
             tx,
-            { merchantId: merchant.id, mode, timeZone: merchant.timeZone, days: [...days] },
+            { merchantId: merchant.id, mode, timeZone: merchant.time_zone, days: [...days] },
             writer,
           );
           buckets += days.size;
@@ -142,7 +163,7 @@ export async function refreshRollups(
       await advanceWatermark(tx, merchant.id, now);
     });
   }
-  return { merchants: all.length, buckets };
+  return { merchants: due.length, buckets };
 }
 
 /**
@@ -164,6 +185,7 @@ export async function rebuildRollups(
   for (const merchant of list) {
     await db.transaction(async (tx) => {
       await lockMerchant(tx, merchant.id);
+      await claimChangedBuckets(tx, merchant.id); // all of them are recounted below
       for (const mode of MODES) {
         const set: BucketSet = {
           merchantId: merchant.id,
