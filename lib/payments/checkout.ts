@@ -2,7 +2,14 @@
 // the provider, then the provider's ids and URL. A retry with the same key returns the payment
 // it already made; if the first attempt died before the provider answered, the retry asks the
 // provider again with the same provider key, which the provider deduplicates.
+//
+// Three statements around the provider call, each atomic on its own (a chat's payment-link
+// message waits on them): the connection with any payment already made under the key; the
+// payment's insert with its console event; the provider's ids with the timeline's
+// "checkout.created" row and the event again. Each runs as a named prepared statement.
 import type { Db } from "@/db/client";
+import { runPreparedSql } from "@/db/prepared";
+import { assignments, columnNames, decodeRow, insertValues, selectColumns } from "@/db/rows";
 import {
   connections,
   MODES,
@@ -21,12 +28,12 @@ import { PAYMENT_METHODS, ProviderError } from "@/lib/connections/providers/type
 import { testPaymentSchema, type TestPaymentInput } from "@/lib/connections/schemas";
 import { appUrl } from "@/lib/env";
 import { AppError, ConflictError, NotFoundError } from "@/lib/errors";
-import { publishEvent } from "@/lib/events/bus";
+import { CONSOLE_EVENTS_CHANNEL, eventPayload } from "@/lib/events/bus";
 import { newId } from "@/lib/ids";
 import { SUPPORTED_CURRENCIES } from "@/lib/money";
 import { paymentEvent } from "@/lib/payments/status-write";
 import { zodFieldErrors } from "@/lib/validation";
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 
 export const checkoutInputSchema = z.object({
@@ -68,19 +75,29 @@ function invalid(error: z.ZodError): AppError {
   return new AppError("The checkout request is invalid.", 422, zodFieldErrors(error));
 }
 
-async function activeConnection(
+/** The connection, and the payment already made under `idempotencyKey` if any: one statement. */
+async function connectionAndPayment(
   db: Db,
   merchantId: string,
   connectionId: string,
-): Promise<Connection> {
-  const [row] = await db
-    .select()
-    .from(connections)
-    .where(and(eq(connections.merchantId, merchantId), eq(connections.id, connectionId)));
+  idempotencyKey: string,
+): Promise<{ connection: Connection; existing: Payment | undefined }> {
+  const [row] = await runPreparedSql(
+    db,
+    sql`select ${selectColumns(connections, "c", { prefix: "c_" })},
+        ${selectColumns(payments, "p", { prefix: "p_" })}
+      from connections c
+      left join payments p on p.merchant_id = c.merchant_id and p.idempotency_key = ${idempotencyKey}
+      where c.merchant_id = ${merchantId} and c.id = ${connectionId}`,
+  );
   if (!row) throw new NotFoundError("This connection");
-  if (row.status !== "active")
-    throw new ConflictError(`The connection "${row.label}" is ${row.status}; enable it first.`);
-  return row;
+  const connection = decodeRow(connections, row, { prefix: "c_" });
+  if (connection.status !== "active")
+    throw new ConflictError(
+      `The connection "${connection.label}" is ${connection.status}; enable it first.`,
+    );
+  const existing = row.p_id == null ? undefined : decodeRow(payments, row, { prefix: "p_" });
+  return { connection, existing };
 }
 
 function checkCapabilities(connection: Connection, currency: string, methods: string[]): void {
@@ -111,6 +128,103 @@ async function findByKey(
   return row;
 }
 
+/** pg_notify of the payment's console event, for a statement's select list (lib/events/bus.ts). */
+function announcePayment(payment: Pick<Payment, "merchantId" | "mode" | "id">) {
+  return sql`pg_notify(${CONSOLE_EVENTS_CHANNEL}, ${eventPayload(paymentEvent(payment))})`;
+}
+
+const NEW_PAYMENT_KEYS = [
+  "merchantId",
+  "id",
+  "connectionId",
+  "provider",
+  "conversationId",
+  "flowId",
+  "channel",
+  "amountMinor",
+  "currency",
+  "status",
+  "idempotencyKey",
+  "description",
+  "customerEmail",
+  "mode",
+  "expiresAt",
+  "origin",
+  "createdByUserId",
+] as const satisfies readonly (keyof Payment)[];
+
+/** Inserts the payment and announces it; undefined when a concurrent call took the key first. */
+async function insertPayment(
+  db: Db,
+  row: Pick<Payment, (typeof NEW_PAYMENT_KEYS)[number]>,
+): Promise<Payment | undefined> {
+  const [inserted] = await runPreparedSql(
+    db,
+    sql`with inserted as (
+        insert into payments ${insertValues(payments, NEW_PAYMENT_KEYS, row)}
+        on conflict do nothing returning *
+      )
+      select inserted.*, ${announcePayment(row)} as announced from inserted`,
+  );
+  return inserted && decodeRow(payments, inserted);
+}
+
+const CHECKOUT_KEYS = [
+  "providerCheckoutId",
+  "providerPaymentId",
+  "checkoutUrl",
+  "expiresAt",
+  "updatedAt",
+] as const satisfies readonly (keyof Payment)[];
+
+/**
+ * The provider's ids and URL on the payment, its timeline's "checkout.created" row and its
+ * console event, in one statement: the update holds the payment's row lock while the timeline
+ * grows, as every writer of the timeline does (lib/payments/status-write.ts).
+ */
+async function storeCheckout(
+  db: Db,
+  payment: Payment,
+  checkout: Pick<Payment, (typeof CHECKOUT_KEYS)[number]>,
+): Promise<Payment> {
+  const eventColumns = columnNames(paymentEvents, [
+    "merchantId",
+    "id",
+    "paymentId",
+    "connectionId",
+    "source",
+    "type",
+    "amountMinor",
+    "currency",
+    "statusAfter",
+    "detail",
+    "occurredAt",
+  ])
+    .map((name) => `"${name}"`)
+    .join(", ");
+  const detail = JSON.stringify({
+    providerCheckoutId: checkout.providerCheckoutId,
+    url: checkout.checkoutUrl,
+  });
+  const [row] = await runPreparedSql(
+    db,
+    sql`with updated as (
+        update payments set ${assignments(payments, CHECKOUT_KEYS, checkout)}
+        where merchant_id = ${payment.merchantId} and id = ${payment.id}
+        returning *
+      ), timeline as (
+        insert into payment_events (${sql.raw(eventColumns)})
+        select u.merchant_id, ${newId("paymentEvent")}, u.id, u.connection_id, 'parley',
+          'checkout.created', u.amount_minor, u.currency, u.status, ${detail}::jsonb,
+          ${checkout.updatedAt.toISOString()}::timestamptz
+        from updated u
+      )
+      select updated.*, ${announcePayment(payment)} as announced from updated`,
+  );
+  if (!row) throw new NotFoundError("This payment");
+  return decodeRow(payments, row);
+}
+
 function providerFailure(error: unknown): AppError {
   if (error instanceof ProviderError) {
     const status = error.kind === "invalid_request" ? 422 : 502;
@@ -137,7 +251,12 @@ export async function createCheckout(
   ) {
     throw new ConflictError("The amount differs from the one the customer confirmed.");
   }
-  const connection = await activeConnection(db, merchantId, request.connectionId);
+  const { connection, existing } = await connectionAndPayment(
+    db,
+    merchantId,
+    request.connectionId,
+    request.idempotencyKey,
+  );
   checkCapabilities(connection, request.currency, request.methods);
   if (request.mode && connection.mode !== request.mode) {
     throw new AppError(
@@ -147,7 +266,7 @@ export async function createCheckout(
     );
   }
 
-  let payment = await findByKey(db, merchantId, request.idempotencyKey);
+  let payment = existing;
   if (payment) {
     const same =
       payment.connectionId === request.connectionId &&
@@ -157,32 +276,27 @@ export async function createCheckout(
       throw new ConflictError("This idempotency key was already used for a different payment.");
     if (payment.providerCheckoutId) return { ...payment, replayed: true };
   } else {
-    const [inserted] = await db
-      .insert(payments)
-      .values({
-        merchantId,
-        id: newId("payment"),
-        connectionId: connection.id,
-        provider: connection.provider,
-        conversationId: request.conversationId ?? null,
-        flowId: request.flowId ?? null,
-        channel: request.channel ?? null,
-        amountMinor: request.amountMinor,
-        currency: request.currency,
-        status: "created",
-        idempotencyKey: request.idempotencyKey,
-        description: request.description,
-        customerEmail: request.customerEmail ?? null,
-        mode: connection.mode,
-        expiresAt: request.expiresAt ?? null,
-        origin: request.origin,
-        createdByUserId: request.createdByUserId ?? null,
-      })
-      .onConflictDoNothing()
-      .returning();
+    const inserted = await insertPayment(db, {
+      merchantId,
+      id: newId("payment"),
+      connectionId: connection.id,
+      provider: connection.provider,
+      conversationId: request.conversationId ?? null,
+      flowId: request.flowId ?? null,
+      channel: request.channel ?? null,
+      amountMinor: request.amountMinor,
+      currency: request.currency,
+      status: "created",
+      idempotencyKey: request.idempotencyKey,
+      description: request.description,
+      customerEmail: request.customerEmail ?? null,
+      mode: connection.mode,
+      expiresAt: request.expiresAt ?? null,
+      origin: request.origin,
+      createdByUserId: request.createdByUserId ?? null,
+    });
     // Lost a race with a concurrent call using the same key: continue with its row.
     payment = inserted ?? (await findByKey(db, merchantId, request.idempotencyKey))!;
-    if (inserted) await publishEvent(db, paymentEvent(inserted));
   }
 
   const base = appUrl();
@@ -213,24 +327,12 @@ export async function createCheckout(
     throw failure;
   }
 
-  const stored = await db.transaction(async (tx) => {
-    const [row] = await tx
-      .update(payments)
-      .set({
-        providerCheckoutId: result.providerCheckoutId,
-        providerPaymentId: result.providerPaymentId ?? null,
-        checkoutUrl: result.url,
-        expiresAt: result.expiresAt ?? payment.expiresAt,
-        updatedAt: new Date(),
-      })
-      .where(and(eq(payments.merchantId, merchantId), eq(payments.id, payment.id)))
-      .returning();
-    await recordCheckoutEvent(tx, row, "checkout.created", {
-      providerCheckoutId: result.providerCheckoutId,
-      url: result.url,
-    });
-    await publishEvent(tx, paymentEvent(row));
-    return row;
+  const stored = await storeCheckout(db, payment, {
+    providerCheckoutId: result.providerCheckoutId,
+    providerPaymentId: result.providerPaymentId ?? null,
+    checkoutUrl: result.url,
+    expiresAt: result.expiresAt ?? payment.expiresAt,
+    updatedAt: new Date(),
   });
   return { ...stored, replayed: false };
 }

@@ -4,11 +4,13 @@ import type { ServiceContext } from "@/lib/auth/context";
 import { connectorFor, overrideConnector } from "@/lib/connections/providers/registry";
 import type { Connector } from "@/lib/connections/providers/types";
 import { AppError, ConflictError, ForbiddenError, NotFoundError } from "@/lib/errors";
+import { CONSOLE_EVENTS_CHANNEL } from "@/lib/events/bus";
 import { createCheckout, createTestPayment } from "@/lib/payments/checkout";
 import { getPaymentWithTimeline } from "@/lib/payments/detail";
 import { listPayments } from "@/lib/payments/queries";
 import { refundPayment } from "@/lib/payments/refunds";
 import { and, eq } from "drizzle-orm";
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   APP_URL,
@@ -108,6 +110,71 @@ describe.each(ENGINES)("checkout on %s", (engine) => {
         expect(first.checkoutUrl).toBe(`${APP_URL}/pay/sandbox/${first.providerCheckoutId}`);
       const timeline = await eventsOf(db, merchantId, first.id);
       expect(timeline.map((e) => e.type)).toEqual(["checkout.created"]);
+    },
+  );
+
+  it("announces the new payment and its checkout on the bus, with the timeline's checkout row", async () => {
+    const heard: string[] = [];
+    const listener = handle.listen(
+      CONSOLE_EVENTS_CHANNEL,
+      (payload) => heard.push(payload),
+      () => {},
+    );
+    await listener.ready;
+    try {
+      const payment = await createCheckout(db, merchantId, {
+        connectionId: ids.sandbox,
+        amountMinor: 1_500,
+        currency: "EUR",
+        idempotencyKey: `announced-${engine}`,
+      });
+      expect(payment.checkoutUrl).toContain("/pay/sandbox/");
+      const event = { kind: "payment", merchantId, mode: payment.mode, id: payment.id };
+      await expect
+        .poll(() => heard.map((p) => JSON.parse(p)), { timeout: 5_000 })
+        .toEqual([event, event]);
+      const timeline = await eventsOf(db, merchantId, payment.id);
+      const created = timeline.filter((e) => e.type === "checkout.created");
+      expect(created).toHaveLength(1);
+      expect(created[0]).toMatchObject({
+        source: "parley",
+        statusAfter: "created",
+        amountMinor: 1_500,
+        currency: "EUR",
+        connectionId: ids.sandbox,
+        detail: { providerCheckoutId: payment.providerCheckoutId, url: payment.checkoutUrl },
+      });
+    } finally {
+      await listener.close();
+    }
+  });
+
+  it.runIf(engine !== "pglite")(
+    "creates a checkout in three statements around the provider, a replay in one",
+    async () => {
+      const statements: string[] = [];
+      const query = pg.Client.prototype.query;
+      pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+        const first = args[0] as string | { text: string };
+        statements.push(typeof first === "string" ? first : first.text);
+        return (query as (...a: unknown[]) => unknown).apply(this, args);
+      } as typeof query;
+      try {
+        const request = {
+          connectionId: ids.sandbox,
+          amountMinor: 2_000,
+          currency: "EUR",
+          idempotencyKey: `counted-${engine}`,
+        };
+        const first = await createCheckout(db, merchantId, request);
+        expect(statements).toHaveLength(3);
+        statements.length = 0;
+        const again = await createCheckout(db, merchantId, request);
+        expect(again).toMatchObject({ id: first.id, replayed: true });
+        expect(statements).toHaveLength(1);
+      } finally {
+        pg.Client.prototype.query = query;
+      }
     },
   );
 
