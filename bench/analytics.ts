@@ -1,11 +1,12 @@
 // Analytics view latency on a large rollup: one merchant with synthetic rollup rows for ~2 years
 // (days × flows × channels × connections × methods × currencies × statuses), then each view's
 // query p50/p95 for 7-, 30- and 365-day ranges, the Flows list's conversion read, the daily CSV
-// export's rows/s and memory, and one rollup job pass after a batch of payment changes.
+// export's rows/s and memory at ~100k and ~1M rows, one rollup job pass after a batch of payment
+// changes, and what the change feed's triggers add to a payment update.
 // The rollup size, not the payment count, drives view latency: the rows inserted here are what
 // a merchant with the printed number of distinct daily combinations would have.
 import { createFreshDatabase, LOCAL_ADMIN_PG_URL } from "@/db/admin";
-import { openPostgres } from "@/db/client";
+import { openPostgres, type Db } from "@/db/client";
 import { merchants } from "@/db/schema";
 import { csvLine } from "@/lib/analytics/csv";
 import { chartExport, csvLines } from "@/lib/analytics/export";
@@ -22,6 +23,8 @@ import { addDays, todayIn } from "@/lib/analytics/range";
 import { refreshRollups } from "@/lib/analytics/rollup-job";
 import type { ReadContext } from "@/lib/auth/context";
 import { sql } from "drizzle-orm";
+import v8 from "node:v8";
+import { runInNewContext } from "node:vm";
 
 const ADMIN_URL = process.env.PARLEY_TEST_PG_URL ?? LOCAL_ADMIN_PG_URL;
 
@@ -35,11 +38,84 @@ export interface AnalyticsBenchRow {
 export interface AnalyticsBenchResult {
   rollupRows: { payments: number; funnel: number; steps: number };
   views: AnalyticsBenchRow[];
-  csvRowsPerSecond: number;
-  csvRows: number;
-  csvPeakRssDeltaMb: number;
+  csv: CsvRun[];
+  /** Median ms of a single-row payment UPDATE (autocommit) with the change feed's triggers, and without. */
+  updateMsWithTriggers: number;
+  updateMsWithoutTriggers: number;
   jobPassMs: number;
   jobBuckets: number;
+}
+
+/** Synthetic daily payment rollup rows: flows × 2 channels × 3 connections × 3 methods × 3 currencies × 5 statuses a day. */
+async function seedPaymentRollup(
+  db: Db,
+  merchantId: string,
+  first: string,
+  last: string,
+  flowCount: number,
+): Promise<void> {
+  await db.execute(sql`
+      insert into analytics_payments_daily (merchant_id, mode, day, flow_id, flow_version_id, channel,
+        connection_id, provider, method, currency, status, failure_code, payments, amount_minor,
+        refunded_minor, refunded_payments, disputes, disputed_minor, disputes_won, disputes_lost)
+      select ${merchantId}, 'live', d::date, 'flow_' || f, 'flow_' || f || '_v1', ch, 'conn_' || c,
+        (array['stripe','adyen','paypal'])[c], m, cur, st,
+        case when st = 'failed' then 'card_declined' else '' end,
+        5 + (f + c) % 7, 100000 * (1 + f), case when st = 'refunded' then 50000 else 0 end,
+        case when st = 'refunded' then 1 else 0 end, case when st = 'disputed' then 1 else 0 end,
+        case when st = 'disputed' then 100000 else 0 end, 0, 0
+      from generate_series(${first}::date, ${last}::date, interval '1 day') d,
+        generate_series(1, ${flowCount}) f, unnest(array['web','telegram']) ch, generate_series(1, 3) c,
+        unnest(array['card','apple_pay','paypal']) m, unnest(array['EUR','JPY','KWD']) cur,
+        unnest(array['succeeded','failed','expired','refunded','disputed']) st`);
+}
+
+/** A gc() for memory baselines (the bench runs without --expose-gc). */
+function gcFunction(): () => void {
+  v8.setFlagsFromString("--expose-gc");
+  return runInNewContext("gc") as () => void;
+}
+
+export interface CsvRun {
+  rows: number;
+  rowsPerSecond: number;
+  /** Peak RSS and heap during the export, above what they were (after a gc) before it. */
+  peakRssDeltaMb: number;
+  peakHeapDeltaMb: number;
+  /** Heap still held after the export and a gc: what the export kept (constant memory: ~0). */
+  retainedHeapMb: number;
+}
+
+/** The daily CSV of a range, consumed as the route streams it (lines encoded to bytes). */
+async function measureCsv(
+  ctx: ReadContext,
+  range: { from: string; to: string },
+  gc: () => void,
+): Promise<CsvRun> {
+  gc();
+  const before = process.memoryUsage();
+  let peakRss = before.rss;
+  let peakHeap = before.heapUsed;
+  const encoder = new TextEncoder();
+  const t = performance.now();
+  const exp = await chartExport(ctx, "live", range, { chart: "daily" });
+  let lines = 0;
+  for await (const chunk of csvLines(exp, csvLine)) {
+    if (encoder.encode(chunk).length > 0) lines += chunk.split("\r\n").length - 1;
+    const now = process.memoryUsage();
+    peakRss = Math.max(peakRss, now.rss);
+    peakHeap = Math.max(peakHeap, now.heapUsed);
+  }
+  const seconds = (performance.now() - t) / 1000;
+  gc();
+  const after = process.memoryUsage();
+  return {
+    rows: lines - 1,
+    rowsPerSecond: (lines - 1) / seconds,
+    peakRssDeltaMb: (peakRss - before.rss) / 1_048_576,
+    peakHeapDeltaMb: (peakHeap - before.heapUsed) / 1_048_576,
+    retainedHeapMb: (after.heapUsed - before.heapUsed) / 1_048_576,
+  };
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -63,20 +139,7 @@ export async function run(
     const today = todayIn("Europe/Paris");
     const first = addDays(today, -(totalDays - 1));
     // 4 flows × 2 channels × 3 connections × 3 methods × 3 currencies × 5 statuses = 1,080 rows a day.
-    await db.execute(sql`
-      insert into analytics_payments_daily (merchant_id, mode, day, flow_id, flow_version_id, channel,
-        connection_id, provider, method, currency, status, failure_code, payments, amount_minor,
-        refunded_minor, refunded_payments, disputes, disputed_minor, disputes_won, disputes_lost)
-      select ${merchantId}, 'live', d::date, 'flow_' || f, 'flow_' || f || '_v1', ch, 'conn_' || c,
-        (array['stripe','adyen','paypal'])[c], m, cur, st,
-        case when st = 'failed' then 'card_declined' else '' end,
-        5 + (f + c) % 7, 100000 * (1 + f), case when st = 'refunded' then 50000 else 0 end,
-        case when st = 'refunded' then 1 else 0 end, case when st = 'disputed' then 1 else 0 end,
-        case when st = 'disputed' then 100000 else 0 end, 0, 0
-      from generate_series(${first}::date, ${today}::date, interval '1 day') d,
-        generate_series(1, 4) f, unnest(array['web','telegram']) ch, generate_series(1, 3) c,
-        unnest(array['card','apple_pay','paypal']) m, unnest(array['EUR','JPY','KWD']) cur,
-        unnest(array['succeeded','failed','expired','refunded','disputed']) st`);
+    await seedPaymentRollup(db, merchantId, first, today, 4);
     await db.execute(sql`
       insert into analytics_funnel_daily (merchant_id, mode, day, flow_id, flow_version_id, channel,
         started, reached_pay, method_chosen, link_sent, link_opened, paid, paid_seconds_sum)
@@ -134,23 +197,23 @@ export async function run(
       }
     }
 
-    // The daily CSV over 365 days, consumed as the route streams it.
-    const exportCtx: ReadContext = { db, merchantId, role: "analyst" };
-    const rssBefore = process.memoryUsage().rss;
-    let peak = rssBefore;
-    const t = performance.now();
-    const exp = await chartExport(
-      exportCtx,
-      "live",
-      { from: addDays(today, -364), to: today },
-      { chart: "daily" },
-    );
-    let lines = 0;
-    for await (const chunk of csvLines(exp, csvLine)) {
-      lines += chunk.split("\r\n").length - 1;
-      peak = Math.max(peak, process.memoryUsage().rss);
+    // The daily CSV at ~100k and ~1M rows, from a merchant with 2,700 combinations a day
+    // (10 flows): peak memory should not grow with the row count.
+    const exportMerchant = "mer_bench_export";
+    await db.insert(merchants).values({
+      id: exportMerchant,
+      name: "Bench export",
+      slug: "bench-export",
+      timezone: "Europe/Paris",
+    });
+    await seedPaymentRollup(db, exportMerchant, addDays(today, -370), today, 10);
+    await db.execute(sql`analyze analytics_payments_daily`);
+    const gc = gcFunction();
+    const exportCtx: ReadContext = { db, merchantId: exportMerchant, role: "analyst" };
+    const csv: CsvRun[] = [];
+    for (const days of [37, 371]) {
+      csv.push(await measureCsv(exportCtx, { from: addDays(today, -(days - 1)), to: today }, gc));
     }
-    const csvSeconds = (performance.now() - t) / 1000;
 
     // One job pass after 200 payments changed (the buckets they touch are recounted).
     await db.execute(sql`insert into payments (merchant_id, id, connection_id, provider, amount_minor, currency,
@@ -164,12 +227,33 @@ export async function run(
     const pass = await refreshRollups(db);
     const jobPassMs = performance.now() - j;
 
+    // What the change feed's triggers add to ingest: a webhook's status write is one single-row
+    // UPDATE of payments in its own transaction; timed with the triggers and without them.
+    const updateMs = async (rounds: number) => {
+      const t0 = performance.now();
+      for (let i = 0; i < rounds; i++) {
+        await db.execute(sql`update payments set status = ${i % 2 ? "succeeded" : "pending"},
+          updated_at = now() where merchant_id = ${merchantId} and id = ${`pay_b${1 + (i % 200)}`}`);
+      }
+      return (performance.now() - t0) / rounds;
+    };
+    const withTriggers: number[] = [];
+    const withoutTriggers: number[] = [];
+    await updateMs(100);
+    for (let round = 0; round < 3; round++) {
+      withTriggers.push(await updateMs(300));
+      await db.execute(sql`alter table payments disable trigger user`);
+      withoutTriggers.push(await updateMs(300));
+      await db.execute(sql`alter table payments enable trigger user`);
+    }
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
     return {
       rollupRows,
+      updateMsWithTriggers: median(withTriggers),
+      updateMsWithoutTriggers: median(withoutTriggers),
       views: rows,
-      csvRows: lines - 1,
-      csvRowsPerSecond: (lines - 1) / csvSeconds,
-      csvPeakRssDeltaMb: (peak - rssBefore) / 1_048_576,
+      csv,
       jobPassMs,
       jobBuckets: pass.buckets,
     };

@@ -1,6 +1,6 @@
 import type { Db, DbHandle } from "@/db/client";
 import { csvLine } from "@/lib/analytics/csv";
-import { chartExport, csvLines, type ExportParams } from "@/lib/analytics/export";
+import { chartExport, csvLines, MAX_EXPORT_ROWS, type ExportParams } from "@/lib/analytics/export";
 import {
   conversationsStoppedAt,
   failureReasons,
@@ -178,5 +178,47 @@ describe.each(ENGINES)("analytics reads and CSV on %s", (engine) => {
     let rows = 0;
     for await (const page of daily.pages) rows += page.length;
     expect(rows).toBe(7);
+  });
+
+  it("refuses a daily export past the row limit with a message, and pages within it", async () => {
+    // The route uses the defaults (2M rows, 2,000 a page); the same code path on a small cap.
+    expect(MAX_EXPORT_ROWS).toBe(2_000_000);
+    const refused = chartExport(
+      analyst,
+      "live",
+      DAYS,
+      { chart: "daily" },
+      { maxRows: 6, pageRows: 3 },
+    );
+    await expect(refused).rejects.toMatchObject({
+      status: 422,
+      message: "This export would hold more than 6 rows, the limit. Pick a shorter range.",
+    });
+    const atCap = await chartExport(
+      analyst,
+      "live",
+      DAYS,
+      { chart: "daily" },
+      { maxRows: 7, pageRows: 3 },
+    );
+    expect(atCap.totalRows).toBe(7);
+    const pages: number[] = [];
+    for await (const page of atCap.pages) pages.push(page.length);
+    expect(pages).toEqual([3, 3, 1]);
+    // Keyset pages of 3 give the file one page of 2,000 gives, byte for byte.
+    const text = async (pageRows: number) => {
+      const exp = await chartExport(
+        analyst,
+        "live",
+        DAYS,
+        { chart: "daily" },
+        { maxRows: 7, pageRows },
+      );
+      let out = "";
+      for await (const chunk of csvLines(exp, csvLine)) out += chunk;
+      return out;
+    };
+    expect(await text(3)).toBe(await csv({ chart: "daily" }));
+    expect(await text(3)).toBe(await text(2_000));
   });
 });
