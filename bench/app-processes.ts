@@ -1,7 +1,9 @@
-// N `next start` processes of this worktree's production build on one Postgres database, for the
-// benchmarks that go through the real app (bench/monitoring.ts; the webhook → row-visible bench
-// needs two). Each gets a free port, the bench's fixed keys (bench/seed-payments.ts seals
-// credentials with them) and no migration of its own: the database is migrated before they start.
+// N processes of this worktree's production build on one Postgres database, for the benchmarks
+// that go through the real app (bench/monitoring.ts; the webhook → row-visible bench needs two):
+// the production server `npm start` runs (.next/parley-server.mjs, scripts/server.ts), or plain
+// `next start` when a bench compares the two. Each gets a free port, the bench's fixed keys
+// (bench/seed-payments.ts seals credentials with them) and no migration of its own: the database
+// is migrated before they start.
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { existsSync } from "node:fs";
@@ -39,24 +41,46 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** Builds the app when no production build is there yet (next start needs one). */
+/** The production server `npm start` runs, as `npm run build` compiles it. */
+const SERVER_BUILD = path.join(".next", "parley-server.mjs");
+
+/** Builds what is missing of the production build: Next's (`npm run build`), or only the server. */
 export async function ensureProductionBuild(log: (line: string) => void): Promise<void> {
-  if (existsSync(path.join(ROOT, ".next", "BUILD_ID"))) return;
-  log("no production build in .next: running `next build` first (about a minute)");
-  const child = spawn(process.execPath, ["node_modules/next/dist/bin/next", "build"], {
-    cwd: ROOT,
-    stdio: ["ignore", "inherit", "inherit"],
-    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
-  });
+  const nextBuilt = existsSync(path.join(ROOT, ".next", "BUILD_ID"));
+  if (nextBuilt && existsSync(path.join(ROOT, SERVER_BUILD))) return;
+  log(
+    nextBuilt
+      ? `no ${SERVER_BUILD}: compiling the production server`
+      : "no production build in .next: running `npm run build` first (about a minute)",
+  );
+  const child = nextBuilt
+    ? spawn(process.execPath, ["scripts/build-server.mjs"], {
+        cwd: ROOT,
+        stdio: ["ignore", "inherit", "inherit"],
+      })
+    : spawn("npm", ["run", "build"], {
+        cwd: ROOT,
+        stdio: ["ignore", "inherit", "inherit"],
+        env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
+      });
   const [code] = (await once(child, "exit")) as [number | null];
-  if (code !== 0) throw new Error(`next build failed (exit ${code})`);
+  if (code !== 0) throw new Error(`the production build failed (exit ${code})`);
+}
+
+/** What serves the build: Parley's production server (`npm start`), or Next's own `next start`. */
+export type AppServer = "parley" | "next-start";
+
+function serverCommand(server: AppServer, port: number): string[] {
+  return server === "parley"
+    ? ["--enable-source-maps", SERVER_BUILD, "-p", String(port)]
+    : ["node_modules/next/dist/bin/next", "start", "-p", String(port)];
 }
 
 async function waitUntilServing(app: AppProcess, child: ChildProcess, timeoutMs: number) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null)
-      throw new Error(`next start exited (${child.exitCode}):\n${app.output()}`);
+      throw new Error(`the app on ${app.url} exited (${child.exitCode}):\n${app.output()}`);
     try {
       const response = await fetch(`${app.url}/sign-in`, { redirect: "manual" });
       await response.arrayBuffer();
@@ -66,9 +90,7 @@ async function waitUntilServing(app: AppProcess, child: ChildProcess, timeoutMs:
     }
     await sleep(200);
   }
-  throw new Error(
-    `next start on ${app.url} did not answer within ${timeoutMs} ms:\n${app.output()}`,
-  );
+  throw new Error(`the app on ${app.url} did not answer within ${timeoutMs} ms:\n${app.output()}`);
 }
 
 /**
@@ -80,6 +102,8 @@ export async function startAppProcesses(options: {
   count?: number;
   env?: Record<string, string>;
   timeoutMs?: number;
+  /** Default: the production server, as `npm start` runs it. */
+  server?: AppServer;
 }): Promise<AppProcesses> {
   const count = options.count ?? 1;
   const children: ChildProcess[] = [];
@@ -99,29 +123,25 @@ export async function startAppProcesses(options: {
     for (let i = 0; i < count; i++) {
       const port = await freePort();
       const url = `http://localhost:${port}`;
-      const child = spawn(
-        process.execPath,
-        ["node_modules/next/dist/bin/next", "start", "-p", String(port)],
-        {
-          cwd: ROOT,
-          stdio: ["ignore", "pipe", "pipe"],
-          env: {
-            ...process.env,
-            NODE_ENV: "production",
-            NEXT_TELEMETRY_DISABLED: "1",
-            DATABASE_URL: options.databaseUrl,
-            AUTH_SECRET: BENCH_AUTH_SECRET,
-            AUTH_TRUST_HOST: "true",
-            PARLEY_MASTER_KEYS: BENCH_MASTER_KEYS,
-            PARLEY_APP_URL: url,
-            PORT: String(port),
-            // The benches sign in as the demo owner, who is exempt from two-factor only in demo
-            // mode (otherwise every page sends them to /two-factor/setup).
-            PARLEY_DEMO: "1",
-            ...options.env,
-          },
+      const child = spawn(process.execPath, serverCommand(options.server ?? "parley", port), {
+        cwd: ROOT,
+        stdio: ["ignore", "pipe", "pipe"],
+        env: {
+          ...process.env,
+          NODE_ENV: "production",
+          NEXT_TELEMETRY_DISABLED: "1",
+          DATABASE_URL: options.databaseUrl,
+          AUTH_SECRET: BENCH_AUTH_SECRET,
+          AUTH_TRUST_HOST: "true",
+          PARLEY_MASTER_KEYS: BENCH_MASTER_KEYS,
+          PARLEY_APP_URL: url,
+          PORT: String(port),
+          // The benches sign in as the demo owner, who is exempt from two-factor only in demo
+          // mode (otherwise every page sends them to /two-factor/setup).
+          PARLEY_DEMO: "1",
+          ...options.env,
         },
-      );
+      });
       children.push(child);
       let tail = "";
       const keep = (chunk: Buffer) => {

@@ -7,7 +7,8 @@ import { env, isDemoMode } from "@/lib/env";
 import { spawn } from "node:child_process";
 import { printLogins } from "./lib/banner";
 
-const mode = process.argv.includes("--prod") ? "start" : "dev";
+// --prod serves the production build (`npm run build`) with the production server, as `npm start`.
+const production = process.argv.includes("--prod");
 const handle = openConfiguredDatabase();
 console.log(
   `[parley] database: ${handle.kind === "pglite" ? `embedded PGlite in ${env().PARLEY_DATA_DIR}/pglite` : "Postgres (DATABASE_URL)"}`,
@@ -21,7 +22,9 @@ await handle.close();
 
 const child = spawn(
   process.execPath,
-  ["node_modules/next/dist/bin/next", mode, "-p", String(env().PORT)],
+  production
+    ? ["--enable-source-maps", ".next/parley-server.mjs", "-p", String(env().PORT)]
+    : ["node_modules/next/dist/bin/next", "dev", "-p", String(env().PORT)],
   {
     stdio: ["inherit", "pipe", "inherit"],
     env: process.env,
@@ -30,7 +33,7 @@ const child = spawn(
 let announced = false;
 child.stdout.on("data", (chunk: Buffer) => {
   process.stdout.write(chunk);
-  if (!announced && /Ready|started server|Local:/i.test(chunk.toString())) {
+  if (!announced && /Ready|started server|Local:|ready on/i.test(chunk.toString())) {
     announced = true;
     if (isDemoMode()) printLogins();
   }

@@ -1,5 +1,6 @@
 // Serves the production build for Playwright on a fresh database: a new PGlite folder, or the
-// fresh Postgres database scripts/test.ts created. Migrate and seed first, then `next start`.
+// fresh Postgres database scripts/test.ts created. Migrate and seed first, then the production
+// server (`npm start`: .next/parley-server.mjs, webhooks in front of Next, scripts/server.ts).
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -31,7 +32,7 @@ await handle.close();
 
 const child = spawn(
   process.execPath,
-  ["node_modules/next/dist/bin/next", "start", "-p", process.env.PORT ?? "3101"],
+  ["--enable-source-maps", ".next/parley-server.mjs", "-p", process.env.PORT ?? "3101"],
   {
     stdio: "inherit",
     env: process.env,

@@ -56,3 +56,8 @@ export function startJobPoller(options: { intervalMs?: number } = {}): JobPoller
   globalForPoller.__parleyJobPoller = poller;
   return poller;
 }
+
+/** Stops this process's poller, if one runs, once its pass in progress ends (shutdown). */
+export async function stopJobPoller(): Promise<void> {
+  await globalForPoller.__parleyJobPoller?.stop();
+}

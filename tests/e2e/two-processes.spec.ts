@@ -4,7 +4,7 @@ import { E2E_AUTH_SECRET, E2E_MASTER_KEYS } from "../../scripts/lib/e2e-env";
 import { ROLE_LOGINS, setTestDataView, signIn } from "./fixtures";
 import { addSandboxConnection, createTestPayment, uniqueLabel } from "./fixtures-connections";
 
-// Two `next start` processes on one Postgres database: the Playwright server (A) and a second
+// Two production servers on one Postgres database: the Playwright server (A) and a second
 // process of the same build started here (B). A change made through B reaches a live list open
 // on A; a public endpoint's rate limit is one allowance across both. Postgres only: the embedded
 // database belongs to one process.
