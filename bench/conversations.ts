@@ -188,7 +188,7 @@ async function postJson(
   };
 }
 
-/** One customer: start, order two of item 1 and one of item 2, finish the cart, pay by card. */
+/** One customer: start, order two of item 1 and one of item 2, finish the cart, confirm it, pay by card. */
 async function chat(base: string, publicKey: string, timings: Timings): Promise<boolean> {
   const sessionId = `bench_${randomBase62(16)}`;
   // A fresh address per customer: the chat's per-IP limit is for abuse, not for this load.
@@ -206,6 +206,8 @@ async function chat(base: string, publicKey: string, timings: Timings): Promise<
     { text: "1 x2" },
     { text: "Ceramic mug", choice: "MUG" },
     { text: "done" },
+    // The confirm step (the amount the customer agreed to is the one charged).
+    { text: "Confirm" },
     { text: "Card", choice: "card" },
   ];
   for (const [index, message] of script.entries()) {
