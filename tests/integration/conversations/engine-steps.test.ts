@@ -151,6 +151,33 @@ describe.each(ENGINES)("conversation steps on %s", (engine) => {
     },
   );
 
+  it.runIf(engine === "postgres")(
+    "sends the payment link in six statements: the step's read, its writes before and after the checkout, the checkout's three",
+    async () => {
+      const chat = webChat(shopA);
+      await chat.start();
+      for (const text of ["1 x2", "2", "done", "Confirm"]) await chat.say(text);
+      const statements: string[] = [];
+      const query = pg.Client.prototype.query;
+      pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+        const first = args[0] as string | { text: string };
+        statements.push(typeof first === "string" ? first : first.text);
+        return (query as (...a: unknown[]) => unknown).apply(this, args);
+      } as typeof query;
+      try {
+        const answer = await chat.say("Card");
+        const link = answer.messages.find((m) => m.kind === "payment_link");
+        expect(link?.url).toContain("/pay/sandbox/");
+        expect(answer.status).toBe("waiting_payment");
+        // The step is written before the provider is asked (a crash there resumes with the same
+        // idempotency key), and again with the link once the checkout exists.
+        expect(statements).toHaveLength(6);
+      } finally {
+        pg.Client.prototype.query = query;
+      }
+    },
+  );
+
   it("lands every racing message once, in order, even past the unlocked tries", async () => {
     const chat = webChat(shopA);
     await chat.start();
