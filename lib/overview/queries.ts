@@ -1,12 +1,17 @@
 // The overview's figures for one merchant and one mode (test or live): payment counts, revenue
 // per currency (gross succeeded, refunded, net) and open disputes, over a window (getOverview)
-// or as today vs yesterday by this time and the last 7 days (getOverviewComparison). Nothing sums
-// across modes or currencies. Each window is a range on payments(merchant_id, created_at).
+// or as today vs yesterday by this time and the last 7 days in the merchant's days
+// (getOverviewComparison: whole days from the analytics rollups, with a raw tail). Nothing sums
+// across modes or currencies.
 import { alerts, disputes, payments, type Mode } from "@/db/schema";
 import { needsAttention } from "@/lib/alerts/queries";
+import { addDays, todayIn } from "@/lib/analytics/range";
+import { safeTimeZone, zonedDayStart } from "@/lib/audit/dates";
 import { assertCan, type ReadContext } from "@/lib/auth/context";
-import { and, count, eq, gte, inArray, lt, lte, sql, sum, type SQL } from "drizzle-orm";
+import { merchantTimezone } from "@/lib/team/queries";
+import { and, count, eq, gte, inArray, lte, sql, sum, type SQL } from "drizzle-orm";
 import "server-only";
+import { negated, rawLines, wholeDayLines, type StatusLine } from "./daily-figures";
 
 export interface RevenueLine {
   currency: string;
@@ -145,11 +150,13 @@ export interface PeriodFigures {
 export interface OverviewComparison {
   mode: Mode;
   now: Date;
-  /** Since 00:00 UTC today. */
+  /** The merchant's time zone: its days are the Overview's days, as on the Transactions list. */
+  timeZone: string;
+  /** Since 00:00 today in the merchant's zone (the list's range=today). */
   today: PeriodFigures;
-  /** Yesterday from 00:00 UTC to this time of day: a fair comparison with today so far. */
+  /** Yesterday from 00:00 to this time of day: a fair comparison with today so far. */
   yesterday: PeriodFigures;
-  /** The last 7 × 24 hours. */
+  /** Today and the 6 days before it (the list's range=7d). */
   last7Days: PeriodFigures;
   /** Needing a response or under review, whenever the payment was made. */
   openDisputes: number;
@@ -161,47 +168,84 @@ export interface OverviewComparison {
 
 export const DISPUTE_DUE_SOON_HOURS = 72;
 const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
 
-/** Payment figures for payments created in [from, to). */
-async function periodFigures(
-  ctx: ReadContext,
-  mode: Mode,
-  from: Date,
-  to: Date,
-): Promise<PeriodFigures> {
-  const scope = and(
-    eq(payments.merchantId, ctx.merchantId),
-    eq(payments.mode, mode),
-    gte(payments.createdAt, from),
-    lt(payments.createdAt, to),
-  );
-  const figures = await paymentFigures(ctx, scope);
-  const { succeeded, failed } = figures;
+/** A period's figures from its lines (any mix of rolled-up days and raw counts). */
+function periodFigures(from: Date, to: Date, lines: readonly StatusLine[]): PeriodFigures {
+  const captured = new Set<string>(CAPTURED_STATUSES);
+  const byCurrency = new Map<string, RevenueLine>();
+  let total = 0;
+  let succeeded = 0;
+  let failed = 0;
+  for (const line of lines) {
+    total += line.payments;
+    if (line.status === "failed") failed += line.payments;
+    if (!captured.has(line.status)) continue;
+    succeeded += line.payments;
+    const revenue = byCurrency.get(line.currency) ?? {
+      currency: line.currency,
+      grossMinor: 0,
+      refundedMinor: 0,
+      netMinor: 0,
+      payments: 0,
+    };
+    revenue.grossMinor += line.amountMinor;
+    revenue.refundedMinor += line.refundedMinor;
+    revenue.netMinor = revenue.grossMinor - revenue.refundedMinor;
+    revenue.payments += line.payments;
+    byCurrency.set(line.currency, revenue);
+  }
+  // A currency whose captured payments all fell outside the window (a day less its rest) is gone.
+  const revenueByCurrency = [...byCurrency.values()]
+    .filter((r) => r.payments !== 0)
+    .sort((a, b) => b.grossMinor - a.grossMinor || (a.currency < b.currency ? -1 : 1));
   return {
     from,
     to,
-    ...figures,
+    payments: total,
+    succeeded,
+    failed,
     successRate: succeeded + failed > 0 ? succeeded / (succeeded + failed) : null,
+    revenueByCurrency,
   };
 }
 
+/**
+ * Today so far against yesterday by this time, and the last 7 days, in the merchant's days.
+ * Whole days come from the rollups where the job has folded them in (lib/overview/daily-figures.ts);
+ * yesterday's part is counted raw — the part itself before midday, or yesterday less the rest
+ * of it after, whichever is the shorter range.
+ */
 export async function getOverviewComparison(
   ctx: ReadContext,
   mode: Mode,
   now: Date = new Date(),
 ): Promise<OverviewComparison> {
   assertCan(ctx, "overview.view");
-  const todayStart = new Date(Math.floor(now.getTime() / DAY) * DAY);
-  const yesterdayStart = new Date(todayStart.getTime() - DAY);
-  const sameTimeYesterday = new Date(now.getTime() - DAY);
-  // A payment created at `now` exactly still counts today.
+  const timeZone = safeTimeZone(await merchantTimezone(ctx));
+  const today = todayIn(timeZone, now);
+  const yesterday = addDays(today, -1);
+  const todayStart = zonedDayStart(today, timeZone);
+  const yesterdayStart = zonedDayStart(yesterday, timeZone);
+  const weekStart = zonedDayStart(addDays(today, -6), timeZone);
+  // A payment created at `now` exactly still counts today; yesterday runs as long as today has.
   const until = new Date(now.getTime() + 1);
+  const yesterdayUntil = new Date(
+    Math.min(
+      yesterdayStart.getTime() + (until.getTime() - todayStart.getTime()),
+      todayStart.getTime(),
+    ),
+  );
+  const countThePart =
+    yesterdayUntil.getTime() - yesterdayStart.getTime() <=
+    todayStart.getTime() - yesterdayUntil.getTime();
   const openStatuses = inArray(disputes.status, ["needs_response", "under_review"]);
-  const [today, yesterday, last7Days, [openDisputes], activeAlerts] = await Promise.all([
-    periodFigures(ctx, mode, todayStart, until),
-    periodFigures(ctx, mode, yesterdayStart, new Date(sameTimeYesterday.getTime() + 1)),
-    periodFigures(ctx, mode, new Date(now.getTime() - 7 * DAY), until),
+  const [byDay, laterToday, yesterdayRaw, [openDisputes], activeAlerts] = await Promise.all([
+    wholeDayLines(ctx, mode, timeZone, addDays(today, -6), today),
+    // Today's whole day less anything created after `now` (nothing, unless `now` is not now).
+    rawLines(ctx, mode, until, zonedDayStart(addDays(today, 1), timeZone)),
+    countThePart
+      ? rawLines(ctx, mode, yesterdayStart, yesterdayUntil)
+      : rawLines(ctx, mode, yesterdayUntil, todayStart),
     ctx.db
       .select({
         open: count(),
@@ -214,12 +258,20 @@ export async function getOverviewComparison(
       .where(and(eq(disputes.merchantId, ctx.merchantId), eq(disputes.mode, mode), openStatuses)),
     alertsNeedingAttention(ctx, mode, now),
   ]);
+  const todayLines = byDay.get(today) ?? [];
+  const yesterdayLines = countThePart
+    ? yesterdayRaw
+    : [...(byDay.get(yesterday) ?? []), ...negated(yesterdayRaw)];
   return {
     mode,
     now,
-    today,
-    yesterday,
-    last7Days,
+    timeZone,
+    today: periodFigures(todayStart, until, [...todayLines, ...negated(laterToday)]),
+    yesterday: periodFigures(yesterdayStart, yesterdayUntil, yesterdayLines),
+    last7Days: periodFigures(weekStart, until, [
+      ...[...byDay.values()].flat(),
+      ...negated(laterToday),
+    ]),
     openDisputes: openDisputes?.open ?? 0,
     disputesDueSoon: openDisputes?.dueSoon ?? 0,
     activeAlerts,

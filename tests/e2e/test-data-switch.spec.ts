@@ -38,8 +38,11 @@ async function recount(mode: "test" | "live"): Promise<Record<string, string> | 
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
+    // The Overview's 7 days: today and the 6 before it, in the merchant's zone (range=7d).
     const scope = `p.merchant_id = (select id from merchants where slug = 'lumiere-bistro')
-      and p.mode = $1 and p.created_at >= now() - interval '7 days'`;
+      and p.mode = $1 and p.created_at >= (select
+        ((now() at time zone m.timezone)::date - 6)::timestamp at time zone m.timezone
+        from merchants m where m.slug = 'lumiere-bistro')`;
     const captured = `p.status in ('succeeded','partially_refunded','refunded','disputed')`;
     const { rows: totals } = await client.query<{ n: string }>(
       `select count(*) as n from payments p where ${scope}`,

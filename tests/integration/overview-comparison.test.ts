@@ -58,7 +58,7 @@ describe.each(ENGINES)("overview comparison on %s", (engine) => {
         mode,
         createdAt: new Date(at),
       });
-    // Today (from 00:00 UTC).
+    // Today (from 00:00 in Paris, 23:00Z).
     const t1 = await pay("2026-12-02T10:00:00Z", "succeeded", "EUR", 10_000);
     await pay("2026-12-02T11:00:00Z", "partially_refunded", "EUR", 5_000, { refundedMinor: 2_000 });
     await pay("2026-12-02T12:00:00Z", "failed", "EUR", 999);
@@ -127,7 +127,8 @@ describe.each(ENGINES)("overview comparison on %s", (engine) => {
       successRate: p.successRate,
       revenue: p.revenueByCurrency,
     });
-    expect(o.today.from).toEqual(new Date("2026-12-02T00:00:00Z"));
+    // Midnight in the merchant's zone (Europe/Paris), as the Transactions list's range=today.
+    expect(o.today.from).toEqual(new Date("2026-12-01T23:00:00Z"));
     expect(figures(o.today)).toEqual({
       payments: 5,
       succeeded: 3,

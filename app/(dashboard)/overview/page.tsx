@@ -43,7 +43,7 @@ export default async function OverviewPage() {
     <>
       <PageHeader
         title={`Good to see you, ${ctx.user.name.split(" ")[0]}`}
-        description={`${ctx.merchantName} · ${modeWord} data · today so far (UTC) against yesterday by this time, and the last 7 days`}
+        description={`${ctx.merchantName} · ${modeWord} data · today so far against yesterday by this time, and the last 7 days (days in ${o.timeZone})`}
       />
       {o.last7Days.payments === 0 && o.openDisputes === 0 ? (
         <EmptyState title={`No ${modeWord} payments in the last 7 days`}>
