@@ -61,6 +61,84 @@ export const analyticsPaymentsDaily = pgTable(
 );
 
 /**
+ * The same rows summed per calendar month (`month` is its first day), for long ranges: a
+ * 365-day view reads ~12 of these per combination plus the partial months at its edges from
+ * the daily table. Kept equal to the sum of its days by the rollup writer.
+ */
+export const analyticsPaymentsMonthly = pgTable(
+  "analytics_payments_monthly",
+  {
+    merchantId: merchantIdColumn().references(() => merchants.id, { onDelete: "cascade" }),
+    mode: modeColumn(),
+    month: date("month", { mode: "string" }).notNull(),
+    flowId: text("flow_id").notNull(),
+    flowVersionId: text("flow_version_id").notNull(),
+    channel: text("channel").notNull(),
+    connectionId: text("connection_id").notNull(),
+    provider: text("provider").notNull(),
+    method: text("method").notNull(),
+    currency: text("currency").notNull(),
+    status: text("status").notNull(),
+    failureCode: text("failure_code").notNull(),
+    payments: count("payments"),
+    amountMinor: minor("amount_minor"),
+    refundedMinor: minor("refunded_minor"),
+    refundedPayments: count("refunded_payments"),
+    disputes: count("disputes"),
+    disputedMinor: minor("disputed_minor"),
+    disputesWon: count("disputes_won"),
+    disputesLost: count("disputes_lost"),
+  },
+  (t) => [
+    primaryKey({
+      name: "analytics_payments_monthly_pk",
+      columns: [
+        t.merchantId,
+        t.mode,
+        t.month,
+        t.flowId,
+        t.flowVersionId,
+        t.channel,
+        t.connectionId,
+        t.provider,
+        t.method,
+        t.currency,
+        t.status,
+        t.failureCode,
+      ],
+    }),
+    check("analytics_payments_monthly_mode_check", sql`${t.mode} in ('test','live')`),
+  ],
+);
+
+/**
+ * Revenue per currency per day, nothing else: the per-day revenue series and the per-currency
+ * totals read one row per day and currency (a year is 365 rows a currency, whatever the number
+ * of flows, connections or methods). Kept equal to the daily table's sums by the rollup writer.
+ */
+export const analyticsRevenueDaily = pgTable(
+  "analytics_revenue_daily",
+  {
+    merchantId: merchantIdColumn().references(() => merchants.id, { onDelete: "cascade" }),
+    mode: modeColumn(),
+    currency: text("currency").notNull(),
+    day: day(),
+    payments: count("payments"),
+    /** Payments in a paid status, and their amounts (gross revenue). */
+    paid: count("paid"),
+    paidMinor: minor("paid_minor"),
+    refundedMinor: minor("refunded_minor"),
+  },
+  (t) => [
+    primaryKey({
+      name: "analytics_revenue_daily_pk",
+      columns: [t.merchantId, t.mode, t.currency, t.day],
+    }),
+    check("analytics_revenue_daily_mode_check", sql`${t.mode} in ('test','live')`),
+  ],
+);
+
+/**
  * The chat-to-pay funnel, per conversation start day. Each step counts the conversations that
  * reached it or any later one, so the funnel never widens (a flow without a method step still
  * counts its paid conversations as having chosen a method).
@@ -147,5 +225,7 @@ export const analyticsWatermarks = pgTable("analytics_watermarks", {
 });
 
 export type PaymentsDailyRow = typeof analyticsPaymentsDaily.$inferSelect;
+export type PaymentsMonthlyRow = typeof analyticsPaymentsMonthly.$inferSelect;
+export type RevenueDailyRow = typeof analyticsRevenueDaily.$inferSelect;
 export type FunnelDailyRow = typeof analyticsFunnelDaily.$inferSelect;
 export type FlowStepsDailyRow = typeof analyticsFlowStepsDaily.$inferSelect;

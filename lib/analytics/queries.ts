@@ -1,6 +1,9 @@
 // Analytics reads, all from the rollups (db/schema/analytics.ts), never from raw facts. Every
 // read takes the console's view mode and a day range in the merchant's zone; money stays per
-// currency. Another merchant's flow id looks exactly like an unknown one.
+// currency. Another merchant's flow id looks exactly like an unknown one. Per-currency revenue
+// (totals and the day/week/month series) reads the narrow revenue-per-day table; breakdowns by
+// provider, connection, method, failure or flow read whole months from the monthly level and
+// only the partial months at the range's edges day by day (exact either way).
 import {
   connections,
   flows,
@@ -8,27 +11,25 @@ import {
   analyticsFunnelDaily as funnel,
   merchants,
   analyticsPaymentsDaily as pay,
+  analyticsPaymentsMonthly as payMonthly,
+  analyticsRevenueDaily as revenue,
   analyticsFlowStepsDaily as steps,
   type Mode,
 } from "@/db/schema";
 import { assertCan, type ReadContext } from "@/lib/auth/context";
 import { and, asc, between, desc, eq, inArray, sql, type AnyColumn, type SQL } from "drizzle-orm";
+import { unionAll } from "drizzle-orm/pg-core";
 import "server-only";
 import { execRows, PAID_STATUSES, sqlList, UNATTEMPTED_STATUSES } from "./buckets";
-import type { DayRange } from "./range";
+import { splitByMonth, type DayRange } from "./range";
 
 export { PAID_STATUSES };
 
 type Days = Pick<DayRange, "from" | "to">;
 const total = (column: SQL | AnyColumn) => sql<number>`coalesce(sum(${column}), 0)`.mapWith(Number);
-const paidFilter = sql`${pay.status} in (${sql.join(
-  PAID_STATUSES.map((s) => sql`${s}`),
-  sql`, `,
-)})`;
-const reachedFilter = sql`${pay.status} not in (${sql.join(
-  UNATTEMPTED_STATUSES.map((s) => sql`${s}`),
-  sql`, `,
-)})`;
+const paidFilter = (status: SQL | AnyColumn) => sql`${status} in (${sqlList(PAID_STATUSES)})`;
+const reachedFilter = (status: SQL | AnyColumn) =>
+  sql`${status} not in (${sqlList(UNATTEMPTED_STATUSES)})`;
 const sumIf = (column: SQL | AnyColumn, filter: SQL) =>
   sql<number>`coalesce(sum(${column}) filter (where ${filter}), 0)`.mapWith(Number);
 
@@ -37,6 +38,59 @@ function payScope(ctx: ReadContext, mode: Mode, days: Days): SQL {
     eq(pay.merchantId, ctx.merchantId),
     eq(pay.mode, mode),
     between(pay.day, days.from, days.to),
+  )!;
+}
+
+const paymentColumns = (t: typeof pay | typeof payMonthly) => ({
+  flowId: t.flowId,
+  connectionId: t.connectionId,
+  provider: t.provider,
+  method: t.method,
+  currency: t.currency,
+  status: t.status,
+  failureCode: t.failureCode,
+  payments: t.payments,
+  amountMinor: t.amountMinor,
+  refundedMinor: t.refundedMinor,
+  refundedPayments: t.refundedPayments,
+  disputes: t.disputes,
+  disputedMinor: t.disputedMinor,
+  disputesWon: t.disputesWon,
+  disputesLost: t.disputesLost,
+});
+
+/** The payment rollup rows of a range: whole months from the monthly level, edge days daily. */
+function paymentRows(ctx: ReadContext, mode: Mode, days: Days) {
+  const split = splitByMonth(days.from, days.to);
+  const parts = split.days.map((r) =>
+    ctx.db
+      .select(paymentColumns(pay))
+      .from(pay)
+      .where(payScope(ctx, mode, r)),
+  );
+  if (split.months) {
+    const months = ctx.db
+      .select(paymentColumns(payMonthly))
+      .from(payMonthly)
+      .where(
+        and(
+          eq(payMonthly.merchantId, ctx.merchantId),
+          eq(payMonthly.mode, mode),
+          between(payMonthly.month, split.months.from, split.months.to),
+        ),
+      );
+    // The same columns, names and types from the other table: only drizzle's table name differs.
+    parts.push(months as unknown as (typeof parts)[number]);
+  }
+  const [first, second, ...rest] = parts;
+  return (parts.length > 1 ? unionAll(first, second, ...rest) : first).as("p");
+}
+
+function revenueScope(ctx: ReadContext, mode: Mode, days: Days): SQL {
+  return and(
+    eq(revenue.merchantId, ctx.merchantId),
+    eq(revenue.mode, mode),
+    between(revenue.day, days.from, days.to),
   )!;
 }
 
@@ -59,11 +113,11 @@ export async function getAnalyticsSetup(ctx: ReadContext, mode: Mode): Promise<A
     .where(eq(flows.merchantId, ctx.merchantId))
     .orderBy(asc(flows.name), asc(flows.id));
   const currencies = await ctx.db
-    .select({ currency: pay.currency, n: total(pay.payments) })
-    .from(pay)
-    .where(and(eq(pay.merchantId, ctx.merchantId), eq(pay.mode, mode)))
-    .groupBy(pay.currency)
-    .orderBy(desc(total(pay.payments)), asc(pay.currency));
+    .select({ currency: revenue.currency, n: total(revenue.payments) })
+    .from(revenue)
+    .where(and(eq(revenue.merchantId, ctx.merchantId), eq(revenue.mode, mode)))
+    .groupBy(revenue.currency)
+    .orderBy(desc(total(revenue.payments)), asc(revenue.currency));
   return {
     timeZone: merchant?.timeZone ?? "UTC",
     flows: flowRows,
@@ -89,16 +143,16 @@ export async function summarizeByCurrency(
   assertCan(ctx, "analytics.view");
   const rows = await ctx.db
     .select({
-      currency: pay.currency,
-      payments: total(pay.payments),
-      paid: sumIf(pay.payments, paidFilter),
-      grossMinor: sumIf(pay.amountMinor, paidFilter),
-      refundedMinor: total(pay.refundedMinor),
+      currency: revenue.currency,
+      payments: total(revenue.payments),
+      paid: total(revenue.paid),
+      grossMinor: total(revenue.paidMinor),
+      refundedMinor: total(revenue.refundedMinor),
     })
-    .from(pay)
-    .where(payScope(ctx, mode, days))
-    .groupBy(pay.currency)
-    .orderBy(asc(pay.currency));
+    .from(revenue)
+    .where(revenueScope(ctx, mode, days))
+    .groupBy(revenue.currency)
+    .orderBy(asc(revenue.currency));
   return rows.map((r) => ({ ...r, netMinor: r.grossMinor - r.refundedMinor }));
 }
 
@@ -279,19 +333,18 @@ export async function successRates(
   by: SuccessDimension,
 ): Promise<SuccessRow[]> {
   assertCan(ctx, "analytics.view");
-  const column =
-    by === "provider" ? pay.provider : by === "connection" ? pay.connectionId : pay.method;
+  const p = paymentRows(ctx, mode, days);
+  const column = by === "provider" ? p.provider : by === "connection" ? p.connectionId : p.method;
   const rows = await ctx.db
     .select({
       key: column,
-      attempts: total(pay.payments),
-      reached: sumIf(pay.payments, reachedFilter),
-      succeeded: sumIf(pay.payments, paidFilter),
+      attempts: total(p.payments),
+      reached: sumIf(p.payments, reachedFilter(p.status)),
+      succeeded: sumIf(p.payments, paidFilter(p.status)),
     })
-    .from(pay)
-    .where(payScope(ctx, mode, days))
+    .from(p)
     .groupBy(column)
-    .orderBy(desc(total(pay.payments)), asc(column));
+    .orderBy(desc(total(p.payments)), asc(column));
   let labels = new Map<string, string>();
   if (by === "connection" && rows.length > 0) {
     const named = await ctx.db
@@ -320,12 +373,13 @@ export async function failureReasons(
   days: Days,
 ): Promise<{ code: string; count: number }[]> {
   assertCan(ctx, "analytics.view");
+  const p = paymentRows(ctx, mode, days);
   return ctx.db
-    .select({ code: pay.failureCode, count: total(pay.payments) })
-    .from(pay)
-    .where(and(payScope(ctx, mode, days), eq(pay.status, "failed")))
-    .groupBy(pay.failureCode)
-    .orderBy(desc(total(pay.payments)), asc(pay.failureCode));
+    .select({ code: p.failureCode, count: total(p.payments) })
+    .from(p)
+    .where(eq(p.status, "failed"))
+    .groupBy(p.failureCode)
+    .orderBy(desc(total(p.payments)), asc(p.failureCode));
 }
 
 export const GRANULARITIES = ["day", "week", "month"] as const;
@@ -349,22 +403,23 @@ export async function revenueSeries(
   granularity: Granularity,
 ): Promise<RevenuePoint[]> {
   assertCan(ctx, "analytics.view");
+  // One row per day of the currency (its own key range): a year is 365 rows to group.
   const period =
     granularity === "day"
-      ? sql<string>`to_char(${pay.day}, 'YYYY-MM-DD')`
+      ? sql<string>`to_char(${revenue.day}, 'YYYY-MM-DD')`
       : granularity === "week"
-        ? sql<string>`to_char(date_trunc('week', ${pay.day}::timestamp), 'YYYY-MM-DD')`
-        : sql<string>`to_char(date_trunc('month', ${pay.day}::timestamp), 'YYYY-MM')`;
+        ? sql<string>`to_char(date_trunc('week', ${revenue.day}::timestamp), 'YYYY-MM-DD')`
+        : sql<string>`to_char(date_trunc('month', ${revenue.day}::timestamp), 'YYYY-MM')`;
   const rows = await ctx.db
     .select({
       period,
-      payments: total(pay.payments),
-      paid: sumIf(pay.payments, paidFilter),
-      grossMinor: sumIf(pay.amountMinor, paidFilter),
-      refundedMinor: total(pay.refundedMinor),
+      payments: total(revenue.payments),
+      paid: total(revenue.paid),
+      grossMinor: total(revenue.paidMinor),
+      refundedMinor: total(revenue.refundedMinor),
     })
-    .from(pay)
-    .where(and(payScope(ctx, mode, days), eq(pay.currency, currency)))
+    .from(revenue)
+    .where(and(revenueScope(ctx, mode, days), eq(revenue.currency, currency)))
     .groupBy(sql`1`)
     .orderBy(sql`1`);
   return rows.map((r) => ({ ...r, netMinor: r.grossMinor - r.refundedMinor }));
@@ -394,24 +449,24 @@ export async function riskBy(
   by: RiskDimension,
 ): Promise<RiskRow[]> {
   assertCan(ctx, "analytics.view");
-  const column = by === "flow" ? pay.flowId : pay.provider;
+  const p = paymentRows(ctx, mode, days);
+  const column = by === "flow" ? p.flowId : p.provider;
   const rows = await ctx.db
     .select({
       key: column,
-      currency: pay.currency,
-      paid: sumIf(pay.payments, paidFilter),
-      paidMinor: sumIf(pay.amountMinor, paidFilter),
-      refundedPayments: total(pay.refundedPayments),
-      refundedMinor: total(pay.refundedMinor),
-      disputes: total(pay.disputes),
-      disputedMinor: total(pay.disputedMinor),
-      disputesWon: total(pay.disputesWon),
-      disputesLost: total(pay.disputesLost),
+      currency: p.currency,
+      paid: sumIf(p.payments, paidFilter(p.status)),
+      paidMinor: sumIf(p.amountMinor, paidFilter(p.status)),
+      refundedPayments: total(p.refundedPayments),
+      refundedMinor: total(p.refundedMinor),
+      disputes: total(p.disputes),
+      disputedMinor: total(p.disputedMinor),
+      disputesWon: total(p.disputesWon),
+      disputesLost: total(p.disputesLost),
     })
-    .from(pay)
-    .where(payScope(ctx, mode, days))
-    .groupBy(column, pay.currency)
-    .orderBy(asc(column), asc(pay.currency));
+    .from(p)
+    .groupBy(column, p.currency)
+    .orderBy(asc(column), asc(p.currency));
   let labels = new Map<string, string>();
   if (by === "flow") {
     const named = await ctx.db

@@ -120,3 +120,24 @@ export function parseRange(
     return fail("A range can cover at most 3 years; pick a shorter one.");
   return { ok: true, range: build("custom", raw.from, raw.to, zone) };
 }
+
+const firstOfMonth = (day: string): string => `${day.slice(0, 7)}-01`;
+
+/**
+ * Splits [from, to] into the whole calendar months inside it (as their first days, inclusive)
+ * and the days at its edges before and after them: long ranges read months from the monthly
+ * rollup and only the partial months day by day. No whole month: the range is all days.
+ */
+export function splitByMonth(
+  from: string,
+  to: string,
+): { months: { from: string; to: string } | null; days: { from: string; to: string }[] } {
+  const firstWhole = from.endsWith("-01") ? from : firstOfMonth(addDays(firstOfMonth(from), 32));
+  const afterTo = addDays(to, 1);
+  const afterWhole = afterTo.endsWith("-01") ? afterTo : firstOfMonth(to);
+  if (firstWhole >= afterWhole) return { months: null, days: [{ from, to }] };
+  const days: { from: string; to: string }[] = [];
+  if (from < firstWhole) days.push({ from, to: addDays(firstWhole, -1) });
+  if (afterWhole <= to) days.push({ from: afterWhole, to });
+  return { months: { from: firstWhole, to: firstOfMonth(addDays(afterWhole, -1)) }, days };
+}

@@ -180,6 +180,36 @@ describe.each(ENGINES)("analytics reads and CSV on %s", (engine) => {
     expect(rows).toBe(7);
   });
 
+  it("reads the same figures for a long range from whole months and the days at its edges", async () => {
+    // March is whole inside this range (the monthly level), February and April are partial
+    // (days); the fixture's facts are all in March, so every figure equals the 2-day range's.
+    const long = { from: "2026-02-14", to: "2026-04-20" };
+    for (const by of ["provider", "connection", "method"] as const)
+      expect(await successRates(analyst, "live", long, by)).toEqual(
+        await successRates(analyst, "live", DAYS, by),
+      );
+    expect(await failureReasons(analyst, "live", long)).toEqual(
+      await failureReasons(analyst, "live", DAYS),
+    );
+    for (const by of ["flow", "provider"] as const)
+      expect(await riskBy(analyst, "live", long, by)).toEqual(
+        await riskBy(analyst, "live", DAYS, by),
+      );
+    expect(await summarizeByCurrency(analyst, "live", long)).toEqual(
+      await summarizeByCurrency(analyst, "live", DAYS),
+    );
+    expect(await revenueSeries(analyst, "live", long, "KWD", "month")).toEqual(
+      await revenueSeries(analyst, "live", DAYS, "KWD", "month"),
+    );
+    // A range holding only whole months reads no days at all; one with none reads only days.
+    expect(await failureReasons(analyst, "live", { from: "2026-03-01", to: "2026-03-31" })).toEqual(
+      await failureReasons(analyst, "live", DAYS),
+    );
+    expect(
+      await successRates(analyst, "live", { from: "2026-04-01", to: "2026-06-30" }, "method"),
+    ).toEqual([]);
+  });
+
   it("refuses a daily export past the row limit with a message, and pages within it", async () => {
     // The route uses the defaults (2M rows, 2,000 a page); the same code path on a small cap.
     expect(MAX_EXPORT_ROWS).toBe(2_000_000);

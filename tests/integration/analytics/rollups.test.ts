@@ -3,12 +3,15 @@ import {
   analyticsFlowStepsDaily,
   analyticsFunnelDaily,
   analyticsPaymentsDaily,
+  analyticsPaymentsMonthly,
+  analyticsRevenueDaily,
   jobs,
   merchants,
   MODES,
   type Mode,
 } from "@/db/schema";
 import type { DisputeStatus } from "@/db/schema/disputes";
+import { PAID_STATUSES } from "@/lib/analytics/buckets";
 import { recountFlowSteps, recountFunnel, recountPayments } from "@/lib/analytics/recount";
 import {
   rebuildRollups,
@@ -52,7 +55,80 @@ async function stored(db: Db, merchantId: string) {
         .from(analyticsFlowStepsDaily)
         .where(eq(analyticsFlowStepsDaily.merchantId, merchantId)),
     ),
+    monthly: sorted(
+      await db
+        .select()
+        .from(analyticsPaymentsMonthly)
+        .where(eq(analyticsPaymentsMonthly.merchantId, merchantId)),
+    ),
+    revenue: sorted(
+      await db
+        .select()
+        .from(analyticsRevenueDaily)
+        .where(eq(analyticsRevenueDaily.merchantId, merchantId)),
+    ),
   };
+}
+
+type PaymentRow = Awaited<ReturnType<typeof recountPayments>>[number];
+const DIMENSIONS = [
+  "merchantId",
+  "mode",
+  "flowId",
+  "flowVersionId",
+  "channel",
+  "connectionId",
+  "provider",
+  "method",
+  "currency",
+  "status",
+  "failureCode",
+] as const;
+const METRICS = [
+  "payments",
+  "amountMinor",
+  "refundedMinor",
+  "refundedPayments",
+  "disputes",
+  "disputedMinor",
+  "disputesWon",
+  "disputesLost",
+] as const;
+
+/** The coarser levels as they must be: the recounted days summed per month, and per currency-day. */
+function levelsOf(daily: PaymentRow[]) {
+  const monthly = new Map<string, Record<string, unknown>>();
+  const revenue = new Map<string, Record<string, unknown>>();
+  const paid = (status: string) => (PAID_STATUSES as readonly string[]).includes(status);
+  for (const { day, ...row } of daily) {
+    const month = `${day.slice(0, 7)}-01`;
+    const key = DIMENSIONS.map((k) => row[k]);
+    const mKey = JSON.stringify([month, ...key]);
+    const m = monthly.get(mKey) ?? {
+      ...Object.fromEntries(DIMENSIONS.map((k) => [k, row[k]])),
+      month,
+      ...Object.fromEntries(METRICS.map((k) => [k, 0])),
+    };
+    for (const k of METRICS) m[k] = (m[k] as number) + row[k];
+    monthly.set(mKey, m);
+    const rKey = JSON.stringify([row.mode, row.currency, day]);
+    const r = revenue.get(rKey) ?? {
+      merchantId: row.merchantId,
+      mode: row.mode,
+      currency: row.currency,
+      day,
+      payments: 0,
+      paid: 0,
+      paidMinor: 0,
+      refundedMinor: 0,
+    };
+    r.payments = (r.payments as number) + row.payments;
+    r.paid = (r.paid as number) + (paid(row.status) ? row.payments : 0);
+    r.paidMinor = (r.paidMinor as number) + (paid(row.status) ? row.amountMinor : 0);
+    r.refundedMinor = (r.refundedMinor as number) + row.refundedMinor;
+    revenue.set(rKey, r);
+  }
+  return { monthly: sorted([...monthly.values()]), revenue: sorted([...revenue.values()]) };
 }
 
 async function recountAll(db: Db, merchantId: string) {
@@ -68,6 +144,7 @@ async function recountAll(db: Db, merchantId: string) {
     payments: sorted(out.payments as Record<string, unknown>[]),
     funnel: sorted(out.funnel as Record<string, unknown>[]),
     steps: sorted(out.steps as Record<string, unknown>[]),
+    ...levelsOf(out.payments as PaymentRow[]),
   };
 }
 

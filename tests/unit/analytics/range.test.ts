@@ -1,4 +1,4 @@
-import { parseRange, todayIn } from "@/lib/analytics/range";
+import { parseRange, splitByMonth, todayIn } from "@/lib/analytics/range";
 import { describe, expect, it } from "vitest";
 
 const NOW = new Date("2026-03-10T23:30:00Z"); // already 03-11 in Paris
@@ -43,5 +43,34 @@ describe("analytics date ranges", () => {
     expect(bad({ range: "12y" })).toMatch(/not a range/);
     expect(bad({ range: "7d", tz: "Mars/Olympus" })).toMatch(/not a time zone/);
     expect(bad({ range: "7d", tz: "Asia/Tokyo" })).toMatch(/Europe\/Paris/);
+  });
+
+  it("splits a range into its whole months and the partial months' days at the edges", () => {
+    expect(splitByMonth("2025-12-04", "2026-12-03")).toEqual({
+      months: { from: "2026-01-01", to: "2026-11-01" },
+      days: [
+        { from: "2025-12-04", to: "2025-12-31" },
+        { from: "2026-12-01", to: "2026-12-03" },
+      ],
+    });
+    // Whole months at both ends, and a leap February.
+    expect(splitByMonth("2028-02-01", "2028-03-31")).toEqual({
+      months: { from: "2028-02-01", to: "2028-03-01" },
+      days: [],
+    });
+    expect(splitByMonth("2028-01-31", "2028-02-29")).toEqual({
+      months: { from: "2028-02-01", to: "2028-02-01" },
+      days: [{ from: "2028-01-31", to: "2028-01-31" }],
+    });
+    // No whole month inside: all days (within one month, or across two).
+    expect(splitByMonth("2026-03-02", "2026-03-31")).toEqual({
+      months: null,
+      days: [{ from: "2026-03-02", to: "2026-03-31" }],
+    });
+    expect(splitByMonth("2026-03-15", "2026-04-14")).toEqual({
+      months: null,
+      days: [{ from: "2026-03-15", to: "2026-04-14" }],
+    });
+    expect(splitByMonth("2026-12-31", "2027-01-01").months).toBeNull();
   });
 });
