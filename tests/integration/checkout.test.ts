@@ -10,7 +10,6 @@ import { getPaymentWithTimeline } from "@/lib/payments/detail";
 import { listPayments } from "@/lib/payments/queries";
 import { refundPayment } from "@/lib/payments/refunds";
 import { and, eq } from "drizzle-orm";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   APP_URL,
@@ -21,6 +20,7 @@ import {
   sandboxConnection,
   useFakeProviders,
 } from "./helpers/pipeline-fixtures";
+import { recordStatements } from "./helpers/statements";
 import { ENGINES, openTestDatabase } from "./helpers/test-db";
 
 configurePipelineEnv();
@@ -152,29 +152,17 @@ describe.each(ENGINES)("checkout on %s", (engine) => {
   it.runIf(engine !== "pglite")(
     "creates a checkout in three statements around the provider, a replay in one",
     async () => {
-      const statements: string[] = [];
-      const query = pg.Client.prototype.query;
-      pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
-        const first = args[0] as string | { text: string };
-        statements.push(typeof first === "string" ? first : first.text);
-        return (query as (...a: unknown[]) => unknown).apply(this, args);
-      } as typeof query;
-      try {
-        const request = {
-          connectionId: ids.sandbox,
-          amountMinor: 2_000,
-          currency: "EUR",
-          idempotencyKey: `counted-${engine}`,
-        };
-        const first = await createCheckout(db, merchantId, request);
-        expect(statements).toHaveLength(3);
-        statements.length = 0;
-        const again = await createCheckout(db, merchantId, request);
-        expect(again).toMatchObject({ id: first.id, replayed: true });
-        expect(statements).toHaveLength(1);
-      } finally {
-        pg.Client.prototype.query = query;
-      }
+      const request = {
+        connectionId: ids.sandbox,
+        amountMinor: 2_000,
+        currency: "EUR",
+        idempotencyKey: `counted-${engine}`,
+      };
+      const first = await recordStatements(() => createCheckout(db, merchantId, request));
+      expect(first.statements).toHaveLength(3);
+      const again = await recordStatements(() => createCheckout(db, merchantId, request));
+      expect(again.result).toMatchObject({ id: first.result.id, replayed: true });
+      expect(again.statements).toHaveLength(1);
     },
   );
 

@@ -12,9 +12,9 @@ import { writeStep } from "@/lib/conversations/engine/step-writer";
 import { FLOW_TIMER_JOB } from "@/lib/conversations/engine/timers";
 import { and, asc, eq } from "drizzle-orm";
 import { randomUUID } from "node:crypto";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { insertShop, useTestMasterKey, type ShopFixture } from "../conversations.fixtures";
+import { recordStatements } from "../helpers/statements";
 import { ENGINES, openTestDatabase } from "../helpers/test-db";
 
 const T0 = new Date(Math.floor(Date.now() / 1000) * 1000);
@@ -125,29 +125,19 @@ describe.each(ENGINES)("conversation steps on %s", (engine) => {
     async () => {
       const chat = webChat(shopA);
       await chat.start();
-      const statements: string[] = [];
-      const query = pg.Client.prototype.query;
-      pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
-        const first = args[0] as string | { text: string };
-        statements.push(typeof first === "string" ? first : first.text);
-        return (query as (...a: unknown[]) => unknown).apply(this, args);
-      } as typeof query;
-      try {
-        const answer = await chat.say("1 x2", { id: "counted", after: null });
-        expect(answer.messages.map((m) => m.direction)).toEqual([
-          "outbound",
-          "inbound",
-          "outbound",
-        ]);
-        expect(statements).toHaveLength(2);
-        statements.length = 0;
-        const again = await chat.say("1 x2", { id: "counted", after: null });
-        expect(again.duplicate).toBe(true);
-        expect(again.messages.map((m) => m.id)).toEqual(answer.messages.map((m) => m.id));
-        expect(statements).toHaveLength(1);
-      } finally {
-        pg.Client.prototype.query = query;
-      }
+      const first = await recordStatements(() => chat.say("1 x2", { id: "counted", after: null }));
+      expect(first.result.messages.map((m) => m.direction)).toEqual([
+        "outbound",
+        "inbound",
+        "outbound",
+      ]);
+      expect(first.statements).toHaveLength(2);
+      const again = await recordStatements(() => chat.say("1 x2", { id: "counted", after: null }));
+      expect(again.result.duplicate).toBe(true);
+      expect(again.result.messages.map((m) => m.id)).toEqual(
+        first.result.messages.map((m) => m.id),
+      );
+      expect(again.statements).toHaveLength(1);
     },
   );
 
@@ -157,24 +147,13 @@ describe.each(ENGINES)("conversation steps on %s", (engine) => {
       const chat = webChat(shopA);
       await chat.start();
       for (const text of ["1 x2", "2", "done", "Confirm"]) await chat.say(text);
-      const statements: string[] = [];
-      const query = pg.Client.prototype.query;
-      pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
-        const first = args[0] as string | { text: string };
-        statements.push(typeof first === "string" ? first : first.text);
-        return (query as (...a: unknown[]) => unknown).apply(this, args);
-      } as typeof query;
-      try {
-        const answer = await chat.say("Card");
-        const link = answer.messages.find((m) => m.kind === "payment_link");
-        expect(link?.url).toContain("/pay/sandbox/");
-        expect(answer.status).toBe("waiting_payment");
-        // The step is written before the provider is asked (a crash there resumes with the same
-        // idempotency key), and again with the link once the checkout exists.
-        expect(statements).toHaveLength(6);
-      } finally {
-        pg.Client.prototype.query = query;
-      }
+      const { result: answer, statements } = await recordStatements(() => chat.say("Card"));
+      const link = answer.messages.find((m) => m.kind === "payment_link");
+      expect(link?.url).toContain("/pay/sandbox/");
+      expect(answer.status).toBe("waiting_payment");
+      // The step is written before the provider is asked (a crash there resumes with the same
+      // idempotency key), and again with the link once the checkout exists.
+      expect(statements).toHaveLength(6);
     },
   );
 
