@@ -66,7 +66,8 @@ if (wanted("webhooks")) {
   }
 }
 
-// Stripe webhooks through `next start` beside a bare node:http floor (same run, same Postgres).
+// Stripe webhooks through the production server (and, for comparison, `next start`) beside a bare
+// node:http floor (same run, same Postgres).
 const webhooksNextRows: Record<string, string | number>[] = [];
 if (wanted("webhooks-next")) {
   const r = await runWebhooksNext(webhooksNextOptions(args));
@@ -75,14 +76,14 @@ if (wanted("webhooks-next")) {
   for (const c of r.comparisons) {
     const p99Aim = c.senders === r.aims.p99AtSenders;
     rows.push({
-      bench: `webhooks via next start, ${c.senders} senders (Stripe, 20% dup, 10% reordered)`,
+      bench: `webhooks via npm start, ${c.senders} senders (Stripe, 20% dup, 10% reordered)`,
       figure: "deliveries/s",
       value: c.parley.deliveriesPerSecond,
       target: `≥ ${r.aims.ratio} × floor ${c.floorDeliveriesPerSecond}/s`,
       ratio: `${c.ratio.toFixed(2)}× floor ${c.ratio >= r.aims.ratio ? "(met)" : "(not met)"}`,
     });
     rows.push({
-      bench: `webhooks via next start, ${c.senders} senders`,
+      bench: `webhooks via npm start, ${c.senders} senders`,
       figure: "p99 ms",
       value: c.parley.p99Ms,
       target: p99Aim ? `≤ ${r.aims.p99Ms}` : "—",
@@ -90,20 +91,48 @@ if (wanted("webhooks-next")) {
         ? `${ratio(c.parley.p99Ms, r.aims.p99Ms, false)} ${c.parley.p99Ms <= r.aims.p99Ms ? "(met)" : "(not met)"}`
         : "—",
     });
-    if (!c.parley.correct || c.floors.some((f) => !f.correct))
+    rows.push({
+      bench: `webhooks via next start (comparison), ${c.senders} senders`,
+      figure: "deliveries/s",
+      value: c.parleyNextStart.deliveriesPerSecond,
+      target: `floor ${c.nextStartFloorDeliveriesPerSecond}/s`,
+      ratio: `${c.nextStartRatio.toFixed(2)}× floor`,
+    });
+    for (const [server, phase] of [
+      ["npm start", c.parley],
+      ["next start", c.parleyNextStart],
+    ] as const)
+      if (!phase.correct)
+        rows.push({
+          bench: `webhooks via ${server}, ${c.senders} senders`,
+          figure: `INCORRECT: ${phase.lost} lost, ${phase.doubleApplied} double-applied, ${phase.failedDeliveries} failed, ${phase.non200} non-200`,
+          value: 0,
+          target: "0 lost, 0 double-applied",
+          ratio: "✗",
+        });
+    if (c.floors.some((f) => !f.correct))
       rows.push({
-        bench: `webhooks via next start, ${c.senders} senders`,
-        figure: `INCORRECT: ${c.parley.lost} lost, ${c.parley.doubleApplied} double-applied, ${c.parley.failedDeliveries} failed, ${c.parley.non200} non-200`,
+        bench: `webhooks floor, ${c.senders} senders`,
+        figure: "INCORRECT floor",
         value: 0,
         target: "0 lost, 0 double-applied",
         ratio: "✗",
       });
-    for (const phase of [c.floors[0], c.parley, c.floors[1], c.next404])
+    const [floor0, floor1, floor2] = c.floors;
+    // Each Parley phase against the floors around it; the 404 against the last pair's mean.
+    for (const [phase, floorMean] of [
+      [floor0, c.floorDeliveriesPerSecond],
+      [c.parley, c.floorDeliveriesPerSecond],
+      [floor1, c.floorDeliveriesPerSecond],
+      [c.parleyNextStart, c.nextStartFloorDeliveriesPerSecond],
+      [floor2, c.nextStartFloorDeliveriesPerSecond],
+      [c.next404, c.nextStartFloorDeliveriesPerSecond],
+    ] as const)
       webhooksNextRows.push({
         [`webhooks, ${r.payments.toLocaleString("en")} payments per phase`]: phase.name,
         senders: c.senders,
         "deliveries/s": phase.deliveriesPerSecond,
-        "× floor": (phase.deliveriesPerSecond / c.floorDeliveriesPerSecond).toFixed(2),
+        "× floor": (phase.deliveriesPerSecond / floorMean).toFixed(2),
         "p50 ms": phase.p50Ms,
         "p99 ms": phase.p99Ms,
         "max ms": phase.maxMs,
@@ -225,7 +254,7 @@ if (wanted("pages")) {
 
 if (wanted("analytics")) {
   const r = await runAnalytics();
-  const rollup = `${r.rollupRows.payments.toLocaleString("en")} payment + ${r.rollupRows.funnel.toLocaleString("en")} funnel + ${r.rollupRows.steps.toLocaleString("en")} step rollup rows`;
+  const rollup = `${r.rollupRows.payments.toLocaleString("en")} payment + ${r.rollupRows.funnel.toLocaleString("en")} funnel + ${r.rollupRows.steps.toLocaleString("en")} step rollup rows; ${r.rollupRows.monthly.toLocaleString("en")} monthly + ${r.rollupRows.revenue.toLocaleString("en")} revenue-per-day rows`;
   console.log(`analytics: ${rollup}`);
   for (const v of r.views) {
     rows.push({
@@ -339,7 +368,7 @@ if (pagesRows.length) {
 }
 if (webhooksNextRows.length) {
   console.log(
-    "floor = bare node:http: HMAC on the raw body + one statement (insert the delivery once, move the payment forward), run before and after Parley; × floor = ÷ their mean; txns and rows from pg_stat_database (statements are not counted: no pg_stat_statements); CPU from /proc",
+    "floor = bare node:http: HMAC on the raw body + one statement (insert the delivery once, move the payment forward), run before, between and after the two Parley phases (npm start = the production server, webhooks in front of Next; next start = Next's route pipeline); × floor = ÷ the mean of the two floors around the phase; txns and rows from pg_stat_database (statements are not counted: no pg_stat_statements); CPU from /proc",
   );
   console.table(webhooksNextRows);
 }

@@ -2,9 +2,11 @@
 // run: `npm run bench -- webhooks-next [--payments 2000]` (or `npx tsx bench/webhooks-next.ts`).
 //
 // A fresh Postgres database, migrated; one merchant with a test-mode Stripe connection whose
-// webhook secret is known (sealed with the bench keys, so `next start` can open it); payments
+// webhook secret is known (sealed with the bench keys, so the app can open it); payments
 // inserted as a checkout leaves them (status created, the Checkout Session id, no intent yet).
-// One `next start` of this worktree's production build (bench/app-processes.ts) on it.
+// Two processes of this worktree's production build on it (bench/app-processes.ts): the
+// production server `npm start` runs (scripts/server.ts: webhooks answered in front of Next), and
+// for comparison a plain `next start`, where deliveries go through Next's route pipeline.
 // Senders in a worker thread POST deliveries signed with Stripe's documented scheme
 // (`Stripe-Signature: t=…,v1=HMAC-SHA256(secret, "t.payload")`, tests/fakes/stripe-wire.ts):
 // per payment payment_intent.processing then checkout.session.completed, 10 % of payments in the
@@ -13,9 +15,10 @@
 // The floor, same machine, same Postgres, same senders and deliveries: a bare node:http process
 // that reads the raw body, verifies the same HMAC (timing-safe, 5-minute tolerance) and, in one
 // statement (so one transaction), inserts the delivery once (bench_floor_deliveries, unique on
-// the event id) and moves the payment's status forward by rank. It runs before and after each
-// Parley phase; the figure is compared with their mean. Next's own 404 for an unknown connection
-// id (the framework plus one indexed lookup) is measured too, at the same concurrencies.
+// the event id) and moves the payment's status forward by rank. It runs before, between and after
+// the two Parley phases; each is compared with the mean of the floors around it. Next's own 404
+// for an unknown connection id (the framework plus one indexed lookup, through `next start`) is
+// measured too, at the same concurrencies.
 // Per phase: deliveries/s, p50/p99/max, transactions and rows written per delivery (from
 // pg_stat_database, read after an 11 s wait: an idle backend flushes its counters up to 10 s
 // late; pg_stat_statements is not loaded here, so statements themselves are not counted — see
@@ -44,7 +47,7 @@ import { cpuMsOf, sendFromWorker, treeCpuMs } from "./senders";
 
 export interface PhaseFigures {
   name: string;
-  server: "parley" | "floor" | "next-404";
+  server: "parley" | "parley-next-start" | "floor" | "next-404";
   senders: number;
   deliveries: number;
   seconds: number;
@@ -76,11 +79,18 @@ export interface Correctness {
 
 export interface Comparison {
   senders: number;
+  /** Parley's production server (webhooks in front of Next). */
   parley: PhaseFigures & Correctness;
+  /** The same deliveries through `next start` (Next's route pipeline), for comparison. */
+  parleyNextStart: PhaseFigures & Correctness;
+  /** Before the production server, between the two, after `next start`. */
   floors: (PhaseFigures & Correctness)[];
+  /** The mean of the floors around the production server's phase. */
   floorDeliveriesPerSecond: number;
   /** Parley ÷ the mean of the floors around it. */
   ratio: number;
+  nextStartFloorDeliveriesPerSecond: number;
+  nextStartRatio: number;
   next404: PhaseFigures;
 }
 
@@ -511,7 +521,7 @@ export async function run(
   const database = await createFreshDatabase(ADMIN_URL, "parley_bench_next");
   const handle = openPostgres(database.url, 4);
   const client = new pg.Client({ connectionString: database.url });
-  let apps: Awaited<ReturnType<typeof startAppProcesses>> | undefined;
+  const apps: Awaited<ReturnType<typeof startAppProcesses>>[] = [];
   let floor: Awaited<ReturnType<typeof startFloor>> | undefined;
   try {
     await handle.migrate();
@@ -533,25 +543,31 @@ export async function run(
     });
     const perConcurrency = concurrencies.map(() => ({
       parley: [] as BenchPayment[],
-      floors: [[], []] as BenchPayment[][],
+      parleyNextStart: [] as BenchPayment[],
+      floors: [] as BenchPayment[][],
     }));
     const warmParley = await insertPayments(db, merchantId, connectionId, 200);
+    const warmNextStart = await insertPayments(db, merchantId, connectionId, 200);
     const warmFloor = await insertPayments(db, merchantId, connectionId, 200);
     for (const set of perConcurrency) {
       set.parley = await insertPayments(db, merchantId, connectionId, n);
-      set.floors = [
-        await insertPayments(db, merchantId, connectionId, n),
-        await insertPayments(db, merchantId, connectionId, n),
-      ];
+      set.parleyNextStart = await insertPayments(db, merchantId, connectionId, n);
+      for (let k = 0; k < 3; k++)
+        set.floors.push(await insertPayments(db, merchantId, connectionId, n));
     }
     // Fresh tables have no planner statistics; a live database has them (autovacuum's ANALYZE).
     await client.query("analyze");
 
-    log("starting next start and the floor");
-    apps = await startAppProcesses({ databaseUrl: database.url, count: 1 });
-    const app = apps.apps[0];
+    log("starting the production server, next start and the floor");
+    const frontApps = await startAppProcesses({ databaseUrl: database.url, server: "parley" });
+    apps.push(frontApps);
+    const nextApps = await startAppProcesses({ databaseUrl: database.url, server: "next-start" });
+    apps.push(nextApps);
+    const app = frontApps.apps[0];
+    const nextApp = nextApps.apps[0];
     const parleyUrl = `http://127.0.0.1:${app.port}/api/webhooks/${connectionId}`;
-    const unknownUrl = `http://127.0.0.1:${app.port}/api/webhooks/conn_${randomBase62(20)}`;
+    const nextStartUrl = `http://127.0.0.1:${nextApp.port}/api/webhooks/${connectionId}`;
+    const unknownUrl = `http://127.0.0.1:${nextApp.port}/api/webhooks/conn_${randomBase62(20)}`;
     floor = await startFloor({ databaseUrl: database.url, secret, merchantId, connectionId });
     const floorUrl = `${floor.url}/api/webhooks/${connectionId}`;
 
@@ -559,7 +575,17 @@ export async function run(
     const noCount = { countStatements: false };
     const warm = buildQueues(warmParley, secret, 16, messy);
     await measure("warm-up", "parley", app.pid, parleyUrl, warm, client, noCount);
-    await measure("warm-up", "next-404", app.pid, unknownUrl, warm, client, noCount);
+    const warmNext = buildQueues(warmNextStart, secret, 16, messy);
+    await measure(
+      "warm-up",
+      "parley-next-start",
+      nextApp.pid,
+      nextStartUrl,
+      warmNext,
+      client,
+      noCount,
+    );
+    await measure("warm-up", "next-404", nextApp.pid, unknownUrl, warm, client, noCount);
     await measure(
       "warm-up",
       "floor",
@@ -580,7 +606,7 @@ export async function run(
         log(`floor ${k + 1} at ${senders} senders`);
         const list = set.floors[k];
         const figures = await measure(
-          `bare node:http floor (${k === 0 ? "before" : "after"})`,
+          `bare node:http floor (${["before", "between", "after"][k]})`,
           "floor",
           floor!.pid,
           floorUrl,
@@ -593,44 +619,68 @@ export async function run(
           ...(await checkFloor(client, merchantId, list, figures.statuses)),
         });
       };
+      const runParley = async (
+        name: string,
+        server: "parley" | "parley-next-start",
+        pid: number,
+        url: string,
+        list: BenchPayment[],
+      ) => {
+        log(`${name} at ${senders} senders`);
+        const queues = buildQueues(list, secret, senders, messy);
+        const figures = await measure(name, server, pid, url, queues, client, count);
+        const checked = {
+          ...figures,
+          ...(await checkParley(client, merchantId, list, figures.statuses)),
+        };
+        if (!checked.correct) log(`INCORRECT at ${senders} senders: ${JSON.stringify(checked)}`);
+        return checked;
+      };
       await runFloor(0);
-      log(`Parley through next start at ${senders} senders`);
-      const figures = await measure(
-        "Parley, next start",
+      const parley = await runParley(
+        "Parley, production server (npm start)",
         "parley",
         app.pid,
         parleyUrl,
-        buildQueues(set.parley, secret, senders, messy),
-        client,
-        count,
+        set.parley,
       );
-      const parley = {
-        ...figures,
-        ...(await checkParley(client, merchantId, set.parley, figures.statuses)),
-      };
-      if (!parley.correct) log(`INCORRECT at ${senders} senders: ${JSON.stringify(parley)}`);
       await runFloor(1);
+      const parleyNextStart = await runParley(
+        "Parley, next start (route pipeline)",
+        "parley-next-start",
+        nextApp.pid,
+        nextStartUrl,
+        set.parleyNextStart,
+      );
+      await runFloor(2);
       log(`Next's 404 (unknown connection) at ${senders} senders`);
       // The same deliveries (already applied: the 404 never reads them), a quarter of them.
       const some = buildQueues(set.floors[0].slice(0, Math.ceil(n / 4)), secret, senders, messy);
       const next404 = await measure(
         "Next 404, unknown connection",
         "next-404",
-        app.pid,
+        nextApp.pid,
         unknownUrl,
         some,
         client,
         count,
       );
-      const floorDeliveriesPerSecond = Math.round(
-        floors.reduce((sum, f) => sum + f.deliveriesPerSecond, 0) / floors.length,
-      );
+      const meanOf = (pair: PhaseFigures[]) =>
+        Math.round(pair.reduce((sum, f) => sum + f.deliveriesPerSecond, 0) / pair.length);
+      const floorDeliveriesPerSecond = meanOf(floors.slice(0, 2));
+      const nextStartFloorDeliveriesPerSecond = meanOf(floors.slice(1, 3));
       comparisons.push({
         senders,
         parley,
+        parleyNextStart,
         floors,
         floorDeliveriesPerSecond,
         ratio: round(parley.deliveriesPerSecond / floorDeliveriesPerSecond, 2),
+        nextStartFloorDeliveriesPerSecond,
+        nextStartRatio: round(
+          parleyNextStart.deliveriesPerSecond / nextStartFloorDeliveriesPerSecond,
+          2,
+        ),
         next404,
       });
     }
@@ -642,7 +692,7 @@ export async function run(
     };
   } finally {
     await floor?.stop();
-    await apps?.stop();
+    await Promise.all(apps.map((a) => a.stop()));
     await client.end().catch(() => {});
     await handle.close();
     await database.drop();
