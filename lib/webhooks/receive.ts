@@ -115,7 +115,7 @@ function webHeaders(request: IncomingMessage): Headers {
 /**
  * The webhook route's work on a node:http request, without Next's request pipeline or a WHATWG
  * Request: read the body (limited), ingest, answer. `extraHeaders` are what Next would add to the
- * route's answer (next.config.mjs' headers). A body over the limit is answered at once, the rest
+ * route's answer (next.config.js' headers). A body over the limit is answered at once, the rest
  * is discarded (not kept) for a second so the sender can read the 413, then the socket is closed.
  */
 export async function handleWebhookNodeRequest(

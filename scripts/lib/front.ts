@@ -16,7 +16,7 @@ export type NextRequestHandler = (
 // allowed, as Next allows it. Anything else — a trailing slash, another method — is Next's to answer.
 const WEBHOOK_PATH = /^\/api\/webhooks\/([^/?#]+)(?:\?.*)?$/;
 
-// What next.config.mjs' headers() adds to every answer, the route's included.
+// What next.config.js' headers() adds to every answer, the route's included.
 const ROUTE_HEADERS = {
   "x-content-type-options": "nosniff",
   "referrer-policy": "strict-origin-when-cross-origin",
