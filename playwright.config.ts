@@ -18,6 +18,7 @@ const PGLITE_JOURNEYS = [
   "sandbox-payment",
   "journey",
   "order-and-pay",
+  "production-server",
 ].map((name) => `**/${name}.spec.ts`);
 
 const chromium = {
