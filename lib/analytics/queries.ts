@@ -21,16 +21,17 @@ import { and, asc, between, desc, eq, inArray, sql, type AnyColumn, type SQL } f
 import { unionAll } from "drizzle-orm/pg-core";
 import "server-only";
 import { execRows, PAID_STATUSES, sqlList, UNATTEMPTED_STATUSES } from "./buckets";
-import { splitByMonth, type DayRange } from "./range";
+import { rollupReadPlan, type DayRange } from "./range";
 
 export { PAID_STATUSES };
 
 type Days = Pick<DayRange, "from" | "to">;
-const total = (column: SQL | AnyColumn) => sql<number>`coalesce(sum(${column}), 0)`.mapWith(Number);
+const total = (column: SQL | SQL.Aliased | AnyColumn) =>
+  sql<number>`coalesce(sum(${column}), 0)`.mapWith(Number);
 const paidFilter = (status: SQL | AnyColumn) => sql`${status} in (${sqlList(PAID_STATUSES)})`;
 const reachedFilter = (status: SQL | AnyColumn) =>
   sql`${status} not in (${sqlList(UNATTEMPTED_STATUSES)})`;
-const sumIf = (column: SQL | AnyColumn, filter: SQL) =>
+const sumIf = (column: SQL | SQL.Aliased | AnyColumn, filter: SQL) =>
   sql<number>`coalesce(sum(${column}) filter (where ${filter}), 0)`.mapWith(Number);
 
 function payScope(ctx: ReadContext, mode: Mode, days: Days): SQL {
@@ -41,42 +42,60 @@ function payScope(ctx: ReadContext, mode: Mode, days: Days): SQL {
   )!;
 }
 
-const paymentColumns = (t: typeof pay | typeof payMonthly) => ({
-  flowId: t.flowId,
-  connectionId: t.connectionId,
-  provider: t.provider,
-  method: t.method,
-  currency: t.currency,
-  status: t.status,
-  failureCode: t.failureCode,
-  payments: t.payments,
-  amountMinor: t.amountMinor,
-  refundedMinor: t.refundedMinor,
-  refundedPayments: t.refundedPayments,
-  disputes: t.disputes,
-  disputedMinor: t.disputedMinor,
-  disputesWon: t.disputesWon,
-  disputesLost: t.disputesLost,
-});
+type MetricName =
+  | "payments"
+  | "amountMinor"
+  | "refundedMinor"
+  | "refundedPayments"
+  | "disputes"
+  | "disputedMinor"
+  | "disputesWon"
+  | "disputesLost";
 
-/** The payment rollup rows of a range: whole months from the monthly level, edge days daily. */
+/** One level's rows as the union below reads them; sign −1 takes days back out of a month. */
+function paymentColumns(t: typeof pay | typeof payMonthly, sign: 1 | -1) {
+  const metric = (name: MetricName) => sql<number>`${sql.raw(String(sign))} * ${t[name]}`.as(name);
+  return {
+    flowId: t.flowId,
+    connectionId: t.connectionId,
+    provider: t.provider,
+    method: t.method,
+    currency: t.currency,
+    status: t.status,
+    failureCode: t.failureCode,
+    payments: metric("payments"),
+    amountMinor: metric("amountMinor"),
+    refundedMinor: metric("refundedMinor"),
+    refundedPayments: metric("refundedPayments"),
+    disputes: metric("disputes"),
+    disputedMinor: metric("disputedMinor"),
+    disputesWon: metric("disputesWon"),
+    disputesLost: metric("disputesLost"),
+  };
+}
+
+/**
+ * The payment rollup rows of a range as rollupReadPlan cuts it: months from the monthly level,
+ * days added (or taken back out of a month) from the daily one. Group results keep only keys
+ * with payments (a key whose payments were all taken back out sums to zero).
+ */
 function paymentRows(ctx: ReadContext, mode: Mode, days: Days) {
-  const split = splitByMonth(days.from, days.to);
-  const parts = split.days.map((r) =>
+  const plan = rollupReadPlan(days.from, days.to);
+  const parts = plan.days.map((r) =>
     ctx.db
-      .select(paymentColumns(pay))
+      .select(paymentColumns(pay, r.sign))
       .from(pay)
       .where(payScope(ctx, mode, r)),
   );
-  if (split.months) {
+  for (const r of plan.months) {
     const months = ctx.db
-      .select(paymentColumns(payMonthly))
+      .select(paymentColumns(payMonthly, 1))
       .from(payMonthly)
       .where(
         and(
           eq(payMonthly.merchantId, ctx.merchantId),
           eq(payMonthly.mode, mode),
-          between(payMonthly.month, split.months.from, split.months.to),
+          between(payMonthly.month, r.from, r.to),
         ),
       );
     // The same columns, names and types from the other table: only drizzle's table name differs.
@@ -85,6 +104,8 @@ function paymentRows(ctx: ReadContext, mode: Mode, days: Days) {
   const [first, second, ...rest] = parts;
   return (parts.length > 1 ? unionAll(first, second, ...rest) : first).as("p");
 }
+
+const hasPayments = (p: ReturnType<typeof paymentRows>) => sql`sum(${p.payments}) > 0`;
 
 function revenueScope(ctx: ReadContext, mode: Mode, days: Days): SQL {
   return and(
@@ -344,6 +365,7 @@ export async function successRates(
     })
     .from(p)
     .groupBy(column)
+    .having(hasPayments(p))
     .orderBy(desc(total(p.payments)), asc(column));
   let labels = new Map<string, string>();
   if (by === "connection" && rows.length > 0) {
@@ -379,6 +401,7 @@ export async function failureReasons(
     .from(p)
     .where(eq(p.status, "failed"))
     .groupBy(p.failureCode)
+    .having(hasPayments(p))
     .orderBy(desc(total(p.payments)), asc(p.failureCode));
 }
 
@@ -466,6 +489,7 @@ export async function riskBy(
     })
     .from(p)
     .groupBy(column, p.currency)
+    .having(hasPayments(p))
     .orderBy(asc(column), asc(p.currency));
   let labels = new Map<string, string>();
   if (by === "flow") {

@@ -123,21 +123,41 @@ export function parseRange(
 
 const firstOfMonth = (day: string): string => `${day.slice(0, 7)}-01`;
 
+/** What a read of [from, to] takes from the monthly rollup level and from the daily one. */
+export interface RollupReadPlan {
+  /** Month rows to add, as ranges of months' first days (inclusive). */
+  months: { from: string; to: string }[];
+  /** Day rows to add (sign 1), or to take back out of a month read whole (sign −1). */
+  days: { from: string; to: string; sign: 1 | -1 }[];
+}
+
 /**
- * Splits [from, to] into the whole calendar months inside it (as their first days, inclusive)
- * and the days at its edges before and after them: long ranges read months from the monthly
- * rollup and only the partial months day by day. No whole month: the range is all days.
+ * Plans a range read over the rollup levels: a month wholly inside the range is one month row
+ * per combination; a partial month is read day by day, or — when most of it is inside — as the
+ * whole month less the days outside the range, whichever is fewer days. Every metric is a sum,
+ * so the result is exact, and a 365-day read touches at most ~13 months and ~30 days.
  */
-export function splitByMonth(
-  from: string,
-  to: string,
-): { months: { from: string; to: string } | null; days: { from: string; to: string }[] } {
-  const firstWhole = from.endsWith("-01") ? from : firstOfMonth(addDays(firstOfMonth(from), 32));
-  const afterTo = addDays(to, 1);
-  const afterWhole = afterTo.endsWith("-01") ? afterTo : firstOfMonth(to);
-  if (firstWhole >= afterWhole) return { months: null, days: [{ from, to }] };
-  const days: { from: string; to: string }[] = [];
-  if (from < firstWhole) days.push({ from, to: addDays(firstWhole, -1) });
-  if (afterWhole <= to) days.push({ from: afterWhole, to });
-  return { months: { from: firstWhole, to: firstOfMonth(addDays(afterWhole, -1)) }, days };
+export function rollupReadPlan(from: string, to: string): RollupReadPlan {
+  const plan: RollupReadPlan = { months: [], days: [] };
+  const addMonth = (month: string) => {
+    const last = plan.months[plan.months.length - 1];
+    if (last && firstOfMonth(addDays(last.to, 32)) === month) last.to = month;
+    else plan.months.push({ from: month, to: month });
+  };
+  for (let month = firstOfMonth(from); month <= to;) {
+    const next = firstOfMonth(addDays(month, 32));
+    const end = addDays(next, -1);
+    const first = from > month ? from : month;
+    const last = to < end ? to : end;
+    const inside = daysBetween(first, last);
+    const outside = daysBetween(month, end) - inside;
+    if (outside === 0) addMonth(month);
+    else if (outside < inside) {
+      addMonth(month);
+      if (first > month) plan.days.push({ from: month, to: addDays(first, -1), sign: -1 });
+      if (last < end) plan.days.push({ from: addDays(last, 1), to: end, sign: -1 });
+    } else plan.days.push({ from: first, to: last, sign: 1 });
+    month = next;
+  }
+  return plan;
 }

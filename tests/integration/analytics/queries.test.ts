@@ -201,6 +201,23 @@ describe.each(ENGINES)("analytics reads and CSV on %s", (engine) => {
     expect(await revenueSeries(analyst, "live", long, "KWD", "month")).toEqual(
       await revenueSeries(analyst, "live", DAYS, "KWD", "month"),
     );
+    // March 11 to May 31 reads March less its first ten days: the 10th's figures are taken
+    // back out, leaving exactly the 11th's (and a key left with no payments is not shown).
+    const eleventh = { from: "2026-03-11", to: "2026-03-11" };
+    const minusDays = { from: "2026-03-11", to: "2026-05-31" };
+    for (const by of ["provider", "connection", "method"] as const)
+      expect(await successRates(analyst, "live", minusDays, by)).toEqual(
+        await successRates(analyst, "live", eleventh, by),
+      );
+    expect(await failureReasons(analyst, "live", minusDays)).toEqual(
+      await failureReasons(analyst, "live", eleventh),
+    );
+    expect(await riskBy(analyst, "live", minusDays, "flow")).toEqual(
+      await riskBy(analyst, "live", eleventh, "flow"),
+    );
+    expect(await successRates(analyst, "live", eleventh, "provider")).not.toEqual(
+      await successRates(analyst, "live", DAYS, "provider"),
+    );
     // A range holding only whole months reads no days at all; one with none reads only days.
     expect(await failureReasons(analyst, "live", { from: "2026-03-01", to: "2026-03-31" })).toEqual(
       await failureReasons(analyst, "live", DAYS),

@@ -1,4 +1,4 @@
-import { parseRange, splitByMonth, todayIn } from "@/lib/analytics/range";
+import { parseRange, rollupReadPlan, todayIn } from "@/lib/analytics/range";
 import { describe, expect, it } from "vitest";
 
 const NOW = new Date("2026-03-10T23:30:00Z"); // already 03-11 in Paris
@@ -45,32 +45,48 @@ describe("analytics date ranges", () => {
     expect(bad({ range: "7d", tz: "Asia/Tokyo" })).toMatch(/Europe\/Paris/);
   });
 
-  it("splits a range into its whole months and the partial months' days at the edges", () => {
-    expect(splitByMonth("2025-12-04", "2026-12-03")).toEqual({
-      months: { from: "2026-01-01", to: "2026-11-01" },
+  it("plans a range read as whole months plus or minus the fewest days", () => {
+    // The bench's 365 days: December 2025 is mostly inside (the month less its first 3 days),
+    // December 2026 mostly outside (its first 3 days).
+    expect(rollupReadPlan("2025-12-04", "2026-12-03")).toEqual({
+      months: [{ from: "2025-12-01", to: "2026-11-01" }],
       days: [
-        { from: "2025-12-04", to: "2025-12-31" },
-        { from: "2026-12-01", to: "2026-12-03" },
+        { from: "2025-12-01", to: "2025-12-03", sign: -1 },
+        { from: "2026-12-01", to: "2026-12-03", sign: 1 },
       ],
     });
     // Whole months at both ends, and a leap February.
-    expect(splitByMonth("2028-02-01", "2028-03-31")).toEqual({
-      months: { from: "2028-02-01", to: "2028-03-01" },
+    expect(rollupReadPlan("2028-02-01", "2028-03-31")).toEqual({
+      months: [{ from: "2028-02-01", to: "2028-03-01" }],
       days: [],
     });
-    expect(splitByMonth("2028-01-31", "2028-02-29")).toEqual({
-      months: { from: "2028-02-01", to: "2028-02-01" },
-      days: [{ from: "2028-01-31", to: "2028-01-31" }],
+    expect(rollupReadPlan("2028-01-31", "2028-02-29")).toEqual({
+      months: [{ from: "2028-02-01", to: "2028-02-01" }],
+      days: [{ from: "2028-01-31", to: "2028-01-31", sign: 1 }],
     });
-    // No whole month inside: all days (within one month, or across two).
-    expect(splitByMonth("2026-03-02", "2026-03-31")).toEqual({
-      months: null,
-      days: [{ from: "2026-03-02", to: "2026-03-31" }],
+    // Inside one month: days, or the month less both ends.
+    expect(rollupReadPlan("2026-03-05", "2026-03-11")).toEqual({
+      months: [],
+      days: [{ from: "2026-03-05", to: "2026-03-11", sign: 1 }],
     });
-    expect(splitByMonth("2026-03-15", "2026-04-14")).toEqual({
-      months: null,
-      days: [{ from: "2026-03-15", to: "2026-04-14" }],
+    expect(rollupReadPlan("2026-03-02", "2026-03-30")).toEqual({
+      months: [{ from: "2026-03-01", to: "2026-03-01" }],
+      days: [
+        { from: "2026-03-01", to: "2026-03-01", sign: -1 },
+        { from: "2026-03-31", to: "2026-03-31", sign: -1 },
+      ],
     });
-    expect(splitByMonth("2026-12-31", "2027-01-01").months).toBeNull();
+    // A 30-day range across two months: 27 of November's 30 days, 3 of December's.
+    expect(rollupReadPlan("2026-11-04", "2026-12-03")).toEqual({
+      months: [{ from: "2026-11-01", to: "2026-11-01" }],
+      days: [
+        { from: "2026-11-01", to: "2026-11-03", sign: -1 },
+        { from: "2026-12-01", to: "2026-12-03", sign: 1 },
+      ],
+    });
+    // Half in, half out: days (a tie reads the days).
+    expect(rollupReadPlan("2026-04-16", "2026-04-30").days).toEqual([
+      { from: "2026-04-16", to: "2026-04-30", sign: 1 },
+    ]);
   });
 });
