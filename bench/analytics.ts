@@ -21,6 +21,7 @@ import {
 } from "@/lib/analytics/queries";
 import { addDays, todayIn } from "@/lib/analytics/range";
 import { refreshRollups } from "@/lib/analytics/rollup-job";
+import { writeLevels } from "@/lib/analytics/rollup-writer";
 import type { ReadContext } from "@/lib/auth/context";
 import { sql } from "drizzle-orm";
 import v8 from "node:v8";
@@ -36,7 +37,7 @@ export interface AnalyticsBenchRow {
 }
 
 export interface AnalyticsBenchResult {
-  rollupRows: { payments: number; funnel: number; steps: number };
+  rollupRows: { payments: number; funnel: number; steps: number; monthly: number; revenue: number };
   views: AnalyticsBenchRow[];
   csv: CsvRun[];
   /** Median ms of a single-row payment UPDATE (autocommit) with the change feed's triggers, and without. */
@@ -140,6 +141,7 @@ export async function run(
     const first = addDays(today, -(totalDays - 1));
     // 4 flows × 2 channels × 3 connections × 3 methods × 3 currencies × 5 statuses = 1,080 rows a day.
     await seedPaymentRollup(db, merchantId, first, today, 4);
+    await writeLevels(db, { merchantId, mode: "live", timeZone: "Europe/Paris", days: "all" });
     await db.execute(sql`
       insert into analytics_funnel_daily (merchant_id, mode, day, flow_id, flow_version_id, channel,
         started, reached_pay, method_chosen, link_sent, link_opened, paid, paid_seconds_sum)
@@ -168,6 +170,8 @@ export async function run(
       payments: await count("analytics_payments_daily"),
       funnel: await count("analytics_funnel_daily"),
       steps: await count("analytics_flow_steps_daily"),
+      monthly: await count("analytics_payments_monthly"),
+      revenue: await count("analytics_revenue_daily"),
     };
 
     const ctx: ReadContext = { db, merchantId, role: "analyst" };
@@ -176,6 +180,7 @@ export async function run(
       ["funnel + drop-off (one flow)", (r) => getFlowFunnel(ctx, "live", r, { flowId: "flow_1" })],
       ["success by provider", (r) => successRates(ctx, "live", r, "provider")],
       ["success by method", (r) => successRates(ctx, "live", r, "method")],
+      ["success by connection", (r) => successRates(ctx, "live", r, "connection")],
       ["failure reasons", (r) => failureReasons(ctx, "live", r)],
       ["revenue series (EUR, per day)", (r) => revenueSeries(ctx, "live", r, "EUR", "day")],
       ["risk by flow", (r) => riskBy(ctx, "live", r, "flow")],
@@ -220,8 +225,11 @@ export async function run(
         status, idempotency_key, mode, created_at, updated_at)
       select ${merchantId}, 'pay_b' || i, 'conn_1', 'stripe', 1000, 'EUR', 'succeeded', 'k' || i, 'live',
         now() - (i % 30) * interval '1 day', now() from generate_series(1, 200) i`);
+    // Both merchants are built (the export merchant's synthetic rows have no facts behind
+    // them: a first-time recount would wipe them and time that instead).
     await db.execute(
-      sql`insert into analytics_watermarks (merchant_id, through) values (${merchantId}, now() - interval '1 minute')`,
+      sql`insert into analytics_watermarks (merchant_id, through)
+        values (${merchantId}, now() - interval '1 minute'), (${exportMerchant}, now() - interval '1 minute')`,
     );
     const j = performance.now();
     const pass = await refreshRollups(db);

@@ -292,7 +292,7 @@ if (wanted("pages")) {
 
 if (wanted("analytics")) {
   const r = await runAnalytics();
-  const rollup = `${r.rollupRows.payments.toLocaleString("en")} payment + ${r.rollupRows.funnel.toLocaleString("en")} funnel + ${r.rollupRows.steps.toLocaleString("en")} step rollup rows`;
+  const rollup = `${r.rollupRows.payments.toLocaleString("en")} payment + ${r.rollupRows.funnel.toLocaleString("en")} funnel + ${r.rollupRows.steps.toLocaleString("en")} step rollup rows; ${r.rollupRows.monthly.toLocaleString("en")} monthly + ${r.rollupRows.revenue.toLocaleString("en")} revenue-per-day rows`;
   console.log(`analytics: ${rollup}`);
   for (const v of r.views) {
     rows.push({

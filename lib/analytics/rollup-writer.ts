@@ -73,8 +73,11 @@ async function foldIntoMonths(db: DbOrTx, set: BucketSet, sign: 1 | -1): Promise
     on conflict on constraint analytics_payments_monthly_pk do update set ${adds}`);
 }
 
-/** Brings the monthly and per-currency levels in line with the set's new daily payment rows. */
-async function writeLevels(db: DbOrTx, set: BucketSet): Promise<void> {
+/**
+ * Brings the monthly and per-currency levels in line with the set's new daily payment rows.
+ * Exported for bulk loads written straight into the daily table (the analytics bench).
+ */
+export async function writeLevels(db: DbOrTx, set: BucketSet): Promise<void> {
   const scope = sql`merchant_id = ${set.merchantId} and mode = ${set.mode}`;
   if (set.days === "all") {
     await db.execute(sql`delete from analytics_payments_monthly where ${scope}`);
