@@ -127,7 +127,7 @@ export async function run(
   options: { days?: number; iterations?: number } = {},
 ): Promise<AnalyticsBenchResult> {
   const totalDays = options.days ?? 730;
-  const iterations = options.iterations ?? 40; // p95 = the 3rd-worst of 40, not the worst of 15
+  const iterations = options.iterations ?? 40; // p95 = the 2nd-worst of 40, not the worst of 15
   const database = await createFreshDatabase(ADMIN_URL, "parley_bench");
   const handle = openPostgres(database.url, 4);
   try {
