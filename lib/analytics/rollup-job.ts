@@ -17,13 +17,6 @@ import { postgresRollupWriter, type RollupWriter } from "./rollup-writer";
 export const ROLLUP_JOB = "analytics.rollup";
 export const ROLLUP_EVERY_MS = 60_000;
 
-/**
- * @deprecated The job no longer looks back over updated_at: it recounts what the change feed
- * noted. Readers that want to know which days are not folded in yet should ask
- * `pendingRollupDays`. Kept only so callers written against the old job still compile.
- */
-export const ROLLUP_LOOKBACK_MS = 10 * 60_000;
-
 export type WriterFor = (tx: DbOrTx) => RollupWriter;
 
 /** Recounts the buckets of `set` from raw facts and replaces them; returns the rows written. */
@@ -59,28 +52,6 @@ export async function claimChangedBuckets(
     touched.set(row.mode, days);
   }
   return touched;
-}
-
-/**
- * The merchant's local days (of one mode, within [from, to]) whose facts changed since the job's
- * last pass: their rollup rows may be behind the facts until the next pass. Exact for every
- * committed write (the change feed), so a reader can take these days raw and the rest from the
- * rollups.
- */
-export async function pendingRollupDays(
-  db: DbOrTx,
-  merchantId: string,
-  mode: Mode,
-  from: string,
-  to: string,
-): Promise<Set<string>> {
-  const rows = await execRows<{ day: string }>(
-    db,
-    sql`select distinct to_char(day, 'YYYY-MM-DD') as day from analytics_changes
-      where merchant_id = ${merchantId} and mode = ${mode}
-        and day between ${from}::date and ${to}::date`,
-  );
-  return new Set(rows.map((r) => r.day));
 }
 
 /**
