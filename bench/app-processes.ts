@@ -136,6 +136,8 @@ export async function startAppProcesses(options: {
           PARLEY_MASTER_KEYS: BENCH_MASTER_KEYS,
           PARLEY_APP_URL: url,
           PORT: String(port),
+          // All interfaces: a container's HOSTNAME would narrow the server to that address.
+          HOSTNAME: undefined,
           // The benches sign in as the demo owner, who is exempt from two-factor only in demo
           // mode (otherwise every page sends them to /two-factor/setup).
           PARLEY_DEMO: "1",

@@ -27,7 +27,8 @@ const child = spawn(
     : ["node_modules/next/dist/bin/next", "dev", "-p", String(env().PORT)],
   {
     stdio: ["inherit", "pipe", "inherit"],
-    env: process.env,
+    // All interfaces (a container's HOSTNAME would narrow the production server to its address).
+    env: { ...process.env, HOSTNAME: undefined },
   },
 );
 let announced = false;

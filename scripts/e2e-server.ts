@@ -35,7 +35,9 @@ const child = spawn(
   ["--enable-source-maps", ".next/parley-server.mjs", "-p", process.env.PORT ?? "3101"],
   {
     stdio: "inherit",
-    env: process.env,
+    // All interfaces, as next start: a container's HOSTNAME (its own name) would narrow the
+    // server to that one address, away from the localhost Playwright calls.
+    env: { ...process.env, HOSTNAME: undefined },
   },
 );
 for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => child.kill(signal));
