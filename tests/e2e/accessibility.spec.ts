@@ -1,5 +1,5 @@
 import { type Browser, expect, type Page, test } from "@playwright/test";
-import { ROLE_LOGINS, signIn } from "./fixtures";
+import { listsLoaded, ROLE_LOGINS, signIn } from "./fixtures";
 import { seriousViolations } from "./fixtures-axe";
 import { addSandboxConnection, createTestPayment, uniqueLabel } from "./fixtures-connections";
 
@@ -15,6 +15,7 @@ type Target = { name: string; path: string; public?: boolean };
 /** The links on `path` whose href matches `pattern`, in page order. */
 async function hrefsOn(page: Page, path: string, pattern: RegExp): Promise<string[]> {
   await page.goto(path);
+  await listsLoaded(page);
   const hrefs = await page
     .locator("main a[href]")
     .evaluateAll((links) => links.map((a) => a.getAttribute("href") ?? ""));
@@ -121,6 +122,7 @@ for (const viewport of [null, PHONE]) {
           const response = await page.goto(target.path);
           expect(response?.ok(), `${target.name} loads`).toBe(true);
           await expect(page.getByRole("heading", { level: 1 }).first()).toBeVisible();
+          await listsLoaded(page);
           if (target.name === "hosted chat") {
             await expect(page.getByTestId("bot-message").first()).toBeVisible();
           }

@@ -17,6 +17,14 @@ export async function signIn(page: Page, email: string, password = DEMO_PASSWORD
   await expect(page.getByTestId("current-user")).toHaveText(email);
 }
 
+/**
+ * Waits for every streamed list on the page (components/ui/list-loading.tsx) to have replaced
+ * its fallback: React may reveal the rows a moment after the load event.
+ */
+export async function listsLoaded(page: Page): Promise<void> {
+  await expect(page.locator("[data-list-loading]")).toHaveCount(0);
+}
+
 export async function navLabels(page: Page): Promise<string[]> {
   const links = page.getByRole("navigation", { name: "Main" }).getByRole("link");
   // Each link is an aria-hidden icon, its label and (Alerts) a count badge.

@@ -1,5 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-import { ROLE_LOGINS, signIn } from "./fixtures";
+import { listsLoaded, ROLE_LOGINS, signIn } from "./fixtures";
 
 // At a phone's width the shell's navigation collapses into a "Menu" drawer (a modal dialog):
 // it opens, navigates, closes, and no dashboard page is wider than the screen.
@@ -13,6 +13,7 @@ async function pageWidth(page: Page): Promise<number> {
 
 async function firstLink(page: Page, path: string, pattern: RegExp): Promise<string | null> {
   await page.goto(path);
+  await listsLoaded(page);
   const hrefs = await page
     .locator("main a[href]")
     .evaluateAll((links) => links.map((a) => a.getAttribute("href") ?? ""));
@@ -78,6 +79,7 @@ test("no dashboard page is wider than a 390 px screen", async ({ page }) => {
       const response = await page.goto(path);
       expect(response?.ok(), `${path} loads`).toBe(true);
       await expect(page.getByRole("heading", { level: 1 }).first()).toBeVisible();
+      await listsLoaded(page);
       expect.soft(await pageWidth(page), `${path} fits 390 px`).toBeLessThanOrEqual(PHONE.width);
     });
   }

@@ -1,6 +1,8 @@
 import { ConversationFilters } from "@/components/conversations/conversation-filters";
 import { ConversationsTable } from "@/components/conversations/conversations-table";
 import { EmptyState, PageHeader } from "@/components/ui/card";
+import { ListLoading } from "@/components/ui/list-loading";
+import type { ReadContext } from "@/lib/auth/context";
 import { requirePagePermission } from "@/lib/auth/server";
 import { CHANNEL_KINDS } from "@/lib/channels/platforms/types";
 import {
@@ -12,12 +14,14 @@ import { CONVERSATION_STATUSES } from "@/lib/flows/runtime/types";
 import { viewModeFor } from "@/lib/mode";
 import type { Metadata } from "next";
 import Link from "next/link";
+import { Suspense } from "react";
 import { z } from "zod";
 
 export const metadata: Metadata = { title: "Conversations" };
 export const dynamic = "force-dynamic";
 
-const PAGE_SIZE = 50;
+// 25 rows a page (keyset-paged by Older →): half the render of 50, the page's whole cost.
+const PAGE_SIZE = 25;
 
 // Anything unexpected in the URL is dropped rather than failing the page.
 const querySchema = z.object({
@@ -48,6 +52,73 @@ function href(query: Omit<Query, "cursor"> & { cursor?: string }): string {
   return text ? `/conversations?${text}` : "/conversations";
 }
 
+/** The rows and their paging: streamed after the header and filters. */
+async function ConversationResults({ ctx, query }: { ctx: ReadContext; query: Query }) {
+  const mode = await viewModeFor();
+  const page = await listConversations(ctx, {
+    mode,
+    flowId: query.flow,
+    status: query.status,
+    channel: query.channel,
+    includeSimulations: query.simulations,
+    cursor: query.cursor,
+    limit: PAGE_SIZE,
+  });
+  const filters = { ...query, cursor: undefined };
+  const filtered = Boolean(query.flow || query.status || query.channel);
+  if (page.items.length === 0) {
+    return query.cursor ? (
+      <EmptyState
+        title="No older conversations"
+        action={
+          <Link href={href(filters)} className="text-sm font-medium text-brand-700 hover:underline">
+            Back to the newest
+          </Link>
+        }
+      />
+    ) : filtered ? (
+      <EmptyState title="No conversations match these filters">
+        Clear the filters, or pick another flow, status or channel.
+        {query.simulations ? null : " Simulator tests are hidden unless you include them."}
+      </EmptyState>
+    ) : (
+      <EmptyState
+        title="No conversations yet"
+        action={
+          <Link href="/flows" className="text-sm font-medium text-brand-700 hover:underline">
+            Go to your flows
+          </Link>
+        }
+      >
+        Publish a flow and share its chat link or website widget: every chat a customer starts
+        appears here.
+      </EmptyState>
+    );
+  }
+  return (
+    <>
+      <ConversationsTable items={page.items} />
+      <nav aria-label="Pagination" className="mt-4 flex justify-between text-sm">
+        {query.cursor ? (
+          <Link href={href(filters)} className="text-brand-700 hover:underline">
+            ← Newest
+          </Link>
+        ) : (
+          <span />
+        )}
+        {page.nextCursor ? (
+          <Link
+            href={href({ ...filters, cursor: page.nextCursor })}
+            className="text-brand-700 hover:underline"
+          >
+            Older →
+          </Link>
+        ) : null}
+      </nav>
+    </>
+  );
+}
+
 export default async function ConversationsPage({
   searchParams,
 }: {
@@ -55,22 +126,8 @@ export default async function ConversationsPage({
 }) {
   const ctx = await requirePagePermission("conversations.view");
   const query = querySchema.parse(await searchParams);
-  const mode = await viewModeFor();
-  const [page, flowOptions] = await Promise.all([
-    listConversations(ctx, {
-      mode,
-      flowId: query.flow,
-      status: query.status,
-      channel: query.channel,
-      includeSimulations: query.simulations,
-      cursor: query.cursor,
-      limit: PAGE_SIZE,
-    }),
-    listConversationFlowOptions(ctx),
-  ]);
+  const flowOptions = await listConversationFlowOptions(ctx);
   const flow = query.flow ? flowOptions.find((f) => f.id === query.flow) : undefined;
-  const filters = { ...query, cursor: undefined };
-  const filtered = Boolean(query.flow || query.status || query.channel);
 
   return (
     <>
@@ -94,59 +151,10 @@ export default async function ConversationsPage({
         }}
         flows={flowOptions}
       />
-      {page.items.length === 0 ? (
-        query.cursor ? (
-          <EmptyState
-            title="No older conversations"
-            action={
-              <Link
-                href={href(filters)}
-                className="text-sm font-medium text-brand-700 hover:underline"
-              >
-                Back to the newest
-              </Link>
-            }
-          />
-        ) : filtered ? (
-          <EmptyState title="No conversations match these filters">
-            Clear the filters, or pick another flow, status or channel.
-            {query.simulations ? null : " Simulator tests are hidden unless you include them."}
-          </EmptyState>
-        ) : (
-          <EmptyState
-            title="No conversations yet"
-            action={
-              <Link href="/flows" className="text-sm font-medium text-brand-700 hover:underline">
-                Go to your flows
-              </Link>
-            }
-          >
-            Publish a flow and share its chat link or website widget: every chat a customer starts
-            appears here.
-          </EmptyState>
-        )
-      ) : (
-        <>
-          <ConversationsTable items={page.items} />
-          <nav aria-label="Pagination" className="mt-4 flex justify-between text-sm">
-            {query.cursor ? (
-              <Link href={href(filters)} className="text-brand-700 hover:underline">
-                ← Newest
-              </Link>
-            ) : (
-              <span />
-            )}
-            {page.nextCursor ? (
-              <Link
-                href={href({ ...filters, cursor: page.nextCursor })}
-                className="text-brand-700 hover:underline"
-              >
-                Older →
-              </Link>
-            ) : null}
-          </nav>
-        </>
-      )}
+      {/* Keyed by the query, so a new filter or page shows the fallback, not the old rows. */}
+      <Suspense key={href(query)} fallback={<ListLoading label="Loading conversations…" />}>
+        <ConversationResults ctx={ctx} query={query} />
+      </Suspense>
     </>
   );
 }
