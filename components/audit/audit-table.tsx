@@ -4,8 +4,9 @@ import { formatZonedDateTime } from "@/lib/audit/dates";
 import { ActionBadge } from "./action-badge";
 import { AuditDiff } from "./audit-diff";
 
-// Plain cells rather than <Td>: audit text must wrap to fit the page, and Td never wraps.
-const CELL = "px-4 py-2.5 align-top text-slate-700";
+// Plain cells rather than <Td>: audit text must wrap to fit the page, and Td never wraps. Their
+// look is set once on the tbody rather than on each of 6 × 25 cells.
+const CELLS = "[&>tr>td]:px-4 [&>tr>td]:py-2.5 [&>tr>td]:align-top [&>tr>td]:text-slate-700";
 
 export function AuditTable({ entries, timeZone }: { entries: AuditEntry[]; timeZone: string }) {
   return (
@@ -20,21 +21,21 @@ export function AuditTable({ entries, timeZone }: { entries: AuditEntry[]; timeZ
           <Th>Change</Th>
         </tr>
       </thead>
-      <tbody className="divide-y divide-slate-100">
+      <tbody className={`divide-y divide-slate-100 ${CELLS}`}>
         {entries.map((e) => (
           <tr key={e.id} data-testid="audit-row">
-            <td className={`${CELL} w-28`}>
+            <td className="w-28">
               <time dateTime={e.createdAt.toISOString()}>
                 {formatZonedDateTime(e.createdAt, timeZone)}
               </time>
             </td>
-            <td className={`${CELL} min-w-32 break-words`}>
+            <td className="min-w-32 break-words">
               <span title={e.ip ? `from ${e.ip}` : undefined}>{e.actorEmail}</span>
             </td>
-            <td className={`${CELL} whitespace-nowrap`}>
+            <td className="whitespace-nowrap">
               <ActionBadge action={e.action} />
             </td>
-            <td className={CELL}>
+            <td>
               <div>{e.targetType}</div>
               {e.targetId ? (
                 <div className="whitespace-nowrap font-mono text-xs text-slate-500">
@@ -42,8 +43,8 @@ export function AuditTable({ entries, timeZone }: { entries: AuditEntry[]; timeZ
                 </div>
               ) : null}
             </td>
-            <td className={`${CELL} min-w-48`}>{e.summary}</td>
-            <td className={`${CELL} min-w-40`}>
+            <td className="min-w-48">{e.summary}</td>
+            <td className="min-w-40">
               <AuditDiff before={e.before} after={e.after} />
             </td>
           </tr>

@@ -1,7 +1,7 @@
 import { CHANNEL_LABELS, LANG_TABS } from "@/components/flows/node-meta";
 import { PaymentStatusBadge } from "@/components/transactions/payment-status-badge";
 import { Badge } from "@/components/ui/badge";
-import { Table, Td, Th } from "@/components/ui/table";
+import { Table, Th } from "@/components/ui/table";
 import type { ConversationListItem } from "@/lib/conversations/queries";
 import type { Lang } from "@/lib/flows/graph";
 import { formatShortDateTime, timeAgo } from "@/lib/format/time";
@@ -27,32 +27,33 @@ export function ConversationsTable({ items }: { items: ConversationListItem[] })
           <Th className="text-right">Payment</Th>
         </tr>
       </thead>
-      <tbody className="divide-y divide-slate-100">
+      {/* The cells' look is set once here instead of on each of 7 × 25 cells (as <td> would). */}
+      <tbody className="divide-y divide-slate-100 [&>tr>td]:px-4 [&>tr>td]:py-2.5 [&>tr>td]:whitespace-nowrap [&>tr>td]:text-slate-700">
         {items.map((c) => (
           <tr key={c.id} className="hover:bg-slate-50" data-testid="conversation-row">
-            <Td>
+            <td>
               <Link href={`/conversations/${c.id}`} className="text-brand-700 hover:underline">
                 <span className="sr-only">Conversation {c.id}, started </span>
                 {formatShortDateTime(c.startedAt)}
               </Link>
-            </Td>
-            <Td className="max-w-64 truncate">
+            </td>
+            <td className="max-w-64 truncate">
               {c.flowName ?? <span className="text-slate-500">Deleted flow</span>}
               {c.isSimulation ? (
                 <Badge tone="slate" className="ml-2">
                   Simulator
                 </Badge>
               ) : null}
-            </Td>
-            <Td>{CHANNEL_LABELS[c.channel] ?? c.channel}</Td>
-            <Td>{languageName(c.lang)}</Td>
-            <Td>
+            </td>
+            <td>{CHANNEL_LABELS[c.channel] ?? c.channel}</td>
+            <td>{languageName(c.lang)}</td>
+            <td>
               <ConversationStatusBadge status={c.status} />
-            </Td>
-            <Td>
+            </td>
+            <td>
               <span title={formatShortDateTime(c.lastActivityAt)}>{timeAgo(c.lastActivityAt)}</span>
-            </Td>
-            <Td className="text-right">
+            </td>
+            <td className="text-right">
               {c.latestPayment ? (
                 <span className="inline-flex items-center gap-2">
                   <span className="font-medium tabular-nums text-slate-900">
@@ -66,7 +67,7 @@ export function ConversationsTable({ items }: { items: ConversationListItem[] })
               ) : (
                 <span className="text-slate-500">No payment</span>
               )}
-            </Td>
+            </td>
           </tr>
         ))}
       </tbody>
