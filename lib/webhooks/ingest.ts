@@ -6,7 +6,8 @@
 //   verify     the provider's webhook verification in lib/connections/providers (the
 //              connector's parseWebhook, called by verify() below): the signature on the raw
 //              body is checked before anything else is read
-//   store      store.ts: the raw delivery into webhook_inbox, verified or refused
+//   store      store.ts: the raw delivery into webhook_inbox, verified or refused; a verified
+//              one in the transaction that applies it (apply/delivery.ts storeAndApplyDelivery)
 //   normalize  the same provider code turns the body into NormalizedEvents; each becomes the
 //              fact the state machine folds in lib/payments/event-mapping.ts
 //   apply      apply/delivery.ts, then apply/events.ts: load.ts (locks and timelines), plan.ts
@@ -22,11 +23,7 @@ import type { Db } from "@/db/client";
 import { disputeEvents, disputes } from "@/db/schema";
 import { connectorFor } from "@/lib/connections/providers/registry";
 import type { NormalizedEvent, WebhookParseResult } from "@/lib/connections/providers/types";
-import {
-  applyDelivery,
-  applyReplayedDelivery,
-  DeliveryNotRecordedError,
-} from "@/lib/webhooks/apply/delivery";
+import { DeliveryNotRecordedError, storeAndApplyDelivery } from "@/lib/webhooks/apply/delivery";
 import { everyEventRefused } from "@/lib/webhooks/apply/events";
 import {
   forgetWebhookConnection,
@@ -35,11 +32,7 @@ import {
   webhookContext,
   type WebhookConnection,
 } from "@/lib/webhooks/connection-cache";
-import {
-  recordRefusedDelivery,
-  storeVerifiedDelivery,
-  type StoredDelivery,
-} from "@/lib/webhooks/store";
+import { recordRefusedDelivery } from "@/lib/webhooks/store";
 import { and, eq, inArray } from "drizzle-orm";
 
 export const MAX_WEBHOOK_BYTES = 1024 * 1024;
@@ -118,45 +111,34 @@ async function refuseUnverified(
   return jsonReply(400, { error: parsed.message }, deliveryId);
 }
 
-/** Applies a stored, verified delivery and answers: the acknowledgement once it is durable. */
-async function applyStored(
+/** Stores and applies a verified delivery (one transaction) and answers once it is durable. */
+async function storeAndApply(
   db: Db,
   { row }: WebhookConnection,
-  { deliveryId, replay }: StoredDelivery,
+  request: IncomingWebhook,
   events: NormalizedEvent[],
   now: Date,
   options: { failAfterEventIndex?: number },
-): Promise<WebhookReply> {
-  let refused: readonly RefusedEvent[] = [];
+): Promise<WebhookReply | undefined> {
+  let outcome;
   try {
-    // A replay's shortcut that fails for any reason falls back to the full path, which records it.
-    const replayed =
-      replay &&
-      (await applyReplayedDelivery(db, deliveryId, {
-        merchantId: row.merchantId,
-        events,
-        now,
-      }).catch(() => false));
-    if (replayed) {
-      // A resend is answered as the first delivery was: a refusal stays a refusal.
-      if (events.some((e) => e.dispute)) refused = await refusedDisputeEvents(db, row, events);
-    } else {
-      ({ refused } = await applyDelivery(db, deliveryId, {
-        merchantId: row.merchantId,
-        connection: row,
-        events,
-        now,
-        failAfterEventIndex: options.failAfterEventIndex,
-      }));
-    }
+    outcome = await storeAndApplyDelivery(db, row, request, events, now, options);
   } catch (error) {
-    console.error(`[webhooks] applying ${deliveryId} failed`, error);
-    if (error instanceof DeliveryNotRecordedError) {
-      return jsonReply(503, { error: "Temporarily unable to accept deliveries." }, deliveryId);
-    }
+    if (!(error instanceof DeliveryNotRecordedError)) throw error;
+    console.error(`[webhooks] applying ${error.deliveryId} failed`, error.cause);
+    return jsonReply(503, { error: "Temporarily unable to accept deliveries." }, error.deliveryId);
+  }
+  if (!outcome) return undefined;
+  const { deliveryId, failure } = outcome;
+  let refused: readonly RefusedEvent[] = outcome.refused;
+  if (failure !== undefined) {
+    console.error(`[webhooks] applying ${deliveryId} failed`, failure);
     // Still 2xx: the delivery is stored and marked failed, and a re-apply (automatic or from
     // the dashboard) replays it from the inbox. A non-2xx would only make the provider resend
     // the same bytes, and providers give up after a while (Stripe: 3 days) — we don't.
+  } else if (outcome.replay && events.some((e) => e.dispute)) {
+    // A resend is answered as the first delivery was: a refusal stays a refusal.
+    refused = await refusedDisputeEvents(db, row, events);
   }
   // Every event broke its dispute's transition rules (a late or backwards status): a 4xx-class
   // answer says the delivery was understood and refused, not lost. The refusal is on the case
@@ -238,18 +220,9 @@ export async function ingestWebhook(
       if (!fresh) continue;
       return refuseUnverified(db, connection, request, parsed, now);
     }
-    const stored = await storeVerifiedDelivery(
-      db,
-      connection.row,
-      request,
-      now,
-      parsed.events.filter((e) => e.type !== "unknown").map((e) => e.providerEventId),
-    );
-    if (!stored) {
-      forgetWebhookConnection(db, connectionId);
-      continue;
-    }
-    return applyStored(db, connection, stored, parsed.events, now, options);
+    const reply = await storeAndApply(db, connection, request, parsed.events, now, options);
+    if (reply) return reply;
+    forgetWebhookConnection(db, connectionId);
   }
   // The connection kept changing under us (an edit storm): the provider will retry.
   return jsonReply(503, { error: "Temporarily unable to accept deliveries." });

@@ -1,5 +1,6 @@
-// Re-applies verified deliveries that never finished: still "received" (the process died
-// between storing and applying) or "failed" a few times at most (a transient error). Runs at
+// Re-applies verified deliveries that never finished: "failed" a few times at most (a transient
+// error: the route stores a delivery whose apply failed as failed), or still "received" (stored
+// by an earlier version, which committed the row before applying it). Runs at
 // start-up and every minute from the job poller — of every app process, on Postgres: one pass
 // at a time holds a transaction-level advisory lock (which, unlike a session lock, also holds
 // behind a transaction-mode pooler), and the others skip theirs. A delivery younger than

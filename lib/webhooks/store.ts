@@ -1,13 +1,11 @@
 // Writing a delivery to the inbox, raw, before anything acts on it.
 //
-// Durability: a verified delivery's row is committed without waiting for its WAL flush
-// (synchronous_commit off for that one statement's transaction, through set_config(…, true)).
-// Nothing answers the provider before the synchronous commit that follows — the apply, or the
-// record of its failure — and flushing the log up to that commit flushes this row with it
-// (PostgreSQL docs, "Asynchronous Commit"). A crash before then loses the row, but the provider
-// got no 2xx and sends the delivery again. Refused deliveries are followed by a synchronous
-// write too (the failure counter) or are stored synchronously (disabled connection).
-import type { Db } from "@/db/client";
+// Durability: a verified delivery's row is stored in the transaction that applies it
+// (apply/delivery.ts storeAndApplyDelivery), whose synchronous commit comes before any 2xx. A
+// crash before that commit leaves nothing, and the provider, which got no 2xx, sends the delivery
+// again. A replay (every event already on the timeline) is stored as applied by this one
+// statement. Refused deliveries are stored synchronously in their own transaction.
+import type { Db, DbOrTx } from "@/db/client";
 import { connections, webhookInbox, type Connection } from "@/db/schema";
 import { newId } from "@/lib/ids";
 import {
@@ -69,12 +67,17 @@ function touchDue(connectionId: string, now: Date): boolean {
 
 // The connection must still be what the delivery was verified against; last_event_at moves in
 // the same statement when it is due. `recorded` counts the delivery's events already on the
-// timeline: all of them means a replay, with nothing to apply.
+// timeline: all of them ($13, the distinct ids) means a replay, with nothing to apply, so the
+// row is stored with its outcome ($14) at once; otherwise it is stored received, to be applied.
 function storeStatement(touch: boolean, shape: ListShape): NamedStatement {
   return namedStatement(`with current_connection as (
       select merchant_id, id, provider from connections
       where merchant_id = $1 and id = $2 and provider = $3 and mode = $4 and status = $5
         and api_base_url is not distinct from $6 and credentials_encrypted = $7
+    ), seen as (
+      select (select count(*)::int from payment_events e
+        where e.merchant_id = $1 and e.connection_id = $2
+          and ${matchList("e.provider_event_id", "$12", shape)}) = $13::int as replay
     )${
       touch
         ? `, touched as (
@@ -86,13 +89,13 @@ function storeStatement(touch: boolean, shape: ListShape): NamedStatement {
         : ""
     }
     insert into webhook_inbox (merchant_id, id, connection_id, provider, headers, raw_body,
-      verified, status, received_at)
-    select merchant_id, $8, id, provider, $9::jsonb, $10, true, 'received', $11::timestamptz
-    from current_connection
-    where set_config('synchronous_commit', 'off', true) is not null
-    returning id, (select count(*)::int from payment_events e
-      where e.merchant_id = $1 and e.connection_id = $2
-        and ${matchList("e.provider_event_id", "$12", shape)}) as recorded`);
+      verified, status, provider_event_ids, event_types, attempts, applied_at, received_at)
+    select merchant_id, $8, id, provider, $9::jsonb, $10, true,
+      case when s.replay then $14 else 'received' end, $15::jsonb, $16::jsonb,
+      case when s.replay then 1 else 0 end,
+      case when s.replay then $11::timestamptz end, $11::timestamptz
+    from current_connection, seen s
+    returning status <> 'received' as replay`);
 }
 
 const STORE = {
@@ -106,25 +109,34 @@ const STORE_AND_TOUCH = {
 
 export interface StoredDelivery {
   deliveryId: string;
-  /** Every event the delivery carries is on the timeline already: nothing to apply. */
+  /** Every event the delivery carries is on the timeline already: stored as applied (or ignored). */
   replay: boolean;
+}
+
+/** What the inbox row lists: every event of the delivery, unknown ones included. */
+export interface StoredEvents {
+  providerEventIds: string[];
+  eventTypes: string[];
 }
 
 /**
  * Stores a verified delivery, in one statement that also checks the connection still is what it
- * was verified against, and moves the connection's last_event_at. Returns undefined, storing
- * nothing, when the connection changed (credentials rotated, disabled, removed) since `row` was
- * read: the caller reads it again and verifies again.
+ * was verified against, and moves the connection's last_event_at. A replay is stored with its
+ * outcome; anything else as received, for the caller to apply (in the same transaction, so the
+ * delivery is acknowledged only once both are durable). Returns undefined, storing nothing, when
+ * the connection changed (credentials rotated, disabled, removed) since `row` was read: the
+ * caller reads it again and verifies again.
  */
 export async function storeVerifiedDelivery(
-  db: Db,
+  db: DbOrTx,
   row: Connection,
   request: StoredRequest,
   now: Date,
   /** The provider event ids of the delivery's recognized events. */
   eventIds: readonly string[],
+  listed: StoredEvents = { providerEventIds: [...eventIds], eventTypes: [] },
+  deliveryId: string = newId("webhook"),
 ): Promise<StoredDelivery | undefined> {
-  const deliveryId = newId("webhook");
   const ids = [...new Set(eventIds)];
   const shape = listShape(ids);
   const statements = touchDue(row.id, now) ? STORE_AND_TOUCH : STORE;
@@ -141,9 +153,43 @@ export async function storeVerifiedDelivery(
     request.rawBody,
     now.toISOString(),
     listParam(ids, shape),
+    ids.length,
+    ids.length === 0 ? "ignored" : "applied",
+    JSON.stringify(listed.providerEventIds),
+    JSON.stringify(listed.eventTypes),
   ]);
   if (!stored) return undefined;
-  return { deliveryId, replay: Number(stored.recorded) === ids.length };
+  return { deliveryId, replay: stored.replay === true };
+}
+
+/**
+ * Stores a verified delivery whose apply failed, as failed with the error, so recovery (or a
+ * manual re-apply) applies it again: the transaction that would have stored it rolled back.
+ */
+export async function storeFailedDelivery(
+  db: Db,
+  row: Connection,
+  request: StoredRequest,
+  now: Date,
+  deliveryId: string,
+  listed: StoredEvents,
+  error: string,
+): Promise<void> {
+  await db.insert(webhookInbox).values({
+    merchantId: row.merchantId,
+    id: deliveryId,
+    connectionId: row.id,
+    provider: row.provider,
+    headers: storableHeaders(request.headers),
+    rawBody: request.rawBody,
+    verified: true,
+    status: "failed" as const,
+    providerEventIds: listed.providerEventIds,
+    eventTypes: listed.eventTypes,
+    attempts: 1,
+    error: error.slice(0, 1000),
+    receivedAt: now,
+  });
 }
 
 /** How much of a refused body is kept: enough to see what it was, not enough to fill a disk. */

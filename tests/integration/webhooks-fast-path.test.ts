@@ -16,8 +16,10 @@ import { rotateCredentials, setConnectionStatus } from "@/lib/connections/servic
 import { newId } from "@/lib/ids";
 import { createCheckout } from "@/lib/payments/checkout";
 import { applyEvents } from "@/lib/webhooks/apply/events";
+import { ingestWebhook } from "@/lib/webhooks/ingest";
 import { namedStatement, runNamed, textArray } from "@/lib/webhooks/named-statements";
 import { handleWebhookRequest } from "@/lib/webhooks/receive";
+import { recoverInbox } from "@/lib/webhooks/recovery";
 import { storeVerifiedDelivery } from "@/lib/webhooks/store";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -31,6 +33,7 @@ import {
   paymentRow,
   sandboxConnection,
 } from "./helpers/pipeline-fixtures";
+import { recordStatements } from "./helpers/statements";
 import { ENGINES, openTestDatabase } from "./helpers/test-db";
 
 configurePipelineEnv();
@@ -163,6 +166,92 @@ describe.each(ENGINES)("webhook fast path on %s", (engine) => {
     expect((await store([success.id, "evt_sbx_not_yet"]))?.replay).toBe(false);
     expect((await store(["evt_sbx_not_yet"]))?.replay).toBe(false);
     expect((await store([]))?.replay).toBe(true);
+  });
+
+  // recordStatements sees node-postgres' statements only: PGlite's transactions go unrecorded.
+  it.runIf(engine !== "pglite")(
+    "stores and applies a first delivery in one transaction, and a replay in one too",
+    async () => {
+      const payment = await newPayment(s);
+      const pending = event(payment, { type: "payment.pending" });
+      const transactions = (statements: string[]) => ({
+        begins: statements.filter((t) => /^\s*begin\b/i.test(t)).length,
+        commits: statements.filter((t) => /^\s*commit\b/i.test(t)).length,
+        // A statement outside BEGIN … COMMIT would commit on its own (the inbox row once did).
+        wrapped: /^\s*begin\b/i.test(statements[0]) && /^\s*commit\b/i.test(statements.at(-1)!),
+        statements: statements.length,
+      });
+      const first = await recordStatements(() => deliver(s, pending));
+      expect(first.result.status).toBe(200);
+      // BEGIN, store, lock and read, write, COMMIT: one commit, nothing committed on its own.
+      expect(transactions(first.statements)).toEqual({
+        begins: 1,
+        commits: 1,
+        wrapped: true,
+        statements: 5,
+      });
+      expect((await paymentRow(s.db, s.merchantId, payment.id)).status).toBe("pending");
+
+      const replay = await recordStatements(() => deliver(s, pending));
+      expect(replay.result.status).toBe(200);
+      // BEGIN, store (as applied), COMMIT.
+      expect(transactions(replay.statements)).toEqual({
+        begins: 1,
+        commits: 1,
+        wrapped: true,
+        statements: 3,
+      });
+      const stored = (await deliveriesOf(s.db, s.merchantId, s.connectionId)).filter((d) =>
+        [first.result, replay.result].some((r) => r.headers.get("x-parley-delivery") === d.id),
+      );
+      expect(stored.map((d) => [d.status, d.attempts, d.error])).toEqual([
+        ["applied", 1, null],
+        ["applied", 1, null],
+      ]);
+    },
+  );
+
+  it("keeps a delivery whose apply fails, stored as failed, for recovery to apply", async () => {
+    const payment = await newPayment(s);
+    const success = event(payment, { type: "payment.succeeded" });
+    const raw = JSON.stringify(success);
+    const reply = await ingestWebhook(
+      s.db,
+      s.connectionId,
+      {
+        rawBody: raw,
+        headers: new Headers({ [SANDBOX_SIGNATURE_HEADER]: signSandboxWebhook(raw, s.secret) }),
+        url: "",
+      },
+      { failAfterEventIndex: 0 },
+    );
+    // Answered as before: the delivery is stored, so the provider needn't resend it.
+    expect(reply.status).toBe(200);
+    const stored = (await deliveriesOf(s.db, s.merchantId, s.connectionId)).find(
+      (d) => d.id === reply.deliveryId,
+    );
+    expect(stored).toMatchObject({
+      status: "failed",
+      verified: true,
+      attempts: 1,
+      rawBody: raw,
+      providerEventIds: [success.id],
+      eventTypes: ["payment.succeeded"],
+    });
+    expect(stored!.error).toMatch(/Injected crash/);
+    // The apply rolled back: nothing of it is on the timeline or the payment.
+    expect(
+      (await eventsOf(s.db, s.merchantId, payment.id)).map((e) => e.providerEventId),
+    ).not.toContain(success.id);
+    expect((await paymentRow(s.db, s.merchantId, payment.id)).status).toBe("created");
+
+    const summary = await recoverInbox(s.db, { olderThanMs: 0 });
+    expect(summary.applied).toBeGreaterThanOrEqual(1);
+    expect((await paymentRow(s.db, s.merchantId, payment.id)).status).toBe("succeeded");
+    const recovered = (await deliveriesOf(s.db, s.merchantId, s.connectionId)).find(
+      (d) => d.id === reply.deliveryId,
+    );
+    expect(recovered).toMatchObject({ status: "applied", attempts: 2, error: null });
   });
 
   it("follows a disable and a re-enable at once", async () => {

@@ -672,10 +672,10 @@ describe.each(ENGINES)("Sandbox webhooks on %s", (engine) => {
   it("answers 503 when neither the apply nor the failure could be recorded", async () => {
     const payment = await newPayment();
     const raw = JSON.stringify(event(payment, { type: "payment.succeeded" }));
-    // The database goes away between storing the delivery and recording its failure.
+    // The database goes away between the apply's rollback and storing the delivery as failed.
     const flaky = new Proxy(db, {
       get(target, property) {
-        if (property === "update") {
+        if (property === "insert") {
           return () => {
             throw new Error("connection terminated");
           };
@@ -696,9 +696,18 @@ describe.each(ENGINES)("Sandbox webhooks on %s", (engine) => {
       { failAfterEventIndex: 0 },
     );
     expect(reply.status).toBe(503);
-    // Still there for recovery (on a real outage it may not be; the provider will resend).
-    const summary = await recoverInbox(db, { olderThanMs: 0 });
-    expect(summary.failed).toBe(0);
+    // Stored in the apply's transaction, so rolled back with it: nothing is kept, nothing was
+    // acknowledged, and the provider's resend is what applies it.
+    expect(
+      (await deliveriesOf(db, merchantId, connectionId)).some((d) => d.id === reply.deliveryId),
+    ).toBe(false);
+    expect((await paymentRow(db, merchantId, payment.id)).status).not.toBe("succeeded");
+    const resent = await ingestWebhook(db, connectionId, {
+      rawBody: raw,
+      headers: new Headers({ [SANDBOX_SIGNATURE_HEADER]: signSandboxWebhook(raw, secret) }),
+      url: "",
+    });
+    expect(resent.status).toBe(200);
     expect((await paymentRow(db, merchantId, payment.id)).status).toBe("succeeded");
   });
 });

@@ -1,21 +1,27 @@
-// Applies one stored webhook delivery, in one transaction: its events (events.ts) and
-// the inbox row's new status commit together or not at all. A delivery that fails is marked
-// "failed" with the error; one interrupted by a crash stays "received". Either way the raw row
-// is still there for recoverInbox or a manual re-apply.
+// Applies one webhook delivery, in one transaction: its events (events.ts) and the inbox row's
+// new status commit together or not at all — for a delivery just received, with the inbox row
+// itself (storeAndApplyDelivery); for a stored one, from its row (applyDelivery). A delivery
+// that fails is kept as "failed" with the error, for recoverInbox or a manual re-apply; one
+// interrupted by a crash before its commit was never acknowledged, so the provider resends it.
 import type { Db, DbOrTx } from "@/db/client";
 import { connections, webhookInbox, type Connection, type WebhookDelivery } from "@/db/schema";
 import { connectorContext, connectorFor } from "@/lib/connections/providers/registry";
 import type { NormalizedEvent } from "@/lib/connections/providers/types";
 import { appUrl } from "@/lib/env";
 import { AppError, NotFoundError } from "@/lib/errors";
+import { newId } from "@/lib/ids";
 import {
   applyEvents,
-  deliveryOutcome,
   inApplyTransaction,
   UNMATCHED_PAYMENT,
   type ApplyEventsResult,
 } from "@/lib/webhooks/apply/events";
-import { DeliveryAlreadyApplied, markDelivery } from "@/lib/webhooks/apply/write";
+import { DeliveryAlreadyApplied } from "@/lib/webhooks/apply/write";
+import {
+  storeFailedDelivery,
+  storeVerifiedDelivery,
+  type StoredRequest,
+} from "@/lib/webhooks/store";
 import { and, eq, sql } from "drizzle-orm";
 
 export interface ApplyDeliveryOptions {
@@ -170,23 +176,83 @@ export async function applyDelivery(
   }
 }
 
+export interface StoredAndApplied {
+  deliveryId: string;
+  /** Every event was on the timeline already: stored with its outcome, nothing applied. */
+  replay: boolean;
+  /** Dispute events refused as out of order (empty for a replay, which the caller looks up). */
+  refused: ApplyEventsResult["refused"];
+  /** Applying failed: the delivery is stored as failed, for recovery to apply again. */
+  failure?: unknown;
+}
+
 /**
- * A delivery whose events are all on the timeline already (a provider retry) has nothing to
- * apply: its outcome is recorded without locking anything. The write is a synchronous commit,
- * so it also makes the stored delivery durable before the provider is answered. False when the
- * row was not marked (the caller then takes the full path, which reports what happened).
+ * A verified delivery, stored and applied in one transaction: the inbox row (stored with its
+ * outcome at once for a replay), the events, the payments' views and the row's outcome commit
+ * together, with one synchronous commit before the provider is answered. A crash before it
+ * leaves nothing, and the provider, unanswered, sends the delivery again. When applying fails
+ * the whole transaction rolls back and the delivery is stored on its own, as failed, so recovery
+ * retries it — cheaper than a savepoint around every apply, which would cost two statements per
+ * delivery for the rare failure. Undefined, with nothing stored, when the connection changed
+ * since `connection` was read (see storeVerifiedDelivery).
  */
-export async function applyReplayedDelivery(
+export async function storeAndApplyDelivery(
   db: Db,
-  deliveryId: string,
-  options: { merchantId: string; events: NormalizedEvent[]; now?: Date },
-): Promise<boolean> {
-  return markDelivery(
-    db,
-    options.merchantId,
-    deliveryOutcome(deliveryId, options.events, []),
-    options.now ?? new Date(),
-  );
+  connection: Connection,
+  request: StoredRequest,
+  events: NormalizedEvent[],
+  now: Date,
+  options: { failAfterEventIndex?: number } = {},
+): Promise<StoredAndApplied | undefined> {
+  const deliveryId = newId("webhook");
+  const recognized = events.filter((e) => e.type !== "unknown").map((e) => e.providerEventId);
+  const listed = {
+    providerEventIds: events.map((e) => e.providerEventId),
+    eventTypes: events.map((e) => e.rawType),
+  };
+  let stored = false;
+  try {
+    return await inApplyTransaction(db, async (tx) => {
+      stored = false;
+      const delivery = await storeVerifiedDelivery(
+        tx,
+        connection,
+        request,
+        now,
+        recognized,
+        listed,
+        deliveryId,
+      );
+      if (!delivery) return undefined;
+      stored = true;
+      if (delivery.replay) return { deliveryId, replay: true, refused: [] };
+      const { refused } = await applyEvents(tx, connection, events, {
+        webhookId: deliveryId,
+        markDelivery: true,
+        now,
+        failAfterEventIndex: options.failAfterEventIndex,
+      });
+      return { deliveryId, replay: false, refused };
+    });
+  } catch (failure) {
+    // A store that failed is the caller's to answer (nothing was stored); an apply that failed
+    // still leaves the delivery stored, or the provider is not told it arrived.
+    if (!stored) throw failure;
+    try {
+      await storeFailedDelivery(
+        db,
+        connection,
+        request,
+        now,
+        deliveryId,
+        listed,
+        errorText(failure),
+      );
+    } catch (storeError) {
+      throw new DeliveryNotRecordedError(deliveryId, storeError);
+    }
+    return { deliveryId, replay: false, refused: [], failure };
+  }
 }
 
 /**

@@ -7,7 +7,7 @@
 // means someone recorded the same provider event id meanwhile without holding those locks (an
 // event for no payment of ours, delivered twice at once). The plan is then wrong, so the whole
 // transaction is retried (ConcurrentApplyError) rather than half-kept.
-import type { DbOrTx, Tx } from "@/db/client";
+import type { Tx } from "@/db/client";
 import { columnNames, insertableColumns, jsonValue, rowsJson } from "@/db/rows";
 import { paymentEvents, payments } from "@/db/schema";
 import { CONSOLE_EVENTS_CHANNEL } from "@/lib/events/bus";
@@ -151,29 +151,4 @@ export async function writeApplyPlan(
     if (status === "applied" || status === "ignored") throw new DeliveryAlreadyApplied(status);
     throw new Error(`Delivery ${delivery.deliveryId} could not be marked (${String(status)})`);
   }
-}
-
-const MARK_DELIVERY = namedStatement(`update webhook_inbox set status = $3,
-    provider_event_ids = $4::jsonb, event_types = $5::jsonb, attempts = attempts + 1,
-    error = $6, applied_at = $7::timestamptz
-  where merchant_id = $1 and id = $2 and status in ('received', 'failed')
-  returning id`);
-
-/** Records a delivery's outcome on its own (a replay: nothing else to write); false if already done. */
-export async function markDelivery(
-  db: DbOrTx,
-  merchantId: string,
-  outcome: DeliveryOutcome,
-  now: Date,
-): Promise<boolean> {
-  const marked = await runNamed(db, MARK_DELIVERY, [
-    merchantId,
-    outcome.deliveryId,
-    outcome.status,
-    JSON.stringify(outcome.providerEventIds),
-    JSON.stringify(outcome.eventTypes),
-    outcome.error,
-    now.toISOString(),
-  ]);
-  return marked.length > 0;
 }
