@@ -12,13 +12,12 @@ const count = (name: string) => integer(name).notNull().default(0);
 const minor = (name: string) => bigint(name, { mode: "number" }).notNull().default(0);
 const day = () => date("day", { mode: "string" }).notNull();
 
-/** Payments by the day they were created, with their current status and what came after. */
-export const analyticsPaymentsDaily = pgTable(
-  "analytics_payments_daily",
-  {
-    merchantId: merchantIdColumn().references(() => merchants.id, { onDelete: "cascade" }),
-    mode: modeColumn(),
-    day: day(),
+/**
+ * What a payment rollup row is keyed by after its period, and what it counts: the daily and the
+ * monthly tables share them (the monthly row is the sum of its days).
+ */
+function paymentRollupColumns() {
+  return {
     flowId: text("flow_id").notNull(),
     flowVersionId: text("flow_version_id").notNull(),
     channel: text("channel").notNull(),
@@ -37,24 +36,39 @@ export const analyticsPaymentsDaily = pgTable(
     disputedMinor: minor("disputed_minor"),
     disputesWon: count("disputes_won"),
     disputesLost: count("disputes_lost"),
+  };
+}
+
+type PaymentRollupColumns = ReturnType<typeof paymentRollupColumns>;
+
+/** The key's dimensions, in key order, after merchant, mode and period. */
+function paymentRollupDimensions<C>(t: { [K in keyof PaymentRollupColumns]: C }): C[] {
+  return [
+    t.flowId,
+    t.flowVersionId,
+    t.channel,
+    t.connectionId,
+    t.provider,
+    t.method,
+    t.currency,
+    t.status,
+    t.failureCode,
+  ];
+}
+
+/** Payments by the day they were created, with their current status and what came after. */
+export const analyticsPaymentsDaily = pgTable(
+  "analytics_payments_daily",
+  {
+    merchantId: merchantIdColumn().references(() => merchants.id, { onDelete: "cascade" }),
+    mode: modeColumn(),
+    day: day(),
+    ...paymentRollupColumns(),
   },
   (t) => [
     primaryKey({
       name: "analytics_payments_daily_pk",
-      columns: [
-        t.merchantId,
-        t.mode,
-        t.day,
-        t.flowId,
-        t.flowVersionId,
-        t.channel,
-        t.connectionId,
-        t.provider,
-        t.method,
-        t.currency,
-        t.status,
-        t.failureCode,
-      ],
+      columns: [t.merchantId, t.mode, t.day, ...paymentRollupDimensions(t)],
     }),
     check("analytics_payments_daily_mode_check", sql`${t.mode} in ('test','live')`),
   ],
@@ -71,41 +85,12 @@ export const analyticsPaymentsMonthly = pgTable(
     merchantId: merchantIdColumn().references(() => merchants.id, { onDelete: "cascade" }),
     mode: modeColumn(),
     month: date("month", { mode: "string" }).notNull(),
-    flowId: text("flow_id").notNull(),
-    flowVersionId: text("flow_version_id").notNull(),
-    channel: text("channel").notNull(),
-    connectionId: text("connection_id").notNull(),
-    provider: text("provider").notNull(),
-    method: text("method").notNull(),
-    currency: text("currency").notNull(),
-    status: text("status").notNull(),
-    failureCode: text("failure_code").notNull(),
-    payments: count("payments"),
-    amountMinor: minor("amount_minor"),
-    refundedMinor: minor("refunded_minor"),
-    refundedPayments: count("refunded_payments"),
-    disputes: count("disputes"),
-    disputedMinor: minor("disputed_minor"),
-    disputesWon: count("disputes_won"),
-    disputesLost: count("disputes_lost"),
+    ...paymentRollupColumns(),
   },
   (t) => [
     primaryKey({
       name: "analytics_payments_monthly_pk",
-      columns: [
-        t.merchantId,
-        t.mode,
-        t.month,
-        t.flowId,
-        t.flowVersionId,
-        t.channel,
-        t.connectionId,
-        t.provider,
-        t.method,
-        t.currency,
-        t.status,
-        t.failureCode,
-      ],
+      columns: [t.merchantId, t.mode, t.month, ...paymentRollupDimensions(t)],
     }),
     check("analytics_payments_monthly_mode_check", sql`${t.mode} in ('test','live')`),
   ],
