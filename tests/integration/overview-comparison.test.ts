@@ -4,11 +4,10 @@
 // merchant never count.
 import type { Db, DbHandle } from "@/db/client";
 import { alerts, disputes, type DisputeStatus, type Mode } from "@/db/schema";
-import type { PaymentStatus } from "@/lib/connections/providers/types";
 import { newId } from "@/lib/ids";
 import { getOverviewComparison } from "@/lib/overview/queries";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { insertModeConnection, insertPayment } from "./helpers/mode-fixtures";
+import { insertModeConnection, paymentMaker } from "./helpers/mode-fixtures";
 import { configurePipelineEnv, merchantWithRoles } from "./helpers/pipeline-fixtures";
 import { ENGINES, openTestDatabase } from "./helpers/test-db";
 
@@ -37,27 +36,7 @@ describe.each(ENGINES)("overview comparison on %s", (engine) => {
       live: await insertModeConnection(db, merchantId, "live"),
       test: await insertModeConnection(db, merchantId, "test"),
     };
-    const pay = (
-      at: string,
-      status: PaymentStatus,
-      currency: string,
-      amountMinor: number,
-      {
-        refundedMinor = 0,
-        mode = "live",
-        merchant = merchantId,
-      }: { refundedMinor?: number; mode?: Mode; merchant?: string } = {},
-    ) =>
-      insertPayment(db, {
-        merchantId: merchant,
-        connectionId: conn[mode],
-        amountMinor,
-        currency,
-        status,
-        refundedMinor,
-        mode,
-        createdAt: new Date(at),
-      });
+    const pay = paymentMaker(db, merchantId, conn);
     // Today (from 00:00 in Paris, 23:00Z).
     const t1 = await pay("2026-12-02T10:00:00Z", "succeeded", "EUR", 10_000);
     await pay("2026-12-02T11:00:00Z", "partially_refunded", "EUR", 5_000, { refundedMinor: 2_000 });

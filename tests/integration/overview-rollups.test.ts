@@ -7,7 +7,6 @@
 import type { Db, DbHandle } from "@/db/client";
 import { analyticsPaymentsDaily, payments, type Mode } from "@/db/schema";
 import { refreshRollups } from "@/lib/analytics/rollup-job";
-import type { PaymentStatus } from "@/lib/connections/providers/types";
 import {
   CAPTURED_STATUSES,
   getOverviewComparison,
@@ -15,7 +14,7 @@ import {
 } from "@/lib/overview/queries";
 import { and, count, eq, gte, inArray, lt, sql, sum } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { insertModeConnection, insertPayment } from "./helpers/mode-fixtures";
+import { insertModeConnection, insertPayment, paymentMaker } from "./helpers/mode-fixtures";
 import { configurePipelineEnv, merchantWithRoles } from "./helpers/pipeline-fixtures";
 import { ENGINES, openTestDatabase } from "./helpers/test-db";
 
@@ -87,27 +86,7 @@ describe.each(ENGINES)("overview from the rollups on %s", (engine) => {
       live: await insertModeConnection(db, merchantId, "live"),
       test: await insertModeConnection(db, merchantId, "test"),
     };
-    const pay = (
-      at: string,
-      status: PaymentStatus,
-      currency: string,
-      amountMinor: number,
-      options: { refundedMinor?: number; mode?: Mode; merchant?: string } = {},
-    ) => {
-      const mode = options.mode ?? "live";
-      const createdAt = new Date(at);
-      return insertPayment(db, {
-        merchantId: options.merchant ?? merchantId,
-        connectionId: options.merchant ? conn.live : conn[mode],
-        amountMinor,
-        currency,
-        status,
-        refundedMinor: options.refundedMinor ?? 0,
-        mode,
-        createdAt,
-        updatedAt: new Date(createdAt.getTime() + MINUTE),
-      });
-    };
+    const pay = paymentMaker(db, merchantId, conn);
     // At 16:00 in Paris yesterday's part is yesterday less its rest; at 08:00, the part itself.
     const check = async (mode: Mode, at: Date = NOW) => {
       const o = await getOverviewComparison(analyst, mode, at);

@@ -46,3 +46,32 @@ export async function insertPayment(
   });
   return id;
 }
+
+/**
+ * The Overview tests' payment maker: `pay(at, status, currency, amountMinor, options)` inserts a
+ * payment created at `at` (updated a minute later) on `merchantId`'s connection of its mode
+ * (live by default), or on another merchant's behalf through the live one.
+ */
+export function paymentMaker(db: Db, merchantId: string, connectionIds: Record<Mode, string>) {
+  return (
+    at: string,
+    status: NewPayment["status"],
+    currency: string,
+    amountMinor: number,
+    options: { refundedMinor?: number; mode?: Mode; merchant?: string } = {},
+  ) => {
+    const mode = options.mode ?? "live";
+    const createdAt = new Date(at);
+    return insertPayment(db, {
+      merchantId: options.merchant ?? merchantId,
+      connectionId: options.merchant ? connectionIds.live : connectionIds[mode],
+      amountMinor,
+      currency,
+      status,
+      refundedMinor: options.refundedMinor ?? 0,
+      mode,
+      createdAt,
+      updatedAt: new Date(createdAt.getTime() + 60_000),
+    });
+  };
+}
