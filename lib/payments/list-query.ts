@@ -38,12 +38,27 @@ function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
-/** The search box: every branch is an index lookup (db/schema/payments.ts names the indexes). */
-function searchCondition(term: string): SQL {
-  const branches: SQL[] = [
+/**
+ * A pasted id — a prefix, an underscore, letters and digits: Parley's pay_…, Stripe's pi_… or
+ * cs_…. Such a term is first looked up as an id alone; only when no payment has it does it go
+ * through the whole search (it may be an email prefix such as "ops_team42"). Its words would
+ * otherwise be searched as description prefixes too: `pay:*` matches every "Payment …".
+ */
+const ID_SHAPED = /^[A-Za-z]{2,8}_[A-Za-z0-9]{6,}$/;
+
+/** The term as one of the payment's ids: three unique-index lookups. */
+function idCondition(term: string): SQL {
+  return or(
     eq(payments.id, term),
     eq(payments.providerCheckoutId, term),
     eq(payments.providerPaymentId, term),
+  )!;
+}
+
+/** The search box: every branch is an index lookup (db/schema/payments.ts names the indexes). */
+function searchCondition(term: string): SQL {
+  const branches: SQL[] = [
+    idCondition(term),
     sql`(lower(${payments.customerEmail}) collate "C") like ${`${escapeLike(term.toLowerCase())}%`}`,
   ];
   // Word prefixes of the description; only letters and digits reach to_tsquery's syntax.
@@ -193,7 +208,10 @@ export function searchBeyondWindowQuery(
     .limit(limit);
 }
 
-/** One page of the list in page order: a plain walk, or the search's two bounded phases. */
+/**
+ * One page of the list in page order: a plain walk; for a pasted id, its payment; otherwise the
+ * search's two bounded phases.
+ */
 export async function fetchListPage(
   ctx: ListContext,
   filter: ListPaymentsFilter,
@@ -201,6 +219,14 @@ export async function fetchListPage(
 ) {
   const q = filter.q;
   if (!q) return paymentListQuery(ctx, filter, connectionIds);
+  if (ID_SHAPED.test(q)) {
+    // An id's payments are at most a few rows, all on the first page.
+    const byId = await selectRows(ctx)
+      .where(and(...filterConditions(ctx, filter, connectionIds), idCondition(q)))
+      .orderBy(...pageOrder(filter))
+      .limit(filter.limit);
+    if (byId.length > 0) return byId;
+  }
   const searched = { ...filter, q };
   const [edge] = await searchWindowEdgeQuery(ctx, filter, connectionIds);
   // Fewer rows than the window match the filters at all: the walk is short whatever the term.

@@ -10,6 +10,7 @@ import { listPaymentsSchema, type ListPaymentsOptions } from "@/lib/payments/que
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { insertModeConnection } from "./helpers/mode-fixtures";
+import { recordStatements } from "./helpers/statements";
 import { ENGINES, openTestDatabase } from "./helpers/test-db";
 
 const ROWS = SEARCH_WALK_WINDOW * 3;
@@ -75,4 +76,32 @@ describe.each(ENGINES)("search beyond the walk window on %s", (engine) => {
       await same({ q, before: cursor, limit: 3 });
     }
   }, 60_000);
+
+  // A pasted id is that payment, in one lookup: its words are not also searched as description
+  // prefixes (`pay:*` would match this merchant's "Payment pay_w000007 …" note), and an id-shaped
+  // term that is no payment's id is searched like any other (here an email prefix).
+  it("finds a pasted id in one statement, and an id-shaped term that is no id by the full search", async () => {
+    const ctx = { db: handle.db, merchantId };
+    const connectionId = await insertModeConnection(handle.db, merchantId, "live");
+    await handle.db.execute(sql`
+      insert into payments (merchant_id, id, connection_id, provider, amount_minor, currency,
+          method, status, idempotency_key, description, customer_email, mode, created_at)
+      values (${merchantId}, 'pay_note01', ${connectionId}, 'stripe', 500, 'EUR', 'card',
+              'succeeded', 'kw-note', 'Payment pay_w000007 follow-up', 'ops_team42@example.com',
+              'live', timestamptz '2026-11-02T00:00:00Z')`);
+    const page = (q: string) =>
+      fetchListPage(ctx, listPaymentsSchema.parse({ mode: "live", limit: 20, q }));
+
+    const { result, statements } = await recordStatements(() => page("pay_w000007"));
+    expect(result.map((r) => r.id)).toEqual(["pay_w000007"]);
+    if (engine === "postgres") expect(statements).toHaveLength(1);
+
+    expect((await page("ops_team42")).map((r) => r.id)).toEqual(["pay_note01"]);
+    // In test mode the id is not there: the term falls through to the search, which finds nothing.
+    const testMode = await fetchListPage(
+      ctx,
+      listPaymentsSchema.parse({ mode: "test", limit: 20, q: "pay_w000007" }),
+    );
+    expect(testMode).toEqual([]);
+  });
 });
