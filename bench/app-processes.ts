@@ -133,7 +133,9 @@ export async function startAppProcesses(options: {
           DATABASE_URL: options.databaseUrl,
           AUTH_SECRET: BENCH_AUTH_SECRET,
           AUTH_TRUST_HOST: "true",
-          PARLEY_MASTER_KEYS: BENCH_MASTER_KEYS,
+          // The key ring this process sealed the connections' credentials with: a bench that ran
+          // earlier in `npm run bench` may have set it before configureBenchEnv.
+          PARLEY_MASTER_KEYS: process.env.PARLEY_MASTER_KEYS ?? BENCH_MASTER_KEYS,
           PARLEY_APP_URL: url,
           PORT: String(port),
           // All interfaces: a container's HOSTNAME would narrow the server to that address.

@@ -19,8 +19,6 @@ import { POST as startRoute } from "@/app/api/chat/[publicKey]/route";
 import { createFreshDatabase, LOCAL_ADMIN_PG_URL } from "@/db/admin";
 import { type Db, openPostgres, setDbHandle } from "@/db/client";
 import { conversationMessages, payments } from "@/db/schema";
-import { generateMasterKey } from "@/lib/crypto/secrets";
-import { resetEnvCache } from "@/lib/env";
 import { randomBase62 } from "@/lib/ids";
 import { insertShop, productPrice } from "@/tests/integration/conversations.fixtures";
 import { and, count, eq, isNotNull, sql } from "drizzle-orm";
@@ -35,6 +33,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { pathToFileURL } from "node:url";
 import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
 import pg from "pg";
+import { configureBenchEnv } from "./bench-env";
 
 export interface ConversationBenchResult {
   engine: "postgres";
@@ -311,11 +310,9 @@ export async function run(
   const total = options.conversations ?? 500;
   const concurrency = options.concurrency ?? 50;
   const poolSize = options.poolSize ?? 20;
-  process.env.PARLEY_MASTER_KEYS ??= `v1:${generateMasterKey()}`;
-  process.env.PARLEY_APP_URL ??= "http://localhost:3000";
   // Each simulated customer has its own address, as a load balancer in front would report it.
   process.env.PARLEY_TRUSTED_PROXY_HOPS ??= "1";
-  resetEnvCache();
+  configureBenchEnv("http://localhost:3000");
 
   const database = await createFreshDatabase(ADMIN_URL, "parley_bench_chat");
   const handle = openPostgres(database.url, poolSize);

@@ -18,8 +18,6 @@ import {
   buildSandboxEvent,
   signedSandboxDelivery,
 } from "@/lib/connections/providers/sandbox/webhooks";
-import { generateMasterKey } from "@/lib/crypto/secrets";
-import { resetEnvCache } from "@/lib/env";
 import { newId, randomBase62 } from "@/lib/ids";
 import { handleWebhookRequest } from "@/lib/webhooks/receive";
 import {
@@ -34,6 +32,7 @@ import { availableParallelism, loadavg } from "node:os";
 import { Readable } from "node:stream";
 import { pathToFileURL } from "node:url";
 import pg from "pg";
+import { configureBenchEnv } from "./bench-env";
 import { cpuMsOf, sendFromWorker } from "./senders";
 
 export interface PhaseResult {
@@ -361,9 +360,7 @@ export async function run(
 ): Promise<BenchResult> {
   const n = options.payments ?? 2000;
   const senders = options.senders ?? 2;
-  process.env.PARLEY_MASTER_KEYS ??= `v1:${generateMasterKey()}`;
-  process.env.PARLEY_APP_URL ??= "http://127.0.0.1:3000";
-  resetEnvCache();
+  configureBenchEnv("http://127.0.0.1:3000");
 
   const loadBefore = loadavg()[0];
   const database = await createFreshDatabase(ADMIN_URL, "parley_bench");
