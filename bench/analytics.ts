@@ -20,7 +20,7 @@ import {
   summarizeByCurrency,
 } from "@/lib/analytics/queries";
 import { addDays, todayIn } from "@/lib/analytics/range";
-import { refreshRollups } from "@/lib/analytics/rollup-job";
+import { rebuildRollups, refreshRollups } from "@/lib/analytics/rollup-job";
 import { writeLevels } from "@/lib/analytics/rollup-writer";
 import type { ReadContext } from "@/lib/auth/context";
 import { sql } from "drizzle-orm";
@@ -123,6 +123,130 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
+/** Each view's p50/p95 for 7-, 30- and 365-day ranges ending today (the Flows list's read: 30). */
+async function measureViews(
+  db: Db,
+  merchantId: string,
+  today: string,
+  funnelFlowId: string,
+  iterations: number,
+): Promise<AnalyticsBenchRow[]> {
+  const ctx: ReadContext = { db, merchantId, role: "analyst" };
+  const views: [string, (r: { from: string; to: string }) => Promise<unknown>][] = [
+    ["revenue per currency", (r) => summarizeByCurrency(ctx, "live", r)],
+    [
+      "funnel + drop-off (one flow)",
+      (r) => getFlowFunnel(ctx, "live", r, { flowId: funnelFlowId }),
+    ],
+    ["success by provider", (r) => successRates(ctx, "live", r, "provider")],
+    ["success by method", (r) => successRates(ctx, "live", r, "method")],
+    ["success by connection", (r) => successRates(ctx, "live", r, "connection")],
+    ["failure reasons", (r) => failureReasons(ctx, "live", r)],
+    ["revenue series (EUR, per day)", (r) => revenueSeries(ctx, "live", r, "EUR", "day")],
+    ["risk by flow", (r) => riskBy(ctx, "live", r, "flow")],
+    ["Flows list conversion (30 d)", () => flowConversions(db, merchantId, "live", 30)],
+  ];
+  const rows: AnalyticsBenchRow[] = [];
+  for (const [view, read] of views) {
+    for (const days of view.startsWith("Flows list") ? [30] : [7, 30, 365]) {
+      const range = { from: addDays(today, -(days - 1)), to: today };
+      await read(range);
+      const times: number[] = [];
+      for (let i = 0; i < iterations; i++) {
+        const t = performance.now();
+        await read(range);
+        times.push(performance.now() - t);
+      }
+      times.sort((a, b) => a - b);
+      rows.push({ view, days, p50Ms: percentile(times, 50), p95Ms: percentile(times, 95) });
+    }
+  }
+  return rows;
+}
+
+export interface SeededAnalyticsResult {
+  merchant: string;
+  payments: number;
+  rollupRows: { payments: number; funnel: number; steps: number; monthly: number; revenue: number };
+  /** Seconds the rollups took to build here, or null when they were built already. */
+  rebuildSeconds: number | null;
+  views: AnalyticsBenchRow[];
+  csv: CsvRun[];
+}
+
+/**
+ * The same views on a payments seed (bench/seed-payments.ts, kept with --keep), for its largest
+ * merchant: the rollups its real facts produce, built here first if the rollup job has not.
+ */
+export async function runSeeded(options: {
+  databaseUrl: string;
+  iterations?: number;
+  log?: (line: string) => void;
+}): Promise<SeededAnalyticsResult> {
+  const log = options.log ?? ((line: string) => console.error(`[analytics] ${line}`));
+  const iterations = options.iterations ?? 40;
+  const handle = openPostgres(options.databaseUrl, 4);
+  try {
+    await handle.migrate();
+    const db = handle.db;
+    const rowsOf = async <T>(query: ReturnType<typeof sql>) =>
+      ((await db.execute(query)) as unknown as { rows: T[] }).rows;
+    const unbuilt = await rowsOf<{ n: number }>(sql`select count(*)::int as n from merchants m
+      where not exists (select 1 from analytics_watermarks w where w.merchant_id = m.id)`);
+    let rebuildSeconds: number | null = null;
+    if (unbuilt[0].n > 0) {
+      log(`building the rollups of ${unbuilt[0].n} merchant(s) from their facts (minutes at 10M)`);
+      const t = performance.now();
+      await rebuildRollups(db);
+      rebuildSeconds = (performance.now() - t) / 1000;
+      await db.execute(sql`analyze`);
+    }
+    const [biggest] = await rowsOf<{ id: string; name: string; timezone: string; n: number }>(sql`
+      select m.id, m.name, m.timezone, count(*)::int as n from payments p
+        join merchants m on m.id = p.merchant_id
+       where p.mode = 'live' group by m.id order by n desc limit 1`);
+    if (!biggest) throw new Error("no live payments in this database: seed it first");
+    const merchantId = biggest.id;
+    const [flow] = await rowsOf<{ flow_id: string }>(sql`
+      select flow_id from analytics_funnel_daily where merchant_id = ${merchantId} and mode = 'live'
+       group by flow_id order by sum(started) desc limit 1`);
+    const count = async (table: string) =>
+      (
+        await rowsOf<{ n: number }>(
+          sql`select count(*)::int as n from ${sql.identifier(table)} where merchant_id = ${merchantId}`,
+        )
+      )[0].n;
+    const rollupRows = {
+      payments: await count("analytics_payments_daily"),
+      funnel: await count("analytics_funnel_daily"),
+      steps: await count("analytics_flow_steps_daily"),
+      monthly: await count("analytics_payments_monthly"),
+      revenue: await count("analytics_revenue_daily"),
+    };
+    log(
+      `${biggest.name}: ${biggest.n.toLocaleString("en")} live payments, ${rollupRows.payments.toLocaleString("en")} daily payment rollup rows`,
+    );
+    const today = todayIn(biggest.timezone);
+    const views = await measureViews(db, merchantId, today, flow?.flow_id ?? "", iterations);
+    const gc = gcFunction();
+    const exportCtx: ReadContext = { db, merchantId, role: "analyst" };
+    const csv: CsvRun[] = [];
+    for (const days of [37, 365]) {
+      csv.push(await measureCsv(exportCtx, { from: addDays(today, -(days - 1)), to: today }, gc));
+    }
+    return {
+      merchant: biggest.name,
+      payments: biggest.n,
+      rollupRows,
+      rebuildSeconds,
+      views,
+      csv,
+    };
+  } finally {
+    await handle.close();
+  }
+}
+
 export async function run(
   options: { days?: number; iterations?: number } = {},
 ): Promise<AnalyticsBenchResult> {
@@ -174,33 +298,7 @@ export async function run(
       revenue: await count("analytics_revenue_daily"),
     };
 
-    const ctx: ReadContext = { db, merchantId, role: "analyst" };
-    const views: [string, (r: { from: string; to: string }) => Promise<unknown>][] = [
-      ["revenue per currency", (r) => summarizeByCurrency(ctx, "live", r)],
-      ["funnel + drop-off (one flow)", (r) => getFlowFunnel(ctx, "live", r, { flowId: "flow_1" })],
-      ["success by provider", (r) => successRates(ctx, "live", r, "provider")],
-      ["success by method", (r) => successRates(ctx, "live", r, "method")],
-      ["success by connection", (r) => successRates(ctx, "live", r, "connection")],
-      ["failure reasons", (r) => failureReasons(ctx, "live", r)],
-      ["revenue series (EUR, per day)", (r) => revenueSeries(ctx, "live", r, "EUR", "day")],
-      ["risk by flow", (r) => riskBy(ctx, "live", r, "flow")],
-      ["Flows list conversion (30 d)", () => flowConversions(db, merchantId, "live", 30)],
-    ];
-    const rows: AnalyticsBenchRow[] = [];
-    for (const [view, read] of views) {
-      for (const days of view.startsWith("Flows list") ? [30] : [7, 30, 365]) {
-        const range = { from: addDays(today, -(days - 1)), to: today };
-        await read(range);
-        const times: number[] = [];
-        for (let i = 0; i < iterations; i++) {
-          const t = performance.now();
-          await read(range);
-          times.push(performance.now() - t);
-        }
-        times.sort((a, b) => a - b);
-        rows.push({ view, days, p50Ms: percentile(times, 50), p95Ms: percentile(times, 95) });
-      }
-    }
+    const rows = await measureViews(db, merchantId, today, "flow_1", iterations);
 
     // The daily CSV at ~100k and ~1M rows, from a merchant with 2,700 combinations a day
     // (10 flows): peak memory should not grow with the row count.
