@@ -130,6 +130,9 @@ test("support and analysts see flows read-only", async ({ page }) => {
     await expect(page.getByRole("button", { name: "Test in simulator" })).toHaveCount(0);
     await expect(page.getByLabel("Flow name")).toBeDisabled();
     await page.getByRole("button", { name: "Sign out" }).click();
+    // Wait for the sign-out to finish: going to /sign-in while it is in flight lands a
+    // still-signed-in member on the Overview, and the next sign-in finds no form.
+    await expect(page).toHaveURL(/\/sign-in/);
   }
 });
 
