@@ -11,6 +11,7 @@
 // ratio to floor is what Next and the app add. Each scenario also says whether the page shows the
 // floor's rows: "ignored" means the page does not read that parameter (yet) and its figure is the
 // unfiltered page's. Sequential requests, one client: latency, not throughput.
+import { rangeInstants } from "@/lib/payments/schemas";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import os from "node:os";
@@ -117,6 +118,8 @@ interface Probe {
   paymentId: string;
   email: string;
   orderRef: string;
+  /** The merchant's time zone: the page's ranges are days there, so the floors' are too. */
+  timeZone: string;
 }
 
 /** Values to filter and search by, picked from Lumière's live payments. */
@@ -147,7 +150,11 @@ async function probes(db: pg.Client, merchantId: string): Promise<Probe> {
       order by created_at desc limit 1`,
     [merchantId],
   );
+  const zone = await one<{ timezone: string }>(`select timezone from merchants where id = $1`, [
+    merchantId,
+  ]);
   return {
+    timeZone: zone.timezone,
     merchantId,
     connectionId: adyen.cid,
     flowId: flow.fid,
@@ -160,11 +167,13 @@ async function probes(db: pg.Client, merchantId: string): Promise<Probe> {
 
 function filters(p: Probe, now: Date): Filter[] {
   const day = 86_400_000;
-  const startOfToday = new Date(
-    Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()),
-  );
   const from = new Date(now.getTime() - 45 * day).toISOString().slice(0, 10);
   const to = new Date(now.getTime() - 42 * day).toISOString().slice(0, 10);
+  // The instants the page's own ranges cover (days in the merchant's zone), so each floor reads
+  // the rows the page shows; in UTC days, "today" and the custom range read other rows.
+  const instants = (range: "today" | "7d" | "30d") =>
+    rangeInstants({ range, from: undefined, to: undefined }, p.timeZone, now).createdFrom!;
+  const custom = rangeInstants({ range: "custom", from, to }, p.timeZone, now);
   const t50 = 50;
   return [
     { name: "first page (no filter)", params: [], where: [], args: [], targetMs: t50 },
@@ -252,21 +261,21 @@ function filters(p: Probe, now: Date): Filter[] {
       name: "range=today",
       params: [["range", "today"]],
       where: ["p.created_at >= $3"],
-      args: [startOfToday],
+      args: [instants("today")],
       targetMs: t50,
     },
     {
       name: "range=7d",
       params: [["range", "7d"]],
       where: ["p.created_at >= $3"],
-      args: [new Date(now.getTime() - 7 * day)],
+      args: [instants("7d")],
       targetMs: t50,
     },
     {
       name: "range=30d",
       params: [["range", "30d"]],
       where: ["p.created_at >= $3"],
-      args: [new Date(now.getTime() - 30 * day)],
+      args: [instants("30d")],
       targetMs: t50,
     },
     {
@@ -277,7 +286,7 @@ function filters(p: Probe, now: Date): Filter[] {
         ["to", to],
       ],
       where: ["p.created_at >= $3", "p.created_at < $4"],
-      args: [new Date(`${from}T00:00:00Z`), new Date(new Date(`${to}T00:00:00Z`).getTime() + day)],
+      args: [custom.createdFrom!, custom.createdBefore!],
       targetMs: t50,
     },
     {
@@ -289,7 +298,7 @@ function filters(p: Probe, now: Date): Filter[] {
         ["range", "30d"],
       ],
       where: ["p.status = $3", "p.provider = $4", "p.currency = $5", "p.created_at >= $6"],
-      args: ["succeeded", "stripe", "EUR", new Date(now.getTime() - 30 * day)],
+      args: ["succeeded", "stripe", "EUR", instants("30d")],
       targetMs: t50,
     },
     {
