@@ -96,6 +96,29 @@ export interface CsvRun {
 /** Rows between the mid-export gc samples of CsvRun.liveHeapDeltaMb. */
 const LIVE_HEAP_EVERY = 20_000;
 
+const ROLLUP_TABLES = {
+  payments: "analytics_payments_daily",
+  funnel: "analytics_funnel_daily",
+  steps: "analytics_flow_steps_daily",
+  monthly: "analytics_payments_monthly",
+  revenue: "analytics_revenue_daily",
+} as const;
+
+/** How many rows each rollup table holds for one merchant (what its views read). */
+async function rollupRowCounts(
+  db: Db,
+  merchantId: string,
+): Promise<Record<keyof typeof ROLLUP_TABLES, number>> {
+  const counts = {} as Record<keyof typeof ROLLUP_TABLES, number>;
+  for (const [name, table] of Object.entries(ROLLUP_TABLES)) {
+    const { rows } = (await db.execute(
+      sql`select count(*)::int as n from ${sql.identifier(table)} where merchant_id = ${merchantId}`,
+    )) as unknown as { rows: { n: number }[] };
+    counts[name as keyof typeof ROLLUP_TABLES] = rows[0].n;
+  }
+  return counts;
+}
+
 /** The daily CSV of a range, consumed as the route streams it (lines encoded to bytes). */
 async function measureCsv(
   ctx: ReadContext,
@@ -231,19 +254,7 @@ export async function runSeeded(options: {
     const [flow] = await rowsOf<{ flow_id: string }>(sql`
       select flow_id from analytics_funnel_daily where merchant_id = ${merchantId} and mode = 'live'
        group by flow_id order by sum(started) desc limit 1`);
-    const count = async (table: string) =>
-      (
-        await rowsOf<{ n: number }>(
-          sql`select count(*)::int as n from ${sql.identifier(table)} where merchant_id = ${merchantId}`,
-        )
-      )[0].n;
-    const rollupRows = {
-      payments: await count("analytics_payments_daily"),
-      funnel: await count("analytics_funnel_daily"),
-      steps: await count("analytics_flow_steps_daily"),
-      monthly: await count("analytics_payments_monthly"),
-      revenue: await count("analytics_revenue_daily"),
-    };
+    const rollupRows = await rollupRowCounts(db, merchantId);
     log(
       `${biggest.name}: ${biggest.n.toLocaleString("en")} live payments, ${rollupRows.payments.toLocaleString("en")} daily payment rollup rows`,
     );
@@ -303,21 +314,7 @@ export async function run(
     await db.execute(sql`insert into global_lookups (kind, lookup_key, merchant_id, target_id)
       select 'flow_public_key', 'pk_bench_' || f, ${merchantId}, 'flow_' || f from generate_series(1, 4) f`);
     await db.execute(sql`analyze`);
-    const count = async (table: string) =>
-      Number(
-        (
-          (await db.execute(sql.raw(`select count(*) as n from ${table}`))) as unknown as {
-            rows: { n: string }[];
-          }
-        ).rows[0].n,
-      );
-    const rollupRows = {
-      payments: await count("analytics_payments_daily"),
-      funnel: await count("analytics_funnel_daily"),
-      steps: await count("analytics_flow_steps_daily"),
-      monthly: await count("analytics_payments_monthly"),
-      revenue: await count("analytics_revenue_daily"),
-    };
+    const rollupRows = await rollupRowCounts(db, merchantId);
 
     const rows = await measureViews(db, merchantId, today, "flow_1", iterations);
 
