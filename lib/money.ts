@@ -1,5 +1,6 @@
 // Money is an integer count of minor units plus an ISO 4217 currency. Never floats.
 // Exponents follow ISO 4217 (JPY 0, KWD 3); Intl only formats at the edge.
+import { numberFormat } from "./format/intl-cache";
 
 const EXPONENT_OVERRIDES: Record<string, number> = {
   BIF: 0,
@@ -125,7 +126,7 @@ export function minorToMajorString(amountMinor: number, currency: string): strin
 export function formatMoney(amountMinor: number, currency: string, locale = "en"): string {
   const exponent = currencyExponent(currency);
   // Formats the decimal string, not a Number: a double drops digits past ~15 significant ones.
-  return new Intl.NumberFormat(locale, {
+  return numberFormat(locale, {
     style: "currency",
     currency,
     minimumFractionDigits: exponent,

@@ -1,4 +1,5 @@
 // Times as people read them. Rendered on the server per request, so "3 min ago" is fresh.
+import { dateTimeFormat } from "./intl-cache";
 
 export type TimeInput = Date | string | number | null | undefined;
 
@@ -27,7 +28,7 @@ export function formatDateTime(value: TimeInput): string {
   const date = toDate(value);
   if (!date) return "—";
   return (
-    new Intl.DateTimeFormat("en", {
+    dateTimeFormat("en", {
       dateStyle: "medium",
       timeStyle: "medium",
       timeZone: "UTC",
@@ -44,7 +45,7 @@ export function formatShortDateTime(value: TimeInput): string {
   const date = toDate(value);
   if (!date) return "—";
   return (
-    new Intl.DateTimeFormat("en", {
+    dateTimeFormat("en", {
       month: "short",
       day: "numeric",
       hour: "2-digit",
@@ -60,7 +61,7 @@ export function formatShortDateTime(value: TimeInput): string {
  * dateStyle/timeStyle cannot be combined with timeZoneName, so the parts are spelled out.
  */
 export function formatInZone(at: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat("en-GB", {
+  return dateTimeFormat("en-GB", {
     day: "numeric",
     month: "short",
     year: "numeric",
