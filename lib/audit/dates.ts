@@ -1,5 +1,6 @@
 // Audit times are shown, and date filters read, in the merchant's own time zone: "from 3 March"
 // means midnight in Paris for a Paris merchant, not midnight UTC.
+import { dateTimeFormat } from "@/lib/format/intl-cache";
 
 /** The instant a calendar day (YYYY-MM-DD) starts in a time zone. */
 export function zonedDayStart(day: string, timeZone: string): Date {
@@ -25,7 +26,7 @@ export function isCalendarDay(day: string): boolean {
 
 export function safeTimeZone(timeZone: string | null | undefined): string {
   try {
-    new Intl.DateTimeFormat("en", { timeZone: timeZone ?? "UTC" });
+    dateTimeFormat("en", { timeZone: timeZone ?? "UTC" });
     return timeZone ?? "UTC";
   } catch {
     return "UTC";
@@ -34,7 +35,7 @@ export function safeTimeZone(timeZone: string | null | undefined): string {
 
 /** In the merchant's own time zone (audit log, team); console-wide UTC times are lib/format/time.ts. */
 export function formatZonedDateTime(date: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat("en-GB", {
+  return dateTimeFormat("en-GB", {
     timeZone,
     year: "numeric",
     month: "short",
@@ -47,7 +48,7 @@ export function formatZonedDateTime(date: Date, timeZone: string): string {
 }
 
 export function formatDate(date: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat("en-GB", {
+  return dateTimeFormat("en-GB", {
     timeZone,
     year: "numeric",
     month: "short",
@@ -56,7 +57,7 @@ export function formatDate(date: Date, timeZone: string): string {
 }
 
 function zoneOffsetMs(epochMs: number, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat("en-US", {
+  const parts = dateTimeFormat("en-US", {
     timeZone,
     hourCycle: "h23",
     year: "numeric",
